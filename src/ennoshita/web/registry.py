@@ -1,0 +1,13 @@
+"""Web routers of the domains: one module name per domain under ennoshita.web."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import APIRouter
+
+DOMAIN_MODULES: tuple[str, ...] = ()
+
+
+def routers() -> list[APIRouter]:
+    return [importlib.import_module(f"ennoshita.web.{name}").router for name in DOMAIN_MODULES]
