@@ -82,7 +82,15 @@ class Page:
 
 
 def search(session: Session, f: AuditFilter, page: int = 1, per_page: int = 50) -> Page:
+    """One page, newest first. Unfiltered, ids are gapless (the chain assigns them), so any page is an
+    id range read straight from the primary key, however deep; filtered pages use the indexes."""
     page = max(1, page)
+    if f == AuditFilter():
+        total = session.scalar(select(func.max(AuditRecord.id))) or 0
+        top = total - (page - 1) * per_page
+        stmt = select(AuditRecord).where(AuditRecord.id <= top, AuditRecord.id > top - per_page)
+        recs = session.scalars(stmt.order_by(AuditRecord.id.desc())).all()
+        return Page([_to_row(r) for r in recs], total, page, per_page)
     stmt = _filtered(f)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     recs = session.scalars(
@@ -91,12 +99,19 @@ def search(session: Session, f: AuditFilter, page: int = 1, per_page: int = 50) 
     return Page([_to_row(r) for r in recs], total, page, per_page)
 
 
-def actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditRecord.action).distinct().order_by(AuditRecord.action)))
+def _catalog_suffixes(prefix: str) -> list[str]:
+    from ennoshita.i18n import catalog
+
+    return sorted(k[len(prefix):] for k in catalog("ja") if k.startswith(prefix))
 
 
-def entity_types(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditRecord.entity_type).distinct().order_by(AuditRecord.entity_type)))
+def actions() -> list[str]:
+    """Every action the application records (each has a name in the catalogs)."""
+    return _catalog_suffixes("action.")
+
+
+def entity_types() -> list[str]:
+    return _catalog_suffixes("entity.")
 
 
 CSV_HEADER = ["id", "occurred_at", "actor_id", "actor_name", "via", "entity_type", "entity_id", "action",

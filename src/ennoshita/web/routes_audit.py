@@ -48,8 +48,8 @@ def audit_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
     page_no = _int(request.query_params.get("page")) or 1
     with db.uow() as uow:
         page = audit.search(uow.session, f, page=page_no)
-        action_list = actions(uow.session)
-        types = entity_types(uow.session)
+    action_list = actions()
+    types = entity_types()
     users = identity.list_users(db.uow(), actor)
     query = {k: v for k, v in request.query_params.items() if k != "page" and v}
     return render(request, "audit/list.html", {
