@@ -51,11 +51,11 @@ def lock_duration(failed_logins: int, after: int, base_seconds: int) -> dt.timed
 
 
 def registration_problem(text: str, field: str) -> tuple[str | None, Problem | None]:
-    """適格請求書発行事業者登録番号: ``T`` + 13-digit 法人番号 whose leading check digit is right."""
-    from stdnum.jp import cn
+    """適格請求書発行事業者登録番号 as (normalised ``T`` + 13 digits, None) or (None, the problem)."""
+    from ennoshita.errors import Invalid
+    from ennoshita.registration import normalize_registration_number
 
-    raw = unicodedata.normalize("NFKC", text).strip().upper().replace("-", "").replace(" ", "")
-    digits = raw[1:] if raw.startswith("T") else raw
-    if not (len(digits) == 13 and digits.isdigit() and cn.is_valid(digits)):
-        return None, Problem("company.error.registration_number", field)
-    return "T" + digits, None
+    try:
+        return normalize_registration_number(text, field), None
+    except Invalid as exc:
+        return None, exc.problems[0] if exc.problems else Problem(exc.key, field)
