@@ -35,8 +35,15 @@ DEMO_LOGINS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 )
 
 Progress = Callable[[int, int], None]
-# Each domain appends a loader: (database, admin actor, progress) -> None. Run in this order.
-DEMO_LOADERS: list[Callable[[Database, Actor], None]] = []
+# Each domain's demo module defines ``load(db, admin_actor)``; they run in this order (ledger first:
+# the other domains post to it).
+DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo",)
+
+
+def _loaders() -> list[Callable[[Database, Actor], None]]:
+    import importlib
+
+    return [importlib.import_module(name).load for name in DEMO_MODULES]
 
 
 def is_empty(db: Database) -> bool:
@@ -64,7 +71,8 @@ def load_demo(db: Database, progress: Progress | None = None) -> tuple[tuple[str
         account_type="普通", account_number="1234567", holder_kana="ｶ)ｻｸﾗｾｲｷ",
         zengin_requester_code="1234567890", is_default=True,
     ))
-    steps = len(DEMO_USERS) + len(DEMO_LOADERS)
+    loaders = _loaders()
+    steps = len(DEMO_USERS) + len(loaders)
     done = 0
     for email, name, roles, dept in DEMO_USERS:
         identity.create_user(db.uow(), system, identity.NewUser(
@@ -74,7 +82,7 @@ def load_demo(db: Database, progress: Progress | None = None) -> tuple[tuple[str
         if progress:
             progress(done, steps)
     admin = identity.actor_by_email(db.uow(), DEMO_USERS[0][0], "cli")
-    for loader in DEMO_LOADERS:
+    for loader in loaders:
         loader(db, admin)
         done += 1
         if progress:

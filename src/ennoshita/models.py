@@ -1,7 +1,9 @@
 """Every domain's tables, imported in one place so that Alembic and the tests see the whole schema."""
 
+from ennoshita.attachments import models as attachment_models
 from ennoshita.audit import models as audit_models
 from ennoshita.db import Base
 from ennoshita.identity import models as identity_models
+from ennoshita.ledger import models as ledger_models
 
-__all__ = ["Base", "audit_models", "identity_models"]
+__all__ = ["Base", "attachment_models", "audit_models", "identity_models", "ledger_models"]

@@ -36,6 +36,11 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 
+# Each domain's CLI module defines ``register(app)`` adding its command groups.
+CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger",)
+for _name in CLI_MODULES:
+    __import__(_name, fromlist=["register"]).register(app)
+
 
 def _t() -> Translator:
     return Translator(cli_language())
