@@ -136,7 +136,8 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
                     rows.append({"entry_id": entry_id, "line_no": n, "entry_date": day,
                                  "account_id": line.account_id, "sub_account_id": line.sub_account_id,
                                  "department_id": line.department_id, "tax_category": line.tax_category,
-                                 "debit": line.debit, "credit": line.credit, "memo": line.memo})
+                                 "debit": line.debit, "credit": line.credit, "memo": line.memo,
+                                 "source_row": line.row})
             s.execute(insert(JournalLine), rows)
             first = pending_entries[0]
             last = pending_entries[-1]
@@ -193,7 +194,8 @@ def _resolve_voucher(voucher: yayoi.ParsedVoucher, index: ChartIndex, ctx: Posti
     problems: list[Problem] = list(date_problems(voucher.date, ctx.start_month, ctx.locked, ctx.closed,
                                                  field="date", line=voucher.line))
     resolved: list[ResolvedLine] = []
-    debit_sum = credit_sum = 0
+    debit_sum = sum(pl.debit for pl in voucher.lines)
+    credit_sum = sum(pl.credit for pl in voucher.lines)
     for pl in voucher.lines:
         acc = index.accounts.get(pl.account)
         if acc is None:
@@ -214,17 +216,15 @@ def _resolve_voucher(voucher: yayoi.ParsedVoucher, index: ChartIndex, ctx: Posti
         amount = pl.debit or pl.credit
         net, tax = _split(amount, pl.tax_amount, pl.tax_category, ctx.rounding, exclusive and pl.split)
         if pl.debit:
-            debit_sum += pl.debit
-            resolved.append(ResolvedLine(acc[0], sub_id, dep_id, pl.tax_category, net, 0, pl.memo))
+            resolved.append(ResolvedLine(acc[0], sub_id, dep_id, pl.tax_category, net, 0, pl.memo, pl.row))
             if tax:
                 resolved.append(ResolvedLine(in_tax if _is_purchase(pl.tax_category) else out_tax, None, None,
-                                             pl.tax_category, tax, 0, ""))
+                                             pl.tax_category, tax, 0, pl.memo, pl.row))
         else:
-            credit_sum += pl.credit
-            resolved.append(ResolvedLine(acc[0], sub_id, dep_id, pl.tax_category, 0, net, pl.memo))
+            resolved.append(ResolvedLine(acc[0], sub_id, dep_id, pl.tax_category, 0, net, pl.memo, pl.row))
             if tax:
                 resolved.append(ResolvedLine(in_tax if _is_purchase(pl.tax_category) else out_tax, None, None,
-                                             pl.tax_category, 0, tax, ""))
+                                             pl.tax_category, 0, tax, pl.memo, pl.row))
     if debit_sum != credit_sum:
         problems.append(Problem("ledger.error.unbalanced_voucher", "amount",
                                 {"debit": debit_sum, "credit": credit_sum}, voucher.line))
@@ -265,7 +265,7 @@ def _export_vouchers(session: Session, date_from: dt.date | None, date_to: dt.da
                    JournalEntry.description, JournalEntry.counterparty, JournalEntry.source, JournalEntry.source_ref,
                    JournalLine.account_id,
                    JournalLine.sub_account_id, JournalLine.department_id, JournalLine.tax_category,
-                   JournalLine.debit, JournalLine.credit, JournalLine.memo)
+                   JournalLine.debit, JournalLine.credit, JournalLine.memo, JournalLine.source_row)
             .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
             .where(JournalEntry.status == "posted"))
     if date_from:

@@ -157,6 +157,9 @@ class JournalLine(Base):
     debit: Mapped[int] = mapped_column(BigInteger, default=0)
     credit: Mapped[int] = mapped_column(BigInteger, default=0)
     memo: Mapped[str] = mapped_column(String(200), default="")
+    # Row of the imported voucher this line came from (弥生 pairs a debit and a credit per row), so that an
+    # export gives the same rows back.
+    source_row: Mapped[int | None] = mapped_column(Integer)
 
 
 class Balance(Base):

@@ -86,6 +86,7 @@ class ResolvedLine:
     debit: int
     credit: int
     memo: str
+    row: int | None = None
 
 
 def resolve(index: ChartIndex, lines: Sequence[LineDraft], field: str = "lines",

@@ -73,7 +73,7 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
             continue
         amount = line.debit or line.credit
         net, tax = split_inclusive(amount, cat, rule)
-        if tax == 0:
+        if tax == 0 or net <= 0:  # nothing to split (or a 1-yen amount rounded up entirely into tax)
             out.append(line)
             continue
         account = input_tax_account if cat.direction == "purchase" else output_tax_account

@@ -46,6 +46,7 @@ class ParsedLine:
     tax_amount: int | None
     memo: str
     split: bool = True  # the amount is tax-inclusive and may be split under 税抜経理
+    row: int | None = None  # the 弥生 row (within its voucher) this side was on
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,8 @@ def _rows(stream: IO[bytes] | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, row
 
 
-def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo: str, debit: bool
-          ) -> ParsedLine | None:
+def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo: str, debit: bool,
+          row_no: int) -> ParsedLine | None:
     account = row[offset].strip()
     if not account or account == "諸口":
         return None
@@ -170,7 +171,7 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
         problems.append(Problem("ledger.error.bad_amount", "amount", {"value": row[offset + 4]}, line))
         return None
     return ParsedLine(line, account, row[offset + 1].strip() or None, row[offset + 2].strip() or None, category,
-                      amount if debit else 0, 0 if debit else amount, tax, memo)
+                      amount if debit else 0, 0 if debit else amount, tax, memo, row=row_no)
 
 
 def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
@@ -214,10 +215,10 @@ def _voucher(rows: list[tuple[int, list[str]]]) -> ParsedVoucher | list[Problem]
     except ValueError:
         return [Problem("ledger.error.bad_date", "date", {"value": first[3]}, first_line)]
     lines: list[ParsedLine] = []
-    for line, row in rows:
+    for row_no, (line, row) in enumerate(rows, start=1):
         memo = row[16].strip()
         for offset, debit in ((4, True), (10, False)):
-            side = _side(row, offset, line, problems, memo, debit)
+            side = _side(row, offset, line, problems, memo, debit, row_no)
             if side is not None:
                 lines.append(side)
     if problems:
@@ -243,6 +244,15 @@ def rows_of(voucher: ParsedVoucher) -> list[ExportRow]:
     """Pair a voucher's lines back into 弥生 rows: a debit followed by a credit with the same memo share a row."""
     out: list[ExportRow] = []
     lines = list(voucher.lines)
+    if lines and all(x.row is not None for x in lines):
+        by_row: dict[int, list[ParsedLine]] = {}
+        for x in lines:
+            by_row.setdefault(x.row or 0, []).append(x)
+        for group in by_row.values():
+            debit = next((x for x in group if x.debit), None)
+            credit = next((x for x in group if x.credit), None)
+            out.append(ExportRow(debit, credit, group[0].memo))
+        return out
     i = 0
     while i < len(lines):
         cur = lines[i]
@@ -332,10 +342,10 @@ def vouchers_from_rows(rows: Iterable[Any], names: dict[int, str], subs: dict[in
             prev = lines[-1]
             tax = r.debit or r.credit
             lines[-1] = ParsedLine(prev.line, prev.account, prev.sub_account, prev.department, prev.tax_category,
-                                   prev.debit + r.debit, prev.credit + r.credit, tax, prev.memo)
+                                   prev.debit + r.debit, prev.credit + r.credit, tax, prev.memo, row=prev.row)
             continue
         lines.append(ParsedLine(0, names[r.account_id], subs.get(r.sub_account_id) if r.sub_account_id else None,
                                 deps.get(r.department_id) if r.department_id else None, r.tax_category, r.debit,
-                                r.credit, None, r.memo))
+                                r.credit, None, r.memo, row=getattr(r, "source_row", None)))
     if current is not None:
         yield emit()

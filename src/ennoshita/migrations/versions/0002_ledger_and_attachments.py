@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 20:22:33.640431
+Create Date: 2026-11-24 20:29:09.946242
 """
 
 from __future__ import annotations
@@ -195,6 +195,7 @@ def upgrade() -> None:
         sa.Column("debit", sa.BigInteger(), nullable=False),
         sa.Column("credit", sa.BigInteger(), nullable=False),
         sa.Column("memo", sa.String(length=200), nullable=False),
+        sa.Column("source_row", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_journal_lines_account_id_accounts")),
         sa.ForeignKeyConstraint(
             ["department_id"], ["departments.id"], name=op.f("fk_journal_lines_department_id_departments")

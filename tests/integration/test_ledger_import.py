@@ -1,0 +1,113 @@
+"""弥生 and CSV import on SQLite and PostgreSQL: round trip to the same bytes, all-or-nothing on bad files,
+the reports the CLI gives for what was imported."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from ennoshita.actor import Actor
+from ennoshita.cli.main import app
+from ennoshita.db import Database
+from ennoshita.errors import Invalid
+from ennoshita.identity import company as company_service
+from ennoshita.ledger import importer, services
+from ennoshita.ledger.models import JournalEntry
+
+runner = CliRunner()
+ACCOUNTANT = Actor(user_id=None, name="経理", roles=frozenset({"accounting"}), via="cli")
+
+
+def row(flag: str, no: str, date: str, d_acc: str, d_amt: str, c_acc: str, c_amt: str, memo: str,
+        d_tax: str = "", c_tax: str = "", d_taxamt: str = "", c_taxamt: str = "") -> str:
+    cells = [flag, no, "", date, d_acc, "", "", d_tax, d_amt, d_taxamt, c_acc, "", "", c_tax, c_amt, c_taxamt,
+             memo, "", "", "0", "", "", "0", "0", "no"]
+    return ",".join(cells) + "\r\n"
+
+
+# A small book as 弥生 writes it: opening capital, a sale with 10% tax, a reduced-rate purchase, payroll.
+YAYOI = (
+    row("2000", "1", "2026/04/01", "普通預金", "1000000", "資本金", "1000000", "設立")
+    + row("2000", "2", "2026/04/10", "売掛金", "110000", "売上高", "110000", "A社 4月分", c_tax="課税売上込10%",
+          c_taxamt="10000")
+    + row("2000", "3", "2026/04/15", "会議費", "3240", "現金", "3240", "弁当", d_tax="課対仕入込軽減8%適格",
+          d_taxamt="240")
+    + row("2110", "4", "2026/04/25", "給料手当", "300000", "", "", "4月給与")
+    + row("2100", "4", "2026/04/25", "", "", "預り金", "30000", "4月給与")
+    + row("2101", "4", "2026/04/25", "", "", "普通預金", "270000", "4月給与")
+)
+
+
+@pytest.fixture
+def books(db: Database) -> Database:
+    company_service.update_company(db.uow(), Actor.system(), {"name": "取込テスト株式会社",
+                                                              "fiscal_year_start_month": 4})
+    return db
+
+
+def test_yayoi_import_reports_and_export_round_trip(books: Database, tmp_path: Path) -> None:
+    result = importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(YAYOI.encode("cp932")), "yayoi")
+    assert (result.entries, result.first_entry, result.last_entry) == (4, "JE-2026-000001", "JE-2026-000004")
+    path = tmp_path / "export.txt"
+    r = runner.invoke(app, ["journal", "export", "--format", "yayoi", "--output", str(path),
+                            "--database-url", books.url])
+    assert r.exit_code == 0, r.output
+    assert path.read_bytes() == YAYOI.encode("cp932")
+    r = runner.invoke(app, ["report", "trial-balance", "--from", "2026-04-01", "--to", "2026-04-30",
+                            "--format", "json", "--database-url", books.url])
+    rows = {x["account_name"]: x for x in json.loads(r.stdout)}
+    # 売上高 100,000 net of the file's 10,000 tax; 会議費 3,000 net of 240; 普通預金 1,000,000 - 270,000.
+    assert rows["売上高"]["credit"] == 100_000 and rows["売上高"]["closing"] == -100_000
+    assert rows["仮受消費税"]["closing"] == -10_000
+    assert rows["会議費"]["closing"] == 3_000 and rows["仮払消費税"]["closing"] == 240
+    assert rows["普通預金"]["closing"] == 730_000
+    assert sum(x["closing"] for x in rows.values()) == 0
+    assert {"account_code", "account_name", "opening", "debit", "credit", "closing"} <= set(rows["現金"])
+
+
+def test_generic_csv_export_imports_back_to_the_same_books(books: Database, db: Database) -> None:
+    importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(YAYOI.encode("cp932")), "yayoi")
+    exported = b"".join(importer.export_journal(books.uow(), ACCOUNTANT, "csv"))
+    assert exported.startswith(b"\xef\xbb\xbfentry_no,date,description")
+    # Import into the same database again: the books double, entry by entry.
+    importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(exported), "csv")
+    again = b"".join(importer.export_journal(books.uow(), ACCOUNTANT, "csv"))
+    body = exported.split(b"\r\n", 1)[1]
+    assert again.count(b"\r\n") == 1 + 2 * body.count(b"\r\n")
+
+
+def test_a_bad_file_imports_nothing_and_lists_every_bad_line(books: Database) -> None:
+    services.lock_month(books.uow(), ACCOUNTANT, "2026-05")
+    bad = (row("2000", "1", "2026/04/01", "普通預金", "1000", "資本金", "1000", "ok")
+           + row("2000", "2", "2026/04/02", "謎の科目", "500", "現金", "500", "unknown account")
+           + row("2000", "3", "2026/13/01", "現金", "500", "売上高", "500", "bad date")
+           + row("2000", "4", "2026/04/03", "現金", "500", "売上高", "400", "unbalanced")
+           + row("2000", "5", "2026/05/03", "現金", "500", "売上高", "500", "locked month"))
+    with pytest.raises(Invalid) as err:
+        importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(bad.encode("cp932")), "yayoi")
+    found = sorted((p.line, p.key) for p in err.value.problems)
+    assert found == [(2, "ledger.error.unknown_account"), (3, "ledger.error.bad_date"),
+                     (4, "ledger.error.unbalanced_voucher"), (5, "ledger.error.period_locked")]
+    with books.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+
+
+def test_cli_import_failure_prints_one_line_per_problem(books: Database, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(row("2000", "1", "2026/04/01", "謎", "1", "現金", "1", "x").encode("cp932"))
+    r = runner.invoke(app, ["journal", "import", str(path), "--format", "yayoi", "--database-url", books.url])
+    assert r.exit_code == 1
+    assert "1行目" in r.stderr and "謎" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_hledger_export_lists_every_posting(books: Database) -> None:
+    importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(YAYOI.encode("cp932")), "yayoi")
+    text = b"".join(importer.export_journal(books.uow(), ACCOUNTANT, "hledger")).decode()
+    assert "2026-04-10 * (2) A社 4月分" in text  # the 伝票No of the imported file
+    assert "    仮受消費税  -10000 JPY" in text
