@@ -82,7 +82,7 @@ def test_write_then_parse_then_write_gives_the_same_bytes() -> None:
 
 
 def test_a_known_row_in_shift_jis_bytes() -> None:
-    out = b"".join(write_yayoi(v for v in parse(row("2000", "7", "2026/04/01", "現金", "1000", "売上高", "1000", "売上"))
-                               if isinstance(v, ParsedVoucher)))
+    parsed = parse(row("2000", "7", "2026/04/01", "現金", "1000", "売上高", "1000", "売上"))
+    out = b"".join(write_yayoi(v for v in parsed if isinstance(v, ParsedVoucher)))
     # 現金 in Shift_JIS is 8C BB 8B E0.
     assert out.startswith(b"2000,7,,2026/04/01,\x8c\xbb\x8b\xe0,")
