@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
+from ennoshita.bulk import db_timestamp, insert_rows, reserve_ids
 from ennoshita.dates import fiscal_year_of, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, Problem
@@ -40,6 +41,10 @@ from ennoshita.ledger.rules import entry_number
 from ennoshita.money import Rounding
 
 FORMATS = ("yayoi", "csv")
+ENTRY_COLUMNS = ("id", "fiscal_year", "number", "entry_date", "description", "counterparty", "status", "source",
+                 "source_ref", "total", "created_by", "created_at", "posted_by", "posted_at")
+LINE_COLUMNS = ("entry_id", "line_no", "entry_date", "account_id", "sub_account_id", "department_id", "tax_category",
+                "debit", "credit", "memo", "source_row")
 EXPORT_FORMATS = ("yayoi", "csv", "hledger")
 BATCH = 5000
 MAX_PROBLEMS = 1000
@@ -108,7 +113,7 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         pending_lines: list[list[ResolvedLine]] = []
         entries = lines_total = 0
         first_no = last_no = ""
-        now = now_utc()
+        now_text = db_timestamp(s, now_utc())
         source = yayoi.parse_yayoi(buffered) if fmt == "yayoi" else csvformat.parse_csv(buffered)
 
         def flush() -> None:
@@ -127,18 +132,18 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
                 fy = int(e["fiscal_year"])  # type: ignore[call-overload]
                 e["number"] = next_number[fy]
                 next_number[fy] += 1
-            ids = s.execute(insert(JournalEntry).returning(JournalEntry.id, sort_by_parameter_order=True),
-                            pending_entries).scalars().all()
+            ids = reserve_ids(s, "journal_entries", len(pending_entries))
+            insert_rows(s, "journal_entries", ENTRY_COLUMNS,
+                        [(entry_id, *(e[c] for c in ENTRY_COLUMNS[1:])) for entry_id, e in zip(ids, pending_entries,
+                                                                                               strict=True)],
+                        convert=False)
             rows = []
             for entry_id, e, lines in zip(ids, pending_entries, pending_lines, strict=True):
                 day = e["entry_date"]
                 for n, line in enumerate(lines, start=1):
-                    rows.append({"entry_id": entry_id, "line_no": n, "entry_date": day,
-                                 "account_id": line.account_id, "sub_account_id": line.sub_account_id,
-                                 "department_id": line.department_id, "tax_category": line.tax_category,
-                                 "debit": line.debit, "credit": line.credit, "memo": line.memo,
-                                 "source_row": line.row})
-            s.execute(insert(JournalLine), rows)
+                    rows.append((entry_id, n, day, line.account_id, line.sub_account_id, line.department_id,
+                                 line.tax_category, line.debit, line.credit, line.memo, line.row))
+            insert_rows(s, "journal_lines", LINE_COLUMNS, rows, convert=False)
             first = pending_entries[0]
             last = pending_entries[-1]
             if not first_no:
@@ -167,10 +172,10 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
             fy = fiscal_year_of(voucher.date, ctx.start_month)
             total = sum(line.debit for line in resolved)
             pending_entries.append({
-                "fiscal_year": fy, "number": 0, "entry_date": voucher.date, "description": voucher.description,
-                "counterparty": voucher.counterparty, "status": "posted", "source": f"import_{fmt}",
-                "source_ref": voucher.ref, "total": total, "created_by": actor.user_id, "created_at": now,
-                "posted_by": actor.user_id, "posted_at": now})
+                "fiscal_year": fy, "number": 0, "entry_date": voucher.date.isoformat(),
+                "description": voucher.description, "counterparty": voucher.counterparty, "status": "posted",
+                "source": f"import_{fmt}", "source_ref": voucher.ref, "total": total, "created_by": actor.user_id,
+                "created_at": now_text, "posted_by": actor.user_id, "posted_at": now_text})
             pending_lines.append(resolved)
             deltas.add(resolved, voucher.date)
             entries += 1

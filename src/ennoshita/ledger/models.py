@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -111,7 +112,6 @@ class JournalEntry(Base):
         UniqueConstraint("fiscal_year", "number"),
         Index("ix_journal_entries_date", "entry_date", "id"),
         Index("ix_journal_entries_total", "total"),
-        Index("ix_journal_entries_counterparty", "counterparty"),
         Index("ix_journal_entries_source", "source", "source_ref"),
     )
 
@@ -140,8 +140,11 @@ class JournalLine(Base):
     __tablename__ = "journal_lines"
     __table_args__ = (
         Index("ix_journal_lines_account", "account_id", "entry_date", "entry_id"),
-        Index("ix_journal_lines_sub", "sub_account_id", "entry_date", "entry_id"),
-        Index("ix_journal_lines_dept", "department_id", "entry_date", "entry_id"),
+        # Most lines have no sub-account or department: partial indexes keep imports fast.
+        Index("ix_journal_lines_sub", "sub_account_id", "entry_date", "entry_id",
+              sqlite_where=text("sub_account_id IS NOT NULL"), postgresql_where=text("sub_account_id IS NOT NULL")),
+        Index("ix_journal_lines_dept", "department_id", "entry_date", "entry_id",
+              sqlite_where=text("department_id IS NOT NULL"), postgresql_where=text("department_id IS NOT NULL")),
         Index("ix_journal_lines_entry", "entry_id", "line_no"),
         Index("ix_journal_lines_date", "entry_date"),
     )

@@ -77,7 +77,7 @@ class ChartIndex:
         return cls(accounts, subs, departments, active)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedLine:
     account_id: int
     sub_account_id: int | None

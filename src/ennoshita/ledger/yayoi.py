@@ -23,6 +23,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import IO, Any, cast
 
 from ennoshita.errors import Problem
@@ -34,7 +35,7 @@ FIRST, MIDDLE, LAST = "2110", "2100", "2101"
 INVOICE_ERA = dt.date(2023, 10, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedLine:
     line: int
     account: str
@@ -49,7 +50,7 @@ class ParsedLine:
     row: int | None = None  # the 弥生 row (within its voucher) this side was on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedVoucher:
     line: int
     date: dt.date
@@ -116,6 +117,7 @@ _WAREKI = re.compile(r"^([RHS])(\d{1,2})[./](\d{1,2})[./](\d{1,2})$")
 _SEIREKI = re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$")
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> dt.date:
     text = text.strip().upper()
     m = _SEIREKI.match(text)
@@ -129,6 +131,8 @@ def parse_date(text: str) -> dt.date:
 
 
 def _amount(text: str) -> int:
+    if text.isdigit():
+        return int(text)
     text = text.strip().replace(",", "")
     if not text:
         return 0
@@ -305,7 +309,7 @@ def _hl_account(name: str, sub: str | None) -> str:
 
 def write_hledger(vouchers: Iterable[ParsedVoucher]) -> Iterator[str]:
     """An hledger (and ledger-cli) journal: integer JPY amounts, one transaction per voucher."""
-    yield "; exported by ennoshita\ncommodity 1,000 JPY\n\n"
+    yield "; exported by ennoshita (amounts in whole yen)\n\n"
     for v in vouchers:
         head = f"{v.date:%Y-%m-%d} * ({v.ref or ''}) {v.description or '-'}".rstrip()
         parts = [head.replace("\n", " ")]
