@@ -82,9 +82,6 @@ def _domain_web_routers() -> list[APIRouter]:
 
 
 def _browser_language(request: Request, default: str) -> str:
+    """Before login: the language chosen on this browser (cookie), else the company default (Japanese)."""
     cookie = request.cookies.get("ens_lang")
-    if cookie in LANGUAGES:
-        return cookie
-    header = request.headers.get("accept-language", "")
-    first = header.split(",")[0].split("-")[0].strip().lower()
-    return first if first in LANGUAGES else default
+    return cookie if cookie in LANGUAGES else default
