@@ -17,7 +17,6 @@ import datetime as dt
 import os
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -73,15 +72,20 @@ def generate(path: Path, entries: int) -> None:
 def _import(db: Database, path: Path) -> tuple[float, int, str]:
     """Run the CLI import in a child process; (seconds, peak RSS in MB, output)."""
     env = dict(os.environ, ENNOSHITA_LANG="en")
+    # The child reports its own peak RSS (RUSAGE_CHILDREN would mix in every earlier child, hledger included).
+    wrapper = ("import resource, runpy, sys\n"
+               "sys.argv = ['ennoshita'] + sys.argv[1:]\n"
+               "try:\n    runpy.run_module('ennoshita.cli.main', run_name='__main__')\n"
+               "finally:\n    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([sys.executable, "-m", "ennoshita.cli.main", "journal", "import", str(path), "--format",
-                           "yayoi", "--database-url", db.url], capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run([sys.executable, "-c", wrapper, "journal", "import", str(path), "--format", "yayoi",
+                           "--database-url", db.url], capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    return seconds, max(rss, before) // 1024, proc.stdout.strip()
+    m = re.search(r"MAXRSS_KB (\d+)", proc.stderr)
+    rss = int(m.group(1)) // 1024 if m else -1
+    return seconds, rss, proc.stdout.strip()
 
 
 def _our_balances(db: Database) -> dict[str, int]:

@@ -181,6 +181,7 @@ class Balance(Base):
     is_closing: Mapped[bool] = mapped_column(Boolean, primary_key=True, default=False)
     debit: Mapped[int] = mapped_column(BigInteger, default=0)
     credit: Mapped[int] = mapped_column(BigInteger, default=0)
+    line_count: Mapped[int] = mapped_column(Integer, default=0)  # lines posted: a ledger's page count, unscanned
 
     __table_args__ = (Index("ix_ledger_balances_period", "period", "account_id"),)
 

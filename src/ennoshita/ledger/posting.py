@@ -174,10 +174,11 @@ class Deltas:
             key = (line.account_id, line.sub_account_id or 0, line.department_id or 0, period, closing)
             slot = self.balances.get(key)
             if slot is None:
-                self.balances[key] = [line.debit, line.credit]
+                self.balances[key] = [line.debit, line.credit, 1]
             else:
                 slot[0] += line.debit
                 slot[1] += line.credit
+                slot[2] += 1
             if line.tax_category and not closing:
                 tkey = (period, line.tax_category, line.account_id)
                 tslot = self.taxes.get(tkey)
@@ -190,7 +191,8 @@ class Deltas:
     def flush(self, session: Session) -> None:
         _upsert(session, Balance, ["account_id", "sub_account_id", "department_id", "period", "is_closing"],
                 [{"account_id": k[0], "sub_account_id": k[1], "department_id": k[2], "period": k[3],
-                  "is_closing": k[4], "debit": v[0], "credit": v[1]} for k, v in self.balances.items()])
+                  "is_closing": k[4], "debit": v[0], "credit": v[1], "line_count": v[2]}
+                 for k, v in self.balances.items()], counted=True)
         _upsert(session, TaxBalance, ["period", "tax_category", "account_id"],
                 [{"period": k[0], "tax_category": k[1], "account_id": k[2], "debit": v[0], "credit": v[1]}
                  for k, v in self.taxes.items()])
@@ -199,15 +201,15 @@ class Deltas:
 
 
 def _upsert(session: Session, model: type[Balance] | type[TaxBalance], keys: list[str],
-            rows: list[dict[str, object]]) -> None:
+            rows: list[dict[str, object]], counted: bool = False) -> None:
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     ins = postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
-    stmt = ins.on_conflict_do_update(
-        index_elements=keys,
-        set_={"debit": model.debit + ins.excluded.debit, "credit": model.credit + ins.excluded.credit},
-    )
+    updates = {"debit": model.debit + ins.excluded.debit, "credit": model.credit + ins.excluded.credit}
+    if counted:
+        updates["line_count"] = Balance.line_count + ins.excluded.line_count
+    stmt = ins.on_conflict_do_update(index_elements=keys, set_=updates)
     for start in range(0, len(rows), 2000):
         session.execute(stmt, rows[start:start + 2000])
 
@@ -241,12 +243,18 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     (documents that computed their tax once per rate, like qualified invoices, post it as given)."""
     problems = list(check_balanced(draft.lines))
     problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset)
+    # Resolve the lines as entered, so that ``lines[i]`` in a problem is the i-th line the person typed
+    # (the tax split below inserts lines).
+    resolved, unresolved = resolve(index, draft.lines, line_offset=line_offset)
+    problems += unresolved
     if problems:
         return [], problems
-    lines = list(draft.lines)
-    if split_tax:
-        lines = list(expand_tax(lines, ctx.tax_accounting, ctx.rounding, chart.CODE_OUTPUT_TAX,
-                                chart.CODE_INPUT_TAX))
+    if not split_tax:
+        return resolved, []
+    lines = expand_tax(list(draft.lines), ctx.tax_accounting, ctx.rounding, chart.CODE_OUTPUT_TAX,
+                       chart.CODE_INPUT_TAX)
+    if len(lines) == len(draft.lines):
+        return resolved, []
     return resolve(index, lines, line_offset=line_offset)
 
 

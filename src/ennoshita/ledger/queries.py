@@ -448,7 +448,7 @@ def general_ledger(session: Session, account_id: int, date_from: dt.date, date_t
         base = base.where(JournalLine.department_id == dim.department_id)
     totals = sums_by_account(session, date_from, date_to, dim, include_closing=True, account_ids=[account_id])
     d_total, c_total = totals.get(account_id, [0, 0])
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total = _line_count(session, account_id, date_from, date_to, dim)
     page = max(1, page)
     rows = session.scalars(base.order_by(JournalLine.entry_date, JournalLine.entry_id, JournalLine.line_no)
                            .limit(per_page).offset((page - 1) * per_page)).all()
@@ -485,6 +485,21 @@ def general_ledger(session: Session, account_id: int, date_from: dt.date, date_t
                                 natural(info, running)))
     return GeneralLedger(info, date_from, date_to, natural(info, opening), lines, total, page, per_page,
                          d_total, c_total)
+
+
+def _line_count(session: Session, account_id: int, date_from: dt.date, date_to: dt.date, dim: Dimension) -> int:
+    """How many lines an account has in a range: whole months from the maintained counts, edges from the index."""
+    total = 0
+    p_first, p_last = _month_span(date_from, date_to)
+    if p_first is not None:
+        stmt = select(func.coalesce(func.sum(Balance.line_count), 0)).where(
+            Balance.account_id == account_id, Balance.period >= p_first, Balance.period <= p_last)
+        total += int(session.scalar(_dim_filters(stmt, Balance, dim)) or 0)
+    for lo, hi in _edge_ranges(date_from, date_to):
+        stmt2 = select(func.count()).select_from(JournalLine).where(
+            JournalLine.account_id == account_id, JournalLine.entry_date >= lo, JournalLine.entry_date <= hi)
+        total += int(session.scalar(_dim_filters(stmt2, JournalLine, dim)) or 0)
+    return total
 
 
 def _names(session: Session, model: type[SubAccount] | type[Department], ids: set[int]) -> dict[int, str]:
@@ -678,8 +693,8 @@ class BalanceDifference:
     department_id: int
     period: int
     is_closing: bool
-    maintained: tuple[int, int]
-    recomputed: tuple[int, int]
+    maintained: tuple[int, int, int]  # debit, credit, lines
+    recomputed: tuple[int, int, int]
 
 
 def check_balances(session: Session) -> list[BalanceDifference]:
@@ -695,18 +710,18 @@ def check_balances(session: Session) -> list[BalanceDifference]:
                     (JournalEntry.source == "closing").label("closing"),
                     JournalLine.debit.label("debit"), JournalLine.credit.label("credit"))
              .join(JournalEntry, JournalEntry.id == JournalLine.entry_id).subquery())
-    recomputed: dict[tuple[int, int, int, int, bool], tuple[int, int]] = {}
-    for acc, sub, dep, period, closing, debit, credit in session.execute(
+    recomputed: dict[tuple[int, int, int, int, bool], tuple[int, int, int]] = {}
+    for acc, sub, dep, period, closing, debit, credit, count in session.execute(
             select(inner.c.acc, inner.c.sub, inner.c.dep, inner.c.period, inner.c.closing,
-                   func.sum(inner.c.debit), func.sum(inner.c.credit))
+                   func.sum(inner.c.debit), func.sum(inner.c.credit), func.count())
             .group_by(inner.c.acc, inner.c.sub, inner.c.dep, inner.c.period, inner.c.closing)):
-        recomputed[(acc, sub, dep, int(period), bool(closing))] = (int(debit or 0), int(credit or 0))
-    maintained = {(b.account_id, b.sub_account_id, b.department_id, b.period, b.is_closing): (b.debit, b.credit)
-                  for b in session.scalars(select(Balance))}
+        recomputed[(acc, sub, dep, int(period), bool(closing))] = (int(debit or 0), int(credit or 0), int(count))
+    maintained = {(b.account_id, b.sub_account_id, b.department_id, b.period, b.is_closing):
+                  (b.debit, b.credit, b.line_count) for b in session.scalars(select(Balance))}
     diffs = []
     for key in sorted(set(recomputed) | set(maintained)):
-        m = maintained.get(key, (0, 0))
-        r = recomputed.get(key, (0, 0))
+        m = maintained.get(key, (0, 0, 0))
+        r = recomputed.get(key, (0, 0, 0))
         if m != r:
             diffs.append(BalanceDifference(*key, maintained=m, recomputed=r))
     return diffs

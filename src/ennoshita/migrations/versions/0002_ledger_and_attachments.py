@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 20:32:21.369871
+Create Date: 2026-11-24 20:38:20.585880
 """
 
 from __future__ import annotations
@@ -126,6 +126,7 @@ def upgrade() -> None:
         sa.Column("is_closing", sa.Boolean(), nullable=False),
         sa.Column("debit", sa.BigInteger(), nullable=False),
         sa.Column("credit", sa.BigInteger(), nullable=False),
+        sa.Column("line_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
             "account_id", "sub_account_id", "department_id", "period", "is_closing", name=op.f("pk_ledger_balances")
         ),
