@@ -76,7 +76,8 @@ def _import(db: Database, path: Path) -> tuple[float, int, str]:
     wrapper = ("import resource, runpy, sys\n"
                "sys.argv = ['ennoshita'] + sys.argv[1:]\n"
                "try:\n    runpy.run_module('ennoshita.cli.main', run_name='__main__')\n"
-               "finally:\n    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+               "finally:\n"
+               "    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", wrapper, "journal", "import", str(path), "--format", "yayoi",
                            "--database-url", db.url], capture_output=True, text=True, env=env, check=False)
