@@ -5,5 +5,6 @@ from ennoshita.audit import models as audit_models
 from ennoshita.db import Base
 from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
+from ennoshita.sales import models as sales_models
 
-__all__ = ["Base", "attachment_models", "audit_models", "identity_models", "ledger_models"]
+__all__ = ["Base", "attachment_models", "audit_models", "identity_models", "ledger_models", "sales_models"]

@@ -6,7 +6,7 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ()
+DOMAIN_MODULES: tuple[str, ...] = ("ledger",)
 
 
 def routers() -> list[APIRouter]:

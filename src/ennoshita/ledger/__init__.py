@@ -5,14 +5,16 @@
 - ``ensure_sub_account(session, actor, account_code, code, name, name_kana, partner_id)`` gives a partner its
   補助科目 under 売掛金/買掛金/未払金;
 - ``EntryDraft`` / ``LineDraft`` are the entry's value types; ``chart`` names the standard account codes;
-- ``transitional_deduction_ratio(day)`` is the dated 経過措置 table.
+- ``transitional_deduction_ratio(day)`` is the dated 経過措置 table;
+- ``PostingBatch(session)`` posts many entries in one transaction with the chart read once.
 """
 
 from ennoshita.ledger import chart
+from ennoshita.ledger.batch import PostingBatch
 from ennoshita.ledger.posting import PostedEntry, post_in
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.services import ensure_sub_account
 from ennoshita.ledger.taxes import transitional_deduction_ratio
 
-__all__ = ["EntryDraft", "LineDraft", "PostedEntry", "chart", "ensure_sub_account", "post_in",
+__all__ = ["EntryDraft", "LineDraft", "PostedEntry", "PostingBatch", "chart", "ensure_sub_account", "post_in",
            "transitional_deduction_ratio"]

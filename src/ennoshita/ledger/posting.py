@@ -260,13 +260,14 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
 
 def post_in(session: Session, actor: Actor, draft: EntryDraft, *, source: str = "manual",
             source_ref: str | None = None, reverses_id: int | None = None, corrects_id: int | None = None,
-            entry_id: int | None = None, closing: bool = False, split_tax: bool = True) -> PostedEntry:
+            entry_id: int | None = None, closing: bool = False, split_tax: bool = True,
+            ctx: PostingContext | None = None, index: ChartIndex | None = None) -> PostedEntry:
     """Post one entry inside the caller's transaction (no commit). Raises Invalid with every problem.
 
     Other domains call this (through ``ennoshita.ledger``) in their own use case's transaction: an invoice
     and its posting commit together or not at all."""
-    ctx = PostingContext.load(session)
-    index = ChartIndex.load(session)
+    ctx = ctx or PostingContext.load(session)
+    index = index or ChartIndex.load(session)
     lines, problems = prepare(session, ctx, index, draft, split_tax=split_tax)
     if problems:
         raise Invalid(problems=problems)

@@ -6,7 +6,8 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ()
+DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "routes_ledger_reports",
+                                    "routes_ledger_admin")
 
 
 def routers() -> list[APIRouter]:

@@ -1,0 +1,434 @@
+"""請求: qualified invoices (適格請求書) per delivery, by 締め請求 run, or entered directly; credit notes
+(適格返還請求書) and replacement invoices; each issued together with its posting to the ledger.
+
+An invoice is issued once: its number is gapless per fiscal year, its rows never change (database trigger),
+its tax is computed once per rate over all its lines. Issuing posts 売掛金 / 売上高 + 仮受消費税 (per rate)
+with the customer as 補助科目 in the same transaction, and opens the invoice's row in the receivables
+sub-ledger; a credit note posts the reverse and reduces what the original still owes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ennoshita import audit
+from ennoshita.actor import Actor
+from ennoshita.dates import HolidayShift, now_utc
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import Conflict, Invalid, NotFound, Problem
+from ennoshita.identity import load_company
+from ennoshita.identity.company import CompanyData
+from ennoshita.identity.roles import require
+from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.money import Rounding
+from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
+from ennoshita.sales.models import (
+    BankDeposit,
+    Delivery,
+    DeliveryLine,
+    Invoice,
+    InvoiceLine,
+    Partner,
+    ReceiptAllocation,
+    Receivable,
+)
+from ennoshita.sales.numbering import format_number, reserve
+from ennoshita.sales.rules import InvoiceTotals, PriceEntry, statement_balance
+from ennoshita.sales.terms import closing_date_for, day_in_month, payment_due
+
+SALES_CATEGORY = {"10": "sales_10", "8": "sales_8r", "0": "sales_exempt"}
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    id: int
+    number: str
+    kind: str
+    partner_id: int
+    issue_date: dt.date
+    due_date: dt.date
+    net: int
+    tax: int
+    gross: int
+    billed: int
+    entry_no: str
+
+
+@dataclass(frozen=True)
+class _Line:
+    resolved: ResolvedLine
+    line_date: dt.date | None = None
+    delivery_id: int | None = None
+
+
+@dataclass
+class _Issuer:
+    """What every invoice of one transaction shares: the company, the ledger batch, partners' sub-accounts."""
+
+    session: Session
+    actor: Actor
+    company: CompanyData
+    batch: PostingBatch
+
+    @classmethod
+    def open(cls, session: Session, actor: Actor, company: CompanyData) -> _Issuer:
+        if not company.registration_number:
+            raise Invalid("sales.error.no_registration_number", field="registration_number")
+        return cls(session, actor, company, PostingBatch(session))
+
+    def post(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
+             reverses_id: int | None = None) -> tuple[int, str]:
+        sub = self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name,
+                                     partner.name_kana, partner.id)
+        inclusive_books = self.company.tax_accounting != "exclusive"
+        lines: list[LineDraft] = []
+        for rate in totals.rates:
+            category = SALES_CATEGORY[rate.rate]
+            if inclusive_books or rate.tax == 0:
+                lines.append(_side(chart.CODE_SALES, rate.gross, credit, category))
+            else:
+                lines.append(_side(chart.CODE_SALES, rate.net, credit, category))
+                lines.append(_side(chart.CODE_OUTPUT_TAX, rate.tax, credit, category))
+        lines = [ln for ln in lines if ln.debit or ln.credit]
+        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross, not credit, None, sub))
+        memo = "返還" if credit else "売上"
+        draft = EntryDraft(day, f"{memo} {number} {partner.name}", partner.name, tuple(lines))
+        posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
+        return posted.id, posted.entry_no
+
+    def issue(self, partner: Partner, kind: str, lines: Sequence[_Line], price_entry: PriceEntry,
+              issue_date: dt.date, due_date: dt.date, *, billing: str, subject: str = "", notes: str = "",
+              period: tuple[dt.date, dt.date] | None = None, statement: tuple[int, int] | None = None,
+              original: Invoice | None = None, replaces: Invoice | None = None,
+              number: str | None = None) -> InvoiceSummary:
+        totals = totals_of([ln.resolved for ln in lines], price_entry, self.company.rounding)
+        if kind == "invoice" and totals.gross < 0:
+            raise Invalid("sales.error.negative_invoice", field="lines")
+        if number is None:
+            fy, seq = reserve(self.session, kind, issue_date, self.company.fiscal_year_start_month)
+            number = format_number(kind, fy, seq)
+        entry_id, entry_no = self.post(partner, number, issue_date, totals, kind == "credit_note")
+        rates = {r.rate: r for r in totals.rates}
+        previous = received = carried = None
+        billed = totals.gross
+        if statement is not None:
+            previous, received = statement
+            carried, billed = statement_balance(previous, received, totals.gross)
+        invoice = Invoice(
+            number=number, kind=kind, partner_id=partner.id, issue_date=issue_date,
+            period_from=period[0] if period else None, period_to=period[1] if period else None,
+            due_date=due_date, billing=billing, subject=subject, recipient_name=partner.name,
+            issuer_name=self.company.name, issuer_registration_number=self.company.registration_number or "",
+            price_entry=price_entry.value, rounding=self.company.tax_rounding,
+            net_10=rates["10"].net if "10" in rates else 0, tax_10=rates["10"].tax if "10" in rates else 0,
+            net_8=rates["8"].net if "8" in rates else 0, tax_8=rates["8"].tax if "8" in rates else 0,
+            net_0=rates["0"].net if "0" in rates else 0, net=totals.net, tax=totals.tax, gross=totals.gross,
+            previous_billed=previous, received=received, carried_over=carried, billed=billed,
+            original_id=original.id if original else None, replaces_id=replaces.id if replaces else None,
+            notes=notes, journal_entry_id=entry_id, issued_by=self.actor.user_id, issued_at=now_utc())
+        self.session.add(invoice)
+        self.session.flush()
+        self.session.add_all([
+            InvoiceLine(invoice_id=invoice.id, line_date=ln.line_date, delivery_id=ln.delivery_id,
+                        **ln.resolved.row(n))
+            for n, ln in enumerate(lines, start=1)])
+        if kind == "invoice":
+            self.session.add(Receivable(invoice_id=invoice.id, partner_id=partner.id, due_date=due_date,
+                                        amount=totals.gross, paid_amount=0, open_amount=totals.gross, status="open"))
+        audit.record(self.session, self.actor, "invoice", invoice.id, "issue", after={
+            "number": number, "kind": kind, "partner_id": partner.id, "issue_date": issue_date.isoformat(),
+            "due_date": due_date.isoformat(), "rates": totals.breakdown(), "gross": totals.gross, "billed": billed,
+            "journal_entry": entry_no, "original": original.number if original else None,
+            "replaces": replaces.number if replaces else None, "lines": len(lines)})
+        return InvoiceSummary(invoice.id, number, kind, partner.id, issue_date, due_date, totals.net, totals.tax,
+                              totals.gross, billed, entry_no)
+
+
+def _side(account: str, amount: int, debit: bool, category: str | None, sub: str | None = None) -> LineDraft:
+    return LineDraft(account, amount if debit else 0, 0 if debit else amount, category, sub)
+
+
+def _customer(s: Session, partner_id: int) -> Partner:
+    partner = s.get(Partner, partner_id)
+    if partner is None or not partner.is_customer:
+        raise Invalid("sales.error.customer_required", field="partner_id", id=partner_id)
+    return partner
+
+
+def due_date_for(partner: Partner, closing_date: dt.date) -> dt.date:
+    return payment_due(closing_date, partner.months_after, partner.pay_day, HolidayShift(partner.holiday_shift))
+
+
+# --- direct invoices ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvoiceInput:
+    partner_id: int
+    issue_date: dt.date
+    lines: tuple[LineInput, ...]
+    subject: str = ""
+    price_entry: str = "exclusive"
+    due_date: dt.date | None = None
+    notes: str = ""
+
+
+def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSummary:
+    """An invoice entered directly (no delivery behind it): 請求書発行依頼, a service, a fee."""
+    require(actor, "sales.edit")
+    price_entry = price_entry_of(cmd.price_entry)
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        partner = _customer(s, cmd.partner_id)
+        resolved, _totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        due = cmd.due_date or due_date_for(partner, closing_date_for(cmd.issue_date, partner.closing_day or 31))
+        if due < cmd.issue_date:
+            raise Invalid("sales.error.due_before_issue", field="due_date")
+        issuer = _Issuer.open(s, actor, company)
+        result = issuer.issue(partner, "invoice", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
+                              cmd.issue_date, due, billing="manual", subject=cmd.subject, notes=cmd.notes)
+        uow.commit()
+    return result
+
+
+def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,
+                     issue_date: dt.date | None = None) -> InvoiceSummary:
+    """都度請求: one invoice for one delivery."""
+    require(actor, "sales.edit")
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        delivery = s.get(Delivery, delivery_id)
+        if delivery is None:
+            raise NotFound("sales.error.delivery_not_found", field="delivery_id", id=delivery_id)
+        if delivery.invoice_id is not None:
+            raise Conflict("sales.error.delivery_billed", field="delivery_id", number=delivery.number)
+        partner = _customer(s, delivery.partner_id)
+        day = issue_date or delivery.delivery_date
+        lines = [_Line(r, delivery.delivery_date, delivery.id) for r in _delivery_lines(s, [delivery.id])[delivery.id]]
+        issuer = _Issuer.open(s, actor, company)
+        result = issuer.issue(partner, "invoice", lines, PriceEntry(delivery.price_entry), day,
+                              due_date_for(partner, delivery.delivery_date), billing="delivery",
+                              subject=f"{delivery.number}")
+        delivery.invoice_id = result.id
+        uow.commit()
+    return result
+
+
+def _delivery_lines(s: Session, ids: Sequence[int]) -> dict[int, list[ResolvedLine]]:
+    from decimal import Decimal
+
+    out: dict[int, list[ResolvedLine]] = defaultdict(list)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        rows = s.execute(select(DeliveryLine.delivery_id, DeliveryLine.item_id, DeliveryLine.description,
+                                DeliveryLine.quantity, DeliveryLine.unit, DeliveryLine.unit_price,
+                                DeliveryLine.tax_rate, DeliveryLine.amount)
+                         .where(DeliveryLine.delivery_id.in_(chunk))
+                         .order_by(DeliveryLine.delivery_id, DeliveryLine.line_no))
+        for r in rows:
+            out[r.delivery_id].append(ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit,
+                                                   Decimal(r.unit_price), r.tax_rate, r.amount, r.amount < 0))
+    return out
+
+
+# --- 締め請求 -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BillingRunResult:
+    closing_date: dt.date
+    invoices: tuple[InvoiceSummary, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def total_billed(self) -> int:
+        return sum(i.gross for i in self.invoices)
+
+
+def closing_days_for(closing_date: dt.date) -> list[int]:
+    """The partner closing days (5/10/.../末日) whose closing falls on ``closing_date``."""
+    return [d for d in (5, 10, 15, 20, 25, 31)
+            if day_in_month(closing_date.year, closing_date.month, d) == closing_date]
+
+
+def _statement(s: Session, partner_id: int, closing_date: dt.date) -> tuple[int, int, dt.date | None]:
+    """(前回御請求額, 御入金額 since then, previous closing date) for a 締め請求 customer."""
+    prev = s.execute(select(Invoice.billed, Invoice.period_to).where(
+        Invoice.partner_id == partner_id, Invoice.kind == "invoice", Invoice.billing == "closing",
+        Invoice.period_to < closing_date).order_by(Invoice.period_to.desc(), Invoice.id.desc()).limit(1)).first()
+    if prev is None:
+        return 0, 0, None
+    received = s.scalar(select(func.coalesce(func.sum(ReceiptAllocation.amount), 0))
+                        .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
+                        .join(Invoice, Invoice.id == ReceiptAllocation.invoice_id)
+                        .where(Invoice.partner_id == partner_id, BankDeposit.value_date > prev.period_to,
+                               BankDeposit.value_date <= closing_date))
+    return int(prev.billed), int(received or 0), prev.period_to
+
+
+def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date: dt.date | None = None,
+                partner_ids: Sequence[int] | None = None) -> BillingRunResult:
+    """締め請求 for every customer at once: one invoice per customer (and price entry) per closing date over
+    every unbilled delivery up to that date; customers billed per delivery (都度) get one invoice per
+    delivery. All or nothing: one transaction for the whole run."""
+    require(actor, "sales.edit")
+    day = issue_date or closing_date
+    days = closing_days_for(closing_date)
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        query = select(Partner).where(Partner.is_customer.is_(True), Partner.closing_day.in_([0, *days]))
+        if partner_ids is not None:
+            query = query.where(Partner.id.in_(list(partner_ids)))
+        partners = {p.id: p for p in s.scalars(query)}
+        deliveries = list(s.execute(
+            select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry)
+            .where(Delivery.invoice_id.is_(None), Delivery.delivery_date <= closing_date)
+            .order_by(Delivery.partner_id, Delivery.delivery_date, Delivery.id)))
+        deliveries = [d for d in deliveries if d.partner_id in partners]
+        lines = _delivery_lines(s, [d.id for d in deliveries])
+        groups: dict[tuple[int, str], list[tuple[int, dt.date]]] = defaultdict(list)
+        for d in deliveries:
+            groups[(d.partner_id, d.price_entry)].append((d.id, d.delivery_date))
+        issuer = _Issuer.open(s, actor, company)
+        issued: list[InvoiceSummary] = []
+        billed_by: dict[int, int] = {}
+        for (partner_id, entry), items in groups.items():
+            partner = partners[partner_id]
+            if partner.closing_day == 0:
+                for delivery_id, delivery_date in items:
+                    inv = issuer.issue(partner, "invoice", [_Line(r, delivery_date, delivery_id)
+                                                            for r in lines[delivery_id]],
+                                       PriceEntry(entry), day, due_date_for(partner, delivery_date),
+                                       billing="delivery")
+                    issued.append(inv)
+                    billed_by[delivery_id] = inv.id
+                continue
+            previous, received, prev_close = _statement(s, partner_id, closing_date)
+            period_from = (prev_close + dt.timedelta(days=1)) if prev_close else min(d for _, d in items)
+            inv = issuer.issue(partner, "invoice", [_Line(r, d, i) for i, d in items for r in lines[i]],
+                               PriceEntry(entry), day, due_date_for(partner, closing_date), billing="closing",
+                               period=(period_from, closing_date), statement=(previous, received))
+            issued.append(inv)
+            for delivery_id, _ in items:
+                billed_by[delivery_id] = inv.id
+        _mark_billed(s, billed_by)
+        audit.record(s, actor, "billing_run", closing_date.isoformat(), "run",
+                     after={"closing_date": closing_date.isoformat(), "invoices": len(issued),
+                            "deliveries": len(billed_by), "total": sum(i.gross for i in issued)})
+        uow.commit()
+    return BillingRunResult(closing_date, tuple(issued))
+
+
+def _mark_billed(s: Session, billed_by: dict[int, int]) -> None:
+    from sqlalchemy import bindparam, update
+
+    if not billed_by:
+        return
+    stmt = update(Delivery).where(Delivery.id == bindparam("did")).values(invoice_id=bindparam("iid"))
+    s.connection().execute(stmt, [{"did": d, "iid": i} for d, i in billed_by.items()])
+
+
+def unbilled_preview(uow: UnitOfWork, actor: Actor, closing_date: dt.date) -> list[tuple[int, str, int, int]]:
+    """What a run on ``closing_date`` would bill: (partner id, name, deliveries, gross) per customer."""
+    require(actor, "sales.view")
+    days = closing_days_for(closing_date)
+    with uow:
+        rows = uow.session.execute(
+            select(Partner.id, Partner.name, func.count(Delivery.id), func.coalesce(func.sum(Delivery.gross), 0))
+            .join(Delivery, Delivery.partner_id == Partner.id)
+            .where(Delivery.invoice_id.is_(None), Delivery.delivery_date <= closing_date,
+                   Partner.closing_day.in_([0, *days]))
+            .group_by(Partner.id, Partner.name).order_by(Partner.name))
+        return [(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+# --- corrections ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreditNoteInput:
+    original_id: int
+    issue_date: dt.date
+    lines: tuple[LineInput, ...]  # what is returned or discounted, as positive quantities
+    reason: str = ""
+
+
+def issue_credit_note(uow: UnitOfWork, actor: Actor, cmd: CreditNoteInput) -> InvoiceSummary:
+    """適格返還請求書: returns or discounts against an issued invoice. Posts the reverse of a sale and
+    reduces what the original invoice still owes; more than it owes is refused."""
+    require(actor, "sales.edit")
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        original = s.get(Invoice, cmd.original_id)
+        if original is None or original.kind != "invoice":
+            raise NotFound("sales.error.invoice_not_found", field="original_id", id=cmd.original_id)
+        if cmd.issue_date < original.issue_date:
+            raise Invalid("sales.error.credit_before_invoice", field="issue_date")
+        receivable = s.get(Receivable, original.id)
+        assert receivable is not None
+        if receivable.status == "replaced":
+            raise Conflict("sales.error.invoice_replaced", field="original_id", number=original.number)
+        price_entry = PriceEntry(original.price_entry)
+        resolved, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        if totals.gross > receivable.open_amount:
+            raise Invalid("sales.error.credit_exceeds_open", field="lines", open=receivable.open_amount,
+                          amount=totals.gross)
+        partner = _customer(s, original.partner_id)
+        issuer = _Issuer.open(s, actor, company)
+        result = issuer.issue(partner, "credit_note", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
+                              cmd.issue_date, cmd.issue_date, billing="manual", subject=cmd.reason,
+                              notes=cmd.reason, original=original)
+        receivable.open_amount -= totals.gross
+        if receivable.open_amount == 0:
+            receivable.status = "credited"
+        uow.commit()
+    return result
+
+
+def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: InvoiceInput) -> InvoiceSummary:
+    """A replacement invoice (修正した適格請求書) for an unpaid invoice: the original's posting is reversed,
+    the original is marked replaced in the receivables, and the new invoice references it."""
+    require(actor, "sales.edit")
+    price_entry = price_entry_of(cmd.price_entry)
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        original = s.get(Invoice, original_id)
+        if original is None or original.kind != "invoice":
+            raise NotFound("sales.error.invoice_not_found", field="original_id", id=original_id)
+        receivable = s.get(Receivable, original.id)
+        assert receivable is not None
+        if receivable.paid_amount or receivable.open_amount != receivable.amount or receivable.status != "open":
+            raise Conflict("sales.error.replace_paid", field="original_id", number=original.number)
+        if cmd.partner_id != original.partner_id:
+            raise Invalid("sales.error.revision_partner", field="partner_id")
+        partner = _customer(s, original.partner_id)
+        resolved, _ = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        issuer = _Issuer.open(s, actor, company)
+        old_lines = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == original.id)))
+        old_totals = totals_of([ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price,
+                                             ln.tax_rate, ln.amount) for ln in old_lines],
+                               PriceEntry(original.price_entry), Rounding(original.rounding))
+        issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals, True,
+                    reverses_id=original.journal_entry_id)
+        receivable.open_amount = 0
+        receivable.status = "replaced"
+        due = cmd.due_date or original.due_date
+        result = issuer.issue(partner, "invoice", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
+                              cmd.issue_date, due, billing=original.billing, subject=cmd.subject or original.subject,
+                              notes=cmd.notes, replaces=original,
+                              period=(original.period_from, original.period_to)
+                              if original.period_from and original.period_to else None)
+        audit.record(s, actor, "invoice", original.id, "replace", after={"replacement": result.number})
+        uow.commit()
+    return result
