@@ -7,7 +7,6 @@ they become yen only through :func:`round_yen` with an explicit :class:`Rounding
 from __future__ import annotations
 
 import enum
-import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -22,12 +21,21 @@ class Rounding(enum.StrEnum):
     CEIL = "ceil"  # 切り上げ
 
 
-def _as_fraction(value: Number) -> Fraction:
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, int):
-        return Fraction(value)
-    return Fraction(value)
+def _round_ratio(numerator: int, denominator: int, rule: Rounding) -> int:
+    """Round ``numerator / denominator`` (denominator > 0) to whole yen by ``rule``, in integer arithmetic.
+
+    Rounding applies to the absolute value so that a negative amount rounds symmetrically."""
+    sign = -1 if numerator < 0 else 1
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if rule is Rounding.FLOOR:
+        result = quotient
+    elif rule is Rounding.CEIL:
+        result = quotient + (1 if remainder else 0)
+    elif rule is Rounding.HALF_UP:
+        result = quotient + (1 if 2 * remainder >= denominator else 0)
+    else:  # pragma: no cover - exhaustive enum
+        raise ValueError(rule)
+    return sign * result
 
 
 def round_yen(value: Number, rule: Rounding) -> int:
@@ -36,28 +44,29 @@ def round_yen(value: Number, rule: Rounding) -> int:
     Rounding applies to the absolute value so that a negative amount (a discount or a
     credit note) rounds symmetrically with its positive counterpart: -12.5 half-up is -13.
     """
-    frac = _as_fraction(value)
-    sign = -1 if frac < 0 else 1
-    mag = abs(frac)
-    if rule is Rounding.FLOOR:
-        result = math.floor(mag)
-    elif rule is Rounding.CEIL:
-        result = math.ceil(mag)
-    elif rule is Rounding.HALF_UP:
-        result = math.floor(mag + Fraction(1, 2))
-    else:  # pragma: no cover - exhaustive enum
-        raise ValueError(rule)
-    return sign * int(result)
+    if isinstance(value, bool):
+        raise TypeError("a yen amount is not a bool")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        return _round_ratio(value.numerator, value.denominator, rule)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(value)
+        numerator, denominator = value.as_integer_ratio()
+        return _round_ratio(numerator, denominator, rule)
+    frac = Fraction(value)
+    return _round_ratio(frac.numerator, frac.denominator, rule)
 
 
 def tax_on_net(net: int, rate: Fraction, rule: Rounding) -> int:
     """Consumption tax on a tax-exclusive amount: round(net x rate)."""
-    return round_yen(Fraction(net) * rate, rule)
+    return _round_ratio(net * rate.numerator, rate.denominator, rule)
 
 
 def tax_in_gross(gross: int, rate: Fraction, rule: Rounding) -> int:
     """Consumption tax contained in a tax-inclusive amount: round(gross x rate / (1 + rate))."""
-    return round_yen(Fraction(gross) * rate / (1 + rate), rule)
+    return _round_ratio(gross * rate.numerator, rate.denominator + rate.numerator, rule)
 
 
 def format_yen(amount: int) -> str:

@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
+from ennoshita.bulk import insert_rows, reserve_ids
 from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
@@ -26,6 +27,7 @@ from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.money import Rounding
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import (
@@ -82,10 +84,9 @@ class _Issuer:
             raise Invalid("sales.error.no_registration_number", field="registration_number")
         return cls(session, actor, company, PostingBatch(session))
 
-    def post(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
-             reverses_id: int | None = None) -> tuple[int, str]:
-        sub = self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name,
-                                     partner.name_kana, partner.id)
+    def draft(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool) -> EntryDraft:
+        """The journal entry of an invoice (or, ``credit``, of a credit note): 売掛金 / 売上高 + 仮受消費税 by rate,
+        the tax as the invoice computed it (once per rate), never split again."""
         inclusive_books = self.company.tax_accounting != "exclusive"
         lines: list[LineDraft] = []
         for rate in totals.rates:
@@ -96,10 +97,16 @@ class _Issuer:
                 lines.append(_side(chart.CODE_SALES, rate.net, credit, category))
                 lines.append(_side(chart.CODE_OUTPUT_TAX, rate.tax, credit, category))
         lines = [ln for ln in lines if ln.debit or ln.credit]
-        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross, not credit, None, sub))
+        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross, not credit, None, partner.code))
         memo = "返還" if credit else "売上"
-        draft = EntryDraft(day, f"{memo} {number} {partner.name}", partner.name, tuple(lines))
-        posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
+        return EntryDraft(day, f"{memo} {number} {partner.name}", partner.name, tuple(lines))
+
+    def post(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
+             reverses_id: int | None = None) -> tuple[int, str]:
+        self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
+                               partner.id)
+        posted = self.batch.post(self.actor, self.draft(partner, number, day, totals, credit), source="sales",
+                                 source_ref=number, reverses_id=reverses_id)
         return posted.id, posted.entry_no
 
     def issue(self, partner: Partner, kind: str, lines: Sequence[_Line], price_entry: PriceEntry,
@@ -134,9 +141,8 @@ class _Issuer:
             notes=notes, journal_entry_id=entry_id, issued_by=self.actor.user_id, issued_at=now_utc())
         self.session.add(invoice)
         self.session.flush()
-        self.session.add_all([
-            InvoiceLine(invoice_id=invoice.id, line_date=ln.line_date, delivery_id=ln.delivery_id,
-                        **ln.resolved.row(n))
+        self.session.execute(insert(InvoiceLine), [
+            {"invoice_id": invoice.id, "line_date": ln.line_date, "delivery_id": ln.delivery_id, **ln.resolved.row(n)}
             for n, ln in enumerate(lines, start=1)])
         if kind == "invoice":
             self.session.add(Receivable(invoice_id=invoice.id, partner_id=partner.id, due_date=due_date,
@@ -259,28 +265,64 @@ def closing_days_for(closing_date: dt.date) -> list[int]:
             if day_in_month(closing_date.year, closing_date.month, d) == closing_date]
 
 
-def _statement(s: Session, partner_id: int, closing_date: dt.date) -> tuple[int, int, dt.date | None]:
-    """(前回御請求額, 御入金額 since then, previous closing date) for a 締め請求 customer."""
-    prev = s.execute(select(Invoice.billed, Invoice.period_to).where(
-        Invoice.partner_id == partner_id, Invoice.kind == "invoice", Invoice.billing == "closing",
-        Invoice.period_to < closing_date).order_by(Invoice.period_to.desc(), Invoice.id.desc()).limit(1)).first()
-    if prev is None:
-        return 0, 0, None
-    received = s.scalar(select(func.coalesce(func.sum(ReceiptAllocation.amount), 0))
-                        .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
-                        .join(Invoice, Invoice.id == ReceiptAllocation.invoice_id)
-                        .where(Invoice.partner_id == partner_id, BankDeposit.value_date > prev.period_to,
-                               BankDeposit.value_date <= closing_date))
-    return int(prev.billed), int(received or 0), prev.period_to
+def _statements(s: Session, closing_date: dt.date) -> dict[int, tuple[int, int, dt.date]]:
+    """Per 締め請求 customer: (前回御請求額, 御入金額 since the previous closing, previous closing date), in two
+    grouped queries."""
+    last = (select(Invoice.partner_id, func.max(Invoice.period_to).label("pt"))
+            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.period_to < closing_date)
+            .group_by(Invoice.partner_id).subquery())
+    out: dict[int, tuple[int, int, dt.date]] = {}
+    for pid, period_to, billed in s.execute(
+            select(Invoice.partner_id, Invoice.period_to, func.sum(Invoice.billed))
+            .join(last, and_(Invoice.partner_id == last.c.partner_id, Invoice.period_to == last.c.pt))
+            .where(Invoice.kind == "invoice", Invoice.billing == "closing")
+            .group_by(Invoice.partner_id, Invoice.period_to)):
+        if period_to is not None:
+            out[int(pid)] = (int(billed), 0, period_to)
+    for pid, received in s.execute(
+            select(Invoice.partner_id, func.sum(ReceiptAllocation.amount))
+            .join(ReceiptAllocation, ReceiptAllocation.invoice_id == Invoice.id)
+            .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
+            .join(last, last.c.partner_id == Invoice.partner_id)
+            .where(BankDeposit.value_date > last.c.pt, BankDeposit.value_date <= closing_date)
+            .group_by(Invoice.partner_id)):
+        if int(pid) in out:
+            billed, _, last_close = out[int(pid)]
+            out[int(pid)] = (billed, int(received or 0), last_close)
+    return out
+
+
+@dataclass
+class _Plan:
+    partner: Partner
+    lines: list[_Line]
+    price_entry: PriceEntry
+    due_date: dt.date
+    billing: str
+    totals: InvoiceTotals
+    period: tuple[dt.date, dt.date] | None = None
+    statement: tuple[int, int] | None = None
+
+
+INVOICE_COLUMNS = (
+    "id", "number", "kind", "partner_id", "issue_date", "period_from", "period_to", "due_date", "billing", "subject",
+    "recipient_name", "issuer_name", "issuer_registration_number", "price_entry", "rounding", "net_10", "tax_10",
+    "net_8", "tax_8", "net_0", "net", "tax", "gross", "previous_billed", "received", "carried_over", "billed",
+    "original_id", "replaces_id", "notes", "journal_entry_id", "issued_by", "issued_at")
+INVOICE_LINE_COLUMNS = ("invoice_id", "line_no", "item_id", "description", "quantity", "unit", "unit_price",
+                        "tax_rate", "amount", "line_date", "delivery_id")
 
 
 def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date: dt.date | None = None,
                 partner_ids: Sequence[int] | None = None) -> BillingRunResult:
     """締め請求 for every customer at once: one invoice per customer (and price entry) per closing date over
     every unbilled delivery up to that date; customers billed per delivery (都度) get one invoice per
-    delivery. All or nothing: one transaction for the whole run."""
+    delivery. All or nothing: one transaction for the whole run, written in bulk (numbers, postings,
+    invoices, receivables), with one audit record naming every invoice and its journal entry."""
     require(actor, "sales.edit")
     day = issue_date or closing_date
+    if day < closing_date:
+        raise Invalid("sales.error.issue_before_closing", field="issue_date")
     days = closing_days_for(closing_date)
     with uow:
         s = uow.session
@@ -289,52 +331,108 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
         if partner_ids is not None:
             query = query.where(Partner.id.in_(list(partner_ids)))
         partners = {p.id: p for p in s.scalars(query)}
-        deliveries = list(s.execute(
+        deliveries = [d for d in s.execute(
             select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry)
             .where(Delivery.invoice_id.is_(None), Delivery.delivery_date <= closing_date)
-            .order_by(Delivery.partner_id, Delivery.delivery_date, Delivery.id)))
-        deliveries = [d for d in deliveries if d.partner_id in partners]
+            .order_by(Delivery.partner_id, Delivery.delivery_date, Delivery.id)) if d.partner_id in partners]
+        if not deliveries:
+            return BillingRunResult(closing_date, ())
         lines = _delivery_lines(s, [d.id for d in deliveries])
         groups: dict[tuple[int, str], list[tuple[int, dt.date]]] = defaultdict(list)
         for d in deliveries:
             groups[(d.partner_id, d.price_entry)].append((d.id, d.delivery_date))
-        issuer = _Issuer.open(s, actor, company)
-        issued: list[InvoiceSummary] = []
-        billed_by: dict[int, int] = {}
+        statements = _statements(s, closing_date)
+        plans: list[_Plan] = []
+        delivery_groups: list[list[int]] = []
         for (partner_id, entry), items in groups.items():
             partner = partners[partner_id]
+            price_entry = PriceEntry(entry)
             if partner.closing_day == 0:
                 for delivery_id, delivery_date in items:
-                    inv = issuer.issue(partner, "invoice", [_Line(r, delivery_date, delivery_id)
-                                                            for r in lines[delivery_id]],
-                                       PriceEntry(entry), day, due_date_for(partner, delivery_date),
-                                       billing="delivery")
-                    issued.append(inv)
-                    billed_by[delivery_id] = inv.id
+                    inv_lines = [_Line(r, delivery_date, delivery_id) for r in lines[delivery_id]]
+                    plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, delivery_date),
+                                       "delivery", _totals(inv_lines, price_entry, company)))
+                    delivery_groups.append([delivery_id])
                 continue
-            previous, received, prev_close = _statement(s, partner_id, closing_date)
-            period_from = (prev_close + dt.timedelta(days=1)) if prev_close else min(d for _, d in items)
-            inv = issuer.issue(partner, "invoice", [_Line(r, d, i) for i, d in items for r in lines[i]],
-                               PriceEntry(entry), day, due_date_for(partner, closing_date), billing="closing",
-                               period=(period_from, closing_date), statement=(previous, received))
-            issued.append(inv)
-            for delivery_id, _ in items:
-                billed_by[delivery_id] = inv.id
-        _mark_billed(s, billed_by)
-        audit.record(s, actor, "billing_run", closing_date.isoformat(), "run",
-                     after={"closing_date": closing_date.isoformat(), "invoices": len(issued),
-                            "deliveries": len(billed_by), "total": sum(i.gross for i in issued)})
+            previous, received, prev_close = statements.get(partner_id, (0, 0, dt.date.min))
+            period_from = (prev_close + dt.timedelta(days=1)) if prev_close > dt.date.min else min(d for _, d in items)
+            inv_lines = [_Line(r, d, i) for i, d in items for r in lines[i]]
+            plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, closing_date), "closing",
+                               _totals(inv_lines, price_entry, company), (period_from, closing_date),
+                               (previous, received)))
+            delivery_groups.append([i for i, _ in items])
+        issued = _issue_many(s, actor, company, plans, day)
+        _mark_billed(s, {d: inv.id for inv, ids in zip(issued, delivery_groups, strict=True) for d in ids})
+        audit.record(s, actor, "billing_run", closing_date.isoformat(), "run", after={
+            "closing_date": closing_date.isoformat(), "issue_date": day.isoformat(), "invoices": len(issued),
+            "deliveries": len(deliveries), "total": sum(i.gross for i in issued),
+            "issued": [[i.number, i.partner_id, i.gross, i.entry_no] for i in issued]})
         uow.commit()
     return BillingRunResult(closing_date, tuple(issued))
 
 
-def _mark_billed(s: Session, billed_by: dict[int, int]) -> None:
-    from sqlalchemy import bindparam, update
+def _totals(lines: Sequence[_Line], price_entry: PriceEntry, company: CompanyData) -> InvoiceTotals:
+    totals = totals_of([ln.resolved for ln in lines], price_entry, company.rounding)
+    if totals.gross < 0:
+        raise Invalid("sales.error.negative_invoice", field="lines")
+    return totals
 
+
+def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[_Plan],
+                day: dt.date) -> list[InvoiceSummary]:
+    """Issue every planned invoice in bulk: numbers, postings, invoice rows and lines, receivables."""
+    issuer = _Issuer.open(s, actor, company)
+    index = issuer.batch.index
+    ensure_sub_accounts(s, actor, index, chart.CODE_RECEIVABLE,
+                        [(p.partner.code, p.partner.name, p.partner.name_kana, p.partner.id) for p in plans])
+    fy, first = reserve(s, "invoice", day, company.fiscal_year_start_month, len(plans))
+    numbers = [format_number("invoice", fy, first + n) for n in range(len(plans))]
+    drafts = [issuer.draft(p.partner, number, day, p.totals, False) for p, number in zip(plans, numbers, strict=True)]
+    posted = post_many(s, actor, drafts, source="sales", source_refs=numbers, index=index, ctx=issuer.batch.ctx)
+    ids = reserve_ids(s, "invoices", len(plans))
+    now = now_utc()
+    invoices, inv_lines, recs, out = [], [], [], []
+    for inv_id, number, plan, entry in zip(ids, numbers, plans, posted, strict=True):
+        t = plan.totals
+        rates = {r.rate: r for r in t.rates}
+        previous = received = carried = None
+        billed = t.gross
+        if plan.statement is not None:
+            previous, received = plan.statement
+            carried, billed = statement_balance(previous, received, t.gross)
+        invoices.append((
+            inv_id, number, "invoice", plan.partner.id, day, plan.period[0] if plan.period else None,
+            plan.period[1] if plan.period else None, plan.due_date, plan.billing, "", plan.partner.name,
+            company.name, company.registration_number or "", plan.price_entry.value, company.tax_rounding,
+            rates["10"].net if "10" in rates else 0, rates["10"].tax if "10" in rates else 0,
+            rates["8"].net if "8" in rates else 0, rates["8"].tax if "8" in rates else 0,
+            rates["0"].net if "0" in rates else 0, t.net, t.tax, t.gross, previous, received, carried, billed,
+            None, None, "", entry.id, actor.user_id, now))
+        for n, ln in enumerate(plan.lines, start=1):
+            r = ln.resolved
+            inv_lines.append((inv_id, n, r.item_id, r.description, r.quantity, r.unit, r.unit_price, r.tax_rate,
+                              r.amount, ln.line_date, ln.delivery_id))
+        recs.append((inv_id, plan.partner.id, plan.due_date, t.gross, 0, t.gross, "open"))
+        out.append(InvoiceSummary(inv_id, number, "invoice", plan.partner.id, day, plan.due_date, t.net, t.tax,
+                                  t.gross, billed, entry.entry_no))
+    insert_rows(s, "invoices", INVOICE_COLUMNS, invoices)
+    insert_rows(s, "invoice_lines", INVOICE_LINE_COLUMNS, inv_lines)
+    insert_rows(s, "receivables", ("invoice_id", "partner_id", "due_date", "amount", "paid_amount", "open_amount",
+                                   "status"), recs)
+    return out
+
+
+def _mark_billed(s: Session, billed_by: dict[int, int]) -> None:
     if not billed_by:
         return
+    conn = s.connection()
+    if conn.dialect.name == "postgresql":  # one statement for the whole run
+        conn.execute(text("UPDATE deliveries SET invoice_id = v.iid FROM unnest(CAST(:dids AS integer[]), "
+                          "CAST(:iids AS integer[])) AS v(did, iid) WHERE deliveries.id = v.did"),
+                     {"dids": list(billed_by), "iids": list(billed_by.values())})
+        return
     stmt = update(Delivery).where(Delivery.id == bindparam("did")).values(invoice_id=bindparam("iid"))
-    s.connection().execute(stmt, [{"did": d, "iid": i} for d, i in billed_by.items()])
+    conn.execute(stmt, [{"did": d, "iid": i} for d, i in billed_by.items()])
 
 
 def unbilled_preview(uow: UnitOfWork, actor: Actor, closing_date: dt.date) -> list[tuple[int, str, int, int]]:

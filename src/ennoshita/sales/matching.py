@@ -171,6 +171,7 @@ class _Book:
 
     def __init__(self, invoices: Iterable[OpenInvoice], aliases: Mapping[str, Key]) -> None:
         self.used: set[Key] = set()
+        self.all_fees: list[int] | None = None
         self.by_partner: dict[Key, list[OpenInvoice]] = defaultdict(list)
         self.by_partner_amount: dict[tuple[Key, int], list[OpenInvoice]] = defaultdict(list)
         self.by_amount: dict[int, list[OpenInvoice]] = defaultdict(list)
@@ -269,8 +270,9 @@ def _by_name(book: _Book, deposit: Deposit, partners: set[Key], fees: FeeTable,
 
 def _by_amount(book: _Book, deposit: Deposit, fees: FeeTable) -> Proposal:
     """No partner recognised by name: an invoice of exactly the amount, else short by a known fee."""
-    all_fees = sorted({f for partner_fees in fees.values() for f in partner_fees})
-    for fee in [0, *all_fees]:
+    if book.all_fees is None:  # once per batch, not once per deposit
+        book.all_fees = sorted({f for partner_fees in fees.values() for f in partner_fees})
+    for fee in [0, *book.all_fees]:
         fitting = [inv for inv in book.by_amount.get(deposit.amount + fee, ())
                    if inv.id not in book.used and (fee == 0 or fee in fees.get(inv.partner_id, ()))]
         if not fitting:
