@@ -6,7 +6,7 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ("ledger",)
+DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales")
 
 
 def routers() -> list[APIRouter]:
