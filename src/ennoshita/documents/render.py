@@ -7,6 +7,7 @@ writing per document.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime as dt
 import gc
@@ -130,6 +131,8 @@ def _weasy() -> tuple[Any, Any, type[Any]]:
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [ua]
 
+    # Let the font configuration go before the interpreter tears its modules down (its __del__ needs them).
+    atexit.register(_weasy.cache_clear)
     return css, font_config, DocumentHTML
 
 

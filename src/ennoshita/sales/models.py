@@ -236,7 +236,7 @@ class Invoice(Base):
     net_0: Mapped[int] = mapped_column(BigInteger, default=0)
     net: Mapped[int] = mapped_column(BigInteger)
     tax: Mapped[int] = mapped_column(BigInteger)
-    gross: Mapped[int] = mapped_column(BigInteger)  # negative on a credit note
+    gross: Mapped[int] = mapped_column(BigInteger)  # positive on a credit note too: its kind says it is returned
     previous_billed: Mapped[int | None] = mapped_column(BigInteger)
     received: Mapped[int | None] = mapped_column(BigInteger)
     carried_over: Mapped[int | None] = mapped_column(BigInteger)

@@ -7,7 +7,8 @@ import importlib
 from fastapi import APIRouter
 
 DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "routes_ledger_reports",
-                                    "routes_ledger_admin")
+                                    "routes_ledger_admin", "routes_sales",
+                                    "routes_sales_docs", "routes_sales_billing")
 
 
 def routers() -> list[APIRouter]:

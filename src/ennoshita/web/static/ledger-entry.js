@@ -1,7 +1,7 @@
 /* 仕訳入力: keyboard entry of journal lines (no build step, no dependencies).
  *
  * - Tab and Enter move through the cells; Enter on the last cell of the last line adds a line;
- *   Ctrl+Enter (⌘+Enter) posts the entry.
+ *   Ctrl+Enter (⌘+Enter) posts the entry. The Enter that confirms an IME conversion is left to the IME.
  * - Account cells accept a code, a name or its カナ and show "1110 現金"; the account's default tax
  *   category is filled in when the tax cell is empty; the sub-account cell offers that account's list.
  * - "=" in an empty amount cell enters the difference that balances the entry.
@@ -173,6 +173,9 @@
   }
   form.addEventListener("keydown", function (ev) {
     var el = ev.target;
+    // Keys typed into an IME (日本語入力) belong to it: the Enter that confirms a conversion must not move on.
+    // keyCode 229 is what Safari sends for that Enter after compositionend.
+    if (ev.isComposing || ev.keyCode === 229) { return; }
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();
       var post = form.querySelector("[data-role='post']");
