@@ -79,9 +79,10 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
-def _split(amount: int, tax: int | None, category: str | None, rule: Rounding, exclusive: bool
-           ) -> tuple[int, int]:
-    """(net, tax) of a tax-inclusive amount: the file's tax when given, else computed by the company rule."""
+def _split(amount: int, tax: int | None, category: str | None, rule: Rounding, exclusive: bool,
+           day: dt.date | None = None) -> tuple[int, int]:
+    """(net, tax) of a tax-inclusive amount: the file's tax when given, else computed by the company rule
+    (for a 経過措置 purchase, only the deductible share of the tax, as the posting path does)."""
     if not exclusive or not category:
         return amount, 0
     cat = taxes.CATEGORIES.get(category)
@@ -89,6 +90,9 @@ def _split(amount: int, tax: int | None, category: str | None, rule: Rounding, e
         return amount, 0
     if tax is None:
         net, tax = taxes.split_inclusive(amount, cat, rule)
+        if cat.transitional and day is not None and day >= taxes.TRANSITIONAL_DEDUCTION[0][0]:
+            tax = taxes.deductible_input_tax(tax, day, rule)
+            net = amount - tax
         return net, tax
     return amount - tax, tax
 
@@ -219,7 +223,8 @@ def _resolve_voucher(voucher: yayoi.ParsedVoucher, index: ChartIndex, ctx: Posti
                 problems.append(Problem("ledger.error.unknown_department", "department",
                                         {"department": pl.department}, pl.line))
         amount = pl.debit or pl.credit
-        net, tax = _split(amount, pl.tax_amount, pl.tax_category, ctx.rounding, exclusive and pl.split)
+        net, tax = _split(amount, pl.tax_amount, pl.tax_category, ctx.rounding, exclusive and pl.split,
+                          voucher.date)
         if pl.debit:
             resolved.append(ResolvedLine(acc[0], sub_id, dep_id, pl.tax_category, net, 0, pl.memo, pl.row))
             if tax:

@@ -252,7 +252,7 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     if not split_tax:
         return resolved, []
     lines = expand_tax(list(draft.lines), ctx.tax_accounting, ctx.rounding, chart.CODE_OUTPUT_TAX,
-                       chart.CODE_INPUT_TAX)
+                       chart.CODE_INPUT_TAX, draft.date)
     if len(lines) == len(draft.lines):
         return resolved, []
     return resolve(index, lines, line_offset=line_offset)

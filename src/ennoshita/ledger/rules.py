@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ennoshita.errors import Problem
-from ennoshita.ledger.taxes import CATEGORIES, split_inclusive
+from ennoshita.ledger.taxes import CATEGORIES, TRANSITIONAL_DEDUCTION, deductible_input_tax, split_inclusive
 from ennoshita.money import Rounding
+
+TRANSITIONAL_START = TRANSITIONAL_DEDUCTION[0][0]  # 2023-10-01, the start of the invoice system
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,16 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
 
 
 def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, output_tax_account: str,
-               input_tax_account: str) -> list[LineDraft]:
+               input_tax_account: str, day: dt.date | None = None) -> list[LineDraft]:
     """Under 税抜経理, split each line with a taxable category (entered tax-inclusive) into its net amount and a
     仮受消費税 (sales) / 仮払消費税 (purchases) line on the same side, carrying the same category. Under 税込経理
-    the lines are unchanged. The entry stays balanced: net + tax = the amount entered."""
+    the lines are unchanged. The entry stays balanced: net + tax = the amount entered.
+
+    A purchase from a supplier that is not a qualified-invoice issuer (経過措置 categories) puts only the
+    deductible share of its tax in 仮払消費税 (80% / 70% / 50% / 30% by the transaction ``day``, from the dated
+    table in :mod:`ennoshita.ledger.taxes`); the rest stays in the cost, as 国税庁's 消費税経理通達関係Q&A
+    describes for the transitional period. Before the invoice system (and without a ``day``) the whole tax
+    is deductible."""
     if tax_accounting != "exclusive":
         return list(lines)
     out: list[LineDraft] = []
@@ -73,6 +81,9 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
             continue
         amount = line.debit or line.credit
         net, tax = split_inclusive(amount, cat, rule)
+        if cat.transitional and day is not None and day >= TRANSITIONAL_START:
+            tax = deductible_input_tax(tax, day, rule)
+            net = amount - tax
         if tax == 0 or net <= 0:  # nothing to split (or a 1-yen amount rounded up entirely into tax)
             out.append(line)
             continue

@@ -109,3 +109,23 @@ def test_a_reversal_nets_every_account_to_zero(parts: list[tuple[int, bool]]) ->
 
 def test_entry_numbers() -> None:
     assert entry_number(2026, 123) == "JE-2026-000123"
+
+
+@pytest.mark.parametrize(("day", "net", "tax"), [
+    (dt.date(2023, 9, 30), 10_000, 1_000),   # before the invoice system: the whole tax is deductible
+    (dt.date(2023, 10, 1), 10_200, 800),     # 80% of 1,000 in 仮払消費税, 200 stays in the cost
+    (dt.date(2026, 9, 30), 10_200, 800),
+    (dt.date(2026, 10, 1), 10_300, 700),     # 令和8年度改正: 70% from 2026-10-01
+    (dt.date(2030, 10, 1), 10_700, 300),     # 30%
+])
+def test_a_purchase_without_a_qualified_invoice_books_only_the_deductible_tax(day: dt.date, net: int,
+                                                                              tax: int) -> None:
+    lines = expand_tax([L("消耗品費", 11_000, tax="purchase_10_transitional"), L("普通預金", credit=11_000)],
+                       "exclusive", Rounding.FLOOR, "2220", "1460", day)
+    assert [(ln.account_code, ln.debit) for ln in lines[:2]] == [("消耗品費", net), ("1460", tax)]
+
+
+def test_after_the_transition_nothing_is_deductible() -> None:
+    lines = expand_tax([L("消耗品費", 11_000, tax="purchase_10_transitional"), L("普通預金", credit=11_000)],
+                       "exclusive", Rounding.FLOOR, "2220", "1460", dt.date(2031, 10, 1))
+    assert [(ln.account_code, ln.debit) for ln in lines] == [("消耗品費", 11_000), ("普通預金", 0)]
