@@ -3,8 +3,11 @@
 from ennoshita.attachments import models as attachment_models
 from ennoshita.audit import models as audit_models
 from ennoshita.db import Base
+from ennoshita.desk import models as desk_models
+from ennoshita.desk import services as desk_services  # subscribes the desk to sales/purchasing events
 from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
 from ennoshita.sales import models as sales_models
 
-__all__ = ["Base", "attachment_models", "audit_models", "identity_models", "ledger_models", "sales_models"]
+__all__ = ["Base", "attachment_models", "audit_models", "desk_models", "desk_services", "identity_models",
+           "ledger_models", "sales_models"]

@@ -47,6 +47,11 @@ class CompanyData:
     tax_accounting: str
     tax_rounding: str
     bank_accounts: tuple[BankAccountData, ...] = ()
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_sender: str = ""
+    smtp_username: str = ""
+    smtp_starttls: bool = True
 
     @property
     def rounding(self) -> Rounding:
@@ -54,7 +59,8 @@ class CompanyData:
 
 
 EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address", "phone", "representative",
-            "fiscal_year_start_month", "tax_accounting", "tax_rounding")
+            "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
+            "smtp_username", "smtp_starttls")
 
 
 def _bank(b: CompanyBankAccount) -> BankAccountData:
@@ -67,6 +73,8 @@ def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
         c.name, c.name_kana, c.registration_number, c.postal_code, c.address, c.phone, c.representative,
         c.fiscal_year_start_month, c.tax_accounting, c.tax_rounding,
         tuple(_bank(b) for b in banks if b.active),
+        c.smtp_host or "", c.smtp_port or 587, c.smtp_sender or "", c.smtp_username or "",
+        bool(c.smtp_starttls),
     )
 
 
@@ -109,6 +117,16 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if value not in rules.TAX_ROUNDING:
                 problems.append(Problem("company.error.tax_rounding", key))
             clean[key] = value
+        elif key == "smtp_port":
+            try:
+                port = int(value)
+            except (TypeError, ValueError):
+                port = 0
+            if not 1 <= port <= 65535:
+                problems.append(Problem("company.error.smtp_port", key))
+            clean[key] = port
+        elif key == "smtp_starttls":
+            clean[key] = value in (True, "1", "true", "on", 1)
         elif key == "registration_number":
             text = rules.nfc(str(value or ""))
             if not text:

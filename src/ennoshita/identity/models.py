@@ -26,6 +26,12 @@ class Company(Base):
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=4)
     tax_accounting: Mapped[str] = mapped_column(String(10), default="exclusive")
     tax_rounding: Mapped[str] = mapped_column(String(10), default="floor")
+    # Outgoing mail for notifications (the password comes from ENNOSHITA_SMTP_PASSWORD, never the database).
+    smtp_host: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    smtp_port: Mapped[int] = mapped_column(Integer, default=587, server_default="587")
+    smtp_sender: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    smtp_username: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    smtp_starttls: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class CompanyBankAccount(Base):

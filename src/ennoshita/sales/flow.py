@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit
+from ennoshita import audit, events
 from ennoshita.actor import Actor
 from ennoshita.dates import now_utc
 from ennoshita.db import UnitOfWork
@@ -125,6 +125,9 @@ def create_quote(uow: UnitOfWork, actor: Actor, cmd: QuoteInput) -> DocSummary:
         number = next_number(s, "quote", cmd.issue_date, company.fiscal_year_start_month)
         quote = _new_quote(s, actor, cmd, number, 1, lines, totals.net, totals.tax, totals.gross)
         audit.record(s, actor, "quote", quote.id, "create", after=_quote_audit(quote, lines))
+        if quote.request_id is not None:
+            events.publish(s, actor, "sales.quote_created", request_id=quote.request_id, document_id=quote.id,
+                           number=quote.number)
         result = _quote_summary(quote)
         uow.commit()
     return result
@@ -164,6 +167,8 @@ def revise_quote(uow: UnitOfWork, actor: Actor, quote_id: int, cmd: QuoteInput) 
             raise Invalid("sales.error.revision_partner", field="partner_id")
         _move(s, actor, old, QUOTE_TRANSITIONS, "superseded", "quote")
         lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        if cmd.request_id is None and old.request_id is not None:
+            cmd = replace(cmd, request_id=old.request_id)
         quote = _new_quote(s, actor, cmd, old.number, old.revision + 1, lines, totals.net, totals.tax,
                            totals.gross)
         audit.record(s, actor, "quote", quote.id, "revise", before={"id": old.id, "revision": old.revision},
@@ -184,6 +189,9 @@ def set_quote_status(uow: UnitOfWork, actor: Actor, quote_id: int, status: str) 
         if quote is None:
             raise NotFound("sales.error.quote_not_found", field="quote_id", id=quote_id)
         _move(s, actor, quote, QUOTE_TRANSITIONS, status, "quote")
+        if status == "sent" and quote.request_id is not None:
+            events.publish(s, actor, "sales.quote_sent", request_id=quote.request_id, document_id=quote.id,
+                           number=quote.number)
         result = _quote_summary(quote)
         uow.commit()
     return result
@@ -246,6 +254,9 @@ def _new_order(s: Session, actor: Actor, partner_id: int, day: dt.date, subject:
     s.add(order)
     s.flush()
     _write_lines(s, SalesOrderLine, "order_id", order.id, lines)
+    if request_id is not None:
+        events.publish(s, actor, "sales.order_created", request_id=request_id, document_id=order.id,
+                       number=order.number)
     audit.record(s, actor, "sales_order", order.id, "create",
                  after={"number": order.number, "quote_id": quote_id, "partner_id": partner_id,
                         "order_date": day.isoformat(), "gross": gross, "lines": len(lines)})
