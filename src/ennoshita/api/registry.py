@@ -1,4 +1,5 @@
-"""API routers of the domains: one module name per domain under ennoshita.api."""
+"""API routers of the domains: the modules under ennoshita.api that expose a ``router`` (a domain may have more
+than one)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales")
+DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales", "sales_billing")
 
 
 def routers() -> list[APIRouter]:

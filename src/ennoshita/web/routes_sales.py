@@ -4,7 +4,7 @@
 The screens are thin adapters over ``ennoshita.sales``: every change goes through a service, which checks
 the capability (sales.view / sales.edit); the routes read the form and show what the service says. The
 document screens are in ``routes_sales_docs`` (見積書, 受注, 納品) and ``routes_sales_billing`` (請求書,
-締め請求, 入金消込); their list and detail reads are in ``routes_sales_queries``.
+締め請求, 入金消込); their list and detail reads are ``ennoshita.sales.queries`` and ``queries_docs``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
+from ennoshita.sales.queries import Paged
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
@@ -62,6 +63,10 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @classmethod
+    def of(cls, found: Paged[Any]) -> Page:
+        return cls(list(found.rows), found.total, found.page, found.per_page)
 
 
 def viewer(actor: Actor) -> None:

@@ -15,6 +15,8 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
 from ennoshita.sales import billing, pdf, receivables
+from ennoshita.sales.queries import InvoiceFilter, PageRequest, list_invoices, payment_state
+from ennoshita.sales.queries_docs import invoice_detail
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import as_list, form_data
 from ennoshita.web.render import render
@@ -34,7 +36,6 @@ from ennoshita.web.routes_sales import (
     read_grid,
     text,
 )
-from ennoshita.web.routes_sales_queries import invoice_detail, list_invoices, payment_state
 
 router = APIRouter(prefix="/sales")
 
@@ -47,17 +48,19 @@ MATCH_KINDS = ("exact", "sum_of_several", "fee_short", "partial", "overpaid", "n
 @router.get("/invoices")
 def invoice_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
-    rows, total = list_invoices(db.uow(), actor, q.get("q", ""), q.get("kind", ""), q.get("payment", ""),
-                                page_no(request), PER_PAGE)
+    kind, payment = q.get("kind", ""), q.get("payment", "")
+    filters = InvoiceFilter(q.get("q", ""), kind if kind in ("invoice", "credit_note") else "",
+                            payment if payment in ("open", "paid") else "")
+    found = list_invoices(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/invoices.html", {
-        "page": Page(rows, total, page_no(request), PER_PAGE), "q": q, "query": query_without_page(request),
+        "page": Page.of(found), "q": q, "query": query_without_page(request),
         "payment_state": payment_state})
 
 
 def _invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int, status: int = 200,
                   **extra: Any) -> Response:
     detail = invoice_detail(db.uow(), actor, invoice_id)
-    rec = detail.extra["receivable"]
+    rec = detail.receivable
     ctx: dict[str, Any] = {
         "d": detail, "inv": detail.doc, "rec": rec, "can_edit": can(actor, "sales.edit"),
         "state": payment_state(rec.status if rec else None, rec.paid_amount if rec else None),
@@ -170,8 +173,8 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
             raise Invalid("sales_ui.error.date", field="closing_date")
         result = billing.billing_run(db.uow(), actor, closing, issue_date=parse_date(text(data, "issue_date")))
         if result.invoices:
-            rows, _total = list_invoices(db.uow(), actor, ids=[i.id for i in result.invoices],
-                                         per_page=len(result.invoices))
+            rows = list(list_invoices(db.uow(), actor, InvoiceFilter(ids=tuple(i.id for i in result.invoices)),
+                                      PageRequest(1, len(result.invoices))).rows)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         general += list(errors.values())

@@ -15,6 +15,16 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can
 from ennoshita.sales import billing, flow, pdf
+from ennoshita.sales.queries import (
+    DeliveryFilter,
+    OrderFilter,
+    PageRequest,
+    QuoteFilter,
+    list_deliveries,
+    list_orders,
+    list_quotes,
+)
+from ennoshita.sales.queries_docs import delivery_detail, order_detail, quote_detail
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
@@ -34,14 +44,6 @@ from ennoshita.web.routes_sales import (
     pdf_response,
     read_grid,
     text,
-)
-from ennoshita.web.routes_sales_queries import (
-    delivery_detail,
-    list_deliveries,
-    list_orders,
-    list_quotes,
-    order_detail,
-    quote_detail,
 )
 
 router = APIRouter(prefix="/sales")
@@ -93,9 +95,11 @@ ORDER_FIELDS = ("partner_id", "order_date", "subject", "price_entry", "customer_
 @router.get("/quotes")
 def quote_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
-    rows, total = list_quotes(db.uow(), actor, q.get("q", ""), q.get("status", ""), page_no(request), PER_PAGE)
+    status = q.get("status", "")
+    filters = QuoteFilter(q.get("q", ""), "" if status == "all" else status, current_only=not status)
+    found = list_quotes(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/quotes.html", {
-        "page": Page(rows, total, page_no(request), PER_PAGE), "q": q, "query": query_without_page(request),
+        "page": Page.of(found), "q": q, "query": query_without_page(request),
         "statuses": QUOTE_STATUSES, "can_edit": can(actor, "sales.edit")})
 
 
@@ -200,9 +204,11 @@ def quote_download(quote_id: int, db: DbDep, actor: ActorDep) -> Response:
 @router.get("/orders")
 def order_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
-    rows, total = list_orders(db.uow(), actor, q.get("q", ""), q.get("status", ""), page_no(request), PER_PAGE)
+    status = q.get("status", "")
+    statuses = ("open", "partial") if status == "open" else (status,) if status else ()
+    found = list_orders(db.uow(), actor, OrderFilter(q.get("q", ""), statuses), PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/orders.html", {
-        "page": Page(rows, total, page_no(request), PER_PAGE), "q": q, "query": query_without_page(request),
+        "page": Page.of(found), "q": q, "query": query_without_page(request),
         "statuses": ORDER_STATUSES, "can_edit": can(actor, "sales.edit")})
 
 
@@ -301,10 +307,10 @@ def order_download(order_id: int, db: DbDep, actor: ActorDep) -> Response:
 @router.get("/deliveries")
 def delivery_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
-    rows, total = list_deliveries(db.uow(), actor, q.get("q", ""), bool(q.get("unbilled")), page_no(request),
-                                  PER_PAGE)
+    filters = DeliveryFilter(q.get("q", ""), unbilled=True if q.get("unbilled") else None)
+    found = list_deliveries(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/deliveries.html", {
-        "page": Page(rows, total, page_no(request), PER_PAGE), "q": q, "query": query_without_page(request)})
+        "page": Page.of(found), "q": q, "query": query_without_page(request)})
 
 
 def _delivery_page(request: Request, db: Database, actor: Actor, delivery_id: int, status: int = 200,
