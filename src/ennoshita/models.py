@@ -1,5 +1,6 @@
 """Every domain's tables, imported in one place so that Alembic and the tests see the whole schema."""
 
+from ennoshita.approvals import models as approval_models
 from ennoshita.attachments import models as attachment_models
 from ennoshita.audit import models as audit_models
 from ennoshita.db import Base
@@ -9,5 +10,5 @@ from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
 from ennoshita.sales import models as sales_models
 
-__all__ = ["Base", "attachment_models", "audit_models", "desk_models", "desk_services", "identity_models",
-           "ledger_models", "sales_models"]
+__all__ = ["Base", "approval_models", "attachment_models", "audit_models", "desk_models", "desk_services",
+           "identity_models", "ledger_models", "sales_models"]
