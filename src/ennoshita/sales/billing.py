@@ -222,10 +222,18 @@ def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,
         issuer = _Issuer.open(s, actor, company)
         result = issuer.issue(partner, "invoice", lines, PriceEntry(delivery.price_entry), day,
                               due_date_for(partner, delivery.delivery_date), billing="delivery",
-                              subject=f"{delivery.number}")
+                              subject=_order_subject(s, delivery))
         delivery.invoice_id = result.id
         uow.commit()
     return result
+
+
+def _order_subject(s: Session, delivery: Delivery) -> str:
+    """件名 of a per-delivery invoice: the order's subject, else the delivery number."""
+    from ennoshita.sales.models import SalesOrder
+
+    order = s.get(SalesOrder, delivery.order_id) if delivery.order_id else None
+    return order.subject if order is not None and order.subject else delivery.number
 
 
 def _delivery_lines(s: Session, ids: Sequence[int]) -> dict[int, list[ResolvedLine]]:

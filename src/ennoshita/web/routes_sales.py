@@ -103,7 +103,7 @@ class GridRow:
     quantity: str = ""
     unit: str = ""
     unit_price: str = ""
-    tax_rate: str = "10"
+    tax_rate: str = ""  # empty: the item's rate (10% for free text lines)
 
 
 GRID_FIELDS = tuple(f.name for f in fields(GridRow))
