@@ -37,7 +37,7 @@ DEMO_LOGINS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 Progress = Callable[[int, int], None]
 # Each domain's demo module defines ``load(db, admin_actor)``; they run in this order (ledger first:
 # the other domains post to it).
-DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo")
+DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo", "ennoshita.desk.demo")
 
 
 def _loaders() -> list[Callable[[Database, Actor], None]]:

@@ -37,7 +37,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 
 # Each domain's CLI module defines ``register(app)`` adding its command groups.
-CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales")
+CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.desk")
 for _name in CLI_MODULES:
     __import__(_name, fromlist=["register"]).register(app)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jaconv
 
@@ -133,12 +134,18 @@ def _keep(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
 
+# What _keep drops, as one pattern: everything that is not a letter or a digit (str.isalnum is Unicode
+# categories L and N, as _keep checks), the underscore \w lets through, and the long-vowel mark.
+_DROP = re.compile(r"[^\w]|[_ー]")
+_DROP_KEEP_PARENS = re.compile(r"[^\w()]|[_ー]")
+
+
 def _prepare(text: str) -> str:
     """NFKC, hiragana to katakana, ASCII upper-case, small kana to large; only letters, digits and
     the parentheses that mark legal forms are kept (カブシキ・ガイシャ is カブシキガイシヤ)."""
     text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
     text = jaconv.hira2kata(text).upper().translate(_SMALL_TO_LARGE)
-    return "".join(ch for ch in text if ch in "()" or _keep(ch))
+    return _DROP_KEEP_PARENS.sub("", text)
 
 
 def split_legal_form(text: str) -> tuple[str | None, str]:
@@ -159,9 +166,10 @@ def split_legal_form(text: str) -> tuple[str | None, str]:
         if not changed and ("(" in text or ")" in text):
             text = text.replace("(", "").replace(")", "")  # stray parentheses: drop them, look again
             changed = True
-    return form, "".join(ch for ch in text if _keep(ch))
+    return form, _DROP.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def normalize_payer_kana(text: str) -> str:
     """Canonical matching key of a payer or partner カナ name.
 
