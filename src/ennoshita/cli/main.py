@@ -13,6 +13,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
 from ennoshita import audit
 from ennoshita.cli.common import (
     AsUser,

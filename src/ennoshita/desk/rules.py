@@ -50,7 +50,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # text / textarea / date / partner / lines / number / file
+    kind: str  # text / textarea / date / partner / lines / number / file / team
     required: bool = True
     max_length: int = 2000
 
@@ -85,7 +85,9 @@ REQUEST_TYPES: dict[str, RequestType] = {t.code: t for t in (
     RequestType("onboarding", "hr", 45, (
         FieldSpec("person", "text"), FieldSpec("kind", "text"), FieldSpec("effective_date", "date"),
         FieldSpec("notes", "textarea", required=False))),
-    RequestType("other", "general_affairs", 18, (FieldSpec("details", "textarea"),)),
+    # The free type: the requester names the team (総務 when left empty).
+    RequestType("other", "general_affairs", 18, (FieldSpec("details", "textarea"),
+                                                 FieldSpec("team", "team", required=False))),
 )}
 
 
@@ -134,6 +136,11 @@ def check_fields(rtype: RequestType, fields: Mapping[str, Any], attached: Sequen
                 clean[spec.name] = dt.date.fromisoformat(text).isoformat()
             except ValueError:
                 problems.append(Problem("desk.error.date", where, {"value": text}))
+            continue
+        if spec.kind == "team":
+            if text not in TEAMS:
+                problems.append(Problem("desk.error.team", where, {"team": text}))
+            clean[spec.name] = text
             continue
         if spec.kind == "number":
             digits = text.replace(",", "").replace("円", "").replace("¥", "")
@@ -273,3 +280,9 @@ def group_stats(items: Sequence[Handled], key: str) -> dict[Any, Stats]:
     for h in items:
         groups.setdefault(getattr(h, key), []).append(h)
     return {k: stats(v) for k, v in groups.items()}
+
+
+def team_for(rtype: RequestType, fields: Mapping[str, Any]) -> str:
+    """The team a request goes to: the type's, or for the free type the team the requester chose."""
+    chosen = fields.get("team")
+    return str(chosen) if rtype.code == "other" and chosen in TEAMS else rtype.team

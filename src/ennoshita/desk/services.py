@@ -148,7 +148,7 @@ def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int 
     with uow:
         s = uow.session
         req = DeskRequest(number=_next_number(s, created), type=rtype.code, title=title, fields=clean,
-                          team=rtype.team, status="received", requester_id=actor.user_id,
+                          team=rules.team_for(rtype, clean), status="received", requester_id=actor.user_id,
                           requester_department=actor.department or "", due_date=cmd.due_date,
                           sla_due_at=as_utc(rules.sla_due(created, rtype.sla_hours)), created_at=created)
         s.add(req)
@@ -354,5 +354,14 @@ events.subscribe("purchasing.order_sent", _on_document_issued)
 def get_request(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestSummary:
     with uow:
         req = _load(uow.session, request_id)
+        _require_reader(actor, req)
+        return _summary(req)
+
+
+def get_by_number(uow: UnitOfWork, actor: Actor, number: str) -> RequestSummary:
+    with uow:
+        req = uow.session.scalar(select(DeskRequest).where(DeskRequest.number == number.strip()))
+        if req is None:
+            raise NotFound("desk.error.number_not_found", field="number", number=number)
         _require_reader(actor, req)
         return _summary(req)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES

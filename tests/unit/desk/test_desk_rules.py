@@ -125,3 +125,14 @@ def test_dashboard_statistics_on_hand_computed_data() -> None:
     assert (by_team["sales_admin"].median_minutes, by_team["sales_admin"].p90_minutes) == (60, 600)
     # legal: 240 480 300 1000 → median 2nd = 300, p90 4th = 1000; on time: 240 only
     assert (by_team["legal"].median_minutes, by_team["legal"].p90_minutes, by_team["legal"].on_time) == (300, 1000, 1)
+
+
+def test_the_free_type_goes_to_the_team_the_requester_chose() -> None:
+    from ennoshita.desk.rules import team_for
+
+    other = request_type("other")
+    assert team_for(other, check_fields(other, {"details": "振込先の変更", "team": "accounting"})) == "accounting"
+    assert team_for(other, check_fields(other, {"details": "名刺の発注"})) == "general_affairs"
+    with pytest.raises(Invalid) as bad:
+        check_fields(other, {"details": "x", "team": "marketing"})
+    assert [p.field for p in bad.value.problems] == ["fields.team"]
