@@ -8,6 +8,7 @@ from ennoshita.desk import models as desk_models
 from ennoshita.desk import services as desk_services  # subscribes the desk to sales/purchasing events
 from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
+from ennoshita.purchasing import payments as purchasing  # noqa: F401 - its tables, orders, bills, approval handlers
 from ennoshita.sales import models as sales_models
 
 __all__ = ["Base", "approval_models", "attachment_models", "audit_models", "desk_models", "desk_services",

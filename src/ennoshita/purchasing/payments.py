@@ -1,0 +1,392 @@
+"""支払: payment runs over open payables, one transfer per supplier, approved by the route table, exported
+as a 全銀 総合振込 file (kept byte for byte), then marked paid with the postings.
+
+Transfer fee (振込手数料, :func:`~ennoshita.purchasing.rules.fee_for_bill` with the company's default account
+as the sending bank): when we bear it (partner ``fee_bearer`` = ``payer``) the supplier gets the bills' total
+and the fee is ours; when the supplier bears it (``payee``) the transfer is the total minus the fee.
+
+Postings on :func:`mark_paid`, one entry per transfer, dated the payment date:
+
+* we bear the fee: 買掛金 (supplier) total / 普通預金 total; 支払手数料 fee / 普通預金 fee;
+* the supplier bears it: 買掛金 (supplier) total / 普通預金 transfer + 雑収入 fee (the fee withheld from the
+  supplier, as the issue allows: "or 雑収入 as configured" -- we chose 雑収入); 支払手数料 fee / 普通預金 fee
+  (what the bank charges us). The bank account goes down by the bills' total either way.
+
+A run's file is exported once: a second export is refused until the first is voided (:func:`void_export`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ennoshita import audit
+from ennoshita.actor import Actor
+from ennoshita.approvals import services as approvals
+from ennoshita.dates import now_utc
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import Conflict, Invalid, NotFound, Problem
+from ennoshita.identity import load_company
+from ennoshita.identity.company import BankAccountData, CompanyData
+from ennoshita.identity.roles import require
+from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.purchasing import rules, zengin
+from ennoshita.purchasing.bills import require_any
+from ennoshita.purchasing.models import (
+    Payable,
+    PaymentFile,
+    PaymentFileVoid,
+    PaymentRun,
+    PaymentRunBill,
+    PaymentTransfer,
+    SupplierBill,
+)
+from ennoshita.purchasing.numbering import next_number
+from ennoshita.purchasing.orders import move, on_approval_outcome
+from ennoshita.sales.models import Partner
+
+RUN_TRANSITIONS: dict[str, frozenset[str]] = {
+    "pending_approval": frozenset({"approved", "rejected", "sent_back"}),
+    "approved": frozenset({"exported"}),
+    "exported": frozenset({"approved", "paid"}),  # back to approved when the file is voided
+    "paid": frozenset(),
+    "rejected": frozenset(),
+    "sent_back": frozenset(),
+}
+PARTNER_ACCOUNT_TYPES = {"ordinary": "1", "checking": "2", "savings": "4"}
+COMPANY_ACCOUNT_TYPES = {"普通": "1", "当座": "2", "貯蓄": "4"}
+
+
+@dataclass(frozen=True)
+class PaymentRunInput:
+    payment_date: dt.date
+    bill_ids: tuple[int, ...] = ()  # these bills, or (empty) every open bill due by ``due_by``
+    due_by: dt.date | None = None
+    payer_id: int | None = None  # who executes the payment (may not be its only approver)
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class TransferView:
+    supplier_id: int
+    supplier_name: str
+    bills_amount: int
+    fee: int
+    fee_bearer: str
+    transfer_amount: int
+    bill_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    number: str
+    status: str
+    payment_date: dt.date
+    bills_total: int
+    transfer_total: int
+    fee_total: int
+    transfers: tuple[TransferView, ...]
+    approval_request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    file_id: int
+    content: bytes
+    sha256: str
+    count: int
+    total: int
+
+
+def default_bank(company: CompanyData) -> BankAccountData:
+    banks = [b for b in company.bank_accounts if b.is_default] or list(company.bank_accounts)
+    if not banks:
+        raise Invalid("purchasing.error.no_bank_account", field="bank_account")
+    return banks[0]
+
+
+def _summary(s: Session, run: PaymentRun, request_id: int | None = None) -> RunSummary:
+    names = {int(i): str(n) for i, n in s.execute(select(Partner.id, Partner.name).join(
+        PaymentTransfer, PaymentTransfer.supplier_id == Partner.id).where(PaymentTransfer.run_id == run.id))}
+    bills: dict[int, list[int]] = defaultdict(list)
+    for transfer_id, bill_id in s.execute(select(PaymentRunBill.transfer_id, PaymentRunBill.bill_id)
+                                          .where(PaymentRunBill.run_id == run.id).order_by(PaymentRunBill.id)):
+        bills[int(transfer_id)].append(int(bill_id))
+    transfers = tuple(TransferView(t.supplier_id, names.get(t.supplier_id, ""), t.bills_amount, t.fee, t.fee_bearer,
+                                   t.transfer_amount, tuple(bills[t.id])) for t in _transfers(s, run.id))
+    return RunSummary(run.id, run.number, run.status, run.payment_date, run.bills_total, run.transfer_total,
+                      run.fee_total, transfers, request_id)
+
+
+def _transfers(s: Session, run_id: int) -> list[PaymentTransfer]:
+    return list(s.scalars(select(PaymentTransfer).where(PaymentTransfer.run_id == run_id)
+                          .order_by(PaymentTransfer.id)))
+
+
+def _load(s: Session, run_id: int) -> PaymentRun:
+    run = s.get(PaymentRun, run_id)
+    if run is None:
+        raise NotFound("purchasing.error.run_not_found", field="run_id", id=run_id)
+    return run
+
+
+def _bank_problems(supplier: Partner, where: str) -> tuple[list[Problem], str, str]:
+    problems: list[Problem] = []
+    for name, width in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
+        value = getattr(supplier, name) or ""
+        if not (len(value) == width and value.isascii() and value.isdigit()):
+            problems.append(Problem("purchasing.error.supplier_bank", f"{where}.{name}",
+                                    {"supplier": supplier.name, "width": width}))
+    account_type = PARTNER_ACCOUNT_TYPES.get(supplier.account_type, "")
+    if not account_type:
+        problems.append(Problem("purchasing.error.supplier_bank", f"{where}.account_type",
+                                {"supplier": supplier.name, "width": 1}))
+    name = ""
+    try:
+        name = zengin.to_zengin_kana(supplier.account_holder_kana or supplier.name_kana,
+                                     field=f"{where}.account_holder_kana")[:30].rstrip()
+    except Invalid as e:
+        problems += e.problems
+    if not name and not any((p.field or "").endswith("account_holder_kana") for p in problems):
+        problems.append(Problem("error.required", f"{where}.account_holder_kana"))
+    return problems, account_type, name
+
+
+def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> RunSummary:
+    """支払: one transfer per supplier over the chosen open bills, submitted for 承認."""
+    require(actor, "payments.edit")
+    if not cmd.bill_ids and cmd.due_by is None:
+        raise Invalid("purchasing.error.nothing_to_pay", field="bill_ids")
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        bank = default_bank(company)
+        query = select(Payable).where(Payable.status == "open")
+        if cmd.bill_ids:
+            query = query.where(Payable.bill_id.in_(cmd.bill_ids))
+        else:
+            assert cmd.due_by is not None
+            query = query.where(Payable.due_date <= cmd.due_by)
+        payables = {p.bill_id: p for p in s.scalars(query.order_by(Payable.supplier_id, Payable.due_date,
+                                                                   Payable.bill_id).with_for_update())}
+        problems = [Problem("purchasing.error.bill_not_open", f"bill_ids[{i}]", {"id": b})
+                    for i, b in enumerate(cmd.bill_ids) if b not in payables]
+        if not problems and not payables:
+            problems.append(Problem("purchasing.error.nothing_to_pay", "bill_ids"))
+        if problems:
+            raise Invalid(problems=problems)
+        by_supplier: dict[int, list[Payable]] = defaultdict(list)
+        for p in payables.values():
+            by_supplier[p.supplier_id].append(p)
+        suppliers = {p.id: p for p in s.scalars(select(Partner).where(Partner.id.in_(list(by_supplier))))}
+        plans: list[tuple[Partner, list[Payable], str, str, int, int, int]] = []
+        for supplier_id, items in by_supplier.items():
+            supplier = suppliers[supplier_id]
+            found, account_type, name = _bank_problems(supplier, f"suppliers[{supplier.code}]")
+            if found:
+                problems += found
+                continue
+            total = sum(p.open_amount for p in items)
+            bearer = rules.FeeBearer.SUPPLIER if supplier.fee_bearer == "payee" else rules.FeeBearer.US
+            same_bank = supplier.bank_code == bank.bank_code
+            same_branch = same_bank and supplier.branch_code == bank.branch_code
+            try:
+                fee = rules.fee_for_bill(total, bearer, same_bank, same_branch)
+                transfer, _charged = rules.payable_after_fee(total, bearer, fee)
+            except Invalid as e:
+                problems += [Problem(p.key, f"suppliers[{supplier.code}].{p.field}", p.params) for p in e.problems]
+                continue
+            plans.append((supplier, items, account_type, name, total, fee, transfer))
+        if problems:
+            raise Invalid(problems=problems)
+        run = PaymentRun(number=next_number(s, "payment_run", cmd.payment_date, company.fiscal_year_start_month),
+                         payment_date=cmd.payment_date, status="pending_approval", payer_id=cmd.payer_id,
+                         department=cmd.department, bills_total=sum(p[4] for p in plans),
+                         transfer_total=sum(p[6] for p in plans), fee_total=sum(p[5] for p in plans),
+                         journal_entry_ids=[], created_by=actor.user_id, created_at=now_utc())
+        s.add(run)
+        s.flush()
+        for supplier, items, account_type, name, total, fee, transfer in plans:
+            row = PaymentTransfer(run_id=run.id, supplier_id=supplier.id, bank_code=supplier.bank_code,
+                                  branch_code=supplier.branch_code, account_type=account_type,
+                                  account_number=supplier.account_number, recipient_name=name, bills_amount=total,
+                                  fee=fee, fee_bearer=supplier.fee_bearer, transfer_amount=transfer)
+            s.add(row)
+            s.flush()
+            for p in items:
+                s.add(PaymentRunBill(run_id=run.id, transfer_id=row.id, bill_id=p.bill_id, amount=p.open_amount))
+                p.status, p.payment_run_id = "in_run", run.id
+        s.flush()
+        audit.record(s, actor, "payment_run", run.id, "create", after={
+            "number": run.number, "payment_date": run.payment_date.isoformat(), "bills_total": run.bills_total,
+            "transfer_total": run.transfer_total, "fee_total": run.fee_total, "payer_id": cmd.payer_id,
+            "transfers": [[p[0].code, p[4], p[5], p[0].fee_bearer, p[6], [b.bill_id for b in p[1]]] for p in plans]})
+        request_id = None
+        if approvals.needs_approval(s, "payment_run", cmd.department, run.transfer_total):
+            view = approvals.submit_in(s, actor, document_type="payment_run", document_id=run.id, number=run.number,
+                                       title=f"支払 {run.payment_date.isoformat()}", amount=run.transfer_total,
+                                       department=cmd.department, payer_id=cmd.payer_id)
+            request_id = view.id
+        else:
+            move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
+        result = _summary(s, run, request_id)
+        uow.commit()
+    return result
+
+
+def _active_file(s: Session, run_id: int) -> PaymentFile | None:
+    voided = select(PaymentFileVoid.file_id)
+    return s.scalar(select(PaymentFile).where(PaymentFile.run_id == run_id, PaymentFile.id.not_in(voided))
+                    .order_by(PaymentFile.id.desc()).limit(1))
+
+
+def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengin.LineEnding = "crlf"
+                  ) -> ExportResult:
+    """The run's 全銀 総合振込 file, built from the company's default account; kept byte for byte."""
+    require(actor, "payments.edit")
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        run = _load(s, run_id)
+        previous = _active_file(s, run.id)
+        if previous is not None:
+            raise Conflict("purchasing.error.already_exported", field="run_id", number=run.number,
+                           sha256=previous.sha256)
+        bank = default_bank(company)
+        if not bank.zengin_requester_code:
+            raise Invalid("purchasing.error.requester_code", field="zengin_requester_code")
+        header = zengin.ZenginHeader(
+            requester_code=bank.zengin_requester_code, requester_name=bank.holder_kana or company.name_kana,
+            transfer_date=run.payment_date, bank_code=bank.bank_code, bank_name=bank.bank_name_kana,
+            branch_code=bank.branch_code, branch_name=bank.branch_name_kana,
+            account_type=COMPANY_ACCOUNT_TYPES.get(bank.account_type, "1"), account_number=bank.account_number)
+        transfers = [zengin.ZenginTransfer(t.bank_code, "", t.branch_code, "", t.account_type, t.account_number,
+                                           t.recipient_name, t.transfer_amount) for t in _transfers(s, run.id)]
+        move(s, actor, run, RUN_TRANSITIONS, "exported", "payment_run")
+        content = zengin.build_file(header, transfers, line_ending)
+        digest = hashlib.sha256(content).hexdigest()
+        row = PaymentFile(run_id=run.id, content=content, sha256=digest, line_ending=line_ending,
+                          record_count=len(transfers), total=sum(t.amount for t in transfers),
+                          created_by=actor.user_id, created_at=now_utc())
+        s.add(row)
+        s.flush()
+        audit.record(s, actor, "payment_file", row.id, "export", after={
+            "run": run.number, "sha256": digest, "bytes": len(content), "count": row.record_count,
+            "total": row.total, "line_ending": line_ending})
+        result = ExportResult(row.id, content, digest, row.record_count, row.total)
+        uow.commit()
+    return result
+
+
+def void_export(uow: UnitOfWork, actor: Actor, run_id: int, reason: str) -> RunSummary:
+    """取消: the exported file was not sent (or the bank refused it); the run may be exported again."""
+    require(actor, "payments.edit")
+    if not reason.strip():
+        raise Invalid("error.required", field="reason")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        active = _active_file(s, run.id)
+        if active is None or run.status != "exported":
+            raise Conflict("purchasing.error.no_active_export", field="run_id", number=run.number)
+        s.add(PaymentFileVoid(file_id=active.id, reason=reason.strip(), voided_by=actor.user_id,
+                              voided_at=now_utc()))
+        move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
+        audit.record(s, actor, "payment_file", active.id, "void", after={"sha256": active.sha256,
+                                                                         "reason": reason.strip()})
+        result = _summary(s, run)
+        uow.commit()
+    return result
+
+
+def _payment_draft(run: PaymentRun, supplier: Partner, t: PaymentTransfer) -> EntryDraft:
+    memo = f"{run.number} {supplier.name}"
+    lines = [LineDraft(chart.CODE_PAYABLE, t.bills_amount, 0, None, supplier.code, None, memo),
+             LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, t.transfer_amount, None, None, None, memo)]
+    if t.fee:
+        if t.fee_bearer == "payee":  # withheld from the supplier
+            lines.append(LineDraft(chart.CODE_MISC_INCOME, 0, t.fee, "out_of_scope", None, None, memo))
+        lines.append(LineDraft(chart.CODE_TRANSFER_FEE, t.fee, 0, "purchase_10", None, None, memo))
+        lines.append(LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, t.fee, None, None, None, memo))
+    return EntryDraft(run.payment_date, f"支払 {memo}", supplier.name, tuple(lines))
+
+
+def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
+    """支払済: post each transfer and close its bills in the payables."""
+    require(actor, "payments.edit")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        move(s, actor, run, RUN_TRANSITIONS, "paid", "payment_run")
+        transfers = _transfers(s, run.id)
+        suppliers = {p.id: p for p in s.scalars(select(Partner).where(
+            Partner.id.in_([t.supplier_id for t in transfers])))}
+        batch = PostingBatch(s)
+        entries: list[str] = []
+        ids: list[int] = []
+        for t in transfers:
+            supplier = suppliers[t.supplier_id]
+            batch.sub_account(actor, chart.CODE_PAYABLE, supplier.code, supplier.name, supplier.name_kana,
+                              supplier.id)
+            posted = batch.post(actor, _payment_draft(run, supplier, t), source="purchasing", source_ref=run.number,
+                                split_tax=False)
+            entries.append(posted.entry_no)
+            ids.append(posted.id)
+        for p in s.scalars(select(Payable).where(Payable.payment_run_id == run.id)):
+            p.paid_amount, p.open_amount, p.status = p.amount, 0, "paid"
+        run.journal_entry_ids = ids
+        run.paid_by, run.paid_at = actor.user_id, now_utc()
+        audit.record(s, actor, "payment_run", run.id, "paid", after={
+            "number": run.number, "entries": entries, "bills_total": run.bills_total,
+            "transfer_total": run.transfer_total, "fee_total": run.fee_total})
+        result = _summary(s, run)
+        uow.commit()
+    return result
+
+
+def get_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
+    require_any(actor, "payments.edit", "purchasing.view")
+    with uow:
+        return _summary(uow.session, _load(uow.session, run_id))
+
+
+def export_file(uow: UnitOfWork, actor: Actor, file_id: int) -> bytes:
+    """A file exactly as exported (again, for download)."""
+    require(actor, "payments.edit")
+    with uow:
+        row = uow.session.get(PaymentFile, file_id)
+        if row is None:
+            raise NotFound("purchasing.error.file_not_found", field="file_id", id=file_id)
+        return bytes(row.content)
+
+
+def _release(s: Session, run: PaymentRun) -> None:
+    for p in s.scalars(select(Payable).where(Payable.payment_run_id == run.id)):
+        p.status, p.payment_run_id = "open", None
+
+
+def _run_outcome(s: Session, actor: Actor, outcome: str, document_id: int) -> None:
+    run = s.get(PaymentRun, document_id)
+    if run is None or run.status != "pending_approval":
+        return
+    if outcome == "approved":
+        move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
+    elif outcome in ("rejected", "sent_back", "withdrawn"):  # the bills go back to open; a new run takes them
+        move(s, actor, run, RUN_TRANSITIONS, "rejected" if outcome == "rejected" else "sent_back",
+             "payment_run")
+        _release(s, run)
+
+
+def bills_of_run(s: Session, run_id: int) -> Sequence[SupplierBill]:
+    return list(s.scalars(select(SupplierBill).join(PaymentRunBill, PaymentRunBill.bill_id == SupplierBill.id)
+                          .where(PaymentRunBill.run_id == run_id).order_by(SupplierBill.id)))
+
+
+on_approval_outcome("payment_run", _run_outcome)

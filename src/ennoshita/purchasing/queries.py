@@ -1,0 +1,161 @@
+"""Lists for screens and clients: purchase orders, supplier bills, payables by supplier (買掛金残高) and the
+支払予定表 by due date. Each is one SQL query with ``limit``/``offset`` (the database sums, not Python)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ennoshita.actor import Actor
+from ennoshita.db import UnitOfWork
+from ennoshita.identity.roles import require
+from ennoshita.purchasing.models import Payable, PurchaseOrder, SupplierBill
+from ennoshita.sales.models import Partner
+
+MAX_LIMIT = 500
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(limit, MAX_LIMIT))
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: int
+    number: str
+    supplier_id: int
+    supplier_name: str
+    order_date: dt.date
+    delivery_date: dt.date | None
+    gross: int
+    status: str
+
+
+def purchase_orders(uow: UnitOfWork, actor: Actor, *, status: str | None = None, supplier_id: int | None = None,
+                    limit: int = 50, offset: int = 0) -> list[OrderRow]:
+    require(actor, "purchasing.view")
+    query = (select(PurchaseOrder.id, PurchaseOrder.number, PurchaseOrder.supplier_id, Partner.name,
+                    PurchaseOrder.order_date, PurchaseOrder.delivery_date, PurchaseOrder.gross, PurchaseOrder.status)
+             .join(Partner, Partner.id == PurchaseOrder.supplier_id))
+    if status:
+        query = query.where(PurchaseOrder.status == status)
+    if supplier_id is not None:
+        query = query.where(PurchaseOrder.supplier_id == supplier_id)
+    query = query.order_by(PurchaseOrder.order_date.desc(), PurchaseOrder.id.desc()).limit(_limit(limit)).offset(
+        max(0, offset))
+    with uow:
+        return [OrderRow(*row) for row in uow.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class BillRow:
+    id: int
+    number: str
+    supplier_id: int
+    supplier_name: str
+    bill_number: str
+    bill_date: dt.date
+    due_date: dt.date
+    gross: int
+    deductible_tax: int
+    match_status: str
+    status: str
+
+
+def bills(uow: UnitOfWork, actor: Actor, *, status: str | None = None, supplier_id: int | None = None,
+          limit: int = 50, offset: int = 0) -> list[BillRow]:
+    require(actor, "purchasing.view")
+    query = (select(SupplierBill.id, SupplierBill.number, SupplierBill.supplier_id, Partner.name,
+                    SupplierBill.bill_number, SupplierBill.bill_date, SupplierBill.due_date, SupplierBill.gross,
+                    SupplierBill.deductible_tax, SupplierBill.match_status, SupplierBill.status)
+             .join(Partner, Partner.id == SupplierBill.supplier_id))
+    if status:
+        query = query.where(SupplierBill.status == status)
+    if supplier_id is not None:
+        query = query.where(SupplierBill.supplier_id == supplier_id)
+    query = query.order_by(SupplierBill.bill_date.desc(), SupplierBill.id.desc()).limit(_limit(limit)).offset(
+        max(0, offset))
+    with uow:
+        return [BillRow(*row) for row in uow.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class SupplierBalance:
+    supplier_id: int
+    code: str
+    name: str
+    bills: int
+    open_amount: int
+    next_due: dt.date | None
+
+
+def payables_by_supplier(uow: UnitOfWork, actor: Actor, *, limit: int = 100, offset: int = 0
+                         ) -> list[SupplierBalance]:
+    """買掛金残高: open (and in a run, not yet paid) bills per supplier with the earliest due date."""
+    require(actor, "purchasing.view")
+    query = (select(Partner.id, Partner.code, Partner.name, func.count(Payable.bill_id),
+                    func.sum(Payable.open_amount), func.min(Payable.due_date))
+             .join(Payable, Payable.supplier_id == Partner.id)
+             .where(Payable.status.in_(("open", "in_run")))
+             .group_by(Partner.id, Partner.code, Partner.name).order_by(Partner.code)
+             .limit(_limit(limit)).offset(max(0, offset)))
+    with uow:
+        return [SupplierBalance(int(r[0]), r[1], r[2], int(r[3]), int(r[4] or 0), r[5])
+                for r in uow.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class OpenBill:
+    bill_id: int
+    number: str
+    bill_number: str
+    supplier_id: int
+    supplier_name: str
+    due_date: dt.date
+    open_amount: int
+    status: str
+
+
+def open_bills(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None, due_by: dt.date | None = None,
+               limit: int = 100, offset: int = 0) -> list[OpenBill]:
+    """Open bills with their due dates (oldest due first)."""
+    require(actor, "purchasing.view")
+    query = (select(Payable.bill_id, SupplierBill.number, SupplierBill.bill_number, Payable.supplier_id, Partner.name,
+                    Payable.due_date, Payable.open_amount, Payable.status)
+             .join(SupplierBill, SupplierBill.id == Payable.bill_id)
+             .join(Partner, Partner.id == Payable.supplier_id)
+             .where(Payable.status.in_(("open", "in_run"))))
+    if supplier_id is not None:
+        query = query.where(Payable.supplier_id == supplier_id)
+    if due_by is not None:
+        query = query.where(Payable.due_date <= due_by)
+    query = query.order_by(Payable.due_date, Payable.bill_id).limit(_limit(limit)).offset(max(0, offset))
+    with uow:
+        return [OpenBill(*row) for row in uow.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    due_date: dt.date
+    supplier_id: int
+    supplier_name: str
+    bills: int
+    amount: int
+
+
+def payment_schedule(uow: UnitOfWork, actor: Actor, date_from: dt.date, date_to: dt.date, *, limit: int = 200,
+                     offset: int = 0) -> list[ScheduleRow]:
+    """支払予定表: what falls due each day between the dates, per supplier (open bills, in a run or not)."""
+    require(actor, "purchasing.view")
+    query = (select(Payable.due_date, Partner.id, Partner.name, func.count(Payable.bill_id),
+                    func.sum(Payable.open_amount))
+             .join(Partner, Partner.id == Payable.supplier_id)
+             .where(Payable.status.in_(("open", "in_run")), Payable.due_date >= date_from,
+                    Payable.due_date <= date_to)
+             .group_by(Payable.due_date, Partner.id, Partner.name).order_by(Payable.due_date, Partner.name)
+             .limit(_limit(limit)).offset(max(0, offset)))
+    with uow:
+        return [ScheduleRow(r[0], int(r[1]), r[2], int(r[3]), int(r[4] or 0))
+                for r in uow.session.execute(query)]
