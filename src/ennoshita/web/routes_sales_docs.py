@@ -84,10 +84,12 @@ def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteI
         raise Invalid(problems=problems)
     return flow.QuoteInput(partner_id, issue, valid, text(data, "subject"), lines,
                            price_entry=text(data, "price_entry") or "exclusive",
-                           delivery_terms=text(data, "delivery_terms"), notes=text(data, "notes")), where
+                           delivery_terms=text(data, "delivery_terms"), notes=text(data, "notes"),
+                           request_id=parse_id(text(data, "request_id"))), where
 
 
-QUOTE_FIELDS = ("partner_id", "issue_date", "valid_until", "subject", "price_entry", "delivery_terms", "notes")
+QUOTE_FIELDS = ("partner_id", "issue_date", "valid_until", "subject", "price_entry", "delivery_terms", "notes",
+                "request_id")
 ORDER_FIELDS = ("partner_id", "order_date", "subject", "price_entry", "customer_po", "delivery_due",
                 "delivery_place")
 
@@ -107,8 +109,12 @@ def quote_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def quote_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
     today = today_tokyo()
     form = {"issue_date": today.isoformat(), "valid_until": (today + dt.timedelta(days=30)).isoformat(),
-            "price_entry": "exclusive", "partner_id": request.query_params.get("partner_id", "")}
-    return _doc_form_page(request, db, actor, "quote", "/sales/quotes/new", form, [])
+            "price_entry": "exclusive", "partner_id": request.query_params.get("partner_id", ""),
+            # from a 見積作成依頼 (依頼の詳細 → 見積書を作成): the request to link, its subject and lines
+            "request_id": request.query_params.get("request_id", ""),
+            "subject": request.query_params.get("subject", "")}
+    rows = read_grid(dict(request.query_params))
+    return _doc_form_page(request, db, actor, "quote", "/sales/quotes/new", form, rows)
 
 
 async def _save_quote(request: Request, db: Database, actor: Actor, revise_id: int | None) -> Response:
