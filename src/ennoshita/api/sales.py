@@ -53,6 +53,32 @@ class ContactOut(BaseModel):
     is_billing: bool
 
 
+ACCOUNT_TYPES_IN = {"普通": "ordinary", "当座": "checking", "貯蓄": "savings"}
+ACCOUNT_TYPES_OUT = {v: k for k, v in ACCOUNT_TYPES_IN.items()}
+FEE_BEARERS_IN = {"ours": "payer", "theirs": "payee"}
+FEE_BEARERS_OUT = {v: k for k, v in FEE_BEARERS_IN.items()}
+
+
+class PartnerBankIn(BaseModel):
+    """The supplier's account we transfer to (振込先)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bank_code: str = Field(description="4 digits.")
+    branch_code: str = Field(description="3 digits.")
+    account_type: Literal["普通", "当座", "貯蓄"] = "普通"
+    account_number: str = Field(description="7 digits.")
+    holder_kana: str = Field("", description="口座名義 (カナ); converted to the 全銀 characters on payment.")
+
+
+class PartnerBankOut(BaseModel):
+    bank_code: str
+    branch_code: str
+    account_type: str
+    account_number: str
+    holder_kana: str
+
+
 class PartnerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,6 +108,9 @@ class PartnerIn(BaseModel):
     credit_limit: StrictInt = 0
     notes: str = ""
     contacts: list[ContactIn] | None = None
+    bank_account: PartnerBankIn | None = Field(None, description="Overrides bank_code ... account_holder_kana.")
+    transfer_fee_bearer: Literal["ours", "theirs"] | None = Field(
+        None, description="振込手数料: ours (当方負担) or theirs (先方負担); overrides fee_bearer.")
 
 
 class PartnerOut(BaseModel):
@@ -114,6 +143,8 @@ class PartnerOut(BaseModel):
     notes: str
     active: bool
     contacts: list[ContactOut] = []
+    bank_account: PartnerBankOut | None = None
+    transfer_fee_bearer: str = ""
 
 
 class PartnerPage(BaseModel):
@@ -296,13 +327,27 @@ def lines_in(lines: list[LineIn]) -> tuple[LineInput, ...]:
 
 
 def _partner_out(p: partners.PartnerSummary) -> PartnerOut:
-    data = {k: getattr(p, k) for k in PartnerOut.model_fields if k != "contacts"}
+    data = {k: getattr(p, k) for k in PartnerOut.model_fields
+            if k not in ("contacts", "bank_account", "transfer_fee_bearer")}
+    bank = None
+    if p.bank_code or p.account_number:
+        bank = PartnerBankOut(bank_code=p.bank_code, branch_code=p.branch_code,
+                              account_type=ACCOUNT_TYPES_OUT.get(p.account_type, p.account_type),
+                              account_number=p.account_number, holder_kana=p.account_holder_kana)
     return PartnerOut(**data, contacts=[ContactOut(name=c.name, department=c.department, email=c.email,
-                                                   phone=c.phone, is_billing=c.is_billing) for c in p.contacts])
+                                                   phone=c.phone, is_billing=c.is_billing) for c in p.contacts],
+                      bank_account=bank, transfer_fee_bearer=FEE_BEARERS_OUT.get(p.fee_bearer, p.fee_bearer))
 
 
 def _partner_in(body: PartnerIn) -> tuple[partners.PartnerInput, tuple[partners.ContactData, ...] | None]:
-    values = body.model_dump(exclude={"contacts"})
+    values = body.model_dump(exclude={"contacts", "bank_account", "transfer_fee_bearer"})
+    if body.bank_account is not None:
+        b = body.bank_account
+        values.update(bank_code=b.bank_code, branch_code=b.branch_code,
+                      account_type=ACCOUNT_TYPES_IN[b.account_type], account_number=b.account_number,
+                      account_holder_kana=b.holder_kana)
+    if body.transfer_fee_bearer is not None:
+        values["fee_bearer"] = FEE_BEARERS_IN[body.transfer_fee_bearer]
     contacts = None if body.contacts is None else tuple(
         partners.ContactData(c.name, c.department, c.email, c.phone, c.is_billing) for c in body.contacts)
     return partners.PartnerInput(**values), contacts

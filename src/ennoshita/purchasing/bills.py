@@ -28,32 +28,36 @@ from sqlalchemy.orm import Session
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
+from ennoshita.approvals.models import ApprovalRequest
 from ennoshita.attachments.services import NewAttachment, add_attachment
 from ennoshita.dates import HolidayShift, fiscal_year_bounds, fiscal_year_of, now_utc
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
+from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import can
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
-from ennoshita.ledger.models import Account
+from ennoshita.ledger.models import Account, JournalEntry
+from ennoshita.ledger.rules import entry_number
 from ennoshita.purchasing import rules
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
 from ennoshita.purchasing.numbering import next_number
 from ennoshita.purchasing.orders import move, on_approval_outcome, order_lines, supplier_of
-from ennoshita.sales.lines import LineInput, price_entry_of, resolve_lines
+from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines
 from ennoshita.sales.models import Partner
-from ennoshita.sales.rules import RateTotal
+from ennoshita.sales.rules import InvoiceTotals, PriceEntry, RateTotal
 from ennoshita.sales.terms import PaymentTerms
 
 BILL_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"pending_approval"}),  # posted through pending_approval (at once when no route applies)
     "pending_approval": frozenset({"posted", "rejected", "sent_back"}),
     "posted": frozenset(),
     "rejected": frozenset(),
     "sent_back": frozenset(),
 }
-VOID_STATUSES = ("rejected", "sent_back")  # bills that never became payables (not duplicates, not cumulative)
+# bills that are not (yet) payables: not duplicates, not cumulative, not billed against an order
+VOID_STATUSES = ("rejected", "sent_back", "draft")
 CATEGORY = {"10": "purchase_10", "8": "purchase_8r"}
 
 
@@ -73,6 +77,7 @@ class BillLineInput:
     tax_rate: str = "10"
     account_code: str = ""
     order_line_id: int | None = None
+    price_includes_tax: bool | None = None  # when given, must agree with the bill's ``price_entry``
 
 
 @dataclass(frozen=True)
@@ -164,11 +169,15 @@ def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRo
         by_rate[ln.tax_rate][ln.account_code] += ln.amount
     out: list[LineDraft] = []
     stored = _stored_credits(bill)
+    entered_inclusive = is_tax_inclusive(bill, lines)
     for rate, accounts in by_rate.items():
         tax, deductible = stored.get(rate, (0, 0))
         non_deductible = tax - deductible
         category = _category(rate, bill.supplier_registered)
         codes = list(accounts)
+        if entered_inclusive:  # the lines hold the rate's gross: take its tax out (in proportion) first
+            for code, part in zip(codes, _split(tax, [accounts[c] for c in codes]), strict=True):
+                accounts[code] -= part
         extra = tax if inclusive_books else non_deductible
         shares = _split(extra, [accounts[c] for c in codes])
         for code, share in zip(codes, shares, strict=True):
@@ -180,6 +189,13 @@ def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRo
     out.append(LineDraft(chart.CODE_PAYABLE, 0, bill.gross, None, supplier.code, None, bill.bill_number))
     return EntryDraft(bill.bill_date, f"仕入 {bill.number} {supplier.name} {bill.bill_number}", supplier.name,
                       tuple(out))
+
+
+def is_tax_inclusive(bill: SupplierBill, lines: Sequence[BillLineRow]) -> bool:
+    """Were the bill's lines entered 税込? Their amounts then add up to the gross, not the net (the bill keeps
+    no separate flag; without tax the two are the same)."""
+    total = sum(ln.amount for ln in lines)
+    return bill.tax != 0 and total == bill.gross and total != bill.net
 
 
 def _stored_credits(bill: SupplierBill) -> dict[str, tuple[int, int]]:
@@ -266,103 +282,257 @@ def _approval_amount(s: Session, department: str | None, gross: int) -> int:
     return max(gross, min(floors))
 
 
-def record_bill(uow: UnitOfWork, actor: Actor, cmd: BillInput) -> BillSummary:
-    """仕入請求書 entered: checked, matched, its input tax computed; posted at once or submitted for 承認."""
-    require_any(actor, "purchasing.edit", "payments.edit")
+def _check_input(cmd: BillInput) -> PriceEntry:
+    """What can be checked before the database: the number, each line's rate and tax entry."""
     price_entry = price_entry_of(cmd.price_entry)
     problems: list[Problem] = []
     if not cmd.bill_number.strip():
         problems.append(Problem("error.required", "bill_number"))
+    inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
     for i, ln in enumerate(cmd.lines):
         if ln.tax_rate not in ("10", "8", "0"):
             problems.append(Problem("purchasing.error.tax_rate", f"lines[{i}].tax_rate", {"rate": ln.tax_rate}))
+        if ln.price_includes_tax is not None and ln.price_includes_tax != inclusive:
+            problems.append(Problem("sales.error.price_entry_mismatch", f"lines[{i}].price_includes_tax",
+                                    {"entry": price_entry.value}))
     if problems:
         raise Invalid(problems=problems)
+    return price_entry
+
+
+@dataclass(frozen=True)
+class _Lines:
+    supplier: Partner
+    codes: list[str]
+    resolved: list[ResolvedLine]
+    totals: InvoiceTotals
+    key: str
+
+
+def _resolve(s: Session, company: CompanyData, cmd: BillInput, price_entry: PriceEntry,
+             exclude_id: int | None = None) -> _Lines:
+    """Supplier, accounts, lines and per-rate totals (tax once per rate, 税抜 or 税込 as entered); refuses a
+    bill already entered (same supplier, number and amount), naming the first."""
+    supplier = supplier_of(s, cmd.supplier_id)
+    codes = _check_accounts(s, cmd.lines)
+    resolved, totals = resolve_lines(s, [LineInput(ln.description, ln.quantity, ln.unit_price, ln.tax_rate)
+                                         for ln in cmd.lines], price_entry, company.rounding)
+    if totals.gross <= 0:
+        raise Invalid("purchasing.error.positive_amount", field="lines")
+    key = rules.duplicate_key(supplier.id, cmd.bill_number, totals.gross)
+    query = select(SupplierBill).where(SupplierBill.duplicate_key == key, SupplierBill.status.not_in(VOID_STATUSES))
+    if exclude_id is not None:
+        query = query.where(SupplierBill.id != exclude_id)
+    existing = s.scalar(query.limit(1))
+    if existing is not None:
+        raise Conflict("purchasing.error.duplicate_bill", field="bill_number", number=existing.number,
+                       bill_number=existing.bill_number, bill_date=existing.bill_date.isoformat())
+    return _Lines(supplier, codes, resolved, totals, key)
+
+
+def _due(supplier: Partner, cmd: BillInput) -> dt.date:
+    terms = PaymentTerms(supplier.closing_day, supplier.months_after, supplier.pay_day,
+                         HolidayShift(supplier.holiday_shift))
+    due = cmd.due_date or rules.payment_due_date(cmd.bill_date, terms)
+    if due < cmd.bill_date:
+        raise Invalid("purchasing.error.due_before_bill", field="due_date")
+    return due
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    differences: list[rules.LineDifference]
+    match_status: str
+    registered: bool
+    cumulative: int
+    credits: list[_Credit]
+    deductible: int
+    due: dt.date
+    needs_approval: bool
+
+
+def _assess(s: Session, company: CompanyData, cmd: BillInput, found: _Lines) -> _Assessment:
+    """The three-way match, the input tax credit, the due date and whether the bill waits for 承認."""
+    supplier, resolved, totals = found.supplier, found.resolved, found.totals
+    differences: list[rules.LineDifference] = []
+    match_status = "none"
+    if cmd.order_id is not None:
+        po = s.get(PurchaseOrder, cmd.order_id)
+        if po is None or po.supplier_id != supplier.id:
+            raise Invalid("purchasing.error.order_supplier", field="order_id", id=cmd.order_id)
+        if po.status not in ("sent", "partial", "received"):
+            raise Invalid("purchasing.error.order_not_open", field="order_id", number=po.number,
+                          status=po.status)
+        line_ids = {ln.id for ln in order_lines(s, po.id)}
+        bad = [Problem("purchasing.error.order_line", f"lines[{i}].order_line_id", {"id": ln.order_line_id})
+               for i, ln in enumerate(cmd.lines)
+               if ln.order_line_id is not None and ln.order_line_id not in line_ids]
+        if bad:
+            raise Invalid(problems=bad)
+        differences = _match(s, po, cmd.lines, [r.unit_price for r in resolved], [r.quantity for r in resolved])
+        match_status = "over_tolerance" if rules.needs_approval(differences) else "matched"
+    registered = supplier.is_qualified_issuer
+    cumulative = 0 if registered else cumulative_non_registered(s, supplier.id, cmd.bill_date,
+                                                                 company.fiscal_year_start_month)
+    credits = _credits(totals.rates, registered, cmd.bill_date, cumulative)
+    deductible = sum(c.credit.deductible for c in credits)
+    due = _due(supplier, cmd)
+    needs = match_status == "over_tolerance" or approvals.needs_approval(s, "supplier_bill", cmd.department,
+                                                                        totals.gross)
+    return _Assessment(differences, match_status, registered, cumulative, credits, deductible, due, needs)
+
+
+def _apply(bill: SupplierBill, supplier: Partner, totals: InvoiceTotals, a: _Assessment) -> None:
+    """The assessment's figures onto the bill row (before it is posted: afterwards it never changes)."""
+    reasons = sorted({c.credit.reason for c in a.credits}) or ["none"]
+    ratio = min((c.credit.ratio for c in a.credits), default=rules.FULL)
+    bill.due_date = a.due
+    bill.supplier_registered = a.registered
+    bill.supplier_registration_number = supplier.registration_number
+    bill.net, bill.tax, bill.gross = totals.net, totals.tax, totals.gross
+    bill.deductible_tax, bill.non_deductible_tax = a.deductible, totals.tax - a.deductible
+    bill.credit_reason = ",".join(reasons)[:40]
+    bill.credit_ratio = f"{ratio.numerator}/{ratio.denominator}"
+    bill.credit_breakdown = {c.rate.rate: [c.rate.tax, c.credit.deductible] for c in a.credits}
+    bill.cumulative_before = a.cumulative
+    bill.match_status = a.match_status
+    bill.match_differences = [_difference_row(d) for d in a.differences]
+
+
+def _add_lines(s: Session, actor: Actor, bill: SupplierBill, cmd: BillInput, found: _Lines) -> None:
+    for n, (ln, r, code) in enumerate(zip(cmd.lines, found.resolved, found.codes, strict=True), start=1):
+        s.add(BillLineRow(bill_id=bill.id, line_no=n, description=r.description, quantity=r.quantity,
+                          unit_price=r.unit_price, tax_rate=r.tax_rate, amount=r.amount, account_code=code,
+                          order_line_id=ln.order_line_id))
+    if cmd.attachment is not None:
+        att = add_attachment(s, actor, "supplier_bill", bill.id, replace(
+            cmd.attachment, transaction_date=cmd.bill_date, amount=found.totals.gross,
+            counterparty=found.supplier.name))
+        bill.attachment_id = att.id
+    s.flush()
+
+
+def _route(s: Session, actor: Actor, bill: SupplierBill, supplier: Partner, company: CompanyData,
+           needs: bool) -> BillSummary:
+    """Submitted for 承認, or posted at once."""
+    request_id = None
+    entry_no = None
+    if needs:
+        view = approvals.submit_in(s, actor, document_type="supplier_bill", document_id=bill.id,
+                                   number=bill.number, title=f"{supplier.name} {bill.bill_number}",
+                                   amount=_approval_amount(s, bill.department, bill.gross),
+                                   department=bill.department)
+        request_id = view.id
+    else:
+        entry_no = post_bill(s, actor, bill, company)
+    return _summary(bill, request_id, entry_no)
+
+
+def _audit_after(bill: SupplierBill, a: _Assessment, lines: int) -> dict[str, Any]:
+    return {"number": bill.number, "supplier_id": bill.supplier_id, "bill_number": bill.bill_number,
+            "bill_date": bill.bill_date.isoformat(), "due_date": a.due.isoformat(), "net": bill.net, "tax": bill.tax,
+            "gross": bill.gross, "deductible_tax": a.deductible, "credit": bill.credit_reason,
+            "ratio": bill.credit_ratio, "cumulative_before": a.cumulative, "order_id": bill.order_id,
+            "match": a.match_status, "lines": lines}
+
+
+def record_bill(uow: UnitOfWork, actor: Actor, cmd: BillInput) -> BillSummary:
+    """仕入請求書 entered: checked, matched, its input tax computed; posted at once or submitted for 承認."""
+    require_any(actor, "purchasing.edit", "payments.edit")
+    price_entry = _check_input(cmd)
     with uow:
         s = uow.session
         company = load_company(uow)
-        supplier = supplier_of(s, cmd.supplier_id)
-        codes = _check_accounts(s, cmd.lines)
-        resolved, totals = resolve_lines(s, [LineInput(ln.description, ln.quantity, ln.unit_price, ln.tax_rate)
-                                             for ln in cmd.lines], price_entry, company.rounding)
-        if totals.gross <= 0:
-            raise Invalid("purchasing.error.positive_amount", field="lines")
-        key = rules.duplicate_key(supplier.id, cmd.bill_number, totals.gross)
-        existing = s.scalar(select(SupplierBill).where(SupplierBill.duplicate_key == key,
-                                                       SupplierBill.status.not_in(VOID_STATUSES)).limit(1))
-        if existing is not None:
-            raise Conflict("purchasing.error.duplicate_bill", field="bill_number", number=existing.number,
-                           bill_number=existing.bill_number, bill_date=existing.bill_date.isoformat())
-        differences: list[rules.LineDifference] = []
-        match_status = "none"
-        if cmd.order_id is not None:
-            po = s.get(PurchaseOrder, cmd.order_id)
-            if po is None or po.supplier_id != supplier.id:
-                raise Invalid("purchasing.error.order_supplier", field="order_id", id=cmd.order_id)
-            if po.status not in ("sent", "partial", "received"):
-                raise Invalid("purchasing.error.order_not_open", field="order_id", number=po.number,
-                              status=po.status)
-            line_ids = {ln.id for ln in order_lines(s, po.id)}
-            bad = [Problem("purchasing.error.order_line", f"lines[{i}].order_line_id", {"id": ln.order_line_id})
-                   for i, ln in enumerate(cmd.lines)
-                   if ln.order_line_id is not None and ln.order_line_id not in line_ids]
-            if bad:
-                raise Invalid(problems=bad)
-            differences = _match(s, po, cmd.lines, [r.unit_price for r in resolved], [r.quantity for r in resolved])
-            match_status = "over_tolerance" if rules.needs_approval(differences) else "matched"
-        registered = supplier.is_qualified_issuer
-        cumulative = 0 if registered else cumulative_non_registered(s, supplier.id, cmd.bill_date,
-                                                                     company.fiscal_year_start_month)
-        credits = _credits(totals.rates, registered, cmd.bill_date, cumulative)
-        deductible = sum(c.credit.deductible for c in credits)
-        terms = PaymentTerms(supplier.closing_day, supplier.months_after, supplier.pay_day,
-                             HolidayShift(supplier.holiday_shift))
-        due = cmd.due_date or rules.payment_due_date(cmd.bill_date, terms)
-        if due < cmd.bill_date:
-            raise Invalid("purchasing.error.due_before_bill", field="due_date")
-        needs = match_status == "over_tolerance" or approvals.needs_approval(s, "supplier_bill", cmd.department,
-                                                                            totals.gross)
-        reasons = sorted({c.credit.reason for c in credits}) or ["none"]
-        ratio = min((c.credit.ratio for c in credits), default=rules.FULL)
+        found = _resolve(s, company, cmd, price_entry)
+        a = _assess(s, company, cmd, found)
         bill = SupplierBill(
-            number=next_number(s, "bill", cmd.bill_date, company.fiscal_year_start_month), supplier_id=supplier.id,
-            bill_number=cmd.bill_number.strip(), duplicate_key=key, bill_date=cmd.bill_date, due_date=due,
-            order_id=cmd.order_id, department=cmd.department, supplier_registered=registered,
-            supplier_registration_number=supplier.registration_number, net=totals.net, tax=totals.tax,
-            gross=totals.gross, deductible_tax=deductible, non_deductible_tax=totals.tax - deductible,
-            credit_reason=",".join(reasons)[:40], credit_ratio=f"{ratio.numerator}/{ratio.denominator}",
-            credit_breakdown={c.rate.rate: [c.rate.tax, c.credit.deductible] for c in credits},
-            cumulative_before=cumulative, match_status=match_status,
-            match_differences=[_difference_row(d) for d in differences], status="pending_approval",
+            number=next_number(s, "bill", cmd.bill_date, company.fiscal_year_start_month),
+            supplier_id=found.supplier.id, bill_number=cmd.bill_number.strip(), duplicate_key=found.key,
+            bill_date=cmd.bill_date, order_id=cmd.order_id, department=cmd.department, status="pending_approval",
             notes=cmd.notes, created_by=actor.user_id, created_at=now_utc())
+        _apply(bill, found.supplier, found.totals, a)
         s.add(bill)
         s.flush()
-        for n, (ln, r, code) in enumerate(zip(cmd.lines, resolved, codes, strict=True), start=1):
-            s.add(BillLineRow(bill_id=bill.id, line_no=n, description=r.description, quantity=r.quantity,
-                              unit_price=r.unit_price, tax_rate=r.tax_rate, amount=r.amount, account_code=code,
-                              order_line_id=ln.order_line_id))
-        if cmd.attachment is not None:
-            att = add_attachment(s, actor, "supplier_bill", bill.id, replace(
-                cmd.attachment, transaction_date=cmd.bill_date, amount=totals.gross, counterparty=supplier.name))
-            bill.attachment_id = att.id
+        _add_lines(s, actor, bill, cmd, found)
+        audit.record(s, actor, "supplier_bill", bill.id, "create", after=_audit_after(bill, a, len(found.resolved)))
+        result = _route(s, actor, bill, found.supplier, company, a.needs_approval)
+        uow.commit()
+    return result
+
+
+# --- drafts ---------------------------------------------------------------------------------------------
+
+
+def create_bill_draft(uow: UnitOfWork, actor: Actor, cmd: BillInput) -> BillSummary:
+    """下書き: the bill and its lines saved as entered (status ``draft``): no posting, no payable, no 承認.
+    :func:`post_bill_draft` then does everything :func:`record_bill` does. The lines are kept as saved."""
+    require_any(actor, "purchasing.edit", "payments.edit")
+    price_entry = _check_input(cmd)
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        found = _resolve(s, company, cmd, price_entry)
+        due = _due(found.supplier, cmd)
+        if cmd.order_id is not None:
+            po = s.get(PurchaseOrder, cmd.order_id)
+            if po is None or po.supplier_id != found.supplier.id:
+                raise Invalid("purchasing.error.order_supplier", field="order_id", id=cmd.order_id)
+        t = found.totals
+        bill = SupplierBill(
+            number=next_number(s, "bill", cmd.bill_date, company.fiscal_year_start_month),
+            supplier_id=found.supplier.id, bill_number=cmd.bill_number.strip(), duplicate_key=found.key,
+            bill_date=cmd.bill_date, due_date=due, order_id=cmd.order_id, department=cmd.department,
+            supplier_registered=found.supplier.is_qualified_issuer,
+            supplier_registration_number=found.supplier.registration_number, net=t.net, tax=t.tax, gross=t.gross,
+            deductible_tax=0, non_deductible_tax=0, credit_reason="", credit_ratio="", credit_breakdown={},
+            cumulative_before=0, match_status="none", match_differences=[], status="draft", notes=cmd.notes,
+            created_by=actor.user_id, created_at=now_utc())
+        s.add(bill)
         s.flush()
-        audit.record(s, actor, "supplier_bill", bill.id, "create", after={
-            "number": bill.number, "supplier_id": supplier.id, "bill_number": bill.bill_number,
-            "bill_date": bill.bill_date.isoformat(), "due_date": due.isoformat(), "net": bill.net, "tax": bill.tax,
-            "gross": bill.gross, "deductible_tax": deductible, "credit": bill.credit_reason,
-            "ratio": bill.credit_ratio, "cumulative_before": cumulative, "order_id": cmd.order_id,
-            "match": match_status, "lines": len(resolved)})
-        request_id = None
-        entry_no = None
-        if needs:
-            view = approvals.submit_in(s, actor, document_type="supplier_bill", document_id=bill.id,
-                                       number=bill.number, title=f"{supplier.name} {bill.bill_number}",
-                                       amount=_approval_amount(s, cmd.department, bill.gross),
-                                       department=cmd.department)
-            request_id = view.id
-        else:
-            entry_no = post_bill(s, actor, bill, company)
-        result = _summary(bill, request_id, entry_no)
+        _add_lines(s, actor, bill, cmd, found)
+        audit.record(s, actor, "supplier_bill", bill.id, "create_draft", after={
+            "number": bill.number, "supplier_id": bill.supplier_id, "bill_number": bill.bill_number,
+            "bill_date": bill.bill_date.isoformat(), "due_date": due.isoformat(), "net": t.net, "tax": t.tax,
+            "gross": t.gross, "price_entry": price_entry.value, "order_id": cmd.order_id,
+            "lines": len(found.resolved)})
+        result = _summary(bill)
+        uow.commit()
+    return result
+
+
+def _draft_input(s: Session, bill: SupplierBill) -> BillInput:
+    rows = list(s.scalars(select(BillLineRow).where(BillLineRow.bill_id == bill.id).order_by(BillLineRow.line_no)))
+    entry = PriceEntry.TAX_INCLUSIVE if is_tax_inclusive(bill, rows) else PriceEntry.TAX_EXCLUSIVE
+    lines = tuple(BillLineInput(r.description, Decimal(r.unit_price), Decimal(r.quantity), r.tax_rate,
+                                r.account_code, r.order_line_id) for r in rows)
+    return BillInput(bill.supplier_id, bill.bill_number, bill.bill_date, lines, bill.order_id, bill.department,
+                     entry.value, bill.due_date, None, bill.notes)
+
+
+def post_bill_draft(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillSummary:
+    """計上: a draft bill checked again (duplicate, supplier, accounts), matched, its input tax computed, then
+    posted at once or submitted for 承認, exactly like :func:`record_bill`."""
+    require_any(actor, "purchasing.edit", "payments.edit")
+    with uow:
+        s = uow.session
+        bill = s.get(SupplierBill, bill_id)
+        if bill is None:
+            raise NotFound("purchasing.error.bill_not_found", field="bill_id", id=bill_id)
+        if bill.status != "draft":
+            raise InvalidTransition("purchasing.error.transition", field="status", entity="supplier_bill",
+                                    current=bill.status, target="posted")
+        company = load_company(uow)
+        cmd = _draft_input(s, bill)
+        found = _resolve(s, company, cmd, price_entry_of(cmd.price_entry), exclude_id=bill.id)
+        if found.totals.gross != bill.gross:  # the company's rounding changed since the draft
+            bill.duplicate_key = found.key
+        a = _assess(s, company, cmd, found)
+        _apply(bill, found.supplier, found.totals, a)
+        move(s, actor, bill, BILL_TRANSITIONS, "pending_approval", "supplier_bill")
+        s.flush()
+        audit.record(s, actor, "supplier_bill", bill.id, "post_draft",
+                     after=_audit_after(bill, a, len(found.resolved)))
+        result = _route(s, actor, bill, found.supplier, company, a.needs_approval)
         uow.commit()
     return result
 
@@ -398,6 +568,64 @@ def get_bill(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillSummary:
         if bill is None:
             raise NotFound("purchasing.error.bill_not_found", field="bill_id", id=bill_id)
         return _summary(bill)
+
+
+
+@dataclass(frozen=True)
+class BillLineView:
+    id: int
+    line_no: int
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: str
+    amount: int
+    account_code: str
+    order_line_id: int | None
+
+
+@dataclass(frozen=True)
+class BillDetail:
+    summary: BillSummary
+    supplier_name: str
+    bill_number: str
+    bill_date: dt.date
+    order_id: int | None
+    department: str | None
+    price_entry: str
+    credit_reason: str
+    credit_ratio: str
+    match_differences: list[dict[str, Any]]
+    notes: str
+    lines: tuple[BillLineView, ...]
+
+
+def bill_detail(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillDetail:
+    """A bill with its lines, its 承認 request (the latest) and its journal entry number."""
+    require_any(actor, "purchasing.view", "payments.edit")
+    with uow:
+        s = uow.session
+        bill = s.get(SupplierBill, bill_id)
+        if bill is None:
+            raise NotFound("purchasing.error.bill_not_found", field="bill_id", id=bill_id)
+        rows = list(s.scalars(select(BillLineRow).where(BillLineRow.bill_id == bill.id)
+                              .order_by(BillLineRow.line_no)))
+        request_id = s.scalar(select(ApprovalRequest.id).where(ApprovalRequest.document_type == "supplier_bill",
+                                                               ApprovalRequest.document_id == bill.id)
+                              .order_by(ApprovalRequest.round.desc()).limit(1))
+        entry_no = None
+        if bill.journal_entry_id is not None:
+            je = s.get(JournalEntry, bill.journal_entry_id)
+            if je is not None and je.number is not None:
+                entry_no = entry_number(je.fiscal_year, je.number)
+        supplier = s.get(Partner, bill.supplier_id)
+        return BillDetail(
+            _summary(bill, request_id, entry_no), supplier.name if supplier else "", bill.bill_number,
+            bill.bill_date, bill.order_id, bill.department,
+            "inclusive" if is_tax_inclusive(bill, rows) else "exclusive", bill.credit_reason, bill.credit_ratio,
+            list(bill.match_differences or []), bill.notes,
+            tuple(BillLineView(r.id, r.line_no, r.description, Decimal(r.quantity), Decimal(r.unit_price),
+                               r.tax_rate, r.amount, r.account_code, r.order_line_id) for r in rows))
 
 
 on_approval_outcome("supplier_bill", _bill_outcome)

@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
-from ennoshita.dates import now_utc
+from ennoshita.approvals.models import ApprovalRequest
+from ennoshita.dates import is_bank_holiday, now_utc
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Conflict, Invalid, NotFound, Problem
+from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.company import BankAccountData, CompanyData
 from ennoshita.identity.roles import require
@@ -52,12 +53,14 @@ from ennoshita.purchasing.orders import move, on_approval_outcome
 from ennoshita.sales.models import Partner
 
 RUN_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"pending_approval", "approved", "cancelled"}),
     "pending_approval": frozenset({"approved", "rejected", "sent_back"}),
     "approved": frozenset({"exported"}),
     "exported": frozenset({"approved", "paid"}),  # back to approved when the file is voided
     "paid": frozenset(),
     "rejected": frozenset(),
     "sent_back": frozenset(),
+    "cancelled": frozenset(),
 }
 PARTNER_ACCOUNT_TYPES = {"ordinary": "1", "checking": "2", "savings": "4"}
 COMPANY_ACCOUNT_TYPES = {"普通": "1", "当座": "2", "貯蓄": "4"}
@@ -70,6 +73,7 @@ class PaymentRunInput:
     due_by: dt.date | None = None
     payer_id: int | None = None  # who executes the payment (may not be its only approver)
     department: str | None = None
+    submit: bool = True  # False: saved as a draft (its bills reserved) until :func:`submit_payment_run`
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ def _bank_problems(supplier: Partner, where: str) -> tuple[list[Problem], str, s
         name = zengin.to_zengin_kana(supplier.account_holder_kana or supplier.name_kana,
                                      field=f"{where}.account_holder_kana")[:30].rstrip()
     except Invalid as e:
-        problems += e.problems
+        problems += [Problem("purchasing.error.supplier_zengin_characters", p.field,
+                             {**p.params, "supplier": supplier.name}) for p in e.problems]
     if not name and not any((p.field or "").endswith("account_holder_kana") for p in problems):
         problems.append(Problem("error.required", f"{where}.account_holder_kana"))
     return problems, account_type, name
@@ -164,6 +169,7 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
     require(actor, "payments.edit")
     if not cmd.bill_ids and cmd.due_by is None:
         raise Invalid("purchasing.error.nothing_to_pay", field="bill_ids")
+    check_payment_date(cmd.payment_date)
     with uow:
         s = uow.session
         company = load_company(uow)
@@ -203,11 +209,17 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             except Invalid as e:
                 problems += [Problem(p.key, f"suppliers[{supplier.code}].{p.field}", p.params) for p in e.problems]
                 continue
+            if transfer > zengin.MAX_AMOUNT:  # 振込金額 is N10 in the 全銀 record
+                problems.append(Problem("purchasing.error.supplier_amount", f"suppliers[{supplier.code}].amount",
+                                        {"max": zengin.MAX_AMOUNT, "supplier": supplier.name, "amount": transfer}))
+                continue
             plans.append((supplier, items, account_type, name, total, fee, transfer))
+        if not problems and sum(p[6] for p in plans) > zengin.MAX_TOTAL:  # 合計金額 N12
+            problems.append(Problem("purchasing.error.zengin_total", "transfer_total", {"max": zengin.MAX_TOTAL}))
         if problems:
             raise Invalid(problems=problems)
         run = PaymentRun(number=next_number(s, "payment_run", cmd.payment_date, company.fiscal_year_start_month),
-                         payment_date=cmd.payment_date, status="pending_approval", payer_id=cmd.payer_id,
+                         payment_date=cmd.payment_date, status="draft", payer_id=cmd.payer_id,
                          department=cmd.department, bills_total=sum(p[4] for p in plans),
                          transfer_total=sum(p[6] for p in plans), fee_total=sum(p[5] for p in plans),
                          journal_entry_ids=[], created_by=actor.user_id, created_at=now_utc())
@@ -228,17 +240,121 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             "number": run.number, "payment_date": run.payment_date.isoformat(), "bills_total": run.bills_total,
             "transfer_total": run.transfer_total, "fee_total": run.fee_total, "payer_id": cmd.payer_id,
             "transfers": [[p[0].code, p[4], p[5], p[0].fee_bearer, p[6], [b.bill_id for b in p[1]]] for p in plans]})
-        request_id = None
-        if approvals.needs_approval(s, "payment_run", cmd.department, run.transfer_total):
-            view = approvals.submit_in(s, actor, document_type="payment_run", document_id=run.id, number=run.number,
-                                       title=f"支払 {run.payment_date.isoformat()}", amount=run.transfer_total,
-                                       department=cmd.department, payer_id=cmd.payer_id)
-            request_id = view.id
-        else:
-            move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
+        request_id = _submit(s, actor, run) if cmd.submit else None
         result = _summary(s, run, request_id)
         uow.commit()
     return result
+
+
+def check_payment_date(day: dt.date, field: str = "payment_date") -> None:
+    """振込指定日 must be a banking day (not 土日祝, not 12/31-1/3)."""
+    if is_bank_holiday(day):
+        raise Invalid("purchasing.error.bank_holiday", field=field, date=day.isoformat())
+
+
+def _submit(s: Session, actor: Actor, run: PaymentRun) -> int | None:
+    """申請 on the route table (approved at once when no route applies); the request's id."""
+    if approvals.needs_approval(s, "payment_run", run.department, run.transfer_total):
+        move(s, actor, run, RUN_TRANSITIONS, "pending_approval", "payment_run")
+        view = approvals.submit_in(s, actor, document_type="payment_run", document_id=run.id, number=run.number,
+                                   title=f"支払 {run.payment_date.isoformat()}", amount=run.transfer_total,
+                                   department=run.department, payer_id=run.payer_id)
+        return view.id
+    move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
+    return None
+
+
+def _request_id(s: Session, run_id: int) -> int | None:
+    return s.scalar(select(ApprovalRequest.id).where(ApprovalRequest.document_type == "payment_run",
+                                                     ApprovalRequest.document_id == run_id)
+                    .order_by(ApprovalRequest.round.desc()).limit(1))
+
+
+def submit_payment_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
+    """申請 of a draft run (one created with ``submit=False``); a run already submitted is answered as is."""
+    require(actor, "payments.edit")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        if run.status != "draft":
+            if run.status in ("pending_approval", "approved"):
+                return _summary(s, run, _request_id(s, run.id))
+            raise InvalidTransition("purchasing.error.transition", field="status", entity="payment_run",
+                                    current=run.status, target="pending_approval")
+        check_payment_date(run.payment_date)
+        request_id = _submit(s, actor, run)
+        result = _summary(s, run, request_id)
+        uow.commit()
+    return result
+
+
+def cancel_payment_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
+    """A draft run dropped: its bills are open again."""
+    require(actor, "payments.edit")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        move(s, actor, run, RUN_TRANSITIONS, "cancelled", "payment_run")
+        _release(s, run)
+        result = _summary(s, run)
+        uow.commit()
+    return result
+
+
+def decide_run(uow: UnitOfWork, actor: Actor, run_id: int, decision: str = "approve", comment: str = ""
+               ) -> RunSummary:
+    """承認 (or 却下 / 差戻し) of the run's pending request by the actor (the rules refuse the payer as the
+    only approver, and the submitter)."""
+    require_any(actor, "payments.edit", "purchasing.view")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        request_id = _request_id(s, run.id)
+        if run.status != "pending_approval" or request_id is None:
+            raise Conflict("purchasing.error.run_not_pending", field="run_id", number=run.number,
+                           status=run.status)
+    approvals.decide(uow, actor, request_id, decision, comment)
+    with uow:
+        s = uow.session
+        return _summary(s, _load(s, run_id), request_id)
+
+
+def zengin_file(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengin.LineEnding = "crlf"
+                ) -> ExportResult:
+    """The run's 全銀 file: exported on the first call, the stored file (byte for byte) afterwards."""
+    require(actor, "payments.edit")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        active = _active_file(s, run.id)
+        if active is not None:
+            return ExportResult(active.id, bytes(active.content), active.sha256, active.record_count, active.total)
+    return export_zengin(uow, actor, run_id, line_ending)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    number: str
+    status: str
+    payment_date: dt.date
+    bills_total: int
+    transfer_total: int
+    fee_total: int
+
+
+def list_runs(uow: UnitOfWork, actor: Actor, *, status: str | None = None, limit: int = 50, offset: int = 0
+              ) -> list[RunRow]:
+    """支払 newest first."""
+    require_any(actor, "payments.edit", "purchasing.view")
+    query = select(PaymentRun.id, PaymentRun.number, PaymentRun.status, PaymentRun.payment_date,
+                   PaymentRun.bills_total, PaymentRun.transfer_total, PaymentRun.fee_total)
+    if status:
+        query = query.where(PaymentRun.status == status)
+    query = query.order_by(PaymentRun.payment_date.desc(), PaymentRun.id.desc()).limit(max(1, min(limit, 500))
+                                                                                       ).offset(max(0, offset))
+    with uow:
+        return [RunRow(*row) for row in uow.session.execute(query)]
 
 
 def _active_file(s: Session, run_id: int) -> PaymentFile | None:
@@ -259,6 +375,7 @@ def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengi
         if previous is not None:
             raise Conflict("purchasing.error.already_exported", field="run_id", number=run.number,
                            sha256=previous.sha256)
+        check_payment_date(run.payment_date)
         bank = default_bank(company)
         if not bank.zengin_requester_code:
             raise Invalid("purchasing.error.requester_code", field="zengin_requester_code")
@@ -354,7 +471,7 @@ def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
 def get_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
     require_any(actor, "payments.edit", "purchasing.view")
     with uow:
-        return _summary(uow.session, _load(uow.session, run_id))
+        return _summary(uow.session, _load(uow.session, run_id), _request_id(uow.session, run_id))
 
 
 def export_file(uow: UnitOfWork, actor: Actor, file_id: int) -> bytes:
