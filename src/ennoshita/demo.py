@@ -28,6 +28,8 @@ DEMO_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("houmu@demo.ennoshita.jp", "小林 誠", ("legal",), "法務部"),
     ("eigyo@demo.ennoshita.jp", "伊藤 翔", ("requester",), "営業部"),
     ("kansa@demo.ennoshita.jp", "渡辺 直樹", ("auditor",), "内部監査室"),
+    # 出納: prepares and pays the payment runs, which 佐藤 (経理) and 山田 (役員) approve
+    ("suitou@demo.ennoshita.jp", "木村 恵", ("accounting",), "経理部"),
 )
 
 DEMO_LOGINS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
@@ -37,7 +39,8 @@ DEMO_LOGINS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
 Progress = Callable[[int, int], None]
 # Each domain's demo module defines ``load(db, admin_actor)``; they run in this order (ledger first:
 # the other domains post to it).
-DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo", "ennoshita.desk.demo")
+DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo", "ennoshita.purchasing.demo",
+                                 "ennoshita.desk.demo")
 
 
 def _loaders() -> list[Callable[[Database, Actor], None]]:

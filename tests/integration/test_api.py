@@ -67,7 +67,7 @@ def test_auditor_reads_users_and_audit_but_changes_nothing(client: TestClient, d
     users = client.get("/api/v1/users", headers=auth(token)).json()
     assert {u["email"] for u in users} >= {ADMIN, AUDITOR}
     page = client.get("/api/v1/audit", headers=auth(token), params={"entity_type": "user", "action": "create"})
-    assert page.json()["total"] == 9
+    assert page.json()["total"] == 10
     assert client.patch("/api/v1/company", headers=auth(token), json={"name": "x"}).status_code == 403
     r = client.post("/api/v1/users", headers=auth(token), json={"email": "a@b.jp", "display_name": "a",
                                                                 "roles": ["admin"], "password": "x" * 12})

@@ -165,7 +165,7 @@ def _entry_out(row: queries.JournalRow, links: queries_ui.EntryLinks | None = No
                        credit=line.credit, memo=line.memo) for line in row.lines])
 
 
-def _posted(db: Database, posted: PostedEntry) -> EntryOut:
+def _posted(db: Database, posted: PostedEntry | services.SubmittedEntry) -> EntryOut:
     return _entry(db, posted.id)
 
 
@@ -277,7 +277,8 @@ def delete_draft(entry_id: int, db: DbDep, actor: ApiActor) -> Response:
 
 @router.post("/journal-entries/{entry_id}/post", response_model=EntryOut)
 def post_entry(entry_id: int, db: DbDep, actor: ApiActor) -> EntryOut:
-    """Post a draft: it takes the next entry number of its fiscal year."""
+    """Post a draft: it takes the next entry number of its fiscal year. A manual entry above the company's amount
+    for 手動仕訳 is submitted for 承認 instead (``status`` = ``pending``, no number until approved)."""
     return _posted(db, services.post_draft(db.uow(), actor, entry_id))
 
 

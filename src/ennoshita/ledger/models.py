@@ -121,7 +121,7 @@ class JournalEntry(Base):
     entry_date: Mapped[dt.date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(String(200), default="")
     counterparty: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(10))  # draft / posted
+    status: Mapped[str] = mapped_column(String(10))  # draft / pending (承認待ち) / posted
     source: Mapped[str] = mapped_column(String(20), default="manual")
     source_ref: Mapped[str | None] = mapped_column(String(60))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))

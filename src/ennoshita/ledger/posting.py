@@ -286,7 +286,9 @@ def post_in(session: Session, actor: Actor, draft: EntryDraft, *, source: str = 
         session.flush()
         new_id = entry.id
     else:
-        session.execute(update(JournalEntry).where(JournalEntry.id == entry_id, JournalEntry.status == "draft")
+        # a draft, or a manual entry whose 承認 posts it now
+        session.execute(update(JournalEntry).where(JournalEntry.id == entry_id,
+                                                   JournalEntry.status.in_(("draft", "pending")))
                         .values(fiscal_year=fy, number=number, status="posted", total=total, draft_lines=None,
                                 entry_date=draft.date, description=draft.description,
                                 counterparty=draft.counterparty, posted_by=actor.user_id, posted_at=now))

@@ -562,7 +562,7 @@ class EntrySearch:
     counterparty: str | None = None
     account_id: int | None = None
     text: str | None = None
-    status: str | None = None
+    status: str | None = None  # one status, or several separated by commas ("draft,pending")
 
 
 @dataclass(frozen=True)
@@ -584,7 +584,7 @@ def _like(text: str) -> str:
 def search_entries(session: Session, q: EntrySearch, page: int = 1, per_page: int = 50) -> JournalPage:
     stmt = select(JournalEntry)
     if q.status:
-        stmt = stmt.where(JournalEntry.status == q.status)
+        stmt = stmt.where(JournalEntry.status.in_(q.status.split(",")))
     if q.date_from:
         stmt = stmt.where(JournalEntry.entry_date >= q.date_from)
     if q.date_to:
@@ -637,7 +637,7 @@ def _with_lines(session: Session, entries: list[JournalEntry]) -> list[JournalRo
     rows = []
     for e in entries:
         lines = by_entry.get(e.id, [])
-        if e.status == "draft":
+        if e.status != "posted":  # a draft or an entry waiting for 承認: its lines as entered
             lines = _draft_lines(session, e)
         rows.append(JournalRow(e.id, entry_number(e.fiscal_year, e.number) if e.number else "", e.entry_date,
                                e.description, e.counterparty, e.status, e.source, e.total, e.reverses_id,

@@ -1,17 +1,24 @@
 """Ledger use cases: drafts, posting, 訂正 (reversal + corrected entry), month locks, year-end close,
-accounts, sub-accounts, departments, recurring entries. One transaction each, audited."""
+accounts, sub-accounts, departments, recurring entries. One transaction each, audited.
+
+A manual entry whose total reaches the company's amount for 手動仕訳 in the approval route table
+(document type ``journal_entry``) is not posted but submitted for 承認 (status ``pending``, no number
+yet); the approval posts it in the deciding transaction with the next number, a rejection, 差戻し or
+取下げ returns it to ``draft``. Imports, recurring entries and other domains' postings are not affected."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit
+from ennoshita import audit, events
 from ennoshita.actor import Actor
+from ennoshita.approvals import services as approvals
 from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, fiscal_year_of, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
@@ -37,6 +44,19 @@ from ennoshita.ledger.posting import (
     prepare,
 )
 from ennoshita.ledger.rules import EntryDraft, LineDraft, entry_number, reversal_of
+
+DOCUMENT_TYPE = "journal_entry"  # in the approval route table
+PENDING = "pending"  # a manual entry waiting for 承認
+
+
+@dataclass(frozen=True)
+class SubmittedEntry:
+    """A manual entry submitted for 承認 instead of posted."""
+
+    id: int
+    entry_date: dt.date
+    total: int
+    approval_request_id: int
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,29 @@ def _check_draft(session: Session, draft: EntryDraft) -> None:
 # ---------------------------------------------------------------- drafts and posting
 
 
+def _new_draft(s: Session, actor: Actor, draft: EntryDraft, fiscal_year: int) -> JournalEntry:
+    entry = JournalEntry(fiscal_year=fiscal_year, entry_date=draft.date, description=draft.description,
+                         counterparty=draft.counterparty, status="draft", source="manual",
+                         draft_lines=_lines_json(draft.lines), created_by=actor.user_id,
+                         created_at=now_utc(), total=sum(line.debit for line in draft.lines))
+    s.add(entry)
+    s.flush()
+    return entry
+
+
+def _audit_draft(s: Session, actor: Actor, entry: JournalEntry, before: dict[str, Any] | None) -> None:
+    audit.record(s, actor, "journal_entry", entry.id, "create" if before is None else "update", before,
+                 {"date": entry.entry_date.isoformat(), "description": entry.description,
+                  "counterparty": entry.counterparty, "lines": json.loads(entry.draft_lines or "[]")})
+
+
+def _require_draft(entry: JournalEntry) -> None:
+    if entry.status == PENDING:
+        raise InvalidTransition("ledger.error.pending_approval", field="entry_id")
+    if entry.status != "draft":
+        raise InvalidTransition("ledger.error.posted_immutable", field="entry_id")
+
+
 def save_draft(uow: UnitOfWork, actor: Actor, draft: EntryDraft, entry_id: int | None = None) -> DraftSummary:
     """Create or replace a draft. Drafts are checked as a posting would be, so a saved draft can be posted."""
     require(actor, "ledger.edit")
@@ -75,28 +118,20 @@ def save_draft(uow: UnitOfWork, actor: Actor, draft: EntryDraft, entry_id: int |
         company = load_company(uow)
         fy = fiscal_year_of(draft.date, company.fiscal_year_start_month)
         if entry_id is None:
-            entry = JournalEntry(fiscal_year=fy, entry_date=draft.date, description=draft.description,
-                                 counterparty=draft.counterparty, status="draft", source="manual",
-                                 draft_lines=_lines_json(draft.lines), created_by=actor.user_id,
-                                 created_at=now_utc(), total=sum(line.debit for line in draft.lines))
-            s.add(entry)
-            s.flush()
+            entry = _new_draft(s, actor, draft, fy)
             before = None
         else:
             found = s.get(JournalEntry, entry_id)
             if found is None:
                 raise NotFound("ledger.error.entry_not_found", field="entry_id")
-            if found.status != "draft":
-                raise InvalidTransition("ledger.error.posted_immutable", field="entry_id")
+            _require_draft(found)
             entry = found
             before = {"date": entry.entry_date.isoformat(), "lines": json.loads(entry.draft_lines or "[]")}
             entry.fiscal_year, entry.entry_date = fy, draft.date
             entry.description, entry.counterparty = draft.description, draft.counterparty
             entry.draft_lines = _lines_json(draft.lines)
             entry.total = sum(line.debit for line in draft.lines)
-        audit.record(s, actor, "journal_entry", entry.id, "create" if before is None else "update", before,
-                     {"date": draft.date.isoformat(), "description": draft.description,
-                      "counterparty": draft.counterparty, "lines": json.loads(entry.draft_lines or "[]")})
+        _audit_draft(s, actor, entry, before)
         result = DraftSummary(entry.id, entry.entry_date, entry.description, entry.counterparty,
                               _lines_from_json(entry.draft_lines))
         uow.commit()
@@ -119,36 +154,100 @@ def delete_draft(uow: UnitOfWork, actor: Actor, entry_id: int) -> None:
         entry = uow.session.get(JournalEntry, entry_id)
         if entry is None:
             raise NotFound("ledger.error.entry_not_found", field="entry_id")
-        if entry.status != "draft":
-            raise InvalidTransition("ledger.error.posted_immutable", field="entry_id")
+        _require_draft(entry)
         audit.record(uow.session, actor, "journal_entry", entry.id, "delete_draft",
                      {"lines": json.loads(entry.draft_lines or "[]")})
         uow.session.delete(entry)
         uow.commit()
 
 
-def post_draft(uow: UnitOfWork, actor: Actor, entry_id: int) -> PostedEntry:
+def _draft_of(entry: JournalEntry) -> EntryDraft:
+    return EntryDraft(entry.entry_date, entry.description, entry.counterparty, _lines_from_json(entry.draft_lines))
+
+
+def needs_approval(session: Session, total: int) -> bool:
+    """Whether a manual entry of ``total`` needs 承認 (the company's route table for ``journal_entry``)."""
+    return approvals.needs_approval(session, DOCUMENT_TYPE, None, total)
+
+
+def _post_or_submit(session: Session, actor: Actor, entry: JournalEntry) -> PostedEntry | SubmittedEntry:
+    draft = _draft_of(entry)
+    if entry.source != "manual" or not needs_approval(session, entry.total):
+        return post_in(session, actor, draft, entry_id=entry.id)
+    _check_draft(session, draft)  # a draft that could not be posted is not submitted either
+    entry.status = PENDING
+    view = approvals.submit_in(session, actor, document_type=DOCUMENT_TYPE, document_id=entry.id,
+                               number=f"#{entry.id}", title=(entry.description or entry.counterparty)[:200],
+                               amount=entry.total, department=None)
+    audit.record(session, actor, "journal_entry", entry.id, "submit", before={"status": "draft"},
+                 after={"status": PENDING, "approval_request": view.id, "total": entry.total})
+    return SubmittedEntry(entry.id, entry.entry_date, entry.total, view.id)
+
+
+def post_draft(uow: UnitOfWork, actor: Actor, entry_id: int) -> PostedEntry | SubmittedEntry:
+    """Post a draft, or (a manual entry at or above the company's amount) submit it for 承認."""
     require(actor, "ledger.edit")
     with uow:
         entry = uow.session.get(JournalEntry, entry_id)
         if entry is None:
             raise NotFound("ledger.error.entry_not_found", field="entry_id")
-        if entry.status != "draft":
+        if entry.status == "posted":
             raise InvalidTransition("ledger.error.already_posted", field="entry_id")
-        draft = EntryDraft(entry.entry_date, entry.description, entry.counterparty,
-                           _lines_from_json(entry.draft_lines))
-        posted = post_in(uow.session, actor, draft, entry_id=entry.id)
+        _require_draft(entry)
+        result = _post_or_submit(uow.session, actor, entry)
         uow.commit()
-        return posted
+        return result
 
 
 def post_entry(uow: UnitOfWork, actor: Actor, draft: EntryDraft) -> PostedEntry:
-    """Post a new entry directly (the entry screen's 登録して計上, the API, recurring entries)."""
+    """Post a new entry directly, never submitted for 承認 (the demo's history, tests). The entry screen uses
+    :func:`enter_entry`, which submits what needs 承認."""
     require(actor, "ledger.edit")
     with uow:
         posted = post_in(uow.session, actor, draft)
         uow.commit()
         return posted
+
+
+def enter_entry(uow: UnitOfWork, actor: Actor, draft: EntryDraft) -> PostedEntry | SubmittedEntry:
+    """The entry screen's 登録して計上: posted at once, or kept and submitted for 承認 when its total needs it."""
+    require(actor, "ledger.edit")
+    with uow:
+        s = uow.session
+        result: PostedEntry | SubmittedEntry
+        if needs_approval(s, sum(line.debit for line in draft.lines)):
+            _check_draft(s, draft)
+            entry = _new_draft(s, actor, draft, fiscal_year_of(draft.date, load_company(uow).fiscal_year_start_month))
+            _audit_draft(s, actor, entry, None)
+            result = _post_or_submit(s, actor, entry)
+        else:
+            result = post_in(s, actor, draft)
+        uow.commit()
+        return result
+
+
+def _on_outcome(outcome: str) -> events.Handler:
+    """承認 posts the pending entry with the next number (as the approver, in the deciding transaction);
+    却下 / 差戻し / 取下げ return it to the drafts."""
+
+    def handler(session: Session, actor: Actor, data: dict[str, Any]) -> None:
+        if data.get("document_type") != DOCUMENT_TYPE:
+            return
+        entry = session.get(JournalEntry, int(data["document_id"]))
+        if entry is None or entry.status != PENDING:
+            return
+        if outcome == "approved":
+            post_in(session, actor, _draft_of(entry), entry_id=entry.id)
+            return
+        entry.status = "draft"
+        audit.record(session, actor, "journal_entry", entry.id, f"approval_{outcome}",
+                     before={"status": PENDING}, after={"status": "draft"})
+
+    return handler
+
+
+for _outcome in ("approved", "rejected", "sent_back", "withdrawn"):
+    events.subscribe(f"approvals.{_outcome}", _on_outcome(_outcome))
 
 
 def _posted_draft(session: Session, entry_id: int) -> tuple[JournalEntry, EntryDraft]:

@@ -157,9 +157,9 @@ def load(db: Database, actor: Actor) -> None:
     for amount, kana, due_date in due:
         if due_date > dt.date(2026, 11, 30):
             continue
-        paid = amount - 660 if "アオバ" in kana else amount  # 青葉商事 deducts the transfer fee
+        paid = amount - 660 if "アオバ" in kana else amount  # 青葉商事 deducts the transfer fee; paid early by 11/20
         balance += paid
-        rows.append(f"{min(due_date, dt.date(2026, 11, 24)):%Y/%m/%d},振込 {kana},{paid},,{balance}")
+        rows.append(f"{min(due_date, dt.date(2026, 11, 20)):%Y/%m/%d},振込 {kana},{paid},,{balance}")
     balance += 55_000
     rows.append(f"2026/11/24,振込 ヤマダ タロウ,55000,,{balance}")
     rows.append(f"2026/11/25,口座振替 電気料金,,38210,{balance - 38_210}")

@@ -25,6 +25,7 @@ from ennoshita.ledger.taxes import CATEGORY_LIST
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
+from ennoshita.web.routes_approvals import approval_panel
 from ennoshita.web.routes_ledger import (
     calendar,
     parse_date,
@@ -231,7 +232,9 @@ async def _submit(request: Request, db: Database, actor: Actor, mode: str, actio
             services.save_draft(db.uow(), actor, draft, entry_id)
             posted = services.post_draft(db.uow(), actor, entry_id)
         else:
-            posted = services.post_entry(db.uow(), actor, draft)
+            posted = services.enter_entry(db.uow(), actor, draft)
+        if isinstance(posted, services.SubmittedEntry):  # above the company's amount: waiting for 承認
+            return RedirectResponse(f"/ledger/drafts?submitted={posted.id}", status_code=303)
         return RedirectResponse(f"/ledger/input?posted={posted.id}&date={posted.entry_date.isoformat()}",
                                 status_code=303)
     except DomainError as exc:
@@ -256,9 +259,11 @@ def drafts(request: Request, db: DbDep, actor: ActorDep) -> Response:
     viewer(actor)
     page_no = parse_id(request.query_params.get("page")) or 1
     with db.uow() as uow:
-        page = queries.search_entries(uow.session, queries.EntrySearch(status="draft"), page=page_no)
+        page = queries.search_entries(uow.session, queries.EntrySearch(status=f"draft,{services.PENDING}"),
+                                      page=page_no)
     return render(request, "ledger/drafts.html", {
         "page": page, "query": {}, "saved": parse_id(request.query_params.get("saved")),
+        "submitted": parse_id(request.query_params.get("submitted")),
         "deleted": request.query_params.get("deleted"), "can_edit": can(actor, "ledger.edit")})
 
 
@@ -309,7 +314,7 @@ def _search(request: Request, accounts: list[queries_ui.AccountChoice]) -> tuple
         date_from=parse_date(q.get("from")), date_to=parse_date(q.get("to")), amount_min=amount("amount_min"),
         amount_max=amount("amount_max"), counterparty=q.get("counterparty") or None,
         account_id=account.id if account else None, text=q.get("text") or None,
-        status=status if status in ("posted", "draft") else None), bad
+        status=status if status in ("posted", "draft", services.PENDING) else None), bad
 
 
 @router.get("/entries")
@@ -332,7 +337,8 @@ def entry_detail(request: Request, entry_id: int, db: DbDep, actor: ActorDep) ->
         if entry is None:
             raise NotFound("ledger.error.entry_not_found", field="entry_id")
         links = queries_ui.entry_links(uow.session, entry_id)
-    return _detail_page(request, actor, entry, links, done=request.query_params.get("done"))
+    approval = approval_panel(db, services.DOCUMENT_TYPE, entry_id) if entry.source == "manual" else None
+    return _detail_page(request, actor, entry, links, done=request.query_params.get("done"), approval=approval)
 
 
 def _detail_page(request: Request, actor: Actor, entry: queries.JournalRow, links: queries_ui.EntryLinks,
