@@ -67,6 +67,7 @@ def run() -> None:
             if backend == "postgresql":
                 with db.engine.connect() as conn:
                     conn.exec_driver_sql("ANALYZE")
+                    conn.commit()  # statistics are transactional: without the commit the planner never sees them
             app = create_app(Settings(database_url=db.url, secret_key="bench"), db)
             client = TestClient(app)
             page = client.get("/login")

@@ -141,6 +141,7 @@ def run() -> None:
             if backend == "postgresql":
                 with db.engine.connect() as conn:
                     conn.exec_driver_sql("ANALYZE")
+                    conn.commit()  # statistics are transactional: without the commit the planner never sees them
             r = results.setdefault(backend, {})
             r["import"] = f"{seconds:.1f} s = {lines / seconds:,.0f} lines/s, peak {rss} MB"
             with db.uow() as uow:

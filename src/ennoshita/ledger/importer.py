@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -48,6 +48,7 @@ LINE_COLUMNS = ("entry_id", "line_no", "entry_date", "account_id", "sub_account_
 EXPORT_FORMATS = ("yayoi", "csv", "hledger")
 BATCH = 5000
 MAX_PROBLEMS = 1000
+ANALYZE_AFTER_LINES = 10_000
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,11 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
             "format": fmt, "sha256": digest, "bytes": reader.done, "entries": entries, "lines": lines_total,
             "first_entry": first_no, "last_entry": last_no})
         uow.commit()
+        if s.get_bind().dialect.name == "postgresql" and lines_total >= ANALYZE_AFTER_LINES:
+            # Fresh statistics after a bulk load, or the planner guesses the tables are small and picks
+            # scans that make the first page of a ledger ten times slower until autovacuum catches up.
+            s.execute(text("ANALYZE journal_lines, journal_entries, ledger_balances"))
+            s.commit()
         return ImportResult(entries, lines_total, digest, first_no, last_no)
 
 
