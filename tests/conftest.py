@@ -35,37 +35,47 @@ def _pg_admin():  # type: ignore[no-untyped-def]
 
 
 class _Templates:
+    """Per backend, one migrated template and one with the demo company loaded, each built once per run."""
+
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.sqlite_template: Path | None = None
-        self.pg_template: str | None = None
+        self.sqlite_templates: dict[bool, Path] = {}
+        self.pg_templates: dict[bool, str] = {}
         self.pg_databases: list[str] = []
 
-    def sqlite(self, dest: Path) -> str:
-        if self.sqlite_template is None:
-            self.sqlite_template = self.tmp / "template.db"
-            db = Database(f"sqlite:///{self.sqlite_template}")
+    def sqlite(self, dest: Path, demo: bool = False) -> str:
+        template = self.sqlite_templates.get(demo)
+        if template is None:
+            template = self.tmp / ("demo.db" if demo else "template.db")
+            db = Database(f"sqlite:///{template}")
             upgrade(db.engine)
+            if demo:
+                _load_demo(db)
             db.dispose()
-            raw = sqlite3.connect(self.sqlite_template)
+            raw = sqlite3.connect(template)
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             raw.close()
-        shutil.copy(self.sqlite_template, dest)
+            self.sqlite_templates[demo] = template
+        shutil.copy(template, dest)
         return f"sqlite:///{dest}"
 
-    def postgresql(self) -> str:
+    def postgresql(self, demo: bool = False) -> str:
         admin = _pg_admin()
-        if self.pg_template is None:
-            self.pg_template = f"ens_tpl_{RUN_ID}"
+        template = self.pg_templates.get(demo)
+        if template is None:
+            template = f"ens_tpl_{RUN_ID}_{'demo' if demo else 'empty'}"
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{self.pg_template}"'))
-            self.pg_databases.append(self.pg_template)
-            db = Database(_pg_url(self.pg_template))
+                conn.execute(text(f'CREATE DATABASE "{template}"'))
+            self.pg_databases.append(template)
+            db = Database(_pg_url(template))
             upgrade(db.engine)
+            if demo:
+                _load_demo(db)
             db.dispose()
+            self.pg_templates[demo] = template
         name = f"ens_t_{RUN_ID}_{uuid.uuid4().hex[:8]}"
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.pg_template}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         admin.dispose()
         self.pg_databases.append(name)
         return _pg_url(name)
@@ -78,6 +88,12 @@ class _Templates:
             for name in reversed(self.pg_databases):
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _load_demo(db: Database) -> None:
+    from ennoshita.demo import load_demo
+
+    load_demo(db)
 
 
 def _pg_url(name: str) -> str:
@@ -93,8 +109,10 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
 
 @pytest.fixture(params=BACKENDS)
 def db(request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path) -> Iterator[Database]:
-    """A fresh, migrated, empty database of each backend."""
-    url = templates.sqlite(tmp_path / "test.db") if request.param == "sqlite" else templates.postgresql()
+    """A fresh, migrated database of each backend: empty, or with the demo company when the test asks for
+    ``demo_db`` or ``client`` (copied from a demo template loaded once per run, not loaded per test)."""
+    demo = bool({"demo_db", "client"} & set(request.fixturenames))
+    url = templates.sqlite(tmp_path / "test.db", demo) if request.param == "sqlite" else templates.postgresql(demo)
     database = Database(url)
     yield database
     database.dispose()
@@ -102,10 +120,7 @@ def db(request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path) ->
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    """The fresh database with the demo company loaded."""
-    from ennoshita.demo import load_demo
-
-    load_demo(db)
+    """The fresh database with the demo company loaded (see ``db``)."""
     return db
 
 
