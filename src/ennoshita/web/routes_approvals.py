@@ -26,6 +26,7 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
+from ennoshita.web.routes_home import WORK_PROVIDERS, WorkItem
 from ennoshita.web.routes_ledger import parse_date, parse_id, translator
 
 router = APIRouter(prefix="/approvals")
@@ -215,3 +216,14 @@ async def delegation_add(request: Request, db: DbDep, actor: ActorDep) -> Respon
             general = general + list(errors.values())
         return _mine_page(request, db, actor, exc.status, errors, general, form)
     return RedirectResponse("/approvals/mine?done=delegated#delegation", status_code=303)
+
+
+def _approval_work(db: Database, actor: Actor) -> list[WorkItem]:
+    """承認待ち on the home page: what waits for this person's decision."""
+    if actor.user_id is None:
+        return []
+    return [WorkItem("home.kind.approval", f"{v.document_number} {v.title}".strip(),
+                     document_link(v) or "/approvals") for v in approvals.waiting_for_me(db.uow(), actor, limit=20)]
+
+
+WORK_PROVIDERS.append(_approval_work)

@@ -31,6 +31,7 @@ from ennoshita.sales import partners
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import TEMPLATES, render
+from ennoshita.web.routes_home import WORK_PROVIDERS, WorkItem
 from ennoshita.web.routes_ledger import parse_date, query_without_page
 from ennoshita.web.routes_sales import errors_of, page_no, text
 
@@ -292,3 +293,26 @@ def team_queue(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return render(request, "desk/queue.html", {
         "page": page, "teams": teams, "team": team, "status": status, "q": q,
         "query": query_without_page(request), "statuses": rules.STATUSES})
+
+
+def _desk_work(db: Database, actor: Actor) -> list[WorkItem]:
+    """The home page's share of the desk: requests assigned to me, and my teams' requests nobody has taken."""
+    from ennoshita.dates import as_utc
+    from ennoshita.desk import queries as desk_queries
+    from ennoshita.desk import rules as desk_rules
+
+    if actor.user_id is None or not can(actor, "desk.use"):
+        return []
+    items: list[WorkItem] = []
+    mine = desk_queries.queue(db.uow(), actor, statuses=tuple(desk_rules.OPEN_STATUSES), assigned_to_me=True,
+                              per_page=20)
+    waiting = [] if actor.has("admin") else [
+        r for team, role in desk_rules.TEAMS.items() if actor.has(role)
+        for r in desk_queries.queue(db.uow(), actor, team=team, statuses=("received",), per_page=10).rows]
+    for r, kind in [(r, "home.kind.request") for r in mine.rows] + [(r, "home.kind.request_new") for r in waiting]:
+        due = as_utc(r.sla_due_at).astimezone(desk_rules.TOKYO).date()
+        items.append(WorkItem(kind, f"{r.number} {r.title}", f"/desk/requests/{r.id}", due, r.overdue))
+    return items
+
+
+WORK_PROVIDERS.append(_desk_work)
