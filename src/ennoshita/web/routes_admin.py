@@ -40,7 +40,9 @@ def company_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
 @router.post("/company")
 async def company_save(request: Request, db: DbDep, actor: ActorDep) -> Response:
     data = await form_data(request)
-    values = {k: data.get(k, "") for k in company_service.EDITABLE}
+    values = {k: data[k] for k in company_service.EDITABLE if k in data}  # a field left off the form keeps its value
+    if "smtp_host" in data:  # an unticked checkbox sends nothing
+        values["smtp_starttls"] = "smtp_starttls" in data
     try:
         company_service.update_company(db.uow(), actor, values)
     except DomainError as exc:
