@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -209,20 +210,43 @@ def sla_due(filed_at: dt.datetime, sla_hours: int) -> dt.datetime:
     return add_business_minutes(filed_at, sla_hours * 60)
 
 
+@lru_cache(maxsize=64)
+def _workdays_before(year: int) -> tuple[int, ...]:
+    """For each day of ``year`` (index = day of year - 1), how many workdays of that year come before it."""
+    counts: list[int] = []
+    seen = 0
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        counts.append(seen)
+        seen += _is_workday(day)
+        day += dt.timedelta(days=1)
+    counts.append(seen)  # the year's total, at index 365/366
+    return tuple(counts)
+
+
+def _workday_index(day: dt.date) -> int:
+    """Workdays from 2000-01-01 up to (not including) ``day``: differences give workdays between dates."""
+    before = sum(_workdays_before(y)[-1] for y in range(2000, day.year)) if day.year > 2000 else 0
+    return before + _workdays_before(day.year)[day.timetuple().tm_yday - 1]
+
+
 def business_minutes_between(start: dt.datetime, end: dt.datetime) -> int:
-    """Business minutes from ``start`` to ``end`` (0 when end is not after start)."""
+    """Business minutes from ``start`` to ``end`` (0 when end is not after start). Whole days in between are
+    counted from a per-year table of workdays, so a request overdue for a year costs no more than one."""
     a, b = _next_open(_local(start)), _local(end)
     if b <= a:
         return 0
-    total = 0
-    day = a.date()
-    while day <= b.date():
-        if _is_workday(day):
-            open_, close = dt.datetime.combine(day, DAY_START, TOKYO), dt.datetime.combine(day, DAY_END, TOKYO)
-            lo, hi = max(open_, a), min(close, b)
-            if hi > lo:
-                total += int((hi - lo).total_seconds() // 60)
-        day += dt.timedelta(days=1)
+    first, last = a.date(), b.date()
+    close_first = dt.datetime.combine(first, DAY_END, TOKYO)
+    if first == last:
+        return int((min(b, close_first) - a).total_seconds() // 60)
+    total = int((close_first - a).total_seconds() // 60)  # a is a business moment: its day is a workday
+    total += (_workday_index(last) - _workday_index(first + dt.timedelta(days=1))) * HOURS_PER_DAY * 60
+    if _is_workday(last):
+        open_last = dt.datetime.combine(last, DAY_START, TOKYO)
+        close_last = dt.datetime.combine(last, DAY_END, TOKYO)
+        if b > open_last:
+            total += int((min(b, close_last) - open_last).total_seconds() // 60)
     return total
 
 
