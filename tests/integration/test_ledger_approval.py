@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.db import Database
-from ennoshita.errors import Forbidden, InvalidTransition
+from ennoshita.errors import Forbidden, Invalid, InvalidTransition
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
 from ennoshita.ledger import queries, services
@@ -114,6 +114,12 @@ def test_a_small_manual_entry_posts_at_once(db: Database, accountants: tuple[Act
     large = services.enter_entry(db.uow(), keiri, loan(1_000_001))
     assert isinstance(large, services.SubmittedEntry)
     assert _entry(db, large.id).status == "pending"
+    # 訂正 cannot slip a large entry past approval: the correction is refused, nothing is posted
+    with pytest.raises(Invalid):
+        services.correct_entry(db.uow(), keiri, draft.id, loan(2_000_000, "短期借入金 返済（訂正）"))
+    assert _entry(db, draft.id).status == "posted"
+    small_fix = services.correct_entry(db.uow(), keiri, draft.id, loan(55_000, "短期借入金 返済（訂正）"))
+    assert small_fix[1].total == 55_000
 
 
 def test_sent_back_or_rejected_returns_to_the_drafts(db: Database, accountants: tuple[Actor, Actor]) -> None:

@@ -302,6 +302,10 @@ def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: Entry
         entry, original = _posted_draft(s, entry_id)
         if _already_reversed(s, entry_id):
             raise Conflict("ledger.error.already_reversed", field="entry_id")
+        if needs_approval(s, sum(line.debit for line in corrected.lines)):
+            # A corrected entry above the approval amount would post unapproved: 取消 the original, then enter
+            # the corrected entry as a new one, which goes through 承認 like any other.
+            raise Invalid("ledger.error.correction_needs_approval", field="lines")
         label = entry_number(entry.fiscal_year, entry.number or 0)
         rev = EntryDraft(reversal_date or entry.entry_date, f"訂正取消: {label} {original.description}".strip(),
                          original.counterparty, tuple(reversal_of(list(original.lines))))
