@@ -203,3 +203,29 @@ def test_procure_to_pay(db: Database, org: dict[str, Actor]) -> None:
     assert queries.payables_by_supplier(db.uow(), keiri) == []
     with db.uow() as uow:
         assert ledger_queries.check_balances(uow.session) == []
+
+
+def test_the_company_fee_table_and_where_a_withheld_fee_goes(db: Database, org: dict[str, Actor]) -> None:
+    # The company's own bank charges 330 yen to another branch from 30,000 yen, and a fee withheld from a
+    # supplier who bears it offsets 支払手数料 instead of going to 雑収入.
+    table = {"threshold": 30_000, "same_branch_under": 0, "same_branch_over": 110, "same_bank_under": 110,
+             "same_bank_over": 330, "other_bank_under": 440, "other_bank_over": 880}
+    company_service.update_company(db.uow(), Actor.system(), {"transfer_fee_table": table,
+                                                              "withheld_fee_account": "6340"})
+    with pytest.raises(Invalid):
+        company_service.update_company(db.uow(), Actor.system(), {"transfer_fee_table": {"threshold": -1}})
+    smith = _supplier(db, "S002", "田中鉄工所", "タナカテツコウシヨ", "", "0001", "002", "payee")
+    bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        smith, "INV-0012", dt.date(2026, 11, 10), (bills.BillLineInput("外注加工", "55555"),)))
+    cfo, yakuin = org["cfo"], org["yakuin"]
+    run = payments.create_payment_run(db.uow(), org["keiri2"], payments.PaymentRunInput(
+        dt.date(2026, 12, 25), due_by=dt.date(2026, 12, 25), payer_id=cfo.user_id))
+    # 61,110 to the same bank's other branch, from 30,000 yen: 330 (the company's table, not the example's 440)
+    assert [(t.fee, t.transfer_amount) for t in run.transfers] == [(330, 60_780)]
+    _approve(db, cfo, "payment_run", run.id)
+    _approve(db, yakuin, "payment_run", run.id)
+    payments.export_zengin(db.uow(), org["keiri"], run.id)
+    payments.mark_paid(db.uow(), org["keiri"], run.id)
+    assert _account(db, "6340") == (330, 330)  # charged by the bank, recovered from the supplier
+    assert _account(db, "7130") == (0, 0)
+    assert _account(db, "1140") == (0, 61_110)

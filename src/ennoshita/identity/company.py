@@ -52,6 +52,8 @@ class CompanyData:
     smtp_sender: str = ""
     smtp_username: str = ""
     smtp_starttls: bool = True
+    transfer_fee_table: dict[str, int] | None = None
+    withheld_fee_account: str = "7130"
 
     @property
     def rounding(self) -> Rounding:
@@ -60,7 +62,7 @@ class CompanyData:
 
 EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address", "phone", "representative",
             "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
-            "smtp_username", "smtp_starttls")
+            "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account")
 
 
 def _bank(b: CompanyBankAccount) -> BankAccountData:
@@ -74,7 +76,8 @@ def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
         c.fiscal_year_start_month, c.tax_accounting, c.tax_rounding,
         tuple(_bank(b) for b in banks if b.active),
         c.smtp_host or "", c.smtp_port or 587, c.smtp_sender or "", c.smtp_username or "",
-        bool(c.smtp_starttls),
+        bool(c.smtp_starttls), dict(c.transfer_fee_table) if c.transfer_fee_table else None,
+        c.withheld_fee_account or "7130",
     )
 
 
@@ -85,6 +88,31 @@ def load_company(uow: UnitOfWork) -> CompanyData:
         raise NotFound("company.error.not_set_up")
     banks = list(uow.session.scalars(select(CompanyBankAccount).order_by(CompanyBankAccount.id)))
     return _data(company, banks)
+
+
+FEE_TABLE_KEYS = ("threshold", "same_branch_under", "same_branch_over", "same_bank_under", "same_bank_over",
+                  "other_bank_under", "other_bank_over")
+WITHHELD_FEE_ACCOUNTS = ("7130", "6340")  # 雑収入, 支払手数料
+
+
+def _fee_table(value: Any) -> tuple[dict[str, int] | None, Problem | None]:
+    """The company's 振込手数料 table: every key a whole yen amount >= 0 (empty: the built-in example)."""
+    if value in (None, "", {}):
+        return None, None
+    if not isinstance(value, dict) or set(value) != set(FEE_TABLE_KEYS):
+        return None, Problem("company.error.fee_table", "transfer_fee_table", {"keys": ", ".join(FEE_TABLE_KEYS)})
+    table: dict[str, int] = {}
+    for key in FEE_TABLE_KEYS:
+        try:
+            amount = int(str(value[key]).replace(",", ""))
+        except ValueError:
+            return None, Problem("company.error.fee_table", f"transfer_fee_table.{key}",
+                                 {"keys": ", ".join(FEE_TABLE_KEYS)})
+        if amount < 0:
+            return None, Problem("company.error.fee_table", f"transfer_fee_table.{key}",
+                                 {"keys": ", ".join(FEE_TABLE_KEYS)})
+        table[key] = amount
+    return table, None
 
 
 def get_company(uow: UnitOfWork, actor: Actor) -> CompanyData:
@@ -125,6 +153,15 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if not 1 <= port <= 65535:
                 problems.append(Problem("company.error.smtp_port", key))
             clean[key] = port
+        elif key == "transfer_fee_table":
+            table, problem = _fee_table(value)
+            if problem:
+                problems.append(problem)
+            clean[key] = table
+        elif key == "withheld_fee_account":
+            if value not in WITHHELD_FEE_ACCOUNTS:
+                problems.append(Problem("company.error.withheld_fee_account", key))
+            clean[key] = value
         elif key == "smtp_starttls":
             clean[key] = value in (True, "1", "true", "on", 1)
         elif key == "registration_number":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ennoshita.db import Base
@@ -32,6 +32,10 @@ class Company(Base):
     smtp_sender: Mapped[str] = mapped_column(String(254), default="", server_default="")
     smtp_username: Mapped[str] = mapped_column(String(200), default="", server_default="")
     smtp_starttls: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # 振込手数料 the company's bank charges (JSON: threshold and the six fees), None = the example table;
+    # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
+    transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
 
 
 class CompanyBankAccount(Base):

@@ -204,7 +204,7 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             same_bank = supplier.bank_code == bank.bank_code
             same_branch = same_bank and supplier.branch_code == bank.branch_code
             try:
-                fee = rules.fee_for_bill(total, bearer, same_bank, same_branch)
+                fee = rules.fee_for_bill(total, bearer, same_bank, same_branch, fee_table_of(company))
                 transfer, _charged = rules.payable_after_fee(total, bearer, fee)
             except Invalid as e:
                 problems += [Problem(p.key, f"suppliers[{supplier.code}].{p.field}", p.params) for p in e.problems]
@@ -423,13 +423,21 @@ def void_export(uow: UnitOfWork, actor: Actor, run_id: int, reason: str) -> RunS
     return result
 
 
-def _payment_draft(run: PaymentRun, supplier: Partner, t: PaymentTransfer) -> EntryDraft:
+def fee_table_of(company: CompanyData) -> rules.TransferFeeTable:
+    """The company's 振込手数料 table (company settings), else the built-in example."""
+    return rules.TransferFeeTable(**company.transfer_fee_table) if company.transfer_fee_table \
+        else rules.DEFAULT_FEE_TABLE
+
+
+def _payment_draft(run: PaymentRun, supplier: Partner, t: PaymentTransfer, withheld_account: str = "7130"
+                   ) -> EntryDraft:
     memo = f"{run.number} {supplier.name}"
     lines = [LineDraft(chart.CODE_PAYABLE, t.bills_amount, 0, None, supplier.code, None, memo),
              LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, t.transfer_amount, None, None, None, memo)]
     if t.fee:
-        if t.fee_bearer == "payee":  # withheld from the supplier
-            lines.append(LineDraft(chart.CODE_MISC_INCOME, 0, t.fee, "out_of_scope", None, None, memo))
+        if t.fee_bearer == "payee":  # withheld from the supplier: 雑収入, or back out of 支払手数料 (company setting)
+            category = "purchase_10" if withheld_account == chart.CODE_TRANSFER_FEE else "out_of_scope"
+            lines.append(LineDraft(withheld_account, 0, t.fee, category, None, None, memo))
         lines.append(LineDraft(chart.CODE_TRANSFER_FEE, t.fee, 0, "purchase_10", None, None, memo))
         lines.append(LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, t.fee, None, None, None, memo))
     return EntryDraft(run.payment_date, f"支払 {memo}", supplier.name, tuple(lines))
@@ -446,13 +454,15 @@ def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
         suppliers = {p.id: p for p in s.scalars(select(Partner).where(
             Partner.id.in_([t.supplier_id for t in transfers])))}
         batch = PostingBatch(s)
+        withheld_account = load_company(uow).withheld_fee_account
         entries: list[str] = []
         ids: list[int] = []
         for t in transfers:
             supplier = suppliers[t.supplier_id]
             batch.sub_account(actor, chart.CODE_PAYABLE, supplier.code, supplier.name, supplier.name_kana,
                               supplier.id)
-            posted = batch.post(actor, _payment_draft(run, supplier, t), source="purchasing", source_ref=run.number,
+            posted = batch.post(actor, _payment_draft(run, supplier, t, withheld_account), source="purchasing",
+                                source_ref=run.number,
                                 split_tax=False)
             entries.append(posted.entry_no)
             ids.append(posted.id)

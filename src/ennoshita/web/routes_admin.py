@@ -43,6 +43,10 @@ async def company_save(request: Request, db: DbDep, actor: ActorDep) -> Response
     values = {k: data[k] for k in company_service.EDITABLE if k in data}  # a field left off the form keeps its value
     if "smtp_host" in data:  # an unticked checkbox sends nothing
         values["smtp_starttls"] = "smtp_starttls" in data
+    fee_keys = [k for k in data if k.startswith("fee_")]
+    if fee_keys:  # the 振込手数料 table: all empty = the built-in example
+        table = {k[4:]: data[k] for k in fee_keys}
+        values["transfer_fee_table"] = None if not any(str(v).strip() for v in table.values()) else table
     try:
         company_service.update_company(db.uow(), actor, values)
     except DomainError as exc:

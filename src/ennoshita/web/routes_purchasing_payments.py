@@ -98,8 +98,10 @@ def _groups(db: Database, actor: Actor, due_by: dt.date) -> list[SupplierGroup]:
     for b in found:
         by_supplier[b.supplier_id].append(b)
     with db.uow() as uow:
+        company = load_company(uow)
+        fee_table = payments.fee_table_of(company)
         try:
-            bank = payments.default_bank(load_company(uow))
+            bank = payments.default_bank(company)
         except Invalid:
             bank = None
         suppliers = {p.id: (p.bank_code, p.branch_code, p.fee_bearer) for p in uow.session.scalars(
@@ -114,7 +116,8 @@ def _groups(db: Database, actor: Actor, due_by: dt.date) -> list[SupplierGroup]:
             bearer = rules.FeeBearer.SUPPLIER if bearer_name == "payee" else rules.FeeBearer.US
             same_bank = bank_code == bank.bank_code
             try:
-                fee = rules.fee_for_bill(total, bearer, same_bank, same_bank and branch_code == bank.branch_code)
+                fee = rules.fee_for_bill(total, bearer, same_bank, same_bank and branch_code == bank.branch_code,
+                                         fee_table)
                 transfer = rules.payable_after_fee(total, bearer, fee)[0]
             except Invalid:
                 fee = transfer = None
