@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from stdnum.jp import cn
 
@@ -126,7 +127,7 @@ def load(db: Database, actor: Actor) -> None:
 
     # first deliveries half of each line in October, the rest in November (except the last order: still open)
     for n, order in enumerate(orders):
-        first = [(lid, str(int(float(q)) // 2 or 1)) for lid, q in order_lines(order.id)]
+        first = [(lid, str(int(Decimal(q)) // 2 or 1)) for lid, q in order_lines(order.id)]
         flow.create_delivery(db.uow(), actor, flow.DeliveryInput(order.id, dt.date(2026, 10, 12 + n), tuple(first)))
         if n < len(orders) - 1:
             flow.create_delivery(db.uow(), actor, flow.DeliveryInput(order.id, dt.date(2026, 11, 4 + n)))
