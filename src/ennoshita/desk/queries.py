@@ -215,6 +215,7 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: str, now: dt.datetime | None
         thanks_total = int(s.scalar(select(func.count()).select_from(Thanks).where(
             Thanks.created_at >= start, Thanks.created_at < end)) or 0)
         overdue = int(s.scalar(select(func.count()).select_from(DeskRequest).where(
+            DeskRequest.team.in_(tuple(rules.TEAMS)),  # every team: lets the queue index (team, status, sla) answer
             DeskRequest.status.in_(tuple(rules.OPEN_STATUSES)), DeskRequest.sla_due_at < (now or now_utc()))) or 0)
     teams = rules.group_stats(items, "team")
     people = rules.group_stats(items, "assignee_id")
