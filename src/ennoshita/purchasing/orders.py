@@ -12,12 +12,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events
+from ennoshita import audit, events, transitions
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.dates import now_utc
@@ -30,6 +30,7 @@ from ennoshita.purchasing.numbering import next_number
 from ennoshita.sales.lines import LineInput, price_entry_of, resolve_lines
 from ennoshita.sales.models import Partner
 from ennoshita.sales.partners import parse_decimal
+from ennoshita.transitions import Stateful
 
 PO_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending_approval", "approved", "cancelled"}),
@@ -43,21 +44,10 @@ PO_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class _Stateful(Protocol):
-    id: Any
-    status: Any
-
-
-def move(session: Session, actor: Actor, doc: _Stateful, table: dict[str, frozenset[str]], target: str,
+def move(session: Session, actor: Actor, doc: Stateful, table: dict[str, frozenset[str]], target: str,
          entity: str) -> None:
     """Change ``doc.status`` to ``target`` if ``table`` allows it, with its audit record."""
-    if target not in table.get(doc.status, frozenset()):
-        raise InvalidTransition("purchasing.error.transition", field="status", entity=entity,
-                                current=doc.status, target=target)
-    before = doc.status
-    doc.status = target
-    audit.record(session, actor, entity, doc.id, f"status:{target}", before={"status": before},
-                 after={"status": target})
+    transitions.move(session, actor, doc, table, target, entity, "purchasing.error.transition")
 
 
 def supplier_of(session: Session, supplier_id: int, field: str = "supplier_id") -> Partner:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events
+from ennoshita import audit, events, transitions
 from ennoshita.actor import Actor
 from ennoshita.dates import now_utc
 from ennoshita.db import UnitOfWork
@@ -44,13 +44,7 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 
 def _move(session: Session, actor: Actor, doc: Quote | SalesOrder, table: dict[str, frozenset[str]],
           target: str, entity: str) -> None:
-    if target not in table.get(doc.status, frozenset()):
-        raise InvalidTransition("sales.error.transition", field="status", entity=entity,
-                                current=doc.status, target=target)
-    before = doc.status
-    doc.status = target
-    audit.record(session, actor, entity, doc.id, f"status:{target}", before={"status": before},
-                 after={"status": target})
+    transitions.move(session, actor, doc, table, target, entity, "sales.error.transition")
 
 
 def _partner(session: Session, partner_id: int, field: str = "partner_id") -> Partner:
