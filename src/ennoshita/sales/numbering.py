@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ennoshita.dates import fiscal_year_of
+from ennoshita import numbering
 from ennoshita.sales.models import SalesSequence
 
 PREFIXES = {"quote": "Q", "order": "SO", "delivery": "DN", "invoice": "INV", "credit_note": "CN"}
@@ -21,15 +19,7 @@ PREFIXES = {"quote": "Q", "order": "SO", "delivery": "DN", "invoice": "INV", "cr
 
 def reserve(session: Session, kind: str, day: dt.date, start_month: int, count: int = 1) -> tuple[int, int]:
     """Take ``count`` consecutive numbers of ``kind`` in the fiscal year of ``day``: (fiscal year, first)."""
-    fy = fiscal_year_of(day, start_month)
-    dialect = session.get_bind().dialect.name
-    ins = postgresql.insert(SalesSequence) if dialect == "postgresql" else sqlite.insert(SalesSequence)
-    session.execute(ins.values(kind=kind, fiscal_year=fy, last_number=0).on_conflict_do_nothing())
-    last = session.execute(
-        update(SalesSequence).where(SalesSequence.kind == kind, SalesSequence.fiscal_year == fy)
-        .values(last_number=SalesSequence.last_number + count).returning(SalesSequence.last_number)
-    ).scalar_one()
-    return fy, int(last) - count + 1
+    return numbering.reserve(session, SalesSequence, kind, day, start_month, count)
 
 
 def format_number(kind: str, fiscal_year: int, seq: int) -> str:
