@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select
 
 from ennoshita.actor import Actor
 from ennoshita.dates import as_utc, now_utc
@@ -61,43 +61,48 @@ def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: t
           now: dt.datetime | None = None) -> QueuePage:
     """A team's queue (open requests first by SLA due time), or the requests I filed (``mine``)."""
     require(actor, "desk.view")
-    requester = User.__table__.alias("requester")
-    assignee = User.__table__.alias("assignee")
-    q = (select(DeskRequest, requester.c.display_name, assignee.c.display_name)
-         .outerjoin(requester, requester.c.id == DeskRequest.requester_id)
-         .outerjoin(assignee, assignee.c.id == DeskRequest.assignee_id))
+    conditions: list[Any] = []  # on desk_requests alone: the count and the page's ids need no join
     member_of = [t for t, role in rules.TEAMS.items() if actor.has(role)]
     if team and team not in rules.TEAMS:
         raise Invalid("desk.error.team", field="team", team=team)
     if mine:
-        q = q.where(DeskRequest.requester_id == actor.user_id)
+        conditions.append(DeskRequest.requester_id == actor.user_id)
     elif team and (team in member_of or actor.has("admin", "auditor")):
         pass  # the team filter below is the whole visibility rule: one indexed range, no OR
     elif not actor.has("admin", "auditor"):
-        q = q.where(DeskRequest.team.in_(member_of) | (DeskRequest.requester_id == actor.user_id))
+        conditions.append(DeskRequest.team.in_(member_of) | (DeskRequest.requester_id == actor.user_id))
     if team:
-        q = q.where(DeskRequest.team == team)
+        conditions.append(DeskRequest.team == team)
     if statuses:
-        q = q.where(DeskRequest.status.in_(statuses))
+        conditions.append(DeskRequest.status.in_(statuses))
     if assigned_to_me:
-        q = q.where(DeskRequest.assignee_id == actor.user_id)
+        conditions.append(DeskRequest.assignee_id == actor.user_id)
     if text.strip():
         like = f"%{text.strip()}%"
-        q = q.where(DeskRequest.title.like(like) | DeskRequest.number.like(like))
+        conditions.append(DeskRequest.title.like(like) | DeskRequest.number.like(like))
     per_page = max(1, min(per_page, 200))
     page = max(1, page)
     at = now or now_utc()
+    order: tuple[Any, ...]
+    if mine:  # my requests, newest first (the requester index (requester_id, created_at, id) gives the order)
+        order = (DeskRequest.requester_id, DeskRequest.created_at.desc(), DeskRequest.id.desc())
+    elif statuses and (set(statuses) <= rules.OPEN_STATUSES or len(statuses) == 1):
+        order = (DeskRequest.sla_due_at, DeskRequest.id)  # the queue index (team, status, sla_due_at, id)
+    else:  # everything: open work first, then the rest by due time
+        order = (DeskRequest.status.in_(("done", "withdrawn")), DeskRequest.sla_due_at, DeskRequest.id)
+    # deferred join: the page's ids from the index (OFFSET walks index entries, not rows), then those rows
+    ids = (select(DeskRequest.id.label("id")).where(*conditions).order_by(*order)
+           .limit(per_page).offset((page - 1) * per_page).subquery("page_ids"))
+    requester = User.__table__.alias("requester")
+    assignee = User.__table__.alias("assignee")
+    q = (select(DeskRequest, requester.c.display_name, assignee.c.display_name)
+         .join(ids, ids.c.id == DeskRequest.id)
+         .outerjoin(requester, requester.c.id == DeskRequest.requester_id)
+         .outerjoin(assignee, assignee.c.id == DeskRequest.assignee_id))
     with uow:
         s = uow.session
-        total = int(s.scalar(select(func.count()).select_from(q.with_only_columns(DeskRequest.id).subquery())) or 0)
-        order: tuple[Any, ...]
-        if mine:  # my requests, newest first (the requester index gives the order)
-            order = (DeskRequest.requester_id, DeskRequest.created_at.desc(), DeskRequest.id.desc())
-        elif statuses and (set(statuses) <= rules.OPEN_STATUSES or len(statuses) == 1):
-            order = (DeskRequest.sla_due_at, DeskRequest.id)  # the queue index (team, status, sla_due_at)
-        else:  # everything: open work first, then the rest by due time
-            order = (DeskRequest.status.in_(("done", "withdrawn")), DeskRequest.sla_due_at, DeskRequest.id)
-        rows = s.execute(q.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+        total = int(s.scalar(select(func.count()).select_from(DeskRequest).where(*conditions)) or 0)
+        rows = s.execute(q.order_by(*order)).all()
         out = tuple(QueueRow(
             r.id, r.number, r.type, r.title, r.team, r.status, req_name or "", r.requester_department,
             r.assignee_id, asg_name or "", r.due_date, r.sla_due_at, r.created_at,
@@ -191,20 +196,60 @@ def _row(key: str, label: str, st: rules.Stats, thanks: int = 0) -> StatRow:
     return StatRow(key, label, st.handled, st.median_minutes, st.p90_minutes, st.on_time_rate, thanks)
 
 
+def _percentiles(s: Any, where: tuple[Any, ...], key: Any) -> dict[Any, tuple[int, int]]:
+    """Median and 90th percentile of the business lead time per ``key`` (None: over all rows), by the
+    nearest-rank rule of :func:`rules.nearest_rank` (the ceil(p/100 x n)-th smallest), ranked in SQL."""
+    lead = func.coalesce(DeskRequest.lead_minutes, 0)
+    partition = [key] if key is not None else None
+    ranked = select((key if key is not None else literal(0)).label("k"), lead.label("v"),
+                    func.row_number().over(partition_by=partition, order_by=lead).label("rn"),
+                    func.count().over(partition_by=partition).label("n")).where(*where).subquery()
+    median_rank = (ranked.c.n * 50 + 99) // 100  # ceil(50 n / 100), n >= 1
+    p90_rank = (ranked.c.n * 90 + 99) // 100
+    found: dict[Any, list[int]] = {}
+    for k, n, rn, v in s.execute(select(ranked.c.k, ranked.c.n, ranked.c.rn, ranked.c.v)
+                                 .where(or_(ranked.c.rn == median_rank, ranked.c.rn == p90_rank))):
+        pair = found.setdefault(k, [0, 0])
+        if rn == max(1, -(-50 * n // 100)):
+            pair[0] = int(v)
+        if rn == max(1, -(-90 * n // 100)):
+            pair[1] = int(v)
+    return {k: (m, p) for k, (m, p) in found.items()}
+
+
+def _stats(handled: int, pct: tuple[int, int] | None, on_time: int) -> rules.Stats:
+    return rules.Stats(handled, pct[0] if pct else None, pct[1] if pct else None, on_time)
+
+
+def _local_day(s: Any) -> Any:
+    """completed_at as a date in Japan time (no daylight saving: UTC+9)."""
+    if s.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Tokyo", DeskRequest.completed_at))
+    return func.date(DeskRequest.completed_at, "+9 hours")  # SQLite keeps UTC text
+
+
 def dashboard(uow: UnitOfWork, actor: Actor, month: str, now: dt.datetime | None = None) -> Dashboard:
     """Per team and person for ``month`` (YYYY-MM, Japan time): handled, median and p90 business lead time,
-    on-time rate, thanks received; requests by type and by requesting department; open overdue now."""
+    on-time rate, thanks received; requests by type and by requesting department; open overdue now.
+
+    Everything is aggregated in the database: one grouped count over (team, person, type, department), the
+    percentiles ranked with window functions, the daily counts grouped by the Japan-time date."""
     require(actor, "desk.view")
     start, end = month_bounds(month)
+    in_month = (DeskRequest.status == "done", DeskRequest.completed_at >= start, DeskRequest.completed_at < end)
+    department = func.coalesce(DeskRequest.requester_department, "")
     with uow:
         s = uow.session
-        done = s.execute(select(DeskRequest.team, DeskRequest.assignee_id, DeskRequest.type,
-                                DeskRequest.requester_department, DeskRequest.lead_minutes, DeskRequest.on_time,
-                                DeskRequest.completed_at)
-                         .where(DeskRequest.status == "done", DeskRequest.completed_at >= start,
-                                DeskRequest.completed_at < end)).all()
-        items = [rules.Handled(r.team, r.assignee_id, r.type, r.requester_department or "", r.lead_minutes or 0,
-                               bool(r.on_time)) for r in done]
+        groups = list(s.execute(select(DeskRequest.team, DeskRequest.assignee_id, DeskRequest.type, department,
+                                  func.count(), func.sum(case((DeskRequest.on_time.is_(True), 1), else_=0)),
+                                  func.min(DeskRequest.completed_at))
+                           .where(*in_month).group_by(DeskRequest.team, DeskRequest.assignee_id, DeskRequest.type,
+                                                      department)).all())
+        pct_teams = _percentiles(s, in_month, DeskRequest.team)
+        pct_people = _percentiles(s, in_month, DeskRequest.assignee_id)
+        pct_all = _percentiles(s, in_month, None)
+        day = _local_day(s)
+        daily_rows = s.execute(select(day, func.count()).where(*in_month).group_by(day)).all()
         names = dict(s.execute(select(User.id, User.display_name)).all())
         thanks_people = dict(s.execute(select(Thanks.to_user_id, func.count()).where(
             Thanks.created_at >= start, Thanks.created_at < end, Thanks.to_user_id.is_not(None))
@@ -217,22 +262,32 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: str, now: dt.datetime | None
         overdue = int(s.scalar(select(func.count()).select_from(DeskRequest).where(
             DeskRequest.team.in_(tuple(rules.TEAMS)),  # every team: lets the queue index (team, status, sla) answer
             DeskRequest.status.in_(tuple(rules.OPEN_STATUSES)), DeskRequest.sla_due_at < (now or now_utc()))) or 0)
-    teams = rules.group_stats(items, "team")
-    people = rules.group_stats(items, "assignee_id")
-    daily: dict[dt.date, int] = {}
-    for r in done:
-        day = as_utc(r.completed_at).astimezone(rules.TOKYO).date()
-        daily[day] = daily.get(day, 0) + 1
+    # groups in order of their first completion (the order the rows were handled in)
+    groups.sort(key=lambda g: (as_utc(g[6]), g[0], g[1] or 0, g[2], g[3]))
+    counts: dict[str, dict[Any, list[int]]] = {"team": {}, "assignee_id": {}, "type": {}, "department": {}}
+    for team, assignee_id, rtype, dept, n, on_time, _first in groups:
+        for dim, key in (("team", team), ("assignee_id", assignee_id), ("type", rtype), ("department", dept)):
+            c = counts[dim].setdefault(key, [0, 0])
+            c[0] += int(n)
+            c[1] += int(on_time or 0)
+
+    def stats_of(dim: str, pct: dict[Any, tuple[int, int]]) -> dict[Any, rules.Stats]:
+        return {k: _stats(n, pct.get(k), ok) for k, (n, ok) in counts[dim].items()}
+
+    teams = stats_of("team", pct_teams)
+    people = stats_of("assignee_id", pct_people)
+    handled = sum(n for n, _ok in counts["team"].values())
+    total = _stats(handled, pct_all.get(0), sum(ok for _n, ok in counts["team"].values()))
+    daily = sorted((d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)), int(n)) for d, n in daily_rows)
     return Dashboard(
-        month, _row("all", "", rules.stats(items)),
+        month, _row("all", "", total),
         tuple(_row(t, t, teams.get(t, rules.stats([])), int(thanks_teams.get(t, 0))) for t in rules.TEAMS
               if t in teams or t in thanks_teams),
         tuple(sorted((_row(str(uid), str(names.get(uid, "")), st, int(thanks_people.get(uid, 0)))
                       for uid, st in people.items() if uid is not None), key=lambda r: -r.handled)),
-        tuple(sorted(((k, v.handled) for k, v in rules.group_stats(items, "type").items()), key=lambda kv: -kv[1])),
-        tuple(sorted(((k or "-", v.handled) for k, v in rules.group_stats(items, "requester_department").items()),
-                     key=lambda kv: -kv[1])),
-        overdue, thanks_total, tuple(sorted(daily.items())))
+        tuple(sorted(((k, n) for k, (n, _ok) in counts["type"].items()), key=lambda kv: -kv[1])),
+        tuple(sorted(((k or "-", n) for k, (n, _ok) in counts["department"].items()), key=lambda kv: -kv[1])),
+        overdue, thanks_total, tuple(daily))
 
 
 def dashboard_table(d: Dashboard, lang: str) -> Table:

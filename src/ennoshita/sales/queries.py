@@ -266,26 +266,54 @@ def _invoice_query() -> Any:
             .outerjoin(Receivable, Receivable.invoice_id == Invoice.id))
 
 
+def _invoice_conditions(s: Session, filters: InvoiceFilter) -> list[Any]:
+    """The filters as conditions on the invoices table alone, so the count and the page's ids need no join:
+    the customer name/code match becomes the (few) matching partners' ids, the payment status a subquery."""
+    conditions: list[Any] = []
+    text = filters.text.strip()
+    if text:
+        like = _like(text)
+        partner_ids = list(s.scalars(select(Partner.id).where(or_(Partner.name.like(like, escape="\\"),
+                                                                   Partner.code.like(like, escape="\\")))))
+        matches = [Invoice.number.like(like, escape="\\"), Invoice.subject.like(like, escape="\\")]
+        if partner_ids:
+            matches.append(Invoice.partner_id.in_(partner_ids))
+        conditions.append(or_(*matches))
+    if filters.kind:
+        conditions.append(Invoice.kind == filters.kind)
+    if filters.receivable_status:
+        conditions.append(Invoice.id.in_(select(Receivable.invoice_id)
+                                          .where(Receivable.status == filters.receivable_status)))
+    if filters.number:
+        conditions.append(Invoice.number == filters.number)
+    if filters.partner_id is not None:
+        conditions.append(Invoice.partner_id == filters.partner_id)
+    if filters.date_from is not None:
+        conditions.append(Invoice.issue_date >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(Invoice.issue_date <= filters.date_to)
+    if filters.ids is not None:
+        conditions.append(Invoice.id.in_(filters.ids))
+    return conditions
+
+
 def list_invoices(uow: UnitOfWork, actor: Actor, filters: InvoiceFilter = InvoiceFilter(),
                   page: PageRequest = PageRequest()) -> Paged[InvoiceRow]:
-    """請求書 and 返還請求書, newest first, with what each still owes."""
+    """請求書 and 返還請求書, newest first, with what each still owes.
+
+    100,000 invoices stay fast: the count runs on the invoices table alone, and the page is a deferred join
+    (the page's ids from the (issue_date, id) index with OFFSET, then only those rows with their customer
+    and receivable)."""
     require(actor, "sales.view")
-    query = _text_filter(_invoice_query(), Invoice.number, Invoice.subject, filters.text)
-    if filters.kind:
-        query = query.where(Invoice.kind == filters.kind)
-    if filters.receivable_status:
-        query = query.where(Receivable.status == filters.receivable_status)
-    if filters.number:
-        query = query.where(Invoice.number == filters.number)
-    if filters.partner_id is not None:
-        query = query.where(Invoice.partner_id == filters.partner_id)
-    if filters.date_from is not None:
-        query = query.where(Invoice.issue_date >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Invoice.issue_date <= filters.date_to)
-    if filters.ids is not None:
-        query = query.where(Invoice.id.in_(filters.ids))
-    return _paged(uow, query, (Invoice.issue_date.desc(), Invoice.id.desc()), InvoiceRow, page)
+    with uow:
+        s: Session = uow.session
+        conditions = _invoice_conditions(s, filters)
+        total = int(s.scalar(select(func.count()).select_from(Invoice).where(*conditions)) or 0)
+        order = (Invoice.issue_date.desc(), Invoice.id.desc())
+        ids = (select(Invoice.id.label("id")).where(*conditions).order_by(*order)
+               .limit(page.per_page).offset((page.page - 1) * page.per_page).subquery("page_ids"))
+        rows = s.execute(_invoice_query().join(ids, ids.c.id == Invoice.id).order_by(*order))
+        return Paged(tuple(InvoiceRow(**r._asdict()) for r in rows), total, page.page, page.per_page)
 
 
 # ---------------------------------------------------------------- receivables
