@@ -7,7 +7,7 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales", "sales_billing", "desk", "purchasing", "approvals")
+DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales", "sales_billing", "desk", "purchasing", "approvals", "expenses")
 
 
 def routers() -> list[APIRouter]:

@@ -262,7 +262,30 @@ def my_submissions(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Requ
 
 def status_of(uow: UnitOfWork, document_type: str, document_id: int) -> RequestView | None:
     with uow:
-        row = uow.session.scalar(select(ApprovalRequest).where(ApprovalRequest.document_type == document_type,
-                                                               ApprovalRequest.document_id == document_id)
-                                 .order_by(ApprovalRequest.round.desc()).limit(1))
-        return _view(row) if row is not None else None
+        return status_of_in(uow.session, document_type, document_id)
+
+
+def status_of_in(s: Session, document_type: str, document_id: int) -> RequestView | None:
+    """The document's latest approval request, in the caller's transaction."""
+    row = s.scalar(select(ApprovalRequest).where(ApprovalRequest.document_type == document_type,
+                                                 ApprovalRequest.document_id == document_id)
+                   .order_by(ApprovalRequest.round.desc()).limit(1))
+    return _view(row) if row is not None else None
+
+
+def involved(s: Session, actor: Actor, document_type: str, document_id: int) -> bool:
+    """Whether the actor may decide the document's pending request now, or has acted on one of its requests
+    (so an approver may read the document it decides without the domain's view right)."""
+    if actor.user_id is None:
+        return False
+    rows = list(s.scalars(select(ApprovalRequest).where(ApprovalRequest.document_type == document_type,
+                                                        ApprovalRequest.document_id == document_id)))
+    if not rows:
+        return False
+    if s.scalar(select(ApprovalAction.id).where(ApprovalAction.request_id.in_([r.id for r in rows]),
+                                                ApprovalAction.actor_id == actor.user_id).limit(1)) is not None:
+        return True
+    ctx = context(s)
+    return any(r.status == "pending" and rules.may_approve(load_state(r.state), actor,
+                                                           dataclasses.replace(ctx, payer_id=r.payer_id))
+               for r in rows)

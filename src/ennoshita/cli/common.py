@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from rich.console import Console
 
 from ennoshita.actor import Actor
 from ennoshita.db import Database
-from ennoshita.errors import DomainError
+from ennoshita.errors import DomainError, Invalid
 from ennoshita.i18n import LANGUAGES, Translator
 from ennoshita.settings import get_settings
 
@@ -74,3 +75,16 @@ def domain_errors() -> Iterator[None]:
 def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     with domain_errors():
         return fn(*args, **kwargs)
+
+
+def say(table: dict[str, dict[str, str]], key: str, **params: Any) -> str:
+    """A CLI line from a module's ``{language: {key: text}}`` table, in the CLI's language (Japanese first)."""
+    return table.get(cli_language(), table["ja"])[key].format(**params)
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    """An ISO date from the command line, or :class:`Invalid` naming the option."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("ledger.error.date_format", field=field, value=text) from None

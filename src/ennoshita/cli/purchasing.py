@@ -3,7 +3,6 @@ queue (``approvals waiting`` / ``approvals decide``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from ennoshita.approvals import services as approvals
-from ennoshita.cli.common import AsUser, DatabaseUrl, cli_language, console, domain_errors, open_db, resolve_actor
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
@@ -41,14 +40,10 @@ _TEXT = {
 
 
 def _say(key: str, **params: Any) -> str:
-    return _TEXT.get(cli_language(), _TEXT["ja"])[key].format(**params)
+    return say(_TEXT, key, **params)
 
 
-def _date(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("ledger.error.date_format", field=field, value=text) from None
+_date = parse_date
 
 
 def _run_id(db: Database, ref: str) -> int:

@@ -4,7 +4,6 @@ receivables check (売掛金台帳 against the ledger's 売掛金)."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 from types import TracebackType
@@ -15,7 +14,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, cli_language, console, domain_errors, open_db, resolve_actor
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.money import format_yen
@@ -45,14 +44,10 @@ _TEXT = {
 
 
 def _say(key: str, **params: Any) -> str:
-    return _TEXT.get(cli_language(), _TEXT["ja"])[key].format(**params)
+    return say(_TEXT, key, **params)
 
 
-def _date(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("ledger.error.date_format", field=field, value=text) from None
+_date = parse_date
 
 
 def _read(path: Path) -> bytes:

@@ -17,9 +17,10 @@ class DeskRequest(Base):
 
     __tablename__ = "desk_requests"
     __table_args__ = (
-        Index("ix_desk_requests_queue", "team", "status", "sla_due_at"),
+        # id last: the queue's and "my requests" order ties are broken by id, so pages come from the index
+        Index("ix_desk_requests_queue", "team", "status", "sla_due_at", "id"),
         Index("ix_desk_requests_done", "completed_at", "team"),
-        Index("ix_desk_requests_requester", "requester_id", "created_at"),
+        Index("ix_desk_requests_requester", "requester_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -88,3 +89,13 @@ class Notification(Base):
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     emailed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     email_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class DeskSequence(Base):
+    """The last request number per calendar year (``REQ-2026-000123``): gapless, never reused."""
+
+    __tablename__ = "desk_sequences"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # the calendar year
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events
+from ennoshita import audit, events, numbering
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment, add_attachment
 from ennoshita.dates import as_utc, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.desk import rules
-from ennoshita.desk.models import DeskComment, DeskRequest, Notification, Thanks
+from ennoshita.desk.models import DeskComment, DeskRequest, DeskSequence, Notification, Thanks
 from ennoshita.errors import Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity.models import User, UserRole
 from ennoshita.identity.roles import require
@@ -113,11 +113,10 @@ def _team_users(s: Session, team: str) -> list[int]:
 
 
 def _next_number(s: Session, created: dt.datetime) -> str:
-    year = created.astimezone(rules.TOKYO).year
-    prefix = f"REQ-{year}-"
-    last = s.scalar(select(func.max(DeskRequest.number)).where(DeskRequest.number.like(f"{prefix}%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:06d}"
+    """The next number of the calendar year, from the sequence row (concurrent filers wait for each other
+    instead of colliding on the same number)."""
+    year, seq = numbering.reserve(s, DeskSequence, "request", created.astimezone(rules.TOKYO).date(), 1)
+    return f"REQ-{year}-{seq:06d}"
 
 
 def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int = 10 * 1024 * 1024,

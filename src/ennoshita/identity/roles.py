@@ -42,6 +42,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "legal.view": frozenset({"admin", "legal", "auditor"}),
     "desk.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "desk.view": frozenset(ALL_ROLES),
+    # 経費精算: everyone claims their own; 経理 and the auditor read every claim; 人事 keeps 振込先口座
+    "expenses.use": frozenset(set(ALL_ROLES) - {"auditor"}),
+    "expenses.view": frozenset({"admin", "accounting", "auditor"}),
+    "expenses.manage_accounts": frozenset({"admin", "hr"}),
 }
 
 

@@ -205,7 +205,13 @@ class PaymentTransfer(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("payment_runs.id"), index=True)
-    supplier_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))  # None: another payee kind
+    # supplier, or another source's payee (expense_claim)
+    payee_kind: Mapped[str] = mapped_column(String(20), default="supplier", server_default="supplier")
+    payee_ref: Mapped[int | None] = mapped_column(Integer)  # the source's payee (an employee's user id)
+    payee_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    payee_sub_account: Mapped[str | None] = mapped_column(String(20))
+    liability_account: Mapped[str | None] = mapped_column(String(10))
     bank_code: Mapped[str] = mapped_column(String(4))
     branch_code: Mapped[str] = mapped_column(String(3))
     account_type: Mapped[str] = mapped_column(String(1))  # 全銀 預金種目

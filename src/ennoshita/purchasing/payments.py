@@ -13,6 +13,9 @@ Postings on :func:`mark_paid`, one entry per transfer, dated the payment date:
   (what the bank charges us). The bank account goes down by the bills' total either way.
 
 A run's file is exported once: a second export is refused until the first is voided (:func:`void_export`).
+
+Other domains add payees through :func:`register_payee_source`: an employee's approved 経費精算 is paid in
+the same run as one more transfer (the company bears the fee), posted 未払金 (employee) / 普通預金.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,17 +78,61 @@ class PaymentRunInput:
     payer_id: int | None = None  # who executes the payment (may not be its only approver)
     department: str | None = None
     submit: bool = True  # False: saved as a draft (its bills reserved) until :func:`submit_payment_run`
+    # items of registered payee sources, e.g. (("expense_claim", 12),); with ``due_by`` every open one is taken
+    other_items: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class OtherPayee:
+    """One transfer that pays something else than supplier bills (e.g. an employee's approved expense claims)."""
+
+    kind: str  # the source's name, e.g. expense_claim
+    ref_id: int  # who is paid in the source's terms (the employee's user id)
+    name: str
+    name_kana: str
+    liability_account: str  # the account the payment clears (未払金)
+    sub_account: str  # the payee's 補助科目 under it
+    bank_code: str
+    branch_code: str
+    account_type: str  # ordinary / checking / savings
+    account_number: str
+    holder_kana: str
+    amount: int
+    item_ids: tuple[int, ...]
+
+
+class PayeeSource(Protocol):
+    def collect(self, s: Session, item_ids: tuple[int, ...] | None) -> tuple[list[OtherPayee], list[Problem]]:
+        """Open items grouped by payee: these ids, or every open one when ``None``."""
+
+    def reserve(self, s: Session, run_id: int, payee: OtherPayee) -> None: ...
+
+    def release(self, s: Session, run_id: int) -> None: ...
+
+    def paid(self, s: Session, run_id: int) -> None: ...
+
+    def items_of(self, s: Session, run_id: int) -> dict[int, tuple[int, ...]]:
+        """The run's items by payee ``ref_id``."""
+
+
+_SOURCES: dict[str, PayeeSource] = {}
+
+
+def register_payee_source(kind: str, source: PayeeSource) -> None:
+    _SOURCES[kind] = source
 
 
 @dataclass(frozen=True)
 class TransferView:
-    supplier_id: int
+    supplier_id: int | None
     supplier_name: str
     bills_amount: int
     fee: int
     fee_bearer: str
     transfer_amount: int
     bill_ids: tuple[int, ...]
+    payee_kind: str = "supplier"
+    item_ids: tuple[int, ...] = ()  # the source's items (expense claims) for another payee kind
 
 
 @dataclass(frozen=True)
@@ -123,8 +171,19 @@ def _summary(s: Session, run: PaymentRun, request_id: int | None = None) -> RunS
     for transfer_id, bill_id in s.execute(select(PaymentRunBill.transfer_id, PaymentRunBill.bill_id)
                                           .where(PaymentRunBill.run_id == run.id).order_by(PaymentRunBill.id)):
         bills[int(transfer_id)].append(int(bill_id))
-    transfers = tuple(TransferView(t.supplier_id, names.get(t.supplier_id, ""), t.bills_amount, t.fee, t.fee_bearer,
-                                   t.transfer_amount, tuple(bills[t.id])) for t in _transfers(s, run.id))
+    others: dict[str, dict[int, tuple[int, ...]]] = {}
+    views = []
+    for t in _transfers(s, run.id):
+        if t.payee_kind == "supplier":
+            views.append(TransferView(t.supplier_id, names.get(t.supplier_id or 0, ""), t.bills_amount, t.fee,
+                                      t.fee_bearer, t.transfer_amount, tuple(bills[t.id])))
+            continue
+        if t.payee_kind not in others:
+            source = _SOURCES.get(t.payee_kind)
+            others[t.payee_kind] = source.items_of(s, run.id) if source else {}
+        views.append(TransferView(None, t.payee_name, t.bills_amount, t.fee, t.fee_bearer, t.transfer_amount, (),
+                                  t.payee_kind, others[t.payee_kind].get(t.payee_ref or 0, ())))
+    transfers = tuple(views)
     return RunSummary(run.id, run.number, run.status, run.payment_date, run.bills_total, run.transfer_total,
                       run.fee_total, transfers, request_id)
 
@@ -141,7 +200,7 @@ def _load(s: Session, run_id: int) -> PaymentRun:
     return run
 
 
-def _bank_problems(supplier: Partner, where: str) -> tuple[list[Problem], str, str]:
+def _bank_problems(supplier: Partner | _PayeeBank, where: str) -> tuple[list[Problem], str, str]:
     problems: list[Problem] = []
     for name, width in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
         value = getattr(supplier, name) or ""
@@ -167,7 +226,7 @@ def _bank_problems(supplier: Partner, where: str) -> tuple[list[Problem], str, s
 def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> RunSummary:
     """支払: one transfer per supplier over the chosen open bills, submitted for 承認."""
     require(actor, "payments.edit")
-    if not cmd.bill_ids and cmd.due_by is None:
+    if not cmd.bill_ids and not cmd.other_items and cmd.due_by is None:
         raise Invalid("purchasing.error.nothing_to_pay", field="bill_ids")
     check_payment_date(cmd.payment_date)
     with uow:
@@ -175,7 +234,8 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
         company = load_company(uow)
         bank = default_bank(company)
         query = select(Payable).where(Payable.status == "open")
-        if cmd.bill_ids:
+        explicit = bool(cmd.bill_ids or cmd.other_items)
+        if explicit:
             query = query.where(Payable.bill_id.in_(cmd.bill_ids))
         else:
             assert cmd.due_by is not None
@@ -184,7 +244,9 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
                                                                    Payable.bill_id).with_for_update())}
         problems = [Problem("purchasing.error.bill_not_open", f"bill_ids[{i}]", {"id": b})
                     for i, b in enumerate(cmd.bill_ids) if b not in payables]
-        if not problems and not payables:
+        others, found = _other_payees(s, cmd.other_items if explicit else None)
+        problems += found
+        if not problems and not payables and not others:
             problems.append(Problem("purchasing.error.nothing_to_pay", "bill_ids"))
         if problems:
             raise Invalid(problems=problems)
@@ -214,14 +276,27 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
                                         {"max": zengin.MAX_AMOUNT, "supplier": supplier.name, "amount": transfer}))
                 continue
             plans.append((supplier, items, account_type, name, total, fee, transfer))
-        if not problems and sum(p[6] for p in plans) > zengin.MAX_TOTAL:  # 合計金額 N12
+        other_plans: list[tuple[OtherPayee, str, str, int, int]] = []
+        for payee in others:
+            found, account_type, name = _bank_problems(_PayeeBank(payee), f"{payee.kind}[{payee.ref_id}]")
+            if found:
+                problems += found
+                continue
+            same_bank = payee.bank_code == bank.bank_code
+            fee = rules.fee_for_bill(payee.amount, rules.FeeBearer.US, same_bank,
+                                     same_bank and payee.branch_code == bank.branch_code, fee_table_of(company))
+            other_plans.append((payee, account_type, name, fee, payee.amount))
+        transfers_total = sum(p[6] for p in plans) + sum(p[4] for p in other_plans)
+        if not problems and transfers_total > zengin.MAX_TOTAL:  # 合計金額 N12
             problems.append(Problem("purchasing.error.zengin_total", "transfer_total", {"max": zengin.MAX_TOTAL}))
         if problems:
             raise Invalid(problems=problems)
         run = PaymentRun(number=next_number(s, "payment_run", cmd.payment_date, company.fiscal_year_start_month),
                          payment_date=cmd.payment_date, status="draft", payer_id=cmd.payer_id,
-                         department=cmd.department, bills_total=sum(p[4] for p in plans),
-                         transfer_total=sum(p[6] for p in plans), fee_total=sum(p[5] for p in plans),
+                         department=cmd.department,
+                         bills_total=sum(p[4] for p in plans) + sum(p[0].amount for p in other_plans),
+                         transfer_total=transfers_total,
+                         fee_total=sum(p[5] for p in plans) + sum(p[3] for p in other_plans),
                          journal_entry_ids=[], created_by=actor.user_id, created_at=now_utc())
         s.add(run)
         s.flush()
@@ -235,15 +310,78 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             for p in items:
                 s.add(PaymentRunBill(run_id=run.id, transfer_id=row.id, bill_id=p.bill_id, amount=p.open_amount))
                 p.status, p.payment_run_id = "in_run", run.id
+        for payee, account_type, name, fee, transfer in other_plans:
+            s.add(PaymentTransfer(run_id=run.id, supplier_id=None, payee_kind=payee.kind, payee_ref=payee.ref_id,
+                                  payee_name=payee.name, payee_sub_account=payee.sub_account,
+                                  liability_account=payee.liability_account, bank_code=payee.bank_code,
+                                  branch_code=payee.branch_code, account_type=account_type,
+                                  account_number=payee.account_number, recipient_name=name,
+                                  bills_amount=payee.amount, fee=fee, fee_bearer="payer", transfer_amount=transfer))
+            _SOURCES[payee.kind].reserve(s, run.id, payee)
         s.flush()
         audit.record(s, actor, "payment_run", run.id, "create", after={
             "number": run.number, "payment_date": run.payment_date.isoformat(), "bills_total": run.bills_total,
             "transfer_total": run.transfer_total, "fee_total": run.fee_total, "payer_id": cmd.payer_id,
-            "transfers": [[p[0].code, p[4], p[5], p[0].fee_bearer, p[6], [b.bill_id for b in p[1]]] for p in plans]})
+            "transfers": [[p[0].code, p[4], p[5], p[0].fee_bearer, p[6], [b.bill_id for b in p[1]]] for p in plans]
+            + [[f"{p[0].kind}:{p[0].ref_id}", p[0].amount, p[3], "payer", p[4], list(p[0].item_ids)]
+               for p in other_plans]})
         request_id = _submit(s, actor, run) if cmd.submit else None
         result = _summary(s, run, request_id)
         uow.commit()
     return result
+
+
+@dataclass(frozen=True)
+class _PayeeBank:
+    """An other payee's bank details in the shape :func:`_bank_problems` reads."""
+
+    payee: OtherPayee
+
+    @property
+    def name(self) -> str:
+        return self.payee.name
+
+    @property
+    def name_kana(self) -> str:
+        return self.payee.name_kana
+
+    @property
+    def account_holder_kana(self) -> str:
+        return self.payee.holder_kana
+
+    @property
+    def bank_code(self) -> str:
+        return self.payee.bank_code
+
+    @property
+    def branch_code(self) -> str:
+        return self.payee.branch_code
+
+    @property
+    def account_number(self) -> str:
+        return self.payee.account_number
+
+    @property
+    def account_type(self) -> str:
+        return self.payee.account_type
+
+
+def _other_payees(s: Session, items: tuple[tuple[str, int], ...] | None) -> tuple[list[OtherPayee], list[Problem]]:
+    """The payees of the registered sources: the given items, or every open one (``None``)."""
+    payees: list[OtherPayee] = []
+    problems: list[Problem] = []
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for i, (kind, item_id) in enumerate(items or ()):
+        if kind not in _SOURCES:
+            problems.append(Problem("purchasing.error.payee_kind", f"other_items[{i}]", {"kind": kind}))
+        wanted[kind].append(item_id)
+    for kind, source in _SOURCES.items():
+        if items is not None and kind not in wanted:
+            continue
+        found, source_problems = source.collect(s, tuple(wanted[kind]) if items is not None else None)
+        payees += found
+        problems += source_problems
+    return payees, problems
 
 
 def check_payment_date(day: dt.date, field: str = "payment_date") -> None:
@@ -443,6 +581,18 @@ def _payment_draft(run: PaymentRun, supplier: Partner, t: PaymentTransfer, withh
     return EntryDraft(run.payment_date, f"支払 {memo}", supplier.name, tuple(lines))
 
 
+def _other_payment_draft(run: PaymentRun, t: PaymentTransfer) -> EntryDraft:
+    """未払金 (payee) / 普通預金, and our 振込手数料."""
+    memo = f"{run.number} {t.payee_name}"
+    lines = [LineDraft(t.liability_account or chart.CODE_ACCRUED, t.bills_amount, 0, None, t.payee_sub_account,
+                       None, memo),
+             LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, t.transfer_amount, None, None, None, memo)]
+    if t.fee:
+        lines.append(LineDraft(chart.CODE_TRANSFER_FEE, t.fee, 0, "purchase_10", None, None, memo))
+        lines.append(LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, t.fee, None, None, None, memo))
+    return EntryDraft(run.payment_date, f"支払 {memo}", t.payee_name, tuple(lines))
+
+
 def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
     """支払済: post each transfer and close its bills in the payables."""
     require(actor, "payments.edit")
@@ -452,22 +602,28 @@ def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
         move(s, actor, run, RUN_TRANSITIONS, "paid", "payment_run")
         transfers = _transfers(s, run.id)
         suppliers = {p.id: p for p in s.scalars(select(Partner).where(
-            Partner.id.in_([t.supplier_id for t in transfers])))}
+            Partner.id.in_([t.supplier_id for t in transfers if t.supplier_id is not None])))}
         batch = PostingBatch(s)
         withheld_account = load_company(uow).withheld_fee_account
         entries: list[str] = []
         ids: list[int] = []
         for t in transfers:
-            supplier = suppliers[t.supplier_id]
-            batch.sub_account(actor, chart.CODE_PAYABLE, supplier.code, supplier.name, supplier.name_kana,
-                              supplier.id)
-            posted = batch.post(actor, _payment_draft(run, supplier, t, withheld_account), source="purchasing",
-                                source_ref=run.number,
-                                split_tax=False)
+            if t.supplier_id is None:
+                batch.sub_account(actor, t.liability_account or chart.CODE_ACCRUED, t.payee_sub_account or "",
+                                  t.payee_name)
+                draft = _other_payment_draft(run, t)
+            else:
+                supplier = suppliers[t.supplier_id]
+                batch.sub_account(actor, chart.CODE_PAYABLE, supplier.code, supplier.name, supplier.name_kana,
+                                  supplier.id)
+                draft = _payment_draft(run, supplier, t, withheld_account)
+            posted = batch.post(actor, draft, source="purchasing", source_ref=run.number, split_tax=False)
             entries.append(posted.entry_no)
             ids.append(posted.id)
         for p in s.scalars(select(Payable).where(Payable.payment_run_id == run.id)):
             p.paid_amount, p.open_amount, p.status = p.amount, 0, "paid"
+        for kind in {t.payee_kind for t in transfers} - {"supplier"}:
+            _SOURCES[kind].paid(s, run.id)
         run.journal_entry_ids = ids
         run.paid_by, run.paid_at = actor.user_id, now_utc()
         audit.record(s, actor, "payment_run", run.id, "paid", after={
@@ -497,6 +653,8 @@ def export_file(uow: UnitOfWork, actor: Actor, file_id: int) -> bytes:
 def _release(s: Session, run: PaymentRun) -> None:
     for p in s.scalars(select(Payable).where(Payable.payment_run_id == run.id)):
         p.status, p.payment_run_id = "open", None
+    for source in _SOURCES.values():
+        source.release(s, run.id)
 
 
 def _run_outcome(s: Session, actor: Actor, outcome: str, document_id: int) -> None:
