@@ -38,7 +38,8 @@ nav.register(nav.NavItem("desk", "nav.approvals.mine", "/approvals/mine", "desk.
 DECISIONS = ("approve", "reject", "send_back")
 # Where each document type is shown (the documents of other domains have no screen link yet).
 DOCUMENT_LINKS = {"purchase_order": "/purchasing/orders/{id}", "supplier_bill": "/purchasing/bills/{id}",
-                  "payment_run": "/purchasing/payments/{id}", "journal_entry": "/ledger/entries/{id}"}
+                  "payment_run": "/purchasing/payments/{id}", "journal_entry": "/ledger/entries/{id}",
+                  "expense_claim": "/expenses/{id}"}
 DOCUMENT_TYPES = ("purchase_order", "supplier_bill", "payment_run", "journal_entry", "expense_claim")
 
 

@@ -21,6 +21,7 @@ from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.expenses import services as expenses
 from ennoshita.identity import load_company, require
 from ennoshita.identity.models import User, UserRole
 from ennoshita.purchasing import payments, queries, rules
@@ -140,7 +141,8 @@ def _new_page(request: Request, db: Database, actor: Actor, form: dict[str, Any]
     due_by = parse_date(form.get("due_by")) or parse_date(form.get("payment_date")) or today_tokyo()
     return render(request, "purchasing/payment_new.html", {
         "form": form, "groups": _groups(db, actor, due_by), "payers": payer_choices(db), "errors": errors or {},
-        "general": general or [], "ticked": set(form.get("bill_ids", [])), "fresh": "bill_ids" not in form},
+        "general": general or [], "ticked": set(form.get("bill_ids", [])), "fresh": "bill_ids" not in form,
+        "claims": expenses.open_claims(db.uow(), actor), "ticked_claims": set(form.get("claim_ids", []))},
         status_code=status)
 
 
@@ -159,16 +161,20 @@ async def payment_create(request: Request, db: DbDep, actor: ActorDep) -> Respon
     data = await form_data(request)
     form: dict[str, Any] = {k: text(data, k) for k in ("payment_date", "due_by", "department", "payer_id")}
     form["bill_ids"] = as_list(data.get("bill_ids[]"))
+    form["claim_ids"] = as_list(data.get("claim_ids[]"))
     try:
         problems: list[Problem] = []
         day = date_field(data, "payment_date", problems)
         ids = tuple(i for i in (parse_id(x) for x in form["bill_ids"]) if i is not None)
-        if not ids:
+        claims = tuple((expenses.DOCUMENT_TYPE, i) for i in (parse_id(x) for x in form["claim_ids"])
+                       if i is not None)
+        if not ids and not claims:
             problems.append(Problem("purchasing.error.nothing_to_pay", "bill_ids"))
         if problems or day is None:
             raise Invalid(problems=problems)
         run = payments.create_payment_run(db.uow(), actor, payments.PaymentRunInput(
-            day, ids, payer_id=parse_id(form["payer_id"]), department=form["department"] or None))
+            day, ids, payer_id=parse_id(form["payer_id"]), department=form["department"] or None,
+            other_items=claims))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         general += [m for k, m in errors.items() if k not in ("payment_date", "bill_ids")]
@@ -187,9 +193,24 @@ def _run_page(request: Request, db: Database, actor: Actor, run_id: int, status:
         bills = {b.id: b for b in payments.bills_of_run(uow.session, run_id)}
         uow.session.expunge_all()
     return render(request, "purchasing/payment_detail.html", {
-        "run": run, "bills": bills, "files": run_files(db, actor, run_id), "line_endings": LINE_ENDINGS,
+        "run": run, "bills": bills, "claims": _claim_numbers(db, actor, run), "files": run_files(db, actor, run_id),
+        "line_endings": LINE_ENDINGS,
         "approval": approval_panel(db, "payment_run", run_id), "done": request.query_params.get("done"),
         "general": general or [], "errors": errors or {}}, status_code=status)
+
+
+def _claim_numbers(db: Database, actor: Actor, run: payments.RunSummary) -> dict[int, str]:
+    """The 経費精算 numbers of the run's employee transfers (the id when the claim cannot be read)."""
+    out: dict[int, str] = {}
+    for t in run.transfers:
+        if t.payee_kind != expenses.DOCUMENT_TYPE:
+            continue
+        for claim_id in t.item_ids:
+            try:
+                out[claim_id] = expenses.get_claim(db.uow(), actor, claim_id).number
+            except DomainError:
+                out[claim_id] = f"#{claim_id}"
+    return out
 
 
 @router.get("/payments/{run_id}")
