@@ -308,3 +308,38 @@ def test_unit_price_and_quantity_formatting() -> None:
     line = DocumentLine("切削油", Decimal("2.50"), "L", Decimal("1280.5"), 3201, "10", False)
     page = render_html(make_document("delivery_note", lines=(line,)))
     assert ">2.5<" in page and ">1,280.5<" in page and "3,201円" in page
+
+
+def _embedded_subsets(pdf: bytes) -> dict[str, tuple[set[int], Any]]:
+    """Per embedded font: the glyph ids the page content uses (/W) and the embedded font program (fontTools)."""
+    from fontTools.ttLib import TTFont
+
+    fonts, _ = pdf_objects(pdf)
+    subsets: dict[str, tuple[set[int], Any]] = {}
+    for font in fonts:
+        descendant = _resolve(_resolve(font["/DescendantFonts"])[0])
+        used: set[int] = set()
+        widths = list(descendant["/W"])
+        i = 0
+        while i < len(widths):  # [first [w1 w2 ...] first [...] ...]
+            first, run = int(widths[i]), _resolve(widths[i + 1])
+            used.update(range(first, first + len(run)))
+            i += 2
+        program = _resolve(descendant["/FontDescriptor"])["/FontFile2"].get_object().get_data()
+        subsets[str(font["/BaseFont"]).split("+")[-1]] = (used, TTFont(io.BytesIO(program)))
+    return subsets
+
+
+def test_each_pdf_embeds_the_glyphs_it_uses() -> None:
+    """Each PDF of a batch embeds a font subset with an outline for every glyph its text uses."""
+    first = make_document("invoice", recipient=Party(name="株式会社青葉商事"))
+    second = make_document("invoice", recipient=Party(name="合同会社鶴亀堂"))
+    pdfs = render_many([first, second, first, second])
+    for pdf, name in zip(pdfs, ["株式会社青葉商事", "合同会社鶴亀堂"] * 2, strict=True):
+        assert f"{name}御中" in pdf_text(pdf)
+        for family, (used, program) in _embedded_subsets(pdf).items():
+            glyf, order = program["glyf"], program.getGlyphOrder()
+            empty = [gid for gid in used if glyf[order[gid]].numberOfContours == 0]
+            assert len(empty) <= 2, (family, empty)  # only the spaces (U+0020, U+3000) have no outline
+    gothic = [_embedded_subsets(pdf)["IPAexGothic"][0] for pdf in pdfs]
+    assert gothic[0] == gothic[2] and gothic[1] == gothic[3] and gothic[0] != gothic[1]
