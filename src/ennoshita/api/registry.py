@@ -7,7 +7,8 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales", "sales_billing", "desk", "purchasing", "approvals", "expenses")
+DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales", "sales_billing", "desk", "purchasing", "approvals", "expenses",
+                                 "evidence")
 
 
 def routers() -> list[APIRouter]:

@@ -11,9 +11,11 @@ import datetime as dt
 import random
 
 from ennoshita.actor import Actor
+from ennoshita.attachments.services import NewAttachment
 from ennoshita.dates import add_months, end_of_month
 from ennoshita.db import Database
-from ennoshita.ledger import services
+from ennoshita.ledger import evidence, services
+from ennoshita.ledger.posting import PostedEntry
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 
 FY2025_START = dt.date(2025, 4, 1)
@@ -24,6 +26,32 @@ def _line(account: str, debit: int = 0, credit: int = 0, tax: str | None = None,
           dept: str | None = None, memo: str = "") -> LineDraft:
     return LineDraft(account_code=account, debit=debit, credit=credit, tax_category=tax, sub_account=sub,
                      department=dept, memo=memo)
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF saying ``text`` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 18 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _evidence(db: Database, actor: Actor, entries: list[tuple[PostedEntry, str, str]]) -> None:
+    """証憑 for some entries (請求書 of the rent and the electricity), so that 証憑検索 has something to find;
+    their 取引日, 金額 and 取引先 come from the entry."""
+    for entry, name, text in entries:
+        evidence.attach_to_entry(db.uow(), actor, entry.id, NewAttachment(
+            f"{name}_{entry.entry_date:%Y-%m}.pdf", "application/pdf", _pdf(f"{text} {entry.entry_date:%Y-%m}")))
 
 
 def load(db: Database, actor: Actor) -> None:
@@ -51,6 +79,7 @@ def load(db: Database, actor: Actor) -> None:
 
     y, m = FY2025_START.year, FY2025_START.month
     withheld_last_month = 0
+    bills: list[tuple[PostedEntry, str, str]] = []
     while dt.date(y, m, 1) <= DEMO_TODAY:
         month_end = end_of_month(y, m)
         last = min(month_end, DEMO_TODAY)
@@ -75,10 +104,13 @@ def load(db: Database, actor: Actor) -> None:
             (min(15, last.day), "出張旅費（大阪）", "東海旅客鉄道株式会社", "旅費交通費", rng.randrange(25, 60) * 1000),
             (min(18, last.day), "打合せ 飲食代", "喫茶さくら", "会議費", rng.randrange(3, 12) * 1000 + 500),
         ):
-            services.post_entry(db.uow(), actor, EntryDraft(dt.date(y, m, day), description, counterparty, (
-                _line(account, amount, tax="purchase_10", dept="200"),
-                _line("普通預金", credit=amount, sub="MIZUHO"),
-            )))
+            posted = services.post_entry(db.uow(), actor, EntryDraft(
+                dt.date(y, m, day), description, counterparty, (
+                    _line(account, amount, tax="purchase_10", dept="200"),
+                    _line("普通預金", credit=amount, sub="MIZUHO"),
+                )))
+            if account == "水道光熱費":
+                bills.append((posted, "電気料金請求書", "Electricity bill"))
         if dt.date(y, m, 1) < dt.date(2026, 4, 1):
             # Before the sales and purchasing modules: monthly totals entered by hand.
             sales = rng.randrange(90, 130) * 100_000
@@ -97,7 +129,8 @@ def load(db: Database, actor: Actor) -> None:
                 _line("買掛金", purchases), _line("普通預金", credit=purchases, sub="MIZUHO"),
             )))
         y, m = add_months(y, m, 1)
-    services.run_recurring(db.uow(), actor, DEMO_TODAY)
+    rents = services.run_recurring(db.uow(), actor, DEMO_TODAY)
+    _evidence(db, actor, [(r, "家賃請求書", "Rent invoice") for r in rents] + bills)
     services.close_year(db.uow(), actor, 2025)
     for month in ("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"):
         services.lock_month(db.uow(), actor, month)

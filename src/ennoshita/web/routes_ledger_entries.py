@@ -19,7 +19,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.identity import can, require
-from ennoshita.ledger import queries, queries_ui, services
+from ennoshita.ledger import evidence, queries, queries_ui, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.taxes import CATEGORY_LIST
 from ennoshita.web.deps import ActorDep, DbDep
@@ -338,13 +338,17 @@ def entry_detail(request: Request, entry_id: int, db: DbDep, actor: ActorDep) ->
             raise NotFound("ledger.error.entry_not_found", field="entry_id")
         links = queries_ui.entry_links(uow.session, entry_id)
     approval = approval_panel(db, services.DOCUMENT_TYPE, entry_id) if entry.source == "manual" else None
-    return _detail_page(request, actor, entry, links, done=request.query_params.get("done"), approval=approval)
+    return detail_page(request, db, actor, entry, links, done=request.query_params.get("done"), approval=approval)
 
 
-def _detail_page(request: Request, actor: Actor, entry: queries.JournalRow, links: queries_ui.EntryLinks,
-                 status: int = 200, **extra: Any) -> Response:
+def detail_page(request: Request, db: Database, actor: Actor, entry: queries.JournalRow,
+                links: queries_ui.EntryLinks, status: int = 200, **extra: Any) -> Response:
+    """仕訳詳細 with its 証憑 (and, for 経理, the upload form prefilled with the entry's 電帳法 fields)."""
     t = translator(actor)
     ctx: dict[str, Any] = {
+        "evidence": evidence.entry_attachments(db.uow(), actor, entry.id), "evidence_errors": {},
+        "evidence_form": {"transaction_date": entry.entry_date.isoformat(), "amount": str(entry.total),
+                          "counterparty": entry.counterparty},
         "entry": entry, "links": links, "done": None, "can_edit": can(actor, "ledger.edit"),
         "can_audit": can(actor, "audit.view"), "errors": {}, "general": [], "reverse_form": {},
         "debit_total": sum(line.debit for line in entry.lines),
@@ -396,7 +400,7 @@ async def entry_reverse(request: Request, entry_id: int, db: DbDep, actor: Actor
             entry = queries.get_entry(uow.session, entry_id)
             links = queries_ui.entry_links(uow.session, entry_id)
         assert entry is not None
-        return _detail_page(request, actor, entry, links, status=exc.status, errors=errors, general=general,
+        return detail_page(request, db, actor, entry, links, status=exc.status, errors=errors, general=general,
                             reverse_form={"reversal_date": day_text, "reason": data.get("reason", "")})
     return RedirectResponse(f"/ledger/entries/{posted.id}?done=reversed", status_code=303)
 
