@@ -34,8 +34,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "ledger.edit": frozenset({"admin", "accounting"}),
     "sales.view": frozenset({"admin", "sales_admin", "accounting", "auditor"}),
     "sales.edit": frozenset({"admin", "sales_admin"}),
-    "purchasing.view": frozenset({"admin", "purchasing", "accounting", "auditor"}),
-    "purchasing.edit": frozenset({"admin", "purchasing"}),
+    # 総務 buys the office's supplies (備品・購買依頼 → 発注書), as in most small companies
+    "purchasing.view": frozenset({"admin", "purchasing", "general_affairs", "accounting", "auditor"}),
+    "purchasing.edit": frozenset({"admin", "purchasing", "general_affairs"}),
     "payments.edit": frozenset({"admin", "accounting"}),
     "hr.view": frozenset({"admin", "hr", "auditor"}),
     "general_affairs.view": frozenset({"admin", "general_affairs", "auditor"}),

@@ -23,32 +23,58 @@ from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_desk import mention_parts, notified, team_members, user_names
 from ennoshita.web.routes_ledger import parse_id
+from ennoshita.web.routes_purchasing import supplier_choices
 from ennoshita.web.routes_sales import errors_of, pdf_response, text
 
 router = APIRouter(prefix="/desk")
 
-DOCUMENT_HREF = {"quote": "/sales/quotes/{id}", "sales_order": "/sales/orders/{id}"}
+DOCUMENT_HREF = {"quote": "/sales/quotes/{id}", "sales_order": "/sales/orders/{id}",
+                 "purchase_order": "/purchasing/orders/{id}"}
 
 
-def _quote_href(db: Database, actor: Actor, req: services.RequestSummary) -> str | None:
-    """The sales quote form pre-filled from a 見積作成依頼: request_id, the customer (when one partner has
-    that name), the subject and the requested lines."""
-    rtype = rules.REQUEST_TYPES.get(req.type)
-    if rtype is None or rtype.creates != "quote" or req.document_id is not None:
+def _partner_id(db: Database, actor: Actor, name: str, role: str) -> str | None:
+    """The partner of that name (when exactly one matches), for pre-filling a form."""
+    if not name or not can(actor, "sales.view"):
         return None
-    if req.status not in rules.OPEN_STATUSES or not can(actor, "sales.edit"):
+    found = partners.search_partners(db.uow(), actor, name, role=role, per_page=5)
+    exact = [p for p in found.rows if p.name == name] or list(found.rows)
+    return str(exact[0].id) if len(exact) == 1 else None
+
+
+CREATE_PATHS = {"quote": ("/sales/quotes/new", "sales.edit"), "sales_order": ("/sales/orders/new", "sales.edit"),
+                "purchase_order": ("/purchasing/orders/new", "purchasing.edit")}
+
+
+def _create_href(db: Database, actor: Actor, req: services.RequestSummary) -> str | None:
+    """The form of the document the request asks for, pre-filled from it (request_id, the partner when one
+    matches the name, the subject and the requested lines): 見積書 from a 見積作成依頼, 受注 from a 受注処理依頼,
+    発注書 from a 備品・購買依頼. Saving the document links it to the request; issuing it completes the request."""
+    rtype = rules.REQUEST_TYPES.get(req.type)
+    if rtype is None or rtype.creates is None or req.document_id is not None:
+        return None
+    path, capability = CREATE_PATHS[rtype.creates]
+    if req.status not in rules.OPEN_STATUSES or not can(actor, capability):
         return None
     params: dict[str, str] = {"request_id": str(req.id), "subject": req.title}
-    customer = str(req.fields.get("customer") or "")
-    if customer:
-        found = partners.search_partners(db.uow(), actor, customer, role="customer", per_page=5)
-        exact = [p for p in found.rows if p.name == customer] or list(found.rows)
-        if len(exact) == 1:
-            params["partner_id"] = str(exact[0].id)
+    if rtype.creates == "purchase_order":
+        name = str(req.fields.get("supplier") or "")
+        found = [str(i) for i, label in supplier_choices(db, actor) if name and label.split(" ", 1)[-1] == name]
+        if len(found) == 1:
+            params["supplier_id"] = found[0]
+        if req.fields.get("needed_by"):
+            params["delivery_date"] = str(req.fields["needed_by"])
+        if req.fields.get("purpose"):
+            params["notes"] = str(req.fields["purpose"])[:500]
+    else:
+        customer = _partner_id(db, actor, str(req.fields.get("customer") or ""), "customer")
+        if customer:
+            params["partner_id"] = customer
+        if req.fields.get("customer_po"):
+            params["customer_po"] = str(req.fields["customer_po"])
     for i, line in enumerate(req.fields.get("lines") or []):
         params[f"lines[{i}].description"] = str(line.get("item", ""))
         params[f"lines[{i}].quantity"] = str(line.get("quantity", ""))
-    return "/sales/quotes/new?" + urlencode(params)
+    return path + "?" + urlencode(params)
 
 
 def _page(request: Request, db: Database, actor: Actor, request_id: int, status: int = 200,
@@ -70,7 +96,7 @@ def _page(request: Request, db: Database, actor: Actor, request_id: int, status:
         "sla_minutes": rules.remaining_minutes(now_utc(), as_utc(req.sla_due_at)),
         "next_statuses": [s for s in rules.STATUSES if s in rules.TRANSITIONS[req.status] and s != "withdrawn"],
         "members": team_members(db, req.team) if works else [],
-        "quote_href": _quote_href(db, actor, req),
+        "create_href": _create_href(db, actor, req), "creates": rtype.creates,
         "document_href": href.format(id=req.document_id) if href and req.document_id else None,
         "can_comment": can(actor, "desk.use"), "mention_parts": mention_parts,
         "done": request.query_params.get("done"), "errors": errors or {}, "general": general or [],

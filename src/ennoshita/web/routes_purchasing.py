@@ -202,7 +202,7 @@ def order_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 ORDER_FIELDS = ("supplier_id", "order_date", "delivery_date", "delivery_place", "subject", "department",
-                "price_entry", "notes")
+                "price_entry", "notes", "request_id")
 
 
 def _order_form_page(request: Request, db: Database, actor: Actor, form: dict[str, Any], rows: list[GridRow],
@@ -217,9 +217,13 @@ def _order_form_page(request: Request, db: Database, actor: Actor, form: dict[st
 @router.get("/orders/new")
 def order_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "purchasing.edit")
+    q = request.query_params
     form = {"order_date": today_tokyo().isoformat(), "price_entry": "exclusive", "department": actor.department or "",
-            "supplier_id": request.query_params.get("supplier_id", "")}
-    return _order_form_page(request, db, actor, form, [])
+            "supplier_id": q.get("supplier_id", ""),
+            # from a 備品・購買依頼 (依頼の詳細 → 発注書を作成): the request to link, its lines, date and purpose
+            "request_id": q.get("request_id", ""), "subject": q.get("subject", ""),
+            "delivery_date": q.get("delivery_date", ""), "notes": q.get("notes", "")}
+    return _order_form_page(request, db, actor, form, read_grid(dict(q)))
 
 
 @router.post("/orders/new")
@@ -243,7 +247,8 @@ async def order_create(request: Request, db: DbDep, actor: ActorDep) -> Response
         saved = orders.create_purchase_order(db.uow(), actor, orders.PurchaseOrderInput(
             supplier_id, day, lines, delivery_date=due, delivery_place=form["delivery_place"],
             subject=form["subject"], department=form["department"] or None,
-            price_entry=form["price_entry"] or "exclusive", notes=form["notes"]))
+            price_entry=form["price_entry"] or "exclusive", notes=form["notes"],
+            request_id=parse_id(form["request_id"])))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _order_form_page(request, db, actor, form, rows, exc.status, grid_errors(errors, where), general)

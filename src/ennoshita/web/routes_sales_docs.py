@@ -91,7 +91,7 @@ def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteI
 QUOTE_FIELDS = ("partner_id", "issue_date", "valid_until", "subject", "price_entry", "delivery_terms", "notes",
                 "request_id")
 ORDER_FIELDS = ("partner_id", "order_date", "subject", "price_entry", "customer_po", "delivery_due",
-                "delivery_place")
+                "delivery_place", "request_id")
 
 
 @router.get("/quotes")
@@ -220,8 +220,12 @@ def order_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.get("/orders/new")
 def order_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    form = {"order_date": today_tokyo().isoformat(), "price_entry": "exclusive"}
-    return _doc_form_page(request, db, actor, "order", "/sales/orders/new", form, [])
+    q = request.query_params
+    form = {"order_date": today_tokyo().isoformat(), "price_entry": "exclusive",
+            # from a 受注処理依頼 (依頼の詳細 → 受注を登録): the request to link, the customer, its PO and lines
+            "partner_id": q.get("partner_id", ""), "request_id": q.get("request_id", ""),
+            "subject": q.get("subject", ""), "customer_po": q.get("customer_po", "")}
+    return _doc_form_page(request, db, actor, "order", "/sales/orders/new", form, read_grid(dict(q)))
 
 
 @router.post("/orders/new")
@@ -242,7 +246,8 @@ async def order_create(request: Request, db: DbDep, actor: ActorDep) -> Response
             raise Invalid(problems=problems)
         saved = flow.create_order(db.uow(), actor, flow.OrderInput(
             partner_id, day, form["subject"], lines, price_entry=form["price_entry"] or "exclusive",
-            customer_po=form["customer_po"], delivery_due=due, delivery_place=form["delivery_place"]))
+            customer_po=form["customer_po"], delivery_due=due, delivery_place=form["delivery_place"],
+            request_id=parse_id(form["request_id"])))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _doc_form_page(request, db, actor, "order", "/sales/orders/new", form, rows, exc.status,
