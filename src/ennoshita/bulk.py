@@ -38,8 +38,10 @@ def db_timestamp(session: Session, moment: dt.datetime) -> str:
 
 
 def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-                convert: bool = True) -> None:
-    """Insert rows; ``convert=False`` when every value is already int, str or None (dates as ISO text)."""
+                convert: bool = True, first_offset: int = 0) -> None:
+    """Insert rows; ``convert=False`` when every value is already int, str or None (dates as ISO text).
+    ``first_offset`` is added to each row's first value (an int), in the statement itself on SQLite, so
+    that rows built elsewhere (a batch index standing for an id) go in without being copied."""
     if not rows:
         return
     conn = session.connection()
@@ -50,12 +52,18 @@ def insert_rows(session: Session, table: str, columns: Sequence[str], rows: Sequ
         pg_cur: Any = raw.cursor()
         try:
             with pg_cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                if first_offset:
+                    for row in rows:
+                        copy.write_row((row[0] + first_offset, *row[1:]))
+                else:
+                    for row in rows:
+                        copy.write_row(row)
         finally:
             pg_cur.close()
         return
     marks = ", ".join("?" for _ in columns)
+    if first_offset:
+        marks = f"? + {int(first_offset)}" + marks[1:]
     cur = raw.cursor()
     try:
         data = [tuple(_sqlite_value(v) for v in row) for row in rows] if convert else rows

@@ -111,3 +111,94 @@ def test_hledger_export_lists_every_posting(books: Database) -> None:
     text = b"".join(importer.export_journal(books.uow(), ACCOUNTANT, "hledger")).decode()
     assert "2026-04-10 * (2) A社 4月分" in text  # the 伝票No of the imported file
     assert "    仮受消費税  -10000 JPY" in text
+
+
+@pytest.fixture
+def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse in the forked child process (as for large files), in batches of three entries."""
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "BATCH", 3)
+
+
+def test_parsing_in_a_child_process_gives_the_same_books(books: Database, in_child: None) -> None:
+    from ennoshita.ledger import queries
+
+    # A second fiscal year (from 2027/04) inside one batch: numbering restarts at 1 for it.
+    data = YAYOI + row("2000", "5", "2027/04/01", "現金", "500", "売上高", "500", "翌年度", c_tax="課税売上込10%",
+                      c_taxamt="45")
+    progress: list[int] = []
+    result = importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(data.encode("cp932")), "yayoi",
+                                     progress=progress.append, parallel=True)
+    assert (result.entries, result.lines) == (5, 14)
+    assert (result.first_entry, result.last_entry) == ("JE-2026-000001", "JE-2027-000001")
+    assert progress and progress[-1] == len(data.encode("cp932"))
+    exported = b"".join(importer.export_journal(books.uow(), ACCOUNTANT, "yayoi"))
+    assert exported == data.encode("cp932")
+    with books.uow() as uow:
+        assert queries.check_balances(uow.session) == []
+        numbers = uow.session.execute(select(JournalEntry.fiscal_year, JournalEntry.number)
+                                      .order_by(JournalEntry.id)).all()
+    assert [tuple(n) for n in numbers] == [(2026, 1), (2026, 2), (2026, 3), (2026, 4), (2027, 1)]
+
+
+def test_a_bad_file_parsed_in_a_child_imports_nothing(books: Database, in_child: None) -> None:
+    bad = YAYOI + row("2000", "9", "2026/04/30", "謎の科目", "500", "現金", "500", "unknown account") + YAYOI
+    with pytest.raises(Invalid) as err:
+        importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(bad.encode("cp932")), "yayoi", parallel=True)
+    assert [(p.line, p.key) for p in err.value.problems] == [(7, "ledger.error.unknown_account")]
+    with books.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+    # The same connection (and its pool) works afterwards.
+    result = importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(YAYOI.encode("cp932")), "yayoi")
+    assert result.first_entry == "JE-2026-000001"
+
+
+def test_a_failed_write_stops_the_child_and_keeps_nothing(books: Database, in_child: None,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    calls: list[str] = []
+    real = importer.insert_rows
+
+    def failing(session: object, table: str, *args: object, **kwargs: object) -> None:
+        calls.append(table)
+        if len(calls) > 2:
+            raise RuntimeError("disk full")
+        real(session, table, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "insert_rows", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO((YAYOI * 3).encode("cp932")), "yayoi",
+                                parallel=True)
+    assert multiprocessing.active_children() == []
+    with books.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+
+
+def test_the_connection_gets_its_foreign_key_checks_back_after_an_import(books: Database) -> None:
+    from sqlalchemy import text
+
+    importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(YAYOI.encode("cp932")), "yayoi")
+    if books.dialect == "sqlite":
+        with books.uow() as uow:  # the pooled connection the import used
+            assert uow.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_entry_ids_with_gaps_get_the_right_lines(books: Database, in_child: None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from ennoshita.ledger.models import JournalLine
+
+    real = importer.reserve_ids
+
+    def gapped(session: object, table: str, count: int) -> list[int]:
+        ids = real(session, table, 2 * count)  # type: ignore[arg-type]
+        return ids[::2]  # as when another session takes ids from the PostgreSQL sequence meanwhile
+
+    monkeypatch.setattr(importer, "reserve_ids", gapped)
+    importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(YAYOI.encode("cp932")), "yayoi")
+    with books.uow() as uow:
+        pairs = uow.session.execute(select(JournalEntry.source_ref, JournalLine.memo)
+                                    .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+                                    .order_by(JournalLine.id)).all()
+    assert [tuple(p) for p in pairs] == [("1", "設立")] * 2 + [("2", "A社 4月分")] * 3 + [("3", "弁当")] * 3 \
+        + [("4", "4月給与")] * 3

@@ -86,7 +86,8 @@ def journal_import(
                                              console=console, transient=True) as progress:
             task = progress.add_task(t("ledger.import.progress"), total=size)
             result = importer.import_journal(db.uow(), actor, fh, fmt,
-                                             progress=lambda done: progress.update(task, completed=done))
+                                             progress=lambda done: progress.update(task, completed=done),
+                                             parallel=True)
     console.print(t("ledger.import.done", entries=f"{result.entries:,}", lines=f"{result.lines:,}"))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -77,8 +78,10 @@ class ChartIndex:
         return cls(accounts, subs, departments, active)
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedLine:
+class ResolvedLine(NamedTuple):
+    """A line ready to write. Its fields are, in order, the journal_lines columns that follow entry_id, line_no
+    and entry_date (a named tuple: an import creates millions of them and writes them as they are)."""
+
     account_id: int
     sub_account_id: int | None
     department_id: int | None
@@ -170,23 +173,25 @@ class Deltas:
 
     def add(self, lines: Iterable[ResolvedLine], day: dt.date, closing: bool = False) -> None:
         period = period_of(day)
-        for line in lines:
-            key = (line.account_id, line.sub_account_id or 0, line.department_id or 0, period, closing)
-            slot = self.balances.get(key)
+        balances = self.balances
+        taxes = self.taxes
+        for account_id, sub_account_id, department_id, tax_category, debit, credit, _memo, _row in lines:
+            key = (account_id, sub_account_id or 0, department_id or 0, period, closing)
+            slot = balances.get(key)
             if slot is None:
-                self.balances[key] = [line.debit, line.credit, 1]
+                balances[key] = [debit, credit, 1]
             else:
-                slot[0] += line.debit
-                slot[1] += line.credit
+                slot[0] += debit
+                slot[1] += credit
                 slot[2] += 1
-            if line.tax_category and not closing:
-                tkey = (period, line.tax_category, line.account_id)
-                tslot = self.taxes.get(tkey)
+            if tax_category and not closing:
+                tkey = (period, tax_category, account_id)
+                tslot = taxes.get(tkey)
                 if tslot is None:
-                    self.taxes[tkey] = [line.debit, line.credit]
+                    taxes[tkey] = [debit, credit]
                 else:
-                    tslot[0] += line.debit
-                    tslot[1] += line.credit
+                    tslot[0] += debit
+                    tslot[1] += credit
 
     def flush(self, session: Session) -> None:
         _upsert(session, Balance, ["account_id", "sub_account_id", "department_id", "period", "is_closing"],

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 from ennoshita.errors import Problem
 from ennoshita.ledger.taxes import transitional_deduction_ratio
@@ -35,8 +35,9 @@ FIRST, MIDDLE, LAST = "2110", "2100", "2101"
 INVOICE_ERA = dt.date(2023, 10, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
+    """One posting side of a voucher (a named tuple: an import creates millions of them)."""
+
     line: int
     account: str
     sub_account: str | None
@@ -50,8 +51,7 @@ class ParsedLine:
     row: int | None = None  # the 弥生 row (within its voucher) this side was on
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedVoucher:
+class ParsedVoucher(NamedTuple):
     line: int
     date: dt.date
     description: str
@@ -78,6 +78,7 @@ _TO_OURS = {
 _TRANSITIONAL = re.compile(r"^課対仕入込(10%|軽減8%)区分(\d+)%$")
 
 
+@lru_cache(maxsize=1024)
 def tax_from_yayoi(text: str) -> str | None:
     """Our category code for a 弥生 税区分 name; '' -> None; raises KeyError when unknown."""
     text = text.strip()
@@ -144,14 +145,11 @@ def _amount(text: str) -> int:
 # ---------------------------------------------------------------- parsing
 
 
-def _rows(stream: IO[bytes] | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+def _reader(stream: IO[bytes] | Iterable[str]) -> Any:
     if hasattr(stream, "read"):
         text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="cp932", newline="")
-        reader = csv.reader(text)
-    else:
-        reader = csv.reader(stream)
-    for row in reader:
-        yield reader.line_num, row
+        return csv.reader(text)
+    return csv.reader(stream)
 
 
 def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo: str, debit: bool,
@@ -164,30 +162,39 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
     except KeyError:
         problems.append(Problem("ledger.error.yayoi_tax", "tax_category", {"value": row[offset + 3]}, line))
         category = None
+    amount_text = row[offset + 4]
+    tax_text = row[offset + 5]
     try:
-        amount = _amount(row[offset + 4])
-        tax_text = row[offset + 5].strip()
-        tax = _amount(tax_text) if tax_text else None
+        amount = int(amount_text) if amount_text.isdigit() else _amount(amount_text)
+        if tax_text.isdigit():
+            tax: int | None = int(tax_text)
+        else:
+            tax_text = tax_text.strip()
+            tax = _amount(tax_text) if tax_text else None
     except ValueError as exc:
         problems.append(Problem("ledger.error.bad_amount", "amount", {"value": str(exc)}, line))
         return None
     if amount <= 0:
-        problems.append(Problem("ledger.error.bad_amount", "amount", {"value": row[offset + 4]}, line))
+        problems.append(Problem("ledger.error.bad_amount", "amount", {"value": amount_text}, line))
         return None
     return ParsedLine(line, account, row[offset + 1].strip() or None, row[offset + 2].strip() or None, category,
-                      amount if debit else 0, 0 if debit else amount, tax, memo, row=row_no)
+                      amount if debit else 0, 0 if debit else amount, tax, memo, True, row_no)
 
 
 def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
     """Vouchers of a 弥生 file, one at a time; a voucher with problems yields the list of its problems."""
     group: list[tuple[int, list[str]]] = []
-    for line, row in _rows(stream):
-        if not row or all(not c.strip() for c in row):
-            continue
+    reader = _reader(stream)
+    for row in reader:
+        line = reader.line_num
         if len(row) < 17:
+            if not row or all(not c.strip() for c in row):
+                continue
             yield [Problem("ledger.error.yayoi_columns", "row", {"count": len(row)}, line)]
             continue
         flag = row[0].strip()
+        if not flag and all(not c.strip() for c in row):
+            continue
         if flag in SINGLE:
             if group:
                 yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, group[0][0])]
@@ -219,12 +226,16 @@ def _voucher(rows: list[tuple[int, list[str]]]) -> ParsedVoucher | list[Problem]
     except ValueError:
         return [Problem("ledger.error.bad_date", "date", {"value": first[3]}, first_line)]
     lines: list[ParsedLine] = []
-    for row_no, (line, row) in enumerate(rows, start=1):
+    row_no = 0
+    for line, row in rows:
+        row_no += 1
         memo = row[16].strip()
-        for offset, debit in ((4, True), (10, False)):
-            side = _side(row, offset, line, problems, memo, debit, row_no)
-            if side is not None:
-                lines.append(side)
+        side = _side(row, 4, line, problems, memo, True, row_no)
+        if side is not None:
+            lines.append(side)
+        side = _side(row, 10, line, problems, memo, False, row_no)
+        if side is not None:
+            lines.append(side)
     if problems:
         return problems
     if not lines:
