@@ -15,7 +15,7 @@ from ennoshita.cli.common import AsUser, DatabaseUrl, cli_language, console, dom
 from ennoshita.errors import Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import importer, queries, reports, services
+from ennoshita.ledger import importer, queries, queries_ui, reports, services
 from ennoshita.money import format_yen
 from ennoshita.tabular import Table, export
 
@@ -200,18 +200,33 @@ def report_gl(
     account: Annotated[str, typer.Option("--account", help="Account code or name.")],
     date_from: Annotated[str, typer.Option("--from")],
     date_to: Annotated[str, typer.Option("--to")],
+    sub_account: Annotated[str | None, typer.Option("--sub-account", help="Only this 補助科目 (code or name).")]
+    = None,
+    department: Annotated[str | None, typer.Option("--department", help="Only this 部門 (code or name).")] = None,
     page: Annotated[int, typer.Option(help="Page (100 lines each).")] = 1,
     fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
-    """総勘定元帳 with running balance."""
+    """総勘定元帳 with running balance, optionally of one 補助科目 and/or one 部門."""
     with domain_errors():
         db, start = _company_start(database_url, as_user)
         with db.uow() as uow:  # type: ignore[attr-defined]
             acc = next((a for a in queries.accounts(uow.session).values() if account in (a.code, a.name)), None)
             if acc is None:
                 raise Invalid("ledger.error.unknown_account", field="account", account=account)
+            sub_id = dep_id = None
+            if sub_account:
+                sub_id = next((s.id for s in queries_ui.sub_accounts(uow.session, acc.id)
+                               if sub_account in (s.code, s.name)), None)
+                if sub_id is None:
+                    raise Invalid("ledger.error.unknown_sub_account", field="sub_account", account=account,
+                                  sub=sub_account)
+            if department:
+                dep_id = next((d.id for d in queries_ui.departments(uow.session) if department in (d.code, d.name)),
+                              None)
+                if dep_id is None:
+                    raise Invalid("ledger.error.unknown_department", field="department", department=department)
             gl = queries.general_ledger(uow.session, acc.id, _date(date_from, "from"), _date(date_to, "to"), start,
-                                        page=page)
+                                        queries.Dimension(sub_id, dep_id), page=page)
             table = reports.general_ledger_table(gl, _t())
         _emit(table, fmt, output)
 

@@ -38,8 +38,8 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 
 # Each domain's CLI module defines ``register(app)`` adding its command groups.
-CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.desk",
-                                "ennoshita.cli.purchasing")
+CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
+                                "ennoshita.cli.desk", "ennoshita.cli.purchasing")
 for _name in CLI_MODULES:
     __import__(_name, fromlist=["register"]).register(app)
 
