@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -16,6 +18,10 @@ from ennoshita.identity import services as identity
 from ennoshita.identity.models import User
 
 DEMO_PASSWORD = "ennoshita-demo"
+SEAL_FONT = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
+SEAL_RED = "#c0392b"
+# 角印 read in columns, right to left, top to bottom: 株式会社 / さくら精 / 機之印
+SEAL_COLUMNS = ("株式会社", "さくら精", "機之印")
 
 # (e-mail, display name, roles, department)
 DEMO_USERS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
@@ -54,6 +60,34 @@ def is_empty(db: Database) -> bool:
         return (uow.session.scalar(select(func.count()).select_from(User)) or 0) == 0
 
 
+def seal_png(size: int = 360) -> bytes:
+    """The demo company's 角印: 株式会社さくら精機之印 in red 明朝 inside a square double border, on a
+    transparent background (so it sits over the company's name on the documents like a stamp)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    outer, inner = size // 28, size // 14
+    draw.rectangle((outer, outer, size - 1 - outer, size - 1 - outer), outline=SEAL_RED, width=size // 24)
+    draw.rectangle((inner + outer, inner + outer, size - 1 - inner - outer, size - 1 - inner - outer),
+                   outline=SEAL_RED, width=max(1, size // 120))
+    box = inner + outer + size // 40  # the writing area inside the inner line
+    area = size - 2 * box
+    col_w = area / len(SEAL_COLUMNS)
+    em = int(min(col_w, area / max(len(t) for t in SEAL_COLUMNS)) * 0.94)
+    font = (ImageFont.truetype(str(SEAL_FONT), em) if SEAL_FONT.exists()
+            else ImageFont.load_default())
+    for c, text in enumerate(SEAL_COLUMNS):
+        cx = size - box - col_w * (c + 0.5)  # right to left
+        cell_h = area / len(text)  # a shorter column spreads its characters over the full height
+        for r, char in enumerate(text):
+            draw.text((cx, box + cell_h * (r + 0.5)), char, fill=SEAL_RED, font=font, anchor="mm",
+                      stroke_width=max(1, size // 180), stroke_fill=SEAL_RED)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def load_demo(db: Database, progress: Progress | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """Load the demo company into an empty database; returns the logins (e-mail, password, roles)."""
     system = Actor.system("cli")
@@ -74,6 +108,7 @@ def load_demo(db: Database, progress: Progress | None = None) -> tuple[tuple[str
         account_type="普通", account_number="1234567", holder_kana="ｶ)ｻｸﾗｾｲｷ",
         zengin_requester_code="1234567890", is_default=True,
     ))
+    company_service.upload_seal(db.uow(), system, "社印_さくら精機.png", "image/png", seal_png())
     loaders = _loaders()
     steps = len(DEMO_USERS) + len(loaders)
     done = 0

@@ -161,6 +161,7 @@ class StatOut(BaseModel):
     p90_hours: float | None
     on_time_rate: float | None = Field(description="Completed within the SLA / handled (0..1).")
     thanks: int
+    late: int = Field(0, description="Completed this month after the SLA due time.")
 
 
 class CountOut(BaseModel):
@@ -174,6 +175,18 @@ class DayOut(BaseModel):
     handled: int
 
 
+class LateOut(BaseModel):
+    id: int
+    number: str
+    title: str
+    team: str
+    status: str
+    assignee_id: int | None
+    requester_department: str
+    sla_due_at: dt.datetime
+    late_minutes: int = Field(description="Business minutes since the SLA due time.")
+
+
 class DashboardOut(BaseModel):
     month: str
     total: StatOut
@@ -184,6 +197,8 @@ class DashboardOut(BaseModel):
     open_overdue: int
     thanks_total: int
     daily: list[DayOut]
+    late: list[LateOut] = Field(description="The open requests past their SLA due time, oldest due first "
+                                            "(at most 20 of ``open_overdue``).")
 
 
 class NotificationOut(BaseModel):
@@ -233,7 +248,7 @@ def _hours(minutes: int | None) -> float | None:
 def _stat(r: queries.StatRow, label: str) -> StatOut:
     return StatOut(key=r.key, label=label, handled=r.handled, median_minutes=r.median_minutes,
                    p90_minutes=r.p90_minutes, median_hours=_hours(r.median_minutes), p90_hours=_hours(r.p90_minutes),
-                   on_time_rate=r.on_time_rate, thanks=r.thanks)
+                   on_time_rate=r.on_time_rate, thanks=r.thanks, late=r.late)
 
 
 async def _filed(request: Request) -> tuple[RequestIn, tuple[tuple[str, NewAttachment], ...]]:
@@ -378,7 +393,10 @@ def dashboard(db: DbDep, actor: ApiActor,
         by_type=[CountOut(key=k, label=gettext(lang, f"desk.type.{k}"), count=n) for k, n in d.by_type],
         by_department=[CountOut(key=k, label=k, count=n) for k, n in d.by_department],
         open_overdue=d.open_overdue, thanks_total=d.thanks_total,
-        daily=[DayOut(date=day, handled=n) for day, n in d.daily])
+        daily=[DayOut(date=day, handled=n) for day, n in d.daily],
+        late=[LateOut(id=r.id, number=r.number, title=r.title, team=r.team, status=r.status,
+                      assignee_id=r.assignee_id, requester_department=r.requester_department,
+                      sla_due_at=r.sla_due_at, late_minutes=r.late_minutes) for r in d.late])
 
 
 @router.get("/notifications", response_model=list[NotificationOut])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
 
 from ennoshita import audit
 from ennoshita.api.deps import ApiActor, DbDep
@@ -19,6 +21,7 @@ from ennoshita.api.schemas import (
     UserIn,
     UserOut,
 )
+from ennoshita.errors import Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import require
 from ennoshita.identity import services as identity
@@ -48,6 +51,34 @@ def get_company(db: DbDep, actor: ApiActor) -> CompanyOut:
 def patch_company(body: CompanyPatch, db: DbDep, actor: ApiActor) -> CompanyOut:
     values = body.model_dump(exclude_unset=True)
     return _company_out(company_service.update_company(db.uow(), actor, values))
+
+
+class SealOut(BaseModel):
+    attachment_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+SEAL_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["seal"],
+    "properties": {"seal": {"type": "string", "format": "binary",
+                            "description": "PNG or JPEG, at most 2 MB, roughly square."}}}}}}}
+
+
+@router.put("/company/seal", response_model=SealOut, tags=["core"], openapi_extra=SEAL_BODY)
+async def put_company_seal(request: Request, db: DbDep, actor: ApiActor) -> SealOut:
+    """社印 (角印): upload the image printed on quotes, delivery notes and invoices (multipart part ``seal``);
+    it replaces the previous one for documents rendered from now on."""
+    upload = None
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        upload = (await request.form()).get("seal")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise Invalid("attachment.error.missing", field="seal")
+    seal = company_service.upload_seal(db.uow(), actor, upload.filename, upload.content_type or "",
+                                       await upload.read())
+    return SealOut(**asdict(seal))
 
 
 def _user_out(u: identity.UserSummary) -> UserOut:

@@ -58,8 +58,9 @@ class QueuePage:
 
 def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: tuple[str, ...] = (),
           mine: bool = False, assigned_to_me: bool = False, text: str = "", page: int = 1, per_page: int = 50,
-          now: dt.datetime | None = None) -> QueuePage:
-    """A team's queue (open requests first by SLA due time), or the requests I filed (``mine``)."""
+          overdue: bool = False, now: dt.datetime | None = None) -> QueuePage:
+    """A team's queue (open requests first by SLA due time), or the requests I filed (``mine``).
+    ``overdue``: only the open requests past their SLA due time."""
     require(actor, "desk.view")
     conditions: list[Any] = []  # on desk_requests alone: the count and the page's ids need no join
     member_of = [t for t, role in rules.TEAMS.items() if actor.has(role)]
@@ -73,6 +74,12 @@ def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: t
         conditions.append(DeskRequest.team.in_(member_of) | (DeskRequest.requester_id == actor.user_id))
     if team:
         conditions.append(DeskRequest.team == team)
+    at = as_utc(now or now_utc())  # UTC: SQLite compares the stored text
+    if overdue:
+        asked = statuses or tuple(sorted(rules.OPEN_STATUSES))
+        open_statuses = tuple(st for st in asked if st in rules.OPEN_STATUSES)
+        statuses = open_statuses or ("-",)  # a closed status asked for with overdue: nothing matches
+        conditions.append(DeskRequest.sla_due_at < at)
     if statuses:
         conditions.append(DeskRequest.status.in_(statuses))
     if assigned_to_me:
@@ -82,7 +89,6 @@ def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: t
         conditions.append(DeskRequest.title.like(like) | DeskRequest.number.like(like))
     per_page = max(1, min(per_page, 200))
     page = max(1, page)
-    at = now or now_utc()
     order: tuple[Any, ...]
     if mine:  # my requests, newest first (the requester index (requester_id, created_at, id) gives the order)
         order = (DeskRequest.requester_id, DeskRequest.created_at.desc(), DeskRequest.id.desc())
@@ -168,6 +174,25 @@ class StatRow:
     p90_minutes: int | None
     on_time_rate: float | None
     thanks: int = 0
+    late: int = 0  # completed this month after the SLA due time
+
+
+@dataclass(frozen=True)
+class LateRow:
+    """An open request past its SLA due time; ``late_minutes``: business minutes since it fell due."""
+    id: int
+    number: str
+    title: str
+    team: str
+    status: str
+    assignee_id: int | None
+    assignee: str
+    requester_department: str
+    sla_due_at: dt.datetime
+    late_minutes: int
+
+
+LATE_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -181,6 +206,23 @@ class Dashboard:
     open_overdue: int
     thanks_total: int
     daily: tuple[tuple[dt.date, int], ...] = field(default=())
+    late: tuple[LateRow, ...] = field(default=())  # the oldest-due LATE_LIMIT of the open_overdue requests
+
+
+def _late(s: Any, at: dt.datetime, limit: int) -> tuple[LateRow, ...]:
+    """The open requests past their SLA, oldest due first: filtered, ordered and limited in the database
+    (the queue index (team, status, sla_due_at, id) answers each team/status range), the business minutes
+    late computed for the rows shown."""
+    assignee = User.__table__.alias("assignee")
+    rows = s.execute(select(DeskRequest.id, DeskRequest.number, DeskRequest.title, DeskRequest.team,
+                            DeskRequest.status, DeskRequest.assignee_id, assignee.c.display_name,
+                            DeskRequest.requester_department, DeskRequest.sla_due_at)
+                     .outerjoin(assignee, assignee.c.id == DeskRequest.assignee_id)
+                     .where(DeskRequest.team.in_(tuple(rules.TEAMS)),
+                            DeskRequest.status.in_(tuple(sorted(rules.OPEN_STATUSES))), DeskRequest.sla_due_at < at)
+                     .order_by(DeskRequest.sla_due_at, DeskRequest.id).limit(limit)).all()
+    return tuple(LateRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7] or "", as_utc(r[8]),
+                         max(0, -rules.remaining_minutes(at, as_utc(r[8])))) for r in rows)
 
 
 def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
@@ -193,7 +235,8 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _row(key: str, label: str, st: rules.Stats, thanks: int = 0) -> StatRow:
-    return StatRow(key, label, st.handled, st.median_minutes, st.p90_minutes, st.on_time_rate, thanks)
+    return StatRow(key, label, st.handled, st.median_minutes, st.p90_minutes, st.on_time_rate, thanks,
+                   st.handled - st.on_time)
 
 
 def _percentiles(s: Any, where: tuple[Any, ...], key: Any) -> dict[Any, tuple[int, int]]:
@@ -236,6 +279,7 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: str, now: dt.datetime | None
     percentiles ranked with window functions, the daily counts grouped by the Japan-time date."""
     require(actor, "desk.view")
     start, end = month_bounds(month)
+    at = as_utc(now or now_utc())  # UTC: SQLite compares the stored text
     in_month = (DeskRequest.status == "done", DeskRequest.completed_at >= start, DeskRequest.completed_at < end)
     department = func.coalesce(DeskRequest.requester_department, "")
     with uow:
@@ -261,7 +305,8 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: str, now: dt.datetime | None
             Thanks.created_at >= start, Thanks.created_at < end)) or 0)
         overdue = int(s.scalar(select(func.count()).select_from(DeskRequest).where(
             DeskRequest.team.in_(tuple(rules.TEAMS)),  # every team: lets the queue index (team, status, sla) answer
-            DeskRequest.status.in_(tuple(rules.OPEN_STATUSES)), DeskRequest.sla_due_at < (now or now_utc()))) or 0)
+            DeskRequest.status.in_(tuple(rules.OPEN_STATUSES)), DeskRequest.sla_due_at < at)) or 0)
+        late = _late(s, at, LATE_LIMIT)
     # groups in order of their first completion (the order the rows were handled in)
     groups.sort(key=lambda g: (as_utc(g[6]), g[0], g[1] or 0, g[2], g[3]))
     counts: dict[str, dict[Any, list[int]]] = {"team": {}, "assignee_id": {}, "type": {}, "department": {}}
@@ -287,7 +332,7 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: str, now: dt.datetime | None
                       for uid, st in people.items() if uid is not None), key=lambda r: -r.handled)),
         tuple(sorted(((k, n) for k, (n, _ok) in counts["type"].items()), key=lambda kv: -kv[1])),
         tuple(sorted(((k or "-", n) for k, (n, _ok) in counts["department"].items()), key=lambda kv: -kv[1])),
-        overdue, thanks_total, tuple(daily))
+        overdue, thanks_total, tuple(daily), late)
 
 
 def dashboard_table(d: Dashboard, lang: str) -> Table:

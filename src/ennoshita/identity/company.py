@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
@@ -269,3 +270,74 @@ def remove_bank_account(uow: UnitOfWork, actor: Actor, bank_id: int) -> None:
         row.active = False
         audit.record(uow.session, actor, "company_bank_account", row.id, "deactivate", asdict(_bank(row)))
         uow.commit()
+
+
+# --- company seal (社印・角印) ------------------------------------------------------------------------------
+
+SEAL_OWNER = "company_seal"  # documents print the latest attachment of this owner (see sales.pdf)
+SEAL_TYPES = ("image/png", "image/jpeg")
+SEAL_MAX_BYTES = 2 * 1024 * 1024
+SEAL_MAX_RATIO = 1.5  # a 角印 is square; a wide or tall image would be squeezed on the documents
+
+
+@dataclass(frozen=True)
+class SealData:
+    attachment_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _seal_problems(filename: str, content_type: str, content: bytes) -> list[Problem]:
+    """Every problem with a seal image: not PNG or JPEG, too large, not a readable image, not near square."""
+    from ennoshita.attachments.services import NewAttachment, check
+
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype not in SEAL_TYPES:
+        return [Problem("company.error.seal_type", "seal", {"type": ctype or "-", "name": filename})]
+    problems = check(NewAttachment(filename, ctype, content), "seal", SEAL_MAX_BYTES)
+    if problems:
+        return problems
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        return [Problem("attachment.error.content", "seal", {"type": ctype, "name": filename})]
+    if not width or not height or max(width, height) / min(width, height) > SEAL_MAX_RATIO:
+        return [Problem("company.error.seal_shape", "seal", {"width": width, "height": height})]
+    return []
+
+
+def upload_seal(uow: UnitOfWork, actor: Actor, filename: str, content_type: str, content: bytes) -> SealData:
+    """登録: the company seal printed on quotes, delivery notes and invoices from now on (PNG or JPEG, at most
+    2 MB, roughly square). Attachments are append-only: a new upload replaces the seal by being the latest."""
+    from ennoshita.attachments.services import NewAttachment, add_attachment
+
+    require(actor, "company.edit")
+    problems = _seal_problems(filename, content_type, content)
+    if problems:
+        raise Invalid(problems=problems)
+    with uow:
+        if uow.session.get(Company, COMPANY_ID) is None:
+            raise NotFound("company.error.not_set_up")
+        added = add_attachment(uow.session, actor, SEAL_OWNER, COMPANY_ID,
+                               NewAttachment(filename, content_type, content), SEAL_MAX_BYTES, "seal")
+        audit.record(uow.session, actor, "company", COMPANY_ID, "seal", after={
+            "attachment_id": added.id, "filename": added.filename, "sha256": added.sha256})
+        uow.commit()
+    return SealData(added.id, added.filename, added.content_type, added.size, added.sha256)
+
+
+def current_seal(uow: UnitOfWork) -> tuple[SealData, bytes] | None:
+    """The seal the documents print (the latest upload), with its bytes; None when none was uploaded."""
+    from ennoshita.attachments.models import Attachment
+
+    with uow:
+        row = uow.session.scalars(select(Attachment).where(Attachment.owner_type == SEAL_OWNER)
+                                  .order_by(Attachment.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return SealData(row.id, row.filename, row.content_type, row.size, row.sha256), bytes(row.content)

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
-from ennoshita.errors import DomainError, Forbidden
+from ennoshita.errors import DomainError, Forbidden, Invalid, NotFound
 from ennoshita.i18n import Translator
-from ennoshita.identity import ALL_ROLES, can
+from ennoshita.identity import ALL_ROLES, can, require
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
 from ennoshita.identity.rules import ACCOUNT_TYPES, LANGUAGES, TAX_ACCOUNTING, TAX_ROUNDING
@@ -22,8 +23,10 @@ router = APIRouter(prefix="/admin")
 
 def _company_page(request: Request, db: DbDep, actor: ActorDep, status: int = 200, **extra: Any) -> Response:
     company = company_service.get_company(db.uow(), actor)
+    seal = company_service.current_seal(db.uow())
     ctx: dict[str, Any] = {
         "company": company, "form": None, "errors": {}, "general": [], "bank_form": None, "bank_errors": {},
+        "seal": seal[0] if seal else None, "seal_errors": {},
         "can_edit": can(actor, "company.edit"), "tax_accounting": TAX_ACCOUNTING,
         "tax_rounding": TAX_ROUNDING, "account_types": ACCOUNT_TYPES,
         "saved": request.query_params.get("saved"),
@@ -82,6 +85,34 @@ async def bank_add(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def bank_remove(bank_id: int, db: DbDep, actor: ActorDep) -> Response:
     company_service.remove_bank_account(db.uow(), actor, bank_id)
     return RedirectResponse("/admin/company?saved=bank", status_code=303)
+
+
+@router.post("/company/seal")
+async def seal_upload(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """社印 (角印): the image printed on the documents; a new upload replaces the previous one."""
+    form = await request.form()
+    upload = form.get("seal")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise Invalid("attachment.error.missing", field="seal")
+        company_service.upload_seal(db.uow(), actor, upload.filename, upload.content_type or "", await upload.read())
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, Translator(actor.language))
+        return _company_page(request, db, actor, status=exc.status, seal_errors=errors, general=general)
+    return RedirectResponse("/admin/company?saved=seal#seal", status_code=303)
+
+
+@router.get("/company/seal")
+def seal_image(db: DbDep, actor: ActorDep) -> Response:
+    require(actor, "company.view")
+    found = company_service.current_seal(db.uow())
+    if found is None:
+        raise NotFound("company.error.seal_none")
+    seal, content = found
+    return Response(content, media_type=seal.content_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/users")

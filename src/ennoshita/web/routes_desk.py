@@ -288,7 +288,7 @@ def team_queue(request: Request, db: DbDep, actor: ActorDep) -> Response:
     if team:
         found = queries.queue(db.uow(), actor, team=team, statuses=_statuses(status),
                               assigned_to_me=bool(q.get("assigned")), text=q.get("q", ""),
-                              page=page_no(request), per_page=PER_PAGE)
+                              overdue=bool(q.get("overdue")), page=page_no(request), per_page=PER_PAGE)
         page = Page.of(found)
     return render(request, "desk/queue.html", {
         "page": page, "teams": teams, "team": team, "status": status, "q": q,
