@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from ennoshita.db import Database
 from tests.conftest import ADMIN, REQUESTER
@@ -136,10 +137,15 @@ def test_quote_to_cash_through_the_api(client: TestClient, admin: dict[str, str]
     assert check["partner_subledger"] == 0
 
 
+def _issued(client: TestClient, admin: dict[str, str], body: dict[str, Any]) -> Any:
+    draft = _ok(client.post("/api/v1/invoices", headers=admin, json=body), 201)
+    return _ok(client.post(f"/api/v1/invoices/{draft['id']}/issue", headers=admin))
+
+
 def test_direct_invoice_credit_note_and_replacement(client: TestClient, admin: dict[str, str]) -> None:
     pid = _ok(client.post("/api/v1/partners", headers=admin, json=CUSTOMER), 201)["id"]
     body = {"partner_id": pid, "issue_date": "2026-12-10", "subject": "保守作業", "lines": LINES}
-    invoice = _ok(client.post("/api/v1/invoices", headers=admin, json=body), 201)
+    invoice = _issued(client, admin, body)
     assert invoice["gross"] == 13_809 and invoice["billing"] == "manual" and invoice["rates"] == RATES
     # returned: 1 袋 of tea (1,080 at 8%: tax 86.4 → 86)
     note = _ok(client.post(f"/api/v1/invoices/{invoice['id']}/credit-notes", headers=admin, json={
@@ -147,13 +153,107 @@ def test_direct_invoice_credit_note_and_replacement(client: TestClient, admin: d
     assert (note["kind"], note["original_id"], note["gross"]) == ("credit_note", invoice["id"], 1_166)
     assert _ok(client.get(f"/api/v1/invoices/{invoice['id']}", headers=admin))["open_amount"] == 13_809 - 1_166
     # an invoice that is still whole can be replaced; its receivable is then replaced
-    other = _ok(client.post("/api/v1/invoices", headers=admin, json=body), 201)
+    other = _issued(client, admin, body)
     replacement = _ok(client.post(f"/api/v1/invoices/{other['id']}/replace", headers=admin,
                                   json=body | {"lines": LINES[:1]}), 201)
     assert replacement["replaces_id"] == other["id"] and replacement["gross"] == 3_015 + 301
     listed = _ok(client.get("/api/v1/invoices", headers=admin, params={"partner": pid, "status": "replaced"}))
     assert [i["id"] for i in listed["items"]] == [other["id"]]
     assert _ok(client.get("/api/v1/invoices", headers=admin, params={"partner": pid}))["total"] == 4
+    assert _ok(client.get("/api/v1/receivables/check", headers=admin))["ok"]
+
+
+# The issue's contract: a partner with only its names and 登録番号, a draft with 税込 and 税抜 lines at 10% and 8%.
+# The demo company rounds down (切り捨て). No price_entry: the lines disagree, so the invoice is 税抜 and the 税込
+# lines of each rate are summed and converted once (never per line), then the tax of each rate is computed once:
+# 10%: 税抜 3 x 1,005 + 2,117 = 5,132; 税込 1,100 → 1,100 - floor(100) = 1,000; net 6,132, tax floor(613.2) = 613
+#      (per line: 301 + 211 + 100 = 612)
+# 8%:  税抜 7 x 1,080 = 7,560; 税込 3 x 980 = 2,940 → 2,940 - floor(217.77…) = 2,723; net 10,283,
+#      tax floor(822.64) = 822 (per line: 604 + 217 = 821)
+# total: net 16,415 + tax 1,435 = 17,850
+CONTRACT_LINES = [
+    {"description": "導入支援（税込）", "quantity": "1", "unit_price": "1100", "tax_rate": "10",
+     "price_includes_tax": True},
+    {"description": "ステンレスボルト M8（100本入）", "quantity": "3", "unit_price": "1005", "tax_rate": "10",
+     "price_includes_tax": False},
+    {"description": "梱包作業", "quantity": "1", "unit_price": "2117", "tax_rate": "10", "price_includes_tax": False},
+    {"description": "緑茶ティーバッグ（業務用）", "quantity": "7", "unit_price": "1080", "tax_rate": "8",
+     "price_includes_tax": False},
+    {"description": "弁当（税込）", "quantity": "3", "unit_price": "980", "tax_rate": "8", "price_includes_tax": True},
+]
+
+
+def _last_invoice_number(db: Database) -> int:
+    with db.engine.connect() as conn:
+        numbers = conn.execute(text("SELECT number FROM invoices WHERE number LIKE :p"), {"p": "INV-2026-%"}).scalars()
+        return max((int(n.rsplit("-", 1)[1]) for n in numbers), default=0)
+
+
+def test_the_issue_contract_partner_draft_issue_and_pdf(client: TestClient, admin: dict[str, str],
+                                                         demo_db: Database) -> None:
+    partner = _ok(client.post("/api/v1/partners", headers=admin, json={
+        "name": "株式会社さくら工房", "name_kana": "カブシキガイシャサクラコウボウ",
+        "registration_number": "T5010001008846"}), 201)
+    assert partner["id"] and partner["code"].startswith("C") and partner["is_qualified_issuer"]
+    second = _ok(client.post("/api/v1/partners", headers=admin, json={"name": "有限会社つばき", "name_kana": "",
+                                                                      "registration_number": ""}), 201)
+    assert int(second["code"][1:]) == int(partner["code"][1:]) + 1
+    ledger_before = _ok(client.get("/api/v1/receivables/check", headers=admin))["ledger"]
+
+    draft = _ok(client.post("/api/v1/invoices", headers=admin, json={
+        "partner_id": partner["id"], "issue_date": "2026-12-10", "lines": CONTRACT_LINES}), 201)
+    assert draft["id"] and draft["status"] == "draft" and draft["number"] is None
+    shown = _ok(client.get(f"/api/v1/invoices/{draft['id']}", headers=admin))
+    assert shown["status"] == "draft" and shown["journal_entry_id"] is None and shown["receivable_status"] is None
+    assert [ln["price_includes_tax"] for ln in shown["lines"]] == [True, False, False, False, True]
+    assert _ok(client.get("/api/v1/receivables/check", headers=admin, params={"partner": partner["id"]}))[
+        "partner_subledger"] == 0
+    assert _ok(client.get("/api/v1/receivables/check", headers=admin))["ledger"] == ledger_before
+    assert client.get(f"/api/v1/invoices/{draft['id']}/pdf", headers=admin).status_code == 409
+
+    last = _last_invoice_number(demo_db)
+    issued = _ok(client.post(f"/api/v1/invoices/{draft['id']}/issue", headers=admin))
+    assert issued["id"] == draft["id"] and issued["status"] == "issued"
+    assert issued["number"] == f"INV-2026-{last + 1:06d}"
+    got = _ok(client.get(f"/api/v1/invoices/{draft['id']}", headers=admin))
+    assert got["totals_by_rate"] == [{"rate": "10", "net": 6_132, "tax": 613},
+                                     {"rate": "8", "net": 10_283, "tax": 822}]
+    assert got["total"] == 17_850 and (got["net"], got["tax"], got["gross"]) == (16_415, 1_435, 17_850)
+    assert (got["receivable_status"], got["open_amount"]) == ("open", 17_850)
+    entry = _ok(client.get(f"/api/v1/journal-entries/{got['journal_entry_id']}", headers=admin))
+    assert got["number"] in entry["description"] and entry["total"] == 17_850
+    assert _ok(client.get("/api/v1/receivables/check", headers=admin))["ledger"] == ledger_before + 17_850
+
+    again = client.post(f"/api/v1/invoices/{draft['id']}/issue", headers=admin)
+    assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
+    assert client.delete(f"/api/v1/invoices/{draft['id']}", headers=admin).status_code == 409
+    assert client.put(f"/api/v1/invoices/{draft['id']}", headers=admin, json={
+        "partner_id": partner["id"], "issue_date": "2026-12-10", "lines": CONTRACT_LINES[:1]}).status_code == 409
+    pdf = client.get(f"/api/v1/invoices/{draft['id']}/pdf", headers=admin)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_draft_can_be_changed_and_deleted_and_takes_no_number(client: TestClient, admin: dict[str, str],
+                                                                demo_db: Database) -> None:
+    pid = _ok(client.post("/api/v1/partners", headers=admin, json=CUSTOMER), 201)["id"]
+    body = {"partner_id": pid, "issue_date": "2026-12-10", "subject": "保守作業", "lines": LINES}
+    first = _ok(client.post("/api/v1/invoices", headers=admin, json=body), 201)
+    second = _ok(client.post("/api/v1/invoices", headers=admin, json=body), 201)
+    changed = _ok(client.put(f"/api/v1/invoices/{first['id']}", headers=admin, json=body | {"lines": LINES[:1]}))
+    assert (changed["status"], changed["gross"], len(changed["lines"])) == ("draft", 3_015 + 301, 1)
+    # every line 税込: the invoice is 税込 (3,300 contains floor(300) = 300)
+    inclusive = [{"description": "保守", "unit_price": "3300", "tax_rate": "10", "price_includes_tax": True}]
+    changed = _ok(client.put(f"/api/v1/invoices/{first['id']}", headers=admin, json=body | {"lines": inclusive}))
+    assert changed["price_entry"] == "inclusive" and changed["totals_by_rate"] == [
+        {"rate": "10", "net": 3_000, "tax": 300}] and changed["total"] == 3_300
+    drafts = _ok(client.get("/api/v1/invoices", headers=admin, params={"partner": pid, "state": "draft"}))
+    assert {i["id"] for i in drafts["items"]} == {first["id"], second["id"]}
+    assert all(i["number"] is None and i["status"] == "draft" for i in drafts["items"])
+    assert client.delete(f"/api/v1/invoices/{second['id']}", headers=admin).status_code == 204
+    assert client.get(f"/api/v1/invoices/{second['id']}", headers=admin).status_code == 404
+    last = _last_invoice_number(demo_db)
+    issued = _ok(client.post(f"/api/v1/invoices/{first['id']}/issue", headers=admin))
+    assert issued["number"] == f"INV-2026-{last + 1:06d}" and issued["gross"] == 3_300
     assert _ok(client.get("/api/v1/receivables/check", headers=admin))["ok"]
 
 

@@ -7,8 +7,9 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ("ledger", "sales", "sales_billing", "desk", "purchasing", "approvals", "expenses",
-                                 "evidence")
+# ledger_io before ledger: its fixed paths (/journal-entries/export) must match before /journal-entries/{id}
+DOMAIN_MODULES: tuple[str, ...] = ("ledger_io", "ledger", "sales", "sales_billing", "sales_receivables", "desk",
+                                   "purchasing", "approvals", "expenses", "evidence")
 
 
 def routers() -> list[APIRouter]:

@@ -10,6 +10,7 @@ Every change goes through the services of :mod:`ennoshita.sales`, every list and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 from urllib.parse import quote as url_quote
@@ -82,7 +83,8 @@ class PartnerBankOut(BaseModel):
 class PartnerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str
+    code: str = Field("", description="取引先コード; empty: the next free one (C0001…, suppliers only S0001…) on "
+                                       "create, the current one on update.")
     name: str
     name_kana: str = ""
     honorific: str = "御中"
@@ -196,6 +198,12 @@ class LineIn(BaseModel):
     is_discount: bool = False
 
 
+class InvoiceLineIn(LineIn):
+    price_includes_tax: bool | None = Field(
+        None, description="The unit price includes tax (税込). Absent: as the invoice's price_entry says. Lines "
+                          "entered the other way are summed per rate and converted once, never per line.")
+
+
 class LineOut(BaseModel):
     id: int
     line_no: int
@@ -209,6 +217,7 @@ class LineOut(BaseModel):
     delivered_quantity: str | None = None
     line_date: dt.date | None = None
     delivery_id: int | None = None
+    price_includes_tax: bool | None = None
 
 
 class RateOut(BaseModel):
@@ -320,9 +329,10 @@ def dec_text(value: Decimal | int | str) -> str:
     return text if text != "-0" else "0"
 
 
-def lines_in(lines: list[LineIn]) -> tuple[LineInput, ...]:
+def lines_in(lines: Sequence[LineIn]) -> tuple[LineInput, ...]:
     return tuple(LineInput(description=ln.description, quantity=ln.quantity, unit_price=ln.unit_price,
-                           tax_rate=ln.tax_rate, unit=ln.unit, item_code=ln.item_code, is_discount=ln.is_discount)
+                           tax_rate=ln.tax_rate, unit=ln.unit, item_code=ln.item_code, is_discount=ln.is_discount,
+                           price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None)
                  for ln in lines)
 
 
@@ -362,7 +372,7 @@ def line_out(ln: DocLine) -> LineOut:
                    quantity=dec_text(ln.quantity), unit=ln.unit, unit_price=dec_text(ln.unit_price),
                    tax_rate=ln.tax_rate, amount=ln.amount,
                    delivered_quantity=None if ln.delivered is None else dec_text(ln.delivered),
-                   line_date=ln.line_date, delivery_id=ln.delivery_id)
+                   line_date=ln.line_date, delivery_id=ln.delivery_id, price_includes_tax=ln.price_includes_tax)
 
 
 def rates_out(rates: list[RateTotal]) -> list[RateOut]:

@@ -18,10 +18,21 @@ from starlette.concurrency import run_in_threadpool
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
-from ennoshita.api.sales import LineIn, LineOut, PageNo, PerPage, RateOut, file_response, line_out, lines_in, rates_out
+from ennoshita.api.sales import (
+    InvoiceLineIn,
+    LineIn,
+    LineOut,
+    PageNo,
+    PerPage,
+    RateOut,
+    file_response,
+    line_out,
+    lines_in,
+    rates_out,
+)
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
-from ennoshita.sales import billing, pdf, queries, queries_docs, receivables
+from ennoshita.sales import billing, invoice_drafts, pdf, queries, queries_docs, receivables
 
 router = APIRouter(tags=["sales"])
 
@@ -40,9 +51,11 @@ class InvoiceIn(BaseModel):
 
     partner_id: int
     issue_date: dt.date
-    lines: list[LineIn]
+    lines: list[InvoiceLineIn]
     subject: str = ""
-    price_entry: Literal["exclusive", "inclusive"] = "exclusive"
+    price_entry: Literal["exclusive", "inclusive"] | None = Field(
+        None, description="税抜 or 税込 for the lines that do not say; absent: inclusive when every line has "
+                          "price_includes_tax true, else exclusive.")
     due_date: dt.date | None = None
     notes: str = ""
 
@@ -57,7 +70,8 @@ class CreditNoteIn(BaseModel):
 
 class InvoiceOut(BaseModel):
     id: int
-    number: str
+    number: str | None = Field(description="Gapless 請求書番号, taken at issue; null for a draft.")
+    status: Literal["draft", "issued"]
     kind: str
     partner_id: int
     partner_name: str
@@ -74,7 +88,15 @@ class InvoiceOut(BaseModel):
     open_amount: int | None
 
 
+class TotalByRateOut(BaseModel):
+    rate: str = Field(description="10, 8 or 0.")
+    net: int = Field(description="税抜 consideration of the rate.")
+    tax: int = Field(description="Consumption tax of the rate, rounded once per invoice.")
+
+
 class InvoiceDetailOut(InvoiceOut):
+    totals_by_rate: list[TotalByRateOut] = Field(description="税率ごとの対価の額と消費税額.")
+    total: int = Field(description="税込 total of the invoice (= gross).")
     period_from: dt.date | None
     period_to: dt.date | None
     price_entry: str
@@ -191,12 +213,14 @@ class ArCheckOut(BaseModel):
 # ---------------------------------------------------------------- invoices
 
 
-_DETAIL_ONLY = ("rates", "receivable_status", "open_amount", "paid_amount", "lines")
+_DETAIL_ONLY = ("rates", "receivable_status", "open_amount", "paid_amount", "lines", "totals_by_rate", "total")
 
 
 def _invoice_out(r: queries.InvoiceRow) -> InvoiceOut:
-    return InvoiceOut(**{k: getattr(r, k) for k in InvoiceOut.model_fields if k not in _DETAIL_ONLY},
-                      rates=rates_out(r.rates), receivable_status=r.receivable_status, open_amount=r.open_amount)
+    data = {k: getattr(r, k) for k in InvoiceOut.model_fields if k not in _DETAIL_ONLY}
+    data["number"] = r.number or None  # a draft has none yet
+    return InvoiceOut(**data, rates=rates_out(r.rates), receivable_status=r.receivable_status,
+                      open_amount=r.open_amount)
 
 
 def _invoice_detail(db: Database, actor: Actor, invoice_id: int) -> InvoiceDetailOut:
@@ -204,7 +228,8 @@ def _invoice_detail(db: Database, actor: Actor, invoice_id: int) -> InvoiceDetai
     rec = d.receivable
     return InvoiceDetailOut(
         **{k: getattr(d.doc, k) for k in InvoiceDetailOut.model_fields if k not in _DETAIL_ONLY},
-        rates=rates_out(d.rates), receivable_status=rec.status if rec else None,
+        rates=rates_out(d.rates), totals_by_rate=[TotalByRateOut(rate=r.rate, net=r.net, tax=r.tax) for r in d.rates],
+        total=d.doc.gross, receivable_status=rec.status if rec else None,
         open_amount=rec.open_amount if rec else None, paid_amount=rec.paid_amount if rec else None,
         lines=[line_out(ln) for ln in d.lines])
 
@@ -224,26 +249,49 @@ def list_invoices(db: DbDep, actor: ApiActor,
                   kind: Literal["invoice", "credit_note"] | None = None,
                   status: Literal["open", "paid", "credited", "replaced"] | None = Query(
                       None, description="Receivable status."),
+                  state: Literal["draft", "issued"] | None = Query(None, description="Drafts or issued only."),
                   number: str | None = None,
                   date_from: dt.date | None = Query(None, alias="from"),
                   date_to: dt.date | None = Query(None, alias="to"),
                   page: int = PageNo, per_page: int = PerPage) -> InvoicePage:
     """請求書 and 返還請求書, newest first, with what each still owes."""
     filters = queries.InvoiceFilter(kind=kind or "", receivable_status=status or "", number=number or "",
-                                    partner_id=partner, date_from=date_from, date_to=date_to)
+                                    partner_id=partner, date_from=date_from, date_to=date_to, status=state or "")
     found = queries.list_invoices(db.uow(), actor, filters, queries.PageRequest(page, per_page))
     return InvoicePage(items=[_invoice_out(r) for r in found.rows], total=found.total, page=page, per_page=per_page)
 
 
 def _invoice_input(body: InvoiceIn) -> billing.InvoiceInput:
     return billing.InvoiceInput(body.partner_id, body.issue_date, lines_in(body.lines), body.subject,
-                                body.price_entry, body.due_date, body.notes)
+                                body.price_entry or "", body.due_date, body.notes)
 
 
 @router.post("/invoices", response_model=InvoiceDetailOut, status_code=201)
-def issue_invoice(body: InvoiceIn, db: DbDep, actor: ApiActor) -> InvoiceDetailOut:
-    """An invoice entered directly (no delivery behind it), posted to the ledger."""
-    return _invoice_detail(db, actor, billing.issue_invoice(db.uow(), actor, _invoice_input(body)).id)
+def create_invoice(body: InvoiceIn, db: DbDep, actor: ApiActor) -> InvoiceDetailOut:
+    """A draft invoice entered directly (no delivery behind it): checked and totalled, but without a number,
+    a posting or a receivable until ``POST /invoices/{id}/issue``."""
+    return _invoice_detail(db, actor, invoice_drafts.create_draft(db.uow(), actor, _invoice_input(body)).id)
+
+
+@router.put("/invoices/{invoice_id}", response_model=InvoiceDetailOut)
+def update_invoice(invoice_id: int, body: InvoiceIn, db: DbDep, actor: ApiActor) -> InvoiceDetailOut:
+    """Replace a draft; an issued invoice is refused (409)."""
+    return _invoice_detail(db, actor, invoice_drafts.update_draft(db.uow(), actor, invoice_id,
+                                                                  _invoice_input(body)).id)
+
+
+@router.delete("/invoices/{invoice_id}", status_code=204)
+def delete_invoice(invoice_id: int, db: DbDep, actor: ApiActor) -> Response:
+    """Delete a draft; an issued invoice is refused (409): it is corrected by a credit note or a replacement."""
+    invoice_drafts.delete_draft(db.uow(), actor, invoice_id)
+    return Response(status_code=204)
+
+
+@router.post("/invoices/{invoice_id}/issue", response_model=InvoiceDetailOut)
+def issue_invoice(invoice_id: int, db: DbDep, actor: ApiActor) -> InvoiceDetailOut:
+    """Issue a draft: the gapless number, 売掛金 / 売上高 + 仮受消費税 posted, the receivable opened, in one
+    transaction. From then on the invoice never changes; a second issue is refused (409)."""
+    return _invoice_detail(db, actor, invoice_drafts.issue_draft(db.uow(), actor, invoice_id).id)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetailOut)

@@ -39,6 +39,7 @@ from ennoshita.ledger.posting import (
     ChartIndex,
     PostedEntry,
     PostingContext,
+    date_problems,
     period_of,
     post_in,
     prepare,
@@ -291,6 +292,25 @@ def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reversal_date: d
         posted = post_in(s, actor, draft, source="reversal", reverses_id=entry_id)
         uow.commit()
         return posted
+
+
+def reverse_in(session: Session, actor: Actor, entry_id: int, reason: str = "",
+               reversal_date: dt.date | None = None, fallback_date: dt.date | None = None) -> PostedEntry:
+    """取消 inside the caller's transaction (another domain undoing its own posting, e.g. 消込取消): the
+    reversing entry is dated ``reversal_date``, else the original's date, unless that month is locked or its
+    year closed, in which case ``fallback_date`` (the caller's today). The permission is the caller's."""
+    entry, original = _posted_draft(session, entry_id)
+    if _already_reversed(session, entry_id):
+        raise Conflict("ledger.error.already_reversed", field="entry_id")
+    day = reversal_date or entry.entry_date
+    if reversal_date is None and fallback_date is not None:
+        ctx = PostingContext.load(session)
+        if date_problems(day, ctx.start_month, ctx.locked, ctx.closed):
+            day = fallback_date
+    label = entry_number(entry.fiscal_year, entry.number or 0)
+    draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip()[:200], original.counterparty,
+                       tuple(reversal_of(list(original.lines))))
+    return post_in(session, actor, draft, source="reversal", reverses_id=entry_id)
 
 
 def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: EntryDraft,

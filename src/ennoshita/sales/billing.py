@@ -13,8 +13,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -113,7 +114,9 @@ class _Issuer:
               issue_date: dt.date, due_date: dt.date, *, billing: str, subject: str = "", notes: str = "",
               period: tuple[dt.date, dt.date] | None = None, statement: tuple[int, int] | None = None,
               original: Invoice | None = None, replaces: Invoice | None = None,
-              number: str | None = None) -> InvoiceSummary:
+              number: str | None = None, draft: Invoice | None = None) -> InvoiceSummary:
+        """Number, post and write one invoice (or credit note) with its lines and receivable. ``draft``: the
+        draft row this issues (its lines are written again as resolved; its row becomes the issued one)."""
         totals = totals_of([ln.resolved for ln in lines], price_entry, self.company.rounding)
         if kind == "invoice" and totals.gross < 0:
             raise Invalid("sales.error.negative_invoice", field="lines")
@@ -127,8 +130,8 @@ class _Issuer:
         if statement is not None:
             previous, received = statement
             carried, billed = statement_balance(previous, received, totals.gross)
-        invoice = Invoice(
-            number=number, kind=kind, partner_id=partner.id, issue_date=issue_date,
+        values: dict[str, Any] = dict(  # noqa: C408 (keyword names are the column names)
+            number=number, status="issued", kind=kind, partner_id=partner.id, issue_date=issue_date,
             period_from=period[0] if period else None, period_to=period[1] if period else None,
             due_date=due_date, billing=billing, subject=subject, recipient_name=partner.name,
             issuer_name=self.company.name, issuer_registration_number=self.company.registration_number or "",
@@ -139,10 +142,18 @@ class _Issuer:
             previous_billed=previous, received=received, carried_over=carried, billed=billed,
             original_id=original.id if original else None, replaces_id=replaces.id if replaces else None,
             notes=notes, journal_entry_id=entry_id, issued_by=self.actor.user_id, issued_at=now_utc())
-        self.session.add(invoice)
+        if draft is not None:  # lines go while the row is still a draft (the trigger guards issued rows)
+            self.session.execute(delete(InvoiceLine).where(InvoiceLine.invoice_id == draft.id))
+            for key, value in values.items():
+                setattr(draft, key, value)
+            invoice = draft
+        else:
+            invoice = Invoice(**values)
+            self.session.add(invoice)
         self.session.flush()
         self.session.execute(insert(InvoiceLine), [
-            {"invoice_id": invoice.id, "line_date": ln.line_date, "delivery_id": ln.delivery_id, **ln.resolved.row(n)}
+            {"invoice_id": invoice.id, "line_date": ln.line_date, "delivery_id": ln.delivery_id,
+             "price_includes_tax": ln.resolved.price_includes_tax, **ln.resolved.row(n)}
             for n, ln in enumerate(lines, start=1)])
         if kind == "invoice":
             self.session.add(Receivable(invoice_id=invoice.id, partner_id=partner.id, due_date=due_date,
@@ -180,15 +191,24 @@ class InvoiceInput:
     issue_date: dt.date
     lines: tuple[LineInput, ...]
     subject: str = ""
-    price_entry: str = "exclusive"
+    price_entry: str = "exclusive"  # empty: 税込 when every line says its price includes tax, else 税抜
     due_date: dt.date | None = None
     notes: str = ""
+
+
+def invoice_price_entry(cmd: InvoiceInput) -> PriceEntry:
+    """The invoice's price entry: as given, else taken from the lines (税込 only when every line is)."""
+    if cmd.price_entry:
+        return price_entry_of(cmd.price_entry)
+    if cmd.lines and all(ln.price_includes_tax for ln in cmd.lines):
+        return PriceEntry.TAX_INCLUSIVE
+    return PriceEntry.TAX_EXCLUSIVE
 
 
 def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSummary:
     """An invoice entered directly (no delivery behind it): 請求書発行依頼, a service, a fee."""
     require(actor, "sales.edit")
-    price_entry = price_entry_of(cmd.price_entry)
+    price_entry = invoice_price_entry(cmd)
     with uow:
         s = uow.session
         company = load_company(uow)
@@ -277,13 +297,14 @@ def _statements(s: Session, closing_date: dt.date) -> dict[int, tuple[int, int, 
     """Per 締め請求 customer: (前回御請求額, 御入金額 since the previous closing, previous closing date), in two
     grouped queries."""
     last = (select(Invoice.partner_id, func.max(Invoice.period_to).label("pt"))
-            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.period_to < closing_date)
+            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.status == "issued",
+                   Invoice.period_to < closing_date)
             .group_by(Invoice.partner_id).subquery())
     out: dict[int, tuple[int, int, dt.date]] = {}
     for pid, period_to, billed in s.execute(
             select(Invoice.partner_id, Invoice.period_to, func.sum(Invoice.billed))
             .join(last, and_(Invoice.partner_id == last.c.partner_id, Invoice.period_to == last.c.pt))
-            .where(Invoice.kind == "invoice", Invoice.billing == "closing")
+            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.status == "issued")
             .group_by(Invoice.partner_id, Invoice.period_to)):
         if period_to is not None:
             out[int(pid)] = (int(billed), 0, period_to)
@@ -476,7 +497,7 @@ def issue_credit_note(uow: UnitOfWork, actor: Actor, cmd: CreditNoteInput) -> In
         s = uow.session
         company = load_company(uow)
         original = s.get(Invoice, cmd.original_id)
-        if original is None or original.kind != "invoice":
+        if original is None or original.kind != "invoice" or original.status != "issued":
             raise NotFound("sales.error.invoice_not_found", field="original_id", id=cmd.original_id)
         if cmd.issue_date < original.issue_date:
             raise Invalid("sales.error.credit_before_invoice", field="issue_date")
@@ -505,12 +526,12 @@ def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: Invoic
     """A replacement invoice (修正した適格請求書) for an unpaid invoice: the original's posting is reversed,
     the original is marked replaced in the receivables, and the new invoice references it."""
     require(actor, "sales.edit")
-    price_entry = price_entry_of(cmd.price_entry)
+    price_entry = invoice_price_entry(cmd)
     with uow:
         s = uow.session
         company = load_company(uow)
         original = s.get(Invoice, original_id)
-        if original is None or original.kind != "invoice":
+        if original is None or original.kind != "invoice" or original.status != "issued":
             raise NotFound("sales.error.invoice_not_found", field="original_id", id=original_id)
         receivable = s.get(Receivable, original.id)
         assert receivable is not None
@@ -523,7 +544,8 @@ def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: Invoic
         issuer = _Issuer.open(s, actor, company)
         old_lines = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == original.id)))
         old_totals = totals_of([ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price,
-                                             ln.tax_rate, ln.amount) for ln in old_lines],
+                                             ln.tax_rate, ln.amount, ln.amount < 0, ln.price_includes_tax)
+                                for ln in old_lines],
                                PriceEntry(original.price_entry), Rounding(original.rounding))
         issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals, True,
                     reverses_id=original.journal_entry_id)

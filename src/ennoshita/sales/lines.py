@@ -29,6 +29,7 @@ class LineInput:
     unit: str = ""
     item_code: str = ""
     is_discount: bool = False
+    price_includes_tax: bool | None = None  # None: as the document's price entry says
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ResolvedLine:
     tax_rate: str
     amount: int
     is_discount: bool = False
+    price_includes_tax: bool | None = None  # None: as the document's price entry says
 
     def row(self, line_no: int) -> dict[str, object]:
         return {"line_no": line_no, "item_id": self.item_id, "description": self.description,
@@ -66,7 +68,7 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
     codes = {ln.item_code.strip() for ln in lines if ln.item_code.strip()}
     items = {i.code: i for i in session.scalars(select(Item).where(Item.code.in_(codes)))} if codes else {}
     problems: list[Problem] = []
-    drafts: list[tuple[int | None, str, Decimal, str, Decimal, str, bool]] = []
+    drafts: list[tuple[int | None, str, Decimal, str, Decimal, str, bool, bool | None]] = []
     for i, ln in enumerate(lines):
         where = f"lines[{i}]"
         item = items.get(ln.item_code.strip()) if ln.item_code.strip() else None
@@ -85,13 +87,15 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
         if rate not in RATES:
             problems.append(Problem("sales.error.tax_rate", f"{where}.tax_rate", {"rate": rate}))
         unit = ln.unit.strip() or (item.unit if item else "")
-        drafts.append((item.id if item else None, description, quantity, unit, price, rate, ln.is_discount))
+        drafts.append((item.id if item else None, description, quantity, unit, price, rate, ln.is_discount,
+                       ln.price_includes_tax))
     if problems:
         raise Invalid(problems=problems)
     inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
-    rule_lines = [InvoiceLine(d[1], d[2], d[4], _rate(d[5]), inclusive, d[6]) for d in drafts]
+    rule_lines = [InvoiceLine(d[1], d[2], d[4], _rate(d[5]), inclusive if d[7] is None else d[7], d[6])
+                  for d in drafts]
     totals = compute_totals(rule_lines, rounding, price_entry)
-    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6])
+    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7])
                 for d, amount in zip(drafts, totals.line_amounts, strict=True)]
     return resolved, totals
 
@@ -108,4 +112,5 @@ def totals_of(lines: Sequence[ResolvedLine], price_entry: PriceEntry, rounding: 
     """Per-rate totals of lines already resolved (a consolidated invoice over several deliveries)."""
     inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
     return compute_totals([InvoiceLine(ln.description, ln.quantity, ln.unit_price, _rate(ln.tax_rate),
-                                       inclusive, ln.amount < 0) for ln in lines], rounding, price_entry)
+                                       inclusive if ln.price_includes_tax is None else ln.price_includes_tax,
+                                       ln.amount < 0) for ln in lines], rounding, price_entry)

@@ -209,7 +209,9 @@ class DeliveryLine(_LineColumns, Base):
 
 
 class Invoice(Base):
-    """適格請求書 or 適格返還請求書 (credit note). Immutable once issued (database trigger)."""
+    """適格請求書 or 適格返還請求書 (credit note). A draft (``status`` draft, no number, no posting) may be
+    changed or deleted; once issued (number taken, posted, receivable opened) it is immutable (database
+    trigger)."""
 
     __tablename__ = "invoices"
     __table_args__ = (
@@ -223,7 +225,8 @@ class Invoice(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), unique=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)  # None while a draft
+    status: Mapped[str] = mapped_column(String(10), default="issued", server_default="issued")  # draft / issued
     kind: Mapped[str] = mapped_column(String(12), default="invoice")  # invoice / credit_note
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
     issue_date: Mapped[dt.date] = mapped_column(Date)
@@ -254,7 +257,9 @@ class Invoice(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     journal_entry_id: Mapped[int | None] = mapped_column(Integer)
     issued_by: Mapped[int | None] = mapped_column(Integer)
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # None while a draft
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class InvoiceLine(_LineColumns, Base):
@@ -263,6 +268,8 @@ class InvoiceLine(_LineColumns, Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     line_date: Mapped[dt.date | None] = mapped_column(Date)
     delivery_id: Mapped[int | None] = mapped_column(Integer)
+    # the line's price was entered with tax (税込) or without; None: as the invoice's price_entry says
+    price_includes_tax: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Receivable(Base):

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
@@ -120,9 +122,8 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     for name in ("code", "name", "name_kana", "address", "billing_address", "notes", "postal_code", "phone",
                  "email", "honorific"):
         values[name] = _nfc(values[name])
-    for name in ("code", "name"):
-        if not values[name]:
-            problems.append(Problem("error.required", name))
+    if not values["name"]:  # an empty code is assigned (create) or kept (update)
+        problems.append(Problem("error.required", "name"))
     corp = values["corporate_number"].replace("-", "").replace(" ", "")
     if corp and not is_valid_corporate_number(corp):
         problems.append(Problem("sales.error.corporate_number", "corporate_number", {"value": corp}))
@@ -170,17 +171,47 @@ def create_partner(uow: UnitOfWork, actor: Actor, cmd: PartnerInput,
         raise Invalid(problems=problems)
     with uow:
         s = uow.session
-        if s.scalar(select(Partner.id).where(Partner.code == values["code"])) is not None:
-            raise Conflict("sales.error.partner_code_taken", field="code", code=values["code"])
-        partner = Partner(**values, active=True, created_at=now_utc())
-        s.add(partner)
-        s.flush()
+        if values["code"]:
+            if s.scalar(select(Partner.id).where(Partner.code == values["code"])) is not None:
+                raise Conflict("sales.error.partner_code_taken", field="code", code=values["code"])
+            partner = Partner(**values, active=True, created_at=now_utc())
+            s.add(partner)
+            s.flush()
+        else:
+            partner = _add_with_next_code(s, values)
         for c in contacts:
             s.add(PartnerContact(partner_id=partner.id, **asdict(c)))
         result = partner_summary(partner, contacts)
         audit.record(s, actor, "partner", partner.id, "create", after=_audit_view(result))
         uow.commit()
     return result
+
+
+CODE_PREFIXES = {True: "C", False: "S"}  # customers C0001…, suppliers only S0001… (as the demo's codes)
+_CODE_ATTEMPTS = 5
+
+
+def next_partner_code(s: Session, prefix: str) -> str:
+    """The next free code of the ``C0001`` pattern: one above the highest ``prefix`` + digits code in use."""
+    used = [c[len(prefix):] for c in s.scalars(select(Partner.code).where(Partner.code.like(f"{prefix}%")))]
+    return f"{prefix}{max((int(c) for c in used if c.isdigit()), default=0) + 1:04d}"
+
+
+def _add_with_next_code(s: Session, values: dict[str, Any]) -> Partner:
+    """Insert a partner under the next free code. Two writers taking the same code at once: the unique
+    constraint refuses the second insert (in a savepoint), which takes the next code and tries again."""
+    prefix = CODE_PREFIXES[bool(values["is_customer"])]
+    for _ in range(_CODE_ATTEMPTS):
+        code = next_partner_code(s, prefix)
+        try:
+            with s.begin_nested():
+                partner = Partner(**{**values, "code": code}, active=True, created_at=now_utc())
+                s.add(partner)
+                s.flush()
+            return partner
+        except IntegrityError:
+            continue
+    raise Conflict("sales.error.partner_code_taken", field="code", code=prefix)
 
 
 def _audit_view(p: PartnerSummary) -> dict[str, Any]:
@@ -200,6 +231,7 @@ def update_partner(uow: UnitOfWork, actor: Actor, partner_id: int, cmd: PartnerI
         partner = s.get(Partner, partner_id)
         if partner is None:
             raise NotFound("sales.error.partner_not_found", field="partner_id", id=partner_id)
+        values["code"] = values["code"] or partner.code
         clash = s.scalar(select(Partner.id).where(Partner.code == values["code"], Partner.id != partner_id))
         if clash is not None:
             raise Conflict("sales.error.partner_code_taken", field="code", code=values["code"])

@@ -19,7 +19,7 @@ from ennoshita import documents
 from ennoshita.actor import Actor
 from ennoshita.attachments.models import Attachment
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import NotFound
+from ennoshita.errors import Conflict, NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
@@ -117,7 +117,7 @@ def invoice_document(s: Session, company: CompanyData, invoice: Invoice) -> docu
     if ref:
         original = s.get(Invoice, ref)
         if original is not None:
-            original_number, original_date = original.number, original.issue_date
+            original_number, original_date = original.number or "", original.issue_date
     issuer = documents.Party(invoice.issuer_name, "", company.postal_code, company.address, company.phone,
                              invoice.issuer_registration_number, company.representative)
     recipient = _recipient(partner)
@@ -128,7 +128,7 @@ def invoice_document(s: Session, company: CompanyData, invoice: Invoice) -> docu
         notes = f"本請求書は {original_number} を差し替えるものです。" + (f"\n{notes}" if notes else "")
     kind: Literal["invoice", "credit_note"] = "credit_note" if invoice.kind == "credit_note" else "invoice"
     return documents.BusinessDocument(
-        kind, invoice.number, invoice.issue_date, issuer, recipient, invoice.subject, lines, tuple(rates),
+        kind, invoice.number or "", invoice.issue_date, issuer, recipient, invoice.subject, lines, tuple(rates),
         invoice.net, invoice.tax, invoice.gross, "inclusive" if invoice.price_entry == "inclusive" else "exclusive",
         due_date=invoice.due_date if kind == "invoice" else None, payment_terms=_terms(partner),
         bank_accounts=_banks(company) if kind == "invoice" else (), notes=notes,
@@ -148,6 +148,8 @@ def invoice_pdf(uow: UnitOfWork, actor: Actor, invoice_id: int) -> tuple[bytes, 
         invoice = s.get(Invoice, invoice_id)
         if invoice is None:
             raise NotFound("sales.error.invoice_not_found", field="invoice_id", id=invoice_id)
+        if invoice.status != "issued":
+            raise Conflict("sales.error.invoice_not_issued", field="invoice_id", id=invoice_id)
         doc = invoice_document(s, load_company(uow), invoice)
     return documents.render_pdf(doc), _pdf_name(doc.kind, doc.number, doc.recipient.name)
 
@@ -158,7 +160,8 @@ def invoices_zip(uow: UnitOfWork, actor: Actor, invoice_ids: Sequence[int]) -> b
     with uow:
         s = uow.session
         company = load_company(uow)
-        invoices = list(s.scalars(select(Invoice).where(Invoice.id.in_(list(invoice_ids))).order_by(Invoice.id)))
+        invoices = list(s.scalars(select(Invoice).where(Invoice.id.in_(list(invoice_ids)), Invoice.status == "issued")
+                                  .order_by(Invoice.id)))
         docs = [invoice_document(s, company, inv) for inv in invoices]
     pdfs = documents.render_many(docs)
     buf = io.BytesIO()

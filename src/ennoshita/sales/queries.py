@@ -72,6 +72,7 @@ class InvoiceFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     ids: tuple[int, ...] | None = None
+    status: str = ""  # draft / issued; empty: both
 
 
 # ---------------------------------------------------------------- rows
@@ -132,7 +133,7 @@ class DeliveryRow:
 @dataclass(frozen=True)
 class InvoiceRow:
     id: int
-    number: str
+    number: str  # "" for a draft (it has none yet)
     kind: str
     partner_id: int
     partner_name: str
@@ -149,9 +150,10 @@ class InvoiceRow:
     net_8: int
     tax_8: int
     net_0: int
-    receivable_status: str | None  # None: no receivable (a credit note)
+    receivable_status: str | None  # None: no receivable (a credit note, a draft)
     paid_amount: int | None
     open_amount: int | None
+    status: str = "issued"  # draft / issued
 
     @property
     def rates(self) -> list[RateTotal]:
@@ -257,11 +259,12 @@ def list_deliveries(uow: UnitOfWork, actor: Actor, filters: DeliveryFilter = Del
 
 
 def _invoice_query() -> Any:
-    return (select(Invoice.id, Invoice.number, Invoice.kind, Invoice.partner_id, Partner.name.label("partner_name"),
+    return (select(Invoice.id, func.coalesce(Invoice.number, "").label("number"), Invoice.kind, Invoice.partner_id,
+                   Partner.name.label("partner_name"),
                    Invoice.issue_date, Invoice.due_date, Invoice.billing, Invoice.subject, Invoice.net, Invoice.tax,
                    Invoice.gross, Invoice.billed, Invoice.net_10, Invoice.tax_10, Invoice.net_8, Invoice.tax_8,
                    Invoice.net_0, Receivable.status.label("receivable_status"), Receivable.paid_amount,
-                   Receivable.open_amount)
+                   Receivable.open_amount, Invoice.status)
             .join(Partner, Partner.id == Invoice.partner_id)
             .outerjoin(Receivable, Receivable.invoice_id == Invoice.id))
 
@@ -294,6 +297,8 @@ def _invoice_conditions(s: Session, filters: InvoiceFilter) -> list[Any]:
         conditions.append(Invoice.issue_date <= filters.date_to)
     if filters.ids is not None:
         conditions.append(Invoice.id.in_(filters.ids))
+    if filters.status:
+        conditions.append(Invoice.status == filters.status)
     return conditions
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ennoshita.actor import Actor
@@ -52,6 +52,7 @@ class DocLine:
     delivered: Decimal | None = None  # order lines: delivered so far
     line_date: dt.date | None = None  # invoice lines
     delivery_id: int | None = None  # invoice lines
+    price_includes_tax: bool | None = None  # invoice lines: None as the invoice's price entry
 
     @property
     def order_line_id(self) -> int:
@@ -170,7 +171,8 @@ class DeliveryDoc:
 @dataclass(frozen=True)
 class InvoiceDoc:
     id: int
-    number: str
+    number: str | None  # None: a draft
+    status: str  # draft / issued
     kind: str
     partner_id: int
     partner_name: str
@@ -254,7 +256,8 @@ def _lines(s: Session, model: Any, column: str, parent_id: int) -> list[DocLine]
                     Decimal(r.unit_price), r.tax_rate, r.amount,
                     Decimal(r.delivered_quantity) if isinstance(r, SalesOrderLine) else None,
                     r.line_date if isinstance(r, InvoiceLine) else None,
-                    r.delivery_id if isinstance(r, InvoiceLine) else None)
+                    r.delivery_id if isinstance(r, InvoiceLine) else None,
+                    r.price_includes_tax if isinstance(r, InvoiceLine) else None)
             for r, code in rows]
 
 
@@ -347,7 +350,7 @@ def invoice_detail(uow: UnitOfWork, actor: Actor, invoice_id: int) -> InvoiceDet
         lines = _lines(s, InvoiceLine, "invoice_id", invoice_id)
         rec = s.get(Receivable, invoice_id)
         related = [RelatedInvoice(*r) for r in s.execute(
-            select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.gross)
+            select(Invoice.id, func.coalesce(Invoice.number, ""), Invoice.kind, Invoice.issue_date, Invoice.gross)
             .where(or_(Invoice.original_id == invoice_id, Invoice.replaces_id == invoice_id,
                        Invoice.id == inv.original_id, Invoice.id == inv.replaces_id))
             .where(Invoice.id != invoice_id).order_by(Invoice.id))]

@@ -3,7 +3,8 @@ and the check that the receivables sub-ledger equals the ledger's 売掛金.
 
 Confirming a match posts 普通預金 (cash received) + 支払手数料 (a fee the customer deducted) / 売掛金 with
 the customer as 補助科目, records the allocations and reduces the invoices' open amounts, in one
-transaction.
+transaction. 消込取消 (:func:`unmatch`) undoes one: the ledger's 取消 of that entry, the invoices reopened by
+the amounts cleared, the (immutable) allocations offset by their negatives, and the deposit unmatched again.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import now_utc
+from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
 from ennoshita.sales.bankcsv import parse_bank_csv
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
@@ -200,6 +202,110 @@ def auto_match(uow: UnitOfWork, actor: Actor) -> int:
     proposals = [p for p in propose(uow, actor) if p.kind in sure and p.name_matched]
     matches = [MatchInput(p.deposit_id, tuple((i, a) for i, _, a in p.allocations), p.fee) for p in proposals]
     return confirm_matches(uow, actor, matches) if matches else 0
+
+
+# ---------------------------------------------------------------- 消込取消
+
+
+@dataclass(frozen=True)
+class UnmatchResult:
+    deposit_id: int
+    reversal_id: int
+    reversal_no: str
+    reopened: tuple[tuple[int, int], ...]  # (invoice id, amount reopened)
+
+
+def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
+            reversal_date: dt.date | None = None) -> UnmatchResult:
+    """消込取消: undo the match of one deposit, with a reason. Posts the 取消 of the match's entry (linked to it;
+    dated like the original unless that month is locked, then today), reopens each invoice by what the match
+    cleared on it, offsets the allocations and leaves the deposit unmatched, to be matched anew; audited with
+    the reason and what was undone. A deposit not matched (or already unmatched) is refused."""
+    require(actor, "sales.edit")
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("sales.error.unmatch_reason", field="reason")
+    with uow:
+        s = uow.session
+        dep = s.get(BankDeposit, deposit_id)
+        if dep is None:
+            raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
+        before = {"status": dep.status, "partner_id": dep.partner_id, "journal_entry_id": dep.journal_entry_id,
+                  "matched_by": dep.matched_by,
+                  "matched_at": dep.matched_at.isoformat() if dep.matched_at else None}
+        entry_id = dep.journal_entry_id
+        # the guarded update takes the row: of two concurrent 取消, the second finds it unmatched
+        taken = s.execute(update(BankDeposit).where(BankDeposit.id == deposit_id, BankDeposit.status == "matched")
+                          .values(status="unmatched", partner_id=None, journal_entry_id=None, matched_by=None,
+                                  matched_at=None).returning(BankDeposit.id)
+                          .execution_options(synchronize_session=False)).scalar()
+        if taken is None or entry_id is None:
+            raise Conflict("sales.error.deposit_not_matched", field="deposit_id", id=deposit_id)
+        # allocations are never changed: the 取消 adds their negatives, so each invoice's net is what is cleared
+        allocations = _net_allocations(s, [deposit_id])[deposit_id]
+        for invoice_id, amount, fee in allocations:
+            rec = s.get(Receivable, invoice_id, with_for_update=True)
+            assert rec is not None
+            rec.paid_amount -= amount
+            rec.open_amount += amount
+            if rec.status in ("paid", "credited") and rec.open_amount > 0:
+                rec.status = "open"
+            s.add(ReceiptAllocation(deposit_id=deposit_id, invoice_id=invoice_id, amount=-amount, fee=-fee))
+        reversal = reverse_in(s, actor, entry_id, f"消込取消 {reason}", reversal_date=reversal_date,
+                              fallback_date=today_tokyo())
+        s.expire(dep)
+        audit.record(s, actor, "bank_deposit", deposit_id, "unmatch", before=before, after={
+            "status": "unmatched", "reason": reason, "reversal_id": reversal.id, "reversal": reversal.entry_no,
+            "allocations": [list(a) for a in allocations]})
+        uow.commit()
+    return UnmatchResult(deposit_id, reversal.id, reversal.entry_no, tuple((i, a) for i, a, _ in allocations))
+
+
+def _net_allocations(s: Session, deposit_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+    """(invoice id, amount, fee) that each deposit's match still clears: the allocations net of any 取消."""
+    out: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for dep_id, invoice_id, amount, fee in s.execute(
+            select(ReceiptAllocation.deposit_id, ReceiptAllocation.invoice_id, func.sum(ReceiptAllocation.amount),
+                   func.sum(ReceiptAllocation.fee))
+            .where(ReceiptAllocation.deposit_id.in_(deposit_ids))
+            .group_by(ReceiptAllocation.deposit_id, ReceiptAllocation.invoice_id)
+            .having(func.sum(ReceiptAllocation.amount) != 0)
+            .order_by(ReceiptAllocation.deposit_id, func.min(ReceiptAllocation.id))):
+        out[int(dep_id)].append((int(invoice_id), int(amount), int(fee)))
+    return out
+
+
+@dataclass(frozen=True)
+class MatchedView:
+    deposit_id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    partner_name: str
+    invoices: tuple[tuple[int, str, int], ...]  # (invoice id, number, amount cleared)
+    fee: int
+    journal_entry_id: int | None
+    matched_at: dt.datetime | None
+
+
+def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView]:
+    """The latest matched deposits (most recently matched first), each with the invoices it cleared."""
+    require(actor, "sales.view")
+    with uow:
+        s = uow.session
+        deps = s.execute(select(BankDeposit, Partner.name).outerjoin(Partner, Partner.id == BankDeposit.partner_id)
+                         .where(BankDeposit.status == "matched")
+                         .order_by(BankDeposit.matched_at.desc(), BankDeposit.id.desc()).limit(limit)).all()
+        if not deps:
+            return []
+        net = _net_allocations(s, [d.id for d, _ in deps])
+        ids = {i for rows in net.values() for i, _, _ in rows}
+        numbers = {int(i): n for i, n in s.execute(select(Invoice.id, Invoice.number).where(Invoice.id.in_(ids)))} \
+            if ids else {}
+        allocs = {dep_id: [(i, numbers.get(i) or "", a) for i, a, _ in rows] for dep_id, rows in net.items()}
+        fees = {dep_id: sum(f for _, _, f in rows) for dep_id, rows in net.items()}
+        return [MatchedView(d.id, d.value_date, d.payer_name, d.amount, name or "", tuple(allocs.get(d.id, ())),
+                            fees.get(d.id, 0), d.journal_entry_id, d.matched_at) for d, name in deps]
 
 
 @dataclass(frozen=True)

@@ -162,9 +162,14 @@ def compute_totals(lines: Sequence[InvoiceLine], rule: Rounding, price_entry: Pr
 
     Tax-exclusive entry: ``tax = round(net x rate)``, ``gross = net + tax``.
     Tax-inclusive entry: ``tax = round(gross x rate / (1 + rate))``, ``net = gross - tax``.
-    Every line must be entered the way the invoice is (``price_includes_tax`` agrees with
-    ``price_entry``): converting single lines would round per line, which the law forbids.
-    All line problems are collected and raised together.
+
+    A line may be entered the other way than the invoice (``price_includes_tax`` disagreeing with
+    ``price_entry``). Its amount is never converted on its own (that would round per line, which the
+    law forbids): per rate, the amounts of such lines are summed first and that sum is converted ONCE
+    into the invoice's basis the way a document entered that way computes it (税込 sum → 税抜:
+    ``sum - round(sum x rate / (1 + rate))``; 税抜 sum → 税込: ``sum + round(sum x rate)``), then added to
+    the rate's consideration, on which the tax is computed once. When every line agrees with the
+    invoice, nothing is converted. All line problems are collected and raised together.
     """
     if not lines:
         raise Invalid("sales.error.no_lines", field="lines")
@@ -173,9 +178,6 @@ def compute_totals(lines: Sequence[InvoiceLine], rule: Rounding, price_entry: Pr
     inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
     for i, line in enumerate(lines):
         found = _line_problems(line, i)
-        if line.price_includes_tax != inclusive:
-            found.append(Problem("sales.error.price_entry_mismatch", _field(i, "price_includes_tax"),
-                                 {"entry": price_entry.value}))
         if found:
             problems.extend(found)
             amounts.append(0)
@@ -189,10 +191,20 @@ def compute_totals(lines: Sequence[InvoiceLine], rule: Rounding, price_entry: Pr
         raise Invalid(problems[0].key, problems=problems)
 
     sums: dict[str, int] = {}
+    others: dict[str, int] = {}  # per rate: lines entered the other way than the invoice
     per_line_tax_sum = 0
+    other_entry = PriceEntry.TAX_EXCLUSIVE if inclusive else PriceEntry.TAX_INCLUSIVE
     for line, amount in zip(lines, amounts, strict=True):
-        sums[line.tax_rate] = sums.get(line.tax_rate, 0) + amount
-        per_line_tax_sum += _tax(amount, RATES[line.tax_rate], rule, price_entry)
+        if line.price_includes_tax == inclusive:
+            sums[line.tax_rate] = sums.get(line.tax_rate, 0) + amount
+            per_line_tax_sum += _tax(amount, RATES[line.tax_rate], rule, price_entry)
+        else:
+            sums.setdefault(line.tax_rate, 0)
+            others[line.tax_rate] = others.get(line.tax_rate, 0) + amount
+            per_line_tax_sum += _tax(amount, RATES[line.tax_rate], rule, other_entry)
+    for rate, other in others.items():
+        converted = _tax(other, RATES[rate], rule, other_entry)
+        sums[rate] += other + converted if inclusive else other - converted
 
     totals: list[RateTotal] = []
     for rate in RATE_ORDER:

@@ -17,6 +17,7 @@ from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
 from ennoshita.ledger import chart, queries, queries_ui, services
 from ennoshita.ledger.taxes import CATEGORY_LIST
+from ennoshita.sales import receivables
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
@@ -331,4 +332,6 @@ def check(request: Request, db: DbDep, actor: ActorDep) -> Response:
             names = {a.id: a.label for a in queries_ui.account_choices(uow.session, include_inactive=True)}
     else:
         names = {}
-    return render(request, "ledger/check.html", {"diffs": diffs, "names": names})
+    # 売掛金台帳 = 売掛金 in the ledger (the sales domain's check), for whoever may see the receivables
+    ar = receivables.ar_check(db.uow(), actor) if can(actor, "sales.view") else None
+    return render(request, "ledger/check.html", {"diffs": diffs, "names": names, "ar": ar})

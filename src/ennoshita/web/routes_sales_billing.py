@@ -193,6 +193,7 @@ def _receipts_page(request: Request, db: Database, actor: Actor, status: int = 2
     check = receivables.ar_check(db.uow(), actor)
     proposals = receivables.propose(db.uow(), actor, limit=500)
     ctx: dict[str, Any] = {"check": check, "proposals": proposals, "can_edit": can(actor, "sales.edit"),
+                           "matched": receivables.matched(db.uow(), actor, limit=50),
                            "done": request.query_params.get("done"), "count": request.query_params.get("count"),
                            "general": [], "imported": None, "kinds": MATCH_KINDS}
     ctx.update(extra)

@@ -167,11 +167,18 @@ def test_every_bad_line_is_reported_at_once() -> None:
     ]
 
 
-def test_lines_must_be_entered_the_way_the_invoice_is() -> None:
-    with pytest.raises(Invalid) as caught:
-        compute_totals([line("1000"), line("1100", inclusive=True)], Rounding.FLOOR, EXCL)
-    assert [(p.key, p.field) for p in caught.value.problems] == [
-        ("sales.error.price_entry_mismatch", "lines[1].price_includes_tax")]
+def test_lines_entered_the_other_way_are_converted_once_per_rate_never_per_line() -> None:
+    # a 税抜 invoice with 税込 lines: per rate the 税込 lines are summed (1,100 + 1,100 at 10%; 2,940 at 8%),
+    # the sum converted once (2,200 - floor(200) = 2,000; 2,940 - floor(217.77…) = 2,723), then the tax of the
+    # rate is computed once on the whole consideration.
+    totals = compute_totals([line("1000"), line("1100", inclusive=True), line("1100", inclusive=True),
+                             line("980", "8", "3", inclusive=True), line("100", "8")], Rounding.FLOOR, EXCL)
+    assert totals.line_amounts == (1000, 1100, 1100, 2940, 100)
+    assert totals.breakdown() == [{"rate": "10", "net": 3000, "tax": 300, "gross": 3300},
+                                  {"rate": "8", "net": 2823, "tax": 225, "gross": 3048}]
+    # and the other way round: a 税込 invoice with a 税抜 line (1,000 + floor(100) = 1,100 税込)
+    totals = compute_totals([line("1000"), line("550", inclusive=True)], Rounding.FLOOR, INCL)
+    assert totals.breakdown() == [{"rate": "10", "net": 1500, "tax": 150, "gross": 1650}]
 
 
 def test_an_invoice_needs_lines() -> None:
