@@ -109,6 +109,8 @@ class PartnerIn(BaseModel):
     account_holder_kana: str = ""
     credit_limit: StrictInt = 0
     notes: str = ""
+    is_qualified_issuer: bool | None = Field(None, description=(
+        "適格請求書発行事業者. Omitted: follows registration_number. false: registration lapsed or withdrawn."))
     contacts: list[ContactIn] | None = None
     bank_account: PartnerBankIn | None = Field(None, description="Overrides bank_code ... account_holder_kana.")
     transfer_fee_bearer: Literal["ours", "theirs"] | None = Field(

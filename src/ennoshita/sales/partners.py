@@ -59,6 +59,9 @@ class PartnerInput:
     account_holder_kana: str = ""
     credit_limit: int = 0
     notes: str = ""
+    # 適格請求書発行事業者: None follows the 登録番号 (a valid one means registered); False marks a partner whose
+    # registration has lapsed or been withdrawn (公表サイトで確認) while its number stays on record.
+    is_qualified_issuer: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,10 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if not cmd.is_customer and not cmd.is_supplier:
         problems.append(Problem("sales.error.partner_role", "is_customer"))
     values["search_kana"] = normalize_payer_kana(values["name_kana"]) if values["name_kana"] else ""
-    values["is_qualified_issuer"] = bool(reg) and is_valid_registration_number(reg)
+    valid = bool(reg) and is_valid_registration_number(reg)
+    if cmd.is_qualified_issuer and not valid:
+        problems.append(Problem("sales.error.issuer_without_number", "is_qualified_issuer"))
+    values["is_qualified_issuer"] = valid if cmd.is_qualified_issuer is None else (cmd.is_qualified_issuer and valid)
     return values, problems
 
 
