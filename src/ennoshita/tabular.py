@@ -2,6 +2,11 @@
 
 A report builds one :class:`Table` (a title, typed columns, rows, and optional emphasised rows for
 subtotals); every format is written from it, so screen, CSV, XLSX, PDF and JSON always agree.
+
+A report that may be long (仕訳帳, 総勘定元帳) is never cut short: CSV and JSON are streamed from an iterator of
+rows (:func:`stream`), so memory stays flat whatever the range; XLSX and PDF are built in memory, so they are
+written only up to :data:`ROW_LIMITS` rows and refused above it (:func:`check_rows`, an
+:class:`~ennoshita.errors.Invalid` naming the limit and suggesting CSV or a shorter period).
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ import datetime as dt
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ennoshita.errors import Invalid
 from ennoshita.money import format_yen
 
 IPAEX_GOTHIC = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
@@ -52,21 +58,68 @@ def _cell(value: Any, kind: str) -> str:
     return str(value)
 
 
-def to_csv(table: Table) -> bytes:
+STREAM_BATCH = 500  # rows per chunk of a streamed CSV or JSON
+
+# The most rows an in-memory format is written with; a longer report is refused (never cut short): CSV and
+# JSON have no limit. PDF is the lower one because WeasyPrint lays out every page in memory (10,000 rows are
+# roughly 250 A4 pages).
+ROW_LIMITS = {"xlsx": 100_000, "pdf": 10_000}
+
+
+def check_rows(fmt: str, rows: int) -> None:
+    """Refuse (422) an XLSX or PDF of more than ``ROW_LIMITS[fmt]`` rows, rather than write a truncated file."""
+    limit = ROW_LIMITS.get(fmt)
+    if limit is not None and rows > limit:
+        raise Invalid("ledger_ui.error.file_too_long", format=fmt.upper(), rows=f"{rows:,}", limit=f"{limit:,}")
+
+
+def stream_csv(table: Table, more: Iterable[dict[str, Any]] = ()) -> Iterator[bytes]:
+    """The table's CSV (UTF-8 with BOM, CRLF), ``table.rows`` then ``more``, a batch of rows at a time."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
+    buf.write("\ufeff")
     writer.writerow([c.label for c in table.columns])
-    for row in table.rows:
+    count = 0
+    for row in _all_rows(table, more):
         writer.writerow([_cell(row.get(c.key), c.kind) for c in table.columns])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        count += 1
+        if count % STREAM_BATCH == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
+
+
+def to_csv(table: Table) -> bytes:
+    return b"".join(stream_csv(table))
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def stream_json(table: Table, more: Iterable[dict[str, Any]] = ()) -> Iterator[bytes]:
+    """The table as a JSON array of objects (the bytes of ``json.dumps(rows, indent=1)``), written as it goes."""
+    parts: list[str] = []
+    first = True
+    for row in _all_rows(table, more):
+        item = json.dumps({c.key: _plain(row.get(c.key)) for c in table.columns}, ensure_ascii=False, indent=1)
+        parts.append(("[\n" if first else ",\n") + "\n".join(" " + line for line in item.split("\n")))
+        first = False
+        if len(parts) >= STREAM_BATCH:
+            yield "".join(parts).encode("utf-8")
+            parts = []
+    parts.append("[]" if first else "\n]")
+    yield "".join(parts).encode("utf-8")
 
 
 def to_json(table: Table) -> bytes:
-    def plain(v: Any) -> Any:
-        return v.isoformat() if isinstance(v, dt.date) else v
+    return b"".join(stream_json(table))
 
-    rows = [{c.key: plain(row.get(c.key)) for c in table.columns} for row in table.rows]
-    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+
+def _all_rows(table: Table, more: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield from table.rows
+    yield from more
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -164,6 +217,16 @@ def export(table: Table, fmt: str) -> tuple[bytes, str, str]:
     """(content, media type, file name) of the table in ``fmt``."""
     media, ext, writer = FORMATS[fmt]
     return writer(table), media, f"{table.filename}.{ext}"
+
+
+STREAMED = ("csv", "json")
+
+
+def stream(table: Table, fmt: str, more: Iterable[dict[str, Any]] = ()) -> tuple[Iterator[bytes], str, str]:
+    """(chunks, media type, file name) of a CSV or JSON of ``table.rows`` followed by ``more``, never held whole."""
+    media, ext, _writer = FORMATS[fmt]
+    chunks = stream_csv(table, more) if fmt == "csv" else stream_json(table, more)
+    return chunks, media, f"{table.filename}.{ext}"
 
 
 def columns(*specs: Sequence[str]) -> list[Column]:

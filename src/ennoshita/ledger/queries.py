@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -398,6 +399,10 @@ def balance_sheet(session: Session, as_of: dt.date, start_month: int) -> Stateme
 # ---------------------------------------------------------------- 総勘定元帳
 
 
+GL_BATCH = 2000  # ledger lines read at a time by iter_general_ledger
+JOURNAL_BATCH = 500  # entries read at a time by iter_journal
+
+
 @dataclass(frozen=True)
 class LedgerLine:
     entry_id: int
@@ -440,12 +445,7 @@ def general_ledger(session: Session, account_id: int, date_from: dt.date, date_t
     infos = accounts(session)
     info = infos[account_id]
     opening = openings(session, date_from, start_month, dim, [account_id]).get(account_id, 0)
-    base = select(JournalLine).where(JournalLine.account_id == account_id, JournalLine.entry_date >= date_from,
-                                     JournalLine.entry_date <= date_to)
-    if dim.sub_account_id is not None:
-        base = base.where(JournalLine.sub_account_id == dim.sub_account_id)
-    if dim.department_id is not None:
-        base = base.where(JournalLine.department_id == dim.department_id)
+    base = _ledger_lines_of(account_id, date_from, date_to, dim)
     totals = sums_by_account(session, date_from, date_to, dim, include_closing=True, account_ids=[account_id])
     d_total, c_total = totals.get(account_id, [0, 0])
     total = _line_count(session, account_id, date_from, date_to, dim)
@@ -470,9 +470,55 @@ def general_ledger(session: Session, account_id: int, date_from: dt.date, date_t
         if dim.department_id is not None:
             stmt = stmt.where(JournalLine.department_id == dim.department_id)
         running += int(session.scalar(stmt) or 0)
+    lines, _ = _ledger_lines(session, infos, info, rows, running)
+    return GeneralLedger(info, date_from, date_to, natural(info, opening), lines, total, page, per_page,
+                         d_total, c_total)
+
+
+def iter_general_ledger(session: Session, account_id: int, date_from: dt.date, date_to: dt.date,
+                        start_month: int, dim: Dimension = Dimension(), batch: int | None = None
+                        ) -> Iterator[LedgerLine]:
+    """Every line of an account's ledger in the range, in ledger order with its running balance, a batch at a time
+    (keyset on date, entry, line), so a file of any length is complete and memory stays flat."""
+    batch = batch or GL_BATCH
+    infos = accounts(session)
+    info = infos[account_id]
+    running = openings(session, date_from, start_month, dim, [account_id]).get(account_id, 0)
+    base = _ledger_lines_of(account_id, date_from, date_to, dim).order_by(
+        JournalLine.entry_date, JournalLine.entry_id, JournalLine.line_no).limit(batch)
+    stmt = base
+    while True:
+        rows = session.scalars(stmt).all()
+        if not rows:
+            return
+        lines, running = _ledger_lines(session, infos, info, rows, running)
+        yield from lines
+        if len(rows) < batch:
+            return
+        last = rows[-1]
+        stmt = base.where(or_(JournalLine.entry_date > last.entry_date,
+                              and_(JournalLine.entry_date == last.entry_date,
+                                   or_(JournalLine.entry_id > last.entry_id,
+                                       and_(JournalLine.entry_id == last.entry_id,
+                                            JournalLine.line_no > last.line_no)))))
+
+
+def _ledger_lines_of(account_id: int, date_from: dt.date, date_to: dt.date, dim: Dimension) -> Any:
+    base = select(JournalLine).where(JournalLine.account_id == account_id, JournalLine.entry_date >= date_from,
+                                     JournalLine.entry_date <= date_to)
+    if dim.sub_account_id is not None:
+        base = base.where(JournalLine.sub_account_id == dim.sub_account_id)
+    if dim.department_id is not None:
+        base = base.where(JournalLine.department_id == dim.department_id)
+    return base
+
+
+def _ledger_lines(session: Session, infos: dict[int, AccountInfo], info: AccountInfo, rows: Sequence[JournalLine],
+                  running: int) -> tuple[list[LedgerLine], int]:
+    """The ledger lines of ``rows`` (one account, in order) with the running balance after each; and the last."""
     entry_ids = list({r.entry_id for r in rows})
     entries = {e.id: e for e in session.scalars(select(JournalEntry).where(JournalEntry.id.in_(entry_ids)))}
-    counters = _counter_accounts(session, entry_ids, account_id, infos)
+    counters = _counter_accounts(session, entry_ids, info.id, infos)
     subs = _names(session, SubAccount, {r.sub_account_id for r in rows if r.sub_account_id})
     deps = _names(session, Department, {r.department_id for r in rows if r.department_id})
     lines = []
@@ -483,8 +529,7 @@ def general_ledger(session: Session, account_id: int, date_from: dt.date, date_t
                                 e.counterparty, counters.get(r.entry_id, ""), subs.get(r.sub_account_id or 0, ""),
                                 deps.get(r.department_id or 0, ""), r.tax_category, r.memo, r.debit, r.credit,
                                 natural(info, running)))
-    return GeneralLedger(info, date_from, date_to, natural(info, opening), lines, total, page, per_page,
-                         d_total, c_total)
+    return lines, running
 
 
 def _line_count(session: Session, account_id: int, date_from: dt.date, date_to: dt.date, dim: Dimension) -> int:
@@ -613,6 +658,38 @@ def journal(session: Session, date_from: dt.date, date_to: dt.date, page: int = 
     """仕訳帳: posted entries in date order."""
     return search_entries(session, EntrySearch(date_from=date_from, date_to=date_to, status="posted"), page,
                           per_page)
+
+
+def _journal_where(stmt: Any, date_from: dt.date, date_to: dt.date) -> Any:
+    return stmt.where(JournalEntry.status == "posted", JournalEntry.entry_date >= date_from,
+                      JournalEntry.entry_date <= date_to)
+
+
+def iter_journal(session: Session, date_from: dt.date, date_to: dt.date, batch: int | None = None
+                 ) -> Iterator[JournalRow]:
+    """仕訳帳: every posted entry of the range in date order, a batch at a time (keyset on date and id), so a file
+    of any length is complete and memory stays flat."""
+    batch = batch or JOURNAL_BATCH
+    base = _journal_where(select(JournalEntry), date_from, date_to).order_by(
+        JournalEntry.entry_date, JournalEntry.id).limit(batch)
+    stmt = base
+    while True:
+        entries = list(session.scalars(stmt).all())
+        if not entries:
+            return
+        yield from _with_lines(session, entries)
+        if len(entries) < batch:
+            return
+        last = entries[-1]
+        stmt = base.where(or_(JournalEntry.entry_date > last.entry_date,
+                              and_(JournalEntry.entry_date == last.entry_date, JournalEntry.id > last.id)))
+
+
+def journal_line_count(session: Session, date_from: dt.date, date_to: dt.date) -> int:
+    """How many lines the posted entries of a range have: the rows of the 仕訳帳 as a table."""
+    stmt = _journal_where(select(func.count()).select_from(JournalLine)
+                          .join(JournalEntry, JournalEntry.id == JournalLine.entry_id), date_from, date_to)
+    return int(session.scalar(stmt) or 0)
 
 
 def get_entry(session: Session, entry_id: int) -> JournalRow | None:

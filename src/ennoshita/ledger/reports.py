@@ -4,12 +4,15 @@ so that screen, CSV, XLSX, PDF and JSON show the same figures."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ennoshita.i18n import Translator
 from ennoshita.ledger import queries as q
-from ennoshita.tabular import Column, Table
+from ennoshita.tabular import Column, Table, check_rows, stream
 
 
 def _range(t: Translator, date_from: dt.date | None, date_to: dt.date) -> str:
@@ -95,6 +98,14 @@ def _statement_table(t: Translator, st: q.Statement, title: str, subtitle: str, 
 
 
 def general_ledger_table(gl: q.GeneralLedger, t: Translator) -> Table:
+    table = general_ledger_head(gl, t)
+    for row in general_ledger_rows(gl.lines):
+        table.add(row)
+    return table
+
+
+def general_ledger_head(gl: q.GeneralLedger, t: Translator) -> Table:
+    """The 総勘定元帳 table with its opening-balance row and no lines yet (see :func:`general_ledger_rows`)."""
     table = Table(t("report.general_ledger") + f" {gl.account.code} {gl.account.name}",
                   _range(t, gl.date_from, gl.date_to), [
                       Column("entry_date", t("report.col.date"), "date"), Column("entry_no", t("report.col.entry_no")),
@@ -103,30 +114,102 @@ def general_ledger_table(gl: q.GeneralLedger, t: Translator) -> Table:
                       Column("sub_account", t("report.col.sub_account")),
                       Column("debit", t("report.col.debit"), "yen"), Column("credit", t("report.col.credit"), "yen"),
                       Column("balance", t("report.col.balance"), "yen")],
-                  filename=f"general_ledger_{gl.account.code}_{gl.date_from}_{gl.date_to}")
+                  filename=general_ledger_filename(gl.account.code, gl.date_from, gl.date_to))
     table.add({"description": t("report.opening_balance"), "balance": gl.opening}, emphasis=True)
-    for line in gl.lines:
-        table.add({"entry_date": line.entry_date, "entry_no": line.entry_no, "counter_account": line.counter_account,
-                   "description": " ".join(x for x in (line.description, line.memo) if x),
-                   "sub_account": line.sub_account, "debit": line.debit or None, "credit": line.credit or None,
-                   "balance": line.balance, "entry_id": line.entry_id})
     return table
 
 
+def general_ledger_rows(lines: Iterable[q.LedgerLine]) -> Iterator[dict[str, Any]]:
+    for line in lines:
+        yield {"entry_date": line.entry_date, "entry_no": line.entry_no, "counter_account": line.counter_account,
+               "description": " ".join(x for x in (line.description, line.memo) if x),
+               "sub_account": line.sub_account, "debit": line.debit or None, "credit": line.credit or None,
+               "balance": line.balance, "entry_id": line.entry_id}
+
+
 def journal_table(page: q.JournalPage, t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
-    table = Table(t("report.journal"), _range(t, date_from, date_to), [
+    table = journal_head(t, date_from, date_to)
+    for row in journal_rows(page.rows):
+        table.add(row)
+    return table
+
+
+def journal_head(t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
+    """The 仕訳帳 table with no rows yet (see :func:`journal_rows`)."""
+    return Table(t("report.journal"), _range(t, date_from, date_to), [
         Column("entry_date", t("report.col.date"), "date"), Column("entry_no", t("report.col.entry_no")),
         Column("debit_account", t("report.col.debit_account")), Column("debit", t("report.col.debit"), "yen"),
         Column("credit_account", t("report.col.credit_account")), Column("credit", t("report.col.credit"), "yen"),
-        Column("description", t("report.col.description"))], filename=f"journal_{date_from}_{date_to}")
-    for row in page.rows:
+        Column("description", t("report.col.description"))], filename=journal_filename(date_from, date_to))
+
+
+def journal_rows(entries: Iterable[q.JournalRow]) -> Iterator[dict[str, Any]]:
+    """One row per line of each entry (date, number and description on its first line)."""
+    for row in entries:
         for i, line in enumerate(row.lines):
             account = line.account_name + (f"／{line.sub_account}" if line.sub_account else "")
-            table.add({"entry_date": row.entry_date if i == 0 else None, "entry_no": row.entry_no if i == 0 else "",
-                       "debit_account": account if line.debit else "", "debit": line.debit or None,
-                       "credit_account": account if line.credit else "", "credit": line.credit or None,
-                       "description": (row.description if i == 0 else "") + (f" {line.memo}" if line.memo else ""),
-                       "entry_id": row.id})
+            yield {"entry_date": row.entry_date if i == 0 else None, "entry_no": row.entry_no if i == 0 else "",
+                   "debit_account": account if line.debit else "", "debit": line.debit or None,
+                   "credit_account": account if line.credit else "", "credit": line.credit or None,
+                   "description": (row.description if i == 0 else "") + (f" {line.memo}" if line.memo else ""),
+                   "entry_id": row.id}
+
+
+# ---------------------------------------------------------------- long reports as whole files
+#
+# A file of the 仕訳帳 or 総勘定元帳 always covers the whole range, never one page: CSV and JSON stream every
+# row (:func:`journal_chunks`, :func:`general_ledger_chunks`, run inside the transaction they read); XLSX and
+# PDF are built whole in memory after :func:`ennoshita.tabular.check_rows` allowed their length.
+
+
+def journal_filename(date_from: dt.date, date_to: dt.date) -> str:
+    return f"journal_{date_from}_{date_to}"
+
+
+def general_ledger_filename(account_code: str, date_from: dt.date, date_to: dt.date) -> str:
+    return f"general_ledger_{account_code}_{date_from}_{date_to}"
+
+
+def journal_chunks(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, fmt: str
+                   ) -> Iterator[bytes]:
+    chunks, _, _ = stream(journal_head(t, date_from, date_to), fmt,
+                          journal_rows(q.iter_journal(session, date_from, date_to)))
+    return chunks
+
+
+def journal_file_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, fmt: str) -> Table:
+    """The whole 仕訳帳 of the range as a table for XLSX or PDF; refused (422) above the format's row limit."""
+    check_rows(fmt, q.journal_line_count(session, date_from, date_to))
+    table = journal_head(t, date_from, date_to)
+    for row in journal_rows(q.iter_journal(session, date_from, date_to)):
+        table.add(row)
+    return table
+
+
+def general_ledger_summary(session: Session, account_id: int, date_from: dt.date, date_to: dt.date,
+                           start_month: int, dim: q.Dimension) -> q.GeneralLedger:
+    """The ledger's account, opening, totals and line count, without its lines."""
+    gl = q.general_ledger(session, account_id, date_from, date_to, start_month, dim, page=1, per_page=1)
+    return replace(gl, lines=[], per_page=max(1, gl.total))
+
+
+def general_ledger_chunks(session: Session, t: Translator, account_id: int, date_from: dt.date, date_to: dt.date,
+                          start_month: int, dim: q.Dimension, fmt: str) -> Iterator[bytes]:
+    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim)
+    chunks, _, _ = stream(general_ledger_head(gl, t), fmt, general_ledger_rows(
+        q.iter_general_ledger(session, account_id, date_from, date_to, start_month, dim)))
+    return chunks
+
+
+def general_ledger_file_table(session: Session, t: Translator, account_id: int, date_from: dt.date,
+                              date_to: dt.date, start_month: int, dim: q.Dimension, fmt: str) -> Table:
+    """The whole 総勘定元帳 of the range for XLSX or PDF; refused (422) above the format's row limit."""
+    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim)
+    check_rows(fmt, gl.total + 1)  # the lines and the opening balance
+    table = general_ledger_head(gl, t)
+    for row in general_ledger_rows(q.iter_general_ledger(session, account_id, date_from, date_to, start_month,
+                                                         dim)):
+        table.add(row)
     return table
 
 

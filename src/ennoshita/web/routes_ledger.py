@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from ennoshita.actor import Actor
 from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, format_date, today_tokyo
@@ -185,6 +186,21 @@ def report_view(table: Table, lang: str, link: LinkFn | None = None, mark_negati
 def download(table: Table, fmt: str) -> Response:
     content, media, name = export(table, fmt)
     return Response(content, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
+
+
+def stream_download(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]
+                    ) -> Response:
+    """A CSV or JSON of a long report, written while it is read in its own transaction: every row, flat memory."""
+    uow = db.uow()
+    media, ext, _ = FORMATS[fmt]
+    name = f"{filename}.{ext}"
+
+    def body() -> Iterator[bytes]:
+        with uow:
+            yield from chunks(uow.session)
+
+    return StreamingResponse(body(), media_type=media, headers={
         "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from ennoshita.dates import add_months, end_of_month, fiscal_year_of
 from ennoshita.errors import NotFound
 from ennoshita.ledger import queries, queries_ui, reports
+from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
 from ennoshita.web.routes_ledger import (
@@ -31,6 +32,7 @@ from ennoshita.web.routes_ledger import (
     parse_id,
     query_without_page,
     report_view,
+    stream_download,
     translator,
     viewer,
     wants_file,
@@ -38,8 +40,10 @@ from ennoshita.web.routes_ledger import (
 
 router = APIRouter(prefix="/ledger")
 
+JOURNAL_PAGE = 50
 GL_PAGE = 100
-EXPORT_LINES = 50_000
+# Downloads (?format=) cover the whole range, never one page: CSV and JSON stream every row; XLSX and PDF are
+# refused above ennoshita.tabular.ROW_LIMITS rows, with a message suggesting CSV or a shorter period.
 
 
 def _page(request: Request, template: str, **ctx: Any) -> Response:
@@ -60,13 +64,17 @@ def journal(request: Request, db: DbDep, actor: ActorDep) -> Response:
     viewer(actor)
     cal = calendar(db)
     d1, d2 = date_range(request, cal)
-    fmt = wants_file(request)
-    page_no = 1 if fmt else parse_id(request.query_params.get("page")) or 1
+    t = translator(actor)
+    if fmt := wants_file(request):  # the whole range, never one page
+        if fmt in STREAMED:
+            return stream_download(db, fmt, reports.journal_filename(d1, d2),
+                                   lambda session: reports.journal_chunks(session, t, d1, d2, fmt))
+        with db.uow() as uow:
+            return download(reports.journal_file_table(uow.session, t, d1, d2, fmt), fmt)
+    page_no = parse_id(request.query_params.get("page")) or 1
     with db.uow() as uow:
-        page = queries.journal(uow.session, d1, d2, page=page_no, per_page=5_000 if fmt else 50)
-    table = reports.journal_table(page, translator(actor), d1, d2)
-    if fmt:
-        return download(table, fmt)
+        page = queries.journal(uow.session, d1, d2, page=page_no, per_page=JOURNAL_PAGE)
+    table = reports.journal_table(page, t, d1, d2)
 
     def link(row: dict[str, Any], key: str) -> str | None:
         return entry_href(row["entry_id"]) if key == "entry_no" and row.get("entry_id") else None
@@ -85,6 +93,7 @@ def general_ledger(request: Request, db: DbDep, actor: ActorDep) -> Response:
     d1, d2 = date_range(request, cal)
     q = request.query_params
     fmt = wants_file(request)
+    t = translator(actor)
     with db.uow() as uow:
         accounts = queries_ui.account_choices(uow.session, include_inactive=True)
         account = queries_ui.match_account(accounts, q.get("account", ""))
@@ -96,14 +105,20 @@ def general_ledger(request: Request, db: DbDep, actor: ActorDep) -> Response:
         if account is not None:
             dim = queries.Dimension(sub_account_id=sub_id if any(s.id == sub_id for s in subs) else None,
                                     department_id=dep_id)
-            page_no = 1 if fmt else parse_id(q.get("page")) or 1
-            gl = queries.general_ledger(uow.session, account.id, d1, d2, cal.start_month, dim, page=page_no,
-                                        per_page=EXPORT_LINES if fmt else GL_PAGE)
+            if fmt and fmt not in STREAMED:  # XLSX / PDF: the whole range, or refused above the row limit
+                return download(reports.general_ledger_file_table(uow.session, t, account.id, d1, d2,
+                                                                  cal.start_month, dim, fmt), fmt)
+            if not fmt:
+                gl = queries.general_ledger(uow.session, account.id, d1, d2, cal.start_month, dim,
+                                            page=parse_id(q.get("page")) or 1, per_page=GL_PAGE)
     if q.get("account") and account is None:
         raise NotFound("ledger.error.unknown_account", field="account", account=q.get("account"))
-    table = reports.general_ledger_table(gl, translator(actor)) if gl is not None else None
-    if fmt and table is not None:
-        return download(table, fmt)
+    if fmt and account is not None:  # CSV / JSON: every line of the range, streamed
+        acc_id, start = account.id, cal.start_month
+        return stream_download(db, fmt, reports.general_ledger_filename(account.code, d1, d2),
+                               lambda session: reports.general_ledger_chunks(session, t, acc_id, d1, d2, start,
+                                                                             dim, fmt))
+    table = reports.general_ledger_table(gl, t) if gl is not None else None
 
     def link(row: dict[str, Any], key: str) -> str | None:
         return entry_href(row["entry_id"]) if key in ("entry_no", "entry_date") and row.get("entry_id") else None
