@@ -316,3 +316,55 @@ def test_ledger_check_recurring_and_close_year(books: Database) -> None:
     assert r.stdout.startswith("DIFF")
     with books.uow() as uow:
         assert uow.session.scalar(select(JournalEntry.id).limit(1)) is not None
+
+
+def test_journal_and_gl_files_hold_the_whole_range_past_any_page_or_batch(books: Database, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """More entries than a page, a read batch and a write batch: CSV and JSON hold every one; the screen table says
+    which page of how many; XLSX and PDF above the row limit are refused in one line, leaving no file."""
+    from ennoshita import tabular
+    from ennoshita.cli import ledger as cli_ledger
+    from ennoshita.ledger import queries
+
+    for day in range(1, 8):  # 7 more entries in July: 12 in all, 9 lines of 普通預金 in April-July
+        services.post_entry(books.uow(), ACCOUNTANT, EntryDraft(dt.date(2026, 7, day), f"現金売上 {day}", "", (
+            L("普通預金", 1_000 * day), L("売上高", credit=1_000 * day))))
+    monkeypatch.setattr(cli_ledger, "CLI_PAGE", 2)
+    monkeypatch.setattr(queries, "JOURNAL_BATCH", 2)
+    monkeypatch.setattr(queries, "GL_BATCH", 2)
+    monkeypatch.setattr(tabular, "STREAM_BATCH", 3)
+    span = ("--from", "2026-04-01", "--to", "2026-07-31")
+
+    journal = _csv(_run(books, "report", "journal", *span, "--format", "csv").stdout)
+    assert len([r for r in journal[1:] if r[1]]) == 12  # every entry, not a page of 2
+    assert len(journal) == 1 + 26  # the header and every line (12 entries, 26 lines)
+    assert sum(int(r[3]) for r in journal[1:] if r[3]) == sum(int(r[5]) for r in journal[1:] if r[5])
+    out = tmp_path / "journal.json"
+    r = _run(books, "report", "journal", *span, "--format", "json", "--page", "2", "-o", str(out))
+    assert "--page" in r.stderr  # the page is not applied to a file, and it says so
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows) == 26 and len({r["entry_no"] for r in rows if r["entry_no"]}) == 12
+    assert not (tmp_path / "journal.json.part").exists()
+
+    gl = _csv(_run(books, "report", "gl", "--account", "普通預金", *span, "--format", "csv").stdout)[1:]
+    assert len(gl) == 1 + 10  # the opening balance and every line
+    assert gl[-1][7] == str(1_210_000 + 28_000)  # the running balance carried across every batch
+    gl_json = json.loads(_run(books, "report", "gl", "--account", "普通預金", *span, "--format", "json").stdout)
+    assert [row["balance"] for row in gl_json[1:]][-3:] == [1_210_000 + 15_000, 1_210_000 + 21_000, 1_238_000]
+
+    r = _run(books, "report", "journal", *span)
+    assert "出資" in r.stdout and "家賃" not in r.stdout  # entries 1 and 2 only
+    assert "6 ページ中 1 ページ目" in r.stdout and "全 12 件" in r.stdout
+    r = _run(books, "report", "gl", "--account", "普通預金", *span, "--page", "5")
+    assert "5 ページ中 5 ページ目" in r.stdout and "全 10 件" in r.stdout
+
+    monkeypatch.setitem(tabular.ROW_LIMITS, "xlsx", 20)
+    xlsx = tmp_path / "journal.xlsx"
+    r = _run(books, "report", "journal", *span, "--format", "xlsx", "-o", str(xlsx), code=1)
+    message = " ".join(r.stderr.split())  # one message (rich wraps it at the test console's width)
+    assert len(_errors(r)) == 1 and "20 行まで" in message and "26 行" in message and "csv" in message
+    assert not xlsx.exists()
+    _run(books, "report", "gl", "--account", "普通預金", *span, "--format", "xlsx", "-o", str(xlsx))
+    assert xlsx.read_bytes().startswith(b"PK")
+    r = _run(books, "report", "journal", *span, "--format", "pdf", code=1)  # a binary file needs -o
+    assert len(_errors(r)) == 1

@@ -325,3 +325,48 @@ def test_the_payments_cli(db: Database, org: dict[str, Actor], tmp_path: Path) -
     paid = runner.invoke(app, ["payments", "paid", str(run.id), *url, "--as-user", "keiri@example.jp"])
     assert paid.exit_code == 0, paid.output
     assert _ledger_payable(db, "S401") == 0
+
+
+def test_payables_and_the_payment_schedule_page_through_every_open_bill(
+        api: TestClient, db: Database, tokens: dict[str, dict[str, str]], org: dict[str, Actor]) -> None:
+    """More open bills than a page: each page says how many there are in all (counted and summed in the database),
+    and the pages together hold every bill once; the yen totals cover every page, not the one returned."""
+    keiri, cfo = tokens["keiri"], tokens["cfo"]
+    suppliers = [_supplier(api, cfo, f"S40{i}", f"仕入先{i}", f"シイレサキ{i}") for i in range(1, 4)]
+    expected: list[tuple[str, int]] = []
+    for n in range(7):  # 7 bills of 3 suppliers, due 2026-12-01 .. 2026-12-07
+        due = dt.date(2026, 12, 1 + n)
+        supplier = suppliers[n % 3]
+        bill_id = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+            supplier["id"], f"P-{n}", dt.date(2026, 11, 20), (bills.BillLineInput("加工", str(1000 * (n + 1))),),
+            due_date=due)).id
+        expected.append((due.isoformat(), bill_id))
+    amounts = sum(1100 * (n + 1) for n in range(7))  # 10% tax on each
+
+    seen: list[tuple[str, int]] = []
+    page = 1
+    while True:
+        found = _ok(api.get("/api/v1/payables", headers=keiri, params={"page": page, "per_page": 3}))
+        assert (found["bills_total"], found["bills_amount"], found["total"]) == (7, amounts, amounts)
+        assert (found["suppliers_total"], found["page"], found["per_page"]) == (3, page, 3)
+        assert len(found["bills"]) <= 3
+        if not found["bills"]:
+            break
+        seen += [(b["due_date"], b["bill_id"]) for b in found["bills"]]
+        page += 1
+    assert seen == expected and page == 4  # pages 1-3 of 3, 3 and 1 bills; page 4 is empty
+    first = _ok(api.get("/api/v1/payables", headers=keiri, params={"per_page": 2}))
+    assert [s["code"] for s in first["suppliers"]] == ["S401", "S402"] and first["suppliers_total"] == 3
+
+    one = _ok(api.get("/api/v1/payables", headers=keiri, params={"partner": suppliers[0]["id"], "per_page": 1,
+                                                                  "due_by": "2026-12-04"}))
+    assert (one["bills_total"], one["bills_amount"]) == (2, 1100 + 4400)  # bills 0 and 3 of S401
+    assert one["total"] == 1100 + 4400 + 7700 and one["suppliers_total"] == 1 and len(one["bills"]) == 1
+
+    span = {"from": "2026-12-01", "to": "2026-12-31", "per_page": 5}
+    first = _ok(api.get("/api/v1/payment-schedule", headers=keiri, params=span))
+    second = _ok(api.get("/api/v1/payment-schedule", headers=keiri, params={**span, "page": 2}))
+    assert (first["items_total"], first["total"]) == (second["items_total"], second["total"]) == (7, amounts)
+    assert [len(first["items"]), len(second["items"])] == [5, 2]
+    assert [r["due_date"] for r in first["items"] + second["items"]] == [d for d, _ in expected]
+    assert api.get("/api/v1/payment-schedule", headers=keiri, params={**span, "per_page": 500}).status_code == 422

@@ -279,3 +279,23 @@ def test_a_requester_token_is_refused(client: TestClient, demo_db: Database) -> 
     assert client.post("/api/v1/partners", headers=requester, json=CUSTOMER).status_code == 403
     assert client.get("/api/v1/receivables/check", headers=requester).status_code == 403
     assert client.get("/api/v1/partners").status_code == 401
+
+
+def test_over_the_credit_limit_the_answer_carries_a_warning(client: TestClient, admin: dict[str, str]) -> None:
+    # limit 20,000. Order of 13,809 (LINES): exposure 13,809, within. Invoice of 13,809 issued: open AR 13,809
+    # + the order 13,809 (not delivered) = 27,618 > 20,000: issued all the same, with a warning.
+    pid = _ok(client.post("/api/v1/partners", headers=admin, json=CUSTOMER | {"credit_limit": 20_000}), 201)["id"]
+    order = _ok(client.post("/api/v1/orders", headers=admin, json={
+        "partner_id": pid, "order_date": "2026-12-01", "subject": "ボルト", "lines": LINES}), 201)
+    assert order["warnings"] == []
+    draft = _ok(client.post("/api/v1/invoices", headers=admin, json={
+        "partner_id": pid, "issue_date": "2026-12-10", "subject": "保守作業", "lines": LINES}), 201)
+    assert draft["warnings"] == []  # a draft is no exposure yet
+    issued = _ok(client.post(f"/api/v1/invoices/{draft['id']}/issue", headers=admin))
+    assert issued["status"] == "issued" and issued["number"]
+    assert issued["warnings"] == [{"code": "sales.warning.credit_limit", "limit": 20_000, "exposure": 27_618,
+                                   "message": "与信限度額を超えています（限度額 ¥20,000、与信残高 ¥27,618）"}]
+    second = _ok(client.post("/api/v1/orders", headers=admin, json={
+        "partner_id": pid, "order_date": "2026-12-11", "subject": "追加", "lines": LINES[:1]}), 201)
+    assert [(w["code"], w["exposure"]) for w in second["warnings"]] == [("sales.warning.credit_limit",
+                                                                          27_618 + 3_015 + 301)]

@@ -380,9 +380,14 @@ class OpenBillOut(BaseModel):
 
 
 class PayablesOut(BaseModel):
-    total: int = Field(description="買掛金残高: every open amount.")
-    suppliers: list[SupplierBalanceOut]
-    bills: list[OpenBillOut]
+    total: int = Field(description="買掛金残高: every open amount (of the supplier given), in yen; not a count.")
+    suppliers: list[SupplierBalanceOut] = Field(description="This page of the suppliers with open bills (by code).")
+    suppliers_total: int = Field(description="How many suppliers have open bills, on every page.")
+    bills: list[OpenBillOut] = Field(description="This page of the open bills (oldest due first).")
+    bills_total: int = Field(description="How many open bills match (supplier, due_by), on every page.")
+    bills_amount: int = Field(description="The open amount of every matching bill, in yen.")
+    page: int
+    per_page: int
 
 
 class ScheduleRowOut(BaseModel):
@@ -394,34 +399,49 @@ class ScheduleRowOut(BaseModel):
 
 
 class ScheduleOut(BaseModel):
-    items: list[ScheduleRowOut]
-    total: int
+    items: list[ScheduleRowOut] = Field(description="This page of the rows (by due date, then supplier).")
+    items_total: int = Field(description="How many rows the whole range has, on every page.")
+    total: int = Field(description="What falls due in the whole range, in yen; not a count.")
+    page: int
+    per_page: int
 
 
 @router.get("/payables", response_model=PayablesOut)
 def payables(db: DbDep, actor: ApiActor, partner: int | None = Query(None, description="Supplier id."),
-             due_by: dt.date | None = None) -> PayablesOut:
-    """買掛金残高 per supplier and the open bills (oldest due first)."""
-    balances = [b for b in queries.payables_by_supplier(db.uow(), actor, limit=500)
-                if partner is None or b.supplier_id == partner]
-    open_bills = queries.open_bills(db.uow(), actor, supplier_id=partner, due_by=due_by, limit=500)
+             due_by: dt.date | None = None, page: int = PageNo, per_page: int = PerPage) -> PayablesOut:
+    """買掛金残高 per supplier and the open bills (oldest due first), both a page at a time: ``page`` and
+    ``per_page`` apply to each list, and ``suppliers_total`` and ``bills_total`` say how many there are in all
+    (``total`` and ``bills_amount`` are yen over every page)."""
+    offset = _offset(page, per_page)
+    balances = queries.payables_by_supplier(db.uow(), actor, supplier_id=partner, limit=per_page, offset=offset)
+    supplier_totals = queries.payables_totals(db.uow(), actor, supplier_id=partner)
+    open_bills = queries.open_bills(db.uow(), actor, supplier_id=partner, due_by=due_by, limit=per_page,
+                                    offset=offset)
+    bill_totals = queries.open_bills_totals(db.uow(), actor, supplier_id=partner, due_by=due_by)
     return PayablesOut(
-        total=sum(b.open_amount for b in balances),
+        total=supplier_totals.amount,
         suppliers=[SupplierBalanceOut(partner_id=b.supplier_id, code=b.code, name=b.name, bills=b.bills,
                                       open_amount=b.open_amount, next_due=b.next_due) for b in balances],
+        suppliers_total=supplier_totals.count,
         bills=[OpenBillOut(bill_id=b.bill_id, number=b.number, bill_number=b.bill_number, partner_id=b.supplier_id,
                            partner_name=b.supplier_name, due_date=b.due_date, open_amount=b.open_amount,
-                           status=b.status) for b in open_bills])
+                           status=b.status) for b in open_bills],
+        bills_total=bill_totals.count, bills_amount=bill_totals.amount, page=page, per_page=per_page)
 
 
 @router.get("/payment-schedule", response_model=ScheduleOut)
 def payment_schedule(db: DbDep, actor: ApiActor, date_from: dt.date = Query(alias="from"),
-                     date_to: dt.date = Query(alias="to")) -> ScheduleOut:
-    """支払予定表: what falls due each day between the dates, per supplier."""
-    rows = queries.payment_schedule(db.uow(), actor, date_from, date_to, limit=500)
+                     date_to: dt.date = Query(alias="to"), page: int = PageNo,
+                     per_page: int = PerPage) -> ScheduleOut:
+    """支払予定表: what falls due each day between the dates, per supplier, a page at a time (``items_total``
+    rows in all; ``total`` is the yen of every page)."""
+    rows = queries.payment_schedule(db.uow(), actor, date_from, date_to, limit=per_page,
+                                    offset=_offset(page, per_page))
+    totals = queries.payment_schedule_totals(db.uow(), actor, date_from, date_to)
     return ScheduleOut(items=[ScheduleRowOut(due_date=r.due_date, partner_id=r.supplier_id,
                                              partner_name=r.supplier_name, bills=r.bills, amount=r.amount)
-                              for r in rows], total=sum(r.amount for r in rows))
+                              for r in rows], items_total=totals.count, total=totals.amount, page=page,
+                       per_page=per_page)
 
 
 # ---------------------------------------------------------------- payment runs

@@ -22,10 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.db import Database
+from ennoshita.i18n import gettext
+from ennoshita.money import format_yen
 from ennoshita.sales import flow, partners, pdf, queries, queries_docs
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries_docs import DocLine
-from ennoshita.sales.rules import RateTotal
+from ennoshita.sales.rules import CreditWarning, RateTotal
 
 router = APIRouter(tags=["sales"])
 
@@ -246,6 +248,22 @@ class DocOut(BaseModel):
     gross: int
 
 
+class WarningOut(BaseModel):
+    """Something the client should show but that did not stop the change (a customer over its 与信限度額)."""
+
+    code: str = Field(description="Message key, e.g. sales.warning.credit_limit.")
+    message: str
+    limit: int = Field(description="与信限度額 of the customer.")
+    exposure: int = Field(description="与信残高: open receivables + open orders not yet delivered + unbilled "
+                                      "deliveries, this document included.")
+
+
+def warnings_out(actor: Actor, warnings: Sequence[CreditWarning]) -> list[WarningOut]:
+    return [WarningOut(code=w.code, message=gettext(actor.language, w.code, limit=format_yen(w.limit),
+                                                    exposure=format_yen(w.exposure)),
+                       limit=w.limit, exposure=w.exposure) for w in warnings]
+
+
 class DocDetailOut(DocOut):
     valid_until: dt.date | None = None
     quote_id: int | None = None
@@ -257,6 +275,8 @@ class DocDetailOut(DocOut):
     notes: str | None = None
     lines: list[LineOut]
     rates: list[RateOut] = Field(description="Per-rate totals (tax computed once per rate).")
+    warnings: list[WarningOut] = Field(default_factory=list, description="On the answer to registering an order: "
+                                       "the customer is over its credit limit (the order is registered all the same).")
 
 
 class DocPage(BaseModel):
@@ -495,7 +515,7 @@ def accept_quote(quote_id: int, db: DbDep, actor: ApiActor, body: AcceptIn | Non
     """受注: the quote becomes a sales order with the same lines; answers the order."""
     body = body or AcceptIn()
     order = flow.accept_quote(db.uow(), actor, quote_id, body.order_date, body.customer_po, body.delivery_due)
-    return _order_detail(db, actor, order.id)
+    return _order_detail(db, actor, order.id, order.warnings)
 
 
 @router.get("/quotes/{quote_id}/pdf")
@@ -506,14 +526,15 @@ def quote_pdf(quote_id: int, db: DbDep, actor: ApiActor) -> Response:
 # ---------------------------------------------------------------- orders
 
 
-def _order_detail(db: Database, actor: Actor, order_id: int) -> DocDetailOut:
+def _order_detail(db: Database, actor: Actor, order_id: int,
+                  warnings: Sequence[CreditWarning] = ()) -> DocDetailOut:
     d = queries_docs.order_detail(db.uow(), actor, order_id)
     o = d.doc
     return DocDetailOut(
         id=o.id, number=o.number, status=o.status, partner_id=o.partner_id, partner_name=o.partner_name,
         date=o.order_date, subject=o.subject, price_entry=o.price_entry, net=o.net, tax=o.tax, gross=o.gross,
         quote_id=o.quote_id, customer_po=o.customer_po, delivery_due=o.delivery_due, delivery_place=o.delivery_place,
-        lines=[line_out(ln) for ln in d.lines], rates=rates_out(d.rates))
+        lines=[line_out(ln) for ln in d.lines], rates=rates_out(d.rates), warnings=warnings_out(actor, warnings))
 
 
 @router.get("/orders", response_model=DocPage)
@@ -536,7 +557,7 @@ def create_order(body: OrderIn, db: DbDep, actor: ApiActor) -> DocDetailOut:
     order = flow.create_order(db.uow(), actor, flow.OrderInput(
         body.partner_id, body.order_date, body.subject, lines_in(body.lines), body.price_entry, body.customer_po,
         body.delivery_due, body.delivery_place))
-    return _order_detail(db, actor, order.id)
+    return _order_detail(db, actor, order.id, order.warnings)
 
 
 @router.get("/orders/{order_id}", response_model=DocDetailOut)

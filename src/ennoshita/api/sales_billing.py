@@ -9,6 +9,7 @@ models (:mod:`ennoshita.sales.queries`, paginated in SQL, each checking ``sales.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
@@ -25,14 +26,17 @@ from ennoshita.api.sales import (
     PageNo,
     PerPage,
     RateOut,
+    WarningOut,
     file_response,
     line_out,
     lines_in,
     rates_out,
+    warnings_out,
 )
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.sales import billing, invoice_drafts, pdf, queries, queries_docs, receivables
+from ennoshita.sales.rules import CreditWarning
 
 router = APIRouter(tags=["sales"])
 
@@ -113,6 +117,8 @@ class InvoiceDetailOut(InvoiceOut):
     journal_entry_id: int | None
     paid_amount: int | None
     lines: list[LineOut]
+    warnings: list[WarningOut] = Field(default_factory=list, description="On the answer to issuing: the customer "
+                                       "is over its credit limit (the invoice is issued all the same).")
 
 
 class InvoicePage(BaseModel):
@@ -213,7 +219,8 @@ class ArCheckOut(BaseModel):
 # ---------------------------------------------------------------- invoices
 
 
-_DETAIL_ONLY = ("rates", "receivable_status", "open_amount", "paid_amount", "lines", "totals_by_rate", "total")
+_DETAIL_ONLY = ("rates", "receivable_status", "open_amount", "paid_amount", "lines", "totals_by_rate", "total",
+                "warnings")
 
 
 def _invoice_out(r: queries.InvoiceRow) -> InvoiceOut:
@@ -223,7 +230,8 @@ def _invoice_out(r: queries.InvoiceRow) -> InvoiceOut:
                       open_amount=r.open_amount)
 
 
-def _invoice_detail(db: Database, actor: Actor, invoice_id: int) -> InvoiceDetailOut:
+def _invoice_detail(db: Database, actor: Actor, invoice_id: int,
+                    warnings: Sequence[CreditWarning] = ()) -> InvoiceDetailOut:
     d = queries_docs.invoice_detail(db.uow(), actor, invoice_id)
     rec = d.receivable
     return InvoiceDetailOut(
@@ -231,7 +239,7 @@ def _invoice_detail(db: Database, actor: Actor, invoice_id: int) -> InvoiceDetai
         rates=rates_out(d.rates), totals_by_rate=[TotalByRateOut(rate=r.rate, net=r.net, tax=r.tax) for r in d.rates],
         total=d.doc.gross, receivable_status=rec.status if rec else None,
         open_amount=rec.open_amount if rec else None, paid_amount=rec.paid_amount if rec else None,
-        lines=[line_out(ln) for ln in d.lines])
+        lines=[line_out(ln) for ln in d.lines], warnings=warnings_out(actor, warnings))
 
 
 @router.post("/deliveries/{delivery_id}/invoice", response_model=InvoiceDetailOut, status_code=201)
@@ -239,7 +247,7 @@ def invoice_delivery(delivery_id: int, db: DbDep, actor: ApiActor,
                      body: IssueDateIn | None = None) -> InvoiceDetailOut:
     """都度請求: one invoice for this delivery, posted to the ledger."""
     inv = billing.invoice_delivery(db.uow(), actor, delivery_id, (body or IssueDateIn()).issue_date)
-    return _invoice_detail(db, actor, inv.id)
+    return _invoice_detail(db, actor, inv.id, inv.warnings)
 
 
 
@@ -291,7 +299,8 @@ def delete_invoice(invoice_id: int, db: DbDep, actor: ApiActor) -> Response:
 def issue_invoice(invoice_id: int, db: DbDep, actor: ApiActor) -> InvoiceDetailOut:
     """Issue a draft: the gapless number, 売掛金 / 売上高 + 仮受消費税 posted, the receivable opened, in one
     transaction. From then on the invoice never changes; a second issue is refused (409)."""
-    return _invoice_detail(db, actor, invoice_drafts.issue_draft(db.uow(), actor, invoice_id).id)
+    issued = invoice_drafts.issue_draft(db.uow(), actor, invoice_id)
+    return _invoice_detail(db, actor, issued.id, issued.warnings)
 
 
 @router.get("/invoices/{invoice_id}", response_model=InvoiceDetailOut)

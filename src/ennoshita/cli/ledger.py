@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from sqlalchemy.orm import Session
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, cli_language, console, domain_errors, open_db, resolve_actor
+from ennoshita.cli.common import (
+    AsUser,
+    DatabaseUrl,
+    cli_language,
+    console,
+    domain_errors,
+    err_console,
+    open_db,
+    resolve_actor,
+)
+from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import importer, queries, queries_ui, reports, services
 from ennoshita.money import format_yen
-from ennoshita.tabular import Table, export
+from ennoshita.tabular import STREAMED, Table, export
 
 journal_app = typer.Typer(help="Journal entries: import and export (弥生会計, CSV, hledger).", no_args_is_help=True)
 report_app = typer.Typer(help="Reports: trial-balance, pl, bs, gl, journal, monthly, tax.", no_args_is_help=True)
@@ -27,6 +40,13 @@ ledger_app = typer.Typer(help="Ledger maintenance: balance check, recurring entr
 
 Fmt = Annotated[str, typer.Option("--format", help="table, csv, json, xlsx or pdf.")]
 Out = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")]
+
+# The 仕訳帳 and 総勘定元帳 as ``table`` on screen show one page of CLI_PAGE (and say which page of how many);
+# as a file (csv, json, xlsx, pdf) they always hold the whole range: CSV and JSON are streamed, XLSX and PDF are
+# refused above ennoshita.tabular.ROW_LIMITS rows (one line, exit 1), never cut short.
+CLI_PAGE = 100
+FILE_FORMATS = ("csv", "json", "xlsx", "pdf")
+Page = Annotated[int | None, typer.Option(help="Page of the on-screen table (100 each); files hold the whole range.")]
 
 
 def _t() -> Translator:
@@ -63,6 +83,65 @@ def _emit(table: Table, fmt: str, output: Path | None) -> None:
     else:
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
+
+
+def _check_file_format(fmt: str, output: Path | None) -> None:
+    if fmt not in FILE_FORMATS:
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    if fmt not in STREAMED and output is None:
+        raise Invalid("ledger.error.binary_needs_output", field="output", format=fmt)
+
+
+def _write_chunks(chunks: Iterable[bytes], output: Path | None) -> None:
+    """Write a streamed file to standard output, or to ``output`` through a ``.part`` file renamed when complete
+    (a failed run never leaves a file that looks whole)."""
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    part = output.with_name(output.name + ".part")
+    try:
+        with part.open("wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        part.replace(output)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _cli_row_limit() -> Iterator[None]:
+    """The row-limit refusal worded for the command line (the web's message says "Download CSV")."""
+    try:
+        yield
+    except Invalid as exc:
+        if exc.key != "ledger_ui.error.file_too_long":
+            raise
+        raise Invalid("ledger.error.file_too_long", field="format", **exc.params) from None
+
+
+def _whole_file(db: Database, fmt: str, output: Path | None, page: int | None,
+                chunks: Callable[[Session], Iterator[bytes]], whole_table: Callable[[Session], Table]) -> None:
+    """A long report (仕訳帳, 総勘定元帳) as a file of the whole range: streamed (CSV, JSON) or built whole after the
+    row limit allowed it (XLSX, PDF)."""
+    _check_file_format(fmt, output)
+    if page is not None:
+        err_console.print(_t()("ledger.report.page_ignored"), highlight=False)
+    if fmt in STREAMED:
+        with db.uow() as uow:
+            _write_chunks(chunks(uow.session), output)
+        return
+    with _cli_row_limit(), db.uow() as uow:
+        table = whole_table(uow.session)
+    content, _media, _name = export(table, fmt)
+    assert output is not None  # _check_file_format
+    _write_chunks([content], output)
+
+
+def _page_note(page: int, pages: int, total: int) -> None:
+    console.print(_t()("ledger.report.page_of", page=page, pages=pages, total=f"{total:,}"), highlight=False)
 
 
 @journal_app.command("import")
@@ -119,7 +198,7 @@ def journal_export(
                 sink.flush()
 
 
-def _company_start(db_url: str | None, as_user: str | None, capability: str = "ledger.view") -> tuple[object, int]:
+def _company_start(db_url: str | None, as_user: str | None, capability: str = "ledger.view") -> tuple[Database, int]:
     db = open_db(db_url)
     actor = resolve_actor(db, as_user)
     require(actor, capability)
@@ -141,7 +220,7 @@ def report_trial_balance(
     (closing signed debit-positive)."""
     with domain_errors():
         db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:  # type: ignore[attr-defined]
+        with db.uow() as uow:
             table, tb = reports.trial_balance_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"),
                                                     start)
         if fmt == "json":
@@ -164,7 +243,7 @@ def report_pl(
     """損益計算書."""
     with domain_errors():
         db, _start = _company_start(database_url, as_user)
-        with db.uow() as uow:  # type: ignore[attr-defined]
+        with db.uow() as uow:
             table, _ = reports.income_statement_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
         _emit(table, fmt, output)
 
@@ -177,7 +256,7 @@ def report_bs(
     """貸借対照表."""
     with domain_errors():
         db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:  # type: ignore[attr-defined]
+        with db.uow() as uow:
             table, _ = reports.balance_sheet_table(uow.session, _t(), _date(as_of, "as_of"), start)
         _emit(table, fmt, output)
 
@@ -190,7 +269,7 @@ def report_monthly(
     """月次推移表 (12 months)."""
     with domain_errors():
         db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:  # type: ignore[attr-defined]
+        with db.uow() as uow:
             table = reports.monthly_table(uow.session, _t(), fiscal_year, start)
         _emit(table, fmt, output)
 
@@ -203,13 +282,14 @@ def report_gl(
     sub_account: Annotated[str | None, typer.Option("--sub-account", help="Only this 補助科目 (code or name).")]
     = None,
     department: Annotated[str | None, typer.Option("--department", help="Only this 部門 (code or name).")] = None,
-    page: Annotated[int, typer.Option(help="Page (100 lines each).")] = 1,
+    page: Page = None,
     fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
-    """総勘定元帳 with running balance, optionally of one 補助科目 and/or one 部門."""
+    """総勘定元帳 with running balance, optionally of one 補助科目 and/or one 部門. On screen one page at a time;
+    as a file (csv, json, xlsx, pdf) every line of the range."""
     with domain_errors():
         db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:  # type: ignore[attr-defined]
+        with db.uow() as uow:
             acc = next((a for a in queries.accounts(uow.session).values() if account in (a.code, a.name)), None)
             if acc is None:
                 raise Invalid("ledger.error.unknown_account", field="account", account=account)
@@ -225,26 +305,44 @@ def report_gl(
                               None)
                 if dep_id is None:
                     raise Invalid("ledger.error.unknown_department", field="department", department=department)
-            gl = queries.general_ledger(uow.session, acc.id, _date(date_from, "from"), _date(date_to, "to"), start,
-                                        queries.Dimension(sub_id, dep_id), page=page)
-            table = reports.general_ledger_table(gl, _t())
-        _emit(table, fmt, output)
+            d1, d2 = _date(date_from, "from"), _date(date_to, "to")
+            dim = queries.Dimension(sub_id, dep_id)
+            acc_id = acc.id
+            if fmt == "table":
+                gl = queries.general_ledger(uow.session, acc_id, d1, d2, start, dim, page=page or 1,
+                                            per_page=CLI_PAGE)
+                table = reports.general_ledger_table(gl, _t())
+        if fmt == "table":
+            _emit(table, fmt, output)
+            _page_note(gl.page, gl.pages, gl.total)
+            return
+        t = _t()
+        _whole_file(db, fmt, output, page,
+                    lambda session: reports.general_ledger_chunks(session, t, acc_id, d1, d2, start, dim, fmt),
+                    lambda session: reports.general_ledger_file_table(session, t, acc_id, d1, d2, start, dim, fmt))
 
 
 @report_app.command("journal")
 def report_journal(
     date_from: Annotated[str, typer.Option("--from")],
     date_to: Annotated[str, typer.Option("--to")],
-    page: Annotated[int, typer.Option(help="Page (100 entries each).")] = 1,
+    page: Page = None,
     fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
-    """仕訳帳."""
+    """仕訳帳. On screen one page of entries at a time; as a file (csv, json, xlsx, pdf) every entry of the range."""
     with domain_errors():
         db, _start = _company_start(database_url, as_user)
         d1, d2 = _date(date_from, "from"), _date(date_to, "to")
-        with db.uow() as uow:  # type: ignore[attr-defined]
-            table = reports.journal_table(queries.journal(uow.session, d1, d2, page=page), _t(), d1, d2)
-        _emit(table, fmt, output)
+        t = _t()
+        if fmt != "table":
+            _whole_file(db, fmt, output, page,
+                        lambda session: reports.journal_chunks(session, t, d1, d2, fmt),
+                        lambda session: reports.journal_file_table(session, t, d1, d2, fmt))
+            return
+        with db.uow() as uow:
+            found = queries.journal(uow.session, d1, d2, page=page or 1, per_page=CLI_PAGE)
+        _emit(reports.journal_table(found, t, d1, d2), fmt, output)
+        _page_note(found.page, found.pages, found.total)
 
 
 @report_app.command("tax")
@@ -256,7 +354,7 @@ def report_tax(
     """消費税集計表 by tax category."""
     with domain_errors():
         db, _start = _company_start(database_url, as_user)
-        with db.uow() as uow:  # type: ignore[attr-defined]
+        with db.uow() as uow:
             table = reports.tax_summary_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
         _emit(table, fmt, output)
 

@@ -40,6 +40,13 @@ class DocumentLine:
     tax_rate: str  # "10" | "8" | "0"
     reduced: bool  # 軽減税率対象 (printed with ※)
     line_date: dt.date | None = None
+    # the price was entered with tax (True, 税込) or without (False, 税抜); None: as the document's price_entry.
+    # A line entered the other way than its document is printed with 「(税込)」 / 「(税抜)」 and a footnote.
+    price_includes_tax: bool | None = None
+
+    def entered_otherwise(self, price_entry: str) -> bool:
+        """Whether this line's price was entered the other way than the document's (a mixed document)."""
+        return self.price_includes_tax is not None and self.price_includes_tax != (price_entry == "inclusive")
 
 
 @dataclass(frozen=True)

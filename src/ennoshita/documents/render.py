@@ -146,6 +146,7 @@ def _context(doc: BusinessDocument, inline_css: bool) -> dict[str, Any]:
         "total_label": TOTAL_LABELS[doc.kind],
         "has_dates": any(line.line_date is not None for line in doc.lines),
         "has_reduced": any(line.reduced for line in doc.lines),
+        "has_mixed": any(line.entered_otherwise(doc.price_entry) for line in doc.lines),
         "filler_rows": max(0, 8 - len(doc.lines)),
         "seal": seal,
         "inline_css": _stylesheet_text() if inline_css else "",

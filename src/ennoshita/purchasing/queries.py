@@ -1,10 +1,13 @@
 """Lists for screens and clients: purchase orders, supplier bills, payables by supplier (買掛金残高) and the
-支払予定表 by due date. Each is one SQL query with ``limit``/``offset`` (the database sums, not Python)."""
+支払予定表 by due date. Each is one SQL query with ``limit``/``offset`` (the database sums, not Python); the
+payables, open bills and schedule also have a ``*_totals`` query (how many rows, how many yen, over every row the
+filter matches) so a page can say how much it is of."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,6 +22,22 @@ MAX_LIMIT = 500
 
 def _limit(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Over every row a list's filter matches, not one page: how many rows and their amount (yen)."""
+
+    count: int
+    amount: int
+
+
+def _totals(uow: UnitOfWork, query: Any) -> Totals:
+    sub = query.subquery()
+    with uow:
+        count, amount = uow.session.execute(select(func.count(), func.coalesce(func.sum(sub.c.amount), 0))
+                                            .select_from(sub)).one()
+    return Totals(int(count), int(amount or 0))
 
 
 @dataclass(frozen=True)
@@ -91,19 +110,30 @@ class SupplierBalance:
     next_due: dt.date | None
 
 
-def payables_by_supplier(uow: UnitOfWork, actor: Actor, *, limit: int = 100, offset: int = 0
-                         ) -> list[SupplierBalance]:
+def _payables_query(supplier_id: int | None) -> Any:
+    query = (select(Partner.id, Partner.code, Partner.name, func.count(Payable.bill_id),
+                    func.sum(Payable.open_amount).label("amount"), func.min(Payable.due_date))
+             .join(Payable, Payable.supplier_id == Partner.id)
+             .where(Payable.status.in_(("open", "in_run"))))
+    if supplier_id is not None:
+        query = query.where(Payable.supplier_id == supplier_id)
+    return query.group_by(Partner.id, Partner.code, Partner.name)
+
+
+def payables_by_supplier(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None, limit: int = 100,
+                         offset: int = 0) -> list[SupplierBalance]:
     """買掛金残高: open (and in a run, not yet paid) bills per supplier with the earliest due date."""
     require(actor, "purchasing.view")
-    query = (select(Partner.id, Partner.code, Partner.name, func.count(Payable.bill_id),
-                    func.sum(Payable.open_amount), func.min(Payable.due_date))
-             .join(Payable, Payable.supplier_id == Partner.id)
-             .where(Payable.status.in_(("open", "in_run")))
-             .group_by(Partner.id, Partner.code, Partner.name).order_by(Partner.code)
-             .limit(_limit(limit)).offset(max(0, offset)))
+    query = _payables_query(supplier_id).order_by(Partner.code).limit(_limit(limit)).offset(max(0, offset))
     with uow:
         return [SupplierBalance(int(r[0]), r[1], r[2], int(r[3]), int(r[4] or 0), r[5])
                 for r in uow.session.execute(query)]
+
+
+def payables_totals(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None) -> Totals:
+    """How many suppliers have open payables, and the 買掛金残高 of them all."""
+    require(actor, "purchasing.view")
+    return _totals(uow, _payables_query(supplier_id))
 
 
 @dataclass(frozen=True)
@@ -122,8 +152,22 @@ def open_bills(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None,
                limit: int = 100, offset: int = 0) -> list[OpenBill]:
     """Open bills with their due dates (oldest due first)."""
     require(actor, "purchasing.view")
+    query = (_open_bills_query(supplier_id, due_by).order_by(Payable.due_date, Payable.bill_id)
+             .limit(_limit(limit)).offset(max(0, offset)))
+    with uow:
+        return [OpenBill(*row) for row in uow.session.execute(query)]
+
+
+def open_bills_totals(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None,
+                      due_by: dt.date | None = None) -> Totals:
+    """How many open bills match, and their open amount."""
+    require(actor, "purchasing.view")
+    return _totals(uow, _open_bills_query(supplier_id, due_by))
+
+
+def _open_bills_query(supplier_id: int | None, due_by: dt.date | None) -> Any:
     query = (select(Payable.bill_id, SupplierBill.number, SupplierBill.bill_number, Payable.supplier_id, Partner.name,
-                    Payable.due_date, Payable.open_amount, Payable.status)
+                    Payable.due_date, Payable.open_amount.label("amount"), Payable.status)
              .join(SupplierBill, SupplierBill.id == Payable.bill_id)
              .join(Partner, Partner.id == Payable.supplier_id)
              .where(Payable.status.in_(("open", "in_run"))))
@@ -131,9 +175,7 @@ def open_bills(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None,
         query = query.where(Payable.supplier_id == supplier_id)
     if due_by is not None:
         query = query.where(Payable.due_date <= due_by)
-    query = query.order_by(Payable.due_date, Payable.bill_id).limit(_limit(limit)).offset(max(0, offset))
-    with uow:
-        return [OpenBill(*row) for row in uow.session.execute(query)]
+    return query
 
 
 @dataclass(frozen=True)
@@ -149,13 +191,23 @@ def payment_schedule(uow: UnitOfWork, actor: Actor, date_from: dt.date, date_to:
                      offset: int = 0) -> list[ScheduleRow]:
     """支払予定表: what falls due each day between the dates, per supplier (open bills, in a run or not)."""
     require(actor, "purchasing.view")
-    query = (select(Payable.due_date, Partner.id, Partner.name, func.count(Payable.bill_id),
-                    func.sum(Payable.open_amount))
-             .join(Partner, Partner.id == Payable.supplier_id)
-             .where(Payable.status.in_(("open", "in_run")), Payable.due_date >= date_from,
-                    Payable.due_date <= date_to)
-             .group_by(Payable.due_date, Partner.id, Partner.name).order_by(Payable.due_date, Partner.name)
+    query = (_schedule_query(date_from, date_to).order_by(Payable.due_date, Partner.name, Partner.id)
              .limit(_limit(limit)).offset(max(0, offset)))
     with uow:
         return [ScheduleRow(r[0], int(r[1]), r[2], int(r[3]), int(r[4] or 0))
                 for r in uow.session.execute(query)]
+
+
+def payment_schedule_totals(uow: UnitOfWork, actor: Actor, date_from: dt.date, date_to: dt.date) -> Totals:
+    """How many rows (due date and supplier) the 支払予定表 between the dates has, and what falls due in all."""
+    require(actor, "purchasing.view")
+    return _totals(uow, _schedule_query(date_from, date_to))
+
+
+def _schedule_query(date_from: dt.date, date_to: dt.date) -> Any:
+    return (select(Payable.due_date, Partner.id, Partner.name, func.count(Payable.bill_id),
+                   func.sum(Payable.open_amount).label("amount"))
+            .join(Partner, Partner.id == Payable.supplier_id)
+            .where(Payable.status.in_(("open", "in_run")), Payable.due_date >= date_from,
+                   Payable.due_date <= date_to)
+            .group_by(Payable.due_date, Partner.id, Partner.name))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
@@ -30,6 +30,7 @@ from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.money import Rounding
+from ennoshita.sales import credit
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import (
     BankDeposit,
@@ -42,7 +43,7 @@ from ennoshita.sales.models import (
     Receivable,
 )
 from ennoshita.sales.numbering import format_number, reserve
-from ennoshita.sales.rules import InvoiceTotals, PriceEntry, statement_balance
+from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, statement_balance
 from ennoshita.sales.terms import closing_date_for, day_in_month, payment_due
 
 SALES_CATEGORY = {"10": "sales_10", "8": "sales_8r", "0": "sales_exempt"}
@@ -61,6 +62,7 @@ class InvoiceSummary:
     gross: int
     billed: int
     entry_no: str
+    warnings: tuple[CreditWarning, ...] = ()  # the customer is over its credit limit (issued all the same)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSu
         issuer = _Issuer.open(s, actor, company)
         result = issuer.issue(partner, "invoice", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
                               cmd.issue_date, due, billing="manual", subject=cmd.subject, notes=cmd.notes)
+        result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
     return result
 
@@ -244,6 +247,7 @@ def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,
                               due_date_for(partner, delivery.delivery_date), billing="delivery",
                               subject=_order_subject(s, delivery))
         delivery.invoice_id = result.id
+        result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
     return result
 

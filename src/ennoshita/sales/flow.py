@@ -21,11 +21,12 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.sales import credit
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import Delivery, DeliveryLine, Partner, Quote, QuoteLine, SalesOrder, SalesOrderLine
 from ennoshita.sales.numbering import next_number
 from ennoshita.sales.partners import parse_decimal
-from ennoshita.sales.rules import PriceEntry
+from ennoshita.sales.rules import CreditWarning, PriceEntry
 
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent", "lost", "superseded", "accepted"}),
@@ -80,6 +81,7 @@ class DocSummary:
     tax: int
     gross: int
     revision: int = 1
+    warnings: tuple[CreditWarning, ...] = ()  # an order over the customer's credit limit (not refused)
 
 
 def _quote_summary(q: Quote) -> DocSummary:
@@ -216,7 +218,7 @@ def accept_quote(uow: UnitOfWork, actor: Actor, quote_id: int, order_date: dt.da
                            quote.net, quote.tax, quote.gross, company.fiscal_year_start_month,
                            quote_id=quote.id, customer_po=customer_po, delivery_due=delivery_due,
                            request_id=quote.request_id)
-        result = _order_summary(order)
+        result = replace(_order_summary(order), warnings=credit.warnings_for(s, order.partner_id))
         uow.commit()
     return result
 
@@ -272,7 +274,7 @@ def create_order(uow: UnitOfWork, actor: Actor, cmd: OrderInput) -> DocSummary:
                            totals.net, totals.tax, totals.gross, company.fiscal_year_start_month,
                            customer_po=cmd.customer_po, delivery_due=cmd.delivery_due,
                            delivery_place=cmd.delivery_place, request_id=cmd.request_id)
-        result = _order_summary(order)
+        result = replace(_order_summary(order), warnings=credit.warnings_for(s, order.partner_id))
         uow.commit()
     return result
 

@@ -11,7 +11,7 @@ posted and the receivable opened in the issuing transaction; from then on the ro
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -25,6 +25,7 @@ from ennoshita.errors import Conflict, Invalid, NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
+from ennoshita.sales import credit
 from ennoshita.sales.billing import (
     InvoiceInput,
     InvoiceSummary,
@@ -36,6 +37,7 @@ from ennoshita.sales.billing import (
 )
 from ennoshita.sales.lines import ResolvedLine, resolve_lines, totals_of
 from ennoshita.sales.models import Invoice, InvoiceLine, Partner
+from ennoshita.sales.queries_docs import InvoiceDetail, invoice_detail
 from ennoshita.sales.rules import InvoiceTotals, PriceEntry
 from ennoshita.sales.terms import closing_date_for
 
@@ -106,6 +108,15 @@ def _audit_after(invoice: Invoice, totals: InvoiceTotals, lines: int) -> dict[st
             "rates": totals.breakdown(), "gross": totals.gross, "lines": lines}
 
 
+def draft_detail(uow: UnitOfWork, actor: Actor, invoice_id: int) -> InvoiceDetail:
+    """A draft as the edit form shows it; an issued invoice is refused (409): it never changes."""
+    require(actor, "sales.edit")
+    detail = invoice_detail(uow, actor, invoice_id)
+    if detail.doc.status != "draft":
+        raise Conflict("sales.error.invoice_not_draft", field="invoice_id", number=detail.doc.number or "")
+    return detail
+
+
 def create_draft(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> DraftSummary:
     """A draft invoice: checked like an issued one, but without a number, a posting or a receivable."""
     require(actor, "sales.edit")
@@ -169,5 +180,6 @@ def issue_draft(uow: UnitOfWork, actor: Actor, invoice_id: int) -> InvoiceSummar
         result = issuer.issue(partner, "invoice", [_Line(r, invoice.issue_date) for r in resolved], price_entry,
                               invoice.issue_date, invoice.due_date, billing="manual", subject=invoice.subject,
                               notes=invoice.notes, draft=invoice)
+        result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
     return result

@@ -74,10 +74,11 @@ def _doc_lines(rows: Sequence[QuoteLine | SalesOrderLine | DeliveryLine | Invoic
     resolved = []
     for r in rows:
         day = r.line_date if isinstance(r, InvoiceLine) else None
+        entry = r.price_includes_tax if isinstance(r, InvoiceLine) else None
         lines.append(documents.DocumentLine(r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price),
-                                            r.amount, r.tax_rate, r.tax_rate in REDUCED_RATES, day))
+                                            r.amount, r.tax_rate, r.tax_rate in REDUCED_RATES, day, entry))
         resolved.append(ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price),
-                                     r.tax_rate, r.amount, r.amount < 0))
+                                     r.tax_rate, r.amount, r.amount < 0, entry))
     return tuple(lines), resolved
 
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter
 
 DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "routes_ledger_reports",
                                     "routes_ledger_admin", "routes_ledger_evidence", "routes_ledger_io", "routes_sales",
-                                    "routes_sales_docs", "routes_sales_billing", "routes_sales_receivables",
+                                    "routes_sales_docs", "routes_sales_invoices", "routes_sales_billing",
+                                    "routes_sales_receivables",
                                     "routes_desk", "routes_desk_detail", "routes_desk_more",
                                     "routes_purchasing", "routes_purchasing_bills",
                                     "routes_purchasing_payments", "routes_approvals",

@@ -104,9 +104,16 @@ class GridRow:
     unit: str = ""
     unit_price: str = ""
     tax_rate: str = ""  # empty: the item's rate (10% for free text lines)
+    price_includes_tax: str = ""  # invoice grid: "1" 税込 / "0" 税抜 / empty: as the document's price entry
 
 
 GRID_FIELDS = tuple(f.name for f in fields(GridRow))
+ENTRY_OF_GRID: dict[str, bool] = {"1": True, "0": False}
+
+
+def grid_entry(price_includes_tax: bool | None) -> str:
+    """The grid's value of a stored line's 税込/税抜 flag (the inverse of ``ENTRY_OF_GRID``)."""
+    return "" if price_includes_tax is None else ("1" if price_includes_tax else "0")
 
 
 def read_grid(data: dict[str, Any]) -> list[GridRow]:
@@ -124,7 +131,8 @@ def grid_lines(rows: list[GridRow]) -> tuple[tuple[LineInput, ...], list[int]]:
         if not (r.item_code or r.description or r.unit_price):
             continue
         lines.append(LineInput(description=r.description, quantity=r.quantity or "1", unit_price=r.unit_price,
-                               tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code))
+                               tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code,
+                               price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax)))
         where.append(i)
     return tuple(lines), where
 
@@ -186,6 +194,9 @@ def _partner_form(data: dict[str, Any]) -> dict[str, Any]:
     for f in fields(partners.PartnerInput):
         if f.name in PARTNER_BOOLS:
             form[f.name] = text(data, f.name) in ("1", "on", "true")
+        elif f.name == "is_qualified_issuer":  # not on the form: empty means "from the 登録番号"
+            raw = text(data, f.name)
+            form[f.name] = None if not raw else raw in ("1", "on", "true")
         else:
             form[f.name] = text(data, f.name)
     return form

@@ -14,7 +14,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.sales import billing, pdf, receivables
+from ennoshita.sales import billing, credit, pdf, receivables
 from ennoshita.sales.queries import InvoiceFilter, PageRequest, list_invoices, payment_state
 from ennoshita.sales.queries_docs import invoice_detail
 from ennoshita.web.deps import ActorDep, DbDep
@@ -27,6 +27,7 @@ from ennoshita.web.routes_sales import (
     GridRow,
     Page,
     errors_of,
+    grid_entry,
     grid_errors,
     grid_lines,
     item_choices,
@@ -54,10 +55,10 @@ def invoice_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     found = list_invoices(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/invoices.html", {
         "page": Page.of(found), "q": q, "query": query_without_page(request),
-        "payment_state": payment_state})
+        "payment_state": payment_state, "can_edit": can(actor, "sales.edit"), "done": q.get("done")})
 
 
-def _invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int, status: int = 200,
+def invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int, status: int = 200,
                   **extra: Any) -> Response:
     detail = invoice_detail(db.uow(), actor, invoice_id)
     rec = detail.receivable
@@ -66,7 +67,9 @@ def _invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int,
         "state": payment_state(rec.status if rec else None, rec.paid_amount if rec else None),
         "done": request.query_params.get("done"), "general": [], "errors": {}, "mode": "", "form": {},
         "rows": [], "rates": RATES, "items": [], "today": today_tokyo().isoformat(),
-        "has_reduced": any(ln.tax_rate == "8" for ln in detail.lines)}
+        "has_reduced": any(ln.tax_rate == "8" for ln in detail.lines),
+        "credit_warning": credit.credit_status(db.uow(), actor, detail.doc.partner_id)
+        if request.query_params.get("warn") == "credit" else None}
     ctx.update(extra)
     return render(request, "sales/invoice_detail.html", ctx, status_code=status)
 
@@ -84,16 +87,17 @@ def invoices_zip(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def invoice_show(request: Request, invoice_id: int, db: DbDep, actor: ActorDep) -> Response:
     mode = request.query_params.get("form", "")
     if mode not in ("credit", "replace"):
-        return _invoice_page(request, db, actor, invoice_id)
+        return invoice_page(request, db, actor, invoice_id)
     require(actor, "sales.edit")
     detail = invoice_detail(db.uow(), actor, invoice_id)
     rows: list[GridRow] = []
     form: dict[str, str] = {"issue_date": today_tokyo().isoformat()}
     if mode == "replace":
         rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
-                        f"{ln.unit_price.normalize():f}", ln.tax_rate) for ln in detail.lines]
+                        f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax))
+                for ln in detail.lines]
         form.update(subject=detail.doc.subject, due_date=detail.doc.due_date.isoformat())
-    return _invoice_page(request, db, actor, invoice_id, mode=mode, form=form, rows=pad_grid(rows),
+    return invoice_page(request, db, actor, invoice_id, mode=mode, form=form, rows=pad_grid(rows),
                          items=item_choices(db, actor))
 
 
@@ -127,7 +131,7 @@ async def invoice_correct(request: Request, invoice_id: int, mode: str, db: DbDe
                 due_date=due, notes=form["notes"]))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _invoice_page(request, db, actor, invoice_id, exc.status, mode=mode, form=form,
+        return invoice_page(request, db, actor, invoice_id, exc.status, mode=mode, form=form,
                              rows=pad_grid(rows), errors=grid_errors(errors, where), general=general,
                              items=item_choices(db, actor))
     return RedirectResponse(f"/sales/invoices/{done.id}?done={mode}", status_code=303)

@@ -14,7 +14,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can
-from ennoshita.sales import billing, flow, pdf
+from ennoshita.sales import billing, credit, flow, pdf
 from ennoshita.sales.queries import (
     DeliveryFilter,
     OrderFilter,
@@ -195,7 +195,8 @@ async def quote_accept(request: Request, quote_id: int, db: DbDep, actor: ActorD
     async def act() -> Response:
         order = flow.accept_quote(db.uow(), actor, quote_id, order_date=parse_date(text(data, "order_date")),
                                   customer_po=text(data, "customer_po"))
-        return RedirectResponse(f"/sales/orders/{order.id}?done=accepted", status_code=303)
+        warn = "&warn=credit" if order.warnings else ""
+        return RedirectResponse(f"/sales/orders/{order.id}?done=accepted{warn}", status_code=303)
     return await _quote_action(request, db, actor, quote_id, act)
 
 
@@ -252,7 +253,8 @@ async def order_create(request: Request, db: DbDep, actor: ActorDep) -> Response
         errors, general = errors_of(exc, actor)
         return _doc_form_page(request, db, actor, "order", "/sales/orders/new", form, rows, exc.status,
                               grid_errors(errors, where), general)
-    return RedirectResponse(f"/sales/orders/{saved.id}?done=saved", status_code=303)
+    warn = "&warn=credit" if saved.warnings else ""
+    return RedirectResponse(f"/sales/orders/{saved.id}?done=saved{warn}", status_code=303)
 
 
 def _order_page(request: Request, db: Database, actor: Actor, order_id: int, status: int = 200,
@@ -260,7 +262,9 @@ def _order_page(request: Request, db: Database, actor: Actor, order_id: int, sta
     detail = order_detail(db.uow(), actor, order_id)
     ctx: dict[str, Any] = {"d": detail, "o": detail.doc, "can_edit": can(actor, "sales.edit"),
                            "done": request.query_params.get("done"), "today": today_tokyo().isoformat(),
-                           "errors": {}, "general": [], "form": {}}
+                           "errors": {}, "general": [], "form": {},
+                           "credit_warning": credit.credit_status(db.uow(), actor, detail.doc.partner_id)
+                           if request.query_params.get("warn") == "credit" else None}
     ctx.update(extra)
     return render(request, "sales/order_detail.html", ctx, status_code=status)
 
@@ -344,7 +348,8 @@ async def delivery_invoice(request: Request, delivery_id: int, db: DbDep, actor:
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _delivery_page(request, db, actor, delivery_id, exc.status, general + list(errors.values()))
-    return RedirectResponse(f"/sales/invoices/{inv.id}?done=issued", status_code=303)
+    warn = "&warn=credit" if inv.warnings else ""
+    return RedirectResponse(f"/sales/invoices/{inv.id}?done=issued{warn}", status_code=303)
 
 
 @router.get("/deliveries/{delivery_id}/pdf")
