@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 
 from ennoshita.actor import Actor
 from ennoshita.db import Database
@@ -16,6 +17,8 @@ from ennoshita.errors import Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.purchasing import bills
 from ennoshita.sales import partners
+from tests.conftest import login
+from tests.integration.test_api import auth, token_for
 
 ADMIN = Actor.system()
 NUMBER = "T7123456789012"
@@ -46,3 +49,30 @@ def test_a_lapsed_registration_takes_the_transitional_share(db: Database) -> Non
         lapsed.id, "B-1", day, (bills.BillLineInput("外注加工", "10000"),)))
     assert (full.tax, full.deductible_tax, full.non_deductible_tax) == (1_000, 1_000, 0)
     assert (part.tax, part.deductible_tax, part.non_deductible_tax) == (1_000, 700, 300)
+
+
+def test_issuer_flag_and_trading_stop_on_screen_and_api(client: TestClient, demo_db: Database) -> None:
+    token = login(client, "jimu@demo.ennoshita.jp")
+    made = partners.create_partner(demo_db.uow(), ADMIN, partners.PartnerInput(
+        code="S9001", name="失効テスト商会", name_kana="シッコウテストショウカイ", registration_number=NUMBER,
+        is_customer=False, is_supplier=True))
+    page = client.get(f"/sales/partners/{made.id}").text
+    assert 'name="is_qualified_issuer"' in page and 'data-testid="toggle-active"' in page
+    form = {"csrf_token": token, "code": "S9001", "name": "失効テスト商会", "name_kana": "シッコウテストショウカイ",
+            "registration_number": NUMBER, "is_supplier": "1", "is_qualified_issuer": "0", "closing_day": "31",
+            "months_after": "1", "pay_day": "31", "honorific": "御中", "holiday_shift": "next",
+            "fee_bearer": "payer"}
+    saved = client.post(f"/sales/partners/{made.id}", data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    lapsed = partners.get_partner(demo_db.uow(), ADMIN, made.id)
+    assert lapsed.is_qualified_issuer is False and lapsed.registration_number == NUMBER
+    assert '<option value="0" selected>' in client.get(f"/sales/partners/{made.id}").text
+    stopped = client.post(f"/sales/partners/{made.id}/active", data={"csrf_token": token, "active": "0"},
+                          follow_redirects=False)
+    assert stopped.status_code == 303 and partners.get_partner(demo_db.uow(), ADMIN, made.id).active is False
+    api = auth(token_for(demo_db, "jimu@demo.ennoshita.jp"))
+    back = client.post(f"/api/v1/partners/{made.id}/active", headers=api, json={"active": True})
+    assert back.status_code == 200 and back.json()["active"] is True
+    requester = auth(token_for(demo_db, "eigyo@demo.ennoshita.jp"))
+    assert client.post(f"/api/v1/partners/{made.id}/active", headers=requester,
+                       json={"active": False}).status_code == 403

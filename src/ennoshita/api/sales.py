@@ -441,6 +441,19 @@ def update_partner(partner_id: int, body: PartnerIn, db: DbDep, actor: ApiActor)
     return _partner_out(partners.update_partner(db.uow(), actor, partner_id, cmd, contacts))
 
 
+class ActiveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool
+
+
+@router.post("/partners/{partner_id}/active", response_model=PartnerOut)
+def set_partner_active(partner_id: int, body: ActiveIn, db: DbDep, actor: ApiActor) -> PartnerOut:
+    """取引停止 (false) / 取引再開 (true). A partner is never deleted; its documents stay."""
+    partners.set_partner_active(db.uow(), actor, partner_id, body.active)
+    return _partner_out(partners.get_partner(db.uow(), actor, partner_id))
+
+
 @router.get("/items", response_model=ItemPage)
 def list_items(db: DbDep, actor: ApiActor, q: str = "", active_only: bool = False, page: int = PageNo,
                per_page: int = PerPage) -> ItemPage:

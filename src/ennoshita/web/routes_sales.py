@@ -194,7 +194,7 @@ def _partner_form(data: dict[str, Any]) -> dict[str, Any]:
     for f in fields(partners.PartnerInput):
         if f.name in PARTNER_BOOLS:
             form[f.name] = text(data, f.name) in ("1", "on", "true")
-        elif f.name == "is_qualified_issuer":  # not on the form: empty means "from the 登録番号"
+        elif f.name == "is_qualified_issuer":  # empty: from the 登録番号; "0": registration lapsed
             raw = text(data, f.name)
             form[f.name] = None if not raw else raw in ("1", "on", "true")
         else:
@@ -223,10 +223,11 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
 
 def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_id: int | None,
                   status: int = 200, errors: dict[str, str] | None = None,
-                  general: list[str] | None = None) -> Response:
+                  general: list[str] | None = None, active: bool = True) -> Response:
     return render(request, "sales/partner_form.html", {
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
-        "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit")}, status_code=status)
+        "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
+        "done": request.query_params.get("done")}, status_code=status)
 
 
 @router.get("/partners/new")
@@ -240,7 +241,18 @@ def partner_new(request: Request, actor: ActorDep) -> Response:
 def partner_edit(request: Request, partner_id: int, db: DbDep, actor: ActorDep) -> Response:
     p = partners.get_partner(db.uow(), actor, partner_id)
     form = {f.name: getattr(p, f.name) for f in fields(partners.PartnerInput)}
-    return _partner_page(request, actor, form, partner_id)
+    # only a lapsed registration is kept by hand; otherwise the flag follows the 登録番号
+    form["is_qualified_issuer"] = False if (p.registration_number and not p.is_qualified_issuer) else None
+    return _partner_page(request, actor, form, partner_id, active=p.active)
+
+
+@router.post("/partners/{partner_id}/active")
+async def partner_active(request: Request, partner_id: int, db: DbDep, actor: ActorDep) -> Response:
+    """取引停止 / 取引再開: a partner is never deleted; a stopped one leaves the pickers, its documents stay."""
+    active = text(await form_data(request), "active") == "1"
+    partners.set_partner_active(db.uow(), actor, partner_id, active)
+    return RedirectResponse(f"/sales/partners/{partner_id}?done={'activated' if active else 'deactivated'}",
+                            status_code=303)
 
 
 async def _save_partner(request: Request, db: Database, actor: Actor, partner_id: int | None) -> Response:
