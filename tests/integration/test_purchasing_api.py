@@ -288,6 +288,25 @@ def test_bad_input_is_refused_before_any_file(api: TestClient, db: Database, tok
     assert run["bills_total"] == 11_000
 
 
+def test_the_payables_cli_prints_every_supplier_page_by_page(db: Database, org: dict[str, Actor],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from ennoshita.cli import purchasing as purchasing_cli
+    from ennoshita.sales import partners
+
+    monkeypatch.setattr(purchasing_cli, "PAGE_SIZE", 2)  # three suppliers: two pages and a short one
+    for n in range(1, 4):
+        supplier = partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(
+            code=f"S5{n:02d}", name=f"仕入先{n}", name_kana=f"シイレサキ{n}", is_customer=False, is_supplier=True,
+            closing_day=31, months_after=1, pay_day=25)).id
+        _posted_bill(db, org["kobai"], supplier, f"P-{n}", "10000")  # 11,000 each
+    listed = runner.invoke(app, ["purchasing", "payables", "--database-url", db.url, "--as-user",
+                                 "keiri@example.jp"])
+    assert listed.exit_code == 0, listed.output
+    assert all(f"S5{n:02d}" in listed.output for n in range(1, 4)), listed.output
+    assert "3 社中 3 社" in listed.output or "3 of 3 suppliers" in listed.output
+    assert "33,000" in listed.output
+
+
 def test_the_payments_cli(db: Database, org: dict[str, Actor], tmp_path: Path) -> None:
     from ennoshita.sales import partners
 

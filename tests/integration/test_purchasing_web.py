@@ -4,14 +4,22 @@ A requester is refused the purchasing pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
+from ennoshita.dates import is_bank_holiday, today_tokyo
 from ennoshita.db import Database
+from ennoshita.identity.services import actor_by_email as find_actor
 from ennoshita.identity.services import find_user_id
+from ennoshita.money import format_yen
+from ennoshita.purchasing import bills, payments, queries
+from ennoshita.sales import partners
+from ennoshita.web import routes_purchasing_bills, routes_purchasing_payments
 from tests.conftest import ADMIN, REQUESTER, login
 
 PURCHASING = "kobai@demo.ennoshita.jp"
@@ -104,3 +112,86 @@ def test_requester_is_refused_the_purchasing_pages(client: TestClient) -> None:
         assert client.get(path).status_code == 403, path
     assert client.get("/approvals").status_code == 200  # every user has a queue
     assert "発注書" not in client.get("/").text
+
+
+def _banking_day(day: dt.date) -> dt.date:
+    while is_bank_holiday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def test_more_open_bills_than_a_page_are_all_listed_and_all_paid(client: TestClient, demo_db: Database,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pages of 3 rows: four new suppliers, the first with five bills, make every list longer than a page. The
+    # lists say how many rows and how many yen there are in all, page 2 exists, a bill of page 2 can be paid on
+    # its own, and 「期日までをすべて支払う」 takes every other open bill, not one page of them.
+    monkeypatch.setattr(routes_purchasing_bills, "PER_PAGE", 3)
+    monkeypatch.setattr(routes_purchasing_payments, "PER_PAGE", 3)
+    kobai = find_actor(demo_db.uow(), PURCHASING, "web")
+    month = (today_tokyo().replace(day=1) + dt.timedelta(days=100)).replace(day=1)
+    suppliers = [partners.create_partner(demo_db.uow(), Actor.system(), partners.PartnerInput(
+        code=f"S9{n:02d}", name=f"頁送り商事{n}", name_kana=f"ペ-ジオクリシヨウジ{n}", is_customer=False,
+        is_supplier=True, closing_day=31, months_after=1, pay_day=25, fee_bearer="payer", bank_code="0005",
+        branch_code="123", account_type="ordinary", account_number="7654321",
+        account_holder_kana="ペ-ジオクリシヨウジ")).id for n in range(1, 5)]
+    bill_ids = []
+    for n, supplier in enumerate([suppliers[0]] * 5 + suppliers[1:], start=1):
+        bill_ids.append(bills.record_bill(demo_db.uow(), kobai, bills.BillInput(
+            supplier, f"PG-{n}", month - dt.timedelta(days=20), (bills.BillLineInput("部品", str(1000 * n)),),
+            due_date=month + dt.timedelta(days=n))).id)
+    keiri = find_actor(demo_db.uow(), "keiri@demo.ennoshita.jp", "web")
+    token = login(client, "keiri@demo.ennoshita.jp")
+
+    payables = queries.payables_totals(demo_db.uow(), keiri)
+    assert payables.count >= 4
+    page = client.get("/purchasing/payables")
+    assert f"{payables.count:,}件（1/{-(-payables.count // 3)}ページ）" in page.text
+    assert f'data-testid="payables-total">{format_yen(payables.amount)}<' in page.text
+    assert 'href="/purchasing/payables?page=2"' in page.text
+    first = queries.open_bills_totals(demo_db.uow(), keiri, supplier_id=suppliers[0])
+    assert (first.count, first.amount) == (5, 16_500)  # (1,000 + … + 5,000) + 10%
+    page = client.get(f"/purchasing/payables?supplier_id={suppliers[0]}&open_page=2")
+    assert "5件（2/2ページ）" in page.text and 'data-testid="supplier-open-total">¥16,500<' in page.text
+    assert f"/purchasing/bills/{bill_ids[3]}" in page.text and f"/purchasing/bills/{bill_ids[0]}\"" not in page.text
+
+    end = (month + dt.timedelta(days=40)).replace(day=1) - dt.timedelta(days=1)
+    schedule = queries.payment_schedule_totals(demo_db.uow(), keiri, month, end)
+    assert schedule.count >= 8
+    query = f"from={month:%Y-%m}&amp;to={month:%Y-%m}"
+    page = client.get(f"/purchasing/schedule?from={month:%Y-%m}&to={month:%Y-%m}")
+    assert f"{schedule.count:,}件（1/{-(-schedule.count // 3)}ページ）" in page.text
+    assert f'data-testid="schedule-total">{format_yen(schedule.amount)}<' in page.text
+    assert f'href="/purchasing/schedule?{query}&amp;page=2"' in page.text
+
+    pay_day = _banking_day(month + dt.timedelta(days=10))
+    due = queries.open_bills_totals(demo_db.uow(), keiri, due_by=pay_day, statuses=("open",))
+    assert due.count >= 8
+    new = client.get("/purchasing/payments/new", params={"payment_date": pay_day.isoformat(),
+                                                           "supplier_id": str(suppliers[0]), "page": "2"})
+    assert new.status_code == 200
+    assert f"{due.count:,}件、{format_yen(due.amount)}" in new.text  # what the due-by button takes
+    assert "5件（2/2ページ）" in new.text
+    assert f'name="bill_ids[]" value="{bill_ids[4]}"' in new.text
+    assert f'name="bill_ids[]" value="{bill_ids[0]}"' not in new.text
+
+    # one bill of page 2 on its own
+    picked = client.post("/purchasing/payments/new", data={
+        "csrf_token": token, "payment_date": pay_day.isoformat(), "due_by": pay_day.isoformat(),
+        "mode": "selected", "bill_ids[]": [str(bill_ids[4])]}, follow_redirects=False)
+    assert picked.status_code == 303, picked.text
+    run_id = int(picked.headers["location"].split("/")[-1].split("?")[0])
+    taken = {b for t in payments.get_run(demo_db.uow(), keiri, run_id).transfers for b in t.bill_ids}
+    assert taken == {bill_ids[4]}
+
+    # everything else due by the date, whatever page and supplier filter was shown
+    rest = queries.open_bills_totals(demo_db.uow(), keiri, due_by=pay_day, statuses=("open",))
+    assert rest.count == due.count - 1
+    made = client.post("/purchasing/payments/new", data={
+        "csrf_token": token, "payment_date": pay_day.isoformat(), "due_by": pay_day.isoformat(),
+        "supplier_id": str(suppliers[0]), "page": "2", "mode": "due_by"}, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    run = payments.get_run(demo_db.uow(), keiri, int(made.headers["location"].split("/")[-1].split("?")[0]))
+    taken = {b for t in run.transfers for b in t.bill_ids}
+    assert set(bill_ids) - {bill_ids[4]} <= taken and len(taken) == rest.count
+    assert sum(t.bills_amount for t in run.transfers if t.payee_kind == "supplier") == rest.amount
+    assert queries.open_bills_totals(demo_db.uow(), keiri, due_by=pay_day, statuses=("open",)).count == 0

@@ -27,13 +27,15 @@ _TEXT = {
     "ja": {"run": "支払 {number}（{date}）: {status}、振込 {count} 件、振込合計 {total}、手数料 {fee}",
            "zengin": "全銀ファイルを {path} に書き出しました（{count} 件、合計 {total}、SHA-256 {sha}）。",
            "paid": "支払 {number} を支払済にしました。", "supplier": "仕入先", "bills": "件数", "open": "残高",
-           "due": "次回支払期日", "total": "買掛金残高合計: {total}", "id": "ID", "type": "種別", "number": "番号",
+           "due": "次回支払期日", "total": "買掛金残高合計: {total}",
+           "shown": "{count} 社中 {shown} 社を表示", "id": "ID", "type": "種別", "number": "番号",
            "title": "件名", "amount": "金額", "route": "承認ルート", "none": "承認待ちはありません。",
            "decided": "稟議 {id}: {status}"},
     "en": {"run": "Payment run {number} ({date}): {status}, {count} transfers, total {total}, fees {fee}",
            "zengin": "Zengin file written to {path} ({count} records, total {total}, SHA-256 {sha}).",
            "paid": "Payment run {number} marked paid.", "supplier": "Supplier", "bills": "Bills", "open": "Open",
-           "due": "Next due", "total": "Payables total: {total}", "id": "ID", "type": "Type", "number": "Number",
+           "due": "Next due", "total": "Payables total: {total}",
+           "shown": "{shown} of {count} suppliers shown", "id": "ID", "type": "Type", "number": "Number",
            "title": "Title", "amount": "Amount", "route": "Route", "none": "Nothing waiting for you.",
            "decided": "Request {id}: {status}"},
 }
@@ -125,18 +127,29 @@ def payments_paid(
     console.print(_say("paid", number=run.number))
 
 
+PAGE_SIZE = queries.MAX_LIMIT
+
+
 @purchasing_app.command("payables")
 def purchasing_payables(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
-    """買掛金残高 per supplier (open bills, in a run or not)."""
+    """買掛金残高 per supplier (open bills, in a run or not): every supplier, read page by page."""
     db = open_db(database_url)
     with domain_errors():
-        rows = queries.payables_by_supplier(db.uow(), resolve_actor(db, as_user), limit=500)
-    table = RichTable(_say("supplier"), _say("bills"), _say("open"), _say("due"))
-    for r in rows:
-        table.add_row(f"{r.code} {r.name}", str(r.bills), format_yen(r.open_amount),
-                      r.next_due.isoformat() if r.next_due else "")
+        actor = resolve_actor(db, as_user)
+        totals = queries.payables_totals(db.uow(), actor)
+        table = RichTable(_say("supplier"), _say("bills"), _say("open"), _say("due"))
+        shown = 0
+        while True:
+            rows = queries.payables_by_supplier(db.uow(), actor, limit=PAGE_SIZE, offset=shown)
+            for r in rows:
+                table.add_row(f"{r.code} {r.name}", str(r.bills), format_yen(r.open_amount),
+                              r.next_due.isoformat() if r.next_due else "")
+            shown += len(rows)
+            if len(rows) < PAGE_SIZE:
+                break
     console.print(table)
-    console.print(_say("total", total=format_yen(sum(r.open_amount for r in rows))))
+    console.print(_say("shown", shown=shown, count=totals.count))
+    console.print(_say("total", total=format_yen(totals.amount)))
 
 
 @approvals_app.command("waiting")

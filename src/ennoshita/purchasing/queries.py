@@ -148,29 +148,33 @@ class OpenBill:
     status: str
 
 
+OPEN_STATUSES = ("open", "in_run")
+
+
 def open_bills(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None, due_by: dt.date | None = None,
-               limit: int = 100, offset: int = 0) -> list[OpenBill]:
-    """Open bills with their due dates (oldest due first)."""
+               statuses: tuple[str, ...] = OPEN_STATUSES, limit: int = 100, offset: int = 0) -> list[OpenBill]:
+    """Open bills with their due dates (oldest due first); ``statuses=("open",)``: only those not yet in a
+    payment run (what a new run can take)."""
     require(actor, "purchasing.view")
-    query = (_open_bills_query(supplier_id, due_by).order_by(Payable.due_date, Payable.bill_id)
+    query = (_open_bills_query(supplier_id, due_by, statuses).order_by(Payable.due_date, Payable.bill_id)
              .limit(_limit(limit)).offset(max(0, offset)))
     with uow:
         return [OpenBill(*row) for row in uow.session.execute(query)]
 
 
 def open_bills_totals(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None,
-                      due_by: dt.date | None = None) -> Totals:
+                      due_by: dt.date | None = None, statuses: tuple[str, ...] = OPEN_STATUSES) -> Totals:
     """How many open bills match, and their open amount."""
     require(actor, "purchasing.view")
-    return _totals(uow, _open_bills_query(supplier_id, due_by))
+    return _totals(uow, _open_bills_query(supplier_id, due_by, statuses))
 
 
-def _open_bills_query(supplier_id: int | None, due_by: dt.date | None) -> Any:
+def _open_bills_query(supplier_id: int | None, due_by: dt.date | None, statuses: tuple[str, ...]) -> Any:
     query = (select(Payable.bill_id, SupplierBill.number, SupplierBill.bill_number, Payable.supplier_id, Partner.name,
                     Payable.due_date, Payable.open_amount.label("amount"), Payable.status)
              .join(SupplierBill, SupplierBill.id == Payable.bill_id)
              .join(Partner, Partner.id == Payable.supplier_id)
-             .where(Payable.status.in_(("open", "in_run"))))
+             .where(Payable.status.in_(statuses)))
     if supplier_id is not None:
         query = query.where(Payable.supplier_id == supplier_id)
     if due_by is not None:

@@ -39,7 +39,7 @@ from ennoshita.web.routes_purchasing import (
     order_detail,
     supplier_choices,
 )
-from ennoshita.web.routes_sales import RATES, errors_of, grid_errors, page_no, text
+from ennoshita.web.routes_sales import RATES, Page, errors_of, grid_errors, page_no, text
 
 router = APIRouter(prefix="/purchasing")
 
@@ -248,16 +248,41 @@ def bill_show(request: Request, bill_id: int, db: DbDep, actor: ActorDep) -> Res
 # ---------------------------------------------------------------- 買掛金 and 支払予定表
 
 
+def _page_param(request: Request, name: str) -> int:
+    return max(1, parse_id(request.query_params.get(name)) or 1)
+
+
+def query_without(request: Request, name: str) -> dict[str, str]:
+    """The query string of the screen without one pager's page number (another list's page is kept)."""
+    return {k: v for k, v in request.query_params.items() if k not in (name, "format") and v}
+
+
 @router.get("/payables")
 def payables(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """買掛金残高 per supplier, paged in the database, with the count and 残高 of every supplier; a chosen
+    supplier's open bills below, paged on their own (``open_page``)."""
     page = page_no(request)
-    rows = queries.payables_by_supplier(db.uow(), actor, limit=PER_PAGE + 1, offset=offset_of(page))
+    per_page = PER_PAGE
+    totals = queries.payables_totals(db.uow(), actor)
+    rows = queries.payables_by_supplier(db.uow(), actor, limit=per_page, offset=offset_of(page, per_page))
     supplier_id = parse_id(request.query_params.get("supplier_id"))
-    open_rows = (queries.open_bills(db.uow(), actor, supplier_id=supplier_id, limit=200)
-                 if supplier_id is not None else [])
+    open_page: Page | None = None
+    open_totals: queries.Totals | None = None
+    supplier_name = ""
+    if supplier_id is not None:
+        number = _page_param(request, "open_page")
+        open_totals = queries.open_bills_totals(db.uow(), actor, supplier_id=supplier_id)
+        open_rows = queries.open_bills(db.uow(), actor, supplier_id=supplier_id, limit=per_page,
+                                       offset=offset_of(number, per_page))
+        open_page = Page(open_rows, open_totals.count, number, per_page)
+        with db.uow() as uow:
+            supplier = uow.session.get(Partner, supplier_id)
+            supplier_name = supplier.name if supplier is not None else ""
     return render(request, "purchasing/payables.html", {
-        "page": Slice.of(rows, page), "query": query_without_page(request), "supplier_id": supplier_id,
-        "open_rows": open_rows, "total": sum(r.open_amount for r in rows[:PER_PAGE])})
+        "page": Page(rows, totals.count, page, per_page), "query": query_without(request, "page"),
+        "supplier_id": supplier_id, "supplier_name": supplier_name, "open_page": open_page,
+        "open_query": query_without(request, "open_page"), "open_totals": open_totals,
+        "total": totals.amount, "page_total": sum(r.open_amount for r in rows)})
 
 
 def _month(text_value: str | None, default: dt.date) -> dt.date:
@@ -282,7 +307,11 @@ def schedule(request: Request, db: DbDep, actor: ActorDep) -> Response:
     end_first = _month(q.get("to"), start)
     if end_first < start:
         end_first = start
-    rows = queries.payment_schedule(db.uow(), actor, start, _month_end(end_first), limit=500)
+    end = _month_end(end_first)
+    page = page_no(request)
+    per_page = PER_PAGE
+    totals = queries.payment_schedule_totals(db.uow(), actor, start, end)
+    rows = queries.payment_schedule(db.uow(), actor, start, end, limit=per_page, offset=offset_of(page, per_page))
     days: list[tuple[dt.date, list[queries.ScheduleRow], int]] = []
     for r in rows:
         if not days or days[-1][0] != r.due_date:
@@ -290,7 +319,13 @@ def schedule(request: Request, db: DbDep, actor: ActorDep) -> Response:
         day, items, subtotal = days[-1]
         items.append(r)
         days[-1] = (day, items, subtotal + r.amount)
+    # Only the first and the last day of a page can go on over the page's edge: their 日計 is read for the
+    # whole day, so every 日計 shown is the day's, not the page's part of it.
+    for i in {0, len(days) - 1} if days else set():
+        day, items, _subtotal = days[i]
+        days[i] = (day, items, queries.payment_schedule_totals(db.uow(), actor, day, day).amount)
     return render(request, "purchasing/schedule.html", {
         "days": days, "from": start.strftime("%Y-%m"), "to": end_first.strftime("%Y-%m"),
-        "total": sum(r.amount for r in rows), "today": today,
-        "can_pay": can(actor, "payments.edit"), "truncated": len(rows) >= 500})
+        "page": Page(rows, totals.count, page, per_page), "query": query_without(request, "page"),
+        "total": totals.amount, "page_total": sum(r.amount for r in rows), "today": today,
+        "can_pay": can(actor, "payments.edit")})

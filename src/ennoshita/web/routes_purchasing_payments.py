@@ -32,8 +32,8 @@ from ennoshita.web.forms import as_list, form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_approvals import approval_panel
 from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page
-from ennoshita.web.routes_purchasing import PER_PAGE, Slice, date_field, offset_of
-from ennoshita.web.routes_sales import errors_of, page_no, pdf_response, text
+from ennoshita.web.routes_purchasing import PER_PAGE, Slice, date_field, offset_of, supplier_choices
+from ennoshita.web.routes_sales import Page, errors_of, page_no, pdf_response, text
 
 router = APIRouter(prefix="/purchasing")
 
@@ -85,16 +85,36 @@ def payer_choices(db: Database) -> list[tuple[int, str]]:
 class SupplierGroup:
     supplier_id: int
     name: str
-    bills: list[queries.OpenBill]
-    total: int
+    bills: list[queries.OpenBill]  # the supplier's bills on this page
+    total: int  # every open bill of the supplier due by the date, on this page or not
+    count: int
     fee: int | None
     fee_bearer: str
     transfer: int | None
 
 
-def _groups(db: Database, actor: Actor, due_by: dt.date) -> list[SupplierGroup]:
-    """The open bills due by the date per supplier, with the fee and net transfer if every bill is paid."""
-    found = [b for b in queries.open_bills(db.uow(), actor, due_by=due_by, limit=500) if b.status == "open"]
+PAYABLE = ("open",)  # what a new run can take (a bill already in a run is not offered again)
+
+
+@dataclass(frozen=True)
+class RunChoice:
+    """The new run screen's bills: one page of the open bills the filter matches (grouped per supplier, with
+    the fee and net transfer if every bill of the supplier due by the date is paid), how many bills the filter
+    matches in all, and what 「期日までをすべて支払う」 takes (every supplier, every page)."""
+
+    groups: list[SupplierGroup]
+    page: Page
+    listed: queries.Totals
+    due: queries.Totals
+
+
+def _choice(db: Database, actor: Actor, due_by: dt.date, supplier_id: int | None, page: int) -> RunChoice:
+    per_page = PER_PAGE
+    listed = queries.open_bills_totals(db.uow(), actor, supplier_id=supplier_id, due_by=due_by, statuses=PAYABLE)
+    due = (listed if supplier_id is None
+           else queries.open_bills_totals(db.uow(), actor, due_by=due_by, statuses=PAYABLE))
+    found = queries.open_bills(db.uow(), actor, supplier_id=supplier_id, due_by=due_by, statuses=PAYABLE,
+                               limit=per_page, offset=offset_of(page, per_page))
     by_supplier: dict[int, list[queries.OpenBill]] = defaultdict(list)
     for b in found:
         by_supplier[b.supplier_id].append(b)
@@ -109,7 +129,8 @@ def _groups(db: Database, actor: Actor, due_by: dt.date) -> list[SupplierGroup]:
             select(Partner).where(Partner.id.in_(list(by_supplier))))}
     out = []
     for sid, items in by_supplier.items():
-        total = sum(b.open_amount for b in items)
+        all_due = queries.open_bills_totals(db.uow(), actor, supplier_id=sid, due_by=due_by, statuses=PAYABLE)
+        total = all_due.amount
         bank_code, branch_code, bearer_name = suppliers.get(sid, ("", "", "payer"))
         fee: int | None = None
         transfer: int | None = None
@@ -122,8 +143,9 @@ def _groups(db: Database, actor: Actor, due_by: dt.date) -> list[SupplierGroup]:
                 transfer = rules.payable_after_fee(total, bearer, fee)[0]
             except Invalid:
                 fee = transfer = None
-        out.append(SupplierGroup(sid, items[0].supplier_name, items, total, fee, bearer_name, transfer))
-    return sorted(out, key=lambda g: g.name)
+        out.append(SupplierGroup(sid, items[0].supplier_name, items, total, all_due.count, fee, bearer_name,
+                                 transfer))
+    return RunChoice(sorted(out, key=lambda g: g.name), Page(found, listed.count, page, per_page), listed, due)
 
 
 # ---------------------------------------------------------------- list and creation
@@ -139,11 +161,15 @@ def payment_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def _new_page(request: Request, db: Database, actor: Actor, form: dict[str, Any], status: int = 200,
               errors: dict[str, str] | None = None, general: list[str] | None = None) -> Response:
     due_by = parse_date(form.get("due_by")) or parse_date(form.get("payment_date")) or today_tokyo()
+    supplier_id = parse_id(form.get("supplier_id"))
+    page = max(1, parse_id(form.get("page")) or 1)
+    query = {k: str(form[k]) for k in ("payment_date", "due_by", "supplier_id") if form.get(k)}
     return render(request, "purchasing/payment_new.html", {
-        "form": form, "groups": _groups(db, actor, due_by), "payers": payer_choices(db), "errors": errors or {},
-        "general": general or [], "ticked": set(form.get("bill_ids", [])), "fresh": "bill_ids" not in form,
-        "claims": expenses.open_claims(db.uow(), actor), "ticked_claims": set(form.get("claim_ids", []))},
-        status_code=status)
+        "form": form, "choice": _choice(db, actor, due_by, supplier_id, page), "due_by": due_by,
+        "suppliers": supplier_choices(db, actor), "query": query, "payers": payer_choices(db),
+        "errors": errors or {}, "general": general or [], "ticked": set(form.get("bill_ids", [])),
+        "fresh": "bill_ids" not in form, "claims": expenses.open_claims(db.uow(), actor),
+        "ticked_claims": set(form.get("claim_ids", []))}, status_code=status)
 
 
 @router.get("/payments/new")
@@ -152,14 +178,19 @@ def payment_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     day = q.get("payment_date") or today_tokyo().isoformat()
     form: dict[str, Any] = {"payment_date": day, "due_by": q.get("due_by") or day, "department": actor.department
-                            or "", "payer_id": ""}
+                            or "", "payer_id": "", "supplier_id": q.get("supplier_id") or "",
+                            "page": q.get("page") or ""}
     return _new_page(request, db, actor, form)
 
 
 @router.post("/payments/new")
 async def payment_create(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """``mode=due_by`` (the default button): every open bill due by the date, of every supplier and every
+    page, with every open 経費精算, chosen in SQL by the service; ``mode=selected``: only the ticked bills and
+    claims (of the page shown). Without ``mode``, ticked items mean the selection."""
     data = await form_data(request)
-    form: dict[str, Any] = {k: text(data, k) for k in ("payment_date", "due_by", "department", "payer_id")}
+    form: dict[str, Any] = {k: text(data, k) for k in ("payment_date", "due_by", "department", "payer_id",
+                                                       "supplier_id", "page", "mode")}
     form["bill_ids"] = as_list(data.get("bill_ids[]"))
     form["claim_ids"] = as_list(data.get("claim_ids[]"))
     try:
@@ -168,16 +199,21 @@ async def payment_create(request: Request, db: DbDep, actor: ActorDep) -> Respon
         ids = tuple(i for i in (parse_id(x) for x in form["bill_ids"]) if i is not None)
         claims = tuple((expenses.DOCUMENT_TYPE, i) for i in (parse_id(x) for x in form["claim_ids"])
                        if i is not None)
-        if not ids and not claims:
+        mode = form["mode"] or ("selected" if ids or claims else "due_by")
+        due_by: dt.date | None = None
+        if mode == "due_by":
+            due_by = date_field(data, "due_by", problems) if form["due_by"] else day
+            ids, claims = (), ()
+        elif not ids and not claims:
             problems.append(Problem("purchasing.error.nothing_to_pay", "bill_ids"))
         if problems or day is None:
             raise Invalid(problems=problems)
         run = payments.create_payment_run(db.uow(), actor, payments.PaymentRunInput(
-            day, ids, payer_id=parse_id(form["payer_id"]), department=form["department"] or None,
+            day, ids, due_by, payer_id=parse_id(form["payer_id"]), department=form["department"] or None,
             other_items=claims))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        general += [m for k, m in errors.items() if k not in ("payment_date", "bill_ids")]
+        general += [m for k, m in errors.items() if k not in ("payment_date", "due_by", "bill_ids")]
         return _new_page(request, db, actor, form, exc.status, errors, general)
     return RedirectResponse(f"/purchasing/payments/{run.id}?done=created", status_code=303)
 
