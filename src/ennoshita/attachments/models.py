@@ -30,6 +30,7 @@ class Attachment(Base):
 
     __table_args__ = (
         Index("ix_attachments_owner", "owner_type", "owner_id"),
-        Index("ix_attachments_search", "transaction_date", "amount"),
-        Index("ix_attachments_counterparty", "counterparty"),
+        # the 証憑検索 (queries.search): its order (transaction_date desc, id desc) and every column it filters
+        # on, so the count and the page's ids come from this index alone, never from the rows and their content
+        Index("ix_attachments_search", "transaction_date", "id", "amount", "counterparty", "owner_type"),
     )

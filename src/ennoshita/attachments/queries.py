@@ -1,7 +1,8 @@
 """The 電子帳簿保存法 search over every stored file: 取引年月日 (range), 取引金額 (range) and 取引先, combinable.
 
-Filtering, counting and paging happen in the database (the ``ix_attachments_search`` and
-``ix_attachments_counterparty`` indexes); the file content is never read by a search.
+Filtering, counting and paging happen in the database, from the ``ix_attachments_search`` index alone
+(transaction_date, id and every filtered column): the page's ids first, then those rows (a deferred join), so
+neither the table nor the file content is scanned.
 """
 
 from __future__ import annotations
@@ -87,15 +88,26 @@ def search(session: Session, *, date_from: dt.date | None = None, date_to: dt.da
         conditions.append(Attachment.counterparty.icontains(name, autoescape=True))
     if owner_type:
         conditions.append(Attachment.owner_type == owner_type)
-    total = session.scalar(select(func.count()).select_from(Attachment).where(*conditions)) or 0
-    query = (select(Attachment.id, Attachment.owner_type, Attachment.owner_id, Attachment.filename,
-                    Attachment.content_type, Attachment.size, Attachment.transaction_date, Attachment.amount,
-                    Attachment.counterparty, Attachment.uploaded_at)
-             .where(*conditions)
-             .order_by(Attachment.transaction_date.is_(None), Attachment.transaction_date.desc(),
-                       Attachment.id.desc())
-             .limit(max(1, min(limit, MAX_LIMIT))).offset(max(0, offset)))
+    # Files without a 取引日 come last. "ORDER BY transaction_date IS NULL, …" cannot follow an index, so the
+    # dated files and the undated ones are paged apart, each in an order the index gives as it is
+    # (transaction_date desc, id desc; then id desc), the offset running on from the first into the second.
+    total, dated = session.execute(
+        select(func.count(), func.count(Attachment.transaction_date)).where(*conditions)).one()
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    ids: list[int] = []
+    if offset < dated:
+        ids += session.scalars(
+            select(Attachment.id).where(*conditions, Attachment.transaction_date.is_not(None))
+            .order_by(Attachment.transaction_date.desc(), Attachment.id.desc()).limit(limit).offset(offset))
+    if len(ids) < limit and total > dated:
+        ids += session.scalars(
+            select(Attachment.id).where(*conditions, Attachment.transaction_date.is_(None))
+            .order_by(Attachment.id.desc()).limit(limit - len(ids)).offset(max(0, offset - dated)))
+    found = {r.id: r for r in session.execute(
+        select(Attachment.id, Attachment.owner_type, Attachment.owner_id, Attachment.filename,
+               Attachment.content_type, Attachment.size, Attachment.transaction_date, Attachment.amount,
+               Attachment.counterparty, Attachment.uploaded_at).where(Attachment.id.in_(ids)))} if ids else {}
     rows = [EvidenceRow(r.id, r.owner_type, r.owner_id, r.filename, r.content_type, r.size, r.transaction_date,
                         r.amount, r.counterparty, as_utc(r.uploaded_at), owner_href(r.owner_type, r.owner_id))
-            for r in session.execute(query)]
+            for r in (found[i] for i in ids if i in found)]
     return rows, int(total)
