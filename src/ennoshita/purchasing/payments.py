@@ -96,7 +96,7 @@ class OtherPayee:
     branch_code: str
     account_type: str  # ordinary / checking / savings
     account_number: str
-    holder_kana: str
+    account_holder_kana: str  # the names match the partner's, so one bank check serves both
     amount: int
     item_ids: tuple[int, ...]
 
@@ -200,7 +200,7 @@ def _load(s: Session, run_id: int) -> PaymentRun:
     return run
 
 
-def _bank_problems(supplier: Partner | _PayeeBank, where: str) -> tuple[list[Problem], str, str]:
+def _bank_problems(supplier: Partner | OtherPayee, where: str) -> tuple[list[Problem], str, str]:
     problems: list[Problem] = []
     for name, width in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
         value = getattr(supplier, name) or ""
@@ -278,7 +278,7 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             plans.append((supplier, items, account_type, name, total, fee, transfer))
         other_plans: list[tuple[OtherPayee, str, str, int, int]] = []
         for payee in others:
-            found, account_type, name = _bank_problems(_PayeeBank(payee), f"{payee.kind}[{payee.ref_id}]")
+            found, account_type, name = _bank_problems(payee, f"{payee.kind}[{payee.ref_id}]")
             if found:
                 problems += found
                 continue
@@ -329,41 +329,6 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
         result = _summary(s, run, request_id)
         uow.commit()
     return result
-
-
-@dataclass(frozen=True)
-class _PayeeBank:
-    """An other payee's bank details in the shape :func:`_bank_problems` reads."""
-
-    payee: OtherPayee
-
-    @property
-    def name(self) -> str:
-        return self.payee.name
-
-    @property
-    def name_kana(self) -> str:
-        return self.payee.name_kana
-
-    @property
-    def account_holder_kana(self) -> str:
-        return self.payee.holder_kana
-
-    @property
-    def bank_code(self) -> str:
-        return self.payee.bank_code
-
-    @property
-    def branch_code(self) -> str:
-        return self.payee.branch_code
-
-    @property
-    def account_number(self) -> str:
-        return self.payee.account_number
-
-    @property
-    def account_type(self) -> str:
-        return self.payee.account_type
 
 
 def _other_payees(s: Session, items: tuple[tuple[str, int], ...] | None) -> tuple[list[OtherPayee], list[Problem]]:
