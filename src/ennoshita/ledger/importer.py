@@ -41,7 +41,6 @@ from ennoshita.ledger.posting import (
     reserve_numbers,
 )
 from ennoshita.ledger.rules import entry_number
-from ennoshita.money import Rounding
 
 FORMATS = ("yayoi", "csv")
 ENTRY_COLUMNS = ("id", "fiscal_year", "number", "entry_date", "description", "counterparty", "status", "source",
@@ -83,24 +82,6 @@ class _HashingReader(io.RawIOBase):
         self.digest.update(data)
         self.done += n
         return n
-
-
-def _split(amount: int, tax: int | None, category: str | None, rule: Rounding, exclusive: bool,
-           day: dt.date | None = None) -> tuple[int, int]:
-    """(net, tax) of a tax-inclusive amount: the file's tax when given, else computed by the company rule
-    (for a 経過措置 purchase, only the deductible share of the tax, as the posting path does)."""
-    if not exclusive or not category:
-        return amount, 0
-    cat = taxes.CATEGORIES.get(category)
-    if cat is None or not cat.rate:
-        return amount, 0
-    if tax is None:
-        net, tax = taxes.split_inclusive(amount, cat, rule)
-        if cat.transitional and day is not None and day >= taxes.TRANSITIONAL_DEDUCTION[0][0]:
-            tax = taxes.deductible_input_tax(tax, day, rule)
-            net = amount - tax
-        return net, tax
-    return amount - tax, tax
 
 
 def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
@@ -391,11 +372,11 @@ class _Resolver:
                 resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, debit, credit, pl.memo, pl.row))
                 continue
             amount = debit or credit
-            tax = pl.tax_amount
-            if tax is None:
-                net, tax = _split(amount, None, category, self.ctx.rounding, True, day)
-            else:
-                net = amount - tax
+            # the one split rule of every posting path: the file's tax kept as given, except that a 経過措置
+            # purchase (区分80% / 70% ...) books at most the deductible share of its tax (the rest stays in
+            # the cost), whether the file states the whole tax or the deductible part
+            net, tax = taxes.split_line(amount, taxes.CATEGORIES[category or ""], day, self.ctx.rounding,
+                                        pl.tax_amount)
             if debit:
                 resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, net, 0, pl.memo, pl.row))
                 if tax:

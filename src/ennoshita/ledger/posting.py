@@ -243,9 +243,15 @@ class PostingContext:
 
 
 def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: EntryDraft,
-            line_offset: int | None = None, split_tax: bool = True) -> tuple[list[ResolvedLine], list[Problem]]:
-    """Every problem with a draft, or its resolved lines, tax-split under 税抜経理 when ``split_tax``
-    (documents that computed their tax once per rate, like qualified invoices, post it as given)."""
+            line_offset: int | None = None, split_tax: bool = True, as_posted: bool = False
+            ) -> tuple[list[ResolvedLine], list[Problem]]:
+    """Every problem with a draft, or its resolved lines, tax-split under 税抜経理 by the one rule of
+    :func:`~ennoshita.ledger.rules.expand_tax`, whatever the path: a category whose 仮受/仮払消費税 line the
+    document gives (a qualified invoice, a bill: tax once per rate) is kept as given, every other taxable line
+    is split. ``split_tax`` is accepted for the callers that still pass it and changes nothing (a bank fee
+    posted with ``split_tax=False`` used to escape the split). ``as_posted``: the lines are already as posted
+    (a 取消 copies the original's lines, tax category and tax amount included) and are never split again."""
+    del split_tax
     problems = list(check_balanced(draft.lines))
     problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset)
     # Resolve the lines as entered, so that ``lines[i]`` in a problem is the i-th line the person typed
@@ -254,10 +260,13 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     problems += unresolved
     if problems:
         return [], problems
-    if not split_tax:
+    if as_posted:
         return resolved, []
+    tax_ids = {index.accounts[code][0] for code in (chart.CODE_OUTPUT_TAX, chart.CODE_INPUT_TAX)
+               if code in index.accounts}
+    given = {ln.tax_category for ln in resolved if ln.tax_category and ln.account_id in tax_ids}
     lines = expand_tax(list(draft.lines), ctx.tax_accounting, ctx.rounding, chart.CODE_OUTPUT_TAX,
-                       chart.CODE_INPUT_TAX, draft.date)
+                       chart.CODE_INPUT_TAX, draft.date, given)
     if len(lines) == len(draft.lines):
         return resolved, []
     return resolve(index, lines, line_offset=line_offset)
@@ -266,14 +275,15 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
 def post_in(session: Session, actor: Actor, draft: EntryDraft, *, source: str = "manual",
             source_ref: str | None = None, reverses_id: int | None = None, corrects_id: int | None = None,
             entry_id: int | None = None, closing: bool = False, split_tax: bool = True,
-            ctx: PostingContext | None = None, index: ChartIndex | None = None) -> PostedEntry:
+            ctx: PostingContext | None = None, index: ChartIndex | None = None,
+            as_posted: bool = False) -> PostedEntry:
     """Post one entry inside the caller's transaction (no commit). Raises Invalid with every problem.
 
     Other domains call this (through ``ennoshita.ledger``) in their own use case's transaction: an invoice
     and its posting commit together or not at all."""
     ctx = ctx or PostingContext.load(session)
     index = index or ChartIndex.load(session)
-    lines, problems = prepare(session, ctx, index, draft, split_tax=split_tax)
+    lines, problems = prepare(session, ctx, index, draft, split_tax=split_tax, as_posted=as_posted)
     if problems:
         raise Invalid(problems=problems)
     fy = fiscal_year_of(draft.date, ctx.start_month)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ennoshita.errors import Problem
-from ennoshita.ledger.taxes import CATEGORIES, TRANSITIONAL_DEDUCTION, deductible_input_tax, split_inclusive
+from ennoshita.ledger.taxes import CATEGORIES, TRANSITIONAL_DEDUCTION, split_line
 from ennoshita.money import Rounding
 
 TRANSITIONAL_START = TRANSITIONAL_DEDUCTION[0][0]  # 2023-10-01, the start of the invoice system
@@ -61,10 +61,17 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
 
 
 def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, output_tax_account: str,
-               input_tax_account: str, day: dt.date | None = None) -> list[LineDraft]:
+               input_tax_account: str, day: dt.date | None = None,
+               given: set[str] | None = None) -> list[LineDraft]:
     """Under 税抜経理, split each line with a taxable category (entered tax-inclusive) into its net amount and a
     仮受消費税 (sales) / 仮払消費税 (purchases) line on the same side, carrying the same category. Under 税込経理
     the lines are unchanged. The entry stays balanced: net + tax = the amount entered.
+
+    This is the one split rule of every posting path. A category whose tax is already in the entry (a line
+    on 仮受/仮払消費税 carrying it: a qualified invoice or a bill computes its tax once per rate) is not split
+    again; every other taxable line is (a bank fee on a payment run, an expense line, a manual entry).
+    ``given``: those categories, when the caller resolved account names (default: lines whose account is
+    ``output_tax_account`` / ``input_tax_account``).
 
     A purchase from a supplier that is not a qualified-invoice issuer (経過措置 categories) puts only the
     deductible share of its tax in 仮払消費税 (80% / 70% / 50% / 30% by the transaction ``day``, from the dated
@@ -73,17 +80,17 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
     is deductible."""
     if tax_accounting != "exclusive":
         return list(lines)
+    tax_accounts = {output_tax_account, input_tax_account}
+    if given is None:
+        given = {ln.tax_category for ln in lines if ln.tax_category and ln.account_code in tax_accounts}
     out: list[LineDraft] = []
     for line in lines:
         cat = CATEGORIES.get(line.tax_category or "")
-        if cat is None or not cat.taxable or cat.direction == "none":
+        if cat is None or line.tax_category in given or line.account_code in tax_accounts:
             out.append(line)
             continue
         amount = line.debit or line.credit
-        net, tax = split_inclusive(amount, cat, rule)
-        if cat.transitional and day is not None and day >= TRANSITIONAL_START:
-            tax = deductible_input_tax(tax, day, rule)
-            net = amount - tax
+        net, tax = split_line(amount, cat, day, rule)
         if tax == 0 or net <= 0:  # nothing to split (or a 1-yen amount rounded up entirely into tax)
             out.append(line)
             continue

@@ -264,9 +264,10 @@ def _posted_draft(session: Session, entry_id: int) -> tuple[JournalEntry, EntryD
         .outerjoin(Department, Department.id == JournalLine.department_id)
         .where(JournalLine.entry_id == entry_id).order_by(JournalLine.line_no)
     ).all()
-    # Lines as posted (tax already split): re-posting them must not split again, so no tax category.
-    lines = tuple(LineDraft(account_code=acc, debit=line.debit, credit=line.credit, tax_category=None,
-                            sub_account=sub, department=dep, memo=line.memo)
+    # Lines as posted (tax already split), each with its tax category: a 取消 posts them ``as_posted`` (never
+    # split again), so the 消費税集計表 nets to zero for a reversed entry.
+    lines = tuple(LineDraft(account_code=acc, debit=line.debit, credit=line.credit,
+                            tax_category=line.tax_category, sub_account=sub, department=dep, memo=line.memo)
                   for line, acc, sub, dep in rows)
     return entry, EntryDraft(entry.entry_date, entry.description, entry.counterparty, lines)
 
@@ -289,7 +290,7 @@ def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reversal_date: d
         label = entry_number(entry.fiscal_year, entry.number or 0)
         draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip(), original.counterparty,
                            tuple(reversal_of(list(original.lines))))
-        posted = post_in(s, actor, draft, source="reversal", reverses_id=entry_id)
+        posted = post_in(s, actor, draft, source="reversal", reverses_id=entry_id, as_posted=True)
         uow.commit()
         return posted
 
@@ -310,7 +311,7 @@ def reverse_in(session: Session, actor: Actor, entry_id: int, reason: str = "",
     label = entry_number(entry.fiscal_year, entry.number or 0)
     draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip()[:200], original.counterparty,
                        tuple(reversal_of(list(original.lines))))
-    return post_in(session, actor, draft, source="reversal", reverses_id=entry_id)
+    return post_in(session, actor, draft, source="reversal", reverses_id=entry_id, as_posted=True)
 
 
 def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: EntryDraft,
@@ -329,7 +330,7 @@ def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: Entry
         label = entry_number(entry.fiscal_year, entry.number or 0)
         rev = EntryDraft(reversal_date or entry.entry_date, f"訂正取消: {label} {original.description}".strip(),
                          original.counterparty, tuple(reversal_of(list(original.lines))))
-        reversal = post_in(s, actor, rev, source="reversal", reverses_id=entry_id)
+        reversal = post_in(s, actor, rev, source="reversal", reverses_id=entry_id, as_posted=True)
         new = post_in(s, actor, corrected, source="correction", corrects_id=entry_id)
         uow.commit()
         return reversal, new

@@ -8,8 +8,18 @@ part of the input tax, by transaction date. The table below is data, so a law ch
 Source: 国税庁「適格請求書等保存方式の概要」/「インボイス制度に関するQ&A」問113 (80% from 2023-10-01
 to 2026-09-30, 50% from 2026-10-01 to 2029-09-30, under the law of 2023) as amended by the 令和8年度税制
 改正大綱: 70% 2026-10-01..2028-09-30, 50% 2028-10-01..2030-09-30, 30% 2030-10-01..2031-09-30, none after.
-The amended figures are those the project's issue gives; check them against 国税庁's current material
-before relying on them for a return.
+The amended figures are confirmed by freee's developer notice of the 令和8年 change
+(https://developer.freee.co.jp/accounting/accounting-improvement/8133: 80% to 2026-09, 70% 2026-10..2028-09,
+50% 2028-10..2030-09, 30% 2030-10..2031-09, 0% from 2031-10). Before 2023-10-01 (区分記載請求書等保存方式)
+a purchase from a 免税事業者 was a 課税仕入れ like any other: 100% deductible.
+
+The per-supplier annual cap on that transitional credit (:data:`NON_REGISTERED_CAPS`) is a table dated by
+the first day of the 課税期間 (a company's fiscal year), see :func:`non_registered_annual_cap`.
+
+Sales categories for the 課税売上割合 (消費税法30条⑥, 施行令48条): ``ratio_class`` says where a sales line
+counts: ``taxable`` (課税売上: numerator and denominator), ``zero_rated`` (輸出免税売上, 消費税法7条:
+numerator and denominator), ``non_taxable`` (非課税売上, 消費税法6条: denominator only); ``""`` (不課税,
+purchases) does not count.
 """
 
 from __future__ import annotations
@@ -35,13 +45,16 @@ class TaxCategory:
     taxable: bool
     transitional: bool = False  # purchase from a non-registered supplier (経過措置)
     reduced: bool = False
+    ratio_class: str = ""  # taxable / zero_rated / non_taxable: where a sales line counts in 課税売上割合
 
 
 CATEGORY_LIST: tuple[TaxCategory, ...] = (
-    TaxCategory("sales_10", "課税売上10%", "Taxable sales 10%", "sales", RATE_10, True),
-    TaxCategory("sales_8r", "課税売上8%(軽減)", "Taxable sales 8% (reduced)", "sales", RATE_8, True, reduced=True),
-    TaxCategory("sales_exempt", "非課税売上", "Non-taxable sales", "sales", ZERO, False),
-    TaxCategory("sales_export", "輸出免税売上", "Export (zero-rated) sales", "sales", ZERO, False),
+    TaxCategory("sales_10", "課税売上10%", "Taxable sales 10%", "sales", RATE_10, True, ratio_class="taxable"),
+    TaxCategory("sales_8r", "課税売上8%(軽減)", "Taxable sales 8% (reduced)", "sales", RATE_8, True, reduced=True,
+                ratio_class="taxable"),
+    TaxCategory("sales_exempt", "非課税売上", "Non-taxable sales", "sales", ZERO, False, ratio_class="non_taxable"),
+    TaxCategory("sales_export", "輸出免税売上", "Export (zero-rated) sales", "sales", ZERO, False,
+                ratio_class="zero_rated"),
     TaxCategory("purchase_10", "課税仕入10%", "Taxable purchases 10%", "purchase", RATE_10, True),
     TaxCategory("purchase_8r", "課税仕入8%(軽減)", "Taxable purchases 8% (reduced)", "purchase", RATE_8, True,
                 reduced=True),
@@ -55,6 +68,15 @@ CATEGORY_LIST: tuple[TaxCategory, ...] = (
 )
 CATEGORIES: dict[str, TaxCategory] = {c.code: c for c in CATEGORY_LIST}
 
+# The codes other domains post with (sales lines at rate 0 choose one of the last three).
+SALES_10, SALES_8R = "sales_10", "sales_8r"
+SALES_EXPORT = "sales_export"  # 輸出免税売上 (免税, 消費税法7条)
+SALES_NON_TAXABLE = "sales_exempt"  # 非課税売上 (消費税法6条)
+OUT_OF_SCOPE = "out_of_scope"  # 不課税 / 対象外
+
+INVOICE_ERA = dt.date(2023, 10, 1)  # 適格請求書等保存方式 from this day
+FULL = Fraction(1)
+
 # (first day, last day, deductible share of the input tax)
 TRANSITIONAL_DEDUCTION: tuple[tuple[dt.date, dt.date, Fraction], ...] = (
     (dt.date(2023, 10, 1), dt.date(2026, 9, 30), Fraction(80, 100)),
@@ -65,11 +87,41 @@ TRANSITIONAL_DEDUCTION: tuple[tuple[dt.date, dt.date, Fraction], ...] = (
 
 
 def transitional_deduction_ratio(day: dt.date) -> Fraction:
-    """Share of the input tax deductible on a purchase from a non-registered supplier on ``day``."""
+    """Share of the input tax deductible on a purchase from a non-registered supplier on ``day``: all of it
+    before the invoice system (2023-10-01), the dated share during the transition, nothing after."""
+    if day < INVOICE_ERA:
+        return FULL
     for first, last, ratio in TRANSITIONAL_DEDUCTION:
         if first <= day <= last:
             return ratio
     return ZERO
+
+
+# The per-supplier annual cap on the transitional credit, by the first day of the 課税期間 it applies to:
+# (課税期間 starting on or after, cap in yen 税込 per 一の免税事業者等 per 課税期間).
+# - 令和6年度税制改正 (平成28年改正法附則52条・53条 as amended): for a 課税期間 beginning on or after
+#   2024-10-01, the part of the purchases from ONE non-registered supplier above ¥1,000,000,000 (税込) in the
+#   year gets no transitional credit. 国税庁「適格請求書等保存方式の概要 －インボイス制度の理解のために－」
+#   (令和6年改訂): "令和6年10月1日以後に開始する課税期間においては、一の免税事業者等から行う当該経過措置の
+#   対象となる課税仕入れの額の合計額がその年又はその事業年度で税込み10億円を超える場合には、その超えた部分の
+#   課税仕入れについて、本経過措置は適用できません" (quoted at https://zeirisi.hiho.jp/?p=24192).
+# - 令和8年度税制改正: lowered to ¥100,000,000 (現行: 10億円) for a 課税期間 beginning on or after 2026-10-01
+#   (経済産業省「令和8年度税制改正について(概要)」令和7年12月, summarised at
+#   https://www.fps-net.com/knowledge/tax/2026/4_3.html).
+# Before 2024-10-01 there is no cap (None).
+NON_REGISTERED_CAPS: tuple[tuple[dt.date, int], ...] = (
+    (dt.date(2024, 10, 1), 1_000_000_000),
+    (dt.date(2026, 10, 1), 100_000_000),
+)
+
+
+def non_registered_annual_cap(period_start: dt.date) -> int | None:
+    """The cap for the 課税期間 (fiscal year) beginning on ``period_start``; None when there is none."""
+    cap: int | None = None
+    for first, amount in NON_REGISTERED_CAPS:
+        if period_start >= first:
+            cap = amount
+    return cap
 
 
 def split_inclusive(gross: int, category: TaxCategory, rule: Rounding) -> tuple[int, int]:
@@ -83,3 +135,21 @@ def split_inclusive(gross: int, category: TaxCategory, rule: Rounding) -> tuple[
 def deductible_input_tax(tax: int, day: dt.date, rule: Rounding) -> int:
     """The deductible part of ``tax`` on a purchase from a non-registered supplier (経過措置)."""
     return round_yen(Fraction(tax) * transitional_deduction_ratio(day), rule)
+
+
+def split_line(amount: int, category: TaxCategory, day: dt.date | None, rule: Rounding,
+               given_tax: int | None = None) -> tuple[int, int]:
+    """THE 税抜経理 split rule, used by every posting path (entry, import, documents, payment runs):
+    (net, tax to 仮受/仮払消費税) of a tax-inclusive ``amount``.
+
+    The tax is ``given_tax`` when the source states it (an imported file), else computed with the company's
+    rounding. A 経過措置 purchase books only the deductible share of the tax, by the transaction ``day``; a
+    stated tax larger than that share is capped at it (the rest stays in the cost)."""
+    if not category.taxable or not category.rate or category.direction == "none":
+        return amount, 0
+    _net, full = split_inclusive(amount, category, rule)
+    tax = full if given_tax is None else given_tax
+    if category.transitional and day is not None:
+        limit = deductible_input_tax(full, day, rule)
+        tax = limit if given_tax is None else min(given_tax, limit)
+    return amount - tax, tax

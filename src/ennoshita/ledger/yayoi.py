@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,21 +76,40 @@ _TO_OURS = {
     "対象外": "out_of_scope",
     "不課税": "out_of_scope",
 }
-_TRANSITIONAL = re.compile(r"^課対仕入込(10%|軽減8%)区分(\d+)%$")
+# The names 弥生 writes and the variants other systems write in 弥生's format (freee: 課対仕入内10%適格,
+# 課対仕入込10%控不, 課税売上内10%, 課対仕入内8%(軽)): kind, 込/内 (tax-inclusive), rate, then 適格 /
+# 区分NN% (経過措置) / 控不 (控除不可: no credit at all). 外 (tax-exclusive amounts) is not accepted.
+_GRAMMAR = re.compile(r"^(課税売上|課対仕入|非課売上|非課仕入|輸出売上)(?:込|内)?"
+                      r"(10%|軽減8%|8%軽減|8%\(軽\)|8%（軽）)?(適格|区分(\d+)%|控不|控除不可|控\d+)?$")
+_KIND = {"非課売上": "sales_exempt", "非課仕入": "purchase_exempt", "輸出売上": "sales_export"}
 
 
 @lru_cache(maxsize=1024)
 def tax_from_yayoi(text: str) -> str | None:
     """Our category code for a 弥生 税区分 name; '' -> None; raises KeyError when unknown."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if not text:
         return None
     if text in _TO_OURS:
         return _TO_OURS[text]
-    m = _TRANSITIONAL.match(text)
-    if m:
-        return "purchase_10_transitional" if m.group(1) == "10%" else "purchase_8r_transitional"
-    raise KeyError(text)
+    m = _GRAMMAR.match(text)
+    if m is None:
+        raise KeyError(text)
+    kind, rate, suffix = m.group(1), m.group(2), m.group(3) or ""
+    if kind in _KIND:
+        return _KIND[kind]
+    if rate is None:
+        raise KeyError(text)
+    reduced = rate != "10%"
+    if kind == "課税売上":
+        if suffix:
+            raise KeyError(text)
+        return "sales_8r" if reduced else "sales_10"
+    if suffix in ("控不", "控除不可"):
+        return "out_of_scope"  # a purchase with no input-tax credit: its whole amount stays in the cost
+    if suffix.startswith("区分") or suffix.startswith("控"):
+        return "purchase_8r_transitional" if reduced else "purchase_10_transitional"
+    return "purchase_8r" if reduced else "purchase_10"
 
 
 def tax_to_yayoi(category: str | None, day: dt.date) -> str:
@@ -102,9 +122,13 @@ def tax_to_yayoi(category: str | None, day: dt.date) -> str:
     if category == "purchase_8r":
         return "課対仕入込軽減8%適格" if era else "課対仕入込軽減8%"
     if category in ("purchase_10_transitional", "purchase_8r_transitional"):
-        pct = int(transitional_deduction_ratio(day) * 100)
         base = "課対仕入込10%" if category == "purchase_10_transitional" else "課対仕入込軽減8%"
-        return f"{base}区分{pct}%"
+        if not era:
+            return base  # before the invoice system: an ordinary, fully deductible 課税仕入れ
+        ratio = transitional_deduction_ratio(day)
+        if ratio == 0:
+            return "対象外"  # after 2031-09-30 nothing is deductible (freee: 税区分としては対象外)
+        return f"{base}区分{int(ratio * 100)}%"
     for name, code in _TO_OURS.items():
         if code == category and name not in ("不課税",):
             return name

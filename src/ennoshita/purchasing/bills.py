@@ -39,6 +39,7 @@ from ennoshita.identity.roles import can
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
+from ennoshita.ledger.taxes import non_registered_annual_cap
 from ennoshita.purchasing import rules
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
@@ -138,13 +139,16 @@ def cumulative_non_registered(s: Session, supplier_id: int, day: dt.date, start_
     return int(total or 0)
 
 
-def _credits(rates: Sequence[RateTotal], registered: bool, day: dt.date, cumulative: int) -> list[_Credit]:
+def _credits(rates: Sequence[RateTotal], registered: bool, day: dt.date, cumulative: int,
+             start_month: int) -> list[_Credit]:
     out = []
     running = cumulative
+    # the per-supplier cap of the 課税期間 (fiscal year) the purchase falls in, dated by its first day
+    cap = non_registered_annual_cap(fiscal_year_bounds(fiscal_year_of(day, start_month), start_month)[0])
     for rate in rates:
         if rate.tax == 0 and rate.gross == 0:
             continue
-        credit = rules.input_tax_credit(rate.tax, registered, day, running, rate.gross)
+        credit = rules.input_tax_credit(rate.tax, registered, day, running, rate.gross, cap=cap)
         running += rate.gross
         out.append(_Credit(rate, credit))
     return out
@@ -374,7 +378,7 @@ def _assess(s: Session, company: CompanyData, cmd: BillInput, found: _Lines) -> 
     registered = supplier.is_qualified_issuer
     cumulative = 0 if registered else cumulative_non_registered(s, supplier.id, cmd.bill_date,
                                                                  company.fiscal_year_start_month)
-    credits = _credits(totals.rates, registered, cmd.bill_date, cumulative)
+    credits = _credits(totals.rates, registered, cmd.bill_date, cumulative, company.fiscal_year_start_month)
     deductible = sum(c.credit.deductible for c in credits)
     due = _due(supplier, cmd)
     needs = match_status == "over_tolerance" or approvals.needs_approval(s, "supplier_bill", cmd.department,

@@ -8,12 +8,11 @@ Input-tax credit (仕入税額控除) on a purchase:
   2028-09-30, 50% to 2030-09-30, 30% to 2031-09-30, none after), rounded down to the yen
   (1円未満切り捨て, :attr:`Rounding.FLOOR`: the buyer never claims more than the law allows);
 * the cap: once the tax-inclusive purchases from ONE non-registered supplier in a fiscal year (その年又は
-  その事業年度) exceed the cap, the part beyond it gets no transitional deduction. The cap was ¥1,000,000,000
-  (課税期間 starting on or after 2024-10-01, 国税庁 インボイスQ&A; e.g. https://zeirisi.hiho.jp/?p=24192) and
-  the 令和8年度税制改正大綱 lowers it to ¥100,000,000 (summarised at
-  https://www.yasuda-cpa-office.com/post/税制改正）免税事業者からの仕入れに係る消費税控除が段階的に縮小 and
-  https://bizgrowth.co.jp/news/ ; we could not reach 国税庁's own page for the amended rule). ASSUMPTION: the
-  ¥100M cap applies to every purchase passed here; a caller for an earlier 課税期間 passes ``cap=1_000_000_000``.
+  その事業年度) exceed the cap, the part beyond it gets no transitional deduction. The cap is dated by the
+  first day of the 課税期間 (:func:`ennoshita.ledger.taxes.non_registered_annual_cap`, with its sources): none
+  before 2024-10-01, ¥1,000,000,000 from 2024-10-01 (令和6年度改正), ¥100,000,000 from 2026-10-01 (令和8年度
+  改正). Bills pass the cap of their fiscal year; ``cap=None`` is no cap;
+* before the invoice system (2023-10-01) a purchase from a 免税事業者 was fully deductible.
 
   A purchase that crosses the cap is split in proportion to its gross (税込) amount::
 
@@ -45,7 +44,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ennoshita.errors import Invalid, Problem
-from ennoshita.ledger.taxes import transitional_deduction_ratio
+from ennoshita.ledger.taxes import INVOICE_ERA, NON_REGISTERED_CAPS, transitional_deduction_ratio
 from ennoshita.money import Rounding, round_yen
 from ennoshita.sales.terms import PaymentTerms
 
@@ -58,7 +57,7 @@ __all__ = [
 
 # --- input-tax credit ------------------------------------------------------------------------------
 
-NON_REGISTERED_ANNUAL_CAP = 100_000_000  # 一の免税事業者等からの課税仕入れ (税込), per fiscal year
+NON_REGISTERED_ANNUAL_CAP = NON_REGISTERED_CAPS[-1][1]  # the latest cap (一の免税事業者等, 税込, per 課税期間)
 FULL = Fraction(1)
 
 
@@ -84,7 +83,7 @@ def _non_negative(value: int, field: str, problems: list[Problem]) -> None:
 
 
 def input_tax_credit(tax: int, supplier_registered: bool, day: dt.date, cumulative_non_registered_purchases: int,
-                     this_purchase_gross: int, *, cap: int = NON_REGISTERED_ANNUAL_CAP) -> CreditResult:
+                     this_purchase_gross: int, *, cap: int | None = NON_REGISTERED_ANNUAL_CAP) -> CreditResult:
     """The creditable input tax of one purchase (see the module docstring for the rules and formula).
 
     ``tax`` is the purchase's consumption tax, ``this_purchase_gross`` its tax-inclusive amount and
@@ -101,11 +100,13 @@ def input_tax_credit(tax: int, supplier_registered: bool, day: dt.date, cumulati
         raise Invalid(problems=problems)
     if supplier_registered:
         return CreditResult(tax, 0, FULL, "registered")
+    if day < INVOICE_ERA:
+        return CreditResult(tax, 0, FULL, "before_invoice_system")
     ratio = transitional_deduction_ratio(day)
     if ratio == 0:
         return CreditResult(0, tax, ratio, "transitional_ended")
     gross = this_purchase_gross
-    over = min(gross, max(0, cumulative_non_registered_purchases + gross - cap))
+    over = 0 if cap is None else min(gross, max(0, cumulative_non_registered_purchases + gross - cap))
     eligible = gross - over
     share = Fraction(eligible, gross) if gross else FULL
     deductible = round_yen(tax * ratio * share, Rounding.FLOOR)

@@ -56,7 +56,7 @@ def test_tax_inclusive_split(gross: int, code: str, rule: Rounding, net: int, ta
 
 
 @pytest.mark.parametrize(("day", "ratio"), [
-    (dt.date(2023, 9, 30), Fraction(0)),       # before the invoice system: the table does not apply
+    (dt.date(2023, 9, 30), Fraction(1)),       # before the invoice system: an ordinary 課税仕入れ, all deductible
     (dt.date(2023, 10, 1), Fraction(80, 100)),
     (dt.date(2026, 9, 30), Fraction(80, 100)),
     (dt.date(2026, 10, 1), Fraction(70, 100)),

@@ -57,10 +57,25 @@ def test_non_registered_supplier_gets_the_dated_share(day: dt.date, ratio: Fract
     assert result == CreditResult(deductible, 10_001 - deductible, ratio, "transitional")
 
 
-@pytest.mark.parametrize("day", [dt.date(2031, 10, 1), dt.date(2023, 9, 30)])
-def test_outside_the_transitional_period_nothing_is_deductible(day: dt.date) -> None:
-    assert input_tax_credit(10_001, False, day, 0, 110_011) == CreditResult(0, 10_001, Fraction(0),
-                                                                            "transitional_ended")
+def test_after_the_transitional_period_nothing_is_deductible() -> None:
+    assert input_tax_credit(10_001, False, dt.date(2031, 10, 1), 0, 110_011) == CreditResult(
+        0, 10_001, Fraction(0), "transitional_ended")
+
+
+def test_before_the_invoice_system_everything_is_deductible() -> None:
+    # issue 11 item 8: a purchase of 2023-09-30 from a 免税事業者 was an ordinary 課税仕入れ (100%)
+    assert input_tax_credit(10_001, False, dt.date(2023, 9, 30), 0, 110_011) == CreditResult(
+        10_001, 0, Fraction(1), "before_invoice_system")
+
+
+def test_no_cap_before_the_2024_reform_and_the_dated_cap_after() -> None:
+    # 2,000,000,000 already bought: with no cap (課税期間 before 2024-10-01) the whole purchase is transitional;
+    # 1,000,000 tax x 80% = 800,000
+    assert input_tax_credit(1_000_000, False, dt.date(2024, 6, 1), 2_000_000_000, 11_000_000,
+                            cap=None).deductible == 800_000
+    # with the 10億円 cap of 令和6年度改正 the same purchase is entirely beyond it
+    assert input_tax_credit(1_000_000, False, dt.date(2025, 6, 1), 2_000_000_000, 11_000_000,
+                            cap=1_000_000_000).deductible == 0
 
 
 def test_a_purchase_crossing_the_cap_is_split_in_proportion() -> None:
