@@ -196,10 +196,13 @@ def test_procure_to_pay(db: Database, org: dict[str, Actor]) -> None:
     paid = payments.mark_paid(db.uow(), keiri, run.id)
     assert paid.status == "paid"
     assert _payable_balance(db, "S001") == 0 and _payable_balance(db, "S002") == 0
-    # bank: 374,000 + 770 + 60,670 + 440 = 435,880; 雑収入 440 withheld; 支払手数料 770 + 440
+    # bank: 374,000 + 770 + 60,670 + 440 = 435,880; 雑収入 440 withheld; 支払手数料 770 + 440 split under
+    # 税抜経理 like every other 課税仕入れ (issue 11 item 2): 770 x 10/110 = 70, 440 x 10/110 = 40, so
+    # 支払手数料 700 + 400 = 1,100 and 仮払消費税 70 + 40 = 110
     assert _account(db, "1140") == (0, 435_880)
     assert _account(db, "7130") == (0, 440)
-    assert _account(db, "6340") == (1_210, 0)
+    assert _account(db, "6340") == (1_100, 0)
+    assert _account(db, "1460") == (34_000 + 3_888 + 110, 0)
     assert queries.payables_by_supplier(db.uow(), keiri) == []
     with db.uow() as uow:
         assert ledger_queries.check_balances(uow.session) == []
@@ -226,6 +229,8 @@ def test_the_company_fee_table_and_where_a_withheld_fee_goes(db: Database, org: 
     _approve(db, yakuin, "payment_run", run.id)
     payments.export_zengin(db.uow(), org["keiri"], run.id)
     payments.mark_paid(db.uow(), org["keiri"], run.id)
-    assert _account(db, "6340") == (330, 330)  # charged by the bank, recovered from the supplier
+    # charged by the bank, recovered from the supplier; both split under 税抜経理 (issue 11 item 2):
+    # 330 x 10/110 = 30 -> 支払手数料 300 / 仮払消費税 30 on each side
+    assert _account(db, "6340") == (300, 300)
     assert _account(db, "7130") == (0, 0)
     assert _account(db, "1140") == (0, 61_110)

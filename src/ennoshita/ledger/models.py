@@ -214,3 +214,17 @@ class RecurringEntry(Base):
     lines_json: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class ConsumptionTaxSettings(Base):
+    """How the company computes its 消費税 return (one row, id 1; absent: the defaults). See
+    :mod:`ennoshita.ledger.consumption_tax` for each choice and its legal basis."""
+
+    __tablename__ = "consumption_tax_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    method: Mapped[str] = mapped_column(String(20), default="general")  # general / simplified / twenty_percent
+    output_calc: Mapped[str] = mapped_column(String(12), default="proportional")  # 割戻し / stacked 積上げ
+    input_calc: Mapped[str] = mapped_column(String(12), default="stacked")  # 積上げ / proportional 割戻し
+    credit_method: Mapped[str] = mapped_column(String(12), default="individual")  # 個別対応 / lump_sum 一括比例
+    simplified_type: Mapped[int] = mapped_column(Integer, default=5)  # 簡易課税の事業区分 第1種..第6種

@@ -141,8 +141,13 @@ def date_problems(day: dt.date, start_month: int, locked: set[int], closed: set[
     problems = []
     if period_of(day) in locked:
         problems.append(Problem("ledger.error.period_locked", field, {"month": f"{day.year}-{day.month:02d}"}, line))
-    if fiscal_year_of(day, start_month) in closed:
-        problems.append(Problem("ledger.error.year_closed", field, {"year": fiscal_year_of(day, start_month)}, line))
+    year = fiscal_year_of(day, start_month)
+    if year in closed:
+        problems.append(Problem("ledger.error.year_closed", field, {"year": year}, line))
+    elif closed and year < max(closed):
+        # closing a year locks every earlier date too: posting there would change the closed balance sheet
+        problems.append(Problem("ledger.error.before_closed_year", field, {"year": year, "closed": max(closed)},
+                                line))
     return problems
 
 

@@ -23,7 +23,7 @@ from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, fiscal
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import chart
+from ennoshita.ledger import chart, consumption_tax
 from ennoshita.ledger.models import (
     Account,
     Balance,
@@ -387,8 +387,11 @@ class CloseResult:
 
 
 def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
-    """決算締め: carry the year's net income to 繰越利益剰余金 with a closing entry dated the last day, lock every
-    month of the year and mark it closed. The next year's balance sheet opens from the cumulative balances."""
+    """決算締め: post the 消費税 settlement proposed from the year's return when it is not posted yet (仮受/仮払
+    消費税 against 未払消費税等, :func:`ennoshita.ledger.consumption_tax.settlement_draft`), carry the year's net
+    income to 繰越利益剰余金 with a closing entry dated the last day, lock every month of the year and mark it
+    closed (which locks every earlier date too). The next year's balance sheet opens from the cumulative
+    balances."""
     require(actor, "ledger.edit")
     with uow:
         s = uow.session
@@ -397,6 +400,8 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
         fy = s.get(FiscalYear, fiscal_year)
         if fy is not None and fy.closed:
             raise Conflict("ledger.error.year_closed", field="fiscal_year", year=fiscal_year)
+        consumption_tax.post_settlement_in(s, actor, fiscal_year)
+        s.flush()
         rows = s.execute(
             select(Account.code, func.sum(Balance.debit), func.sum(Balance.credit))
             .join(Account, Account.id == Balance.account_id)
@@ -436,6 +441,47 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
         audit.record(s, actor, "fiscal_year", fiscal_year, "close", after={"net_income": net})
         uow.commit()
         return CloseResult(fiscal_year, net, posted)
+
+
+def reopen_year(uow: UnitOfWork, actor: Actor, fiscal_year: int, reason: str) -> PostedEntry | None:
+    """決算締めの解除: only the latest closed year can be reopened (an earlier year stays locked by the later
+    close). The closing entry is reversed (a 取消 linked to it, dated like it), the year's months are unlocked
+    and the year marked open, audited with the reason. Posting into an earlier year needs the later one
+    reopened first."""
+    require(actor, "ledger.edit")
+    if not reason.strip():
+        raise Invalid("error.required", field="reason")
+    with uow:
+        s = uow.session
+        fy = s.get(FiscalYear, fiscal_year)
+        if fy is None or not fy.closed:
+            raise Conflict("ledger.error.year_not_closed", field="fiscal_year", year=fiscal_year)
+        later = s.scalar(select(func.max(FiscalYear.year)).where(FiscalYear.closed.is_(True)))
+        if later is not None and later > fiscal_year:
+            raise Conflict("ledger.error.reopen_later_first", field="fiscal_year", year=fiscal_year, later=later)
+        fy.closed, fy.closed_at = False, None
+        unlocked = []
+        y, m = fy.start_date.year, fy.start_date.month
+        for _ in range(12):
+            row = s.get(PeriodLock, y * 100 + m)
+            if row is not None:
+                s.delete(row)
+                unlocked.append(f"{y}-{m:02d}")
+            y, m = add_months(y, m, 1)
+        s.flush()
+        posted = None
+        if fy.closing_entry_id is not None and not _already_reversed(s, fy.closing_entry_id):
+            entry, original = _posted_draft(s, fy.closing_entry_id)
+            label = entry_number(entry.fiscal_year, entry.number or 0)
+            draft = EntryDraft(entry.entry_date, f"取消: {label} 決算締めの解除 {reason}".strip()[:200], "",
+                               tuple(reversal_of(list(original.lines))))
+            posted = post_in(s, actor, draft, source="closing", reverses_id=entry.id, closing=True, as_posted=True)
+        fy.closing_entry_id = None
+        audit.record(s, actor, "fiscal_year", fiscal_year, "reopen", before={"closed": True},
+                     after={"closed": False, "reason": reason, "unlocked": unlocked,
+                            "reversal": posted.entry_no if posted else None})
+        uow.commit()
+        return posted
 
 
 # ---------------------------------------------------------------- accounts, sub-accounts, departments
