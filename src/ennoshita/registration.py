@@ -29,6 +29,23 @@ def _clean(text: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
 
 
+def clean_number(text: str | None) -> str:
+    """The one normalisation of a number typed by a person (登録番号, 法人番号, 銀行・支店コード, 口座番号),
+    applied where input enters a service: NFKC (full-width ``Ｔ１２３`` -> ``T123``), separators (hyphens of
+    every width, spaces, dots) removed, letters upper-cased. Checks (digits, width, check digit) come after,
+    on this form, so what is stored is what was checked."""
+    return _clean(text or "")
+
+
+def registration_input(text: str | None) -> str:
+    """A typed 登録番号 as ``T`` + its digits (normalised, the ``T`` added when missing; '' stays ''),
+    ready for :func:`is_valid_registration_number` and for storing."""
+    raw = clean_number(text)
+    if not raw:
+        return ""
+    return raw if raw.startswith("T") else "T" + raw
+
+
 def is_valid_corporate_number(text: str) -> bool:
     """True when ``text`` is a 13-digit 法人番号 whose leading check digit is right.
 

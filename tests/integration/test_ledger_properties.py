@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
-from ennoshita.ledger import chart, queries, services
+from ennoshita.ledger import chart, consumption_tax, queries, services
 from ennoshita.ledger.models import Account, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 
@@ -313,6 +313,22 @@ def test_posted_entries_always_give_balanced_books(books: Database) -> None:
 
             assert queries.check_balances(s) == []
 
+        # The year-end 消費税 settlement (its figures are tested against hand computations in
+        # test_consumption_tax*) clears 仮受/仮払消費税 against the tax due and moves what is left to 雑収入 /
+        # 雑損失 (税込経理: the tax due to 租税公課): the close carries that too, so add its P/L lines.
+        settled = consumption_tax.post_settlement(books.uow(), ACCOUNTANT, fy)
+        settlement_pl = settlement_moves = 0
+        if settled is not None:
+            with books.uow() as uow:
+                for code, d, c in uow.session.execute(
+                        select(Account.code, JournalLine.debit, JournalLine.credit)
+                        .join(Account, Account.id == JournalLine.account_id)
+                        .where(JournalLine.entry_id == settled.id)):
+                    settlement_moves += d
+                    if BY_CODE[code].category in ("revenue", "expense"):
+                        settlement_pl += c - d
+        net_income += settlement_pl
+        grand_total += settlement_moves
         # 決算締め: the closing entry carries exactly the net income to 繰越利益剰余金.
         result = services.close_year(books.uow(), ACCOUNTANT, fy)
         assert result.net_income == net_income

@@ -34,6 +34,7 @@ from ennoshita.identity.roles import can, require
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.purchasing import payments, zengin
+from ennoshita.registration import clean_number
 
 OWNER = "expense_claim"
 DOCUMENT_TYPE = "expense_claim"
@@ -435,8 +436,8 @@ def save_bank_account(uow: UnitOfWork, actor: Actor, user_id: int, data: BankInp
         require(actor, "expenses.use")
     problems: list[Problem] = []
     digits = {"bank_code": 4, "branch_code": 3}
-    values = {"bank_code": data.bank_code.strip(), "branch_code": data.branch_code.strip(),
-              "account_number": data.account_number.strip()}
+    values = {"bank_code": clean_number(data.bank_code), "branch_code": clean_number(data.branch_code),
+              "account_number": clean_number(data.account_number)}
     for name, width in digits.items():
         if not (len(values[name]) == width and values[name].isascii() and values[name].isdigit()):
             problems.append(Problem("expenses.error.bank_digits", name, {"width": width}))

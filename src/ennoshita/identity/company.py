@@ -17,6 +17,7 @@ from ennoshita.identity import rules
 from ennoshita.identity.models import Company, CompanyBankAccount
 from ennoshita.identity.roles import require
 from ennoshita.money import Rounding
+from ennoshita.registration import clean_number
 
 COMPANY_ID = 1
 
@@ -213,9 +214,9 @@ def bank_account_problems(data: BankAccountData, prefix: str = "") -> list[Probl
     problems: list[Problem] = []
     for name, width in _DIGITS.items():
         value = getattr(data, name)
-        if not re.fullmatch(rf"\d{{{width}}}", value or ""):
+        if not re.fullmatch(rf"[0-9]{{{width}}}", value or ""):
             problems.append(Problem("company.error.digits", prefix + name, {"width": width}))
-    if data.zengin_requester_code and not re.fullmatch(r"\d{10}", data.zengin_requester_code):
+    if data.zengin_requester_code and not re.fullmatch(r"[0-9]{10}", data.zengin_requester_code):
         problems.append(Problem("company.error.digits", prefix + "zengin_requester_code", {"width": 10}))
     if data.account_type not in rules.ACCOUNT_TYPES:
         problems.append(Problem("company.error.account_type", prefix + "account_type"))
@@ -229,6 +230,8 @@ def save_bank_account(uow: UnitOfWork, actor: Actor, data: BankAccountData) -> B
     require(actor, "company.edit")
     text_fields: dict[str, Any] = {f.name: rules.nfc(getattr(data, f.name))
                                    for f in fields(data) if isinstance(getattr(data, f.name), str)}
+    for name in (*_DIGITS, "zengin_requester_code"):  # full-width digits normalised at the boundary
+        text_fields[name] = clean_number(text_fields.get(name))
     data = replace(data, **text_fields)
     problems = bank_account_problems(data)
     if problems:

@@ -21,7 +21,12 @@ from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
-from ennoshita.registration import is_valid_corporate_number, is_valid_registration_number
+from ennoshita.registration import (
+    clean_number,
+    is_valid_corporate_number,
+    is_valid_registration_number,
+    registration_input,
+)
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.models import Item, Partner, PartnerContact
 from ennoshita.sales.rules import RATES
@@ -127,12 +132,10 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
         values[name] = _nfc(values[name])
     if not values["name"]:  # an empty code is assigned (create) or kept (update)
         problems.append(Problem("error.required", "name"))
-    corp = values["corporate_number"].replace("-", "").replace(" ", "")
+    corp = clean_number(values["corporate_number"])  # full-width digits and separators normalised first
     if corp and not is_valid_corporate_number(corp):
         problems.append(Problem("sales.error.corporate_number", "corporate_number", {"value": corp}))
-    reg = values["registration_number"].replace("-", "").replace(" ", "").upper()
-    if reg and not reg.startswith("T"):
-        reg = "T" + reg
+    reg = registration_input(values["registration_number"])
     if reg and not is_valid_registration_number(reg):
         problems.append(Problem("sales.error.registration_number", "registration_number", {"value": reg}))
     values["corporate_number"] = corp
@@ -152,8 +155,8 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if cmd.account_type not in ACCOUNT_TYPES:
         problems.append(Problem("sales.error.account_type", "account_type", {"value": cmd.account_type}))
     for name, width in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
-        value = str(values[name]).strip()
-        if value and (not value.isdigit() or len(value) > width):
+        value = clean_number(str(values[name]))
+        if value and (not value.isascii() or not value.isdigit() or len(value) > width):
             problems.append(Problem("sales.error.digits", name, {"width": width}))
         values[name] = value.zfill(width) if value else ""
     if cmd.credit_limit < 0:
