@@ -28,7 +28,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import importer, queries, queries_ui, reports, services
+from ennoshita.ledger import consumption_tax, importer, queries, queries_ui, reports, services
 from ennoshita.money import format_yen
 from ennoshita.tabular import STREAMED, Table, export
 
@@ -412,6 +412,71 @@ def ledger_close_year(fiscal_year: int, database_url: DatabaseUrl = None, as_use
     with domain_errors():
         result = services.close_year(db.uow(), resolve_actor(db, as_user), fiscal_year)
     console.print(_t()("ledger.year_closed", year=fiscal_year, net=format_yen(result.net_income)))
+
+
+@report_app.command("consumption-tax")
+def report_consumption_tax(
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="The fiscal year (課税期間) YYYY.")],
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """消費税申告書の計算表: 課税標準額, 消費税額, 課税売上割合, 控除対象仕入税額, 納付税額 (and the settlement)."""
+    db = open_db(database_url)
+    actor = resolve_actor(db, as_user)
+    with domain_errors():
+        ret = consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year)
+        draft = consumption_tax.propose_settlement(db.uow(), actor, fiscal_year)
+    _emit(reports.consumption_tax_table(_t(), ret, fiscal_year), fmt, output)
+    if fmt == "table" and output is None and draft is not None:
+        t = _t()
+        console.print(t("ctax.settlement"))
+        for line in draft.lines:
+            console.print(f"  {line.account_code}  {format_yen(line.debit) if line.debit else '':>14}"
+                          f"  {format_yen(line.credit) if line.credit else '':>14}  {line.memo}")
+
+
+@ledger_app.command("tax-settings")
+def ledger_tax_settings(
+    method: Annotated[str | None, typer.Option(help="general, simplified or twenty_percent.")] = None,
+    output_calc: Annotated[str | None, typer.Option(help="Output tax: proportional (割戻し) or stacked.")] = None,
+    input_calc: Annotated[str | None, typer.Option(help="Input tax: stacked (積上げ) or proportional.")] = None,
+    credit_method: Annotated[str | None, typer.Option(help="individual (個別対応) or lump_sum (一括比例).")] = None,
+    simplified_type: Annotated[int | None, typer.Option(help="簡易課税の事業区分 1..6.")] = None,
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """消費税の設定: show, or change the options given."""
+    db = open_db(database_url)
+    actor = resolve_actor(db, as_user)
+    given: tuple[tuple[str, object], ...] = (
+        ("method", method), ("output_calc", output_calc), ("input_calc", input_calc),
+        ("credit_method", credit_method), ("simplified_type", simplified_type))
+    changes = {k: v for k, v in given if v is not None}
+    with domain_errors():
+        current = (consumption_tax.update_settings(db.uow(), actor, changes) if changes
+                   else consumption_tax.get_settings(db.uow(), actor))
+    for key, value in current.__dict__.items():
+        console.print(f"{key}: {value}")
+
+
+@ledger_app.command("settle-tax")
+def ledger_settle_tax(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Post the year's 消費税 settlement entry (the year-end close posts it when missing)."""
+    db = open_db(database_url)
+    with domain_errors():
+        posted = consumption_tax.post_settlement(db.uow(), resolve_actor(db, as_user), fiscal_year)
+    t = _t()
+    console.print(t("ctax.settlement_posted", entry=posted.entry_no) if posted else t("ctax.settlement_none"))
+
+
+@ledger_app.command("reopen-year")
+def ledger_reopen_year(
+    fiscal_year: int, reason: Annotated[str, typer.Option(help="Why the closed year is reopened (audited).")],
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """決算締めの解除: reopen the latest closed year (its closing entry is reversed)."""
+    db = open_db(database_url)
+    with domain_errors():
+        services.reopen_year(db.uow(), resolve_actor(db, as_user), fiscal_year, reason)
+    console.print(_t()("ledger.year_reopened", year=fiscal_year))
 
 
 def register(app: typer.Typer) -> None:

@@ -236,3 +236,46 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
         table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
                    "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
     return table
+
+
+def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
+    """The 消費税 return figures (:class:`ennoshita.ledger.consumption_tax.Return`) as one table: per rate, then
+    the totals, the 課税売上割合, the credit and the tax due."""
+    table = Table(t("ctax.title"), t("report.fiscal_year", year=fiscal_year), [
+        Column("item", t("ctax.col.item")), Column("amount", t("ctax.col.amount"), "yen"),
+        Column("note", t("ctax.col.note"))], filename=f"consumption_tax_{fiscal_year}")
+    s = ret.settings
+    table.add({"item": t("ctax.method"), "note": t(f"ctax.method.{s.method}")
+               + (t("ctax.simplified_type", type=s.simplified_type) if s.method == "simplified" else "")})
+    for r in ret.rates:
+        table.add({"item": t("ctax.sales_gross", rate=r.rate), "amount": r.sales_gross})
+        table.add({"item": t("ctax.taxable_base_rate", rate=r.rate), "amount": r.taxable_base,
+                   "note": t("ctax.note.thousand")})
+        table.add({"item": t("ctax.national_tax_rate", rate=r.rate), "amount": r.national_tax,
+                   "note": t("ctax.note.national_rate", rate="7.8" if r.rate == 10 else "6.24")})
+    table.add({"item": t("ctax.taxable_base"), "amount": ret.taxable_base}, emphasis=True)
+    table.add({"item": t("ctax.output_tax"), "amount": ret.output_tax,
+               "note": t(f"ctax.calc.{s.output_calc}")}, emphasis=True)
+    table.add({"item": t("ctax.taxable_sales"), "amount": ret.taxable_sales})
+    table.add({"item": t("ctax.export_sales"), "amount": ret.export_sales})
+    table.add({"item": t("ctax.non_taxable_sales"), "amount": ret.non_taxable_sales})
+    ratio = ret.ratio
+    table.add({"item": t("ctax.ratio"), "note": f"{float(ratio) * 100:.2f}% ({ratio.numerator}/{ratio.denominator})"})
+    table.add({"item": t("ctax.input_tax"), "amount": ret.input_tax, "note": t(f"ctax.calc.{s.input_calc}")})
+    if s.method == "general":
+        basis = t("ctax.full_credit") if ret.full_credit else t(f"ctax.credit.{s.credit_method}")
+    else:
+        basis = t(f"ctax.method.{s.method}")
+    table.add({"item": t("ctax.deductible"), "amount": ret.deductible, "note": basis}, emphasis=True)
+    if ret.national_due >= 0:
+        table.add({"item": t("ctax.national_due"), "amount": ret.national_due, "note": t("ctax.note.hundred")},
+                  emphasis=True)
+        table.add({"item": t("ctax.local_due"), "amount": ret.local_due, "note": t("ctax.note.local")},
+                  emphasis=True)
+        table.add({"item": t("ctax.total_due"), "amount": ret.total_due}, emphasis=True)
+    else:
+        table.add({"item": t("ctax.national_refund"), "amount": -ret.national_due}, emphasis=True)
+        table.add({"item": t("ctax.local_refund"), "amount": -ret.local_due, "note": t("ctax.note.local")},
+                  emphasis=True)
+        table.add({"item": t("ctax.total_refund"), "amount": -ret.total_due}, emphasis=True)
+    return table
