@@ -43,6 +43,7 @@ for _order, (_key, _href, _cap) in enumerate((
     ("nav.ledger.income_statement", "/ledger/income-statement", "ledger.view"),
     ("nav.ledger.balance_sheet", "/ledger/balance-sheet", "ledger.view"),
     ("nav.ledger.tax_summary", "/ledger/tax-summary", "ledger.view"),
+    ("nav.ledger.consumption_tax", "/ledger/consumption-tax", "ledger.view"),
     ("nav.ledger.accounts", "/ledger/accounts", "ledger.view"),
     ("nav.ledger.periods", "/ledger/periods", "ledger.view"),
     ("nav.ledger.recurring", "/ledger/recurring", "ledger.view"),
