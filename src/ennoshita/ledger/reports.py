@@ -275,7 +275,7 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
         table.add({"item": t("ctax.total_due"), "amount": ret.total_due}, emphasis=True)
     else:
         table.add({"item": t("ctax.national_refund"), "amount": -ret.national_due}, emphasis=True)
-        table.add({"item": t("ctax.local_refund"), "amount": -ret.local_due, "note": t("ctax.note.local")},
+        table.add({"item": t("ctax.local_refund"), "amount": -ret.local_due, "note": t("ctax.note.local_refund")},
                   emphasis=True)
         table.add({"item": t("ctax.total_refund"), "amount": -ret.total_due}, emphasis=True)
     return table
