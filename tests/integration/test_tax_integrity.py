@@ -215,8 +215,16 @@ def test_closing_a_year_locks_every_earlier_date(books: Database) -> None:
         assert queries.income_statement(uow.session, dt.date(2025, 4, 1),
                                         dt.date(2026, 3, 31)).figures["net_income"] == 1_000
     services.close_year(books.uow(), ACCOUNTANT, 2025)
-    with pytest.raises(Conflict):  # 2024 cannot be reopened while 2025 is closed
+    with pytest.raises(Conflict):  # closed once
         services.close_year(books.uow(), ACCOUNTANT, 2025)
+    with pytest.raises(Invalid):  # 2024 lies before the closed 2025: its closing entry cannot post either
+        services.close_year(books.uow(), ACCOUNTANT, 2024)
+    services.reopen_year(books.uow(), ACCOUNTANT, 2025, "2024年度を先に締めるため")
+    services.close_year(books.uow(), ACCOUNTANT, 2024)
+    services.close_year(books.uow(), ACCOUNTANT, 2025)
+    with pytest.raises(Conflict) as later:  # 2024 cannot be reopened while 2025 is closed
+        services.reopen_year(books.uow(), ACCOUNTANT, 2024, "修正")
+    assert later.value.key == "ledger.error.reopen_later_first"
     with books.uow() as uow:
         bs = queries.balance_sheet(uow.session, dt.date(2026, 3, 31), 4)
         assert bs.figures["assets"] == bs.figures["liabilities_and_net_assets"]
