@@ -12,7 +12,8 @@ The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
   積上げ計算 (施行令62条: the tax on the issued qualified invoices, i.e. 仮受消費税 booked, x 78/100);
 - ``input_calc``: [``stacked``] 積上げ計算 (施行令46条①②: 仮払消費税 booked x 78/100) or ``proportional``
   割戻し計算 (施行令46条③: 課税仕入れ 税込 x 7.8/110 or 6.24/108; a 経過措置 purchase times its share).
-  割戻し for purchases is only allowed with 割戻し for sales (施行令46条③), so that pair is refused;
+  割戻し for purchases is only allowed with 割戻し for sales (施行令46条③), so that pair is refused. Under
+  税込経理 no 仮受/仮払消費税 is booked, so both sides are computed 割戻し whatever the setting;
 - ``credit_method``: [``individual``] 個別対応方式 or ``lump_sum`` 一括比例配分方式 (消費税法30条②), used when the
   課税売上割合 is under 95% or the 課税売上高 exceeds ¥500,000,000 (消費税法30条①②); otherwise the whole
   input tax is deductible. The books do not classify purchases as 課税売上対応 / 非課税売上対応 / 共通対応,
@@ -109,6 +110,7 @@ class TaxBase:
     # (rate %, deductible share) -> taxable purchases 税込; share 1 for a qualified invoice
     purchases_gross: dict[tuple[int, Fraction], int] = field(default_factory=dict)
     input_tax_booked: dict[int, int] = field(default_factory=dict)  # rate % -> 仮払消費税 (deductible part)
+    inclusive_books: bool = False  # 税込経理: no 仮受/仮払 booked, so both sides are computed 割戻し
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
         exact = Fraction(gross * 100, 100 + rate)
         taxable_exact += exact
         taxable_base = _floor(exact, 1000)
-        if settings.output_calc == "stacked":
+        if settings.output_calc == "stacked" and not base.inclusive_books:
             tax = _floor(base.sales_tax_booked.get(rate, 0) * STACKED_SHARE)
         else:
             tax = _floor(taxable_base * NATIONAL_RATE[rate])
@@ -172,7 +174,7 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
     output_tax = sum(r.national_tax for r in rates)
     denominator = taxable_sales + base.export_sales + base.non_taxable_sales
     ratio = Fraction(taxable_sales + base.export_sales, denominator) if denominator > 0 else Fraction(1)
-    if settings.input_calc == "stacked":
+    if settings.input_calc == "stacked" and not base.inclusive_books:
         input_tax = sum(_floor(v * STACKED_SHARE) for v in base.input_tax_booked.values())
     else:
         input_tax = sum(_floor(gross * NATIONAL_RATE[rate] * 100 / (100 + rate) * share)
@@ -295,7 +297,9 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
 def fiscal_year_return(session: Session, fiscal_year: int) -> Return:
     company = load_company(_Bound(session))
     start, end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
-    return compute_return(tax_base(session, start, end), load_settings(session), start)
+    base = tax_base(session, start, end)
+    base.inclusive_books = company.tax_accounting != "exclusive"
+    return compute_return(base, load_settings(session), start)
 
 
 def consumption_tax_return(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> Return:
@@ -331,7 +335,7 @@ def settlement_draft(session: Session, fiscal_year: int) -> EntryDraft | None:
             JournalEntry.source == SETTLEMENT_SOURCE, JournalEntry.source_ref == str(fiscal_year),
             JournalEntry.status == "posted")):
         return None
-    ret = compute_return(tax_base(session, start, end), load_settings(session), start)
+    ret = fiscal_year_return(session, fiscal_year)
     due = ret.total_due
     memo = f"{fiscal_year}年度 消費税等"
     lines: list[LineDraft] = []

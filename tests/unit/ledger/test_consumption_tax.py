@@ -107,3 +107,11 @@ def test_the_twenty_percent_special_rule() -> None:
     with pytest.raises(Invalid):  # a 課税期間 beginning after 2026-09-30 cannot use it
         compute_return(TaxBase(sales_gross={10: 11_000_000}), Settings(method="twenty_percent"),
                        dt.date(2026, 10, 1))
+
+
+def test_inclusive_books_compute_both_sides_proportionally() -> None:
+    # 税込経理: nothing booked in 仮受/仮払; 5,500,000 x 7.8/110 = 390,000 and 1,100,000 x 7.8/110 x 80% = 62,400
+    base = _base()
+    base.sales_tax_booked, base.input_tax_booked, base.inclusive_books = {}, {}, True
+    r = compute_return(base, Settings(output_calc="stacked"))
+    assert (r.output_tax, r.input_tax) == (811_200, 452_400)
