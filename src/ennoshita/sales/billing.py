@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.bulk import insert_rows, reserve_ids
-from ennoshita.dates import HolidayShift, now_utc
+from ennoshita.dates import HolidayShift, now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity import load_company
@@ -30,16 +30,14 @@ from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.money import Rounding
-from ennoshita.sales import credit
+from ennoshita.sales import credit, customer_credit
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import (
-    BankDeposit,
     Delivery,
     DeliveryLine,
     Invoice,
     InvoiceLine,
     Partner,
-    ReceiptAllocation,
     Receivable,
 )
 from ennoshita.sales.numbering import format_number, reserve
@@ -87,9 +85,11 @@ class _Issuer:
             raise Invalid("sales.error.no_registration_number", field="registration_number")
         return cls(session, actor, company, PostingBatch(session))
 
-    def draft(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool) -> EntryDraft:
+    def draft(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
+              advance: int = 0) -> EntryDraft:
         """The journal entry of an invoice (or, ``credit``, of a credit note): 売掛金 / 売上高 + 仮受消費税 by rate,
-        the tax as the invoice computed it (once per rate), never split again."""
+        the tax as the invoice computed it (once per rate), never split again. ``advance``: the part of a credit
+        note beyond what the invoice still owes, credited to 前受金 (the customer's credit balance)."""
         inclusive_books = self.company.tax_accounting != "exclusive"
         lines: list[LineDraft] = []
         for rate in totals.rates:
@@ -100,23 +100,29 @@ class _Issuer:
                 lines.append(_side(chart.CODE_SALES, rate.net, credit, category))
                 lines.append(_side(chart.CODE_OUTPUT_TAX, rate.tax, credit, category))
         lines = [ln for ln in lines if ln.debit or ln.credit]
-        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross, not credit, None, partner.code))
+        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross - advance, not credit, None, partner.code))
+        if advance:
+            lines.insert(1, _side(customer_credit.CODE_ADVANCES, advance, False, None, partner.code))
+            if advance == totals.gross:
+                lines.pop(0)
         memo = "返還" if credit else "売上"
         return EntryDraft(day, f"{memo} {number} {partner.name}", partner.name, tuple(lines))
 
     def post(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
-             reverses_id: int | None = None) -> tuple[int, str]:
+             reverses_id: int | None = None, advance: int = 0) -> tuple[int, str]:
         self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
                                partner.id)
-        posted = self.batch.post(self.actor, self.draft(partner, number, day, totals, credit), source="sales",
-                                 source_ref=number, reverses_id=reverses_id)
+        if advance:
+            customer_credit.advance_sub(self.batch, self.actor, partner)
+        posted = self.batch.post(self.actor, self.draft(partner, number, day, totals, credit, advance),
+                                 source="sales", source_ref=number, reverses_id=reverses_id)
         return posted.id, posted.entry_no
 
     def issue(self, partner: Partner, kind: str, lines: Sequence[_Line], price_entry: PriceEntry,
               issue_date: dt.date, due_date: dt.date, *, billing: str, subject: str = "", notes: str = "",
               period: tuple[dt.date, dt.date] | None = None, statement: tuple[int, int] | None = None,
               original: Invoice | None = None, replaces: Invoice | None = None,
-              number: str | None = None, draft: Invoice | None = None) -> InvoiceSummary:
+              number: str | None = None, draft: Invoice | None = None, advance: int = 0) -> InvoiceSummary:
         """Number, post and write one invoice (or credit note) with its lines and receivable. ``draft``: the
         draft row this issues (its lines are written again as resolved; its row becomes the issued one)."""
         totals = totals_of([ln.resolved for ln in lines], price_entry, self.company.rounding)
@@ -125,7 +131,7 @@ class _Issuer:
         if number is None:
             fy, seq = reserve(self.session, kind, issue_date, self.company.fiscal_year_start_month)
             number = format_number(kind, fy, seq)
-        entry_id, entry_no = self.post(partner, number, issue_date, totals, kind == "credit_note")
+        entry_id, entry_no = self.post(partner, number, issue_date, totals, kind == "credit_note", advance=advance)
         rates = {r.rate: r for r in totals.rates}
         previous = received = carried = None
         billed = totals.gross
@@ -297,31 +303,57 @@ def closing_days_for(closing_date: dt.date) -> list[int]:
             if day_in_month(closing_date.year, closing_date.month, d) == closing_date]
 
 
-def _statements(s: Session, closing_date: dt.date) -> dict[int, tuple[int, int, dt.date]]:
-    """Per 締め請求 customer: (前回御請求額, 御入金額 since the previous closing, previous closing date), in two
-    grouped queries."""
-    last = (select(Invoice.partner_id, func.max(Invoice.period_to).label("pt"))
-            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.status == "issued",
-                   Invoice.period_to < closing_date)
+@dataclass(frozen=True)
+class _Statement:
+    """Where a customer's statement chain stands before this run."""
+
+    previous: int  # 前回御請求額: the last statement's 今回御請求額 + what was billed apart since (net of 差替)
+    balance: int  # what the customer owes now: its open receivables − its credit balance (the sub-ledger)
+    last_close: dt.date | None  # the last statement's closing date
+
+
+def _statements(s: Session, partner_ids: Sequence[int]) -> dict[int, _Statement]:
+    """Per customer: the statement figures, from the receivables sub-ledger, in a few grouped queries.
+
+    前回御請求額 = the previous statement's 今回御請求額, plus the invoices issued to the customer since apart from
+    any statement (a 都度 or direct invoice; a replacement counts its difference to the invoice it replaced);
+    the balance now = open receivables − credit balance; so 御入金額 = 前回御請求額 − balance is every receipt
+    and credit applied since the previous statement was cut, whatever the deposit's own date, net of 消込取消."""
+    wanted = set(partner_ids)
+    last = (select(Invoice.partner_id, func.max(Invoice.id).label("last_id"))
+            .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.previous_billed.is_not(None))
             .group_by(Invoice.partner_id).subquery())
-    out: dict[int, tuple[int, int, dt.date]] = {}
-    for pid, period_to, billed in s.execute(
-            select(Invoice.partner_id, Invoice.period_to, func.sum(Invoice.billed))
-            .join(last, and_(Invoice.partner_id == last.c.partner_id, Invoice.period_to == last.c.pt))
-            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.status == "issued")
-            .group_by(Invoice.partner_id, Invoice.period_to)):
-        if period_to is not None:
-            out[int(pid)] = (int(billed), 0, period_to)
-    for pid, received in s.execute(
-            select(Invoice.partner_id, func.sum(ReceiptAllocation.amount))
-            .join(ReceiptAllocation, ReceiptAllocation.invoice_id == Invoice.id)
-            .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
-            .join(last, last.c.partner_id == Invoice.partner_id)
-            .where(BankDeposit.value_date > last.c.pt, BankDeposit.value_date <= closing_date)
+    previous: dict[int, tuple[int, dt.date | None]] = {
+        int(pid): (int(billed), period_to) for pid, billed, period_to in s.execute(
+            select(Invoice.partner_id, Invoice.billed, Invoice.period_to).join(last, last.c.last_id == Invoice.id))
+        if int(pid) in wanted}
+    since = func.coalesce(last.c.last_id, 0)
+    apart: dict[int, int] = defaultdict(int)
+    for pid, gross in s.execute(
+            select(Invoice.partner_id, func.sum(Invoice.gross))
+            .outerjoin(last, last.c.partner_id == Invoice.partner_id)
+            .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.previous_billed.is_(None),
+                   Invoice.id > since)
             .group_by(Invoice.partner_id)):
-        if int(pid) in out:
-            billed, _, last_close = out[int(pid)]
-            out[int(pid)] = (billed, int(received or 0), last_close)
+        apart[int(pid)] += int(gross or 0)
+    replaced = Invoice.__table__.alias("replaced")
+    for pid, gross in s.execute(
+            select(Invoice.partner_id, func.sum(replaced.c.gross))
+            .join(replaced, replaced.c.id == Invoice.replaces_id)
+            .outerjoin(last, last.c.partner_id == Invoice.partner_id)
+            .where(Invoice.status == "issued", Invoice.id > since)
+            .group_by(Invoice.partner_id)):
+        apart[int(pid)] -= int(gross or 0)
+    owed: dict[int, int] = defaultdict(int)
+    for pid, amount in s.execute(select(Receivable.partner_id, func.sum(Receivable.open_amount))
+                                 .where(Receivable.status == "open").group_by(Receivable.partner_id)):
+        owed[int(pid)] += int(amount or 0)
+    for pid, amount in customer_credit.balances(s).items():
+        owed[pid] -= amount
+    out: dict[int, _Statement] = {}
+    for pid in wanted:
+        billed, last_close = previous.get(pid, (0, None))
+        out[pid] = _Statement(billed + apart.get(pid, 0), owed.get(pid, 0), last_close)
     return out
 
 
@@ -347,13 +379,20 @@ INVOICE_LINE_COLUMNS = ("invoice_id", "line_no", "item_id", "description", "quan
 
 
 def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date: dt.date | None = None,
-                partner_ids: Sequence[int] | None = None) -> BillingRunResult:
+                partner_ids: Sequence[int] | None = None, *, today: dt.date | None = None) -> BillingRunResult:
     """締め請求 for every customer at once: one invoice per customer (and price entry) per closing date over
     every unbilled delivery up to that date; customers billed per delivery (都度) get one invoice per
     delivery. All or nothing: one transaction for the whole run, written in bulk (numbers, postings,
-    invoices, receivables), with one audit record naming every invoice and its journal entry."""
+    invoices, receivables), with one audit record naming every invoice and its journal entry.
+
+    Each statement's 前回御請求額 / 御入金額 / 繰越 / 今回御請求額 come from the receivables sub-ledger at the
+    time of the run (:func:`_statements`), so the new 今回御請求額 is what the customer owes; a credit balance
+    the customer has is applied to its new invoices. A closing date after ``today`` (Japan time) is refused:
+    the receipts up to the closing date are not known yet."""
     require(actor, "sales.edit")
     day = issue_date or closing_date
+    if closing_date > (today or today_tokyo()):
+        raise Invalid("sales.error.closing_in_future", field="closing_date", date=closing_date.isoformat())
     if day < closing_date:
         raise Invalid("sales.error.issue_before_closing", field="issue_date")
     days = closing_days_for(closing_date)
@@ -374,7 +413,7 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
         groups: dict[tuple[int, str], list[tuple[int, dt.date]]] = defaultdict(list)
         for d in deliveries:
             groups[(d.partner_id, d.price_entry)].append((d.id, d.delivery_date))
-        statements = _statements(s, closing_date)
+        statements = _statements(s, sorted({d.partner_id for d in deliveries}))
         plans: list[_Plan] = []
         delivery_groups: list[list[int]] = []
         for (partner_id, entry), items in groups.items():
@@ -387,15 +426,27 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
                                        "delivery", _totals(inv_lines, price_entry, company)))
                     delivery_groups.append([delivery_id])
                 continue
-            previous, received, prev_close = statements.get(partner_id, (0, 0, dt.date.min))
-            period_from = (prev_close + dt.timedelta(days=1)) if prev_close > dt.date.min else min(d for _, d in items)
+            stmt = statements[partner_id]
+            prev_close = stmt.last_close
+            period_from = (prev_close + dt.timedelta(days=1)) if prev_close and prev_close < closing_date \
+                else min(d for _, d in items)
             inv_lines = [_Line(r, d, i) for i, d in items for r in lines[i]]
+            totals = _totals(inv_lines, price_entry, company)
             plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, closing_date), "closing",
-                               _totals(inv_lines, price_entry, company), (period_from, closing_date),
-                               (previous, received)))
+                               totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance)))
             delivery_groups.append([i for i, _ in items])
+            # a second statement for the customer in this run (another price entry) follows on from this one
+            billed = stmt.balance + totals.gross
+            statements[partner_id] = _Statement(billed, billed, prev_close)
         issued = _issue_many(s, actor, company, plans, day)
         _mark_billed(s, {d: inv.id for inv, ids in zip(issued, delivery_groups, strict=True) for d in ids})
+        credits = customer_credit.balances(s, {p.partner.id for p in plans})
+        if credits:  # a credit balance (返還・過入金) is applied to the customer's new invoices
+            batch = PostingBatch(s)
+            for pid in sorted(credits):
+                if credits[pid] > 0:
+                    customer_credit.apply_to_open(s, actor, batch, partners[pid], day,
+                                                  [i.id for i in issued if i.partner_id == pid])
         audit.record(s, actor, "billing_run", closing_date.isoformat(), "run", after={
             "closing_date": closing_date.isoformat(), "issue_date": day.isoformat(), "invoices": len(issued),
             "deliveries": len(deliveries), "total": sum(i.gross for i in issued),
@@ -494,8 +545,10 @@ class CreditNoteInput:
 
 
 def issue_credit_note(uow: UnitOfWork, actor: Actor, cmd: CreditNoteInput) -> InvoiceSummary:
-    """適格返還請求書: returns or discounts against an issued invoice. Posts the reverse of a sale and
-    reduces what the original invoice still owes; more than it owes is refused."""
+    """適格返還請求書 (消費税法57条の4③): returns or discounts against an issued invoice, whatever its payment
+    state. Posts the reverse of a sale: what the invoice still owes is reduced (売掛金), and the rest, when
+    the invoice is (partly) paid, becomes the customer's credit balance (前受金), applied to its next invoice or
+    refunded. Credit notes beyond the invoice's own total are refused."""
     require(actor, "sales.edit")
     with uow:
         s = uow.session
@@ -505,23 +558,30 @@ def issue_credit_note(uow: UnitOfWork, actor: Actor, cmd: CreditNoteInput) -> In
             raise NotFound("sales.error.invoice_not_found", field="original_id", id=cmd.original_id)
         if cmd.issue_date < original.issue_date:
             raise Invalid("sales.error.credit_before_invoice", field="issue_date")
-        receivable = s.get(Receivable, original.id)
+        receivable = s.get(Receivable, original.id, with_for_update=True)
         assert receivable is not None
         if receivable.status == "replaced":
             raise Conflict("sales.error.invoice_replaced", field="original_id", number=original.number)
         price_entry = PriceEntry(original.price_entry)
         resolved, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
-        if totals.gross > receivable.open_amount:
-            raise Invalid("sales.error.credit_exceeds_open", field="lines", open=receivable.open_amount,
+        credited = int(s.scalar(select(func.coalesce(func.sum(Invoice.gross), 0)).where(
+            Invoice.original_id == original.id, Invoice.kind == "credit_note", Invoice.status == "issued")) or 0)
+        if totals.gross > original.gross - credited:
+            raise Invalid("sales.error.credit_exceeds_invoice", field="lines", left=original.gross - credited,
                           amount=totals.gross)
         partner = _customer(s, original.partner_id)
+        on_invoice = min(totals.gross, receivable.open_amount)
+        advance = totals.gross - on_invoice
         issuer = _Issuer.open(s, actor, company)
         result = issuer.issue(partner, "credit_note", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
                               cmd.issue_date, cmd.issue_date, billing="manual", subject=cmd.reason,
-                              notes=cmd.reason, original=original)
-        receivable.open_amount -= totals.gross
-        if receivable.open_amount == 0:
+                              notes=cmd.reason, original=original, advance=advance)
+        receivable.open_amount -= on_invoice
+        if receivable.open_amount == 0 and receivable.status == "open":
             receivable.status = "credited"
+        if advance:
+            customer_credit.record(s, actor, partner.id, cmd.issue_date, "credit_note", advance,
+                                   invoice_id=result.id, memo=f"{result.number} ({original.number})")
         uow.commit()
     return result
 
