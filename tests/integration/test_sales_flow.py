@@ -134,13 +134,13 @@ def test_quote_to_cash(company: Database) -> None:
     with db.uow() as uow:
         statuses = {r.invoice_id: (r.status, r.open_amount) for r in uow.session.scalars(select(Receivable))}
     assert statuses == {inv1.id: ("paid", 0), inv2.id: ("paid", 0)}
-    # the fee went to 支払手数料 (税抜: 660 → 600 + 60 仮払消費税)
+    # the fee, by the default setting, is a 売上値引 (対価の返還等; 税抜: 660 → 600 + 60 back off 仮受消費税)
     with db.uow() as uow:
         tb = {r.account_code: r for r in ledger_queries.trial_balance(
             uow.session, dt.date(2026, 4, 1), dt.date(2027, 3, 31), 4).rows}
-    assert tb["6340"].debit == 600 and tb["1460"].debit == 60
+    assert tb["4120"].debit == 600 and "6340" not in tb
     assert tb["1220"].debit == 32_267 + 13_574 and tb["1220"].credit == 32_267 + 13_574
-    assert tb["2220"].credit == 2_847 + 1_234
+    assert tb["2220"].credit == 2_847 + 1_234 and tb["2220"].debit == 60
 
 
 def test_issued_invoices_never_change_and_corrections_reference_them(company: Database) -> None:
