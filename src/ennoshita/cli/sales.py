@@ -174,16 +174,18 @@ def billing_run(
     = None,
     zip_path: Annotated[Path | None, typer.Option("--zip", help="Also write every invoice PDF into this ZIP.")]
     = None,
+    early: Annotated[bool, typer.Option("--early", help="Confirm a run before the closing date has come.")] = False,
     database_url: DatabaseUrl = None,
     as_user: AsUser = None,
 ) -> None:
-    """締め請求: invoice every customer whose closing falls on the date (and the 都度 customers)."""
+    """締め請求: invoice every customer whose closing falls on the date (and the 都度 customers). A closing date
+    still to come is refused unless --early confirms it."""
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
         closing = _date(closing_date, "closing_date")
         issue = _date(issue_date, "issue_date") if issue_date else None
-        result = billing.billing_run(db.uow(), actor, closing, issue)
+        result = billing.billing_run(db.uow(), actor, closing, issue, early=early)
         with db.uow() as uow:
             names = _partner_names(uow.session, {i.partner_id for i in result.invoices})
         table = RichTable(_say("number"), _say("partner"), _say("gross"), _say("due"))

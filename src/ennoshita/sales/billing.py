@@ -379,7 +379,8 @@ INVOICE_LINE_COLUMNS = ("invoice_id", "line_no", "item_id", "description", "quan
 
 
 def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date: dt.date | None = None,
-                partner_ids: Sequence[int] | None = None, *, today: dt.date | None = None) -> BillingRunResult:
+                partner_ids: Sequence[int] | None = None, *, early: bool = False,
+                today: dt.date | None = None) -> BillingRunResult:
     """締め請求 for every customer at once: one invoice per customer (and price entry) per closing date over
     every unbilled delivery up to that date; customers billed per delivery (都度) get one invoice per
     delivery. All or nothing: one transaction for the whole run, written in bulk (numbers, postings,
@@ -387,11 +388,12 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
 
     Each statement's 前回御請求額 / 御入金額 / 繰越 / 今回御請求額 come from the receivables sub-ledger at the
     time of the run (:func:`_statements`), so the new 今回御請求額 is what the customer owes; a credit balance
-    the customer has is applied to its new invoices. A closing date after ``today`` (Japan time) is refused:
-    the receipts up to the closing date are not known yet."""
+    the customer has is applied to its new invoices. A closing date after ``today`` (Japan time) is refused
+    unless the user confirms it is early (``early``): the receipts up to the closing date are not known yet, and
+    the statement then counts only those applied when it is run."""
     require(actor, "sales.edit")
     day = issue_date or closing_date
-    if closing_date > (today or today_tokyo()):
+    if closing_date > (today or today_tokyo()) and not early:
         raise Invalid("sales.error.closing_in_future", field="closing_date", date=closing_date.isoformat())
     if day < closing_date:
         raise Invalid("sales.error.issue_before_closing", field="issue_date")

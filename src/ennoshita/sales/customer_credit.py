@@ -156,3 +156,24 @@ def refund_credit(uow: UnitOfWork, actor: Actor, partner_id: int, amount: int, d
                      after={"amount": amount, "journal_entry": posted.entry_no, "memo": memo})
         uow.commit()
     return posted.entry_no
+
+
+@dataclass(frozen=True)
+class CreditRow:
+    partner_id: int
+    code: str
+    name: str
+    balance: int
+
+
+def credit_list(uow: UnitOfWork, actor: Actor) -> list[CreditRow]:
+    """Every customer with a credit balance (預り残高), by code."""
+    require(actor, "sales.view")
+    with uow:
+        s = uow.session
+        found = balances(s)
+        if not found:
+            return []
+        rows = s.execute(select(Partner.id, Partner.code, Partner.name).where(Partner.id.in_(list(found)))
+                         .order_by(Partner.code))
+        return [CreditRow(int(i), c, n, found[int(i)]) for i, c, n in rows]

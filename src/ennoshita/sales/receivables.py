@@ -325,9 +325,11 @@ def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
             s.add(ReceiptAllocation(deposit_id=deposit_id, invoice_id=invoice_id, amount=-amount, fee=-fee))
         kept = int(s.scalar(select(func.coalesce(func.sum(CustomerCredit.amount), 0))
                             .where(CustomerCredit.deposit_id == deposit_id)) or 0)
-        if kept:  # the part kept as the customer's credit balance goes with the match
+        if kept:  # the part kept as the customer's credit balance goes with the match (unless already used)
             owner = s.scalar(select(CustomerCredit.partner_id).where(CustomerCredit.deposit_id == deposit_id)
                              .limit(1))
+            if customer_credit.balances(s, [int(owner or 0)]).get(int(owner or 0), 0) < kept:
+                raise Conflict("sales.error.unmatch_credit_used", field="deposit_id", amount=kept)
             customer_credit.record(s, actor, int(owner or 0), dep_date, "overpayment", -kept, deposit_id=deposit_id,
                                    memo=f"消込取消 {reason}")
         reversal = reverse_in(s, actor, entry_id, f"消込取消 {reason}", reversal_date=reversal_date,
@@ -427,3 +429,60 @@ def ar_check(uow: UnitOfWork, actor: Actor) -> ArCheck:
                         .join(SubAccount, SubAccount.id == Balance.sub_account_id)
                         .where(Account.code == chart.CODE_RECEIVABLE, SubAccount.partner_id.is_not(None))).one()
         return ArCheck(sub, int(led[0]) - int(led[1]))
+
+
+# ---------------------------------------------------------------- 手動消込 (one deposit, chosen by hand)
+
+
+@dataclass(frozen=True)
+class DepositView:
+    id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    status: str
+
+
+@dataclass(frozen=True)
+class OpenInvoiceView:
+    invoice_id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    open_amount: int
+
+
+def deposit_of(uow: UnitOfWork, actor: Actor, deposit_id: int) -> DepositView:
+    require(actor, "sales.view")
+    with uow:
+        dep = uow.session.get(BankDeposit, deposit_id)
+        if dep is None:
+            raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
+        return DepositView(dep.id, dep.value_date, dep.payer_name, dep.amount, dep.status)
+
+
+def open_invoices_of(uow: UnitOfWork, actor: Actor, partner_id: int, limit: int = 200) -> list[OpenInvoiceView]:
+    """A customer's open invoices, oldest due first (what a deposit matched by hand may clear)."""
+    require(actor, "sales.view")
+    with uow:
+        return [OpenInvoiceView(int(r.invoice_id), r.number or "", r.issue_date, r.due_date, int(r.open_amount))
+                for r in uow.session.execute(
+                    select(Receivable.invoice_id, Invoice.number, Invoice.issue_date, Receivable.due_date,
+                           Receivable.open_amount)
+                    .join(Invoice, Invoice.id == Receivable.invoice_id)
+                    .where(Receivable.partner_id == partner_id, Receivable.status == "open",
+                           Receivable.open_amount > 0)
+                    .order_by(Receivable.due_date, Receivable.invoice_id).limit(limit))]
+
+
+def suggest_allocations(amount: int, invoices: Sequence[OpenInvoiceView], fee: int = 0) -> tuple[dict[int, int], int]:
+    """Oldest first: what ``amount`` (+ ``fee``) clears on each invoice, and the rest (to the credit balance)."""
+    left = amount + fee
+    out: dict[int, int] = {}
+    for inv in invoices:
+        if left <= 0:
+            break
+        take = min(left, inv.open_amount)
+        out[inv.invoice_id] = take
+        left -= take
+    return out, max(left, 0)
