@@ -82,6 +82,11 @@ def test_fee_setting_and_future_closing_on_screen(client: TestClient, demo_db: D
     assert '<option value="transfer_fee" selected>支払手数料</option>' in client.get("/sales/receipts").text
     assert client.post("/sales/receipts/settings", data={"csrf_token": token,
                                                          "fee_treatment": "x"}).status_code == 422
+    billing_page = client.get("/sales/billing").text
+    assert '<option value="delivery" selected>出荷基準（納品日に計上）</option>' in billing_page
+    saved = client.post("/sales/receipts/settings", data={"csrf_token": token, "revenue_recognition": "invoice"},
+                        follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/sales/billing")
     future = client.post("/sales/billing", data={"csrf_token": token, "closing_date": "2099-01-20"})
     assert future.status_code == 422 and "まだ来ていません" in future.text
 
@@ -92,7 +97,8 @@ def test_api_settings_book_and_credit(client: TestClient, demo_db: Database) -> 
 
     headers = auth(token_for(demo_db, ADMIN))
     dep, clinic, inv9 = _ids(demo_db)
-    assert client.get("/api/v1/sales/settings", headers=headers).json() == {"fee_treatment": "sales_discount"}
+    assert client.get("/api/v1/sales/settings", headers=headers).json() == {
+        "fee_treatment": "sales_discount", "revenue_recognition": "delivery"}
     bad = client.put("/api/v1/sales/settings", headers=headers, json={"fee_treatment": "none"})
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     book = client.post(f"/api/v1/receipts/{dep}/book", headers=headers, json={"memo": "不明入金"})

@@ -106,9 +106,11 @@ def test_quote_to_cash(company: Database) -> None:
         assert row is not None
         assert (row.previous_billed, row.received, row.carried_over) == (32_267, 0, 32_267)
         assert (row.period_from, row.period_to) == (dt.date(2026, 10, 21), dt.date(2026, 11, 20))
-        # the posting: 売掛金 45,841? no: this invoice's own sales, 13,574, went to 売掛金
-        entry = uow.session.get(JournalEntry, row.journal_entry_id)
-        assert entry is not None and entry.total == 13_574 and entry.source_ref == inv2.number
+        # 出荷基準 (the default): the sale, 13,574, was posted on the delivery date 10/28 by the delivery; the
+        # invoice's tax (1,234, once over the same one line) equals the delivery's, so the invoice posts nothing
+        assert row.journal_entry_id is None
+        entry = uow.session.scalar(select(JournalEntry).where(JournalEntry.source_ref == "DN-2026-000002"))
+        assert entry is not None and entry.total == 13_574 and entry.entry_date == dt.date(2026, 10, 28)
 
     check = receivables.ar_check(db.uow(), CLERK)
     assert check.subledger == 32_267 + 13_574 and check.ok

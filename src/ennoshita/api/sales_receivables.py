@@ -184,19 +184,26 @@ def book_deposit(deposit_id: int, body: BookIn, db: DbDep, actor: ApiActor) -> B
 class SalesSettingsIO(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    fee_treatment: str = Field(description="A transfer fee the customer deducted: sales_discount (売上値引, "
-                                           "対価の返還等, default) or transfer_fee (支払手数料).")
+    fee_treatment: str | None = Field(None, description="A transfer fee the customer deducted: sales_discount "
+                                                        "(売上値引, default) or transfer_fee (支払手数料).")
+    revenue_recognition: str | None = Field(None, description="delivery (出荷基準: each delivery posts its sale on "
+                                                              "its date, default) or invoice (on the invoice).")
+
+
+def _settings_out(found: sales_settings.SalesSettings) -> SalesSettingsIO:
+    return SalesSettingsIO(fee_treatment=found.fee_treatment, revenue_recognition=found.revenue_recognition)
 
 
 @router.get("/sales/settings", response_model=SalesSettingsIO)
 def get_sales_settings(db: DbDep, actor: ApiActor) -> SalesSettingsIO:
-    return SalesSettingsIO(fee_treatment=sales_settings.get_settings(db.uow(), actor).fee_treatment)
+    return _settings_out(sales_settings.get_settings(db.uow(), actor))
 
 
 @router.put("/sales/settings", response_model=SalesSettingsIO)
 def put_sales_settings(body: SalesSettingsIO, db: DbDep, actor: ApiActor) -> SalesSettingsIO:
-    return SalesSettingsIO(fee_treatment=sales_settings.update_settings(db.uow(), actor,
-                                                                        body.fee_treatment).fee_treatment)
+    """Change the settings given (the others are kept)."""
+    return _settings_out(sales_settings.update_settings(db.uow(), actor, body.fee_treatment,
+                                                        body.revenue_recognition))
 
 
 class CreditMovementOut(BaseModel):

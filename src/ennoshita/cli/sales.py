@@ -271,6 +271,8 @@ def settings_cmd(
     fee_treatment: Annotated[str | None, typer.Option(
         "--fee-treatment", help="Deducted transfer fees: sales_discount (売上値引, default) or transfer_fee "
                                 "(支払手数料).")] = None,
+    revenue_recognition: Annotated[str | None, typer.Option(
+        "--revenue-recognition", help="delivery (出荷基準, default) or invoice.")] = None,
     database_url: DatabaseUrl = None,
     as_user: AsUser = None,
 ) -> None:
@@ -278,9 +280,10 @@ def settings_cmd(
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
-        current = sales_settings.update_settings(db.uow(), actor, fee_treatment) if fee_treatment \
-            else sales_settings.get_settings(db.uow(), actor)
+        current = sales_settings.update_settings(db.uow(), actor, fee_treatment, revenue_recognition) \
+            if fee_treatment or revenue_recognition else sales_settings.get_settings(db.uow(), actor)
     print(f"fee_treatment: {current.fee_treatment}")
+    print(f"revenue_recognition: {current.revenue_recognition}")
 
 
 @credit_app.command("show")

@@ -40,6 +40,8 @@ class Company(Base):
     # 対価の返還等) or transfer_fee (支払手数料); read and changed through ennoshita.sales.settings
     sales_fee_treatment: Mapped[str] = mapped_column(String(20), default="sales_discount",
                                                      server_default="sales_discount")
+    # delivery (出荷基準/引渡基準: each delivery posts its sale on its date) or invoice (the invoice posts it)
+    sales_revenue_recognition: Mapped[str] = mapped_column(String(20), default="delivery", server_default="delivery")
 
 
 class CompanyBankAccount(Base):

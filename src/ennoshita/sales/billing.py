@@ -27,7 +27,7 @@ from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger import EntryDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.money import Rounding
 from ennoshita.sales import credit, customer_credit
@@ -41,10 +41,9 @@ from ennoshita.sales.models import (
     Receivable,
 )
 from ennoshita.sales.numbering import format_number, reserve
-from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, statement_balance
+from ennoshita.sales.posting import remainder, sale_draft
+from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, RateTotal, statement_balance
 from ennoshita.sales.terms import closing_date_for, day_in_month, payment_due
-
-SALES_CATEGORY = {"10": "sales_10", "8": "sales_8r", "0": "sales_exempt"}
 
 
 @dataclass(frozen=True)
@@ -85,53 +84,43 @@ class _Issuer:
             raise Invalid("sales.error.no_registration_number", field="registration_number")
         return cls(session, actor, company, PostingBatch(session))
 
-    def draft(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
-              advance: int = 0) -> EntryDraft:
-        """The journal entry of an invoice (or, ``credit``, of a credit note): 売掛金 / 売上高 + 仮受消費税 by rate,
-        the tax as the invoice computed it (once per rate), never split again. ``advance``: the part of a credit
-        note beyond what the invoice still owes, credited to 前受金 (the customer's credit balance)."""
-        inclusive_books = self.company.tax_accounting != "exclusive"
-        lines: list[LineDraft] = []
-        for rate in totals.rates:
-            category = SALES_CATEGORY[rate.rate]
-            if inclusive_books or rate.tax == 0:
-                lines.append(_side(chart.CODE_SALES, rate.gross, credit, category))
-            else:
-                lines.append(_side(chart.CODE_SALES, rate.net, credit, category))
-                lines.append(_side(chart.CODE_OUTPUT_TAX, rate.tax, credit, category))
-        lines = [ln for ln in lines if ln.debit or ln.credit]
-        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross - advance, not credit, None, partner.code))
-        if advance:
-            lines.insert(1, _side(customer_credit.CODE_ADVANCES, advance, False, None, partner.code))
-            if advance == totals.gross:
-                lines.pop(0)
+    def draft(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
+              advance: int = 0) -> EntryDraft | None:
+        """The journal entry of an invoice (or, ``credit``, of a credit note) for ``rates`` (the invoice's, or
+        what is left of them after its deliveries posted theirs: :func:`ennoshita.sales.posting.remainder`)."""
         memo = "返還" if credit else "売上"
-        return EntryDraft(day, f"{memo} {number} {partner.name}", partner.name, tuple(lines))
+        return sale_draft(day, f"{memo} {number} {partner.name}", partner.name, partner.code, rates, credit,
+                          self.company.tax_accounting != "exclusive", advance)
 
-    def post(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
-             reverses_id: int | None = None, advance: int = 0) -> tuple[int, str]:
+    def post(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
+             reverses_id: int | None = None, advance: int = 0) -> tuple[int | None, str]:
         self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
                                partner.id)
         if advance:
             customer_credit.advance_sub(self.batch, self.actor, partner)
-        posted = self.batch.post(self.actor, self.draft(partner, number, day, totals, credit, advance),
-                                 source="sales", source_ref=number, reverses_id=reverses_id)
+        draft = self.draft(partner, number, day, rates, credit, advance)
+        if draft is None:
+            return None, ""
+        posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
         return posted.id, posted.entry_no
 
     def issue(self, partner: Partner, kind: str, lines: Sequence[_Line], price_entry: PriceEntry,
               issue_date: dt.date, due_date: dt.date, *, billing: str, subject: str = "", notes: str = "",
               period: tuple[dt.date, dt.date] | None = None, statement: tuple[int, int] | None = None,
               original: Invoice | None = None, replaces: Invoice | None = None,
-              number: str | None = None, draft: Invoice | None = None, advance: int = 0) -> InvoiceSummary:
+              number: str | None = None, draft: Invoice | None = None, advance: int = 0,
+              posted: Sequence[RateTotal] = ()) -> InvoiceSummary:
         """Number, post and write one invoice (or credit note) with its lines and receivable. ``draft``: the
-        draft row this issues (its lines are written again as resolved; its row becomes the issued one)."""
+        draft row this issues (its lines are written again as resolved; its row becomes the issued one);
+        ``posted``: what its deliveries already posted (出荷基準), taken off its own posting."""
         totals = totals_of([ln.resolved for ln in lines], price_entry, self.company.rounding)
         if kind == "invoice" and totals.gross < 0:
             raise Invalid("sales.error.negative_invoice", field="lines")
         if number is None:
             fy, seq = reserve(self.session, kind, issue_date, self.company.fiscal_year_start_month)
             number = format_number(kind, fy, seq)
-        entry_id, entry_no = self.post(partner, number, issue_date, totals, kind == "credit_note", advance=advance)
+        entry_id, entry_no = self.post(partner, number, issue_date, remainder(totals.rates, posted),
+                                       kind == "credit_note", advance=advance)
         rates = {r.rate: r for r in totals.rates}
         previous = received = carried = None
         billed = totals.gross
@@ -173,10 +162,6 @@ class _Issuer:
             "replaces": replaces.number if replaces else None, "lines": len(lines)})
         return InvoiceSummary(invoice.id, number, kind, partner.id, issue_date, due_date, totals.net, totals.tax,
                               totals.gross, billed, entry_no)
-
-
-def _side(account: str, amount: int, debit: bool, category: str | None, sub: str | None = None) -> LineDraft:
-    return LineDraft(account, amount if debit else 0, 0 if debit else amount, category, sub)
 
 
 def _customer(s: Session, partner_id: int) -> Partner:
@@ -247,11 +232,14 @@ def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,
             raise Conflict("sales.error.delivery_billed", field="delivery_id", number=delivery.number)
         partner = _customer(s, delivery.partner_id)
         day = issue_date or delivery.delivery_date
-        lines = [_Line(r, delivery.delivery_date, delivery.id) for r in _delivery_lines(s, [delivery.id])[delivery.id]]
+        resolved = _delivery_lines(s, [delivery.id])[delivery.id]
+        lines = [_Line(r, delivery.delivery_date, delivery.id) for r in resolved]
+        posted = totals_of(resolved, PriceEntry(delivery.price_entry), company.rounding).rates \
+            if delivery.journal_entry_id is not None else ()
         issuer = _Issuer.open(s, actor, company)
         result = issuer.issue(partner, "invoice", lines, PriceEntry(delivery.price_entry), day,
                               due_date_for(partner, delivery.delivery_date), billing="delivery",
-                              subject=_order_subject(s, delivery))
+                              subject=_order_subject(s, delivery), posted=posted)
         delivery.invoice_id = result.id
         result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
@@ -367,6 +355,7 @@ class _Plan:
     totals: InvoiceTotals
     period: tuple[dt.date, dt.date] | None = None
     statement: tuple[int, int] | None = None
+    posted: tuple[RateTotal, ...] = ()  # what its deliveries already posted (出荷基準)
 
 
 INVOICE_COLUMNS = (
@@ -406,15 +395,19 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             query = query.where(Partner.id.in_(list(partner_ids)))
         partners = {p.id: p for p in s.scalars(query)}
         deliveries = [d for d in s.execute(
-            select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry)
+            select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry,
+                   Delivery.journal_entry_id)
             .where(Delivery.invoice_id.is_(None), Delivery.delivery_date <= closing_date)
             .order_by(Delivery.partner_id, Delivery.delivery_date, Delivery.id)) if d.partner_id in partners]
         if not deliveries:
             return BillingRunResult(closing_date, ())
         lines = _delivery_lines(s, [d.id for d in deliveries])
         groups: dict[tuple[int, str], list[tuple[int, dt.date]]] = defaultdict(list)
+        posted_by: dict[int, tuple[RateTotal, ...]] = {}
         for d in deliveries:
             groups[(d.partner_id, d.price_entry)].append((d.id, d.delivery_date))
+            if d.journal_entry_id is not None:  # 出荷基準: its sale is in the books already
+                posted_by[d.id] = totals_of(lines[d.id], PriceEntry(d.price_entry), company.rounding).rates
         statements = _statements(s, sorted({d.partner_id for d in deliveries}))
         plans: list[_Plan] = []
         delivery_groups: list[list[int]] = []
@@ -425,7 +418,8 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
                 for delivery_id, delivery_date in items:
                     inv_lines = [_Line(r, delivery_date, delivery_id) for r in lines[delivery_id]]
                     plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, delivery_date),
-                                       "delivery", _totals(inv_lines, price_entry, company)))
+                                       "delivery", _totals(inv_lines, price_entry, company),
+                                       posted=posted_by.get(delivery_id, ())))
                     delivery_groups.append([delivery_id])
                 continue
             stmt = statements[partner_id]
@@ -435,7 +429,8 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             inv_lines = [_Line(r, d, i) for i, d in items for r in lines[i]]
             totals = _totals(inv_lines, price_entry, company)
             plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, closing_date), "closing",
-                               totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance)))
+                               totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance),
+                               tuple(r for i, _ in items for r in posted_by.get(i, ()))))
             delivery_groups.append([i for i, _ in items])
             # a second statement for the customer in this run (another price entry) follows on from this one
             billed = stmt.balance + totals.gross
@@ -473,8 +468,12 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
                         [(p.partner.code, p.partner.name, p.partner.name_kana, p.partner.id) for p in plans])
     fy, first = reserve(s, "invoice", day, company.fiscal_year_start_month, len(plans))
     numbers = [format_number("invoice", fy, first + n) for n in range(len(plans))]
-    drafts = [issuer.draft(p.partner, number, day, p.totals, False) for p, number in zip(plans, numbers, strict=True)]
-    posted = post_many(s, actor, drafts, source="sales", source_refs=numbers, index=index, ctx=issuer.batch.ctx)
+    drafts = [issuer.draft(p.partner, number, day, remainder(p.totals.rates, p.posted), False)
+              for p, number in zip(plans, numbers, strict=True)]
+    to_post = [(d, n) for d, n in zip(drafts, numbers, strict=True) if d is not None]
+    done = iter(post_many(s, actor, [d for d, _ in to_post], source="sales", source_refs=[n for _, n in to_post],
+                          index=index, ctx=issuer.batch.ctx))
+    posted = [next(done) if d is not None else None for d in drafts]
     ids = reserve_ids(s, "invoices", len(plans))
     now = now_utc()
     invoices, inv_lines, recs, out = [], [], [], []
@@ -493,14 +492,14 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
             rates["10"].net if "10" in rates else 0, rates["10"].tax if "10" in rates else 0,
             rates["8"].net if "8" in rates else 0, rates["8"].tax if "8" in rates else 0,
             rates["0"].net if "0" in rates else 0, t.net, t.tax, t.gross, previous, received, carried, billed,
-            None, None, "", entry.id, actor.user_id, now))
+            None, None, "", entry.id if entry else None, actor.user_id, now))
         for n, ln in enumerate(plan.lines, start=1):
             r = ln.resolved
             inv_lines.append((inv_id, n, r.item_id, r.description, r.quantity, r.unit, r.unit_price, r.tax_rate,
                               r.amount, ln.line_date, ln.delivery_id))
         recs.append((inv_id, plan.partner.id, plan.due_date, t.gross, 0, t.gross, "open"))
         out.append(InvoiceSummary(inv_id, number, "invoice", plan.partner.id, day, plan.due_date, t.net, t.tax,
-                                  t.gross, billed, entry.entry_no))
+                                  t.gross, billed, entry.entry_no if entry else ""))
     insert_rows(s, "invoices", INVOICE_COLUMNS, invoices)
     insert_rows(s, "invoice_lines", INVOICE_LINE_COLUMNS, inv_lines)
     insert_rows(s, "receivables", ("invoice_id", "partner_id", "due_date", "amount", "paid_amount", "open_amount",
@@ -613,7 +612,7 @@ def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: Invoic
                                              ln.tax_rate, ln.amount, ln.amount < 0, ln.price_includes_tax)
                                 for ln in old_lines],
                                PriceEntry(original.price_entry), Rounding(original.rounding))
-        issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals, True,
+        issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals.rates, True,
                     reverses_id=original.journal_entry_id)
         receivable.open_amount = 0
         receivable.status = "replaced"

@@ -21,12 +21,15 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.ledger import PostingBatch, chart
 from ennoshita.sales import credit
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import Delivery, DeliveryLine, Partner, Quote, QuoteLine, SalesOrder, SalesOrderLine
 from ennoshita.sales.numbering import next_number
 from ennoshita.sales.partners import parse_decimal
-from ennoshita.sales.rules import CreditWarning, PriceEntry
+from ennoshita.sales.posting import sale_draft
+from ennoshita.sales.rules import CreditWarning, PriceEntry, RateTotal
 
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent", "lost", "superseded", "accepted"}),
@@ -357,6 +360,8 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
             by_id[line_id].delivered_quantity = Decimal(by_id[line_id].delivered_quantity) + wanted[line_id]
         done = all(Decimal(ol.delivered_quantity) >= Decimal(ol.quantity) for ol in order_lines)
         _move(s, actor, order, ORDER_TRANSITIONS, "delivered" if done else "partial", "sales_order")
+        if sales_settings.read_in(uow).revenue_recognition == "delivery":
+            delivery.journal_entry_id = _post_delivery(s, actor, company.tax_accounting, delivery, totals.rates)
         audit.record(s, actor, "delivery", delivery.id, "create",
                      after={"number": delivery.number, "order": order.number,
                             "delivery_date": cmd.delivery_date.isoformat(), "gross": delivery.gross,
@@ -365,6 +370,22 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
                             delivery.net, delivery.tax, delivery.gross)
         uow.commit()
     return result
+
+
+def _post_delivery(s: Session, actor: Actor, tax_accounting: str, delivery: Delivery,
+                   rates: Sequence[RateTotal]) -> int | None:
+    """出荷基準/引渡基準 (法人税法22条の2, 消費税基本通達9-1-1): the sale on the delivery date, 売掛金 (the customer as
+    補助科目) / 売上高 + 仮受消費税 per rate as the delivery computed them; its invoice later posts only what its
+    own tax computation changes."""
+    partner = s.get(Partner, delivery.partner_id)
+    assert partner is not None
+    batch = PostingBatch(s)
+    batch.sub_account(actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana, partner.id)
+    draft = sale_draft(delivery.delivery_date, f"売上(出荷) {delivery.number} {partner.name}", partner.name,
+                       partner.code, rates, False, tax_accounting != "exclusive")
+    if draft is None:
+        return None
+    return batch.post(actor, draft, source="sales", source_ref=delivery.number).id
 
 
 def delivery_lines(s: Session, delivery_id: int) -> list[ResolvedLine]:

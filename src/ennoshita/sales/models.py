@@ -201,6 +201,9 @@ class Delivery(_Totals, Base):
     invoice_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # 出荷基準: the sale posted on the delivery date (the invoice then posts only what its own tax computation
+    # adds or takes away); None when the company books sales on the invoice
+    journal_entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class DeliveryLine(_LineColumns, Base):

@@ -30,7 +30,15 @@ from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.bankcsv import parse_bank_csv
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
-from ennoshita.sales.models import BankDeposit, CustomerCredit, Invoice, Partner, ReceiptAllocation, Receivable
+from ennoshita.sales.models import (
+    BankDeposit,
+    CustomerCredit,
+    Delivery,
+    Invoice,
+    Partner,
+    ReceiptAllocation,
+    Receivable,
+)
 
 STANDARD_FEES = (110, 220, 330, 440, 550, 660, 770, 880)
 CODE_SALES_DISCOUNT = "4120"  # 売上値引高
@@ -415,7 +423,8 @@ class ArCheck:
 
 
 def ar_check(uow: UnitOfWork, actor: Actor) -> ArCheck:
-    """売掛金台帳 vs the ledger's 売掛金 on the partners' 補助科目 (all postings to date, maintained balances).
+    """売掛金台帳 (with the deliveries not yet billed, posted under 出荷基準) vs the ledger's 売掛金 on the partners'
+    補助科目 (all postings to date, maintained balances).
     Balances carried in from before the system (opening entries without a partner) are not invoices and are
     left out of both sides."""
     require(actor, "sales.view")
@@ -424,6 +433,9 @@ def ar_check(uow: UnitOfWork, actor: Actor) -> ArCheck:
     with uow:
         s = uow.session
         sub = int(s.scalar(select(func.coalesce(func.sum(Receivable.open_amount), 0))) or 0)
+        # 出荷基準: a delivery not yet billed is in 売掛金 from its delivery date
+        sub += int(s.scalar(select(func.coalesce(func.sum(Delivery.gross), 0)).where(
+            Delivery.invoice_id.is_(None), Delivery.journal_entry_id.is_not(None))) or 0)
         led = s.execute(select(func.coalesce(func.sum(Balance.debit), 0), func.coalesce(func.sum(Balance.credit), 0))
                         .join(Account, Account.id == Balance.account_id)
                         .join(SubAccount, SubAccount.id == Balance.sub_account_id)

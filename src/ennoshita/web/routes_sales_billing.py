@@ -163,7 +163,9 @@ def billing_preview(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return render(request, "sales/billing.html", {
         "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": bool(raw) and not closing,
         "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"), "result": None,
-        "invoices": [], "general": [], "payment_state": payment_state, "today": today_tokyo().isoformat()})
+        "invoices": [], "general": [], "payment_state": payment_state, "today": today_tokyo().isoformat(),
+        "recognition": sales_settings.get_settings(db.uow(), actor).revenue_recognition,
+        "done": request.query_params.get("done")})
 
 
 @router.post("/billing")

@@ -205,12 +205,14 @@ async def receipts_book(deposit_id: int, request: Request, db: DbDep, actor: Act
 @router.post("/receipts/settings")
 async def receipts_settings(request: Request, db: DbDep, actor: ActorDep) -> Response:
     data = await form_data(request)
+    recognition = text(data, "revenue_recognition") or None
     try:
-        sales_settings.update_settings(db.uow(), actor, text(data, "fee_treatment"))
+        sales_settings.update_settings(db.uow(), actor, text(data, "fee_treatment") or None, recognition)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))
-    return RedirectResponse("/sales/receipts?done=settings", status_code=303)
+    back = "/sales/billing" if recognition else "/sales/receipts"
+    return RedirectResponse(f"{back}?done=settings", status_code=303)
 
 
 nav.register(nav.NavItem("sales_admin", "nav.sales.credits", "/sales/credits", "sales.view", 87))

@@ -9,6 +9,9 @@ Create Date: 2026-12-06 00:20:00.000000
 - ``company.sales_fee_treatment``: how a transfer fee the customer deducted from a deposit is booked
   (``sales_discount`` 売上値引 = 対価の返還等, the default; ``transfer_fee`` 支払手数料).
 - ``bank_deposits``: the treatment used on each match, and deposits booked to another account (仮受金) with a memo.
+- ``company.sales_revenue_recognition``: ``delivery`` (出荷基準/引渡基準, default: each delivery posts its sale on
+  its delivery date, the invoice only bills) or ``invoice`` (the invoice posts the sale);
+  ``deliveries.journal_entry_id``.
 - ``tax_kind`` on document lines: a 0% line is 免税 (export), 非課税 or 不課税.
 """
 
@@ -44,6 +47,9 @@ def upgrade() -> None:
     # plain ADD COLUMN on both databases (no SQLite table rebuild: invoice_lines keeps its immutability triggers)
     op.add_column("company", sa.Column("sales_fee_treatment", sa.String(length=20), nullable=False,
                                        server_default="sales_discount"))
+    op.add_column("company", sa.Column("sales_revenue_recognition", sa.String(length=20), nullable=False,
+                                       server_default="delivery"))
+    op.add_column("deliveries", sa.Column("journal_entry_id", sa.Integer(), nullable=True))
     op.add_column("bank_deposits", sa.Column("fee_treatment", sa.String(length=20), nullable=True))
     op.add_column("bank_deposits", sa.Column("booked_account", sa.String(length=10), nullable=True))
     op.add_column("bank_deposits", sa.Column("memo", sa.String(length=200), nullable=False, server_default=""))
@@ -59,7 +65,10 @@ def downgrade() -> None:
         batch_op.drop_column("memo")
         batch_op.drop_column("booked_account")
         batch_op.drop_column("fee_treatment")
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_column("journal_entry_id")
     with op.batch_alter_table("company", schema=None) as batch_op:
+        batch_op.drop_column("sales_revenue_recognition")
         batch_op.drop_column("sales_fee_treatment")
     op.drop_index("ix_customer_credits_partner", table_name="customer_credits")
     op.drop_table("customer_credits")

@@ -1,0 +1,72 @@
+"""Revenue in the right period (issue 11 item 3, sales side), on SQLite and PostgreSQL.
+
+The company's fiscal year starts in April. A 20日締め customer receives coffee beans (F-200, 1,580円/kg, 8%
+軽減) on 2027-03-22, 2027-03-25 and 2027-04-02, billed by the 2027-04-20 締め請求.
+
+Each delivery of 1 kg: 1,580 + 126 (126.4 切り捨て) = 1,706. The invoice taxes once per rate over its lines:
+3 x 1,580 = 4,740; 4,740 x 8% = 379.2 → 379; gross 5,119, one yen more than the three deliveries (5,118).
+
+出荷基準 (default): the March deliveries land in FY2026 (2026-04 .. 2027-03): 売上高 3,160, 仮受消費税 252; the
+April one and the invoice's extra yen in FY2027: 売上高 1,580, 仮受消費税 126 + 1 = 127.
+請求基準 (the other setting): everything on the invoice date, FY2027: 4,740 and 379.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ennoshita.db import Database
+from ennoshita.ledger import queries as ledger_queries
+from ennoshita.sales import billing, receivables
+from ennoshita.sales import settings as sales_settings
+from tests.integration.test_sales_flow import CLERK, _customer, _items, company  # noqa: F401 (fixture)
+from tests.integration.test_sales_statements import _deliver
+
+
+def _year(db: Database, fy: int) -> dict[str, tuple[int, int]]:
+    with db.uow() as uow:
+        return {r.account_code: (r.debit, r.credit) for r in ledger_queries.trial_balance(
+            uow.session, dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31), 4).rows}
+
+
+def _bill_across_the_year_end(db: Database) -> billing.InvoiceSummary:
+    customer = _customer(db)  # 20日締め
+    _items(db)
+    for day in (dt.date(2027, 3, 22), dt.date(2027, 3, 25), dt.date(2027, 4, 2)):
+        _deliver(db, customer, day, "F-200", "1")
+    (inv,) = billing.billing_run(db.uow(), CLERK, dt.date(2027, 4, 20), today=dt.date(2027, 4, 20)).invoices
+    assert (inv.net, inv.tax, inv.gross) == (4_740, 379, 5_119)
+    return inv
+
+
+def test_delivery_basis_puts_march_deliveries_in_the_march_year(company: Database) -> None:  # noqa: F811
+    db = company
+    assert sales_settings.get_settings(db.uow(), CLERK).revenue_recognition == "delivery"
+    _bill_across_the_year_end(db)
+    fy2026, fy2027 = _year(db, 2026), _year(db, 2027)
+    assert fy2026["4110"] == (0, 3_160) and fy2026["2220"] == (0, 252) and fy2026["1220"] == (3_412, 0)
+    assert fy2027["4110"] == (0, 1_580) and fy2027["2220"] == (0, 127) and fy2027["1220"] == (1_707, 0)
+    check = receivables.ar_check(db.uow(), CLERK)
+    assert check.ok and check.subledger == 5_119
+
+
+def test_unbilled_deliveries_are_receivables_on_the_check(company: Database) -> None:  # noqa: F811
+    db = company
+    customer = _customer(db)
+    _items(db)
+    _deliver(db, customer, dt.date(2026, 10, 5), "F-200", "1")  # 1,706 posted, not yet billed
+    check = receivables.ar_check(db.uow(), CLERK)
+    assert (check.subledger, check.ledger) == (1_706, 1_706)
+
+
+def test_invoice_basis_books_everything_on_the_invoice(company: Database) -> None:  # noqa: F811
+    db = company
+    sales_settings.update_settings(db.uow(), CLERK, revenue_recognition="invoice")
+    with pytest.raises(Exception):  # noqa: B017 (the error type is the domain's Invalid)
+        sales_settings.update_settings(db.uow(), CLERK, revenue_recognition="cash")
+    _bill_across_the_year_end(db)
+    assert "4110" not in _year(db, 2026)
+    fy2027 = _year(db, 2027)
+    assert fy2027["4110"] == (0, 4_740) and fy2027["2220"] == (0, 379) and fy2027["1220"] == (5_119, 0)
