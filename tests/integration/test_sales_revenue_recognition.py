@@ -70,3 +70,36 @@ def test_invoice_basis_books_everything_on_the_invoice(company: Database) -> Non
     assert "4110" not in _year(db, 2026)
     fy2027 = _year(db, 2027)
     assert fy2027["4110"] == (0, 4_740) and fy2027["2220"] == (0, 379) and fy2027["1220"] == (5_119, 0)
+
+
+def test_invoice_lines_carry_their_transaction_date(company: Database) -> None:  # noqa: F811 (fixture)
+    """Issue 11 item 4: a direct invoice of 2027-04-05 with one line supplied on 2027-03-28 (取引年月日). The line
+    prints its date; under 出荷基準 its sale posts on 3/28 (FY2026), the other line's on the issue date.
+    3/28: 10 x 1,234 = 12,340 + 1,234; 4/5: 5 x 1,234 = 6,170 + 617; the invoice taxes 18,510 once: 1,851
+    (= 1,234 + 617, nothing left over)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from ennoshita.errors import Invalid
+    from ennoshita.sales import pdf
+    from ennoshita.sales.lines import LineInput
+
+    db = company
+    customer = _customer(db)
+    _items(db)
+    with pytest.raises(Invalid) as late:
+        billing.issue_invoice(db.uow(), CLERK, billing.InvoiceInput(customer, dt.date(2027, 4, 5), (
+            LineInput(item_code="P-100", quantity="1", line_date=dt.date(2027, 4, 6)),)))
+    assert late.value.problems[0].field == "lines[0].line_date"
+    inv = billing.issue_invoice(db.uow(), CLERK, billing.InvoiceInput(customer, dt.date(2027, 4, 5), (
+        LineInput(item_code="P-100", quantity="10", line_date=dt.date(2027, 3, 28)),
+        LineInput(item_code="P-100", quantity="5"))))
+    assert (inv.net, inv.tax, inv.gross) == (18_510, 1_851, 20_361)
+    fy2026, fy2027 = _year(db, 2026), _year(db, 2027)
+    assert fy2026["4110"] == (0, 12_340) and fy2026["2220"] == (0, 1_234) and fy2026["1220"] == (13_574, 0)
+    assert fy2027["4110"] == (0, 6_170) and fy2027["2220"] == (0, 617) and fy2027["1220"] == (6_787, 0)
+    assert receivables.ar_check(db.uow(), CLERK).ok
+    content, _ = pdf.invoice_pdf(db.uow(), CLERK, inv.id)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
+    assert "2027年3月28日" in text and "2027年4月5日" in text

@@ -31,6 +31,7 @@ from ennoshita.ledger import EntryDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.money import Rounding
 from ennoshita.sales import credit, customer_credit
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import (
     Delivery,
@@ -104,6 +105,31 @@ class _Issuer:
         posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
         return posted.id, posted.entry_no
 
+    def on_delivery(self) -> bool:
+        """出荷基準 (the company setting): a sale belongs to the date it was supplied."""
+        return sales_settings.read_session(self.session).revenue_recognition == "delivery"
+
+    def post_earlier_lines(self, partner: Partner, number: str, issue_date: dt.date, lines: Sequence[_Line],
+                           price_entry: PriceEntry) -> tuple[RateTotal, ...]:
+        """Lines with a 取引年月日 before the issue date post their sale on that date (one entry per date, their
+        tax computed per date); the invoice's own entry then posts the rest (:func:`remainder`). Returns what
+        was posted."""
+        by_day: dict[dt.date, list[ResolvedLine]] = defaultdict(list)
+        for ln in lines:
+            if ln.line_date is not None and ln.line_date < issue_date:
+                by_day[ln.line_date].append(ln.resolved)
+        posted: list[RateTotal] = []
+        for day in sorted(by_day):
+            rates = totals_of(by_day[day], price_entry, self.company.rounding).rates
+            draft = sale_draft(day, f"売上 {number} {partner.name} ({day:%m/%d}取引)", partner.name, partner.code,
+                               rates, False, self.company.tax_accounting != "exclusive")
+            if draft is not None:
+                self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name,
+                                       partner.name_kana, partner.id)
+                self.batch.post(self.actor, draft, source="sales", source_ref=number)
+                posted.extend(rates)
+        return tuple(posted)
+
     def issue(self, partner: Partner, kind: str, lines: Sequence[_Line], price_entry: PriceEntry,
               issue_date: dt.date, due_date: dt.date, *, billing: str, subject: str = "", notes: str = "",
               period: tuple[dt.date, dt.date] | None = None, statement: tuple[int, int] | None = None,
@@ -119,6 +145,8 @@ class _Issuer:
         if number is None:
             fy, seq = reserve(self.session, kind, issue_date, self.company.fiscal_year_start_month)
             number = format_number(kind, fy, seq)
+        if kind == "invoice" and not posted and self.on_delivery():
+            posted = self.post_earlier_lines(partner, number, issue_date, lines, price_entry)
         entry_id, entry_no = self.post(partner, number, issue_date, remainder(totals.rates, posted),
                                        kind == "credit_note", advance=advance)
         rates = {r.rate: r for r in totals.rates}
@@ -210,12 +238,24 @@ def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSu
         due = cmd.due_date or due_date_for(partner, closing_date_for(cmd.issue_date, partner.closing_day or 31))
         if due < cmd.issue_date:
             raise Invalid("sales.error.due_before_issue", field="due_date")
+        days = line_dates(cmd.lines, cmd.issue_date)
         issuer = _Issuer.open(s, actor, company)
-        result = issuer.issue(partner, "invoice", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
-                              cmd.issue_date, due, billing="manual", subject=cmd.subject, notes=cmd.notes)
+        result = issuer.issue(partner, "invoice", [_Line(r, d) for r, d in zip(resolved, days, strict=True)],
+                              price_entry, cmd.issue_date, due, billing="manual", subject=cmd.subject,
+                              notes=cmd.notes)
         result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
     return result
+
+
+def line_dates(lines: Sequence[LineInput], issue_date: dt.date) -> list[dt.date]:
+    """Each line's 取引年月日 (消費税法57条の4①二): as given, else the issue date; a date after the issue date is
+    refused (the invoice bills what was supplied)."""
+    problems = [Problem("sales.error.line_after_issue", f"lines[{i}].line_date", {"date": ln.line_date.isoformat()})
+                for i, ln in enumerate(lines) if ln.line_date is not None and ln.line_date > issue_date]
+    if problems:
+        raise Invalid(problems=problems)
+    return [ln.line_date or issue_date for ln in lines]
 
 
 def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,

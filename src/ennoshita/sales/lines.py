@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,7 @@ class LineInput:
     item_code: str = ""
     is_discount: bool = False
     price_includes_tax: bool | None = None  # None: as the document's price entry says
+    line_date: dt.date | None = None  # 取引年月日 of an invoice line (消費税法57条の4①二); None: the issue date
 
 
 @dataclass(frozen=True)

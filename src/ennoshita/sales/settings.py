@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
@@ -50,6 +52,15 @@ def _company(uow: UnitOfWork) -> Company:
 def read_in(uow: UnitOfWork) -> SalesSettings:
     """The settings, inside the caller's transaction (no permission: every sales rule reads them)."""
     company = _company(uow)
+    return SalesSettings(company.sales_fee_treatment or "sales_discount",
+                         company.sales_revenue_recognition or "delivery")
+
+
+def read_session(s: Session) -> SalesSettings:
+    """The settings, from a session inside the caller's transaction."""
+    company = s.get(Company, COMPANY_ID)
+    if company is None:
+        raise NotFound("company.error.not_set_up")
     return SalesSettings(company.sales_fee_treatment or "sales_discount",
                          company.sales_revenue_recognition or "delivery")
 
