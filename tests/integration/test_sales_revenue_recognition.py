@@ -103,3 +103,44 @@ def test_invoice_lines_carry_their_transaction_date(company: Database) -> None: 
     content, _ = pdf.invoice_pdf(db.uow(), CLERK, inv.id)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
     assert "2027年3月28日" in text and "2027年4月5日" in text
+
+
+def test_zero_rate_lines_post_by_their_kind(company: Database) -> None:  # noqa: F811 (fixture)
+    """Issue 11 item 5: an order with an export line (免税, 消費税法7条), a 非課税 line and a 不課税 line at 0%,
+    delivered and billed: 売上高 is posted under 輸出免税売上 / 非課税売上 / 不課税 by line, no tax; a kind on a
+    10% line is refused. Figures: 2 x 50,000 = 100,000 export; 30,000 非課税 (土地の貸付); 5,000 不課税 (立替);
+    10% line 10,000 + 1,000. Invoice: 145,000 net, 1,000 tax, 146,000 gross."""
+    import io
+
+    from pypdf import PdfReader
+    from sqlalchemy import func, select
+
+    from ennoshita.errors import Invalid
+    from ennoshita.ledger.models import Account, JournalLine
+    from ennoshita.sales import flow, pdf
+    from ennoshita.sales.lines import LineInput
+
+    db = company
+    customer = _customer(db)
+    with pytest.raises(Invalid) as bad:
+        flow.create_order(db.uow(), CLERK, flow.OrderInput(customer, dt.date(2026, 10, 1), "x", (
+            LineInput("部品", "1", "1000", "10", tax_kind="export"),)))
+    assert bad.value.problems[0].field == "lines[0].tax_kind"
+    order = flow.create_order(db.uow(), CLERK, flow.OrderInput(customer, dt.date(2026, 10, 1), "輸出ほか", (
+        LineInput("輸出用部品", "2", "50000", "0", tax_kind="export"),
+        LineInput("駐車場用地の貸付", "1", "30000", "0", tax_kind="exempt"),
+        LineInput("立替金", "1", "5000", "0", tax_kind="out_of_scope"),
+        LineInput("梱包", "1", "10000", "10"))))
+    flow.create_delivery(db.uow(), CLERK, flow.DeliveryInput(order.id, dt.date(2026, 10, 5)))
+    (inv,) = billing.billing_run(db.uow(), CLERK, dt.date(2026, 10, 20)).invoices
+    assert (inv.net, inv.tax, inv.gross) == (145_000, 1_000, 146_000)
+    with db.uow() as uow:
+        by_category = dict(uow.session.execute(
+            select(JournalLine.tax_category, func.sum(JournalLine.credit - JournalLine.debit))
+            .join(Account, Account.id == JournalLine.account_id).where(Account.code == "4110")
+            .group_by(JournalLine.tax_category)).all())
+    assert by_category == {"sales_export": 100_000, "sales_exempt": 30_000, "out_of_scope": 5_000,
+                           "sales_10": 10_000}
+    content, _ = pdf.invoice_pdf(db.uow(), CLERK, inv.id)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
+    assert "輸出用部品（輸出免税）" in text and "立替金（不課税）" in text

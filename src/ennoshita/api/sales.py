@@ -200,6 +200,8 @@ class LineIn(BaseModel):
     unit: str = ""
     item_code: str = ""
     is_discount: bool = False
+    tax_kind: str = Field("", description="A 0% line: export (免税, 消費税法7条), exempt (非課税, 6条; the default) or "
+                                          "out_of_scope (不課税).")
 
 
 class InvoiceLineIn(LineIn):
@@ -357,6 +359,7 @@ def dec_text(value: Decimal | int | str) -> str:
 def lines_in(lines: Sequence[LineIn]) -> tuple[LineInput, ...]:
     return tuple(LineInput(description=ln.description, quantity=ln.quantity, unit_price=ln.unit_price,
                            tax_rate=ln.tax_rate, unit=ln.unit, item_code=ln.item_code, is_discount=ln.is_discount,
+                           tax_kind=ln.tax_kind,
                            price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None,
                            line_date=ln.line_date if isinstance(ln, InvoiceLineIn) else None)
                  for ln in lines)

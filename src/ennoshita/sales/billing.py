@@ -42,7 +42,7 @@ from ennoshita.sales.models import (
     Receivable,
 )
 from ennoshita.sales.numbering import format_number, reserve
-from ennoshita.sales.posting import remainder, sale_draft
+from ennoshita.sales.posting import remainder, sale_draft, zero_kinds
 from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, RateTotal, statement_balance
 from ennoshita.sales.terms import closing_date_for, day_in_month, payment_due
 
@@ -86,20 +86,21 @@ class _Issuer:
         return cls(session, actor, company, PostingBatch(session))
 
     def draft(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
-              advance: int = 0) -> EntryDraft | None:
+              advance: int = 0, zero: dict[str, int] | None = None) -> EntryDraft | None:
         """The journal entry of an invoice (or, ``credit``, of a credit note) for ``rates`` (the invoice's, or
         what is left of them after its deliveries posted theirs: :func:`ennoshita.sales.posting.remainder`)."""
         memo = "返還" if credit else "売上"
         return sale_draft(day, f"{memo} {number} {partner.name}", partner.name, partner.code, rates, credit,
-                          self.company.tax_accounting != "exclusive", advance)
+                          self.company.tax_accounting != "exclusive", advance, zero)
 
     def post(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
-             reverses_id: int | None = None, advance: int = 0) -> tuple[int | None, str]:
+             reverses_id: int | None = None, advance: int = 0,
+             zero: dict[str, int] | None = None) -> tuple[int | None, str]:
         self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
                                partner.id)
         if advance:
             customer_credit.advance_sub(self.batch, self.actor, partner)
-        draft = self.draft(partner, number, day, rates, credit, advance)
+        draft = self.draft(partner, number, day, rates, credit, advance, zero)
         if draft is None:
             return None, ""
         posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
@@ -122,7 +123,8 @@ class _Issuer:
         for day in sorted(by_day):
             rates = totals_of(by_day[day], price_entry, self.company.rounding).rates
             draft = sale_draft(day, f"売上 {number} {partner.name} ({day:%m/%d}取引)", partner.name, partner.code,
-                               rates, False, self.company.tax_accounting != "exclusive")
+                               rates, False, self.company.tax_accounting != "exclusive",
+                               zero=zero_kinds(by_day[day]))
             if draft is not None:
                 self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name,
                                        partner.name_kana, partner.id)
@@ -145,10 +147,12 @@ class _Issuer:
         if number is None:
             fy, seq = reserve(self.session, kind, issue_date, self.company.fiscal_year_start_month)
             number = format_number(kind, fy, seq)
+        rest = [ln.resolved for ln in lines]
         if kind == "invoice" and not posted and self.on_delivery():
             posted = self.post_earlier_lines(partner, number, issue_date, lines, price_entry)
+            rest = [ln.resolved for ln in lines if not (ln.line_date and ln.line_date < issue_date)]
         entry_id, entry_no = self.post(partner, number, issue_date, remainder(totals.rates, posted),
-                                       kind == "credit_note", advance=advance)
+                                       kind == "credit_note", advance=advance, zero=zero_kinds(rest))
         rates = {r.rate: r for r in totals.rates}
         previous = received = carried = None
         billed = totals.gross
@@ -302,12 +306,13 @@ def _delivery_lines(s: Session, ids: Sequence[int]) -> dict[int, list[ResolvedLi
         chunk = ids[start:start + 5000]
         rows = s.execute(select(DeliveryLine.delivery_id, DeliveryLine.item_id, DeliveryLine.description,
                                 DeliveryLine.quantity, DeliveryLine.unit, DeliveryLine.unit_price,
-                                DeliveryLine.tax_rate, DeliveryLine.amount)
+                                DeliveryLine.tax_rate, DeliveryLine.amount, DeliveryLine.tax_kind)
                          .where(DeliveryLine.delivery_id.in_(chunk))
                          .order_by(DeliveryLine.delivery_id, DeliveryLine.line_no))
         for r in rows:
             out[r.delivery_id].append(ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit,
-                                                   Decimal(r.unit_price), r.tax_rate, r.amount, r.amount < 0))
+                                                   Decimal(r.unit_price), r.tax_rate, r.amount, r.amount < 0,
+                                                   tax_kind=r.tax_kind))
     return out
 
 
@@ -396,6 +401,7 @@ class _Plan:
     period: tuple[dt.date, dt.date] | None = None
     statement: tuple[int, int] | None = None
     posted: tuple[RateTotal, ...] = ()  # what its deliveries already posted (出荷基準)
+    zero: dict[str, int] = field(default_factory=dict)  # 0% amounts by kind not yet posted
 
 
 INVOICE_COLUMNS = (
@@ -404,7 +410,7 @@ INVOICE_COLUMNS = (
     "net_8", "tax_8", "net_0", "net", "tax", "gross", "previous_billed", "received", "carried_over", "billed",
     "original_id", "replaces_id", "notes", "journal_entry_id", "issued_by", "issued_at")
 INVOICE_LINE_COLUMNS = ("invoice_id", "line_no", "item_id", "description", "quantity", "unit", "unit_price",
-                        "tax_rate", "amount", "line_date", "delivery_id")
+                        "tax_rate", "amount", "line_date", "delivery_id", "tax_kind")
 
 
 def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date: dt.date | None = None,
@@ -459,7 +465,8 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
                     inv_lines = [_Line(r, delivery_date, delivery_id) for r in lines[delivery_id]]
                     plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, delivery_date),
                                        "delivery", _totals(inv_lines, price_entry, company),
-                                       posted=posted_by.get(delivery_id, ())))
+                                       posted=posted_by.get(delivery_id, ()),
+                                       zero=zero_kinds(lines[delivery_id]) if delivery_id not in posted_by else {}))
                     delivery_groups.append([delivery_id])
                 continue
             stmt = statements[partner_id]
@@ -470,7 +477,8 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             totals = _totals(inv_lines, price_entry, company)
             plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, closing_date), "closing",
                                totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance),
-                               tuple(r for i, _ in items for r in posted_by.get(i, ()))))
+                               tuple(r for i, _ in items for r in posted_by.get(i, ())),
+                               zero_kinds([r for i, _ in items if i not in posted_by for r in lines[i]])))
             delivery_groups.append([i for i, _ in items])
             # a second statement for the customer in this run (another price entry) follows on from this one
             billed = stmt.balance + totals.gross
@@ -508,7 +516,7 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
                         [(p.partner.code, p.partner.name, p.partner.name_kana, p.partner.id) for p in plans])
     fy, first = reserve(s, "invoice", day, company.fiscal_year_start_month, len(plans))
     numbers = [format_number("invoice", fy, first + n) for n in range(len(plans))]
-    drafts = [issuer.draft(p.partner, number, day, remainder(p.totals.rates, p.posted), False)
+    drafts = [issuer.draft(p.partner, number, day, remainder(p.totals.rates, p.posted), False, zero=p.zero)
               for p, number in zip(plans, numbers, strict=True)]
     to_post = [(d, n) for d, n in zip(drafts, numbers, strict=True) if d is not None]
     done = iter(post_many(s, actor, [d for d, _ in to_post], source="sales", source_refs=[n for _, n in to_post],
@@ -536,7 +544,7 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
         for n, ln in enumerate(plan.lines, start=1):
             r = ln.resolved
             inv_lines.append((inv_id, n, r.item_id, r.description, r.quantity, r.unit, r.unit_price, r.tax_rate,
-                              r.amount, ln.line_date, ln.delivery_id))
+                              r.amount, ln.line_date, ln.delivery_id, r.tax_kind))
         recs.append((inv_id, plan.partner.id, plan.due_date, t.gross, 0, t.gross, "open"))
         out.append(InvoiceSummary(inv_id, number, "invoice", plan.partner.id, day, plan.due_date, t.net, t.tax,
                                   t.gross, billed, entry.entry_no if entry else ""))
@@ -648,12 +656,12 @@ def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: Invoic
         resolved, _ = resolve_lines(s, cmd.lines, price_entry, company.rounding)
         issuer = _Issuer.open(s, actor, company)
         old_lines = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == original.id)))
-        old_totals = totals_of([ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price,
-                                             ln.tax_rate, ln.amount, ln.amount < 0, ln.price_includes_tax)
-                                for ln in old_lines],
-                               PriceEntry(original.price_entry), Rounding(original.rounding))
+        old_resolved = [ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price, ln.tax_rate,
+                                     ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind)
+                        for ln in old_lines]
+        old_totals = totals_of(old_resolved, PriceEntry(original.price_entry), Rounding(original.rounding))
         issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals.rates, True,
-                    reverses_id=original.journal_entry_id)
+                    reverses_id=original.journal_entry_id, zero=zero_kinds(old_resolved))
         receivable.open_amount = 0
         receivable.status = "replaced"
         due = cmd.due_date or original.due_date

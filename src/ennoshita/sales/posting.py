@@ -10,12 +10,15 @@ of rounding, or nothing).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ennoshita.ledger import EntryDraft, LineDraft, chart
+from ennoshita.sales.lines import ResolvedLine
 from ennoshita.sales.rules import RateTotal
 
 SALES_CATEGORY = {"10": "sales_10", "8": "sales_8r", "0": "sales_exempt"}
+# a 0% line's kind → its 税区分: 輸出免税売上 (免税, 消費税法7条), 非課税売上 (6条), 不課税
+KIND_CATEGORY = {"export": "sales_export", "exempt": "sales_exempt", "out_of_scope": "out_of_scope"}
 CODE_ADVANCES = "2190"  # 前受金
 
 
@@ -25,14 +28,30 @@ def _side(account: str, amount: int, debit: bool, category: str | None, sub: str
     return LineDraft(account, amount if debit else 0, 0 if debit else amount, category, sub)
 
 
+def zero_kinds(lines: Iterable[ResolvedLine]) -> dict[str, int]:
+    """The 0% lines' amounts by kind (免税 / 非課税 / 不課税), to post each to its 税区分."""
+    out: dict[str, int] = {}
+    for ln in lines:
+        if ln.tax_rate == "0":
+            kind = ln.tax_kind or "exempt"
+            out[kind] = out.get(kind, 0) + ln.amount
+    return out
+
+
 def sale_draft(day: dt.date, description: str, counterparty: str, partner_code: str, rates: Sequence[RateTotal],
-               credit: bool, inclusive_books: bool, advance: int = 0) -> EntryDraft | None:
+               credit: bool, inclusive_books: bool, advance: int = 0,
+               zero: Mapping[str, int] | None = None) -> EntryDraft | None:
     """The entry of a sale (``credit``: of its return). ``advance``: the part of a return beyond what the invoice
-    still owes, credited to 前受金 (the customer's credit balance) instead of 売掛金. None when every figure is
-    zero (nothing to post)."""
+    still owes, credited to 前受金 (the customer's credit balance) instead of 売掛金. ``zero``: the 0% amount by
+    kind (:func:`zero_kinds`), posted as 輸出免税売上 / 非課税売上 / 不課税 (when it adds up to the 0% figure).
+    None when every figure is zero (nothing to post)."""
     lines: list[LineDraft] = []
     for rate in rates:
         category = SALES_CATEGORY[rate.rate]
+        if rate.rate == "0" and zero and sum(zero.values()) == rate.gross:
+            lines.extend(_side(chart.CODE_SALES, amount, credit, KIND_CATEGORY.get(kind, "sales_exempt"))
+                         for kind, amount in sorted(zero.items()))
+            continue
         if inclusive_books or rate.tax == 0:
             lines.append(_side(chart.CODE_SALES, rate.gross, credit, category))
         else:
