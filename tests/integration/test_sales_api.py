@@ -95,7 +95,8 @@ def test_quote_to_cash_through_the_api(client: TestClient, admin: dict[str, str]
 
     preview = _ok(client.get("/api/v1/billing-runs/preview", headers=admin, params={"closing_date": "2026-12-20"}))
     assert {"partner_id": pid, "partner_name": "株式会社みどり屋商店", "deliveries": 1, "gross": 13_809} in preview
-    run = _ok(client.post("/api/v1/billing-runs", headers=admin, json={"closing_date": "2026-12-20"}), 201)
+    run = _ok(client.post("/api/v1/billing-runs", headers=admin,
+                          json={"closing_date": "2026-12-20", "early": True}), 201)  # confirmed: before the date
     mine = [i for i in run["invoices"] if i["partner_id"] == pid]
     assert len(mine) == 1
     invoice = _ok(client.get(f"/api/v1/invoices/{mine[0]['id']}", headers=admin))

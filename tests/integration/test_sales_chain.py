@@ -115,3 +115,76 @@ def test_quote_to_zero_receivable_in_one_closing(company: Database) -> None:  # 
     assert status == "paid"
     check = receivables.ar_check(db.uow(), CLERK)
     assert (check.subledger, check.ledger) == (0, 0) and check.ok
+
+
+def _owed_on_ledger(db: Database, customer: int) -> int:
+    """What the receivables sub-ledger says the customer owes: open invoices − its credit balance."""
+    from ennoshita.sales import customer_credit
+
+    with db.uow() as uow:
+        return _open_for(db, customer) - customer_credit.balances(uow.session, [customer]).get(customer, 0)
+
+
+def _statement(db: Database, invoice_id: int) -> tuple[int | None, int | None, int | None, int, int]:
+    with db.uow() as uow:
+        row = uow.session.get(Invoice, invoice_id)
+        assert row is not None
+        return row.previous_billed, row.received, row.carried_over, row.gross, row.billed
+
+
+def test_three_closings_late_match_unmatch_and_credit_after_payment(company: Database) -> None:  # noqa: F811
+    """Issue 12's chain: periods 10/20, 11/20, 12/20; a deposit dated inside the first (already billed) period
+    and matched after its run; a wrong match undone (消込取消); a credit note after payment; every statement's
+    今回御請求額 equal to what the receivables ledger says the customer owes, and the ledger's 売掛金 equal to
+    the sub-ledger throughout."""
+    db = company
+    customer, inv1 = bill_two_deliveries(db)  # 10/20 close: 45,841
+    assert _statement(db, inv1.id) == (0, 0, 0, 45_841, 45_841)
+    assert _owed_on_ledger(db, customer) == 45_841
+
+    # the customer had paid on 10/19 (inside the billed period); the statement is imported after the run
+    csv = "日付,摘要,入金額,出金額,残高\n2026/10/19,振込 カ)アオバシヨウジ,45841,,45841\n".encode("cp932")
+    receivables.import_bank_csv(db.uow(), CLERK, csv)
+    (p,) = receivables.propose(db.uow(), CLERK)
+    receivables.confirm_matches(db.uow(), CLERK, [receivables.MatchInput(p.deposit_id, ((inv1.id, 45_841),))])
+
+    # period 2: 11/5 10 x 1,234 = 12,340 + 1,234 = 13,574; the 11/20 close:
+    # 前回 45,841, 御入金額 45,841 (the 10/19 deposit), 繰越 0, 今回 13,574
+    order = flow.create_order(db.uow(), CLERK, flow.OrderInput(customer, dt.date(2026, 11, 2), "追加",
+                                                               (LineInput(item_code="P-100", quantity="10"),)))
+    flow.create_delivery(db.uow(), CLERK, flow.DeliveryInput(order.id, dt.date(2026, 11, 5)))
+    (inv2,) = billing.billing_run(db.uow(), CLERK, dt.date(2026, 11, 20)).invoices
+    assert _statement(db, inv2.id) == (45_841, 45_841, 0, 13_574, 13_574)
+    assert _owed_on_ledger(db, customer) == 13_574
+
+    # 11/30: 13,574 received and matched; un-matched (wrong payer), then matched again
+    csv = "日付,摘要,入金額,出金額,残高\n2026/11/30,振込 カ)アオバシヨウジ,13574,,59415\n".encode("cp932")
+    receivables.import_bank_csv(db.uow(), CLERK, csv)
+    (p,) = receivables.propose(db.uow(), CLERK)
+    receivables.confirm_matches(db.uow(), CLERK, [receivables.MatchInput(p.deposit_id, ((inv2.id, 13_574),))])
+    receivables.unmatch(db.uow(), CLERK, p.deposit_id, "別件の入金と取り違え")
+    assert _owed_on_ledger(db, customer) == 13_574
+    receivables.confirm_matches(db.uow(), CLERK, [receivables.MatchInput(p.deposit_id, ((inv2.id, 13_574),))])
+    assert _owed_on_ledger(db, customer) == 0
+
+    # 12/2: 2 of the 11/5 lot returned after payment: 2 x 1,234 = 2,468 + 246 (246.8 切り捨て) = 2,714 credit
+    billing.issue_credit_note(db.uow(), CLERK, billing.CreditNoteInput(
+        inv2.id, dt.date(2026, 12, 2), (LineInput(item_code="P-100", quantity="2"),), "不良品の返品"))
+    assert _owed_on_ledger(db, customer) == -2_714
+
+    # period 3: 12/3 5 x 1,234 = 6,170 + 617 = 6,787; the 12/20 close:
+    # 前回 13,574, 御入金額 13,574 + 返還 2,714 = 16,288, 繰越 -2,714, 今回 -2,714 + 6,787 = 4,073
+    order = flow.create_order(db.uow(), CLERK, flow.OrderInput(customer, dt.date(2026, 12, 1), "追加",
+                                                               (LineInput(item_code="P-100", quantity="5"),)))
+    flow.create_delivery(db.uow(), CLERK, flow.DeliveryInput(order.id, dt.date(2026, 12, 3)))
+    (inv3,) = billing.billing_run(db.uow(), CLERK, dt.date(2026, 12, 20), today=dt.date(2026, 12, 21)).invoices
+    assert _statement(db, inv3.id) == (13_574, 16_288, -2_714, 6_787, 4_073)
+    assert _owed_on_ledger(db, customer) == 4_073 == _open_for(db, customer)  # the credit went on this invoice
+    check = receivables.ar_check(db.uow(), CLERK)
+    assert check.ok and check.subledger == 4_073
+
+    content, _ = pdf.invoice_pdf(db.uow(), CLERK, inv3.id)
+    flat = "".join(pg.extract_text() for pg in PdfReader(io.BytesIO(content)).pages).replace(" ", "").replace("\n", "")
+    assert "ご請求申し上げます。4,073円（税込）" in flat
+    for figure in ("13,574", "16,288", "-2,714", "6,170", "617", "6,787"):
+        assert figure in flat, figure

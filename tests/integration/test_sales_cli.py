@@ -79,7 +79,7 @@ def test_billing_run_pdf_bank_import_and_ar_check(demo_db: Database, tmp_path: P
     assert "売掛金台帳" in r.stdout and "総勘定元帳" in r.stdout and "差額" in r.stdout
 
     out = tmp_path / "run.zip"
-    r = runner.invoke(app, ["sales", "billing-run", "--closing-date", "2026-12-20", "--zip", str(out),
+    r = runner.invoke(app, ["sales", "billing-run", "--closing-date", "2026-12-20", "--early", "--zip", str(out),
                             "--database-url", url])
     assert r.exit_code == 0, r.output
     assert "株式会社みどり屋商店" in r.stdout and "13,809" in r.stdout
@@ -183,7 +183,7 @@ def test_partner_quote_order_partial_delivery_and_invoice_via_cli(demo_db: Datab
     assert queries_docs.order_detail(demo_db.uow(), ADMIN, detail.doc.id).lines[0].delivered == 2
 
     # 締め請求 on the 20th bills the delivery: 10% 2,010 + 201, 8% 7,560 + 604 = 10,375
-    out = _ok(url, "sales", "billing-run", "--closing-date", "2026-12-20")
+    out = _ok(url, "sales", "billing-run", "--closing-date", "2026-12-20", "--early")
     invoice = next(_number("INV", ln) for ln in out.splitlines() if "みどり屋" in ln)
     out = _ok(url, "sales", "invoice", "show", invoice)
     assert "10% 対象" in out and "8% 対象" in out
@@ -273,7 +273,7 @@ def test_quote_status_accepted_replacement_invoice_and_matching_by_proposal(demo
     r = runner.invoke(app, ["sales", "quote", "status", quote, "--to", "sent", "--database-url", url])
     assert r.exit_code == 1 and len(_error_lines(r.stderr)) == 1  # accepted is final
 
-    out = _ok(url, "sales", "billing-run", "--closing-date", "2026-12-20")
+    out = _ok(url, "sales", "billing-run", "--closing-date", "2026-12-20", "--early")
     invoice = next(_number("INV", ln) for ln in out.splitlines() if "みどり屋" in ln)
     # 差替え while unpaid: 10% 5,000 + 500 = 5,500 instead of 13,809
     out = _ok(url, "sales", "invoice", "replace", invoice, "--line", "作業費:1:5000:10", "--date", "2026-12-21")

@@ -106,9 +106,11 @@ def test_quote_to_cash(company: Database) -> None:
         assert row is not None
         assert (row.previous_billed, row.received, row.carried_over) == (32_267, 0, 32_267)
         assert (row.period_from, row.period_to) == (dt.date(2026, 10, 21), dt.date(2026, 11, 20))
-        # the posting: 売掛金 45,841? no: this invoice's own sales, 13,574, went to 売掛金
-        entry = uow.session.get(JournalEntry, row.journal_entry_id)
-        assert entry is not None and entry.total == 13_574 and entry.source_ref == inv2.number
+        # 出荷基準 (the default): the sale, 13,574, was posted on the delivery date 10/28 by the delivery; the
+        # invoice's tax (1,234, once over the same one line) equals the delivery's, so the invoice posts nothing
+        assert row.journal_entry_id is None
+        entry = uow.session.scalar(select(JournalEntry).where(JournalEntry.source_ref == "DN-2026-000002"))
+        assert entry is not None and entry.total == 13_574 and entry.entry_date == dt.date(2026, 10, 28)
 
     check = receivables.ar_check(db.uow(), CLERK)
     assert check.subledger == 32_267 + 13_574 and check.ok
@@ -134,13 +136,13 @@ def test_quote_to_cash(company: Database) -> None:
     with db.uow() as uow:
         statuses = {r.invoice_id: (r.status, r.open_amount) for r in uow.session.scalars(select(Receivable))}
     assert statuses == {inv1.id: ("paid", 0), inv2.id: ("paid", 0)}
-    # the fee went to 支払手数料 (税抜: 660 → 600 + 60 仮払消費税)
+    # the fee, by the default setting, is a 売上値引 (対価の返還等; 税抜: 660 → 600 + 60 back off 仮受消費税)
     with db.uow() as uow:
         tb = {r.account_code: r for r in ledger_queries.trial_balance(
             uow.session, dt.date(2026, 4, 1), dt.date(2027, 3, 31), 4).rows}
-    assert tb["6340"].debit == 600 and tb["1460"].debit == 60
+    assert tb["4120"].debit == 600 and "6340" not in tb
     assert tb["1220"].debit == 32_267 + 13_574 and tb["1220"].credit == 32_267 + 13_574
-    assert tb["2220"].credit == 2_847 + 1_234
+    assert tb["2220"].credit == 2_847 + 1_234 and tb["2220"].debit == 60
 
 
 def test_issued_invoices_never_change_and_corrections_reference_them(company: Database) -> None:

@@ -21,6 +21,7 @@ from ennoshita.ledger import queries as ledger_queries
 from ennoshita.ledger import services as ledger_services
 from ennoshita.ledger.models import JournalEntry
 from ennoshita.sales import aging, billing, partners, receivables
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.models import BankDeposit, ReceiptAllocation, Receivable
 from ennoshita.sales.queries import PageRequest
@@ -127,6 +128,7 @@ def _balances(db: Database) -> dict[str, tuple[int, int]]:
 
 def test_match_unmatch_and_match_again(company: Database) -> None:
     db = company
+    sales_settings.update_settings(db.uow(), CLERK, "transfer_fee")  # the fee as 支払手数料 (not the default)
     customer = _customer(db, "C201", "株式会社青葉商事", "アオバシヨウジ")
     inv1 = _invoice(db, customer, dt.date(2026, 10, 1), dt.date(2026, 10, 30), 30_000)  # 33,000
     inv2 = _invoice(db, customer, dt.date(2026, 10, 10), dt.date(2026, 12, 31), 10_000)  # 11,000

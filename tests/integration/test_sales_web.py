@@ -116,7 +116,8 @@ def test_quote_to_invoice_through_the_screens(client: TestClient) -> None:
 
     invoice = client.get(f"/sales/invoices/{invoice_id}").text
     assert _testid(invoice, "gross") == "¥39,054" and _testid(invoice, "tax-8") == "¥379"
-    assert "※" in invoice and 'data-testid="journal-link"' in invoice and "T7123456789012" in invoice
+    # 出荷基準 (default): the sale was posted by the delivery; the invoice's tax equals the delivery's: no entry
+    assert "※" in invoice and 'data-testid="journal-on-delivery"' in invoice and "T7123456789012" in invoice
     assert NAME in client.get("/sales/invoices?payment=open").text
 
     pdf = client.get(f"/sales/invoices/{invoice_id}/pdf")

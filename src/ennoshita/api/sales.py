@@ -200,12 +200,17 @@ class LineIn(BaseModel):
     unit: str = ""
     item_code: str = ""
     is_discount: bool = False
+    tax_kind: str = Field("", description="A 0% line: export (免税, 消費税法7条), exempt (非課税, 6条; the default) or "
+                                          "out_of_scope (不課税).")
 
 
 class InvoiceLineIn(LineIn):
     price_includes_tax: bool | None = Field(
         None, description="The unit price includes tax (税込). Absent: as the invoice's price_entry says. Lines "
                           "entered the other way are summed per rate and converted once, never per line.")
+    line_date: dt.date | None = Field(
+        None, description="取引年月日 (消費税法57条の4①二), printed on the line; absent: the issue date. "
+                          "Under 出荷基準 a line dated before the issue date posts its sale on that date.")
 
 
 class LineOut(BaseModel):
@@ -354,7 +359,9 @@ def dec_text(value: Decimal | int | str) -> str:
 def lines_in(lines: Sequence[LineIn]) -> tuple[LineInput, ...]:
     return tuple(LineInput(description=ln.description, quantity=ln.quantity, unit_price=ln.unit_price,
                            tax_rate=ln.tax_rate, unit=ln.unit, item_code=ln.item_code, is_discount=ln.is_discount,
-                           price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None)
+                           tax_kind=ln.tax_kind,
+                           price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None,
+                           line_date=ln.line_date if isinstance(ln, InvoiceLineIn) else None)
                  for ln in lines)
 
 

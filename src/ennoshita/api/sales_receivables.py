@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.sales import PageNo, PerPage
 from ennoshita.dates import today_tokyo
-from ennoshita.sales import aging, receivables
+from ennoshita.sales import aging, customer_credit, receivables
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import PageRequest
 
 router = APIRouter(tags=["sales"])
@@ -126,3 +127,141 @@ def unmatch(deposit_id: int, body: UnmatchIn, db: DbDep, actor: ApiActor) -> Unm
     return UnmatchOut(deposit_id=result.deposit_id, reversal_entry_id=result.reversal_id,
                       reversal_entry_no=result.reversal_no,
                       reopened=[ReopenedOut(invoice_id=i, amount=a) for i, a in result.reopened])
+
+
+# ---------------------------------------------------------------- matched deposits, 仮受金, settings, credits
+
+
+class MatchedDepositOut(BaseModel):
+    deposit_id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    status: str = Field(description="matched (消込済) or booked (振替: another account, e.g. 仮受金 2210).")
+    partner_name: str
+    invoices: list[ReopenedOut]
+    fee: int
+    fee_treatment: str | None = Field(description="How the fee was booked: sales_discount / transfer_fee.")
+    to_credit: int = Field(description="Kept as the customer's credit balance (前受金).")
+    booked_account: str | None
+    memo: str
+    journal_entry_id: int | None
+
+
+@router.get("/receipts/matched", response_model=list[MatchedDepositOut])
+def matched_deposits(db: DbDep, actor: ApiActor,
+                     limit: int = Query(100, ge=1, le=1000)) -> list[MatchedDepositOut]:
+    """The latest matched or booked deposits, with their fee treatment and what they left as credit."""
+    return [MatchedDepositOut(deposit_id=m.deposit_id, value_date=m.value_date, payer_name=m.payer_name,
+                              amount=m.amount, status=m.status, partner_name=m.partner_name,
+                              invoices=[ReopenedOut(invoice_id=i, amount=a) for i, _, a in m.invoices], fee=m.fee,
+                              fee_treatment=m.fee_treatment, to_credit=m.to_credit,
+                              booked_account=m.booked_account, memo=m.memo, journal_entry_id=m.journal_entry_id)
+            for m in receivables.matched(db.uow(), actor, limit)]
+
+
+class BookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    memo: str = Field(min_length=1, max_length=200, description="摘要: what is known of the deposit.")
+    account: str = Field(receivables.CODE_SUSPENSE_RECEIPTS, max_length=10,
+                         description="Account code credited; default 2210 仮受金.")
+
+
+class BookOut(BaseModel):
+    deposit_id: int
+    journal_entry_no: str
+
+
+@router.post("/receipts/{deposit_id}/book", response_model=BookOut)
+def book_deposit(deposit_id: int, body: BookIn, db: DbDep, actor: ApiActor) -> BookOut:
+    """A deposit nothing matches (該当なし) booked to another account (仮受金 by default) with a memo; undone with
+    /unmatch like a match."""
+    return BookOut(deposit_id=deposit_id, journal_entry_no=receivables.book_deposit(
+        db.uow(), actor, deposit_id, body.memo, body.account))
+
+
+class SalesSettingsIO(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fee_treatment: str | None = Field(None, description="A transfer fee the customer deducted: sales_discount "
+                                                        "(売上値引, default) or transfer_fee (支払手数料).")
+    revenue_recognition: str | None = Field(None, description="delivery (出荷基準: each delivery posts its sale on "
+                                                              "its date, default) or invoice (on the invoice).")
+
+
+def _settings_out(found: sales_settings.SalesSettings) -> SalesSettingsIO:
+    return SalesSettingsIO(fee_treatment=found.fee_treatment, revenue_recognition=found.revenue_recognition)
+
+
+@router.get("/sales/settings", response_model=SalesSettingsIO)
+def get_sales_settings(db: DbDep, actor: ApiActor) -> SalesSettingsIO:
+    return _settings_out(sales_settings.get_settings(db.uow(), actor))
+
+
+@router.put("/sales/settings", response_model=SalesSettingsIO)
+def put_sales_settings(body: SalesSettingsIO, db: DbDep, actor: ApiActor) -> SalesSettingsIO:
+    """Change the settings given (the others are kept)."""
+    return _settings_out(sales_settings.update_settings(db.uow(), actor, body.fee_treatment,
+                                                        body.revenue_recognition))
+
+
+class CreditMovementOut(BaseModel):
+    id: int
+    entry_date: dt.date
+    kind: str = Field(description="credit_note / overpayment (+), applied / refund (-).")
+    amount: int
+    invoice_number: str
+    memo: str
+
+
+class CreditOut(BaseModel):
+    partner_id: int
+    balance: int = Field(description="預り残高: what the company owes the customer (前受金).")
+    movements: list[CreditMovementOut]
+
+
+@router.get("/partners/{partner_id}/credit", response_model=CreditOut)
+def partner_credit(partner_id: int, db: DbDep, actor: ApiActor) -> CreditOut:
+    found = customer_credit.credit_of(db.uow(), actor, partner_id)
+    return CreditOut(partner_id=partner_id, balance=found.balance, movements=[
+        CreditMovementOut(id=m.id, entry_date=m.entry_date, kind=m.kind, amount=m.amount,
+                          invoice_number=m.invoice_number, memo=m.memo) for m in found.movements])
+
+
+class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(gt=0)
+    date: dt.date
+    memo: str = Field("", max_length=200)
+
+
+class RefundOut(BaseModel):
+    partner_id: int
+    journal_entry_no: str
+
+
+@router.post("/partners/{partner_id}/credit/refund", response_model=RefundOut)
+def refund_credit(partner_id: int, body: RefundIn, db: DbDep, actor: ApiActor) -> RefundOut:
+    """返金: pay (part of) the customer's credit balance back (前受金 / 普通預金)."""
+    return RefundOut(partner_id=partner_id, journal_entry_no=customer_credit.refund_credit(
+        db.uow(), actor, partner_id, body.amount, body.date, body.memo))
+
+
+class ApplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+
+
+class AppliedOut(BaseModel):
+    partner_id: int
+    applied: int
+
+
+@router.post("/partners/{partner_id}/credit/apply", response_model=AppliedOut)
+def apply_credit(partner_id: int, body: ApplyIn, db: DbDep, actor: ApiActor) -> AppliedOut:
+    """Apply the customer's credit balance to its open invoices now (the 締め請求 does it for new invoices)."""
+    return AppliedOut(partner_id=partner_id, applied=customer_credit.apply_credit(db.uow(), actor, partner_id,
+                                                                                 body.date))

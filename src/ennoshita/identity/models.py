@@ -36,6 +36,12 @@ class Company(Base):
     # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
     transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
     withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+    # sales (0015): a transfer fee a customer deducted from a deposit is booked as sales_discount (売上値引,
+    # 対価の返還等) or transfer_fee (支払手数料); read and changed through ennoshita.sales.settings
+    sales_fee_treatment: Mapped[str] = mapped_column(String(20), default="sales_discount",
+                                                     server_default="sales_discount")
+    # delivery (出荷基準/引渡基準: each delivery posts its sale on its date) or invoice (the invoice posts it)
+    sales_revenue_recognition: Mapped[str] = mapped_column(String(20), default="delivery", server_default="delivery")
 
 
 class CompanyBankAccount(Base):

@@ -21,12 +21,15 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.ledger import PostingBatch, chart
 from ennoshita.sales import credit
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import Delivery, DeliveryLine, Partner, Quote, QuoteLine, SalesOrder, SalesOrderLine
 from ennoshita.sales.numbering import next_number
 from ennoshita.sales.partners import parse_decimal
-from ennoshita.sales.rules import CreditWarning, PriceEntry
+from ennoshita.sales.posting import sale_draft, zero_kinds
+from ennoshita.sales.rules import CreditWarning, PriceEntry, RateTotal
 
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent", "lost", "superseded", "accepted"}),
@@ -198,7 +201,7 @@ def _lines_of(s: Session, model: type[QuoteLine] | type[SalesOrderLine] | type[D
     rows: list[QuoteLine | SalesOrderLine | DeliveryLine] = list(
         s.scalars(select(model).where(getattr(model, column) == parent_id).order_by(model.line_no)))
     return [ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price), r.tax_rate,
-                         r.amount, r.amount < 0) for r in rows]
+                         r.amount, r.amount < 0, tax_kind=r.tax_kind) for r in rows]
 
 
 def accept_quote(uow: UnitOfWork, actor: Actor, quote_id: int, order_date: dt.date | None = None,
@@ -341,7 +344,8 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
         if not wanted:
             raise Invalid("sales.error.nothing_to_deliver", field="lines")
         price_entry = PriceEntry(order.price_entry)
-        inputs = [LineInput(ol.description, wanted[ol.id], ol.unit_price, ol.tax_rate, ol.unit)
+        inputs = [LineInput(ol.description, wanted[ol.id], ol.unit_price, ol.tax_rate, ol.unit,
+                            tax_kind=ol.tax_kind or "")
                   for ol in order_lines if ol.id in wanted]
         lines, totals = resolve_lines(s, inputs, price_entry, company.rounding)
         delivery = Delivery(number=next_number(s, "delivery", cmd.delivery_date, company.fiscal_year_start_month),
@@ -357,6 +361,9 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
             by_id[line_id].delivered_quantity = Decimal(by_id[line_id].delivered_quantity) + wanted[line_id]
         done = all(Decimal(ol.delivered_quantity) >= Decimal(ol.quantity) for ol in order_lines)
         _move(s, actor, order, ORDER_TRANSITIONS, "delivered" if done else "partial", "sales_order")
+        if sales_settings.read_in(uow).revenue_recognition == "delivery":
+            delivery.journal_entry_id = _post_delivery(s, actor, company.tax_accounting, delivery, totals.rates,
+                                                       zero_kinds(lines))
         audit.record(s, actor, "delivery", delivery.id, "create",
                      after={"number": delivery.number, "order": order.number,
                             "delivery_date": cmd.delivery_date.isoformat(), "gross": delivery.gross,
@@ -365,6 +372,22 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
                             delivery.net, delivery.tax, delivery.gross)
         uow.commit()
     return result
+
+
+def _post_delivery(s: Session, actor: Actor, tax_accounting: str, delivery: Delivery,
+                   rates: Sequence[RateTotal], zero: dict[str, int]) -> int | None:
+    """出荷基準/引渡基準 (法人税法22条の2, 消費税基本通達9-1-1): the sale on the delivery date, 売掛金 (the customer as
+    補助科目) / 売上高 + 仮受消費税 per rate as the delivery computed them; its invoice later posts only what its
+    own tax computation changes."""
+    partner = s.get(Partner, delivery.partner_id)
+    assert partner is not None
+    batch = PostingBatch(s)
+    batch.sub_account(actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana, partner.id)
+    draft = sale_draft(delivery.delivery_date, f"売上(出荷) {delivery.number} {partner.name}", partner.name,
+                       partner.code, rates, False, tax_accounting != "exclusive", zero=zero)
+    if draft is None:
+        return None
+    return batch.post(actor, draft, source="sales", source_ref=delivery.number).id
 
 
 def delivery_lines(s: Session, delivery_id: int) -> list[ResolvedLine]:

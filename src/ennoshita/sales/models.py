@@ -119,6 +119,8 @@ class _LineColumns:
     unit_price: Mapped[Decimal] = mapped_column(Price)
     tax_rate: Mapped[str] = mapped_column(String(2))
     amount: Mapped[int] = mapped_column(BigInteger)
+    # a 0% line: export (免税, 消費税法7条) / exempt (非課税, 6条) / out_of_scope (不課税); None: 非課税 for "0"
+    tax_kind: Mapped[str | None] = mapped_column(String(12))
 
 
 class _Totals:
@@ -199,6 +201,9 @@ class Delivery(_Totals, Base):
     invoice_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # 出荷基準: the sale posted on the delivery date (the invoice then posts only what its own tax computation
+    # adds or takes away); None when the company books sales on the invoice
+    journal_entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class DeliveryLine(_LineColumns, Base):
@@ -311,6 +316,9 @@ class BankDeposit(Base):
     matched_by: Mapped[int | None] = mapped_column(Integer)
     matched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    fee_treatment: Mapped[str | None] = mapped_column(String(20))  # the fee's booking on this match (0015)
+    booked_account: Mapped[str | None] = mapped_column(String(10))  # status booked: the account (仮受金 …)
+    memo: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class ReceiptAllocation(Base):
@@ -323,3 +331,25 @@ class ReceiptAllocation(Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     fee: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class CustomerCredit(Base):
+    """得意先の預り残高 (前受金): what the company owes a customer: a credit note beyond what its invoice still
+    owed, an overpayment; applied to later invoices or refunded. One signed row per movement (+ owed to the
+    customer, − applied or refunded); the balance is their sum and equals the ledger's 前受金 on the customer's
+    補助科目."""
+
+    __tablename__ = "customer_credits"
+    __table_args__ = (Index("ix_customer_credits_partner", "partner_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))  # credit_note / overpayment / applied / refund
+    amount: Mapped[int] = mapped_column(BigInteger)
+    invoice_id: Mapped[int | None] = mapped_column(Integer)
+    deposit_id: Mapped[int | None] = mapped_column(Integer)
+    journal_entry_id: Mapped[int | None] = mapped_column(Integer)
+    memo: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -68,6 +68,9 @@ def _banks(company: CompanyData) -> tuple[str, ...]:
     return tuple(out)
 
 
+KIND_MARK = {"export": "（輸出免税）", "exempt": "（非課税）", "out_of_scope": "（不課税）"}  # a 0% line says which
+
+
 def _doc_lines(rows: Sequence[QuoteLine | SalesOrderLine | DeliveryLine | InvoiceLine]) -> tuple[
         tuple[documents.DocumentLine, ...], list[ResolvedLine]]:
     lines = []
@@ -75,10 +78,11 @@ def _doc_lines(rows: Sequence[QuoteLine | SalesOrderLine | DeliveryLine | Invoic
     for r in rows:
         day = r.line_date if isinstance(r, InvoiceLine) else None
         entry = r.price_includes_tax if isinstance(r, InvoiceLine) else None
-        lines.append(documents.DocumentLine(r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price),
+        mark = KIND_MARK.get(r.tax_kind or "", "") if r.tax_rate == "0" else ""
+        lines.append(documents.DocumentLine(r.description + mark, Decimal(r.quantity), r.unit, Decimal(r.unit_price),
                                             r.amount, r.tax_rate, r.tax_rate in REDUCED_RATES, day, entry))
         resolved.append(ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price),
-                                     r.tax_rate, r.amount, r.amount < 0, entry))
+                                     r.tax_rate, r.amount, r.amount < 0, entry, r.tax_kind))
     return tuple(lines), resolved
 
 

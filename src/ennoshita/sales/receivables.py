@@ -25,12 +25,25 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
+from ennoshita.sales import customer_credit
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.bankcsv import parse_bank_csv
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
-from ennoshita.sales.models import BankDeposit, Invoice, Partner, ReceiptAllocation, Receivable
+from ennoshita.sales.models import (
+    BankDeposit,
+    CustomerCredit,
+    Delivery,
+    Invoice,
+    Partner,
+    ReceiptAllocation,
+    Receivable,
+)
 
 STANDARD_FEES = (110, 220, 330, 440, 550, 660, 770, 880)
+CODE_SALES_DISCOUNT = "4120"  # 売上値引高
+CODE_SUSPENSE_RECEIPTS = "2210"  # 仮受金
+SMALL_RETURN_LIMIT = 10_000  # 少額な返還インボイスの交付義務免除: under 1万円 (税込), 消費税法57条の4③ / 令70条の9③二
 
 
 @dataclass(frozen=True)
@@ -127,17 +140,22 @@ class MatchInput:
     deposit_id: int
     allocations: tuple[tuple[int, int], ...]  # (invoice id, amount cleared on it, fee included)
     fee: int = 0
+    to_credit: int = 0  # cash beyond the invoices: the customer's credit balance (前受金), needs ``partner_id``
+    partner_id: int | None = None  # the customer when no invoice names it (a deposit kept as credit only)
 
 
 def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]) -> int:
-    """消込: apply confirmed matches. Each deposit must be fully explained: the cleared amounts minus the
-    fee equal the deposit. Returns the number of deposits matched; any bad match refuses them all."""
+    """消込: apply confirmed matches, proposed or chosen by hand. Each deposit must be fully explained: the
+    cleared amounts minus the fee, plus what is kept as the customer's credit balance, equal the deposit. The
+    fee is booked as the company setting says (:mod:`ennoshita.sales.settings`: 売上値引 or 支払手数料) and the
+    choice is kept on the deposit. Returns the number of deposits matched; any bad match refuses them all."""
     require(actor, "sales.edit")
     problems: list[Problem] = []
     with uow:
         s = uow.session
         batch = PostingBatch(s)
         now = now_utc()
+        fee_treatment = sales_settings.read_in(uow).fee_treatment
         for n, m in enumerate(matches):
             where = f"matches[{n}]"
             dep = s.get(BankDeposit, m.deposit_id)
@@ -146,7 +164,8 @@ def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]
             if dep.status != "unmatched":
                 raise Conflict("sales.error.deposit_matched", field=f"{where}.deposit_id", id=m.deposit_id)
             cleared = sum(a for _, a in m.allocations)
-            if m.fee < 0 or cleared - m.fee != dep.amount or any(a <= 0 for _, a in m.allocations):
+            if m.fee < 0 or m.to_credit < 0 or cleared - m.fee + m.to_credit != dep.amount \
+                    or any(a <= 0 for _, a in m.allocations) or m.fee > cleared:
                 problems.append(Problem("sales.error.match_amount", f"{where}.allocations",
                                         {"deposit": dep.amount, "cleared": cleared, "fee": m.fee}))
                 continue
@@ -167,18 +186,36 @@ def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]
                     rec.status = "paid"
                 s.add(ReceiptAllocation(deposit_id=dep.id, invoice_id=invoice_id, amount=amount,
                                         fee=m.fee if invoice_id == m.allocations[-1][0] else 0))
+            credit_partner = m.partner_id if m.partner_id is not None else next(iter(per_partner), None)
+            if m.to_credit and (credit_partner is None or len(per_partner) > 1
+                                or (per_partner and credit_partner not in per_partner)
+                                or s.get(Partner, credit_partner) is None):
+                problems.append(Problem("sales.error.match_credit_partner", f"{where}.partner_id", {}))
+            if not m.allocations and not m.to_credit:
+                problems.append(Problem("sales.error.match_amount", f"{where}.allocations",
+                                        {"deposit": dep.amount, "cleared": 0, "fee": m.fee}))
             if problems:
                 continue
             lines = [LineDraft(chart.CODE_ORDINARY_DEPOSIT, dep.amount, 0)]
-            if m.fee:
+            if m.fee and fee_treatment == "sales_discount":  # 対価の返還等: 売上値引高 with its output tax
+                lines.append(LineDraft(CODE_SALES_DISCOUNT, m.fee, 0, "sales_10"))
+            elif m.fee:
                 lines.append(LineDraft(chart.CODE_TRANSFER_FEE, m.fee, 0, "purchase_10"))
+            if m.to_credit and credit_partner is not None:
+                partner = s.get(Partner, credit_partner)
+                assert partner is not None
+                per_partner.setdefault(partner.id, 0)
+                lines.append(LineDraft(customer_credit.CODE_ADVANCES, 0, m.to_credit, None,
+                                       customer_credit.advance_sub(batch, actor, partner)))
             for pid, amount in per_partner.items():
+                if not amount:
+                    continue
                 partner = s.get(Partner, pid)
                 assert partner is not None
                 sub = batch.sub_account(actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
                                         partner.id)
                 lines.append(LineDraft(chart.CODE_RECEIVABLE, 0, amount, None, sub))
-            first = s.get(Partner, next(iter(per_partner)))
+            first = s.get(Partner, next(iter(per_partner))) if per_partner else None
             name = first.name if first else dep.payer_name
             posted = batch.post(actor, EntryDraft(dep.value_date, f"入金 {name} {dep.payer_name}", name,
                                                   tuple(lines)), source="receipt", source_ref=f"DEP-{dep.id}",
@@ -188,8 +225,13 @@ def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]
             dep.journal_entry_id = posted.id
             dep.matched_by = actor.user_id
             dep.matched_at = now
+            dep.fee_treatment = fee_treatment if m.fee else None
+            if m.to_credit and credit_partner is not None:
+                customer_credit.record(s, actor, credit_partner, dep.value_date, "overpayment", m.to_credit,
+                                       deposit_id=dep.id, entry_id=posted.id, memo=dep.payer_name)
             audit.record(s, actor, "bank_deposit", dep.id, "match", after={
-                "allocations": [list(a) for a in m.allocations], "fee": m.fee, "journal_entry": posted.entry_no})
+                "allocations": [list(a) for a in m.allocations], "fee": m.fee, "journal_entry": posted.entry_no,
+                "fee_treatment": dep.fee_treatment, "to_credit": m.to_credit})
         if problems:
             raise Invalid(problems=problems)
         uow.commit()
@@ -202,6 +244,41 @@ def auto_match(uow: UnitOfWork, actor: Actor) -> int:
     proposals = [p for p in propose(uow, actor) if p.kind in sure and p.name_matched]
     matches = [MatchInput(p.deposit_id, tuple((i, a) for i, _, a in p.allocations), p.fee) for p in proposals]
     return confirm_matches(uow, actor, matches) if matches else 0
+
+
+def book_deposit(uow: UnitOfWork, actor: Actor, deposit_id: int, memo: str,
+                 account: str = CODE_SUSPENSE_RECEIPTS) -> str:
+    """A deposit nothing matches (該当なし), booked to another account with a memo: 普通預金 / 仮受金 by default
+    (to be cleared by hand once known), or any other account the user names (売掛金 excepted: invoices are
+    cleared by 消込). Undone by :func:`unmatch` like a match. Returns the journal entry number."""
+    require(actor, "sales.edit")
+    memo = memo.strip()
+    if not memo:
+        raise Invalid("sales.error.book_memo", field="memo")
+    if account == chart.CODE_RECEIVABLE:
+        raise Invalid("sales.error.book_receivable", field="account")
+    with uow:
+        s = uow.session
+        dep = s.get(BankDeposit, deposit_id, with_for_update=True)
+        if dep is None:
+            raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
+        if dep.status != "unmatched":
+            raise Conflict("sales.error.deposit_matched", field="deposit_id", id=deposit_id)
+        posted = PostingBatch(s).post(actor, EntryDraft(dep.value_date, f"入金 {dep.payer_name} {memo}"[:200],
+                                                        dep.payer_name, (
+            LineDraft(chart.CODE_ORDINARY_DEPOSIT, dep.amount, 0),
+            LineDraft(account, 0, dep.amount, None, None, None, memo[:100]))), source="receipt",
+            source_ref=f"DEP-{dep.id}")
+        dep.status = "booked"
+        dep.booked_account = account
+        dep.memo = memo[:200]
+        dep.journal_entry_id = posted.id
+        dep.matched_by = actor.user_id
+        dep.matched_at = now_utc()
+        audit.record(s, actor, "bank_deposit", dep.id, "book", after={
+            "account": account, "memo": memo, "journal_entry": posted.entry_no})
+        uow.commit()
+    return posted.entry_no
 
 
 # ---------------------------------------------------------------- 消込取消
@@ -234,10 +311,13 @@ def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
                   "matched_by": dep.matched_by,
                   "matched_at": dep.matched_at.isoformat() if dep.matched_at else None}
         entry_id = dep.journal_entry_id
+        dep_date = dep.value_date
         # the guarded update takes the row: of two concurrent 取消, the second finds it unmatched
-        taken = s.execute(update(BankDeposit).where(BankDeposit.id == deposit_id, BankDeposit.status == "matched")
+        taken = s.execute(update(BankDeposit).where(BankDeposit.id == deposit_id,
+                                                    BankDeposit.status.in_(("matched", "booked")))
                           .values(status="unmatched", partner_id=None, journal_entry_id=None, matched_by=None,
-                                  matched_at=None).returning(BankDeposit.id)
+                                  matched_at=None, fee_treatment=None, booked_account=None)
+                          .returning(BankDeposit.id)
                           .execution_options(synchronize_session=False)).scalar()
         if taken is None or entry_id is None:
             raise Conflict("sales.error.deposit_not_matched", field="deposit_id", id=deposit_id)
@@ -251,6 +331,15 @@ def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
             if rec.status in ("paid", "credited") and rec.open_amount > 0:
                 rec.status = "open"
             s.add(ReceiptAllocation(deposit_id=deposit_id, invoice_id=invoice_id, amount=-amount, fee=-fee))
+        kept = int(s.scalar(select(func.coalesce(func.sum(CustomerCredit.amount), 0))
+                            .where(CustomerCredit.deposit_id == deposit_id)) or 0)
+        if kept:  # the part kept as the customer's credit balance goes with the match (unless already used)
+            owner = s.scalar(select(CustomerCredit.partner_id).where(CustomerCredit.deposit_id == deposit_id)
+                             .limit(1))
+            if customer_credit.balances(s, [int(owner or 0)]).get(int(owner or 0), 0) < kept:
+                raise Conflict("sales.error.unmatch_credit_used", field="deposit_id", amount=kept)
+            customer_credit.record(s, actor, int(owner or 0), dep_date, "overpayment", -kept, deposit_id=deposit_id,
+                                   memo=f"消込取消 {reason}")
         reversal = reverse_in(s, actor, entry_id, f"消込取消 {reason}", reversal_date=reversal_date,
                               fallback_date=today_tokyo())
         s.expire(dep)
@@ -286,15 +375,21 @@ class MatchedView:
     fee: int
     journal_entry_id: int | None
     matched_at: dt.datetime | None
+    fee_treatment: str | None = None  # sales_discount 売上値引 / transfer_fee 支払手数料 (when there is a fee)
+    status: str = "matched"  # matched / booked (to another account, e.g. 仮受金)
+    booked_account: str | None = None
+    memo: str = ""
+    to_credit: int = 0  # kept as the customer's credit balance (前受金)
 
 
 def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView]:
-    """The latest matched deposits (most recently matched first), each with the invoices it cleared."""
+    """The latest matched (or booked) deposits, most recently matched first, each with the invoices it cleared,
+    its fee treatment and what it left as the customer's credit balance."""
     require(actor, "sales.view")
     with uow:
         s = uow.session
         deps = s.execute(select(BankDeposit, Partner.name).outerjoin(Partner, Partner.id == BankDeposit.partner_id)
-                         .where(BankDeposit.status == "matched")
+                         .where(BankDeposit.status.in_(("matched", "booked")))
                          .order_by(BankDeposit.matched_at.desc(), BankDeposit.id.desc()).limit(limit)).all()
         if not deps:
             return []
@@ -304,8 +399,13 @@ def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView
             if ids else {}
         allocs = {dep_id: [(i, numbers.get(i) or "", a) for i, a, _ in rows] for dep_id, rows in net.items()}
         fees = {dep_id: sum(f for _, _, f in rows) for dep_id, rows in net.items()}
+        kept = {int(i or 0): int(a or 0) for i, a in s.execute(
+            select(CustomerCredit.deposit_id, func.sum(CustomerCredit.amount))
+            .where(CustomerCredit.deposit_id.in_([d.id for d, _ in deps]))
+            .group_by(CustomerCredit.deposit_id))}
         return [MatchedView(d.id, d.value_date, d.payer_name, d.amount, name or "", tuple(allocs.get(d.id, ())),
-                            fees.get(d.id, 0), d.journal_entry_id, d.matched_at) for d, name in deps]
+                            fees.get(d.id, 0), d.journal_entry_id, d.matched_at, d.fee_treatment, d.status,
+                            d.booked_account, d.memo or "", kept.get(d.id, 0)) for d, name in deps]
 
 
 @dataclass(frozen=True)
@@ -323,7 +423,8 @@ class ArCheck:
 
 
 def ar_check(uow: UnitOfWork, actor: Actor) -> ArCheck:
-    """売掛金台帳 vs the ledger's 売掛金 on the partners' 補助科目 (all postings to date, maintained balances).
+    """売掛金台帳 (with the deliveries not yet billed, posted under 出荷基準) vs the ledger's 売掛金 on the partners'
+    補助科目 (all postings to date, maintained balances).
     Balances carried in from before the system (opening entries without a partner) are not invoices and are
     left out of both sides."""
     require(actor, "sales.view")
@@ -332,8 +433,68 @@ def ar_check(uow: UnitOfWork, actor: Actor) -> ArCheck:
     with uow:
         s = uow.session
         sub = int(s.scalar(select(func.coalesce(func.sum(Receivable.open_amount), 0))) or 0)
+        # 出荷基準: a delivery not yet billed is in 売掛金 from its delivery date
+        sub += int(s.scalar(select(func.coalesce(func.sum(Delivery.gross), 0)).where(
+            Delivery.invoice_id.is_(None), Delivery.journal_entry_id.is_not(None))) or 0)
         led = s.execute(select(func.coalesce(func.sum(Balance.debit), 0), func.coalesce(func.sum(Balance.credit), 0))
                         .join(Account, Account.id == Balance.account_id)
                         .join(SubAccount, SubAccount.id == Balance.sub_account_id)
                         .where(Account.code == chart.CODE_RECEIVABLE, SubAccount.partner_id.is_not(None))).one()
         return ArCheck(sub, int(led[0]) - int(led[1]))
+
+
+# ---------------------------------------------------------------- 手動消込 (one deposit, chosen by hand)
+
+
+@dataclass(frozen=True)
+class DepositView:
+    id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    status: str
+
+
+@dataclass(frozen=True)
+class OpenInvoiceView:
+    invoice_id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    open_amount: int
+
+
+def deposit_of(uow: UnitOfWork, actor: Actor, deposit_id: int) -> DepositView:
+    require(actor, "sales.view")
+    with uow:
+        dep = uow.session.get(BankDeposit, deposit_id)
+        if dep is None:
+            raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
+        return DepositView(dep.id, dep.value_date, dep.payer_name, dep.amount, dep.status)
+
+
+def open_invoices_of(uow: UnitOfWork, actor: Actor, partner_id: int, limit: int = 200) -> list[OpenInvoiceView]:
+    """A customer's open invoices, oldest due first (what a deposit matched by hand may clear)."""
+    require(actor, "sales.view")
+    with uow:
+        return [OpenInvoiceView(int(r.invoice_id), r.number or "", r.issue_date, r.due_date, int(r.open_amount))
+                for r in uow.session.execute(
+                    select(Receivable.invoice_id, Invoice.number, Invoice.issue_date, Receivable.due_date,
+                           Receivable.open_amount)
+                    .join(Invoice, Invoice.id == Receivable.invoice_id)
+                    .where(Receivable.partner_id == partner_id, Receivable.status == "open",
+                           Receivable.open_amount > 0)
+                    .order_by(Receivable.due_date, Receivable.invoice_id).limit(limit))]
+
+
+def suggest_allocations(amount: int, invoices: Sequence[OpenInvoiceView], fee: int = 0) -> tuple[dict[int, int], int]:
+    """Oldest first: what ``amount`` (+ ``fee``) clears on each invoice, and the rest (to the credit balance)."""
+    left = amount + fee
+    out: dict[int, int] = {}
+    for inv in invoices:
+        if left <= 0:
+            break
+        take = min(left, inv.open_amount)
+        out[inv.invoice_id] = take
+        left -= take
+    return out, max(left, 0)

@@ -15,7 +15,9 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.dates import today_tokyo
 from ennoshita.errors import DomainError, Invalid
 from ennoshita.i18n import Translator
-from ennoshita.sales import aging, receivables
+from ennoshita.identity.roles import can
+from ennoshita.sales import aging, customer_credit, partners, receivables
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import PageRequest
 from ennoshita.tabular import Table, columns
 from ennoshita.web import nav
@@ -27,6 +29,7 @@ from ennoshita.web.routes_ledger import (
     format_links,
     parse_date,
     parse_id,
+    parse_int,
     query_without_page,
     translator,
     wants_file,
@@ -132,3 +135,131 @@ async def receipts_unmatch(deposit_id: int, request: Request, db: DbDep, actor: 
         errors, general = errors_of(exc, actor)
         return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))
     return RedirectResponse("/sales/receipts?done=unmatched&count=1", status_code=303)
+
+
+# ---------------------------------------------------------------- 手動消込 / 振替 (仮受金) / 預り残高 / 設定
+
+BOOK_ACCOUNTS = (receivables.CODE_SUSPENSE_RECEIPTS, customer_credit.CODE_ADVANCES, "7130")  # 仮受金, 前受金, 雑収入
+
+
+def _manual_page(request: Request, db: DbDep, actor: ActorDep, deposit_id: int, status: int = 200,
+                 general: list[str] | None = None) -> Response:
+    deposit = receivables.deposit_of(db.uow(), actor, deposit_id)
+    q = request.query_params.get("q", "")
+    partner_id = parse_id(request.query_params.get("partner"))
+    found = partners.search_partners(db.uow(), actor, q, role="customer", per_page=30).rows if q else ()
+    chosen = partners.get_partner(db.uow(), actor, partner_id) if partner_id else None
+    invoices = receivables.open_invoices_of(db.uow(), actor, partner_id) if partner_id else []
+    suggested, rest = receivables.suggest_allocations(deposit.amount, invoices)
+    return render(request, "sales/receipt_manual.html", {
+        "deposit": deposit, "q": q, "found": found, "chosen": chosen, "invoices": invoices,
+        "suggested": suggested, "rest": rest, "general": general or [], "accounts": BOOK_ACCOUNTS,
+        "can_edit": can(actor, "sales.edit")}, status_code=status)
+
+
+@router.get("/receipts/{deposit_id}/manual")
+def receipts_manual(deposit_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """A deposit matched by hand: choose the customer, then what it pays on each open invoice; or book it."""
+    return _manual_page(request, db, actor, deposit_id)
+
+
+@router.post("/receipts/{deposit_id}/manual")
+async def receipts_manual_confirm(deposit_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    try:
+        partner_id = parse_id(text(data, "partner_id"))
+        allocations: list[tuple[int, int]] = []
+        for key, value in data.items():
+            if key.startswith("alloc_"):
+                inv_id, amount = parse_id(key[6:]), parse_int(value)
+                if inv_id is None or (amount is None and str(value).strip()):
+                    raise Invalid("error.invalid", field=key)
+                if amount:
+                    allocations.append((inv_id, amount))
+        fee = parse_int(text(data, "fee")) or 0
+        to_credit = parse_int(text(data, "to_credit")) or 0
+        if partner_id is None:
+            raise Invalid("sales.error.customer_required", field="partner_id", id="")
+        receivables.confirm_matches(db.uow(), actor, [receivables.MatchInput(
+            deposit_id, tuple(allocations), fee, to_credit, partner_id)])
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _manual_page(request, db, actor, deposit_id, exc.status, general + list(errors.values()))
+    return RedirectResponse("/sales/receipts?done=confirmed&count=1", status_code=303)
+
+
+@router.post("/receipts/{deposit_id}/book")
+async def receipts_book(deposit_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    try:
+        account = text(data, "account") or receivables.CODE_SUSPENSE_RECEIPTS
+        if account not in BOOK_ACCOUNTS:
+            raise Invalid("error.invalid", field="account")
+        receivables.book_deposit(db.uow(), actor, deposit_id, text(data, "memo"), account)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _manual_page(request, db, actor, deposit_id, exc.status, general + list(errors.values()))
+    return RedirectResponse("/sales/receipts?done=booked&count=1", status_code=303)
+
+
+@router.post("/receipts/settings")
+async def receipts_settings(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    recognition = text(data, "revenue_recognition") or None
+    try:
+        sales_settings.update_settings(db.uow(), actor, text(data, "fee_treatment") or None, recognition)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))
+    back = "/sales/billing" if recognition else "/sales/receipts"
+    return RedirectResponse(f"{back}?done=settings", status_code=303)
+
+
+nav.register(nav.NavItem("sales_admin", "nav.sales.credits", "/sales/credits", "sales.view", 87))
+
+
+def _credits_page(request: Request, db: DbDep, actor: ActorDep, status: int = 200,
+                  general: list[str] | None = None) -> Response:
+    partner_id = parse_id(request.query_params.get("partner"))
+    detail = customer_credit.credit_of(db.uow(), actor, partner_id) if partner_id else None
+    return render(request, "sales/credits.html", {
+        "rows": customer_credit.credit_list(db.uow(), actor), "detail": detail, "partner": partner_id,
+        "general": general or [], "today": today_tokyo().isoformat(), "can_edit": can(actor, "sales.edit"),
+        "done": request.query_params.get("done")}, status_code=status)
+
+
+@router.get("/credits")
+def credits_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """預り残高: customers the company owes (credit notes after payment, overpayments), refunds."""
+    return _credits_page(request, db, actor)
+
+
+@router.post("/credits/{partner_id}/refund")
+async def credits_refund(partner_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    try:
+        amount = parse_int(text(data, "amount"))
+        day = parse_date(text(data, "date"))
+        if amount is None:
+            raise Invalid("error.invalid", field="amount")
+        if day is None:
+            raise Invalid("sales_ui.error.date", field="date")
+        customer_credit.refund_credit(db.uow(), actor, partner_id, amount, day, text(data, "memo"))
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _credits_page(request, db, actor, exc.status, general + list(errors.values()))
+    return RedirectResponse(f"/sales/credits?partner={partner_id}&done=refunded", status_code=303)
+
+
+@router.post("/credits/{partner_id}/apply")
+async def credits_apply(partner_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    try:
+        day = parse_date(text(data, "date"))
+        if day is None:
+            raise Invalid("sales_ui.error.date", field="date")
+        customer_credit.apply_credit(db.uow(), actor, partner_id, day)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _credits_page(request, db, actor, exc.status, general + list(errors.values()))
+    return RedirectResponse(f"/sales/credits?partner={partner_id}&done=applied", status_code=303)
