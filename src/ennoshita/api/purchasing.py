@@ -576,6 +576,7 @@ def void_export(run_id: int, body: VoidIn, db: DbDep, actor: ApiActor) -> Paymen
 
 
 @router.post("/payment-runs/{run_id}/paid", response_model=PaymentRunOut)
-def mark_paid(run_id: int, db: DbDep, actor: ApiActor) -> PaymentRunOut:
-    """支払済: the postings (買掛金 / 普通預金, the fee) and the bills closed."""
-    return run_out(payments.mark_paid(db.uow(), actor, run_id))
+def mark_paid(run_id: int, db: DbDep, actor: ApiActor, confirm_early: bool = False) -> PaymentRunOut:
+    """支払済: the postings (買掛金 / 普通預金, the fee) and the bills closed. Before the payment date it is refused
+    (409) unless ``confirm_early=true``."""
+    return run_out(payments.mark_paid(db.uow(), actor, run_id, confirm_early=confirm_early))

@@ -55,6 +55,9 @@ class CompanyData:
     smtp_starttls: bool = True
     transfer_fee_table: dict[str, int] | None = None
     withheld_fee_account: str = "7130"
+    # purchasing (0016): 源泉所得税 納期の特例; 全銀 EDI 情報 on 総合振込
+    withholding_special_due: bool = False
+    zengin_edi: bool = False
 
     @property
     def rounding(self) -> Rounding:
@@ -63,7 +66,8 @@ class CompanyData:
 
 EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address", "phone", "representative",
             "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
-            "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account")
+            "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account",
+            "withholding_special_due", "zengin_edi")
 
 
 def _bank(b: CompanyBankAccount) -> BankAccountData:
@@ -79,6 +83,7 @@ def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
         c.smtp_host or "", c.smtp_port or 587, c.smtp_sender or "", c.smtp_username or "",
         bool(c.smtp_starttls), dict(c.transfer_fee_table) if c.transfer_fee_table else None,
         c.withheld_fee_account or "7130",
+        bool(c.withholding_special_due), bool(c.zengin_edi),
     )
 
 
@@ -163,7 +168,7 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if value not in WITHHELD_FEE_ACCOUNTS:
                 problems.append(Problem("company.error.withheld_fee_account", key))
             clean[key] = value
-        elif key == "smtp_starttls":
+        elif key in ("smtp_starttls", "withholding_special_due", "zengin_edi"):
             clean[key] = value in (True, "1", "true", "on", 1)
         elif key == "registration_number":
             text = rules.nfc(str(value or ""))

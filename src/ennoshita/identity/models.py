@@ -36,6 +36,9 @@ class Company(Base):
     # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
     transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
     withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+    # purchasing (0016): 源泉所得税 納期の特例 (1/20 and 7/10); 全銀 総合振込 with EDI 情報 (the supplier's bill number)
+    withholding_special_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    zengin_edi: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class CompanyBankAccount(Base):

@@ -303,7 +303,7 @@ def _month_end(first: dt.date) -> dt.date:
 def schedule(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     today = today_tokyo()
-    start = _month(q.get("from"), today)
+    start = _month(q.get("from"), queries.first_due_month(db.uow(), actor, today))
     end_first = _month(q.get("to"), start)
     if end_first < start:
         end_first = start
