@@ -307,7 +307,8 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             row = PaymentTransfer(run_id=run.id, supplier_id=supplier.id, bank_code=supplier.bank_code,
                                   branch_code=supplier.branch_code, account_type=account_type,
                                   account_number=supplier.account_number, recipient_name=name, bills_amount=total,
-                                  fee=fee, fee_bearer=supplier.fee_bearer, transfer_amount=transfer)
+                                  fee=fee, fee_bearer="payee" if transfer < total else "payer",
+                                  transfer_amount=transfer)
             s.add(row)
             s.flush()
             for p in items:

@@ -1,0 +1,171 @@
+"""A 税理士's fee with 源泉徴収 from the bill to the 支払調書, on SQLite and PostgreSQL; 取適法 checks; a bill's
+tax as printed; 支払済 before the payment date. Every figure is computed by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ennoshita.actor import Actor
+from ennoshita.db import Database
+from ennoshita.errors import Conflict, Invalid
+from ennoshita.identity import company as company_service
+from ennoshita.purchasing import bills, payments, queries
+from ennoshita.sales import partners
+from ennoshita.withholding import services as withholding
+from tests.integration.test_purchasing import _account, _approve, _payable_balance, org  # noqa: F401
+
+ADMIN = Actor.system()
+
+
+def _individual(db: Database, code: str, name: str, kana: str, category: str, **extra: object) -> int:
+    values: dict[str, object] = dict(
+        code=code, name=name, name_kana=kana, registration_number="T5010001008846", is_customer=False,
+        is_supplier=True, closing_day=31, months_after=1, pay_day=25, fee_bearer="payer", bank_code="0005",
+        branch_code="123", account_type="ordinary", account_number="7654321", account_holder_kana=kana,
+        address="東京都千代田区丸の内1-1-1", withholding_category=category)
+    values.update(extra)
+    return partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**values)).id  # type: ignore[arg-type]
+
+
+def _withholding_balance(db: Database) -> int:
+    debit, credit = _account(db, "2200")
+    return credit - debit
+
+
+def test_a_tax_accountants_fee_from_the_bill_to_the_payee_statement(db: Database, org: dict[str, Actor]) -> None:
+    keiri, cfo, yakuin = org["keiri"], org["cfo"], org["yakuin"]
+    zeirishi = _individual(db, "S010", "山田 太郎 税理士事務所", "ﾔﾏﾀﾞ ﾀﾛｳ", "professional")
+    lecturer = _individual(db, "S011", "佐々木 講師", "ｻｻｷ ｺｳｼ", "lecture")
+
+    # --- 顧問料 100,000 + 消費税 10,000 = 110,000; 源泉 100,000 x 10.21% = 10,210; 買掛金 110,000 - 10,210 = 99,790
+    fee = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        zeirishi, "Y-2701", dt.date(2027, 1, 31), (bills.BillLineInput("1月分 顧問料", "100000",
+                                                                         account_code="6340"),)))
+    assert (fee.status, fee.net, fee.tax, fee.gross) == ("posted", 100_000, 10_000, 110_000)
+    assert (fee.withholding_category, fee.withholding_base, fee.withholding_tax, fee.payable) == (
+        "professional", 100_000, 10_210, 99_790)
+    assert fee.due_date == dt.date(2027, 2, 25)  # 末日締め翌月25日 (a Thursday)
+    assert _payable_balance(db, "S010") == 99_790
+    assert _withholding_balance(db) == 10_210
+
+    # a lecture fee of 30,000: 30,000 x 10.21% = 3,063 (no 支払調書: not more than 50,000 in the year)
+    talk = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        lecturer, "K-1", dt.date(2027, 1, 31), (bills.BillLineInput("講演料", "30000", account_code="6340"),)))
+    assert (talk.withholding_tax, talk.payable) == (3_063, 33_000 - 3_063)
+
+    # --- the run proposes the first business day with bills due, and transfers the net
+    assert payments.default_payment_date(db.uow(), dt.date(2027, 2, 1)) == dt.date(2027, 2, 25)
+    assert queries.first_due_month(db.uow(), keiri, dt.date(2027, 1, 5)) == dt.date(2027, 2, 1)
+    run = payments.create_payment_run(db.uow(), org["keiri2"], payments.PaymentRunInput(
+        dt.date(2027, 2, 25), due_by=dt.date(2027, 2, 25), payer_id=cfo.user_id))
+    # we bear the fee: 99,790 and 29,937 are transferred in full
+    assert {(t.supplier_id, t.transfer_amount) for t in run.transfers} == {(zeirishi, 99_790), (lecturer, 29_937)}
+    _approve(db, cfo, "payment_run", run.id)
+    _approve(db, yakuin, "payment_run", run.id)
+    payments.export_zengin(db.uow(), keiri, run.id)
+    with pytest.raises(Conflict) as early:  # 支払済 before the payment date asks for confirmation
+        payments.mark_paid(db.uow(), keiri, run.id, today=dt.date(2027, 2, 24))
+    assert early.value.problems[0].field == "confirm_early"
+    payments.mark_paid(db.uow(), keiri, run.id, today=dt.date(2027, 2, 25))
+    assert _payable_balance(db, "S010") == 0
+
+    # --- 納付 list: paid 2/25 → due 3/10 (a Wednesday); 人員 1 / 支給額 / 税額 per category
+    due = withholding.remittance_list(db.uow(), keiri)
+    assert [(g.due_date, g.total, g.remittance_id) for g in due] == [(dt.date(2027, 3, 10), 13_273, None)]
+    assert [(c.category, c.people, c.amount, c.tax) for c in due[0].categories] == [
+        ("lecture", 1, 30_000, 3_063), ("professional", 1, 100_000, 10_210)]
+    paid = withholding.pay_remittance(db.uow(), keiri, dt.date(2027, 3, 10), dt.date(2027, 3, 10))
+    assert paid.total == 13_273  # 10,210 + 3,063
+    assert _withholding_balance(db) == 0
+    with pytest.raises(Conflict):
+        withholding.pay_remittance(db.uow(), keiri, dt.date(2027, 3, 10), dt.date(2027, 3, 10))
+
+    # --- a fee of 1,500,000 in November, unpaid at the year end: (1,500,000 - 1,000,000) x 20.42% + 102,100
+    big = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        zeirishi, "Y-2711", dt.date(2027, 11, 30), (bills.BillLineInput("税務調査立会 報酬", "1500000",
+                                                                          account_code="6340"),),
+        department="購買部"))
+    assert (big.status, big.withholding_tax) == ("pending_approval", 204_200)  # above the route's threshold
+    _approve(db, org["bucho"], "supplier_bill", big.id)
+    assert _approve(db, keiri, "supplier_bill", big.id) == "approved"
+    assert _withholding_balance(db) == 204_200
+
+    # --- 支払調書 2027: 山田 paid 1,600,000, tax 10,210 + 204,200 = 214,410, of which 1,500,000 / 204,200 未払
+    statements, totals = withholding.payee_statements(db.uow(), keiri, 2027)
+    by_name = {p.payee_name: p for p in statements}
+    yamada = by_name["山田 太郎 税理士事務所"]
+    assert (yamada.paid, yamada.tax, yamada.unpaid, yamada.unpaid_tax, yamada.submit) == (
+        1_600_000, 214_410, 1_500_000, 204_200, True)
+    assert by_name["佐々木 講師"].submit is False
+    # 合計表: 2 people 1,630,000 / 217,473 in all; submitted 1 person 1,600,000 / 214,410
+    assert (totals.people, totals.amount, totals.tax) == (2, 1_630_000, 217_473)
+    assert (totals.submitted_people, totals.submitted_amount, totals.submitted_tax) == (1, 1_600_000, 214_410)
+
+
+def test_special_due_dates_follow_the_company_setting(db: Database, org: dict[str, Actor]) -> None:
+    company_service.update_company(db.uow(), ADMIN, {"withholding_special_due": True})
+    zeirishi = _individual(db, "S010", "山田 太郎 税理士事務所", "ﾔﾏﾀﾞ ﾀﾛｳ", "professional")
+    bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        zeirishi, "Y-2701", dt.date(2027, 1, 31), (bills.BillLineInput("顧問料", "50000", account_code="6340"),)))
+    run = payments.create_payment_run(db.uow(), org["keiri2"], payments.PaymentRunInput(
+        dt.date(2027, 2, 25), due_by=dt.date(2027, 2, 25), payer_id=org["cfo"].user_id))
+    _approve(db, org["cfo"], "payment_run", run.id)
+    _approve(db, org["yakuin"], "payment_run", run.id)
+    payments.export_zengin(db.uow(), org["keiri"], run.id)
+    payments.mark_paid(db.uow(), org["keiri"], run.id, confirm_early=True)
+    # 納期の特例: January-June → 7/10, 2027-07-10 is a Saturday → 7/12; 50,000 x 10.21% = 5,105
+    assert [(g.due_date, g.total) for g in withholding.remittance_list(db.uow(), org["keiri"])] == [
+        (dt.date(2027, 7, 12), 5_105)]
+
+
+def test_a_small_subcontractor_never_bears_the_fee_and_is_paid_within_sixty_days(
+        db: Database, org: dict[str, Actor]) -> None:
+    base = dict(code="S020", name="小林製作所", name_kana="ｺﾊﾞﾔｼｾｲｻｸｼﾖ", is_customer=False, is_supplier=True,
+                closing_day=31, months_after=1, pay_day=31, bank_code="0001", branch_code="002",
+                account_type="ordinary", account_number="1111111", account_holder_kana="ｺﾊﾞﾔｼｾｲｻｸｼﾖ",
+                small_subcontractor=True, small_subcontractor_basis="資本金 1,000万円")
+    with pytest.raises(Invalid) as bearer:
+        partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**{**base, "fee_bearer": "payee"}))
+    assert [p.field for p in bearer.value.problems] == ["fee_bearer"]
+    assert bearer.value.problems[0].params["law"] == "中小受託取引適正化法(取適法)"
+    with pytest.raises(Invalid) as terms:  # 月末締め翌々月10日: 7/1 received → paid 9/10, past 8/31
+        partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**{**base, "months_after": 2,
+                                                                             "pay_day": 10}))
+    assert [p.field for p in terms.value.problems] == ["months_after"]
+    kobayashi = partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**base)).id  # type: ignore[arg-type]
+    with pytest.raises(Invalid) as late:  # billed 2027-01-10 (no 検収): day 60 is 3/10, 3/31 is too late
+        bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+            kobayashi, "K-1", dt.date(2027, 1, 10), (bills.BillLineInput("加工", "10000"),),
+            due_date=dt.date(2027, 3, 31)))
+    assert late.value.problems[0].key == "purchasing.error.sme_payment_term"
+    # a partner flagged after it was set to 先方負担 (stored before the flag): the run bears the fee anyway
+    with db.uow() as uow:
+        from ennoshita.sales.models import Partner
+        row = uow.session.get(Partner, kobayashi)
+        assert row is not None
+        row.fee_bearer = "payee"
+        uow.commit()
+    bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        kobayashi, "K-2", dt.date(2027, 1, 10), (bills.BillLineInput("加工", "50000"),)))
+    run = payments.create_payment_run(db.uow(), org["keiri2"], payments.PaymentRunInput(
+        dt.date(2027, 3, 1), due_by=dt.date(2027, 3, 1), payer_id=org["cfo"].user_id))
+    # due 2/28 (Sunday) → 3/1; 55,000 to the same bank's other branch: we bear 440 (example table), the supplier gets 55,000
+    assert [(t.fee_bearer, t.fee, t.transfer_amount) for t in run.transfers] == [("payer", 440, 55_000)]
+
+
+def test_a_bill_takes_the_tax_as_printed_within_one_yen(db: Database, org: dict[str, Actor]) -> None:
+    supplier = _individual(db, "S030", "丸山商店", "ﾏﾙﾔﾏｼﾖｳﾃﾝ", "")
+    line = (bills.BillLineInput("文具", "1005"),)
+    with pytest.raises(Invalid) as far:  # computed floor(1,005 x 10%) = 100; 102 is 2 yen off
+        bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+            supplier, "M-1", dt.date(2027, 1, 10), line, printed_tax=(("10", 102),)))
+    assert far.value.problems[0].params["expected"] == 100
+    # the supplier rounds half up: 1,005 + 101 = 1,106, booked and paid as printed
+    bill = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        supplier, "M-1", dt.date(2027, 1, 10), line, printed_tax=(("10", 101),)))
+    assert (bill.net, bill.tax, bill.gross, bill.payable) == (1_005, 101, 1_106, 1_106)
+    assert _payable_balance(db, "S030") == 1_106
+    assert _account(db, "1460") == (101, 0)
