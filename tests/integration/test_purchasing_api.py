@@ -342,7 +342,8 @@ def test_the_payments_cli(db: Database, org: dict[str, Actor], tmp_path: Path) -
     assert len(content) == 4 * 120
     _header, transfers, trailer = zengin.parse_file(content, year=2026)
     assert (trailer.count, trailer.total) == (1, 55_000) and transfers[0].recipient_name == "ﾀﾅｶﾃﾂｺｳｼﾖ"
-    paid = runner.invoke(app, ["payments", "paid", str(run.id), *url, "--as-user", "keiri@example.jp", "--confirm-early"])
+    paid = runner.invoke(app, ["payments", "paid", str(run.id), *url, "--as-user", "keiri@example.jp",
+                                  "--confirm-early"])
     assert paid.exit_code == 0, paid.output
     assert _ledger_payable(db, "S401") == 0
 

@@ -9,23 +9,44 @@ import datetime as dt
 import pytest
 
 from ennoshita.actor import Actor
+from ennoshita.approvals import services as approvals
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
+from ennoshita.identity import services as identity
 from ennoshita.purchasing import bills, payments, queries
 from ennoshita.sales import partners
 from ennoshita.withholding import services as withholding
-from tests.integration.test_purchasing import _account, _approve, _payable_balance, org  # noqa: F401
+from tests.integration.test_purchasing import PEOPLE, _account, _approve, _payable_balance
 
 ADMIN = Actor.system()
 
 
+@pytest.fixture
+def org(db: Database) -> dict[str, Actor]:
+    """The company of test_purchasing: its bank (0001-001), people and the 購買部 head."""
+    company_service.update_company(db.uow(), ADMIN, {
+        "name": "株式会社さくら精機", "name_kana": "カブシキガイシャサクラセイキ",
+        "registration_number": "T7123456789012", "fiscal_year_start_month": 4, "tax_accounting": "exclusive",
+        "tax_rounding": "floor"})
+    company_service.save_bank_account(db.uow(), ADMIN, company_service.BankAccountData(
+        bank_code="0001", bank_name_kana="ﾐｽﾞﾎ", branch_code="001", branch_name_kana="ﾎﾝﾃﾝ", account_type="普通",
+        account_number="1234567", holder_kana="ｶ)ｻｸﾗｾｲｷ", zengin_requester_code="1234567890", is_default=True))
+    for email, name, roles, dept in PEOPLE:
+        identity.create_user(db.uow(), ADMIN, identity.NewUser(email=email, display_name=name, roles=roles,
+                                                               password="pw-for-tests-1", department=dept))
+    people = {email.split("@")[0]: identity.actor_by_email(db.uow(), email, "web") for email, *_ in PEOPLE}
+    approvals.set_department_head(db.uow(), ADMIN, "購買部", people["bucho"].user_id or 0)
+    return people
+
+
 def _individual(db: Database, code: str, name: str, kana: str, category: str, **extra: object) -> int:
-    values: dict[str, object] = dict(
-        code=code, name=name, name_kana=kana, registration_number="T5010001008846", is_customer=False,
-        is_supplier=True, closing_day=31, months_after=1, pay_day=25, fee_bearer="payer", bank_code="0005",
-        branch_code="123", account_type="ordinary", account_number="7654321", account_holder_kana=kana,
-        address="東京都千代田区丸の内1-1-1", withholding_category=category)
+    values: dict[str, object] = {
+        "code": code, "name": name, "name_kana": kana, "registration_number": "T5010001008846",
+        "is_customer": False, "is_supplier": True, "closing_day": 31, "months_after": 1, "pay_day": 25,
+        "fee_bearer": "payer", "bank_code": "0005", "branch_code": "123", "account_type": "ordinary",
+        "account_number": "7654321", "account_holder_kana": kana, "address": "東京都千代田区丸の内1-1-1",
+        "withholding_category": category}
     values.update(extra)
     return partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**values)).id  # type: ignore[arg-type]
 
@@ -123,17 +144,18 @@ def test_special_due_dates_follow_the_company_setting(db: Database, org: dict[st
 
 def test_a_small_subcontractor_never_bears_the_fee_and_is_paid_within_sixty_days(
         db: Database, org: dict[str, Actor]) -> None:
-    base = dict(code="S020", name="小林製作所", name_kana="ｺﾊﾞﾔｼｾｲｻｸｼﾖ", is_customer=False, is_supplier=True,
-                closing_day=31, months_after=1, pay_day=31, bank_code="0001", branch_code="002",
-                account_type="ordinary", account_number="1111111", account_holder_kana="ｺﾊﾞﾔｼｾｲｻｸｼﾖ",
-                small_subcontractor=True, small_subcontractor_basis="資本金 1,000万円")
+    base: dict[str, object] = {
+        "code": "S020", "name": "小林製作所", "name_kana": "ｺﾊﾞﾔｼｾｲｻｸｼﾖ", "is_customer": False, "is_supplier": True,
+        "closing_day": 31, "months_after": 1, "pay_day": 31, "bank_code": "0001", "branch_code": "002",
+        "account_type": "ordinary", "account_number": "1111111", "account_holder_kana": "ｺﾊﾞﾔｼｾｲｻｸｼﾖ",
+        "small_subcontractor": True, "small_subcontractor_basis": "資本金 1,000万円"}
     with pytest.raises(Invalid) as bearer:
-        partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**{**base, "fee_bearer": "payee"}))
+        partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**{**base, "fee_bearer": "payee"}))  # type: ignore[arg-type]
     assert [p.field for p in bearer.value.problems] == ["fee_bearer"]
     assert bearer.value.problems[0].params["law"] == "中小受託取引適正化法(取適法)"
     with pytest.raises(Invalid) as terms:  # 月末締め翌々月10日: 7/1 received → paid 9/10, past 8/31
-        partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**{**base, "months_after": 2,
-                                                                             "pay_day": 10}))
+        partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(
+            **{**base, "months_after": 2, "pay_day": 10}))  # type: ignore[arg-type]
     assert [p.field for p in terms.value.problems] == ["months_after"]
     kobayashi = partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(**base)).id  # type: ignore[arg-type]
     with pytest.raises(Invalid) as late:  # billed 2027-01-10 (no 検収): day 60 is 3/10, 3/31 is too late
@@ -152,7 +174,8 @@ def test_a_small_subcontractor_never_bears_the_fee_and_is_paid_within_sixty_days
         kobayashi, "K-2", dt.date(2027, 1, 10), (bills.BillLineInput("加工", "50000"),)))
     run = payments.create_payment_run(db.uow(), org["keiri2"], payments.PaymentRunInput(
         dt.date(2027, 3, 1), due_by=dt.date(2027, 3, 1), payer_id=org["cfo"].user_id))
-    # due 2/28 (Sunday) → 3/1; 55,000 to the same bank's other branch: we bear 440 (example table), the supplier gets 55,000
+    # due 2/28 (Sunday) → 3/1; 55,000 to the same bank's other branch: we bear 440 (example table),
+    # the supplier gets 55,000
     assert [(t.fee_bearer, t.fee, t.transfer_amount) for t in run.transfers] == [("payer", 440, 55_000)]
 
 

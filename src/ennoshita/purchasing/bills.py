@@ -369,8 +369,8 @@ def as_printed(totals: InvoiceTotals, printed: Sequence[tuple[str, int]]) -> Inv
     by_rate = {r.rate: r for r in totals.rates}
     problems: list[Problem] = []
     wanted: dict[str, int] = {}
-    for i, (rate, tax) in enumerate(printed):
-        field = f"printed_tax[{i}]"
+    for rate, tax in printed:
+        field = f"printed_tax.{rate}"
         if rate not in by_rate:
             problems.append(Problem("purchasing.error.printed_tax_rate", field, {"rate": rate}))
         elif isinstance(tax, bool) or not isinstance(tax, int) or tax < 0:
