@@ -14,7 +14,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
-from ennoshita.purchasing import bills, payments, queries
+from ennoshita.purchasing import bills, payments, queries, zengin
 from ennoshita.sales import partners
 from ennoshita.withholding import services as withholding
 from tests.integration.test_purchasing import PEOPLE, _account, _approve, _payable_balance
@@ -127,7 +127,7 @@ def test_a_tax_accountants_fee_from_the_bill_to_the_payee_statement(db: Database
 
 
 def test_special_due_dates_follow_the_company_setting(db: Database, org: dict[str, Actor]) -> None:
-    company_service.update_company(db.uow(), ADMIN, {"withholding_special_due": True})
+    company_service.update_company(db.uow(), ADMIN, {"withholding_special_due": True, "zengin_edi": True})
     zeirishi = _individual(db, "S010", "山田 太郎 税理士事務所", "ﾔﾏﾀﾞ ﾀﾛｳ", "professional")
     bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
         zeirishi, "Y-2701", dt.date(2027, 1, 31), (bills.BillLineInput("顧問料", "50000", account_code="6340"),)))
@@ -135,7 +135,10 @@ def test_special_due_dates_follow_the_company_setting(db: Database, org: dict[st
         dt.date(2027, 2, 25), due_by=dt.date(2027, 2, 25), payer_id=org["cfo"].user_id))
     _approve(db, org["cfo"], "payment_run", run.id)
     _approve(db, org["yakuin"], "payment_run", run.id)
-    payments.export_zengin(db.uow(), org["keiri"], run.id)
+    exported = payments.export_zengin(db.uow(), org["keiri"], run.id)
+    _header, (transfer,), _trailer = zengin.parse_file(exported.content, year=2027)
+    # EDI 情報 (company setting): the supplier's invoice number; 50,000 + 5,000 - 5,105 = 49,895 transferred
+    assert (transfer.edi, transfer.amount) == ("Y-2701", 49_895)
     payments.mark_paid(db.uow(), org["keiri"], run.id, confirm_early=True)
     # 納期の特例: January-June → 7/10, 2027-07-10 is a Saturday → 7/12; 50,000 x 10.21% = 5,105
     assert [(g.due_date, g.total) for g in withholding.remittance_list(db.uow(), org["keiri"])] == [

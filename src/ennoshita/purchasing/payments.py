@@ -504,8 +504,10 @@ def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengi
             transfer_date=run.payment_date, bank_code=bank.bank_code, bank_name=bank.bank_name_kana,
             branch_code=bank.branch_code, branch_name=bank.branch_name_kana,
             account_type=COMPANY_ACCOUNT_TYPES.get(bank.account_type, "1"), account_number=bank.account_number)
+        edi = _edi_references(s, run.id) if company.zengin_edi else {}
         transfers = [zengin.ZenginTransfer(t.bank_code, "", t.branch_code, "", t.account_type, t.account_number,
-                                           t.recipient_name, t.transfer_amount) for t in _transfers(s, run.id)]
+                                           t.recipient_name, t.transfer_amount, edi=edi.get(t.id, ""))
+                     for t in _transfers(s, run.id)]
         move(s, actor, run, RUN_TRANSITIONS, "exported", "payment_run")
         content = zengin.build_file(header, transfers, line_ending)
         digest = hashlib.sha256(content).hexdigest()
@@ -520,6 +522,20 @@ def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengi
         result = ExportResult(row.id, content, digest, row.record_count, row.total)
         uow.commit()
     return result
+
+
+def _edi_references(s: Session, run_id: int) -> dict[int, str]:
+    """EDI 情報 per transfer (company setting ``zengin_edi``): the supplier's invoice numbers it pays, joined
+    by ``,`` (the 全銀 file keeps the first 20 bytes); another payee's transfer: the run number."""
+    refs: dict[int, list[str]] = defaultdict(list)
+    for transfer_id, bill_number in s.execute(
+            select(PaymentRunBill.transfer_id, SupplierBill.bill_number)
+            .join(SupplierBill, SupplierBill.id == PaymentRunBill.bill_id)
+            .where(PaymentRunBill.run_id == run_id).order_by(PaymentRunBill.id)):
+        refs[int(transfer_id)].append(str(bill_number))
+    run = s.get(PaymentRun, run_id)
+    number = run.number if run else ""
+    return {t.id: ",".join(refs[t.id]) if refs.get(t.id) else number for t in _transfers(s, run_id)}
 
 
 def void_export(uow: UnitOfWork, actor: Actor, run_id: int, reason: str) -> RunSummary:
