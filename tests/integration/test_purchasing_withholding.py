@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
@@ -17,6 +18,7 @@ from ennoshita.identity import services as identity
 from ennoshita.purchasing import bills, payments, queries, zengin
 from ennoshita.sales import partners
 from ennoshita.withholding import services as withholding
+from tests.conftest import csrf_of, login
 from tests.integration.test_purchasing import PEOPLE, _account, _approve, _payable_balance
 
 ADMIN = Actor.system()
@@ -195,3 +197,42 @@ def test_a_bill_takes_the_tax_as_printed_within_one_yen(db: Database, org: dict[
     assert (bill.net, bill.tax, bill.gross, bill.payable) == (1_005, 101, 1_106, 1_106)
     assert _payable_balance(db, "S030") == 1_106
     assert _account(db, "1460") == (101, 0)
+
+
+def test_the_screens_show_the_computation_the_list_and_the_statements(client: TestClient, demo_db: Database
+                                                                       ) -> None:
+    """On the demo company, as admin: a 税理士 partner, a bill that shows its 源泉, the 納付 list, the 支払調書."""
+    login(client, "admin@demo.ennoshita.jp")
+    page = client.get("/sales/partners/new")
+    csrf = csrf_of(page.text)
+    assert "源泉徴収(個人への報酬)" in page.text and "中小受託事業者(取適法)" in page.text
+    saved = client.post("/sales/partners/new", data={
+        "csrf_token": csrf, "code": "S900", "name": "青木 税理士事務所", "name_kana": "ｱｵｷ ｾﾞｲﾘｼ", "is_supplier": "1",
+        "closing_day": "31", "months_after": "1", "pay_day": "25", "holiday_shift": "next", "fee_bearer": "payer",
+        "bank_code": "0005", "branch_code": "123", "account_type": "ordinary", "account_number": "7654321",
+        "account_holder_kana": "ｱｵｷ ｾﾞｲﾘｼ", "withholding_category": "professional"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:2000]
+    refused = client.post("/sales/partners/new", data={
+        "csrf_token": csrf, "code": "S901", "name": "小林製作所", "is_supplier": "1", "closing_day": "31",
+        "months_after": "2", "pay_day": "10", "holiday_shift": "next", "fee_bearer": "payee",
+        "small_subcontractor": "1"})
+    assert refused.status_code == 422
+    assert "取適法" in refused.text and "第3条" in refused.text
+    partner_id = partners.find_partner_id(demo_db.uow(), "S900")
+    form = client.get("/purchasing/bills/new")
+    assert "請求書記載の消費税額" in form.text
+    posted = client.post("/purchasing/bills/new", data={
+        "csrf_token": csrf_of(form.text), "supplier_id": str(partner_id), "bill_number": "A-2612",
+        "bill_date": "2026-12-01", "price_entry": "exclusive", "lines[0].description": "12月分 顧問料",
+        "lines[0].quantity": "1", "lines[0].unit_price": "100000", "lines[0].tax_rate": "10",
+        "lines[0].account_code": "6340", "printed_tax.10": "10000"}, follow_redirects=True)
+    assert posted.status_code == 200, posted.text[:3000]
+    # 100,000 x 10.21% = 10,210; 110,000 - 10,210 = 99,790
+    assert "¥100,000 × 10.21%" in posted.text and "¥10,210" in posted.text and "¥99,790" in posted.text
+    assert client.get("/withholding").status_code == 200
+    statements = client.get("/withholding/statements?year=2026")
+    assert "青木 税理士事務所" in statements.text and "法定調書合計表" in statements.text
+    csv = client.get("/withholding/statements?year=2026&format=csv")
+    assert csv.headers["content-type"].startswith("text/csv") and "10210" in csv.content.decode("utf-8-sig")
+    pdf = client.get("/withholding/statements?year=2026&format=pdf")
+    assert pdf.content.startswith(b"%PDF")
