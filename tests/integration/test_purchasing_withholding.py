@@ -17,8 +17,11 @@ from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
 from ennoshita.purchasing import bills, payments, queries, zengin
 from ennoshita.sales import partners
+from ennoshita.settings import Settings
+from ennoshita.web.app import create_app
 from ennoshita.withholding import services as withholding
 from tests.conftest import csrf_of, login
+from tests.integration.test_api import auth, token_for
 from tests.integration.test_purchasing import PEOPLE, _account, _approve, _payable_balance
 
 ADMIN = Actor.system()
@@ -236,3 +239,33 @@ def test_the_screens_show_the_computation_the_list_and_the_statements(client: Te
     assert csv.headers["content-type"].startswith("text/csv") and "10210" in csv.content.decode("utf-8-sig")
     pdf = client.get("/withholding/statements?year=2026&format=pdf")
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_the_api_takes_the_partner_fields_and_reports_the_withholding(db: Database, app_settings: Settings,
+                                                                      org: dict[str, Actor]) -> None:
+    with TestClient(create_app(app_settings, db)) as api:
+        admin = auth(token_for(db, "cfo@example.jp"))
+        kobai = auth(token_for(db, "kobai@example.jp"))
+        partner = api.post("/api/v1/partners", headers=admin, json={
+            "code": "S010", "name": "山田 太郎", "name_kana": "ﾔﾏﾀﾞ ﾀﾛｳ", "is_customer": False, "is_supplier": True,
+            "closing_day": 31, "months_after": 1, "pay_day": 25, "withholding_category": "design"})
+        assert partner.status_code == 201, partner.text
+        assert partner.json()["withholding_category"] == "design"
+        refused = api.post("/api/v1/partners", headers=admin, json={
+            "code": "S011", "name": "小林製作所", "is_customer": False, "is_supplier": True,
+            "small_subcontractor": True, "transfer_fee_bearer": "theirs"})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "fee_bearer"
+        draft = api.post("/api/v1/bills", headers=kobai, json={
+            "partner_id": partner.json()["id"], "bill_number": "D-1", "issue_date": "2027-01-31",
+            "lines": [{"description": "ロゴデザイン", "unit_price": "1200000", "tax_rate": "10"}],
+            "printed_tax": {"10": 120_000}, "department": "購買部"})
+        assert draft.status_code == 201, draft.text
+        bill = api.post(f"/api/v1/bills/{draft.json()['id']}/post", headers=kobai).json()
+        assert bill["status"] == "pending_approval"  # 1,320,000: 承認 by the head and 経理
+        _approve(db, org["bucho"], "supplier_bill", bill["id"])
+        _approve(db, org["keiri"], "supplier_bill", bill["id"])
+        # (1,200,000 - 1,000,000) x 20.42% + 102,100 = 40,840 + 102,100 = 142,940; 1,320,000 - 142,940
+        assert (bill["withholding_tax"], bill["payable"]) == (142_940, 1_177_060)
+        statements = api.get("/api/v1/withholding/statements?year=2027", headers=admin).json()
+        assert statements["items"][0]["paid"] == 1_200_000 and statements["summary"]["submitted_tax"] == 142_940
+        assert api.get("/api/v1/withholding/remittances", headers=admin).json() == []  # not paid yet
