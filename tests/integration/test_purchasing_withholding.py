@@ -5,12 +5,15 @@ tax as printed; 支払済 before the payment date. Every figure is computed by h
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
+from ennoshita.cli.main import app as cli_app
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
@@ -269,3 +272,27 @@ def test_the_api_takes_the_partner_fields_and_reports_the_withholding(db: Databa
         statements = api.get("/api/v1/withholding/statements?year=2027", headers=admin).json()
         assert statements["items"][0]["paid"] == 1_200_000 and statements["summary"]["submitted_tax"] == 142_940
         assert api.get("/api/v1/withholding/remittances", headers=admin).json() == []  # not paid yet
+
+
+def test_the_cli_lists_pays_and_writes_the_statements(db: Database, org: dict[str, Actor], tmp_path: Path) -> None:
+    zeirishi = _individual(db, "S010", "山田 太郎 税理士事務所", "ﾔﾏﾀﾞ ﾀﾛｳ", "professional")
+    fee = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        zeirishi, "Y-2701", dt.date(2027, 1, 31), (bills.BillLineInput("顧問料", "100000", account_code="6340"),)))
+    with db.uow() as uow:  # paid by hand on 2/25 (as a payment run would): due 3/10
+        withholding.mark_paid(uow.session, "supplier_bill", [fee.id], dt.date(2027, 2, 25), False)
+        uow.commit()
+    url = ["--database-url", db.url, "--as-user", "keiri@example.jp"]
+    listed = CliRunner().invoke(cli_app, ["withholding", "list", *url])
+    assert listed.exit_code == 0, listed.output
+    assert "2027-03-10" in listed.output and "¥10,210" in listed.output
+    paid = CliRunner().invoke(cli_app, ["withholding", "pay", "--due-date", "2027-03-10", "--paid-date",
+                                        "2027-03-09", *url])
+    assert paid.exit_code == 0, paid.output
+    again = CliRunner().invoke(cli_app, ["withholding", "pay", "--due-date", "2027-03-10", "--paid-date",
+                                         "2027-03-09", *url])
+    assert again.exit_code == 1
+    out = tmp_path / "shiharai.csv"
+    written = CliRunner().invoke(cli_app, ["withholding", "statements", "--year", "2027", "--output", str(out), *url])
+    assert written.exit_code == 0, written.output
+    text = out.read_bytes().decode("utf-8-sig")
+    assert "山田 太郎 税理士事務所" in text and "100000" in text and "10210" in text
