@@ -39,7 +39,7 @@ from ennoshita.identity.roles import can
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
-from ennoshita.purchasing import rules, subcontract
+from ennoshita.purchasing import credit_basis, rules, subcontract
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
 from ennoshita.purchasing.numbering import next_number
@@ -151,11 +151,17 @@ def cumulative_non_registered(s: Session, supplier_id: int, day: dt.date, start_
     return int(total or 0)
 
 
-def _credits(rates: Sequence[RateTotal], registered: bool, day: dt.date, cumulative: int) -> list[_Credit]:
+def _credits(rates: Sequence[RateTotal], registered: bool, day: dt.date, cumulative: int,
+             small_amount: bool = False) -> list[_Credit]:
+    """Per rate: the credit (``small_amount``: the whole bill is under ¥10,000 税込 and the company qualifies for
+    the 少額特例, so a non-registered supplier's tax is credited in full)."""
     out = []
     running = cumulative
     for rate in rates:
         if rate.tax == 0 and rate.gross == 0:
+            continue
+        if small_amount and not registered:
+            out.append(_Credit(rate, rules.CreditResult(rate.tax, 0, rules.FULL, "small_amount")))
             continue
         credit = rules.input_tax_credit(rate.tax, registered, day, running, rate.gross)
         running += rate.gross
@@ -186,7 +192,8 @@ def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRo
     for rate, accounts in by_rate.items():
         tax, deductible = stored.get(rate, (0, 0))
         non_deductible = tax - deductible
-        category = _category(rate, bill.supplier_registered)
+        # the 少額特例 credits in full: posted as the full category, not the 経過措置 one
+        category = _category(rate, bill.supplier_registered or "small_amount" in bill.credit_reason)
         codes = list(accounts)
         if entered_inclusive:  # the lines hold the rate's gross: take its tax out (in proportion) first
             for code, part in zip(codes, _split(tax, [accounts[c] for c in codes]), strict=True):
@@ -447,7 +454,10 @@ def _assess(s: Session, company: CompanyData, cmd: BillInput, found: _Lines) -> 
                                                                  company.fiscal_year_start_month)
     received = receipt_date_of(s, cmd.order_id)
     # the 経過措置 share follows the 課税仕入れ date: the 検収 (receipt) when there is one, else the bill date
-    credits = _credits(totals.rates, registered, received or cmd.bill_date, cumulative)
+    small = credit_basis.small_amount_applies(
+        credit_basis.company_qualifies(company.small_amount_exception, company.base_period_taxable_sales),
+        received or cmd.bill_date, totals.gross)
+    credits = _credits(totals.rates, registered, received or cmd.bill_date, cumulative, small)
     deductible = sum(c.credit.deductible for c in credits)
     due = _due(supplier, cmd)
     if supplier.small_subcontractor:  # 取適法3条: paid within 60 days of receipt

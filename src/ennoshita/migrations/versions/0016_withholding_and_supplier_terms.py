@@ -1,5 +1,6 @@
 """withholding and supplier terms: 源泉徴収 on 報酬・料金 (partner category, the bill's base and tax, the
-withheld items and their 納付), 中小受託事業者 (取適法) on partners, 納期の特例 and 全銀 EDI as company settings.
+withheld items and their 納付), 中小受託事業者 (取適法) on partners, 納期の特例, 全銀 EDI and the 少額特例 (with
+the 基準期間 figure) as company settings, the basis of an expense line's input-tax credit.
 
 Revision ID: 0016
 Revises: 0013
@@ -73,6 +74,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("withholding_special_due", sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
         batch_op.add_column(sa.Column("zengin_edi", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column("small_amount_exception", sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+        batch_op.add_column(sa.Column("base_period_taxable_sales", sa.BigInteger(), nullable=True))
+
+    with op.batch_alter_table("expense_lines", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("credit_basis", sa.String(length=30), server_default="", nullable=False))
 
     drop_immutable(bind, "supplier_bills")  # a SQLite rebuild would drop it anyway; recreated below
     with op.batch_alter_table("supplier_bills", schema=None) as batch_op:
@@ -95,7 +102,11 @@ def downgrade() -> None:
         batch_op.drop_column("withholding_base")
         batch_op.drop_column("withholding_category")
     immutable(bind, "supplier_bills", "OLD.status = 'posted'")
+    with op.batch_alter_table("expense_lines", schema=None) as batch_op:
+        batch_op.drop_column("credit_basis")
     with op.batch_alter_table("company", schema=None) as batch_op:
+        batch_op.drop_column("base_period_taxable_sales")
+        batch_op.drop_column("small_amount_exception")
         batch_op.drop_column("zengin_edi")
         batch_op.drop_column("withholding_special_due")
     with op.batch_alter_table("partners", schema=None) as batch_op:
