@@ -296,3 +296,16 @@ def test_the_cli_lists_pays_and_writes_the_statements(db: Database, org: dict[st
     assert written.exit_code == 0, written.output
     text = out.read_bytes().decode("utf-8-sig")
     assert "山田 太郎 税理士事務所" in text and "100000" in text and "10210" in text
+
+
+def test_the_company_screen_saves_the_purchasing_settings(client: TestClient, demo_db: Database) -> None:
+    login(client, "admin@demo.ennoshita.jp")
+    page = client.get("/admin/company")
+    assert "源泉所得税の納期の特例" in page.text and "少額特例" in page.text
+    saved = client.post("/admin/company", data={
+        "csrf_token": csrf_of(page.text), "base_period_taxable_sales": "80,000,000", "small_amount_exception": "1",
+        "withholding_special_due": "1"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:2000]
+    company = company_service.get_company(demo_db.uow(), ADMIN)
+    assert (company.small_amount_exception, company.base_period_taxable_sales, company.withholding_special_due,
+            company.zengin_edi) == (True, 80_000_000, True, False)
