@@ -309,3 +309,26 @@ def test_the_company_screen_saves_the_purchasing_settings(client: TestClient, de
     company = company_service.get_company(demo_db.uow(), ADMIN)
     assert (company.small_amount_exception, company.base_period_taxable_sales, company.withholding_special_due,
             company.zengin_edi) == (True, 80_000_000, True, False)
+
+
+def test_the_transitional_share_follows_the_receipt_date(db: Database, org: dict[str, Actor]) -> None:
+    """Goods received (検収) on 2026-09-30 and billed on 2026-10-05 by a supplier that is not registered: the
+    課税仕入れ date is the receipt, so the share is 80% (to 2026-09-30), not the bill date's 70%."""
+    from ennoshita.purchasing import orders
+    from ennoshita.sales.lines import LineInput
+
+    kobai = org["kobai"]
+    supplier = partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(
+        code="S060", name="丸山梱包資材店", is_customer=False, is_supplier=True)).id
+    po = orders.create_purchase_order(db.uow(), kobai, orders.PurchaseOrderInput(
+        supplier, dt.date(2026, 9, 1), (LineInput("段ボール箱", "100", "500", "10"),), department="購買部"))
+    orders.submit_purchase_order(db.uow(), kobai, po.id)
+    if _approve(db, org["bucho"], "purchase_order", po.id) != "approved":
+        _approve(db, org["keiri"], "purchase_order", po.id)
+    orders.send_purchase_order(db.uow(), kobai, po.id)
+    orders.record_receipt(db.uow(), kobai, orders.ReceiptInput(po.id, dt.date(2026, 9, 30)))
+    bill = bills.record_bill(db.uow(), kobai, bills.BillInput(
+        supplier, "M-0930", dt.date(2026, 10, 5), (bills.BillLineInput("段ボール箱", "500", "100"),),
+        order_id=po.id, department="購買部"))
+    # 100 x 500 = 50,000, tax 5,000; 80%: 4,000 deductible (the bill date would give 70%: 3,500)
+    assert (bill.tax, bill.deductible_tax, bill.non_deductible_tax) == (5_000, 4_000, 1_000)
