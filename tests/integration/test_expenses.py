@@ -155,7 +155,7 @@ def test_claim_approval_posting_and_payment_run(db: Database, org: dict[str, Act
     assert [(t.bank_code, t.branch_code, t.account_number, t.recipient_name, t.amount) for t in transfers] == [
         ("0005", "123", "0012345", "ｲﾄｳ ｼﾖｳ", 8_200)]
     assert (trailer.count, trailer.total) == (1, 8_200)
-    payments.mark_paid(db.uow(), suitou, run.id)
+    payments.mark_paid(db.uow(), suitou, run.id, confirm_early=True)
     paid = expenses.get_claim(db.uow(), ito, claim.id)
     assert paid.payment_status == "paid" and paid.paid_at is not None
     assert _sums(db, "2150", sub) == (8_200, 8_200)

@@ -193,7 +193,7 @@ def test_procure_to_pay(db: Database, org: dict[str, Actor]) -> None:
     again = payments.export_zengin(db.uow(), keiri, run.id, "none")
     assert len(again.content) == 5 * 120 and again.total == 434_670
 
-    paid = payments.mark_paid(db.uow(), keiri, run.id)
+    paid = payments.mark_paid(db.uow(), keiri, run.id, confirm_early=True)
     assert paid.status == "paid"
     assert _payable_balance(db, "S001") == 0 and _payable_balance(db, "S002") == 0
     # bank: 374,000 + 770 + 60,670 + 440 = 435,880; 雑収入 440 withheld; 支払手数料 770 + 440 split under
@@ -228,7 +228,7 @@ def test_the_company_fee_table_and_where_a_withheld_fee_goes(db: Database, org: 
     _approve(db, cfo, "payment_run", run.id)
     _approve(db, yakuin, "payment_run", run.id)
     payments.export_zengin(db.uow(), org["keiri"], run.id)
-    payments.mark_paid(db.uow(), org["keiri"], run.id)
+    payments.mark_paid(db.uow(), org["keiri"], run.id, confirm_early=True)
     # charged by the bank, recovered from the supplier; both split under 税抜経理 (issue 11 item 2):
     # 330 x 10/110 = 30 -> 支払手数料 300 / 仮払消費税 30 on each side
     assert _account(db, "6340") == (300, 300)

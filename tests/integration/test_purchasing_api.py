@@ -196,7 +196,8 @@ def test_procure_to_pay_through_the_api(api: TestClient, db: Database, tokens: d
     assert again.content == content  # the stored file, byte for byte
     assert _ok(api.get(f"/api/v1/payment-runs/{run['id']}", headers=keiri))["status"] == "exported"
 
-    assert _ok(api.post(f"/api/v1/payment-runs/{run['id']}/paid", headers=keiri))["status"] == "paid"
+    paid = api.post(f"/api/v1/payment-runs/{run['id']}/paid?confirm_early=true", headers=keiri)
+    assert _ok(paid)["status"] == "paid"
     assert _ok(api.get("/api/v1/payables", headers=keiri))["total"] == 0
     assert _ledger_payable(db, "S101") == 0 == _ledger_payable(db)
     assert _account(db, "6340") == (770, 0)
@@ -341,7 +342,8 @@ def test_the_payments_cli(db: Database, org: dict[str, Actor], tmp_path: Path) -
     assert len(content) == 4 * 120
     _header, transfers, trailer = zengin.parse_file(content, year=2026)
     assert (trailer.count, trailer.total) == (1, 55_000) and transfers[0].recipient_name == "ﾀﾅｶﾃﾂｺｳｼﾖ"
-    paid = runner.invoke(app, ["payments", "paid", str(run.id), *url, "--as-user", "keiri@example.jp"])
+    paid = runner.invoke(app, ["payments", "paid", str(run.id), *url, "--as-user", "keiri@example.jp",
+                                  "--confirm-early"])
     assert paid.exit_code == 0, paid.output
     assert _ledger_payable(db, "S401") == 0
 

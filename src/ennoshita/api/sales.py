@@ -117,6 +117,12 @@ class PartnerIn(BaseModel):
     bank_account: PartnerBankIn | None = Field(None, description="Overrides bank_code ... account_holder_kana.")
     transfer_fee_bearer: Literal["ours", "theirs"] | None = Field(
         None, description="振込手数料: ours (当方負担) or theirs (先方負担); overrides fee_bearer.")
+    withholding_category: str = Field("", description=(
+        "源泉徴収 of an individual paid 報酬: professional (税理士・弁護士等), design, manuscript, lecture; "
+        "empty: none."))
+    small_subcontractor: bool = Field(False, description=(
+        "中小受託事業者 (取適法): no 先方負担 fee, paid within 60 days."))
+    small_subcontractor_basis: str = Field("", description="The basis judged on (資本金・従業員数).")
 
 
 class PartnerOut(BaseModel):
@@ -151,6 +157,9 @@ class PartnerOut(BaseModel):
     contacts: list[ContactOut] = []
     bank_account: PartnerBankOut | None = None
     transfer_fee_bearer: str = ""
+    withholding_category: str = ""
+    small_subcontractor: bool = False
+    small_subcontractor_basis: str = ""
 
 
 class PartnerPage(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Health(BaseModel):
@@ -39,6 +39,11 @@ class CompanyOut(BaseModel):
     tax_accounting: Literal["exclusive", "inclusive"]
     tax_rounding: Literal["floor", "half_up", "ceil"]
     bank_accounts: list[BankAccountOut]
+    # purchasing (0016)
+    withholding_special_due: bool = Field(False, description="源泉所得税 納期の特例 (7/10 and 1/20).")
+    zengin_edi: bool = Field(False, description="全銀 総合振込 with EDI 情報 (the supplier's invoice numbers).")
+    small_amount_exception: bool = Field(False, description="少額特例: purchases under ¥10,000 税込, to 2029-09-30.")
+    base_period_taxable_sales: int | None = Field(None, description="基準期間の課税売上高 (≤ ¥100M qualifies).")
 
 
 class CompanyPatch(BaseModel):
@@ -56,6 +61,11 @@ class CompanyPatch(BaseModel):
     fiscal_year_start_month: int | None = None
     tax_accounting: str | None = None
     tax_rounding: str | None = None
+    # purchasing (0016)
+    withholding_special_due: bool | None = None
+    zengin_edi: bool | None = None
+    small_amount_exception: bool | None = None
+    base_period_taxable_sales: int | None = None
 
 
 class UserOut(BaseModel):

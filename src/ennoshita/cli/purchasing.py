@@ -119,11 +119,14 @@ def payments_paid(
     run_id: Annotated[str, typer.Argument(help="The run's id or number.")],
     database_url: DatabaseUrl = None,
     as_user: AsUser = None,
+    confirm_early: Annotated[bool, typer.Option("--confirm-early", help="Mark paid before the payment date.")]
+    = False,
 ) -> None:
     """支払済: post the transfers and close the bills."""
     db = open_db(database_url)
     with domain_errors():
-        run = payments.mark_paid(db.uow(), resolve_actor(db, as_user), _run_id(db, run_id))
+        run = payments.mark_paid(db.uow(), resolve_actor(db, as_user), _run_id(db, run_id),
+                                 confirm_early=confirm_early)
     console.print(_say("paid", number=run.number))
 
 

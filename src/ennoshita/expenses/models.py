@@ -65,6 +65,8 @@ class ExpenseLine(Base):
     distance_km: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
     rate_per_km: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     attachment_id: Mapped[int | None] = mapped_column(Integer)
+    # why the input tax is credited in full without a qualified invoice (or international: no tax), 0016
+    credit_basis: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
 
 class EmployeeBankAccount(Base):

@@ -14,6 +14,15 @@ Tax category (税区分) of a line, under the インボイス制度
     国税庁「インボイス制度に関するQ&A」問109, 問110): 課税仕入10% without a 登録番号;
   * 非課税 (e.g. 印紙, 切手 at the post office) and 対象外 (e.g. 慶弔見舞金) carry no tax.
 
+Line kinds and credit basis (``credit_basis``, kept on the line and shown on the claim)
+  * a fare is ``domestic`` (国内交通: 課税仕入10%, 出張旅費等特例) or ``international`` (国際交通: 国際線 and other
+    international transport are 免税 (消費税法7条1項3号): no input tax, posted 対象外);
+  * a receipt without a 登録番号 still gets full credit when it needs no qualified invoice
+    (:mod:`ennoshita.purchasing.credit_basis`): ``public_transport`` or ``vending_machine`` under ¥30,000,
+    ``admission_ticket`` collected by the machine (消費税法施行令49条1項, 規則15条の4); or, for a company that
+    chose the 少額特例 (平成28年改正法附則53条の2), any purchase under ¥10,000 税込 to 2029-09-30
+    (``small_amount``); otherwise the 経過措置 share (``transitional``).
+
 Posting (on the last approval): one entry per expense date, each expense line on its account with its tax
 category (the ledger splits the tax under 税抜経理) against 未払金 with the employee as 補助科目; the payment
 run later posts 未払金 / 普通預金.
@@ -29,9 +38,11 @@ from decimal import Decimal
 
 from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger import EntryDraft, LineDraft, chart
+from ennoshita.purchasing import credit_basis
 from ennoshita.registration import normalize_registration_number
 
 KINDS = ("receipt", "transport", "mileage")
+TRANSPORT_SCOPES = ("domestic", "international")
 TAX_RATES = ("10", "8", "0", "none")
 # Accounts an employee may charge (勘定科目), in the order the form offers them.
 EXPENSE_ACCOUNTS: tuple[str, ...] = (
@@ -66,6 +77,8 @@ class LineInput:
     distance_km: Decimal | None = None
     rate_per_km: Decimal | None = None
     has_receipt: bool = False
+    transport_scope: str = "domestic"  # transport: domestic (国内交通) / international (国際交通, 免税)
+    no_invoice_reason: str = ""  # receipt: public_transport / vending_machine / admission_ticket
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,7 @@ class CheckedLine:
     round_trip: bool
     distance_km: Decimal | None
     rate_per_km: Decimal | None
+    credit_basis: str = ""
 
 
 def employee_sub_code(user_id: int) -> str:
@@ -102,6 +116,23 @@ def tax_category(kind: str, tax_rate: str, registered: bool) -> str:
     if tax_rate == "8":
         return "purchase_8r" if registered else "purchase_8r_transitional"
     return "purchase_10" if registered else "purchase_10_transitional"
+
+
+def credit_of(kind: str, tax_rate: str, registered: bool, amount: int, day: dt.date, scope: str = "domestic",
+              reason: str = "", small_amount: bool = False) -> tuple[str, str]:
+    """(税区分, credit basis) of a line: the basis says why no qualified invoice is needed, or none."""
+    if kind == "transport" and scope == "international":
+        return "out_of_scope", "international"
+    category = tax_category(kind, tax_rate, registered)
+    if not category.endswith("_transitional"):
+        basis = {"transport": "business_travel", "mileage": "business_travel"}.get(kind, "")
+        return category, basis if tax_rate in ("10", "8") else ""
+    full = category.removesuffix("_transitional")
+    if reason and credit_basis.no_invoice_reason_ok(reason, amount):
+        return full, reason
+    if credit_basis.small_amount_applies(small_amount, day, amount):
+        return full, "small_amount"
+    return category, "transitional"
 
 
 def mileage_amount(distance_km: Decimal, rate_per_km: Decimal) -> int:
@@ -123,12 +154,19 @@ def _decimal(value: Decimal | None, field: str, problems: list[Problem], places:
     return value
 
 
-def check_line(line: LineInput, index: int, today: dt.date) -> tuple[CheckedLine | None, list[Problem]]:
-    """One line as it will be kept, or every problem with it (fields named ``lines[i].…``)."""
+def check_line(line: LineInput, index: int, today: dt.date, small_amount: bool = False
+               ) -> tuple[CheckedLine | None, list[Problem]]:
+    """One line as it will be kept, or every problem with it (fields named ``lines[i].…``). ``small_amount``:
+    the company qualifies for the 少額特例."""
     where = f"lines[{index}]"
     problems: list[Problem] = []
     if line.kind not in KINDS:
         return None, [Problem("expenses.error.kind", f"{where}.kind", {"kind": line.kind})]
+    if line.kind == "transport" and line.transport_scope not in TRANSPORT_SCOPES:
+        problems.append(Problem("expenses.error.transport_scope", f"{where}.transport_scope"))
+    reason = line.no_invoice_reason.strip() if line.kind == "receipt" else ""
+    if reason and reason not in credit_basis.NO_INVOICE_REASONS:
+        problems.append(Problem("expenses.error.no_invoice_reason", f"{where}.no_invoice_reason"))
     if line.expense_date is None:
         problems.append(Problem("error.required", f"{where}.expense_date"))
     elif line.expense_date > today:
@@ -172,19 +210,24 @@ def check_line(line: LineInput, index: int, today: dt.date) -> tuple[CheckedLine
         problems.append(Problem("error.required", f"{where}.payee"))
     if line.kind != "receipt" and not (line.route_from.strip() and line.route_to.strip()):
         problems.append(Problem("expenses.error.route", f"{where}.route_from"))
+    if reason in credit_basis.NO_INVOICE_REASONS and amount and not credit_basis.no_invoice_reason_ok(reason, amount):
+        problems.append(Problem("expenses.error.no_invoice_limit", f"{where}.no_invoice_reason",
+                                {"limit": credit_basis.NO_INVOICE_REASONS[reason]}))
     if not line.purpose.strip():
         problems.append(Problem("error.required", f"{where}.purpose"))
     if problems or line.expense_date is None:
         return None, problems
     payee = line.payee.strip() or ("" if line.kind == "receipt" else "公共交通機関" if line.kind == "transport"
                                    else "自家用車")
-    return CheckedLine(line.kind, line.expense_date, amount, payee[:200], account, tax_rate,
-                       tax_category(line.kind, tax_rate, registration is not None), registration,
+    category, basis = credit_of(line.kind, tax_rate, registration is not None, amount, line.expense_date,
+                                line.transport_scope, reason, small_amount)
+    return CheckedLine(line.kind, line.expense_date, amount, payee[:200], account, tax_rate, category, registration,
                        line.purpose.strip(), line.route_from.strip()[:100], line.route_to.strip()[:100],
-                       line.kind == "transport" and line.round_trip, distance, rate), []
+                       line.kind == "transport" and line.round_trip, distance, rate, basis), []
 
 
-def check_lines(lines: Sequence[LineInput], today: dt.date) -> tuple[list[CheckedLine], list[Problem]]:
+def check_lines(lines: Sequence[LineInput], today: dt.date, small_amount: bool = False
+                ) -> tuple[list[CheckedLine], list[Problem]]:
     problems: list[Problem] = []
     if not lines:
         problems.append(Problem("expenses.error.no_lines", "lines"))
@@ -192,7 +235,7 @@ def check_lines(lines: Sequence[LineInput], today: dt.date) -> tuple[list[Checke
         problems.append(Problem("expenses.error.too_many_lines", "lines", {"max": MAX_LINES}))
     checked: list[CheckedLine] = []
     for i, line in enumerate(lines):
-        ok, found = check_line(line, i, today)
+        ok, found = check_line(line, i, today, small_amount)
         problems += found
         if ok is not None:
             checked.append(ok)

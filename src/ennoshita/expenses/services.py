@@ -79,6 +79,7 @@ class LineView:
     rate_per_km: Decimal | None
     attachment_id: int | None
     attachment_name: str | None
+    credit_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,15 @@ def _period_problems(s: Session, days: list[dt.date | None]) -> list[Problem]:
     return problems
 
 
+def small_amount_company(s: Session) -> bool:
+    """The company chose the 少額特例 and its 基準期間 figure qualifies it."""
+    from ennoshita.identity.models import Company
+    from ennoshita.purchasing.credit_basis import company_qualifies
+
+    row = s.execute(select(Company.small_amount_exception, Company.base_period_taxable_sales).limit(1)).first()
+    return row is not None and company_qualifies(bool(row[0]), row[1])
+
+
 def load_company_month(s: Session) -> int:
     from ennoshita.identity.models import Company
 
@@ -169,7 +179,7 @@ def load_company_month(s: Session) -> int:
 def _checked(line: ExpenseLine) -> rules.CheckedLine:
     return rules.CheckedLine(line.kind, line.expense_date, line.amount, line.payee, line.account_code, line.tax_rate,
                              line.tax_category, line.registration_number, line.purpose, line.route_from,
-                             line.route_to, line.round_trip, line.distance_km, line.rate_per_km)
+                             line.route_to, line.round_trip, line.distance_km, line.rate_per_km, line.credit_basis)
 
 
 def _lines(s: Session, claim_id: int) -> list[ExpenseLine]:
@@ -182,7 +192,7 @@ def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
     lines = tuple(LineView(x.line_no, x.kind, x.expense_date, x.payee, x.account_code, x.tax_rate, x.tax_category,
                            x.registration_number, x.amount, x.purpose, x.route_from, x.route_to, x.round_trip,
                            x.distance_km, x.rate_per_km, x.attachment_id,
-                           names.get(x.attachment_id) if x.attachment_id else None)
+                           names.get(x.attachment_id) if x.attachment_id else None, x.credit_basis)
                   for x in _lines(s, claim.id))
     status = approvals.status_of_in(s, DOCUMENT_TYPE, claim.id)
     return ClaimView(claim.id, claim.number, claim.employee_id, _name(s, claim.employee_id), claim.department,
@@ -193,7 +203,7 @@ def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
 
 def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput) -> dict[str, Any]:
     """Check ``cmd`` and (re)write the claim's lines with their receipts; every problem at once."""
-    checked, problems = rules.check_lines(cmd.lines, today_tokyo())
+    checked, problems = rules.check_lines(cmd.lines, today_tokyo(), small_amount_company(s))
     if not cmd.title.strip():
         problems.insert(0, Problem("error.required", "title"))
     problems += _period_problems(s, [line.expense_date for line in cmd.lines])
@@ -229,7 +239,8 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
                           tax_category=line.tax_category, registration_number=line.registration_number,
                           amount=line.amount, purpose=line.purpose, route_from=line.route_from,
                           route_to=line.route_to, round_trip=line.round_trip, distance_km=line.distance_km,
-                          rate_per_km=line.rate_per_km, attachment_id=attachment_id))
+                          rate_per_km=line.rate_per_km, attachment_id=attachment_id,
+                          credit_basis=line.credit_basis))
     claim.title = cmd.title.strip()[:200]
     claim.total = sum(line.amount for line in checked)
     s.flush()

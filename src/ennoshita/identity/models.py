@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ennoshita.db import Base
@@ -42,6 +42,12 @@ class Company(Base):
                                                      server_default="sales_discount")
     # delivery (出荷基準/引渡基準: each delivery posts its sale on its date) or invoice (the invoice posts it)
     sales_revenue_recognition: Mapped[str] = mapped_column(String(20), default="delivery", server_default="delivery")
+    # purchasing (0016): 源泉所得税 納期の特例 (1/20 and 7/10); 全銀 総合振込 with EDI 情報 (the supplier's bill number)
+    withholding_special_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    zengin_edi: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # 少額特例 (税込1万円未満, to 2029-09-30) chosen, and the 基準期間 taxable sales that qualify the company
+    small_amount_exception: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    base_period_taxable_sales: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CompanyBankAccount(Base):

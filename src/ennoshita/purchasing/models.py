@@ -143,6 +143,13 @@ class SupplierBill(Base):
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # 0016: 源泉徴収 (category, base = the fee without the tax shown separately, tax), the 検収 date the
+    # purchase is dated by (the order's last receipt; None: the bill date), tax entered as printed per rate
+    withholding_category: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    withholding_base: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    withholding_tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    receipt_date: Mapped[dt.date | None] = mapped_column(Date)
+    printed_tax: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class SupplierBillLine(Base):

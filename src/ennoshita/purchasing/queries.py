@@ -208,6 +208,16 @@ def payment_schedule_totals(uow: UnitOfWork, actor: Actor, date_from: dt.date, d
     return _totals(uow, _schedule_query(date_from, date_to))
 
 
+def first_due_month(uow: UnitOfWork, actor: Actor, today: dt.date) -> dt.date:
+    """The first day of the month the 支払予定表 opens on: the month of the earliest payable still open (or in a
+    run), when it is earlier or later than this month; this month when nothing is due."""
+    require(actor, "purchasing.view")
+    with uow:
+        first = uow.session.scalar(select(func.min(Payable.due_date)).where(Payable.status.in_(("open", "in_run"))))
+    day = first if isinstance(first, dt.date) else today
+    return day.replace(day=1)
+
+
 def _schedule_query(date_from: dt.date, date_to: dt.date) -> Any:
     return (select(Payable.due_date, Partner.id, Partner.name, func.count(Payable.bill_id),
                    func.sum(Payable.open_amount).label("amount"))

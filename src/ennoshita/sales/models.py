@@ -67,6 +67,11 @@ class Partner(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # purchasing (0016): 源泉徴収 category of an individual paid 報酬・料金 ("" none; withholding.rules.CATEGORIES),
+    # 中小受託事業者 under 取適法 and the basis (資本金 / 従業員数) it was judged on.
+    withholding_category: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    small_subcontractor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    small_subcontractor_basis: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class PartnerContact(Base):

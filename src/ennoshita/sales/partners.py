@@ -67,6 +67,10 @@ class PartnerInput:
     # 適格請求書発行事業者: None follows the 登録番号 (a valid one means registered); False marks a partner whose
     # registration has lapsed or been withdrawn (公表サイトで確認) while its number stays on record.
     is_qualified_issuer: bool | None = None
+    # purchasing: 源泉徴収 category of an individual paid 報酬・料金 (""=none), 中小受託事業者 (取適法) and its basis
+    withholding_category: str = ""
+    small_subcontractor: bool = False
+    small_subcontractor_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ class PartnerSummary:
     notes: str
     active: bool
     contacts: tuple[ContactData, ...] = field(default=())
+    withholding_category: str = ""  # purchasing (0016)
+    small_subcontractor: bool = False
+    small_subcontractor_basis: str = ""
 
     @property
     def terms(self) -> PaymentTerms:
@@ -168,7 +175,28 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if cmd.is_qualified_issuer and not valid:
         problems.append(Problem("sales.error.issuer_without_number", "is_qualified_issuer"))
     values["is_qualified_issuer"] = valid if cmd.is_qualified_issuer is None else (cmd.is_qualified_issuer and valid)
+    problems += supplier_terms_problems(cmd, values)
     return values, problems
+
+
+def supplier_terms_problems(cmd: PartnerInput, values: dict[str, Any]) -> list[Problem]:
+    """Purchasing's partner fields: the 源泉徴収 category, and for a 中小受託事業者 (取適法) no 先方負担 fee and
+    payment terms within 60 days of receipt (:mod:`ennoshita.purchasing.subcontract`)."""
+    from ennoshita.purchasing import subcontract
+    from ennoshita.withholding.rules import is_category
+
+    problems: list[Problem] = []
+    values["withholding_category"] = cmd.withholding_category.strip()
+    values["small_subcontractor_basis"] = _nfc(cmd.small_subcontractor_basis)
+    if values["withholding_category"] and not is_category(values["withholding_category"]):
+        problems.append(Problem("withholding.error.category", "withholding_category",
+                                {"value": values["withholding_category"]}))
+    if cmd.small_subcontractor:
+        found = [subcontract.fee_bearer_problem(cmd.fee_bearer)]
+        if cmd.closing_day in CLOSING_DAYS and 0 <= cmd.months_after <= 3 and 1 <= cmd.pay_day <= 31:
+            found.append(subcontract.terms_problem(cmd.closing_day, cmd.months_after, cmd.pay_day))
+        problems += [p for p in found if p is not None]
+    return problems
 
 
 def create_partner(uow: UnitOfWork, actor: Actor, cmd: PartnerInput,

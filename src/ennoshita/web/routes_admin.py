@@ -46,6 +46,9 @@ async def company_save(request: Request, db: DbDep, actor: ActorDep) -> Response
     values = {k: data[k] for k in company_service.EDITABLE if k in data}  # a field left off the form keeps its value
     if "smtp_host" in data:  # an unticked checkbox sends nothing
         values["smtp_starttls"] = "smtp_starttls" in data
+    if "base_period_taxable_sales" in data:  # purchasing's block: 納期の特例, 全銀 EDI, 少額特例
+        for key in ("withholding_special_due", "zengin_edi", "small_amount_exception"):
+            values[key] = key in data
     fee_keys = [k for k in data if k.startswith("fee_")]
     if fee_keys:  # the 振込手数料 table: all empty = the built-in example
         table = {k[4:]: data[k] for k in fee_keys}

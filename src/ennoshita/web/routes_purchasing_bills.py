@@ -44,7 +44,8 @@ from ennoshita.web.routes_sales import RATES, Page, errors_of, grid_errors, page
 router = APIRouter(prefix="/purchasing")
 
 BILL_STATUSES = ("pending_approval", "posted", "rejected", "sent_back")
-BILL_FIELDS = ("supplier_id", "bill_number", "bill_date", "due_date", "order_id", "department", "price_entry", "notes")
+BILL_FIELDS = ("supplier_id", "bill_number", "bill_date", "due_date", "order_id", "department", "price_entry", "notes",
+               "printed_tax.10", "printed_tax.8")
 LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate", "account_code", "order_line")
 GRID_ROWS = 4
 
@@ -147,12 +148,19 @@ def _bill_input(db: Database, actor: Actor, data: dict[str, Any], rows: list[Bil
         where.append(i)
     if not lines:
         problems.append(Problem("purchasing_ui.error.no_lines", "lines"))
+    printed: list[tuple[str, int]] = []
+    for rate in ("10", "8"):  # 消費税 per rate as printed on the invoice (blank: computed)
+        raw = unicodedata.normalize("NFKC", text(data, f"printed_tax.{rate}")).replace(",", "").strip()
+        if raw and not raw.isdigit():
+            problems.append(Problem("purchasing.error.not_negative", f"printed_tax.{rate}"))
+        elif raw:
+            printed.append((rate, int(raw)))
     if problems or supplier_id is None or day is None:
         raise Invalid(problems=problems)
     return bills.BillInput(supplier_id, text(data, "bill_number"), day, tuple(lines), order_id=order_id,
                            department=text(data, "department") or None,
                            price_entry=text(data, "price_entry") or "exclusive", due_date=due,
-                           attachment=attachment, notes=text(data, "notes")), where
+                           attachment=attachment, notes=text(data, "notes"), printed_tax=tuple(printed)), where
 
 
 @router.post("/bills/new")
@@ -303,7 +311,7 @@ def _month_end(first: dt.date) -> dt.date:
 def schedule(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     today = today_tokyo()
-    start = _month(q.get("from"), today)
+    start = _month(q.get("from"), queries.first_due_month(db.uow(), actor, today))
     end_first = _month(q.get("to"), start)
     if end_first < start:
         end_first = start

@@ -185,8 +185,10 @@ def partner_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
         "done": q.get("done")})
 
 
+from ennoshita.withholding.rules import CATEGORIES as WITHHOLDING_CATEGORIES  # noqa: E402 - purchasing's block
+
 PARTNER_INTS = {"closing_day": 31, "months_after": 1, "pay_day": 31, "credit_limit": 0}
-PARTNER_BOOLS = ("is_customer", "is_supplier")
+PARTNER_BOOLS = ("is_customer", "is_supplier", "small_subcontractor")
 
 
 def _partner_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -227,6 +229,7 @@ def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_
     return render(request, "sales/partner_form.html", {
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
         "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
+        "withholding_categories": tuple(WITHHOLDING_CATEGORIES),
         "done": request.query_params.get("done")}, status_code=status)
 
 

@@ -109,3 +109,41 @@ def test_posting_one_entry_per_date_against_accrued_expenses() -> None:
     ]
     assert [(x.account_code, x.debit, x.credit) for x in drafts[1].lines] == [("6240", 2_160, 0),
                                                                              ("2150", 0, 2_160)]
+
+
+def test_an_international_fare_carries_no_input_tax() -> None:
+    # 国際線 70,000: 免税 (消費税法7条1項3号), not the 6,363 (70,000 x 10/110) of a domestic fare
+    line, problems = rules.check_line(LineInput("transport", dt.date(2026, 11, 12), 70_000, route_from="成田",
+                                                route_to="シンガポール", purpose="海外出張",
+                                                transport_scope="international"), 0, TODAY)
+    assert problems == [] and line is not None
+    assert (line.tax_category, line.credit_basis) == ("out_of_scope", "international")
+
+
+@pytest.mark.parametrize(("reason", "amount", "category", "basis"), [
+    ("vending_machine", 29_999, "purchase_10", "vending_machine"),  # 自動販売機 under ¥30,000: full credit
+    ("public_transport", 12_000, "purchase_10", "public_transport"),
+    ("admission_ticket", 45_000, "purchase_10", "admission_ticket"),  # collected at the entrance: no limit
+    ("", 9_999, "purchase_10_transitional", "transitional"),  # no reason, no 少額特例: 経過措置
+])
+def test_receipts_that_need_no_qualified_invoice(reason: str, amount: int, category: str, basis: str) -> None:
+    line, problems = rules.check_line(receipt(registration_number="", no_invoice_reason=reason, amount=amount),
+                                      0, TODAY)
+    assert problems == [] and line is not None
+    assert (line.tax_category, line.credit_basis) == (category, basis)
+
+
+def test_a_vending_machine_receipt_of_thirty_thousand_yen_needs_an_invoice() -> None:
+    _line, problems = rules.check_line(receipt(registration_number="", no_invoice_reason="vending_machine",
+                                               amount=30_000), 0, TODAY)
+    assert [p.key for p in problems] == ["expenses.error.no_invoice_limit"]
+
+
+def test_the_small_amount_exception_credits_purchases_under_ten_thousand_yen() -> None:
+    under, _ = rules.check_line(receipt(registration_number="", amount=9_999), 0, TODAY, small_amount=True)
+    assert under is not None and (under.tax_category, under.credit_basis) == ("purchase_10", "small_amount")
+    at, _ = rules.check_line(receipt(registration_number="", amount=10_000), 0, TODAY, small_amount=True)
+    assert at is not None and at.tax_category == "purchase_10_transitional"
+    # a qualified invoice needs no exception; 慶弔見舞金 (対象外) has no basis at all
+    registered, _ = rules.check_line(receipt(amount=5_000), 0, TODAY, small_amount=True)
+    assert registered is not None and (registered.tax_category, registered.credit_basis) == ("purchase_10", "")

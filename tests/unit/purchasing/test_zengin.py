@@ -16,6 +16,7 @@ from ennoshita.purchasing.zengin import (
     build_file,
     parse_file,
     to_zengin_kana,
+    truncate,
 )
 
 HEADER = ZenginHeader(
@@ -56,20 +57,20 @@ EXPECTED_YAMADA = (
     "2"
     + "0005" + pad("ﾐﾂﾋﾞｼUFJ", 15)
     + "123" + pad("ｼﾝｼﾞﾕｸ", 15)  # small ュ made large
-    + "    "  # 手形交換所番号 (unused)
+    + "0000"  # 手形交換所番号 N4 (unused: zero-filled)
     + "2"  # 当座
     + "7654321"
     + pad("ﾔﾏﾀﾞｼﾖｳｼﾞ(ｶ", 30)  # 後株: (ｶ at the end
     + "0001234567"  # 振込金額 N10
     + "0"  # 新規コード
-    + "0000000042" + " " * 10  # 顧客コード1, 2
+    + "0000000042" + "0" * 10  # 顧客コード1, 2 (N10: zeros when none)
     + "7"  # 電信
     + " "  # 識別表示
     + " " * 7
 )
 EXPECTED_SUZUKI = (
-    "2" + "0009" + " " * 15 + "456" + " " * 15 + "    " + "1" + "0000123"
-    + pad("ｽｽﾞｷ ｲﾁﾛｳ", 30) + "0000000500" + "0" + " " * 20 + "7" + " " + " " * 7
+    "2" + "0009" + " " * 15 + "456" + " " * 15 + "0000" + "1" + "0000123"
+    + pad("ｽｽﾞｷ ｲﾁﾛｳ", 30) + "0000000500" + "0" + "0" * 20 + "7" + " " + " " * 7
 )
 EXPECTED_TRAILER = "8" + "000002" + "000001235067" + " " * 101  # 1,234,567 + 500
 EXPECTED_END = "9" + " " * 119
@@ -277,8 +278,11 @@ _transfers = st.builds(
     bank_code=_digits(4), bank_name=_name(15, False), branch_code=_digits(3), branch_name=_name(15, False),
     account_type=st.sampled_from(["1", "2", "4", "9"]), account_number=_digits(7),
     recipient_name=_name(30, True), amount=st.integers(1, 9_999_999_999),
-    new_code=st.sampled_from(["0", "1", "2"]), customer_code1=st.one_of(st.just(""), _digits(10)),
-    customer_code2=st.one_of(st.just(""), _digits(10)), transfer_kind=st.sampled_from(["7", "8"]),
+    new_code=st.sampled_from(["0", "1", "2"]),
+    # all zeros is how the file says "no code", so it reads back as ""
+    customer_code1=st.one_of(st.just(""), _digits(10).filter(lambda c: c.strip("0") != "")),
+    customer_code2=st.one_of(st.just(""), _digits(10).filter(lambda c: c.strip("0") != "")),
+    transfer_kind=st.sampled_from(["7", "8"]),
 )
 
 
@@ -293,3 +297,25 @@ def test_any_valid_transfer_list_round_trips(transfers: list[ZenginTransfer], cr
     assert parsed_header == header
     assert parsed == transfers
     assert trailer == ZenginTrailer(len(transfers), sum(t.amount for t in transfers))
+
+
+def test_a_sound_mark_past_the_limit_takes_its_letter_with_it() -> None:
+    # 29 letters then ﾎﾞ: byte 30 is ﾎ, byte 31 its ﾞ. Cutting at 30 would leave ﾎ (a different sound): drop both.
+    name = "ｱ" * 29 + "ﾎﾞ"
+    transfer = ZenginTransfer("0009", "", "456", "", "1", "0000123", name, 500)
+    _h, (parsed,), _t = parse_file(build_file(HEADER, [transfer]), year=2026)
+    assert parsed.recipient_name == "ｱ" * 29
+    # a 半濁点 at byte 31 likewise; a mark inside the limit is kept with its letter
+    assert truncate("ｱ" * 29 + "ﾎﾟ", 30) == "ｱ" * 29
+    assert truncate("ｱ" * 28 + "ﾎﾞ" + "ｱ", 30) == "ｱ" * 28 + "ﾎﾞ"
+
+
+def test_edi_information_takes_the_place_of_the_customer_codes() -> None:
+    transfer = ZenginTransfer("0009", "", "456", "", "1", "0000123", "ｽｽﾞｷ", 500, edi="INV-2027-0042")
+    data = build_file(HEADER, [transfer], line_ending="none")
+    record = data[120:240].decode("cp932")
+    # 1+4+15+3+15+4+1+7+30+10+1 = 91 bytes before the codes: EDI C20, then 振込指定区分 7 and 識別表示 Y
+    assert record[91:111] == pad("INV-2027-0042", 20)
+    assert record[111:113] == "7Y"
+    _h, (parsed,), _t = parse_file(data, year=2026)
+    assert (parsed.edi, parsed.customer_code1, parsed.customer_code2) == ("INV-2027-0042", "", "")
