@@ -39,7 +39,8 @@ app.add_typer(audit_app, name="audit")
 
 # Each domain's CLI module defines ``register(app)`` adding its command groups.
 CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
-                                "ennoshita.cli.desk", "ennoshita.cli.purchasing")
+                                "ennoshita.cli.desk", "ennoshita.cli.purchasing",
+                                "ennoshita.cli.company")
 for _name in CLI_MODULES:
     __import__(_name, fromlist=["register"]).register(app)
 
@@ -49,15 +50,46 @@ def _t() -> Translator:
 
 
 @app.command()
-def init(database_url: DatabaseUrl = None) -> None:
-    """Create the database, or upgrade it to the newest schema."""
+def init(
+    database_url: DatabaseUrl = None,
+    company: Annotated[str | None, typer.Option(help="Your company's name (会社名): registers the company.")] = None,
+    admin_email: Annotated[str | None, typer.Option(help="The first administrator's login e-mail.")] = None,
+    admin_name: Annotated[str | None, typer.Option(help="The first administrator's name.")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the administrator's password from standard input.")]
+    = False,
+    fiscal_year_start_month: Annotated[int, typer.Option(help="期首月 1-12.")] = 4,
+    language: Annotated[str, typer.Option(help="The administrator's language: ja or en.")] = "ja",
+) -> None:
+    """Create the database, or upgrade it to the newest schema; with --company, register your company and
+    its first administrator (without the demo)."""
     from ennoshita.migrations import current_revision, upgrade
 
+    t = _t()
+    if company is not None and not admin_email:
+        with domain_errors():
+            raise Invalid("setup.error.admin_needed", field="admin_email")
     db = open_db(database_url)
     before = current_revision(db.engine)
     upgrade(db.engine)
     after = current_revision(db.engine)
-    console.print(_t()("cli.init_done", before=before or "-", after=after or "-"))
+    console.print(t("cli.init_done", before=before or "-", after=after or "-"))
+    if company is None or admin_email is None:
+        return
+    from ennoshita.identity import setup
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt(t("cli.admin_password"), hide_input=True, confirmation_prompt=True)
+    with domain_errors():
+        done = setup.start_company(db.uow(), {"name": company, "fiscal_year_start_month": fiscal_year_start_month},
+                                   identity_new_user(admin_email, admin_name or "", password, language))
+    console.print(t("cli.setup_done", company=done.company.name, email=done.admin.email))
+    console.print(t("cli.setup_next", email=done.admin.email))
+
+
+def identity_new_user(email: str, name: str, password: str, language: str) -> identity.NewUser:
+    return identity.NewUser(email=email, display_name=name, roles=("admin",), password=password, language=language)
 
 
 @app.command()
@@ -79,11 +111,16 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     database_url: DatabaseUrl = None,
+    demo: Annotated[bool, typer.Option("--demo", envvar="ENNOSHITA_DEMO",
+                                       help="Load the demo company when the database is empty (make run does).")]
+    = False,
 ) -> None:
-    """Serve the web app and the API (creates/upgrades the database and loads the demo on first start)."""
+    """Serve the web app and the API (creates/upgrades the database; loads the demo into an empty database only
+    with --demo; otherwise an empty database opens on the first-run page 会社情報の登録)."""
     import uvicorn
 
     from ennoshita.demo import DEMO_LOGINS, is_empty, load_demo
+    from ennoshita.identity import setup
     from ennoshita.migrations import upgrade
     from ennoshita.settings import Settings
     from ennoshita.web.app import create_app
@@ -92,13 +129,17 @@ def serve(
     db = open_db(settings.database_url)
     upgrade(db.engine)
     t = _t()
-    if is_empty(db):
+    if demo and is_empty(db) and setup.needs_setup(db):
         console.print(t("cli.demo_loading"))
         load_demo(db)
-    console.print(t("cli.serving", url=f"http://{host}:{port}"))
-    console.print(t("cli.demo_logins"))
-    for email, password, roles in DEMO_LOGINS:
-        console.print(f"  {email} / {password}  ({', '.join(roles)})")
+    url = f"http://{host}:{port}"
+    console.print(t("cli.serving", url=url))
+    if setup.is_demo(db):
+        console.print(t("cli.demo_logins"))
+        for email, password, roles in DEMO_LOGINS:
+            console.print(f"  {email} / {password}  ({', '.join(roles)})")
+    elif setup.needs_setup(db):
+        console.print(t("cli.setup_open", url=url))
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level="info")
 
 
