@@ -14,11 +14,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.sales import (
     InvoiceLineIn,
     LineIn,
@@ -186,7 +187,7 @@ class AllocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     invoice_id: int
-    amount: StrictInt
+    amount: Yen = Field(description=YEN_DOC)
 
 
 class MatchIn(BaseModel):
@@ -194,7 +195,7 @@ class MatchIn(BaseModel):
 
     deposit_id: int
     allocations: list[AllocationIn]
-    fee: StrictInt = 0
+    fee: Yen = Field(0, description=YEN_DOC)
 
 
 class MatchesIn(BaseModel):

@@ -65,9 +65,8 @@ def init(
 ) -> None:
     """Create the database, or upgrade it to the newest schema; with --company, register your company and
     its first administrator (without the demo)."""
-    from ennoshita.migrations import current_revision, upgrade
-
     from ennoshita.errors import Invalid
+    from ennoshita.migrations import current_revision, upgrade
 
     t = _t()
     if company is not None and not admin_email:
