@@ -55,7 +55,7 @@ def _samples() -> list[bytes]:
     rng = random.Random(13)
     samples = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400))) for _ in range(12)]
     samples += [b"\xff\xfe" + "売掛金".encode("utf-16-le"), codecs.BOM_UTF8 + b"\xff\xfe\x80",
-                "2000,1,,2026/11/20".encode() + b"\x82", b"\x00" * 50, b",,,,\r\n" * 3]
+                b"2000,1,,2026/11/20" + b"\x82", b"\x00" * 50, b",,,,\r\n" * 3]
     return samples
 
 
