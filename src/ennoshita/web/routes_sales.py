@@ -10,7 +10,7 @@ document screens are in ``routes_sales_docs`` (見積書, 受注, 納品) and ``
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -233,7 +233,7 @@ def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_
 @router.get("/partners/new")
 def partner_new(request: Request, actor: ActorDep) -> Response:
     require(actor, "sales.edit")
-    form = {f.name: f.default for f in fields(partners.PartnerInput)}
+    form = {f.name: "" if f.default is MISSING else f.default for f in fields(partners.PartnerInput)}
     return _partner_page(request, actor, form, None)
 
 
