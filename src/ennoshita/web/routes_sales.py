@@ -214,10 +214,13 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
                 values[name] = int(raw)
             else:
                 problems.append(Problem("sales_ui.error.integer", name))
+                values[name] = PARTNER_INTS[name]
         else:
             values[name] = value
-    if problems:
-        raise Invalid(problems=problems)
+    if problems:  # the whole form at once: the other fields' problems beside these
+        rest = partners.partner_problems(partners.PartnerInput(**values))
+        failed = {p.field for p in problems}
+        raise Invalid(problems=problems + [p for p in rest if p.field not in failed])
     return partners.PartnerInput(**values)
 
 
