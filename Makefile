@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP) system-deps-run
-	$(BIN)/ennoshita serve --host 127.0.0.1 --port 8000
+	$(BIN)/ennoshita serve --demo --host 127.0.0.1 --port 8000
 
 # Debian packages: fonts and pango for PDFs; chromium and poppler for tests. Installed only when missing.
 system-deps:

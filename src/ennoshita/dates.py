@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -26,6 +28,8 @@ def today_tokyo() -> dt.date:
 
 @lru_cache(maxsize=64)
 def _japan_holidays(year: int) -> holidays.HolidayBase:
+    import holidays  # on first use: importing it costs every CLI command ~50 ms
+
     return holidays.country_holidays("JP", years=year, language="ja")
 
 

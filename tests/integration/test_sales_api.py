@@ -266,8 +266,8 @@ def test_bad_lines_are_named_and_nothing_is_saved(client: TestClient, admin: dic
     fields = {e["field"] for e in r.json()["errors"]}
     assert {"lines[1].description", "lines[1].tax_rate"} <= fields
     assert _ok(client.get("/api/v1/quotes", headers=admin, params={"partner": pid}))["total"] == 0
-    # a schema error (a number where a decimal string is expected) is problem+json too
-    r = client.post("/api/v1/quotes", headers=admin, json=_quote(pid, [LINES[0] | {"quantity": 3}]))
+    # a schema error (a JSON fraction where a decimal string is expected) is problem+json too
+    r = client.post("/api/v1/quotes", headers=admin, json=_quote(pid, [LINES[0] | {"quantity": 3.5}]))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "lines.0.quantity"
     assert client.get("/api/v1/invoices/999999", headers=admin).status_code == 404
 

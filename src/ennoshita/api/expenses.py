@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.errors import Invalid, Problem
 from ennoshita.expenses import services
 from ennoshita.expenses.rules import LineInput
@@ -37,7 +38,7 @@ class LineIn(BaseModel):
 
     kind: Kind
     expense_date: dt.date
-    amount: int | None = Field(None, description="Tax included; for transport the one-way fare.")
+    amount: Yen | None = Field(None, description="Tax included; for transport the one-way fare. " + YEN_DOC)
     payee: str = ""
     account_code: str = Field("", description="旅費交通費 6250, 会議費 6240, 交際費 6230, 消耗品費 6270, ...")
     tax_rate: Rate = "10"

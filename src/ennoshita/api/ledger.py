@@ -13,11 +13,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.problems import request_language
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
@@ -66,8 +67,8 @@ class LineIn(BaseModel):
     sub_account: str | None = None
     department: str | None = None
     tax_category: str | None = None
-    debit: StrictInt = 0
-    credit: StrictInt = 0
+    debit: Yen = Field(0, description=YEN_DOC)
+    credit: Yen = Field(0, description=YEN_DOC)
     memo: str = ""
 
 

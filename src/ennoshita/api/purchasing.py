@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, YEN_DOC, Price, Quantity, Yen
 from ennoshita.api.sales import LineIn, RateOut, dec_text, file_response, lines_in, rates_out
 from ennoshita.api.schemas import BankAccountOut
 from ennoshita.db import Database
@@ -133,7 +134,7 @@ class ReceiptLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_line_id: int
-    quantity: str
+    quantity: Quantity = Field(description=QUANTITY_DOC)
 
 
 class ReceiptIn(BaseModel):
@@ -226,9 +227,9 @@ class BillLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str
-    amount: str | int | None = Field(None, description="The line's amount (quantity 1); or quantity x unit_price.")
-    quantity: str = "1"
-    unit_price: str = ""
+    amount: Yen | None = Field(None, description="The line's amount (quantity 1); or quantity x unit_price. " + YEN_DOC)
+    quantity: Quantity = Field("1", description=QUANTITY_DOC)
+    unit_price: Price = Field("", description=PRICE_DOC)
     tax_rate: Literal["10", "8", "0"] = "10"
     price_includes_tax: bool = Field(False, description="税込 amounts; every line of a bill is entered the same way.")
     account_code: str = Field("", description="Empty: 仕入高.")
@@ -320,7 +321,7 @@ def _bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetailOut:
 
 
 def _bill_line(ln: BillLineIn) -> bills.BillLineInput:
-    if ln.amount is not None and str(ln.amount).strip():
+    if ln.amount is not None:
         quantity, price = "1", str(ln.amount)
     else:
         quantity, price = ln.quantity, ln.unit_price

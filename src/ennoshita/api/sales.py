@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, Price, Quantity, Yen
 from ennoshita.db import Database
 from ennoshita.i18n import gettext
 from ennoshita.money import format_yen
@@ -109,7 +110,7 @@ class PartnerIn(BaseModel):
     account_type: str = ""
     account_number: str = ""
     account_holder_kana: str = ""
-    credit_limit: StrictInt = 0
+    credit_limit: Yen = 0
     notes: str = ""
     is_qualified_issuer: bool | None = Field(None, description=(
         "適格請求書発行事業者. Omitted: follows registration_number. false: registration lapsed or withdrawn."))
@@ -175,7 +176,7 @@ class ItemIn(BaseModel):
     code: str
     name: str
     unit: str = "個"
-    unit_price: str = Field("0", description="Decimal string, up to 2 places.")
+    unit_price: Price = Field("0", description=PRICE_DOC)
     tax_rate: str = Field("10", description="10, 8 (軽減税率) or 0.")
 
 
@@ -203,8 +204,8 @@ class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = ""
-    quantity: str = Field("1", description="Decimal string, up to 3 places.")
-    unit_price: str = Field("", description="Decimal string; empty takes the item's price.")
+    quantity: Quantity = Field("1", description=QUANTITY_DOC)
+    unit_price: Price = Field("", description=PRICE_DOC + " Empty takes the item's price.")
     tax_rate: str = Field("", description="10, 8 or 0; empty takes the item's rate (default 10).")
     unit: str = ""
     item_code: str = ""
@@ -344,7 +345,7 @@ class DeliveryLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_line_id: int
-    quantity: str
+    quantity: Quantity = Field(description=QUANTITY_DOC)
 
 
 class DeliveryIn(BaseModel):

@@ -14,11 +14,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.sales import (
     InvoiceLineIn,
     LineIn,
@@ -188,7 +189,7 @@ class AllocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     invoice_id: int
-    amount: StrictInt
+    amount: Yen = Field(description=YEN_DOC)
 
 
 class MatchIn(BaseModel):
@@ -196,10 +197,10 @@ class MatchIn(BaseModel):
 
     deposit_id: int
     allocations: list[AllocationIn] = Field(default_factory=list)
-    fee: StrictInt = Field(0, description="Transfer fee the customer deducted; booked by the company setting "
-                                          "(売上値引 or 支払手数料, see /sales/settings).")
-    to_credit: StrictInt = Field(0, description="Cash beyond the invoices, kept as the customer's credit balance "
-                                                "(前受金).")
+    fee: Yen = Field(0, description="Transfer fee the customer deducted; booked by the company setting "
+                                    "(売上値引 or 支払手数料, see /sales/settings). " + YEN_DOC)
+    to_credit: Yen = Field(0, description="Cash beyond the invoices, kept as the customer's credit balance "
+                                          "(前受金). " + YEN_DOC)
     partner_id: int | None = Field(None, description="The customer, when the deposit clears no invoice of it.")
 
 

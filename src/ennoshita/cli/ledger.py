@@ -152,6 +152,8 @@ def journal_import(
     as_user: AsUser = None,
 ) -> None:
     """Import a journal file: the whole file is checked first and imported all or nothing."""
+    from ennoshita.ledger import importer
+
     db = open_db(database_url)
     t = _t()
     with domain_errors():
@@ -180,6 +182,8 @@ def journal_export(
     as_user: AsUser = None,
 ) -> None:
     """Export posted entries (streaming: memory does not grow with the ledger)."""
+    from ennoshita.ledger import importer
+
     db = open_db(database_url)
     with domain_errors():
         if fmt not in importer.EXPORT_FORMATS:
@@ -199,7 +203,7 @@ def journal_export(
 
 
 def _company_start(db_url: str | None, as_user: str | None, capability: str = "ledger.view") -> tuple[Database, int]:
-    db = open_db(db_url)
+    db = open_db(db_url, every_domain=False)  # reports read the ledger only: no other domain to import
     actor = resolve_actor(db, as_user)
     require(actor, capability)
     with db.uow() as uow:
@@ -362,6 +366,8 @@ def report_tax(
 @period_app.command("lock")
 def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """Lock a month (YYYY-MM) against posting."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         services.lock_month(db.uow(), resolve_actor(db, as_user), month)
@@ -372,6 +378,8 @@ def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = 
 def period_unlock(month: str, reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
                   database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """Unlock a month (the unlock is audited)."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         services.unlock_month(db.uow(), resolve_actor(db, as_user), month, reason)
@@ -399,6 +407,8 @@ def ledger_recurring(
     database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """Post the recurring entries (rent, leases) that are due."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         posted = services.run_recurring(db.uow(), resolve_actor(db, as_user), _date(until, "until"))
@@ -408,6 +418,8 @@ def ledger_recurring(
 @ledger_app.command("close-year")
 def ledger_close_year(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """決算締め: carry the year's net income to 繰越利益剰余金 and lock the year."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         result = services.close_year(db.uow(), resolve_actor(db, as_user), fiscal_year)

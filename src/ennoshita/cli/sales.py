@@ -91,12 +91,9 @@ _FALSE = {"0", "false", "no", "n", "", "×", "いいえ"}
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Invalid("sales.error.bank_csv_encoding", field="file")
+    from ennoshita import textfiles
+
+    return textfiles.decode(data)[0]
 
 
 def _partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], list[Problem]]:

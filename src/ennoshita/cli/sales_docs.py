@@ -253,7 +253,7 @@ def partner_list(
     db = open_db(database_url)
     with domain_errors():
         if role not in ("", "customer", "supplier"):
-            raise Invalid("error.schema", field="role", reason=role)
+            raise Invalid(problems=[Problem("error.schema", "role", {"field": "--role", "reason": role})])
         result = partners.search_partners(db.uow(), resolve_actor(db, as_user), q, role,
                                           None if include_inactive else True, page, 100)
     table = _table(_say("code"), _say("name"), _say("kana"), _say("registration"), _say("role"), _say("closing"))

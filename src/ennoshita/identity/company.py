@@ -95,7 +95,7 @@ def load_company(uow: UnitOfWork) -> CompanyData:
     """Company settings for rules in any domain (no permission needed: every user reads them)."""
     company = uow.session.get(Company, COMPANY_ID)
     if company is None:
-        raise NotFound("company.error.not_set_up")
+        raise NotFound("setup.error.not_set_up")
     banks = list(uow.session.scalars(select(CompanyBankAccount).order_by(CompanyBankAccount.id)))
     return _data(company, banks)
 
@@ -338,7 +338,7 @@ def upload_seal(uow: UnitOfWork, actor: Actor, filename: str, content_type: str,
         raise Invalid(problems=problems)
     with uow:
         if uow.session.get(Company, COMPANY_ID) is None:
-            raise NotFound("company.error.not_set_up")
+            raise NotFound("setup.error.not_set_up")
         added = add_attachment(uow.session, actor, SEAL_OWNER, COMPANY_ID,
                                NewAttachment(filename, content_type, content), SEAL_MAX_BYTES, "seal")
         audit.record(uow.session, actor, "company", COMPANY_ID, "seal", after={

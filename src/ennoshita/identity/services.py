@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,8 +26,14 @@ from ennoshita.identity.models import ApiToken, User, UserRole, UserSession
 from ennoshita.identity.roles import ALL_ROLES, require
 
 _hasher = PasswordHasher()
-# A real hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
-_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
+    Computed on the first failed login, not at import (an argon2 hash costs ~100 ms every CLI command paid)."""
+    return _hasher.hash("dummy-password-for-timing")
+
 TOKEN_PREFIX = "ens_"
 
 
@@ -88,7 +95,7 @@ def login(
         now = now_utc()
         anonymous = Actor(None, rules.normalize_email(email)[:200], via=via)
         if user is None or not user.active:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             audit.record(s, anonymous, "user", "-", "login_failed", after={"email": anonymous.name})
             uow.commit()
             raise Unauthenticated("identity.error.login_failed")
@@ -184,34 +191,45 @@ def _role_problems(roles: tuple[str, ...] | list[str], field: str = "roles") -> 
 
 def create_user(uow: UnitOfWork, actor: Actor, cmd: NewUser) -> UserSummary:
     require(actor, "users.manage")
-    email = rules.normalize_email(cmd.email)
-    problems: list[Problem] = []
-    for p in (rules.email_problem(email), rules.password_problem(cmd.password)):
-        if p:
-            problems.append(p)
-    if not rules.nfc(cmd.display_name):
-        problems.append(Problem("error.required", "display_name"))
-    if cmd.language not in rules.LANGUAGES:
-        problems.append(Problem("identity.error.language", "language"))
-    problems += _role_problems(cmd.roles)
+    problems = new_user_problems(cmd)
     if problems:
         raise Invalid(problems=problems)
     with uow:
-        s = uow.session
-        if s.scalar(select(User.id).where(User.email == email)) is not None:
-            raise Conflict("identity.error.email_taken", field="email", email=email)
-        user = User(
-            email=email, display_name=rules.nfc(cmd.display_name), language=cmd.language,
-            department=cmd.department, password_hash=_hasher.hash(cmd.password), active=True,
-            failed_logins=0, created_at=now_utc(),
-        )
-        user.roles = [UserRole(role=r) for r in sorted(set(cmd.roles))]
-        s.add(user)
-        s.flush()
-        audit.record(s, actor, "user", user.id, "create", after=_snapshot(user))
-        result = summarize(user)
+        result = add_user_row(uow, actor, cmd)
         uow.commit()
         return result
+
+
+def new_user_problems(cmd: NewUser, prefix: str = "") -> list[Problem]:
+    """Every problem with a new user's e-mail, password, name, language and roles (fields named ``prefix+name``)."""
+    problems: list[Problem] = []
+    for p in (rules.email_problem(rules.normalize_email(cmd.email)), rules.password_problem(cmd.password)):
+        if p:
+            problems.append(Problem(p.key, prefix + (p.field or ""), p.params) if prefix else p)
+    if not rules.nfc(cmd.display_name):
+        problems.append(Problem("error.required", prefix + "display_name"))
+    if cmd.language not in rules.LANGUAGES:
+        problems.append(Problem("identity.error.language", prefix + "language"))
+    problems += _role_problems(cmd.roles, prefix + "roles")
+    return problems
+
+
+def add_user_row(uow: UnitOfWork, actor: Actor, cmd: NewUser) -> UserSummary:
+    """Inside an open unit of work: insert a checked new user and its audit record (the caller commits)."""
+    s = uow.session
+    email = rules.normalize_email(cmd.email)
+    if s.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("identity.error.email_taken", field="email", email=email)
+    user = User(
+        email=email, display_name=rules.nfc(cmd.display_name), language=cmd.language,
+        department=cmd.department, password_hash=_hasher.hash(cmd.password), active=True,
+        failed_logins=0, created_at=now_utc(),
+    )
+    user.roles = [UserRole(role=r) for r in sorted(set(cmd.roles))]
+    s.add(user)
+    s.flush()
+    audit.record(s, actor, "user", user.id, "create", after=_snapshot(user))
+    return summarize(user)
 
 
 def _load_user(uow: UnitOfWork, user_id: int) -> User:

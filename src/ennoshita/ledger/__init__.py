@@ -11,14 +11,41 @@
 - ``PostingBatch(session)`` posts many entries in one transaction with the chart read once;
 - ``reverse_in(session, actor, entry_id, reason, ...)`` posts the 取消 of an entry (linked by ``reverses_id``) in
   the caller's transaction.
+
+The names are imported on first use (PEP 562), so that a report that needs only ``ennoshita.ledger.queries`` does
+not import the services and, through them, every domain (issue 13 item 3: CLI start-up).
 """
 
-from ennoshita.ledger import chart
-from ennoshita.ledger.batch import PostingBatch
-from ennoshita.ledger.posting import PostedEntry, post_in
-from ennoshita.ledger.rules import EntryDraft, LineDraft
-from ennoshita.ledger.services import ensure_sub_account, reverse_in
-from ennoshita.ledger.taxes import non_registered_annual_cap, transitional_deduction_ratio
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ennoshita.ledger import chart
+    from ennoshita.ledger.batch import PostingBatch
+    from ennoshita.ledger.posting import PostedEntry, post_in
+    from ennoshita.ledger.rules import EntryDraft, LineDraft
+    from ennoshita.ledger.services import ensure_sub_account, reverse_in
+    from ennoshita.ledger.taxes import non_registered_annual_cap, transitional_deduction_ratio
+
+_WHERE = {"chart": "ennoshita.ledger.chart", "PostingBatch": "ennoshita.ledger.batch",
+          "PostedEntry": "ennoshita.ledger.posting", "post_in": "ennoshita.ledger.posting",
+          "EntryDraft": "ennoshita.ledger.rules", "LineDraft": "ennoshita.ledger.rules",
+          "ensure_sub_account": "ennoshita.ledger.services", "reverse_in": "ennoshita.ledger.services",
+          "transitional_deduction_ratio": "ennoshita.ledger.taxes",
+          "non_registered_annual_cap": "ennoshita.ledger.taxes"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ennoshita.ledger' has no attribute {name!r}")
+    found = importlib.import_module(module)
+    value = found if name == "chart" else getattr(found, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["EntryDraft", "LineDraft", "PostedEntry", "PostingBatch", "chart", "ensure_sub_account", "post_in",
            "non_registered_annual_cap", "reverse_in", "transitional_deduction_ratio"]

@@ -109,6 +109,8 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
             batches.close()  # if writing failed: stop the child now, not when the traceback is collected
         if checker.problems:
             raise Invalid("ledger.error.import_failed", problems=checker.problems, count=len(checker.problems))
+        if not checker.entries:  # an empty file, or one of blank rows: say so rather than "0 entries imported"
+            raise Invalid("import.error.empty", field="file")
         checker.deltas.flush(s)
         entries, lines_total = checker.entries, checker.lines
         audit.record(s, actor, "journal_import", checker.digest[:16], "import", after={

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import IO, Any, NamedTuple, cast
 
-from ennoshita.errors import Problem
+from ennoshita import textfiles
+from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger.taxes import transitional_deduction_ratio
 
 COLUMNS = 25
@@ -170,9 +171,8 @@ def _amount(text: str) -> int:
 
 
 def _reader(stream: IO[bytes] | Iterable[str]) -> Any:
-    if hasattr(stream, "read"):
-        text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="cp932", newline="")
-        return csv.reader(text)
+    if hasattr(stream, "read"):  # cp932 as 弥生 writes it, or UTF-8 (with BOM: Excel's "CSV UTF-8")
+        return csv.reader(textfiles.open_text(cast(IO[bytes], stream)))
     return csv.reader(stream)
 
 
@@ -208,8 +208,13 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
 def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
     """Vouchers of a 弥生 file, one at a time; a voucher with problems yields the list of its problems."""
     group: list[tuple[int, list[str]]] = []
-    reader = _reader(stream)
-    for row in reader:
+    try:
+        reader = _reader(stream)
+    except Invalid as exc:
+        yield [Problem(exc.key, "file", {}, 1)]
+        return
+    undecodable: list[Problem] = []
+    for row in textfiles.rows(reader, undecodable.append):
         line = reader.line_num
         if len(row) < 17:
             if not row or all(not c.strip() for c in row):
@@ -238,6 +243,9 @@ def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | l
                 group = []
         else:
             yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, line)]
+    if undecodable:
+        yield undecodable
+        return
     if group:
         yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": group[-1][1][0]}, group[0][0])]
 

@@ -24,7 +24,6 @@ the first.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import enum
@@ -33,6 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ennoshita import textfiles
 from ennoshita.errors import Invalid, Problem
 
 HEADER_SCAN_ROWS = 10
@@ -90,19 +90,10 @@ _REQUESTER_CODE = re.compile(r"^\d{10}\s+")
 
 
 def decode_bank_csv(data: bytes) -> tuple[str, str]:
-    """``(text, encoding)``: UTF-8 when there is a BOM or the bytes decode as UTF-8, else cp932."""
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
+    """``(text, encoding)``: the shared detection of :mod:`ennoshita.textfiles` (BOM, UTF-8, cp932)."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError as exc:
+        return textfiles.decode(data)
+    except Invalid as exc:
         raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -95,14 +96,26 @@ def _order_summary(o: SalesOrder) -> DocSummary:
     return DocSummary("order", o.id, o.number, o.status, o.partner_id, o.net, o.tax, o.gross)
 
 
-def _check_quote(cmd: QuoteInput) -> None:
+def _check_quote(cmd: QuoteInput) -> list[Problem]:
     problems: list[Problem] = []
     if not cmd.subject.strip():
         problems.append(Problem("error.required", "subject"))
     if cmd.valid_until < cmd.issue_date:
         problems.append(Problem("sales.error.valid_until", "valid_until"))
-    if problems:
-        raise Invalid(problems=problems)
+    return problems
+
+
+def _resolve_all(s: Session, header: list[Problem], lines: Sequence[Any], price_entry: Any,
+                 rounding: Any) -> Any:
+    """The lines resolved, with the header's problems and the lines' reported together (the whole form at once,
+    not 件名 on one submit and the lines on the next)."""
+    try:
+        resolved = resolve_lines(s, lines, price_entry, rounding)
+    except Invalid as exc:
+        raise Invalid(problems=header + exc.problems) from None
+    if header:
+        raise Invalid(problems=header)
+    return resolved
 
 
 def _write_lines(session: Session, model: type[QuoteLine] | type[SalesOrderLine] | type[DeliveryLine],
@@ -114,13 +127,13 @@ def _write_lines(session: Session, model: type[QuoteLine] | type[SalesOrderLine]
 def create_quote(uow: UnitOfWork, actor: Actor, cmd: QuoteInput) -> DocSummary:
     """見積書 (revision 1, draft)."""
     require(actor, "sales.edit")
-    _check_quote(cmd)
+    header = _check_quote(cmd)
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session
         company = load_company(uow)
         _partner(s, cmd.partner_id)
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        lines, totals = _resolve_all(s, header, cmd.lines, price_entry, company.rounding)
         number = next_number(s, "quote", cmd.issue_date, company.fiscal_year_start_month)
         quote = _new_quote(s, actor, cmd, number, 1, lines, totals.net, totals.tax, totals.gross)
         audit.record(s, actor, "quote", quote.id, "create", after=_quote_audit(quote, lines))
@@ -154,7 +167,7 @@ def _quote_audit(q: Quote, lines: Sequence[ResolvedLine]) -> dict[str, object]:
 def revise_quote(uow: UnitOfWork, actor: Actor, quote_id: int, cmd: QuoteInput) -> DocSummary:
     """A new revision with the same number; the previous revision is kept as superseded."""
     require(actor, "sales.edit")
-    _check_quote(cmd)
+    header = _check_quote(cmd)
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session
@@ -165,7 +178,7 @@ def revise_quote(uow: UnitOfWork, actor: Actor, quote_id: int, cmd: QuoteInput) 
         if cmd.partner_id != old.partner_id:
             raise Invalid("sales.error.revision_partner", field="partner_id")
         _move(s, actor, old, QUOTE_TRANSITIONS, "superseded", "quote")
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        lines, totals = _resolve_all(s, header, cmd.lines, price_entry, company.rounding)
         if cmd.request_id is None and old.request_id is not None:
             cmd = replace(cmd, request_id=old.request_id)
         quote = _new_quote(s, actor, cmd, old.number, old.revision + 1, lines, totals.net, totals.tax,
@@ -265,14 +278,13 @@ def _new_order(s: Session, actor: Actor, partner_id: int, day: dt.date, subject:
 def create_order(uow: UnitOfWork, actor: Actor, cmd: OrderInput) -> DocSummary:
     """受注 entered directly (a customer's 注文書 without a quote)."""
     require(actor, "sales.edit")
-    if not cmd.subject.strip():
-        raise Invalid("error.required", field="subject")
+    header = [] if cmd.subject.strip() else [Problem("error.required", "subject")]
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session
         company = load_company(uow)
         _partner(s, cmd.partner_id)
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        lines, totals = _resolve_all(s, header, cmd.lines, price_entry, company.rounding)
         order = _new_order(s, actor, cmd.partner_id, cmd.order_date, cmd.subject.strip(), cmd.price_entry, lines,
                            totals.net, totals.tax, totals.gross, company.fiscal_year_start_month,
                            customer_po=cmd.customer_po, delivery_due=cmd.delivery_due,
@@ -331,7 +343,10 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
                     continue
                 qty = parse_decimal(qty_text, f"lines[{i}].quantity", problems, places=3)
                 remaining = Decimal(ol.quantity) - Decimal(ol.delivered_quantity)
-                if qty < 0 or qty > remaining:
+                if qty < 0:  # the reason is the sign, not the 受注残
+                    problems.append(Problem("sales.error.quantity_negative", f"lines[{i}].quantity",
+                                            {"quantity": str(qty)}))
+                elif qty > remaining:
                     problems.append(Problem("sales.error.over_delivery", f"lines[{i}].quantity",
                                             {"remaining": str(remaining.normalize()), "quantity": str(qty)}))
                 elif qty > 0:

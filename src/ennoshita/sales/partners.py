@@ -154,7 +154,7 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if not 0 <= cmd.months_after <= 3:
         problems.append(Problem("sales.error.months_after", "months_after", {"max": 3}))
     if not 1 <= cmd.pay_day <= 31:
-        problems.append(Problem("sales.error.pay_day", "pay_day", {"value": cmd.pay_day}))
+        problems.append(Problem("sales.error.pay_day", "pay_day", {"day": cmd.pay_day}))
     if cmd.holiday_shift not in {s.value for s in HolidayShift}:
         problems.append(Problem("sales.error.holiday_shift", "holiday_shift", {"value": cmd.holiday_shift}))
     if cmd.fee_bearer not in FEE_BEARERS:
@@ -197,6 +197,11 @@ def supplier_terms_problems(cmd: PartnerInput, values: dict[str, Any]) -> list[P
             found.append(subcontract.terms_problem(cmd.closing_day, cmd.months_after, cmd.pay_day))
         problems += [p for p in found if p is not None]
     return problems
+
+
+def partner_problems(cmd: PartnerInput) -> list[Problem]:
+    """Every problem with a partner's fields, without saving (a form reports them all at once)."""
+    return _check_partner(cmd)[1]
 
 
 def create_partner(uow: UnitOfWork, actor: Actor, cmd: PartnerInput,

@@ -65,9 +65,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     from ennoshita.api.app import create_api
     from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
+    from ennoshita.web import setup as first_run
 
     csrf = [Depends(verify_csrf)]
-    for module in (routes_auth, routes_home, routes_admin, routes_me, routes_audit):
+    for module in (routes_auth, first_run, routes_home, routes_admin, routes_me, routes_audit):
         app.include_router(module.router, dependencies=csrf)
     for extra in _domain_web_routers():
         app.include_router(extra, dependencies=csrf)

@@ -38,9 +38,13 @@ def _login_page(request: Request, next_url: str, error: str | None = None, email
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
+def login_form(request: Request, db: DbDep, next: str = "/") -> Response:
     if request.state.actor is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
+    from ennoshita.identity.setup import needs_setup
+
+    if needs_setup(db):  # a new database: 会社情報の登録 first
+        return RedirectResponse("/setup", status_code=303)
     return _login_page(request, _safe_next(next))
 
 

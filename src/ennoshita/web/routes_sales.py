@@ -10,7 +10,7 @@ document screens are in ``routes_sales_docs`` (見積書, 受注, 納品) and ``
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -216,10 +216,13 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
                 values[name] = int(raw)
             else:
                 problems.append(Problem("sales_ui.error.integer", name))
+                values[name] = PARTNER_INTS[name]
         else:
             values[name] = value
-    if problems:
-        raise Invalid(problems=problems)
+    if problems:  # the whole form at once: the other fields' problems beside these
+        rest = partners.partner_problems(partners.PartnerInput(**values))
+        failed = {p.field for p in problems}
+        raise Invalid(problems=problems + [p for p in rest if p.field not in failed])
     return partners.PartnerInput(**values)
 
 
@@ -236,7 +239,7 @@ def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_
 @router.get("/partners/new")
 def partner_new(request: Request, actor: ActorDep) -> Response:
     require(actor, "sales.edit")
-    form = {f.name: f.default for f in fields(partners.PartnerInput)}
+    form = {f.name: "" if f.default is MISSING else f.default for f in fields(partners.PartnerInput)}
     return _partner_page(request, actor, form, None)
 
 

@@ -1,0 +1,1 @@
+"""ennoshita: the back office of a Japanese company."""

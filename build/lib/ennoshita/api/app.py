@@ -1,0 +1,26 @@
+"""The JSON API under /api/v1, with its OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+
+from ennoshita.api import registry, routes_core
+from ennoshita.api.problems import domain_error_handler, validation_error_handler
+from ennoshita.db import Database
+from ennoshita.errors import DomainError
+
+
+def create_api(db: Database) -> FastAPI:
+    api = FastAPI(
+        title="ennoshita API", version="1", openapi_url="/openapi.json", docs_url="/docs", redoc_url=None,
+        description="Back office API. Authenticate with a personal token: `Authorization: Bearer ens_...`. "
+        "Errors are RFC 9457 application/problem+json with an `errors` list naming each field.",
+    )
+    api.state.db = db
+    api.add_exception_handler(DomainError, domain_error_handler)
+    api.add_exception_handler(RequestValidationError, validation_error_handler)
+    api.include_router(routes_core.router)
+    for router in registry.routers():
+        api.include_router(router)
+    return api

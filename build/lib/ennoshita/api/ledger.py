@@ -1,0 +1,484 @@
+"""Ledger API: accounts, journal entries (draft → post, reverse, search) and reports.
+
+Amounts are integer yen. Reports answer JSON; ``?format=csv|xlsx|pdf`` returns the same report as a file
+(the tables the screens and the CLI use). A posted entry never changes: updating or deleting it answers
+409, and the way to change it is a reversal (``POST /journal-entries/{id}/reverse``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy.orm import Session
+
+from ennoshita.actor import Actor
+from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.problems import request_language
+from ennoshita.db import Database
+from ennoshita.errors import Invalid, NotFound
+from ennoshita.i18n import Translator
+from ennoshita.identity import load_company, require
+from ennoshita.ledger import chart, queries, queries_ui, reports, services
+from ennoshita.ledger.posting import PostedEntry
+from ennoshita.ledger.rules import EntryDraft, LineDraft
+from ennoshita.ledger.taxes import CATEGORIES
+from ennoshita.tabular import FORMATS, Table, export
+
+router = APIRouter(tags=["ledger"])
+
+FileFormat = Literal["csv", "xlsx", "pdf"]
+
+
+# ---------------------------------------------------------------- shapes
+
+
+class AccountOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    name_kana: str
+    category: str
+    section: str
+    normal_side: str
+    default_tax_category: str | None
+    active: bool
+
+
+class AccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    name: str
+    section: str = Field(description="Statement section, e.g. current_assets, sga (see the chart).")
+    name_kana: str = ""
+    default_tax_category: str | None = None
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account: str = Field(description="Account code or name.")
+    sub_account: str | None = None
+    department: str | None = None
+    tax_category: str | None = None
+    debit: StrictInt = 0
+    credit: StrictInt = 0
+    memo: str = ""
+
+
+class EntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    description: str = ""
+    counterparty: str = ""
+    lines: list[LineIn]
+
+
+class ReverseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date | None = Field(None, description="Date of the reversing entry (default: the original's).")
+    reason: str = ""
+
+
+class LineOut(BaseModel):
+    account_code: str
+    account_name: str
+    sub_account: str
+    department: str
+    tax_category: str | None
+    debit: int
+    credit: int
+    memo: str
+
+
+class EntryOut(BaseModel):
+    id: int
+    entry_no: str | None
+    date: dt.date
+    description: str
+    counterparty: str
+    status: str
+    source: str
+    total: int
+    reverses_id: int | None
+    corrects_id: int | None
+    reversed_by: list[int] = []
+    corrected_by: list[int] = []
+    lines: list[LineOut]
+
+
+class EntryPage(BaseModel):
+    items: list[EntryOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class TrialBalanceRowOut(BaseModel):
+    account_code: str
+    account_name: str
+    opening: int
+    debit: int
+    credit: int
+    closing: int = Field(description="Debit-positive: debit − credit.")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _account(a: services.AccountSummary) -> AccountOut:
+    return AccountOut(id=a.id, code=a.code, name=a.name, name_kana=a.name_kana, category=a.category,
+                      section=a.section, normal_side=a.normal_side, default_tax_category=a.default_tax_category,
+                      active=a.active)
+
+
+def _draft(body: EntryIn) -> EntryDraft:
+    return EntryDraft(body.date, body.description, body.counterparty, tuple(
+        LineDraft(account_code=line.account, debit=line.debit, credit=line.credit,
+                  tax_category=line.tax_category or None, sub_account=line.sub_account or None,
+                  department=line.department or None, memo=line.memo) for line in body.lines))
+
+
+def _entry(db: Database, entry_id: int) -> EntryOut:
+    with db.uow() as uow:
+        row = queries.get_entry(uow.session, entry_id)
+        if row is None:
+            raise NotFound("ledger.error.entry_not_found", field="entry_id")
+        links = queries_ui.entry_links(uow.session, entry_id)
+    return _entry_out(row, links)
+
+
+def _entry_out(row: queries.JournalRow, links: queries_ui.EntryLinks | None = None) -> EntryOut:
+    return EntryOut(
+        id=row.id, entry_no=row.entry_no or None, date=row.entry_date, description=row.description,
+        counterparty=row.counterparty, status=row.status, source=row.source, total=row.total,
+        reverses_id=row.reverses_id, corrects_id=row.corrects_id,
+        reversed_by=[r.id for r in links.reversed_by] if links else [],
+        corrected_by=[r.id for r in links.corrected_by] if links else [],
+        lines=[LineOut(account_code=line.account_code, account_name=line.account_name, sub_account=line.sub_account,
+                       department=line.department, tax_category=line.tax_category, debit=line.debit,
+                       credit=line.credit, memo=line.memo) for line in row.lines])
+
+
+def _posted(db: Database, posted: PostedEntry | services.SubmittedEntry) -> EntryOut:
+    return _entry(db, posted.id)
+
+
+def _start_month(db: Database) -> int:
+    with db.uow() as uow:
+        return load_company(uow).fiscal_year_start_month
+
+
+def _file(table: Table, fmt: str) -> Response:
+    content, media, name = export(table, fmt)
+    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _stream(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]) -> Response:
+    """A CSV of a long report written while it is read, in its own transaction: every row, flat memory."""
+    uow = db.uow()
+    media, ext, _ = FORMATS[fmt]
+
+    def body() -> Iterator[bytes]:
+        with uow:
+            yield from chunks(uow.session)
+
+    return StreamingResponse(body(), media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="{filename}.{ext}"'})
+
+
+def _t(request: Request) -> Translator:
+    return Translator(request_language(request))
+
+
+def _viewer(actor: Actor) -> None:
+    require(actor, "ledger.view")
+
+
+def _range(date_from: dt.date | None, date_to: dt.date | None, start_month: int) -> tuple[dt.date, dt.date]:
+    from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, today_tokyo
+
+    fy_start, fy_end = fiscal_year_bounds(fiscal_year_of(today_tokyo(), start_month), start_month)
+    d1, d2 = date_from or fy_start, date_to or fy_end
+    if d2 < d1:
+        raise Invalid("ledger_ui.error.range", field="to")
+    return d1, d2
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@router.get("/accounts", response_model=list[AccountOut])
+def list_accounts(db: DbDep, actor: ApiActor, include_inactive: bool = False) -> list[AccountOut]:
+    """勘定科目, by code."""
+    return [_account(a) for a in services.list_accounts(db.uow(), actor, include_inactive)]
+
+
+@router.post("/accounts", response_model=AccountOut, status_code=201)
+def add_account(body: AccountIn, db: DbDep, actor: ApiActor) -> AccountOut:
+    """Add an account; its category follows from its statement section."""
+    return _account(services.add_account(db.uow(), actor, services.AccountInput(
+        code=body.code, name=body.name, category=chart.SECTION_CATEGORY.get(body.section, ""), section=body.section,
+        name_kana=body.name_kana, default_tax_category=body.default_tax_category)))
+
+
+# ---------------------------------------------------------------- journal entries
+
+
+@router.get("/journal-entries", response_model=EntryPage)
+def search_entries(
+    db: DbDep,
+    actor: ApiActor,
+    date_from: dt.date | None = Query(None, alias="from"),
+    date_to: dt.date | None = Query(None, alias="to"),
+    amount_min: int | None = None,
+    amount_max: int | None = None,
+    counterparty: str | None = None,
+    account: str | None = Query(None, description="Account code or name."),
+    text: str | None = Query(None, description="Words in the description or counterparty."),
+    status: Literal["posted", "draft"] | None = None,
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+) -> EntryPage:
+    """Search entries (電子帳簿保存法: date range, amount range, counterparty; plus account and text)."""
+    _viewer(actor)
+    with db.uow() as uow:
+        account_id = None
+        if account:
+            match = queries_ui.match_account(queries_ui.account_choices(uow.session, True), account)
+            if match is None:
+                raise Invalid("ledger.error.unknown_account", field="account", account=account)
+            account_id = match.id
+        result = queries.search_entries(uow.session, queries.EntrySearch(
+            date_from, date_to, amount_min, amount_max, counterparty or None, account_id, text or None, status),
+            page=page, per_page=per_page)
+    return EntryPage(items=[_entry_out(r) for r in result.rows], total=result.total, page=result.page,
+                     per_page=result.per_page)
+
+
+@router.post("/journal-entries", response_model=EntryOut, status_code=201)
+def create_entry(body: EntryIn, db: DbDep, actor: ApiActor) -> EntryOut:
+    """Create a draft (checked as a posting would be). Post it with ``POST /journal-entries/{id}/post``."""
+    saved = services.save_draft(db.uow(), actor, _draft(body))
+    return _entry(db, saved.id)
+
+
+@router.get("/journal-entries/{entry_id}", response_model=EntryOut)
+def get_entry(entry_id: int, db: DbDep, actor: ApiActor) -> EntryOut:
+    _viewer(actor)
+    return _entry(db, entry_id)
+
+
+@router.put("/journal-entries/{entry_id}", response_model=EntryOut)
+def update_draft(entry_id: int, body: EntryIn, db: DbDep, actor: ApiActor) -> EntryOut:
+    """Replace a draft. A posted entry answers 409: it never changes (reverse it instead)."""
+    services.save_draft(db.uow(), actor, _draft(body), entry_id)
+    return _entry(db, entry_id)
+
+
+@router.delete("/journal-entries/{entry_id}", status_code=204)
+def delete_draft(entry_id: int, db: DbDep, actor: ApiActor) -> Response:
+    """Delete a draft. A posted entry answers 409."""
+    services.delete_draft(db.uow(), actor, entry_id)
+    return Response(status_code=204)
+
+
+@router.post("/journal-entries/{entry_id}/post", response_model=EntryOut)
+def post_entry(entry_id: int, db: DbDep, actor: ApiActor) -> EntryOut:
+    """Post a draft: it takes the next entry number of its fiscal year. A manual entry above the company's amount
+    for 手動仕訳 is submitted for 承認 instead (``status`` = ``pending``, no number until approved)."""
+    return _posted(db, services.post_draft(db.uow(), actor, entry_id))
+
+
+@router.post("/journal-entries/{entry_id}/reverse", response_model=EntryOut, status_code=201)
+def reverse_entry(entry_id: int, db: DbDep, actor: ApiActor, body: ReverseIn | None = None) -> EntryOut:
+    """取消: post the reversing entry (debits and credits swapped), linked to the original."""
+    body = body or ReverseIn()
+    return _posted(db, services.reverse_entry(db.uow(), actor, entry_id, body.date, body.reason))
+
+
+# ---------------------------------------------------------------- reports
+
+
+@router.get("/reports/trial-balance", response_model=list[TrialBalanceRowOut])
+def trial_balance(request: Request, db: DbDep, actor: ApiActor,
+                  date_from: dt.date | None = Query(None, alias="from"),
+                  date_to: dt.date | None = Query(None, alias="to"),
+                  department: int | None = None, format: FileFormat | None = None) -> Any:
+    """残高試算表 for any range: one row per account (closing signed debit-positive)."""
+    _viewer(actor)
+    start = _start_month(db)
+    d1, d2 = _range(date_from, date_to, start)
+    with db.uow() as uow:
+        table, tb = reports.trial_balance_table(uow.session, _t(request), d1, d2, start,
+                                                queries.Dimension(department_id=department))
+    if format:
+        return _file(table, format)
+    return [TrialBalanceRowOut(account_code=r.account_code, account_name=r.account_name, opening=r.opening,
+                               debit=r.debit, credit=r.credit, closing=r.closing) for r in tb.rows]
+
+
+def _statement(st: queries.Statement, t: Translator) -> dict[str, Any]:
+    lines = []
+    for line in st.lines:
+        if line.kind == "account":
+            label = t("ledger.figure.current_net_income") if line.label == "current_net_income" else line.label
+        elif line.kind == "section_total":
+            label = t(f"ledger.section.{line.section}")
+        else:
+            label = t(f"ledger.figure.{line.label}")
+        lines.append({"kind": line.kind, "section": line.section, "code": line.code or None, "label": label,
+                      "amount": line.amount})
+    return {"date_from": st.date_from, "date_to": st.date_to, "lines": lines, "figures": st.figures}
+
+
+@router.get("/reports/pl")
+def income_statement(request: Request, db: DbDep, actor: ApiActor,
+                     date_from: dt.date | None = Query(None, alias="from"),
+                     date_to: dt.date | None = Query(None, alias="to"),
+                     format: FileFormat | None = None) -> Any:
+    """損益計算書: lines in the Japanese layout and the figures (gross_profit, operating_income,
+    ordinary_income, income_before_taxes, net_income, ...)."""
+    _viewer(actor)
+    d1, d2 = _range(date_from, date_to, _start_month(db))
+    with db.uow() as uow:
+        table, st = reports.income_statement_table(uow.session, _t(request), d1, d2)
+    return _file(table, format) if format else _statement(st, _t(request))
+
+
+@router.get("/reports/bs")
+def balance_sheet(request: Request, db: DbDep, actor: ApiActor,
+                  as_of: dt.date | None = Query(None, description="Balance sheet date (default: today)."),
+                  date_to: dt.date | None = Query(None, alias="to"),
+                  format: FileFormat | None = None) -> Any:
+    """貸借対照表 at a date: lines and figures (assets, liabilities, net_assets, liabilities_and_net_assets)."""
+    _viewer(actor)
+    from ennoshita.dates import today_tokyo
+
+    start = _start_month(db)
+    with db.uow() as uow:
+        table, st = reports.balance_sheet_table(uow.session, _t(request), as_of or date_to or today_tokyo(), start)
+    return _file(table, format) if format else _statement(st, _t(request))
+
+
+@router.get("/reports/gl")
+def general_ledger(request: Request, db: DbDep, actor: ApiActor,
+                   account: str = Query(description="Account code or name."),
+                   date_from: dt.date | None = Query(None, alias="from"),
+                   date_to: dt.date | None = Query(None, alias="to"),
+                   sub_account: str | None = Query(None, description="Sub-account code or name."),
+                   department: str | None = Query(None, description="Department code or name."),
+                   page: int = Query(1, ge=1), per_page: int = Query(100, ge=1, le=10_000),
+                   format: FileFormat | None = None) -> Any:
+    """総勘定元帳 of one account with its running balance (natural side), one page at a time.
+
+    A file (``format``) always holds every line of the range (``page`` and ``per_page`` do not apply): CSV is
+    streamed whatever its length; XLSX and PDF answer 422 above their row limit (100,000 / 10,000 rows)."""
+    _viewer(actor)
+    start = _start_month(db)
+    d1, d2 = _range(date_from, date_to, start)
+    with db.uow() as uow:
+        match = queries_ui.match_account(queries_ui.account_choices(uow.session, True), account)
+        if match is None:
+            raise NotFound("ledger.error.unknown_account", field="account", account=account)
+        sub_id = dep_id = None
+        if sub_account:
+            sub_id = next((s.id for s in queries_ui.sub_accounts(uow.session, match.id)
+                           if sub_account in (s.code, s.name)), None)
+            if sub_id is None:
+                raise NotFound("ledger.error.unknown_sub_account", field="sub_account", account=account,
+                               sub=sub_account)
+        if department:
+            dep_id = next((d.id for d in queries_ui.departments(uow.session) if department in (d.code, d.name)),
+                          None)
+            if dep_id is None:
+                raise NotFound("ledger.error.unknown_department", field="department", department=department)
+        dim = queries.Dimension(sub_id, dep_id)
+        if format == "csv":
+            acc_id, t = match.id, _t(request)
+            return _stream(db, format, reports.general_ledger_filename(match.code, d1, d2),
+                           lambda session: reports.general_ledger_chunks(session, t, acc_id, d1, d2, start, dim,
+                                                                         format))
+        if format:
+            return _file(reports.general_ledger_file_table(uow.session, _t(request), match.id, d1, d2, start, dim,
+                                                           format), format)
+        gl = queries.general_ledger(uow.session, match.id, d1, d2, start, dim, page=page, per_page=per_page)
+    return {"account_code": gl.account.code, "account_name": gl.account.name, "date_from": d1, "date_to": d2,
+            "opening": gl.opening, "debit_total": gl.debit_total, "credit_total": gl.credit_total,
+            "total": gl.total, "page": gl.page, "per_page": gl.per_page,
+            "lines": [{"entry_id": x.entry_id, "entry_no": x.entry_no, "date": x.entry_date,
+                       "description": x.description, "counterparty": x.counterparty,
+                       "counter_account": x.counter_account, "sub_account": x.sub_account,
+                       "department": x.department, "tax_category": x.tax_category, "memo": x.memo,
+                       "debit": x.debit, "credit": x.credit, "balance": x.balance} for x in gl.lines]}
+
+
+@router.get("/reports/monthly")
+def monthly(request: Request, db: DbDep, actor: ApiActor,
+            fiscal_year: int | None = Query(None, description="The calendar year the fiscal year starts in."),
+            format: FileFormat | None = None) -> Any:
+    """月次推移表: per account, 12 months (PL: the month's amount; BS: the month-end balance)."""
+    _viewer(actor)
+    from ennoshita.dates import fiscal_year_of, today_tokyo
+
+    start = _start_month(db)
+    year = fiscal_year or fiscal_year_of(today_tokyo(), start)
+    with db.uow() as uow:
+        if format:
+            return _file(reports.monthly_table(uow.session, _t(request), year, start), format)
+        m = queries.monthly(uow.session, year, start)
+    return {"fiscal_year": m.fiscal_year, "months": m.months,
+            "rows": [{"account_code": r.account_code, "account_name": r.account_name, "section": r.section,
+                      "months": r.months, "total": r.total} for r in m.rows]}
+
+
+@router.get("/reports/journal", response_model=EntryPage)
+def journal(request: Request, db: DbDep, actor: ApiActor,
+            date_from: dt.date | None = Query(None, alias="from"),
+            date_to: dt.date | None = Query(None, alias="to"),
+            page: int = Query(1, ge=1), per_page: int = Query(100, ge=1, le=5_000),
+            format: FileFormat | None = None) -> Any:
+    """仕訳帳: posted entries in date order, one page at a time.
+
+    A file (``format``) always holds every entry of the range (``page`` and ``per_page`` do not apply): CSV is
+    streamed whatever its length; XLSX and PDF answer 422 above their row limit (100,000 / 10,000 lines)."""
+    _viewer(actor)
+    d1, d2 = _range(date_from, date_to, _start_month(db))
+    if format == "csv":
+        t = _t(request)
+        return _stream(db, format, reports.journal_filename(d1, d2),
+                       lambda session: reports.journal_chunks(session, t, d1, d2, format))
+    with db.uow() as uow:
+        if format:
+            return _file(reports.journal_file_table(uow.session, _t(request), d1, d2, format), format)
+        result = queries.journal(uow.session, d1, d2, page=page, per_page=per_page)
+    return EntryPage(items=[_entry_out(r) for r in result.rows], total=result.total, page=result.page,
+                     per_page=result.per_page)
+
+
+@router.get("/reports/tax")
+def tax_summary(request: Request, db: DbDep, actor: ApiActor,
+                date_from: dt.date | None = Query(None, alias="from"),
+                date_to: dt.date | None = Query(None, alias="to"),
+                format: FileFormat | None = None) -> Any:
+    """消費税集計表: debit and credit per tax category and account (whole months)."""
+    _viewer(actor)
+    d1, d2 = _range(date_from, date_to, _start_month(db))
+    t = _t(request)
+    with db.uow() as uow:
+        if format:
+            return _file(reports.tax_summary_table(uow.session, t, d1, d2), format)
+        rows = queries.tax_summary(uow.session, d1, d2)
+    return [{"tax_category": r.tax_category,
+             "tax_category_name": (CATEGORIES[r.tax_category].name_ja if t.lang == "ja"
+                                   else CATEGORIES[r.tax_category].name_en) if r.tax_category in CATEGORIES
+             else r.tax_category,
+             "account_code": r.account_code, "account_name": r.account_name, "debit": r.debit, "credit": r.credit}
+            for r in rows]

@@ -1,0 +1,87 @@
+"""Ledger API, continued: journal import (multipart: a 弥生 仕訳日記帳 or the generic CSV, all or nothing with every
+bad line listed) and export (streamed), and renaming / deactivating an account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.datastructures import UploadFile
+
+from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.errors import Invalid
+from ennoshita.identity import require
+from ennoshita.ledger import importer, services
+
+router = APIRouter(tags=["ledger"])
+
+MEDIA = {"yayoi": "text/csv; charset=shift_jis", "csv": "text/csv; charset=utf-8",
+         "hledger": "text/plain; charset=utf-8"}
+
+
+class ImportOut(BaseModel):
+    entries: int
+    lines: int
+    sha256: str
+    first_entry: str
+    last_entry: str
+
+
+class AccountPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    name_kana: str | None = None
+    active: bool | None = None
+
+
+class AccountChanged(BaseModel):
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+@router.post("/journal-entries/import", response_model=ImportOut, status_code=201,
+             openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
+                 "type": "object", "required": ["file"], "properties": {
+                     "file": {"type": "string", "format": "binary"},
+                     "format": {"type": "string", "enum": ["yayoi", "csv"], "default": "yayoi"}}}}}}})
+async def import_journal(request: Request, db: DbDep, actor: ApiActor) -> ImportOut:
+    """Import a whole file in one transaction; a file with any bad line imports nothing (422 lists every line)."""
+    require(actor, "ledger.edit")
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise Invalid("attachment.error.missing", field="file")
+    result = importer.import_journal(db.uow(), actor, upload.file, str(form.get("format") or "yayoi"))
+    return ImportOut(entries=result.entries, lines=result.lines, sha256=result.sha256,
+                     first_entry=result.first_entry, last_entry=result.last_entry)
+
+
+@router.get("/journal-entries/export")
+def export_journal(db: DbDep, actor: ApiActor, format: Literal["yayoi", "csv", "hledger"] = "yayoi",  # noqa: A002
+                   date_from: dt.date | None = Query(None, alias="from"),
+                   date_to: dt.date | None = Query(None, alias="to")) -> StreamingResponse:
+    """Posted entries as a 弥生 仕訳日記帳 (Shift_JIS), the generic CSV or an hledger journal, streamed."""
+    require(actor, "ledger.view")
+    ext = "journal" if format == "hledger" else "csv"
+    return StreamingResponse(importer.export_journal(db.uow(), actor, format, date_from, date_to),
+                             media_type=MEDIA[format],
+                             headers={"Content-Disposition": f'attachment; filename="journal-{format}.{ext}"'})
+
+
+@router.patch("/accounts/{account_id}", response_model=AccountChanged)
+def change_account(account_id: int, body: AccountPatch, db: DbDep, actor: ApiActor) -> AccountChanged:
+    """Rename an account and/or (de)activate it. An account is never deleted (it may have postings)."""
+    summary = None
+    if body.name is not None:
+        summary = services.rename_account(db.uow(), actor, account_id, body.name, body.name_kana)
+    if body.active is not None:
+        summary = services.set_account_active(db.uow(), actor, account_id, body.active)
+    if summary is None:
+        raise Invalid("error.required", field="name")
+    return AccountChanged(id=summary.id, code=summary.code, name=summary.name, active=summary.active)

@@ -1,0 +1,101 @@
+"""JSON shapes of the core API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    schema_revision: str | None
+
+
+class BankAccountOut(BaseModel):
+    id: int | None
+    bank_code: str
+    bank_name_kana: str
+    branch_code: str
+    branch_name_kana: str
+    account_type: str
+    account_number: str
+    holder_kana: str
+    zengin_requester_code: str
+    is_default: bool
+
+
+class CompanyOut(BaseModel):
+    name: str
+    name_kana: str
+    registration_number: str | None
+    postal_code: str
+    address: str
+    phone: str
+    representative: str
+    fiscal_year_start_month: int
+    tax_accounting: Literal["exclusive", "inclusive"]
+    tax_rounding: Literal["floor", "half_up", "ceil"]
+    bank_accounts: list[BankAccountOut]
+
+
+class CompanyPatch(BaseModel):
+    """Only the fields given are changed. Values are checked by the service (errors name the field)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    name_kana: str | None = None
+    registration_number: str | None = None
+    postal_code: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    representative: str | None = None
+    fiscal_year_start_month: int | None = None
+    tax_accounting: str | None = None
+    tax_rounding: str | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    language: str
+    department: str | None
+    roles: list[str]
+    active: bool
+    created_at: dt.datetime
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    display_name: str
+    roles: list[str]
+    password: str
+    language: str = "ja"
+    department: str | None = None
+
+
+class AuditOut(BaseModel):
+    id: int
+    occurred_at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    via: str
+    entity_type: str
+    entity_id: str
+    action: str
+    before: str | None
+    after: str | None
+    hash: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditOut]
+    total: int
+    page: int
+    per_page: int

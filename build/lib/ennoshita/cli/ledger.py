@@ -1,0 +1,421 @@
+"""CLI for the ledger: journal import/export, reports, month locks, balance check, recurring entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+from sqlalchemy.orm import Session
+
+from ennoshita.cli.common import (
+    AsUser,
+    DatabaseUrl,
+    cli_language,
+    console,
+    domain_errors,
+    err_console,
+    open_db,
+    resolve_actor,
+)
+from ennoshita.db import Database
+from ennoshita.errors import Invalid
+from ennoshita.i18n import Translator
+from ennoshita.identity import load_company, require
+from ennoshita.ledger import importer, queries, queries_ui, reports, services
+from ennoshita.money import format_yen
+from ennoshita.tabular import STREAMED, Table, export
+
+journal_app = typer.Typer(help="Journal entries: import and export (弥生会計, CSV, hledger).", no_args_is_help=True)
+report_app = typer.Typer(help="Reports: trial-balance, pl, bs, gl, journal, monthly, tax.", no_args_is_help=True)
+period_app = typer.Typer(help="月次締め: lock or unlock a month (YYYY-MM).", no_args_is_help=True)
+ledger_app = typer.Typer(help="Ledger maintenance: balance check, recurring entries, year-end close.",
+                         no_args_is_help=True)
+
+Fmt = Annotated[str, typer.Option("--format", help="table, csv, json, xlsx or pdf.")]
+Out = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")]
+
+# The 仕訳帳 and 総勘定元帳 as ``table`` on screen show one page of CLI_PAGE (and say which page of how many);
+# as a file (csv, json, xlsx, pdf) they always hold the whole range: CSV and JSON are streamed, XLSX and PDF are
+# refused above ennoshita.tabular.ROW_LIMITS rows (one line, exit 1), never cut short.
+CLI_PAGE = 100
+FILE_FORMATS = ("csv", "json", "xlsx", "pdf")
+Page = Annotated[int | None, typer.Option(help="Page of the on-screen table (100 each); files hold the whole range.")]
+
+
+def _t() -> Translator:
+    return Translator(cli_language())
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("ledger.error.date_format", field=field, value=text) from None
+
+
+def _emit(table: Table, fmt: str, output: Path | None) -> None:
+    if fmt == "table":
+        rich = RichTable(title=f"{table.title}  {table.subtitle}")
+        for c in table.columns:
+            rich.add_column(c.label, justify="right" if c.kind in ("yen", "int") else "left")
+        for i, row in enumerate(table.rows):
+            cells = []
+            for c in table.columns:
+                v = row.get(c.key)
+                cells.append(format_yen(v) if c.kind == "yen" and isinstance(v, int) else ("" if v is None else str(v)))
+            rich.add_row(*cells, style="bold" if i in table.emphasis else None)
+        console.print(rich)
+        return
+    if fmt not in ("csv", "json", "xlsx", "pdf"):
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    content, _media, _name = export(table, fmt)
+    if output is not None:
+        output.write_bytes(content)
+    elif fmt in ("xlsx", "pdf"):
+        raise Invalid("ledger.error.binary_needs_output", field="output", format=fmt)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+
+
+def _check_file_format(fmt: str, output: Path | None) -> None:
+    if fmt not in FILE_FORMATS:
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    if fmt not in STREAMED and output is None:
+        raise Invalid("ledger.error.binary_needs_output", field="output", format=fmt)
+
+
+def _write_chunks(chunks: Iterable[bytes], output: Path | None) -> None:
+    """Write a streamed file to standard output, or to ``output`` through a ``.part`` file renamed when complete
+    (a failed run never leaves a file that looks whole)."""
+    if output is None:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+        return
+    part = output.with_name(output.name + ".part")
+    try:
+        with part.open("wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        part.replace(output)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _cli_row_limit() -> Iterator[None]:
+    """The row-limit refusal worded for the command line (the web's message says "Download CSV")."""
+    try:
+        yield
+    except Invalid as exc:
+        if exc.key != "ledger_ui.error.file_too_long":
+            raise
+        raise Invalid("ledger.error.file_too_long", field="format", **exc.params) from None
+
+
+def _whole_file(db: Database, fmt: str, output: Path | None, page: int | None,
+                chunks: Callable[[Session], Iterator[bytes]], whole_table: Callable[[Session], Table]) -> None:
+    """A long report (仕訳帳, 総勘定元帳) as a file of the whole range: streamed (CSV, JSON) or built whole after the
+    row limit allowed it (XLSX, PDF)."""
+    _check_file_format(fmt, output)
+    if page is not None:
+        err_console.print(_t()("ledger.report.page_ignored"), highlight=False)
+    if fmt in STREAMED:
+        with db.uow() as uow:
+            _write_chunks(chunks(uow.session), output)
+        return
+    with _cli_row_limit(), db.uow() as uow:
+        table = whole_table(uow.session)
+    content, _media, _name = export(table, fmt)
+    assert output is not None  # _check_file_format
+    _write_chunks([content], output)
+
+
+def _page_note(page: int, pages: int, total: int) -> None:
+    console.print(_t()("ledger.report.page_of", page=page, pages=pages, total=f"{total:,}"), highlight=False)
+
+
+@journal_app.command("import")
+def journal_import(
+    file: Path,
+    fmt: Annotated[str, typer.Option("--format", help="yayoi (弥生会計 仕訳日記帳, Shift_JIS) or csv (UTF-8).")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Import a journal file: the whole file is checked first and imported all or nothing."""
+    db = open_db(database_url)
+    t = _t()
+    with domain_errors():
+        if fmt not in importer.FORMATS:
+            raise Invalid("ledger.error.format", field="format", value=fmt)
+        if not file.exists():
+            raise Invalid("cli.error_no_file", field="file", path=str(file))
+        actor = resolve_actor(db, as_user)
+        size = file.stat().st_size
+        with file.open("rb") as fh, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                                             console=console, transient=True) as progress:
+            task = progress.add_task(t("ledger.import.progress"), total=size)
+            result = importer.import_journal(db.uow(), actor, fh, fmt,
+                                             progress=lambda done: progress.update(task, completed=done),
+                                             parallel=True)
+    console.print(t("ledger.import.done", entries=f"{result.entries:,}", lines=f"{result.lines:,}"))
+
+
+@journal_app.command("export")
+def journal_export(
+    fmt: Annotated[str, typer.Option("--format", help="yayoi, csv or hledger.")],
+    date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    output: Out = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Export posted entries (streaming: memory does not grow with the ledger)."""
+    db = open_db(database_url)
+    with domain_errors():
+        if fmt not in importer.EXPORT_FORMATS:
+            raise Invalid("ledger.error.format", field="format", value=fmt)
+        actor = resolve_actor(db, as_user)
+        start = _date(date_from, "from") if date_from else None
+        end = _date(date_to, "to") if date_to else None
+        sink = output.open("wb") if output else sys.stdout.buffer
+        try:
+            for chunk in importer.export_journal(db.uow(), actor, fmt, start, end):
+                sink.write(chunk)
+        finally:
+            if output:
+                sink.close()
+            else:
+                sink.flush()
+
+
+def _company_start(db_url: str | None, as_user: str | None, capability: str = "ledger.view") -> tuple[Database, int]:
+    db = open_db(db_url)
+    actor = resolve_actor(db, as_user)
+    require(actor, capability)
+    with db.uow() as uow:
+        start = load_company(uow).fiscal_year_start_month
+    return db, start
+
+
+@report_app.command("trial-balance")
+def report_trial_balance(
+    date_from: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD).")],
+    date_to: Annotated[str, typer.Option("--to", help="Last date (YYYY-MM-DD).")],
+    fmt: Fmt = "table",
+    output: Out = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """残高試算表 for any date range. JSON: account_code, account_name, opening, debit, credit, closing
+    (closing signed debit-positive)."""
+    with domain_errors():
+        db, start = _company_start(database_url, as_user)
+        with db.uow() as uow:
+            table, tb = reports.trial_balance_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"),
+                                                    start)
+        if fmt == "json":
+            import json
+
+            rows = [{"account_code": r.account_code, "account_name": r.account_name, "opening": r.opening,
+                     "debit": r.debit, "credit": r.credit, "closing": r.closing} for r in tb.rows]
+            content = json.dumps(rows, ensure_ascii=False, indent=1).encode()
+            (output.write_bytes(content) if output else sys.stdout.buffer.write(content + b"\n"))
+            return
+        _emit(table, fmt, output)
+
+
+@report_app.command("pl")
+def report_pl(
+    date_from: Annotated[str, typer.Option("--from")],
+    date_to: Annotated[str, typer.Option("--to")],
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """損益計算書."""
+    with domain_errors():
+        db, _start = _company_start(database_url, as_user)
+        with db.uow() as uow:
+            table, _ = reports.income_statement_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
+        _emit(table, fmt, output)
+
+
+@report_app.command("bs")
+def report_bs(
+    as_of: Annotated[str, typer.Option("--as-of", help="Balance sheet date (YYYY-MM-DD).")],
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """貸借対照表."""
+    with domain_errors():
+        db, start = _company_start(database_url, as_user)
+        with db.uow() as uow:
+            table, _ = reports.balance_sheet_table(uow.session, _t(), _date(as_of, "as_of"), start)
+        _emit(table, fmt, output)
+
+
+@report_app.command("monthly")
+def report_monthly(
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="Fiscal year (the calendar year it starts in).")],
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """月次推移表 (12 months)."""
+    with domain_errors():
+        db, start = _company_start(database_url, as_user)
+        with db.uow() as uow:
+            table = reports.monthly_table(uow.session, _t(), fiscal_year, start)
+        _emit(table, fmt, output)
+
+
+@report_app.command("gl")
+def report_gl(
+    account: Annotated[str, typer.Option("--account", help="Account code or name.")],
+    date_from: Annotated[str, typer.Option("--from")],
+    date_to: Annotated[str, typer.Option("--to")],
+    sub_account: Annotated[str | None, typer.Option("--sub-account", help="Only this 補助科目 (code or name).")]
+    = None,
+    department: Annotated[str | None, typer.Option("--department", help="Only this 部門 (code or name).")] = None,
+    page: Page = None,
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """総勘定元帳 with running balance, optionally of one 補助科目 and/or one 部門. On screen one page at a time;
+    as a file (csv, json, xlsx, pdf) every line of the range."""
+    with domain_errors():
+        db, start = _company_start(database_url, as_user)
+        with db.uow() as uow:
+            acc = next((a for a in queries.accounts(uow.session).values() if account in (a.code, a.name)), None)
+            if acc is None:
+                raise Invalid("ledger.error.unknown_account", field="account", account=account)
+            sub_id = dep_id = None
+            if sub_account:
+                sub_id = next((s.id for s in queries_ui.sub_accounts(uow.session, acc.id)
+                               if sub_account in (s.code, s.name)), None)
+                if sub_id is None:
+                    raise Invalid("ledger.error.unknown_sub_account", field="sub_account", account=account,
+                                  sub=sub_account)
+            if department:
+                dep_id = next((d.id for d in queries_ui.departments(uow.session) if department in (d.code, d.name)),
+                              None)
+                if dep_id is None:
+                    raise Invalid("ledger.error.unknown_department", field="department", department=department)
+            d1, d2 = _date(date_from, "from"), _date(date_to, "to")
+            dim = queries.Dimension(sub_id, dep_id)
+            acc_id = acc.id
+            if fmt == "table":
+                gl = queries.general_ledger(uow.session, acc_id, d1, d2, start, dim, page=page or 1,
+                                            per_page=CLI_PAGE)
+                table = reports.general_ledger_table(gl, _t())
+        if fmt == "table":
+            _emit(table, fmt, output)
+            _page_note(gl.page, gl.pages, gl.total)
+            return
+        t = _t()
+        _whole_file(db, fmt, output, page,
+                    lambda session: reports.general_ledger_chunks(session, t, acc_id, d1, d2, start, dim, fmt),
+                    lambda session: reports.general_ledger_file_table(session, t, acc_id, d1, d2, start, dim, fmt))
+
+
+@report_app.command("journal")
+def report_journal(
+    date_from: Annotated[str, typer.Option("--from")],
+    date_to: Annotated[str, typer.Option("--to")],
+    page: Page = None,
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """仕訳帳. On screen one page of entries at a time; as a file (csv, json, xlsx, pdf) every entry of the range."""
+    with domain_errors():
+        db, _start = _company_start(database_url, as_user)
+        d1, d2 = _date(date_from, "from"), _date(date_to, "to")
+        t = _t()
+        if fmt != "table":
+            _whole_file(db, fmt, output, page,
+                        lambda session: reports.journal_chunks(session, t, d1, d2, fmt),
+                        lambda session: reports.journal_file_table(session, t, d1, d2, fmt))
+            return
+        with db.uow() as uow:
+            found = queries.journal(uow.session, d1, d2, page=page or 1, per_page=CLI_PAGE)
+        _emit(reports.journal_table(found, t, d1, d2), fmt, output)
+        _page_note(found.page, found.pages, found.total)
+
+
+@report_app.command("tax")
+def report_tax(
+    date_from: Annotated[str, typer.Option("--from")],
+    date_to: Annotated[str, typer.Option("--to")],
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """消費税集計表 by tax category."""
+    with domain_errors():
+        db, _start = _company_start(database_url, as_user)
+        with db.uow() as uow:
+            table = reports.tax_summary_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
+        _emit(table, fmt, output)
+
+
+@period_app.command("lock")
+def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Lock a month (YYYY-MM) against posting."""
+    db = open_db(database_url)
+    with domain_errors():
+        services.lock_month(db.uow(), resolve_actor(db, as_user), month)
+    console.print(_t()("ledger.locked", month=month))
+
+
+@period_app.command("unlock")
+def period_unlock(month: str, reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
+                  database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Unlock a month (the unlock is audited)."""
+    db = open_db(database_url)
+    with domain_errors():
+        services.unlock_month(db.uow(), resolve_actor(db, as_user), month, reason)
+    console.print(_t()("ledger.unlocked", month=month))
+
+
+@ledger_app.command("check")
+def ledger_check(database_url: DatabaseUrl = None) -> None:
+    """Recompute the maintained balances from the postings and report any difference (exit 1)."""
+    db = open_db(database_url)
+    with db.uow() as uow:
+        diffs = queries.check_balances(uow.session)
+    if not diffs:
+        print("OK balances equal the sum of postings")
+        return
+    for d in diffs[:50]:
+        print(f"DIFF account={d.account_id} sub={d.sub_account_id} dept={d.department_id} period={d.period} "
+              f"closing={d.is_closing} maintained={d.maintained} recomputed={d.recomputed}")
+    raise typer.Exit(1)
+
+
+@ledger_app.command("recurring")
+def ledger_recurring(
+    until: Annotated[str, typer.Option(help="Post every scheduled entry due up to this date (YYYY-MM-DD).")],
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """Post the recurring entries (rent, leases) that are due."""
+    db = open_db(database_url)
+    with domain_errors():
+        posted = services.run_recurring(db.uow(), resolve_actor(db, as_user), _date(until, "until"))
+    console.print(_t()("ledger.recurring_done", count=len(posted)))
+
+
+@ledger_app.command("close-year")
+def ledger_close_year(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """決算締め: carry the year's net income to 繰越利益剰余金 and lock the year."""
+    db = open_db(database_url)
+    with domain_errors():
+        result = services.close_year(db.uow(), resolve_actor(db, as_user), fiscal_year)
+    console.print(_t()("ledger.year_closed", year=fiscal_year, net=format_yen(result.net_income)))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(journal_app, name="journal")
+    app.add_typer(report_app, name="report")
+    app.add_typer(period_app, name="period")
+    app.add_typer(ledger_app, name="ledger")

@@ -1,0 +1,245 @@
+"""The ``ennoshita`` command: set up, serve, manage users and tokens, verify the audit trail, back up."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
+from ennoshita import audit
+from ennoshita.cli.common import (
+    AsUser,
+    DatabaseUrl,
+    cli_language,
+    console,
+    domain_errors,
+    open_db,
+    resolve_actor,
+)
+from ennoshita.db import is_sqlite
+from ennoshita.errors import Invalid
+from ennoshita.i18n import Translator
+from ennoshita.identity import services as identity
+
+app = typer.Typer(help="ennoshita (縁の下): the back office of a Japanese company.", no_args_is_help=True)
+user_app = typer.Typer(help="Users: add, list, deactivate.", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+# Each domain's CLI module defines ``register(app)`` adding its command groups.
+CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
+                                "ennoshita.cli.desk", "ennoshita.cli.purchasing")
+for _name in CLI_MODULES:
+    __import__(_name, fromlist=["register"]).register(app)
+
+
+def _t() -> Translator:
+    return Translator(cli_language())
+
+
+@app.command()
+def init(database_url: DatabaseUrl = None) -> None:
+    """Create the database, or upgrade it to the newest schema."""
+    from ennoshita.migrations import current_revision, upgrade
+
+    db = open_db(database_url)
+    before = current_revision(db.engine)
+    upgrade(db.engine)
+    after = current_revision(db.engine)
+    console.print(_t()("cli.init_done", before=before or "-", after=after or "-"))
+
+
+@app.command()
+def demo(database_url: DatabaseUrl = None) -> None:
+    """Load the demo company (users, settings and every domain's data) into an empty database."""
+    from ennoshita.demo import load_demo
+
+    db = open_db(database_url)
+    with domain_errors(), Progress(console=console) as progress:
+        task = progress.add_task(_t()("cli.demo_loading"), total=None)
+        logins = load_demo(db, progress=lambda done, total: progress.update(task, completed=done, total=total))
+    console.print(_t()("cli.demo_done"))
+    for email, password, roles in logins:
+        console.print(f"  {email} / {password}  ({', '.join(roles)})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the web app and the API (creates/upgrades the database and loads the demo on first start)."""
+    import uvicorn
+
+    from ennoshita.demo import DEMO_LOGINS, is_empty, load_demo
+    from ennoshita.migrations import upgrade
+    from ennoshita.settings import Settings
+    from ennoshita.web.app import create_app
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    db = open_db(settings.database_url)
+    upgrade(db.engine)
+    t = _t()
+    if is_empty(db):
+        console.print(t("cli.demo_loading"))
+        load_demo(db)
+    console.print(t("cli.serving", url=f"http://{host}:{port}"))
+    console.print(t("cli.demo_logins"))
+    for email, password, roles in DEMO_LOGINS:
+        console.print(f"  {email} / {password}  ({', '.join(roles)})")
+    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="info")
+
+
+@user_app.command("add")
+def user_add(
+    email: Annotated[str, typer.Option(help="Login e-mail.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
+    department: Annotated[str | None, typer.Option(help="Department (部門).")] = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Add a user with one or more roles."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        user = identity.create_user(db.uow(), actor, identity.NewUser(
+            email=email, display_name=name, roles=tuple(role), password=password, language=language,
+            department=department))
+    console.print(_t()("cli.user_added", email=user.email, id=user.id))
+
+
+@user_app.command("list")
+def user_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """List users and their roles."""
+    db = open_db(database_url)
+    t = _t()
+    with domain_errors():
+        users = identity.list_users(db.uow(), resolve_actor(db, as_user))
+    table = Table("ID", t("user.email"), t("user.display_name"), t("user.roles"), t("user.status"))
+    for u in users:
+        table.add_row(str(u.id), u.email, u.display_name, ", ".join(u.roles),
+                      t("user.active") if u.active else t("user.inactive"))
+    console.print(table)
+
+
+@user_app.command("deactivate")
+def user_deactivate(
+    email: Annotated[str, typer.Option(help="The user's e-mail.")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Deactivate a user (users are never deleted)."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        user_id = identity.find_user_id(db.uow(), email)
+        identity.deactivate_user(db.uow(), actor, user_id)
+    console.print(_t()("cli.user_deactivated", email=email))
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Option(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    expires_days: Annotated[int | None, typer.Option(help="Days until it expires.")] = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Create a personal API token and print it once."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        user_id = identity.find_user_id(db.uow(), email)
+        plain, _ = identity.create_api_token(db.uow(), actor, name, expires_days=expires_days, user_id=user_id)
+    print(plain)
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: DatabaseUrl = None) -> None:
+    """Walk the hash chain: prints OK <count> records, or names the first broken record and exits 1."""
+    db = open_db(database_url)
+    with db.uow() as uow:
+        result = audit.verify(uow.session)
+    if result.ok:
+        print(f"OK {result.count} records")
+        return
+    print(f"BROKEN at record {result.broken_id} ({result.reason}); {result.count} records before it are intact")
+    raise typer.Exit(1)
+
+
+@app.command()
+def backup(path: Path, database_url: DatabaseUrl = None) -> None:
+    """Write a consistent copy of the database to PATH (SQLite: backup API; PostgreSQL: pg_dump)."""
+    db = open_db(database_url)
+    with domain_errors():
+        if is_sqlite(db.url):
+            src = sqlite3.connect(db.url.split("///", 1)[1])
+            dst = sqlite3.connect(str(path))
+            with Progress(console=console) as progress:
+                task = progress.add_task(_t()("cli.backup_progress"), total=100)
+
+                def step(_status: int, remaining: int, total: int) -> None:
+                    progress.update(task, completed=100 * (total - remaining) / max(total, 1))
+
+                src.backup(dst, pages=256, progress=step)
+            dst.close()
+            src.close()
+        else:
+            _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(db.url)])
+    console.print(_t()("cli.backup_done", path=str(path)))
+
+
+@app.command()
+def restore(path: Path, database_url: DatabaseUrl = None) -> None:
+    """Replace the database's content with the backup at PATH."""
+    db = open_db(database_url)
+    with domain_errors():
+        if not path.exists():
+            raise Invalid("cli.error_no_file", field="path", path=str(path))
+        db.dispose()
+        if is_sqlite(db.url):
+            src = sqlite3.connect(str(path))
+            dst = sqlite3.connect(db.url.split("///", 1)[1])
+            src.backup(dst)
+            dst.close()
+            src.close()
+        else:
+            _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(db.url)}",
+                                    str(path)])
+    console.print(_t()("cli.restore_done", path=str(path)))
+
+
+def _pg_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _pg_tool(name: str, args: list[str]) -> None:
+    exe = shutil.which(name)
+    if exe is None:
+        raise Invalid("cli.error_pg_tool", tool=name)
+    proc = subprocess.run([exe, *args], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise Invalid("cli.error_pg_tool_failed", tool=name, detail=proc.stderr.strip().splitlines()[-1:])
+
+
+if __name__ == "__main__":
+    app()

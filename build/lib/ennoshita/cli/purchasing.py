@@ -1,0 +1,189 @@
+"""CLI for purchasing and payments: the payables (買掛金残高), 支払 runs, their 全銀 file and 支払済, and the 稟議
+queue (``approvals waiting`` / ``approvals decide``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+from sqlalchemy import select
+
+from ennoshita.approvals import services as approvals
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.db import Database
+from ennoshita.errors import Invalid, NotFound
+from ennoshita.identity import services as identity
+from ennoshita.money import format_yen
+from ennoshita.purchasing import payments, queries, zengin
+from ennoshita.purchasing.models import PaymentRun
+
+payments_app = typer.Typer(help="支払: payment runs, the 全銀 file, paid.", no_args_is_help=True)
+purchasing_app = typer.Typer(help="購買: payables.", no_args_is_help=True)
+approvals_app = typer.Typer(help="稟議: my queue and decisions.", no_args_is_help=True)
+
+_TEXT = {
+    "ja": {"run": "支払 {number}（{date}）: {status}、振込 {count} 件、振込合計 {total}、手数料 {fee}",
+           "zengin": "全銀ファイルを {path} に書き出しました（{count} 件、合計 {total}、SHA-256 {sha}）。",
+           "paid": "支払 {number} を支払済にしました。", "supplier": "仕入先", "bills": "件数", "open": "残高",
+           "due": "次回支払期日", "total": "買掛金残高合計: {total}",
+           "shown": "{count} 社中 {shown} 社を表示", "id": "ID", "type": "種別", "number": "番号",
+           "title": "件名", "amount": "金額", "route": "承認ルート", "none": "承認待ちはありません。",
+           "decided": "稟議 {id}: {status}"},
+    "en": {"run": "Payment run {number} ({date}): {status}, {count} transfers, total {total}, fees {fee}",
+           "zengin": "Zengin file written to {path} ({count} records, total {total}, SHA-256 {sha}).",
+           "paid": "Payment run {number} marked paid.", "supplier": "Supplier", "bills": "Bills", "open": "Open",
+           "due": "Next due", "total": "Payables total: {total}",
+           "shown": "{shown} of {count} suppliers shown", "id": "ID", "type": "Type", "number": "Number",
+           "title": "Title", "amount": "Amount", "route": "Route", "none": "Nothing waiting for you.",
+           "decided": "Request {id}: {status}"},
+}
+
+
+def _say(key: str, **params: Any) -> str:
+    return say(_TEXT, key, **params)
+
+
+_date = parse_date
+
+
+def _run_id(db: Database, ref: str) -> int:
+    """A run by its id (``3``) or its number (``PAY-2026-000001``)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return int(ref)
+    with db.uow() as uow:
+        found = uow.session.scalar(select(PaymentRun.id).where(PaymentRun.number == ref))
+    if found is None:
+        raise NotFound("purchasing.error.run_not_found", field="run_id", id=ref)
+    return int(found)
+
+
+def _print_run(run: payments.RunSummary) -> None:
+    console.print(_say("run", number=run.number, date=run.payment_date.isoformat(), status=run.status,
+                       count=len(run.transfers), total=format_yen(run.transfer_total), fee=format_yen(run.fee_total)))
+
+
+@payments_app.command("run")
+def payments_run(
+    date: Annotated[str, typer.Option("--date", help="振込指定日 (YYYY-MM-DD), a banking day.")],
+    due_by: Annotated[str | None, typer.Option("--due-by", help="Every open bill due by this day (default: --date).")]
+    = None,
+    bill: Annotated[list[int] | None, typer.Option("--bill", help="Only these bill ids (repeat).")] = None,
+    payer: Annotated[str | None, typer.Option("--payer", help="Who executes the payment (e-mail).")] = None,
+    submit: Annotated[bool, typer.Option("--submit/--draft", help="Submit for 承認 at once (default).")] = True,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """支払: one transfer per supplier over the open bills, submitted for 承認."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        day = _date(date, "date")
+        payer_id = identity.find_user_id(db.uow(), payer) if payer else None
+        bill_ids = tuple(bill or ())
+        run = payments.create_payment_run(db.uow(), actor, payments.PaymentRunInput(
+            day, bill_ids, None if bill_ids else (_date(due_by, "due_by") if due_by else day), payer_id,
+            submit=submit))
+        table = RichTable(_say("supplier"), _say("bills"), _say("amount"))
+        for t in run.transfers:
+            table.add_row(t.supplier_name, str(len(t.bill_ids)), format_yen(t.transfer_amount))
+        console.print(table)
+        _print_run(run)
+
+
+@payments_app.command("zengin")
+def payments_zengin(
+    run_id: Annotated[str, typer.Argument(help="The run's id or number.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    line_ending: Annotated[str, typer.Option("--line-ending", help="crlf (default) or none.")] = "crlf",
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Write the run's 全銀 総合振込 file (exported on first use, the stored file byte for byte after)."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        if line_ending not in ("crlf", "none"):
+            raise Invalid("purchasing.error.line_ending", field="line_ending", value=line_ending)
+        ending: zengin.LineEnding = "none" if line_ending == "none" else "crlf"
+        exported = payments.zengin_file(db.uow(), actor, _run_id(db, run_id), ending)
+        output.write_bytes(exported.content)
+    console.print(_say("zengin", path=str(output), count=exported.count, total=format_yen(exported.total),
+                       sha=exported.sha256))
+
+
+@payments_app.command("paid")
+def payments_paid(
+    run_id: Annotated[str, typer.Argument(help="The run's id or number.")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """支払済: post the transfers and close the bills."""
+    db = open_db(database_url)
+    with domain_errors():
+        run = payments.mark_paid(db.uow(), resolve_actor(db, as_user), _run_id(db, run_id))
+    console.print(_say("paid", number=run.number))
+
+
+PAGE_SIZE = queries.MAX_LIMIT
+
+
+@purchasing_app.command("payables")
+def purchasing_payables(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """買掛金残高 per supplier (open bills, in a run or not): every supplier, read page by page."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        totals = queries.payables_totals(db.uow(), actor)
+        table = RichTable(_say("supplier"), _say("bills"), _say("open"), _say("due"))
+        shown = 0
+        while True:
+            rows = queries.payables_by_supplier(db.uow(), actor, limit=PAGE_SIZE, offset=shown)
+            for r in rows:
+                table.add_row(f"{r.code} {r.name}", str(r.bills), format_yen(r.open_amount),
+                              r.next_due.isoformat() if r.next_due else "")
+            shown += len(rows)
+            if len(rows) < PAGE_SIZE:
+                break
+    console.print(table)
+    console.print(_say("shown", shown=shown, count=totals.count))
+    console.print(_say("total", total=format_yen(totals.amount)))
+
+
+@approvals_app.command("waiting")
+def approvals_waiting(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """承認待ち: the requests you (--as-user) may decide now."""
+    db = open_db(database_url)
+    with domain_errors():
+        rows = approvals.waiting_for_me(db.uow(), resolve_actor(db, as_user))
+    if not rows:
+        console.print(_say("none"))
+        return
+    table = RichTable(_say("id"), _say("type"), _say("number"), _say("title"), _say("amount"), _say("route"))
+    for r in rows:
+        table.add_row(str(r.id), r.document_type, r.document_number, r.title, format_yen(r.amount), r.route_name)
+    console.print(table)
+
+
+@approvals_app.command("decide")
+def approvals_decide(
+    request_id: int,
+    decision: Annotated[str, typer.Option("--decision", help="approve, reject, send_back or withdraw.")] = "approve",
+    comment: Annotated[str, typer.Option("--comment", help="Comment.")] = "",
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """承認 / 却下 / 差戻し / 取下げ of a request."""
+    db = open_db(database_url)
+    with domain_errors():
+        view = approvals.decide(db.uow(), resolve_actor(db, as_user), request_id, decision.replace("-", "_"),
+                                comment)
+    console.print(_say("decided", id=view.id, status=view.status))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(payments_app, name="payments")
+    app.add_typer(purchasing_app, name="purchasing")
+    app.add_typer(approvals_app, name="approvals")

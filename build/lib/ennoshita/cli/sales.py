@@ -1,0 +1,261 @@
+"""CLI for sales: partner import, 締め請求 runs, invoice PDFs, bank statement import with 消込, and the
+receivables check (売掛金台帳 against the ledger's 売掛金)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import DomainError, Invalid, NotFound, Problem
+from ennoshita.money import format_yen
+from ennoshita.sales import billing, partners, pdf, receivables
+from ennoshita.sales.models import Invoice, Partner
+
+sales_app = typer.Typer(help="Sales: partner import, billing runs, invoice PDFs, bank import, AR check.",
+                        no_args_is_help=True)
+partners_app = typer.Typer(help="取引先: import from CSV.", no_args_is_help=True)
+sales_app.add_typer(partners_app, name="partners")
+
+# Plain CLI sentences (the error lines come from the message catalogs).
+_TEXT = {
+    "ja": {"imported": "{count} 件の取引先を登録しました。", "run": "締め請求 {date}: 請求書 {count} 件、合計 {total}",
+           "zip": "PDF を {path} に書き出しました（{count} 件）。", "pdf": "{number} を {path} に書き出しました。",
+           "bank": "入金明細: 取込 {imported} 件、重複 {duplicates} 件、対象外 {skipped} 行",
+           "matched": "自動消込: {count} 件", "number": "請求書番号", "partner": "取引先", "gross": "請求金額",
+           "due": "支払期日", "sub": "売掛金台帳", "ledger": "総勘定元帳", "diff": "差額",
+           "ok": "一致しています。", "ng": "一致しません。"},
+    "en": {"imported": "{count} partners imported.", "run": "Billing run {date}: {count} invoices, total {total}",
+           "zip": "PDFs written to {path} ({count}).", "pdf": "{number} written to {path}.",
+           "bank": "Deposits: {imported} imported, {duplicates} duplicates, {skipped} rows skipped",
+           "matched": "Auto-matched: {count}", "number": "Invoice", "partner": "Partner", "gross": "Amount",
+           "due": "Due", "sub": "売掛金台帳 (sub-ledger)", "ledger": "総勘定元帳 (ledger)", "diff": "差額 (difference)",
+           "ok": "They agree.", "ng": "They differ."},
+}
+
+
+def _say(key: str, **params: Any) -> str:
+    return say(_TEXT, key, **params)
+
+
+_date = parse_date
+
+
+def _read(path: Path) -> bytes:
+    if not path.exists():
+        raise Invalid("cli.error_no_file", field="file", path=str(path))
+    return path.read_bytes()
+
+
+# ---------------------------------------------------------------- partners import
+
+
+class _SharedTransaction(UnitOfWork):
+    """Lends one open transaction to several service calls: their commits only flush, so the caller commits
+    (or rolls back) everything at once. Used for all-or-nothing imports over per-record services."""
+
+    def __init__(self, outer: UnitOfWork) -> None:
+        self._outer = outer
+        self.committed = False
+
+    @property
+    def session(self) -> Session:
+        return self._outer.session
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        return None
+
+    def commit(self) -> None:
+        self._outer.session.flush()
+
+
+_INT_COLUMNS = ("closing_day", "months_after", "pay_day", "credit_limit")
+_BOOL_COLUMNS = ("is_customer", "is_supplier")
+_COLUMNS = tuple(f for f in partners.PartnerInput.__dataclass_fields__)
+_TRUE = {"1", "true", "yes", "y", "○", "はい"}
+_FALSE = {"0", "false", "no", "n", "", "×", "いいえ"}
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Invalid("sales.error.bank_csv_encoding", field="file")
+
+
+def _partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], list[Problem]]:
+    """The CSV rows as service input (with their line numbers), and every problem of form found on the way."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    header = [h.strip() for h in next(reader, [])]
+    for name in header:
+        if name not in _COLUMNS:
+            problems.append(Problem("error.unknown_field", name, line=1))
+    for name in ("code", "name"):
+        if name not in header:
+            problems.append(Problem("error.required", name, line=1))
+    if problems:
+        return [], problems
+    rows: list[tuple[int, partners.PartnerInput]] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        values: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=False):
+            cell = cell.strip()
+            if name in _INT_COLUMNS:
+                if cell == "":
+                    continue
+                try:
+                    values[name] = int(cell.replace(",", ""))
+                except ValueError:
+                    problems.append(Problem("sales.error.number", name, {"value": cell}, line=line))
+            elif name in _BOOL_COLUMNS:
+                if cell.lower() in _TRUE:
+                    values[name] = True
+                elif cell.lower() in _FALSE:
+                    values[name] = cell == "" and name == "is_customer"
+                else:
+                    problems.append(Problem("error.schema", name, {"field": name, "reason": cell}, line=line))
+            else:
+                values[name] = cell
+        rows.append((line, partners.PartnerInput(**values)))
+    return rows, problems
+
+
+@partners_app.command("import")
+def partners_import(file: Path, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Import partners from a CSV (UTF-8 or Shift_JIS; header code,name,name_kana,registration_number,
+    closing_day,months_after,pay_day,...). All or nothing: one line per problem, naming the CSV line."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        rows, problems = _partner_rows(_decode(_read(file)))
+        count = 0
+        with db.uow() as outer:
+            shared = _SharedTransaction(outer)
+            for line, cmd in rows:
+                try:
+                    partners.create_partner(shared, actor, cmd)
+                    count += 1
+                except DomainError as exc:
+                    if exc.status == 403 or not exc.problems:
+                        raise
+                    problems += [Problem(p.key, p.field, p.params, line) for p in exc.problems]
+            if problems:
+                raise Invalid(problems=problems)
+            outer.commit()
+    console.print(_say("imported", count=count))
+
+
+# ---------------------------------------------------------------- billing
+
+
+@sales_app.command("billing-run")
+def billing_run(
+    closing_date: Annotated[str, typer.Option("--closing-date", help="締め日 (YYYY-MM-DD).")],
+    issue_date: Annotated[str | None, typer.Option("--issue-date", help="Issue date (default: the closing date).")]
+    = None,
+    zip_path: Annotated[Path | None, typer.Option("--zip", help="Also write every invoice PDF into this ZIP.")]
+    = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """締め請求: invoice every customer whose closing falls on the date (and the 都度 customers)."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        closing = _date(closing_date, "closing_date")
+        issue = _date(issue_date, "issue_date") if issue_date else None
+        result = billing.billing_run(db.uow(), actor, closing, issue)
+        with db.uow() as uow:
+            names = _partner_names(uow.session, {i.partner_id for i in result.invoices})
+        table = RichTable(_say("number"), _say("partner"), _say("gross"), _say("due"))
+        for inv in result.invoices:
+            table.add_row(inv.number, names.get(inv.partner_id, ""), format_yen(inv.gross), inv.due_date.isoformat())
+        console.print(table)
+        console.print(_say("run", date=closing.isoformat(), count=len(result.invoices),
+                           total=format_yen(result.total_billed)))
+        if zip_path is not None and result.invoices:
+            zip_path.write_bytes(pdf.invoices_zip(db.uow(), actor, [i.id for i in result.invoices]))
+            console.print(_say("zip", path=str(zip_path), count=len(result.invoices)))
+
+
+def _partner_names(s: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {int(i): str(n) for i, n in s.execute(select(Partner.id, Partner.name).where(Partner.id.in_(ids)))}
+
+
+@sales_app.command("invoice-pdf")
+def invoice_pdf(
+    number: str,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write.")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Write the PDF of an issued invoice or credit note (by its number, e.g. INV-2026-000001)."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        with db.uow() as uow:
+            found = uow.session.scalar(select(Invoice.id).where(Invoice.number == number.strip()))
+        if found is None:
+            raise NotFound("sales.error.invoice_not_found", field="number", id=number)
+        content, _name = pdf.invoice_pdf(db.uow(), actor, int(found))
+        output.write_bytes(content)
+    console.print(_say("pdf", number=number, path=str(output)))
+
+
+# ---------------------------------------------------------------- bank and receivables
+
+
+@sales_app.command("bank-import")
+def bank_import(
+    file: Path,
+    auto_match: Annotated[bool, typer.Option("--auto-match", help="Then confirm every certain match.")] = False,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Import a bank statement CSV (the bank's Japanese layout or the generic one); all or nothing."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        result = receivables.import_bank_csv(db.uow(), actor, _read(file))
+        console.print(_say("bank", imported=result.imported, duplicates=result.duplicates, skipped=result.skipped))
+        if auto_match:
+            console.print(_say("matched", count=receivables.auto_match(db.uow(), actor)))
+
+
+@sales_app.command("ar-check")
+def ar_check(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """売掛金台帳 against the ledger's 売掛金 (exit 1 when they differ)."""
+    db = open_db(database_url)
+    with domain_errors():
+        check = receivables.ar_check(db.uow(), resolve_actor(db, as_user))
+    print(f"{_say('sub')}: {format_yen(check.subledger)}")
+    print(f"{_say('ledger')}: {format_yen(check.ledger)}")
+    print(f"{_say('diff')}: {format_yen(check.difference)}")
+    print(_say("ok") if check.ok else _say("ng"))
+    if not check.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sales_app, name="sales")

@@ -1,0 +1,343 @@
+"""Company settings (one company per database) and the company's bank accounts."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from sqlalchemy import select
+
+from ennoshita import audit
+from ennoshita.actor import Actor
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import Invalid, NotFound, Problem
+from ennoshita.identity import rules
+from ennoshita.identity.models import Company, CompanyBankAccount
+from ennoshita.identity.roles import require
+from ennoshita.money import Rounding
+
+COMPANY_ID = 1
+
+
+@dataclass(frozen=True)
+class BankAccountData:
+    bank_code: str
+    bank_name_kana: str
+    branch_code: str
+    branch_name_kana: str
+    account_type: str
+    account_number: str
+    holder_kana: str
+    zengin_requester_code: str = ""
+    is_default: bool = False
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CompanyData:
+    name: str
+    name_kana: str
+    registration_number: str | None
+    postal_code: str
+    address: str
+    phone: str
+    representative: str
+    fiscal_year_start_month: int
+    tax_accounting: str
+    tax_rounding: str
+    bank_accounts: tuple[BankAccountData, ...] = ()
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_sender: str = ""
+    smtp_username: str = ""
+    smtp_starttls: bool = True
+    transfer_fee_table: dict[str, int] | None = None
+    withheld_fee_account: str = "7130"
+
+    @property
+    def rounding(self) -> Rounding:
+        return Rounding(self.tax_rounding)
+
+
+EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address", "phone", "representative",
+            "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
+            "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account")
+
+
+def _bank(b: CompanyBankAccount) -> BankAccountData:
+    return BankAccountData(b.bank_code, b.bank_name_kana, b.branch_code, b.branch_name_kana, b.account_type,
+                           b.account_number, b.holder_kana, b.zengin_requester_code, b.is_default, b.id)
+
+
+def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
+    return CompanyData(
+        c.name, c.name_kana, c.registration_number, c.postal_code, c.address, c.phone, c.representative,
+        c.fiscal_year_start_month, c.tax_accounting, c.tax_rounding,
+        tuple(_bank(b) for b in banks if b.active),
+        c.smtp_host or "", c.smtp_port or 587, c.smtp_sender or "", c.smtp_username or "",
+        bool(c.smtp_starttls), dict(c.transfer_fee_table) if c.transfer_fee_table else None,
+        c.withheld_fee_account or "7130",
+    )
+
+
+def load_company(uow: UnitOfWork) -> CompanyData:
+    """Company settings for rules in any domain (no permission needed: every user reads them)."""
+    company = uow.session.get(Company, COMPANY_ID)
+    if company is None:
+        raise NotFound("company.error.not_set_up")
+    banks = list(uow.session.scalars(select(CompanyBankAccount).order_by(CompanyBankAccount.id)))
+    return _data(company, banks)
+
+
+FEE_TABLE_KEYS = ("threshold", "same_branch_under", "same_branch_over", "same_bank_under", "same_bank_over",
+                  "other_bank_under", "other_bank_over")
+WITHHELD_FEE_ACCOUNTS = ("7130", "6340")  # 雑収入, 支払手数料
+
+
+def _fee_table(value: Any) -> tuple[dict[str, int] | None, Problem | None]:
+    """The company's 振込手数料 table: every key a whole yen amount >= 0 (empty: the built-in example)."""
+    if value in (None, "", {}):
+        return None, None
+    if not isinstance(value, dict) or set(value) != set(FEE_TABLE_KEYS):
+        return None, Problem("company.error.fee_table", "transfer_fee_table", {"keys": ", ".join(FEE_TABLE_KEYS)})
+    table: dict[str, int] = {}
+    for key in FEE_TABLE_KEYS:
+        try:
+            amount = int(str(value[key]).replace(",", ""))
+        except ValueError:
+            return None, Problem("company.error.fee_table", f"transfer_fee_table.{key}",
+                                 {"keys": ", ".join(FEE_TABLE_KEYS)})
+        if amount < 0:
+            return None, Problem("company.error.fee_table", f"transfer_fee_table.{key}",
+                                 {"keys": ", ".join(FEE_TABLE_KEYS)})
+        table[key] = amount
+    return table, None
+
+
+def get_company(uow: UnitOfWork, actor: Actor) -> CompanyData:
+    require(actor, "company.view")
+    with uow:
+        return load_company(uow)
+
+
+def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Normalise and check the editable company fields; returns the clean values and every problem."""
+    clean: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in values.items():
+        if key not in EDITABLE:
+            problems.append(Problem("error.unknown_field", key))
+            continue
+        if key == "fiscal_year_start_month":
+            try:
+                month = int(value)
+            except (TypeError, ValueError):
+                month = 0
+            if not 1 <= month <= 12:
+                problems.append(Problem("company.error.fiscal_month", key))
+            clean[key] = month
+        elif key == "tax_accounting":
+            if value not in rules.TAX_ACCOUNTING:
+                problems.append(Problem("company.error.tax_accounting", key))
+            clean[key] = value
+        elif key == "tax_rounding":
+            if value not in rules.TAX_ROUNDING:
+                problems.append(Problem("company.error.tax_rounding", key))
+            clean[key] = value
+        elif key == "smtp_port":
+            try:
+                port = int(value)
+            except (TypeError, ValueError):
+                port = 0
+            if not 1 <= port <= 65535:
+                problems.append(Problem("company.error.smtp_port", key))
+            clean[key] = port
+        elif key == "transfer_fee_table":
+            table, problem = _fee_table(value)
+            if problem:
+                problems.append(problem)
+            clean[key] = table
+        elif key == "withheld_fee_account":
+            if value not in WITHHELD_FEE_ACCOUNTS:
+                problems.append(Problem("company.error.withheld_fee_account", key))
+            clean[key] = value
+        elif key == "smtp_starttls":
+            clean[key] = value in (True, "1", "true", "on", 1)
+        elif key == "registration_number":
+            text = rules.nfc(str(value or ""))
+            if not text:
+                clean[key] = None
+                continue
+            normalized, problem = rules.registration_problem(text, key)
+            if problem:
+                problems.append(problem)
+            clean[key] = normalized
+        else:
+            text = rules.nfc(str(value or ""))
+            if key == "name" and not text:
+                problems.append(Problem("error.required", key))
+            clean[key] = text
+    return clean, problems
+
+
+def update_company(uow: UnitOfWork, actor: Actor, values: dict[str, Any]) -> CompanyData:
+    require(actor, "company.edit")
+    clean, problems = validate_company(values)
+    if problems:
+        raise Invalid(problems=problems)
+    with uow:
+        company = uow.session.get(Company, COMPANY_ID)
+        if company is None:
+            company = Company(id=COMPANY_ID, name=clean.get("name", ""))
+            uow.session.add(company)
+            before: dict[str, Any] | None = None
+        else:
+            before = {k: getattr(company, k) for k in EDITABLE}
+        for key, value in clean.items():
+            setattr(company, key, value)
+        uow.session.flush()
+        after = {k: getattr(company, k) for k in EDITABLE}
+        audit.record(uow.session, actor, "company", COMPANY_ID, "create" if before is None else "update",
+                     before, after)
+        result = load_company(uow)
+        uow.commit()
+        return result
+
+
+_DIGITS = {"bank_code": 4, "branch_code": 3, "account_number": 7}
+
+
+def bank_account_problems(data: BankAccountData, prefix: str = "") -> list[Problem]:
+    problems: list[Problem] = []
+    for name, width in _DIGITS.items():
+        value = getattr(data, name)
+        if not re.fullmatch(rf"\d{{{width}}}", value or ""):
+            problems.append(Problem("company.error.digits", prefix + name, {"width": width}))
+    if data.zengin_requester_code and not re.fullmatch(r"\d{10}", data.zengin_requester_code):
+        problems.append(Problem("company.error.digits", prefix + "zengin_requester_code", {"width": 10}))
+    if data.account_type not in rules.ACCOUNT_TYPES:
+        problems.append(Problem("company.error.account_type", prefix + "account_type"))
+    if not data.holder_kana.strip():
+        problems.append(Problem("error.required", prefix + "holder_kana"))
+    return problems
+
+
+def save_bank_account(uow: UnitOfWork, actor: Actor, data: BankAccountData) -> BankAccountData:
+    """Add (id None) or change a company bank account."""
+    require(actor, "company.edit")
+    text_fields: dict[str, Any] = {f.name: rules.nfc(getattr(data, f.name))
+                                   for f in fields(data) if isinstance(getattr(data, f.name), str)}
+    data = replace(data, **text_fields)
+    problems = bank_account_problems(data)
+    if problems:
+        raise Invalid(problems=problems)
+    with uow:
+        s = uow.session
+        values = {k: v for k, v in asdict(data).items() if k != "id"}
+        if data.id is None:
+            row = CompanyBankAccount(active=True, **values)
+            s.add(row)
+            before = None
+        else:
+            found = s.get(CompanyBankAccount, data.id)
+            if found is None or not found.active:
+                raise NotFound("company.error.bank_not_found", field="id")
+            row = found
+            before = asdict(_bank(row))
+            for k, v in values.items():
+                setattr(row, k, v)
+        if data.is_default:
+            for other in s.scalars(select(CompanyBankAccount).where(CompanyBankAccount.is_default.is_(True))):
+                if other is not row:
+                    other.is_default = False
+        s.flush()
+        audit.record(s, actor, "company_bank_account", row.id, "create" if before is None else "update",
+                     before, asdict(_bank(row)))
+        result = _bank(row)
+        uow.commit()
+        return result
+
+
+def remove_bank_account(uow: UnitOfWork, actor: Actor, bank_id: int) -> None:
+    """Bank accounts are deactivated, never deleted: old payment files still name them."""
+    require(actor, "company.edit")
+    with uow:
+        row = uow.session.get(CompanyBankAccount, bank_id)
+        if row is None or not row.active:
+            raise NotFound("company.error.bank_not_found", field="id")
+        row.active = False
+        audit.record(uow.session, actor, "company_bank_account", row.id, "deactivate", asdict(_bank(row)))
+        uow.commit()
+
+
+# --- company seal (社印・角印) ------------------------------------------------------------------------------
+
+SEAL_OWNER = "company_seal"  # documents print the latest attachment of this owner (see sales.pdf)
+SEAL_TYPES = ("image/png", "image/jpeg")
+SEAL_MAX_BYTES = 2 * 1024 * 1024
+SEAL_MAX_RATIO = 1.5  # a 角印 is square; a wide or tall image would be squeezed on the documents
+
+
+@dataclass(frozen=True)
+class SealData:
+    attachment_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _seal_problems(filename: str, content_type: str, content: bytes) -> list[Problem]:
+    """Every problem with a seal image: not PNG or JPEG, too large, not a readable image, not near square."""
+    from ennoshita.attachments.services import NewAttachment, check
+
+    ctype = content_type.split(";")[0].strip().lower()
+    if ctype not in SEAL_TYPES:
+        return [Problem("company.error.seal_type", "seal", {"type": ctype or "-", "name": filename})]
+    problems = check(NewAttachment(filename, ctype, content), "seal", SEAL_MAX_BYTES)
+    if problems:
+        return problems
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        return [Problem("attachment.error.content", "seal", {"type": ctype, "name": filename})]
+    if not width or not height or max(width, height) / min(width, height) > SEAL_MAX_RATIO:
+        return [Problem("company.error.seal_shape", "seal", {"width": width, "height": height})]
+    return []
+
+
+def upload_seal(uow: UnitOfWork, actor: Actor, filename: str, content_type: str, content: bytes) -> SealData:
+    """登録: the company seal printed on quotes, delivery notes and invoices from now on (PNG or JPEG, at most
+    2 MB, roughly square). Attachments are append-only: a new upload replaces the seal by being the latest."""
+    from ennoshita.attachments.services import NewAttachment, add_attachment
+
+    require(actor, "company.edit")
+    problems = _seal_problems(filename, content_type, content)
+    if problems:
+        raise Invalid(problems=problems)
+    with uow:
+        if uow.session.get(Company, COMPANY_ID) is None:
+            raise NotFound("company.error.not_set_up")
+        added = add_attachment(uow.session, actor, SEAL_OWNER, COMPANY_ID,
+                               NewAttachment(filename, content_type, content), SEAL_MAX_BYTES, "seal")
+        audit.record(uow.session, actor, "company", COMPANY_ID, "seal", after={
+            "attachment_id": added.id, "filename": added.filename, "sha256": added.sha256})
+        uow.commit()
+    return SealData(added.id, added.filename, added.content_type, added.size, added.sha256)
+
+
+def current_seal(uow: UnitOfWork) -> tuple[SealData, bytes] | None:
+    """The seal the documents print (the latest upload), with its bytes; None when none was uploaded."""
+    from ennoshita.attachments.models import Attachment
+
+    with uow:
+        row = uow.session.scalars(select(Attachment).where(Attachment.owner_type == SEAL_OWNER)
+                                  .order_by(Attachment.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return SealData(row.id, row.filename, row.content_type, row.size, row.sha256), bytes(row.content)

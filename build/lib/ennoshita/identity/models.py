@@ -1,0 +1,116 @@
+"""Company settings, users, roles, sessions and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ennoshita.db import Base
+
+
+class Company(Base):
+    """The one company this database keeps the books of (id 1)."""
+
+    __tablename__ = "company"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_kana: Mapped[str] = mapped_column(String(200), default="")
+    registration_number: Mapped[str | None] = mapped_column(String(14))
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    representative: Mapped[str] = mapped_column(String(100), default="")
+    fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=4)
+    tax_accounting: Mapped[str] = mapped_column(String(10), default="exclusive")
+    tax_rounding: Mapped[str] = mapped_column(String(10), default="floor")
+    # Outgoing mail for notifications (the password comes from ENNOSHITA_SMTP_PASSWORD, never the database).
+    smtp_host: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    smtp_port: Mapped[int] = mapped_column(Integer, default=587, server_default="587")
+    smtp_sender: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    smtp_username: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    smtp_starttls: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # 振込手数料 the company's bank charges (JSON: threshold and the six fees), None = the example table;
+    # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
+    transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+
+
+class CompanyBankAccount(Base):
+    __tablename__ = "company_bank_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_code: Mapped[str] = mapped_column(String(4))
+    bank_name_kana: Mapped[str] = mapped_column(String(15), default="")
+    branch_code: Mapped[str] = mapped_column(String(3))
+    branch_name_kana: Mapped[str] = mapped_column(String(15), default="")
+    account_type: Mapped[str] = mapped_column(String(4))
+    account_number: Mapped[str] = mapped_column(String(7))
+    holder_kana: Mapped[str] = mapped_column(String(40))
+    zengin_requester_code: Mapped[str] = mapped_column(String(10), default="")
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(5), default="ja")
+    department: Mapped[str | None] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.roles)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class UserSession(Base):
+    """A browser login. The cookie carries a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A personal API token: shown once, stored as SHA-256, revocable."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

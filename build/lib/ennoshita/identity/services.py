@@ -1,0 +1,431 @@
+"""Identity use cases: login, sessions, users, roles, API tokens.
+
+Each function takes a unit of work and the acting user, checks the actor's roles first, writes, records
+the audit trail and commits, so web, API and CLI share one set of rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from ennoshita import audit
+from ennoshita.actor import Actor
+from ennoshita.dates import as_utc, now_utc
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import Conflict, Invalid, NotFound, Problem, TooManyAttempts, Unauthenticated
+from ennoshita.identity import rules
+from ennoshita.identity.models import ApiToken, User, UserRole, UserSession
+from ennoshita.identity.roles import ALL_ROLES, require
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
+_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+TOKEN_PREFIX = "ens_"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    id: int
+    email: str
+    display_name: str
+    language: str
+    department: str | None
+    roles: tuple[str, ...]
+    active: bool
+    created_at: dt.datetime
+
+
+def summarize(user: User) -> UserSummary:
+    return UserSummary(
+        user.id, user.email, user.display_name, user.language, user.department,
+        tuple(sorted(user.role_names)), user.active, as_utc(user.created_at),
+    )
+
+
+def actor_of(user: User, via: str) -> Actor:
+    return Actor(
+        user_id=user.id, name=user.display_name, roles=user.role_names, via=via,
+        language=user.language, department=user.department,
+    )
+
+
+def _snapshot(user: User) -> dict[str, object]:
+    return {
+        "email": user.email, "display_name": user.display_name, "language": user.language,
+        "department": user.department, "roles": sorted(user.role_names), "active": user.active,
+    }
+
+
+# ---------------------------------------------------------------- login and sessions
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    actor: Actor
+    session_token: str
+    csrf_token: str
+
+
+def login(
+    uow: UnitOfWork, email: str, password: str, via: str, *, throttle_after: int = 5,
+    throttle_seconds: int = 30, session_hours: int = 12,
+) -> LoginResult:
+    """Check the password, slow repeated failures down, audit every attempt, open a session."""
+    with uow:
+        s = uow.session
+        user = s.scalar(select(User).where(User.email == rules.normalize_email(email)))
+        now = now_utc()
+        anonymous = Actor(None, rules.normalize_email(email)[:200], via=via)
+        if user is None or not user.active:
+            _verify(_DUMMY_HASH, password)
+            audit.record(s, anonymous, "user", "-", "login_failed", after={"email": anonymous.name})
+            uow.commit()
+            raise Unauthenticated("identity.error.login_failed")
+        if user.locked_until is not None and as_utc(user.locked_until) > now:
+            audit.record(s, actor_of(user, via), "user", user.id, "login_throttled")
+            uow.commit()
+            wait = int((as_utc(user.locked_until) - now).total_seconds()) + 1
+            raise TooManyAttempts("identity.error.throttled", seconds=wait)
+        if not _verify(user.password_hash, password):
+            user.failed_logins += 1
+            lock = rules.lock_duration(user.failed_logins, throttle_after, throttle_seconds)
+            user.locked_until = now + lock if lock else None
+            audit.record(s, actor_of(user, via), "user", user.id, "login_failed",
+                         after={"failed_logins": user.failed_logins})
+            uow.commit()
+            raise Unauthenticated("identity.error.login_failed")
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        s.add(UserSession(token_hash=sha256(token), user_id=user.id, csrf_token=csrf, created_at=now,
+                          expires_at=now + dt.timedelta(hours=session_hours)))
+        actor = actor_of(user, via)
+        audit.record(s, actor, "user", user.id, "login")
+        uow.commit()
+        return LoginResult(actor, token, csrf)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    actor: Actor
+    csrf_token: str
+
+
+def resolve_session(uow: UnitOfWork, token: str, via: str = "web") -> SessionInfo | None:
+    with uow:
+        row = uow.session.execute(
+            select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == sha256(token))
+        ).first()
+        if row is None:
+            return None
+        sess, user = row
+        if sess.ended_at is not None or as_utc(sess.expires_at) <= now_utc() or not user.active:
+            return None
+        return SessionInfo(actor_of(user, via), sess.csrf_token)
+
+
+def logout(uow: UnitOfWork, token: str) -> None:
+    with uow:
+        s = uow.session
+        row = s.execute(
+            select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == sha256(token))
+        ).first()
+        if row is None or row[0].ended_at is not None:
+            return
+        sess, user = row
+        sess.ended_at = now_utc()
+        audit.record(s, actor_of(user, "web"), "user", user.id, "logout")
+        uow.commit()
+
+
+# ---------------------------------------------------------------- users
+
+
+@dataclass(frozen=True)
+class NewUser:
+    email: str
+    display_name: str
+    roles: tuple[str, ...]
+    password: str
+    language: str = "ja"
+    department: str | None = None
+
+
+def _role_problems(roles: tuple[str, ...] | list[str], field: str = "roles") -> list[Problem]:
+    problems = [Problem("identity.error.unknown_role", field, {"role": r})
+                for r in roles if r not in ALL_ROLES]
+    if not roles:
+        problems.append(Problem("identity.error.no_role", field))
+    return problems
+
+
+def create_user(uow: UnitOfWork, actor: Actor, cmd: NewUser) -> UserSummary:
+    require(actor, "users.manage")
+    email = rules.normalize_email(cmd.email)
+    problems: list[Problem] = []
+    for p in (rules.email_problem(email), rules.password_problem(cmd.password)):
+        if p:
+            problems.append(p)
+    if not rules.nfc(cmd.display_name):
+        problems.append(Problem("error.required", "display_name"))
+    if cmd.language not in rules.LANGUAGES:
+        problems.append(Problem("identity.error.language", "language"))
+    problems += _role_problems(cmd.roles)
+    if problems:
+        raise Invalid(problems=problems)
+    with uow:
+        s = uow.session
+        if s.scalar(select(User.id).where(User.email == email)) is not None:
+            raise Conflict("identity.error.email_taken", field="email", email=email)
+        user = User(
+            email=email, display_name=rules.nfc(cmd.display_name), language=cmd.language,
+            department=cmd.department, password_hash=_hasher.hash(cmd.password), active=True,
+            failed_logins=0, created_at=now_utc(),
+        )
+        user.roles = [UserRole(role=r) for r in sorted(set(cmd.roles))]
+        s.add(user)
+        s.flush()
+        audit.record(s, actor, "user", user.id, "create", after=_snapshot(user))
+        result = summarize(user)
+        uow.commit()
+        return result
+
+
+def _load_user(uow: UnitOfWork, user_id: int) -> User:
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound("identity.error.user_not_found", field="user_id", user_id=user_id)
+    return user
+
+
+def find_user_id(uow: UnitOfWork, email: str) -> int:
+    with uow:
+        uid = uow.session.scalar(select(User.id).where(User.email == rules.normalize_email(email)))
+        if uid is None:
+            raise NotFound("identity.error.user_not_found", field="email", user_id=email)
+        return uid
+
+
+def deactivate_user(uow: UnitOfWork, actor: Actor, user_id: int) -> UserSummary:
+    """Users are never deleted: their name stays on every record they touched."""
+    require(actor, "users.manage")
+    with uow:
+        user = _load_user(uow, user_id)
+        if actor.user_id == user_id:
+            raise Invalid("identity.error.self_deactivate", field="user_id")
+        before = _snapshot(user)
+        user.active = False
+        for sess in uow.session.scalars(select(UserSession).where(UserSession.user_id == user_id,
+                                                                  UserSession.ended_at.is_(None))):
+            sess.ended_at = now_utc()
+        audit.record(uow.session, actor, "user", user.id, "deactivate", before, _snapshot(user))
+        result = summarize(user)
+        uow.commit()
+        return result
+
+
+def reactivate_user(uow: UnitOfWork, actor: Actor, user_id: int) -> UserSummary:
+    require(actor, "users.manage")
+    with uow:
+        user = _load_user(uow, user_id)
+        before = _snapshot(user)
+        user.active = True
+        user.failed_logins = 0
+        user.locked_until = None
+        audit.record(uow.session, actor, "user", user.id, "reactivate", before, _snapshot(user))
+        result = summarize(user)
+        uow.commit()
+        return result
+
+
+def set_roles(uow: UnitOfWork, actor: Actor, user_id: int, roles: list[str]) -> UserSummary:
+    require(actor, "users.manage")
+    problems = _role_problems(roles)
+    if problems:
+        raise Invalid(problems=problems)
+    with uow:
+        user = _load_user(uow, user_id)
+        if actor.user_id == user_id and "admin" not in roles:
+            raise Invalid("identity.error.self_demote", field="roles")
+        before = _snapshot(user)
+        wanted = set(roles)
+        user.roles = [r for r in user.roles if r.role in wanted]
+        have = user.role_names
+        user.roles += [UserRole(role=r) for r in sorted(wanted - have)]
+        uow.session.flush()
+        audit.record(uow.session, actor, "user", user.id, "set_roles", before, _snapshot(user))
+        result = summarize(user)
+        uow.commit()
+        return result
+
+
+def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> None:
+    if actor.user_id is None:
+        raise Unauthenticated()
+    problem = rules.password_problem(new, "new_password")
+    if problem:
+        raise Invalid(problems=[problem])
+    with uow:
+        user = _load_user(uow, actor.user_id)
+        if not _verify(user.password_hash, current):
+            raise Invalid("identity.error.current_password", field="current_password")
+        user.password_hash = _hasher.hash(new)
+        audit.record(uow.session, actor, "user", user.id, "change_password")
+        uow.commit()
+
+
+def set_own_language(uow: UnitOfWork, actor: Actor, language: str) -> None:
+    if actor.user_id is None:
+        raise Unauthenticated()
+    if language not in rules.LANGUAGES:
+        raise Invalid("identity.error.language", field="language")
+    with uow:
+        user = _load_user(uow, actor.user_id)
+        before = _snapshot(user)
+        user.language = language
+        audit.record(uow.session, actor, "user", user.id, "set_language", before, _snapshot(user))
+        uow.commit()
+
+
+def list_users(uow: UnitOfWork, actor: Actor) -> list[UserSummary]:
+    require(actor, "users.view")
+    with uow:
+        users = uow.session.scalars(select(User).order_by(User.id)).all()
+        return [summarize(u) for u in users]
+
+
+def get_user(uow: UnitOfWork, actor: Actor, user_id: int) -> UserSummary:
+    if actor.user_id != user_id:
+        require(actor, "users.view")
+    with uow:
+        return summarize(_load_user(uow, user_id))
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+@dataclass(frozen=True)
+class TokenSummary:
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def _token_summary(t: ApiToken) -> TokenSummary:
+    def opt(v: dt.datetime | None) -> dt.datetime | None:
+        return as_utc(v) if v else None
+
+    return TokenSummary(t.id, t.name, t.prefix, as_utc(t.created_at), opt(t.expires_at),
+                        opt(t.last_used_at), opt(t.revoked_at))
+
+
+def create_api_token(
+    uow: UnitOfWork, actor: Actor, name: str, *, expires_days: int | None = None, user_id: int | None = None
+) -> tuple[str, TokenSummary]:
+    """A new personal token. The plain token is returned once; only its hash is kept."""
+    owner = user_id if user_id is not None else actor.user_id
+    if owner is None:
+        raise Unauthenticated()
+    if owner != actor.user_id:
+        require(actor, "users.manage")
+    if not rules.nfc(name):
+        raise Invalid("error.required", field="name")
+    if expires_days is not None and expires_days <= 0:
+        raise Invalid("identity.error.expires_days", field="expires_days")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = now_utc()
+    with uow:
+        user = _load_user(uow, owner)
+        if not user.active:
+            raise Invalid("identity.error.user_inactive", field="user_id")
+        tok = ApiToken(user_id=owner, name=rules.nfc(name), prefix=plain[:10], token_hash=sha256(plain),
+                       created_at=now,
+                       expires_at=now + dt.timedelta(days=expires_days) if expires_days else None)
+        uow.session.add(tok)
+        uow.session.flush()
+        audit.record(uow.session, actor, "api_token", tok.id, "create",
+                     after={"user_id": owner, "name": tok.name, "prefix": tok.prefix})
+        summary = _token_summary(tok)
+        uow.commit()
+        return plain, summary
+
+
+def list_api_tokens(uow: UnitOfWork, actor: Actor) -> list[TokenSummary]:
+    if actor.user_id is None:
+        return []
+    with uow:
+        toks = uow.session.scalars(select(ApiToken).where(ApiToken.user_id == actor.user_id)
+                                   .order_by(ApiToken.id.desc())).all()
+        return [_token_summary(t) for t in toks]
+
+
+def revoke_api_token(uow: UnitOfWork, actor: Actor, token_id: int) -> None:
+    with uow:
+        tok = uow.session.get(ApiToken, token_id)
+        if tok is None:
+            raise NotFound("identity.error.token_not_found", field="token_id")
+        if tok.user_id != actor.user_id:
+            require(actor, "users.manage")
+        if tok.revoked_at is None:
+            tok.revoked_at = now_utc()
+            audit.record(uow.session, actor, "api_token", tok.id, "revoke")
+        uow.commit()
+
+
+def authenticate_token(uow: UnitOfWork, plain: str) -> Actor:
+    """The actor behind a bearer token; expired, revoked or unknown tokens are refused."""
+    with uow:
+        row = uow.session.execute(
+            select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == sha256(plain))
+        ).first()
+        if row is None:
+            raise Unauthenticated("identity.error.token_invalid")
+        tok, user = row
+        now = now_utc()
+        if tok.revoked_at is not None:
+            raise Unauthenticated("identity.error.token_revoked")
+        if tok.expires_at is not None and as_utc(tok.expires_at) <= now:
+            raise Unauthenticated("identity.error.token_expired")
+        if not user.active:
+            raise Unauthenticated("identity.error.user_inactive")
+        if tok.last_used_at is None or now - as_utc(tok.last_used_at) > dt.timedelta(minutes=1):
+            tok.last_used_at = now
+            uow.commit()
+        return actor_of(user, "api")
+
+
+def actor_by_email(uow: UnitOfWork, email: str, via: str) -> Actor:
+    """For the CLI's --as-user: act as a named, active user."""
+    with uow:
+        user = uow.session.scalar(select(User).where(User.email == rules.normalize_email(email)))
+        if user is None or not user.active:
+            raise NotFound("identity.error.user_not_found", field="as_user", user_id=email)
+        return actor_of(user, via)

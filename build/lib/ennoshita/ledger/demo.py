@@ -1,0 +1,136 @@
+"""Demo books of 株式会社さくら精機: fiscal year 2025 (closed) and 2026 to date.
+
+Opening balances, monthly rent (a recurring entry), payroll with withholding, utilities, telephone,
+travel, meetings, cash sales and purchases before the sales and purchasing modules took over, a closed
+fiscal year 2025 and locked months, all posted through the ledger's services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from ennoshita.actor import Actor
+from ennoshita.attachments.services import NewAttachment
+from ennoshita.dates import add_months, end_of_month
+from ennoshita.db import Database
+from ennoshita.ledger import evidence, services
+from ennoshita.ledger.posting import PostedEntry
+from ennoshita.ledger.rules import EntryDraft, LineDraft
+
+FY2025_START = dt.date(2025, 4, 1)
+DEMO_TODAY = dt.date(2026, 11, 20)
+
+
+def _line(account: str, debit: int = 0, credit: int = 0, tax: str | None = None, sub: str | None = None,
+          dept: str | None = None, memo: str = "") -> LineDraft:
+    return LineDraft(account_code=account, debit=debit, credit=credit, tax_category=tax, sub_account=sub,
+                     department=dept, memo=memo)
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF saying ``text`` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 18 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _evidence(db: Database, actor: Actor, entries: list[tuple[PostedEntry, str, str]]) -> None:
+    """証憑 for some entries (請求書 of the rent and the electricity), so that 証憑検索 has something to find;
+    their 取引日, 金額 and 取引先 come from the entry."""
+    for entry, name, text in entries:
+        evidence.attach_to_entry(db.uow(), actor, entry.id, NewAttachment(
+            f"{name}_{entry.entry_date:%Y-%m}.pdf", "application/pdf", _pdf(f"{text} {entry.entry_date:%Y-%m}")))
+
+
+def load(db: Database, actor: Actor) -> None:
+    rng = random.Random(20251)
+    for code, name in (("100", "営業部"), ("200", "管理部"), ("300", "製造部")):
+        services.add_department(db.uow(), actor, code, name)
+    services.add_sub_account(db.uow(), actor, "普通預金", "MIZUHO", "みずほ銀行 渋谷支店", "ミズホギンコウ")
+    services.add_sub_account(db.uow(), actor, "普通預金", "MUFG", "三菱UFJ銀行 新宿支店", "ミツビシユーエフジェイ")
+
+    services.post_entry(db.uow(), actor, EntryDraft(FY2025_START, "期首残高", "", (
+        _line("普通預金", 38_500_000, sub="MIZUHO"),
+        _line("普通預金", 12_000_000, sub="MUFG"),
+        _line("現金", 350_000),
+        _line("工具器具備品", 4_800_000),
+        _line("敷金", 1_800_000),
+        _line("資本金", credit=10_000_000),
+        _line("長期借入金", credit=15_000_000),
+        _line("繰越利益剰余金", credit=32_450_000),
+    )))
+    services.add_recurring(db.uow(), actor, services.RecurringInput(
+        name="本社家賃", description="本社事務所 家賃", counterparty="渋谷ビルディング株式会社", every_months=1,
+        day_of_month=25, start_date=FY2025_START, end_date=None,
+        lines=(_line("地代家賃", 330_000, tax="purchase_10", dept="200"),
+               _line("普通預金", credit=330_000, sub="MIZUHO"))))
+
+    y, m = FY2025_START.year, FY2025_START.month
+    withheld_last_month = 0
+    bills: list[tuple[PostedEntry, str, str]] = []
+    while dt.date(y, m, 1) <= DEMO_TODAY:
+        month_end = end_of_month(y, m)
+        last = min(month_end, DEMO_TODAY)
+        payday = min(dt.date(y, m, 25), last)
+        gross = 3_200_000 + rng.randrange(0, 10) * 10_000
+        withheld = gross * 21 // 100
+        if withheld_last_month:
+            services.post_entry(db.uow(), actor, EntryDraft(dt.date(y, m, 10), "源泉所得税・社会保険料 納付", "", (
+                _line("預り金", withheld_last_month), _line("普通預金", credit=withheld_last_month, sub="MIZUHO"))))
+        withheld_last_month = withheld
+        services.post_entry(db.uow(), actor, EntryDraft(payday, f"{m}月分 給与", "", (
+            _line("給料手当", gross - 600_000, dept="300"),
+            _line("給料手当", 600_000, dept="200"),
+            _line("預り金", credit=withheld, memo="源泉所得税・社会保険料"),
+            _line("普通預金", credit=gross - withheld, sub="MIZUHO"),
+        )))
+        for day, description, counterparty, account, amount in (
+            (min(10, last.day), "電気料金", "東京電力エナジーパートナー株式会社", "水道光熱費",
+             rng.randrange(60, 90) * 1000 + 480),
+            (min(12, last.day), "携帯電話・インターネット", "株式会社NTTドコモ", "通信費",
+             rng.randrange(40, 55) * 1000 + 220),
+            (min(15, last.day), "出張旅費（大阪）", "東海旅客鉄道株式会社", "旅費交通費", rng.randrange(25, 60) * 1000),
+            (min(18, last.day), "打合せ 飲食代", "喫茶さくら", "会議費", rng.randrange(3, 12) * 1000 + 500),
+        ):
+            posted = services.post_entry(db.uow(), actor, EntryDraft(
+                dt.date(y, m, day), description, counterparty, (
+                    _line(account, amount, tax="purchase_10", dept="200"),
+                    _line("普通預金", credit=amount, sub="MIZUHO"),
+                )))
+            if account == "水道光熱費":
+                bills.append((posted, "電気料金請求書", "Electricity bill"))
+        if dt.date(y, m, 1) < dt.date(2026, 4, 1):
+            # Before the sales and purchasing modules: monthly totals entered by hand.
+            sales = rng.randrange(90, 130) * 100_000
+            services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月分 売上（集計）", "", (
+                _line("売掛金", sales), _line("売上高", credit=sales, tax="sales_10", dept="100"),
+            )))
+            collected = sales - rng.randrange(0, 5) * 100_000
+            services.post_entry(db.uow(), actor, EntryDraft(min(month_end, last), f"{m}月 売掛金 入金", "", (
+                _line("普通預金", collected, sub="MUFG"), _line("売掛金", credit=collected),
+            )))
+            purchases = sales * 45 // 100
+            services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月分 仕入（集計）", "", (
+                _line("仕入高", purchases, tax="purchase_10", dept="300"), _line("買掛金", credit=purchases),
+            )))
+            services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月 買掛金 支払", "", (
+                _line("買掛金", purchases), _line("普通預金", credit=purchases, sub="MIZUHO"),
+            )))
+        y, m = add_months(y, m, 1)
+    rents = services.run_recurring(db.uow(), actor, DEMO_TODAY)
+    _evidence(db, actor, [(r, "家賃請求書", "Rent invoice") for r in rents] + bills)
+    services.close_year(db.uow(), actor, 2025)
+    for month in ("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"):
+        services.lock_month(db.uow(), actor, month)

@@ -1,0 +1,454 @@
+"""Journal import and export: 弥生会計 仕訳日記帳 (Shift_JIS), the generic UTF-8 CSV, and hledger out.
+
+Import streams the file: vouchers are parsed, checked and written in batches, so memory does not grow
+with the file. A large file is parsed and checked in a forked child process while this one writes the
+batches the child has finished (the database inserts and the parsing take about as long as each other).
+The whole file is one transaction: if any line has a problem (unknown account, unbalanced
+voucher, bad date, locked month), every problem is reported with its line number and nothing is kept.
+Tax amounts given by the file are kept exactly (the source system rounded them); a blank tax amount is
+computed with the company's rounding rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import multiprocessing
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from ennoshita import audit
+from ennoshita.actor import Actor
+from ennoshita.bulk import db_timestamp, insert_rows, reserve_ids
+from ennoshita.dates import fiscal_year_of, now_utc
+from ennoshita.db import BULK_LOAD, UnitOfWork
+from ennoshita.errors import Invalid, Problem
+from ennoshita.identity import require
+from ennoshita.ledger import chart, csvformat, taxes, yayoi
+from ennoshita.ledger.models import Account, Department, JournalEntry, JournalLine, SubAccount
+from ennoshita.ledger.posting import (
+    ChartIndex,
+    Deltas,
+    PostingContext,
+    ResolvedLine,
+    date_problems,
+    ensure_fiscal_year,
+    reserve_numbers,
+)
+from ennoshita.ledger.rules import entry_number
+from ennoshita.money import Rounding
+
+FORMATS = ("yayoi", "csv")
+ENTRY_COLUMNS = ("id", "fiscal_year", "number", "entry_date", "description", "counterparty", "status", "source",
+                 "source_ref", "total", "created_by", "created_at", "posted_by", "posted_at")
+LINE_COLUMNS = ("entry_id", "line_no", "entry_date", "account_id", "sub_account_id", "department_id", "tax_category",
+                "debit", "credit", "memo", "source_row")
+EXPORT_FORMATS = ("yayoi", "csv", "hledger")
+BATCH = 5000
+MAX_PROBLEMS = 1000
+ANALYZE_AFTER_LINES = 10_000
+# Files from this size are parsed in a child process while this one writes (None: never).
+PARALLEL_MIN_BYTES: int | None = 4 << 20
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    entries: int
+    lines: int
+    sha256: str
+    first_entry: str
+    last_entry: str
+
+
+class _HashingReader(io.RawIOBase):
+    """Wraps the uploaded stream: hashes and counts bytes as the parser reads them (for progress and audit)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.digest = hashlib.sha256()
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.digest.update(data)
+        self.done += n
+        return n
+
+
+def _split(amount: int, tax: int | None, category: str | None, rule: Rounding, exclusive: bool,
+           day: dt.date | None = None) -> tuple[int, int]:
+    """(net, tax) of a tax-inclusive amount: the file's tax when given, else computed by the company rule
+    (for a 経過措置 purchase, only the deductible share of the tax, as the posting path does)."""
+    if not exclusive or not category:
+        return amount, 0
+    cat = taxes.CATEGORIES.get(category)
+    if cat is None or not cat.rate:
+        return amount, 0
+    if tax is None:
+        net, tax = taxes.split_inclusive(amount, cat, rule)
+        if cat.transitional and day is not None and day >= taxes.TRANSITIONAL_DEDUCTION[0][0]:
+            tax = taxes.deductible_input_tax(tax, day, rule)
+            net = amount - tax
+        return net, tax
+    return amount - tax, tax
+
+
+def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
+                   progress: Callable[[int], None] | None = None, parallel: bool = False) -> ImportResult:
+    """Import a whole file in one transaction. ``parallel``: a large file is parsed and checked in a forked
+    child process while this one writes (the CLI asks for it; a server with worker threads should not fork)."""
+    require(actor, "ledger.edit")
+    if fmt not in FORMATS:
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    with uow:
+        s = uow.session
+        # Every reference a row holds is checked here, in this transaction: accounts, sub-accounts and
+        # departments against the chart loaded below, entry ids reserved by the writer.
+        s.connection(execution_options={BULK_LOAD: True})
+        ctx = PostingContext.load(s)
+        checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx))
+        writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
+        batches = _in_child(checker) if parallel and _worth_a_child(stream) else checker.batches()
+        try:
+            for heads, lines, done in batches:
+                writer.write(heads, lines)
+                if progress:
+                    progress(done)
+        finally:
+            batches.close()  # if writing failed: stop the child now, not when the traceback is collected
+        if checker.problems:
+            raise Invalid("ledger.error.import_failed", problems=checker.problems, count=len(checker.problems))
+        checker.deltas.flush(s)
+        entries, lines_total = checker.entries, checker.lines
+        audit.record(s, actor, "journal_import", checker.digest[:16], "import", after={
+            "format": fmt, "sha256": checker.digest, "bytes": checker.done, "entries": entries,
+            "lines": lines_total, "first_entry": writer.first_no, "last_entry": writer.last_no})
+        uow.commit()
+        if s.get_bind().dialect.name == "postgresql" and lines_total >= ANALYZE_AFTER_LINES:
+            # Fresh statistics after a bulk load, or the planner guesses the tables are small and picks
+            # scans that make the first page of a ledger ten times slower until autovacuum catches up.
+            s.execute(text("ANALYZE journal_lines, journal_entries, ledger_balances"))
+            s.commit()
+        return ImportResult(entries, lines_total, checker.digest, writer.first_no, writer.last_no)
+
+
+# (fiscal year, entry date ISO, description, counterparty, source_ref, total) of an entry waiting to be written
+_Head = tuple[int, str, str, str, str | None, int]
+# A journal_lines row whose entry id is still the entry's index in its batch: (index, line_no, date ISO,
+# *ResolvedLine). The writer adds the batch's first entry id (SQLite: in the INSERT itself).
+_Row = tuple[Any, ...]
+_Batch = tuple[list[_Head], list[_Row], int]  # entries, their lines, bytes read so far
+
+
+class _Checker:
+    """Reads, parses and checks the whole file, yielding batches of entries to write while no problem has
+    been found; afterwards ``problems``, ``deltas`` (the maintained balances to add), the counts and the
+    file's sha256 are set. Pure computation over the stream: it may run in a child process."""
+
+    def __init__(self, reader: _HashingReader, fmt: str, resolver: _Resolver) -> None:
+        self.reader = reader
+        self.fmt = fmt
+        self.resolver = resolver
+        self.problems: list[Problem] = []
+        self.deltas = Deltas()
+        self.entries = self.lines = self.done = 0
+        self.digest = ""
+
+    def batches(self) -> Generator[_Batch, None, None]:
+        buffered = io.BufferedReader(self.reader, buffer_size=1 << 20)
+        source = yayoi.parse_yayoi(buffered) if self.fmt == "yayoi" else csvformat.parse_csv(buffered)
+        problems = self.problems
+        resolver = self.resolver
+        resolve = resolver.resolve
+        add = self.deltas.add
+        heads: list[_Head] = []
+        lines: list[_Row] = []
+        entries = lines_total = 0
+        for item in source:
+            if isinstance(item, list):
+                problems.extend(item)
+                if len(problems) >= MAX_PROBLEMS:
+                    break
+                continue
+            resolved, vproblems = resolve(item)
+            if vproblems:
+                problems.extend(vproblems)
+                if len(problems) >= MAX_PROBLEMS:
+                    break
+                continue
+            if problems:
+                continue  # keep checking the rest of the file, write nothing more
+            day = item.date
+            fy, iso = resolver.day(day)
+            total = 0
+            for line in resolved:
+                total += line.debit
+            k = len(heads)
+            heads.append((fy, iso, item.description, item.counterparty, item.ref, total))
+            n = 0
+            for line in resolved:
+                n += 1
+                lines.append((k, n, iso, *line))
+            add(resolved, day)
+            entries += 1
+            lines_total += len(resolved)
+            if len(heads) >= BATCH:
+                yield heads, lines, self.reader.done
+                heads, lines = [], []
+        self.entries, self.lines = entries, lines_total
+        self.done = self.reader.done
+        self.digest = self.reader.digest.hexdigest()
+        if heads and not problems:
+            yield heads, lines, self.done
+
+
+def _worth_a_child(stream: IO[bytes]) -> bool:
+    """Whether to parse in a forked child process while this one writes: for large files (the machine
+    does both at once) where ``fork`` exists."""
+    if PARALLEL_MIN_BYTES is None or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        here = stream.tell()
+        size = stream.seek(0, io.SEEK_END) - here
+        stream.seek(here)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return size >= PARALLEL_MIN_BYTES
+
+
+def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
+    """The checker's batches, computed in a forked child while the caller writes the previous one. The child
+    only reads the stream (this process no longer does) and computes; it never touches the database
+    connection it inherits. At the end it sends the checker's results, which are copied into ``checker``."""
+    mp = multiprocessing.get_context("fork")
+    receiver, sender = mp.Pipe(duplex=False)
+    child = mp.Process(target=_child_main, args=(checker, sender), name="journal-import-check")
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise RuntimeError("the journal import's checking process ended unexpectedly") from None
+            if message[0] == "batch":
+                yield message[1], message[2], message[3]
+            elif message[0] == "end":
+                (checker.problems, checker.deltas, checker.entries, checker.lines, checker.done,
+                 checker.digest) = message[1:]
+                return
+            else:
+                raise message[1]
+    finally:
+        receiver.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _child_main(checker: _Checker, sender: Any) -> None:
+    try:
+        for heads, lines, done in checker.batches():
+            sender.send(("batch", heads, lines, done))
+        sender.send(("end", checker.problems, checker.deltas, checker.entries, checker.lines, checker.done,
+                     checker.digest))
+    except BrokenPipeError:
+        pass  # the parent gave up
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            sender.send(("error", exc))
+        except Exception:  # noqa: BLE001 - not picklable: send its text
+            sender.send(("error", RuntimeError(repr(exc))))
+    finally:
+        sender.close()
+
+
+class _Writer:
+    """Writes batches of checked entries: numbers (gapless per fiscal year), ids, entry and line rows."""
+
+    def __init__(self, session: Session, start_month: int, constants: tuple[str, int | None, str]) -> None:
+        self.session = session
+        self.start_month = start_month
+        self.source, self.user_id, self.now_text = constants
+        self.first_no = self.last_no = ""
+        self.known_years: set[int] = set()
+
+    def write(self, heads: list[_Head], lines: list[_Row]) -> None:
+        if not heads:
+            return
+        s = self.session
+        by_fy: dict[int, int] = {}
+        for head in heads:
+            by_fy[head[0]] = by_fy.get(head[0], 0) + 1
+        next_number: dict[int, int] = {}
+        for fy, count in sorted(by_fy.items()):
+            if fy not in self.known_years:
+                ensure_fiscal_year(s, fy, self.start_month)
+                self.known_years.add(fy)
+            next_number[fy] = reserve_numbers(s, fy, count)
+        ids = reserve_ids(s, "journal_entries", len(heads))
+        source, user_id, now_text = self.source, self.user_id, self.now_text
+        entry_rows = []
+        for entry_id, (fy, iso, description, counterparty, ref, total) in zip(ids, heads, strict=True):
+            number = next_number[fy]
+            next_number[fy] = number + 1
+            entry_rows.append((entry_id, fy, number, iso, description, counterparty, "posted", source, ref, total,
+                               user_id, now_text, user_id, now_text))
+        insert_rows(s, "journal_entries", ENTRY_COLUMNS, entry_rows, convert=False)
+        if ids == list(range(ids[0], ids[0] + len(ids))):  # always on SQLite; on PostgreSQL unless another
+            # session took an id from the sequence meanwhile
+            insert_rows(s, "journal_lines", LINE_COLUMNS, lines, convert=False, first_offset=ids[0])
+        else:
+            insert_rows(s, "journal_lines", LINE_COLUMNS, [(ids[r[0]], *r[1:]) for r in lines], convert=False)
+        if not self.first_no:
+            self.first_no = entry_number(entry_rows[0][1], entry_rows[0][2])
+        self.last_no = entry_number(entry_rows[-1][1], entry_rows[-1][2])
+
+
+class _Resolver:
+    """Maps a parsed voucher to the lines to post (ids, tax split) or its problems. What depends only on a
+    date or a tax category is worked out once per import."""
+
+    def __init__(self, index: ChartIndex, ctx: PostingContext) -> None:
+        self.index = index
+        self.ctx = ctx
+        self.exclusive = ctx.tax_accounting == "exclusive"
+        self.out_tax = index.accounts[chart.CODE_OUTPUT_TAX][0]
+        self.in_tax = index.accounts[chart.CODE_INPUT_TAX][0]
+        self._days: dict[dt.date, tuple[int, str, bool]] = {}
+        self._cats: dict[str | None, int | None] = {}  # category -> its tax account, None if it splits no tax
+
+    def day(self, day: dt.date) -> tuple[int, str]:
+        info = self._day(day)
+        return info[0], info[1]
+
+    def _day(self, day: dt.date) -> tuple[int, str, bool]:
+        info = self._days.get(day)
+        if info is None:
+            ctx = self.ctx
+            bad = bool(date_problems(day, ctx.start_month, ctx.locked, ctx.closed))
+            info = self._days[day] = (fiscal_year_of(day, ctx.start_month), day.isoformat(), bad)
+        return info
+
+    def _tax_account(self, category: str | None) -> int | None:
+        if category in self._cats:
+            return self._cats[category]
+        cat = taxes.CATEGORIES.get(category) if category else None
+        account = None
+        if self.exclusive and cat is not None and cat.rate:
+            account = self.in_tax if cat.direction == "purchase" else self.out_tax
+        self._cats[category] = account
+        return account
+
+    def resolve(self, voucher: yayoi.ParsedVoucher) -> tuple[list[ResolvedLine], list[Problem] | None]:
+        problems: list[Problem] | None = None
+        day = voucher.date
+        if self._day(day)[2]:
+            ctx = self.ctx
+            problems = date_problems(day, ctx.start_month, ctx.locked, ctx.closed, field="date", line=voucher.line)
+        index = self.index
+        accounts = index.accounts
+        resolved: list[ResolvedLine] = []
+        debit_sum = credit_sum = 0
+        for pl in voucher.lines:
+            debit = pl.debit
+            credit = pl.credit
+            debit_sum += debit
+            credit_sum += credit
+            acc = accounts.get(pl.account)
+            if acc is None:
+                problems = problems or []
+                problems.append(Problem("ledger.error.unknown_account", "account", {"account": pl.account}, pl.line))
+                continue
+            sub_id = None
+            if pl.sub_account:
+                sub_id = index.subs.get((acc[0], pl.sub_account))
+                if sub_id is None:
+                    problems = problems or []
+                    problems.append(Problem("ledger.error.unknown_sub_account", "sub_account",
+                                            {"account": pl.account, "sub": pl.sub_account}, pl.line))
+            dep_id = None
+            if pl.department:
+                dep_id = index.departments.get(pl.department)
+                if dep_id is None:
+                    problems = problems or []
+                    problems.append(Problem("ledger.error.unknown_department", "department",
+                                            {"department": pl.department}, pl.line))
+            category = pl.tax_category
+            tax_account = self._tax_account(category) if category and pl.split else None
+            if tax_account is None:
+                resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, debit, credit, pl.memo, pl.row))
+                continue
+            amount = debit or credit
+            tax = pl.tax_amount
+            if tax is None:
+                net, tax = _split(amount, None, category, self.ctx.rounding, True, day)
+            else:
+                net = amount - tax
+            if debit:
+                resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, net, 0, pl.memo, pl.row))
+                if tax:
+                    resolved.append(ResolvedLine(tax_account, None, None, category, tax, 0, pl.memo, pl.row))
+            else:
+                resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, 0, net, pl.memo, pl.row))
+                if tax:
+                    resolved.append(ResolvedLine(tax_account, None, None, category, 0, tax, pl.memo, pl.row))
+        if debit_sum != credit_sum:
+            problems = problems or []
+            problems.append(Problem("ledger.error.unbalanced_voucher", "amount",
+                                    {"debit": debit_sum, "credit": credit_sum}, voucher.line))
+        return resolved, problems
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_journal(uow: UnitOfWork, actor: Actor, fmt: str, date_from: dt.date | None = None,
+                   date_to: dt.date | None = None) -> Iterator[bytes]:
+    """Stream posted entries as a file in ``fmt``: yayoi (cp932), csv (UTF-8) or hledger."""
+    require(actor, "ledger.view")
+    if fmt not in EXPORT_FORMATS:
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    with uow:
+        vouchers = _export_vouchers(uow.session, date_from, date_to, merge_tax=fmt == "yayoi")
+        if fmt == "yayoi":
+            yield from yayoi.write_yayoi(vouchers)
+        elif fmt == "csv":
+            yield from csvformat.write_csv(vouchers)
+        else:
+            for text in yayoi.write_hledger(vouchers):
+                yield text.encode("utf-8")
+
+
+def _export_vouchers(session: Session, date_from: dt.date | None, date_to: dt.date | None,
+                     merge_tax: bool) -> Iterator[yayoi.ParsedVoucher]:
+    names = {a.id: a.name for a in session.execute(select(Account.id, Account.name))}
+    subs = {r.id: r.name for r in session.execute(select(SubAccount.id, SubAccount.name))}
+    deps = {r.id: r.name for r in session.execute(select(Department.id, Department.name))}
+    stmt = (select(JournalEntry.id, JournalEntry.fiscal_year, JournalEntry.number, JournalEntry.entry_date,
+                   JournalEntry.description, JournalEntry.counterparty, JournalEntry.source, JournalEntry.source_ref,
+                   JournalLine.account_id,
+                   JournalLine.sub_account_id, JournalLine.department_id, JournalLine.tax_category,
+                   JournalLine.debit, JournalLine.credit, JournalLine.memo, JournalLine.source_row)
+            .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+            .where(JournalEntry.status == "posted"))
+    if date_from:
+        stmt = stmt.where(JournalEntry.entry_date >= date_from)
+    if date_to:
+        stmt = stmt.where(JournalEntry.entry_date <= date_to)
+    stmt = stmt.order_by(JournalEntry.entry_date, JournalEntry.id, JournalLine.line_no)
+    tax_accounts = frozenset(session.scalars(select(Account.id).where(
+        Account.code.in_((chart.CODE_INPUT_TAX, chart.CODE_OUTPUT_TAX))))) if merge_tax else frozenset()
+    return yayoi.vouchers_from_rows(session.execute(stmt.execution_options(yield_per=5000)), names, subs, deps,
+                                    tax_accounts)

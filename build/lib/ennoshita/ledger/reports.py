@@ -1,0 +1,238 @@
+"""Ledger reports as tables: one builder per report, used by the screens, the CLI and the API alike,
+so that screen, CSV, XLSX, PDF and JSON show the same figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ennoshita.i18n import Translator
+from ennoshita.ledger import queries as q
+from ennoshita.tabular import Column, Table, check_rows, stream
+
+
+def _range(t: Translator, date_from: dt.date | None, date_to: dt.date) -> str:
+    if date_from is None:
+        return t("report.as_of", date=date_to.isoformat())
+    return t("report.range", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+
+
+def trial_balance_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, start_month: int,
+                        dim: q.Dimension = q.Dimension()) -> tuple[Table, q.TrialBalance]:
+    tb = q.trial_balance(session, date_from, date_to, start_month, dim)
+    table = Table(t("report.trial_balance"), _range(t, date_from, date_to), [
+        Column("account_code", t("report.col.code")), Column("account_name", t("report.col.account")),
+        Column("opening", t("report.col.opening"), "yen"), Column("debit", t("report.col.debit"), "yen"),
+        Column("credit", t("report.col.credit"), "yen"), Column("closing", t("report.col.closing"), "yen"),
+    ], filename=f"trial_balance_{date_from}_{date_to}")
+    current = None
+    sections = {s.section: s for s in tb.sections}
+    for row in tb.rows:
+        if current is not None and row.section != current:
+            _section_row(table, t, sections[current])
+        current = row.section
+        table.add({"account_code": row.account_code, "account_name": row.account_name, "opening": row.opening,
+                   "debit": row.debit, "credit": row.credit, "closing": row.closing, "account_id": row.account_id})
+    if current is not None:
+        _section_row(table, t, sections[current])
+    table.add({"account_code": "", "account_name": t("report.total"), "opening": sum(r.opening for r in tb.rows),
+               "debit": tb.total_debit, "credit": tb.total_credit, "closing": sum(r.closing for r in tb.rows)},
+              emphasis=True)
+    return table, tb
+
+
+def _section_row(table: Table, t: Translator, s: q.SectionTotal) -> None:
+    table.add({"account_code": "", "account_name": t("report.section_total", section=t(f"ledger.section.{s.section}")),
+               "opening": s.opening, "debit": s.debit, "credit": s.credit, "closing": s.closing}, emphasis=True)
+
+
+def monthly_table(session: Session, t: Translator, fiscal_year: int, start_month: int) -> Table:
+    m = q.monthly(session, fiscal_year, start_month)
+    cols = [Column("account_code", t("report.col.code")), Column("account_name", t("report.col.account"))]
+    cols += [Column(f"m{i}", label, "yen") for i, label in enumerate(m.months)]
+    cols.append(Column("total", t("report.col.total"), "yen"))
+    table = Table(t("report.monthly"), t("report.fiscal_year", year=fiscal_year), cols,
+                  filename=f"monthly_{fiscal_year}")
+    for row in m.rows:
+        data: dict[str, object] = {"account_code": row.account_code, "account_name": row.account_name,
+                                   "total": row.total, "account_id": row.account_id}
+        for i, v in enumerate(row.months):
+            data[f"m{i}"] = v
+        table.add(data)
+    return table
+
+
+def income_statement_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date
+                           ) -> tuple[Table, q.Statement]:
+    st = q.income_statement(session, date_from, date_to)
+    return _statement_table(t, st, t("report.income_statement"), _range(t, date_from, date_to),
+                            f"income_statement_{date_from}_{date_to}"), st
+
+
+def balance_sheet_table(session: Session, t: Translator, as_of: dt.date, start_month: int
+                        ) -> tuple[Table, q.Statement]:
+    st = q.balance_sheet(session, as_of, start_month)
+    table = _statement_table(t, st, t("report.balance_sheet"), _range(t, None, as_of), f"balance_sheet_{as_of}")
+    for key in ("assets", "liabilities", "liabilities_and_net_assets"):
+        table.add({"label": t(f"ledger.figure.{key}"), "amount": st.figures[key], "code": ""}, emphasis=True)
+    return table, st
+
+
+def _statement_table(t: Translator, st: q.Statement, title: str, subtitle: str, filename: str) -> Table:
+    table = Table(title, subtitle, [Column("code", t("report.col.code")), Column("label", t("report.col.item")),
+                                    Column("amount", t("report.col.amount"), "yen")], filename=filename)
+    for line in st.lines:
+        if line.kind == "account":
+            label = t("ledger.figure.current_net_income") if line.label == "current_net_income" else line.label
+            table.add({"code": line.code, "label": "　" + label, "amount": line.amount})
+        elif line.kind == "section_total":
+            table.add({"code": "", "label": t(f"ledger.section.{line.section}") + t("report.subtotal_suffix"),
+                       "amount": line.amount}, emphasis=True)
+        else:
+            table.add({"code": "", "label": t(f"ledger.figure.{line.label}"), "amount": line.amount}, emphasis=True)
+    return table
+
+
+def general_ledger_table(gl: q.GeneralLedger, t: Translator) -> Table:
+    table = general_ledger_head(gl, t)
+    for row in general_ledger_rows(gl.lines):
+        table.add(row)
+    return table
+
+
+def general_ledger_head(gl: q.GeneralLedger, t: Translator) -> Table:
+    """The 総勘定元帳 table with its opening-balance row and no lines yet (see :func:`general_ledger_rows`)."""
+    table = Table(t("report.general_ledger") + f" {gl.account.code} {gl.account.name}",
+                  _range(t, gl.date_from, gl.date_to), [
+                      Column("entry_date", t("report.col.date"), "date"), Column("entry_no", t("report.col.entry_no")),
+                      Column("counter_account", t("report.col.counter_account")),
+                      Column("description", t("report.col.description")),
+                      Column("sub_account", t("report.col.sub_account")),
+                      Column("debit", t("report.col.debit"), "yen"), Column("credit", t("report.col.credit"), "yen"),
+                      Column("balance", t("report.col.balance"), "yen")],
+                  filename=general_ledger_filename(gl.account.code, gl.date_from, gl.date_to))
+    table.add({"description": t("report.opening_balance"), "balance": gl.opening}, emphasis=True)
+    return table
+
+
+def general_ledger_rows(lines: Iterable[q.LedgerLine]) -> Iterator[dict[str, Any]]:
+    for line in lines:
+        yield {"entry_date": line.entry_date, "entry_no": line.entry_no, "counter_account": line.counter_account,
+               "description": " ".join(x for x in (line.description, line.memo) if x),
+               "sub_account": line.sub_account, "debit": line.debit or None, "credit": line.credit or None,
+               "balance": line.balance, "entry_id": line.entry_id}
+
+
+def journal_table(page: q.JournalPage, t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
+    table = journal_head(t, date_from, date_to)
+    for row in journal_rows(page.rows):
+        table.add(row)
+    return table
+
+
+def journal_head(t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
+    """The 仕訳帳 table with no rows yet (see :func:`journal_rows`)."""
+    return Table(t("report.journal"), _range(t, date_from, date_to), [
+        Column("entry_date", t("report.col.date"), "date"), Column("entry_no", t("report.col.entry_no")),
+        Column("debit_account", t("report.col.debit_account")), Column("debit", t("report.col.debit"), "yen"),
+        Column("credit_account", t("report.col.credit_account")), Column("credit", t("report.col.credit"), "yen"),
+        Column("description", t("report.col.description"))], filename=journal_filename(date_from, date_to))
+
+
+def journal_rows(entries: Iterable[q.JournalRow]) -> Iterator[dict[str, Any]]:
+    """One row per line of each entry (date, number and description on its first line)."""
+    for row in entries:
+        for i, line in enumerate(row.lines):
+            account = line.account_name + (f"／{line.sub_account}" if line.sub_account else "")
+            yield {"entry_date": row.entry_date if i == 0 else None, "entry_no": row.entry_no if i == 0 else "",
+                   "debit_account": account if line.debit else "", "debit": line.debit or None,
+                   "credit_account": account if line.credit else "", "credit": line.credit or None,
+                   "description": (row.description if i == 0 else "") + (f" {line.memo}" if line.memo else ""),
+                   "entry_id": row.id}
+
+
+# ---------------------------------------------------------------- long reports as whole files
+#
+# A file of the 仕訳帳 or 総勘定元帳 always covers the whole range, never one page: CSV and JSON stream every
+# row (:func:`journal_chunks`, :func:`general_ledger_chunks`, run inside the transaction they read); XLSX and
+# PDF are built whole in memory after :func:`ennoshita.tabular.check_rows` allowed their length.
+
+
+def journal_filename(date_from: dt.date, date_to: dt.date) -> str:
+    return f"journal_{date_from}_{date_to}"
+
+
+def general_ledger_filename(account_code: str, date_from: dt.date, date_to: dt.date) -> str:
+    return f"general_ledger_{account_code}_{date_from}_{date_to}"
+
+
+def journal_chunks(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, fmt: str
+                   ) -> Iterator[bytes]:
+    chunks, _, _ = stream(journal_head(t, date_from, date_to), fmt,
+                          journal_rows(q.iter_journal(session, date_from, date_to)))
+    return chunks
+
+
+def journal_file_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, fmt: str) -> Table:
+    """The whole 仕訳帳 of the range as a table for XLSX or PDF; refused (422) above the format's row limit."""
+    check_rows(fmt, q.journal_line_count(session, date_from, date_to))
+    table = journal_head(t, date_from, date_to)
+    for row in journal_rows(q.iter_journal(session, date_from, date_to)):
+        table.add(row)
+    return table
+
+
+def general_ledger_summary(session: Session, account_id: int, date_from: dt.date, date_to: dt.date,
+                           start_month: int, dim: q.Dimension) -> q.GeneralLedger:
+    """The ledger's account, opening, totals and line count, without its lines."""
+    gl = q.general_ledger(session, account_id, date_from, date_to, start_month, dim, page=1, per_page=1)
+    return replace(gl, lines=[], per_page=max(1, gl.total))
+
+
+def general_ledger_chunks(session: Session, t: Translator, account_id: int, date_from: dt.date, date_to: dt.date,
+                          start_month: int, dim: q.Dimension, fmt: str) -> Iterator[bytes]:
+    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim)
+    chunks, _, _ = stream(general_ledger_head(gl, t), fmt, general_ledger_rows(
+        q.iter_general_ledger(session, account_id, date_from, date_to, start_month, dim)))
+    return chunks
+
+
+def general_ledger_file_table(session: Session, t: Translator, account_id: int, date_from: dt.date,
+                              date_to: dt.date, start_month: int, dim: q.Dimension, fmt: str) -> Table:
+    """The whole 総勘定元帳 of the range for XLSX or PDF; refused (422) above the format's row limit."""
+    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim)
+    check_rows(fmt, gl.total + 1)  # the lines and the opening balance
+    table = general_ledger_head(gl, t)
+    for row in general_ledger_rows(q.iter_general_ledger(session, account_id, date_from, date_to, start_month,
+                                                         dim)):
+        table.add(row)
+    return table
+
+
+def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
+    table = Table(t("report.tax_summary"), _range(t, date_from, date_to), [
+        Column("tax_category", t("report.col.tax_category")), Column("account_code", t("report.col.code")),
+        Column("account_name", t("report.col.account")), Column("debit", t("report.col.debit"), "yen"),
+        Column("credit", t("report.col.credit"), "yen"), Column("net", t("report.col.net"), "yen")],
+        filename=f"tax_summary_{date_from}_{date_to}")
+    current = None
+    subtotal = [0, 0]
+    for row in q.tax_summary(session, date_from, date_to):
+        if current is not None and row.tax_category != current:
+            table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
+                       "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
+            subtotal = [0, 0]
+        current = row.tax_category
+        subtotal[0] += row.debit
+        subtotal[1] += row.credit
+        table.add({"tax_category": t(f"tax.{row.tax_category}"), "account_code": row.account_code,
+                   "account_name": row.account_name, "debit": row.debit, "credit": row.credit,
+                   "net": row.debit - row.credit})
+    if current is not None:
+        table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
+                   "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
+    return table

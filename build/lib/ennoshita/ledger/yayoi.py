@@ -1,0 +1,366 @@
+"""The 弥生会計 仕訳日記帳 import/export format, and the hledger journal writer.
+
+弥生's format is a Shift_JIS (cp932) CSV without a header, 25 columns per row:
+
+ 1 識別フラグ  2 伝票No  3 決算  4 取引日付  5 借方勘定科目  6 借方補助科目  7 借方部門  8 借方税区分
+ 9 借方金額  10 借方税金額  11 貸方勘定科目  12 貸方補助科目  13 貸方部門  14 貸方税区分  15 貸方金額
+ 16 貸方税金額  17 摘要  18 番号  19 期日  20 タイプ  21 生成元  22 仕訳メモ  23 付箋1  24 付箋2  25 調整
+
+識別フラグ: 2000 a one-line voucher (2111 is accepted as the same on import); a multi-line voucher is 2110
+(first line), 2100 (middle lines), 2101 (last line). Amounts are tax-inclusive; 借方税金額/貸方税金額 are the
+tax the source system computed and are kept as given (blank: computed by the company's rule). Dates are
+西暦 (2026/04/01) or 和暦 (R07/4/1, H31/4/30). A side whose account is blank (or 諸口) is no posting.
+
+Parsing streams: :func:`parse_yayoi` yields one :class:`ParsedVoucher` (or the list of problems of one
+voucher, each with its 1-based line number) at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import IO, Any, NamedTuple, cast
+
+from ennoshita.errors import Problem
+from ennoshita.ledger.taxes import transitional_deduction_ratio
+
+COLUMNS = 25
+SINGLE = ("2000", "2111")
+FIRST, MIDDLE, LAST = "2110", "2100", "2101"
+INVOICE_ERA = dt.date(2023, 10, 1)
+
+
+class ParsedLine(NamedTuple):
+    """One posting side of a voucher (a named tuple: an import creates millions of them)."""
+
+    line: int
+    account: str
+    sub_account: str | None
+    department: str | None
+    tax_category: str | None
+    debit: int
+    credit: int
+    tax_amount: int | None
+    memo: str
+    split: bool = True  # the amount is tax-inclusive and may be split under 税抜経理
+    row: int | None = None  # the 弥生 row (within its voucher) this side was on
+
+
+class ParsedVoucher(NamedTuple):
+    line: int
+    date: dt.date
+    description: str
+    counterparty: str
+    ref: str | None
+    lines: tuple[ParsedLine, ...]
+
+
+# ---------------------------------------------------------------- 税区分
+
+_TO_OURS = {
+    "課税売上込10%": "sales_10",
+    "課税売上込軽減8%": "sales_8r",
+    "非課売上": "sales_exempt",
+    "輸出売上": "sales_export",
+    "課対仕入込10%": "purchase_10",
+    "課対仕入込軽減8%": "purchase_8r",
+    "課対仕入込10%適格": "purchase_10",
+    "課対仕入込軽減8%適格": "purchase_8r",
+    "非課仕入": "purchase_exempt",
+    "対象外": "out_of_scope",
+    "不課税": "out_of_scope",
+}
+_TRANSITIONAL = re.compile(r"^課対仕入込(10%|軽減8%)区分(\d+)%$")
+
+
+@lru_cache(maxsize=1024)
+def tax_from_yayoi(text: str) -> str | None:
+    """Our category code for a 弥生 税区分 name; '' -> None; raises KeyError when unknown."""
+    text = text.strip()
+    if not text:
+        return None
+    if text in _TO_OURS:
+        return _TO_OURS[text]
+    m = _TRANSITIONAL.match(text)
+    if m:
+        return "purchase_10_transitional" if m.group(1) == "10%" else "purchase_8r_transitional"
+    raise KeyError(text)
+
+
+def tax_to_yayoi(category: str | None, day: dt.date) -> str:
+    """弥生's name for our category on a transaction date (invoice-era purchases carry 適格 / 区分NN%)."""
+    if category is None:
+        return ""
+    era = day >= INVOICE_ERA
+    if category == "purchase_10":
+        return "課対仕入込10%適格" if era else "課対仕入込10%"
+    if category == "purchase_8r":
+        return "課対仕入込軽減8%適格" if era else "課対仕入込軽減8%"
+    if category in ("purchase_10_transitional", "purchase_8r_transitional"):
+        pct = int(transitional_deduction_ratio(day) * 100)
+        base = "課対仕入込10%" if category == "purchase_10_transitional" else "課対仕入込軽減8%"
+        return f"{base}区分{pct}%"
+    for name, code in _TO_OURS.items():
+        if code == category and name not in ("不課税",):
+            return name
+    return "対象外"
+
+
+# ---------------------------------------------------------------- dates and amounts
+
+_ERA_START = {"R": 2018, "H": 1988, "S": 1925}
+_WAREKI = re.compile(r"^([RHS])(\d{1,2})[./](\d{1,2})[./](\d{1,2})$")
+_SEIREKI = re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$")
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> dt.date:
+    text = text.strip().upper()
+    m = _SEIREKI.match(text)
+    if m:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _WAREKI.match(text)
+    if m:
+        year = _ERA_START[m.group(1)] + int(m.group(2))
+        return dt.date(year, int(m.group(3)), int(m.group(4)))
+    raise ValueError(text)
+
+
+def _amount(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    text = text.strip().replace(",", "")
+    if not text:
+        return 0
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValueError(text)
+    return int(text)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _reader(stream: IO[bytes] | Iterable[str]) -> Any:
+    if hasattr(stream, "read"):
+        text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="cp932", newline="")
+        return csv.reader(text)
+    return csv.reader(stream)
+
+
+def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo: str, debit: bool,
+          row_no: int) -> ParsedLine | None:
+    account = row[offset].strip()
+    if not account or account == "諸口":
+        return None
+    try:
+        category = tax_from_yayoi(row[offset + 3])
+    except KeyError:
+        problems.append(Problem("ledger.error.yayoi_tax", "tax_category", {"value": row[offset + 3]}, line))
+        category = None
+    amount_text = row[offset + 4]
+    tax_text = row[offset + 5]
+    try:
+        amount = int(amount_text) if amount_text.isdigit() else _amount(amount_text)
+        if tax_text.isdigit():
+            tax: int | None = int(tax_text)
+        else:
+            tax_text = tax_text.strip()
+            tax = _amount(tax_text) if tax_text else None
+    except ValueError as exc:
+        problems.append(Problem("ledger.error.bad_amount", "amount", {"value": str(exc)}, line))
+        return None
+    if amount <= 0:
+        problems.append(Problem("ledger.error.bad_amount", "amount", {"value": amount_text}, line))
+        return None
+    return ParsedLine(line, account, row[offset + 1].strip() or None, row[offset + 2].strip() or None, category,
+                      amount if debit else 0, 0 if debit else amount, tax, memo, True, row_no)
+
+
+def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
+    """Vouchers of a 弥生 file, one at a time; a voucher with problems yields the list of its problems."""
+    group: list[tuple[int, list[str]]] = []
+    reader = _reader(stream)
+    for row in reader:
+        line = reader.line_num
+        if len(row) < 17:
+            if not row or all(not c.strip() for c in row):
+                continue
+            yield [Problem("ledger.error.yayoi_columns", "row", {"count": len(row)}, line)]
+            continue
+        flag = row[0].strip()
+        if not flag and all(not c.strip() for c in row):
+            continue
+        if flag in SINGLE:
+            if group:
+                yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, group[0][0])]
+                group = []
+            yield _voucher([(line, row)])
+        elif flag == FIRST:
+            if group:
+                yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": FIRST}, group[0][0])]
+            group = [(line, row)]
+        elif flag in (MIDDLE, LAST):
+            if not group:
+                yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, line)]
+                continue
+            group.append((line, row))
+            if flag == LAST:
+                yield _voucher(group)
+                group = []
+        else:
+            yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, line)]
+    if group:
+        yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": group[-1][1][0]}, group[0][0])]
+
+
+def _voucher(rows: list[tuple[int, list[str]]]) -> ParsedVoucher | list[Problem]:
+    problems: list[Problem] = []
+    first_line, first = rows[0]
+    try:
+        day = parse_date(first[3])
+    except ValueError:
+        return [Problem("ledger.error.bad_date", "date", {"value": first[3]}, first_line)]
+    lines: list[ParsedLine] = []
+    row_no = 0
+    for line, row in rows:
+        row_no += 1
+        memo = row[16].strip()
+        side = _side(row, 4, line, problems, memo, True, row_no)
+        if side is not None:
+            lines.append(side)
+        side = _side(row, 10, line, problems, memo, False, row_no)
+        if side is not None:
+            lines.append(side)
+    if problems:
+        return problems
+    if not lines:
+        return [Problem("ledger.error.too_few_lines", "row", {}, first_line)]
+    return ParsedVoucher(first_line, day, first[16].strip(), "", first[1].strip() or None, tuple(lines))
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One 弥生 row: a debit side, a credit side (either may be empty), the 摘要."""
+
+    debit: ParsedLine | None
+    credit: ParsedLine | None
+    memo: str
+
+
+def rows_of(voucher: ParsedVoucher) -> list[ExportRow]:
+    """Pair a voucher's lines back into 弥生 rows: a debit followed by a credit with the same memo share a row."""
+    out: list[ExportRow] = []
+    lines = list(voucher.lines)
+    if lines and all(x.row is not None for x in lines):
+        by_row: dict[int, list[ParsedLine]] = {}
+        for x in lines:
+            by_row.setdefault(x.row or 0, []).append(x)
+        for group in by_row.values():
+            debit = next((x for x in group if x.debit), None)
+            credit = next((x for x in group if x.credit), None)
+            out.append(ExportRow(debit, credit, group[0].memo))
+        return out
+    i = 0
+    while i < len(lines):
+        cur = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if cur.debit and nxt is not None and nxt.credit and nxt.memo == cur.memo:
+            out.append(ExportRow(cur, nxt, cur.memo))
+            i += 2
+        elif cur.debit:
+            out.append(ExportRow(cur, None, cur.memo))
+            i += 1
+        else:
+            out.append(ExportRow(None, cur, cur.memo))
+            i += 1
+    return out
+
+
+def _side_cells(side: ParsedLine | None, day: dt.date) -> list[str]:
+    if side is None:
+        return ["", "", "", "", "", ""]
+    amount = side.debit or side.credit
+    tax = "" if side.tax_amount is None else str(side.tax_amount)
+    return [side.account, side.sub_account or "", side.department or "", tax_to_yayoi(side.tax_category, day),
+            str(amount), tax]
+
+
+def write_yayoi(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
+    """cp932 CRLF rows, one voucher at a time (streaming)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for v in vouchers:
+        rows = rows_of(v)
+        for i, row in enumerate(rows):
+            if len(rows) == 1:
+                flag = "2000"
+            else:
+                flag = FIRST if i == 0 else (LAST if i == len(rows) - 1 else MIDDLE)
+            writer.writerow([flag, v.ref or "", "", f"{v.date:%Y/%m/%d}", *_side_cells(row.debit, v.date),
+                             *_side_cells(row.credit, v.date), row.memo, "", "", "0", "", "", "0", "0", "no"])
+        yield buf.getvalue().encode("cp932", errors="replace")
+        buf.seek(0)
+        buf.truncate()
+
+
+def _hl_account(name: str, sub: str | None) -> str:
+    clean = re.sub(r"\s{2,}|[;\t]", " ", name).strip()
+    if sub:
+        clean += ":" + re.sub(r"\s{2,}|[;\t]", " ", sub).strip()
+    return clean
+
+
+def write_hledger(vouchers: Iterable[ParsedVoucher]) -> Iterator[str]:
+    """An hledger (and ledger-cli) journal: integer JPY amounts, one transaction per voucher."""
+    yield "; exported by ennoshita (amounts in whole yen)\n\n"
+    for v in vouchers:
+        head = f"{v.date:%Y-%m-%d} * ({v.ref or ''}) {v.description or '-'}".rstrip()
+        parts = [head.replace("\n", " ")]
+        for line in v.lines:
+            amount = line.debit - line.credit
+            parts.append(f"    {_hl_account(line.account, line.sub_account)}  {amount} JPY")
+        yield "\n".join(parts) + "\n\n"
+
+
+def vouchers_from_rows(rows: Iterable[Any], names: dict[int, str], subs: dict[int, str], deps: dict[int, str],
+                       tax_accounts: frozenset[int] = frozenset()) -> Iterator[ParsedVoucher]:
+    """Group posted (entry, line) rows, ordered by entry, into vouchers, merging each 仮受/仮払消費税 line into
+    the line it was split from (same side, same category) so the amounts are tax-inclusive again."""
+    from ennoshita.ledger.rules import entry_number
+
+    current: int | None = None
+    head: Any = None
+    lines: list[ParsedLine] = []
+
+    def emit() -> ParsedVoucher:
+        if getattr(head, "source", None) == "import_yayoi" and head.source_ref:
+            ref = head.source_ref  # the 伝票No of the imported file, so that an export gives the file back
+        else:
+            ref = entry_number(head.fiscal_year, head.number) if head.number else None
+        return ParsedVoucher(0, head.entry_date, head.description, head.counterparty, ref, tuple(lines))
+
+    for r in rows:
+        if r.id != current:
+            if current is not None:
+                yield emit()
+            current, head, lines = r.id, r, []
+        if r.account_id in tax_accounts and lines and r.tax_category and lines[-1].tax_category == r.tax_category \
+                and bool(lines[-1].debit) == bool(r.debit) and lines[-1].tax_amount is None:
+            prev = lines[-1]
+            tax = r.debit or r.credit
+            lines[-1] = ParsedLine(prev.line, prev.account, prev.sub_account, prev.department, prev.tax_category,
+                                   prev.debit + r.debit, prev.credit + r.credit, tax, prev.memo, row=prev.row)
+            continue
+        lines.append(ParsedLine(0, names[r.account_id], subs.get(r.sub_account_id) if r.sub_account_id else None,
+                                deps.get(r.department_id) if r.department_id else None, r.tax_category, r.debit,
+                                r.credit, None, r.memo, row=getattr(r, "source_row", None)))
+    if current is not None:
+        yield emit()

@@ -1,0 +1,116 @@
+"""Document lines as entered (品目 code or free text, quantity, unit price, rate) and their totals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ennoshita.errors import Invalid, Problem
+from ennoshita.money import Rounding
+from ennoshita.sales.models import Item
+from ennoshita.sales.partners import parse_decimal
+from ennoshita.sales.rules import RATES, InvoiceLine, InvoiceTotals, PriceEntry, TaxRate, compute_totals
+
+MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line as a user or a client typed it. With an ``item_code`` the item fills what is left empty."""
+
+    description: str = ""
+    quantity: str | Decimal = "1"
+    unit_price: str | Decimal = ""
+    tax_rate: str = ""
+    unit: str = ""
+    item_code: str = ""
+    is_discount: bool = False
+    price_includes_tax: bool | None = None  # None: as the document's price entry says
+
+
+@dataclass(frozen=True)
+class ResolvedLine:
+    item_id: int | None
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    tax_rate: str
+    amount: int
+    is_discount: bool = False
+    price_includes_tax: bool | None = None  # None: as the document's price entry says
+
+    def row(self, line_no: int) -> dict[str, object]:
+        return {"line_no": line_no, "item_id": self.item_id, "description": self.description,
+                "quantity": self.quantity, "unit": self.unit, "unit_price": self.unit_price,
+                "tax_rate": self.tax_rate, "amount": self.amount}
+
+
+def price_entry_of(text: str) -> PriceEntry:
+    try:
+        return PriceEntry(text)
+    except ValueError:
+        raise Invalid("sales.error.price_entry", field="price_entry", value=text) from None
+
+
+def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: PriceEntry,
+                  rounding: Rounding) -> tuple[list[ResolvedLine], InvoiceTotals]:
+    """Fill lines from their items, check every line and compute the per-rate totals (tax once per rate).
+    Raises Invalid naming every bad line (``lines[2].quantity``)."""
+    if not lines:
+        raise Invalid("sales.error.no_lines", field="lines")
+    if len(lines) > MAX_LINES:
+        raise Invalid("sales.error.too_many_lines", field="lines", max=MAX_LINES)
+    codes = {ln.item_code.strip() for ln in lines if ln.item_code.strip()}
+    items = {i.code: i for i in session.scalars(select(Item).where(Item.code.in_(codes)))} if codes else {}
+    problems: list[Problem] = []
+    drafts: list[tuple[int | None, str, Decimal, str, Decimal, str, bool, bool | None]] = []
+    for i, ln in enumerate(lines):
+        where = f"lines[{i}]"
+        item = items.get(ln.item_code.strip()) if ln.item_code.strip() else None
+        if ln.item_code.strip() and item is None:
+            problems.append(Problem("sales.error.unknown_item", f"{where}.item_code", {"code": ln.item_code}))
+        description = ln.description.strip() or (item.name if item else "")
+        if not description:
+            problems.append(Problem("sales.error.line_description", f"{where}.description"))
+        quantity = parse_decimal(ln.quantity, f"{where}.quantity", problems, places=3)
+        price_text = ln.unit_price if str(ln.unit_price).strip() else (item.unit_price if item else "")
+        if not str(price_text).strip():
+            problems.append(Problem("error.required", f"{where}.unit_price"))
+            price_text = "0"
+        price = parse_decimal(price_text, f"{where}.unit_price", problems)
+        rate = ln.tax_rate.strip() or (item.tax_rate if item else "10")
+        if rate not in RATES:
+            problems.append(Problem("sales.error.tax_rate", f"{where}.tax_rate", {"rate": rate}))
+        unit = ln.unit.strip() or (item.unit if item else "")
+        drafts.append((item.id if item else None, description, quantity, unit, price, rate, ln.is_discount,
+                       ln.price_includes_tax))
+    if problems:
+        raise Invalid(problems=problems)
+    inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
+    rule_lines = [InvoiceLine(d[1], d[2], d[4], _rate(d[5]), inclusive if d[7] is None else d[7], d[6])
+                  for d in drafts]
+    totals = compute_totals(rule_lines, rounding, price_entry)
+    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7])
+                for d, amount in zip(drafts, totals.line_amounts, strict=True)]
+    return resolved, totals
+
+
+def _rate(text: str) -> TaxRate:
+    if text == "10":
+        return "10"
+    if text == "8":
+        return "8"
+    return "0"
+
+
+def totals_of(lines: Sequence[ResolvedLine], price_entry: PriceEntry, rounding: Rounding) -> InvoiceTotals:
+    """Per-rate totals of lines already resolved (a consolidated invoice over several deliveries)."""
+    inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
+    return compute_totals([InvoiceLine(ln.description, ln.quantity, ln.unit_price, _rate(ln.tax_rate),
+                                       inclusive if ln.price_includes_tax is None else ln.price_includes_tax,
+                                       ln.amount < 0) for ln in lines], rounding, price_entry)

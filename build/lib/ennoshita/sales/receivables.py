@@ -1,0 +1,339 @@
+"""入金消込: bank deposits imported from the bank's CSV, matched to open invoices, posted to the ledger;
+and the check that the receivables sub-ledger equals the ledger's 売掛金.
+
+Confirming a match posts 普通預金 (cash received) + 支払手数料 (a fee the customer deducted) / 売掛金 with
+the customer as 補助科目, records the allocations and reduces the invoices' open amounts, in one
+transaction. 消込取消 (:func:`unmatch`) undoes one: the ledger's 取消 of that entry, the invoices reopened by
+the amounts cleared, the (immutable) allocations offset by their negatives, and the deposit unmatched again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ennoshita import audit
+from ennoshita.actor import Actor
+from ennoshita.dates import now_utc, today_tokyo
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import Conflict, Invalid, NotFound, Problem
+from ennoshita.identity.roles import require
+from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
+from ennoshita.sales.bankcsv import parse_bank_csv
+from ennoshita.sales.kana import normalize_payer_kana
+from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
+from ennoshita.sales.models import BankDeposit, Invoice, Partner, ReceiptAllocation, Receivable
+
+STANDARD_FEES = (110, 220, 330, 440, 550, 660, 770, 880)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch: str
+    imported: int
+    duplicates: int
+    skipped: int
+    problems: tuple[Problem, ...]
+
+
+def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes, batch: str | None = None) -> ImportResult:
+    """Read a bank statement CSV (the bank's Japanese layout or the generic one). A file with any bad row
+    imports nothing and names every bad line; deposits already imported are skipped, not doubled."""
+    require(actor, "sales.edit")
+    parsed = parse_bank_csv(data)
+    if parsed.problems:
+        raise Invalid(problems=list(parsed.problems))
+    batch = batch or hashlib.sha256(data).hexdigest()[:16]
+    seen: Counter[tuple[str, int, str]] = Counter()
+    rows = []
+    for dep in parsed.deposits:
+        key = (dep.date.isoformat(), dep.amount, dep.payer_kana)
+        seen[key] += 1
+        fingerprint = hashlib.sha256("|".join((*map(str, key), str(seen[key]))).encode()).hexdigest()
+        rows.append((fingerprint, dep))
+    now = now_utc()
+    with uow:
+        s = uow.session
+        existing = set(s.scalars(select(BankDeposit.fingerprint).where(
+            BankDeposit.fingerprint.in_([f for f, _ in rows])))) if rows else set()
+        new = [(f, d) for f, d in rows if f not in existing]
+        for fingerprint, dep in new:
+            s.add(BankDeposit(batch=batch, fingerprint=fingerprint, value_date=dep.date, amount=dep.amount,
+                              payer_name=dep.payer_kana[:120], payer_kana=normalize_payer_kana(dep.payer_kana)[:120],
+                              status="unmatched", imported_at=now))
+        audit.record(s, actor, "bank_import", batch, "import",
+                     after={"deposits": len(new), "duplicates": len(rows) - len(new), "encoding": parsed.encoding,
+                            "layout": parsed.layout.value, "sha256": hashlib.sha256(data).hexdigest()})
+        uow.commit()
+    return ImportResult(batch, len(new), len(rows) - len(new), parsed.skipped_rows, ())
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    deposit_id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    kind: str
+    partner_id: int | None
+    partner_name: str
+    allocations: tuple[tuple[int, str, int], ...]  # (invoice id, number, amount)
+    fee: int
+    unassigned: int
+    name_matched: bool
+
+
+def propose(uow: UnitOfWork, actor: Actor, limit: int = 10_000) -> list[ProposalView]:
+    """Proposals for every unmatched deposit (oldest first), against every open invoice."""
+    require(actor, "sales.view")
+    with uow:
+        s = uow.session
+        deposits = list(s.scalars(select(BankDeposit).where(BankDeposit.status == "unmatched")
+                                  .order_by(BankDeposit.value_date, BankDeposit.id).limit(limit)))
+        if not deposits:
+            return []
+        open_rows = s.execute(
+            select(Receivable.invoice_id, Receivable.partner_id, Receivable.due_date, Receivable.open_amount,
+                   Partner.search_kana, Partner.name, Invoice.number)
+            .join(Partner, Partner.id == Receivable.partner_id).join(Invoice, Invoice.id == Receivable.invoice_id)
+            .where(Receivable.status == "open", Receivable.open_amount > 0)).all()
+        numbers = {r.invoice_id: r.number for r in open_rows}
+        names = {r.partner_id: r.name for r in open_rows}
+        invoices = [OpenInvoice(r.invoice_id, r.partner_id, r.search_kana, r.due_date, r.open_amount)
+                    for r in open_rows]
+        fees: dict[int, tuple[int, ...]] = dict.fromkeys(names, STANDARD_FEES)
+        proposals = propose_matches([Deposit(d.id, d.value_date, d.payer_kana, d.amount) for d in deposits],
+                                    invoices, fees)
+        by_id = {d.id: d for d in deposits}
+        return [_view(p, by_id[int(p.deposit_id)], numbers, names) for p in proposals]
+
+
+def _view(p: Proposal, d: BankDeposit, numbers: dict[int, str], names: dict[int, str]) -> ProposalView:
+    pid = int(p.partner_id) if p.partner_id is not None else None
+    return ProposalView(d.id, d.value_date, d.payer_name, d.amount, p.kind.value, pid,
+                        names.get(pid, "") if pid is not None else "",
+                        tuple((int(a.invoice_id), numbers.get(int(a.invoice_id), ""), a.amount)
+                              for a in p.allocations), p.fee, p.unassigned, p.name_matched)
+
+
+@dataclass(frozen=True)
+class MatchInput:
+    deposit_id: int
+    allocations: tuple[tuple[int, int], ...]  # (invoice id, amount cleared on it, fee included)
+    fee: int = 0
+
+
+def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]) -> int:
+    """消込: apply confirmed matches. Each deposit must be fully explained: the cleared amounts minus the
+    fee equal the deposit. Returns the number of deposits matched; any bad match refuses them all."""
+    require(actor, "sales.edit")
+    problems: list[Problem] = []
+    with uow:
+        s = uow.session
+        batch = PostingBatch(s)
+        now = now_utc()
+        for n, m in enumerate(matches):
+            where = f"matches[{n}]"
+            dep = s.get(BankDeposit, m.deposit_id)
+            if dep is None:
+                raise NotFound("sales.error.deposit_not_found", field=f"{where}.deposit_id", id=m.deposit_id)
+            if dep.status != "unmatched":
+                raise Conflict("sales.error.deposit_matched", field=f"{where}.deposit_id", id=m.deposit_id)
+            cleared = sum(a for _, a in m.allocations)
+            if m.fee < 0 or cleared - m.fee != dep.amount or any(a <= 0 for _, a in m.allocations):
+                problems.append(Problem("sales.error.match_amount", f"{where}.allocations",
+                                        {"deposit": dep.amount, "cleared": cleared, "fee": m.fee}))
+                continue
+            partner_ids: set[int] = set()
+            per_partner: dict[int, int] = defaultdict(int)
+            for invoice_id, amount in m.allocations:
+                rec = s.get(Receivable, invoice_id)
+                if rec is None or rec.status != "open" or amount > rec.open_amount:
+                    problems.append(Problem("sales.error.match_open", f"{where}.allocations",
+                                            {"invoice_id": invoice_id, "amount": amount,
+                                             "open": rec.open_amount if rec else 0}))
+                    continue
+                partner_ids.add(rec.partner_id)
+                per_partner[rec.partner_id] += amount
+                rec.paid_amount += amount
+                rec.open_amount -= amount
+                if rec.open_amount == 0:
+                    rec.status = "paid"
+                s.add(ReceiptAllocation(deposit_id=dep.id, invoice_id=invoice_id, amount=amount,
+                                        fee=m.fee if invoice_id == m.allocations[-1][0] else 0))
+            if problems:
+                continue
+            lines = [LineDraft(chart.CODE_ORDINARY_DEPOSIT, dep.amount, 0)]
+            if m.fee:
+                lines.append(LineDraft(chart.CODE_TRANSFER_FEE, m.fee, 0, "purchase_10"))
+            for pid, amount in per_partner.items():
+                partner = s.get(Partner, pid)
+                assert partner is not None
+                sub = batch.sub_account(actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
+                                        partner.id)
+                lines.append(LineDraft(chart.CODE_RECEIVABLE, 0, amount, None, sub))
+            first = s.get(Partner, next(iter(per_partner)))
+            name = first.name if first else dep.payer_name
+            posted = batch.post(actor, EntryDraft(dep.value_date, f"入金 {name} {dep.payer_name}", name,
+                                                  tuple(lines)), source="receipt", source_ref=f"DEP-{dep.id}",
+                                split_tax=True)
+            dep.status = "matched"
+            dep.partner_id = next(iter(per_partner)) if len(per_partner) == 1 else None
+            dep.journal_entry_id = posted.id
+            dep.matched_by = actor.user_id
+            dep.matched_at = now
+            audit.record(s, actor, "bank_deposit", dep.id, "match", after={
+                "allocations": [list(a) for a in m.allocations], "fee": m.fee, "journal_entry": posted.entry_no})
+        if problems:
+            raise Invalid(problems=problems)
+        uow.commit()
+    return len(matches)
+
+
+def auto_match(uow: UnitOfWork, actor: Actor) -> int:
+    """Confirm every proposal that is certain (the payer named the customer and the amounts add up)."""
+    sure = (MatchKind.EXACT.value, MatchKind.SUM_OF_SEVERAL.value, MatchKind.FEE_SHORT.value)
+    proposals = [p for p in propose(uow, actor) if p.kind in sure and p.name_matched]
+    matches = [MatchInput(p.deposit_id, tuple((i, a) for i, _, a in p.allocations), p.fee) for p in proposals]
+    return confirm_matches(uow, actor, matches) if matches else 0
+
+
+# ---------------------------------------------------------------- 消込取消
+
+
+@dataclass(frozen=True)
+class UnmatchResult:
+    deposit_id: int
+    reversal_id: int
+    reversal_no: str
+    reopened: tuple[tuple[int, int], ...]  # (invoice id, amount reopened)
+
+
+def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
+            reversal_date: dt.date | None = None) -> UnmatchResult:
+    """消込取消: undo the match of one deposit, with a reason. Posts the 取消 of the match's entry (linked to it;
+    dated like the original unless that month is locked, then today), reopens each invoice by what the match
+    cleared on it, offsets the allocations and leaves the deposit unmatched, to be matched anew; audited with
+    the reason and what was undone. A deposit not matched (or already unmatched) is refused."""
+    require(actor, "sales.edit")
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("sales.error.unmatch_reason", field="reason")
+    with uow:
+        s = uow.session
+        dep = s.get(BankDeposit, deposit_id)
+        if dep is None:
+            raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
+        before = {"status": dep.status, "partner_id": dep.partner_id, "journal_entry_id": dep.journal_entry_id,
+                  "matched_by": dep.matched_by,
+                  "matched_at": dep.matched_at.isoformat() if dep.matched_at else None}
+        entry_id = dep.journal_entry_id
+        # the guarded update takes the row: of two concurrent 取消, the second finds it unmatched
+        taken = s.execute(update(BankDeposit).where(BankDeposit.id == deposit_id, BankDeposit.status == "matched")
+                          .values(status="unmatched", partner_id=None, journal_entry_id=None, matched_by=None,
+                                  matched_at=None).returning(BankDeposit.id)
+                          .execution_options(synchronize_session=False)).scalar()
+        if taken is None or entry_id is None:
+            raise Conflict("sales.error.deposit_not_matched", field="deposit_id", id=deposit_id)
+        # allocations are never changed: the 取消 adds their negatives, so each invoice's net is what is cleared
+        allocations = _net_allocations(s, [deposit_id])[deposit_id]
+        for invoice_id, amount, fee in allocations:
+            rec = s.get(Receivable, invoice_id, with_for_update=True)
+            assert rec is not None
+            rec.paid_amount -= amount
+            rec.open_amount += amount
+            if rec.status in ("paid", "credited") and rec.open_amount > 0:
+                rec.status = "open"
+            s.add(ReceiptAllocation(deposit_id=deposit_id, invoice_id=invoice_id, amount=-amount, fee=-fee))
+        reversal = reverse_in(s, actor, entry_id, f"消込取消 {reason}", reversal_date=reversal_date,
+                              fallback_date=today_tokyo())
+        s.expire(dep)
+        audit.record(s, actor, "bank_deposit", deposit_id, "unmatch", before=before, after={
+            "status": "unmatched", "reason": reason, "reversal_id": reversal.id, "reversal": reversal.entry_no,
+            "allocations": [list(a) for a in allocations]})
+        uow.commit()
+    return UnmatchResult(deposit_id, reversal.id, reversal.entry_no, tuple((i, a) for i, a, _ in allocations))
+
+
+def _net_allocations(s: Session, deposit_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+    """(invoice id, amount, fee) that each deposit's match still clears: the allocations net of any 取消."""
+    out: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for dep_id, invoice_id, amount, fee in s.execute(
+            select(ReceiptAllocation.deposit_id, ReceiptAllocation.invoice_id, func.sum(ReceiptAllocation.amount),
+                   func.sum(ReceiptAllocation.fee))
+            .where(ReceiptAllocation.deposit_id.in_(deposit_ids))
+            .group_by(ReceiptAllocation.deposit_id, ReceiptAllocation.invoice_id)
+            .having(func.sum(ReceiptAllocation.amount) != 0)
+            .order_by(ReceiptAllocation.deposit_id, func.min(ReceiptAllocation.id))):
+        out[int(dep_id)].append((int(invoice_id), int(amount), int(fee)))
+    return out
+
+
+@dataclass(frozen=True)
+class MatchedView:
+    deposit_id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    partner_name: str
+    invoices: tuple[tuple[int, str, int], ...]  # (invoice id, number, amount cleared)
+    fee: int
+    journal_entry_id: int | None
+    matched_at: dt.datetime | None
+
+
+def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView]:
+    """The latest matched deposits (most recently matched first), each with the invoices it cleared."""
+    require(actor, "sales.view")
+    with uow:
+        s = uow.session
+        deps = s.execute(select(BankDeposit, Partner.name).outerjoin(Partner, Partner.id == BankDeposit.partner_id)
+                         .where(BankDeposit.status == "matched")
+                         .order_by(BankDeposit.matched_at.desc(), BankDeposit.id.desc()).limit(limit)).all()
+        if not deps:
+            return []
+        net = _net_allocations(s, [d.id for d, _ in deps])
+        ids = {i for rows in net.values() for i, _, _ in rows}
+        numbers = {int(i): n for i, n in s.execute(select(Invoice.id, Invoice.number).where(Invoice.id.in_(ids)))} \
+            if ids else {}
+        allocs = {dep_id: [(i, numbers.get(i) or "", a) for i, a, _ in rows] for dep_id, rows in net.items()}
+        fees = {dep_id: sum(f for _, _, f in rows) for dep_id, rows in net.items()}
+        return [MatchedView(d.id, d.value_date, d.payer_name, d.amount, name or "", tuple(allocs.get(d.id, ())),
+                            fees.get(d.id, 0), d.journal_entry_id, d.matched_at) for d, name in deps]
+
+
+@dataclass(frozen=True)
+class ArCheck:
+    subledger: int
+    ledger: int
+
+    @property
+    def ok(self) -> bool:
+        return self.subledger == self.ledger
+
+    @property
+    def difference(self) -> int:
+        return self.subledger - self.ledger
+
+
+def ar_check(uow: UnitOfWork, actor: Actor) -> ArCheck:
+    """売掛金台帳 vs the ledger's 売掛金 on the partners' 補助科目 (all postings to date, maintained balances).
+    Balances carried in from before the system (opening entries without a partner) are not invoices and are
+    left out of both sides."""
+    require(actor, "sales.view")
+    from ennoshita.ledger.models import Account, Balance, SubAccount
+
+    with uow:
+        s = uow.session
+        sub = int(s.scalar(select(func.coalesce(func.sum(Receivable.open_amount), 0))) or 0)
+        led = s.execute(select(func.coalesce(func.sum(Balance.debit), 0), func.coalesce(func.sum(Balance.credit), 0))
+                        .join(Account, Account.id == Balance.account_id)
+                        .join(SubAccount, SubAccount.id == Balance.sub_account_id)
+                        .where(Account.code == chart.CODE_RECEIVABLE, SubAccount.partner_id.is_not(None))).one()
+        return ArCheck(sub, int(led[0]) - int(led[1]))

@@ -1,0 +1,44 @@
+"""Configuration: environment variables ``ENNOSHITA_*`` (or a ``.env`` file), one pydantic-settings class."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENNOSHITA_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///var/ennoshita.db"
+    secret_key: str = ""
+    # Set when served behind https: session cookies then carry the Secure flag.
+    secure_cookies: bool = False
+    session_hours: int = 12
+    # Failed logins before the account is slowed down, and the base delay.
+    login_throttle_after: int = 5
+    login_throttle_seconds: int = 30
+    upload_max_bytes: int = 10 * 1024 * 1024
+    default_language: str = "ja"
+
+    def resolved_secret_key(self) -> str:
+        """The signing key: from the environment, else a random one kept in var/secret_key (never in git)."""
+        if self.secret_key:
+            return self.secret_key
+        path = VAR_DIR / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,88 @@
+"""The FastAPI application: web pages, the JSON API under /api/v1, static files."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
+from ennoshita.db import Database
+from ennoshita.errors import DomainError
+from ennoshita.i18n import LANGUAGES
+from ennoshita.identity import services as identity
+from ennoshita.settings import Settings, get_settings
+from ennoshita.web import nav
+from ennoshita.web.deps import SESSION_COOKIE, LoginRequired, verify_csrf
+from ennoshita.web.render import render
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    db = database or Database(settings.database_url)
+    app = FastAPI(title="ennoshita", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.db = db
+
+    @app.middleware("http")
+    async def load_session(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request.state.actor = None
+        request.state.csrf_token = ""
+        request.state.nav = []
+        request.state.lang = _browser_language(request, settings.default_language)
+        token = request.cookies.get(SESSION_COOKIE)
+        if token and not request.url.path.startswith(("/static/", "/api/")):
+            info = identity.resolve_session(db.uow(), token)
+            if info is not None:
+                request.state.actor = info.actor
+                request.state.csrf_token = info.csrf_token
+                request.state.lang = info.actor.language
+                request.state.nav = nav.for_actor(info.actor)
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        return render(request, "core/error.html", {"error": exc}, status_code=exc.status)
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    from ennoshita.api.app import create_api
+    from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
+
+    csrf = [Depends(verify_csrf)]
+    for module in (routes_auth, routes_home, routes_admin, routes_me, routes_audit):
+        app.include_router(module.router, dependencies=csrf)
+    for extra in _domain_web_routers():
+        app.include_router(extra, dependencies=csrf)
+    app.mount("/api/v1", create_api(db))
+    return app
+
+
+def _domain_web_routers() -> list[APIRouter]:
+    """Domain routers register themselves in ennoshita.web.registry as they are added."""
+    from ennoshita.web.registry import routers
+
+    return routers()
+
+
+def _browser_language(request: Request, default: str) -> str:
+    """Before login: the language chosen on this browser (cookie), else the company default (Japanese)."""
+    cookie = request.cookies.get("ens_lang")
+    return cookie if cookie in LANGUAGES else default

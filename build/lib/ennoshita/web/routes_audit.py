@@ -1,0 +1,72 @@
+"""監査ログ: search the audit trail by date, user, entity and action; export as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+
+from ennoshita import audit
+from ennoshita.audit.queries import actions, entity_types
+from ennoshita.identity import require
+from ennoshita.identity import services as identity
+from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.render import render
+
+router = APIRouter()
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _filter(request: Request) -> audit.AuditFilter:
+    q = request.query_params
+    return audit.AuditFilter(
+        date_from=_date(q.get("from")), date_to=_date(q.get("to")), actor_id=_int(q.get("user")),
+        entity_type=q.get("entity_type") or None, entity_id=q.get("entity_id") or None,
+        action=q.get("action") or None,
+    )
+
+
+@router.get("/audit")
+def audit_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    require(actor, "audit.view")
+    f = _filter(request)
+    page_no = _int(request.query_params.get("page")) or 1
+    with db.uow() as uow:
+        page = audit.search(uow.session, f, page=page_no)
+    action_list = actions()
+    types = entity_types()
+    users = identity.list_users(db.uow(), actor)
+    query = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    return render(request, "audit/list.html", {
+        "page": page, "filter": f, "users": users, "actions": action_list, "entity_types": types,
+        "query": query,
+    })
+
+
+@router.get("/audit.csv")
+def audit_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    require(actor, "audit.view")
+    f = _filter(request)
+    uow = db.uow()
+
+    def stream() -> Iterator[str]:
+        with uow:
+            yield from audit.export_csv(uow.session, f)
+
+    return StreamingResponse(stream(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="audit.csv"'})

@@ -1,0 +1,134 @@
+"""売掛金年齢表, 延滞一覧 and 消込取消 screens over ``ennoshita.sales.aging`` and ``receivables.unmatch``.
+
+Both lists take an as-of date (基準日, default today) and a customer, page in SQL, and download as CSV, Excel,
+PDF or JSON (``?format=``) from the same :class:`ennoshita.tabular.Table` (every page). The 取消 button is on
+the matched deposits of the 入金消込 screen (``routes_sales_billing``), which this module's POST answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ennoshita.dates import today_tokyo
+from ennoshita.errors import DomainError, Invalid
+from ennoshita.i18n import Translator
+from ennoshita.sales import aging, receivables
+from ennoshita.sales.queries import PageRequest
+from ennoshita.tabular import Table, columns
+from ennoshita.web import nav
+from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.forms import form_data
+from ennoshita.web.render import render
+from ennoshita.web.routes_ledger import (
+    download,
+    format_links,
+    parse_date,
+    parse_id,
+    query_without_page,
+    translator,
+    wants_file,
+)
+from ennoshita.web.routes_sales import PER_PAGE, Page, errors_of, page_no, text
+from ennoshita.web.routes_sales_billing import _receipts_page
+
+router = APIRouter(prefix="/sales")
+
+nav.register(nav.NavItem("sales_admin", "nav.sales.aging", "/sales/aging", "sales.view", 85))
+nav.register(nav.NavItem("sales_admin", "nav.sales.overdue", "/sales/overdue", "sales.view", 86))
+
+EXPORT_ROWS = 100_000
+
+
+def _filters(request: Request) -> tuple[dt.date, int | None, bool]:
+    """(as-of date, customer, whether the typed date was unreadable)."""
+    typed = request.query_params.get("as_of", "")
+    as_of = parse_date(typed)
+    return as_of or today_tokyo(), parse_id(request.query_params.get("partner")), bool(typed) and as_of is None
+
+
+def _bucket_labels(t: Translator) -> dict[str, str]:
+    return {k: t(f"sales_ui.aging.{k}") for k in aging.BUCKET_KEYS}
+
+
+# ---------------------------------------------------------------- 売掛金年齢表
+
+
+def _aging_table(report: aging.AgingReport, t: Translator) -> Table:
+    labels = _bucket_labels(t)
+    table = Table(t("nav.sales.aging"), t("sales_ui.aging.as_of_label", date=report.as_of.isoformat()),
+                  columns(("code", t("sales_ui.col.code")), ("name", t("sales_ui.col.customer")),
+                          *((k, labels[k], "yen") for k in aging.BUCKET_KEYS),
+                          ("total", t("sales_ui.aging.total"), "yen")),
+                  filename=f"aging-{report.as_of.isoformat()}")
+    for r in report.page.rows:
+        table.add({"code": r.partner_code, "name": r.partner_name, **r.buckets, "total": r.total})
+    table.add({"code": "", "name": t("sales_ui.aging.grand_total"), **report.totals}, emphasis=True)
+    return table
+
+
+@router.get("/aging")
+def aging_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    as_of, partner, bad = _filters(request)
+    t = translator(actor)
+    fmt = wants_file(request)
+    if fmt:
+        full = aging.aging(db.uow(), actor, as_of, PageRequest(1, EXPORT_ROWS), partner)
+        return download(_aging_table(full, t), fmt)
+    report = aging.aging(db.uow(), actor, as_of, PageRequest(page_no(request), PER_PAGE), partner)
+    return render(request, "sales/aging.html", {
+        "report": report, "page": Page.of(report.page), "as_of": as_of, "partner": partner, "bad_date": bad,
+        "customers": aging.customers_with_open_ar(db.uow(), actor), "keys": aging.BUCKET_KEYS,
+        "labels": _bucket_labels(t), "query": query_without_page(request), "downloads": format_links(request)})
+
+
+# ---------------------------------------------------------------- 延滞一覧
+
+
+def _overdue_table(found: aging.OverdueList, t: Translator) -> Table:
+    labels = _bucket_labels(t)
+    table = Table(t("nav.sales.overdue"), t("sales_ui.aging.as_of_label", date=found.as_of.isoformat()),
+                  columns(("number", t("sales_ui.aging.invoice_number")), ("customer", t("sales_ui.col.customer")),
+                          ("due_date", t("sales_ui.col.due_date"), "date"),
+                          ("days", t("sales_ui.aging.days_overdue"), "int"), ("bucket", t("sales_ui.aging.bucket")),
+                          ("open", t("sales_ui.aging.open_amount"), "yen")),
+                  filename=f"overdue-{found.as_of.isoformat()}")
+    for r in found.page.rows:
+        table.add({"number": r.number, "customer": r.partner_name, "due_date": r.due_date, "days": r.days_overdue,
+                   "bucket": labels[r.bucket], "open": r.open_amount})
+    table.add({"number": t("sales_ui.aging.grand_total"), "open": found.total_open}, emphasis=True)
+    return table
+
+
+@router.get("/overdue")
+def overdue_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    as_of, partner, bad = _filters(request)
+    t = translator(actor)
+    fmt = wants_file(request)
+    if fmt:
+        full = aging.overdue(db.uow(), actor, as_of, PageRequest(1, EXPORT_ROWS), partner)
+        return download(_overdue_table(full, t), fmt)
+    found = aging.overdue(db.uow(), actor, as_of, PageRequest(page_no(request), PER_PAGE), partner)
+    return render(request, "sales/overdue.html", {
+        "found": found, "page": Page.of(found.page), "as_of": as_of, "partner": partner, "bad_date": bad,
+        "customers": aging.customers_with_open_ar(db.uow(), actor), "labels": _bucket_labels(t),
+        "query": query_without_page(request), "downloads": format_links(request)})
+
+
+# ---------------------------------------------------------------- 消込取消
+
+
+@router.post("/receipts/{deposit_id}/unmatch")
+async def receipts_unmatch(deposit_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    try:
+        reason = text(data, "reason")
+        if not reason:
+            raise Invalid("sales.error.unmatch_reason", field="reason")
+        receivables.unmatch(db.uow(), actor, deposit_id, reason)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))
+    return RedirectResponse("/sales/receipts?done=unmatched&count=1", status_code=303)
