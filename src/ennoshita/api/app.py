@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 
 from ennoshita.api import registry, routes_core
 from ennoshita.api.problems import domain_error_handler, validation_error_handler
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
+from ennoshita.security.access import api_access
 
 
 def create_api(db: Database) -> FastAPI:
@@ -20,7 +21,8 @@ def create_api(db: Database) -> FastAPI:
     api.state.db = db
     api.add_exception_handler(DomainError, domain_error_handler)
     api.add_exception_handler(RequestValidationError, validation_error_handler)
-    api.include_router(routes_core.router)
+    access = [Depends(api_access)]  # the declared route-permission table, before every handler
+    api.include_router(routes_core.router, dependencies=access)
     for router in registry.routers():
-        api.include_router(router)
+        api.include_router(router, dependencies=access)
     return api

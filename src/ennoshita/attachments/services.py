@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -112,6 +113,21 @@ def list_for(session: Session, owner_type: str, owner_id: object) -> list[Attach
                                                     Attachment.owner_id == str(owner_id))
                            .order_by(Attachment.id))
     return [_summary(a) for a in rows]
+
+
+# Who may read a stored file besides the books' readers: each owning domain registers the read rule of its
+# documents (the file follows its document: my receipt, a request of my team, a supplier bill).
+Reader = Callable[[Session, Actor, str], bool]
+READERS: dict[str, Reader] = {}
+
+
+def register_reader(owner_type: str, reader: Reader) -> None:
+    READERS[owner_type] = reader
+
+
+def may_read(session: Session, actor: Actor, owner_type: str, owner_id: str) -> bool:
+    reader = READERS.get(owner_type)
+    return reader is not None and reader(session, actor, owner_id)
 
 
 def get_content(session: Session, attachment_id: int) -> tuple[AttachmentSummary, bytes]:

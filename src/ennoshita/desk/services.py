@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit, events, numbering
 from ennoshita.actor import Actor
-from ennoshita.attachments.services import NewAttachment, add_attachment
+from ennoshita.attachments.services import NewAttachment, add_attachment, register_reader
 from ennoshita.dates import as_utc, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.desk import rules
@@ -364,3 +364,18 @@ def get_by_number(uow: UnitOfWork, actor: Actor, number: str) -> RequestSummary:
             raise NotFound("desk.error.number_not_found", field="number", number=number)
         _require_reader(actor, req)
         return _summary(req)
+
+
+def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
+    """A file of a request is read by whoever may read the request (its requester, the team, the auditor)."""
+    req = s.get(DeskRequest, int(owner_id)) if owner_id.isdigit() else None
+    if req is None:
+        return False
+    try:
+        _require_reader(actor, req)
+    except Forbidden:
+        return False
+    return True
+
+
+register_reader(OWNER, _may_read_file)

@@ -545,3 +545,12 @@ def open_claims(uow: UnitOfWork, actor: Actor, limit: int = 200) -> list[ClaimRo
 
 __all__ = ["BankInput", "ClaimInput", "ClaimView", "LineView", "Receipt", "bank_account", "create_claim",
            "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim", "update_claim"]
+
+
+def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
+    """A receipt is read by whoever may read its claim (the employee, 経理, the auditor, its approvers)."""
+    claim = s.get(ExpenseClaim, int(owner_id)) if owner_id.isdigit() else None
+    return claim is not None and _may_view(s, actor, claim)
+
+
+attachments.register_reader(OWNER, _may_read_file)

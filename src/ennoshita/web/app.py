@@ -15,6 +15,7 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES
 from ennoshita.identity import services as identity
+from ennoshita.security.access import web_access
 from ennoshita.settings import Settings, get_settings
 from ennoshita.web import nav
 from ennoshita.web.deps import SESSION_COOKIE, LoginRequired, verify_csrf
@@ -64,15 +65,20 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from ennoshita.api.app import create_api
-    from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
 
-    csrf = [Depends(verify_csrf)]
-    for module in (routes_auth, routes_home, routes_admin, routes_me, routes_audit):
-        app.include_router(module.router, dependencies=csrf)
-    for extra in _domain_web_routers():
-        app.include_router(extra, dependencies=csrf)
+    csrf = [Depends(web_access), Depends(verify_csrf)]  # the declared route-permission table, then CSRF
+    for router in web_routers():
+        app.include_router(router, dependencies=csrf)
     app.mount("/api/v1", create_api(db))
     return app
+
+
+def web_routers() -> list[APIRouter]:
+    """Every router of the web app: the core pages, then the domains'."""
+    from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
+
+    core = [m.router for m in (routes_auth, routes_home, routes_admin, routes_me, routes_audit)]
+    return core + _domain_web_routers()
 
 
 def _domain_web_routers() -> list[APIRouter]:
