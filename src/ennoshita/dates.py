@@ -106,6 +106,25 @@ _ERAS = (
 )
 
 
+_ERA_LETTERS = {"令和": "R", "平成": "H", "昭和": "S"}
+
+
+def wareki_date(era: str, year: int, month: int, day: int) -> dt.date:
+    """The date of 和暦 ``era`` (R/H/S or 令和/平成/昭和) year ``year`` (1 for 元年): ValueError when that date does
+    not exist in the era (平成31年5月1日 is 令和元年5月1日; 昭和64年1月8日 is 平成元年1月8日)."""
+    letter = _ERA_LETTERS.get(era, era)
+    for i, (start, _name, code) in enumerate(_ERAS):
+        if code == letter:
+            if not 1 <= year <= 99:
+                raise ValueError(f"{era}{year}")
+            date = dt.date(start.year + year - 1, month, day)
+            end = _ERAS[i - 1][0] if i > 0 else None
+            if date < start or (end is not None and date >= end):
+                raise ValueError(f"{era}{year}/{month}/{day}")
+            return date
+    raise ValueError(era)
+
+
 def to_wareki(day: dt.date) -> str:
     """和暦 display: 令和8年11月24日 (元年 for the first year)."""
     for start, name, _ in _ERAS:

@@ -36,6 +36,8 @@ class Company(Base):
     # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
     transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
     withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+    # security (issue 14): the first fiscal year a posting may fall in (None: the first fiscal year with data)
+    first_fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CompanyBankAccount(Base):

@@ -24,6 +24,7 @@ from typing import IO, cast
 from ennoshita.errors import Problem
 from ennoshita.ledger.taxes import CATEGORIES
 from ennoshita.ledger.yayoi import ParsedLine, ParsedVoucher, parse_date
+from ennoshita.money import yen_in_range
 
 HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_account", "department",
           "tax_category", "debit", "credit", "memo"]
@@ -31,7 +32,11 @@ HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_acc
 
 def _int(text: str) -> int:
     text = text.strip().replace(",", "")
-    return int(text) if text else 0
+    if not text:
+        return 0
+    if len(text.lstrip("-")) > 15 or not yen_in_range(int(text)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 (the bound of every yen amount)
+    return int(text)
 
 
 def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:

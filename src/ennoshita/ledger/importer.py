@@ -337,7 +337,7 @@ class _Resolver:
         info = self._days.get(day)
         if info is None:
             ctx = self.ctx
-            bad = bool(date_problems(day, ctx.start_month, ctx.locked, ctx.closed))
+            bad = bool(date_problems(day, ctx.start_month, ctx.locked, ctx.closed, years=ctx.years))
             info = self._days[day] = (fiscal_year_of(day, ctx.start_month), day.isoformat(), bad)
         return info
 
@@ -356,7 +356,8 @@ class _Resolver:
         day = voucher.date
         if self._day(day)[2]:
             ctx = self.ctx
-            problems = date_problems(day, ctx.start_month, ctx.locked, ctx.closed, field="date", line=voucher.line)
+            problems = date_problems(day, ctx.start_month, ctx.locked, ctx.closed, field="date", line=voucher.line,
+                                     years=ctx.years)
         index = self.index
         accounts = index.accounts
         resolved: list[ResolvedLine] = []

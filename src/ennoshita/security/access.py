@@ -63,6 +63,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (W, R, "/sales/partners/new", "sales.edit"), (W, R, "/sales/quotes/new", "sales.edit"),
     (W, R, "/sales/orders/new", "sales.edit"), (W, R, "/sales/invoices/new", "sales.edit"),
     (W, R, "/sales/invoices/*/edit", "sales.edit"), (W, R, "/sales/quotes/*/revise", "sales.edit"),
+    (A, R, "/partners*", "sales.view"),
     (W, R, "/sales*", "sales.view"), (W, WR, "/sales*", "sales.edit"),
     (A, R, "/items", "sales.view"), (A, R, "/quotes*", "sales.view"), (A, R, "/orders*", "sales.view"),
     (A, R, "/deliveries*", "sales.view"), (A, R, "/invoices*", "sales.view"), (A, R, "/billing-runs*", "sales.view"),
