@@ -93,7 +93,14 @@ def fiscal_year_of(day: dt.date, start_month: int) -> int:
     return day.year if day.month >= start_month else day.year - 1
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999  # the years a business date, a fiscal year or a report may name
+
+
 def fiscal_year_bounds(fiscal_year: int, start_month: int) -> tuple[dt.date, dt.date]:
+    if not MIN_YEAR <= fiscal_year <= MAX_YEAR:
+        from ennoshita.errors import Invalid
+
+        raise Invalid("error.year_range", field="fiscal_year", min=MIN_YEAR, max=MAX_YEAR)
     start = dt.date(fiscal_year, start_month, 1)
     end_year, end_month = add_months(fiscal_year, start_month, 11)
     return start, end_of_month(end_year, end_month)

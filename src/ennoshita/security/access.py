@@ -27,6 +27,7 @@ from fastapi import Request
 from ennoshita.actor import Actor
 from ennoshita.errors import Forbidden
 from ennoshita.identity.roles import ALL_ROLES, CAPABILITIES
+from ennoshita.security.bounds import check_int_params
 
 PUBLIC = "public"
 LOGIN = "login"
@@ -135,12 +136,12 @@ def web_access(request: Request) -> None:
     from ennoshita.web.deps import LoginRequired
 
     rule = rule_for(W, request.method, _route_path(request)) or LOGIN
-    if rule == PUBLIC:
-        return
-    actor: Actor | None = getattr(request.state, "actor", None)
-    if actor is None:
-        raise LoginRequired()
-    check(actor, rule)
+    if rule != PUBLIC:
+        actor: Actor | None = getattr(request.state, "actor", None)
+        if actor is None:
+            raise LoginRequired()
+        check(actor, rule)
+    check_int_params(request)
 
 
 def api_access(request: Request) -> None:
@@ -148,9 +149,9 @@ def api_access(request: Request) -> None:
     from ennoshita.api.deps import api_actor
 
     rule = rule_for(A, request.method, _route_path(request)) or LOGIN
-    if rule == PUBLIC:
-        return
-    check(api_actor(request), rule)
+    if rule != PUBLIC:
+        check(api_actor(request), rule)
+    check_int_params(request)
 
 
 def role_table_markdown() -> str:

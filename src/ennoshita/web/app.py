@@ -15,6 +15,7 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES
 from ennoshita.identity import services as identity
+from ennoshita.security import bounds
 from ennoshita.security.access import web_access
 from ennoshita.settings import Settings, get_settings
 from ennoshita.web import nav
@@ -61,6 +62,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         return render(request, "core/error.html", {"error": exc}, status_code=exc.status)
+
+    async def last_resort(request: Request, exc: Exception) -> Response:
+        error = bounds.last_resort(exc)  # a database or decoding failure input checks missed: 4xx, never 500
+        return render(request, "core/error.html", {"error": error}, status_code=error.status)
+
+    for kind in bounds.last_resort_types():
+        app.add_exception_handler(kind, last_resort)
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
