@@ -13,6 +13,8 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 
 from ennoshita.api.app import create_api
 from ennoshita.db import Database
@@ -28,7 +30,8 @@ def test_no_operation_answers_a_server_error(demo_db: Database) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @given(case=operation.as_strategy())
+        @given(case=st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                              operation.as_strategy(GenerationMode.NEGATIVE)))
         @settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
                   suppress_health_check=list(HealthCheck), derandomize=True, database=None)
         def call(case: Any) -> None:
