@@ -25,6 +25,7 @@ from ennoshita.errors import Problem
 from ennoshita.ledger.taxes import CATEGORIES
 from ennoshita.ledger.yayoi import ParsedLine, ParsedVoucher, parse_date
 from ennoshita.money import yen_in_range
+from ennoshita.security import cells
 
 HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_account", "department",
           "tax_category", "debit", "credit", "memo"]
@@ -99,7 +100,7 @@ def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | lis
 
 def write_csv(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = cells.writer(buf, lineterminator="\r\n")
     writer.writerow(HEADER)
     yield ("\ufeff" + buf.getvalue()).encode("utf-8")
     for v in vouchers:

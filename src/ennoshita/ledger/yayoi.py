@@ -30,6 +30,7 @@ from ennoshita.dates import wareki_date
 from ennoshita.errors import Problem
 from ennoshita.ledger.taxes import transitional_deduction_ratio
 from ennoshita.money import yen_in_range
+from ennoshita.security import cells
 
 COLUMNS = 25
 SINGLE = ("2000", "2111")
@@ -292,7 +293,7 @@ def _side_cells(side: ParsedLine | None, day: dt.date) -> list[str]:
 def write_yayoi(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
     """cp932 CRLF rows, one voucher at a time (streaming)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = cells.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for v in vouchers:
         rows = rows_of(v)
         for i, row in enumerate(rows):
