@@ -9,6 +9,7 @@ import io
 from fastapi.testclient import TestClient
 
 from ennoshita.db import Database
+from tests.conftest import login
 from tests.integration.test_api import auth, token_for
 
 EVIL = '=HYPERLINK("http://attacker.example/","開く")'
@@ -27,3 +28,27 @@ def test_journal_exports_never_write_formulas(client: TestClient, demo_db: Datab
         cells = [c for row in csv.reader(io.StringIO(body.decode(encoding))) for c in row]
         assert "'" + (EVIL if fmt == "csv" else "-x") in cells, fmt  # neutralised, not dropped
         assert not [c for c in cells if c[:1] in ("=", "@") or (c[:1] == "-" and not c[1:].isdigit())], fmt
+
+
+def test_file_names_with_cr_lf_nul_are_cleaned_and_downloadable(client: TestClient, demo_db: Database) -> None:
+    """Item 13: a receipt named with CR/LF/NUL was stored as given and its download dropped the response."""
+    import base64
+
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32).decode()
+    eigyo = auth(token_for(demo_db, "eigyo@demo.ennoshita.jp"))
+    claim = client.post("/api/v1/expense-claims", headers=eigyo, json={"title": "打合せ", "lines": [
+        {"kind": "receipt", "expense_date": "2026-11-20", "amount": 1_100, "payee": "喫茶ルオー",
+         "account_code": "6240", "tax_rate": "10", "purpose": "打合せ",
+         "receipt": {"filename": "領収書\r\nSet-Cookie: x=1\x00../../etc.png", "content_type": "image/png",
+                     "content_base64": png}}]})
+    assert claim.status_code == 201, claim.text
+    receipt = claim.json()["lines"][0]["receipt_id"]
+    got = client.get(f"/api/v1/attachments/{receipt}/content", headers=eigyo)
+    assert got.status_code == 200 and got.content.startswith(b"\x89PNG")
+    header = got.headers["content-disposition"]
+    assert "\r" not in header and "\n" not in header and "set-cookie" not in {k.lower() for k in got.headers
+                                                                               if k.lower() == "set-cookie"}
+    assert "filename*=UTF-8''" in header and "/" not in header.split("filename=")[1].split(";")[0]
+    login(client, "eigyo@demo.ennoshita.jp")  # the screen's download of the same receipt
+    page = client.get(f"/expenses/{claim.json()['id']}/receipts/{receipt}")
+    assert page.status_code == 200 and "\n" not in page.headers["content-disposition"]

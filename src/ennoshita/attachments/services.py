@@ -16,6 +16,7 @@ from ennoshita.actor import Actor
 from ennoshita.attachments.models import Attachment
 from ennoshita.dates import as_utc, now_utc
 from ennoshita.errors import Invalid, NotFound, Problem
+from ennoshita.security.files import safe_filename
 
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",
@@ -91,7 +92,7 @@ def add_attachment(session: Session, actor: Actor, owner_type: str, owner_id: ob
         raise Invalid(problems=problems)
     row = Attachment(
         owner_type=owner_type, owner_id=str(owner_id),
-        filename=unicodedata.normalize("NFC", new.filename)[:255] or "file",
+        filename=safe_filename(new.filename),  # no CR/LF/NUL or path: every download can name it
         content_type=new.content_type.split(";")[0].strip().lower(), size=len(new.content),
         sha256=hashlib.sha256(new.content).hexdigest(), content=new.content,
         transaction_date=new.transaction_date, amount=new.amount,
