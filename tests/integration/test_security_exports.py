@@ -52,3 +52,15 @@ def test_file_names_with_cr_lf_nul_are_cleaned_and_downloadable(client: TestClie
     login(client, "eigyo@demo.ennoshita.jp")  # the screen's download of the same receipt
     page = client.get(f"/expenses/{claim.json()['id']}/receipts/{receipt}")
     assert page.status_code == 200 and "\n" not in page.headers["content-disposition"]
+
+
+def test_search_treats_percent_and_underscore_literally(client: TestClient, demo_db: Database) -> None:
+    """Item 14: ``q=%`` listed every partner, request and claim (LIKE wildcards were not escaped)."""
+    admin = auth(token_for(demo_db, "admin@demo.ennoshita.jp"))
+    for q in ("%", "_"):
+        partners = client.get("/api/v1/partners", headers=admin, params={"q": q})
+        assert partners.status_code == 200 and partners.json()["total"] == 0, q
+        requests = client.get("/api/v1/requests", headers=admin, params={"q": q, "scope": "all"})
+        assert requests.status_code == 200, requests.text
+        body = requests.json()
+        assert (body["total"] if isinstance(body, dict) and "total" in body else len(body.get("items", body))) == 0

@@ -29,6 +29,7 @@ from ennoshita.desk.models import DeskComment, DeskRequest, DeskSequence, Notifi
 from ennoshita.errors import Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity.models import User, UserRole
 from ennoshita.identity.roles import require
+from ennoshita.security.text import like_escape
 
 OWNER = "desk_request"
 ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic",
@@ -268,7 +269,8 @@ def _mentions(s: Session, text: str) -> list[int]:
         if "@" in token:
             uid = s.scalar(select(User.id).where(func.lower(User.email) == token.lower()))
         else:
-            uid = s.scalar(select(User.id).where(func.lower(User.email).like(f"{token.lower()}@%")).limit(1))
+            local = f"{like_escape(token.lower())}@%"
+            uid = s.scalar(select(User.id).where(func.lower(User.email).like(local, escape="\\")).limit(1))
         if uid is not None and int(uid) not in found:
             found.append(int(uid))
     return found

@@ -34,6 +34,7 @@ from ennoshita.identity.roles import can, require
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.purchasing import payments, zengin
+from ennoshita.security.text import contains
 
 OWNER = "expense_claim"
 DOCUMENT_TYPE = "expense_claim"
@@ -404,8 +405,8 @@ def list_claims(uow: UnitOfWork, actor: Actor, *, mine: bool = True, status: str
     if payment_status:
         conditions.append(ExpenseClaim.payment_status == payment_status)
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        conditions.append(ExpenseClaim.number.like(like) | ExpenseClaim.title.like(like))
+        like = contains(q.strip())
+        conditions.append(ExpenseClaim.number.like(like, escape="\\") | ExpenseClaim.title.like(like, escape="\\"))
     for c in conditions:
         query, count = query.where(c), count.where(c)
     query = query.order_by(ExpenseClaim.id.desc()).limit(max(1, min(limit, 200))).offset(max(0, offset))

@@ -27,6 +27,7 @@ from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.models import Item, Partner, PartnerContact
 from ennoshita.sales.rules import RATES
 from ennoshita.sales.terms import PaymentTerms
+from ennoshita.security.text import contains, like_escape
 
 CLOSING_DAYS = (0, 5, 10, 15, 20, 25, 31)
 FEE_BEARERS = ("payer", "payee")
@@ -309,14 +310,15 @@ def search_partners(uow: UnitOfWork, actor: Actor, text: str = "", role: str = "
     query = select(Partner)
     text = _nfc(text)
     if text:
-        like = f"%{text}%"
-        conds = [Partner.name.like(like), Partner.name_kana.like(like), Partner.code.like(f"{text}%")]
+        like = contains(text)  # % and _ match themselves
+        conds = [Partner.name.like(like, escape="\\"), Partner.name_kana.like(like, escape="\\"),
+                 Partner.code.like(f"{like_escape(text)}%", escape="\\")]
         digits = text.upper().lstrip("T")
         if digits.isdigit():
             conds += [Partner.corporate_number.like(f"{digits}%"), Partner.registration_number.like(f"T{digits}%")]
         kana = normalize_payer_kana(text)
         if kana:
-            conds.append(Partner.search_kana.like(f"%{kana}%"))
+            conds.append(Partner.search_kana.like(contains(kana), escape="\\"))
         query = query.where(or_(*conds))
     if role == "customer":
         query = query.where(Partner.is_customer.is_(True))

@@ -53,3 +53,14 @@ def _refuse_control_characters(session: Session, _context: Any, _instances: Any)
     problems += [p for obj in session.dirty if session.is_modified(obj) for p in _problems(obj, False)]
     if problems:
         raise Invalid(problems=problems)
+
+
+def like_escape(text: str) -> str:
+    """``text`` for a LIKE pattern with ``escape="\\\\"``: ``%`` and ``_`` match themselves (``q=%`` lists what
+    contains a percent sign, not everything)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains(text: str) -> str:
+    """The LIKE pattern (``escape="\\\\"``) of values containing ``text``."""
+    return f"%{like_escape(text)}%"
