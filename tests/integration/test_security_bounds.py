@@ -87,3 +87,22 @@ def test_truncate_is_refused_on_every_immutable_table(db: Database) -> None:
     for table in IMMUTABLE:
         with db.engine.connect() as conn, pytest.raises(DBAPIError, match="immutable|append-only"):
             conn.exec_driver_sql(f"TRUNCATE {table} CASCADE")
+
+
+def test_import_applies_the_approval_policy(client: TestClient, demo_db: Database) -> None:
+    """Item 2: a 弥生 import posted a ¥1,500,000 entry with no approval, where typing it goes to 承認 (demo: from
+    ¥1,000,000). 経理 is refused, naming the entry; the administrator (who migrates past books) may import it."""
+    data = row("2000", "1", "2026/11/20", "会議費", "1500000", "現金", "1500000", "大口")
+    files = {"file": ("y.csv", data.encode("cp932"), "text/csv")}
+    keiri = auth(token_for(demo_db, "keiri@demo.ennoshita.jp"))
+    before = _entries(demo_db)
+    r = client.post("/api/v1/journal-entries/import", headers=keiri, data={"format": "yayoi"}, files=files)
+    assert r.status_code == 422 and [e["code"] for e in r.json()["errors"]] == ["ledger.error.import_needs_approval"]
+    assert _entries(demo_db) == before
+    small = row("2000", "1", "2026/11/20", "会議費", "999999", "現金", "999999", "小口")
+    r = client.post("/api/v1/journal-entries/import", headers=keiri, data={"format": "yayoi"},
+                    files={"file": ("y.csv", small.encode("cp932"), "text/csv")})
+    assert r.status_code == 201, r.text
+    admin = auth(token_for(demo_db, "admin@demo.ennoshita.jp"))
+    r = client.post("/api/v1/journal-entries/import", headers=admin, data={"format": "yayoi"}, files=files)
+    assert r.status_code == 201, r.text

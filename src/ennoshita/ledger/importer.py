@@ -23,12 +23,15 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
+from ennoshita.approvals import rules as approval_rules
+from ennoshita.approvals import services as approvals
 from ennoshita.actor import Actor
 from ennoshita.bulk import db_timestamp, insert_rows, reserve_ids
 from ennoshita.dates import fiscal_year_of, now_utc
 from ennoshita.db import BULK_LOAD, UnitOfWork
 from ennoshita.errors import Invalid, Problem
 from ennoshita.identity import require
+from ennoshita.identity.roles import can
 from ennoshita.ledger import chart, csvformat, taxes, yayoi
 from ennoshita.ledger.models import Account, Department, JournalEntry, JournalLine, SubAccount
 from ennoshita.ledger.posting import (
@@ -119,15 +122,22 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx))
         writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
         batches = _in_child(checker) if parallel and _worth_a_child(stream) else checker.batches()
+        # The approval policy of every posting path (issue 14): an entry at or above the company's 承認 amount,
+        # which goes to 承認 when typed by hand, is imported only by a role allowed to post without it.
+        over = _over_threshold(s, actor)
+        refused: list[Problem] = []
         try:
             for heads, lines, done in batches:
+                refused += [Problem("ledger.error.import_needs_approval", "amount", {
+                    "date": h[1], "description": h[2][:40], "amount": f"{h[5]:,}"}) for h in heads if over(h[5])]
                 writer.write(heads, lines)
                 if progress:
                     progress(done)
         finally:
             batches.close()  # if writing failed: stop the child now, not when the traceback is collected
-        if checker.problems:
-            raise Invalid("ledger.error.import_failed", problems=checker.problems, count=len(checker.problems))
+        if checker.problems or refused:
+            problems = checker.problems + refused
+            raise Invalid("ledger.error.import_failed", problems=problems, count=len(problems))
         checker.deltas.flush(s)
         entries, lines_total = checker.entries, checker.lines
         audit.record(s, actor, "journal_import", checker.digest[:16], "import", after={
@@ -140,6 +150,15 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
             s.execute(text("ANALYZE journal_lines, journal_entries, ledger_balances"))
             s.commit()
         return ImportResult(entries, lines_total, checker.digest, writer.first_no, writer.last_no)
+
+
+def _over_threshold(s: Session, actor: Actor) -> Callable[[int], bool]:
+    """Whether an imported entry of that total needs 承認 this actor may not skip (``ledger.import_approved``:
+    the administrator, who migrates past books, and the CLI's local administrator)."""
+    if can(actor, "ledger.import_approved"):
+        return lambda _total: False
+    table = approvals.route_table(s)
+    return lambda total: approval_rules.needs_approval(table, "journal_entry", None, total)
 
 
 # (fiscal year, entry date ISO, description, counterparty, source_ref, total) of an entry waiting to be written
