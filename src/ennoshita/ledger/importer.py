@@ -23,9 +23,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
+from ennoshita.actor import Actor
 from ennoshita.approvals import rules as approval_rules
 from ennoshita.approvals import services as approvals
-from ennoshita.actor import Actor
 from ennoshita.bulk import db_timestamp, insert_rows, reserve_ids
 from ennoshita.dates import fiscal_year_of, now_utc
 from ennoshita.db import BULK_LOAD, UnitOfWork
