@@ -137,3 +137,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# every session refuses control characters in stored text (issue 14): registered wherever a Database is used
+from ennoshita.security import text as _text_rules  # noqa: E402, F401

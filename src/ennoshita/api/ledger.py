@@ -28,6 +28,7 @@ from ennoshita.ledger import chart, queries, queries_ui, reports, services
 from ennoshita.ledger.posting import PostedEntry
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.taxes import CATEGORIES
+from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
 
 router = APIRouter(tags=["ledger"])
@@ -179,7 +180,7 @@ def _start_month(db: Database) -> int:
 
 def _file(table: Table, fmt: str) -> Response:
     content, media, name = export(table, fmt)
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
 def _stream(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]) -> Response:
@@ -192,7 +193,7 @@ def _stream(db: Database, fmt: str, filename: str, chunks: Callable[[Session], I
             yield from chunks(uow.session)
 
     return StreamingResponse(body(), media_type=media,
-                             headers={"Content-Disposition": f'attachment; filename="{filename}.{ext}"'})
+                             headers={"Content-Disposition": content_disposition(f"{filename}.{ext}")})
 
 
 def _t(request: Request) -> Translator:

@@ -63,3 +63,10 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
         errors.append({"field": field, "line": None, "code": "error.schema",
                        "message": t("error.schema", field=field or "-", reason=err.get("msg", ""))})
     return problem_response(request, 422, "error.invalid", {}, errors)
+
+
+async def last_resort_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database or decoding failure the input checks did not catch: a 4xx problem, never a 500."""
+    from ennoshita.security.bounds import last_resort
+
+    return await domain_error_handler(request, last_resort(exc))

@@ -468,7 +468,7 @@ class PaymentRunIn(BaseModel):
 
 
 class TransferOut(BaseModel):
-    partner_id: int
+    partner_id: int | None = Field(None, description="The supplier; empty for another payee (an employee's claims).")
     partner_name: str
     bills_amount: int
     fee: int

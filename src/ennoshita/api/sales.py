@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
-from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -29,6 +28,7 @@ from ennoshita.sales import flow, partners, pdf, queries, queries_docs
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries_docs import DocLine
 from ennoshita.sales.rules import CreditWarning, RateTotal
+from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["sales"])
 
@@ -420,9 +420,7 @@ def rates_out(rates: list[RateTotal]) -> list[RateOut]:
 
 def file_response(content: bytes, name: str, media: str = "application/pdf") -> Response:
     """A download with the Japanese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{url_quote(name)}"})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 # ---------------------------------------------------------------- partners and items
 

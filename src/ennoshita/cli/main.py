@@ -178,6 +178,25 @@ def user_add(
     console.print(_t()("cli.user_added", email=user.email, id=user.id))
 
 
+@user_app.command("reset-password")
+def user_reset_password(
+    email: Annotated[str, typer.Option(help="Whose password.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Set a user's password: ends all their sessions and revokes all their API tokens."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        identity.reset_password(db.uow(), actor, identity.find_user_id(db.uow(), email), password)
+    console.print("OK")
+
+
 @user_app.command("list")
 def user_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """List users and their roles."""

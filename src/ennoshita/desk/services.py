@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit, events, numbering
 from ennoshita.actor import Actor
-from ennoshita.attachments.services import NewAttachment, add_attachment
+from ennoshita.attachments.services import NewAttachment, add_attachment, register_reader
 from ennoshita.dates import as_utc, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.desk import rules
@@ -29,6 +29,7 @@ from ennoshita.desk.models import DeskComment, DeskRequest, DeskSequence, Notifi
 from ennoshita.errors import Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity.models import User, UserRole
 from ennoshita.identity.roles import require
+from ennoshita.security.text import like_escape
 
 OWNER = "desk_request"
 ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic",
@@ -268,7 +269,8 @@ def _mentions(s: Session, text: str) -> list[int]:
         if "@" in token:
             uid = s.scalar(select(User.id).where(func.lower(User.email) == token.lower()))
         else:
-            uid = s.scalar(select(User.id).where(func.lower(User.email).like(f"{token.lower()}@%")).limit(1))
+            local = f"{like_escape(token.lower())}@%"
+            uid = s.scalar(select(User.id).where(func.lower(User.email).like(local, escape="\\")).limit(1))
         if uid is not None and int(uid) not in found:
             found.append(int(uid))
     return found
@@ -364,3 +366,18 @@ def get_by_number(uow: UnitOfWork, actor: Actor, number: str) -> RequestSummary:
             raise NotFound("desk.error.number_not_found", field="number", number=number)
         _require_reader(actor, req)
         return _summary(req)
+
+
+def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
+    """A file of a request is read by whoever may read the request (its requester, the team, the auditor)."""
+    req = s.get(DeskRequest, int(owner_id)) if owner_id.isdigit() else None
+    if req is None:
+        return False
+    try:
+        _require_reader(actor, req)
+    except Forbidden:
+        return False
+    return True
+
+
+register_reader(OWNER, _may_read_file)

@@ -35,6 +35,7 @@ from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.purchasing import payments, zengin
 from ennoshita.registration import clean_number
+from ennoshita.security.text import contains
 
 OWNER = "expense_claim"
 DOCUMENT_TYPE = "expense_claim"
@@ -416,8 +417,8 @@ def list_claims(uow: UnitOfWork, actor: Actor, *, mine: bool = True, status: str
     if payment_status:
         conditions.append(ExpenseClaim.payment_status == payment_status)
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        conditions.append(ExpenseClaim.number.like(like) | ExpenseClaim.title.like(like))
+        like = contains(q.strip())
+        conditions.append(ExpenseClaim.number.like(like, escape="\\") | ExpenseClaim.title.like(like, escape="\\"))
     for c in conditions:
         query, count = query.where(c), count.where(c)
     query = query.order_by(ExpenseClaim.id.desc()).limit(max(1, min(limit, 200))).offset(max(0, offset))
@@ -557,3 +558,12 @@ def open_claims(uow: UnitOfWork, actor: Actor, limit: int = 200) -> list[ClaimRo
 
 __all__ = ["BankInput", "ClaimInput", "ClaimView", "LineView", "Receipt", "bank_account", "create_claim",
            "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim", "update_claim"]
+
+
+def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
+    """A receipt is read by whoever may read its claim (the employee, 経理, the auditor, its approvers)."""
+    claim = s.get(ExpenseClaim, int(owner_id)) if owner_id.isdigit() else None
+    return claim is not None and _may_view(s, actor, claim)
+
+
+attachments.register_reader(OWNER, _may_read_file)

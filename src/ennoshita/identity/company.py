@@ -15,7 +15,7 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, NotFound, Problem
 from ennoshita.identity import rules
 from ennoshita.identity.models import Company, CompanyBankAccount
-from ennoshita.identity.roles import require
+from ennoshita.identity.roles import can, require
 from ennoshita.money import Rounding
 from ennoshita.registration import clean_number
 
@@ -126,9 +126,12 @@ def _fee_table(value: Any) -> tuple[dict[str, int] | None, Problem | None]:
 
 
 def get_company(uow: UnitOfWork, actor: Actor) -> CompanyData:
+    """The company settings; its bank accounts (口座, 全銀 依頼人コード) only for a reader holding
+    ``company.bank_accounts`` (経理 and the administrator)."""
     require(actor, "company.view")
     with uow:
-        return load_company(uow)
+        data = load_company(uow)
+    return data if can(actor, "company.bank_accounts") else replace(data, bank_accounts=())
 
 
 def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:

@@ -48,6 +48,8 @@ class Company(Base):
     # 少額特例 (税込1万円未満, to 2029-09-30) chosen, and the 基準期間 taxable sales that qualify the company
     small_amount_exception: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     base_period_taxable_sales: Mapped[int | None] = mapped_column(BigInteger)
+    # security (issue 14): the first fiscal year a posting may fall in (None: the first fiscal year with data)
+    first_fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CompanyBankAccount(Base):

@@ -27,6 +27,8 @@ ALL_ROLES = tuple(r.value for r in Role)
 CAPABILITIES: dict[str, frozenset[str]] = {
     "company.view": frozenset(ALL_ROLES),
     "company.edit": frozenset({"admin"}),
+    "company.bank_accounts": frozenset({"admin", "accounting"}),  # 自社口座 and 全銀 依頼人コード
+    "ledger.import_approved": frozenset({"admin"}),  # import entries at or above the 承認 amount (past books)
     "users.view": frozenset({"admin", "auditor"}),
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "auditor"}),

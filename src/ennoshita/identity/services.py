@@ -15,6 +15,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
@@ -300,7 +301,26 @@ def set_roles(uow: UnitOfWork, actor: Actor, user_id: int, roles: list[str]) -> 
         return result
 
 
-def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> None:
+def _end_sessions(s: Session, user_id: int, keep_token: str | None = None, tokens_too: bool = False) -> int:
+    """End every open session of the user but the one whose cookie is ``keep_token``; with ``tokens_too``
+    revoke every API token as well. Returns how many sessions and tokens ended."""
+    now = now_utc()
+    kept = sha256(keep_token) if keep_token else None
+    ended = 0
+    for sess in s.scalars(select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))):
+        if sess.token_hash != kept:
+            sess.ended_at = now
+            ended += 1
+    if tokens_too:
+        for tok in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+            tok.revoked_at = now
+            ended += 1
+    return ended
+
+
+def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str,
+                        keep_session: str | None = None) -> None:
+    """Change my password; every other session of mine ends (``keep_session``: this browser's cookie)."""
     if actor.user_id is None:
         raise Unauthenticated()
     problem = rules.password_problem(new, "new_password")
@@ -311,7 +331,22 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -
         if not _verify(user.password_hash, current):
             raise Invalid("identity.error.current_password", field="current_password")
         user.password_hash = _hasher.hash(new)
-        audit.record(uow.session, actor, "user", user.id, "change_password")
+        ended = _end_sessions(uow.session, user.id, keep_session)
+        audit.record(uow.session, actor, "user", user.id, "change_password", after={"sessions_ended": ended})
+        uow.commit()
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, new: str) -> None:
+    """An administrator sets a user's password: all their sessions end and all their API tokens are revoked."""
+    require(actor, "users.manage")
+    problem = rules.password_problem(new, "password")
+    if problem:
+        raise Invalid(problems=[problem])
+    with uow:
+        user = _load_user(uow, user_id)
+        user.password_hash = _hasher.hash(new)
+        ended = _end_sessions(uow.session, user.id, tokens_too=True)
+        audit.record(uow.session, actor, "user", user.id, "reset_password", after={"sessions_and_tokens_ended": ended})
         uow.commit()
 
 

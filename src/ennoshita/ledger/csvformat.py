@@ -25,6 +25,8 @@ from ennoshita import textfiles
 from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger.taxes import CATEGORIES
 from ennoshita.ledger.yayoi import ParsedLine, ParsedVoucher, parse_date
+from ennoshita.money import yen_in_range
+from ennoshita.security import cells
 
 HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_account", "department",
           "tax_category", "debit", "credit", "memo"]
@@ -32,7 +34,11 @@ HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_acc
 
 def _int(text: str) -> int:
     text = text.strip().replace(",", "")
-    return int(text) if text else 0
+    if not text:
+        return 0
+    if len(text.lstrip("-")) > 15 or not yen_in_range(int(text)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 (the bound of every yen amount)
+    return int(text)
 
 
 def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
@@ -106,7 +112,7 @@ def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | lis
 
 def write_csv(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = cells.writer(buf, lineterminator="\r\n")
     writer.writerow(HEADER)
     yield ("\ufeff" + buf.getvalue()).encode("utf-8")
     for v in vouchers:

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, now_utc
+from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, now_utc, today_tokyo
 from ennoshita.errors import Invalid, Problem
 from ennoshita.identity import load_company
 from ennoshita.ledger import chart
@@ -137,8 +137,17 @@ def closed_years(session: Session) -> set[int]:
 
 
 def date_problems(day: dt.date, start_month: int, locked: set[int], closed: set[int],
-                  field: str = "entry_date", line: int | None = None) -> list[Problem]:
+                  field: str = "entry_date", line: int | None = None,
+                  years: tuple[int, int] | None = None) -> list[Problem]:
+    """Every problem with a posting date: a locked month, a closed year, or (``years``: the first and last fiscal
+    year a posting may fall in) a date outside the company's fiscal years."""
     problems = []
+    if years is not None and not years[0] <= fiscal_year_of(day, start_month) <= years[1]:
+        first, _ = fiscal_year_bounds(years[0], start_month)
+        _, last = fiscal_year_bounds(years[1], start_month)
+        problems.append(Problem("ledger.error.date_out_of_range", field,
+                                {"first": first.isoformat(), "last": last.isoformat()}, line))
+        return problems
     if period_of(day) in locked:
         problems.append(Problem("ledger.error.period_locked", field, {"month": f"{day.year}-{day.month:02d}"}, line))
     year = fiscal_year_of(day, start_month)
@@ -233,6 +242,7 @@ class PostingContext:
     rounding: Rounding
     locked: set[int]
     closed: set[int]
+    years: tuple[int, int] | None = None  # the fiscal years a posting may fall in (see posting_years)
 
     @classmethod
     def load(cls, session: Session) -> PostingContext:
@@ -244,7 +254,25 @@ class PostingContext:
 
         company = load_company(_Bound(session))
         return cls(company.fiscal_year_start_month, company.tax_accounting, company.rounding,
-                   locked_periods(session), closed_years(session))
+                   locked_periods(session), closed_years(session),
+                   posting_years(session, company.fiscal_year_start_month))
+
+
+# With no setting and no data, postings may go this many fiscal years back (電子帳簿保存法 keeps 7 to 10 years).
+YEARS_BACK_WITHOUT_DATA = 10
+
+
+def posting_years(session: Session, start_month: int) -> tuple[int, int]:
+    """The first and last fiscal year a posting date may fall in: from the company's ``first_fiscal_year``
+    (empty: the first fiscal year with data) to one year after the current one."""
+    from ennoshita.identity.models import Company
+
+    current = fiscal_year_of(today_tokyo(), start_month)
+    first = session.scalar(select(Company.first_fiscal_year).limit(1))
+    if first is None:
+        earliest = session.scalar(select(func.min(JournalEntry.entry_date)))
+        first = fiscal_year_of(earliest, start_month) if earliest else current - YEARS_BACK_WITHOUT_DATA
+    return min(first, current), current + 1
 
 
 def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: EntryDraft,
@@ -258,7 +286,8 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     (a 取消 copies the original's lines, tax category and tax amount included) and are never split again."""
     del split_tax
     problems = list(check_balanced(draft.lines))
-    problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset)
+    problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset,
+                              years=ctx.years)
     # Resolve the lines as entered, so that ``lines[i]`` in a problem is the i-th line the person typed
     # (the tax split below inserts lines).
     resolved, unresolved = resolve(index, draft.lines, line_offset=line_offset)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from ennoshita.errors import Problem
 from ennoshita.ledger.taxes import CATEGORIES, TRANSITIONAL_DEDUCTION, split_line
-from ennoshita.money import Rounding
+from ennoshita.money import MAX_YEN, Rounding, total_in_range, yen_in_range
 
 TRANSITIONAL_START = TRANSITIONAL_DEDUCTION[0][0]  # 2023-10-01, the start of the invoice system
 
@@ -45,6 +45,10 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
         if not isinstance(line.debit, int) or not isinstance(line.credit, int):
             problems.append(Problem("ledger.error.amount_not_integer", f"{where}.debit"))
             continue
+        if not yen_in_range(line.debit) or not yen_in_range(line.credit):
+            side = "debit" if not yen_in_range(line.debit) else "credit"
+            problems.append(Problem("error.amount_range", f"{where}.{side}", {"max": f"{MAX_YEN:,}"}))
+            continue
         if line.debit < 0 or line.credit < 0:
             problems.append(Problem("ledger.error.negative_amount", f"{where}.debit"))
         elif (line.debit > 0) == (line.credit > 0):
@@ -52,9 +56,11 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
         if line.tax_category and line.tax_category not in CATEGORIES:
             problems.append(Problem("ledger.error.tax_category", f"{where}.tax_category",
                                     {"category": line.tax_category}))
-    debit = sum(line.debit for line in lines if isinstance(line.debit, int))
-    credit = sum(line.credit for line in lines if isinstance(line.credit, int))
-    if debit != credit:
+    debit = sum(line.debit for line in lines if yen_in_range(line.debit))
+    credit = sum(line.credit for line in lines if yen_in_range(line.credit))
+    if not total_in_range(debit) or not total_in_range(credit):
+        problems.append(Problem("error.total_range", field))
+    elif debit != credit:
         problems.append(Problem("ledger.error.unbalanced", field, {"debit": debit, "credit": credit,
                                                                    "difference": debit - credit}))
     return problems

@@ -306,7 +306,7 @@ def reverse_in(session: Session, actor: Actor, entry_id: int, reason: str = "",
     day = reversal_date or entry.entry_date
     if reversal_date is None and fallback_date is not None:
         ctx = PostingContext.load(session)
-        if date_problems(day, ctx.start_month, ctx.locked, ctx.closed):
+        if date_problems(day, ctx.start_month, ctx.locked, ctx.closed, years=ctx.years):
             day = fallback_date
     label = entry_number(entry.fiscal_year, entry.number or 0)
     draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip()[:200], original.counterparty,

@@ -28,8 +28,11 @@ from functools import lru_cache
 from typing import IO, Any, NamedTuple, cast
 
 from ennoshita import textfiles
+from ennoshita.dates import wareki_date
 from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger.taxes import transitional_deduction_ratio
+from ennoshita.money import yen_in_range
+from ennoshita.security import cells
 
 COLUMNS = 25
 SINGLE = ("2000", "2111")
@@ -151,19 +154,16 @@ def parse_date(text: str) -> dt.date:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _WAREKI.match(text)
     if m:
-        year = _ERA_START[m.group(1)] + int(m.group(2))
-        return dt.date(year, int(m.group(3)), int(m.group(4)))
+        return wareki_date(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))
     raise ValueError(text)
 
 
 def _amount(text: str) -> int:
-    if text.isdigit():
-        return int(text)
     text = text.strip().replace(",", "")
     if not text:
         return 0
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValueError(text)
+    if not re.fullmatch(r"-?\d{1,15}", text) or not yen_in_range(int(text)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 (the bound of every yen amount)
     return int(text)
 
 
@@ -189,12 +189,9 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
     amount_text = row[offset + 4]
     tax_text = row[offset + 5]
     try:
-        amount = int(amount_text) if amount_text.isdigit() else _amount(amount_text)
-        if tax_text.isdigit():
-            tax: int | None = int(tax_text)
-        else:
-            tax_text = tax_text.strip()
-            tax = _amount(tax_text) if tax_text else None
+        amount = _amount(amount_text)
+        tax_text = tax_text.strip()
+        tax: int | None = _amount(tax_text) if tax_text else None
     except ValueError as exc:
         problems.append(Problem("ledger.error.bad_amount", "amount", {"value": str(exc)}, line))
         return None
@@ -328,7 +325,7 @@ def _side_cells(side: ParsedLine | None, day: dt.date) -> list[str]:
 def write_yayoi(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
     """cp932 CRLF rows, one voucher at a time (streaming)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = cells.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for v in vouchers:
         rows = rows_of(v)
         for i, row in enumerate(rows):

@@ -29,7 +29,7 @@ from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.approvals.models import ApprovalRequest
-from ennoshita.attachments.services import NewAttachment, add_attachment
+from ennoshita.attachments.services import NewAttachment, add_attachment, register_reader
 from ennoshita.dates import HolidayShift, fiscal_year_bounds, fiscal_year_of, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound, Problem
@@ -731,3 +731,6 @@ def bill_detail(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillDetail:
 
 
 on_approval_outcome("supplier_bill", _bill_outcome)
+
+
+register_reader("supplier_bill", lambda _s, actor, _id: can(actor, "purchasing.view") or can(actor, "payments.edit"))

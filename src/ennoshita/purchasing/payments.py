@@ -441,14 +441,16 @@ def decide_run(uow: UnitOfWork, actor: Actor, run_id: int, decision: str = "appr
 
 def zengin_file(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengin.LineEnding = "crlf"
                 ) -> ExportResult:
-    """The run's 全銀 file: exported on the first call, the stored file (byte for byte) afterwards."""
-    require(actor, "payments.edit")
+    """The run's 全銀 file: exported on the first call, the stored file (byte for byte) afterwards. The auditor
+    reads a stored file (and never exports one)."""
+    require_any(actor, "payments.edit", "audit.view")
     with uow:
         s = uow.session
         run = _load(s, run_id)
         active = _active_file(s, run.id)
         if active is not None:
             return ExportResult(active.id, bytes(active.content), active.sha256, active.record_count, active.total)
+    require(actor, "payments.edit")
     return export_zengin(uow, actor, run_id, line_ending)
 
 
@@ -649,8 +651,8 @@ def get_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
 
 
 def export_file(uow: UnitOfWork, actor: Actor, file_id: int) -> bytes:
-    """A file exactly as exported (again, for download)."""
-    require(actor, "payments.edit")
+    """A file exactly as exported (again, for download; the auditor reads it too)."""
+    require_any(actor, "payments.edit", "audit.view")
     with uow:
         row = uow.session.get(PaymentFile, file_id)
         if row is None:

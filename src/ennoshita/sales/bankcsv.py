@@ -33,7 +33,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from ennoshita import textfiles
+from ennoshita.dates import wareki_date
 from ennoshita.errors import Invalid, Problem
+from ennoshita.money import yen_in_range
 
 HEADER_SCAN_ROWS = 10
 
@@ -106,7 +108,7 @@ def parse_bank_date(text: str) -> dt.date | None:
         if match := _WAREKI.match(value):
             era, year, month, day = match.groups()
             number = 1 if year == "元" else int(year)
-            return dt.date(_ERA_BASE[era] + number, int(month), int(day))
+            return wareki_date(era, number, int(month), int(day))
     except ValueError:
         return None
     return None
@@ -124,8 +126,8 @@ def parse_yen(text: str) -> int | None:
     sign = 1
     if value.startswith(("-", "−", "▲", "△")):
         sign, value = -1, value[1:]
-    if not value.isascii() or not value.isdigit():
-        raise ValueError(text)
+    if not value.isascii() or not value.isdigit() or len(value) > 15 or not yen_in_range(int(value)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 is no statement amount
     return sign * int(value)
 
 

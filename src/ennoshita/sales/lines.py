@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ennoshita.errors import Invalid, Problem
-from ennoshita.money import Rounding
+from ennoshita.money import MAX_YEN, Rounding, yen_in_range
 from ennoshita.sales.models import Item
 from ennoshita.sales.partners import parse_decimal
 from ennoshita.sales.rules import RATES, InvoiceLine, InvoiceTotals, PriceEntry, TaxRate, compute_totals
@@ -104,6 +104,12 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
     rule_lines = [InvoiceLine(d[1], d[2], d[4], _rate(d[5]), inclusive if d[7] is None else d[7], d[6])
                   for d in drafts]
     totals = compute_totals(rule_lines, rounding, price_entry)
+    bounds = [Problem("error.amount_range", f"lines[{i}].unit_price", {"max": f"{MAX_YEN:,}"})
+              for i, amount in enumerate(totals.line_amounts) if not yen_in_range(amount)]
+    if not bounds and not yen_in_range(totals.net + sum(r.tax for r in totals.rates)):
+        bounds.append(Problem("error.total_range", "lines"))
+    if bounds:
+        raise Invalid(problems=bounds)
     resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7], kind)
                 for d, amount, kind in zip(drafts, totals.line_amounts, kinds, strict=True)]
     return resolved, totals

@@ -21,6 +21,7 @@ from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
+from ennoshita.money import MAX_YEN, decimal_in_range, yen_in_range
 from ennoshita.registration import (
     clean_number,
     is_valid_corporate_number,
@@ -31,6 +32,7 @@ from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.models import Item, Partner, PartnerContact
 from ennoshita.sales.rules import RATES
 from ennoshita.sales.terms import PaymentTerms
+from ennoshita.security.text import contains, like_escape
 
 CLOSING_DAYS = (0, 5, 10, 15, 20, 25, 31)
 FEE_BEARERS = ("payer", "payee")
@@ -166,7 +168,9 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
         if value and (not value.isascii() or not value.isdigit() or len(value) > width):
             problems.append(Problem("sales.error.digits", name, {"width": width}))
         values[name] = value.zfill(width) if value else ""
-    if cmd.credit_limit < 0:
+    if not yen_in_range(cmd.credit_limit):
+        problems.append(Problem("error.amount_range", "credit_limit", {"max": f"{MAX_YEN:,}"}))
+    elif cmd.credit_limit < 0:
         problems.append(Problem("sales.error.credit_limit", "credit_limit"))
     if not cmd.is_customer and not cmd.is_supplier:
         problems.append(Problem("sales.error.partner_role", "is_customer"))
@@ -342,14 +346,15 @@ def search_partners(uow: UnitOfWork, actor: Actor, text: str = "", role: str = "
     query = select(Partner)
     text = _nfc(text)
     if text:
-        like = f"%{text}%"
-        conds = [Partner.name.like(like), Partner.name_kana.like(like), Partner.code.like(f"{text}%")]
+        like = contains(text)  # % and _ match themselves
+        conds = [Partner.name.like(like, escape="\\"), Partner.name_kana.like(like, escape="\\"),
+                 Partner.code.like(f"{like_escape(text)}%", escape="\\")]
         digits = text.upper().lstrip("T")
         if digits.isdigit():
             conds += [Partner.corporate_number.like(f"{digits}%"), Partner.registration_number.like(f"T{digits}%")]
         kana = normalize_payer_kana(text)
         if kana:
-            conds.append(Partner.search_kana.like(f"%{kana}%"))
+            conds.append(Partner.search_kana.like(contains(kana), escape="\\"))
         query = query.where(or_(*conds))
     if role == "customer":
         query = query.where(Partner.is_customer.is_(True))
@@ -398,9 +403,12 @@ def parse_decimal(text: str | Decimal | int, field_name: str, problems: list[Pro
     try:
         value = Decimal(str(text).replace(",", "").strip() or "0")
     except InvalidOperation:
-        problems.append(Problem("sales.error.number", field_name, {"value": str(text)}))
+        problems.append(Problem("sales.error.number", field_name, {"value": str(text)[:40]}))
         return Decimal(0)
-    if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
+    if not decimal_in_range(value):  # before any arithmetic: 1E+1000000 or NaN never reach quantize
+        problems.append(Problem("error.amount_range", field_name, {"max": f"{MAX_YEN:,}"}))
+        return Decimal(0)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
         problems.append(Problem("sales.error.decimals", field_name, {"max": places}))
     return value
 

@@ -15,6 +15,8 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES
 from ennoshita.identity import services as identity
+from ennoshita.security import bounds
+from ennoshita.security.access import web_access
 from ennoshita.settings import Settings, get_settings
 from ennoshita.web import nav
 from ennoshita.web.deps import SESSION_COOKIE, LoginRequired, verify_csrf
@@ -61,19 +63,31 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def domain_error(request: Request, exc: DomainError) -> Response:
         return render(request, "core/error.html", {"error": exc}, status_code=exc.status)
 
+    async def last_resort(request: Request, exc: Exception) -> Response:
+        error = bounds.last_resort(exc)  # a database or decoding failure input checks missed: 4xx, never 500
+        return render(request, "core/error.html", {"error": error}, status_code=error.status)
+
+    for kind in bounds.last_resort_types():
+        app.add_exception_handler(kind, last_resort)
+
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from ennoshita.api.app import create_api
+
+    csrf = [Depends(web_access), Depends(verify_csrf)]  # the declared route-permission table, then CSRF
+    for router in web_routers():
+        app.include_router(router, dependencies=csrf)
+    app.mount("/api/v1", create_api(db))
+    return app
+
+
+def web_routers() -> list[APIRouter]:
+    """Every router of the web app: the core pages, then the domains'."""
     from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
     from ennoshita.web import setup as first_run
 
-    csrf = [Depends(verify_csrf)]
-    for module in (routes_auth, first_run, routes_home, routes_admin, routes_me, routes_audit):
-        app.include_router(module.router, dependencies=csrf)
-    for extra in _domain_web_routers():
-        app.include_router(extra, dependencies=csrf)
-    app.mount("/api/v1", create_api(db))
-    return app
+    core = [m.router for m in (routes_auth, first_run, routes_home, routes_admin, routes_me, routes_audit)]
+    return core + _domain_web_routers()
 
 
 def _domain_web_routers() -> list[APIRouter]:

@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,6 +24,7 @@ from ennoshita.expenses import rules, services
 from ennoshita.identity import can, require
 from ennoshita.ledger import chart
 from ennoshita.purchasing.credit_basis import NO_INVOICE_REASONS
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
@@ -392,7 +392,6 @@ def _line_messages(errors: dict[str, str], actor: Actor) -> list[str]:
 def claim_receipt(claim_id: int, attachment_id: int, db: DbDep, actor: ActorDep) -> Response:
     summary, content = services.receipt(db.uow(), actor, claim_id, attachment_id)
     name = summary.filename or f"receipt-{attachment_id}"
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
     return Response(content, media_type=summary.content_type or "application/octet-stream", headers={
-        "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
+        "Content-Disposition": content_disposition(name, "inline"),
         "Cache-Control": "private, no-store"})

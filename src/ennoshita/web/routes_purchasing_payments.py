@@ -27,6 +27,7 @@ from ennoshita.identity.models import User, UserRole
 from ennoshita.purchasing import payments, queries, rules
 from ennoshita.purchasing.models import PaymentFile, PaymentFileVoid, PaymentRun
 from ennoshita.sales.models import Partner
+from ennoshita.security import access
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import as_list, form_data
 from ennoshita.web.render import render
@@ -63,7 +64,7 @@ class FileRow:
 
 
 def run_files(db: Database, actor: Actor, run_id: int) -> list[FileRow]:
-    require(actor, "payments.edit")
+    access.check(actor, "payments.edit|audit.view")  # the auditor reads the files too
     with db.uow() as uow:
         voids = {v.file_id: v.reason for v in uow.session.scalars(
             select(PaymentFileVoid).join(PaymentFile, PaymentFile.id == PaymentFileVoid.file_id)

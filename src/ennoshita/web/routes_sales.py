@@ -24,6 +24,7 @@ from ennoshita.identity import can, require
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries import Paged
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
@@ -86,9 +87,7 @@ def errors_of(exc: DomainError, actor: Actor) -> tuple[dict[str, str], list[str]
 
 def pdf_response(content: bytes, name: str, media: str = "application/pdf") -> Response:
     """A download with the Japanese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
 def text(data: dict[str, Any], name: str) -> str:
