@@ -335,6 +335,8 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
     if header is None or [h.strip().lower().lstrip("\ufeff") for h in header[:5]] != list(CSV_COLUMNS):
         return [], [Problem("hr.error.csv_header", "file", {"columns": ",".join(CSV_COLUMNS)}, 1)]
     cache: dict[str, Employee | None] = {}
+    closed = {(emp, m) for emp, m in s.execute(select(Timesheet.employee_id, Timesheet.month)
+                                               .where(Timesheet.status == "closed"))}
     out: list[tuple[Employee, rules.Shift]] = []
     for line, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
@@ -366,7 +368,7 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
             rules.check_shift(shift)
             if not calendar.employed(e, day):
                 raise Invalid("hr.error.not_employed", field="date", date=day.isoformat())
-            if month_closed(s, e.id, day):
+            if (e.id, day.replace(day=1)) in closed:
                 raise Invalid("hr.error.month_closed", field="date", month=day.strftime("%Y-%m"))
         except Invalid as err:
             problems += [Problem(p.key, p.field, p.params, line) for p in err.problems]
@@ -395,17 +397,24 @@ def import_csv(uow: UnitOfWork, actor: Actor, text: str) -> ImportResult:
         cfg = calendar.settings(s)
         touched: dict[int, set[dt.date]] = {}
         employees = {e.id: e for e, _ in parsed}
+        first_day = min((sh.work_date for _, sh in parsed), default=dt.date.today())
+        last_day = max((sh.work_date for _, sh in parsed), default=dt.date.today())
+        existing = {(d.employee_id, d.work_date): d for d in s.scalars(select(AttendanceDay).where(
+            AttendanceDay.employee_id.in_(list(employees)), AttendanceDay.work_date >= first_day,
+            AttendanceDay.work_date <= last_day))}
+        hist = {emp_id: history(s, emp_id) for emp_id in employees}
+        now = now_utc()
         for e, sh in parsed:
-            row = s.scalar(select(AttendanceDay).where(AttendanceDay.employee_id == e.id,
-                                                       AttendanceDay.work_date == sh.work_date))
+            row = existing.get((e.id, sh.work_date))
             if row is None:
-                row = AttendanceDay(employee_id=e.id, work_date=sh.work_date, updated_at=now_utc())
+                row = AttendanceDay(employee_id=e.id, work_date=sh.work_date, updated_at=now)
+                existing[(e.id, sh.work_date)] = row
                 s.add(row)
-            a = calendar.assignment_on(history(s, e.id), sh.work_date)
+            a = calendar.assignment_on(hist[e.id], sh.work_date)
             row.day_kind = calendar.day_kind(sh.work_date, a, cfg)
             row.scheduled_minutes = a.daily_minutes if a is not None and row.day_kind == "workday" else 0
             row.clock_in, row.clock_out, row.break_minutes = stored(sh.start), stored(sh.end), sh.break_minutes
-            row.source, row.updated_at = "csv", now_utc()
+            row.source, row.updated_at = "csv", now
             week_end = rules.week_start_of(sh.work_date, cfg.week_start) + dt.timedelta(days=6)
             touched.setdefault(e.id, set()).update({sh.work_date.replace(day=1), week_end.replace(day=1)})
         s.flush()
