@@ -209,7 +209,7 @@ def clock(uow: UnitOfWork, actor: Actor, kind: str, at: dt.datetime | None = Non
     require(actor, "hr.self")
     if kind not in PUNCH_KINDS:
         raise Invalid("hr.error.punch_kind", field="kind", kind=kind)
-    wall = local(at or now_utc()).replace(second=0, microsecond=0)
+    wall = local(at or now_utc()).replace(microsecond=0)
     with uow:
         s = uow.session
         e = self_employee(s, actor)

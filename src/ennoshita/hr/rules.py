@@ -160,13 +160,13 @@ class Balance:
 
 def balance(grants: Iterable[Grant], taken: Iterable[Taken], on: dt.date, newest_first: bool = False) -> Balance:
     """Each grant's use and remainder on ``on``. A day taken uses the oldest grant valid that day (the
-    carried-over days, as presumed when the 就業規則 says nothing), or the newest with ``newest_first``."""
+    carried-over days, as presumed when the 就業規則 says nothing), or the newest with ``newest_first``.
+    Leave approved for a later date is already counted (the remainder is what may still be asked for); it
+    uses the grants made by ``on`` that are still valid on its date."""
     ordered = sorted((g for g in grants if g.grant_date <= on), key=lambda g: g.grant_date)
     used = [Fraction(0)] * len(ordered)
     unallocated = Fraction(0)
     for t in sorted(taken, key=lambda x: x.leave_date):
-        if t.leave_date > on:
-            continue
         need = t.days
         valid = [i for i, g in enumerate(ordered) if g.grant_date <= t.leave_date <= g.expires_on]
         if newest_first:
@@ -280,13 +280,14 @@ def _overlap(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime)
 
 
 def check_shift(shift: Shift) -> None:
-    if shift.end <= shift.start:
+    if shift.end < shift.start:  # the same minute (a punch corrected at once) is a shift of no time
         raise Invalid("hr.error.clock_out_before_in", field="clock_out", date=shift.work_date.isoformat())
     if shift.start.date() != shift.work_date:
         raise Invalid("hr.error.shift_date", field="clock_in", date=shift.work_date.isoformat())
     if shift.end - shift.start > dt.timedelta(hours=24):
         raise Invalid("hr.error.shift_too_long", field="clock_out", date=shift.work_date.isoformat())
-    if shift.break_minutes < 0 or shift.break_minutes >= _minutes(shift.start, shift.end):
+    if shift.break_minutes < 0 or (shift.break_minutes > 0 and shift.break_minutes >= _minutes(shift.start,
+                                                                                                shift.end)):
         raise Invalid("hr.error.break_minutes", field="break_minutes", date=shift.work_date.isoformat())
 
 
