@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,7 +44,8 @@ def require_open(s: Session, employee_id: int, day: dt.date, field: str = "work_
         raise Invalid("hr.error.month_closed", field=field, month=day.strftime("%Y-%m"))
 
 
-def shift_of(d: AttendanceDay, breaks: Sequence[AttendanceBreak] = ()) -> rules.Shift | None:
+def shift_of(d: Any, breaks: Sequence[AttendanceBreak] = ()) -> rules.Shift | None:
+    """The rules' shift of a day (an AttendanceDay or a row with the same columns)."""
     if d.clock_in is None or d.clock_out is None:
         return None
     timed = tuple((local(b.start_at), local(b.end_at)) for b in breaks if b.end_at is not None)
@@ -69,7 +71,7 @@ class Computed:
     leave_hours: int
 
 
-def compute_month(e: Employee, assignments: Sequence[Assignment], day_rows: Sequence[AttendanceDay],
+def compute_month(e: Employee, assignments: Sequence[Assignment], day_rows: Sequence[Any],
                   breaks: dict[int, list[AttendanceBreak]], leave: Sequence[LeaveTaken], month: dt.date,
                   cfg: HrSettings) -> tuple[Computed, dict[int, rules.DayFigures]]:
     """The month's figures from its days (``day_rows`` from the start of the week holding the 1st)."""

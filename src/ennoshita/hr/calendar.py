@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -72,10 +73,15 @@ def employed(e: Employee, day: dt.date) -> bool:
     return e.hire_date <= day and (e.leave_date is None or day <= e.leave_date)
 
 
+@lru_cache(maxsize=4096)
+def _holiday(day: dt.date) -> bool:
+    return is_holiday(day)
+
+
 def day_kind(day: dt.date, a: Assignment | None, cfg: HrSettings) -> str:
     if day.isoweekday() == cfg.legal_holiday_weekday:
         return "legal_holiday"
-    if a is not None and str(day.isoweekday()) in a.work_weekdays and not is_holiday(day):
+    if a is not None and str(day.isoweekday()) in a.work_weekdays and not _holiday(day):
         return "workday"
     return "company_holiday"
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from ennoshita import audit, events
@@ -107,6 +107,11 @@ def timesheet(uow: UnitOfWork, actor: Actor, employee_id: int | None, month: dt.
     return view
 
 
+SHEET_COLUMNS = ("scheduled_days", "worked_days", "absence_days", "leave_days", "leave_hours", "scheduled_minutes",
+                 "actual_minutes", "overtime_minutes", "overtime_over60_minutes", "legal_holiday_minutes",
+                 "night_minutes")
+
+
 @dataclass(frozen=True)
 class CloseResult:
     month: dt.date
@@ -131,8 +136,11 @@ def close_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> CloseResult:
         assigns: dict[int, list[Assignment]] = defaultdict(list)
         for a in s.scalars(select(Assignment).order_by(Assignment.employee_id, Assignment.effective_from)):
             assigns[a.employee_id].append(a)
-        days: dict[int, list[AttendanceDay]] = defaultdict(list)
-        for d in s.scalars(select(AttendanceDay).where(AttendanceDay.work_date >= wk0, AttendanceDay.work_date <= last)
+        days: dict[int, list[Any]] = defaultdict(list)
+        cols = (AttendanceDay.id, AttendanceDay.employee_id, AttendanceDay.work_date, AttendanceDay.clock_in,
+                AttendanceDay.clock_out, AttendanceDay.break_minutes, AttendanceDay.actual_minutes,
+                AttendanceDay.overtime_minutes, AttendanceDay.legal_holiday_minutes, AttendanceDay.night_minutes)
+        for d in s.execute(select(*cols).where(AttendanceDay.work_date >= wk0, AttendanceDay.work_date <= last)
                            .order_by(AttendanceDay.employee_id, AttendanceDay.work_date)):
             days[d.employee_id].append(d)
         breaks: dict[int, list[AttendanceBreak]] = defaultdict(list)
@@ -147,6 +155,8 @@ def close_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> CloseResult:
         problems: list[Problem] = []
         closed = already = 0
         now = now_utc()
+        day_updates: list[dict[str, Any]] = []
+        new_sheets: list[dict[str, Any]] = []
         for e in emps:
             t = sheets.get(e.id)
             if t is not None and t.status == "closed":
@@ -164,14 +174,26 @@ def close_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> CloseResult:
                 if f is not None and d.work_date >= first and (d.actual_minutes, d.overtime_minutes, d.night_minutes,
                                                                 d.legal_holiday_minutes) != (
                         f.actual, f.overtime, f.night, f.legal_holiday):
-                    d.actual_minutes, d.overtime_minutes = f.actual, f.overtime
-                    d.night_minutes, d.legal_holiday_minutes = f.night, f.legal_holiday
+                    day_updates.append({"b_id": d.id, "actual_minutes": f.actual, "overtime_minutes": f.overtime,
+                                        "night_minutes": f.night, "legal_holiday_minutes": f.legal_holiday})
             if t is None:
                 t = Timesheet(employee_id=e.id, month=first)
-                s.add(t)
-            apply(t, computed)
-            t.status, t.closed_at, t.closed_by = "closed", now, actor.user_id
+                apply(t, computed)
+                new_sheets.append({c: getattr(t, c) for c in SHEET_COLUMNS} | {
+                    "employee_id": e.id, "month": first, "status": "closed", "closed_at": now,
+                    "closed_by": actor.user_id})
+            else:
+                apply(t, computed)
+                t.status, t.closed_at, t.closed_by = "closed", now, actor.user_id
             closed += 1
+        if day_updates:
+            table = cast(Table, AttendanceDay.__table__)
+            s.execute(table.update().where(table.c.id == bindparam("b_id")).values(
+                actual_minutes=bindparam("actual_minutes"), overtime_minutes=bindparam("overtime_minutes"),
+                night_minutes=bindparam("night_minutes"), legal_holiday_minutes=bindparam("legal_holiday_minutes")),
+                day_updates)
+        if new_sheets:
+            s.execute(insert(Timesheet), new_sheets)
         s.flush()
         audit.record(s, actor, "hr_month", first.isoformat(), "close", after={
             "closed": closed, "already_closed": already, "open": [p.params["number"] for p in problems],
