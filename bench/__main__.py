@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("audit_page", "lists", "ledger", "sales", "cli_startup")
+ALL = ("audit_page", "lists", "ledger", "sales", "cli_startup",
+       "hr")
 
 
 def main(names: list[str]) -> None:

@@ -40,7 +40,8 @@ app.add_typer(audit_app, name="audit")
 # ennoshita.cli.lazy.LAZY_GROUPS are imported when their group is used; any other is registered here.
 CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
                                 "ennoshita.cli.desk", "ennoshita.cli.purchasing", "ennoshita.cli.withholding",
-                                "ennoshita.cli.company")
+                                "ennoshita.cli.company",
+                                "ennoshita.cli.hr")
 for _name in CLI_MODULES:
     if _name not in lazy_modules():
         __import__(_name, fromlist=["register"]).register(app)
