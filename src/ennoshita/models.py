@@ -8,11 +8,12 @@ from ennoshita.desk import models as desk_models
 from ennoshita.desk import services as desk_services  # subscribes the desk to sales/purchasing events
 from ennoshita.expenses import models as expense_models
 from ennoshita.expenses import services as expense_services  # approval outcomes, payee source of payment runs
+from ennoshita.hr import models as hr_models
 from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
 from ennoshita.purchasing import payments as purchasing  # noqa: F401 - its tables, orders, bills, approval handlers
 from ennoshita.sales import models as sales_models
 
 __all__ = ["Base", "approval_models", "attachment_models", "audit_models", "desk_models", "desk_services",
-           "expense_models", "expense_services",
+           "expense_models", "expense_services", "hr_models",
            "identity_models", "ledger_models", "sales_models"]

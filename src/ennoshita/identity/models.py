@@ -36,6 +36,14 @@ class Company(Base):
     # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
     transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
     withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+    # 人事: the week for 40h/week (ISO weekday it starts on, 7 = Sunday as 労基法 assumes), the 法定休日,
+    # and the 就業規則's 年休 options (half days, 時間単位年休 up to N days a year, which grant is used first).
+    hr_week_start: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    hr_legal_holiday_weekday: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    hr_leave_half_day: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    hr_leave_hourly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    hr_leave_hourly_max_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    hr_leave_newest_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class CompanyBankAccount(Base):
