@@ -47,6 +47,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "expenses.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "expenses.view": frozenset({"admin", "accounting", "auditor"}),
     "expenses.manage_accounts": frozenset({"admin", "hr"}),
+    # 給与: 人事 prepares and checks runs; 経理 (or admin) approves, fixes and exports them (SoD: never the
+    # preparer); every employee sees only their own payslips (self-service, no capability needed)
+    "payroll.view": frozenset({"admin", "hr", "accounting", "auditor"}),
+    "payroll.edit": frozenset({"admin", "hr"}),
+    "payroll.approve": frozenset({"admin", "accounting"}),
 }
 
 

@@ -82,7 +82,18 @@ _KYOKAI_R08 = (
     "10.55 10.06 10.08 10.08 9.77 10.13 9.44"  # 佐賀..沖縄
 )
 
+# 令和7年度 (from 令和7年3月分), the previous column of the same list (office-mori.biz), cross-checked with
+# https://limo.media/articles/-/79028 (佐賀 10.78, 徳島 10.47, 長崎 10.41, 沖縄 9.44, 新潟 9.55, 岩手・福島 9.62).
+_KYOKAI_R07 = (
+    "10.31 9.85 9.62 10.11 10.01 9.75 9.62 9.67 9.82 9.77 "
+    "9.76 9.79 9.91 9.92 9.55 9.65 9.88 9.94 9.89 9.69 "
+    "9.93 9.80 10.03 9.99 9.97 10.03 10.24 10.16 10.02 10.19 "
+    "9.93 9.94 10.17 9.97 10.36 10.47 10.21 10.18 10.13 10.31 "
+    "10.78 10.41 10.12 10.25 10.09 10.31 9.44"
+)
+
 KYOKAI_HEALTH_RATES: tuple[tuple[dt.date, dict[int, Fraction]], ...] = (
+    (dt.date(2025, 3, 1), {i + 1: pct(v) for i, v in enumerate(_KYOKAI_R07.split())}),
     (dt.date(2026, 3, 1), {i + 1: pct(v) for i, v in enumerate(_KYOKAI_R08.split())}),
 )
 
