@@ -198,3 +198,15 @@ def render_many(docs: Iterable[BusinessDocument]) -> list[bytes]:
         if was_enabled:
             gc.enable()
     return pdfs
+
+
+def html_to_pdf(pages: Iterable[str]) -> list[bytes]:
+    """Other domains' own HTML pages (給与明細, 源泉徴収票 ...) as A4 PDFs with the same fonts and base stylesheet,
+    sharing the font configuration across the batch."""
+    css, font_config, html_class = _weasy()
+    out: list[bytes] = []
+    for page in pages:
+        result: bytes = html_class(string=page, base_url=str(TEMPLATES)).write_pdf(stylesheets=[css],
+                                                                                   font_config=font_config)
+        out.append(result)
+    return out
