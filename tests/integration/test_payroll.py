@@ -245,3 +245,62 @@ def test_preparer_cannot_approve_and_problems_are_listed(db: Database, org: dict
     services.check_run(db.uow(), boss, run.id)
     with pytest.raises(Forbidden):
         services.approve_run(db.uow(), boss, run.id)
+
+
+def test_a_correction_is_a_new_run_that_reverses_and_pays_the_difference(db: Database, org: dict[str, object]) -> None:
+    # October (paid 2026-11-25) fixed, then A's 基本給 was really 310,000:
+    #   hourly (310,000 + 20,000) / 160 = 2,062.5 x 1.25 x 10 h = 25,781.25 → 25,781; gross 370,781;
+    #   雇用 370,781 x 5‰ = 1,853.9 → 1,854; SI 16,745 + 391 + 31,110 + 1,854 = 50,100; 課税 305,681;
+    #   305,681 x 20% = 61,136.2 → 61,137 + 36,667 = 97,804; B = 305,681 - 97,804 - 63,334 - 48,334 = 96,209
+    #   x 5.105% = 4,911.5 → 4,910; 差引 370,781 - 50,100 - 4,910 - 8,300 = 307,471 (was 297,154: +10,317)
+    ids = org["ids"]
+    assert isinstance(ids, dict)
+    original = _run_month(db, org, 2026, 10)
+    services.save_profile(db.uow(), org["jinji"], ids["A"], {"base_amount": 310_000})  # type: ignore[arg-type]
+    fix = services.create_run(db.uow(), org["jinji"], kind="monthly", year=2026, month=10,  # type: ignore[arg-type]
+                              corrects_id=original)
+    services.compute_run(db.uow(), org["jinji"], fix.id)  # type: ignore[arg-type]
+    services.check_run(db.uow(), org["jinji"], fix.id)  # type: ignore[arg-type]
+    services.approve_run(db.uow(), org["keiri"], fix.id)  # type: ignore[arg-type]
+    slips = _slips(db, fix.id)
+    assert (slips["1001"].gross, slips["1001"].income_tax, slips["1001"].net) == (370_781, 4_910, 307_471)
+    assert _slips(db, original)["1001"].net == 297_154  # the fixed run never changes
+    header, transfers, trailer = zengin.parse_file(services.export_zengin(db.uow(), org["keiri"], fix.id),  # type: ignore[arg-type]
+                                                   year=2026)
+    assert (trailer.count, trailer.total) == (1, 10_317)
+    ledger_a = queries.wage_ledger(db.uow(), org["jinji"], ids["A"], 2026)  # type: ignore[arg-type]
+    assert [r.net for r in ledger_a.rows] == [307_471]
+    with db.uow() as uow:
+        from ennoshita.ledger.models import JournalEntry
+
+        reversed_ids = uow.session.scalars(select(JournalEntry.reverses_id).where(
+            JournalEntry.reverses_id.is_not(None))).all()
+        from ennoshita.payroll.models import PayRun
+
+        assert uow.session.get(PayRun, original).journal_entry_id in reversed_ids
+
+
+def test_cli_runs_a_month_and_writes_the_zengin_file(db: Database, org: dict[str, object], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from ennoshita.cli.main import app
+
+    runner = CliRunner()
+    url = ["--database-url", db.url]
+    r = runner.invoke(app, ["payroll", "run", "create", "--month", "2026-10", *url])
+    assert r.exit_code == 0, r.output
+    assert "PR-2026-0001" in r.output
+    with db.uow() as uow:
+        from ennoshita.payroll.models import PayRun
+
+        run_id = uow.session.scalar(select(PayRun.id).where(PayRun.number == "PR-2026-0001"))
+    for step in ("compute", "check", "approve"):
+        r = runner.invoke(app, ["payroll", "run", step, str(run_id), *url])
+        assert r.exit_code == 0, r.output
+    assert "¥594,930" in r.output  # 297,154 + 93,060 + 204,716
+    out = tmp_path / "kyuyo.txt"
+    r = runner.invoke(app, ["payroll", "run", "zengin", str(run_id), "--output", str(out), *url])
+    assert r.exit_code == 0, r.output
+    assert zengin.parse_file(out.read_bytes(), year=2026)[2].total == 594_930
+    r = runner.invoke(app, ["payroll", "run", "approve", str(run_id), *url])
+    assert r.exit_code == 1  # fixed: no second approval

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from ennoshita.cli.common import console, domain_errors, say
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, resolve_actor, say
 from ennoshita.money import format_yen
-from ennoshita.payroll import social, tables, withholding
+from ennoshita.payroll import services, social, tables, withholding
 
 payroll_app = typer.Typer(help="給与 (payroll): withholding tax, social insurance, pay runs.", no_args_is_help=True)
 
@@ -94,3 +95,89 @@ def social_insurance_cmd(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(payroll_app, name="payroll")
+
+
+# --- runs (database) ---------------------------------------------------------------------------------------
+
+_RUN_TEXT = {
+    "ja": {"run": "{number} {title} 支給日 {pay_date} 状態 {status} 人数 {count} 総支給 {gross} 差引支給 {net}",
+           "written": "{path} に書き出しました（{bytes} バイト）。", "none": "給与計算はありません。"},
+    "en": {"run": "{number} {title} pay date {pay_date} status {status} employees {count} gross {gross} net {net}",
+           "written": "Written to {path} ({bytes} bytes).", "none": "No pay runs."},
+}
+
+
+def _print_run(v: services.RunView) -> None:
+    console.print(say(_RUN_TEXT, "run", number=v.number, title=v.title, pay_date=v.pay_date.isoformat(),
+                      status=v.status, count=v.employee_count, gross=format_yen(v.gross_total),
+                      net=format_yen(v.net_total)))
+
+
+run_app = typer.Typer(help="Pay runs: create, compute, check, approve, list, zengin.", no_args_is_help=True)
+payroll_app.add_typer(run_app, name="run")
+
+
+@run_app.command("create")
+def run_create(
+    month: Annotated[str, typer.Option("--month", help="Period month YYYY-MM (monthly) or pay month (bonus).")],
+    bonus: Annotated[list[str] | None, typer.Option("--bonus", help="EMPLOYEE_ID=AMOUNT (a bonus run).")] = None,
+    pay_date: Annotated[str | None, typer.Option("--pay-date", help="YYYY-MM-DD (bonus; else by the rule).")] = None,
+    corrects: Annotated[int | None, typer.Option("--corrects", help="Id of the fixed run this corrects.")] = None,
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """Create a draft run."""
+    db = open_db(database_url)
+    with domain_errors():
+        try:
+            year, mon = (int(x) for x in month.split("-"))
+            amounts = {int(k): int(v) for k, v in (b.split("=") for b in bonus or [])}
+        except ValueError as exc:
+            raise typer.BadParameter("--month YYYY-MM, --bonus ID=AMOUNT") from exc
+        actor = resolve_actor(db, as_user)
+        view = services.create_run(db.uow(), actor, kind="bonus" if amounts else "monthly", year=year, month=mon,
+                                   pay_date=_date(pay_date) if pay_date else None, bonus_amounts=amounts or None,
+                                   corrects_id=corrects)
+    _print_run(view)
+
+
+def _step(name: str, fn: Any) -> None:
+    @run_app.command(name)
+    def command(run_id: Annotated[int, typer.Argument(help="Run id.")], database_url: DatabaseUrl = None,
+                as_user: AsUser = None) -> None:
+        db = open_db(database_url)
+        with domain_errors():
+            view = fn(db.uow(), resolve_actor(db, as_user), run_id)
+        _print_run(view)
+
+    command.__doc__ = {"compute": "Compute every employee's slip (lists every problem, writes nothing then).",
+                       "check": "人事 checked the run: it goes to approval.",
+                       "approve": "Approve and fix the run (not its preparer), posting it to the ledger."}[name]
+
+
+for _name, _fn in (("compute", services.compute_run), ("check", services.check_run),
+                   ("approve", services.approve_run)):
+    _step(_name, _fn)
+
+
+@run_app.command("list")
+def run_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """The latest runs."""
+    db = open_db(database_url)
+    with domain_errors():
+        rows, _total = services.list_runs(db.uow(), resolve_actor(db, as_user))
+    if not rows:
+        console.print(say(_RUN_TEXT, "none"))
+    for v in rows:
+        _print_run(v)
+
+
+@run_app.command("zengin")
+def run_zengin(run_id: Annotated[int, typer.Argument(help="Run id.")],
+               output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+               database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Write the 全銀 給与振込 file of a fixed run."""
+    db = open_db(database_url)
+    with domain_errors():
+        content = services.export_zengin(db.uow(), resolve_actor(db, as_user), run_id)
+    output.write_bytes(content)
+    console.print(say(_RUN_TEXT, "written", path=str(output), bytes=len(content)))

@@ -127,8 +127,10 @@ def wage_ledger(uow: UnitOfWork, actor: Actor, employee_id: int, year: int) -> W
         e = s.get(Employee, employee_id)
         if e is None:
             raise NotFound("payroll.error.employee", field="employee_id", id=employee_id)
+        corrected = select(PayRun.corrects_id).where(PayRun.status == "fixed", PayRun.corrects_id.is_not(None))
         rows = s.execute(select(Payslip, PayRun).join(PayRun, PayRun.id == Payslip.run_id)
                          .where(Payslip.employee_id == employee_id, PayRun.status == "fixed",
+                                PayRun.id.not_in(corrected),
                                 PayRun.pay_date >= dt.date(year, 1, 1), PayRun.pay_date <= dt.date(year, 12, 31))
                          .order_by(PayRun.pay_date, PayRun.id)).all()
         views = [_slip_view(p, r) for p, r in rows]

@@ -419,6 +419,11 @@ def _fix(s: Session, actor: Actor, run: PayRun) -> None:
     _move(s, actor, run, "fixed")
     run.approved_by = actor.user_id
     run.fixed_at = now_utc()
+    if run.corrects_id is not None:
+        original = _load(s, run.corrects_id)
+        if original.journal_entry_id is not None:
+            ledger.reverse_in(s, actor, original.journal_entry_id, f"{run.number} により訂正",
+                              reversal_date=run.pay_date, fallback_date=run.pay_date)
     run.journal_entry_id = _post(s, actor, run)
 
 
@@ -495,9 +500,17 @@ def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int) -> bytes:
             branch_name=bank.branch_name_kana, account_type=ACCOUNT_TYPES.get(bank.account_type, "1"),
             account_number=bank.account_number,
             kind=zengin.KIND_SALARY_TRANSFER if run.kind == "monthly" else "12")
-        rows = s.execute(select(Payslip.bank_code, Payslip.branch_code, Payslip.account_type, Payslip.account_number,
-                                Payslip.holder_kana, Payslip.net, Payslip.employee_number)
-                         .where(Payslip.run_id == run.id, Payslip.net > 0).order_by(Payslip.employee_number)).all()
+        slips = s.execute(select(Payslip.bank_code, Payslip.branch_code, Payslip.account_type, Payslip.account_number,
+                                 Payslip.holder_kana, Payslip.net, Payslip.employee_number, Payslip.employee_id)
+                         .where(Payslip.run_id == run.id).order_by(Payslip.employee_number)).all()
+        paid: dict[int, int] = {}
+        if run.corrects_id is not None:  # a correction pays only the difference to what the original paid
+            paid = {int(e): int(n) for e, n in s.execute(select(Payslip.employee_id, Payslip.net)
+                                                        .where(Payslip.run_id == run.corrects_id))}
+        rows = [(b, br, t, n, h, net - paid.get(eid, 0), num) for b, br, t, n, h, net, num, eid in slips
+                if net - paid.get(eid, 0) > 0]
+        if not rows:
+            raise Invalid("payroll.error.nothing_to_pay", field="transfers", number=run.number)
         transfers = [zengin.ZenginTransfer(b, "", br, "", ACCOUNT_TYPES.get(t, t), n, h, int(net),
                                            customer_code1=num.rjust(10, "0") if num.isdigit() and len(num) <= 10
                                            else "")
