@@ -30,5 +30,10 @@ def render_html(slip: SlipView, company: str) -> str:
     return _env().get_template("payslip.html").render(s=slip, company=company, title=title, rows=rows)
 
 
+@lru_cache(maxsize=1)
+def _css() -> str:
+    return (TEMPLATES / "payslip.css").read_text(encoding="utf-8")
+
+
 def render_pdfs(slips: Sequence[SlipView], company: str) -> list[bytes]:
-    return html_to_pdf(render_html(s, company) for s in slips)
+    return html_to_pdf((render_html(s, company) for s in slips), _css())
