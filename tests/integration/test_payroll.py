@@ -304,3 +304,30 @@ def test_cli_runs_a_month_and_writes_the_zengin_file(db: Database, org: dict[str
     assert zengin.parse_file(out.read_bytes(), year=2026)[2].total == 594_930
     r = runner.invoke(app, ["payroll", "run", "approve", str(run_id), *url])
     assert r.exit_code == 1  # fixed: no second approval
+
+
+def test_tax_payments_and_teiji(db: Database, org: dict[str, object]) -> None:
+    # pay months April-June 2026 (periods March-May); A's 住民税 is paid to 千代田区
+    ids = org["ids"]
+    assert isinstance(ids, dict)
+    services.save_profile(db.uow(), org["jinji"], ids["A"], {"resident_municipality": "千代田区"})  # type: ignore[arg-type]
+    for month in (3, 4, 5):
+        _run_month(db, org, 2026, month)
+    payments = queries.tax_payments(db.uow(), org["jinji"], 2026)  # type: ignore[arg-type]
+    income = {p.period: (p.amount, p.due) for p in payments if p.kind == "income_tax"}
+    # April: A 4,510 + B 2,940 + C 4,680 = 12,130, due 2026-05-11 (10 May is a Sunday)
+    assert income["2026-04"] == (12_130, dt.date(2026, 5, 11))
+    # May: 4,500 + 2,940 + 4,670 = 12,110, due 10 June (Wednesday)
+    assert income["2026-05"] == (12_110, dt.date(2026, 6, 10))
+    resident = [(p.period, p.municipality, p.amount, p.due) for p in payments if p.kind == "resident_tax"]
+    assert resident == [("2026-04", "千代田区", 8_000, dt.date(2026, 5, 11)),
+                        ("2026-05", "千代田区", 8_000, dt.date(2026, 6, 10)),
+                        ("2026-06", "千代田区", 8_700, dt.date(2026, 7, 10))]
+    # 算定: A's 報酬 360,000 each month (periods of 31, 30 and 31 calendar days, all ≥ 17) → 健保 等級25
+    # (350,000以上370,000未満 → 360,000), from 等級24 (340,000); C 250,000 → 等級20 (260,000) unchanged
+    rows = {r.employee_number: r for r in queries.teiji_list(db.uow(), org["jinji"], 2026)}  # type: ignore[arg-type]
+    assert set(rows) == {"1001", "1003"}  # B is not insured
+    a = rows["1001"]
+    assert (a.average, a.current_grade, a.new_grade, a.new_amount) == (360_000, 24, 25, 360_000)
+    assert [m[2] for m in a.months] == [31, 30, 31]  # March, April, May periods
+    assert (rows["1003"].current_grade, rows["1003"].new_grade) == (20, 20)

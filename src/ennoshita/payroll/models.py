@@ -38,6 +38,8 @@ class PayrollSettings(Base):
     monthly_hours: Mapped[int] = mapped_column(Integer, default=160)  # 月平均所定労働時間 (割増の基礎)
     prefecture: Mapped[int] = mapped_column(Integer, default=13)  # 協会けんぽ 支部 of the office
     employment_business_type: Mapped[str] = mapped_column(String(20), default="general")
+    # 源泉所得税の納期の特例 (所得税法 216条): January-June paid by 10 July, July-December by 20 January
+    special_payment_deadline: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PayProfile(Base):
@@ -67,6 +69,7 @@ class PayProfile(Base):
     employment_business_type: Mapped[str] = mapped_column(String(20), default="general")
     resident_tax_mode: Mapped[str] = mapped_column(String(10), default="none")  # special (特別徴収) / none
     resident_tax: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"2026-06": 8700, ...}
+    resident_municipality: Mapped[str] = mapped_column(String(60), default="")  # 特別徴収 納入先 (市区町村)
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -130,6 +133,7 @@ class Payslip(Base):
     taxable_after_insurance: Mapped[int] = mapped_column(BigInteger, default=0)
     income_tax: Mapped[int] = mapped_column(BigInteger, default=0)
     resident_tax: Mapped[int] = mapped_column(BigInteger, default=0)
+    resident_municipality: Mapped[str] = mapped_column(String(60), default="")
     other_deductions: Mapped[int] = mapped_column(BigInteger, default=0)
     deduction_total: Mapped[int] = mapped_column(BigInteger, default=0)
     net: Mapped[int] = mapped_column(BigInteger, default=0)  # 差引支給額

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
@@ -138,3 +138,126 @@ def wage_ledger(uow: UnitOfWork, actor: Actor, employee_id: int, year: int) -> W
     return WageLedger(employee_id, number, name, year, views, sum(v.gross for v in views),
                       sum(v.social_total for v in views), sum(v.income_tax for v in views),
                       sum(v.resident_tax for v in views), sum(v.net for v in views))
+
+
+# --- 納付 (what the company pays over) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaxPayment:
+    period: str  # "2026-11" (the pay month) or "2026-01..2026-06" under the 納期の特例
+    kind: str  # "income_tax" (源泉所得税) / "resident_tax" (住民税 特別徴収)
+    municipality: str
+    people: int
+    amount: int
+    due: dt.date
+
+
+def _due(day: dt.date) -> dt.date:
+    """A 納期限 on a Saturday, Sunday or holiday moves to the next business day (国税通則法 10条2項,
+    地方税法 20条の5)."""
+    from ennoshita.dates import HolidayShift, shift_to_business_day
+
+    return shift_to_business_day(day, HolidayShift.NEXT)
+
+
+def tax_payments(uow: UnitOfWork, actor: Actor, year: int) -> list[TaxPayment]:
+    """源泉所得税 withheld in each pay month of ``year`` (due the 10th of the next month, or under the 納期の特例
+    10 July for January-June and 20 January for July-December), and 住民税 per municipality and month (due the
+    10th of the next month), from fixed runs."""
+    from sqlalchemy import func
+
+    from ennoshita.payroll.models import PayrollSettings
+
+    require(actor, "payroll.view")
+    with uow:
+        s = uow.session
+        settings = s.get(PayrollSettings, 1)
+        special = bool(settings and settings.special_payment_deadline)
+        month = func.substr(func.cast(PayRun.pay_date, String(10)), 1, 7)
+        corrected = select(PayRun.corrects_id).where(PayRun.status == "fixed", PayRun.corrects_id.is_not(None))
+        base = (select(month, Payslip.resident_municipality, func.count(Payslip.id), func.sum(Payslip.income_tax),
+                       func.sum(Payslip.resident_tax))
+                .join(PayRun, PayRun.id == Payslip.run_id)
+                .where(PayRun.status == "fixed", PayRun.id.not_in(corrected),
+                       PayRun.pay_date >= dt.date(year, 1, 1), PayRun.pay_date <= dt.date(year, 12, 31))
+                .group_by(month, Payslip.resident_municipality).order_by(month, Payslip.resident_municipality))
+        rows = s.execute(base).all()
+    income: dict[str, list[int]] = {}
+    out: list[TaxPayment] = []
+    for ym, municipality, people, tax, resident in rows:
+        y, m = int(ym[:4]), int(ym[5:7])
+        key = (f"{y}-01..{y}-06" if m <= 6 else f"{y}-07..{y}-12") if special else ym
+        acc = income.setdefault(key, [0, 0, m])
+        acc[0] += int(people)
+        acc[1] += int(tax or 0)
+        if int(resident or 0):
+            ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
+            out.append(TaxPayment(ym, "resident_tax", municipality or "", int(people), int(resident),
+                                  _due(dt.date(ny, nm, 10))))
+    for key, (people, tax, m) in income.items():
+        if special:
+            due = dt.date(year, 7, 10) if m <= 6 else dt.date(year + 1, 1, 20)
+        else:
+            ny, nm = (year + 1, 1) if m == 12 else (year, m + 1)
+            due = dt.date(ny, nm, 10)
+        out.append(TaxPayment(key, "income_tax", "", people, tax, _due(due)))
+    return sorted(out, key=lambda p: (p.due, p.kind, p.municipality))
+
+
+# --- 算定基礎届 (定時決定) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeijiRow:
+    employee_id: int
+    employee_number: str
+    name: str
+    months: list[tuple[str, int, int]]  # (pay month, 報酬, 支払基礎日数)
+    current_grade: int
+    current_amount: int
+    new_grade: int | None
+    new_amount: int | None
+    average: int | None
+
+
+def teiji_list(uow: UnitOfWork, actor: Actor, year: int) -> list[TeijiRow]:
+    """算定基礎届: for every employee paid in April, May or June of ``year`` by a fixed monthly run, the 報酬 of
+    each month (総支給額), the 支払基礎日数 (calendar days of the period less unpaid absence for monthly pay; days
+    worked plus paid leave otherwise), and the grade it gives from September (``revisions.teiji``)."""
+    from ennoshita.payroll import revisions, social
+    from ennoshita.payroll.models import PayProfile
+
+    require(actor, "payroll.view")
+    with uow:
+        s = uow.session
+        corrected = select(PayRun.corrects_id).where(PayRun.status == "fixed", PayRun.corrects_id.is_not(None))
+        rows = s.execute(select(Payslip, PayRun, PayProfile).join(PayRun, PayRun.id == Payslip.run_id)
+                         .join(PayProfile, PayProfile.employee_id == Payslip.employee_id)
+                         .where(PayRun.status == "fixed", PayRun.kind == "monthly", PayRun.id.not_in(corrected),
+                                PayRun.pay_date >= dt.date(year, 4, 1), PayRun.pay_date <= dt.date(year, 6, 30))
+                         .order_by(Payslip.employee_number, PayRun.pay_date)).all()
+        by: dict[int, list[tuple[Payslip, PayRun, PayProfile]]] = {}
+        for p, r, prof in rows:
+            by.setdefault(p.employee_id, []).append((p, r, prof))
+        out: list[TeijiRow] = []
+        for employee_id, items in by.items():
+            first, _, prof = items[0]
+            if not prof.health_member:
+                continue
+            months = []
+            for p, r, _prof in items:
+                att = p.attendance or {}
+                if prof.pay_type == "monthly":
+                    days = (r.period_end - r.period_start).days + 1 - int(att.get("absence_days", 0))
+                else:
+                    days = int(att.get("worked_days", 0)) + int(float(att.get("leave_days", 0) or 0))
+                months.append(revisions.MonthPay(r.pay_date.replace(day=1), p.gross, days))
+            current = social.health_grade(dt.date(year, 9, 1), prof.standard_remuneration)
+            short = prof.pay_type != "monthly"  # insured part-timers: 11 days (特定適用事業所)
+            rev = revisions.teiji(year, months, short_time=short)
+            out.append(TeijiRow(employee_id, first.employee_number, first.name,
+                                [(m.month.strftime("%Y-%m"), m.remuneration, m.days) for m in months],
+                                current.grade, current.amount, rev.health_grade if rev else None,
+                                rev.health_amount if rev else None, rev.average if rev else None))
+    return out

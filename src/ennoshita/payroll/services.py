@@ -38,7 +38,8 @@ ACCOUNT_TYPES = {"ordinary": "1", "checking": "2", "savings": "4", "普通": "1"
 PROFILE_FIELDS = ("pay_type", "base_amount", "allowances", "commute_allowance", "commute_nontaxable_limit",
                   "has_declaration", "dependents", "declaration", "health_insurer", "union_health_rate",
                   "union_care_rate", "prefecture", "health_member", "pension_member", "standard_remuneration",
-                  "employment_insured", "employment_business_type", "resident_tax_mode", "resident_tax")
+                  "employment_insured", "employment_business_type", "resident_tax_mode", "resident_tax",
+                  "resident_municipality")
 
 
 def settings_in(s: Session) -> PayrollSettings:
@@ -46,7 +47,7 @@ def settings_in(s: Session) -> PayrollSettings:
     if row is None:
         row = PayrollSettings(id=1, closing_day=31, pay_month_offset=1, pay_day=25, withholding_method="computer",
                               insurance_in_arrears=True, monthly_hours=160, prefecture=13,
-                              employment_business_type="general")
+                              employment_business_type="general", special_payment_deadline=False)
         s.add(row)
         s.flush()
     return row
@@ -106,7 +107,8 @@ def _profile_defaults() -> dict[str, Any]:
             "commute_nontaxable_limit": 150_000, "has_declaration": False, "dependents": 0, "declaration": {},
             "health_insurer": "kyokai", "union_health_rate": "", "union_care_rate": "", "prefecture": 13,
             "health_member": True, "pension_member": True, "standard_remuneration": 0, "employment_insured": True,
-            "employment_business_type": "general", "resident_tax_mode": "none", "resident_tax": {}}
+            "employment_business_type": "general", "resident_tax_mode": "none", "resident_tax": {},
+            "resident_municipality": ""}
 
 
 def _profile_dict(row: PayProfile) -> dict[str, Any]:
@@ -372,7 +374,8 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
             health=prem.health if prem else 0, care=prem.care if prem else 0, support=prem.support if prem else 0,
             pension=prem.pension if prem else 0, employment=fig.employment.employee,
             social_total=fig.social_total, taxable_after_insurance=fig.taxable_after_insurance,
-            income_tax=fig.income_tax, resident_tax=fig.resident_tax, other_deductions=0,
+            income_tax=fig.income_tax, resident_tax=fig.resident_tax,
+            resident_municipality=profile.resident_municipality or "", other_deductions=0,
             deduction_total=fig.deduction_total, net=fig.net,
             employer_health=prem.employer_health if prem else 0, employer_pension=prem.employer_pension if prem else 0,
             employer_child=prem.employer_child_contribution if prem else 0,

@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("monthly_hours", sa.Integer(), nullable=False),
         sa.Column("prefecture", sa.Integer(), nullable=False),
         sa.Column("employment_business_type", sa.String(length=20), nullable=False),
+        sa.Column("special_payment_deadline", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payroll_settings")),
     )
     op.create_table(
@@ -87,6 +88,7 @@ def upgrade() -> None:
         sa.Column("employment_business_type", sa.String(length=20), nullable=False),
         sa.Column("resident_tax_mode", sa.String(length=10), nullable=False),
         sa.Column("resident_tax", sa.JSON(), nullable=False),
+        sa.Column("resident_municipality", sa.String(length=60), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["hr_employees.id"], name=op.f("fk_payroll_profiles_employee_id_hr_employees")
@@ -120,6 +122,7 @@ def upgrade() -> None:
         sa.Column("taxable_after_insurance", sa.BigInteger(), nullable=False),
         sa.Column("income_tax", sa.BigInteger(), nullable=False),
         sa.Column("resident_tax", sa.BigInteger(), nullable=False),
+        sa.Column("resident_municipality", sa.String(length=60), nullable=False),
         sa.Column("other_deductions", sa.BigInteger(), nullable=False),
         sa.Column("deduction_total", sa.BigInteger(), nullable=False),
         sa.Column("net", sa.BigInteger(), nullable=False),
