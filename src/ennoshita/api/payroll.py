@@ -247,3 +247,37 @@ def wage_ledger(employee_id: int, year: int, db: DbDep, actor: ApiActor) -> Wage
                          rows=[_slip(r) for r in w.rows], total_gross=w.total_gross, total_social=w.total_social,
                          total_income_tax=w.total_income_tax, total_resident_tax=w.total_resident_tax,
                          total_net=w.total_net)
+
+
+class TaxPaymentOut(BaseModel):
+    period: str
+    kind: str
+    municipality: str
+    people: int
+    amount: int
+    due: dt.date
+
+
+@router.get("/tax-payments", response_model=list[TaxPaymentOut])
+def tax_payments(year: int, db: DbDep, actor: ApiActor) -> list[TaxPaymentOut]:
+    """源泉所得税 and 住民税 to pay over, by month (and municipality), with the due dates."""
+    return [TaxPaymentOut(period=p.period, kind=p.kind, municipality=p.municipality, people=p.people,
+                          amount=p.amount, due=p.due) for p in queries.tax_payments(db.uow(), actor, year)]
+
+
+class TeijiOut(BaseModel):
+    employee_id: int
+    employee_number: str
+    name: str
+    months: list[tuple[str, int, int]]
+    current_grade: int
+    current_amount: int
+    new_grade: int | None
+    new_amount: int | None
+    average: int | None
+
+
+@router.get("/teiji", response_model=list[TeijiOut])
+def teiji(year: int, db: DbDep, actor: ApiActor) -> list[TeijiOut]:
+    """算定基礎届: the April-June pay of each insured employee and the grade it gives from September."""
+    return [TeijiOut(**r.__dict__) for r in queries.teiji_list(db.uow(), actor, year)]
