@@ -331,3 +331,38 @@ def test_tax_payments_and_teiji(db: Database, org: dict[str, object]) -> None:
     assert (a.average, a.current_grade, a.new_grade, a.new_amount) == (360_000, 24, 25, 360_000)
     assert [m[2] for m in a.months] == [31, 30, 31]  # March, April, May periods
     assert (rows["1003"].current_grade, rows["1003"].new_grade) == (20, 20)
+
+
+def test_year_end_adjustment_in_december(db: Database, org: dict[str, object]) -> None:
+    # A: 扶養控除等申告書 with a spouse (income 0) and a child of 20 (income 0); C: nothing declared.
+    # A: 課税給与 12 x 345,000 = 4,140,000 → 給与所得 4,140,000 - (828,000 + 440,000) = 2,872,000;
+    #    社会保険料 3 x 49,937 + 49,835 + 8 x 50,046 = 600,014; 配偶者 380,000; 特定扶養 630,000; 基礎 1,040,000
+    #    → 控除 2,650,014; 課税 221,986 → 221,000 x 5% = 11,050 x 102.1% = 11,282.05 → 11,200;
+    #    withheld 3 x 4,500 + 4,510 + 8 x 4,500 = 54,010 → refund 42,810; December net 297,154 + 42,810 = 339,964
+    # C: 3,000,000 → 2,020,000; 社会保険料 3 x 40,544 + 40,440 + 8 x 40,614 = 486,984; 基礎 1,040,000;
+    #    課税 493,016 → 493,000 x 5% = 24,650 x 102.1% = 25,167.65 → 25,100; withheld 3 x 4,680 + 4,680 + 8 x 4,670
+    #    = 56,080 → refund 30,980; December net 204,716 + 30,980 = 235,696
+    ids = org["ids"]
+    assert isinstance(ids, dict)
+    services.save_profile(db.uow(), org["jinji"], ids["A"], {  # type: ignore[arg-type]
+        "declaration": {"spouse_income": 0, "dependants": [{"age": 20, "income": 0}]}})
+    hr, keiri = org["jinji"], org["keiri"]
+    assert isinstance(hr, Actor) and isinstance(keiri, Actor)
+    for pay_month in range(1, 12):
+        year, month = (2025, 12) if pay_month == 1 else (2026, pay_month - 1)
+        _run_month(db, org, year, month)
+    with pytest.raises(Invalid):
+        services.create_run(db.uow(), hr, kind="monthly", year=2026, month=10, year_end=True)
+    run = services.create_run(db.uow(), hr, kind="monthly", year=2026, month=11, year_end=True)
+    services.compute_run(db.uow(), hr, run.id)
+    services.check_run(db.uow(), hr, run.id)
+    services.approve_run(db.uow(), keiri, run.id)
+    dec = _slips(db, run.id)
+    a, c = dec["1001"], dec["1003"]
+    assert (a.year_end["annual_tax"], a.year_end["withheld"], a.year_end["difference"], a.net) == (
+        11_200, 54_010, -42_810, 339_964)
+    assert (c.year_end["annual_tax"], c.year_end["difference"], c.net) == (25_100, -30_980, 235_696)
+    assert dec["1002"].year_end == {} and dec["1002"].net == 93_060  # 乙欄: no 年末調整
+    summary = queries.withholding_summary(db.uow(), hr, 2026)
+    # 源泉徴収票 totals (法定調書合計表): A and C adjusted; 支払金額 4,140,000 + 3,000,000; 年税額 11,200 + 25,100
+    assert (summary.people, summary.total_pay, summary.total_tax) == (2, 7_140_000, 36_300)

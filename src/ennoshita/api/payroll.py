@@ -104,6 +104,7 @@ class RunIn(BaseModel):
     bonus_amounts: dict[int, int] | None = Field(None, description="{employee_id: amount} for a bonus run")
     corrects_id: int | None = None
     title: str = ""
+    year_end: bool = Field(False, description="Settle the 年末調整 in this run (a monthly run paid in December).")
 
 
 class RunOut(BaseModel):
@@ -135,7 +136,7 @@ def _run(v: services.RunView) -> RunOut:
 def create_run(body: RunIn, db: DbDep, actor: ApiActor) -> RunOut:
     return _run(services.create_run(db.uow(), actor, kind=body.kind, year=body.year, month=body.month,
                                     pay_date=body.pay_date, bonus_amounts=body.bonus_amounts,
-                                    corrects_id=body.corrects_id, title=body.title))
+                                    corrects_id=body.corrects_id, title=body.title, year_end=body.year_end))
 
 
 class RunPageOut(BaseModel):
@@ -281,3 +282,32 @@ class TeijiOut(BaseModel):
 def teiji(year: int, db: DbDep, actor: ApiActor) -> list[TeijiOut]:
     """算定基礎届: the April-June pay of each insured employee and the grade it gives from September."""
     return [TeijiOut(**r.__dict__) for r in queries.teiji_list(db.uow(), actor, year)]
+
+
+class WithholdingSlipOut(BaseModel):
+    employee_id: int
+    employee_number: str
+    name: str
+    salary: int
+    salary_income: int
+    deductions: int
+    annual_tax: int
+    social_insurance: int
+    housing_credit: int
+
+
+class WithholdingSummaryOut(BaseModel):
+    year: int
+    people: int
+    total_pay: int
+    total_tax: int
+    rows: list[WithholdingSlipOut]
+
+
+@router.get("/withholding-summary", response_model=WithholdingSummaryOut)
+def withholding_summary(year: int, db: DbDep, actor: ApiActor) -> WithholdingSummaryOut:
+    """源泉徴収票 figures of everyone adjusted in ``year`` and the 法定調書合計表 totals."""
+    w = queries.withholding_summary(db.uow(), actor, year)
+    return WithholdingSummaryOut(year=w.year, people=w.people, total_pay=w.total_pay, total_tax=w.total_tax,
+                                 rows=[WithholdingSlipOut(**{k: v for k, v in g.__dict__.items() if k != "year"})
+                                       for g in w.rows])

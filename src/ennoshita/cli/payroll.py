@@ -123,6 +123,7 @@ def run_create(
     bonus: Annotated[list[str] | None, typer.Option("--bonus", help="EMPLOYEE_ID=AMOUNT (a bonus run).")] = None,
     pay_date: Annotated[str | None, typer.Option("--pay-date", help="YYYY-MM-DD (bonus; else by the rule).")] = None,
     corrects: Annotated[int | None, typer.Option("--corrects", help="Id of the fixed run this corrects.")] = None,
+    year_end: Annotated[bool, typer.Option("--year-end", help="Settle the 年末調整 (December pay).")] = False,
     database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """Create a draft run."""
@@ -136,7 +137,7 @@ def run_create(
         actor = resolve_actor(db, as_user)
         view = services.create_run(db.uow(), actor, kind="bonus" if amounts else "monthly", year=year, month=mon,
                                    pay_date=_date(pay_date) if pay_date else None, bonus_amounts=amounts or None,
-                                   corrects_id=corrects)
+                                   corrects_id=corrects, year_end=year_end)
     _print_run(view)
 
 

@@ -87,6 +87,7 @@ class PayRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_runs.id"))
     bonus_amounts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {employee_id: amount}
+    year_end: Mapped[bool] = mapped_column(Boolean, default=False)  # 年末調整 settled in this (December) run
     prepared_by: Mapped[int | None] = mapped_column(Integer)
     checked_by: Mapped[int | None] = mapped_column(Integer)
     approved_by: Mapped[int | None] = mapped_column(Integer)
@@ -120,6 +121,7 @@ class Payslip(Base):
     earnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     deductions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     attendance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    year_end: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # 年末調整 figures (源泉徴収票)
     gross: Mapped[int] = mapped_column(BigInteger, default=0)  # 総支給額
     nontaxable: Mapped[int] = mapped_column(BigInteger, default=0)
     health_basis: Mapped[int] = mapped_column(BigInteger, default=0)

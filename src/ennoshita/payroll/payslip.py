@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ennoshita.documents import jdate, yen
 from ennoshita.documents.render import TEMPLATES, html_to_pdf
-from ennoshita.payroll.queries import SlipView
+from ennoshita.payroll.queries import SlipView, WithholdingSlip
 
 
 def hours(minutes: int) -> str:
@@ -37,3 +37,9 @@ def _css() -> str:
 
 def render_pdfs(slips: Sequence[SlipView], company: str) -> list[bytes]:
     return html_to_pdf((render_html(s, company) for s in slips), _css())
+
+
+def render_withholding_pdf(slip: WithholdingSlip, company: str) -> bytes:
+    """給与所得の源泉徴収票 (the figures of the 年末調整) as an A4 PDF."""
+    html = _env().get_template("gensen.html").render(g=slip, company=company)
+    return html_to_pdf([html], _css())[0]

@@ -261,3 +261,49 @@ def teiji_list(uow: UnitOfWork, actor: Actor, year: int) -> list[TeijiRow]:
                                 current.grade, current.amount, rev.health_grade if rev else None,
                                 rev.health_amount if rev else None, rev.average if rev else None))
     return out
+
+
+# --- 源泉徴収票 and the 法定調書合計表 figures ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WithholdingSlip:
+    """給与所得の源泉徴収票 of one employee, from the 年末調整 settled in the December run."""
+
+    employee_id: int
+    employee_number: str
+    name: str
+    year: int
+    salary: int  # 支払金額
+    salary_income: int  # 給与所得控除後の金額
+    deductions: int  # 所得控除の額の合計額
+    annual_tax: int  # 源泉徴収税額
+    social_insurance: int  # 社会保険料等の金額
+    housing_credit: int
+
+
+@dataclass(frozen=True)
+class WithholdingSummary:
+    year: int
+    people: int
+    total_pay: int
+    total_tax: int
+    rows: list[WithholdingSlip]
+
+
+def withholding_summary(uow: UnitOfWork, actor: Actor, year: int) -> WithholdingSummary:
+    """The 源泉徴収票 of everyone adjusted in ``year`` and the totals for the 給与所得の源泉徴収票等の法定調書合計表."""
+    require(actor, "payroll.view")
+    with uow:
+        s = uow.session
+        corrected = select(PayRun.corrects_id).where(PayRun.status == "fixed", PayRun.corrects_id.is_not(None))
+        rows = s.scalars(select(Payslip).join(PayRun, PayRun.id == Payslip.run_id)
+                         .where(PayRun.status == "fixed", PayRun.year_end.is_(True), PayRun.id.not_in(corrected),
+                                PayRun.pay_date >= dt.date(year, 12, 1), PayRun.pay_date <= dt.date(year, 12, 31))
+                         .order_by(Payslip.employee_number)).all()
+        slips = [WithholdingSlip(p.employee_id, p.employee_number, p.name, year, int(y["salary"]),
+                                 int(y["salary_income"]), int(y["deductions"]), int(y["annual_tax"]),
+                                 int(y["social_insurance"]), int(y["housing_credit"]))
+                 for p in rows if (y := p.year_end)]
+    return WithholdingSummary(year, len(slips), sum(x.salary for x in slips), sum(x.annual_tax for x in slips),
+                              slips)

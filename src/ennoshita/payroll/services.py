@@ -3,6 +3,7 @@ the 全銀 給与振込 file and the posting. Each use case is one transaction a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ from ennoshita.hr.models import Employee
 from ennoshita.identity.models import CompanyBankAccount
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, chart
-from ennoshita.payroll import compute, social, tables, withholding
+from ennoshita.payroll import compute, social, tables, withholding, yearend
 from ennoshita.payroll.models import RUN_TRANSITIONS, PayProfile, PayrollSettings, PayRun, Payslip
 from ennoshita.purchasing import zengin
 
@@ -186,7 +187,7 @@ def _move(s: Session, actor: Actor, run: PayRun, to: str) -> None:
 
 def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: int,
                pay_date: dt.date | None = None, bonus_amounts: Mapping[int, int] | None = None,
-               corrects_id: int | None = None, title: str = "") -> RunView:
+               corrects_id: int | None = None, title: str = "", year_end: bool = False) -> RunView:
     """A draft run for the pay period ending in ``year-month`` (monthly) or a bonus paid on ``pay_date``."""
     require(actor, "payroll.edit")
     if kind not in ("monthly", "bonus"):
@@ -202,6 +203,8 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
                 raise Invalid("error.required", field="bonus_amounts")
             start = end = pay_date
         day = pay_date or default_pay
+        if year_end and (kind != "monthly" or day.month != 12):
+            raise Invalid("payroll.error.year_end_month", field="year_end")
         if shift_to_business_day(day, HolidayShift.PREVIOUS) != day:
             raise Invalid("payroll.error.pay_date_holiday", field="pay_date", date=day.isoformat())
         if corrects_id is not None:
@@ -215,7 +218,7 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
                      title=title or (f"{year}年{month}月分 給与" if kind == "monthly" else f"{year}年 賞与"),
                      period_start=start, period_end=end, pay_date=day, status="draft", corrects_id=corrects_id,
                      bonus_amounts={str(k): int(v) for k, v in (bonus_amounts or {}).items()},
-                     prepared_by=actor.user_id, created_at=now_utc())
+                     prepared_by=actor.user_id, created_at=now_utc(), year_end=year_end)
         s.add(run)
         s.flush()
         audit.record(s, actor, "payroll_run", run.id, "create", after={"number": run.number, "kind": kind,
@@ -348,6 +351,11 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
                                            premium_month=premium_month if insured else None, rates=rates,
                                            resident_tax=resident, monthly_hours=settings.monthly_hours,
                                            method=method)
+                stays = emp.leave_date is None or emp.leave_date >= dt.date(run.pay_date.year, 12, 31)
+                if run.year_end and profile.has_declaration and stays:
+                    fig, year_end = _with_year_end(s, run, employee_id, profile, fig)
+                else:
+                    year_end = {}
                 attendance = {"worked_days": c.worked_days, "absence_days": c.absence_days,
                               "actual_minutes": c.actual_minutes, "overtime_minutes": c.overtime_minutes,
                               "leave_days": str(Decimal(c.leave_days))}
@@ -357,7 +365,7 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
                                          health_bonus_so_far=_health_bonus_so_far(s, employee_id, run.pay_date),
                                          previous_pay_after_insurance=_previous_pay_after_insurance(
                                              s, employee_id, run.pay_date), method=method)
-                attendance = {}
+                attendance, year_end = {}, {}
         except Invalid as exc:
             problems += [Problem(p.key, p.field, {**p.params, "employee": who}) for p in exc.problems] or [
                 Problem(exc.key, exc.field, {**exc.params, "employee": who})]
@@ -369,7 +377,7 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
             tax_column="otsu" if setup.otsu else "kou", dependents=setup.dependents,
             earnings=[{"code": x.code, "label": x.label, "amount": x.amount} for x in fig.earnings],
             deductions=[{"code": x.code, "label": x.label, "amount": x.amount} for x in fig.deductions],
-            attendance=attendance, gross=fig.gross, nontaxable=fig.nontaxable,
+            attendance=attendance, year_end=year_end, gross=fig.gross, nontaxable=fig.nontaxable,
             health_basis=prem.health_basis if prem else 0, pension_basis=prem.pension_basis if prem else 0,
             health=prem.health if prem else 0, care=prem.care if prem else 0, support=prem.support if prem else 0,
             pension=prem.pension if prem else 0, employment=fig.employment.employee,
@@ -385,6 +393,51 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
     if not ids:
         problems.append(Problem("payroll.error.no_employees", "employees"))
     return slips, problems
+
+
+def _year_totals(s: Session, employee_id: int, year: int) -> tuple[int, int, int]:
+    """Taxable pay, withheld tax and social insurance of the employee's fixed slips paid in ``year`` (corrected
+    runs left out)."""
+    corrected = select(PayRun.corrects_id).where(PayRun.status == "fixed", PayRun.corrects_id.is_not(None))
+    row = s.execute(select(func.coalesce(func.sum(Payslip.gross - Payslip.nontaxable), 0),
+                           func.coalesce(func.sum(Payslip.income_tax), 0),
+                           func.coalesce(func.sum(Payslip.social_total), 0))
+                    .join(PayRun, PayRun.id == Payslip.run_id)
+                    .where(Payslip.employee_id == employee_id, PayRun.status == "fixed", PayRun.id.not_in(corrected),
+                           PayRun.pay_date >= dt.date(year, 1, 1), PayRun.pay_date <= dt.date(year, 12, 31))).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _with_year_end(s: Session, run: PayRun, employee_id: int, profile: PayProfile,
+                   fig: compute.SlipFigures) -> tuple[compute.SlipFigures, dict[str, Any]]:
+    """年末調整 in the December pay: the year's pay and tax (this slip included) against the year's tax from the
+    扶養控除等申告書 and the 保険料控除/住宅ローン控除 declarations kept in ``profile.declaration``; the difference is
+    one more deduction line (negative: a refund)."""
+    pay, withheld, insurance = _year_totals(s, employee_id, run.pay_date.year)
+    d = profile.declaration or {}
+    result = yearend.adjust(yearend.YearEndInput(
+        year=run.pay_date.year, salary=pay + fig.gross - fig.nontaxable, withheld=withheld + fig.income_tax,
+        social_insurance=insurance + fig.social_total + int(d.get("social_insurance_declared", 0)),
+        small_business_mutual_aid=int(d.get("small_business_mutual_aid", 0)),
+        spouse_income=None if d.get("spouse_income") is None else int(d["spouse_income"]),
+        spouse_aged_70=bool(d.get("spouse_aged_70", False)),
+        dependants=tuple(yearend.Dependant(int(x.get("age", 0)), int(x.get("income", 0)),
+                                           bool(x.get("lives_with", False)), bool(x.get("parent", False)),
+                                           str(x.get("disability", ""))) for x in d.get("dependants", [])),
+        self_disability=str(d.get("self_disability", "")), widow=bool(d.get("widow", False)),
+        single_parent=bool(d.get("single_parent", False)), working_student=bool(d.get("working_student", False)),
+        life_general=int(d.get("life_general", 0)), life_medical=int(d.get("life_medical", 0)),
+        life_pension=int(d.get("life_pension", 0)), earthquake=int(d.get("earthquake", 0)),
+        housing_loan_credit=int(d.get("housing_loan_credit", 0))))
+    label = "年末調整 不足額" if result.difference > 0 else "年末調整 還付"
+    adjusted = dataclasses.replace(fig, deductions=(*fig.deductions, compute.Line("year_end", label,
+                                                                               result.difference)))
+    figures = {"salary": pay + fig.gross - fig.nontaxable, "salary_income": result.salary_income,
+               "deductions": result.deductions, "taxable": result.taxable, "computed_tax": result.computed_tax,
+               "housing_credit": result.housing_credit, "annual_tax": result.annual_tax,
+               "withheld": withheld + fig.income_tax, "difference": result.difference,
+               "social_insurance": insurance + fig.social_total}
+    return adjusted, figures
 
 
 def _people(s: Session, ids: list[int], on: dt.date) -> tuple[dict[int, payroll_feed.EmployeeAt],
@@ -465,7 +518,8 @@ def _post(s: Session, actor: Actor, run: PayRun) -> int:
     sums = s.execute(select(
         Payslip.is_officer, func.sum(Payslip.gross), func.sum(Payslip.health + Payslip.support + Payslip.pension
                                                                + Payslip.employment),
-        func.sum(Payslip.income_tax), func.sum(Payslip.resident_tax), func.sum(Payslip.net),
+        func.sum(Payslip.deduction_total - Payslip.social_total - Payslip.resident_tax - Payslip.other_deductions),
+        func.sum(Payslip.resident_tax), func.sum(Payslip.net),
         func.sum(Payslip.employer_health + Payslip.employer_pension + Payslip.employer_child
                  + Payslip.employer_employment)).where(Payslip.run_id == run.id).group_by(Payslip.is_officer)).all()
     debit: dict[str, int] = {}
@@ -481,6 +535,9 @@ def _post(s: Session, actor: Actor, run: PayRun) -> int:
     lines = [LineDraft(code, amount, 0) for code, amount in sorted(debit.items()) if amount]
     if credit["employer"]:
         lines.append(LineDraft(CODE_WELFARE, credit["employer"], 0, memo="事業主負担"))
+    if credit["tax"] < 0:  # 年末調整 refunds larger than the month's tax: 預り金 on the debit side
+        lines.append(LineDraft(chart.CODE_WITHHOLDING, -credit["tax"], 0, memo="源泉所得税 年末調整 還付"))
+        credit["tax"] = 0
     for key, code, memo in (("insurance", chart.CODE_WITHHOLDING, "社会保険料・雇用保険料"),
                             ("tax", chart.CODE_WITHHOLDING, "源泉所得税"),
                             ("resident", chart.CODE_WITHHOLDING, "住民税"),

@@ -46,7 +46,8 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
     data = await form_data(request)
     try:
         year, month = (int(x) for x in text(data, "month").split("-"))
-        view = services.create_run(db.uow(), actor, kind="monthly", year=year, month=month)
+        view = services.create_run(db.uow(), actor, kind="monthly", year=year, month=month,
+                                   year_end=bool(data.get("year_end")))
     except ValueError:
         return _list_page(request, db, actor, 400, [_t(actor, "payroll_ui.error.month")], data)
     except DomainError as exc:

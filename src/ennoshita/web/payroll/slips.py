@@ -39,3 +39,16 @@ def wage_ledger(request: Request, employee_id: int, db: DbDep, actor: ActorDep) 
     year = int(request.query_params.get("year") or today_tokyo().year)
     return render(request, "payroll/wage_ledger.html", {"w": queries.wage_ledger(db.uow(), actor, employee_id,
                                                                                   year)})
+
+
+@router.get("/withholding-slips/{employee_id}/pdf")
+def withholding_slip_pdf(request: Request, employee_id: int, db: DbDep, actor: ActorDep) -> Response:
+    """源泉徴収票 of one employee for ``?year=``."""
+    year = int(request.query_params.get("year") or today_tokyo().year)
+    summary = queries.withholding_summary(db.uow(), actor, year)
+    found = [g for g in summary.rows if g.employee_id == employee_id]
+    if not found:
+        return Response(status_code=404)
+    company = company_service.load_company(db.uow()).name
+    return Response(payslip.render_withholding_pdf(found[0], company), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="gensen-{year}-{employee_id}.pdf"'})
