@@ -9,6 +9,7 @@ from ennoshita.desk import services as desk_services  # subscribes the desk to s
 from ennoshita.expenses import models as expense_models
 from ennoshita.expenses import services as expense_services  # approval outcomes, payee source of payment runs
 from ennoshita.hr import models as hr_models
+from ennoshita.hr import services as hr_services  # approval outcomes of leave and attendance requests
 from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
 from ennoshita.payroll import models as payroll_models
@@ -16,5 +17,5 @@ from ennoshita.purchasing import payments as purchasing  # noqa: F401 - its tabl
 from ennoshita.sales import models as sales_models
 
 __all__ = ["Base", "approval_models", "attachment_models", "audit_models", "desk_models", "desk_services",
-           "expense_models", "expense_services", "hr_models",
+           "expense_models", "expense_services", "hr_models", "hr_services",
            "identity_models", "ledger_models", "payroll_models", "sales_models"]

@@ -122,6 +122,16 @@ def _next_number(s: Session, created: dt.datetime) -> str:
 def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int = 10 * 1024 * 1024,
                  now: dt.datetime | None = None) -> RequestSummary:
     """依頼する: checks the type's fields and files, computes the SLA due time, notifies the team."""
+    with uow:
+        result = file_request_in(uow.session, actor, cmd, max_bytes, now)
+        uow.commit()
+    return result
+
+
+def file_request_in(s: Session, actor: Actor, cmd: NewRequest, max_bytes: int = 10 * 1024 * 1024,
+                    now: dt.datetime | None = None) -> RequestSummary:
+    """:func:`file_request` in the caller's transaction (another domain files a request as part of its own
+    use case, e.g. 人事's 入社/退社 checklists)."""
     require(actor, "desk.use")
     rtype = rules.request_type(cmd.type)
     problems: list[Problem] = []
@@ -144,23 +154,19 @@ def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int 
     if problems:
         raise Invalid(problems=problems)
     created = as_utc(now or now_utc())  # stored in UTC (SQLite keeps no offset)
-    with uow:
-        s = uow.session
-        req = DeskRequest(number=_next_number(s, created), type=rtype.code, title=title, fields=clean,
-                          team=rules.team_for(rtype, clean), status="received", requester_id=actor.user_id,
-                          requester_department=actor.department or "", due_date=cmd.due_date,
-                          sla_due_at=as_utc(rules.sla_due(created, rtype.sla_hours)), created_at=created)
-        s.add(req)
-        s.flush()
-        for name, new in cmd.attachments:
-            add_attachment(s, actor, OWNER, req.id, new, max_bytes, field=f"fields.{name}")
-        audit.record(s, actor, "desk_request", req.id, "create", after={
-            "number": req.number, "type": req.type, "title": title, "team": req.team, "fields": clean,
-            "sla_due_at": req.sla_due_at.isoformat()})
-        notify(s, _team_users(s, req.team), "new", req, actor)
-        result = _summary(req)
-        uow.commit()
-    return result
+    req = DeskRequest(number=_next_number(s, created), type=rtype.code, title=title, fields=clean,
+                      team=rules.team_for(rtype, clean), status="received", requester_id=actor.user_id,
+                      requester_department=actor.department or "", due_date=cmd.due_date,
+                      sla_due_at=as_utc(rules.sla_due(created, rtype.sla_hours)), created_at=created)
+    s.add(req)
+    s.flush()
+    for name, new in cmd.attachments:
+        add_attachment(s, actor, OWNER, req.id, new, max_bytes, field=f"fields.{name}")
+    audit.record(s, actor, "desk_request", req.id, "create", after={
+        "number": req.number, "type": req.type, "title": title, "team": req.team, "fields": clean,
+        "sla_due_at": req.sla_due_at.isoformat()})
+    notify(s, _team_users(s, req.team), "new", req, actor)
+    return _summary(req)
 
 
 def assign(uow: UnitOfWork, actor: Actor, request_id: int, user_id: int | None = None) -> RequestSummary:

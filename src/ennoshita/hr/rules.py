@@ -272,6 +272,9 @@ def _minutes(a: dt.datetime, b: dt.datetime) -> int:
     return max(0, int((b - a).total_seconds() // 60))
 
 
+minutes_between = _minutes
+
+
 def _overlap(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime) -> int:
     return _minutes(max(a0, b0), min(a1, b1))
 
@@ -427,6 +430,53 @@ class LimitStatus:
 FLAG_KEYS = ("over_monthly", "months_over", "over_yearly", "over_720", "over_100", "avg_80")
 
 
+def limit_flags(overtime: int, holiday: int, totals: Sequence[int], year_overtime: int, months_over: int,
+                terms: AgreementTerms, warn_ratio: Fraction = Fraction(8, 10)
+                ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(flags, warnings) from plain integers: this month's overtime and holiday work, ``totals`` = 時間外+休日
+    of this month and the months before it (newest first, up to 6), the agreement year's overtime so far and
+    how many of its months went over the monthly limit. Integer comparisons only (fast for a dashboard)."""
+    flags: list[str] = []
+    warnings: list[str] = []
+    wn, wd = warn_ratio.numerator, warn_ratio.denominator
+    if overtime > terms.monthly_limit:
+        flags.append("over_monthly")
+    elif overtime * wd >= terms.monthly_limit * wn:
+        warnings.append("over_monthly")
+    if terms.special_clause and overtime > terms.special_monthly:
+        flags.append("over_special_monthly")
+    allowed = terms.special_months if terms.special_clause else 0
+    if months_over > allowed:
+        flags.append("months_over")
+    elif terms.special_clause and months_over == allowed and overtime * wd >= terms.monthly_limit * wn:
+        warnings.append("months_over")
+    yearly_cap = terms.special_yearly if terms.special_clause else terms.yearly_limit
+    if year_overtime > yearly_cap:
+        flags.append("over_yearly")
+    elif year_overtime * wd >= yearly_cap * wn:
+        warnings.append("over_yearly")
+    if year_overtime > 720 * 60:
+        flags.append("over_720")
+    total = overtime + holiday
+    if total >= 100 * 60:
+        flags.append("over_100")
+    elif total * wd >= 100 * 60 * wn:
+        warnings.append("over_100")
+    over_avg = near_avg = False
+    running = totals[0] if totals else total
+    for n in range(2, min(len(totals), 6) + 1):
+        running += totals[n - 1]
+        if running > 80 * 60 * n:
+            over_avg = True
+        elif running * wd >= 80 * 60 * n * wn:
+            near_avg = True
+    if over_avg:
+        flags.append("avg_80")
+    elif near_avg:
+        warnings.append("avg_80")
+    return tuple(flags), tuple(warnings)
+
+
 def check_limits(history: Sequence[MonthLoad], year_months: Sequence[MonthLoad], terms: AgreementTerms,
                  warn_ratio: Fraction = Fraction(8, 10)) -> LimitStatus:
     """Flags for the last month of ``history`` (consecutive months, oldest first, the months before may lie
@@ -435,43 +485,12 @@ def check_limits(history: Sequence[MonthLoad], year_months: Sequence[MonthLoad],
     if not history:
         raise Invalid("hr.error.no_months", field="month")
     cur = history[-1]
-    flags: list[str] = []
-    warnings: list[str] = []
-    monthly_cap = terms.special_monthly if terms.special_clause else terms.monthly_limit
-    if cur.overtime > terms.monthly_limit:
-        flags.append("over_monthly")
-    elif cur.overtime >= terms.monthly_limit * warn_ratio:
-        warnings.append("over_monthly")
-    if terms.special_clause and cur.overtime > monthly_cap:
-        flags.append("over_special_monthly")
     over_months = sum(1 for m in year_months if m.overtime > terms.monthly_limit)
-    allowed = terms.special_months if terms.special_clause else 0
-    if over_months > allowed:
-        flags.append("months_over")
-    elif terms.special_clause and over_months == allowed and cur.overtime >= terms.monthly_limit * warn_ratio:
-        warnings.append("months_over")
     year = sum(m.overtime for m in year_months)
-    yearly_cap = terms.special_yearly if terms.special_clause else terms.yearly_limit
-    if year > yearly_cap:
-        flags.append("over_yearly")
-    elif year >= yearly_cap * warn_ratio:
-        warnings.append("over_yearly")
-    if year > 720 * 60:
-        flags.append("over_720")
-    if cur.total >= 100 * 60:
-        flags.append("over_100")
-    elif cur.total >= 100 * 60 * warn_ratio:
-        warnings.append("over_100")
-    averages: dict[int, Fraction] = {}
-    for n in range(2, 7):
-        if len(history) >= n:
-            averages[n] = Fraction(sum(m.total for m in history[-n:]), n)
-    if any(a > 80 * 60 for a in averages.values()):
-        flags.append("avg_80")
-    elif any(a >= 80 * 60 * warn_ratio for a in averages.values()):
-        warnings.append("avg_80")
-    return LimitStatus(cur.month, cur.overtime, cur.holiday, year, over_months, averages, tuple(flags),
-                       tuple(warnings))
+    totals = [m.total for m in reversed(history[-6:])]
+    flags, warnings = limit_flags(cur.overtime, cur.holiday, totals, year, over_months, terms, warn_ratio)
+    averages = {n: Fraction(sum(totals[:n]), n) for n in range(2, len(totals) + 1)}
+    return LimitStatus(cur.month, cur.overtime, cur.holiday, year, over_months, averages, flags, warnings)
 
 
 def agreement_year_start(month: dt.date, start: dt.date) -> dt.date:

@@ -47,6 +47,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "expenses.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "expenses.view": frozenset({"admin", "accounting", "auditor"}),
     "expenses.manage_accounts": frozenset({"admin", "hr"}),
+    # 人事: hr.edit keeps the register, attendance and leave; hr.personal reads personal data (each view
+    # audited; not the auditor); hr.self is every employee's self-service (clock, my timesheet, my leave);
+    # department heads see their team and approve through the 稟議 routes (checked on the data, not a role).
+    "hr.edit": frozenset({"admin", "hr"}),
+    "hr.personal": frozenset({"admin", "hr"}),
+    "hr.self": frozenset(set(ALL_ROLES) - {"auditor"}),
     # 給与: 人事 prepares and checks runs; 経理 (or admin) approves, fixes and exports them (SoD: never the
     # preparer); every employee sees only their own payslips (self-service, no capability needed)
     "payroll.view": frozenset({"admin", "hr", "accounting", "auditor"}),
