@@ -86,6 +86,12 @@ class ProfileIn(BaseModel):
     employment_business_type: Literal["general", "agriculture", "construction"] | None = None
     resident_tax_mode: Literal["special", "none"] | None = None
     resident_tax: dict[str, int] | None = Field(None, description='{"2026-06": 8700, ...} by pay month')
+    resident_municipality: str | None = None
+    bank_code: str | None = Field(None, description="給与振込口座 when the employee has no login account")
+    branch_code: str | None = None
+    account_type: Literal["ordinary", "checking", "savings"] | None = None
+    account_number: str | None = None
+    holder_kana: str | None = None
 
 
 @router.put("/profiles/{employee_id}")

@@ -34,17 +34,22 @@ def profile_for(number: int, employment_type: str, monthly_wage: int) -> dict[st
 def load(db: Database, admin: Actor) -> None:
     with db.uow() as uow:
         s = uow.session
-        people = s.execute(select(Employee.id, Employee.monthly_wage).order_by(Employee.id)).all()
+        people = s.execute(select(Employee.id, Employee.monthly_wage, Employee.name_kana)
+                           .order_by(Employee.id)).all()
         types = {a.employee_id: a.employment_type for a in s.scalars(select(Assignment))}
         latest = s.scalar(select(func.max(Timesheet.month)).where(Timesheet.status == "closed"))
     if not people:
         return
     hr = _actor(db, "jinji@demo.ennoshita.jp") or admin
     approver = _actor(db, "keiri@demo.ennoshita.jp") or admin
-    for i, (employee_id, wage) in enumerate(people):
+    for i, (employee_id, wage, kana) in enumerate(people):
+        values = profile_for(i, types.get(employee_id, "regular"), int(wage or 0))
+        # an account for the employees without a login (人事 keeps the others' on their login)
+        values.update({"bank_code": "0005", "branch_code": f"{100 + i % 50:03d}", "account_type": "ordinary",
+                       "account_number": f"{1_000_000 + employee_id:07d}", "holder_kana": kana or "ｼﾞｭｳｷﾞｮｳｲﾝ",
+                       "resident_tax_mode": "none"})
         try:
-            services.save_profile(db.uow(), hr, employee_id, profile_for(i, types.get(employee_id, "regular"),
-                                                                          int(wage or 0)))
+            services.save_profile(db.uow(), hr, employee_id, values)
         except DomainError:
             continue
     if latest is None:

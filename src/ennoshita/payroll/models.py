@@ -70,6 +70,12 @@ class PayProfile(Base):
     resident_tax_mode: Mapped[str] = mapped_column(String(10), default="none")  # special (特別徴収) / none
     resident_tax: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"2026-06": 8700, ...}
     resident_municipality: Mapped[str] = mapped_column(String(60), default="")  # 特別徴収 納入先 (市区町村)
+    # 給与振込口座 for an employee without a login (人事 keeps the account on the login; this is the fallback)
+    bank_code: Mapped[str] = mapped_column(String(4), default="")
+    branch_code: Mapped[str] = mapped_column(String(3), default="")
+    account_type: Mapped[str] = mapped_column(String(10), default="")
+    account_number: Mapped[str] = mapped_column(String(7), default="")
+    holder_kana: Mapped[str] = mapped_column(String(60), default="")
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -40,7 +40,8 @@ PROFILE_FIELDS = ("pay_type", "base_amount", "allowances", "commute_allowance", 
                   "has_declaration", "dependents", "declaration", "health_insurer", "union_health_rate",
                   "union_care_rate", "prefecture", "health_member", "pension_member", "standard_remuneration",
                   "employment_insured", "employment_business_type", "resident_tax_mode", "resident_tax",
-                  "resident_municipality")
+                  "resident_municipality", "bank_code", "branch_code", "account_type", "account_number",
+                  "holder_kana")
 
 
 def settings_in(s: Session) -> PayrollSettings:
@@ -109,7 +110,8 @@ def _profile_defaults() -> dict[str, Any]:
             "health_insurer": "kyokai", "union_health_rate": "", "union_care_rate": "", "prefecture": 13,
             "health_member": True, "pension_member": True, "standard_remuneration": 0, "employment_insured": True,
             "employment_business_type": "general", "resident_tax_mode": "none", "resident_tax": {},
-            "resident_municipality": ""}
+            "resident_municipality": "", "bank_code": "", "branch_code": "", "account_type": "",
+            "account_number": "", "holder_kana": ""}
 
 
 def _profile_dict(row: PayProfile) -> dict[str, Any]:
@@ -323,6 +325,10 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
             problems.append(Problem("payroll.error.no_profile", "profile", {"employee": who}))
             continue
         account = accounts.get(employee_id)
+        if account is None and profile.account_number:
+            account = payroll_feed.SalaryAccount(profile.bank_code, profile.branch_code,
+                                                 profile.account_type or "ordinary", profile.account_number,
+                                                 profile.holder_kana)
         if account is None:
             problems.append(Problem("payroll.error.no_account", "bank_account", {"employee": who}))
             continue

@@ -90,6 +90,11 @@ def upgrade() -> None:
         sa.Column("resident_tax_mode", sa.String(length=10), nullable=False),
         sa.Column("resident_tax", sa.JSON(), nullable=False),
         sa.Column("resident_municipality", sa.String(length=60), nullable=False),
+        sa.Column("bank_code", sa.String(length=4), nullable=False),
+        sa.Column("branch_code", sa.String(length=3), nullable=False),
+        sa.Column("account_type", sa.String(length=10), nullable=False),
+        sa.Column("account_number", sa.String(length=7), nullable=False),
+        sa.Column("holder_kana", sa.String(length=60), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["hr_employees.id"], name=op.f("fk_payroll_profiles_employee_id_hr_employees")
