@@ -6,7 +6,7 @@ import importlib
 import sys
 
 ALL = ("audit_page", "lists", "ledger", "sales", "cli_startup",
-       "hr")
+       "hr", "payroll")
 
 
 def main(names: list[str]) -> None:

@@ -47,7 +47,7 @@ Progress = Callable[[int, int], None]
 # the other domains post to it).
 DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo", "ennoshita.purchasing.demo",
                                  "ennoshita.desk.demo", "ennoshita.expenses.demo",
-                                 "ennoshita.hr.demo")
+                                 "ennoshita.hr.demo", "ennoshita.payroll.demo")
 
 
 def _loaders() -> list[Callable[[Database, Actor], None]]:

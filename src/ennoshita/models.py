@@ -12,10 +12,11 @@ from ennoshita.hr import models as hr_models
 from ennoshita.hr import services as hr_services  # approval outcomes of leave and attendance requests
 from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
+from ennoshita.payroll import models as payroll_models
 from ennoshita.purchasing import payments as purchasing  # noqa: F401 - its tables, orders, bills, approval handlers
 from ennoshita.sales import models as sales_models
 from ennoshita.withholding import models as withholding_models
 
 __all__ = ["Base", "approval_models", "attachment_models", "audit_models", "desk_models", "desk_services",
            "expense_models", "expense_services", "hr_models", "hr_services",
-           "identity_models", "ledger_models", "sales_models", "withholding_models"]
+           "identity_models", "ledger_models", "payroll_models", "sales_models", "withholding_models"]

@@ -19,6 +19,7 @@ class Rounding(enum.StrEnum):
     FLOOR = "floor"  # 切り捨て
     HALF_UP = "half_up"  # 四捨五入
     CEIL = "ceil"  # 切り上げ
+    HALF_DOWN = "half_down"  # 50銭以下切り捨て・50銭超切り上げ (社会保険料・雇用保険料の被保険者負担分)
 
 
 def _round_ratio(numerator: int, denominator: int, rule: Rounding) -> int:
@@ -33,6 +34,8 @@ def _round_ratio(numerator: int, denominator: int, rule: Rounding) -> int:
         result = quotient + (1 if remainder else 0)
     elif rule is Rounding.HALF_UP:
         result = quotient + (1 if 2 * remainder >= denominator else 0)
+    elif rule is Rounding.HALF_DOWN:
+        result = quotient + (1 if 2 * remainder > denominator else 0)
     else:  # pragma: no cover - exhaustive enum
         raise ValueError(rule)
     return sign * result

@@ -55,6 +55,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "hr.edit": frozenset({"admin", "hr"}),
     "hr.personal": frozenset({"admin", "hr"}),
     "hr.self": frozenset(set(ALL_ROLES) - {"auditor"}),
+    # 給与: 人事 prepares and checks runs; 経理 (or admin) approves, fixes and exports them (SoD: never the
+    # preparer); every employee sees only their own payslips (self-service, no capability needed)
+    "payroll.view": frozenset({"admin", "hr", "accounting", "auditor"}),
+    "payroll.edit": frozenset({"admin", "hr"}),
+    "payroll.approve": frozenset({"admin", "accounting"}),
 }
 
 

@@ -61,6 +61,8 @@ from ennoshita.sales.kana import KANJI_ABBREVIATIONS, LEGAL_FORM_ABBREVIATIONS, 
 
 RECORD_LENGTH = 120
 KIND_GENERAL_TRANSFER = "21"  # 種別コード: 総合振込
+KIND_SALARY_TRANSFER = "11"  # 種別コード: 給与振込 (payroll); same 120-byte layout
+KINDS = (KIND_GENERAL_TRANSFER, KIND_SALARY_TRANSFER, "12")  # 12: 賞与振込
 CODE_JIS = "0"  # コード区分
 MAX_AMOUNT = 9_999_999_999  # 振込金額 N10
 MAX_TOTAL = 999_999_999_999  # 合計金額 N12
@@ -181,6 +183,7 @@ class ZenginHeader:
     branch_name: str  # kana, truncated to 15, may be empty
     account_type: str  # 預金種目: 1 普通, 2 当座, 4 貯蓄, 9 その他
     account_number: str  # 7 digits
+    kind: str = KIND_GENERAL_TRANSFER  # 種別コード: 21 総合振込, 11 給与振込, 12 賞与振込
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,7 @@ def _record(fields: list[str]) -> str:
 def _header_record(header: ZenginHeader, problems: list[Problem]) -> str:
     p = "header."
     return _record([
-        "1", KIND_GENERAL_TRANSFER, CODE_JIS,
+        "1", header.kind if header.kind in KINDS else KIND_GENERAL_TRANSFER, CODE_JIS,
         _digits(header.requester_code, 10, p + "requester_code", problems),
         _name(header.requester_name, 40, p + "requester_name", problems, required=True),
         f"{header.transfer_date.month:02d}{header.transfer_date.day:02d}",
@@ -407,7 +410,7 @@ def parse_file(data: bytes, *, year: int) -> tuple[ZenginHeader, list[ZenginTran
         return "" if values[name].strip(" 0") == "" else digits(line, values, name)
 
     h = _fields(records[0], HEADER_LAYOUT)
-    if h["kind_code"] != KIND_GENERAL_TRANSFER:
+    if h["kind_code"] not in KINDS:
         problems.append(_file_problem(1, "kind_code", h["kind_code"]))
     if h["code_kind"] != CODE_JIS:
         problems.append(_file_problem(1, "code_kind", h["code_kind"]))
@@ -423,6 +426,7 @@ def parse_file(data: bytes, *, year: int) -> tuple[ZenginHeader, list[ZenginTran
         transfer_date=transfer_date, bank_code=digits(1, h, "bank_code"), bank_name=h["bank_name"].rstrip(),
         branch_code=digits(1, h, "branch_code"), branch_name=h["branch_name"].rstrip(),
         account_type=digits(1, h, "account_type"), account_number=digits(1, h, "account_number"),
+        kind=h["kind_code"],
     )
     transfers: list[ZenginTransfer] = []
     for line, record in enumerate(records[1:-2], start=2):

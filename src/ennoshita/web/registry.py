@@ -14,7 +14,8 @@ DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "ro
                                     "routes_purchasing", "routes_purchasing_bills",
                                     "routes_purchasing_payments", "routes_approvals",
                                     "routes_expenses", "withholding",
-                                    "hr.me", "hr.register", "hr.attendance", "hr.leave")
+                                    "hr.me", "hr.register", "hr.attendance", "hr.leave",
+                                    "payroll.runs", "payroll.slips")
 
 
 def routers() -> list[APIRouter]:

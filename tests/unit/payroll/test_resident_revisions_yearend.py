@@ -1,0 +1,111 @@
+"""住民税 split (地方税法 321条の5), 算定基礎/月額変更 detection at the 17-day and 2-grade boundaries, and 年末調整
+for 令和8年分 worked by hand (the arithmetic in each comment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ennoshita.payroll import resident, revisions, yearend
+from ennoshita.payroll.revisions import MonthPay
+
+
+def test_resident_tax_split_puts_the_remainder_in_june() -> None:
+    # 100,000 ÷ 12 = 8,333 → 8,300 (100円未満切捨て) for July-May; June 100,000 - 11 x 8,300 = 8,700
+    split = resident.split_yearly(100_000)
+    assert split[6] == 8_700
+    assert all(split[m] == 8_300 for m in (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5))
+    assert sum(split.values()) == 100_000
+    assert list(split) == [6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5]
+
+
+def _m(month: int, pay: int, days: int, year: int = 2026) -> MonthPay:
+    return MonthPay(dt.date(year, month, 1), pay, days)
+
+
+def test_teiji_counts_only_months_with_17_days() -> None:
+    # May has 16 days and is left out: (300,000 + 320,000) / 2 = 310,000 → 健保 等級23 (320,000), 厚年 等級20
+    r = revisions.teiji(2026, [_m(4, 300_000, 17), _m(5, 400_000, 16), _m(6, 320_000, 21)])
+    assert r is not None
+    assert (r.average, r.health_grade, r.health_amount, r.pension_grade) == (310_000, 23, 320_000, 20)
+    assert r.applies_from == dt.date(2026, 9, 1)
+
+
+def test_teiji_short_time_workers_count_from_11_days() -> None:
+    # (100,000 + 110,000 + 120,000) / 3 = 110,000 → 健保 等級7 (107,000以上114,000未満 → 110,000)
+    r = revisions.teiji(2026, [_m(4, 100_000, 11), _m(5, 110_000, 12), _m(6, 120_000, 11)], short_time=True)
+    assert r is not None and (r.average, r.health_grade, r.health_amount) == (110_000, 7, 110_000)
+    assert revisions.teiji(2026, [_m(4, 100_000, 10), _m(5, 110_000, 10), _m(6, 120_000, 10)],
+                           short_time=True) is None
+
+
+def test_zuiji_needs_two_grades_in_the_direction_of_the_change() -> None:
+    three = [_m(4, 330_000, 17), _m(5, 330_000, 20), _m(6, 330_000, 22)]
+    # current 等級22 (300,000); average 330,000 → 等級24 (340,000): two grades up → applies from July
+    r = revisions.zuiji(22, three, +1)
+    assert r is not None and (r.health_grade, r.applies_from) == (24, dt.date(2026, 7, 1))
+    # 329,999 → 等級23: one grade only
+    assert revisions.zuiji(22, [_m(4, 329_999, 17), _m(5, 329_999, 17), _m(6, 329_999, 17)], +1) is None
+    # a fall in fixed pay cannot trigger a rise
+    assert revisions.zuiji(22, three, -1) is None
+    # one month with 16 days: no 随時改定
+    assert revisions.zuiji(22, [_m(4, 330_000, 16), *three[1:]], +1) is None
+
+
+def test_zuiji_across_the_year_end() -> None:
+    r = revisions.zuiji(22, [_m(11, 400_000, 20), _m(12, 400_000, 20), _m(1, 400_000, 20, 2027)], +1)
+    assert r is not None and r.applies_from == dt.date(2027, 2, 1)
+
+
+def test_salary_income_r8() -> None:
+    assert yearend.salary_income(2026, 2_000_000) == 1_260_000  # minimum 74万 (69万 + 5万 special)
+    # 5,000,000 (a multiple of 4,000): 5,000,000 x 20% + 440,000 = 1,440,000 → 3,560,000
+    assert yearend.salary_income(2026, 5_000_000) == 3_560_000
+    # 5,001,999 → 5,000,000 first (4,000円未満切捨て), same result
+    assert yearend.salary_income(2026, 5_001_999) == 3_560_000
+    # 7,000,000: 700,000 + 1,100,000 = 1,800,000 → 5,200,000
+    assert yearend.salary_income(2026, 7_000_000) == 5_200_000
+
+
+def test_basic_deduction_r8() -> None:
+    assert yearend.basic_deduction(2026, 4_890_000) == 1_040_000
+    assert yearend.basic_deduction(2026, 4_890_001) == 670_000
+    assert yearend.basic_deduction(2026, 23_500_001) == 480_000
+
+
+def test_year_end_adjustment_with_spouse_student_child_and_insurance() -> None:
+    # 給与 5,000,000 → 給与所得 3,560,000. Deductions: 社会保険料 720,000; 生命保険 一般 100,000 with a child
+    # under 23 (令和8年分 cap 60,000: 100,000 / 4 + 30,000 = 55,000); 地震 30,000; 配偶者控除 380,000;
+    # 特定扶養 (20) 630,000; 基礎控除 1,040,000 (≤ 489万). Total 2,855,000. 課税 705,000 x 5% = 35,250;
+    # x 102.1% = 35,990.25 → 35,900 (100円未満切捨て). Withheld 120,000 → refund 84,100.
+    r = yearend.adjust(yearend.YearEndInput(
+        year=2026, salary=5_000_000, withheld=120_000, social_insurance=720_000, spouse_income=0,
+        dependants=(yearend.Dependant(age=20, income=0),), life_general=100_000, earthquake=30_000))
+    assert (r.salary_income, r.deductions, r.taxable, r.computed_tax) == (3_560_000, 2_855_000, 705_000, 35_250)
+    assert (r.annual_tax, r.difference) == (35_900, -84_100)
+
+
+def test_year_end_adjustment_with_a_housing_loan_credit() -> None:
+    # 給与 7,000,000 → 5,200,000; 社会保険料 1,000,000; 基礎控除 670,000 (489万超655万以下) → 課税 3,530,000;
+    # 3,530,000 x 20% - 427,500 = 278,500; 住宅ローン控除 200,000 → 78,500 x 102.1% = 80,148.5 → 80,100;
+    # withheld 250,000 → refund 169,900.
+    r = yearend.adjust(yearend.YearEndInput(year=2026, salary=7_000_000, withheld=250_000,
+                                            social_insurance=1_000_000, housing_loan_credit=200_000))
+    assert (r.taxable, r.computed_tax, r.housing_credit, r.annual_tax, r.difference) == (
+        3_530_000, 278_500, 200_000, 80_100, -169_900)
+
+
+def test_spouse_special_and_specific_relative() -> None:
+    assert yearend.spouse_deduction(2026, 3_000_000, 620_000) == 380_000  # 配偶者控除 (≤ 62万)
+    assert yearend.spouse_deduction(2026, 3_000_000, 1_000_000) == 360_000  # 特別控除 95万超100万以下
+    assert yearend.spouse_deduction(2026, 9_600_000, 1_000_000) == 120_000
+    assert yearend.spouse_deduction(2026, 3_000_000, 1_330_001) == 0
+    # 特定親族特別控除: a 20-year-old earning 1,000,000 → 410,000
+    assert yearend.dependant_deduction(2026, yearend.Dependant(age=20, income=1_000_000)) == 410_000
+    assert yearend.dependant_deduction(2026, yearend.Dependant(age=75, income=0, lives_with=True,
+                                                               parent=True)) == 580_000
+
+
+def test_life_insurance_deduction_bands() -> None:
+    # new contracts: 20,000 → 20,000; 40,000 → 30,000; 80,000 → 40,000; cap 120,000 in all
+    assert yearend.life_insurance_deduction(2026, 20_000, 40_000, 80_000) == 90_000
+    assert yearend.life_insurance_deduction(2026, 200_000, 200_000, 200_000) == 120_000
