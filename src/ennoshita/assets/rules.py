@@ -44,6 +44,16 @@ class ScheduleYear:
     depreciation: int  # 当期償却額
     closing: int  # 期末帳簿価額
     basis: str  # 償却率 0.400 / 改定償却率 0.500 / 定額法 0.250 / 一括 12/36
+    first_month: dt.date | None = None  # the first month charged (default: months before the year end)
+    charge_months: int = 0  # months the year's amount is spread over by monthly runs (default: ``months``)
+
+    @property
+    def spread_from(self) -> dt.date:
+        return self.first_month or add_months(self.year_end.replace(day=1), -(self.months - 1))
+
+    @property
+    def spread_months(self) -> int:
+        return self.charge_months or self.months
 
 
 def fiscal_year(day: dt.date, start_month: int) -> tuple[dt.date, dt.date]:
@@ -99,7 +109,7 @@ def _yen(value: Decimal) -> int:
 
 
 def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: int = 4,
-             family: str = "tools") -> list[ScheduleYear]:
+             family: str = "tools", until: dt.date | None = None) -> list[ScheduleYear]:
     """Each fiscal year's depreciation from the year of acquisition (put to use) until the asset is written down to
     ¥1 (or to nothing for 一括償却資産 and expensed items)."""
     if cost <= 0:
@@ -111,14 +121,17 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
     years: list[ScheduleYear] = []
     if resolved in (SME_SMALL, EXPENSED):
         basis = "少額減価償却資産 措法67条の5" if resolved == SME_SMALL else "少額の減価償却資産 法令133条"
-        return [ScheduleYear(first_start, first_end, months_between(acquired, first_end), cost, cost, 0, basis)]
+        return [ScheduleYear(first_start, first_end, months_between(acquired, first_end), cost, cost, 0, basis,
+                             acquired.replace(day=1), 1)]
     if resolved == LUMP_SUM:
         written = 0
         for i in range(3):
             start = add_months(first_start, 12 * i)
             amount = cost - written if i == 2 else _yen(Decimal(cost) * 12 * (i + 1) / tables.LUMP_SUM_MONTHS) - written
-            years.append(ScheduleYear(start, add_months(start, 12) - dt.timedelta(days=1), 12, cost - written,
-                                      amount, cost - written - amount, "一括償却 12/36"))
+            end = add_months(start, 12) - dt.timedelta(days=1)
+            first = acquired.replace(day=1) if i == 0 else start
+            years.append(ScheduleYear(start, end, 12, cost - written, amount, cost - written - amount, "一括償却 12/36",
+                                      first, months_between(first, end)))
             written += amount
         return years
     book = cost
@@ -149,6 +162,8 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
         book -= amount
         start, end = add_months(start, 12), add_months(end + dt.timedelta(days=1), 12) - dt.timedelta(days=1)
         months = 12
+        if until is not None and start > until:
+            break
         if len(years) > 120:  # pragma: no cover - a table row always reaches ¥1 well before
             break
     return years
@@ -166,11 +181,11 @@ def month_amount(years: list[ScheduleYear], month_start: dt.date) -> tuple[int, 
     """The depreciation for the calendar month beginning ``month_start`` (0 outside the schedule)."""
     for year in years:
         if year.year_start <= month_start <= year.year_end:
-            first_month = add_months(year.year_end.replace(day=1), -(year.months - 1))
+            first_month = year.spread_from
             if month_start < first_month:
                 return 0, year
             nth = months_between(first_month, month_start)
-            return monthly_share(year.depreciation, year.months, nth), year
+            return monthly_share(year.depreciation, year.spread_months, nth), year
     return 0, None
 
 
@@ -181,10 +196,10 @@ def book_value_at(years: list[ScheduleYear], cost: int, through_month: dt.date) 
         if year.year_end < through_month.replace(day=1):
             book -= year.depreciation
         elif year.year_start <= through_month:
-            first_month = add_months(year.year_end.replace(day=1), -(year.months - 1))
+            first_month = year.spread_from
             if through_month >= first_month:
-                done = months_between(first_month, through_month)
-                book -= year.depreciation * done // year.months
+                done = min(months_between(first_month, through_month), year.spread_months)
+                book -= year.depreciation * done // year.spread_months
     return book
 
 

@@ -36,6 +36,11 @@ class Company(Base):
     # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
     transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
     withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+    # 総務・法務 (migration 0021): depreciation posted to 減価償却累計額 (indirect) or against the asset (direct);
+    # 中小企業者等 for the 少額減価償却資産 rule; days before a 更新拒絶期限 / end date that contract alerts go out.
+    depreciation_style: Mapped[str] = mapped_column(String(10), default="indirect", server_default="indirect")
+    sme: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    contract_alert_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
 
 
 class CompanyBankAccount(Base):

@@ -145,3 +145,16 @@ def test_every_schedule_ends_at_the_memo_value_and_never_goes_negative(
 def test_disposal_gain_and_loss() -> None:
     assert rules.disposal(100_000, 150_000).gain == 50_000
     assert rules.disposal(100_000, 0).gain == -100_000
+
+
+def test_lump_sum_bought_in_march_is_charged_its_third_in_march_by_monthly_runs() -> None:
+    # ¥150,000 on 2025-03-20, April year: the whole 50,000 of that year falls in March, the only month in use
+    years = rules.schedule(150_000, 0, "lump_sum", D(2025, 3, 20), 4)
+    assert rules.month_amount(years, D(2025, 3, 1))[0] == 50_000
+    assert rules.month_amount(years, D(2025, 4, 1))[0] == 50_000 // 12  # 4,166 in April of the next year
+
+
+def test_sme_small_asset_is_written_off_in_its_month() -> None:
+    years = rules.schedule(280_000, 0, "sme_small", D(2025, 9, 10), 4)
+    assert rules.month_amount(years, D(2025, 9, 1))[0] == 280_000
+    assert rules.month_amount(years, D(2025, 10, 1))[0] == 0
