@@ -39,7 +39,8 @@ app.add_typer(audit_app, name="audit")
 
 # Each domain's CLI module defines ``register(app)`` adding its command groups.
 CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
-                                "ennoshita.cli.desk", "ennoshita.cli.purchasing")
+                                "ennoshita.cli.desk", "ennoshita.cli.purchasing",
+                                "ennoshita.cli.assets", "ennoshita.cli.contracts")
 for _name in CLI_MODULES:
     __import__(_name, fromlist=["register"]).register(app)
 
