@@ -55,6 +55,9 @@ class NewAsset:
     supplier: str = ""
     supplier_bill_id: int | None = None
     note: str = ""
+    # an asset taken over from an earlier register: its 償却累計額 through the month ``depreciated_through``
+    accumulated: int = 0
+    depreciated_through: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,9 @@ def register(uow: UnitOfWork, actor: Actor, cmd: NewAsset) -> AssetView:
             problems.append(Problem("assets.error.cost", "cost"))
         if cmd.quantity <= 0:
             problems.append(Problem("assets.error.quantity", "quantity"))
+        if cmd.accumulated < 0 or (cmd.cost > 0 and cmd.accumulated > cmd.cost) or (
+                cmd.accumulated and cmd.depreciated_through is None):
+            problems.append(Problem("assets.error.accumulated", "accumulated"))
         if problems or kind is None:
             raise Invalid(problems=problems)
         unit_cost = -(-cmd.cost // cmd.quantity)  # the 取得価額 test is per unit (通常1単位)
@@ -145,7 +151,9 @@ def register(uow: UnitOfWork, actor: Actor, cmd: NewAsset) -> AssetView:
                            method=method, acquired_on=cmd.acquired_on, cost=cmd.cost, quantity=cmd.quantity,
                            department=cmd.department.strip(), location=cmd.location.strip(),
                            municipality=cmd.municipality.strip(), supplier=cmd.supplier.strip(),
-                           supplier_bill_id=cmd.supplier_bill_id, note=cmd.note, status="active", accumulated=0,
+                           supplier_bill_id=cmd.supplier_bill_id, note=cmd.note, status="active",
+                           accumulated=cmd.accumulated,
+                           last_run_month=cmd.depreciated_through.replace(day=1) if cmd.depreciated_through else None,
                            created_at=now_utc())
         if method == rules.EXPENSED:
             asset.declared_class = None
