@@ -215,6 +215,16 @@ def files(uow: UnitOfWork, actor: Actor, contract_id: int) -> list[attachments.A
         return attachments.list_for(uow.session, OWNER, contract_id)
 
 
+def file_content(uow: UnitOfWork, actor: Actor, contract_id: int,
+                 attachment_id: int) -> tuple[attachments.AttachmentSummary, bytes]:
+    require(actor, "legal.view")
+    with uow:
+        summary, content = attachments.get_content(uow.session, attachment_id)
+        if summary.owner_type != OWNER or str(summary.owner_id) != str(contract_id):
+            raise NotFound("contracts.error.not_found", id=contract_id)
+        return summary, content
+
+
 def roll_forward(uow: UnitOfWork, actor: Actor, today: dt.date) -> int:
     """Move every auto-renewing contract whose 更新拒絶期限 has passed on to its next term; returns how many."""
     with uow:

@@ -13,7 +13,8 @@ DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "ro
                                     "routes_desk", "routes_desk_detail", "routes_desk_more",
                                     "routes_purchasing", "routes_purchasing_bills",
                                     "routes_purchasing_payments", "routes_approvals",
-                                    "routes_expenses")
+                                    "routes_expenses",
+                                    "assets", "contracts")
 
 
 def routers() -> list[APIRouter]:
