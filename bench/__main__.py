@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("audit_page", "lists", "ledger", "sales")
+ALL = ("audit_page", "lists", "ledger", "sales", "assets_contracts")
 
 
 def main(names: list[str]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from ennoshita.assets import tables
 from ennoshita.errors import Invalid
@@ -31,6 +32,7 @@ SME_SMALL = "sme_small"  # 少額減価償却資産 (措法67条の5): expensed 
 EXPENSED = "expensed"  # under ¥100,000: 消耗品費
 METHODS = (STRAIGHT, DECLINING_200, DECLINING_250, LUMP_SUM, SME_SMALL, EXPENSED)
 MEMO_VALUE = 1  # 備忘価額
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,12 @@ def _yen(value: Decimal) -> int:
     return round_yen(value, Rounding.FLOOR)
 
 
+@cache
+def _ratio(rate: Decimal) -> tuple[int, int]:
+    num, den = rate.as_integer_ratio()
+    return num, den
+
+
 def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: int = 4,
              family: str = "tools", until: dt.date | None = None) -> list[ScheduleYear]:
     """Each fiscal year's depreciation from the year of acquisition (put to use) until the asset is written down to
@@ -138,29 +146,35 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
     revised_base: int | None = None
     start, end = first_start, first_end
     months = months_between(acquired, first_end)
+    # Integer arithmetic on the published rates (a rate 0.400 is 400/1000): each yen amount is the exact ratio
+    # cut below ¥1 (Rounding.FLOOR on a non-negative amount), the same figure round_yen gives, at table speed.
+    if resolved == STRAIGHT:
+        sl_num, sl_den = _ratio(tables.STRAIGHT_LINE[life])
+        sl_basis = f"定額法 {tables.STRAIGHT_LINE[life]}"
+    else:
+        rates = (tables.DECLINING_200 if resolved == DECLINING_200 else tables.DECLINING_250)[life]
+        r_num, r_den = _ratio(rates.rate)
+        g = _ratio(rates.guarantee_rate) if rates.guarantee_rate is not None else None
+        v = _ratio(rates.revised_rate) if rates.revised_rate is not None else None
+        r_basis, v_basis = f"償却率 {rates.rate}", f"改定償却率 {rates.revised_rate}"
     while book > MEMO_VALUE:
         if resolved == STRAIGHT:
-            rate = tables.STRAIGHT_LINE[life]
-            annual = Decimal(cost) * rate
-            basis = f"定額法 {rate}"
+            num, den, basis = cost * sl_num, sl_den, sl_basis
         else:
-            rates = (tables.DECLINING_200 if resolved == DECLINING_200 else tables.DECLINING_250)[life]
-            if revised_base is None:
-                before = Decimal(book) * rates.rate  # 調整前償却額
-                guarantee = (Decimal(cost) * rates.guarantee_rate) if rates.guarantee_rate is not None else None
-                if guarantee is not None and _yen(before) < guarantee and rates.revised_rate is not None:
+            if revised_base is None and g is not None and v is not None:
+                before = book * r_num // r_den  # 調整前償却額
+                if before * g[1] < cost * g[0]:  # below the 償却保証額 (取得価額 × 保証率)
                     revised_base = book  # 改定取得価額
-            if revised_base is not None and rates.revised_rate is not None:
-                annual = Decimal(revised_base) * rates.revised_rate
-                basis = f"改定償却率 {rates.revised_rate}"
+            if revised_base is not None and v is not None:
+                num, den, basis = revised_base * v[0], v[1], v_basis
             else:
-                annual = Decimal(book) * rates.rate
-                basis = f"償却率 {rates.rate}"
+                num, den, basis = book * r_num, r_den, r_basis
         # at least ¥1 a year, so that a tiny cost still reaches its 備忘価額
-        amount = min(max(_yen(annual * months / 12), 1), book - MEMO_VALUE)
+        amount = min(max(num * months // (den * 12), 1), book - MEMO_VALUE)
         years.append(ScheduleYear(start, end, months, book, amount, book - amount, basis))
         book -= amount
-        start, end = add_months(start, 12), add_months(end + dt.timedelta(days=1), 12) - dt.timedelta(days=1)
+        start = start.replace(year=start.year + 1)  # always the 1st of a month
+        end = start.replace(year=start.year + 1) - _ONE_DAY
         months = 12
         if until is not None and start > until:
             break

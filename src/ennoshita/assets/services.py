@@ -236,27 +236,30 @@ def _compute(s: Session, kind: str, start: dt.date, end: dt.date) -> RunPreview:
     c = company(s)
     months = _months(start, end)
     indirect = c.depreciation_style != "direct"
-    rows = s.execute(select(FixedAsset).where(FixedAsset.status == "active", FixedAsset.acquired_on <= end)
-                     .order_by(FixedAsset.id)).scalars()
+    fa = FixedAsset
+    rows = s.execute(select(fa.id, fa.number, fa.name, fa.department, fa.cost, fa.life, fa.method, fa.acquired_on,
+                            fa.family, fa.account_code, fa.accumulated, fa.last_run_month)
+                     .where(fa.status == "active", fa.acquired_on <= end).order_by(fa.id))
     lines: list[RunLine] = []
     cache: dict[tuple[int, int, str, dt.date, str], list[rules.ScheduleYear]] = {}
-    for a in rows:
-        todo = [m for m in months if a.last_run_month is None or m > a.last_run_month]
+    start_month = c.fiscal_year_start_month
+    for (asset_id, number, name, department, cost, life, method, acquired, family, account_code, accumulated,
+         last_run) in rows:
+        todo = months if last_run is None else [m for m in months if m > last_run]
         if not todo:
             continue
-        key = (a.cost, a.life, a.method, a.acquired_on.replace(day=1), a.family)
+        key = (cost, life, method, acquired.replace(day=1), family)
         years = cache.get(key)
         if years is None:
-            years = rules.schedule(a.cost, a.life, a.method, a.acquired_on.replace(day=1), c.fiscal_year_start_month,
-                                   a.family, until=end)
+            years = rules.schedule(cost, life, method, key[3], start_month, family, until=end)
             cache[key] = years
         amount = sum(rules.month_amount(years, m)[0] for m in todo)
-        amount = min(amount, a.cost - a.accumulated - (0 if a.method in DIRECT_METHODS else rules.MEMO_VALUE))
+        amount = min(amount, cost - accumulated - (0 if method in DIRECT_METHODS else rules.MEMO_VALUE))
         if amount <= 0:
             continue
-        debit = SUPPLIES if a.method == rules.EXPENSED else DEPRECIATION
-        credit = ACCUMULATED if indirect and a.method not in DIRECT_METHODS else a.account_code
-        lines.append(RunLine(a.id, a.number, a.name, a.department, debit, credit, amount))
+        debit = SUPPLIES if method == rules.EXPENSED else DEPRECIATION
+        credit = ACCUMULATED if indirect and method not in DIRECT_METHODS else account_code
+        lines.append(RunLine(asset_id, number, name, department, debit, credit, amount))
     return RunPreview(kind, start, end, tuple(lines), sum(line.amount for line in lines))
 
 

@@ -20,7 +20,7 @@ class Contract(Base):
 
     __tablename__ = "contracts"
     __table_args__ = (
-        Index("ix_contracts_deadline", "status", "notice_deadline"),
+        Index("ix_contracts_due", "due_on", "id"),
         Index("ix_contracts_term_end", "status", "term_end"),
         Index("ix_contracts_partner", "partner_id", "id"),
         Index("ix_contracts_type", "contract_type", "id"),
@@ -44,6 +44,8 @@ class Contract(Base):
     term_end: Mapped[dt.date | None] = mapped_column(Date)  # running term's end (rolled forward)
     notice_deadline: Mapped[dt.date | None] = mapped_column(Date)  # 更新拒絶期限 of the running term
     renewals: Mapped[int] = mapped_column(Integer, default=0)
+    # what the dashboard sorts by: the 更新拒絶期限 of an auto-renewing contract, else the term's end
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column(Integer)
     department: Mapped[str] = mapped_column(String(60), default="")
     related_id: Mapped[int | None] = mapped_column(Integer)  # e.g. an NDA → its master agreement

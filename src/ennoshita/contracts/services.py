@@ -100,6 +100,7 @@ def _terms(c: Contract | NewContract) -> rules.Terms:
 def _apply_position(c: Contract, today: dt.date) -> None:
     pos = rules.position(_terms(c), today)
     c.term_end, c.notice_deadline, c.renewals = pos.term_end, pos.deadline, pos.cycles
+    c.due_on = pos.deadline if c.auto_renew else pos.term_end
     if c.status == "signed" and pos.cycles > 0:
         c.status = "renewed"
 
@@ -229,8 +230,8 @@ def roll_forward(uow: UnitOfWork, actor: Actor, today: dt.date) -> int:
     """Move every auto-renewing contract whose 更新拒絶期限 has passed on to its next term; returns how many."""
     with uow:
         s = uow.session
-        stale = s.scalars(select(Contract).where(Contract.status.in_(ACTIVE), Contract.auto_renew.is_(True),
-                                                 Contract.notice_deadline < today)).all()
+        stale = s.scalars(select(Contract).where(Contract.due_on < today, Contract.status.in_(ACTIVE),
+                                                 Contract.auto_renew.is_(True))).all()
         for c in stale:
             before = (c.term_end, c.notice_deadline)
             _apply_position(c, today)
@@ -261,9 +262,7 @@ class DueRow:
 
 
 def _due_filter(today: dt.date, horizon: dt.date) -> object:
-    return and_(Contract.status.in_(ACTIVE), or_(
-        and_(Contract.auto_renew.is_(True), Contract.notice_deadline >= today, Contract.notice_deadline <= horizon),
-        and_(Contract.auto_renew.is_(False), Contract.term_end >= today, Contract.term_end <= horizon)))
+    return and_(Contract.due_on >= today, Contract.due_on <= horizon, Contract.status.in_(ACTIVE))
 
 
 def dashboard(uow: UnitOfWork, actor: Actor, today: dt.date, lead_days: int | None = None, page: int = 1,
@@ -277,9 +276,8 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: dt.date, lead_days: int | No
         horizon = today + dt.timedelta(days=lead)
         where = _due_filter(today, horizon)
         total = int(s.scalar(select(func.count()).select_from(Contract).where(where)) or 0)  # type: ignore[arg-type]
-        due = func.coalesce(Contract.notice_deadline, Contract.term_end)
         rows = s.execute(select(Contract, User.display_name).outerjoin(User, User.id == Contract.owner_id)
-                         .where(where).order_by(due, Contract.id)  # type: ignore[arg-type]
+                         .where(where).order_by(Contract.due_on, Contract.id)  # type: ignore[arg-type]
                          .offset((page - 1) * per_page).limit(per_page)).all()
         out = []
         for c, owner in rows:

@@ -2,7 +2,7 @@
 
 Revision ID: 0021
 Revises: 0013
-Create Date: 2026-12-06 00:18:35.548028
+Create Date: 2026-12-06 00:38:53.652073
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("term_end", sa.Date(), nullable=True),
         sa.Column("notice_deadline", sa.Date(), nullable=True),
         sa.Column("renewals", sa.Integer(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("department", sa.String(length=60), nullable=False),
         sa.Column("related_id", sa.Integer(), nullable=True),
@@ -57,7 +58,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_contracts_number")),
     )
     with op.batch_alter_table("contracts", schema=None) as batch_op:
-        batch_op.create_index("ix_contracts_deadline", ["status", "notice_deadline"], unique=False)
+        batch_op.create_index("ix_contracts_due", ["due_on", "id"], unique=False)
         batch_op.create_index("ix_contracts_partner", ["partner_id", "id"], unique=False)
         batch_op.create_index("ix_contracts_term_end", ["status", "term_end"], unique=False)
         batch_op.create_index("ix_contracts_type", ["contract_type", "id"], unique=False)
@@ -205,7 +206,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_contracts_type")
         batch_op.drop_index("ix_contracts_term_end")
         batch_op.drop_index("ix_contracts_partner")
-        batch_op.drop_index("ix_contracts_deadline")
+        batch_op.drop_index("ix_contracts_due")
 
     op.drop_table("contracts")
     # ### end Alembic commands ###
