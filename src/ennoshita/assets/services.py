@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -312,13 +312,11 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
             ids = reserve_ids(s, "depreciation_lines", len(preview.lines))
             insert_rows(s, "depreciation_lines", ("id", "run_id", "asset_id", "amount"),
                         [(i, run.id, line.asset_id, line.amount) for i, line in zip(ids, preview.lines, strict=True)])
-            table = FixedAsset.__table__
-            s.connection().execute(
-                update(table).where(table.c.id == bindparam("b_id"))  # type: ignore[arg-type]
-                .values(accumulated=table.c.accumulated + bindparam("b_amount"),
-                        last_run_month=bindparam("b_month")),
-                [{"b_id": line.asset_id, "b_amount": line.amount, "b_month": end.replace(day=1)}
-                 for line in preview.lines])
+            # every asset's 累計額 from this run's own lines, in one statement (UPDATE ... FROM on both databases)
+            s.execute(text(
+                "UPDATE fixed_assets SET accumulated = fixed_assets.accumulated + l.amount "
+                "FROM depreciation_lines AS l WHERE l.run_id = :run AND l.asset_id = fixed_assets.id"),
+                {"run": run.id})
         # assets with nothing left this period still move their last month on
         s.execute(update(FixedAsset).where(FixedAsset.status == "active", FixedAsset.acquired_on <= end)
                   .values(last_run_month=end.replace(day=1)).execution_options(synchronize_session=False))

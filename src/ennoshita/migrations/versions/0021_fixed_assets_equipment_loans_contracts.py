@@ -60,7 +60,7 @@ def upgrade() -> None:
     with op.batch_alter_table("contracts", schema=None) as batch_op:
         batch_op.create_index("ix_contracts_due", ["due_on", "id"], unique=False)
         batch_op.create_index("ix_contracts_partner", ["partner_id", "id"], unique=False)
-        batch_op.create_index("ix_contracts_term_end", ["status", "term_end"], unique=False)
+        batch_op.create_index("ix_contracts_term_end", ["term_end"], unique=False)
         batch_op.create_index("ix_contracts_type", ["contract_type", "id"], unique=False)
 
     op.create_table(
