@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -312,14 +312,13 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
             ids = reserve_ids(s, "depreciation_lines", len(preview.lines))
             insert_rows(s, "depreciation_lines", ("id", "run_id", "asset_id", "amount"),
                         [(i, run.id, line.asset_id, line.amount) for i, line in zip(ids, preview.lines, strict=True)])
-            # every asset's 累計額 from this run's own lines, in one statement (UPDATE ... FROM on both databases)
-            s.execute(text(
-                "UPDATE fixed_assets SET accumulated = fixed_assets.accumulated + l.amount "
-                "FROM depreciation_lines AS l WHERE l.run_id = :run AND l.asset_id = fixed_assets.id"),
-                {"run": run.id})
-        # assets with nothing left this period still move their last month on
-        s.execute(update(FixedAsset).where(FixedAsset.status == "active", FixedAsset.acquired_on <= end)
-                  .values(last_run_month=end.replace(day=1)).execution_options(synchronize_session=False))
+        # one pass over the register: every asset's 累計額 from this run's own lines, and its last month moved on
+        # (assets with nothing left this period too)
+        s.execute(text(
+            "UPDATE fixed_assets SET last_run_month = :month, accumulated = fixed_assets.accumulated + COALESCE("
+            "(SELECT l.amount FROM depreciation_lines AS l WHERE l.asset_id = fixed_assets.id AND l.run_id = :run), 0) "
+            "WHERE status = 'active' AND acquired_on <= :end"),
+            {"run": run.id, "month": end.replace(day=1), "end": end})
         audit.record(s, actor, "depreciation_run", run.id, "post",
                      after={"kind": kind, "start": start.isoformat(), "end": end.isoformat(), "total": preview.total,
                             "assets": len(preview.lines), "journal_entry_id": entry_id})
