@@ -20,7 +20,7 @@ class Contract(Base):
 
     __tablename__ = "contracts"
     __table_args__ = (
-        Index("ix_contracts_due", "due_on", "id"),
+        Index("ix_contracts_due", "due_on", "id", "status"),
         Index("ix_contracts_term_end", "term_end"),
         Index("ix_contracts_partner", "partner_id", "id"),
         Index("ix_contracts_type", "contract_type", "id"),

@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("number", name=op.f("uq_contracts_number")),
     )
     with op.batch_alter_table("contracts", schema=None) as batch_op:
-        batch_op.create_index("ix_contracts_due", ["due_on", "id"], unique=False)
+        batch_op.create_index("ix_contracts_due", ["due_on", "id", "status"], unique=False)
         batch_op.create_index("ix_contracts_partner", ["partner_id", "id"], unique=False)
         batch_op.create_index("ix_contracts_term_end", ["term_end"], unique=False)
         batch_op.create_index("ix_contracts_type", ["contract_type", "id"], unique=False)
