@@ -80,3 +80,19 @@ def test_bad_terms_are_refused_and_nothing_is_saved(db: Database, legal: Actor) 
     assert err.value.problems[0].key == "contracts.error.notice_longer_than_term"
     with db.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Contract)) == 0
+
+
+def test_signing_goes_through_the_approval_route(db: Database, legal: Actor) -> None:
+    from ennoshita.approvals import services as approvals
+
+    identity.create_user(db.uow(), ADMIN, identity.NewUser(email="yakuin@example.jp", display_name="役員 一郎",
+                                                           roles=("admin",), password="pw-for-tests-1",
+                                                           department="役員"))
+    director = identity.actor_by_email(db.uow(), "yakuin@example.jp", "web")
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託基本契約", "master", "テック商事", D(2026, 6, 1), D(2027, 5, 31), auto_renew=True, notice_months=1))
+    submitted = contracts.request_signing(db.uow(), legal, c.id)
+    assert submitted.status == "review" and submitted.approval_request_id is not None
+    approvals.decide(db.uow(), director, submitted.approval_request_id, "approve")
+    signed = contracts.get_contract(db.uow(), legal, c.id)
+    assert signed.status == "signed" and signed.signed_on is not None

@@ -83,6 +83,7 @@ class ContractOut(BaseModel):
     owner_id: int | None
     department: str
     related_id: int | None
+    approval_request_id: int | None
     electronic: bool
     stamp_document: str | None
     stamp_duty: int
@@ -166,6 +167,12 @@ class StatusIn(BaseModel):
 @router.post("/contracts/{contract_id}/status", response_model=ContractOut)
 def set_status(contract_id: int, body: StatusIn, db: DbDep, actor: ApiActor) -> ContractOut:
     return _out(contracts.set_status(db.uow(), actor, contract_id, body.status, body.signed_on))
+
+
+@router.post("/contracts/{contract_id}/signing", response_model=ContractOut)
+def request_signing(contract_id: int, db: DbDep, actor: ApiActor) -> ContractOut:
+    """締結承認を申請: the approval route ``contract``; its last approval marks the contract signed."""
+    return _out(contracts.request_signing(db.uow(), actor, contract_id))
 
 
 @router.post("/contracts/{contract_id}/files", status_code=201)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from ennoshita import audit
+from ennoshita import audit, events
 from ennoshita.actor import Actor
+from ennoshita.approvals import services as approvals
 from ennoshita.attachments import services as attachments
 from ennoshita.contracts import rules
 from ennoshita.contracts.models import Contract
@@ -26,6 +28,7 @@ from ennoshita.identity.models import Company, User
 from ennoshita.identity.roles import require
 
 OWNER = "contract"
+DOCUMENT_TYPE = "contract"  # the approval route of 締結 (seeded by migration 0021: 役員)
 ACTIVE = ("signed", "renewed")
 TRANSITIONS = {"review": ("signed", "ended"), "signed": ("ended",), "renewed": ("ended",), "ended": ()}
 
@@ -77,6 +80,7 @@ class ContractView:
     owner_id: int | None
     department: str
     related_id: int | None
+    approval_request_id: int | None
     electronic: bool
     stamp_document: str | None
     stamp_duty: int
@@ -88,7 +92,8 @@ def _view(c: Contract) -> ContractView:
     return ContractView(c.id, c.number, c.title, c.contract_type, c.counterparty, c.partner_id, c.status, c.signed_on,
                         c.start_on, c.end_on, c.amount, c.auto_renew, c.renewal_months, c.notice_months,
                         c.notice_days, c.term_end, c.notice_deadline, c.renewals, c.owner_id, c.department,
-                        c.related_id, c.electronic, c.stamp_document, c.stamp_duty, c.stamp_basis, c.description)
+                        c.related_id, c.approval_request_id, c.electronic, c.stamp_document, c.stamp_duty,
+                        c.stamp_basis, c.description)
 
 
 def _terms(c: Contract | NewContract) -> rules.Terms:
@@ -214,6 +219,41 @@ def files(uow: UnitOfWork, actor: Actor, contract_id: int) -> list[attachments.A
     require(actor, "legal.view")
     with uow:
         return attachments.list_for(uow.session, OWNER, contract_id)
+
+
+def request_signing(uow: UnitOfWork, actor: Actor, contract_id: int) -> ContractView:
+    """締結の稟議: submit a contract under review to the approval route ``contract``; its last approval marks it
+    signed (締結済) on that day."""
+    require(actor, "legal.edit")
+    with uow:
+        s = uow.session
+        c = s.get(Contract, contract_id)
+        if c is None:
+            raise NotFound("contracts.error.not_found", id=contract_id)
+        if c.status != "review":
+            raise InvalidTransition("contracts.error.transition", field="status", current=c.status, target="signed")
+        view = approvals.submit_in(s, actor, document_type=DOCUMENT_TYPE, document_id=c.id, number=c.number,
+                                   title=c.title, amount=c.amount or 0, department=c.department or None)
+        c.approval_request_id = view.id
+        audit.record(s, actor, "contract", c.id, "submit", after={"approval_request_id": view.id})
+        result = _view(c)
+        uow.commit()
+        return result
+
+
+def _on_approved(s: Session, actor: Actor, data: dict[str, Any]) -> None:
+    if data.get("document_type") != DOCUMENT_TYPE:
+        return
+    c = s.get(Contract, int(data["document_id"]))
+    if c is None or c.status != "review":
+        return
+    today = dt.date.today()
+    c.status, c.signed_on, c.updated_at = "signed", c.signed_on or today, now_utc()
+    _apply_position(c, today)
+    audit.record(s, actor, "contract", c.id, "signed", after={"signed_on": c.signed_on.isoformat()})
+
+
+events.subscribe("approvals.approved", _on_approved)
 
 
 def file_content(uow: UnitOfWork, actor: Actor, contract_id: int,

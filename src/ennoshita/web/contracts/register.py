@@ -148,6 +148,12 @@ async def set_status(request: Request, contract_id: int, db: DbDep, actor: Actor
     return RedirectResponse(f"/contracts/{contract_id}", status_code=303)
 
 
+@router.post("/{contract_id}/signing")
+async def request_signing(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
+    contracts.request_signing(db.uow(), actor, contract_id)
+    return RedirectResponse(f"/contracts/{contract_id}", status_code=303)
+
+
 @router.post("/{contract_id}/files")
 async def add_file(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
     raw = await request.form()
