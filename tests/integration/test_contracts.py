@@ -96,3 +96,23 @@ def test_signing_goes_through_the_approval_route(db: Database, legal: Actor) -> 
     approvals.decide(db.uow(), director, submitted.approval_request_id, "approve")
     signed = contracts.get_contract(db.uow(), legal, c.id)
     assert signed.status == "signed" and signed.signed_on is not None
+
+
+def test_a_legal_review_request_from_the_desk_becomes_a_contract_and_is_done_when_signed(
+        db: Database, legal: Actor) -> None:
+    from ennoshita.attachments.services import NewAttachment
+    from ennoshita.desk import services as desk
+
+    identity.create_user(db.uow(), ADMIN, identity.NewUser(email="eigyo@example.jp", display_name="営業 太郎",
+                                                           roles=("requester",), password="pw-for-tests-1",
+                                                           department="営業部"))
+    sales = identity.actor_by_email(db.uow(), "eigyo@example.jp", "web")
+    req = desk.file_request(db.uow(), sales, desk.NewRequest(
+        "contract_review", "テック商事 業務委託契約の審査", {"counterparty": "テック商事", "points": "損害賠償の上限"},
+        attachments=(("contract", NewAttachment("draft.pdf", "application/pdf", b"%PDF-1.4 draft")),)))
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託契約", "outsourcing", "テック商事", D(2026, 6, 1), D(2027, 5, 31), desk_request_id=req.id))
+    linked = desk.get_request(db.uow(), legal, req.id)
+    assert linked.document_id == c.id and linked.status == "in_progress"
+    contracts.set_status(db.uow(), legal, c.id, "signed", D(2026, 5, 30))
+    assert desk.get_request(db.uow(), legal, req.id).status == "done"

@@ -55,6 +55,7 @@ class NewContract:
     stamp_subject: str = "other"
     status: str = "review"
     description: str = ""
+    desk_request_id: int | None = None  # the 法務審査依頼 this contract answers
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,15 @@ def register(uow: UnitOfWork, actor: Actor, cmd: NewContract, today: dt.date | N
                      notice_days=cmd.notice_days, owner_id=cmd.owner_id or actor.user_id, department=cmd.department,
                      related_id=cmd.related_id, electronic=cmd.electronic, stamp_document=cmd.stamp_document,
                      stamp_subject=cmd.stamp_subject, stamp_duty=duty_tax, stamp_basis=duty_basis[:300],
-                     description=cmd.description, created_at=now, updated_at=now, renewals=0)
+                     description=cmd.description, created_at=now, updated_at=now, renewals=0,
+                     desk_request_id=cmd.desk_request_id)
         _apply_position(c, today)
         s.add(c)
         s.flush()
         c.number = f"CT-{c.id:06d}"
+        if c.desk_request_id is not None:
+            events.publish(s, actor, "contracts.contract_created", request_id=c.desk_request_id, document_id=c.id,
+                           number=c.number)
         audit.record(s, actor, "contract", c.id, "register",
                      after={"number": c.number, "title": c.title, "counterparty": c.counterparty,
                             "start_on": c.start_on.isoformat(), "end_on": c.end_on and c.end_on.isoformat(),
@@ -192,6 +197,7 @@ def set_status(uow: UnitOfWork, actor: Actor, contract_id: int, status: str,
         c.status = status
         if status == "signed":
             c.signed_on = signed_on or c.signed_on or dt.date.today()
+            _signed(s, actor, c)
         c.updated_at = now_utc()
         audit.record(s, actor, "contract", c.id, "status", before={"status": before}, after={"status": status})
         view = _view(c)
@@ -251,6 +257,14 @@ def _on_approved(s: Session, actor: Actor, data: dict[str, Any]) -> None:
     c.status, c.signed_on, c.updated_at = "signed", c.signed_on or today, now_utc()
     _apply_position(c, today)
     audit.record(s, actor, "contract", c.id, "signed", after={"signed_on": c.signed_on.isoformat()})
+    _signed(s, actor, c)
+
+
+def _signed(s: Session, actor: Actor, c: Contract) -> None:
+    """Tell the desk: the 法務審査依頼 behind this contract is done."""
+    if c.desk_request_id is not None:
+        events.publish(s, actor, "contracts.contract_signed", request_id=c.desk_request_id, document_id=c.id,
+                       number=c.number)
 
 
 events.subscribe("approvals.approved", _on_approved)

@@ -99,8 +99,13 @@ def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], g
 
 @router.get("/new")
 def new_form(request: Request, actor: ActorDep) -> Response:
+    """The form; from a 法務審査依頼 (``request_id``) it comes pre-filled and saving links the two."""
+    q = request.query_params
     return _form_page(request, {"start_on": dt.date.today().isoformat(), "renewal_months": "12",
-                                "notice_months": "3", "contract_type": "outsourcing"}, {}, [])
+                                "notice_months": "3", "contract_type": "outsourcing",
+                                "request_id": q.get("request_id", ""), "title": q.get("subject", ""),
+                                "counterparty": q.get("counterparty", ""), "description": q.get("description", "")},
+                      {}, [])
 
 
 @router.post("/new")
@@ -125,7 +130,8 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
             notice_months=notice or 0, department=form.get("department", ""),
             electronic=form.get("electronic") == "1", stamp_document=form.get("stamp_document") or None,
             stamp_subject=form.get("stamp_subject", "other") or "other",
-            status="signed" if form.get("signed") == "1" else "review", description=form.get("description", "")),
+            status="signed" if form.get("signed") == "1" else "review", description=form.get("description", ""),
+            desk_request_id=int(form["request_id"]) if form.get("request_id", "").isdigit() else None),
             today=dt.date.today())
     except DomainError as exc:
         errors, general = field_errors(exc, _t(request))
