@@ -111,3 +111,51 @@ def test_sme_small_assets_are_capped_at_three_million_a_year(books: Database) ->
     with pytest.raises(Invalid) as err:
         assets.register(db.uow(), ADMIN, assets.NewAsset("PC 11", "pc", D(2026, 5, 1), 300_000, method="sme_small"))
     assert err.value.problems[0].key == "assets.error.sme_cap"
+
+
+def test_declaration_figures_per_municipality_as_of_1_january(books: Database) -> None:
+    # 1 January 2027: 前年前取得 = held on 2026-01-01 and acquired before it; 前年中 = acquired/disposed in 2026.
+    db = books
+    reg = assets.register
+    reg(db.uow(), ADMIN, assets.NewAsset("複合機", "copier", D(2025, 6, 1), 800_000, department="総務",
+                                         municipality="千代田区"))
+    desk = reg(db.uow(), ADMIN, assets.NewAsset("事務机", "desk_metal", D(2025, 7, 1), 400_000,
+                                                municipality="千代田区"))
+    reg(db.uow(), ADMIN, assets.NewAsset("サーバー", "server", D(2026, 5, 1), 1_200_000, municipality="千代田区"))
+    reg(db.uow(), ADMIN, assets.NewAsset("PC", "pc", D(2026, 8, 1), 250_000, municipality="大阪市北区"))
+    reg(db.uow(), ADMIN, assets.NewAsset("社用車", "car", D(2026, 4, 1), 3_000_000, municipality="千代田区"))
+    reg(db.uow(), ADMIN, assets.NewAsset("タブレット", "pc", D(2026, 4, 1), 150_000, method="lump_sum",
+                                         municipality="千代田区"))
+    reg(db.uow(), ADMIN, assets.NewAsset("来年のPC", "pc", D(2027, 1, 5), 300_000, municipality="千代田区"))
+    assets.dispose(db.uow(), ADMIN, assets.Disposal(desk.id, D(2026, 9, 30), "retire"))
+    from ennoshita.assets import queries
+
+    table = queries.declaration(db.uow(), ADMIN, 2027)
+    rows = {(r["municipality"], r["class_no"]): r for r in table.rows}
+    # 千代田区 工具器具備品 (6): before 800,000 + 400,000; decrease 400,000 (事務机); increase 1,200,000 (サーバー);
+    # 計 = 1,200,000 − 400,000 + 1,200,000 = 2,000,000. The car (自動車税), the 一括償却資産 and 2027's PC are out.
+    assert (rows[("千代田区", "6")]["before"], rows[("千代田区", "6")]["decrease"],
+            rows[("千代田区", "6")]["increase"], rows[("千代田区", "6")]["total"]) == (
+        1_200_000, 400_000, 1_200_000, 2_000_000)
+    assert rows[("大阪市北区", "6")]["total"] == 250_000
+    assert len(rows) == 2
+
+
+def test_equipment_lent_once_returned_and_listed_for_the_leaving_employee(books: Database) -> None:
+    from ennoshita.assets import equipment
+    from ennoshita.identity import services as identity
+
+    db = books
+    identity.create_user(db.uow(), ADMIN, identity.NewUser(email="ito@example.jp", display_name="伊藤 翔",
+                                                           roles=("requester",), password="pw-for-tests-1"))
+    uid = identity.find_user_id(db.uow(), "ito@example.jp")
+    pc = equipment.add_item(db.uow(), ADMIN, equipment.NewItem("PC-001", "ThinkPad", "pc"))
+    lent = equipment.lend(db.uow(), ADMIN, equipment.NewLoan(pc.id, user_id=uid, lent_on=D(2026, 4, 1)))
+    assert lent.status == "lent" and lent.borrower == "伊藤 翔"
+    with pytest.raises(Conflict):
+        equipment.lend(db.uow(), ADMIN, equipment.NewLoan(pc.id, employee_name="山本", lent_on=D(2026, 4, 2)))
+    assert [i.tag for i in equipment.open_loans_of(db.uow(), ADMIN, user_id=uid)] == ["PC-001"]
+    with pytest.raises(Invalid):
+        equipment.return_item(db.uow(), ADMIN, pc.id, D(2026, 3, 31))
+    back = equipment.return_item(db.uow(), ADMIN, pc.id, D(2026, 12, 1), on_leaving=True)
+    assert back.status == "in_stock" and equipment.open_loans_of(db.uow(), ADMIN, user_id=uid) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ennoshita.contracts import rules
 from ennoshita.contracts.stamp_duty import stamp_duty
@@ -138,3 +140,12 @@ def test_bad_terms_are_named() -> None:
     assert [p.key for p in longer] == ["contracts.error.notice_longer_than_term"]
     assert rules.validate(rules.Terms(D(2026, 4, 1), D(2027, 3, 31), auto_renew=True, renewal_months=12,
                                       notice_months=3)) == []
+
+
+@given(a=st.integers(min_value=0, max_value=10**11), b=st.integers(min_value=0, max_value=10**11),
+       doc=st.sampled_from(["1", "2", "17"]), day=st.dates(min_value=D(2014, 4, 1), max_value=D(2030, 12, 31)))
+def test_stamp_duty_never_falls_as_the_amount_rises(a: int, b: int, doc: str, day: dt.date) -> None:
+    low, high = sorted((a, b))
+    assert stamp_duty(doc, low, day).tax <= stamp_duty(doc, high, day).tax
+    subject = {"1": "real_estate", "2": "construction"}.get(doc, "other")
+    assert stamp_duty(doc, high, day, subject=subject).tax <= stamp_duty(doc, high, day).tax
