@@ -98,7 +98,7 @@ def _view(a: FixedAsset) -> AssetView:
 def company(s: Session) -> Company:
     c = s.get(Company, 1)
     if c is None:
-        raise NotFound("identity.error.no_company")
+        raise NotFound("company.error.not_set_up")
     return c
 
 
