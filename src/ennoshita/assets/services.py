@@ -4,7 +4,8 @@ dispose of an asset (除却 / 売却). Each is one transaction with its audit re
 
 A run posts one journal entry dated the last day of its period: 減価償却費 (6410) against 減価償却累計額 (1570)
 when the company keeps the indirect style, or against each asset's own account in the direct style; 一括償却資産
-and 少額減価償却資産 are always written off directly, and items under ¥100,000 go to 消耗品費 (6270).
+and 少額減価償却資産 are always written off directly; items under ¥100,000 were expensed when bought (消耗品費) and
+are registered at a book value of ¥0, for 備品管理 only.
 A disposal takes the book value after the last posted run (the disposal year's months not yet run are not
 charged: for a 法人 the charge of that year is optional).
 """
@@ -156,7 +157,9 @@ def register(uow: UnitOfWork, actor: Actor, cmd: NewAsset) -> AssetView:
                            last_run_month=cmd.depreciated_through.replace(day=1) if cmd.depreciated_through else None,
                            created_at=now_utc())
         if method == rules.EXPENSED:
+            # under ¥100,000: the purchase itself was expensed (消耗品費); the register only keeps it for 備品管理
             asset.declared_class = None
+            asset.accumulated, asset.last_run_month = cmd.cost, cmd.acquired_on.replace(day=1)
         if method == rules.LUMP_SUM:
             asset.declared_class = None  # 一括償却資産 are not declared for 償却資産税
         s.add(asset)

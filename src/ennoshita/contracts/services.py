@@ -382,7 +382,7 @@ def send_digest(uow: UnitOfWork, actor: Actor, today: dt.date) -> int:
         for owner, items in by_owner.items():
             s.add(Notification(user_id=owner, kind="contract_digest", request_id=None,
                                params={"month": f"{today:%Y-%m}", "count": len(items),
-                                       "items": "\n".join(items[:50])}, created_at=now_utc()))
+                                       "message": "\n".join(items[:50])}, created_at=now_utc()))
             made += 1
         uow.commit()
         return made
