@@ -47,7 +47,8 @@ Progress = Callable[[int, int], None]
 # the other domains post to it).
 DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo", "ennoshita.purchasing.demo",
                                  "ennoshita.desk.demo", "ennoshita.expenses.demo",
-                                 "ennoshita.hr.demo", "ennoshita.payroll.demo")
+                                 "ennoshita.hr.demo", "ennoshita.payroll.demo",
+                                 "ennoshita.assets.demo", "ennoshita.contracts.demo")
 
 
 def _loaders() -> list[Callable[[Database, Actor], None]]:

@@ -41,7 +41,8 @@ app.add_typer(audit_app, name="audit")
 CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
                                 "ennoshita.cli.desk", "ennoshita.cli.purchasing", "ennoshita.cli.withholding",
                                 "ennoshita.cli.company",
-                                "ennoshita.cli.hr", "ennoshita.cli.payroll")
+                                "ennoshita.cli.hr", "ennoshita.cli.payroll",
+                                "ennoshita.cli.assets", "ennoshita.cli.contracts")
 for _name in CLI_MODULES:
     if _name not in lazy_modules():
         __import__(_name, fromlist=["register"]).register(app)

@@ -356,6 +356,8 @@ events.subscribe("sales.order_created", _on_document_created("sales_order"))
 events.subscribe("sales.order_created", _on_document_issued)
 events.subscribe("purchasing.order_created", _on_document_created("purchase_order"))
 events.subscribe("purchasing.order_sent", _on_document_issued)
+events.subscribe("contracts.contract_created", _on_document_created("contract"))  # 法務審査依頼 → 契約台帳
+events.subscribe("contracts.contract_signed", _on_document_issued)
 
 
 def get_request(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestSummary:

@@ -58,6 +58,11 @@ class Company(Base):
     hr_leave_hourly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     hr_leave_hourly_max_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     hr_leave_newest_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # 総務・法務 (migration 0021): depreciation posted to 減価償却累計額 (indirect) or against the asset (direct);
+    # 中小企業者等 for the 少額減価償却資産 rule; days before a 更新拒絶期限 / end date that contract alerts go out.
+    depreciation_style: Mapped[str] = mapped_column(String(10), default="indirect", server_default="indirect")
+    sme: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    contract_alert_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
 
 
 class CompanyBankAccount(Base):

@@ -43,6 +43,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "hr.view": frozenset({"admin", "hr", "auditor"}),
     "general_affairs.view": frozenset({"admin", "general_affairs", "auditor"}),
     "legal.view": frozenset({"admin", "legal", "auditor"}),
+    # 総務 keeps the 固定資産台帳 and 備品; 法務 the 契約台帳 (issue 17)
+    "general_affairs.edit": frozenset({"admin", "general_affairs"}),
+    "legal.edit": frozenset({"admin", "legal"}),
     "desk.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "desk.view": frozenset(ALL_ROLES),
     # 経費精算: everyone claims their own; 経理 and the auditor read every claim; 人事 keeps 振込先口座

@@ -15,7 +15,8 @@ DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "ro
                                     "routes_purchasing_payments", "routes_approvals",
                                     "routes_expenses", "withholding",
                                     "hr.me", "hr.register", "hr.attendance", "hr.leave",
-                                    "payroll.runs", "payroll.slips")
+                                    "payroll.runs", "payroll.slips",
+                                    "assets", "contracts")
 
 
 def routers() -> list[APIRouter]:

@@ -1,0 +1,118 @@
+"""契約台帳 on SQLite and PostgreSQL: an auto-renewing lease produces its alert on the right day (60 days before
+its 更新拒絶期限), once; the deadline rolls forward after it passes; bad terms are refused with nothing saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from ennoshita.actor import Actor
+from ennoshita.contracts import services as contracts
+from ennoshita.contracts.models import Contract
+from ennoshita.db import Database
+from ennoshita.desk.models import Notification
+from ennoshita.errors import Invalid
+from ennoshita.identity import company as company_service
+from ennoshita.identity import services as identity
+
+ADMIN = Actor.system()
+D = dt.date
+
+
+@pytest.fixture
+def legal(db: Database) -> Actor:
+    company_service.update_company(db.uow(), ADMIN, {"name": "株式会社さくら精機", "fiscal_year_start_month": 4})
+    identity.create_user(db.uow(), ADMIN, identity.NewUser(email="houmu@example.jp", display_name="法務 花子",
+                                                           roles=("legal",), password="pw-for-tests-1",
+                                                           department="法務部"))
+    return identity.actor_by_email(db.uow(), "houmu@example.jp", "web")
+
+
+def _notices(db: Database) -> int:
+    with db.uow() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(Notification)
+                                      .where(Notification.kind == "contract_alert")) or 0)
+
+
+def test_lease_alert_goes_out_sixty_days_before_the_notice_deadline(db: Database, legal: Actor) -> None:
+    # lease 2025-04-01..2026-03-31, 1-year renewals, 3 months' notice → 更新拒絶期限 2025-12-31;
+    # 60 days before: 2025-11-01
+    lease = contracts.register(db.uow(), legal, contracts.NewContract(
+        "事務所賃貸借契約", "lease", "丸の内ビル株式会社", D(2025, 4, 1), D(2026, 3, 31), signed_on=D(2025, 3, 20),
+        amount=3_600_000, auto_renew=True, renewal_months=12, notice_months=3, status="signed"),
+        today=D(2025, 10, 1))
+    assert lease.notice_deadline == D(2025, 12, 31)
+    assert contracts.send_alerts(db.uow(), ADMIN, D(2025, 10, 31)) == 0
+    assert contracts.send_alerts(db.uow(), ADMIN, D(2025, 11, 1)) == 1
+    assert _notices(db) == 1
+    assert contracts.send_alerts(db.uow(), ADMIN, D(2025, 11, 2)) == 0  # once per deadline
+    rows, total = contracts.dashboard(db.uow(), legal, D(2025, 11, 1))
+    assert total == 1 and rows[0].due == D(2025, 12, 31) and rows[0].days_left == 60
+    # after the deadline passes without notice: renewed to 2027-03-31, next deadline 2026-12-31, alert 2026-11-01
+    contracts.roll_forward(db.uow(), ADMIN, D(2026, 1, 1))
+    renewed = contracts.get_contract(db.uow(), legal, lease.id)
+    assert (renewed.status, renewed.term_end, renewed.notice_deadline) == ("renewed", D(2027, 3, 31), D(2026, 12, 31))
+    assert contracts.send_alerts(db.uow(), ADMIN, D(2026, 10, 31)) == 0
+    assert contracts.send_alerts(db.uow(), ADMIN, D(2026, 11, 1)) == 1
+
+
+def test_paper_contract_gets_its_stamp_and_electronic_none(db: Database, legal: Actor) -> None:
+    paper = contracts.register(db.uow(), legal, contracts.NewContract(
+        "システム開発請負契約", "contracting", "テック商事", D(2026, 6, 1), D(2026, 12, 31), amount=1_000_001,
+        stamp_document="2"))
+    assert paper.stamp_duty == 400 and "第2号文書" in paper.stamp_basis
+    e = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託基本契約", "master", "テック商事", D(2026, 6, 1), stamp_document="7", electronic=True))
+    assert e.stamp_duty == 0 and "電子契約" in e.stamp_basis
+
+
+def test_bad_terms_are_refused_and_nothing_is_saved(db: Database, legal: Actor) -> None:
+    with pytest.raises(Invalid) as err:
+        contracts.register(db.uow(), legal, contracts.NewContract(
+            "NDA", "nda", "テック商事", D(2026, 6, 1), D(2026, 5, 31)))
+    assert err.value.problems[0].field == "end_date"
+    with pytest.raises(Invalid) as err:
+        contracts.register(db.uow(), legal, contracts.NewContract(
+            "保守契約", "outsourcing", "テック商事", D(2026, 6, 1), D(2027, 5, 31), auto_renew=True, renewal_months=3,
+            notice_months=6))
+    assert err.value.problems[0].key == "contracts.error.notice_longer_than_term"
+    with db.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Contract)) == 0
+
+
+def test_signing_goes_through_the_approval_route(db: Database, legal: Actor) -> None:
+    from ennoshita.approvals import services as approvals
+
+    identity.create_user(db.uow(), ADMIN, identity.NewUser(email="yakuin@example.jp", display_name="役員 一郎",
+                                                           roles=("admin",), password="pw-for-tests-1",
+                                                           department="役員"))
+    director = identity.actor_by_email(db.uow(), "yakuin@example.jp", "web")
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託基本契約", "master", "テック商事", D(2026, 6, 1), D(2027, 5, 31), auto_renew=True, notice_months=1))
+    submitted = contracts.request_signing(db.uow(), legal, c.id)
+    assert submitted.status == "review" and submitted.approval_request_id is not None
+    approvals.decide(db.uow(), director, submitted.approval_request_id, "approve")
+    signed = contracts.get_contract(db.uow(), legal, c.id)
+    assert signed.status == "signed" and signed.signed_on is not None
+
+
+def test_a_legal_review_request_from_the_desk_becomes_a_contract_and_is_done_when_signed(
+        db: Database, legal: Actor) -> None:
+    from ennoshita.attachments.services import NewAttachment
+    from ennoshita.desk import services as desk
+
+    identity.create_user(db.uow(), ADMIN, identity.NewUser(email="eigyo@example.jp", display_name="営業 太郎",
+                                                           roles=("requester",), password="pw-for-tests-1",
+                                                           department="営業部"))
+    sales = identity.actor_by_email(db.uow(), "eigyo@example.jp", "web")
+    req = desk.file_request(db.uow(), sales, desk.NewRequest(
+        "contract_review", "テック商事 業務委託契約の審査", {"counterparty": "テック商事", "points": "損害賠償の上限"},
+        attachments=(("contract", NewAttachment("draft.pdf", "application/pdf", b"%PDF-1.4 draft")),)))
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託契約", "outsourcing", "テック商事", D(2026, 6, 1), D(2027, 5, 31), desk_request_id=req.id))
+    linked = desk.get_request(db.uow(), legal, req.id)
+    assert linked.document_id == c.id and linked.status == "in_progress"
+    contracts.set_status(db.uow(), legal, c.id, "signed", D(2026, 5, 30))
+    assert desk.get_request(db.uow(), legal, req.id).status == "done"
