@@ -1,7 +1,7 @@
 """sales: customer credit balances (前受金), deposit fee treatment and bookings, line tax kinds
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 00:20:00.000000
 
 - ``customer_credits``: the customer credit sub-ledger (a credit note beyond what the invoice still owes, an
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

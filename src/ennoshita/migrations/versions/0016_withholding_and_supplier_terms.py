@@ -3,7 +3,7 @@ withheld items and their 納付), 中小受託事業者 (取適法) on partners,
 the 基準期間 figure) as company settings, the basis of an expense line's input-tax credit.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-06 00:30:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from ennoshita.guards import drop_immutable, immutable
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

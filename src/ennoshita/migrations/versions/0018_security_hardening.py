@@ -1,7 +1,7 @@
 """security hardening (issue 14): TRUNCATE refused on every immutable table, the first fiscal year setting
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-06 01:00:00.000000
 
 On PostgreSQL ``TRUNCATE`` bypasses row triggers: every table that has an immutability trigger (``*_no_change``)
@@ -17,7 +17,7 @@ from alembic import op
 from ennoshita.guards import drop_no_truncate, no_truncate
 
 revision = "0018"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

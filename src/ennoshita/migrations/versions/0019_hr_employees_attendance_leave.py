@@ -2,7 +2,7 @@
 timesheets, leave grants and leave taken, the 36協定, 入社/退社 checklists, and the company's hr settings
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0018
 Create Date: 2026-12-06 00:13:25.633745
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0013"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

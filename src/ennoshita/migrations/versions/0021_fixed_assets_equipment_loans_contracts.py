@@ -1,7 +1,7 @@
 """fixed assets, equipment loans, contracts
 
 Revision ID: 0021
-Revises: 0013
+Revises: 0020
 Create Date: 2026-12-06 00:38:53.652073
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0013"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
