@@ -28,7 +28,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import consumption_tax, importer, queries, queries_ui, reports, services
+from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.money import format_yen
 from ennoshita.tabular import STREAMED, Table, export
 
@@ -154,6 +154,7 @@ def journal_import(
     """Import a journal file: the whole file is checked first and imported all or nothing."""
     from ennoshita.ledger import importer
 
+
     db = open_db(database_url)
     t = _t()
     with domain_errors():
@@ -183,6 +184,7 @@ def journal_export(
 ) -> None:
     """Export posted entries (streaming: memory does not grow with the ledger)."""
     from ennoshita.ledger import importer
+
 
     db = open_db(database_url)
     with domain_errors():
@@ -432,6 +434,8 @@ def report_consumption_tax(
     fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """消費税申告書の計算表: 課税標準額, 消費税額, 課税売上割合, 控除対象仕入税額, 納付税額 (and the settlement)."""
+    from ennoshita.ledger import consumption_tax
+
     db = open_db(database_url)
     actor = resolve_actor(db, as_user)
     with domain_errors():
@@ -456,6 +460,8 @@ def ledger_tax_settings(
     database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """消費税の設定: show, or change the options given."""
+    from ennoshita.ledger import consumption_tax
+
     db = open_db(database_url)
     actor = resolve_actor(db, as_user)
     given: tuple[tuple[str, object], ...] = (
@@ -472,6 +478,8 @@ def ledger_tax_settings(
 @ledger_app.command("settle-tax")
 def ledger_settle_tax(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """Post the year's 消費税 settlement entry (the year-end close posts it when missing)."""
+    from ennoshita.ledger import consumption_tax
+
     db = open_db(database_url)
     with domain_errors():
         posted = consumption_tax.post_settlement(db.uow(), resolve_actor(db, as_user), fiscal_year)
@@ -485,6 +493,8 @@ def ledger_reopen_year(
     database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """決算締めの解除: reopen the latest closed year (its closing entry is reversed)."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         services.reopen_year(db.uow(), resolve_actor(db, as_user), fiscal_year, reason)

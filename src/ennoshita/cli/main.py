@@ -192,6 +192,8 @@ def user_reset_password(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from ennoshita.identity import services as identity
+
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
