@@ -140,4 +140,4 @@ class Database:
 
 
 # every session refuses control characters in stored text (issue 14): registered wherever a Database is used
-from ennoshita.security import text as _text_rules  # noqa: E402, F401
+from ennoshita.security import stored_text as _text_rules  # noqa: E402, F401

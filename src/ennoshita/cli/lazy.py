@@ -32,6 +32,11 @@ LAZY_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "approvals": (("ennoshita.cli.purchasing",), "稟議: my queue and decisions."),
     "company": (("ennoshita.cli.company",),
                 "Company settings: name, カナ, 登録番号, address, fiscal year, tax, bank accounts."),
+    "withholding": (("ennoshita.cli.withholding",), "源泉所得税: 納付 list, 納付, 支払調書."),
+    "hr": (("ennoshita.cli.hr",), "人事: employees, attendance, 36協定 limits, paid leave."),
+    "payroll": (("ennoshita.cli.payroll",), "給与 (payroll): withholding tax, social insurance, pay runs."),
+    "assets": (("ennoshita.cli.assets",), "固定資産 (fixed assets): schedule, run, list."),
+    "contracts": (("ennoshita.cli.contracts",), "契約 (contracts): stamp-duty, alerts, list."),
 }
 
 
