@@ -182,7 +182,7 @@ class _Issuer:
         self.session.flush()
         self.session.execute(insert(InvoiceLine), [
             {"invoice_id": invoice.id, "line_date": ln.line_date, "delivery_id": ln.delivery_id,
-             "price_includes_tax": ln.resolved.price_includes_tax, **ln.resolved.row(n)}
+             "price_includes_tax": ln.resolved.price_includes_tax, **ln.resolved.sales_row(n)}
             for n, ln in enumerate(lines, start=1)])
         if kind == "invoice":
             self.session.add(Receivable(invoice_id=invoice.id, partner_id=partner.id, due_date=due_date,

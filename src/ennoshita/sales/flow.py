@@ -121,7 +121,7 @@ def _resolve_all(s: Session, header: list[Problem], lines: Sequence[Any], price_
 def _write_lines(session: Session, model: type[QuoteLine] | type[SalesOrderLine] | type[DeliveryLine],
                  parent: str, parent_id: int, lines: Sequence[ResolvedLine]) -> None:
     for n, line in enumerate(lines, start=1):
-        session.add(model(**{parent: parent_id}, **line.row(n)))
+        session.add(model(**{parent: parent_id}, **line.sales_row(n)))
 
 
 def create_quote(uow: UnitOfWork, actor: Actor, cmd: QuoteInput) -> DocSummary:
@@ -372,7 +372,7 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
         s.flush()
         ids = [ol.id for ol in order_lines if ol.id in wanted]
         for n, (line, line_id) in enumerate(zip(lines, ids, strict=True), start=1):
-            s.add(DeliveryLine(delivery_id=delivery.id, order_line_id=line_id, **line.row(n)))
+            s.add(DeliveryLine(delivery_id=delivery.id, order_line_id=line_id, **line.sales_row(n)))
             by_id[line_id].delivered_quantity = Decimal(by_id[line_id].delivered_quantity) + wanted[line_id]
         done = all(Decimal(ol.delivered_quantity) >= Decimal(ol.quantity) for ol in order_lines)
         _move(s, actor, order, ORDER_TRANSITIONS, "delivered" if done else "partial", "sales_order")

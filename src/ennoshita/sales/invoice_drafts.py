@@ -94,7 +94,7 @@ def _write(s: Session, actor: Actor, company: CompanyData, invoice: Invoice | No
     s.flush()
     s.execute(insert(InvoiceLine), [
         {"invoice_id": invoice.id, "line_date": day, "delivery_id": None,
-         "price_includes_tax": r.price_includes_tax, **r.row(n)}
+         "price_includes_tax": r.price_includes_tax, **r.sales_row(n)}
         for n, (r, day) in enumerate(zip(resolved, line_dates(cmd.lines, cmd.issue_date), strict=True), start=1)])
     return invoice, totals
 

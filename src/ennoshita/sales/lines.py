@@ -49,9 +49,14 @@ class ResolvedLine:
     tax_kind: str | None = None  # 0% lines: export / exempt / out_of_scope (None: exempt 非課税)
 
     def row(self, line_no: int) -> dict[str, object]:
+        """The columns every document line has (purchasing's too)."""
         return {"line_no": line_no, "item_id": self.item_id, "description": self.description,
                 "quantity": self.quantity, "unit": self.unit, "unit_price": self.unit_price,
-                "tax_rate": self.tax_rate, "amount": self.amount, "tax_kind": self.tax_kind}
+                "tax_rate": self.tax_rate, "amount": self.amount}
+
+    def sales_row(self, line_no: int) -> dict[str, object]:
+        """A sales document line's columns: those of :meth:`row` and the 0% kind."""
+        return {**self.row(line_no), "tax_kind": self.tax_kind}
 
 
 def price_entry_of(text: str) -> PriceEntry:
