@@ -24,10 +24,11 @@ from ennoshita.cli.common import (
     open_db,
     resolve_actor,
 )
-from ennoshita.db import is_sqlite
+from ennoshita.db import is_sqlite, private_file
 from ennoshita.errors import Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import services as identity
+from ennoshita.security import restore_check
 
 app = typer.Typer(help="ennoshita (縁の下): the back office of a Japanese company.", no_args_is_help=True)
 user_app = typer.Typer(help="Users: add, list, deactivate.", no_args_is_help=True)
@@ -211,6 +212,7 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
     db = open_db(database_url)
     with domain_errors():
         if is_sqlite(db.url):
+            private_file(path)  # 0600: a backup holds the whole books
             src = sqlite3.connect(db.url.split("///", 1)[1])
             dst = sqlite3.connect(str(path))
             with Progress(console=console) as progress:
@@ -223,19 +225,29 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
             dst.close()
             src.close()
         else:
+            private_file(path)
             _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(db.url)])
+            path.chmod(0o600)
     console.print(_t()("cli.backup_done", path=str(path)))
 
 
 @app.command()
-def restore(path: Path, database_url: DatabaseUrl = None) -> None:
-    """Replace the database's content with the backup at PATH."""
+def restore(path: Path, database_url: DatabaseUrl = None,
+            force: Annotated[bool, typer.Option(help="Restore even when the audit chain does not verify.")] = False
+            ) -> None:
+    """Replace the database's content with the backup at PATH. The backup's audit chain is verified first
+    (SQLite; PostgreSQL right after pg_restore): a broken chain is refused unless --force. The schema's
+    triggers are then re-created from the migrations, so a trigger dropped in the backup does not come back
+    missing."""
     db = open_db(database_url)
     with domain_errors():
         if not path.exists():
             raise Invalid("cli.error_no_file", field="path", path=str(path))
         db.dispose()
         if is_sqlite(db.url):
+            problem = restore_check.chain_problem(f"sqlite:///{path}")
+            if problem and not force:
+                raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
             src = sqlite3.connect(str(path))
             dst = sqlite3.connect(db.url.split("///", 1)[1])
             src.backup(dst)
@@ -244,6 +256,14 @@ def restore(path: Path, database_url: DatabaseUrl = None) -> None:
         else:
             _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(db.url)}",
                                     str(path)])
+            problem = restore_check.chain_problem(db.url)
+        recreated = restore_check.recreate_triggers(db.url)
+        if recreated:
+            console.print(f"re-created triggers: {', '.join(recreated)}")
+        if problem:
+            console.print(f"[red]WARNING[/red] {problem}")
+            if not force:
+                raise typer.Exit(1)
     console.print(_t()("cli.restore_done", path=str(path)))
 
 
