@@ -277,11 +277,12 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
 
     from rich.progress import Progress
 
-    from ennoshita.db import is_sqlite
+    from ennoshita.db import is_sqlite, private_file
 
     db = open_db(database_url)
     with domain_errors():
         if is_sqlite(db.url):
+            private_file(path)  # 0600: a backup holds the whole books
             src = sqlite3.connect(db.url.split("///", 1)[1])
             dst = sqlite3.connect(str(path))
             with Progress(console=console) as progress:
@@ -294,17 +295,25 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
             dst.close()
             src.close()
         else:
+            private_file(path)
             _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(db.url)])
+            path.chmod(0o600)
     console.print(_t()("cli.backup_done", path=str(path)))
 
 
 @app.command()
-def restore(path: Path, database_url: DatabaseUrl = None) -> None:
-    """Replace the database's content with the backup at PATH."""
+def restore(path: Path, database_url: DatabaseUrl = None,
+            force: Annotated[bool, typer.Option(help="Restore even when the audit chain does not verify.")] = False
+            ) -> None:
+    """Replace the database's content with the backup at PATH. The backup's audit chain is verified first
+    (SQLite; PostgreSQL right after pg_restore): a broken chain is refused unless --force. The schema's
+    triggers are then re-created from the migrations, so a trigger dropped in the backup does not come back
+    missing."""
     import sqlite3
 
     from ennoshita.db import is_sqlite
     from ennoshita.errors import Invalid
+    from ennoshita.security import restore_check
 
     db = open_db(database_url)
     with domain_errors():
@@ -312,6 +321,9 @@ def restore(path: Path, database_url: DatabaseUrl = None) -> None:
             raise Invalid("cli.error_no_file", field="path", path=str(path))
         db.dispose()
         if is_sqlite(db.url):
+            problem = restore_check.chain_problem(f"sqlite:///{path}")
+            if problem and not force:
+                raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
             src = sqlite3.connect(str(path))
             dst = sqlite3.connect(db.url.split("///", 1)[1])
             src.backup(dst)
@@ -320,6 +332,14 @@ def restore(path: Path, database_url: DatabaseUrl = None) -> None:
         else:
             _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(db.url)}",
                                     str(path)])
+            problem = restore_check.chain_problem(db.url)
+        recreated = restore_check.recreate_triggers(db.url)
+        if recreated:
+            console.print(f"re-created triggers: {', '.join(recreated)}")
+        if problem:
+            console.print(f"[red]WARNING[/red] {problem}")
+            if not force:
+                raise typer.Exit(1)
     console.print(_t()("cli.restore_done", path=str(path)))
 
 
