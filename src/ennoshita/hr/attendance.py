@@ -130,6 +130,12 @@ def recompute_month_in(s: Session, e: Employee, month: dt.date, cfg: HrSettings 
         s.add(t)
     apply(t, computed)
     s.flush()
+    from ennoshita.hr.limits import refresh_limits_in
+
+    later = set(s.scalars(select(Timesheet.month).where(Timesheet.employee_id == e.id, Timesheet.month >= first,
+                                                         Timesheet.month <= rules.add_months(first, 11))))
+    for m in sorted(later | {first}):
+        refresh_limits_in(s, m, [e.id])
     return t
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Table, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -62,6 +63,10 @@ def save_agreement(uow: UnitOfWork, actor: Actor, cmd: AgreementInput) -> Agreem
                         created_at=now_utc())
         s.add(row)
         s.flush()
+        m = cmd.start_date.replace(day=1)
+        while m <= end:
+            refresh_limits_in(s, m)
+            m = rules.add_months(m, 1)
         audit.record(s, actor, "hr_agreement", row.id, "create", after={
             "start_date": cmd.start_date.isoformat(), "variable_hours": cmd.variable_hours,
             "special_clause": cmd.special_clause, "special_monthly": terms.special_monthly,
@@ -119,55 +124,84 @@ class Dashboard:
     warned: int
 
 
+def refresh_limits_in(s: Session, month: dt.date, employee_ids: list[int] | None = None) -> int:
+    """Recompute the 36協定 position kept on each 月次勤務表 of ``month`` (all employees, or some) from the
+    figures of that month, the five before it and the agreement year; returns how many were updated. Called by
+    the month close, by every change of an open month and when an agreement is recorded."""
+    first = month.replace(day=1)
+    ag = agreement_for_in(s, first)
+    terms = ag.terms
+    year_start = ag.start_date.replace(day=1)
+    back = [rules.add_months(first, -k) for k in range(6)]
+    oldest = min(back[-1], year_start)
+    tot = Timesheet.overtime_minutes + Timesheet.legal_holiday_minutes
+    cols = [
+        func.sum(case((Timesheet.month == first, Timesheet.overtime_minutes), else_=0)),
+        func.sum(case((Timesheet.month == first, Timesheet.legal_holiday_minutes), else_=0)),
+        *[func.sum(case((Timesheet.month == m, tot), else_=0)) for m in back[1:]],
+        func.sum(case((Timesheet.month >= year_start, Timesheet.overtime_minutes), else_=0)),
+        func.sum(case((and_(Timesheet.month >= year_start,
+                            Timesheet.overtime_minutes > terms.monthly_limit), 1), else_=0)),
+    ]
+    q = select(Timesheet.employee_id, *cols).where(Timesheet.month >= oldest, Timesheet.month <= first)
+    if employee_ids is not None:
+        if not employee_ids:
+            return 0
+        q = q.where(Timesheet.employee_id.in_(employee_ids))
+    updates = []
+    for r in s.execute(q.group_by(Timesheet.employee_id)):
+        ot, hol = int(r[1] or 0), int(r[2] or 0)
+        totals = [ot + hol, *(int(x or 0) for x in r[3:8])]
+        year_ot, over = int(r[8] or 0), int(r[9] or 0)
+        flags, warns = rules.limit_flags(ot, hol, totals, year_ot, over, terms)
+        updates.append({"b_emp": int(r[0]), "limit_severity": 0 if flags else 1 if warns else 2,
+                        "limit_flags": " ".join(flags), "limit_warnings": " ".join(warns),
+                        "year_overtime_minutes": year_ot, "months_over_limit": over})
+    if updates:
+        table = cast(Table, Timesheet.__table__)
+        s.execute(table.update().where(table.c.employee_id == bindparam("b_emp"), table.c.month == first).values(
+            limit_severity=bindparam("limit_severity"), limit_flags=bindparam("limit_flags"),
+            limit_warnings=bindparam("limit_warnings"), year_overtime_minutes=bindparam("year_overtime_minutes"),
+            months_over_limit=bindparam("months_over_limit")), updates)
+    return len(updates)
+
+
 def dashboard(uow: UnitOfWork, actor: Actor, month: dt.date, page: int = 1, per_page: int = 50,
               only_flagged: bool = False) -> Dashboard:
-    """Every employee against each limit for ``month``: flagged first, then warned, then by number."""
+    """Every employee with a 勤務表 in ``month`` against each limit: flagged first, then warned, then by number.
+    Reads the position kept on the 勤務表 (see :func:`refresh_limits_in`): one indexed page query."""
     require(actor, "hr.view")
     first = month.replace(day=1)
     with uow:
         s = uow.session
         ag = agreement_for_in(s, first)
-        terms = ag.terms
-        year_start = ag.start_date.replace(day=1)
+        counts = {int(sev): int(n) for sev, n in s.execute(
+            select(Timesheet.limit_severity, func.count()).where(Timesheet.month == first)
+            .group_by(Timesheet.limit_severity))}
+        q = (select(Timesheet.employee_id, Employee.employee_number, Employee.name, Timesheet.overtime_minutes,
+                    Timesheet.legal_holiday_minutes, Timesheet.year_overtime_minutes, Timesheet.months_over_limit,
+                    Timesheet.limit_flags, Timesheet.limit_warnings)
+             .join(Employee, Employee.id == Timesheet.employee_id).where(Timesheet.month == first))
+        if only_flagged:
+            q = q.where(Timesheet.limit_severity == 0)
+        window = list(s.execute(q.order_by(Timesheet.limit_severity, Employee.employee_number)
+                                .limit(per_page).offset((page - 1) * per_page)))
         back = [rules.add_months(first, -k) for k in range(6)]
-        oldest = min(back[-1], year_start)
-        tot = Timesheet.overtime_minutes + Timesheet.legal_holiday_minutes
-        cols = [
-            func.sum(case((Timesheet.month == first, Timesheet.overtime_minutes), else_=0)),
-            func.sum(case((Timesheet.month == first, Timesheet.legal_holiday_minutes), else_=0)),
-            *[func.sum(case((Timesheet.month == m, tot), else_=0)) for m in back[1:]],
-            func.sum(case((Timesheet.month >= year_start, Timesheet.overtime_minutes), else_=0)),
-            func.sum(case((and_(Timesheet.month >= year_start,
-                                Timesheet.overtime_minutes > terms.monthly_limit), 1), else_=0)),
-        ]
-        q = (select(Timesheet.employee_id, *cols)
-             .where(Timesheet.month >= oldest, Timesheet.month <= first).group_by(Timesheet.employee_id))
-        computed = []
-        flagged = warned = 0
-        for r in s.execute(q):
-            ot, hol = int(r[1] or 0), int(r[2] or 0)
-            totals = [ot + hol, *(int(x or 0) for x in r[3:8])]
-            year_ot, over = int(r[8] or 0), int(r[9] or 0)
-            flags, warns = rules.limit_flags(ot, hol, totals, year_ot, over, terms)
-            flagged += bool(flags)
-            warned += bool(warns) and not flags
-            if only_flagged and not flags:
-                continue
-            computed.append((0 if flags else 1 if warns else 2, int(r[0]), ot, hol, totals, year_ot, over, flags,
-                             warns))
-        total = len(computed)
-        if computed:
-            numbers: dict[int, str] = {int(i): str(n) for i, n in
-                                       s.execute(select(Employee.id, Employee.employee_number))}
-            computed.sort(key=lambda c: (c[0], numbers.get(c[1], "")))
-        names: dict[int, tuple[str, str]] = {}
-        window = computed[(page - 1) * per_page: page * per_page]
+        totals: dict[int, dict[dt.date, int]] = {}
         if window:
-            names = {i: (n, nm) for i, n, nm in s.execute(select(Employee.id, Employee.employee_number, Employee.name)
-                                                           .where(Employee.id.in_([c[1] for c in window])))}
-        rows = tuple(LimitRow(c[1], names[c[1]][0], names[c[1]][1], c[2], c[3], c[5], c[6],
-                              {n: Fraction(sum(c[4][:n]), n) for n in range(2, 7)}, c[7], c[8]) for c in window)
-    return Dashboard(first, ag, rows, total, flagged, warned)
+            for emp, m, ot, hol in s.execute(select(Timesheet.employee_id, Timesheet.month,
+                                                    Timesheet.overtime_minutes, Timesheet.legal_holiday_minutes)
+                                             .where(Timesheet.employee_id.in_([r[0] for r in window]),
+                                                    Timesheet.month >= back[-1], Timesheet.month <= first)):
+                totals.setdefault(int(emp), {})[m] = int(ot) + int(hol)
+        rows = []
+        for r in window:
+            series = [totals.get(int(r[0]), {}).get(m, 0) for m in back]
+            rows.append(LimitRow(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]),
+                                 {n: Fraction(sum(series[:n]), n) for n in range(2, 7)},
+                                 tuple(r[7].split()), tuple(r[8].split())))
+        total = counts.get(0, 0) if only_flagged else sum(counts.values())
+    return Dashboard(first, ag, tuple(rows), total, counts.get(0, 0), counts.get(1, 0))
 
 
 def employee_limits_in(s: Session, employee_id: int, month: dt.date) -> rules.LimitStatus:

@@ -165,7 +165,8 @@ class Timesheet(Base):
     ``month`` is the first day of the month."""
 
     __tablename__ = "hr_timesheets"
-    __table_args__ = (UniqueConstraint("employee_id", "month"), Index("ix_hr_timesheets_month", "month", "status"))
+    __table_args__ = (UniqueConstraint("employee_id", "month"), Index("ix_hr_timesheets_month", "month", "status"),
+                      Index("ix_hr_timesheets_limits", "month", "limit_severity", "employee_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("hr_employees.id"))
@@ -184,6 +185,13 @@ class Timesheet(Base):
     night_minutes: Mapped[int] = mapped_column(Integer, default=0)  # 深夜 22:00-5:00
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[int | None] = mapped_column(Integer)
+    # 36協定 position in this month, derived from this and earlier months (kept for the dashboard):
+    # 0 over a limit, 1 close to one, 2 clear; flags and warnings as space-separated codes
+    limit_severity: Mapped[int] = mapped_column(Integer, default=2)
+    limit_flags: Mapped[str] = mapped_column(String(120), default="")
+    limit_warnings: Mapped[str] = mapped_column(String(120), default="")
+    year_overtime_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    months_over_limit: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class LeaveGrant(Base):

@@ -50,14 +50,14 @@ def _current(on: dt.date) -> Subquery:
 def employee_rows(s: Session, on: dt.date, *, department: str | None = None, search: str = "",
                   include_left: bool = False, ids: list[int] | None = None, page: int = 1, per_page: int = 50
                   ) -> tuple[list[EmployeeRow], int]:
-    latest = _current(on)
-    q = (select(Employee.id, Employee.employee_number, Employee.name, Employee.name_kana, Employee.hire_date,
-                Employee.leave_date, Assignment.department, Assignment.position, Assignment.employment_type,
-                Assignment.weekly_days, Assignment.weekly_minutes)
-         .join(latest, latest.c.employee_id == Employee.id)
-         .join(Assignment, and_(Assignment.employee_id == Employee.id, Assignment.effective_from == latest.c.d)))
+    """A page of the register on ``on`` with each employee's assignment in force. Without a department filter
+    the page is taken from the employees table alone (its number index), then the page's assignments are read."""
+    q = select(Employee.id)
     if department:
-        q = q.where(Assignment.department == department)
+        latest = _current(on)
+        q = (q.join(latest, latest.c.employee_id == Employee.id)
+             .join(Assignment, and_(Assignment.employee_id == Employee.id, Assignment.effective_from == latest.c.d))
+             .where(Assignment.department == department))
     if search.strip():
         like = f"%{search.strip()}%"
         q = q.where(or_(Employee.name.like(like), Employee.name_kana.like(like), Employee.employee_number.like(like)))
@@ -66,8 +66,27 @@ def employee_rows(s: Session, on: dt.date, *, department: str | None = None, sea
     if ids is not None:
         q = q.where(Employee.id.in_(ids))
     total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = s.execute(q.order_by(Employee.employee_number).limit(per_page).offset((page - 1) * per_page))
-    return [EmployeeRow(*r) for r in rows], int(total)
+    page_ids = list(s.scalars(q.order_by(Employee.employee_number).limit(per_page).offset((page - 1) * per_page)))
+    if not page_ids:
+        return [], int(total)
+    people = {e.id: e for e in s.scalars(select(Employee).where(Employee.id.in_(page_ids)))}
+    current: dict[int, Assignment] = {}
+    first: dict[int, Assignment] = {}
+    for a in s.scalars(select(Assignment).where(Assignment.employee_id.in_(page_ids))
+                       .order_by(Assignment.employee_id, Assignment.effective_from)):
+        first.setdefault(a.employee_id, a)
+        if a.effective_from <= on:
+            current[a.employee_id] = a
+    rows = []
+    for i in page_ids:
+        e = people[i]
+        asg = current.get(i) or first.get(i)
+        if asg is None:
+            continue
+        rows.append(EmployeeRow(e.id, e.employee_number, e.name, e.name_kana, e.hire_date, e.leave_date,
+                                asg.department, asg.position, asg.employment_type, asg.weekly_days,
+                                asg.weekly_minutes))
+    return rows, int(total)
 
 
 def list_employees(uow: UnitOfWork, actor: Actor, on: dt.date, *, department: str | None = None, search: str = "",

@@ -194,6 +194,9 @@ def close_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> CloseResult:
                 day_updates)
         if new_sheets:
             s.execute(insert(Timesheet), new_sheets)
+        from ennoshita.hr.limits import refresh_limits_in
+
+        refresh_limits_in(s, first)
         s.flush()
         audit.record(s, actor, "hr_month", first.isoformat(), "close", after={
             "closed": closed, "already_closed": already, "open": [p.params["number"] for p in problems],

@@ -223,6 +223,11 @@ def upgrade() -> None:
         sa.Column("night_minutes", sa.Integer(), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by", sa.Integer(), nullable=True),
+        sa.Column("limit_severity", sa.Integer(), nullable=False),
+        sa.Column("limit_flags", sa.String(length=120), nullable=False),
+        sa.Column("limit_warnings", sa.String(length=120), nullable=False),
+        sa.Column("year_overtime_minutes", sa.Integer(), nullable=False),
+        sa.Column("months_over_limit", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["employee_id"], ["hr_employees.id"], name=op.f("fk_hr_timesheets_employee_id_hr_employees")
         ),
@@ -230,6 +235,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("employee_id", "month", name=op.f("uq_hr_timesheets_employee_id_month")),
     )
     with op.batch_alter_table("hr_timesheets", schema=None) as batch_op:
+        batch_op.create_index("ix_hr_timesheets_limits", ["month", "limit_severity", "employee_id"], unique=False)
         batch_op.create_index("ix_hr_timesheets_month", ["month", "status"], unique=False)
 
     op.create_table(
@@ -297,6 +303,7 @@ def downgrade() -> None:
     op.drop_table("hr_attendance_breaks")
     with op.batch_alter_table("hr_timesheets", schema=None) as batch_op:
         batch_op.drop_index("ix_hr_timesheets_month")
+        batch_op.drop_index("ix_hr_timesheets_limits")
 
     op.drop_table("hr_timesheets")
     with op.batch_alter_table("hr_punches", schema=None) as batch_op:
