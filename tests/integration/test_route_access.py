@@ -38,8 +38,9 @@ def web_routes() -> list[tuple[str, str]]:
     out = []
     for router in web_routers():
         for route in router.routes:
-            if isinstance(route, APIRoute):
-                out += [(m, route.path) for m in sorted(route.methods)]
+            # a router included into another (include_router) would hide its routes from this walk
+            assert isinstance(route, APIRoute), f"register {route!r} in ennoshita.web.registry, not nested"
+            out += [(m, route.path) for m in sorted(route.methods)]
     return out
 
 

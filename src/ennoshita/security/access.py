@@ -102,6 +102,40 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (W, R, "/desk/new*", "desk.use"), (W, R, "/desk*", "desk.view"), (W, WR, "/desk*", "desk.use"),
     (A, R, "/requests*", "desk.view"), (A, R, "/desk/*", "desk.view"), (A, R, "/notifications", "desk.view"),
     (A, WR, "/requests*", "desk.use"), (A, WR, "/thanks", "desk.use"), (A, WR, "/notifications/*", "desk.view"),
+    # --- first run: the company and its first administrator, only while the database has neither
+    (W, "*", "/setup", PUBLIC),
+    # --- 消費税 and the fiscal year (経理)
+    (A, R, "/consumption-tax/*", "ledger.view"), (A, WR, "/consumption-tax/*", "ledger.edit"),
+    (A, WR, "/fiscal-years/*", "ledger.edit"),
+    # --- sales settings and matched receipts
+    (A, R, "/sales/settings", "sales.view"), (A, WR, "/sales/settings", "sales.edit"),
+    (A, R, "/receipts*", "sales.view"),
+    # --- 源泉所得税 (経理 reads and lists; 出納 pays)
+    (W, R, "/withholding*", "ledger.view"), (W, WR, "/withholding*", "payments.edit"),
+    (A, R, "/withholding/*", "ledger.view"), (A, WR, "/withholding/*", "payments.edit"),
+    # --- 人事: self-service for every employee; the register, attendance and leave for 人事
+    (W, R, "/hr/me/team", "hr.self@record"), (W, "*", "/hr/me*", "hr.self"),
+    (W, R, "/hr/employees/new", "hr.edit"), (W, R, "/hr/employees/*/personal", "hr.personal"),
+    (W, R, "/hr/employees/*/contract.pdf", "hr.personal"), (W, R, "/hr/employees/*/insurance/*", "hr.personal"),
+    (W, R, "/hr*", "hr.view"), (W, WR, "/hr*", "hr.edit"),
+    (A, "POST", "/me/leave-requests", "hr.self"), (A, "POST", "/attendance/clock", "hr.self"),
+    (A, R, "/employees*", "hr.view"), (A, WR, "/employees*", "hr.edit"),
+    (A, R, "/attendance/*", "hr.view"), (A, WR, "/attendance/*", "hr.edit"),
+    # --- 給与: calculators for 人事/経理; runs prepared by 人事, approved by 経理; my own payslips for everyone
+    (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"), (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
+    (W, R, "/payroll*", "payroll.view"), (W, "POST", "/payroll/runs/*", "payroll.edit|payroll.approve@record"),
+    (W, WR, "/payroll*", "payroll.edit"),
+    (A, R, "/payroll/my-slips", LOGIN), (A, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
+    (A, "POST", "/payroll/runs/*/approve", "payroll.approve"),
+    (A, R, "/payroll/runs/*/zengin", "payroll.approve"),
+    (A, R, "/payroll*", "payroll.view"), (A, WR, "/payroll*", "payroll.edit"),
+    # --- 総務: 固定資産台帳 and 備品; 法務: 契約台帳
+    (W, R, "/assets*", "general_affairs.view"), (W, WR, "/assets*", "general_affairs.edit"),
+    (A, R, "/assets*", "general_affairs.view"), (A, WR, "/assets*", "general_affairs.edit"),
+    (A, R, "/depreciation-runs*", "general_affairs.view"), (A, WR, "/depreciation-runs*", "general_affairs.edit"),
+    (A, R, "/equipment*", "general_affairs.view"), (A, WR, "/equipment*", "general_affairs.edit"),
+    (W, R, "/contracts*", "legal.view"), (W, WR, "/contracts*", "legal.edit"),
+    (A, R, "/contracts*", "legal.view"), (A, WR, "/contracts*", "legal.edit"),
 )
 
 

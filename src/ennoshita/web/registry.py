@@ -16,7 +16,8 @@ DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "ro
                                     "routes_expenses", "withholding",
                                     "hr.me", "hr.register", "hr.attendance", "hr.leave",
                                     "payroll.runs", "payroll.slips",
-                                    "assets", "contracts")
+                                    "assets.equipment", "assets.register",  # equipment before /assets/{asset_id}
+                                    "contracts.renewals", "contracts.register")
 
 
 def routers() -> list[APIRouter]:

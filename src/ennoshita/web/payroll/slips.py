@@ -28,7 +28,8 @@ def slip(request: Request, slip_id: int, db: DbDep, actor: ActorDep) -> Response
 @router.get("/slips/{slip_id}/pdf")
 def slip_pdf(slip_id: int, db: DbDep, actor: ActorDep) -> Response:
     view = queries.get_slip(db.uow(), actor, slip_id)
-    company = company_service.load_company(db.uow()).name
+    with db.uow() as uow:
+        company = company_service.load_company(uow).name
     pdf = payslip.render_pdfs([view], company)[0]
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="payslip-{slip_id}.pdf"'})
@@ -49,6 +50,7 @@ def withholding_slip_pdf(request: Request, employee_id: int, db: DbDep, actor: A
     found = [g for g in summary.rows if g.employee_id == employee_id]
     if not found:
         return Response(status_code=404)
-    company = company_service.load_company(db.uow()).name
+    with db.uow() as uow:
+        company = company_service.load_company(uow).name
     return Response(payslip.render_withholding_pdf(found[0], company), media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="gensen-{year}-{employee_id}.pdf"'})
