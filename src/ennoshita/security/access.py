@@ -122,7 +122,8 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, R, "/employees*", "hr.view"), (A, WR, "/employees*", "hr.edit"),
     (A, R, "/attendance/*", "hr.view"), (A, WR, "/attendance/*", "hr.edit"),
     # --- 給与: calculators for 人事/経理; runs prepared by 人事, approved by 経理; my own payslips for everyone
-    (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"), (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
+    (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"),
+    (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
     (W, R, "/payroll*", "payroll.view"), (W, "POST", "/payroll/runs/*", "payroll.edit|payroll.approve@record"),
     (W, WR, "/payroll*", "payroll.edit"),
     (A, R, "/payroll/my-slips", LOGIN), (A, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
