@@ -1,8 +1,9 @@
 """The ledger (経理): what other domains may use.
 
-- ``post_in(session, actor, EntryDraft(...), source=..., source_ref=...)`` posts an entry in the caller's
-  transaction; every path splits tax by the same rule (a taxable line is split under 税抜経理 unless the entry
-  gives that category's 仮受/仮払消費税 line); ``split_tax`` is still accepted and changes nothing;
+- ``post_in(session, actor, EntryDraft(...), source=..., source_ref=..., split_tax=...)`` posts an entry in the
+  caller's transaction; every path splits tax by the same rule: a taxable line is split under 税抜経理, except,
+  with ``split_tax=False`` (a document that computed its tax), the categories whose 仮受/仮払消費税 line the
+  entry gives;
 - ``ensure_sub_account(session, actor, account_code, code, name, name_kana, partner_id)`` gives a partner its
   補助科目 under 売掛金/買掛金/未払金;
 - ``EntryDraft`` / ``LineDraft`` are the entry's value types; ``chart`` names the standard account codes;

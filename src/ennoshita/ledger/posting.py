@@ -279,12 +279,12 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
             line_offset: int | None = None, split_tax: bool = True, as_posted: bool = False
             ) -> tuple[list[ResolvedLine], list[Problem]]:
     """Every problem with a draft, or its resolved lines, tax-split under 税抜経理 by the one rule of
-    :func:`~ennoshita.ledger.rules.expand_tax`, whatever the path: a category whose 仮受/仮払消費税 line the
-    document gives (a qualified invoice, a bill: tax once per rate) is kept as given, every other taxable line
-    is split. ``split_tax`` is accepted for the callers that still pass it and changes nothing (a bank fee
-    posted with ``split_tax=False`` used to escape the split). ``as_posted``: the lines are already as posted
-    (a 取消 copies the original's lines, tax category and tax amount included) and are never split again."""
-    del split_tax
+    :func:`~ennoshita.ledger.rules.expand_tax`, whatever the path. ``split_tax=False`` (a document that
+    computed its tax: an invoice, a bill, a payment run) keeps only the categories whose 仮受/仮払消費税 line
+    the document gives; any other taxable line is split all the same (a bank fee posted with
+    ``split_tax=False`` used to escape the split: 770 stayed whole instead of 700 + 70). ``as_posted``: the
+    lines are already as posted (a 取消 copies the original's lines, tax category and tax amount included)
+    and are never split again."""
     problems = list(check_balanced(draft.lines))
     problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset,
                               years=ctx.years)
@@ -298,7 +298,8 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
         return resolved, []
     tax_ids = {index.accounts[code][0] for code in (chart.CODE_OUTPUT_TAX, chart.CODE_INPUT_TAX)
                if code in index.accounts}
-    given = {ln.tax_category for ln in resolved if ln.tax_category and ln.account_id in tax_ids}
+    given = None if split_tax else {ln.tax_category for ln in resolved
+                                    if ln.tax_category and ln.account_id in tax_ids}
     lines = expand_tax(list(draft.lines), ctx.tax_accounting, ctx.rounding, chart.CODE_OUTPUT_TAX,
                        chart.CODE_INPUT_TAX, draft.date, given)
     if len(lines) == len(draft.lines):

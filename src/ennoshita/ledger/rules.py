@@ -73,11 +73,11 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
     仮受消費税 (sales) / 仮払消費税 (purchases) line on the same side, carrying the same category. Under 税込経理
     the lines are unchanged. The entry stays balanced: net + tax = the amount entered.
 
-    This is the one split rule of every posting path. A category whose tax is already in the entry (a line
-    on 仮受/仮払消費税 carrying it: a qualified invoice or a bill computes its tax once per rate) is not split
-    again; every other taxable line is (a bank fee on a payment run, an expense line, a manual entry).
-    ``given``: those categories, when the caller resolved account names (default: lines whose account is
-    ``output_tax_account`` / ``input_tax_account``).
+    This is the one split rule of every posting path. ``given``: for a document that computed its tax (a
+    qualified invoice or a bill computes it once per rate), the categories whose 仮受/仮払消費税 line the
+    document gives: those lines and the lines of those categories are kept as they are; every other taxable
+    line is split (a bank fee on a payment run, an expense line). ``None`` (an entry typed by a person, an
+    import): every taxable line is split.
 
     A purchase from a supplier that is not a qualified-invoice issuer (経過措置 categories) puts only the
     deductible share of its tax in 仮払消費税 (80% / 70% / 50% / 30% by the transaction ``day``, from the dated
@@ -86,13 +86,12 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
     is deductible."""
     if tax_accounting != "exclusive":
         return list(lines)
-    tax_accounts = {output_tax_account, input_tax_account}
-    if given is None:
-        given = {ln.tax_category for ln in lines if ln.tax_category and ln.account_code in tax_accounts}
+    tax_accounts = {output_tax_account, input_tax_account} if given is not None else set()
+    kept = given or set()
     out: list[LineDraft] = []
     for line in lines:
         cat = CATEGORIES.get(line.tax_category or "")
-        if cat is None or line.tax_category in given or line.account_code in tax_accounts:
+        if cat is None or line.tax_category in kept or line.account_code in tax_accounts:
             out.append(line)
             continue
         amount = line.debit or line.credit
