@@ -117,7 +117,8 @@ def test_a_quote_becomes_an_order_a_delivery_and_an_invoice_whose_pdf_is_downloa
     expect(head).to_contain_text("さくら台クリニック")
     expect(head).to_contain_text("T7123456789012")
     expect(head).to_contain_text("都度請求")
-    expect(page.get_by_test_id("journal-link")).to_be_visible()
+    # 出荷基準 (the default): the delivery posted the sale; the invoice's tax equals the delivery's
+    expect(page.get_by_test_id("journal-on-delivery")).to_be_visible()
     expect(page.get_by_test_id("doc-lines").locator("tbody tr")).to_have_count(2)
     expect_totals(page)
     page.screenshot(path=INVOICE_SCREENSHOT, full_page=True)
