@@ -20,7 +20,6 @@ from ennoshita.actor import Actor
 from ennoshita.dates import now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
-from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.withholding import rules
@@ -124,7 +123,6 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, due_date: dt.date, paid_date: 
         if paid_date < max(i.paid_date or i.accrual_date for i in items):
             raise Invalid("withholding.error.paid_before_withheld", field="paid_date")
         total = sum(i.tax for i in items)
-        load_company(uow)
         batch = PostingBatch(s)
         batch.sub_account(actor, chart.CODE_WITHHOLDING, SUB_ACCOUNT, SUB_ACCOUNT_NAME)
         memo = f"源泉所得税 納付 (納期限 {due_date.isoformat()})"
