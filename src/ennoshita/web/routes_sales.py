@@ -230,6 +230,7 @@ def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_
     return render(request, "sales/partner_form.html", {
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
         "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
+        "limits": partners.partner_limits(),
         "done": request.query_params.get("done")}, status_code=status)
 
 
