@@ -21,7 +21,7 @@ from ennoshita.dates import as_utc
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, services
 from ennoshita.desk.models import DeskRequest, Notification
-from ennoshita.errors import Forbidden, Invalid, InvalidTransition
+from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
 from ennoshita.sales import flow, partners
@@ -117,6 +117,8 @@ def test_a_quote_request_is_handled_thanked_and_counted(office: Database, smtp_s
     with pytest.raises(Forbidden):
         services.send_thanks(db.uow(), jimu, request_id=req.id, message="x")
     services.send_thanks(db.uow(), eigyo, request_id=req.id, message="早い対応ありがとうございました！")
+    with pytest.raises(Conflict):  # once per person per request: a second click does not count twice
+        services.send_thanks(db.uow(), eigyo, request_id=req.id, message="もう一度ありがとう")
     services.send_thanks(db.uow(), eigyo, to_team="legal", message="契約書チェックいつも助かります")
 
     month = as_utc(done.completed_at).astimezone(JST).strftime("%Y-%m") if done.completed_at else ""

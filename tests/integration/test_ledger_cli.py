@@ -111,7 +111,9 @@ def test_trial_balance_json_csv_and_table(books: Database) -> None:
     bank = next(r for r in rows if "普通預金" in r)
     assert {"1000000", "330000", "120000", "1210000"} <= set(bank)
 
-    r = _run(books, "report", "trial-balance", "--from", "2026-05-01", "--to", "2026-05-31")
+    # seven columns (借方残高 / 貸方残高 since issue 13): a terminal of 160 columns shows them whole
+    r = runner.invoke(app, ["report", "trial-balance", "--from", "2026-05-01", "--to", "2026-05-31",
+                            "--database-url", books.url], env={"COLUMNS": "160"})
     assert "普通預金" in r.stdout and "1,210,000" in r.stdout
 
     r = _run(books, "report", "trial-balance", "--from", "2026-05-01", "--to", "2026-05-31", "--format", "yaml",

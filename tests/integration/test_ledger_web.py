@@ -155,15 +155,17 @@ def test_an_entry_typed_in_the_form_is_in_the_general_ledger_and_the_trial_balan
 
     tb = tables(client.get(f"/ledger/trial-balance?from={DAY}&to={DAY}").text)
     by_code = {r[0]: r for r in tb.tables["report-table"] if r[0]}
-    assert [yen(x) for x in by_code["1120"][2:]] == [0, 0, 16_560, -16_560]
-    assert [yen(x) for x in by_code["6280"][2:]] == [0, 10_000, 0, 10_000]
-    assert [yen(x) for x in by_code["6270"][2:]] == [0, 5_055, 0, 5_055]
+    # 期首 / 借方 / 貸方 / 借方残高 / 貸方残高: a credit balance is in its own column, never a negative
+    assert [yen(x) if x else 0 for x in by_code["1120"][2:]] == [0, 0, 16_560, 0, 16_560]
+    assert by_code["1120"][5] == "" and "-" not in by_code["1120"][6]
+    assert [yen(x) if x else 0 for x in by_code["6280"][2:]] == [0, 10_000, 0, 10_000, 0]
+    assert [yen(x) if x else 0 for x in by_code["6270"][2:]] == [0, 5_055, 0, 5_055, 0]
     assert yen(by_code["1460"][3]) == 1_505 and yen(by_code["1460"][4]) == 0
     total = tb.tables["report-table"][-1]
     assert (yen(total[3]), yen(total[4])) == (16_560, 16_560)
     # each balance drills down to that account's ledger for the same range
     link = next(lk for r, lk in zip(tb.tables["report-table"], tb.links["report-table"], strict=True)
-                if r[0] == "1120")[5]
+                if r[0] == "1120")[6]  # its 貸方残高
     assert link == f"/ledger/general-ledger?account=1120&from={DAY}&to={DAY}"
 
 
@@ -247,7 +249,7 @@ def test_correcting_posts_a_reversal_and_the_corrected_entry_linked_to_the_origi
     # On 2026-11-21: 16,560 posted, reversed (-16,560), then 17,600: 小口現金 credit balance 17,600.
     tb = tables(client.get(f"/ledger/trial-balance?from={DAY}&to={DAY}").text).tables["report-table"]
     row = next(r for r in tb if r[0] == "1120")
-    assert [yen(x) for x in row[2:]] == [0, 16_560, 16_560 + 17_600, -17_600]
+    assert [yen(x) if x else 0 for x in row[2:]] == [0, 16_560, 16_560 + 17_600, 0, 17_600]
     row = next(r for r in tb if r[0] == "6270")
     assert yen(row[5]) == 6_000  # 5,055 posted, reversed, 6,000 posted
 

@@ -44,3 +44,12 @@ def test_a_not_found_page_names_no_code_field(client: TestClient) -> None:
     r = client.get("/sales/invoices/999999")
     assert r.status_code == 404
     assert "invoice_id:" not in r.text and "id:" not in r.text.split('role="alert"')[1][:300]
+
+
+def test_a_300_character_partner_name_is_refused_and_the_form_says_the_limit(client: TestClient) -> None:
+    token = login(client, SALES_ADMIN)
+    form = client.get("/sales/partners/new").text
+    assert re.search(r'id="f-name"[^>]*maxlength="120"', form)
+    r = client.post("/sales/partners/new", data=_partner_form(token, name="株" * 300))
+    assert r.status_code == 422 and "name" in _error_fields(r.text)
+    assert "120文字以内" in r.text

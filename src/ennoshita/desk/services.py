@@ -26,7 +26,7 @@ from ennoshita.dates import as_utc, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.desk import rules
 from ennoshita.desk.models import DeskComment, DeskRequest, DeskSequence, Notification, Thanks
-from ennoshita.errors import Forbidden, Invalid, NotFound, Problem
+from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity.models import User, UserRole
 from ennoshita.identity.roles import require
 from ennoshita.security.text import like_escape
@@ -98,9 +98,10 @@ def _require_reader(actor: Actor, req: DeskRequest) -> None:
 
 
 def notify(s: Session, user_ids: Sequence[int | None], kind: str, req: DeskRequest | None,
-           actor: Actor, **params: Any) -> None:
-    """In-app notifications (mailed later by :func:`ennoshita.desk.mail.deliver_pending`); never to the actor."""
-    now = now_utc()
+           actor: Actor, *, at: dt.datetime | None = None, **params: Any) -> None:
+    """In-app notifications (mailed later by :func:`ennoshita.desk.mail.deliver_pending`); never to the actor.
+    ``at``: when the event happened (a service given ``now=`` passes it on), else the clock."""
+    now = as_utc(at) if at is not None else now_utc()
     base = {"number": req.number, "title": req.title} if req is not None else {}
     for uid in dict.fromkeys(u for u in user_ids if u is not None and u != actor.user_id):
         s.add(Notification(user_id=uid, kind=kind, request_id=req.id if req is not None else None,
@@ -166,7 +167,7 @@ def file_request_in(s: Session, actor: Actor, cmd: NewRequest, max_bytes: int = 
     audit.record(s, actor, "desk_request", req.id, "create", after={
         "number": req.number, "type": req.type, "title": title, "team": req.team, "fields": clean,
         "sla_due_at": req.sla_due_at.isoformat()})
-    notify(s, _team_users(s, req.team), "new", req, actor)
+    notify(s, _team_users(s, req.team), "new", req, actor, at=created)
     return _summary(req)
 
 
@@ -237,13 +238,13 @@ def set_status(uow: UnitOfWork, actor: Actor, request_id: int, status: str,
             _complete(s, actor, req, at)
         audit.record(s, actor, "desk_request", req.id, f"status:{status}", before={"status": before},
                      after={"status": status, "lead_minutes": req.lead_minutes, "on_time": req.on_time})
-        notify(s, [req.requester_id, req.assignee_id], "status", req, actor, status=status)
+        notify(s, [req.requester_id, req.assignee_id], "status", req, actor, at=at, status=status)
         result = _summary(req)
         uow.commit()
     return result
 
 
-def add_comment(uow: UnitOfWork, actor: Actor, request_id: int, body: str) -> int:
+def add_comment(uow: UnitOfWork, actor: Actor, request_id: int, body: str, now: dt.datetime | None = None) -> int:
     """A comment; ``@user@example.jp`` or ``@name`` (the part before the @ of an e-mail) mentions a person."""
     require(actor, "desk.use")
     text = unicodedata.normalize("NFC", body.strip())
@@ -256,15 +257,16 @@ def add_comment(uow: UnitOfWork, actor: Actor, request_id: int, body: str) -> in
         req = _load(s, request_id)
         _require_reader(actor, req)
         mentioned = _mentions(s, text)
+        at = as_utc(now or now_utc())
         comment = DeskComment(request_id=req.id, author_id=actor.user_id, body=text, mentions=mentioned,
-                              created_at=now_utc())
+                              created_at=at)
         s.add(comment)
         s.flush()
         audit.record(s, actor, "desk_comment", comment.id, "create",
                      after={"request": req.number, "body": text, "mentions": mentioned})
-        notify(s, mentioned, "mention", req, actor, excerpt=text[:80])
+        notify(s, mentioned, "mention", req, actor, at=at, excerpt=text[:80])
         others = [u for u in (req.requester_id, req.assignee_id) if u not in mentioned]
-        notify(s, others, "comment", req, actor, excerpt=text[:80])
+        notify(s, others, "comment", req, actor, at=at, excerpt=text[:80])
         uow.commit()
         return comment.id
 
@@ -283,7 +285,7 @@ def _mentions(s: Session, text: str) -> list[int]:
 
 
 def send_thanks(uow: UnitOfWork, actor: Actor, *, request_id: int | None = None, to_user_id: int | None = None,
-                to_team: str | None = None, message: str = "") -> int:
+                to_team: str | None = None, message: str = "", now: dt.datetime | None = None) -> int:
     """ありがとう: for a completed request (to whoever handled it), or freely to a person or a team."""
     require(actor, "desk.use")
     text = unicodedata.normalize("NFC", message.strip())
@@ -298,6 +300,10 @@ def send_thanks(uow: UnitOfWork, actor: Actor, *, request_id: int | None = None,
                 raise Forbidden("desk.error.thanks_requester")
             if req.status != "done":
                 raise Invalid("desk.error.thanks_not_done", field="request_id", number=req.number)
+            already = s.scalar(select(Thanks.id).where(Thanks.request_id == request_id,
+                                                       Thanks.from_user_id == actor.user_id).limit(1))
+            if already is not None:  # once per person per request: the dashboard counts people, not clicks
+                raise Conflict("desk.error.thanks_once", field="request_id", number=req.number)
             to_user_id, to_team = req.assignee_id, req.team
         elif to_user_id is None and to_team is None:
             raise Invalid("desk.error.thanks_to", field="to_user_id")
@@ -308,13 +314,13 @@ def send_thanks(uow: UnitOfWork, actor: Actor, *, request_id: int | None = None,
         if to_user_id is not None and to_user_id == actor.user_id:
             raise Invalid("desk.error.thanks_self", field="to_user_id")
         thanks = Thanks(request_id=request_id, from_user_id=actor.user_id, to_user_id=to_user_id, to_team=to_team,
-                        message=text, created_at=now_utc())
+                        message=text, created_at=as_utc(now or now_utc()))
         s.add(thanks)
         s.flush()
         audit.record(s, actor, "thanks", thanks.id, "create", after={
             "request": req.number if req else None, "to_user_id": to_user_id, "to_team": to_team, "message": text})
         recipients = [to_user_id] if to_user_id is not None else _team_users(s, str(to_team))
-        notify(s, recipients, "thanks", req, actor, message=text[:80])
+        notify(s, recipients, "thanks", req, actor, at=thanks.created_at, message=text[:80])
         uow.commit()
         return thanks.id
 

@@ -23,31 +23,52 @@ def _range(t: Translator, date_from: dt.date | None, date_to: dt.date) -> str:
 
 def trial_balance_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, start_month: int,
                         dim: q.Dimension = q.Dimension()) -> tuple[Table, q.TrialBalance]:
+    """残高試算表 as Japanese books show it: 期首・前月残高 on the account's own side (a 売上高 or 買掛金 balance is
+    positive, not a negative debit), the period's 借方 and 貸方, and the closing balance in a 借方残高 or a 貸方残高
+    column. (The JSON of the CLI and the API keep ``closing`` signed debit-positive.)"""
     tb = q.trial_balance(session, date_from, date_to, start_month, dim)
+    credit_normal = {a.id for a in q.accounts(session).values() if a.normal_side == "credit"}
     table = Table(t("report.trial_balance"), _range(t, date_from, date_to), [
         Column("account_code", t("report.col.code")), Column("account_name", t("report.col.account")),
         Column("opening", t("report.col.opening"), "yen"), Column("debit", t("report.col.debit"), "yen"),
-        Column("credit", t("report.col.credit"), "yen"), Column("closing", t("report.col.closing"), "yen"),
+        Column("credit", t("report.col.credit"), "yen"),
+        Column("closing_debit", t("report.col.closing_debit"), "yen"),
+        Column("closing_credit", t("report.col.closing_credit"), "yen"),
     ], filename=f"trial_balance_{date_from}_{date_to}")
     current = None
+    section_credit: dict[str, bool] = {}
     sections = {s.section: s for s in tb.sections}
     for row in tb.rows:
         if current is not None and row.section != current:
-            _section_row(table, t, sections[current])
+            _section_row(table, t, sections[current], section_credit.get(current, False))
         current = row.section
-        table.add({"account_code": row.account_code, "account_name": row.account_name, "opening": row.opening,
-                   "debit": row.debit, "credit": row.credit, "closing": row.closing, "account_id": row.account_id})
+        on_credit = row.account_id in credit_normal
+        section_credit.setdefault(row.section, on_credit)
+        table.add({"account_code": row.account_code, "account_name": row.account_name,
+                   "opening": -row.opening if on_credit else row.opening, "debit": row.debit, "credit": row.credit,
+                   **_sides(row.closing), "account_id": row.account_id})
     if current is not None:
-        _section_row(table, t, sections[current])
-    table.add({"account_code": "", "account_name": t("report.total"), "opening": sum(r.opening for r in tb.rows),
-               "debit": tb.total_debit, "credit": tb.total_credit, "closing": sum(r.closing for r in tb.rows)},
-              emphasis=True)
+        _section_row(table, t, sections[current], section_credit.get(current, False))
+    table.add({"account_code": "", "account_name": t("report.total"), "opening": None,
+               "debit": tb.total_debit, "credit": tb.total_credit,
+               "closing_debit": sum(r.closing for r in tb.rows if r.closing > 0),
+               "closing_credit": -sum(r.closing for r in tb.rows if r.closing < 0)}, emphasis=True)
     return table, tb
 
 
-def _section_row(table: Table, t: Translator, s: q.SectionTotal) -> None:
+def _sides(closing: int) -> dict[str, int | None]:
+    """A debit-positive balance in the 借方残高 or the 貸方残高 column (the other left empty)."""
+    if closing > 0:
+        return {"closing_debit": closing, "closing_credit": None}
+    if closing < 0:
+        return {"closing_debit": None, "closing_credit": -closing}
+    return {"closing_debit": 0, "closing_credit": None}
+
+
+def _section_row(table: Table, t: Translator, s: q.SectionTotal, on_credit: bool) -> None:
     table.add({"account_code": "", "account_name": t("report.section_total", section=t(f"ledger.section.{s.section}")),
-               "opening": s.opening, "debit": s.debit, "credit": s.credit, "closing": s.closing}, emphasis=True)
+               "opening": -s.opening if on_credit else s.opening, "debit": s.debit, "credit": s.credit,
+               **_sides(s.closing)}, emphasis=True)
 
 
 def monthly_table(session: Session, t: Translator, fiscal_year: int, start_month: int) -> Table:

@@ -21,6 +21,7 @@ from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
+from ennoshita.lengths import length_problems, limits
 from ennoshita.money import MAX_YEN, decimal_in_range, yen_in_range
 from ennoshita.registration import (
     clean_number,
@@ -133,6 +134,11 @@ def partner_summary(p: Partner, contacts: tuple[ContactData, ...] = ()) -> Partn
     return PartnerSummary(**{n: getattr(p, n) for n in names}, contacts=contacts)
 
 
+# checked with their own rules (digits, 登録番号, choices) before they are stored in their final form
+_NORMALISED_LATER = frozenset({"bank_code", "branch_code", "account_number", "registration_number",
+                               "corporate_number"})
+
+
 def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
     values = {f.name: getattr(cmd, f.name) for f in fields(PartnerInput)}
@@ -180,7 +186,13 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
         problems.append(Problem("sales.error.issuer_without_number", "is_qualified_issuer"))
     values["is_qualified_issuer"] = valid if cmd.is_qualified_issuer is None else (cmd.is_qualified_issuer and valid)
     problems += supplier_terms_problems(cmd, values)
+    problems += length_problems(Partner, {k: v for k, v in values.items() if k not in _NORMALISED_LATER})
     return values, problems
+
+
+def partner_limits() -> dict[str, int]:
+    """The longest text each partner field holds (the form's ``maxlength``)."""
+    return limits(Partner)
 
 
 def supplier_terms_problems(cmd: PartnerInput, values: dict[str, Any]) -> list[Problem]:

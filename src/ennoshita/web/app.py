@@ -7,8 +7,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
 from ennoshita.db import Database
@@ -62,6 +64,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
         return render(request, "core/error.html", {"error": exc}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown URL is a page in the user's language, not ``{"detail":"Not Found"}``."""
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            return render(request, "core/not_found.html", {}, status_code=404)
+        return await http_exception_handler(request, exc)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(STATIC / "logo.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     async def last_resort(request: Request, exc: Exception) -> Response:
         error = bounds.last_resort(exc)  # a database or decoding failure input checks missed: 4xx, never 500

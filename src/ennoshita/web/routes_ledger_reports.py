@@ -152,7 +152,8 @@ def trial_balance(request: Request, db: DbDep, actor: ActorDep) -> Response:
         return download(table, fmt)
 
     def link(row: dict[str, Any], key: str) -> str | None:
-        if key in ("opening", "debit", "credit", "closing", "account_name") and row.get("account_id"):
+        if key in ("opening", "debit", "credit", "closing_debit", "closing_credit", "account_name") \
+                and row.get("account_id"):
             return gl_href(row["account_code"], d1, d2, department=dep_id)
         return None
 

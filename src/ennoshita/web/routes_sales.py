@@ -232,6 +232,7 @@ def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
         "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
         "withholding_categories": tuple(WITHHOLDING_CATEGORIES),
+        "limits": partners.partner_limits(),
         "done": request.query_params.get("done")}, status_code=status)
 
 
