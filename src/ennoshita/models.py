@@ -12,7 +12,8 @@ from ennoshita.identity import models as identity_models
 from ennoshita.ledger import models as ledger_models
 from ennoshita.purchasing import payments as purchasing  # noqa: F401 - its tables, orders, bills, approval handlers
 from ennoshita.sales import models as sales_models
+from ennoshita.security import models as security_models
 
 __all__ = ["Base", "approval_models", "attachment_models", "audit_models", "desk_models", "desk_services",
            "expense_models", "expense_services",
-           "identity_models", "ledger_models", "sales_models"]
+           "identity_models", "ledger_models", "sales_models", "security_models"]

@@ -54,7 +54,7 @@ async def login_submit(request: Request, db: DbDep) -> Response:
         result = identity.login(
             db.uow(), email, str(data.get("password", "")), "web",
             throttle_after=settings.login_throttle_after, throttle_seconds=settings.login_throttle_seconds,
-            session_hours=settings.session_hours,
+            session_hours=settings.session_hours, client=request.client.host if request.client else "",
         )
     except DomainError as exc:
         t = Translator(request.state.lang)
