@@ -33,3 +33,38 @@ def test_password_change_ends_other_sessions_and_reset_ends_all(client: TestClie
     identity.reset_password(demo_db.uow(), Actor.system(), uid, "reset-by-the-admin-2026")
     assert client.get("/me", follow_redirects=False).status_code == 303
     assert client.get("/api/v1/partners", headers=auth(token)).status_code == 401
+
+
+def test_throttling_is_per_account_and_address_and_tells_nothing_about_accounts(demo_db: Database) -> None:
+    """Item 7: unknown e-mails answered 401 forever while known ones got 429 (so the answer told which exist),
+    one wrong try per window kept a colleague locked out from anywhere, and every attempt wrote an audit record."""
+    import pytest
+    from sqlalchemy import func, select
+
+    from ennoshita.audit.models import AuditRecord
+    from ennoshita.errors import TooManyAttempts, Unauthenticated
+
+    def attempt(email: str, password: str, client: str) -> str:
+        try:
+            identity.login(demo_db.uow(), email, password, "web", throttle_after=3, throttle_seconds=60,
+                           client=client)
+        except Unauthenticated:
+            return "401"
+        except TooManyAttempts:
+            return "429"
+        return "ok"
+
+    def records() -> int:
+        with demo_db.uow() as uow:
+            return int(uow.session.scalar(select(func.count()).select_from(AuditRecord)) or 0)
+
+    for email in (EMAIL, "nobody@demo.ennoshita.jp"):  # known and unknown alike
+        assert [attempt(email, "wrong-password!", "10.0.0.1") for _ in range(4)] == ["401"] * 3 + ["429"], email
+    before = records()
+    assert {attempt(EMAIL, "wrong-password!", "10.0.0.1") for _ in range(20)} == {"429"}
+    assert records() - before <= 1  # refused attempts are counted, not written one by one
+    # the colleague at another address is not locked out by the attacker at 10.0.0.1
+    assert attempt(EMAIL, "ennoshita-demo", "10.0.0.2") == "ok"
+    with pytest.raises(TooManyAttempts):
+        identity.login(demo_db.uow(), EMAIL, "ennoshita-demo", "web", throttle_after=3, throttle_seconds=60,
+                       client="10.0.0.1")

@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.api.deps import ApiActor, DbDep
@@ -57,7 +58,8 @@ async def import_journal(request: Request, db: DbDep, actor: ApiActor) -> Import
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise Invalid("attachment.error.missing", field="file")
-    result = importer.import_journal(db.uow(), actor, upload.file, str(form.get("format") or "yayoi"))
+    result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file,  # off the event loop
+                                     str(form.get("format") or "yayoi"))
     return ImportOut(entries=result.entries, lines=result.lines, sha256=result.sha256,
                      first_entry=result.first_entry, last_entry=result.last_entry)
 

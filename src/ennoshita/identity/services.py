@@ -25,6 +25,7 @@ from ennoshita.errors import Conflict, Invalid, NotFound, Problem, TooManyAttemp
 from ennoshita.identity import rules
 from ennoshita.identity.models import ApiToken, User, UserRole, UserSession
 from ennoshita.identity.roles import ALL_ROLES, require
+from ennoshita.security.models import LoginThrottle
 
 _hasher = PasswordHasher()
 
@@ -87,32 +88,47 @@ class LoginResult:
 
 def login(
     uow: UnitOfWork, email: str, password: str, via: str, *, throttle_after: int = 5,
-    throttle_seconds: int = 30, session_hours: int = 12,
+    throttle_seconds: int = 30, session_hours: int = 12, client: str = "",
 ) -> LoginResult:
-    """Check the password, slow repeated failures down, audit every attempt, open a session."""
+    """Check the password, open a session. Failures slow down the pair (e-mail, client address), known and
+    unknown e-mails alike (same answers, same timing: no one learns who has an account, and no one can keep a
+    colleague locked out from another address). Repeated failures are audited in aggregate: every failure
+    up to the threshold, then at 2x, 4x ... with the count; attempts refused while slowed down once per lock."""
+    normalized = rules.normalize_email(email)
+    key = sha256(f"{normalized}|{client}")
     with uow:
         s = uow.session
-        user = s.scalar(select(User).where(User.email == rules.normalize_email(email)))
+        user = s.scalar(select(User).where(User.email == normalized))
+        known = user is not None and user.active
+        who = actor_of(user, via) if known and user is not None else Actor(None, normalized[:200], via=via)
+        entity = user.id if known and user is not None else "-"
         now = now_utc()
-        anonymous = Actor(None, rules.normalize_email(email)[:200], via=via)
-        if user is None or not user.active:
-            _verify(_dummy_hash(), password)
-            audit.record(s, anonymous, "user", "-", "login_failed", after={"email": anonymous.name})
+        throttle = s.get(LoginThrottle, key)
+        if throttle is not None and throttle.locked_until is not None and as_utc(throttle.locked_until) > now:
+            _verify(_dummy_hash(), password)  # the same work as a real check
+            throttle.refused += 1
+            if throttle.refused == 1:
+                audit.record(s, who, "user", entity, "login_throttled", after={"failures": throttle.failures})
             uow.commit()
-            raise Unauthenticated("identity.error.login_failed")
-        if user.locked_until is not None and as_utc(user.locked_until) > now:
-            audit.record(s, actor_of(user, via), "user", user.id, "login_throttled")
-            uow.commit()
-            wait = int((as_utc(user.locked_until) - now).total_seconds()) + 1
+            wait = int((as_utc(throttle.locked_until) - now).total_seconds()) + 1
             raise TooManyAttempts("identity.error.throttled", seconds=wait)
-        if not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            lock = rules.lock_duration(user.failed_logins, throttle_after, throttle_seconds)
-            user.locked_until = now + lock if lock else None
-            audit.record(s, actor_of(user, via), "user", user.id, "login_failed",
-                         after={"failed_logins": user.failed_logins})
+        ok = _verify(user.password_hash if known and user is not None else _dummy_hash(), password) and known
+        if not ok or user is None:
+            if throttle is None:
+                throttle = LoginThrottle(key_hash=key, failures=0, refused=0, updated_at=now)
+                s.add(throttle)
+            throttle.failures += 1
+            throttle.refused = 0
+            throttle.updated_at = now
+            lock = rules.lock_duration(throttle.failures, throttle_after, throttle_seconds)
+            throttle.locked_until = now + lock if lock else None
+            n = throttle.failures
+            if n <= throttle_after or (n & (n - 1)) == 0:
+                audit.record(s, who, "user", entity, "login_failed", after={"email": normalized[:200], "failures": n})
             uow.commit()
             raise Unauthenticated("identity.error.login_failed")
+        if throttle is not None:
+            s.delete(throttle)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
         user.failed_logins = 0

@@ -6,6 +6,7 @@ import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES, Translator
@@ -55,10 +56,10 @@ async def login_submit(request: Request, db: DbDep) -> Response:
     next_url = _safe_next(str(data.get("next", "/")))
     settings = request.app.state.settings
     try:
-        result = identity.login(
-            db.uow(), email, str(data.get("password", "")), "web",
+        result = await run_in_threadpool(  # argon2 and the database, off the event loop
+            identity.login, db.uow(), email, str(data.get("password", "")), "web",
             throttle_after=settings.login_throttle_after, throttle_seconds=settings.login_throttle_seconds,
-            session_hours=settings.session_hours,
+            session_hours=settings.session_hours, client=request.client.host if request.client else "",
         )
     except DomainError as exc:
         t = Translator(request.state.lang)

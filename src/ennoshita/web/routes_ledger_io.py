@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.errors import DomainError, Invalid, Problem
@@ -57,7 +58,7 @@ async def import_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid("attachment.error.missing", field="file")
         # The upload is spooled to disk by the server; the importer streams it (memory does not grow with it).
-        result = importer.import_journal(db.uow(), actor, upload.file, fmt)
+        result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file, fmt)  # off the loop
     except DomainError as exc:
         if exc.status in (401, 403):
             raise

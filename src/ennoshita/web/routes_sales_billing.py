@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.actor import Actor
@@ -178,8 +179,9 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
     try:
         if closing is None:
             raise Invalid("sales_ui.error.date", field="closing_date")
-        result = billing.billing_run(db.uow(), actor, closing, issue_date=parse_date(text(data, "issue_date")),
-                                     early=bool(text(data, "early")))
+        result = await run_in_threadpool(billing.billing_run, db.uow(), actor, closing,  # off the event loop
+                                         issue_date=parse_date(text(data, "issue_date")),
+                                         early=bool(text(data, "early")))
         if result.invoices:
             rows = list(list_invoices(db.uow(), actor, InvoiceFilter(ids=tuple(i.id for i in result.invoices)),
                                       PageRequest(1, len(result.invoices))).rows)
@@ -225,7 +227,7 @@ async def receipts_import(request: Request, db: DbDep, actor: ActorDep) -> Respo
         content = await upload.read()
         if not content:
             raise Invalid("sales_ui.error.no_file", field="file")
-        result = receivables.import_bank_csv(db.uow(), actor, content)
+        result = await run_in_threadpool(receivables.import_bank_csv, db.uow(), actor, content)  # off the loop
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))
