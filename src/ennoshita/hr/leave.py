@@ -103,13 +103,20 @@ def run_grants(uow: UnitOfWork, actor: Actor, on: dt.date | None = None) -> int:
     return int(after - before)
 
 
+def _half_days(days: Decimal) -> Fraction:
+    """Days stored with one decimal (whole and half days) as an exact fraction, without the slow
+    Decimal → Fraction conversion."""
+    return Fraction(int(days * 10), 10)
+
+
 def as_taken(rows: list[LeaveTaken]) -> list[rules.Taken]:
-    return [rules.Taken(r.leave_date, Fraction(r.days) + Fraction(r.hours, r.hours_per_day), r.unit == "hour")
+    return [rules.Taken(r.leave_date, (_half_days(r.days) if r.days else Fraction(0))
+                        + (Fraction(r.hours, r.hours_per_day) if r.hours else 0), r.unit == "hour")
             for r in rows]
 
 
 def as_grants(rows: list[LeaveGrant]) -> list[rules.Grant]:
-    return [rules.Grant(g.grant_date, Fraction(g.days), g.expires_on) for g in rows if g.days > 0]
+    return [rules.Grant(g.grant_date, _half_days(g.days), g.expires_on) for g in rows if g.days > 0]
 
 
 @dataclass(frozen=True)

@@ -168,8 +168,9 @@ def refresh_limits_in(s: Session, month: dt.date, employee_ids: list[int] | None
 
 def dashboard(uow: UnitOfWork, actor: Actor, month: dt.date, page: int = 1, per_page: int = 50,
               only_flagged: bool = False) -> Dashboard:
-    """Every employee with a 勤務表 in ``month`` against each limit: flagged first, then warned, then by number.
-    Reads the position kept on the 勤務表 (see :func:`refresh_limits_in`): one indexed page query."""
+    """Every employee with a 勤務表 in ``month`` against each limit: flagged first, then warned, then in
+    register order. Reads the position kept on the 勤務表 (see :func:`refresh_limits_in`): the page is read
+    straight from the (month, severity, employee) index."""
     require(actor, "hr.view")
     first = month.replace(day=1)
     with uow:
@@ -184,7 +185,7 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: dt.date, page: int = 1, per_
              .join(Employee, Employee.id == Timesheet.employee_id).where(Timesheet.month == first))
         if only_flagged:
             q = q.where(Timesheet.limit_severity == 0)
-        window = list(s.execute(q.order_by(Timesheet.limit_severity, Employee.employee_number)
+        window = list(s.execute(q.order_by(Timesheet.limit_severity, Timesheet.employee_id)
                                 .limit(per_page).offset((page - 1) * per_page)))
         back = [rules.add_months(first, -k) for k in range(6)]
         totals: dict[int, dict[dt.date, int]] = {}

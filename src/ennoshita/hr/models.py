@@ -198,7 +198,7 @@ class LeaveGrant(Base):
     """年次有給休暇の付与 on a 基準日; usable until ``expires_on`` (inclusive, 2 years)."""
 
     __tablename__ = "hr_leave_grants"
-    __table_args__ = (UniqueConstraint("employee_id", "grant_date"),)
+    __table_args__ = (UniqueConstraint("employee_id", "grant_date"), Index("ix_hr_leave_grants_date", "grant_date"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("hr_employees.id"))

@@ -245,10 +245,14 @@ def obligations(uow: UnitOfWork, actor: Actor, on: dt.date, warn_days: int = 90,
     days taken since (full and half days, approved): at risk first. One aggregate query."""
     require(actor, "hr.view")
     window_start = rules.add_months(on, -12) + dt.timedelta(days=1)
+    # at risk: the grant's year (grant_date .. grant_date + 1 year - 1) ends within warn_days of ``on``, so
+    # only grants made between a year ago and a year less warn_days ago can be (an indexed range)
+    newest = rules.add_months(on + dt.timedelta(days=warn_days + 1), -12) if only_at_risk else on
     with uow:
         s = uow.session
         latest = (select(LeaveGrant.employee_id, func.max(LeaveGrant.grant_date).label("g"))
-                  .where(LeaveGrant.days >= 10, LeaveGrant.grant_date <= on, LeaveGrant.grant_date >= window_start)
+                  .where(LeaveGrant.days >= 10, LeaveGrant.grant_date <= min(on, newest),
+                         LeaveGrant.grant_date >= window_start)
                   .group_by(LeaveGrant.employee_id).subquery())
         taken = func.coalesce(func.sum(LeaveTaken.days), 0)
         q = (select(Employee.id, Employee.employee_number, Employee.name, latest.c.g, taken)

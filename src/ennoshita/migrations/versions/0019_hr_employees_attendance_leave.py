@@ -165,6 +165,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hr_leave_grants")),
         sa.UniqueConstraint("employee_id", "grant_date", name=op.f("uq_hr_leave_grants_employee_id_grant_date")),
     )
+    with op.batch_alter_table("hr_leave_grants", schema=None) as batch_op:
+        batch_op.create_index("ix_hr_leave_grants_date", ["grant_date"], unique=False)
     op.create_table(
         "hr_leave_taken",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -314,6 +316,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_hr_leave_taken_employee")
 
     op.drop_table("hr_leave_taken")
+    with op.batch_alter_table("hr_leave_grants", schema=None) as batch_op:
+        batch_op.drop_index("ix_hr_leave_grants_date")
     op.drop_table("hr_leave_grants")
     op.drop_table("hr_checklists")
     with op.batch_alter_table("hr_attendance_requests", schema=None) as batch_op:
