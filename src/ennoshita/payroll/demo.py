@@ -1,8 +1,11 @@
 """Demo payroll for the demo company's employees (those 人事 registered): a pay setup for each, then the latest
-month whose attendance 人事 closed for everyone is computed by 人事 and approved by 経理, so that the payroll
-screens and every employee's 給与明細 show living figures. Does nothing when there are no employees."""
+month but two whose attendance 人事 closed is computed by 人事 and approved by 経理 (fixed and posted), and the latest
+closed month is computed and checked, waiting for 経理's approval, so that the payroll screens and every employee's
+給与明細 show living figures. Does nothing when there are no employees."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import func, select
 
@@ -54,13 +57,18 @@ def load(db: Database, admin: Actor) -> None:
             continue
     if latest is None:
         return
-    try:
-        run = services.create_run(db.uow(), hr, kind="monthly", year=latest.year, month=latest.month)
-        services.compute_run(db.uow(), hr, run.id)
-        services.check_run(db.uow(), hr, run.id)
-        services.approve_run(db.uow(), approver, run.id)
-    except DomainError:
-        return  # some employee not ready (no account, attendance open): the run stays for 人事 to finish
+    # September fixed and paid (so every employee has a payslip and the ledger its entry), and the latest closed
+    # month computed and checked by 人事, waiting for 経理's approval
+    earlier = dt.date(latest.year - (1 if latest.month <= 2 else 0), (latest.month - 3) % 12 + 1, 1)
+    for month, approve in ((earlier, True), (latest, False)):
+        try:
+            run = services.create_run(db.uow(), hr, kind="monthly", year=month.year, month=month.month)
+            services.compute_run(db.uow(), hr, run.id)
+            services.check_run(db.uow(), hr, run.id)
+            if approve:
+                services.approve_run(db.uow(), approver, run.id)
+        except DomainError:
+            continue  # some employee not ready (no account, attendance open): the run stays for 人事 to finish
 
 
 def _actor(db: Database, email: str) -> Actor | None:
