@@ -113,7 +113,8 @@ def run() -> None:
     lines = [
         f"## CLI whole process: start-up, trial balance and 弥生 import on {VOUCHERS:,} vouchers",
         "",
-        f"Machine: {machine()}. Command: `python -m bench cli_startup`. Every figure is a whole process "
+        f"Machine: {machine()}, load average {os.getloadavg()[0]:.1f} when the run ended (a shared machine inflates "
+        "every figure). Command: `python -m bench cli_startup`. Every figure is a whole process "
         "(interpreter start-up included), SQLite; start-up and reports are the median of 5 runs.",
         "",
         "| measure | time |",
