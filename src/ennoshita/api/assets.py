@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.assets import equipment, queries, rules
 from ennoshita.assets import services as assets
+from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
 
 router = APIRouter(tags=["assets"])
@@ -189,7 +190,8 @@ def post_run(body: RunIn, db: DbDep, actor: ApiActor) -> RunOut:
 
 
 def _file(content: bytes, media: str, name: str) -> Response:
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(content, media_type=media,
+        headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
 
 
 @router.get("/assets/reports/depreciation", response_class=Response)

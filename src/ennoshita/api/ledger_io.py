@@ -16,6 +16,7 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.errors import Invalid
 from ennoshita.identity import require
 from ennoshita.ledger import importer, services
+from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["ledger"])
 
@@ -73,7 +74,7 @@ def export_journal(db: DbDep, actor: ApiActor, format: Literal["yayoi", "csv", "
     ext = "journal" if format == "hledger" else "csv"
     return StreamingResponse(importer.export_journal(db.uow(), actor, format, date_from, date_to),
                              media_type=MEDIA[format],
-                             headers={"Content-Disposition": f'attachment; filename="journal-{format}.{ext}"'})
+                             headers={"Content-Disposition": content_disposition(f"journal-{format}.{ext}")})
 
 
 @router.patch("/accounts/{account_id}", response_model=AccountChanged)

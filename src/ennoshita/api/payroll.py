@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.payroll import queries, services, social, tables, withholding
+from ennoshita.security.files import content_disposition
 
 router = APIRouter(prefix="/payroll", tags=["payroll"])
 
@@ -181,7 +182,7 @@ def approve_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
 def zengin_file(run_id: int, db: DbDep, actor: ApiActor) -> Response:
     content = services.export_zengin(db.uow(), actor, run_id)
     return Response(content, media_type="text/plain; charset=shift_jis",
-                    headers={"Content-Disposition": f'attachment; filename="kyuyo-{run_id}.txt"'})
+                    headers={"Content-Disposition": content_disposition(f"kyuyo-{run_id}.txt", "attachment")})
 
 
 class SlipOut(BaseModel):

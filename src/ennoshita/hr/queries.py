@@ -4,7 +4,6 @@ page), its CSV export, and the 年5日取得義務 list (one aggregate query ove
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from ennoshita.hr.leave import as_grants, as_taken
 from ennoshita.hr.models import Assignment, Employee, LeaveGrant, LeaveTaken
 from ennoshita.hr.team import heads_of
 from ennoshita.identity.roles import can, require
+from ennoshita.security import cells
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def leave_ledger_csv(uow: UnitOfWork, actor: Actor, on: dt.date) -> Iterator[str
     require(actor, "hr.view")
     yield "\ufeff"
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = cells.writer(buf)
     w.writerow(["社員番号", "氏名", "所属", "基準日", "付与日数", "取得日（時季）", "取得日数", "残日数",
                 "年5日 期限", "年5日 取得済"])
     yield buf.getvalue()
@@ -213,7 +213,7 @@ def leave_ledger_csv(uow: UnitOfWork, actor: Actor, on: dt.date) -> Iterator[str
             ledger = _ledger_rows(s, rows, on)
         for r in ledger:
             buf = io.StringIO()
-            csv.writer(buf).writerow([
+            cells.writer(buf).writerow([
                 r.employee_number, r.name, r.department, r.grant_date.isoformat() if r.grant_date else "",
                 rules.format_days(r.granted),
                 " ".join(d.isoformat() + ("(半)" if u == "half" else "(時)" if u == "hour" else "")

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import require
 from ennoshita.ledger import importer
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
@@ -84,5 +85,4 @@ def export_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
     span = "_".join(d.isoformat() for d in (day_from, day_to) if d is not None)
     name = f"仕訳_{fmt}{'_' + span if span else ''}.{ext}"
     return StreamingResponse(importer.export_journal(db.uow(), actor, fmt, day_from, day_to), media_type=media,
-                             headers={"Content-Disposition": f"attachment; filename=\"journal.{ext}\"; "
-                                                             f"filename*=UTF-8''{quote(name)}"})
+                             headers={"Content-Disposition": content_disposition(name)})

@@ -10,6 +10,7 @@ from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, export
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -46,7 +47,8 @@ def _remittances_page(request: Request, db: Database, actor: Actor, status: int 
     fmt = q.get("format")
     if fmt in FORMATS:
         content, media, name = export(reports.remittance_table(groups), fmt)
-        return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(content, media_type=media,
+            headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
     return render(request, "withholding/remittances.html", {
         "groups": groups, "year": year, "today": today_tokyo(), "general": general or [],
         "done": q.get("done")}, status_code=status)
@@ -75,6 +77,7 @@ def statements(request: Request, db: DbDep, actor: ActorDep) -> Response:
     fmt = q.get("format")
     if fmt in FORMATS:
         content, media, name = export(reports.statements_table(year, rows, totals), fmt)
-        return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(content, media_type=media,
+            headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
     return render(request, "withholding/statements.html", {"rows": rows, "totals": totals, "year": year,
                                                            "category_label": reports.category_label})

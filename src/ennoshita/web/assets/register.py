@@ -14,6 +14,7 @@ from ennoshita.assets import services as assets
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.i18n import Translator
 from ennoshita.ledger.chart import ACCOUNTS
+from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -134,14 +135,16 @@ def depreciation_report(db: DbDep, actor: ActorDep, day: str = "", format: str =
     when = dt.date.fromisoformat(day) if day else dt.date.today()
     content, media, name = export(queries.depreciation_report(db.uow(), actor, when),
                                   format if format in ("csv", "xlsx", "pdf") else "csv")
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(content, media_type=media,
+        headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
 
 
 @router.get("/reports/declaration")
 def declaration(db: DbDep, actor: ActorDep, year: int = 0, format: str = "csv") -> Response:  # noqa: A002
     content, media, name = export(queries.declaration(db.uow(), actor, year or dt.date.today().year + 1),
                                   format if format in ("csv", "xlsx", "pdf") else "csv")
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(content, media_type=media,
+        headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
 
 
 @router.get("/{asset_id}")

@@ -13,6 +13,7 @@ from ennoshita.errors import DomainError, Invalid
 from ennoshita.hr import queries, services
 from ennoshita.hr.leave import LeaveInput
 from ennoshita.identity import can
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
@@ -53,7 +54,7 @@ def ledger_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
             yield c.encode()
 
     return StreamingResponse(body(), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                             headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
 
 
 def _employee_page(request: Request, db: DbDep, actor: ActorDep, emp_id: int, status: int = 200,

@@ -13,6 +13,7 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.identity import can
 from ennoshita.payroll import queries, services
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
@@ -102,4 +103,4 @@ def zengin(request: Request, run_id: int, db: DbDep, actor: ActorDep) -> Respons
         errors, general = errors_of(exc, actor)
         return _run_page(request, db, actor, run_id, exc.status, general + list(errors.values()))
     return Response(content, media_type="text/plain; charset=shift_jis",
-                    headers={"Content-Disposition": f'attachment; filename="kyuyo-furikomi-{run_id}.txt"'})
+                    headers={"Content-Disposition": content_disposition(f"kyuyo-furikomi-{run_id}.txt", "attachment")})

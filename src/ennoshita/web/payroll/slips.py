@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from ennoshita.dates import today_tokyo
 from ennoshita.identity import company as company_service
 from ennoshita.payroll import payslip, queries
+from ennoshita.security.files import content_disposition
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
 
@@ -32,7 +33,7 @@ def slip_pdf(slip_id: int, db: DbDep, actor: ActorDep) -> Response:
         company = company_service.load_company(uow).name
     pdf = payslip.render_pdfs([view], company)[0]
     return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="payslip-{slip_id}.pdf"'})
+                    headers={"Content-Disposition": content_disposition(f"payslip-{slip_id}.pdf", "inline")})
 
 
 @router.get("/wage-ledger/{employee_id}")
@@ -53,4 +54,4 @@ def withholding_slip_pdf(request: Request, employee_id: int, db: DbDep, actor: A
     with db.uow() as uow:
         company = company_service.load_company(uow).name
     return Response(payslip.render_withholding_pdf(found[0], company), media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="gensen-{year}-{employee_id}.pdf"'})
+                    headers={"Content-Disposition": content_disposition(f"gensen-{year}-{employee_id}.pdf", "inline")})
