@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from ennoshita.db import Database
@@ -159,3 +159,14 @@ ADMIN = "admin@demo.ennoshita.jp"
 ACCOUNTING = "keiri@demo.ennoshita.jp"
 REQUESTER = "eigyo@demo.ennoshita.jp"
 AUDITOR = "kansa@demo.ennoshita.jp"
+
+
+def open_posting_years(db: Database, first_fiscal_year: int) -> None:
+    """Let postings go back to ``first_fiscal_year`` (the company setting; by default the first fiscal year with
+    data bounds them), for tests whose stories start before their first posting's year."""
+    from ennoshita.identity.models import Company
+
+    with db.uow() as uow:
+        for company in uow.session.scalars(select(Company)):
+            company.first_fiscal_year = first_fiscal_year
+        uow.commit()

@@ -22,6 +22,7 @@ from ennoshita.db import Database
 from ennoshita.sales import billing, customer_credit, flow, partners, receivables
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.models import BankDeposit, Invoice, Receivable
+from tests.conftest import open_posting_years
 from tests.integration.test_sales_flow import CLERK, company  # noqa: F401 (fixture)
 
 UNIT = 1_100  # 1,000 + 10% (exact)
@@ -52,6 +53,7 @@ def _sub_ledger_owed(db: Database, partner_id: int) -> int:
 
 def test_latest_statement_equals_the_receivables_ledger(company: Database) -> None:  # noqa: F811 (fixture)
     db = company
+    open_posting_years(db, 2000)  # each example books its own fiscal year, going back from 2025
     partners.create_item(db.uow(), CLERK, partners.ItemInput("H-1", "部品H", "個", "1000", "10"))
     years = itertools.count(2025, -1)  # each example its own fiscal year, going back, all in the past
     serial = itertools.count(1)

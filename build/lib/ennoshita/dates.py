@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -26,6 +28,8 @@ def today_tokyo() -> dt.date:
 
 @lru_cache(maxsize=64)
 def _japan_holidays(year: int) -> holidays.HolidayBase:
+    import holidays  # on first use: importing it costs every CLI command ~50 ms
+
     return holidays.country_holidays("JP", years=year, language="ja")
 
 
@@ -93,7 +97,14 @@ def fiscal_year_of(day: dt.date, start_month: int) -> int:
     return day.year if day.month >= start_month else day.year - 1
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999  # the years a business date, a fiscal year or a report may name
+
+
 def fiscal_year_bounds(fiscal_year: int, start_month: int) -> tuple[dt.date, dt.date]:
+    if not MIN_YEAR <= fiscal_year <= MAX_YEAR:
+        from ennoshita.errors import Invalid
+
+        raise Invalid("error.year_range", field="fiscal_year", min=MIN_YEAR, max=MAX_YEAR)
     start = dt.date(fiscal_year, start_month, 1)
     end_year, end_month = add_months(fiscal_year, start_month, 11)
     return start, end_of_month(end_year, end_month)
@@ -104,6 +115,25 @@ _ERAS = (
     (dt.date(1989, 1, 8), "平成", "H"),
     (dt.date(1926, 12, 25), "昭和", "S"),
 )
+
+
+_ERA_LETTERS = {"令和": "R", "平成": "H", "昭和": "S"}
+
+
+def wareki_date(era: str, year: int, month: int, day: int) -> dt.date:
+    """The date of 和暦 ``era`` (R/H/S or 令和/平成/昭和) year ``year`` (1 for 元年): ValueError when that date does
+    not exist in the era (平成31年5月1日 is 令和元年5月1日; 昭和64年1月8日 is 平成元年1月8日)."""
+    letter = _ERA_LETTERS.get(era, era)
+    for i, (start, _name, code) in enumerate(_ERAS):
+        if code == letter:
+            if not 1 <= year <= 99:
+                raise ValueError(f"{era}{year}")
+            date = dt.date(start.year + year - 1, month, day)
+            end = _ERAS[i - 1][0] if i > 0 else None
+            if date < start or (end is not None and date >= end):
+                raise ValueError(f"{era}{year}/{month}/{day}")
+            return date
+    raise ValueError(era)
 
 
 def to_wareki(day: dt.date) -> str:

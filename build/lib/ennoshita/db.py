@@ -6,6 +6,7 @@ rolls back, so a use case is all or nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -47,12 +48,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0600), or narrow an existing file to that: the books, the
+    audit trail and the backups are nobody else's business on the server (SQLite's -wal/-shm follow)."""
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:  # not ours to change: leave it
+        pass
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the project's connection settings (SQLite: WAL, FKs, busy timeout)."""
     if is_sqlite(url):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path.split("?", 1)[0]))
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
 
@@ -137,3 +152,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# every session refuses control characters in stored text (issue 14): registered wherever a Database is used
+from ennoshita.security import stored_text as _text_rules  # noqa: E402, F401

@@ -46,7 +46,9 @@ Progress = Callable[[int, int], None]
 # Each domain's demo module defines ``load(db, admin_actor)``; they run in this order (ledger first:
 # the other domains post to it).
 DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo", "ennoshita.purchasing.demo",
-                                 "ennoshita.desk.demo", "ennoshita.expenses.demo")
+                                 "ennoshita.desk.demo", "ennoshita.expenses.demo",
+                                 "ennoshita.hr.demo", "ennoshita.payroll.demo",
+                                 "ennoshita.assets.demo", "ennoshita.contracts.demo")
 
 
 def _loaders() -> list[Callable[[Database, Actor], None]]:

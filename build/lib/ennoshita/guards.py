@@ -20,6 +20,7 @@ def immutable(conn: Connection, table: str, when: str | None = None) -> None:
         cond = f" WHEN ({when})" if when else ""
         conn.exec_driver_sql(f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
                              f"FOR EACH ROW{cond} EXECUTE FUNCTION {func}()")
+        no_truncate(conn, table)
         return
     cond = f" WHEN {when}" if when else ""
     for op in ("UPDATE", "DELETE"):
@@ -27,8 +28,26 @@ def immutable(conn: Connection, table: str, when: str | None = None) -> None:
                              f"{cond} BEGIN SELECT RAISE(ABORT, '{message}'); END")
 
 
+def no_truncate(conn: Connection, table: str) -> None:
+    """PostgreSQL: refuse ``TRUNCATE`` of ``table`` (row triggers do not see it). SQLite has no TRUNCATE."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.exec_driver_sql(
+        "CREATE OR REPLACE FUNCTION immutable_no_truncate() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'posted records are immutable (TRUNCATE refused)'; END $$ LANGUAGE plpgsql")
+    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+    conn.exec_driver_sql(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                         "FOR EACH STATEMENT EXECUTE FUNCTION immutable_no_truncate()")
+
+
+def drop_no_truncate(conn: Connection, table: str) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+
+
 def drop_immutable(conn: Connection, table: str) -> None:
     if conn.dialect.name == "postgresql":
+        drop_no_truncate(conn, table)
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
         conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {table}_immutable()")
         return
@@ -50,6 +69,7 @@ def immutable_children(conn: Connection, table: str, parent: str, fk: str, paren
             f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
         conn.exec_driver_sql(f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
                              f"FOR EACH ROW EXECUTE FUNCTION {func}()")
+        no_truncate(conn, table)
         return
     for op in ("UPDATE", "DELETE"):
         conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "

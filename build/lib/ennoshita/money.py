@@ -19,6 +19,7 @@ class Rounding(enum.StrEnum):
     FLOOR = "floor"  # 切り捨て
     HALF_UP = "half_up"  # 四捨五入
     CEIL = "ceil"  # 切り上げ
+    HALF_DOWN = "half_down"  # 50銭以下切り捨て・50銭超切り上げ (社会保険料・雇用保険料の被保険者負担分)
 
 
 def _round_ratio(numerator: int, denominator: int, rule: Rounding) -> int:
@@ -33,6 +34,8 @@ def _round_ratio(numerator: int, denominator: int, rule: Rounding) -> int:
         result = quotient + (1 if remainder else 0)
     elif rule is Rounding.HALF_UP:
         result = quotient + (1 if 2 * remainder >= denominator else 0)
+    elif rule is Rounding.HALF_DOWN:
+        result = quotient + (1 if 2 * remainder > denominator else 0)
     else:  # pragma: no cover - exhaustive enum
         raise ValueError(rule)
     return sign * result
@@ -79,3 +82,25 @@ def format_yen(amount: int) -> str:
 def format_yen_document(amount: int) -> str:
     """Display form for business documents: ``1,234,567円``."""
     return f"{amount:,}円"
+
+
+# ---------------------------------------------------------------- bounds of every yen amount
+
+MAX_YEN = 999_999_999_999  # one amount (a line, a deposit, a price x quantity): under ¥1 trillion
+INT64_MAX = 2**63 - 1  # a total (a sum of lines, a balance) must fit the database's BIGINT
+MAX_DECIMAL_DIGITS = 15  # integer digits of a quantity, a unit price or a rate, checked before any arithmetic
+
+
+def yen_in_range(amount: object) -> bool:
+    """Whether ``amount`` is an int yen amount within ±:data:`MAX_YEN` (a bool is not an amount)."""
+    return isinstance(amount, int) and not isinstance(amount, bool) and -MAX_YEN <= amount <= MAX_YEN
+
+
+def total_in_range(total: int) -> bool:
+    return -INT64_MAX <= total <= INT64_MAX
+
+
+def decimal_in_range(value: Decimal) -> bool:
+    """A finite Decimal of at most :data:`MAX_DECIMAL_DIGITS` integer digits (``1E+1000000`` and ``NaN`` are
+    refused before they reach ``quantize`` or a multiplication)."""
+    return value.is_finite() and (value == 0 or value.adjusted() < MAX_DECIMAL_DIGITS)

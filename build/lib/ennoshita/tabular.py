@@ -11,7 +11,6 @@ written only up to :data:`ROW_LIMITS` rows and refused above it (:func:`check_ro
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -23,6 +22,7 @@ from typing import Any
 
 from ennoshita.errors import Invalid
 from ennoshita.money import format_yen
+from ennoshita.security import cells
 
 IPAEX_GOTHIC = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
 IPAEX_MINCHO = "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf"
@@ -76,7 +76,7 @@ def check_rows(fmt: str, rows: int) -> None:
 def stream_csv(table: Table, more: Iterable[dict[str, Any]] = ()) -> Iterator[bytes]:
     """The table's CSV (UTF-8 with BOM, CRLF), ``table.rows`` then ``more``, a batch of rows at a time."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = cells.writer(buf, lineterminator="\r\n")  # no cell becomes a formula
     buf.write("\ufeff")
     writer.writerow([c.label for c in table.columns])
     count = 0
@@ -128,18 +128,18 @@ def to_xlsx(table: Table) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = table.title[:31] or "report"
-    ws.append([table.title])
+    ws.title = cells.strip_control(table.title)[:31].translate(str.maketrans("", "", "[]:*?/\\")) or "report"
+    ws.append([cells.xlsx_value(table.title)])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([table.subtitle])
-    ws.append([c.label for c in table.columns])
+    ws.append([cells.xlsx_value(table.subtitle)])
+    ws.append([cells.xlsx_value(c.label) for c in table.columns])
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for i, row in enumerate(table.rows):
         values = []
         for c in table.columns:
             v = row.get(c.key)
-            values.append(v if c.kind in ("yen", "int", "date") or v is None else str(v))
+            values.append(v if c.kind in ("yen", "int", "date") or v is None else cells.xlsx_value(str(v)))
         ws.append(values)
         if i in table.emphasis:
             for cell in ws[ws.max_row]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 
 from ennoshita.api import registry, routes_core
-from ennoshita.api.problems import domain_error_handler, validation_error_handler
+from ennoshita.api.problems import domain_error_handler, last_resort_handler, validation_error_handler
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
+from ennoshita.security.access import api_access
+from ennoshita.security.bounds import last_resort_types
 
 
 def create_api(db: Database) -> FastAPI:
@@ -20,7 +22,10 @@ def create_api(db: Database) -> FastAPI:
     api.state.db = db
     api.add_exception_handler(DomainError, domain_error_handler)
     api.add_exception_handler(RequestValidationError, validation_error_handler)
-    api.include_router(routes_core.router)
+    for kind in last_resort_types():
+        api.add_exception_handler(kind, last_resort_handler)
+    access = [Depends(api_access)]  # the declared route-permission table, before every handler
+    api.include_router(routes_core.router, dependencies=access)
     for router in registry.routers():
-        api.include_router(router)
+        api.include_router(router, dependencies=access)
     return api

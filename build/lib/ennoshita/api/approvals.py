@@ -84,8 +84,8 @@ def mine(db: DbDep, actor: ApiActor, limit: int = Query(100, ge=1, le=500)) -> R
 
 @router.get("/approvals/of/{document_type}/{document_id}", response_model=RequestOut)
 def of_document(document_type: str, document_id: int, db: DbDep, actor: ApiActor) -> RequestOut:
-    """The latest request of a document."""
-    found = approvals.status_of(db.uow(), document_type, document_id)
+    """The latest request of a document, for whoever may read the document (or submitted it, or decides it)."""
+    found = approvals.status_for(db.uow(), actor, document_type, document_id)
     if found is None:
         raise NotFound("approvals.error.not_found", field="document_id", id=document_id)
     return request_out(found)

@@ -22,12 +22,16 @@ def get_uow(request: Request) -> UnitOfWork:
 
 
 def api_actor(request: Request) -> Actor:
+    cached: Actor | None = getattr(request.state, "api_actor", None)
+    if cached is not None:
+        return cached
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("identity.error.token_missing")
     actor = identity.authenticate_token(get_database(request).uow(), token.strip())
     request.state.actor = actor
+    request.state.api_actor = actor
     return actor
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -20,6 +19,7 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.attachments.queries import owner_href
 from ennoshita.attachments.services import DEFAULT_MAX_BYTES, AttachmentSummary, NewAttachment
 from ennoshita.ledger import evidence
+from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["evidence"])
 
@@ -58,9 +58,8 @@ def _out(a: AttachmentSummary) -> AttachmentOut:
 
 
 def download(content: bytes, name: str, content_type: str) -> Response:
-    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
     return Response(content, media_type=content_type or "application/octet-stream", headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
+        "Content-Disposition": content_disposition(name),
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 

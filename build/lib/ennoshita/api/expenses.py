@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.errors import Invalid, Problem
 from ennoshita.expenses import services
 from ennoshita.expenses.rules import LineInput
@@ -37,7 +38,7 @@ class LineIn(BaseModel):
 
     kind: Kind
     expense_date: dt.date
-    amount: int | None = Field(None, description="Tax included; for transport the one-way fare.")
+    amount: Yen | None = Field(None, description="Tax included; for transport the one-way fare. " + YEN_DOC)
     payee: str = ""
     account_code: str = Field("", description="旅費交通費 6250, 会議費 6240, 交際費 6230, 消耗品費 6270, ...")
     tax_rate: Rate = "10"
@@ -49,6 +50,10 @@ class LineIn(BaseModel):
     distance_km: Decimal | None = None
     rate_per_km: Decimal | None = None
     receipt: ReceiptIn | None = None
+    transport_scope: Literal["domestic", "international"] = Field(
+        "domestic", description="transport: 国内交通 (課税10%) or 国際交通 (免税, no input tax).")
+    no_invoice_reason: Literal["", "public_transport", "vending_machine", "admission_ticket"] = Field(
+        "", description="receipt without 登録番号 that needs no qualified invoice (消費税法施行令49条①).")
 
 
 class ClaimIn(BaseModel):
@@ -76,6 +81,9 @@ class LineOut(BaseModel):
     distance_km: Decimal | None
     rate_per_km: Decimal | None
     receipt_id: int | None
+    credit_basis: str = Field("", description=(
+        "Why the tax is credited without a qualified invoice (public_transport, vending_machine, admission_ticket, "
+        "small_amount, business_travel), or transitional / international."))
 
 
 class ClaimOut(BaseModel):
@@ -133,7 +141,8 @@ def _out(v: services.ClaimView) -> ClaimOut:
                        account_code=x.account_code, tax_rate=x.tax_rate, tax_category=x.tax_category,
                        registration_number=x.registration_number, amount=x.amount, purpose=x.purpose,
                        route_from=x.route_from, route_to=x.route_to, round_trip=x.round_trip,
-                       distance_km=x.distance_km, rate_per_km=x.rate_per_km, receipt_id=x.attachment_id)
+                       distance_km=x.distance_km, rate_per_km=x.rate_per_km, receipt_id=x.attachment_id,
+                       credit_basis=x.credit_basis)
                for x in v.lines])
 
 
@@ -159,7 +168,8 @@ def _receipts(body: ClaimIn) -> tuple[services.Receipt | None, ...]:
 def create_claim(body: ClaimIn, db: DbDep, actor: ApiActor) -> ClaimOut:
     lines = tuple(LineInput(x.kind, x.expense_date, x.amount, x.payee, x.account_code, x.tax_rate,
                             x.registration_number, x.purpose, x.route_from, x.route_to, x.round_trip, x.distance_km,
-                            x.rate_per_km) for x in body.lines)
+                            x.rate_per_km, transport_scope=x.transport_scope,
+                            no_invoice_reason=x.no_invoice_reason) for x in body.lines)
     view = services.create_claim(db.uow(), actor, services.ClaimInput(body.title, lines, _receipts(body)),
                                  submit=body.submit)
     return _out(view)

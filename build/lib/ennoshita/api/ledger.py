@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.problems import request_language
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
@@ -27,6 +28,7 @@ from ennoshita.ledger import chart, queries, queries_ui, reports, services
 from ennoshita.ledger.posting import PostedEntry
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.taxes import CATEGORIES
+from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
 
 router = APIRouter(tags=["ledger"])
@@ -66,8 +68,8 @@ class LineIn(BaseModel):
     sub_account: str | None = None
     department: str | None = None
     tax_category: str | None = None
-    debit: StrictInt = 0
-    credit: StrictInt = 0
+    debit: Yen = Field(0, description=YEN_DOC)
+    credit: Yen = Field(0, description=YEN_DOC)
     memo: str = ""
 
 
@@ -178,7 +180,7 @@ def _start_month(db: Database) -> int:
 
 def _file(table: Table, fmt: str) -> Response:
     content, media, name = export(table, fmt)
-    return Response(content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
 def _stream(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]) -> Response:
@@ -191,7 +193,7 @@ def _stream(db: Database, fmt: str, filename: str, chunks: Callable[[Session], I
             yield from chunks(uow.session)
 
     return StreamingResponse(body(), media_type=media,
-                             headers={"Content-Disposition": f'attachment; filename="{filename}.{ext}"'})
+                             headers={"Content-Disposition": content_disposition(f"{filename}.{ext}")})
 
 
 def _t(request: Request) -> Translator:
@@ -482,3 +484,77 @@ def tax_summary(request: Request, db: DbDep, actor: ApiActor,
              else r.tax_category,
              "account_code": r.account_code, "account_name": r.account_name, "debit": r.debit, "credit": r.credit}
             for r in rows]
+
+
+# ---------------------------------------------------------------- 消費税 return, settings, settlement, reopen
+
+
+class ConsumptionTaxSettingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    method: str | None = None
+    output_calc: str | None = None
+    input_calc: str | None = None
+    credit_method: str | None = None
+    simplified_type: StrictInt | None = None
+
+
+class ReopenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str
+
+
+def _settlement_out(draft: EntryDraft | None) -> list[dict[str, Any]] | None:
+    if draft is None:
+        return None
+    return [{"account_code": x.account_code, "debit": x.debit, "credit": x.credit, "memo": x.memo}
+            for x in draft.lines]
+
+
+@router.get("/reports/consumption-tax")
+def consumption_tax_report(request: Request, db: DbDep, actor: ApiActor, fiscal_year: int,
+                           format: FileFormat | None = None) -> Any:
+    """消費税申告書の計算表 for a fiscal year (課税期間), with the settlement entry the close would post."""
+    from ennoshita.ledger import consumption_tax
+
+    r = consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year)
+    if format:
+        return _file(reports.consumption_tax_table(_t(request), r, fiscal_year), format)
+    draft = consumption_tax.propose_settlement(db.uow(), actor, fiscal_year)
+    return {"fiscal_year": fiscal_year, "settings": r.settings.__dict__,
+            "rates": [{"rate": x.rate, "sales_gross": x.sales_gross, "taxable_base": x.taxable_base,
+                       "national_tax": x.national_tax} for x in r.rates],
+            "taxable_base": r.taxable_base, "output_tax": r.output_tax, "taxable_sales": r.taxable_sales,
+            "export_sales": r.export_sales, "non_taxable_sales": r.non_taxable_sales,
+            "taxable_sales_ratio": f"{r.ratio.numerator}/{r.ratio.denominator}", "input_tax": r.input_tax,
+            "full_credit": r.full_credit, "deductible": r.deductible, "national_due": r.national_due,
+            "local_due": r.local_due, "total_due": r.total_due, "settlement": _settlement_out(draft)}
+
+
+@router.get("/consumption-tax/settings")
+def consumption_tax_settings(db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    from ennoshita.ledger import consumption_tax
+
+    return dict(consumption_tax.get_settings(db.uow(), actor).__dict__)
+
+
+@router.put("/consumption-tax/settings")
+def update_consumption_tax_settings(body: ConsumptionTaxSettingsIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    from ennoshita.ledger import consumption_tax
+
+    changes: dict[str, object] = {k: v for k, v in body.model_dump().items() if v is not None}
+    return dict(consumption_tax.update_settings(db.uow(), actor, changes).__dict__)
+
+
+@router.post("/fiscal-years/{fiscal_year}/tax-settlement")
+def post_tax_settlement(fiscal_year: int, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    from ennoshita.ledger import consumption_tax
+
+    posted = consumption_tax.post_settlement(db.uow(), actor, fiscal_year)
+    return {"entry_no": posted.entry_no if posted else None, "id": posted.id if posted else None}
+
+
+@router.post("/fiscal-years/{fiscal_year}/reopen")
+def reopen_fiscal_year(fiscal_year: int, body: ReopenIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    """決算締めの解除 (the latest closed year only; audited with the reason)."""
+    posted = services.reopen_year(db.uow(), actor, fiscal_year, body.reason)
+    return {"fiscal_year": fiscal_year, "reversal": posted.entry_no if posted else None}

@@ -9,12 +9,14 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.errors import Invalid
 from ennoshita.identity import require
 from ennoshita.ledger import importer, services
+from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["ledger"])
 
@@ -57,7 +59,8 @@ async def import_journal(request: Request, db: DbDep, actor: ApiActor) -> Import
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise Invalid("attachment.error.missing", field="file")
-    result = importer.import_journal(db.uow(), actor, upload.file, str(form.get("format") or "yayoi"))
+    result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file,  # off the event loop
+                                     str(form.get("format") or "yayoi"))
     return ImportOut(entries=result.entries, lines=result.lines, sha256=result.sha256,
                      first_entry=result.first_entry, last_entry=result.last_entry)
 
@@ -71,7 +74,7 @@ def export_journal(db: DbDep, actor: ApiActor, format: Literal["yayoi", "csv", "
     ext = "journal" if format == "hledger" else "csv"
     return StreamingResponse(importer.export_journal(db.uow(), actor, format, date_from, date_to),
                              media_type=MEDIA[format],
-                             headers={"Content-Disposition": f'attachment; filename="journal-{format}.{ext}"'})
+                             headers={"Content-Disposition": content_disposition(f"journal-{format}.{ext}")})
 
 
 @router.patch("/accounts/{account_id}", response_model=AccountChanged)

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from ennoshita.api.numbers import MESSAGE_KEYS
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES, Translator
 
@@ -54,6 +55,18 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
         field = ".".join(loc) or None
+        key = MESSAGE_KEYS.get(str(err.get("type", "")))  # our number types speak the user's language
+        if key:
+            errors.append({"field": field, "line": None, "code": key,
+                           "message": t(key, field=field or "-", value=err.get("input", ""))})
+            continue
         errors.append({"field": field, "line": None, "code": "error.schema",
                        "message": t("error.schema", field=field or "-", reason=err.get("msg", ""))})
     return problem_response(request, 422, "error.invalid", {}, errors)
+
+
+async def last_resort_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database or decoding failure the input checks did not catch: a 4xx problem, never a 500."""
+    from ennoshita.security.bounds import last_resort
+
+    return await domain_error_handler(request, last_resort(exc))

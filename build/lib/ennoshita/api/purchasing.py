@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, YEN_DOC, Price, Quantity, Yen
 from ennoshita.api.sales import LineIn, RateOut, dec_text, file_response, lines_in, rates_out
 from ennoshita.api.schemas import BankAccountOut
 from ennoshita.db import Database
@@ -133,7 +134,7 @@ class ReceiptLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_line_id: int
-    quantity: str
+    quantity: Quantity = Field(description=QUANTITY_DOC)
 
 
 class ReceiptIn(BaseModel):
@@ -226,9 +227,9 @@ class BillLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str
-    amount: str | int | None = Field(None, description="The line's amount (quantity 1); or quantity x unit_price.")
-    quantity: str = "1"
-    unit_price: str = ""
+    amount: Yen | None = Field(None, description="The line's amount (quantity 1); or quantity x unit_price. " + YEN_DOC)
+    quantity: Quantity = Field("1", description=QUANTITY_DOC)
+    unit_price: Price = Field("", description=PRICE_DOC)
     tax_rate: Literal["10", "8", "0"] = "10"
     price_includes_tax: bool = Field(False, description="税込 amounts; every line of a bill is entered the same way.")
     account_code: str = Field("", description="Empty: 仕入高.")
@@ -246,6 +247,8 @@ class BillIn(BaseModel):
     order_id: int | None = None
     department: str | None = None
     notes: str = ""
+    printed_tax: dict[str, int] = Field(default_factory=dict, description=(
+        "消費税 per rate as printed on the supplier's invoice ({\"10\": 101}); within 1 yen of the computed tax."))
 
 
 class BillLineOut(BaseModel):
@@ -288,6 +291,10 @@ class BillDetailOut(BillOut):
     match_differences: list[dict[str, object]]
     notes: str
     lines: list[BillLineOut]
+    withholding_category: str = Field("", description="源泉徴収 category of the supplier (empty: none).")
+    withholding_base: int = 0
+    withholding_tax: int = Field(0, description="源泉所得税 withheld (預り金).")
+    payable: int = Field(0, description="買掛金: gross less the withholding tax; what the payment run transfers.")
 
 
 class BillPage(BaseModel):
@@ -306,14 +313,15 @@ def _bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetailOut:
         non_deductible_tax=b.non_deductible_tax, price_entry=d.price_entry, order_id=d.order_id,
         department=d.department, credit_reason=d.credit_reason, credit_ratio=d.credit_ratio,
         approval_request_id=b.approval_request_id, journal_entry=b.entry_no, match_differences=d.match_differences,
-        notes=d.notes,
+        notes=d.notes, withholding_category=b.withholding_category, withholding_base=b.withholding_base,
+        withholding_tax=b.withholding_tax, payable=b.payable,
         lines=[BillLineOut(id=ln.id, line_no=ln.line_no, description=ln.description, quantity=dec_text(ln.quantity),
                            unit_price=dec_text(ln.unit_price), tax_rate=ln.tax_rate, amount=ln.amount,
                            account_code=ln.account_code, order_line_id=ln.order_line_id) for ln in d.lines])
 
 
 def _bill_line(ln: BillLineIn) -> bills.BillLineInput:
-    if ln.amount is not None and str(ln.amount).strip():
+    if ln.amount is not None:
         quantity, price = "1", str(ln.amount)
     else:
         quantity, price = ln.quantity, ln.unit_price
@@ -327,7 +335,8 @@ def create_bill(body: BillIn, db: DbDep, actor: ApiActor) -> BillDetailOut:
     inclusive = bool(body.lines) and body.lines[0].price_includes_tax
     draft = bills.create_bill_draft(db.uow(), actor, bills.BillInput(
         body.partner_id, body.bill_number, body.issue_date, tuple(_bill_line(ln) for ln in body.lines),
-        body.order_id, body.department, "inclusive" if inclusive else "exclusive", body.due_date, None, body.notes))
+        body.order_id, body.department, "inclusive" if inclusive else "exclusive", body.due_date, None, body.notes,
+        tuple(body.printed_tax.items())))
     return _bill_detail(db, actor, draft.id)
 
 
@@ -459,7 +468,7 @@ class PaymentRunIn(BaseModel):
 
 
 class TransferOut(BaseModel):
-    partner_id: int
+    partner_id: int | None = Field(None, description="The supplier; empty for another payee (an employee's claims).")
     partner_name: str
     bills_amount: int
     fee: int
@@ -576,6 +585,7 @@ def void_export(run_id: int, body: VoidIn, db: DbDep, actor: ApiActor) -> Paymen
 
 
 @router.post("/payment-runs/{run_id}/paid", response_model=PaymentRunOut)
-def mark_paid(run_id: int, db: DbDep, actor: ApiActor) -> PaymentRunOut:
-    """支払済: the postings (買掛金 / 普通預金, the fee) and the bills closed."""
-    return run_out(payments.mark_paid(db.uow(), actor, run_id))
+def mark_paid(run_id: int, db: DbDep, actor: ApiActor, confirm_early: bool = False) -> PaymentRunOut:
+    """支払済: the postings (買掛金 / 普通預金, the fee) and the bills closed. Before the payment date it is refused
+    (409) unless ``confirm_early=true``."""
+    return run_out(payments.mark_paid(db.uow(), actor, run_id, confirm_early=confirm_early))

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
-from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, Price, Quantity, Yen
 from ennoshita.db import Database
 from ennoshita.i18n import gettext
 from ennoshita.money import format_yen
@@ -28,6 +28,7 @@ from ennoshita.sales import flow, partners, pdf, queries, queries_docs
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries_docs import DocLine
 from ennoshita.sales.rules import CreditWarning, RateTotal
+from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["sales"])
 
@@ -109,7 +110,7 @@ class PartnerIn(BaseModel):
     account_type: str = ""
     account_number: str = ""
     account_holder_kana: str = ""
-    credit_limit: StrictInt = 0
+    credit_limit: Yen = 0
     notes: str = ""
     is_qualified_issuer: bool | None = Field(None, description=(
         "適格請求書発行事業者. Omitted: follows registration_number. false: registration lapsed or withdrawn."))
@@ -117,6 +118,12 @@ class PartnerIn(BaseModel):
     bank_account: PartnerBankIn | None = Field(None, description="Overrides bank_code ... account_holder_kana.")
     transfer_fee_bearer: Literal["ours", "theirs"] | None = Field(
         None, description="振込手数料: ours (当方負担) or theirs (先方負担); overrides fee_bearer.")
+    withholding_category: str = Field("", description=(
+        "源泉徴収 of an individual paid 報酬: professional (税理士・弁護士等), design, manuscript, lecture; "
+        "empty: none."))
+    small_subcontractor: bool = Field(False, description=(
+        "中小受託事業者 (取適法): no 先方負担 fee, paid within 60 days."))
+    small_subcontractor_basis: str = Field("", description="The basis judged on (資本金・従業員数).")
 
 
 class PartnerOut(BaseModel):
@@ -151,6 +158,9 @@ class PartnerOut(BaseModel):
     contacts: list[ContactOut] = []
     bank_account: PartnerBankOut | None = None
     transfer_fee_bearer: str = ""
+    withholding_category: str = ""
+    small_subcontractor: bool = False
+    small_subcontractor_basis: str = ""
 
 
 class PartnerPage(BaseModel):
@@ -166,7 +176,7 @@ class ItemIn(BaseModel):
     code: str
     name: str
     unit: str = "個"
-    unit_price: str = Field("0", description="Decimal string, up to 2 places.")
+    unit_price: Price = Field("0", description=PRICE_DOC)
     tax_rate: str = Field("10", description="10, 8 (軽減税率) or 0.")
 
 
@@ -194,18 +204,23 @@ class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = ""
-    quantity: str = Field("1", description="Decimal string, up to 3 places.")
-    unit_price: str = Field("", description="Decimal string; empty takes the item's price.")
+    quantity: Quantity = Field("1", description=QUANTITY_DOC)
+    unit_price: Price = Field("", description=PRICE_DOC + " Empty takes the item's price.")
     tax_rate: str = Field("", description="10, 8 or 0; empty takes the item's rate (default 10).")
     unit: str = ""
     item_code: str = ""
     is_discount: bool = False
+    tax_kind: str = Field("", description="A 0% line: export (免税, 消費税法7条), exempt (非課税, 6条; the default) or "
+                                          "out_of_scope (不課税).")
 
 
 class InvoiceLineIn(LineIn):
     price_includes_tax: bool | None = Field(
         None, description="The unit price includes tax (税込). Absent: as the invoice's price_entry says. Lines "
                           "entered the other way are summed per rate and converted once, never per line.")
+    line_date: dt.date | None = Field(
+        None, description="取引年月日 (消費税法57条の4①二), printed on the line; absent: the issue date. "
+                          "Under 出荷基準 a line dated before the issue date posts its sale on that date.")
 
 
 class LineOut(BaseModel):
@@ -330,7 +345,7 @@ class DeliveryLineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_line_id: int
-    quantity: str
+    quantity: Quantity = Field(description=QUANTITY_DOC)
 
 
 class DeliveryIn(BaseModel):
@@ -354,7 +369,9 @@ def dec_text(value: Decimal | int | str) -> str:
 def lines_in(lines: Sequence[LineIn]) -> tuple[LineInput, ...]:
     return tuple(LineInput(description=ln.description, quantity=ln.quantity, unit_price=ln.unit_price,
                            tax_rate=ln.tax_rate, unit=ln.unit, item_code=ln.item_code, is_discount=ln.is_discount,
-                           price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None)
+                           tax_kind=ln.tax_kind,
+                           price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None,
+                           line_date=ln.line_date if isinstance(ln, InvoiceLineIn) else None)
                  for ln in lines)
 
 
@@ -403,9 +420,7 @@ def rates_out(rates: list[RateTotal]) -> list[RateOut]:
 
 def file_response(content: bytes, name: str, media: str = "application/pdf") -> Response:
     """A download with the Japanese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{url_quote(name)}"})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 # ---------------------------------------------------------------- partners and items
 

@@ -14,11 +14,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.sales import (
     InvoiceLineIn,
     LineIn,
@@ -134,6 +135,8 @@ class BillingRunIn(BaseModel):
     closing_date: dt.date
     issue_date: dt.date | None = None
     partner_ids: list[int] | None = Field(None, description="Only these customers (default: every customer).")
+    early: bool = Field(False, description="Confirm a run before the closing date has come (refused otherwise): "
+                                           "its statements count only the receipts applied so far.")
 
 
 class BillingRunOut(BaseModel):
@@ -186,15 +189,19 @@ class AllocationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     invoice_id: int
-    amount: StrictInt
+    amount: Yen = Field(description=YEN_DOC)
 
 
 class MatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     deposit_id: int
-    allocations: list[AllocationIn]
-    fee: StrictInt = 0
+    allocations: list[AllocationIn] = Field(default_factory=list)
+    fee: Yen = Field(0, description="Transfer fee the customer deducted; booked by the company setting "
+                                    "(売上値引 or 支払手数料, see /sales/settings). " + YEN_DOC)
+    to_credit: Yen = Field(0, description="Cash beyond the invoices, kept as the customer's credit balance "
+                                          "(前受金). " + YEN_DOC)
+    partner_id: int | None = Field(None, description="The customer, when the deposit clears no invoice of it.")
 
 
 class MatchesIn(BaseModel):
@@ -343,7 +350,8 @@ def _invoices_by_id(db: Database, actor: Actor, ids: list[int]) -> list[InvoiceO
 def billing_run(body: BillingRunIn, db: DbDep, actor: ApiActor) -> BillingRunOut:
     """締め請求 on a closing date: one invoice per customer over its unbilled deliveries (都度 customers: one
     per delivery). All or nothing."""
-    result = billing.billing_run(db.uow(), actor, body.closing_date, body.issue_date, body.partner_ids)
+    result = billing.billing_run(db.uow(), actor, body.closing_date, body.issue_date, body.partner_ids,
+                                 early=body.early)
     return BillingRunOut(closing_date=result.closing_date,
                          invoices=_invoices_by_id(db, actor, [i.id for i in result.invoices]),
                          total_billed=result.total_billed)
@@ -404,9 +412,11 @@ def proposals(db: DbDep, actor: ApiActor,
 
 @router.post("/receivables/matches", response_model=MatchedOut)
 def confirm_matches(body: MatchesIn, db: DbDep, actor: ApiActor) -> MatchedOut:
-    """Confirm matches: posts 普通預金 (+ 支払手数料) / 売掛金 and reduces what the invoices owe."""
+    """Confirm matches (proposed or chosen by hand): posts 普通預金 (+ the fee as 売上値引 or 支払手数料) / 売掛金
+    (+ 前受金 for ``to_credit``) and reduces what the invoices owe."""
     n = receivables.confirm_matches(db.uow(), actor, [
-        receivables.MatchInput(m.deposit_id, tuple((a.invoice_id, a.amount) for a in m.allocations), m.fee)
+        receivables.MatchInput(m.deposit_id, tuple((a.invoice_id, a.amount) for a in m.allocations), m.fee,
+                               m.to_credit, m.partner_id)
         for m in body.matches])
     return MatchedOut(matched=n)
 

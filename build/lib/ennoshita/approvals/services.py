@@ -27,6 +27,7 @@ from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Forbidden, NotFound
 from ennoshita.identity.models import User, UserRole
+from ennoshita.identity.roles import can
 
 # --- (de)serialising the pure state ----------------------------------------------------------------------
 
@@ -263,6 +264,29 @@ def my_submissions(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[Requ
 def status_of(uow: UnitOfWork, document_type: str, document_id: int) -> RequestView | None:
     with uow:
         return status_of_in(uow.session, document_type, document_id)
+
+
+# The capability that reads each kind of document; a domain adding a document type registers it here. A request
+# of an unregistered type is read only by its submitter and its approvers.
+READ_CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "purchase_order": ("purchasing.view",), "supplier_bill": ("purchasing.view", "payments.edit"),
+    "payment_run": ("purchasing.view", "payments.edit"), "journal_entry": ("ledger.view",),
+    "expense_claim": ("expenses.view",),
+}
+
+
+def status_for(uow: UnitOfWork, actor: Actor, document_type: str, document_id: int) -> RequestView | None:
+    """The document's latest request, for a reader who may read the document (its type's read capability), or
+    who submitted it or acts on it; anyone else is refused (403), whether or not the document exists."""
+    with uow:
+        s = uow.session
+        view = status_of_in(s, document_type, document_id)
+        if any(can(actor, c) for c in READ_CAPABILITIES.get(document_type, ())):
+            return view
+        if view is not None and actor.user_id is not None and (
+                view.submitted_by == actor.user_id or involved(s, actor, document_type, document_id)):
+            return view
+        raise Forbidden("error.forbidden", capability=" / ".join(READ_CAPABILITIES.get(document_type, ("?",))))
 
 
 def status_of_in(s: Session, document_type: str, document_id: int) -> RequestView | None:

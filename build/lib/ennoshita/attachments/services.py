@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from ennoshita.actor import Actor
 from ennoshita.attachments.models import Attachment
 from ennoshita.dates import as_utc, now_utc
 from ennoshita.errors import Invalid, NotFound, Problem
+from ennoshita.security.files import safe_filename
 
 ALLOWED_TYPES = {
     "application/pdf": b"%PDF",
@@ -90,7 +92,7 @@ def add_attachment(session: Session, actor: Actor, owner_type: str, owner_id: ob
         raise Invalid(problems=problems)
     row = Attachment(
         owner_type=owner_type, owner_id=str(owner_id),
-        filename=unicodedata.normalize("NFC", new.filename)[:255] or "file",
+        filename=safe_filename(new.filename),  # no CR/LF/NUL or path: every download can name it
         content_type=new.content_type.split(";")[0].strip().lower(), size=len(new.content),
         sha256=hashlib.sha256(new.content).hexdigest(), content=new.content,
         transaction_date=new.transaction_date, amount=new.amount,
@@ -112,6 +114,21 @@ def list_for(session: Session, owner_type: str, owner_id: object) -> list[Attach
                                                     Attachment.owner_id == str(owner_id))
                            .order_by(Attachment.id))
     return [_summary(a) for a in rows]
+
+
+# Who may read a stored file besides the books' readers: each owning domain registers the read rule of its
+# documents (the file follows its document: my receipt, a request of my team, a supplier bill).
+Reader = Callable[[Session, Actor, str], bool]
+READERS: dict[str, Reader] = {}
+
+
+def register_reader(owner_type: str, reader: Reader) -> None:
+    READERS[owner_type] = reader
+
+
+def may_read(session: Session, actor: Actor, owner_type: str, owner_id: str) -> bool:
+    reader = READERS.get(owner_type)
+    return reader is not None and reader(session, actor, owner_id)
 
 
 def get_content(session: Session, attachment_id: int) -> tuple[AttachmentSummary, bytes]:

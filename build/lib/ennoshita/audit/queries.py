@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita.audit.models import AuditRecord
 from ennoshita.dates import TOKYO
+from ennoshita.security import cells
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ CSV_HEADER = ["id", "occurred_at", "actor_id", "actor_name", "via", "entity_type
 def export_csv(session: Session, f: AuditFilter) -> Iterator[str]:
     """Stream the filtered trail as UTF-8 CSV (with BOM, so spreadsheet software reads Japanese)."""
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = cells.writer(buf)
     writer.writerow(CSV_HEADER)
     yield "\ufeff" + buf.getvalue()
     stmt = _filtered(f).order_by(AuditRecord.id).execution_options(yield_per=2000)

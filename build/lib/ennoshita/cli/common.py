@@ -6,19 +6,35 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from ennoshita.actor import Actor
-from ennoshita.db import Database
-from ennoshita.errors import DomainError, Invalid
-from ennoshita.i18n import LANGUAGES, Translator
-from ennoshita.settings import get_settings
+if TYPE_CHECKING:
+    from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+    from ennoshita.actor import Actor
+    from ennoshita.db import Database
+    from ennoshita.errors import DomainError
+
+LANGUAGES = ("ja", "en")  # as ennoshita.i18n.LANGUAGES, without importing the catalogs
+
+
+@cache
+def _consoles() -> tuple[Console, Console]:
+    from rich.console import Console
+
+    return Console(), Console(stderr=True)
+
+
+def __getattr__(name: str) -> Any:
+    """``console`` and ``err_console`` are made on first use (importing rich costs start-up time)."""
+    if name == "console":
+        return _consoles()[0]
+    if name == "err_console":
+        return _consoles()[1]
+    raise AttributeError(name)
 
 DatabaseUrl = Annotated[
     str | None,
@@ -38,11 +54,23 @@ def cli_language() -> str:
     return lang if lang in LANGUAGES else "ja"
 
 
-def open_db(url: str | None) -> Database:
-    return Database(url or get_settings().database_url)
+def open_db(url: str | None, every_domain: bool = True) -> Database:
+    """The database; with ``every_domain`` (the default) every domain's tables and event subscriptions are
+    imported first, as any write needs. A read-only report of one domain passes False to start faster."""
+    if every_domain:
+        import ennoshita.models  # noqa: F401
+    from ennoshita.db import Database
+
+    if url:
+        return Database(url)
+    from ennoshita.settings import get_settings
+
+    return Database(get_settings().database_url)
 
 
 def resolve_actor(db: Database, as_user: str | None) -> Actor:
+    from ennoshita.actor import Actor
+
     if not as_user:
         return Actor.system("cli")
     from ennoshita.identity import services as identity
@@ -52,6 +80,9 @@ def resolve_actor(db: Database, as_user: str | None) -> Actor:
 
 def fail(exc: DomainError) -> None:
     """Print one line per problem and exit 1."""
+    from ennoshita.i18n import Translator
+
+    err_console = _consoles()[1]
     t = Translator(cli_language())
     if exc.problems:
         for p in exc.problems:
@@ -66,6 +97,8 @@ def fail(exc: DomainError) -> None:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
+    from ennoshita.errors import DomainError
+
     try:
         yield
     except DomainError as exc:
@@ -84,6 +117,8 @@ def say(table: dict[str, dict[str, str]], key: str, **params: Any) -> str:
 
 def parse_date(text: str, field: str) -> dt.date:
     """An ISO date from the command line, or :class:`Invalid` naming the option."""
+    from ennoshita.errors import Invalid
+
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -28,7 +28,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import importer, queries, queries_ui, reports, services
+from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.money import format_yen
 from ennoshita.tabular import STREAMED, Table, export
 
@@ -152,6 +152,9 @@ def journal_import(
     as_user: AsUser = None,
 ) -> None:
     """Import a journal file: the whole file is checked first and imported all or nothing."""
+    from ennoshita.ledger import importer
+
+
     db = open_db(database_url)
     t = _t()
     with domain_errors():
@@ -180,6 +183,9 @@ def journal_export(
     as_user: AsUser = None,
 ) -> None:
     """Export posted entries (streaming: memory does not grow with the ledger)."""
+    from ennoshita.ledger import importer
+
+
     db = open_db(database_url)
     with domain_errors():
         if fmt not in importer.EXPORT_FORMATS:
@@ -199,7 +205,7 @@ def journal_export(
 
 
 def _company_start(db_url: str | None, as_user: str | None, capability: str = "ledger.view") -> tuple[Database, int]:
-    db = open_db(db_url)
+    db = open_db(db_url, every_domain=False)  # reports read the ledger only: no other domain to import
     actor = resolve_actor(db, as_user)
     require(actor, capability)
     with db.uow() as uow:
@@ -362,6 +368,8 @@ def report_tax(
 @period_app.command("lock")
 def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """Lock a month (YYYY-MM) against posting."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         services.lock_month(db.uow(), resolve_actor(db, as_user), month)
@@ -372,6 +380,8 @@ def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = 
 def period_unlock(month: str, reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
                   database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """Unlock a month (the unlock is audited)."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         services.unlock_month(db.uow(), resolve_actor(db, as_user), month, reason)
@@ -399,6 +409,8 @@ def ledger_recurring(
     database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """Post the recurring entries (rent, leases) that are due."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         posted = services.run_recurring(db.uow(), resolve_actor(db, as_user), _date(until, "until"))
@@ -408,10 +420,85 @@ def ledger_recurring(
 @ledger_app.command("close-year")
 def ledger_close_year(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """決算締め: carry the year's net income to 繰越利益剰余金 and lock the year."""
+    from ennoshita.ledger import services
+
     db = open_db(database_url)
     with domain_errors():
         result = services.close_year(db.uow(), resolve_actor(db, as_user), fiscal_year)
     console.print(_t()("ledger.year_closed", year=fiscal_year, net=format_yen(result.net_income)))
+
+
+@report_app.command("consumption-tax")
+def report_consumption_tax(
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="The fiscal year (課税期間) YYYY.")],
+    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """消費税申告書の計算表: 課税標準額, 消費税額, 課税売上割合, 控除対象仕入税額, 納付税額 (and the settlement)."""
+    from ennoshita.ledger import consumption_tax
+
+    db = open_db(database_url)
+    actor = resolve_actor(db, as_user)
+    with domain_errors():
+        ret = consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year)
+        draft = consumption_tax.propose_settlement(db.uow(), actor, fiscal_year)
+    _emit(reports.consumption_tax_table(_t(), ret, fiscal_year), fmt, output)
+    if fmt == "table" and output is None and draft is not None:
+        t = _t()
+        console.print(t("ctax.settlement"))
+        for line in draft.lines:
+            console.print(f"  {line.account_code}  {format_yen(line.debit) if line.debit else '':>14}"
+                          f"  {format_yen(line.credit) if line.credit else '':>14}  {line.memo}")
+
+
+@ledger_app.command("tax-settings")
+def ledger_tax_settings(
+    method: Annotated[str | None, typer.Option(help="general, simplified or twenty_percent.")] = None,
+    output_calc: Annotated[str | None, typer.Option(help="Output tax: proportional (割戻し) or stacked.")] = None,
+    input_calc: Annotated[str | None, typer.Option(help="Input tax: stacked (積上げ) or proportional.")] = None,
+    credit_method: Annotated[str | None, typer.Option(help="individual (個別対応) or lump_sum (一括比例).")] = None,
+    simplified_type: Annotated[int | None, typer.Option(help="簡易課税の事業区分 1..6.")] = None,
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """消費税の設定: show, or change the options given."""
+    from ennoshita.ledger import consumption_tax
+
+    db = open_db(database_url)
+    actor = resolve_actor(db, as_user)
+    given: tuple[tuple[str, object], ...] = (
+        ("method", method), ("output_calc", output_calc), ("input_calc", input_calc),
+        ("credit_method", credit_method), ("simplified_type", simplified_type))
+    changes = {k: v for k, v in given if v is not None}
+    with domain_errors():
+        current = (consumption_tax.update_settings(db.uow(), actor, changes) if changes
+                   else consumption_tax.get_settings(db.uow(), actor))
+    for key, value in current.__dict__.items():
+        console.print(f"{key}: {value}")
+
+
+@ledger_app.command("settle-tax")
+def ledger_settle_tax(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Post the year's 消費税 settlement entry (the year-end close posts it when missing)."""
+    from ennoshita.ledger import consumption_tax
+
+    db = open_db(database_url)
+    with domain_errors():
+        posted = consumption_tax.post_settlement(db.uow(), resolve_actor(db, as_user), fiscal_year)
+    t = _t()
+    console.print(t("ctax.settlement_posted", entry=posted.entry_no) if posted else t("ctax.settlement_none"))
+
+
+@ledger_app.command("reopen-year")
+def ledger_reopen_year(
+    fiscal_year: int, reason: Annotated[str, typer.Option(help="Why the closed year is reopened (audited).")],
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """決算締めの解除: reopen the latest closed year (its closing entry is reversed)."""
+    from ennoshita.ledger import services
+
+    db = open_db(database_url)
+    with domain_errors():
+        services.reopen_year(db.uow(), resolve_actor(db, as_user), fiscal_year, reason)
+    console.print(_t()("ledger.year_reopened", year=fiscal_year))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,20 +1,17 @@
-"""The ``ennoshita`` command: set up, serve, manage users and tokens, verify the audit trail, back up."""
+"""The ``ennoshita`` command: set up, serve, manage users and tokens, verify the audit trail, back up.
+
+Start-up is kept light: the domains, the database layer and the web stack are imported by the commands that
+use them (see :mod:`ennoshita.cli.lazy`), so ``ennoshita --help`` does not pay for them.
+"""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
 
-import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
-from ennoshita import audit
 from ennoshita.cli.common import (
     AsUser,
     DatabaseUrl,
@@ -24,12 +21,14 @@ from ennoshita.cli.common import (
     open_db,
     resolve_actor,
 )
-from ennoshita.db import is_sqlite
-from ennoshita.errors import Invalid
-from ennoshita.i18n import Translator
-from ennoshita.identity import services as identity
+from ennoshita.cli.lazy import LazyGroup, lazy_modules
 
-app = typer.Typer(help="ennoshita (縁の下): the back office of a Japanese company.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from ennoshita.i18n import Translator
+    from ennoshita.identity.services import NewUser
+
+app = typer.Typer(help="ennoshita (縁の下): the back office of a Japanese company.", no_args_is_help=True,
+                  cls=LazyGroup)
 user_app = typer.Typer(help="Users: add, list, deactivate.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
@@ -37,32 +36,75 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 
-# Each domain's CLI module defines ``register(app)`` adding its command groups.
+# Each domain's CLI module defines ``register(app)`` adding its command groups. Modules named in
+# ennoshita.cli.lazy.LAZY_GROUPS are imported when their group is used; any other is registered here.
 CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
-                                "ennoshita.cli.desk", "ennoshita.cli.purchasing")
+                                "ennoshita.cli.desk", "ennoshita.cli.purchasing", "ennoshita.cli.withholding",
+                                "ennoshita.cli.company",
+                                "ennoshita.cli.hr", "ennoshita.cli.payroll",
+                                "ennoshita.cli.assets", "ennoshita.cli.contracts")
 for _name in CLI_MODULES:
-    __import__(_name, fromlist=["register"]).register(app)
+    if _name not in lazy_modules():
+        __import__(_name, fromlist=["register"]).register(app)
 
 
 def _t() -> Translator:
+    from ennoshita.i18n import Translator
+
     return Translator(cli_language())
 
 
 @app.command()
-def init(database_url: DatabaseUrl = None) -> None:
-    """Create the database, or upgrade it to the newest schema."""
+def init(
+    database_url: DatabaseUrl = None,
+    company: Annotated[str | None, typer.Option(help="Your company's name (会社名): registers the company.")] = None,
+    admin_email: Annotated[str | None, typer.Option(help="The first administrator's login e-mail.")] = None,
+    admin_name: Annotated[str | None, typer.Option(help="The first administrator's name.")] = None,
+    password_stdin: Annotated[bool, typer.Option(help="Read the administrator's password from standard input.")]
+    = False,
+    fiscal_year_start_month: Annotated[int, typer.Option(help="期首月 1-12.")] = 4,
+    language: Annotated[str, typer.Option(help="The administrator's language: ja or en.")] = "ja",
+) -> None:
+    """Create the database, or upgrade it to the newest schema; with --company, register your company and
+    its first administrator (without the demo)."""
+    from ennoshita.errors import Invalid
     from ennoshita.migrations import current_revision, upgrade
 
+    t = _t()
+    if company is not None and not admin_email:
+        with domain_errors():
+            raise Invalid("setup.error.admin_needed", field="admin_email")
     db = open_db(database_url)
     before = current_revision(db.engine)
     upgrade(db.engine)
     after = current_revision(db.engine)
-    console.print(_t()("cli.init_done", before=before or "-", after=after or "-"))
+    console.print(t("cli.init_done", before=before or "-", after=after or "-"))
+    if company is None or admin_email is None:
+        return
+    from ennoshita.identity import setup
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt(t("cli.admin_password"), hide_input=True, confirmation_prompt=True)
+    with domain_errors():
+        done = setup.start_company(db.uow(), {"name": company, "fiscal_year_start_month": fiscal_year_start_month},
+                                   identity_new_user(admin_email, admin_name or "", password, language))
+    console.print(t("cli.setup_done", company=done.company.name, email=done.admin.email))
+    console.print(t("cli.setup_next", email=done.admin.email))
+
+
+def identity_new_user(email: str, name: str, password: str, language: str) -> NewUser:
+    from ennoshita.identity.services import NewUser
+
+    return NewUser(email=email, display_name=name, roles=("admin",), password=password, language=language)
 
 
 @app.command()
 def demo(database_url: DatabaseUrl = None) -> None:
     """Load the demo company (users, settings and every domain's data) into an empty database."""
+    from rich.progress import Progress
+
     from ennoshita.demo import load_demo
 
     db = open_db(database_url)
@@ -79,11 +121,16 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     database_url: DatabaseUrl = None,
+    demo: Annotated[bool, typer.Option("--demo", envvar="ENNOSHITA_DEMO",
+                                       help="Load the demo company when the database is empty (make run does).")]
+    = False,
 ) -> None:
-    """Serve the web app and the API (creates/upgrades the database and loads the demo on first start)."""
+    """Serve the web app and the API (creates/upgrades the database; loads the demo into an empty database only
+    with --demo; otherwise an empty database opens on the first-run page 会社情報の登録)."""
     import uvicorn
 
     from ennoshita.demo import DEMO_LOGINS, is_empty, load_demo
+    from ennoshita.identity import setup
     from ennoshita.migrations import upgrade
     from ennoshita.settings import Settings
     from ennoshita.web.app import create_app
@@ -92,13 +139,17 @@ def serve(
     db = open_db(settings.database_url)
     upgrade(db.engine)
     t = _t()
-    if is_empty(db):
+    if demo and is_empty(db) and setup.needs_setup(db):
         console.print(t("cli.demo_loading"))
         load_demo(db)
-    console.print(t("cli.serving", url=f"http://{host}:{port}"))
-    console.print(t("cli.demo_logins"))
-    for email, password, roles in DEMO_LOGINS:
-        console.print(f"  {email} / {password}  ({', '.join(roles)})")
+    url = f"http://{host}:{port}"
+    console.print(t("cli.serving", url=url))
+    if setup.is_demo(db):
+        console.print(t("cli.demo_logins"))
+        for email, password, roles in DEMO_LOGINS:
+            console.print(f"  {email} / {password}  ({', '.join(roles)})")
+    elif setup.needs_setup(db):
+        console.print(t("cli.setup_open", url=url))
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level="info")
 
 
@@ -114,6 +165,8 @@ def user_add(
     as_user: AsUser = None,
 ) -> None:
     """Add a user with one or more roles."""
+    from ennoshita.identity import services as identity
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -127,9 +180,34 @@ def user_add(
     console.print(_t()("cli.user_added", email=user.email, id=user.id))
 
 
+@user_app.command("reset-password")
+def user_reset_password(
+    email: Annotated[str, typer.Option(help="Whose password.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Set a user's password: ends all their sessions and revokes all their API tokens."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from ennoshita.identity import services as identity
+
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        identity.reset_password(db.uow(), actor, identity.find_user_id(db.uow(), email), password)
+    console.print("OK")
+
+
 @user_app.command("list")
 def user_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """List users and their roles."""
+    from rich.table import Table
+
+    from ennoshita.identity import services as identity
+
     db = open_db(database_url)
     t = _t()
     with domain_errors():
@@ -148,6 +226,8 @@ def user_deactivate(
     as_user: AsUser = None,
 ) -> None:
     """Deactivate a user (users are never deleted)."""
+    from ennoshita.identity import services as identity
+
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
@@ -165,6 +245,8 @@ def token_create(
     as_user: AsUser = None,
 ) -> None:
     """Create a personal API token and print it once."""
+    from ennoshita.identity import services as identity
+
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
@@ -176,6 +258,8 @@ def token_create(
 @audit_app.command("verify")
 def audit_verify(database_url: DatabaseUrl = None) -> None:
     """Walk the hash chain: prints OK <count> records, or names the first broken record and exits 1."""
+    from ennoshita import audit
+
     db = open_db(database_url)
     with db.uow() as uow:
         result = audit.verify(uow.session)
@@ -189,9 +273,16 @@ def audit_verify(database_url: DatabaseUrl = None) -> None:
 @app.command()
 def backup(path: Path, database_url: DatabaseUrl = None) -> None:
     """Write a consistent copy of the database to PATH (SQLite: backup API; PostgreSQL: pg_dump)."""
+    import sqlite3
+
+    from rich.progress import Progress
+
+    from ennoshita.db import is_sqlite, private_file
+
     db = open_db(database_url)
     with domain_errors():
         if is_sqlite(db.url):
+            private_file(path)  # 0600: a backup holds the whole books
             src = sqlite3.connect(db.url.split("///", 1)[1])
             dst = sqlite3.connect(str(path))
             with Progress(console=console) as progress:
@@ -204,19 +295,35 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
             dst.close()
             src.close()
         else:
+            private_file(path)
             _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(db.url)])
+            path.chmod(0o600)
     console.print(_t()("cli.backup_done", path=str(path)))
 
 
 @app.command()
-def restore(path: Path, database_url: DatabaseUrl = None) -> None:
-    """Replace the database's content with the backup at PATH."""
+def restore(path: Path, database_url: DatabaseUrl = None,
+            force: Annotated[bool, typer.Option(help="Restore even when the audit chain does not verify.")] = False
+            ) -> None:
+    """Replace the database's content with the backup at PATH. The backup's audit chain is verified first
+    (SQLite; PostgreSQL right after pg_restore): a broken chain is refused unless --force. The schema's
+    triggers are then re-created from the migrations, so a trigger dropped in the backup does not come back
+    missing."""
+    import sqlite3
+
+    from ennoshita.db import is_sqlite
+    from ennoshita.errors import Invalid
+    from ennoshita.security import restore_check
+
     db = open_db(database_url)
     with domain_errors():
         if not path.exists():
             raise Invalid("cli.error_no_file", field="path", path=str(path))
         db.dispose()
         if is_sqlite(db.url):
+            problem = restore_check.chain_problem(f"sqlite:///{path}")
+            if problem and not force:
+                raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
             src = sqlite3.connect(str(path))
             dst = sqlite3.connect(db.url.split("///", 1)[1])
             src.backup(dst)
@@ -225,6 +332,14 @@ def restore(path: Path, database_url: DatabaseUrl = None) -> None:
         else:
             _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(db.url)}",
                                     str(path)])
+            problem = restore_check.chain_problem(db.url)
+        recreated = restore_check.recreate_triggers(db.url)
+        if recreated:
+            console.print(f"re-created triggers: {', '.join(recreated)}")
+        if problem:
+            console.print(f"[red]WARNING[/red] {problem}")
+            if not force:
+                raise typer.Exit(1)
     console.print(_t()("cli.restore_done", path=str(path)))
 
 
@@ -233,6 +348,11 @@ def _pg_url(url: str) -> str:
 
 
 def _pg_tool(name: str, args: list[str]) -> None:
+    import shutil
+    import subprocess
+
+    from ennoshita.errors import Invalid
+
     exe = shutil.which(name)
     if exe is None:
         raise Invalid("cli.error_pg_tool", tool=name)

@@ -18,7 +18,8 @@ from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, op
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.money import format_yen
-from ennoshita.sales import billing, partners, pdf, receivables
+from ennoshita.sales import billing, customer_credit, partners, pdf, receivables
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.models import Invoice, Partner
 
 sales_app = typer.Typer(help="Sales: partner import, billing runs, invoice PDFs, bank import, AR check.",
@@ -90,12 +91,9 @@ _FALSE = {"0", "false", "no", "n", "", "×", "いいえ"}
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Invalid("sales.error.bank_csv_encoding", field="file")
+    from ennoshita import textfiles
+
+    return textfiles.decode(data)[0]
 
 
 def _partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], list[Problem]]:
@@ -174,16 +172,18 @@ def billing_run(
     = None,
     zip_path: Annotated[Path | None, typer.Option("--zip", help="Also write every invoice PDF into this ZIP.")]
     = None,
+    early: Annotated[bool, typer.Option("--early", help="Confirm a run before the closing date has come.")] = False,
     database_url: DatabaseUrl = None,
     as_user: AsUser = None,
 ) -> None:
-    """締め請求: invoice every customer whose closing falls on the date (and the 都度 customers)."""
+    """締め請求: invoice every customer whose closing falls on the date (and the 都度 customers). A closing date
+    still to come is refused unless --early confirms it."""
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
         closing = _date(closing_date, "closing_date")
         issue = _date(issue_date, "issue_date") if issue_date else None
-        result = billing.billing_run(db.uow(), actor, closing, issue)
+        result = billing.billing_run(db.uow(), actor, closing, issue, early=early)
         with db.uow() as uow:
             names = _partner_names(uow.session, {i.partner_id for i in result.invoices})
         table = RichTable(_say("number"), _say("partner"), _say("gross"), _say("due"))
@@ -255,6 +255,69 @@ def ar_check(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     print(_say("ok") if check.ok else _say("ng"))
     if not check.ok:
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- settings and customer credits
+
+credit_app = typer.Typer(help="預り残高: customers' credit balances (前受金), refunds.", no_args_is_help=True)
+sales_app.add_typer(credit_app, name="credit")
+
+
+@sales_app.command("settings")
+def settings_cmd(
+    fee_treatment: Annotated[str | None, typer.Option(
+        "--fee-treatment", help="Deducted transfer fees: sales_discount (売上値引, default) or transfer_fee "
+                                "(支払手数料).")] = None,
+    revenue_recognition: Annotated[str | None, typer.Option(
+        "--revenue-recognition", help="delivery (出荷基準, default) or invoice.")] = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Show (or change) the sales settings."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        current = sales_settings.update_settings(db.uow(), actor, fee_treatment, revenue_recognition) \
+            if fee_treatment or revenue_recognition else sales_settings.get_settings(db.uow(), actor)
+    print(f"fee_treatment: {current.fee_treatment}")
+    print(f"revenue_recognition: {current.revenue_recognition}")
+
+
+@credit_app.command("show")
+def credit_show(
+    partner_id: Annotated[int | None, typer.Argument(help="A customer's id; without: every balance.")] = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """Every customer's credit balance, or one customer's movements."""
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        if partner_id is None:
+            for row in customer_credit.credit_list(db.uow(), actor):
+                print(f"{row.partner_id}\t{row.code}\t{row.name}\t{format_yen(row.balance)}")
+            return
+        found = customer_credit.credit_of(db.uow(), actor, partner_id)
+    print(f"{format_yen(found.balance)}")
+    for m in found.movements:
+        print(f"{m.entry_date.isoformat()}\t{m.kind}\t{m.invoice_number}\t{format_yen(m.amount)}\t{m.memo}")
+
+
+@credit_app.command("refund")
+def credit_refund(
+    partner_id: Annotated[int, typer.Argument(help="The customer's id.")],
+    amount: Annotated[int, typer.Option("--amount", help="Yen refunded.")],
+    date: Annotated[str, typer.Option("--date", help="Refund date (YYYY-MM-DD).")],
+    memo: Annotated[str, typer.Option("--memo")] = "",
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """返金: pay the customer's credit back (前受金 / 普通預金)."""
+    db = open_db(database_url)
+    with domain_errors():
+        entry = customer_credit.refund_credit(db.uow(), resolve_actor(db, as_user), partner_id, amount,
+                                              _date(date, "date"), memo)
+    print(entry)
 
 
 def register(app: typer.Typer) -> None:

@@ -253,7 +253,7 @@ def partner_list(
     db = open_db(database_url)
     with domain_errors():
         if role not in ("", "customer", "supplier"):
-            raise Invalid("error.schema", field="role", reason=role)
+            raise Invalid(problems=[Problem("error.schema", "role", {"field": "--role", "reason": role})])
         result = partners.search_partners(db.uow(), resolve_actor(db, as_user), q, role,
                                           None if include_inactive else True, page, 100)
     table = _table(_say("code"), _say("name"), _say("kana"), _say("registration"), _say("role"), _say("closing"))
@@ -693,11 +693,15 @@ def match_confirm(
         help='Invoices to clear, "NUMBER" or "NUMBER:AMOUNT" (numbers or ids). Without any: the proposal.')] = None,
     fee: Annotated[int | None, typer.Option("--fee", help="振込手数料 the customer deducted (cleared, not received).")]
     = None,
+    to_credit: Annotated[int, typer.Option("--to-credit", help="Keep this much as the customer's credit balance "
+                                                                "(前受金).")] = 0,
+    partner: Annotated[int | None, typer.Option("--partner", help="The customer (id) when no invoice names it.")]
+    = None,
     database_url: DatabaseUrl = None,
     as_user: AsUser = None,
 ) -> None:
     """消込: clear invoices with a deposit and post the receipt. Without amounts, the invoices are cleared in
-    the order given, each up to what it still owes."""
+    the order given, each up to what it still owes; --to-credit keeps the rest as the customer's credit."""
     db = open_db(database_url)
     with domain_errors(), _cli_lines():
         actor = resolve_actor(db, as_user)
@@ -705,7 +709,10 @@ def match_confirm(
         if view is None:
             raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
         labels = {i: n for i, n, _a in view.allocations}
-        if not invoices:
+        allocations: tuple[tuple[int, int], ...]
+        if not invoices and (to_credit or partner):
+            allocations, fee_amount = (), fee or 0
+        elif not invoices:
             if not view.allocations:
                 raise Invalid("sales.error.match_amount", field="invoices", deposit=view.amount, cleared=0,
                               fee=view.fee)
@@ -713,7 +720,7 @@ def match_confirm(
             fee_amount = view.fee if fee is None else fee
         else:
             fee_amount = fee or 0
-            left = view.amount + fee_amount
+            left = view.amount + fee_amount - to_credit
             chosen: list[tuple[int, int]] = []
             for ref in invoices:
                 number, _, amount = ref.partition(":")
@@ -729,9 +736,41 @@ def match_confirm(
                 chosen.append((row.id, value))
                 left -= value
             allocations = tuple(chosen)
-        receivables.confirm_matches(db.uow(), actor, [receivables.MatchInput(deposit_id, allocations, fee_amount)])
+        receivables.confirm_matches(db.uow(), actor, [receivables.MatchInput(deposit_id, allocations, fee_amount,
+                                                                             to_credit, partner)])
     text = ", ".join(f"{labels.get(i, i)}:{format_yen(a)}" for i, a in allocations)
     console.print(_say("matched", id=deposit_id, allocations=text, fee=format_yen(fee_amount)))
+
+
+@match_app.command("book")
+def match_book(
+    deposit_id: Annotated[int, typer.Argument(help="The deposit's id (see `sales match propose`).")],
+    memo: Annotated[str, typer.Option("--memo", help="摘要: what is known of the deposit (required).")],
+    account: Annotated[str, typer.Option("--account", help="Account code credited (default 2210 仮受金).")]
+    = receivables.CODE_SUSPENSE_RECEIPTS,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """A deposit nothing matches (該当なし) booked to 仮受金 (or another account) with a memo; undone by
+    `sales match undo`."""
+    db = open_db(database_url)
+    with domain_errors():
+        entry = receivables.book_deposit(db.uow(), resolve_actor(db, as_user), deposit_id, memo, account)
+    console.print(f"{deposit_id} → {account} ({entry})")
+
+
+@match_app.command("undo")
+def match_undo(
+    deposit_id: Annotated[int, typer.Argument(help="The matched (or booked) deposit's id.")],
+    reason: Annotated[str, typer.Option("--reason", help="取消理由 (required, kept in the audit trail).")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """消込取消: reverse a deposit's match (or booking) and leave it unmatched."""
+    db = open_db(database_url)
+    with domain_errors():
+        result = receivables.unmatch(db.uow(), resolve_actor(db, as_user), deposit_id, reason)
+    console.print(f"{deposit_id}: {result.reversal_no}")
 
 
 def register(app: typer.Typer) -> None:

@@ -4,8 +4,8 @@ times (some late), about fifteen still open, comments with mentions, and warm �
 contribution dashboard show a living desk.
 
 Everything goes through the desk and sales services, with explicit ``now=`` where they take one (filing,
-status changes). A few timestamps have no ``now=`` in the services (comments, thanks, and the completion of a
-見積作成依頼 by the sales event when its quote is sent); the demo moves those to their story's time at the end.
+status changes, comments, thanks: their notifications carry the same time). The completion of a 見積作成依頼 by
+the sales event when its quote is sent has no ``now=``; the demo moves it to its story's time at the end.
 Runs after the sales demo (it links quotes to the demo customers).
 """
 
@@ -196,12 +196,15 @@ def load(db: Database, actor: Actor) -> None:
             continue
         services.set_status(db.uow(), handler, req.id, "in_progress", now=start)
         if rng.random() < 0.25:
-            cid = services.add_comment(db.uow(), handler, req.id, rng.choice(ASKS))
+            cid = services.add_comment(db.uow(), handler, req.id, rng.choice(ASKS),
+                                       now=start + dt.timedelta(minutes=15))
             backdate.append((DeskComment, cid, {"created_at": start + dt.timedelta(minutes=15)}))
-            cid = services.add_comment(db.uow(), who, req.id, rng.choice(ANSWERS))
+            cid = services.add_comment(db.uow(), who, req.id, rng.choice(ANSWERS),
+                                       now=start + dt.timedelta(minutes=50))
             backdate.append((DeskComment, cid, {"created_at": start + dt.timedelta(minutes=50)}))
         elif rng.random() < 0.15:
-            cid = services.add_comment(db.uow(), handler, req.id, rng.choice(WORKING))
+            cid = services.add_comment(db.uow(), handler, req.id, rng.choice(WORKING),
+                                       now=start + dt.timedelta(minutes=5))
             backdate.append((DeskComment, cid, {"created_at": start + dt.timedelta(minutes=5)}))
         if p.requester == REQUESTER and rng.random() < 0.03:
             services.set_status(db.uow(), who, req.id, "withdrawn", now=done_at)
@@ -228,12 +231,13 @@ def load(db: Database, actor: Actor) -> None:
     for req, done_at in sorted(thanked, key=lambda c: c[1]):
         when = min(done_at + dt.timedelta(minutes=rng.randint(10, 600)), STORY_END)
         requester = next(a for a in people.values() if a.user_id == req.requester_id)
-        tid = services.send_thanks(db.uow(), requester, request_id=req.id, message=rng.choice(THANKS))
+        tid = services.send_thanks(db.uow(), requester, request_id=req.id, message=rng.choice(THANKS), now=when)
         backdate.append((Thanks, tid, {"created_at": when}))
     for i, (sender, to_email, team, message) in enumerate(FREE_THANKS):
         to_id = people[to_email].user_id if to_email else None
-        tid = services.send_thanks(db.uow(), people[sender], to_user_id=to_id, to_team=team, message=message)
         when = _moment(rng, days[len(days) * (i + 1) // (len(FREE_THANKS) + 1)])
+        tid = services.send_thanks(db.uow(), people[sender], to_user_id=to_id, to_team=team, message=message,
+                                   now=when)
         backdate.append((Thanks, tid, {"created_at": when}))
 
     # the story's times for what the services stamp with the clock; the demo's notifications count as mailed

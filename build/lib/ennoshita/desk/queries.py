@@ -22,6 +22,7 @@ from ennoshita.desk.models import DeskComment, DeskRequest, Notification, Thanks
 from ennoshita.errors import Invalid
 from ennoshita.identity.models import User
 from ennoshita.identity.roles import require
+from ennoshita.security.text import contains
 from ennoshita.tabular import Table, columns
 
 
@@ -85,8 +86,8 @@ def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: t
     if assigned_to_me:
         conditions.append(DeskRequest.assignee_id == actor.user_id)
     if text.strip():
-        like = f"%{text.strip()}%"
-        conditions.append(DeskRequest.title.like(like) | DeskRequest.number.like(like))
+        like = contains(text.strip())
+        conditions.append(DeskRequest.title.like(like, escape="\\") | DeskRequest.number.like(like, escape="\\"))
     per_page = max(1, min(per_page, 200))
     page = max(1, page)
     order: tuple[Any, ...]

@@ -62,7 +62,7 @@ class RequestType:
     team: str
     sla_hours: int  # business hours from filing to completion
     fields: tuple[FieldSpec, ...]
-    creates: str | None = None  # the document it asks for: quote / sales_order / purchase_order
+    creates: str | None = None  # the document it asks for: quote / sales_order / purchase_order / contract
 
 
 REQUEST_TYPES: dict[str, RequestType] = {t.code: t for t in (
@@ -79,7 +79,8 @@ REQUEST_TYPES: dict[str, RequestType] = {t.code: t for t in (
     RequestType("inquiry", "sales_admin", 4, (
         FieldSpec("customer", "partner", required=False), FieldSpec("question", "textarea"))),
     RequestType("contract_review", "legal", 27, (
-        FieldSpec("counterparty", "text"), FieldSpec("contract", "file"), FieldSpec("points", "textarea"))),
+        FieldSpec("counterparty", "text"), FieldSpec("contract", "file"), FieldSpec("points", "textarea")),
+        creates="contract"),
     RequestType("purchase", "general_affairs", 18, (
         FieldSpec("lines", "lines"), FieldSpec("supplier", "partner", required=False),
         FieldSpec("needed_by", "date"), FieldSpec("purpose", "textarea")), creates="purchase_order"),

@@ -21,14 +21,15 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit, events, numbering
 from ennoshita.actor import Actor
-from ennoshita.attachments.services import NewAttachment, add_attachment
+from ennoshita.attachments.services import NewAttachment, add_attachment, register_reader
 from ennoshita.dates import as_utc, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.desk import rules
 from ennoshita.desk.models import DeskComment, DeskRequest, DeskSequence, Notification, Thanks
-from ennoshita.errors import Forbidden, Invalid, NotFound, Problem
+from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity.models import User, UserRole
 from ennoshita.identity.roles import require
+from ennoshita.security.text import like_escape
 
 OWNER = "desk_request"
 ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "image/heic",
@@ -97,9 +98,10 @@ def _require_reader(actor: Actor, req: DeskRequest) -> None:
 
 
 def notify(s: Session, user_ids: Sequence[int | None], kind: str, req: DeskRequest | None,
-           actor: Actor, **params: Any) -> None:
-    """In-app notifications (mailed later by :func:`ennoshita.desk.mail.deliver_pending`); never to the actor."""
-    now = now_utc()
+           actor: Actor, *, at: dt.datetime | None = None, **params: Any) -> None:
+    """In-app notifications (mailed later by :func:`ennoshita.desk.mail.deliver_pending`); never to the actor.
+    ``at``: when the event happened (a service given ``now=`` passes it on), else the clock."""
+    now = as_utc(at) if at is not None else now_utc()
     base = {"number": req.number, "title": req.title} if req is not None else {}
     for uid in dict.fromkeys(u for u in user_ids if u is not None and u != actor.user_id):
         s.add(Notification(user_id=uid, kind=kind, request_id=req.id if req is not None else None,
@@ -122,6 +124,16 @@ def _next_number(s: Session, created: dt.datetime) -> str:
 def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int = 10 * 1024 * 1024,
                  now: dt.datetime | None = None) -> RequestSummary:
     """依頼する: checks the type's fields and files, computes the SLA due time, notifies the team."""
+    with uow:
+        result = file_request_in(uow.session, actor, cmd, max_bytes, now)
+        uow.commit()
+    return result
+
+
+def file_request_in(s: Session, actor: Actor, cmd: NewRequest, max_bytes: int = 10 * 1024 * 1024,
+                    now: dt.datetime | None = None) -> RequestSummary:
+    """:func:`file_request` in the caller's transaction (another domain files a request as part of its own
+    use case, e.g. 人事's 入社/退社 checklists)."""
     require(actor, "desk.use")
     rtype = rules.request_type(cmd.type)
     problems: list[Problem] = []
@@ -144,23 +156,19 @@ def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int 
     if problems:
         raise Invalid(problems=problems)
     created = as_utc(now or now_utc())  # stored in UTC (SQLite keeps no offset)
-    with uow:
-        s = uow.session
-        req = DeskRequest(number=_next_number(s, created), type=rtype.code, title=title, fields=clean,
-                          team=rules.team_for(rtype, clean), status="received", requester_id=actor.user_id,
-                          requester_department=actor.department or "", due_date=cmd.due_date,
-                          sla_due_at=as_utc(rules.sla_due(created, rtype.sla_hours)), created_at=created)
-        s.add(req)
-        s.flush()
-        for name, new in cmd.attachments:
-            add_attachment(s, actor, OWNER, req.id, new, max_bytes, field=f"fields.{name}")
-        audit.record(s, actor, "desk_request", req.id, "create", after={
-            "number": req.number, "type": req.type, "title": title, "team": req.team, "fields": clean,
-            "sla_due_at": req.sla_due_at.isoformat()})
-        notify(s, _team_users(s, req.team), "new", req, actor)
-        result = _summary(req)
-        uow.commit()
-    return result
+    req = DeskRequest(number=_next_number(s, created), type=rtype.code, title=title, fields=clean,
+                      team=rules.team_for(rtype, clean), status="received", requester_id=actor.user_id,
+                      requester_department=actor.department or "", due_date=cmd.due_date,
+                      sla_due_at=as_utc(rules.sla_due(created, rtype.sla_hours)), created_at=created)
+    s.add(req)
+    s.flush()
+    for name, new in cmd.attachments:
+        add_attachment(s, actor, OWNER, req.id, new, max_bytes, field=f"fields.{name}")
+    audit.record(s, actor, "desk_request", req.id, "create", after={
+        "number": req.number, "type": req.type, "title": title, "team": req.team, "fields": clean,
+        "sla_due_at": req.sla_due_at.isoformat()})
+    notify(s, _team_users(s, req.team), "new", req, actor, at=created)
+    return _summary(req)
 
 
 def assign(uow: UnitOfWork, actor: Actor, request_id: int, user_id: int | None = None) -> RequestSummary:
@@ -230,13 +238,13 @@ def set_status(uow: UnitOfWork, actor: Actor, request_id: int, status: str,
             _complete(s, actor, req, at)
         audit.record(s, actor, "desk_request", req.id, f"status:{status}", before={"status": before},
                      after={"status": status, "lead_minutes": req.lead_minutes, "on_time": req.on_time})
-        notify(s, [req.requester_id, req.assignee_id], "status", req, actor, status=status)
+        notify(s, [req.requester_id, req.assignee_id], "status", req, actor, at=at, status=status)
         result = _summary(req)
         uow.commit()
     return result
 
 
-def add_comment(uow: UnitOfWork, actor: Actor, request_id: int, body: str) -> int:
+def add_comment(uow: UnitOfWork, actor: Actor, request_id: int, body: str, now: dt.datetime | None = None) -> int:
     """A comment; ``@user@example.jp`` or ``@name`` (the part before the @ of an e-mail) mentions a person."""
     require(actor, "desk.use")
     text = unicodedata.normalize("NFC", body.strip())
@@ -249,15 +257,16 @@ def add_comment(uow: UnitOfWork, actor: Actor, request_id: int, body: str) -> in
         req = _load(s, request_id)
         _require_reader(actor, req)
         mentioned = _mentions(s, text)
+        at = as_utc(now or now_utc())
         comment = DeskComment(request_id=req.id, author_id=actor.user_id, body=text, mentions=mentioned,
-                              created_at=now_utc())
+                              created_at=at)
         s.add(comment)
         s.flush()
         audit.record(s, actor, "desk_comment", comment.id, "create",
                      after={"request": req.number, "body": text, "mentions": mentioned})
-        notify(s, mentioned, "mention", req, actor, excerpt=text[:80])
+        notify(s, mentioned, "mention", req, actor, at=at, excerpt=text[:80])
         others = [u for u in (req.requester_id, req.assignee_id) if u not in mentioned]
-        notify(s, others, "comment", req, actor, excerpt=text[:80])
+        notify(s, others, "comment", req, actor, at=at, excerpt=text[:80])
         uow.commit()
         return comment.id
 
@@ -268,14 +277,15 @@ def _mentions(s: Session, text: str) -> list[int]:
         if "@" in token:
             uid = s.scalar(select(User.id).where(func.lower(User.email) == token.lower()))
         else:
-            uid = s.scalar(select(User.id).where(func.lower(User.email).like(f"{token.lower()}@%")).limit(1))
+            local = f"{like_escape(token.lower())}@%"
+            uid = s.scalar(select(User.id).where(func.lower(User.email).like(local, escape="\\")).limit(1))
         if uid is not None and int(uid) not in found:
             found.append(int(uid))
     return found
 
 
 def send_thanks(uow: UnitOfWork, actor: Actor, *, request_id: int | None = None, to_user_id: int | None = None,
-                to_team: str | None = None, message: str = "") -> int:
+                to_team: str | None = None, message: str = "", now: dt.datetime | None = None) -> int:
     """ありがとう: for a completed request (to whoever handled it), or freely to a person or a team."""
     require(actor, "desk.use")
     text = unicodedata.normalize("NFC", message.strip())
@@ -290,6 +300,10 @@ def send_thanks(uow: UnitOfWork, actor: Actor, *, request_id: int | None = None,
                 raise Forbidden("desk.error.thanks_requester")
             if req.status != "done":
                 raise Invalid("desk.error.thanks_not_done", field="request_id", number=req.number)
+            already = s.scalar(select(Thanks.id).where(Thanks.request_id == request_id,
+                                                       Thanks.from_user_id == actor.user_id).limit(1))
+            if already is not None:  # once per person per request: the dashboard counts people, not clicks
+                raise Conflict("desk.error.thanks_once", field="request_id", number=req.number)
             to_user_id, to_team = req.assignee_id, req.team
         elif to_user_id is None and to_team is None:
             raise Invalid("desk.error.thanks_to", field="to_user_id")
@@ -300,13 +314,13 @@ def send_thanks(uow: UnitOfWork, actor: Actor, *, request_id: int | None = None,
         if to_user_id is not None and to_user_id == actor.user_id:
             raise Invalid("desk.error.thanks_self", field="to_user_id")
         thanks = Thanks(request_id=request_id, from_user_id=actor.user_id, to_user_id=to_user_id, to_team=to_team,
-                        message=text, created_at=now_utc())
+                        message=text, created_at=as_utc(now or now_utc()))
         s.add(thanks)
         s.flush()
         audit.record(s, actor, "thanks", thanks.id, "create", after={
             "request": req.number if req else None, "to_user_id": to_user_id, "to_team": to_team, "message": text})
         recipients = [to_user_id] if to_user_id is not None else _team_users(s, str(to_team))
-        notify(s, recipients, "thanks", req, actor, message=text[:80])
+        notify(s, recipients, "thanks", req, actor, at=thanks.created_at, message=text[:80])
         uow.commit()
         return thanks.id
 
@@ -348,6 +362,8 @@ events.subscribe("sales.order_created", _on_document_created("sales_order"))
 events.subscribe("sales.order_created", _on_document_issued)
 events.subscribe("purchasing.order_created", _on_document_created("purchase_order"))
 events.subscribe("purchasing.order_sent", _on_document_issued)
+events.subscribe("contracts.contract_created", _on_document_created("contract"))  # 法務審査依頼 → 契約台帳
+events.subscribe("contracts.contract_signed", _on_document_issued)
 
 
 def get_request(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestSummary:
@@ -364,3 +380,18 @@ def get_by_number(uow: UnitOfWork, actor: Actor, number: str) -> RequestSummary:
             raise NotFound("desk.error.number_not_found", field="number", number=number)
         _require_reader(actor, req)
         return _summary(req)
+
+
+def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
+    """A file of a request is read by whoever may read the request (its requester, the team, the auditor)."""
+    req = s.get(DeskRequest, int(owner_id)) if owner_id.isdigit() else None
+    if req is None:
+        return False
+    try:
+        _require_reader(actor, req)
+    except Forbidden:
+        return False
+    return True
+
+
+register_reader(OWNER, _may_read_file)

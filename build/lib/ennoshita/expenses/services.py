@@ -34,6 +34,8 @@ from ennoshita.identity.roles import can, require
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.purchasing import payments, zengin
+from ennoshita.registration import clean_number
+from ennoshita.security.text import contains
 
 OWNER = "expense_claim"
 DOCUMENT_TYPE = "expense_claim"
@@ -78,6 +80,7 @@ class LineView:
     rate_per_km: Decimal | None
     attachment_id: int | None
     attachment_name: str | None
+    credit_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,15 @@ def _period_problems(s: Session, days: list[dt.date | None]) -> list[Problem]:
     return problems
 
 
+def small_amount_company(s: Session) -> bool:
+    """The company chose the 少額特例 and its 基準期間 figure qualifies it."""
+    from ennoshita.identity.models import Company
+    from ennoshita.purchasing.credit_basis import company_qualifies
+
+    row = s.execute(select(Company.small_amount_exception, Company.base_period_taxable_sales).limit(1)).first()
+    return row is not None and company_qualifies(bool(row[0]), row[1])
+
+
 def load_company_month(s: Session) -> int:
     from ennoshita.identity.models import Company
 
@@ -168,7 +180,7 @@ def load_company_month(s: Session) -> int:
 def _checked(line: ExpenseLine) -> rules.CheckedLine:
     return rules.CheckedLine(line.kind, line.expense_date, line.amount, line.payee, line.account_code, line.tax_rate,
                              line.tax_category, line.registration_number, line.purpose, line.route_from,
-                             line.route_to, line.round_trip, line.distance_km, line.rate_per_km)
+                             line.route_to, line.round_trip, line.distance_km, line.rate_per_km, line.credit_basis)
 
 
 def _lines(s: Session, claim_id: int) -> list[ExpenseLine]:
@@ -181,7 +193,7 @@ def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
     lines = tuple(LineView(x.line_no, x.kind, x.expense_date, x.payee, x.account_code, x.tax_rate, x.tax_category,
                            x.registration_number, x.amount, x.purpose, x.route_from, x.route_to, x.round_trip,
                            x.distance_km, x.rate_per_km, x.attachment_id,
-                           names.get(x.attachment_id) if x.attachment_id else None)
+                           names.get(x.attachment_id) if x.attachment_id else None, x.credit_basis)
                   for x in _lines(s, claim.id))
     status = approvals.status_of_in(s, DOCUMENT_TYPE, claim.id)
     return ClaimView(claim.id, claim.number, claim.employee_id, _name(s, claim.employee_id), claim.department,
@@ -192,7 +204,7 @@ def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
 
 def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput) -> dict[str, Any]:
     """Check ``cmd`` and (re)write the claim's lines with their receipts; every problem at once."""
-    checked, problems = rules.check_lines(cmd.lines, today_tokyo())
+    checked, problems = rules.check_lines(cmd.lines, today_tokyo(), small_amount_company(s))
     if not cmd.title.strip():
         problems.insert(0, Problem("error.required", "title"))
     problems += _period_problems(s, [line.expense_date for line in cmd.lines])
@@ -228,7 +240,8 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
                           tax_category=line.tax_category, registration_number=line.registration_number,
                           amount=line.amount, purpose=line.purpose, route_from=line.route_from,
                           route_to=line.route_to, round_trip=line.round_trip, distance_km=line.distance_km,
-                          rate_per_km=line.rate_per_km, attachment_id=attachment_id))
+                          rate_per_km=line.rate_per_km, attachment_id=attachment_id,
+                          credit_basis=line.credit_basis))
     claim.title = cmd.title.strip()[:200]
     claim.total = sum(line.amount for line in checked)
     s.flush()
@@ -404,8 +417,8 @@ def list_claims(uow: UnitOfWork, actor: Actor, *, mine: bool = True, status: str
     if payment_status:
         conditions.append(ExpenseClaim.payment_status == payment_status)
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        conditions.append(ExpenseClaim.number.like(like) | ExpenseClaim.title.like(like))
+        like = contains(q.strip())
+        conditions.append(ExpenseClaim.number.like(like, escape="\\") | ExpenseClaim.title.like(like, escape="\\"))
     for c in conditions:
         query, count = query.where(c), count.where(c)
     query = query.order_by(ExpenseClaim.id.desc()).limit(max(1, min(limit, 200))).offset(max(0, offset))
@@ -435,8 +448,8 @@ def save_bank_account(uow: UnitOfWork, actor: Actor, user_id: int, data: BankInp
         require(actor, "expenses.use")
     problems: list[Problem] = []
     digits = {"bank_code": 4, "branch_code": 3}
-    values = {"bank_code": data.bank_code.strip(), "branch_code": data.branch_code.strip(),
-              "account_number": data.account_number.strip()}
+    values = {"bank_code": clean_number(data.bank_code), "branch_code": clean_number(data.branch_code),
+              "account_number": clean_number(data.account_number)}
     for name, width in digits.items():
         if not (len(values[name]) == width and values[name].isascii() and values[name].isdigit()):
             problems.append(Problem("expenses.error.bank_digits", name, {"width": width}))
@@ -545,3 +558,12 @@ def open_claims(uow: UnitOfWork, actor: Actor, limit: int = 200) -> list[ClaimRo
 
 __all__ = ["BankInput", "ClaimInput", "ClaimView", "LineView", "Receipt", "bank_account", "create_claim",
            "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim", "update_claim"]
+
+
+def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
+    """A receipt is read by whoever may read its claim (the employee, 経理, the auditor, its approvers)."""
+    claim = s.get(ExpenseClaim, int(owner_id)) if owner_id.isdigit() else None
+    return claim is not None and _may_view(s, actor, claim)
+
+
+attachments.register_reader(OWNER, _may_read_file)

@@ -7,11 +7,10 @@ its own ``i18n/<lang>/<domain>.po``; all files of a language are merged at start
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from babel.messages.pofile import read_po
 
 HERE = Path(__file__).parent
 LANGUAGES = ("ja", "en")
@@ -22,11 +21,55 @@ DEFAULT = "ja"
 def catalog(lang: str) -> dict[str, str]:
     messages: dict[str, str] = {}
     for path in sorted((HERE / lang).glob("*.po")):
-        with path.open("rb") as fh:
-            po = read_po(fh, locale=lang)
-        for msg in po:
-            if msg.id and isinstance(msg.id, str) and isinstance(msg.string, str) and msg.string:
-                messages[msg.id] = msg.string
+        messages.update(read_catalog(path.read_text("utf-8")))
+    return messages
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+def _unquote(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text.strip()[1:-1])
+
+
+def read_catalog(text: str) -> dict[str, str]:
+    """The translated messages of one ``.po`` file: ``msgid``/``msgstr`` pairs with continuation lines; comments,
+    obsolete (``#~``), plural and untranslated entries are left out, as Babel's reader would give them (a unit
+    test compares the two on every catalog). Reading this way takes a few milliseconds where Babel takes ~300 ms
+    for all catalogs, which every CLI command paid."""
+    messages: dict[str, str] = {}
+    msgid: list[str] | None = None
+    msgstr: list[str] | None = None
+    current: list[str] | None = None
+    plural = False
+
+    def flush() -> None:
+        if msgid is not None and msgstr is not None and not plural:
+            key, value = "".join(msgid), "".join(msgstr)
+            if key and value:
+                messages[key] = value
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgid "):
+            flush()
+            msgid, msgstr, plural = [_unquote(line[6:])], None, False
+            current = msgid
+        elif line.startswith("msgid_plural "):
+            plural = True
+            current = None
+        elif line.startswith("msgstr "):
+            msgstr = [_unquote(line[7:])]
+            current = msgstr
+        elif line.startswith("msgstr["):
+            plural = True
+            current = None
+        elif line.startswith('"') and current is not None:
+            current.append(_unquote(line))
+    flush()
     return messages
 
 

@@ -15,8 +15,9 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, NotFound, Problem
 from ennoshita.identity import rules
 from ennoshita.identity.models import Company, CompanyBankAccount
-from ennoshita.identity.roles import require
+from ennoshita.identity.roles import can, require
 from ennoshita.money import Rounding
+from ennoshita.registration import clean_number
 
 COMPANY_ID = 1
 
@@ -55,6 +56,11 @@ class CompanyData:
     smtp_starttls: bool = True
     transfer_fee_table: dict[str, int] | None = None
     withheld_fee_account: str = "7130"
+    # purchasing (0016): 源泉所得税 納期の特例; 全銀 EDI 情報 on 総合振込
+    withholding_special_due: bool = False
+    zengin_edi: bool = False
+    small_amount_exception: bool = False  # 少額特例
+    base_period_taxable_sales: int | None = None  # 基準期間の課税売上高
 
     @property
     def rounding(self) -> Rounding:
@@ -63,7 +69,8 @@ class CompanyData:
 
 EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address", "phone", "representative",
             "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
-            "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account")
+            "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account",
+            "withholding_special_due", "zengin_edi", "small_amount_exception", "base_period_taxable_sales")
 
 
 def _bank(b: CompanyBankAccount) -> BankAccountData:
@@ -79,6 +86,8 @@ def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
         c.smtp_host or "", c.smtp_port or 587, c.smtp_sender or "", c.smtp_username or "",
         bool(c.smtp_starttls), dict(c.transfer_fee_table) if c.transfer_fee_table else None,
         c.withheld_fee_account or "7130",
+        bool(c.withholding_special_due), bool(c.zengin_edi), bool(c.small_amount_exception),
+        c.base_period_taxable_sales,
     )
 
 
@@ -86,7 +95,7 @@ def load_company(uow: UnitOfWork) -> CompanyData:
     """Company settings for rules in any domain (no permission needed: every user reads them)."""
     company = uow.session.get(Company, COMPANY_ID)
     if company is None:
-        raise NotFound("company.error.not_set_up")
+        raise NotFound("setup.error.not_set_up")
     banks = list(uow.session.scalars(select(CompanyBankAccount).order_by(CompanyBankAccount.id)))
     return _data(company, banks)
 
@@ -117,9 +126,12 @@ def _fee_table(value: Any) -> tuple[dict[str, int] | None, Problem | None]:
 
 
 def get_company(uow: UnitOfWork, actor: Actor) -> CompanyData:
+    """The company settings; its bank accounts (口座, 全銀 依頼人コード) only for a reader holding
+    ``company.bank_accounts`` (経理 and the administrator)."""
     require(actor, "company.view")
     with uow:
-        return load_company(uow)
+        data = load_company(uow)
+    return data if can(actor, "company.bank_accounts") else replace(data, bank_accounts=())
 
 
 def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
@@ -163,7 +175,12 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if value not in WITHHELD_FEE_ACCOUNTS:
                 problems.append(Problem("company.error.withheld_fee_account", key))
             clean[key] = value
-        elif key == "smtp_starttls":
+        elif key == "base_period_taxable_sales":
+            raw = str(value if value is not None else "").replace(",", "").strip()
+            if raw and not raw.isdigit():
+                problems.append(Problem("company.error.base_period_sales", key))
+            clean[key] = int(raw) if raw.isdigit() else None
+        elif key in ("smtp_starttls", "withholding_special_due", "zengin_edi", "small_amount_exception"):
             clean[key] = value in (True, "1", "true", "on", 1)
         elif key == "registration_number":
             text = rules.nfc(str(value or ""))
@@ -213,9 +230,9 @@ def bank_account_problems(data: BankAccountData, prefix: str = "") -> list[Probl
     problems: list[Problem] = []
     for name, width in _DIGITS.items():
         value = getattr(data, name)
-        if not re.fullmatch(rf"\d{{{width}}}", value or ""):
+        if not re.fullmatch(rf"[0-9]{{{width}}}", value or ""):
             problems.append(Problem("company.error.digits", prefix + name, {"width": width}))
-    if data.zengin_requester_code and not re.fullmatch(r"\d{10}", data.zengin_requester_code):
+    if data.zengin_requester_code and not re.fullmatch(r"[0-9]{10}", data.zengin_requester_code):
         problems.append(Problem("company.error.digits", prefix + "zengin_requester_code", {"width": 10}))
     if data.account_type not in rules.ACCOUNT_TYPES:
         problems.append(Problem("company.error.account_type", prefix + "account_type"))
@@ -229,6 +246,8 @@ def save_bank_account(uow: UnitOfWork, actor: Actor, data: BankAccountData) -> B
     require(actor, "company.edit")
     text_fields: dict[str, Any] = {f.name: rules.nfc(getattr(data, f.name))
                                    for f in fields(data) if isinstance(getattr(data, f.name), str)}
+    for name in (*_DIGITS, "zengin_requester_code"):  # full-width digits normalised at the boundary
+        text_fields[name] = clean_number(text_fields.get(name))
     data = replace(data, **text_fields)
     problems = bank_account_problems(data)
     if problems:
@@ -322,7 +341,7 @@ def upload_seal(uow: UnitOfWork, actor: Actor, filename: str, content_type: str,
         raise Invalid(problems=problems)
     with uow:
         if uow.session.get(Company, COMPANY_ID) is None:
-            raise NotFound("company.error.not_set_up")
+            raise NotFound("setup.error.not_set_up")
         added = add_attachment(uow.session, actor, SEAL_OWNER, COMPANY_ID,
                                NewAttachment(filename, content_type, content), SEAL_MAX_BYTES, "seal")
         audit.record(uow.session, actor, "company", COMPANY_ID, "seal", after={

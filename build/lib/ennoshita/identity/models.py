@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ennoshita.db import Base
@@ -36,6 +36,33 @@ class Company(Base):
     # and where a fee withheld from a supplier who bears it (先方負担) is posted: 7130 雑収入 or 6340 支払手数料.
     transfer_fee_table: Mapped[dict[str, int] | None] = mapped_column(JSON)
     withheld_fee_account: Mapped[str] = mapped_column(String(10), default="7130", server_default="7130")
+    # sales (0015): a transfer fee a customer deducted from a deposit is booked as sales_discount (売上値引,
+    # 対価の返還等) or transfer_fee (支払手数料); read and changed through ennoshita.sales.settings
+    sales_fee_treatment: Mapped[str] = mapped_column(String(20), default="sales_discount",
+                                                     server_default="sales_discount")
+    # delivery (出荷基準/引渡基準: each delivery posts its sale on its date) or invoice (the invoice posts it)
+    sales_revenue_recognition: Mapped[str] = mapped_column(String(20), default="delivery", server_default="delivery")
+    # purchasing (0016): 源泉所得税 納期の特例 (1/20 and 7/10); 全銀 総合振込 with EDI 情報 (the supplier's bill number)
+    withholding_special_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    zengin_edi: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # 少額特例 (税込1万円未満, to 2029-09-30) chosen, and the 基準期間 taxable sales that qualify the company
+    small_amount_exception: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    base_period_taxable_sales: Mapped[int | None] = mapped_column(BigInteger)
+    # security (issue 14): the first fiscal year a posting may fall in (None: the first fiscal year with data)
+    first_fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # 人事: the week for 40h/week (ISO weekday it starts on, 7 = Sunday as 労基法 assumes), the 法定休日,
+    # and the 就業規則's 年休 options (half days, 時間単位年休 up to N days a year, which grant is used first).
+    hr_week_start: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    hr_legal_holiday_weekday: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    hr_leave_half_day: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    hr_leave_hourly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    hr_leave_hourly_max_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    hr_leave_newest_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # 総務・法務 (migration 0021): depreciation posted to 減価償却累計額 (indirect) or against the asset (direct);
+    # 中小企業者等 for the 少額減価償却資産 rule; days before a 更新拒絶期限 / end date that contract alerts go out.
+    depreciation_style: Mapped[str] = mapped_column(String(10), default="indirect", server_default="indirect")
+    sme: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    contract_alert_days: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
 
 
 class CompanyBankAccount(Base):

@@ -27,6 +27,8 @@ ALL_ROLES = tuple(r.value for r in Role)
 CAPABILITIES: dict[str, frozenset[str]] = {
     "company.view": frozenset(ALL_ROLES),
     "company.edit": frozenset({"admin"}),
+    "company.bank_accounts": frozenset({"admin", "accounting"}),  # 自社口座 and 全銀 依頼人コード
+    "ledger.import_approved": frozenset({"admin"}),  # import entries at or above the 承認 amount (past books)
     "users.view": frozenset({"admin", "auditor"}),
     "users.manage": frozenset({"admin"}),
     "audit.view": frozenset({"admin", "auditor"}),
@@ -41,12 +43,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "hr.view": frozenset({"admin", "hr", "auditor"}),
     "general_affairs.view": frozenset({"admin", "general_affairs", "auditor"}),
     "legal.view": frozenset({"admin", "legal", "auditor"}),
+    # 総務 keeps the 固定資産台帳 and 備品; 法務 the 契約台帳 (issue 17)
+    "general_affairs.edit": frozenset({"admin", "general_affairs"}),
+    "legal.edit": frozenset({"admin", "legal"}),
     "desk.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "desk.view": frozenset(ALL_ROLES),
     # 経費精算: everyone claims their own; 経理 and the auditor read every claim; 人事 keeps 振込先口座
     "expenses.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "expenses.view": frozenset({"admin", "accounting", "auditor"}),
     "expenses.manage_accounts": frozenset({"admin", "hr"}),
+    # 人事: hr.edit keeps the register, attendance and leave; hr.personal reads personal data (each view
+    # audited; not the auditor); hr.self is every employee's self-service (clock, my timesheet, my leave);
+    # department heads see their team and approve through the 稟議 routes (checked on the data, not a role).
+    "hr.edit": frozenset({"admin", "hr"}),
+    "hr.personal": frozenset({"admin", "hr"}),
+    "hr.self": frozenset(set(ALL_ROLES) - {"auditor"}),
+    # 給与: 人事 prepares and checks runs; 経理 (or admin) approves, fixes and exports them (SoD: never the
+    # preparer); every employee sees only their own payslips (self-service, no capability needed)
+    "payroll.view": frozenset({"admin", "hr", "accounting", "auditor"}),
+    "payroll.edit": frozenset({"admin", "hr"}),
+    "payroll.approve": frozenset({"admin", "accounting"}),
 }
 
 

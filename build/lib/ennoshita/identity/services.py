@@ -10,10 +10,12 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
@@ -23,10 +25,17 @@ from ennoshita.errors import Conflict, Invalid, NotFound, Problem, TooManyAttemp
 from ennoshita.identity import rules
 from ennoshita.identity.models import ApiToken, User, UserRole, UserSession
 from ennoshita.identity.roles import ALL_ROLES, require
+from ennoshita.security.models import LoginThrottle
 
 _hasher = PasswordHasher()
-# A real hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
-_DUMMY_HASH = _hasher.hash("dummy-password-for-timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the e-mail is unknown, so timing does not reveal which e-mails exist.
+    Computed on the first failed login, not at import (an argon2 hash costs ~100 ms every CLI command paid)."""
+    return _hasher.hash("dummy-password-for-timing")
+
 TOKEN_PREFIX = "ens_"
 
 
@@ -79,32 +88,47 @@ class LoginResult:
 
 def login(
     uow: UnitOfWork, email: str, password: str, via: str, *, throttle_after: int = 5,
-    throttle_seconds: int = 30, session_hours: int = 12,
+    throttle_seconds: int = 30, session_hours: int = 12, client: str = "",
 ) -> LoginResult:
-    """Check the password, slow repeated failures down, audit every attempt, open a session."""
+    """Check the password, open a session. Failures slow down the pair (e-mail, client address), known and
+    unknown e-mails alike (same answers, same timing: no one learns who has an account, and no one can keep a
+    colleague locked out from another address). Repeated failures are audited in aggregate: every failure
+    up to the threshold, then at 2x, 4x ... with the count; attempts refused while slowed down once per lock."""
+    normalized = rules.normalize_email(email)
+    key = sha256(f"{normalized}|{client}")
     with uow:
         s = uow.session
-        user = s.scalar(select(User).where(User.email == rules.normalize_email(email)))
+        user = s.scalar(select(User).where(User.email == normalized))
+        known = user is not None and user.active
+        who = actor_of(user, via) if known and user is not None else Actor(None, normalized[:200], via=via)
+        entity = user.id if known and user is not None else "-"
         now = now_utc()
-        anonymous = Actor(None, rules.normalize_email(email)[:200], via=via)
-        if user is None or not user.active:
-            _verify(_DUMMY_HASH, password)
-            audit.record(s, anonymous, "user", "-", "login_failed", after={"email": anonymous.name})
+        throttle = s.get(LoginThrottle, key)
+        if throttle is not None and throttle.locked_until is not None and as_utc(throttle.locked_until) > now:
+            _verify(_dummy_hash(), password)  # the same work as a real check
+            throttle.refused += 1
+            if throttle.refused == 1:
+                audit.record(s, who, "user", entity, "login_throttled", after={"failures": throttle.failures})
             uow.commit()
-            raise Unauthenticated("identity.error.login_failed")
-        if user.locked_until is not None and as_utc(user.locked_until) > now:
-            audit.record(s, actor_of(user, via), "user", user.id, "login_throttled")
-            uow.commit()
-            wait = int((as_utc(user.locked_until) - now).total_seconds()) + 1
+            wait = int((as_utc(throttle.locked_until) - now).total_seconds()) + 1
             raise TooManyAttempts("identity.error.throttled", seconds=wait)
-        if not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            lock = rules.lock_duration(user.failed_logins, throttle_after, throttle_seconds)
-            user.locked_until = now + lock if lock else None
-            audit.record(s, actor_of(user, via), "user", user.id, "login_failed",
-                         after={"failed_logins": user.failed_logins})
+        ok = _verify(user.password_hash if known and user is not None else _dummy_hash(), password) and known
+        if not ok or user is None:
+            if throttle is None:
+                throttle = LoginThrottle(key_hash=key, failures=0, refused=0, updated_at=now)
+                s.add(throttle)
+            throttle.failures += 1
+            throttle.refused = 0
+            throttle.updated_at = now
+            lock = rules.lock_duration(throttle.failures, throttle_after, throttle_seconds)
+            throttle.locked_until = now + lock if lock else None
+            n = throttle.failures
+            if n <= throttle_after or (n & (n - 1)) == 0:
+                audit.record(s, who, "user", entity, "login_failed", after={"email": normalized[:200], "failures": n})
             uow.commit()
             raise Unauthenticated("identity.error.login_failed")
+        if throttle is not None:
+            s.delete(throttle)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
         user.failed_logins = 0
@@ -184,34 +208,45 @@ def _role_problems(roles: tuple[str, ...] | list[str], field: str = "roles") -> 
 
 def create_user(uow: UnitOfWork, actor: Actor, cmd: NewUser) -> UserSummary:
     require(actor, "users.manage")
-    email = rules.normalize_email(cmd.email)
-    problems: list[Problem] = []
-    for p in (rules.email_problem(email), rules.password_problem(cmd.password)):
-        if p:
-            problems.append(p)
-    if not rules.nfc(cmd.display_name):
-        problems.append(Problem("error.required", "display_name"))
-    if cmd.language not in rules.LANGUAGES:
-        problems.append(Problem("identity.error.language", "language"))
-    problems += _role_problems(cmd.roles)
+    problems = new_user_problems(cmd)
     if problems:
         raise Invalid(problems=problems)
     with uow:
-        s = uow.session
-        if s.scalar(select(User.id).where(User.email == email)) is not None:
-            raise Conflict("identity.error.email_taken", field="email", email=email)
-        user = User(
-            email=email, display_name=rules.nfc(cmd.display_name), language=cmd.language,
-            department=cmd.department, password_hash=_hasher.hash(cmd.password), active=True,
-            failed_logins=0, created_at=now_utc(),
-        )
-        user.roles = [UserRole(role=r) for r in sorted(set(cmd.roles))]
-        s.add(user)
-        s.flush()
-        audit.record(s, actor, "user", user.id, "create", after=_snapshot(user))
-        result = summarize(user)
+        result = add_user_row(uow, actor, cmd)
         uow.commit()
         return result
+
+
+def new_user_problems(cmd: NewUser, prefix: str = "") -> list[Problem]:
+    """Every problem with a new user's e-mail, password, name, language and roles (fields named ``prefix+name``)."""
+    problems: list[Problem] = []
+    for p in (rules.email_problem(rules.normalize_email(cmd.email)), rules.password_problem(cmd.password)):
+        if p:
+            problems.append(Problem(p.key, prefix + (p.field or ""), p.params) if prefix else p)
+    if not rules.nfc(cmd.display_name):
+        problems.append(Problem("error.required", prefix + "display_name"))
+    if cmd.language not in rules.LANGUAGES:
+        problems.append(Problem("identity.error.language", prefix + "language"))
+    problems += _role_problems(cmd.roles, prefix + "roles")
+    return problems
+
+
+def add_user_row(uow: UnitOfWork, actor: Actor, cmd: NewUser) -> UserSummary:
+    """Inside an open unit of work: insert a checked new user and its audit record (the caller commits)."""
+    s = uow.session
+    email = rules.normalize_email(cmd.email)
+    if s.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("identity.error.email_taken", field="email", email=email)
+    user = User(
+        email=email, display_name=rules.nfc(cmd.display_name), language=cmd.language,
+        department=cmd.department, password_hash=_hasher.hash(cmd.password), active=True,
+        failed_logins=0, created_at=now_utc(),
+    )
+    user.roles = [UserRole(role=r) for r in sorted(set(cmd.roles))]
+    s.add(user)
+    s.flush()
+    audit.record(s, actor, "user", user.id, "create", after=_snapshot(user))
+    return summarize(user)
 
 
 def _load_user(uow: UnitOfWork, user_id: int) -> User:
@@ -282,7 +317,26 @@ def set_roles(uow: UnitOfWork, actor: Actor, user_id: int, roles: list[str]) -> 
         return result
 
 
-def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -> None:
+def _end_sessions(s: Session, user_id: int, keep_token: str | None = None, tokens_too: bool = False) -> int:
+    """End every open session of the user but the one whose cookie is ``keep_token``; with ``tokens_too``
+    revoke every API token as well. Returns how many sessions and tokens ended."""
+    now = now_utc()
+    kept = sha256(keep_token) if keep_token else None
+    ended = 0
+    for sess in s.scalars(select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))):
+        if sess.token_hash != kept:
+            sess.ended_at = now
+            ended += 1
+    if tokens_too:
+        for tok in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+            tok.revoked_at = now
+            ended += 1
+    return ended
+
+
+def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str,
+                        keep_session: str | None = None) -> None:
+    """Change my password; every other session of mine ends (``keep_session``: this browser's cookie)."""
     if actor.user_id is None:
         raise Unauthenticated()
     problem = rules.password_problem(new, "new_password")
@@ -293,7 +347,22 @@ def change_own_password(uow: UnitOfWork, actor: Actor, current: str, new: str) -
         if not _verify(user.password_hash, current):
             raise Invalid("identity.error.current_password", field="current_password")
         user.password_hash = _hasher.hash(new)
-        audit.record(uow.session, actor, "user", user.id, "change_password")
+        ended = _end_sessions(uow.session, user.id, keep_session)
+        audit.record(uow.session, actor, "user", user.id, "change_password", after={"sessions_ended": ended})
+        uow.commit()
+
+
+def reset_password(uow: UnitOfWork, actor: Actor, user_id: int, new: str) -> None:
+    """An administrator sets a user's password: all their sessions end and all their API tokens are revoked."""
+    require(actor, "users.manage")
+    problem = rules.password_problem(new, "password")
+    if problem:
+        raise Invalid(problems=[problem])
+    with uow:
+        user = _load_user(uow, user_id)
+        user.password_hash = _hasher.hash(new)
+        ended = _end_sessions(uow.session, user.id, tokens_too=True)
+        audit.record(uow.session, actor, "user", user.id, "reset_password", after={"sessions_and_tokens_ended": ended})
         uow.commit()
 
 

@@ -1,22 +1,52 @@
 """The ledger (経理): what other domains may use.
 
 - ``post_in(session, actor, EntryDraft(...), source=..., source_ref=..., split_tax=...)`` posts an entry in the
-  caller's transaction;
+  caller's transaction; every path splits tax by the same rule: a taxable line is split under 税抜経理, except,
+  with ``split_tax=False`` (a document that computed its tax), the categories whose 仮受/仮払消費税 line the
+  entry gives;
 - ``ensure_sub_account(session, actor, account_code, code, name, name_kana, partner_id)`` gives a partner its
   補助科目 under 売掛金/買掛金/未払金;
 - ``EntryDraft`` / ``LineDraft`` are the entry's value types; ``chart`` names the standard account codes;
-- ``transitional_deduction_ratio(day)`` is the dated 経過措置 table;
+- ``transitional_deduction_ratio(day)`` is the dated 経過措置 table, ``non_registered_annual_cap(period_start)``
+  the dated per-supplier cap on it;
 - ``PostingBatch(session)`` posts many entries in one transaction with the chart read once;
 - ``reverse_in(session, actor, entry_id, reason, ...)`` posts the 取消 of an entry (linked by ``reverses_id``) in
   the caller's transaction.
+
+The names are imported on first use (PEP 562), so that a report that needs only ``ennoshita.ledger.queries`` does
+not import the services and, through them, every domain (issue 13 item 3: CLI start-up).
 """
 
-from ennoshita.ledger import chart
-from ennoshita.ledger.batch import PostingBatch
-from ennoshita.ledger.posting import PostedEntry, post_in
-from ennoshita.ledger.rules import EntryDraft, LineDraft
-from ennoshita.ledger.services import ensure_sub_account, reverse_in
-from ennoshita.ledger.taxes import transitional_deduction_ratio
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ennoshita.ledger import chart
+    from ennoshita.ledger.batch import PostingBatch
+    from ennoshita.ledger.posting import PostedEntry, post_in
+    from ennoshita.ledger.rules import EntryDraft, LineDraft
+    from ennoshita.ledger.services import ensure_sub_account, reverse_in
+    from ennoshita.ledger.taxes import non_registered_annual_cap, transitional_deduction_ratio
+
+_WHERE = {"chart": "ennoshita.ledger.chart", "PostingBatch": "ennoshita.ledger.batch",
+          "PostedEntry": "ennoshita.ledger.posting", "post_in": "ennoshita.ledger.posting",
+          "EntryDraft": "ennoshita.ledger.rules", "LineDraft": "ennoshita.ledger.rules",
+          "ensure_sub_account": "ennoshita.ledger.services", "reverse_in": "ennoshita.ledger.services",
+          "transitional_deduction_ratio": "ennoshita.ledger.taxes",
+          "non_registered_annual_cap": "ennoshita.ledger.taxes"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ennoshita.ledger' has no attribute {name!r}")
+    found = importlib.import_module(module)
+    value = found if name == "chart" else getattr(found, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["EntryDraft", "LineDraft", "PostedEntry", "PostingBatch", "chart", "ensure_sub_account", "post_in",
-           "reverse_in", "transitional_deduction_ratio"]
+           "non_registered_annual_cap", "reverse_in", "transitional_deduction_ratio"]

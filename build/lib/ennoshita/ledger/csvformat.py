@@ -21,9 +21,12 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import IO, cast
 
-from ennoshita.errors import Problem
+from ennoshita import textfiles
+from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger.taxes import CATEGORIES
 from ennoshita.ledger.yayoi import ParsedLine, ParsedVoucher, parse_date
+from ennoshita.money import yen_in_range
+from ennoshita.security import cells
 
 HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_account", "department",
           "tax_category", "debit", "credit", "memo"]
@@ -31,17 +34,30 @@ HEADER = ["entry_no", "date", "description", "counterparty", "account", "sub_acc
 
 def _int(text: str) -> int:
     text = text.strip().replace(",", "")
-    return int(text) if text else 0
+    if not text:
+        return 0
+    if len(text.lstrip("-")) > 15 or not yen_in_range(int(text)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 (the bound of every yen amount)
+    return int(text)
 
 
 def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
-    if hasattr(stream, "read"):
-        text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="utf-8-sig", newline="")
+    if hasattr(stream, "read"):  # UTF-8 (BOM or not) or cp932: see ennoshita.textfiles
+        try:
+            text = textfiles.open_text(cast(IO[bytes], stream))
+        except Invalid as exc:
+            yield [Problem(exc.key, "file", {}, 1)]
+            return
         reader = csv.reader(text)
     else:
         reader = csv.reader(stream)
-    header = next(reader, None)
+    undecodable: list[Problem] = []
+    decoded = textfiles.rows(reader, undecodable.append)
+    header = next(decoded, None)
     if header is None or [h.strip().lower() for h in header] != HEADER:
+        if undecodable:
+            yield undecodable
+            return
         yield [Problem("ledger.error.csv_header", "header", {"expected": ",".join(HEADER)}, 1)]
         return
     key: str | None = None
@@ -60,7 +76,7 @@ def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | lis
             return [Problem("ledger.error.bad_date", "date", {"value": row[1]}, line_no)]
         return ParsedVoucher(line_no, day, row[2].strip(), row[3].strip(), row[0].strip() or None, tuple(lines))
 
-    for row in reader:
+    for row in decoded:
         line_no = reader.line_num
         if not row or all(not c.strip() for c in row):
             continue
@@ -90,11 +106,13 @@ def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | lis
                                 debit, credit, None, row[10].strip(), split=False))
     if head is not None:
         yield emit()
+    if undecodable:
+        yield undecodable
 
 
 def write_csv(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = cells.writer(buf, lineterminator="\r\n")
     writer.writerow(HEADER)
     yield ("\ufeff" + buf.getvalue()).encode("utf-8")
     for v in vouchers:

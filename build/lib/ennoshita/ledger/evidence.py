@@ -17,8 +17,9 @@ from ennoshita.attachments import services as attachments
 from ennoshita.attachments.queries import EvidenceRow
 from ennoshita.attachments.services import DEFAULT_MAX_BYTES, AttachmentSummary, NewAttachment
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Invalid, NotFound, Problem
+from ennoshita.errors import Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity import require
+from ennoshita.identity.roles import can
 from ennoshita.ledger.models import JournalEntry
 
 OWNER = "journal_entry"
@@ -95,10 +96,14 @@ def entry_attachments(uow: UnitOfWork, actor: Actor, entry_id: int) -> list[Atta
 
 
 def evidence_content(uow: UnitOfWork, actor: Actor, attachment_id: int) -> tuple[AttachmentSummary, bytes]:
-    """Any stored file, whatever it belongs to: the books' readers see all evidence."""
-    require(actor, "ledger.view")
+    """Any stored file, whatever it belongs to: the books' readers see all evidence; anyone else a file whose
+    document they may read (their own receipt, a request of their team; see attachments.register_reader)."""
     with uow:
-        return attachments.get_content(uow.session, attachment_id)
+        summary, content = attachments.get_content(uow.session, attachment_id)
+        if not can(actor, "ledger.view") and not attachments.may_read(uow.session, actor, summary.owner_type,
+                                                                       summary.owner_id):
+            raise Forbidden("error.forbidden", capability="ledger.view")
+        return summary, content
 
 
 def search_evidence(uow: UnitOfWork, actor: Actor, criteria: EvidenceSearch, page: int = 1,

@@ -24,11 +24,14 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
+from ennoshita.approvals import rules as approval_rules
+from ennoshita.approvals import services as approvals
 from ennoshita.bulk import db_timestamp, insert_rows, reserve_ids
 from ennoshita.dates import fiscal_year_of, now_utc
 from ennoshita.db import BULK_LOAD, UnitOfWork
 from ennoshita.errors import Invalid, Problem
 from ennoshita.identity import require
+from ennoshita.identity.roles import can
 from ennoshita.ledger import chart, csvformat, taxes, yayoi
 from ennoshita.ledger.models import Account, Department, JournalEntry, JournalLine, SubAccount
 from ennoshita.ledger.posting import (
@@ -41,7 +44,6 @@ from ennoshita.ledger.posting import (
     reserve_numbers,
 )
 from ennoshita.ledger.rules import entry_number
-from ennoshita.money import Rounding
 
 FORMATS = ("yayoi", "csv")
 ENTRY_COLUMNS = ("id", "fiscal_year", "number", "entry_date", "description", "counterparty", "status", "source",
@@ -85,24 +87,6 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
-def _split(amount: int, tax: int | None, category: str | None, rule: Rounding, exclusive: bool,
-           day: dt.date | None = None) -> tuple[int, int]:
-    """(net, tax) of a tax-inclusive amount: the file's tax when given, else computed by the company rule
-    (for a 経過措置 purchase, only the deductible share of the tax, as the posting path does)."""
-    if not exclusive or not category:
-        return amount, 0
-    cat = taxes.CATEGORIES.get(category)
-    if cat is None or not cat.rate:
-        return amount, 0
-    if tax is None:
-        net, tax = taxes.split_inclusive(amount, cat, rule)
-        if cat.transitional and day is not None and day >= taxes.TRANSITIONAL_DEDUCTION[0][0]:
-            tax = taxes.deductible_input_tax(tax, day, rule)
-            net = amount - tax
-        return net, tax
-    return amount - tax, tax
-
-
 def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
                    progress: Callable[[int], None] | None = None, parallel: bool = False) -> ImportResult:
     """Import a whole file in one transaction. ``parallel``: a large file is parsed and checked in a forked
@@ -119,15 +103,24 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx))
         writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
         batches = _in_child(checker) if parallel and _worth_a_child(stream) else checker.batches()
+        # The approval policy of every posting path (issue 14): an entry at or above the company's 承認 amount,
+        # which goes to 承認 when typed by hand, is imported only by a role allowed to post without it.
+        over = _over_threshold(s, actor)
+        refused: list[Problem] = []
         try:
             for heads, lines, done in batches:
+                refused += [Problem("ledger.error.import_needs_approval", "amount", {
+                    "date": h[1], "description": h[2][:40], "amount": f"{h[5]:,}"}) for h in heads if over(h[5])]
                 writer.write(heads, lines)
                 if progress:
                     progress(done)
         finally:
             batches.close()  # if writing failed: stop the child now, not when the traceback is collected
-        if checker.problems:
-            raise Invalid("ledger.error.import_failed", problems=checker.problems, count=len(checker.problems))
+        if checker.problems or refused:
+            problems = checker.problems + refused
+            raise Invalid("ledger.error.import_failed", problems=problems, count=len(problems))
+        if not checker.entries:  # an empty file, or one of blank rows: say so rather than "0 entries imported"
+            raise Invalid("import.error.empty", field="file")
         checker.deltas.flush(s)
         entries, lines_total = checker.entries, checker.lines
         audit.record(s, actor, "journal_import", checker.digest[:16], "import", after={
@@ -140,6 +133,15 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
             s.execute(text("ANALYZE journal_lines, journal_entries, ledger_balances"))
             s.commit()
         return ImportResult(entries, lines_total, checker.digest, writer.first_no, writer.last_no)
+
+
+def _over_threshold(s: Session, actor: Actor) -> Callable[[int], bool]:
+    """Whether an imported entry of that total needs 承認 this actor may not skip (``ledger.import_approved``:
+    the administrator, who migrates past books, and the CLI's local administrator)."""
+    if can(actor, "ledger.import_approved"):
+        return lambda _total: False
+    table = approvals.route_table(s)
+    return lambda total: approval_rules.needs_approval(table, "journal_entry", None, total)
 
 
 # (fiscal year, entry date ISO, description, counterparty, source_ref, total) of an entry waiting to be written
@@ -337,7 +339,7 @@ class _Resolver:
         info = self._days.get(day)
         if info is None:
             ctx = self.ctx
-            bad = bool(date_problems(day, ctx.start_month, ctx.locked, ctx.closed))
+            bad = bool(date_problems(day, ctx.start_month, ctx.locked, ctx.closed, years=ctx.years))
             info = self._days[day] = (fiscal_year_of(day, ctx.start_month), day.isoformat(), bad)
         return info
 
@@ -356,7 +358,8 @@ class _Resolver:
         day = voucher.date
         if self._day(day)[2]:
             ctx = self.ctx
-            problems = date_problems(day, ctx.start_month, ctx.locked, ctx.closed, field="date", line=voucher.line)
+            problems = date_problems(day, ctx.start_month, ctx.locked, ctx.closed, field="date", line=voucher.line,
+                                     years=ctx.years)
         index = self.index
         accounts = index.accounts
         resolved: list[ResolvedLine] = []
@@ -391,11 +394,11 @@ class _Resolver:
                 resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, debit, credit, pl.memo, pl.row))
                 continue
             amount = debit or credit
-            tax = pl.tax_amount
-            if tax is None:
-                net, tax = _split(amount, None, category, self.ctx.rounding, True, day)
-            else:
-                net = amount - tax
+            # the one split rule of every posting path: the file's tax kept as given, except that a 経過措置
+            # purchase (区分80% / 70% ...) books at most the deductible share of its tax (the rest stays in
+            # the cost), whether the file states the whole tax or the deductible part
+            net, tax = taxes.split_line(amount, taxes.CATEGORIES[category or ""], day, self.ctx.rounding,
+                                        pl.tax_amount)
             if debit:
                 resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, net, 0, pl.memo, pl.row))
                 if tax:

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, now_utc
+from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, now_utc, today_tokyo
 from ennoshita.errors import Invalid, Problem
 from ennoshita.identity import load_company
 from ennoshita.ledger import chart
@@ -137,12 +137,26 @@ def closed_years(session: Session) -> set[int]:
 
 
 def date_problems(day: dt.date, start_month: int, locked: set[int], closed: set[int],
-                  field: str = "entry_date", line: int | None = None) -> list[Problem]:
+                  field: str = "entry_date", line: int | None = None,
+                  years: tuple[int, int] | None = None) -> list[Problem]:
+    """Every problem with a posting date: a locked month, a closed year, or (``years``: the first and last fiscal
+    year a posting may fall in) a date outside the company's fiscal years."""
     problems = []
+    if years is not None and not years[0] <= fiscal_year_of(day, start_month) <= years[1]:
+        first, _ = fiscal_year_bounds(years[0], start_month)
+        _, last = fiscal_year_bounds(years[1], start_month)
+        problems.append(Problem("ledger.error.date_out_of_range", field,
+                                {"first": first.isoformat(), "last": last.isoformat()}, line))
+        return problems
     if period_of(day) in locked:
         problems.append(Problem("ledger.error.period_locked", field, {"month": f"{day.year}-{day.month:02d}"}, line))
-    if fiscal_year_of(day, start_month) in closed:
-        problems.append(Problem("ledger.error.year_closed", field, {"year": fiscal_year_of(day, start_month)}, line))
+    year = fiscal_year_of(day, start_month)
+    if year in closed:
+        problems.append(Problem("ledger.error.year_closed", field, {"year": year}, line))
+    elif closed and year < max(closed):
+        # closing a year locks every earlier date too: posting there would change the closed balance sheet
+        problems.append(Problem("ledger.error.before_closed_year", field, {"year": year, "closed": max(closed)},
+                                line))
     return problems
 
 
@@ -228,6 +242,7 @@ class PostingContext:
     rounding: Rounding
     locked: set[int]
     closed: set[int]
+    years: tuple[int, int] | None = None  # the fiscal years a posting may fall in (see posting_years)
 
     @classmethod
     def load(cls, session: Session) -> PostingContext:
@@ -239,25 +254,54 @@ class PostingContext:
 
         company = load_company(_Bound(session))
         return cls(company.fiscal_year_start_month, company.tax_accounting, company.rounding,
-                   locked_periods(session), closed_years(session))
+                   locked_periods(session), closed_years(session),
+                   posting_years(session, company.fiscal_year_start_month))
+
+
+# With no setting and no data, postings may go this many fiscal years back (電子帳簿保存法 keeps 7 to 10 years).
+YEARS_BACK_WITHOUT_DATA = 10
+
+
+def posting_years(session: Session, start_month: int) -> tuple[int, int]:
+    """The first and last fiscal year a posting date may fall in: from the company's ``first_fiscal_year``
+    (empty: the first fiscal year with data) to one year after the current one."""
+    from ennoshita.identity.models import Company
+
+    current = fiscal_year_of(today_tokyo(), start_month)
+    first = session.scalar(select(Company.first_fiscal_year).limit(1))
+    if first is None:
+        earliest = session.scalar(select(func.min(JournalEntry.entry_date)))
+        first = fiscal_year_of(earliest, start_month) if earliest else current - YEARS_BACK_WITHOUT_DATA
+    return min(first, current), current + 1
 
 
 def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: EntryDraft,
-            line_offset: int | None = None, split_tax: bool = True) -> tuple[list[ResolvedLine], list[Problem]]:
-    """Every problem with a draft, or its resolved lines, tax-split under 税抜経理 when ``split_tax``
-    (documents that computed their tax once per rate, like qualified invoices, post it as given)."""
+            line_offset: int | None = None, split_tax: bool = True, as_posted: bool = False
+            ) -> tuple[list[ResolvedLine], list[Problem]]:
+    """Every problem with a draft, or its resolved lines, tax-split under 税抜経理 by the one rule of
+    :func:`~ennoshita.ledger.rules.expand_tax`, whatever the path. ``split_tax=False`` (a document that
+    computed its tax: an invoice, a bill, a payment run) keeps only the categories whose 仮受/仮払消費税 line
+    the document gives; any other taxable line is split all the same (a bank fee posted with
+    ``split_tax=False`` used to escape the split: 770 stayed whole instead of 700 + 70). ``as_posted``: the
+    lines are already as posted (a 取消 copies the original's lines, tax category and tax amount included)
+    and are never split again."""
     problems = list(check_balanced(draft.lines))
-    problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset)
+    problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset,
+                              years=ctx.years)
     # Resolve the lines as entered, so that ``lines[i]`` in a problem is the i-th line the person typed
     # (the tax split below inserts lines).
     resolved, unresolved = resolve(index, draft.lines, line_offset=line_offset)
     problems += unresolved
     if problems:
         return [], problems
-    if not split_tax:
+    if as_posted:
         return resolved, []
+    tax_ids = {index.accounts[code][0] for code in (chart.CODE_OUTPUT_TAX, chart.CODE_INPUT_TAX)
+               if code in index.accounts}
+    given = None if split_tax else {ln.tax_category for ln in resolved
+                                    if ln.tax_category and ln.account_id in tax_ids}
     lines = expand_tax(list(draft.lines), ctx.tax_accounting, ctx.rounding, chart.CODE_OUTPUT_TAX,
-                       chart.CODE_INPUT_TAX, draft.date)
+                       chart.CODE_INPUT_TAX, draft.date, given)
     if len(lines) == len(draft.lines):
         return resolved, []
     return resolve(index, lines, line_offset=line_offset)
@@ -266,14 +310,15 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
 def post_in(session: Session, actor: Actor, draft: EntryDraft, *, source: str = "manual",
             source_ref: str | None = None, reverses_id: int | None = None, corrects_id: int | None = None,
             entry_id: int | None = None, closing: bool = False, split_tax: bool = True,
-            ctx: PostingContext | None = None, index: ChartIndex | None = None) -> PostedEntry:
+            ctx: PostingContext | None = None, index: ChartIndex | None = None,
+            as_posted: bool = False) -> PostedEntry:
     """Post one entry inside the caller's transaction (no commit). Raises Invalid with every problem.
 
     Other domains call this (through ``ennoshita.ledger``) in their own use case's transaction: an invoice
     and its posting commit together or not at all."""
     ctx = ctx or PostingContext.load(session)
     index = index or ChartIndex.load(session)
-    lines, problems = prepare(session, ctx, index, draft, split_tax=split_tax)
+    lines, problems = prepare(session, ctx, index, draft, split_tax=split_tax, as_posted=as_posted)
     if problems:
         raise Invalid(problems=problems)
     fy = fiscal_year_of(draft.date, ctx.start_month)

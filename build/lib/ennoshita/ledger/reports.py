@@ -23,31 +23,52 @@ def _range(t: Translator, date_from: dt.date | None, date_to: dt.date) -> str:
 
 def trial_balance_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, start_month: int,
                         dim: q.Dimension = q.Dimension()) -> tuple[Table, q.TrialBalance]:
+    """残高試算表 as Japanese books show it: 期首・前月残高 on the account's own side (a 売上高 or 買掛金 balance is
+    positive, not a negative debit), the period's 借方 and 貸方, and the closing balance in a 借方残高 or a 貸方残高
+    column. (The JSON of the CLI and the API keep ``closing`` signed debit-positive.)"""
     tb = q.trial_balance(session, date_from, date_to, start_month, dim)
+    credit_normal = {a.id for a in q.accounts(session).values() if a.normal_side == "credit"}
     table = Table(t("report.trial_balance"), _range(t, date_from, date_to), [
         Column("account_code", t("report.col.code")), Column("account_name", t("report.col.account")),
         Column("opening", t("report.col.opening"), "yen"), Column("debit", t("report.col.debit"), "yen"),
-        Column("credit", t("report.col.credit"), "yen"), Column("closing", t("report.col.closing"), "yen"),
+        Column("credit", t("report.col.credit"), "yen"),
+        Column("closing_debit", t("report.col.closing_debit"), "yen"),
+        Column("closing_credit", t("report.col.closing_credit"), "yen"),
     ], filename=f"trial_balance_{date_from}_{date_to}")
     current = None
+    section_credit: dict[str, bool] = {}
     sections = {s.section: s for s in tb.sections}
     for row in tb.rows:
         if current is not None and row.section != current:
-            _section_row(table, t, sections[current])
+            _section_row(table, t, sections[current], section_credit.get(current, False))
         current = row.section
-        table.add({"account_code": row.account_code, "account_name": row.account_name, "opening": row.opening,
-                   "debit": row.debit, "credit": row.credit, "closing": row.closing, "account_id": row.account_id})
+        on_credit = row.account_id in credit_normal
+        section_credit.setdefault(row.section, on_credit)
+        table.add({"account_code": row.account_code, "account_name": row.account_name,
+                   "opening": -row.opening if on_credit else row.opening, "debit": row.debit, "credit": row.credit,
+                   **_sides(row.closing), "account_id": row.account_id})
     if current is not None:
-        _section_row(table, t, sections[current])
-    table.add({"account_code": "", "account_name": t("report.total"), "opening": sum(r.opening for r in tb.rows),
-               "debit": tb.total_debit, "credit": tb.total_credit, "closing": sum(r.closing for r in tb.rows)},
-              emphasis=True)
+        _section_row(table, t, sections[current], section_credit.get(current, False))
+    table.add({"account_code": "", "account_name": t("report.total"), "opening": None,
+               "debit": tb.total_debit, "credit": tb.total_credit,
+               "closing_debit": sum(r.closing for r in tb.rows if r.closing > 0),
+               "closing_credit": -sum(r.closing for r in tb.rows if r.closing < 0)}, emphasis=True)
     return table, tb
 
 
-def _section_row(table: Table, t: Translator, s: q.SectionTotal) -> None:
+def _sides(closing: int) -> dict[str, int | None]:
+    """A debit-positive balance in the 借方残高 or the 貸方残高 column (the other left empty)."""
+    if closing > 0:
+        return {"closing_debit": closing, "closing_credit": None}
+    if closing < 0:
+        return {"closing_debit": None, "closing_credit": -closing}
+    return {"closing_debit": 0, "closing_credit": None}
+
+
+def _section_row(table: Table, t: Translator, s: q.SectionTotal, on_credit: bool) -> None:
     table.add({"account_code": "", "account_name": t("report.section_total", section=t(f"ledger.section.{s.section}")),
-               "opening": s.opening, "debit": s.debit, "credit": s.credit, "closing": s.closing}, emphasis=True)
+               "opening": -s.opening if on_credit else s.opening, "debit": s.debit, "credit": s.credit,
+               **_sides(s.closing)}, emphasis=True)
 
 
 def monthly_table(session: Session, t: Translator, fiscal_year: int, start_month: int) -> Table:
@@ -235,4 +256,47 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
     if current is not None:
         table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
                    "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
+    return table
+
+
+def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
+    """The 消費税 return figures (:class:`ennoshita.ledger.consumption_tax.Return`) as one table: per rate, then
+    the totals, the 課税売上割合, the credit and the tax due."""
+    table = Table(t("ctax.title"), t("report.fiscal_year", year=fiscal_year), [
+        Column("item", t("ctax.col.item")), Column("amount", t("ctax.col.amount"), "yen"),
+        Column("note", t("ctax.col.note"))], filename=f"consumption_tax_{fiscal_year}")
+    s = ret.settings
+    table.add({"item": t("ctax.method"), "note": t(f"ctax.method.{s.method}")
+               + (t("ctax.simplified_type", type=s.simplified_type) if s.method == "simplified" else "")})
+    for r in ret.rates:
+        table.add({"item": t("ctax.sales_gross", rate=r.rate), "amount": r.sales_gross})
+        table.add({"item": t("ctax.taxable_base_rate", rate=r.rate), "amount": r.taxable_base,
+                   "note": t("ctax.note.thousand")})
+        table.add({"item": t("ctax.national_tax_rate", rate=r.rate), "amount": r.national_tax,
+                   "note": t("ctax.note.national_rate", rate="7.8" if r.rate == 10 else "6.24")})
+    table.add({"item": t("ctax.taxable_base"), "amount": ret.taxable_base}, emphasis=True)
+    table.add({"item": t("ctax.output_tax"), "amount": ret.output_tax,
+               "note": t(f"ctax.calc.{s.output_calc}")}, emphasis=True)
+    table.add({"item": t("ctax.taxable_sales"), "amount": ret.taxable_sales})
+    table.add({"item": t("ctax.export_sales"), "amount": ret.export_sales})
+    table.add({"item": t("ctax.non_taxable_sales"), "amount": ret.non_taxable_sales})
+    ratio = ret.ratio
+    table.add({"item": t("ctax.ratio"), "note": f"{float(ratio) * 100:.2f}% ({ratio.numerator}/{ratio.denominator})"})
+    table.add({"item": t("ctax.input_tax"), "amount": ret.input_tax, "note": t(f"ctax.calc.{s.input_calc}")})
+    if s.method == "general":
+        basis = t("ctax.full_credit") if ret.full_credit else t(f"ctax.credit.{s.credit_method}")
+    else:
+        basis = t(f"ctax.method.{s.method}")
+    table.add({"item": t("ctax.deductible"), "amount": ret.deductible, "note": basis}, emphasis=True)
+    if ret.national_due >= 0:
+        table.add({"item": t("ctax.national_due"), "amount": ret.national_due, "note": t("ctax.note.hundred")},
+                  emphasis=True)
+        table.add({"item": t("ctax.local_due"), "amount": ret.local_due, "note": t("ctax.note.local")},
+                  emphasis=True)
+        table.add({"item": t("ctax.total_due"), "amount": ret.total_due}, emphasis=True)
+    else:
+        table.add({"item": t("ctax.national_refund"), "amount": -ret.national_due}, emphasis=True)
+        table.add({"item": t("ctax.local_refund"), "amount": -ret.local_due, "note": t("ctax.note.local_refund")},
+                  emphasis=True)
+        table.add({"item": t("ctax.total_refund"), "amount": -ret.total_due}, emphasis=True)
     return table

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ennoshita.errors import Problem
-from ennoshita.ledger.taxes import CATEGORIES, TRANSITIONAL_DEDUCTION, deductible_input_tax, split_inclusive
-from ennoshita.money import Rounding
+from ennoshita.ledger.taxes import CATEGORIES, TRANSITIONAL_DEDUCTION, split_line
+from ennoshita.money import MAX_YEN, Rounding, total_in_range, yen_in_range
 
 TRANSITIONAL_START = TRANSITIONAL_DEDUCTION[0][0]  # 2023-10-01, the start of the invoice system
 
@@ -45,6 +45,10 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
         if not isinstance(line.debit, int) or not isinstance(line.credit, int):
             problems.append(Problem("ledger.error.amount_not_integer", f"{where}.debit"))
             continue
+        if not yen_in_range(line.debit) or not yen_in_range(line.credit):
+            side = "debit" if not yen_in_range(line.debit) else "credit"
+            problems.append(Problem("error.amount_range", f"{where}.{side}", {"max": f"{MAX_YEN:,}"}))
+            continue
         if line.debit < 0 or line.credit < 0:
             problems.append(Problem("ledger.error.negative_amount", f"{where}.debit"))
         elif (line.debit > 0) == (line.credit > 0):
@@ -52,19 +56,28 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
         if line.tax_category and line.tax_category not in CATEGORIES:
             problems.append(Problem("ledger.error.tax_category", f"{where}.tax_category",
                                     {"category": line.tax_category}))
-    debit = sum(line.debit for line in lines if isinstance(line.debit, int))
-    credit = sum(line.credit for line in lines if isinstance(line.credit, int))
-    if debit != credit:
+    debit = sum(line.debit for line in lines if yen_in_range(line.debit))
+    credit = sum(line.credit for line in lines if yen_in_range(line.credit))
+    if not total_in_range(debit) or not total_in_range(credit):
+        problems.append(Problem("error.total_range", field))
+    elif debit != credit:
         problems.append(Problem("ledger.error.unbalanced", field, {"debit": debit, "credit": credit,
                                                                    "difference": debit - credit}))
     return problems
 
 
 def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, output_tax_account: str,
-               input_tax_account: str, day: dt.date | None = None) -> list[LineDraft]:
+               input_tax_account: str, day: dt.date | None = None,
+               given: set[str] | None = None) -> list[LineDraft]:
     """Under 税抜経理, split each line with a taxable category (entered tax-inclusive) into its net amount and a
     仮受消費税 (sales) / 仮払消費税 (purchases) line on the same side, carrying the same category. Under 税込経理
     the lines are unchanged. The entry stays balanced: net + tax = the amount entered.
+
+    This is the one split rule of every posting path. ``given``: for a document that computed its tax (a
+    qualified invoice or a bill computes it once per rate), the categories whose 仮受/仮払消費税 line the
+    document gives: those lines and the lines of those categories are kept as they are; every other taxable
+    line is split (a bank fee on a payment run, an expense line). ``None`` (an entry typed by a person, an
+    import): every taxable line is split.
 
     A purchase from a supplier that is not a qualified-invoice issuer (経過措置 categories) puts only the
     deductible share of its tax in 仮払消費税 (80% / 70% / 50% / 30% by the transaction ``day``, from the dated
@@ -73,17 +86,16 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
     is deductible."""
     if tax_accounting != "exclusive":
         return list(lines)
+    tax_accounts = {output_tax_account, input_tax_account} if given is not None else set()
+    kept = given or set()
     out: list[LineDraft] = []
     for line in lines:
         cat = CATEGORIES.get(line.tax_category or "")
-        if cat is None or not cat.taxable or cat.direction == "none":
+        if cat is None or line.tax_category in kept or line.account_code in tax_accounts:
             out.append(line)
             continue
         amount = line.debit or line.credit
-        net, tax = split_inclusive(amount, cat, rule)
-        if cat.transitional and day is not None and day >= TRANSITIONAL_START:
-            tax = deductible_input_tax(tax, day, rule)
-            net = amount - tax
+        net, tax = split_line(amount, cat, day, rule)
         if tax == 0 or net <= 0:  # nothing to split (or a 1-yen amount rounded up entirely into tax)
             out.append(line)
             continue

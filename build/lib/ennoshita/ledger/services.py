@@ -23,7 +23,7 @@ from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, fiscal
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import chart
+from ennoshita.ledger import chart, consumption_tax
 from ennoshita.ledger.models import (
     Account,
     Balance,
@@ -264,9 +264,10 @@ def _posted_draft(session: Session, entry_id: int) -> tuple[JournalEntry, EntryD
         .outerjoin(Department, Department.id == JournalLine.department_id)
         .where(JournalLine.entry_id == entry_id).order_by(JournalLine.line_no)
     ).all()
-    # Lines as posted (tax already split): re-posting them must not split again, so no tax category.
-    lines = tuple(LineDraft(account_code=acc, debit=line.debit, credit=line.credit, tax_category=None,
-                            sub_account=sub, department=dep, memo=line.memo)
+    # Lines as posted (tax already split), each with its tax category: a 取消 posts them ``as_posted`` (never
+    # split again), so the 消費税集計表 nets to zero for a reversed entry.
+    lines = tuple(LineDraft(account_code=acc, debit=line.debit, credit=line.credit,
+                            tax_category=line.tax_category, sub_account=sub, department=dep, memo=line.memo)
                   for line, acc, sub, dep in rows)
     return entry, EntryDraft(entry.entry_date, entry.description, entry.counterparty, lines)
 
@@ -289,7 +290,7 @@ def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reversal_date: d
         label = entry_number(entry.fiscal_year, entry.number or 0)
         draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip(), original.counterparty,
                            tuple(reversal_of(list(original.lines))))
-        posted = post_in(s, actor, draft, source="reversal", reverses_id=entry_id)
+        posted = post_in(s, actor, draft, source="reversal", reverses_id=entry_id, as_posted=True)
         uow.commit()
         return posted
 
@@ -305,12 +306,12 @@ def reverse_in(session: Session, actor: Actor, entry_id: int, reason: str = "",
     day = reversal_date or entry.entry_date
     if reversal_date is None and fallback_date is not None:
         ctx = PostingContext.load(session)
-        if date_problems(day, ctx.start_month, ctx.locked, ctx.closed):
+        if date_problems(day, ctx.start_month, ctx.locked, ctx.closed, years=ctx.years):
             day = fallback_date
     label = entry_number(entry.fiscal_year, entry.number or 0)
     draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip()[:200], original.counterparty,
                        tuple(reversal_of(list(original.lines))))
-    return post_in(session, actor, draft, source="reversal", reverses_id=entry_id)
+    return post_in(session, actor, draft, source="reversal", reverses_id=entry_id, as_posted=True)
 
 
 def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: EntryDraft,
@@ -329,7 +330,7 @@ def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: Entry
         label = entry_number(entry.fiscal_year, entry.number or 0)
         rev = EntryDraft(reversal_date or entry.entry_date, f"訂正取消: {label} {original.description}".strip(),
                          original.counterparty, tuple(reversal_of(list(original.lines))))
-        reversal = post_in(s, actor, rev, source="reversal", reverses_id=entry_id)
+        reversal = post_in(s, actor, rev, source="reversal", reverses_id=entry_id, as_posted=True)
         new = post_in(s, actor, corrected, source="correction", corrects_id=entry_id)
         uow.commit()
         return reversal, new
@@ -386,8 +387,11 @@ class CloseResult:
 
 
 def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
-    """決算締め: carry the year's net income to 繰越利益剰余金 with a closing entry dated the last day, lock every
-    month of the year and mark it closed. The next year's balance sheet opens from the cumulative balances."""
+    """決算締め: post the 消費税 settlement proposed from the year's return when it is not posted yet (仮受/仮払
+    消費税 against 未払消費税等, :func:`ennoshita.ledger.consumption_tax.settlement_draft`), carry the year's net
+    income to 繰越利益剰余金 with a closing entry dated the last day, lock every month of the year and mark it
+    closed (which locks every earlier date too). The next year's balance sheet opens from the cumulative
+    balances."""
     require(actor, "ledger.edit")
     with uow:
         s = uow.session
@@ -396,6 +400,8 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
         fy = s.get(FiscalYear, fiscal_year)
         if fy is not None and fy.closed:
             raise Conflict("ledger.error.year_closed", field="fiscal_year", year=fiscal_year)
+        consumption_tax.post_settlement_in(s, actor, fiscal_year)
+        s.flush()
         rows = s.execute(
             select(Account.code, func.sum(Balance.debit), func.sum(Balance.credit))
             .join(Account, Account.id == Balance.account_id)
@@ -435,6 +441,47 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
         audit.record(s, actor, "fiscal_year", fiscal_year, "close", after={"net_income": net})
         uow.commit()
         return CloseResult(fiscal_year, net, posted)
+
+
+def reopen_year(uow: UnitOfWork, actor: Actor, fiscal_year: int, reason: str) -> PostedEntry | None:
+    """決算締めの解除: only the latest closed year can be reopened (an earlier year stays locked by the later
+    close). The closing entry is reversed (a 取消 linked to it, dated like it), the year's months are unlocked
+    and the year marked open, audited with the reason. Posting into an earlier year needs the later one
+    reopened first."""
+    require(actor, "ledger.edit")
+    if not reason.strip():
+        raise Invalid("error.required", field="reason")
+    with uow:
+        s = uow.session
+        fy = s.get(FiscalYear, fiscal_year)
+        if fy is None or not fy.closed:
+            raise Conflict("ledger.error.year_not_closed", field="fiscal_year", year=fiscal_year)
+        later = s.scalar(select(func.max(FiscalYear.year)).where(FiscalYear.closed.is_(True)))
+        if later is not None and later > fiscal_year:
+            raise Conflict("ledger.error.reopen_later_first", field="fiscal_year", year=fiscal_year, later=later)
+        fy.closed, fy.closed_at = False, None
+        unlocked = []
+        y, m = fy.start_date.year, fy.start_date.month
+        for _ in range(12):
+            row = s.get(PeriodLock, y * 100 + m)
+            if row is not None:
+                s.delete(row)
+                unlocked.append(f"{y}-{m:02d}")
+            y, m = add_months(y, m, 1)
+        s.flush()
+        posted = None
+        if fy.closing_entry_id is not None and not _already_reversed(s, fy.closing_entry_id):
+            entry, original = _posted_draft(s, fy.closing_entry_id)
+            label = entry_number(entry.fiscal_year, entry.number or 0)
+            draft = EntryDraft(entry.entry_date, f"取消: {label} 決算締めの解除 {reason}".strip()[:200], "",
+                               tuple(reversal_of(list(original.lines))))
+            posted = post_in(s, actor, draft, source="closing", reverses_id=entry.id, closing=True, as_posted=True)
+        fy.closing_entry_id = None
+        audit.record(s, actor, "fiscal_year", fiscal_year, "reopen", before={"closed": True},
+                     after={"closed": False, "reason": reason, "unlocked": unlocked,
+                            "reversal": posted.entry_no if posted else None})
+        uow.commit()
+        return posted
 
 
 # ---------------------------------------------------------------- accounts, sub-accounts, departments

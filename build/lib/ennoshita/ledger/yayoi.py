@@ -21,13 +21,18 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import IO, Any, NamedTuple, cast
 
-from ennoshita.errors import Problem
+from ennoshita import textfiles
+from ennoshita.dates import wareki_date
+from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger.taxes import transitional_deduction_ratio
+from ennoshita.money import yen_in_range
+from ennoshita.security import cells
 
 COLUMNS = 25
 SINGLE = ("2000", "2111")
@@ -75,21 +80,40 @@ _TO_OURS = {
     "対象外": "out_of_scope",
     "不課税": "out_of_scope",
 }
-_TRANSITIONAL = re.compile(r"^課対仕入込(10%|軽減8%)区分(\d+)%$")
+# The names 弥生 writes and the variants other systems write in 弥生's format (freee: 課対仕入内10%適格,
+# 課対仕入込10%控不, 課税売上内10%, 課対仕入内8%(軽)): kind, 込/内 (tax-inclusive), rate, then 適格 /
+# 区分NN% (経過措置) / 控不 (控除不可: no credit at all). 外 (tax-exclusive amounts) is not accepted.
+_GRAMMAR = re.compile(r"^(課税売上|課対仕入|非課売上|非課仕入|輸出売上)(?:込|内)?"
+                      r"(10%|軽減8%|8%軽減|8%\(軽\)|8%（軽）)?(適格|区分(\d+)%|控不|控除不可|控\d+)?$")
+_KIND = {"非課売上": "sales_exempt", "非課仕入": "purchase_exempt", "輸出売上": "sales_export"}
 
 
 @lru_cache(maxsize=1024)
 def tax_from_yayoi(text: str) -> str | None:
     """Our category code for a 弥生 税区分 name; '' -> None; raises KeyError when unknown."""
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if not text:
         return None
     if text in _TO_OURS:
         return _TO_OURS[text]
-    m = _TRANSITIONAL.match(text)
-    if m:
-        return "purchase_10_transitional" if m.group(1) == "10%" else "purchase_8r_transitional"
-    raise KeyError(text)
+    m = _GRAMMAR.match(text)
+    if m is None:
+        raise KeyError(text)
+    kind, rate, suffix = m.group(1), m.group(2), m.group(3) or ""
+    if kind in _KIND:
+        return _KIND[kind]
+    if rate is None:
+        raise KeyError(text)
+    reduced = rate != "10%"
+    if kind == "課税売上":
+        if suffix:
+            raise KeyError(text)
+        return "sales_8r" if reduced else "sales_10"
+    if suffix in ("控不", "控除不可"):
+        return "out_of_scope"  # a purchase with no input-tax credit: its whole amount stays in the cost
+    if suffix.startswith("区分") or suffix.startswith("控"):
+        return "purchase_8r_transitional" if reduced else "purchase_10_transitional"
+    return "purchase_8r" if reduced else "purchase_10"
 
 
 def tax_to_yayoi(category: str | None, day: dt.date) -> str:
@@ -102,9 +126,13 @@ def tax_to_yayoi(category: str | None, day: dt.date) -> str:
     if category == "purchase_8r":
         return "課対仕入込軽減8%適格" if era else "課対仕入込軽減8%"
     if category in ("purchase_10_transitional", "purchase_8r_transitional"):
-        pct = int(transitional_deduction_ratio(day) * 100)
         base = "課対仕入込10%" if category == "purchase_10_transitional" else "課対仕入込軽減8%"
-        return f"{base}区分{pct}%"
+        if not era:
+            return base  # before the invoice system: an ordinary, fully deductible 課税仕入れ
+        ratio = transitional_deduction_ratio(day)
+        if ratio == 0:
+            return "対象外"  # after 2031-09-30 nothing is deductible (freee: 税区分としては対象外)
+        return f"{base}区分{int(ratio * 100)}%"
     for name, code in _TO_OURS.items():
         if code == category and name not in ("不課税",):
             return name
@@ -126,19 +154,16 @@ def parse_date(text: str) -> dt.date:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _WAREKI.match(text)
     if m:
-        year = _ERA_START[m.group(1)] + int(m.group(2))
-        return dt.date(year, int(m.group(3)), int(m.group(4)))
+        return wareki_date(m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4)))
     raise ValueError(text)
 
 
 def _amount(text: str) -> int:
-    if text.isdigit():
-        return int(text)
     text = text.strip().replace(",", "")
     if not text:
         return 0
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValueError(text)
+    if not re.fullmatch(r"-?\d{1,15}", text) or not yen_in_range(int(text)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 (the bound of every yen amount)
     return int(text)
 
 
@@ -146,9 +171,8 @@ def _amount(text: str) -> int:
 
 
 def _reader(stream: IO[bytes] | Iterable[str]) -> Any:
-    if hasattr(stream, "read"):
-        text = io.TextIOWrapper(cast(IO[bytes], stream), encoding="cp932", newline="")
-        return csv.reader(text)
+    if hasattr(stream, "read"):  # cp932 as 弥生 writes it, or UTF-8 (with BOM: Excel's "CSV UTF-8")
+        return csv.reader(textfiles.open_text(cast(IO[bytes], stream)))
     return csv.reader(stream)
 
 
@@ -165,12 +189,9 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
     amount_text = row[offset + 4]
     tax_text = row[offset + 5]
     try:
-        amount = int(amount_text) if amount_text.isdigit() else _amount(amount_text)
-        if tax_text.isdigit():
-            tax: int | None = int(tax_text)
-        else:
-            tax_text = tax_text.strip()
-            tax = _amount(tax_text) if tax_text else None
+        amount = _amount(amount_text)
+        tax_text = tax_text.strip()
+        tax: int | None = _amount(tax_text) if tax_text else None
     except ValueError as exc:
         problems.append(Problem("ledger.error.bad_amount", "amount", {"value": str(exc)}, line))
         return None
@@ -184,8 +205,13 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
 def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
     """Vouchers of a 弥生 file, one at a time; a voucher with problems yields the list of its problems."""
     group: list[tuple[int, list[str]]] = []
-    reader = _reader(stream)
-    for row in reader:
+    try:
+        reader = _reader(stream)
+    except Invalid as exc:
+        yield [Problem(exc.key, "file", {}, 1)]
+        return
+    undecodable: list[Problem] = []
+    for row in textfiles.rows(reader, undecodable.append):
         line = reader.line_num
         if len(row) < 17:
             if not row or all(not c.strip() for c in row):
@@ -214,6 +240,9 @@ def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | l
                 group = []
         else:
             yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, line)]
+    if undecodable:
+        yield undecodable
+        return
     if group:
         yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": group[-1][1][0]}, group[0][0])]
 
@@ -296,7 +325,7 @@ def _side_cells(side: ParsedLine | None, day: dt.date) -> list[str]:
 def write_yayoi(vouchers: Iterable[ParsedVoucher]) -> Iterator[bytes]:
     """cp932 CRLF rows, one voucher at a time (streaming)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = cells.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for v in vouchers:
         rows = rows_of(v)
         for i, row in enumerate(rows):

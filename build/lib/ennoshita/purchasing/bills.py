@@ -29,7 +29,7 @@ from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.approvals.models import ApprovalRequest
-from ennoshita.attachments.services import NewAttachment, add_attachment
+from ennoshita.attachments.services import NewAttachment, add_attachment, register_reader
 from ennoshita.dates import HolidayShift, fiscal_year_bounds, fiscal_year_of, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound, Problem
@@ -39,7 +39,8 @@ from ennoshita.identity.roles import can
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
-from ennoshita.purchasing import rules
+from ennoshita.ledger.taxes import non_registered_annual_cap
+from ennoshita.purchasing import credit_basis, rules, subcontract
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
 from ennoshita.purchasing.numbering import next_number
@@ -48,6 +49,8 @@ from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resol
 from ennoshita.sales.models import Partner
 from ennoshita.sales.rules import InvoiceTotals, PriceEntry, RateTotal
 from ennoshita.sales.terms import PaymentTerms
+from ennoshita.withholding import rules as withholding_rules
+from ennoshita.withholding import services as withholding
 
 BILL_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending_approval"}),  # posted through pending_approval (at once when no route applies)
@@ -92,6 +95,8 @@ class BillInput:
     due_date: dt.date | None = None
     attachment: NewAttachment | None = None
     notes: str = ""
+    # 消費税 per rate as printed on the supplier's qualified invoice (積上げ, 消費税法施行令46条①): rate → yen
+    printed_tax: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,11 +114,20 @@ class BillSummary:
     match_status: str
     approval_request_id: int | None = None
     entry_no: str | None = None
+    withholding_category: str = ""
+    withholding_base: int = 0
+    withholding_tax: int = 0
+    payable: int = 0  # 買掛金: gross less the 源泉所得税
+
+    @property
+    def withholding_above_bracket(self) -> int:
+        return max(0, self.withholding_base - withholding_rules.BRACKET)
 
 
 def _summary(b: SupplierBill, request_id: int | None = None, entry_no: str | None = None) -> BillSummary:
     return BillSummary(b.id, b.number, b.status, b.supplier_id, b.net, b.tax, b.gross, b.deductible_tax,
-                       b.non_deductible_tax, b.due_date, b.match_status, request_id, entry_no)
+                       b.non_deductible_tax, b.due_date, b.match_status, request_id, entry_no,
+                       b.withholding_category, b.withholding_base, b.withholding_tax, b.gross - b.withholding_tax)
 
 
 @dataclass(frozen=True)
@@ -138,13 +152,21 @@ def cumulative_non_registered(s: Session, supplier_id: int, day: dt.date, start_
     return int(total or 0)
 
 
-def _credits(rates: Sequence[RateTotal], registered: bool, day: dt.date, cumulative: int) -> list[_Credit]:
+def _credits(rates: Sequence[RateTotal], registered: bool, day: dt.date, cumulative: int,
+             start_month: int, small_amount: bool = False) -> list[_Credit]:
+    """Per rate: the credit (``small_amount``: the whole bill is under ¥10,000 税込 and the company qualifies for
+    the 少額特例, so a non-registered supplier's tax is credited in full)."""
     out = []
     running = cumulative
+    # the per-supplier cap of the 課税期間 (fiscal year) the purchase falls in, dated by its first day
+    cap = non_registered_annual_cap(fiscal_year_bounds(fiscal_year_of(day, start_month), start_month)[0])
     for rate in rates:
         if rate.tax == 0 and rate.gross == 0:
             continue
-        credit = rules.input_tax_credit(rate.tax, registered, day, running, rate.gross)
+        if small_amount and not registered:
+            out.append(_Credit(rate, rules.CreditResult(rate.tax, 0, rules.FULL, "small_amount")))
+            continue
+        credit = rules.input_tax_credit(rate.tax, registered, day, running, rate.gross, cap=cap)
         running += rate.gross
         out.append(_Credit(rate, credit))
     return out
@@ -173,7 +195,8 @@ def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRo
     for rate, accounts in by_rate.items():
         tax, deductible = stored.get(rate, (0, 0))
         non_deductible = tax - deductible
-        category = _category(rate, bill.supplier_registered)
+        # the 少額特例 credits in full: posted as the full category, not the 経過措置 one
+        category = _category(rate, bill.supplier_registered or "small_amount" in bill.credit_reason)
         codes = list(accounts)
         if entered_inclusive:  # the lines hold the rate's gross: take its tax out (in proportion) first
             for code, part in zip(codes, _split(tax, [accounts[c] for c in codes]), strict=True):
@@ -186,7 +209,11 @@ def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRo
                 out.append(LineDraft(code, amount, 0, category, None, None, bill.bill_number))
         if deductible and not inclusive_books:
             out.append(LineDraft(chart.CODE_INPUT_TAX, deductible, 0, category, None, None, bill.bill_number))
-    out.append(LineDraft(chart.CODE_PAYABLE, 0, bill.gross, None, supplier.code, None, bill.bill_number))
+    if bill.withholding_tax:  # 源泉所得税 withheld: 預り金, and the supplier is owed the rest
+        out.append(LineDraft(chart.CODE_WITHHOLDING, 0, bill.withholding_tax, None, withholding.SUB_ACCOUNT, None,
+                             f"源泉所得税 {bill.bill_number}"))
+    out.append(LineDraft(chart.CODE_PAYABLE, 0, bill.gross - bill.withholding_tax, None, supplier.code, None,
+                         bill.bill_number))
     return EntryDraft(bill.bill_date, f"仕入 {bill.number} {supplier.name} {bill.bill_number}", supplier.name,
                       tuple(out))
 
@@ -210,18 +237,26 @@ def post_bill(s: Session, actor: Actor, bill: SupplierBill, company: CompanyData
     lines = list(s.scalars(select(BillLineRow).where(BillLineRow.bill_id == bill.id).order_by(BillLineRow.line_no)))
     batch = PostingBatch(s)
     batch.sub_account(actor, chart.CODE_PAYABLE, supplier.code, supplier.name, supplier.name_kana, supplier.id)
+    if bill.withholding_tax:
+        batch.sub_account(actor, chart.CODE_WITHHOLDING, withholding.SUB_ACCOUNT, withholding.SUB_ACCOUNT_NAME)
     posted = batch.post(actor, bill_draft(bill, supplier, lines, company), source="purchasing",
                         source_ref=bill.number, split_tax=False)
     bill.journal_entry_id = posted.id  # set before the status: once posted the row cannot change
     bill.posted_at = now_utc()
     move(s, actor, bill, BILL_TRANSITIONS, "posted", "supplier_bill")
     s.flush()
-    s.add(Payable(bill_id=bill.id, supplier_id=bill.supplier_id, due_date=bill.due_date, amount=bill.gross,
-                  paid_amount=0, open_amount=bill.gross, status="open"))
+    owed = bill.gross - bill.withholding_tax
+    s.add(Payable(bill_id=bill.id, supplier_id=bill.supplier_id, due_date=bill.due_date, amount=owed,
+                  paid_amount=0, open_amount=owed, status="open"))
+    if bill.withholding_tax:
+        withholding.accrue(s, source_kind="supplier_bill", source_id=bill.id, source_number=bill.number,
+                           payee_id=supplier.id, payee_name=supplier.name, category=bill.withholding_category,
+                           amount=bill.withholding_base, tax=bill.withholding_tax, accrual_date=bill.bill_date)
     s.flush()
     audit.record(s, actor, "supplier_bill", bill.id, "post", after={
         "number": bill.number, "journal_entry": posted.entry_no, "gross": bill.gross,
-        "deductible_tax": bill.deductible_tax, "non_deductible_tax": bill.non_deductible_tax})
+        "deductible_tax": bill.deductible_tax, "non_deductible_tax": bill.non_deductible_tax,
+        "withholding_tax": bill.withholding_tax})
     return posted.entry_no
 
 
@@ -317,6 +352,7 @@ def _resolve(s: Session, company: CompanyData, cmd: BillInput, price_entry: Pric
     codes = _check_accounts(s, cmd.lines)
     resolved, totals = resolve_lines(s, [LineInput(ln.description, ln.quantity, ln.unit_price, ln.tax_rate)
                                          for ln in cmd.lines], price_entry, company.rounding)
+    totals = as_printed(totals, cmd.printed_tax)
     if totals.gross <= 0:
         raise Invalid("purchasing.error.positive_amount", field="lines")
     key = rules.duplicate_key(supplier.id, cmd.bill_number, totals.gross)
@@ -328,6 +364,41 @@ def _resolve(s: Session, company: CompanyData, cmd: BillInput, price_entry: Pric
         raise Conflict("purchasing.error.duplicate_bill", field="bill_number", number=existing.number,
                        bill_number=existing.bill_number, bill_date=existing.bill_date.isoformat())
     return _Lines(supplier, codes, resolved, totals, key)
+
+
+PRINTED_TOLERANCE = 1  # yen per rate: the supplier may round differently (切り上げ・四捨五入) from us
+
+
+def as_printed(totals: InvoiceTotals, printed: Sequence[tuple[str, int]]) -> InvoiceTotals:
+    """The totals with each rate's 消費税 as printed on the supplier's invoice (積上げ計算, 消費税法施行令46条①:
+    the buyer may credit the tax stated on the qualified invoice). A printed figure more than ±1 yen from the
+    tax computed on the rate's amount is refused, naming the expected figure. 税抜 entry keeps the net (gross =
+    net + printed tax); 税込 entry keeps the gross (net = gross - printed tax)."""
+    if not printed:
+        return totals
+    by_rate = {r.rate: r for r in totals.rates}
+    problems: list[Problem] = []
+    wanted: dict[str, int] = {}
+    for rate, tax in printed:
+        field = f"printed_tax.{rate}"
+        if rate not in by_rate:
+            problems.append(Problem("purchasing.error.printed_tax_rate", field, {"rate": rate}))
+        elif isinstance(tax, bool) or not isinstance(tax, int) or tax < 0:
+            problems.append(Problem("purchasing.error.not_negative", field))
+        elif abs(tax - by_rate[rate].tax) > PRINTED_TOLERANCE:
+            problems.append(Problem("purchasing.error.printed_tax", field, {
+                "rate": rate, "printed": tax, "expected": by_rate[rate].tax, "tolerance": PRINTED_TOLERANCE}))
+        else:
+            wanted[rate] = tax
+    if problems:
+        raise Invalid(problems=problems)
+    inclusive = totals.price_entry is PriceEntry.TAX_INCLUSIVE
+    rates = []
+    for r in totals.rates:
+        tax = wanted.get(r.rate, r.tax)
+        rates.append(RateTotal(r.rate, r.gross - tax, tax, r.gross) if inclusive
+                     else RateTotal(r.rate, r.net, tax, r.net + tax))
+    return replace(totals, rates=tuple(rates))
 
 
 def _due(supplier: Partner, cmd: BillInput) -> dt.date:
@@ -349,6 +420,16 @@ class _Assessment:
     deductible: int
     due: dt.date
     needs_approval: bool
+    receipt_date: dt.date | None = None
+    withholding: withholding_rules.Withholding | None = None
+
+
+def receipt_date_of(s: Session, order_id: int | None) -> dt.date | None:
+    """検収日 of an order's goods: its last receipt (None without an order or a receipt)."""
+    if order_id is None:
+        return None
+    found = s.scalar(select(func.max(GoodsReceipt.receipt_date)).where(GoodsReceipt.order_id == order_id))
+    return found if isinstance(found, dt.date) else None
 
 
 def _assess(s: Session, company: CompanyData, cmd: BillInput, found: _Lines) -> _Assessment:
@@ -374,12 +455,26 @@ def _assess(s: Session, company: CompanyData, cmd: BillInput, found: _Lines) -> 
     registered = supplier.is_qualified_issuer
     cumulative = 0 if registered else cumulative_non_registered(s, supplier.id, cmd.bill_date,
                                                                  company.fiscal_year_start_month)
-    credits = _credits(totals.rates, registered, cmd.bill_date, cumulative)
+    received = receipt_date_of(s, cmd.order_id)
+    # the 経過措置 share follows the 課税仕入れ date: the 検収 (receipt) when there is one, else the bill date
+    small = credit_basis.small_amount_applies(
+        credit_basis.company_qualifies(company.small_amount_exception, company.base_period_taxable_sales),
+        received or cmd.bill_date, totals.gross)
+    credits = _credits(totals.rates, registered, received or cmd.bill_date, cumulative,
+                       company.fiscal_year_start_month, small)
     deductible = sum(c.credit.deductible for c in credits)
     due = _due(supplier, cmd)
+    if supplier.small_subcontractor:  # 取適法3条: paid within 60 days of receipt
+        problem = subcontract.due_problem(received or cmd.bill_date, due)
+        if problem is not None:
+            raise Invalid(problems=[problem])
+    held = None
+    if supplier.withholding_category:  # 源泉徴収: the fee without the tax shown on the invoice
+        held = withholding_rules.for_bill(supplier.withholding_category, totals.net, totals.gross)
     needs = match_status == "over_tolerance" or approvals.needs_approval(s, "supplier_bill", cmd.department,
                                                                         totals.gross)
-    return _Assessment(differences, match_status, registered, cumulative, credits, deductible, due, needs)
+    return _Assessment(differences, match_status, registered, cumulative, credits, deductible, due, needs,
+                       received, held)
 
 
 def _apply(bill: SupplierBill, supplier: Partner, totals: InvoiceTotals, a: _Assessment) -> None:
@@ -397,6 +492,11 @@ def _apply(bill: SupplierBill, supplier: Partner, totals: InvoiceTotals, a: _Ass
     bill.cumulative_before = a.cumulative
     bill.match_status = a.match_status
     bill.match_differences = [_difference_row(d) for d in a.differences]
+    bill.receipt_date = a.receipt_date
+    held = a.withholding
+    bill.withholding_category = held.category if held else ""
+    bill.withholding_base = held.base if held else 0
+    bill.withholding_tax = held.tax if held else 0
 
 
 def _add_lines(s: Session, actor: Actor, bill: SupplierBill, cmd: BillInput, found: _Lines) -> None:
@@ -449,7 +549,7 @@ def record_bill(uow: UnitOfWork, actor: Actor, cmd: BillInput) -> BillSummary:
             number=next_number(s, "bill", cmd.bill_date, company.fiscal_year_start_month),
             supplier_id=found.supplier.id, bill_number=cmd.bill_number.strip(), duplicate_key=found.key,
             bill_date=cmd.bill_date, order_id=cmd.order_id, department=cmd.department, status="pending_approval",
-            notes=cmd.notes, created_by=actor.user_id, created_at=now_utc())
+            notes=cmd.notes, created_by=actor.user_id, created_at=now_utc(), printed_tax=bool(cmd.printed_tax))
         _apply(bill, found.supplier, found.totals, a)
         s.add(bill)
         s.flush()
@@ -484,7 +584,8 @@ def create_bill_draft(uow: UnitOfWork, actor: Actor, cmd: BillInput) -> BillSumm
             bill_date=cmd.bill_date, due_date=due, order_id=cmd.order_id, department=cmd.department,
             supplier_registered=found.supplier.is_qualified_issuer,
             supplier_registration_number=found.supplier.registration_number, net=t.net, tax=t.tax, gross=t.gross,
-            deductible_tax=0, non_deductible_tax=0, credit_reason="", credit_ratio="", credit_breakdown={},
+            deductible_tax=0, non_deductible_tax=0, credit_reason="", credit_ratio="",
+            credit_breakdown={rate: [tax, 0] for rate, tax in cmd.printed_tax}, printed_tax=bool(cmd.printed_tax),
             cumulative_before=0, match_status="none", match_differences=[], status="draft", notes=cmd.notes,
             created_by=actor.user_id, created_at=now_utc())
         s.add(bill)
@@ -505,8 +606,9 @@ def _draft_input(s: Session, bill: SupplierBill) -> BillInput:
     entry = PriceEntry.TAX_INCLUSIVE if is_tax_inclusive(bill, rows) else PriceEntry.TAX_EXCLUSIVE
     lines = tuple(BillLineInput(r.description, Decimal(r.unit_price), Decimal(r.quantity), r.tax_rate,
                                 r.account_code, r.order_line_id) for r in rows)
+    printed = tuple((rate, tax) for rate, (tax, _d) in _stored_credits(bill).items()) if bill.printed_tax else ()
     return BillInput(bill.supplier_id, bill.bill_number, bill.bill_date, lines, bill.order_id, bill.department,
-                     entry.value, bill.due_date, None, bill.notes)
+                     entry.value, bill.due_date, None, bill.notes, printed)
 
 
 def post_bill_draft(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillSummary:
@@ -629,3 +731,6 @@ def bill_detail(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillDetail:
 
 
 on_approval_outcome("supplier_bill", _bill_outcome)
+
+
+register_reader("supplier_bill", lambda _s, actor, _id: can(actor, "purchasing.view") or can(actor, "payments.edit"))

@@ -27,14 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.approvals.models import ApprovalRequest
-from ennoshita.dates import is_bank_holiday, now_utc
+from ennoshita.dates import HolidayShift, is_bank_holiday, now_utc, shift_to_business_day, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
@@ -55,6 +55,7 @@ from ennoshita.purchasing.models import (
 from ennoshita.purchasing.numbering import next_number
 from ennoshita.purchasing.orders import move, on_approval_outcome
 from ennoshita.sales.models import Partner
+from ennoshita.withholding import services as withholding
 
 RUN_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending_approval", "approved", "cancelled"}),
@@ -262,7 +263,9 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
                 problems += found
                 continue
             total = sum(p.open_amount for p in items)
-            bearer = rules.FeeBearer.SUPPLIER if supplier.fee_bearer == "payee" else rules.FeeBearer.US
+            # 中小受託事業者: never 先方負担 (取適法運用基準 第4の3(1)カ, :mod:`~ennoshita.purchasing.subcontract`)
+            bearer = rules.FeeBearer.SUPPLIER if supplier.fee_bearer == "payee" and not supplier.small_subcontractor \
+                else rules.FeeBearer.US
             same_bank = supplier.bank_code == bank.bank_code
             same_branch = same_bank and supplier.branch_code == bank.branch_code
             try:
@@ -304,7 +307,8 @@ def create_payment_run(uow: UnitOfWork, actor: Actor, cmd: PaymentRunInput) -> R
             row = PaymentTransfer(run_id=run.id, supplier_id=supplier.id, bank_code=supplier.bank_code,
                                   branch_code=supplier.branch_code, account_type=account_type,
                                   account_number=supplier.account_number, recipient_name=name, bills_amount=total,
-                                  fee=fee, fee_bearer=supplier.fee_bearer, transfer_amount=transfer)
+                                  fee=fee, fee_bearer="payee" if transfer < total else "payer",
+                                  transfer_amount=transfer)
             s.add(row)
             s.flush()
             for p in items:
@@ -347,6 +351,19 @@ def _other_payees(s: Session, items: tuple[tuple[str, int], ...] | None) -> tupl
         payees += found
         problems += source_problems
     return payees, problems
+
+
+def default_payment_date(uow: UnitOfWork, today: dt.date | None = None) -> dt.date:
+    """The date a new run proposes: the first bank business day, from today on, by which some open bill is due
+    (bills already overdue: the next business day from today); with nothing open, the next business day."""
+    start = today or today_tokyo()
+    with uow:
+        first = uow.session.scalar(select(func.min(Payable.due_date)).where(Payable.status == "open",
+                                                                             Payable.due_date >= start))
+        overdue = uow.session.scalar(select(func.count()).select_from(Payable).where(
+            Payable.status == "open", Payable.due_date < start))
+    day = start if overdue or not isinstance(first, dt.date) else first
+    return shift_to_business_day(day, HolidayShift.NEXT)
 
 
 def check_payment_date(day: dt.date, field: str = "payment_date") -> None:
@@ -424,14 +441,16 @@ def decide_run(uow: UnitOfWork, actor: Actor, run_id: int, decision: str = "appr
 
 def zengin_file(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengin.LineEnding = "crlf"
                 ) -> ExportResult:
-    """The run's 全銀 file: exported on the first call, the stored file (byte for byte) afterwards."""
-    require(actor, "payments.edit")
+    """The run's 全銀 file: exported on the first call, the stored file (byte for byte) afterwards. The auditor
+    reads a stored file (and never exports one)."""
+    require_any(actor, "payments.edit", "audit.view")
     with uow:
         s = uow.session
         run = _load(s, run_id)
         active = _active_file(s, run.id)
         if active is not None:
             return ExportResult(active.id, bytes(active.content), active.sha256, active.record_count, active.total)
+    require(actor, "payments.edit")
     return export_zengin(uow, actor, run_id, line_ending)
 
 
@@ -487,8 +506,10 @@ def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengi
             transfer_date=run.payment_date, bank_code=bank.bank_code, bank_name=bank.bank_name_kana,
             branch_code=bank.branch_code, branch_name=bank.branch_name_kana,
             account_type=COMPANY_ACCOUNT_TYPES.get(bank.account_type, "1"), account_number=bank.account_number)
+        edi = _edi_references(s, run.id) if company.zengin_edi else {}
         transfers = [zengin.ZenginTransfer(t.bank_code, "", t.branch_code, "", t.account_type, t.account_number,
-                                           t.recipient_name, t.transfer_amount) for t in _transfers(s, run.id)]
+                                           t.recipient_name, t.transfer_amount, edi=edi.get(t.id, ""))
+                     for t in _transfers(s, run.id)]
         move(s, actor, run, RUN_TRANSITIONS, "exported", "payment_run")
         content = zengin.build_file(header, transfers, line_ending)
         digest = hashlib.sha256(content).hexdigest()
@@ -503,6 +524,20 @@ def export_zengin(uow: UnitOfWork, actor: Actor, run_id: int, line_ending: zengi
         result = ExportResult(row.id, content, digest, row.record_count, row.total)
         uow.commit()
     return result
+
+
+def _edi_references(s: Session, run_id: int) -> dict[int, str]:
+    """EDI 情報 per transfer (company setting ``zengin_edi``): the supplier's invoice numbers it pays, joined
+    by ``,`` (the 全銀 file keeps the first 20 bytes); another payee's transfer: the run number."""
+    refs: dict[int, list[str]] = defaultdict(list)
+    for transfer_id, bill_number in s.execute(
+            select(PaymentRunBill.transfer_id, SupplierBill.bill_number)
+            .join(SupplierBill, SupplierBill.id == PaymentRunBill.bill_id)
+            .where(PaymentRunBill.run_id == run_id).order_by(PaymentRunBill.id)):
+        refs[int(transfer_id)].append(str(bill_number))
+    run = s.get(PaymentRun, run_id)
+    number = run.number if run else ""
+    return {t.id: ",".join(refs[t.id]) if refs.get(t.id) else number for t in _transfers(s, run_id)}
 
 
 def void_export(uow: UnitOfWork, actor: Actor, run_id: int, reason: str) -> RunSummary:
@@ -558,18 +593,25 @@ def _other_payment_draft(run: PaymentRun, t: PaymentTransfer) -> EntryDraft:
     return EntryDraft(run.payment_date, f"支払 {memo}", t.payee_name, tuple(lines))
 
 
-def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
-    """支払済: post each transfer and close its bills in the payables."""
+def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int, today: dt.date | None = None,
+              confirm_early: bool = False) -> RunSummary:
+    """支払済: post each transfer and close its bills in the payables; the 源泉所得税 withheld on its bills is
+    dated by the payment (its 納期限 follows). Before the payment date it asks for confirmation
+    (``confirm_early``): the bank has not moved the money yet."""
     require(actor, "payments.edit")
     with uow:
         s = uow.session
         run = _load(s, run_id)
+        if run.status == "exported" and not confirm_early and run.payment_date > (today or today_tokyo()):
+            raise Conflict("purchasing.error.paid_before_date", field="confirm_early", number=run.number,
+                           date=run.payment_date.isoformat())
         move(s, actor, run, RUN_TRANSITIONS, "paid", "payment_run")
         transfers = _transfers(s, run.id)
         suppliers = {p.id: p for p in s.scalars(select(Partner).where(
             Partner.id.in_([t.supplier_id for t in transfers if t.supplier_id is not None])))}
         batch = PostingBatch(s)
-        withheld_account = load_company(uow).withheld_fee_account
+        company = load_company(uow)
+        withheld_account = company.withheld_fee_account
         entries: list[str] = []
         ids: list[int] = []
         for t in transfers:
@@ -585,8 +627,11 @@ def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
             posted = batch.post(actor, draft, source="purchasing", source_ref=run.number, split_tax=False)
             entries.append(posted.entry_no)
             ids.append(posted.id)
+        paid_bills = []
         for p in s.scalars(select(Payable).where(Payable.payment_run_id == run.id)):
             p.paid_amount, p.open_amount, p.status = p.amount, 0, "paid"
+            paid_bills.append(p.bill_id)
+        withholding.mark_paid(s, "supplier_bill", paid_bills, run.payment_date, company.withholding_special_due)
         for kind in {t.payee_kind for t in transfers} - {"supplier"}:
             _SOURCES[kind].paid(s, run.id)
         run.journal_entry_ids = ids
@@ -606,8 +651,8 @@ def get_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary:
 
 
 def export_file(uow: UnitOfWork, actor: Actor, file_id: int) -> bytes:
-    """A file exactly as exported (again, for download)."""
-    require(actor, "payments.edit")
+    """A file exactly as exported (again, for download; the auditor reads it too)."""
+    require_any(actor, "payments.edit", "audit.view")
     with uow:
         row = uow.session.get(PaymentFile, file_id)
         if row is None:

@@ -17,10 +17,13 @@ zero-padded; ``C`` fields are half-width characters, left-aligned and space-padd
 データ・レコード (1 per transfer)::
 
     データ区分 N1 "2" | 被仕向銀行番号 N4 | 被仕向銀行名 C15 | 被仕向支店番号 N3 | 被仕向支店名 C15 |
-    手形交換所番号 N4 (unused: we write spaces, read spaces or "0000") | 預金種目 N1 | 口座番号 N7 |
-    受取人名 C30 | 振込金額 N10 | 新規コード N1 | 顧客コード1 N10 | 顧客コード2 N10 |
-    振込指定区分 N1 (7 電信, 8 文書) | 識別表示 C1 (space; "Y" = EDI 情報, not supported) | ダミー C7
+    手形交換所番号 N4 (unused: "0000", a numeric field is zero-filled) | 預金種目 N1 | 口座番号 N7 |
+    受取人名 C30 | 振込金額 N10 | 新規コード N1 | 顧客コード1 N10 | 顧客コード2 N10 (zeros when none) |
+    振込指定区分 N1 (7 電信, 8 文書) | 識別表示 C1 (space, or "Y": the 20 bytes of 顧客コード1・2 carry the
+    EDI 情報 instead, C20, e.g. the supplier's invoice number, 総合振込 with 金融EDI) | ダミー C7
     = 1+4+15+3+15+4+1+7+30+10+1+10+10+1+1+7 = 120
+
+Reading a file back, spaces and zeros in 手形交換所番号 and 顧客コード both mean "none".
 
 トレーラ・レコード: データ区分 "8" | 合計件数 N6 | 合計金額 N12 | ダミー C101 = 120.
 エンド・レコード: データ区分 "9" | ダミー C119 = 120.
@@ -36,7 +39,9 @@ of the name, as 全銀 prints it: at the start ``ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ
 ``ﾔﾏﾀﾞｼﾖｳｼﾞ(ｶ`` (山田商事株式会社), in the middle ``ﾔﾏﾀﾞ(ｶ)ﾄｳｷﾖｳｼﾃﾝ``. The position is read from the
 text given (normally the partner's registered カナ, which follows the kanji name's order).
 
-Names longer than their field are truncated (banks match on the leading characters); codes of the
+Names longer than their field are truncated (banks match on the leading characters); a 濁点/半濁点 (ﾞ ﾟ,
+one byte of its own) that would be the first byte cut off takes its base letter with it, so that the name
+never ends in a letter whose sound changed (ﾎﾞ at the limit becomes nothing, not ﾎ); codes of the
 wrong width, non-digit codes, bad amounts and characters outside the set are refused.
 """
 
@@ -56,6 +61,8 @@ from ennoshita.sales.kana import KANJI_ABBREVIATIONS, LEGAL_FORM_ABBREVIATIONS, 
 
 RECORD_LENGTH = 120
 KIND_GENERAL_TRANSFER = "21"  # 種別コード: 総合振込
+KIND_SALARY_TRANSFER = "11"  # 種別コード: 給与振込 (payroll); same 120-byte layout
+KINDS = (KIND_GENERAL_TRANSFER, KIND_SALARY_TRANSFER, "12")  # 12: 賞与振込
 CODE_JIS = "0"  # コード区分
 MAX_AMOUNT = 9_999_999_999  # 振込金額 N10
 MAX_TOTAL = 999_999_999_999  # 合計金額 N12
@@ -176,6 +183,7 @@ class ZenginHeader:
     branch_name: str  # kana, truncated to 15, may be empty
     account_type: str  # 預金種目: 1 普通, 2 当座, 4 貯蓄, 9 その他
     account_number: str  # 7 digits
+    kind: str = KIND_GENERAL_TRANSFER  # 種別コード: 21 総合振込, 11 給与振込, 12 賞与振込
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,7 @@ class ZenginTransfer:
     customer_code1: str = ""  # 顧客コード1: empty or 10 digits
     customer_code2: str = ""  # 顧客コード2: empty or 10 digits
     transfer_kind: str = "7"  # 振込指定区分: 7 電信, 8 文書
+    edi: str = ""  # EDI 情報 (C20, in place of 顧客コード1・2, 識別表示 "Y"): e.g. the supplier's invoice number
 
 
 @dataclass(frozen=True)
@@ -212,7 +221,25 @@ def _digits(value: str, width: int, field: str, problems: list[Problem]) -> str:
 
 
 def _optional_digits(value: str, width: int, field: str, problems: list[Problem]) -> str:
-    return " " * width if value == "" else _digits(value, width, field, problems)
+    """A numeric field that may be empty: zero-filled then (全銀協: N fields are digits)."""
+    return "0" * width if value == "" else _digits(value, width, field, problems)
+
+
+SOUND_MARKS = "ﾞﾟ"
+
+
+def truncate(text: str, width: int) -> str:
+    """``text`` cut to ``width`` one-byte characters; a 濁点/半濁点 just past the cut drops its base letter."""
+    cut = text[:width]
+    if len(text) > width and text[width] in SOUND_MARKS:
+        cut = cut[:-1]
+    return cut.rstrip()
+
+
+def edi_text(value: str) -> str:
+    """EDI 情報 in the 全銀 characters (others dropped: the field is a reference, not a name), up to 20."""
+    converted, _bad = _convert(value)
+    return truncate("".join(ch for ch in converted if ch in ALLOWED_CHARACTERS), 20)
 
 
 def _choice(value: str, allowed: dict[str, str], field: str, problems: list[Problem]) -> str:
@@ -226,7 +253,7 @@ def _name(value: str, width: int, field: str, problems: list[Problem], required:
     converted, bad = _convert(value)
     if bad:
         problems.append(Problem("purchasing.error.zengin_characters", field, {"chars": bad}))
-    converted = converted[:width].rstrip()
+    converted = truncate(converted, width)
     if required and not converted:
         problems.append(Problem("error.required", field))
     if bad:
@@ -250,7 +277,7 @@ def _record(fields: list[str]) -> str:
 def _header_record(header: ZenginHeader, problems: list[Problem]) -> str:
     p = "header."
     return _record([
-        "1", KIND_GENERAL_TRANSFER, CODE_JIS,
+        "1", header.kind if header.kind in KINDS else KIND_GENERAL_TRANSFER, CODE_JIS,
         _digits(header.requester_code, 10, p + "requester_code", problems),
         _name(header.requester_name, 40, p + "requester_name", problems, required=True),
         f"{header.transfer_date.month:02d}{header.transfer_date.day:02d}",
@@ -272,18 +299,27 @@ def _data_record(index: int, transfer: ZenginTransfer, problems: list[Problem]) 
         _name(transfer.bank_name, 15, p + "bank_name", problems, required=False),
         _digits(transfer.branch_code, 3, p + "branch_code", problems),
         _name(transfer.branch_name, 15, p + "branch_name", problems, required=False),
-        " " * 4,  # 手形交換所番号: unused
+        "0" * 4,  # 手形交換所番号: unused, zero-filled
         _choice(transfer.account_type, ACCOUNT_TYPES, p + "account_type", problems),
         _digits(transfer.account_number, 7, p + "account_number", problems),
         _name(transfer.recipient_name, 30, p + "recipient_name", problems, required=True),
         _amount(transfer.amount, p + "amount", problems),
         _choice(transfer.new_code, NEW_CODES, p + "new_code", problems),
-        _optional_digits(transfer.customer_code1, 10, p + "customer_code1", problems),
-        _optional_digits(transfer.customer_code2, 10, p + "customer_code2", problems),
-        _choice(transfer.transfer_kind, TRANSFER_KINDS, p + "transfer_kind", problems),
-        " ",  # 識別表示: no EDI information
+        *_customer_or_edi(transfer, p, problems),
         " " * 7,
     ])
+
+
+def _customer_or_edi(transfer: ZenginTransfer, p: str, problems: list[Problem]) -> tuple[str, str, str, str]:
+    """顧客コード1, 顧客コード2, 振込指定区分, 識別表示 -- or the EDI 情報 (C20) in the codes' place with "Y"."""
+    kind = _choice(transfer.transfer_kind, TRANSFER_KINDS, p + "transfer_kind", problems)
+    if transfer.edi:
+        if transfer.customer_code1 or transfer.customer_code2:
+            problems.append(Problem("purchasing.error.zengin_edi_and_codes", p + "edi"))
+        edi = edi_text(transfer.edi)
+        return edi[:10].ljust(10), edi[10:].ljust(10), kind, "Y"
+    return (_optional_digits(transfer.customer_code1, 10, p + "customer_code1", problems),
+            _optional_digits(transfer.customer_code2, 10, p + "customer_code2", problems), kind, " ")
 
 
 def build_file(header: ZenginHeader, transfers: Sequence[ZenginTransfer], line_ending: LineEnding = "crlf") -> bytes:
@@ -371,10 +407,10 @@ def parse_file(data: bytes, *, year: int) -> tuple[ZenginHeader, list[ZenginTran
         return value
 
     def optional_digits(line: int, values: dict[str, str], name: str) -> str:
-        return "" if values[name].strip() == "" else digits(line, values, name)
+        return "" if values[name].strip(" 0") == "" else digits(line, values, name)
 
     h = _fields(records[0], HEADER_LAYOUT)
-    if h["kind_code"] != KIND_GENERAL_TRANSFER:
+    if h["kind_code"] not in KINDS:
         problems.append(_file_problem(1, "kind_code", h["kind_code"]))
     if h["code_kind"] != CODE_JIS:
         problems.append(_file_problem(1, "code_kind", h["code_kind"]))
@@ -390,23 +426,28 @@ def parse_file(data: bytes, *, year: int) -> tuple[ZenginHeader, list[ZenginTran
         transfer_date=transfer_date, bank_code=digits(1, h, "bank_code"), bank_name=h["bank_name"].rstrip(),
         branch_code=digits(1, h, "branch_code"), branch_name=h["branch_name"].rstrip(),
         account_type=digits(1, h, "account_type"), account_number=digits(1, h, "account_number"),
+        kind=h["kind_code"],
     )
     transfers: list[ZenginTransfer] = []
     for line, record in enumerate(records[1:-2], start=2):
         d = _fields(record, DATA_LAYOUT)
         if d["clearing_house"] not in ("    ", "0000"):
             problems.append(_file_problem(line, "clearing_house", d["clearing_house"]))
-        if d["identification"] != " ":
-            problems.append(_file_problem(line, "identification", "EDI information is not supported"))
+        edi = ""
+        if d["identification"] == "Y":
+            edi = (d["customer_code1"] + d["customer_code2"]).rstrip()
+        elif d["identification"] != " ":
+            problems.append(_file_problem(line, "identification", d["identification"]))
         amount = digits(line, d, "amount")
         transfers.append(ZenginTransfer(
             bank_code=digits(line, d, "bank_code"), bank_name=d["bank_name"].rstrip(),
             branch_code=digits(line, d, "branch_code"), branch_name=d["branch_name"].rstrip(),
             account_type=digits(line, d, "account_type"), account_number=digits(line, d, "account_number"),
             recipient_name=d["recipient_name"].rstrip(), amount=int(amount) if amount.isdigit() else 0,
-            new_code=digits(line, d, "new_code"), customer_code1=optional_digits(line, d, "customer_code1"),
-            customer_code2=optional_digits(line, d, "customer_code2"),
-            transfer_kind=digits(line, d, "transfer_kind"),
+            new_code=digits(line, d, "new_code"),
+            customer_code1="" if edi else optional_digits(line, d, "customer_code1"),
+            customer_code2="" if edi else optional_digits(line, d, "customer_code2"),
+            transfer_kind=digits(line, d, "transfer_kind"), edi=edi,
         ))
     trailer_line = len(records) - 1
     t = _fields(records[-2], TRAILER_LAYOUT)

@@ -24,7 +24,6 @@ the first.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import enum
@@ -33,7 +32,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ennoshita import textfiles
+from ennoshita.dates import wareki_date
 from ennoshita.errors import Invalid, Problem
+from ennoshita.money import yen_in_range
 
 HEADER_SCAN_ROWS = 10
 
@@ -90,19 +92,10 @@ _REQUESTER_CODE = re.compile(r"^\d{10}\s+")
 
 
 def decode_bank_csv(data: bytes) -> tuple[str, str]:
-    """``(text, encoding)``: UTF-8 when there is a BOM or the bytes decode as UTF-8, else cp932."""
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
+    """``(text, encoding)``: the shared detection of :mod:`ennoshita.textfiles` (BOM, UTF-8, cp932)."""
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError as exc:
+        return textfiles.decode(data)
+    except Invalid as exc:
         raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
 
 
@@ -115,7 +108,7 @@ def parse_bank_date(text: str) -> dt.date | None:
         if match := _WAREKI.match(value):
             era, year, month, day = match.groups()
             number = 1 if year == "元" else int(year)
-            return dt.date(_ERA_BASE[era] + number, int(month), int(day))
+            return wareki_date(era, number, int(month), int(day))
     except ValueError:
         return None
     return None
@@ -133,8 +126,8 @@ def parse_yen(text: str) -> int | None:
     sign = 1
     if value.startswith(("-", "−", "▲", "△")):
         sign, value = -1, value[1:]
-    if not value.isascii() or not value.isdigit():
-        raise ValueError(text)
+    if not value.isascii() or not value.isdigit() or len(value) > 15 or not yen_in_range(int(value)):
+        raise ValueError(text)  # beyond ¥999,999,999,999 is no statement amount
     return sign * int(value)
 
 

@@ -15,38 +15,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.bulk import insert_rows, reserve_ids
-from ennoshita.dates import HolidayShift, now_utc
+from ennoshita.dates import HolidayShift, now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger import EntryDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.money import Rounding
-from ennoshita.sales import credit
+from ennoshita.sales import credit, customer_credit
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import (
-    BankDeposit,
     Delivery,
     DeliveryLine,
     Invoice,
     InvoiceLine,
     Partner,
-    ReceiptAllocation,
     Receivable,
 )
 from ennoshita.sales.numbering import format_number, reserve
-from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, statement_balance
+from ennoshita.sales.posting import remainder, sale_draft, zero_kinds
+from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, RateTotal, statement_balance
 from ennoshita.sales.terms import closing_date_for, day_in_month, payment_due
-
-SALES_CATEGORY = {"10": "sales_10", "8": "sales_8r", "0": "sales_exempt"}
 
 
 @dataclass(frozen=True)
@@ -87,45 +85,74 @@ class _Issuer:
             raise Invalid("sales.error.no_registration_number", field="registration_number")
         return cls(session, actor, company, PostingBatch(session))
 
-    def draft(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool) -> EntryDraft:
-        """The journal entry of an invoice (or, ``credit``, of a credit note): 売掛金 / 売上高 + 仮受消費税 by rate,
-        the tax as the invoice computed it (once per rate), never split again."""
-        inclusive_books = self.company.tax_accounting != "exclusive"
-        lines: list[LineDraft] = []
-        for rate in totals.rates:
-            category = SALES_CATEGORY[rate.rate]
-            if inclusive_books or rate.tax == 0:
-                lines.append(_side(chart.CODE_SALES, rate.gross, credit, category))
-            else:
-                lines.append(_side(chart.CODE_SALES, rate.net, credit, category))
-                lines.append(_side(chart.CODE_OUTPUT_TAX, rate.tax, credit, category))
-        lines = [ln for ln in lines if ln.debit or ln.credit]
-        lines.insert(0, _side(chart.CODE_RECEIVABLE, totals.gross, not credit, None, partner.code))
+    def draft(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
+              advance: int = 0, zero: dict[str, int] | None = None) -> EntryDraft | None:
+        """The journal entry of an invoice (or, ``credit``, of a credit note) for ``rates`` (the invoice's, or
+        what is left of them after its deliveries posted theirs: :func:`ennoshita.sales.posting.remainder`)."""
         memo = "返還" if credit else "売上"
-        return EntryDraft(day, f"{memo} {number} {partner.name}", partner.name, tuple(lines))
+        return sale_draft(day, f"{memo} {number} {partner.name}", partner.name, partner.code, rates, credit,
+                          self.company.tax_accounting != "exclusive", advance, zero)
 
-    def post(self, partner: Partner, number: str, day: dt.date, totals: InvoiceTotals, credit: bool,
-             reverses_id: int | None = None) -> tuple[int, str]:
+    def post(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
+             reverses_id: int | None = None, advance: int = 0,
+             zero: dict[str, int] | None = None) -> tuple[int | None, str]:
         self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
                                partner.id)
-        posted = self.batch.post(self.actor, self.draft(partner, number, day, totals, credit), source="sales",
-                                 source_ref=number, reverses_id=reverses_id)
+        if advance:
+            customer_credit.advance_sub(self.batch, self.actor, partner)
+        draft = self.draft(partner, number, day, rates, credit, advance, zero)
+        if draft is None:
+            return None, ""
+        posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
         return posted.id, posted.entry_no
+
+    def on_delivery(self) -> bool:
+        """出荷基準 (the company setting): a sale belongs to the date it was supplied."""
+        return sales_settings.read_session(self.session).revenue_recognition == "delivery"
+
+    def post_earlier_lines(self, partner: Partner, number: str, issue_date: dt.date, lines: Sequence[_Line],
+                           price_entry: PriceEntry) -> tuple[RateTotal, ...]:
+        """Lines with a 取引年月日 before the issue date post their sale on that date (one entry per date, their
+        tax computed per date); the invoice's own entry then posts the rest (:func:`remainder`). Returns what
+        was posted."""
+        by_day: dict[dt.date, list[ResolvedLine]] = defaultdict(list)
+        for ln in lines:
+            if ln.line_date is not None and ln.line_date < issue_date:
+                by_day[ln.line_date].append(ln.resolved)
+        posted: list[RateTotal] = []
+        for day in sorted(by_day):
+            rates = totals_of(by_day[day], price_entry, self.company.rounding).rates
+            draft = sale_draft(day, f"売上 {number} {partner.name} ({day:%m/%d}取引)", partner.name, partner.code,
+                               rates, False, self.company.tax_accounting != "exclusive",
+                               zero=zero_kinds(by_day[day]))
+            if draft is not None:
+                self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name,
+                                       partner.name_kana, partner.id)
+                self.batch.post(self.actor, draft, source="sales", source_ref=number)
+                posted.extend(rates)
+        return tuple(posted)
 
     def issue(self, partner: Partner, kind: str, lines: Sequence[_Line], price_entry: PriceEntry,
               issue_date: dt.date, due_date: dt.date, *, billing: str, subject: str = "", notes: str = "",
               period: tuple[dt.date, dt.date] | None = None, statement: tuple[int, int] | None = None,
               original: Invoice | None = None, replaces: Invoice | None = None,
-              number: str | None = None, draft: Invoice | None = None) -> InvoiceSummary:
+              number: str | None = None, draft: Invoice | None = None, advance: int = 0,
+              posted: Sequence[RateTotal] = ()) -> InvoiceSummary:
         """Number, post and write one invoice (or credit note) with its lines and receivable. ``draft``: the
-        draft row this issues (its lines are written again as resolved; its row becomes the issued one)."""
+        draft row this issues (its lines are written again as resolved; its row becomes the issued one);
+        ``posted``: what its deliveries already posted (出荷基準), taken off its own posting."""
         totals = totals_of([ln.resolved for ln in lines], price_entry, self.company.rounding)
         if kind == "invoice" and totals.gross < 0:
             raise Invalid("sales.error.negative_invoice", field="lines")
         if number is None:
             fy, seq = reserve(self.session, kind, issue_date, self.company.fiscal_year_start_month)
             number = format_number(kind, fy, seq)
-        entry_id, entry_no = self.post(partner, number, issue_date, totals, kind == "credit_note")
+        rest = [ln.resolved for ln in lines]
+        if kind == "invoice" and not posted and self.on_delivery():
+            posted = self.post_earlier_lines(partner, number, issue_date, lines, price_entry)
+            rest = [ln.resolved for ln in lines if not (ln.line_date and ln.line_date < issue_date)]
+        entry_id, entry_no = self.post(partner, number, issue_date, remainder(totals.rates, posted),
+                                       kind == "credit_note", advance=advance, zero=zero_kinds(rest))
         rates = {r.rate: r for r in totals.rates}
         previous = received = carried = None
         billed = totals.gross
@@ -155,7 +182,7 @@ class _Issuer:
         self.session.flush()
         self.session.execute(insert(InvoiceLine), [
             {"invoice_id": invoice.id, "line_date": ln.line_date, "delivery_id": ln.delivery_id,
-             "price_includes_tax": ln.resolved.price_includes_tax, **ln.resolved.row(n)}
+             "price_includes_tax": ln.resolved.price_includes_tax, **ln.resolved.sales_row(n)}
             for n, ln in enumerate(lines, start=1)])
         if kind == "invoice":
             self.session.add(Receivable(invoice_id=invoice.id, partner_id=partner.id, due_date=due_date,
@@ -167,10 +194,6 @@ class _Issuer:
             "replaces": replaces.number if replaces else None, "lines": len(lines)})
         return InvoiceSummary(invoice.id, number, kind, partner.id, issue_date, due_date, totals.net, totals.tax,
                               totals.gross, billed, entry_no)
-
-
-def _side(account: str, amount: int, debit: bool, category: str | None, sub: str | None = None) -> LineDraft:
-    return LineDraft(account, amount if debit else 0, 0 if debit else amount, category, sub)
 
 
 def _customer(s: Session, partner_id: int) -> Partner:
@@ -219,12 +242,24 @@ def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSu
         due = cmd.due_date or due_date_for(partner, closing_date_for(cmd.issue_date, partner.closing_day or 31))
         if due < cmd.issue_date:
             raise Invalid("sales.error.due_before_issue", field="due_date")
+        days = line_dates(cmd.lines, cmd.issue_date)
         issuer = _Issuer.open(s, actor, company)
-        result = issuer.issue(partner, "invoice", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
-                              cmd.issue_date, due, billing="manual", subject=cmd.subject, notes=cmd.notes)
+        result = issuer.issue(partner, "invoice", [_Line(r, d) for r, d in zip(resolved, days, strict=True)],
+                              price_entry, cmd.issue_date, due, billing="manual", subject=cmd.subject,
+                              notes=cmd.notes)
         result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
     return result
+
+
+def line_dates(lines: Sequence[LineInput], issue_date: dt.date) -> list[dt.date]:
+    """Each line's 取引年月日 (消費税法57条の4①二): as given, else the issue date; a date after the issue date is
+    refused (the invoice bills what was supplied)."""
+    problems = [Problem("sales.error.line_after_issue", f"lines[{i}].line_date", {"date": ln.line_date.isoformat()})
+                for i, ln in enumerate(lines) if ln.line_date is not None and ln.line_date > issue_date]
+    if problems:
+        raise Invalid(problems=problems)
+    return [ln.line_date or issue_date for ln in lines]
 
 
 def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,
@@ -241,11 +276,14 @@ def invoice_delivery(uow: UnitOfWork, actor: Actor, delivery_id: int,
             raise Conflict("sales.error.delivery_billed", field="delivery_id", number=delivery.number)
         partner = _customer(s, delivery.partner_id)
         day = issue_date or delivery.delivery_date
-        lines = [_Line(r, delivery.delivery_date, delivery.id) for r in _delivery_lines(s, [delivery.id])[delivery.id]]
+        resolved = _delivery_lines(s, [delivery.id])[delivery.id]
+        lines = [_Line(r, delivery.delivery_date, delivery.id) for r in resolved]
+        posted = totals_of(resolved, PriceEntry(delivery.price_entry), company.rounding).rates \
+            if delivery.journal_entry_id is not None else ()
         issuer = _Issuer.open(s, actor, company)
         result = issuer.issue(partner, "invoice", lines, PriceEntry(delivery.price_entry), day,
                               due_date_for(partner, delivery.delivery_date), billing="delivery",
-                              subject=_order_subject(s, delivery))
+                              subject=_order_subject(s, delivery), posted=posted)
         delivery.invoice_id = result.id
         result = replace(result, warnings=credit.warnings_for(s, partner.id))
         uow.commit()
@@ -268,12 +306,13 @@ def _delivery_lines(s: Session, ids: Sequence[int]) -> dict[int, list[ResolvedLi
         chunk = ids[start:start + 5000]
         rows = s.execute(select(DeliveryLine.delivery_id, DeliveryLine.item_id, DeliveryLine.description,
                                 DeliveryLine.quantity, DeliveryLine.unit, DeliveryLine.unit_price,
-                                DeliveryLine.tax_rate, DeliveryLine.amount)
+                                DeliveryLine.tax_rate, DeliveryLine.amount, DeliveryLine.tax_kind)
                          .where(DeliveryLine.delivery_id.in_(chunk))
                          .order_by(DeliveryLine.delivery_id, DeliveryLine.line_no))
         for r in rows:
             out[r.delivery_id].append(ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit,
-                                                   Decimal(r.unit_price), r.tax_rate, r.amount, r.amount < 0))
+                                                   Decimal(r.unit_price), r.tax_rate, r.amount, r.amount < 0,
+                                                   tax_kind=r.tax_kind))
     return out
 
 
@@ -297,31 +336,57 @@ def closing_days_for(closing_date: dt.date) -> list[int]:
             if day_in_month(closing_date.year, closing_date.month, d) == closing_date]
 
 
-def _statements(s: Session, closing_date: dt.date) -> dict[int, tuple[int, int, dt.date]]:
-    """Per 締め請求 customer: (前回御請求額, 御入金額 since the previous closing, previous closing date), in two
-    grouped queries."""
-    last = (select(Invoice.partner_id, func.max(Invoice.period_to).label("pt"))
-            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.status == "issued",
-                   Invoice.period_to < closing_date)
+@dataclass(frozen=True)
+class _Statement:
+    """Where a customer's statement chain stands before this run."""
+
+    previous: int  # 前回御請求額: the last statement's 今回御請求額 + what was billed apart since (net of 差替)
+    balance: int  # what the customer owes now: its open receivables − its credit balance (the sub-ledger)
+    last_close: dt.date | None  # the last statement's closing date
+
+
+def _statements(s: Session, partner_ids: Sequence[int]) -> dict[int, _Statement]:
+    """Per customer: the statement figures, from the receivables sub-ledger, in a few grouped queries.
+
+    前回御請求額 = the previous statement's 今回御請求額, plus the invoices issued to the customer since apart from
+    any statement (a 都度 or direct invoice; a replacement counts its difference to the invoice it replaced);
+    the balance now = open receivables − credit balance; so 御入金額 = 前回御請求額 − balance is every receipt
+    and credit applied since the previous statement was cut, whatever the deposit's own date, net of 消込取消."""
+    wanted = set(partner_ids)
+    last = (select(Invoice.partner_id, func.max(Invoice.id).label("last_id"))
+            .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.previous_billed.is_not(None))
             .group_by(Invoice.partner_id).subquery())
-    out: dict[int, tuple[int, int, dt.date]] = {}
-    for pid, period_to, billed in s.execute(
-            select(Invoice.partner_id, Invoice.period_to, func.sum(Invoice.billed))
-            .join(last, and_(Invoice.partner_id == last.c.partner_id, Invoice.period_to == last.c.pt))
-            .where(Invoice.kind == "invoice", Invoice.billing == "closing", Invoice.status == "issued")
-            .group_by(Invoice.partner_id, Invoice.period_to)):
-        if period_to is not None:
-            out[int(pid)] = (int(billed), 0, period_to)
-    for pid, received in s.execute(
-            select(Invoice.partner_id, func.sum(ReceiptAllocation.amount))
-            .join(ReceiptAllocation, ReceiptAllocation.invoice_id == Invoice.id)
-            .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
-            .join(last, last.c.partner_id == Invoice.partner_id)
-            .where(BankDeposit.value_date > last.c.pt, BankDeposit.value_date <= closing_date)
+    previous: dict[int, tuple[int, dt.date | None]] = {
+        int(pid): (int(billed), period_to) for pid, billed, period_to in s.execute(
+            select(Invoice.partner_id, Invoice.billed, Invoice.period_to).join(last, last.c.last_id == Invoice.id))
+        if int(pid) in wanted}
+    since = func.coalesce(last.c.last_id, 0)
+    apart: dict[int, int] = defaultdict(int)
+    for pid, gross in s.execute(
+            select(Invoice.partner_id, func.sum(Invoice.gross))
+            .outerjoin(last, last.c.partner_id == Invoice.partner_id)
+            .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.previous_billed.is_(None),
+                   Invoice.id > since)
             .group_by(Invoice.partner_id)):
-        if int(pid) in out:
-            billed, _, last_close = out[int(pid)]
-            out[int(pid)] = (billed, int(received or 0), last_close)
+        apart[int(pid)] += int(gross or 0)
+    replaced = Invoice.__table__.alias("replaced")
+    for pid, gross in s.execute(
+            select(Invoice.partner_id, func.sum(replaced.c.gross))
+            .join(replaced, replaced.c.id == Invoice.replaces_id)
+            .outerjoin(last, last.c.partner_id == Invoice.partner_id)
+            .where(Invoice.status == "issued", Invoice.id > since)
+            .group_by(Invoice.partner_id)):
+        apart[int(pid)] -= int(gross or 0)
+    owed: dict[int, int] = defaultdict(int)
+    for pid, amount in s.execute(select(Receivable.partner_id, func.sum(Receivable.open_amount))
+                                 .where(Receivable.status == "open").group_by(Receivable.partner_id)):
+        owed[int(pid)] += int(amount or 0)
+    for pid, amount in customer_credit.balances(s).items():
+        owed[pid] -= amount
+    out: dict[int, _Statement] = {}
+    for pid in wanted:
+        billed, last_close = previous.get(pid, (0, None))
+        out[pid] = _Statement(billed + apart.get(pid, 0), owed.get(pid, 0), last_close)
     return out
 
 
@@ -335,6 +400,8 @@ class _Plan:
     totals: InvoiceTotals
     period: tuple[dt.date, dt.date] | None = None
     statement: tuple[int, int] | None = None
+    posted: tuple[RateTotal, ...] = ()  # what its deliveries already posted (出荷基準)
+    zero: dict[str, int] = field(default_factory=dict)  # 0% amounts by kind not yet posted
 
 
 INVOICE_COLUMNS = (
@@ -343,17 +410,26 @@ INVOICE_COLUMNS = (
     "net_8", "tax_8", "net_0", "net", "tax", "gross", "previous_billed", "received", "carried_over", "billed",
     "original_id", "replaces_id", "notes", "journal_entry_id", "issued_by", "issued_at")
 INVOICE_LINE_COLUMNS = ("invoice_id", "line_no", "item_id", "description", "quantity", "unit", "unit_price",
-                        "tax_rate", "amount", "line_date", "delivery_id")
+                        "tax_rate", "amount", "line_date", "delivery_id", "tax_kind")
 
 
 def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date: dt.date | None = None,
-                partner_ids: Sequence[int] | None = None) -> BillingRunResult:
+                partner_ids: Sequence[int] | None = None, *, early: bool = False,
+                today: dt.date | None = None) -> BillingRunResult:
     """締め請求 for every customer at once: one invoice per customer (and price entry) per closing date over
     every unbilled delivery up to that date; customers billed per delivery (都度) get one invoice per
     delivery. All or nothing: one transaction for the whole run, written in bulk (numbers, postings,
-    invoices, receivables), with one audit record naming every invoice and its journal entry."""
+    invoices, receivables), with one audit record naming every invoice and its journal entry.
+
+    Each statement's 前回御請求額 / 御入金額 / 繰越 / 今回御請求額 come from the receivables sub-ledger at the
+    time of the run (:func:`_statements`), so the new 今回御請求額 is what the customer owes; a credit balance
+    the customer has is applied to its new invoices. A closing date after ``today`` (Japan time) is refused
+    unless the user confirms it is early (``early``): the receipts up to the closing date are not known yet, and
+    the statement then counts only those applied when it is run."""
     require(actor, "sales.edit")
     day = issue_date or closing_date
+    if closing_date > (today or today_tokyo()) and not early:
+        raise Invalid("sales.error.closing_in_future", field="closing_date", date=closing_date.isoformat())
     if day < closing_date:
         raise Invalid("sales.error.issue_before_closing", field="issue_date")
     days = closing_days_for(closing_date)
@@ -365,16 +441,20 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             query = query.where(Partner.id.in_(list(partner_ids)))
         partners = {p.id: p for p in s.scalars(query)}
         deliveries = [d for d in s.execute(
-            select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry)
+            select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry,
+                   Delivery.journal_entry_id)
             .where(Delivery.invoice_id.is_(None), Delivery.delivery_date <= closing_date)
             .order_by(Delivery.partner_id, Delivery.delivery_date, Delivery.id)) if d.partner_id in partners]
         if not deliveries:
             return BillingRunResult(closing_date, ())
         lines = _delivery_lines(s, [d.id for d in deliveries])
         groups: dict[tuple[int, str], list[tuple[int, dt.date]]] = defaultdict(list)
+        posted_by: dict[int, tuple[RateTotal, ...]] = {}
         for d in deliveries:
             groups[(d.partner_id, d.price_entry)].append((d.id, d.delivery_date))
-        statements = _statements(s, closing_date)
+            if d.journal_entry_id is not None:  # 出荷基準: its sale is in the books already
+                posted_by[d.id] = totals_of(lines[d.id], PriceEntry(d.price_entry), company.rounding).rates
+        statements = _statements(s, sorted({d.partner_id for d in deliveries}))
         plans: list[_Plan] = []
         delivery_groups: list[list[int]] = []
         for (partner_id, entry), items in groups.items():
@@ -384,18 +464,34 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
                 for delivery_id, delivery_date in items:
                     inv_lines = [_Line(r, delivery_date, delivery_id) for r in lines[delivery_id]]
                     plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, delivery_date),
-                                       "delivery", _totals(inv_lines, price_entry, company)))
+                                       "delivery", _totals(inv_lines, price_entry, company),
+                                       posted=posted_by.get(delivery_id, ()),
+                                       zero=zero_kinds(lines[delivery_id]) if delivery_id not in posted_by else {}))
                     delivery_groups.append([delivery_id])
                 continue
-            previous, received, prev_close = statements.get(partner_id, (0, 0, dt.date.min))
-            period_from = (prev_close + dt.timedelta(days=1)) if prev_close > dt.date.min else min(d for _, d in items)
+            stmt = statements[partner_id]
+            prev_close = stmt.last_close
+            period_from = (prev_close + dt.timedelta(days=1)) if prev_close and prev_close < closing_date \
+                else min(d for _, d in items)
             inv_lines = [_Line(r, d, i) for i, d in items for r in lines[i]]
+            totals = _totals(inv_lines, price_entry, company)
             plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, closing_date), "closing",
-                               _totals(inv_lines, price_entry, company), (period_from, closing_date),
-                               (previous, received)))
+                               totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance),
+                               tuple(r for i, _ in items for r in posted_by.get(i, ())),
+                               zero_kinds([r for i, _ in items if i not in posted_by for r in lines[i]])))
             delivery_groups.append([i for i, _ in items])
+            # a second statement for the customer in this run (another price entry) follows on from this one
+            billed = stmt.balance + totals.gross
+            statements[partner_id] = _Statement(billed, billed, prev_close)
         issued = _issue_many(s, actor, company, plans, day)
         _mark_billed(s, {d: inv.id for inv, ids in zip(issued, delivery_groups, strict=True) for d in ids})
+        credits = customer_credit.balances(s, {p.partner.id for p in plans})
+        if credits:  # a credit balance (返還・過入金) is applied to the customer's new invoices
+            batch = PostingBatch(s)
+            for pid in sorted(credits):
+                if credits[pid] > 0:
+                    customer_credit.apply_to_open(s, actor, batch, partners[pid], day,
+                                                  [i.id for i in issued if i.partner_id == pid])
         audit.record(s, actor, "billing_run", closing_date.isoformat(), "run", after={
             "closing_date": closing_date.isoformat(), "issue_date": day.isoformat(), "invoices": len(issued),
             "deliveries": len(deliveries), "total": sum(i.gross for i in issued),
@@ -420,8 +516,12 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
                         [(p.partner.code, p.partner.name, p.partner.name_kana, p.partner.id) for p in plans])
     fy, first = reserve(s, "invoice", day, company.fiscal_year_start_month, len(plans))
     numbers = [format_number("invoice", fy, first + n) for n in range(len(plans))]
-    drafts = [issuer.draft(p.partner, number, day, p.totals, False) for p, number in zip(plans, numbers, strict=True)]
-    posted = post_many(s, actor, drafts, source="sales", source_refs=numbers, index=index, ctx=issuer.batch.ctx)
+    drafts = [issuer.draft(p.partner, number, day, remainder(p.totals.rates, p.posted), False, zero=p.zero)
+              for p, number in zip(plans, numbers, strict=True)]
+    to_post = [(d, n) for d, n in zip(drafts, numbers, strict=True) if d is not None]
+    done = iter(post_many(s, actor, [d for d, _ in to_post], source="sales", source_refs=[n for _, n in to_post],
+                          index=index, ctx=issuer.batch.ctx))
+    posted = [next(done) if d is not None else None for d in drafts]
     ids = reserve_ids(s, "invoices", len(plans))
     now = now_utc()
     invoices, inv_lines, recs, out = [], [], [], []
@@ -440,14 +540,14 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
             rates["10"].net if "10" in rates else 0, rates["10"].tax if "10" in rates else 0,
             rates["8"].net if "8" in rates else 0, rates["8"].tax if "8" in rates else 0,
             rates["0"].net if "0" in rates else 0, t.net, t.tax, t.gross, previous, received, carried, billed,
-            None, None, "", entry.id, actor.user_id, now))
+            None, None, "", entry.id if entry else None, actor.user_id, now))
         for n, ln in enumerate(plan.lines, start=1):
             r = ln.resolved
             inv_lines.append((inv_id, n, r.item_id, r.description, r.quantity, r.unit, r.unit_price, r.tax_rate,
-                              r.amount, ln.line_date, ln.delivery_id))
+                              r.amount, ln.line_date, ln.delivery_id, r.tax_kind))
         recs.append((inv_id, plan.partner.id, plan.due_date, t.gross, 0, t.gross, "open"))
         out.append(InvoiceSummary(inv_id, number, "invoice", plan.partner.id, day, plan.due_date, t.net, t.tax,
-                                  t.gross, billed, entry.entry_no))
+                                  t.gross, billed, entry.entry_no if entry else ""))
     insert_rows(s, "invoices", INVOICE_COLUMNS, invoices)
     insert_rows(s, "invoice_lines", INVOICE_LINE_COLUMNS, inv_lines)
     insert_rows(s, "receivables", ("invoice_id", "partner_id", "due_date", "amount", "paid_amount", "open_amount",
@@ -494,8 +594,10 @@ class CreditNoteInput:
 
 
 def issue_credit_note(uow: UnitOfWork, actor: Actor, cmd: CreditNoteInput) -> InvoiceSummary:
-    """適格返還請求書: returns or discounts against an issued invoice. Posts the reverse of a sale and
-    reduces what the original invoice still owes; more than it owes is refused."""
+    """適格返還請求書 (消費税法57条の4③): returns or discounts against an issued invoice, whatever its payment
+    state. Posts the reverse of a sale: what the invoice still owes is reduced (売掛金), and the rest, when
+    the invoice is (partly) paid, becomes the customer's credit balance (前受金), applied to its next invoice or
+    refunded. Credit notes beyond the invoice's own total are refused."""
     require(actor, "sales.edit")
     with uow:
         s = uow.session
@@ -505,23 +607,30 @@ def issue_credit_note(uow: UnitOfWork, actor: Actor, cmd: CreditNoteInput) -> In
             raise NotFound("sales.error.invoice_not_found", field="original_id", id=cmd.original_id)
         if cmd.issue_date < original.issue_date:
             raise Invalid("sales.error.credit_before_invoice", field="issue_date")
-        receivable = s.get(Receivable, original.id)
+        receivable = s.get(Receivable, original.id, with_for_update=True)
         assert receivable is not None
         if receivable.status == "replaced":
             raise Conflict("sales.error.invoice_replaced", field="original_id", number=original.number)
         price_entry = PriceEntry(original.price_entry)
         resolved, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
-        if totals.gross > receivable.open_amount:
-            raise Invalid("sales.error.credit_exceeds_open", field="lines", open=receivable.open_amount,
+        credited = int(s.scalar(select(func.coalesce(func.sum(Invoice.gross), 0)).where(
+            Invoice.original_id == original.id, Invoice.kind == "credit_note", Invoice.status == "issued")) or 0)
+        if totals.gross > original.gross - credited:
+            raise Invalid("sales.error.credit_exceeds_invoice", field="lines", left=original.gross - credited,
                           amount=totals.gross)
         partner = _customer(s, original.partner_id)
+        on_invoice = min(totals.gross, receivable.open_amount)
+        advance = totals.gross - on_invoice
         issuer = _Issuer.open(s, actor, company)
         result = issuer.issue(partner, "credit_note", [_Line(r, cmd.issue_date) for r in resolved], price_entry,
                               cmd.issue_date, cmd.issue_date, billing="manual", subject=cmd.reason,
-                              notes=cmd.reason, original=original)
-        receivable.open_amount -= totals.gross
-        if receivable.open_amount == 0:
+                              notes=cmd.reason, original=original, advance=advance)
+        receivable.open_amount -= on_invoice
+        if receivable.open_amount == 0 and receivable.status == "open":
             receivable.status = "credited"
+        if advance:
+            customer_credit.record(s, actor, partner.id, cmd.issue_date, "credit_note", advance,
+                                   invoice_id=result.id, memo=f"{result.number} ({original.number})")
         uow.commit()
     return result
 
@@ -547,12 +656,12 @@ def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: Invoic
         resolved, _ = resolve_lines(s, cmd.lines, price_entry, company.rounding)
         issuer = _Issuer.open(s, actor, company)
         old_lines = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == original.id)))
-        old_totals = totals_of([ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price,
-                                             ln.tax_rate, ln.amount, ln.amount < 0, ln.price_includes_tax)
-                                for ln in old_lines],
-                               PriceEntry(original.price_entry), Rounding(original.rounding))
-        issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals, True,
-                    reverses_id=original.journal_entry_id)
+        old_resolved = [ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price, ln.tax_rate,
+                                     ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind)
+                        for ln in old_lines]
+        old_totals = totals_of(old_resolved, PriceEntry(original.price_entry), Rounding(original.rounding))
+        issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals.rates, True,
+                    reverses_id=original.journal_entry_id, zero=zero_kinds(old_resolved))
         receivable.open_amount = 0
         receivable.status = "replaced"
         due = cmd.due_date or original.due_date

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,12 +22,15 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.ledger import PostingBatch, chart
 from ennoshita.sales import credit
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
 from ennoshita.sales.models import Delivery, DeliveryLine, Partner, Quote, QuoteLine, SalesOrder, SalesOrderLine
 from ennoshita.sales.numbering import next_number
 from ennoshita.sales.partners import parse_decimal
-from ennoshita.sales.rules import CreditWarning, PriceEntry
+from ennoshita.sales.posting import sale_draft, zero_kinds
+from ennoshita.sales.rules import CreditWarning, PriceEntry, RateTotal
 
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent", "lost", "superseded", "accepted"}),
@@ -92,32 +96,44 @@ def _order_summary(o: SalesOrder) -> DocSummary:
     return DocSummary("order", o.id, o.number, o.status, o.partner_id, o.net, o.tax, o.gross)
 
 
-def _check_quote(cmd: QuoteInput) -> None:
+def _check_quote(cmd: QuoteInput) -> list[Problem]:
     problems: list[Problem] = []
     if not cmd.subject.strip():
         problems.append(Problem("error.required", "subject"))
     if cmd.valid_until < cmd.issue_date:
         problems.append(Problem("sales.error.valid_until", "valid_until"))
-    if problems:
-        raise Invalid(problems=problems)
+    return problems
+
+
+def _resolve_all(s: Session, header: list[Problem], lines: Sequence[Any], price_entry: Any,
+                 rounding: Any) -> Any:
+    """The lines resolved, with the header's problems and the lines' reported together (the whole form at once,
+    not 件名 on one submit and the lines on the next)."""
+    try:
+        resolved = resolve_lines(s, lines, price_entry, rounding)
+    except Invalid as exc:
+        raise Invalid(problems=header + exc.problems) from None
+    if header:
+        raise Invalid(problems=header)
+    return resolved
 
 
 def _write_lines(session: Session, model: type[QuoteLine] | type[SalesOrderLine] | type[DeliveryLine],
                  parent: str, parent_id: int, lines: Sequence[ResolvedLine]) -> None:
     for n, line in enumerate(lines, start=1):
-        session.add(model(**{parent: parent_id}, **line.row(n)))
+        session.add(model(**{parent: parent_id}, **line.sales_row(n)))
 
 
 def create_quote(uow: UnitOfWork, actor: Actor, cmd: QuoteInput) -> DocSummary:
     """見積書 (revision 1, draft)."""
     require(actor, "sales.edit")
-    _check_quote(cmd)
+    header = _check_quote(cmd)
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session
         company = load_company(uow)
         _partner(s, cmd.partner_id)
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        lines, totals = _resolve_all(s, header, cmd.lines, price_entry, company.rounding)
         number = next_number(s, "quote", cmd.issue_date, company.fiscal_year_start_month)
         quote = _new_quote(s, actor, cmd, number, 1, lines, totals.net, totals.tax, totals.gross)
         audit.record(s, actor, "quote", quote.id, "create", after=_quote_audit(quote, lines))
@@ -151,7 +167,7 @@ def _quote_audit(q: Quote, lines: Sequence[ResolvedLine]) -> dict[str, object]:
 def revise_quote(uow: UnitOfWork, actor: Actor, quote_id: int, cmd: QuoteInput) -> DocSummary:
     """A new revision with the same number; the previous revision is kept as superseded."""
     require(actor, "sales.edit")
-    _check_quote(cmd)
+    header = _check_quote(cmd)
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session
@@ -162,7 +178,7 @@ def revise_quote(uow: UnitOfWork, actor: Actor, quote_id: int, cmd: QuoteInput) 
         if cmd.partner_id != old.partner_id:
             raise Invalid("sales.error.revision_partner", field="partner_id")
         _move(s, actor, old, QUOTE_TRANSITIONS, "superseded", "quote")
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        lines, totals = _resolve_all(s, header, cmd.lines, price_entry, company.rounding)
         if cmd.request_id is None and old.request_id is not None:
             cmd = replace(cmd, request_id=old.request_id)
         quote = _new_quote(s, actor, cmd, old.number, old.revision + 1, lines, totals.net, totals.tax,
@@ -198,7 +214,7 @@ def _lines_of(s: Session, model: type[QuoteLine] | type[SalesOrderLine] | type[D
     rows: list[QuoteLine | SalesOrderLine | DeliveryLine] = list(
         s.scalars(select(model).where(getattr(model, column) == parent_id).order_by(model.line_no)))
     return [ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price), r.tax_rate,
-                         r.amount, r.amount < 0) for r in rows]
+                         r.amount, r.amount < 0, tax_kind=r.tax_kind) for r in rows]
 
 
 def accept_quote(uow: UnitOfWork, actor: Actor, quote_id: int, order_date: dt.date | None = None,
@@ -262,14 +278,13 @@ def _new_order(s: Session, actor: Actor, partner_id: int, day: dt.date, subject:
 def create_order(uow: UnitOfWork, actor: Actor, cmd: OrderInput) -> DocSummary:
     """受注 entered directly (a customer's 注文書 without a quote)."""
     require(actor, "sales.edit")
-    if not cmd.subject.strip():
-        raise Invalid("error.required", field="subject")
+    header = [] if cmd.subject.strip() else [Problem("error.required", "subject")]
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session
         company = load_company(uow)
         _partner(s, cmd.partner_id)
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        lines, totals = _resolve_all(s, header, cmd.lines, price_entry, company.rounding)
         order = _new_order(s, actor, cmd.partner_id, cmd.order_date, cmd.subject.strip(), cmd.price_entry, lines,
                            totals.net, totals.tax, totals.gross, company.fiscal_year_start_month,
                            customer_po=cmd.customer_po, delivery_due=cmd.delivery_due,
@@ -328,7 +343,10 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
                     continue
                 qty = parse_decimal(qty_text, f"lines[{i}].quantity", problems, places=3)
                 remaining = Decimal(ol.quantity) - Decimal(ol.delivered_quantity)
-                if qty < 0 or qty > remaining:
+                if qty < 0:  # the reason is the sign, not the 受注残
+                    problems.append(Problem("sales.error.quantity_negative", f"lines[{i}].quantity",
+                                            {"quantity": str(qty)}))
+                elif qty > remaining:
                     problems.append(Problem("sales.error.over_delivery", f"lines[{i}].quantity",
                                             {"remaining": str(remaining.normalize()), "quantity": str(qty)}))
                 elif qty > 0:
@@ -341,7 +359,8 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
         if not wanted:
             raise Invalid("sales.error.nothing_to_deliver", field="lines")
         price_entry = PriceEntry(order.price_entry)
-        inputs = [LineInput(ol.description, wanted[ol.id], ol.unit_price, ol.tax_rate, ol.unit)
+        inputs = [LineInput(ol.description, wanted[ol.id], ol.unit_price, ol.tax_rate, ol.unit,
+                            tax_kind=ol.tax_kind or "")
                   for ol in order_lines if ol.id in wanted]
         lines, totals = resolve_lines(s, inputs, price_entry, company.rounding)
         delivery = Delivery(number=next_number(s, "delivery", cmd.delivery_date, company.fiscal_year_start_month),
@@ -353,10 +372,13 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
         s.flush()
         ids = [ol.id for ol in order_lines if ol.id in wanted]
         for n, (line, line_id) in enumerate(zip(lines, ids, strict=True), start=1):
-            s.add(DeliveryLine(delivery_id=delivery.id, order_line_id=line_id, **line.row(n)))
+            s.add(DeliveryLine(delivery_id=delivery.id, order_line_id=line_id, **line.sales_row(n)))
             by_id[line_id].delivered_quantity = Decimal(by_id[line_id].delivered_quantity) + wanted[line_id]
         done = all(Decimal(ol.delivered_quantity) >= Decimal(ol.quantity) for ol in order_lines)
         _move(s, actor, order, ORDER_TRANSITIONS, "delivered" if done else "partial", "sales_order")
+        if sales_settings.read_in(uow).revenue_recognition == "delivery":
+            delivery.journal_entry_id = _post_delivery(s, actor, company.tax_accounting, delivery, totals.rates,
+                                                       zero_kinds(lines))
         audit.record(s, actor, "delivery", delivery.id, "create",
                      after={"number": delivery.number, "order": order.number,
                             "delivery_date": cmd.delivery_date.isoformat(), "gross": delivery.gross,
@@ -365,6 +387,22 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
                             delivery.net, delivery.tax, delivery.gross)
         uow.commit()
     return result
+
+
+def _post_delivery(s: Session, actor: Actor, tax_accounting: str, delivery: Delivery,
+                   rates: Sequence[RateTotal], zero: dict[str, int]) -> int | None:
+    """出荷基準/引渡基準 (法人税法22条の2, 消費税基本通達9-1-1): the sale on the delivery date, 売掛金 (the customer as
+    補助科目) / 売上高 + 仮受消費税 per rate as the delivery computed them; its invoice later posts only what its
+    own tax computation changes."""
+    partner = s.get(Partner, delivery.partner_id)
+    assert partner is not None
+    batch = PostingBatch(s)
+    batch.sub_account(actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana, partner.id)
+    draft = sale_draft(delivery.delivery_date, f"売上(出荷) {delivery.number} {partner.name}", partner.name,
+                       partner.code, rates, False, tax_accounting != "exclusive", zero=zero)
+    if draft is None:
+        return None
+    return batch.post(actor, draft, source="sales", source_ref=delivery.number).id
 
 
 def delivery_lines(s: Session, delivery_id: int) -> list[ResolvedLine]:

@@ -34,6 +34,7 @@ from ennoshita.sales.billing import (
     _Line,
     due_date_for,
     invoice_price_entry,
+    line_dates,
 )
 from ennoshita.sales.lines import ResolvedLine, resolve_lines, totals_of
 from ennoshita.sales.models import Invoice, InvoiceLine, Partner
@@ -92,8 +93,9 @@ def _write(s: Session, actor: Actor, company: CompanyData, invoice: Invoice | No
             setattr(invoice, key, value)
     s.flush()
     s.execute(insert(InvoiceLine), [
-        {"invoice_id": invoice.id, "line_date": cmd.issue_date, "delivery_id": None,
-         "price_includes_tax": r.price_includes_tax, **r.row(n)} for n, r in enumerate(resolved, start=1)])
+        {"invoice_id": invoice.id, "line_date": day, "delivery_id": None,
+         "price_includes_tax": r.price_includes_tax, **r.sales_row(n)}
+        for n, (r, day) in enumerate(zip(resolved, line_dates(cmd.lines, cmd.issue_date), strict=True), start=1)])
     return invoice, totals
 
 
@@ -170,14 +172,16 @@ def issue_draft(uow: UnitOfWork, actor: Actor, invoice_id: int) -> InvoiceSummar
         company = load_company(uow)
         invoice = _load_draft(s, invoice_id)
         partner: Partner = _customer(s, invoice.partner_id)
+        rows = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
+                              .order_by(InvoiceLine.line_no)))
         resolved = [ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price, ln.tax_rate,
-                                 ln.amount, ln.amount < 0, ln.price_includes_tax)
-                    for ln in s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
-                                        .order_by(InvoiceLine.line_no))]
+                                 ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind) for ln in rows]
         price_entry = PriceEntry(invoice.price_entry)
         totals_of(resolved, price_entry, company.rounding)  # the company's rule may have changed: recheck
         issuer = _Issuer.open(s, actor, company)
-        result = issuer.issue(partner, "invoice", [_Line(r, invoice.issue_date) for r in resolved], price_entry,
+        result = issuer.issue(partner, "invoice", [_Line(r, min(ln.line_date or invoice.issue_date,
+                                                                invoice.issue_date))
+                                                   for r, ln in zip(resolved, rows, strict=True)], price_entry,
                               invoice.issue_date, invoice.due_date, billing="manual", subject=invoice.subject,
                               notes=invoice.notes, draft=invoice)
         result = replace(result, warnings=credit.warnings_for(s, partner.id))

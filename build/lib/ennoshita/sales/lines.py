@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ennoshita.errors import Invalid, Problem
-from ennoshita.money import Rounding
+from ennoshita.money import MAX_YEN, Rounding, yen_in_range
 from ennoshita.sales.models import Item
 from ennoshita.sales.partners import parse_decimal
 from ennoshita.sales.rules import RATES, InvoiceLine, InvoiceTotals, PriceEntry, TaxRate, compute_totals
@@ -30,6 +31,8 @@ class LineInput:
     item_code: str = ""
     is_discount: bool = False
     price_includes_tax: bool | None = None  # None: as the document's price entry says
+    line_date: dt.date | None = None  # 取引年月日 of an invoice line (消費税法57条の4①二); None: the issue date
+    tax_kind: str = ""  # a 0% line: export 免税 (消費税法7条) / exempt 非課税 (6条, the default) / out_of_scope 不課税
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,17 @@ class ResolvedLine:
     amount: int
     is_discount: bool = False
     price_includes_tax: bool | None = None  # None: as the document's price entry says
+    tax_kind: str | None = None  # 0% lines: export / exempt / out_of_scope (None: exempt 非課税)
 
     def row(self, line_no: int) -> dict[str, object]:
+        """The columns every document line has (purchasing's too)."""
         return {"line_no": line_no, "item_id": self.item_id, "description": self.description,
                 "quantity": self.quantity, "unit": self.unit, "unit_price": self.unit_price,
                 "tax_rate": self.tax_rate, "amount": self.amount}
+
+    def sales_row(self, line_no: int) -> dict[str, object]:
+        """A sales document line's columns: those of :meth:`row` and the 0% kind."""
+        return {**self.row(line_no), "tax_kind": self.tax_kind}
 
 
 def price_entry_of(text: str) -> PriceEntry:
@@ -69,6 +78,7 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
     items = {i.code: i for i in session.scalars(select(Item).where(Item.code.in_(codes)))} if codes else {}
     problems: list[Problem] = []
     drafts: list[tuple[int | None, str, Decimal, str, Decimal, str, bool, bool | None]] = []
+    kinds: list[str | None] = []
     for i, ln in enumerate(lines):
         where = f"lines[{i}]"
         item = items.get(ln.item_code.strip()) if ln.item_code.strip() else None
@@ -87,6 +97,10 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
         if rate not in RATES:
             problems.append(Problem("sales.error.tax_rate", f"{where}.tax_rate", {"rate": rate}))
         unit = ln.unit.strip() or (item.unit if item else "")
+        kind = ln.tax_kind.strip() or None
+        if kind is not None and (kind not in TAX_KINDS or rate != "0"):
+            problems.append(Problem("sales.error.tax_kind", f"{where}.tax_kind", {"kind": kind}))
+        kinds.append(kind if rate == "0" else None)
         drafts.append((item.id if item else None, description, quantity, unit, price, rate, ln.is_discount,
                        ln.price_includes_tax))
     if problems:
@@ -95,9 +109,18 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
     rule_lines = [InvoiceLine(d[1], d[2], d[4], _rate(d[5]), inclusive if d[7] is None else d[7], d[6])
                   for d in drafts]
     totals = compute_totals(rule_lines, rounding, price_entry)
-    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7])
-                for d, amount in zip(drafts, totals.line_amounts, strict=True)]
+    bounds = [Problem("error.amount_range", f"lines[{i}].unit_price", {"max": f"{MAX_YEN:,}"})
+              for i, amount in enumerate(totals.line_amounts) if not yen_in_range(amount)]
+    if not bounds and not yen_in_range(totals.net + sum(r.tax for r in totals.rates)):
+        bounds.append(Problem("error.total_range", "lines"))
+    if bounds:
+        raise Invalid(problems=bounds)
+    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7], kind)
+                for d, amount, kind in zip(drafts, totals.line_amounts, kinds, strict=True)]
     return resolved, totals
+
+
+TAX_KINDS = ("export", "exempt", "out_of_scope")  # 免税 (輸出, 消費税法7条) / 非課税 (6条) / 不課税
 
 
 def _rate(text: str) -> TaxRate:

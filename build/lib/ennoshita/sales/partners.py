@@ -21,11 +21,19 @@ from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
-from ennoshita.registration import is_valid_corporate_number, is_valid_registration_number
+from ennoshita.lengths import length_problems, limits
+from ennoshita.money import MAX_YEN, decimal_in_range, yen_in_range
+from ennoshita.registration import (
+    clean_number,
+    is_valid_corporate_number,
+    is_valid_registration_number,
+    registration_input,
+)
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.models import Item, Partner, PartnerContact
 from ennoshita.sales.rules import RATES
 from ennoshita.sales.terms import PaymentTerms
+from ennoshita.security.text import contains, like_escape
 
 CLOSING_DAYS = (0, 5, 10, 15, 20, 25, 31)
 FEE_BEARERS = ("payer", "payee")
@@ -62,6 +70,10 @@ class PartnerInput:
     # 適格請求書発行事業者: None follows the 登録番号 (a valid one means registered); False marks a partner whose
     # registration has lapsed or been withdrawn (公表サイトで確認) while its number stays on record.
     is_qualified_issuer: bool | None = None
+    # purchasing: 源泉徴収 category of an individual paid 報酬・料金 (""=none), 中小受託事業者 (取適法) and its basis
+    withholding_category: str = ""
+    small_subcontractor: bool = False
+    small_subcontractor_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,9 @@ class PartnerSummary:
     notes: str
     active: bool
     contacts: tuple[ContactData, ...] = field(default=())
+    withholding_category: str = ""  # purchasing (0016)
+    small_subcontractor: bool = False
+    small_subcontractor_basis: str = ""
 
     @property
     def terms(self) -> PaymentTerms:
@@ -119,6 +134,11 @@ def partner_summary(p: Partner, contacts: tuple[ContactData, ...] = ()) -> Partn
     return PartnerSummary(**{n: getattr(p, n) for n in names}, contacts=contacts)
 
 
+# checked with their own rules (digits, 登録番号, choices) before they are stored in their final form
+_NORMALISED_LATER = frozenset({"bank_code", "branch_code", "account_number", "registration_number",
+                               "corporate_number"})
+
+
 def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     problems: list[Problem] = []
     values = {f.name: getattr(cmd, f.name) for f in fields(PartnerInput)}
@@ -127,12 +147,10 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
         values[name] = _nfc(values[name])
     if not values["name"]:  # an empty code is assigned (create) or kept (update)
         problems.append(Problem("error.required", "name"))
-    corp = values["corporate_number"].replace("-", "").replace(" ", "")
+    corp = clean_number(values["corporate_number"])  # full-width digits and separators normalised first
     if corp and not is_valid_corporate_number(corp):
         problems.append(Problem("sales.error.corporate_number", "corporate_number", {"value": corp}))
-    reg = values["registration_number"].replace("-", "").replace(" ", "").upper()
-    if reg and not reg.startswith("T"):
-        reg = "T" + reg
+    reg = registration_input(values["registration_number"])
     if reg and not is_valid_registration_number(reg):
         problems.append(Problem("sales.error.registration_number", "registration_number", {"value": reg}))
     values["corporate_number"] = corp
@@ -144,7 +162,7 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if not 0 <= cmd.months_after <= 3:
         problems.append(Problem("sales.error.months_after", "months_after", {"max": 3}))
     if not 1 <= cmd.pay_day <= 31:
-        problems.append(Problem("sales.error.pay_day", "pay_day", {"value": cmd.pay_day}))
+        problems.append(Problem("sales.error.pay_day", "pay_day", {"day": cmd.pay_day}))
     if cmd.holiday_shift not in {s.value for s in HolidayShift}:
         problems.append(Problem("sales.error.holiday_shift", "holiday_shift", {"value": cmd.holiday_shift}))
     if cmd.fee_bearer not in FEE_BEARERS:
@@ -152,11 +170,13 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if cmd.account_type not in ACCOUNT_TYPES:
         problems.append(Problem("sales.error.account_type", "account_type", {"value": cmd.account_type}))
     for name, width in (("bank_code", 4), ("branch_code", 3), ("account_number", 7)):
-        value = str(values[name]).strip()
-        if value and (not value.isdigit() or len(value) > width):
+        value = clean_number(str(values[name]))
+        if value and (not value.isascii() or not value.isdigit() or len(value) > width):
             problems.append(Problem("sales.error.digits", name, {"width": width}))
         values[name] = value.zfill(width) if value else ""
-    if cmd.credit_limit < 0:
+    if not yen_in_range(cmd.credit_limit):
+        problems.append(Problem("error.amount_range", "credit_limit", {"max": f"{MAX_YEN:,}"}))
+    elif cmd.credit_limit < 0:
         problems.append(Problem("sales.error.credit_limit", "credit_limit"))
     if not cmd.is_customer and not cmd.is_supplier:
         problems.append(Problem("sales.error.partner_role", "is_customer"))
@@ -165,7 +185,39 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
     if cmd.is_qualified_issuer and not valid:
         problems.append(Problem("sales.error.issuer_without_number", "is_qualified_issuer"))
     values["is_qualified_issuer"] = valid if cmd.is_qualified_issuer is None else (cmd.is_qualified_issuer and valid)
+    problems += supplier_terms_problems(cmd, values)
+    problems += length_problems(Partner, {k: v for k, v in values.items() if k not in _NORMALISED_LATER})
     return values, problems
+
+
+def partner_limits() -> dict[str, int]:
+    """The longest text each partner field holds (the form's ``maxlength``)."""
+    return limits(Partner)
+
+
+def supplier_terms_problems(cmd: PartnerInput, values: dict[str, Any]) -> list[Problem]:
+    """Purchasing's partner fields: the 源泉徴収 category, and for a 中小受託事業者 (取適法) no 先方負担 fee and
+    payment terms within 60 days of receipt (:mod:`ennoshita.purchasing.subcontract`)."""
+    from ennoshita.purchasing import subcontract
+    from ennoshita.withholding.rules import is_category
+
+    problems: list[Problem] = []
+    values["withholding_category"] = cmd.withholding_category.strip()
+    values["small_subcontractor_basis"] = _nfc(cmd.small_subcontractor_basis)
+    if values["withholding_category"] and not is_category(values["withholding_category"]):
+        problems.append(Problem("withholding.error.category", "withholding_category",
+                                {"value": values["withholding_category"]}))
+    if cmd.small_subcontractor:
+        found = [subcontract.fee_bearer_problem(cmd.fee_bearer)]
+        if cmd.closing_day in CLOSING_DAYS and 0 <= cmd.months_after <= 3 and 1 <= cmd.pay_day <= 31:
+            found.append(subcontract.terms_problem(cmd.closing_day, cmd.months_after, cmd.pay_day))
+        problems += [p for p in found if p is not None]
+    return problems
+
+
+def partner_problems(cmd: PartnerInput) -> list[Problem]:
+    """Every problem with a partner's fields, without saving (a form reports them all at once)."""
+    return _check_partner(cmd)[1]
 
 
 def create_partner(uow: UnitOfWork, actor: Actor, cmd: PartnerInput,
@@ -306,14 +358,15 @@ def search_partners(uow: UnitOfWork, actor: Actor, text: str = "", role: str = "
     query = select(Partner)
     text = _nfc(text)
     if text:
-        like = f"%{text}%"
-        conds = [Partner.name.like(like), Partner.name_kana.like(like), Partner.code.like(f"{text}%")]
+        like = contains(text)  # % and _ match themselves
+        conds = [Partner.name.like(like, escape="\\"), Partner.name_kana.like(like, escape="\\"),
+                 Partner.code.like(f"{like_escape(text)}%", escape="\\")]
         digits = text.upper().lstrip("T")
         if digits.isdigit():
             conds += [Partner.corporate_number.like(f"{digits}%"), Partner.registration_number.like(f"T{digits}%")]
         kana = normalize_payer_kana(text)
         if kana:
-            conds.append(Partner.search_kana.like(f"%{kana}%"))
+            conds.append(Partner.search_kana.like(contains(kana), escape="\\"))
         query = query.where(or_(*conds))
     if role == "customer":
         query = query.where(Partner.is_customer.is_(True))
@@ -362,9 +415,12 @@ def parse_decimal(text: str | Decimal | int, field_name: str, problems: list[Pro
     try:
         value = Decimal(str(text).replace(",", "").strip() or "0")
     except InvalidOperation:
-        problems.append(Problem("sales.error.number", field_name, {"value": str(text)}))
+        problems.append(Problem("sales.error.number", field_name, {"value": str(text)[:40]}))
         return Decimal(0)
-    if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
+    if not decimal_in_range(value):  # before any arithmetic: 1E+1000000 or NaN never reach quantize
+        problems.append(Problem("error.amount_range", field_name, {"max": f"{MAX_YEN:,}"}))
+        return Decimal(0)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
         problems.append(Problem("sales.error.decimals", field_name, {"max": places}))
     return value
 

@@ -7,20 +7,27 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES
 from ennoshita.identity import services as identity
+from ennoshita.security import bounds
+from ennoshita.security.access import web_access
 from ennoshita.settings import Settings, get_settings
 from ennoshita.web import nav
 from ennoshita.web.deps import SESSION_COOKIE, LoginRequired, verify_csrf
 from ennoshita.web.render import render
 
 STATIC = Path(__file__).parent / "static"
+# No inline script anywhere (behaviour lives in static/*.js); inline style attributes remain allowed.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -48,6 +55,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/v1/docs"):  # Swagger UI brings its own inline script
+            response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
     @app.exception_handler(LoginRequired)
@@ -61,18 +70,43 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def domain_error(request: Request, exc: DomainError) -> Response:
         return render(request, "core/error.html", {"error": exc}, status_code=exc.status)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        """An unknown URL is a page in the user's language, not ``{"detail":"Not Found"}``."""
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            return render(request, "core/not_found.html", {}, status_code=404)
+        return await http_exception_handler(request, exc)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(STATIC / "logo.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    async def last_resort(request: Request, exc: Exception) -> Response:
+        error = bounds.last_resort(exc)  # a database or decoding failure input checks missed: 4xx, never 500
+        return render(request, "core/error.html", {"error": error}, status_code=error.status)
+
+    for kind in bounds.last_resort_types():
+        app.add_exception_handler(kind, last_resort)
+
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from ennoshita.api.app import create_api
-    from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
 
-    csrf = [Depends(verify_csrf)]
-    for module in (routes_auth, routes_home, routes_admin, routes_me, routes_audit):
-        app.include_router(module.router, dependencies=csrf)
-    for extra in _domain_web_routers():
-        app.include_router(extra, dependencies=csrf)
+    csrf = [Depends(web_access), Depends(verify_csrf)]  # the declared route-permission table, then CSRF
+    for router in web_routers():
+        app.include_router(router, dependencies=csrf)
     app.mount("/api/v1", create_api(db))
     return app
+
+
+def web_routers() -> list[APIRouter]:
+    """Every router of the web app: the core pages, then the domains'."""
+    from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
+    from ennoshita.web import setup as first_run
+
+    core = [m.router for m in (routes_auth, first_run, routes_home, routes_admin, routes_me, routes_audit)]
+    return core + _domain_web_routers()
 
 
 def _domain_web_routers() -> list[APIRouter]:

@@ -13,7 +13,11 @@ DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "ro
                                     "routes_desk", "routes_desk_detail", "routes_desk_more",
                                     "routes_purchasing", "routes_purchasing_bills",
                                     "routes_purchasing_payments", "routes_approvals",
-                                    "routes_expenses")
+                                    "routes_expenses", "withholding",
+                                    "hr.me", "hr.register", "hr.attendance", "hr.leave",
+                                    "payroll.runs", "payroll.slips",
+                                    "assets.equipment", "assets.register",  # equipment before /assets/{asset_id}
+                                    "contracts.renewals", "contracts.register")
 
 
 def routers() -> list[APIRouter]:

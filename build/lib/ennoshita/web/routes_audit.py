@@ -9,7 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from ennoshita import audit
+from ennoshita.actor import Actor
 from ennoshita.audit.queries import actions, entity_types
+from ennoshita.db import Database
 from ennoshita.identity import require
 from ennoshita.identity import services as identity
 from ennoshita.web.deps import ActorDep, DbDep
@@ -43,6 +45,19 @@ def _filter(request: Request) -> audit.AuditFilter:
 
 @router.get("/audit")
 def audit_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    return _page(request, db, actor)
+
+
+@router.get("/audit/verify")
+def audit_verify(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """検証: walk the hash chain (the same check as ``ennoshita audit verify``) and show the result."""
+    require(actor, "audit.view")
+    with db.uow() as uow:
+        result = audit.verify(uow.session)
+    return _page(request, db, actor, verified=result)
+
+
+def _page(request: Request, db: Database, actor: Actor, verified: audit.VerifyResult | None = None) -> Response:
     require(actor, "audit.view")
     f = _filter(request)
     page_no = _int(request.query_params.get("page")) or 1
@@ -54,7 +69,7 @@ def audit_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
     query = {k: v for k, v in request.query_params.items() if k != "page" and v}
     return render(request, "audit/list.html", {
         "page": page, "filter": f, "users": users, "actions": action_list, "entity_types": types,
-        "query": query,
+        "query": query, "verified": verified,
     })
 
 

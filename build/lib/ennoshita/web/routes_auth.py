@@ -6,6 +6,7 @@ import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES, Translator
@@ -38,9 +39,13 @@ def _login_page(request: Request, next_url: str, error: str | None = None, email
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
+def login_form(request: Request, db: DbDep, next: str = "/") -> Response:
     if request.state.actor is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
+    from ennoshita.identity.setup import needs_setup
+
+    if needs_setup(db):  # a new database: 会社情報の登録 first
+        return RedirectResponse("/setup", status_code=303)
     return _login_page(request, _safe_next(next))
 
 
@@ -51,10 +56,10 @@ async def login_submit(request: Request, db: DbDep) -> Response:
     next_url = _safe_next(str(data.get("next", "/")))
     settings = request.app.state.settings
     try:
-        result = identity.login(
-            db.uow(), email, str(data.get("password", "")), "web",
+        result = await run_in_threadpool(  # argon2 and the database, off the event loop
+            identity.login, db.uow(), email, str(data.get("password", "")), "web",
             throttle_after=settings.login_throttle_after, throttle_seconds=settings.login_throttle_seconds,
-            session_hours=settings.session_hours,
+            session_hours=settings.session_hours, client=request.client.host if request.client else "",
         )
     except DomainError as exc:
         t = Translator(request.state.lang)

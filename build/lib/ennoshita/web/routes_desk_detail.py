@@ -29,7 +29,7 @@ from ennoshita.web.routes_sales import errors_of, pdf_response, text
 router = APIRouter(prefix="/desk")
 
 DOCUMENT_HREF = {"quote": "/sales/quotes/{id}", "sales_order": "/sales/orders/{id}",
-                 "purchase_order": "/purchasing/orders/{id}"}
+                 "purchase_order": "/purchasing/orders/{id}", "contract": "/contracts/{id}"}
 
 
 def _partner_id(db: Database, actor: Actor, name: str, role: str) -> str | None:
@@ -42,7 +42,8 @@ def _partner_id(db: Database, actor: Actor, name: str, role: str) -> str | None:
 
 
 CREATE_PATHS = {"quote": ("/sales/quotes/new", "sales.edit"), "sales_order": ("/sales/orders/new", "sales.edit"),
-                "purchase_order": ("/purchasing/orders/new", "purchasing.edit")}
+                "purchase_order": ("/purchasing/orders/new", "purchasing.edit"),
+                "contract": ("/contracts/new", "legal.edit")}
 
 
 def _create_href(db: Database, actor: Actor, req: services.RequestSummary) -> str | None:
@@ -56,7 +57,10 @@ def _create_href(db: Database, actor: Actor, req: services.RequestSummary) -> st
     if req.status not in rules.OPEN_STATUSES or not can(actor, capability):
         return None
     params: dict[str, str] = {"request_id": str(req.id), "subject": req.title}
-    if rtype.creates == "purchase_order":
+    if rtype.creates == "contract":  # 法務審査依頼 → 契約台帳
+        params["counterparty"] = str(req.fields.get("counterparty") or "")
+        params["description"] = str(req.fields.get("points") or "")[:500]
+    elif rtype.creates == "purchase_order":
         name = str(req.fields.get("supplier") or "")
         found = [str(i) for i, label in supplier_choices(db, actor) if name and label.split(" ", 1)[-1] == name]
         if len(found) == 1:

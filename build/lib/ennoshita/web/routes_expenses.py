@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,6 +23,8 @@ from ennoshita.errors import DomainError, Forbidden, Invalid, Problem
 from ennoshita.expenses import rules, services
 from ennoshita.identity import can, require
 from ennoshita.ledger import chart
+from ennoshita.purchasing.credit_basis import NO_INVOICE_REASONS
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
@@ -65,6 +66,8 @@ class ExpenseRow:
     keep_receipt: str = ""  # an attachment of the claim kept on edit
     receipt_name: str = ""  # its file name, shown next to the file input
     uploaded: str = ""  # a file was chosen for this row (lost on a re-render: the browser must send it again)
+    transport_scope: str = "domestic"  # 国内交通 / 国際交通 (免税)
+    no_invoice_reason: str = ""  # 公共交通機関 / 自動販売機 / 入場券: no qualified invoice needed
 
 
 ROW_FIELDS = tuple(f.name for f in fields(ExpenseRow) if f.name not in ("receipt_name", "uploaded"))
@@ -152,7 +155,8 @@ def _claim_input(rows: list[ExpenseRow], title: str, files: list[UploadFile | No
             tax_rate=r.tax_rate or "10", registration_number=r.registration_number, purpose=r.purpose,
             route_from=r.route_from, route_to=r.route_to, round_trip=r.round_trip in ("1", "on", "true"),
             distance_km=distance, rate_per_km=rate,
-            has_receipt=upload is not None or bool(r.keep_receipt)))
+            has_receipt=upload is not None or bool(r.keep_receipt),
+            transport_scope=r.transport_scope or "domestic", no_invoice_reason=r.no_invoice_reason))
         receipts.append(services.Receipt(upload.filename or "receipt", upload.content_type or "", content)
                         if upload is not None else None)
         keep.append(parse_id(r.keep_receipt) if upload is None else None)
@@ -250,7 +254,9 @@ def _rows_of(claim: services.ClaimView) -> list[ExpenseRow]:
             ln.kind, ln.expense_date.isoformat(), ln.payee if ln.kind == "receipt" else "", ln.account_code,
             ln.tax_rate, ln.registration_number or "", "" if ln.kind == "mileage" else str(one_way), ln.purpose,
             ln.route_from, ln.route_to, "1" if ln.round_trip else "", num(ln.distance_km), num(ln.rate_per_km),
-            str(ln.attachment_id or ""), ln.attachment_name or ""))
+            str(ln.attachment_id or ""), ln.attachment_name or "",
+            transport_scope="international" if ln.credit_basis == "international" else "domestic",
+            no_invoice_reason=ln.credit_basis if ln.credit_basis in NO_INVOICE_REASONS else ""))
     return out
 
 
@@ -386,7 +392,6 @@ def _line_messages(errors: dict[str, str], actor: Actor) -> list[str]:
 def claim_receipt(claim_id: int, attachment_id: int, db: DbDep, actor: ActorDep) -> Response:
     summary, content = services.receipt(db.uow(), actor, claim_id, attachment_id)
     name = summary.filename or f"receipt-{attachment_id}"
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
     return Response(content, media_type=summary.content_type or "application/octet-stream", headers={
-        "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
+        "Content-Disposition": content_disposition(name, "inline"),
         "Cache-Control": "private, no-store"})

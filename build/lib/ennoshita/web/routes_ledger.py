@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -27,6 +27,7 @@ from ennoshita.identity import load_company, require
 from ennoshita.ledger import queries_ui
 from ennoshita.ledger.taxes import CATEGORY_LIST
 from ennoshita.money import format_yen
+from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -43,6 +44,7 @@ for _order, (_key, _href, _cap) in enumerate((
     ("nav.ledger.income_statement", "/ledger/income-statement", "ledger.view"),
     ("nav.ledger.balance_sheet", "/ledger/balance-sheet", "ledger.view"),
     ("nav.ledger.tax_summary", "/ledger/tax-summary", "ledger.view"),
+    ("nav.ledger.consumption_tax", "/ledger/consumption-tax", "ledger.view"),
     ("nav.ledger.accounts", "/ledger/accounts", "ledger.view"),
     ("nav.ledger.periods", "/ledger/periods", "ledger.view"),
     ("nav.ledger.recurring", "/ledger/recurring", "ledger.view"),
@@ -185,8 +187,7 @@ def report_view(table: Table, lang: str, link: LinkFn | None = None, mark_negati
 
 def download(table: Table, fmt: str) -> Response:
     content, media, name = export(table, fmt)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
 def stream_download(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]
@@ -200,8 +201,7 @@ def stream_download(db: Database, fmt: str, filename: str, chunks: Callable[[Ses
         with uow:
             yield from chunks(uow.session)
 
-    return StreamingResponse(body(), media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
+    return StreamingResponse(body(), media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
 def wants_file(request: Request) -> str | None:

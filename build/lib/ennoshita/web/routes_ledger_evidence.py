@@ -8,7 +8,6 @@ ledger.view to read and search) and the file.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,6 +17,7 @@ from ennoshita.attachments.queries import OWNER_TYPES
 from ennoshita.attachments.services import DEFAULT_MAX_BYTES, NewAttachment
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.ledger import evidence, queries, queries_ui
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors
@@ -41,9 +41,8 @@ def _max_bytes(request: Request) -> int:
 
 def download(content: bytes, name: str, content_type: str) -> Response:
     """The stored bytes as they came, with the Japanese file name (RFC 5987) and an ASCII fallback."""
-    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
     return Response(content, media_type=content_type or "application/octet-stream", headers={
-        "Content-Disposition": f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}",
+        "Content-Disposition": content_disposition(name, "inline"),
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 

@@ -10,11 +10,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import require
 from ennoshita.ledger import importer
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
@@ -57,7 +59,7 @@ async def import_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid("attachment.error.missing", field="file")
         # The upload is spooled to disk by the server; the importer streams it (memory does not grow with it).
-        result = importer.import_journal(db.uow(), actor, upload.file, fmt)
+        result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file, fmt)  # off the loop
     except DomainError as exc:
         if exc.status in (401, 403):
             raise
@@ -83,5 +85,4 @@ def export_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
     span = "_".join(d.isoformat() for d in (day_from, day_to) if d is not None)
     name = f"仕訳_{fmt}{'_' + span if span else ''}.{ext}"
     return StreamingResponse(importer.export_journal(db.uow(), actor, fmt, day_from, day_to), media_type=media,
-                             headers={"Content-Disposition": f"attachment; filename=\"journal.{ext}\"; "
-                                                             f"filename*=UTF-8''{quote(name)}"})
+                             headers={"Content-Disposition": content_disposition(name)})

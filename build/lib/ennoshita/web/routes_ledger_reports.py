@@ -1,5 +1,5 @@
 """経理 reports on screen and as files: 仕訳帳, 総勘定元帳, 残高試算表, 月次推移表, 損益計算書, 貸借対照表,
-消費税集計表.
+消費税集計表, and the 消費税申告書 computation (with the 消費税 settings and the settlement entry).
 
 Each screen shows the same :class:`ennoshita.tabular.Table` its CSV, XLSX, PDF and JSON downloads are written
 from (``?format=``), so the figures agree. Balances link to the account's 総勘定元帳 for the same range, and
@@ -12,10 +12,10 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ennoshita.dates import add_months, end_of_month, fiscal_year_of
-from ennoshita.errors import NotFound
+from ennoshita.errors import Invalid, NotFound
 from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
@@ -152,7 +152,8 @@ def trial_balance(request: Request, db: DbDep, actor: ActorDep) -> Response:
         return download(table, fmt)
 
     def link(row: dict[str, Any], key: str) -> str | None:
-        if key in ("opening", "debit", "credit", "closing", "account_name") and row.get("account_id"):
+        if key in ("opening", "debit", "credit", "closing_debit", "closing_credit", "account_name") \
+                and row.get("account_id"):
             return gl_href(row["account_code"], d1, d2, department=dep_id)
         return None
 
@@ -256,3 +257,89 @@ def tax_summary(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
     return _page(request, "ledger/report_tax.html", title_key="nav.ledger.tax_summary", date_from=d1, date_to=d2,
                  view=report_view(table, actor.language, link))
+
+
+# ---------------------------------------------------------------- 消費税申告書の計算表 (issue 11 item 13)
+
+
+def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, status: int = 200,
+               **extra: Any) -> Response:
+    from ennoshita.identity import can
+    from ennoshita.ledger import consumption_tax
+
+    viewer(actor)
+    cal = calendar(db)
+    year = year or parse_id(request.query_params.get("fiscal_year")) or cal.fiscal_year
+    t = translator(actor)
+    ctx: dict[str, Any] = {"title_key": "nav.ledger.consumption_tax", "fiscal_year": year, "errors": {},
+                           "general": [], "saved": request.query_params.get("saved"),
+                           "posted": request.query_params.get("posted"), "can_edit": can(actor, "ledger.edit")}
+    with db.uow() as uow:
+        years = _fiscal_year_choices(queries_ui.fiscal_years(uow.session), cal)
+        current = consumption_tax.load_settings(uow.session)
+        try:
+            ret = consumption_tax.fiscal_year_return(uow.session, year)
+            draft = consumption_tax.settlement_draft(uow.session, year)
+        except Invalid as exc:
+            ret, draft = None, None
+            ctx["general"] = [t(p.key, **p.params) for p in exc.problems]
+        names = {a.code: a.name for a in queries_ui.account_choices(uow.session, include_inactive=True)}
+    ctx.update(years=years, settings=current, settlement=draft, names=names,
+               deemed={k: int(v * 100) for k, v in consumption_tax.DEEMED_RATES.items()},
+               choices={"method": consumption_tax.METHODS, "output_calc": consumption_tax.CALCS,
+                        "input_calc": consumption_tax.CALCS, "credit_method": consumption_tax.CREDIT_METHODS})
+    if ret is not None:
+        table = reports.consumption_tax_table(t, ret, year)
+        if fmt := wants_file(request):
+            return download(table, fmt)
+        ctx["view"] = report_view(table, actor.language, lambda row, key: None)
+    ctx.update(extra)
+    ctx.setdefault("downloads", format_links(request))
+    ctx.setdefault("q", request.query_params)
+    return render(request, "ledger/report_ctax.html", ctx, status_code=status)
+
+
+@router.get("/consumption-tax")
+def consumption_tax_report(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    return _ctax_page(request, db, actor)
+
+
+@router.post("/consumption-tax/settings")
+async def consumption_tax_settings(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    from ennoshita.errors import DomainError
+    from ennoshita.ledger import consumption_tax
+    from ennoshita.web.forms import field_errors, form_data
+
+    data = await form_data(request)
+    year = parse_id(data.get("fiscal_year"))
+    changes = {k: data.get(k, "") for k in ("method", "output_calc", "input_calc", "credit_method",
+                                             "simplified_type")}
+    try:
+        consumption_tax.update_settings(db.uow(), actor, changes)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, translator(actor))
+        return _ctax_page(request, db, actor, year, 422, errors=errors, general=general + list(errors.values()))
+    return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year or ''}&saved=1", status_code=303)
+
+
+@router.post("/consumption-tax/settle")
+async def consumption_tax_settle(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    from ennoshita.errors import DomainError
+    from ennoshita.ledger import consumption_tax
+    from ennoshita.web.forms import field_errors, form_data
+
+    data = await form_data(request)
+    year = parse_id(data.get("fiscal_year"))
+    try:
+        if year is None:
+            raise Invalid("error.required", field="fiscal_year")
+        posted = consumption_tax.post_settlement(db.uow(), actor, year)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, translator(actor))
+        return _ctax_page(request, db, actor, year, exc.status, general=general + list(errors.values()))
+    return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&posted={posted.entry_no if posted else ''}",
+                            status_code=303)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.errors import DomainError, Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity import services as identity
-from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.deps import SESSION_COOKIE, ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
 
@@ -38,7 +38,7 @@ async def change_password(request: Request, db: DbDep, actor: ActorDep) -> Respo
         if data.get("new_password") != data.get("new_password_confirm"):
             raise Invalid("identity.error.password_mismatch", field="new_password_confirm")
         identity.change_own_password(db.uow(), actor, str(data.get("current_password", "")),
-                                     str(data.get("new_password", "")))
+                                     str(data.get("new_password", "")), request.cookies.get(SESSION_COOKIE))
     except DomainError as exc:
         errors, general = field_errors(exc, Translator(actor.language))
         return _page(request, db, actor, status=exc.status, errors=errors, general=general)

@@ -27,6 +27,7 @@ from ennoshita.identity.models import User, UserRole
 from ennoshita.purchasing import payments, queries, rules
 from ennoshita.purchasing.models import PaymentFile, PaymentFileVoid, PaymentRun
 from ennoshita.sales.models import Partner
+from ennoshita.security import access
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import as_list, form_data
 from ennoshita.web.render import render
@@ -63,7 +64,7 @@ class FileRow:
 
 
 def run_files(db: Database, actor: Actor, run_id: int) -> list[FileRow]:
-    require(actor, "payments.edit")
+    access.check(actor, "payments.edit|audit.view")  # the auditor reads the files too
     with db.uow() as uow:
         voids = {v.file_id: v.reason for v in uow.session.scalars(
             select(PaymentFileVoid).join(PaymentFile, PaymentFile.id == PaymentFileVoid.file_id)
@@ -176,7 +177,7 @@ def _new_page(request: Request, db: Database, actor: Actor, form: dict[str, Any]
 def payment_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "payments.edit")
     q = request.query_params
-    day = q.get("payment_date") or today_tokyo().isoformat()
+    day = q.get("payment_date") or payments.default_payment_date(db.uow()).isoformat()
     form: dict[str, Any] = {"payment_date": day, "due_by": q.get("due_by") or day, "department": actor.department
                             or "", "payer_id": "", "supplier_id": q.get("supplier_id") or "",
                             "page": q.get("page") or ""}
@@ -230,7 +231,7 @@ def _run_page(request: Request, db: Database, actor: Actor, run_id: int, status:
         uow.session.expunge_all()
     return render(request, "purchasing/payment_detail.html", {
         "run": run, "bills": bills, "claims": _claim_numbers(db, actor, run), "files": run_files(db, actor, run_id),
-        "line_endings": LINE_ENDINGS,
+        "line_endings": LINE_ENDINGS, "early": run.payment_date > today_tokyo(),
         "approval": approval_panel(db, "payment_run", run_id), "done": request.query_params.get("done"),
         "general": general or [], "errors": errors or {}}, status_code=status)
 
@@ -294,8 +295,9 @@ async def payment_void(request: Request, run_id: int, db: DbDep, actor: ActorDep
 
 @router.post("/payments/{run_id}/paid")
 async def payment_paid(request: Request, run_id: int, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
     try:
-        payments.mark_paid(db.uow(), actor, run_id)
+        payments.mark_paid(db.uow(), actor, run_id, confirm_early=bool(data.get("confirm_early")))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _run_page(request, db, actor, run_id, exc.status, general + list(errors.values()))

@@ -10,7 +10,7 @@ document screens are in ``routes_sales_docs`` (見積書, 受注, 納品) and ``
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from ennoshita.identity import can, require
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries import Paged
+from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
@@ -86,9 +87,7 @@ def errors_of(exc: DomainError, actor: Actor) -> tuple[dict[str, str], list[str]
 
 def pdf_response(content: bytes, name: str, media: str = "application/pdf") -> Response:
     """A download with the Japanese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in name)
-    return Response(content, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"})
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
 
 
 def text(data: dict[str, Any], name: str) -> str:
@@ -185,8 +184,10 @@ def partner_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
         "done": q.get("done")})
 
 
+from ennoshita.withholding.rules import CATEGORIES as WITHHOLDING_CATEGORIES  # noqa: E402 - purchasing's block
+
 PARTNER_INTS = {"closing_day": 31, "months_after": 1, "pay_day": 31, "credit_limit": 0}
-PARTNER_BOOLS = ("is_customer", "is_supplier")
+PARTNER_BOOLS = ("is_customer", "is_supplier", "small_subcontractor")
 
 
 def _partner_form(data: dict[str, Any]) -> dict[str, Any]:
@@ -214,10 +215,13 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
                 values[name] = int(raw)
             else:
                 problems.append(Problem("sales_ui.error.integer", name))
+                values[name] = PARTNER_INTS[name]
         else:
             values[name] = value
-    if problems:
-        raise Invalid(problems=problems)
+    if problems:  # the whole form at once: the other fields' problems beside these
+        rest = partners.partner_problems(partners.PartnerInput(**values))
+        failed = {p.field for p in problems}
+        raise Invalid(problems=problems + [p for p in rest if p.field not in failed])
     return partners.PartnerInput(**values)
 
 
@@ -227,13 +231,15 @@ def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_
     return render(request, "sales/partner_form.html", {
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
         "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
+        "withholding_categories": tuple(WITHHOLDING_CATEGORIES),
+        "limits": partners.partner_limits(),
         "done": request.query_params.get("done")}, status_code=status)
 
 
 @router.get("/partners/new")
 def partner_new(request: Request, actor: ActorDep) -> Response:
     require(actor, "sales.edit")
-    form = {f.name: f.default for f in fields(partners.PartnerInput)}
+    form = {f.name: "" if f.default is MISSING else f.default for f in fields(partners.PartnerInput)}
     return _partner_page(request, actor, form, None)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.actor import Actor
@@ -15,6 +16,7 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
 from ennoshita.sales import billing, credit, pdf, receivables
+from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import InvoiceFilter, PageRequest, list_invoices, payment_state
 from ennoshita.sales.queries_docs import invoice_detail
 from ennoshita.web.deps import ActorDep, DbDep
@@ -162,7 +164,9 @@ def billing_preview(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return render(request, "sales/billing.html", {
         "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": bool(raw) and not closing,
         "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"), "result": None,
-        "invoices": [], "general": [], "payment_state": payment_state})
+        "invoices": [], "general": [], "payment_state": payment_state, "today": today_tokyo().isoformat(),
+        "recognition": sales_settings.get_settings(db.uow(), actor).revenue_recognition,
+        "done": request.query_params.get("done")})
 
 
 @router.post("/billing")
@@ -175,7 +179,9 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
     try:
         if closing is None:
             raise Invalid("sales_ui.error.date", field="closing_date")
-        result = billing.billing_run(db.uow(), actor, closing, issue_date=parse_date(text(data, "issue_date")))
+        result = await run_in_threadpool(billing.billing_run, db.uow(), actor, closing,  # off the event loop
+                                         issue_date=parse_date(text(data, "issue_date")),
+                                         early=bool(text(data, "early")))
         if result.invoices:
             rows = list(list_invoices(db.uow(), actor, InvoiceFilter(ids=tuple(i.id for i in result.invoices)),
                                       PageRequest(1, len(result.invoices))).rows)
@@ -186,7 +192,8 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
     return render(request, "sales/billing.html", {
         "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": False,
         "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"),
-        "result": result, "invoices": rows, "general": general, "payment_state": payment_state},
+        "result": result, "invoices": rows, "general": general, "payment_state": payment_state,
+        "today": today_tokyo().isoformat()},
         status_code=422 if general else 200)
 
 
@@ -199,7 +206,8 @@ def _receipts_page(request: Request, db: Database, actor: Actor, status: int = 2
     ctx: dict[str, Any] = {"check": check, "proposals": proposals, "can_edit": can(actor, "sales.edit"),
                            "matched": receivables.matched(db.uow(), actor, limit=50),
                            "done": request.query_params.get("done"), "count": request.query_params.get("count"),
-                           "general": [], "imported": None, "kinds": MATCH_KINDS}
+                           "general": [], "imported": None, "kinds": MATCH_KINDS,
+                           "fee_treatment": sales_settings.get_settings(db.uow(), actor).fee_treatment}
     ctx.update(extra)
     return render(request, "sales/receipts.html", ctx, status_code=status)
 
@@ -219,7 +227,7 @@ async def receipts_import(request: Request, db: DbDep, actor: ActorDep) -> Respo
         content = await upload.read()
         if not content:
             raise Invalid("sales_ui.error.no_file", field="file")
-        result = receivables.import_bank_csv(db.uow(), actor, content)
+        result = await run_in_threadpool(receivables.import_bank_csv, db.uow(), actor, content)  # off the loop
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))

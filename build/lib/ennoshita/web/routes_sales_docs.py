@@ -13,7 +13,7 @@ from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
-from ennoshita.identity import can
+from ennoshita.identity import can, require
 from ennoshita.sales import billing, credit, flow, pdf
 from ennoshita.sales.queries import (
     DeliveryFilter,
@@ -107,6 +107,7 @@ def quote_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.get("/quotes/new")
 def quote_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    require(actor, "sales.edit")  # a read-only role (監査人) gets no form to fill before a 403 on save
     today = today_tokyo()
     form = {"issue_date": today.isoformat(), "valid_until": (today + dt.timedelta(days=30)).isoformat(),
             "price_entry": "exclusive", "partner_id": request.query_params.get("partner_id", ""),
@@ -221,6 +222,7 @@ def order_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.get("/orders/new")
 def order_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    require(actor, "sales.edit")
     q = request.query_params
     form = {"order_date": today_tokyo().isoformat(), "price_entry": "exclusive",
             # from a 受注処理依頼 (依頼の詳細 → 受注を登録): the request to link, the customer, its PO and lines

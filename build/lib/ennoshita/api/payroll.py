@@ -1,0 +1,320 @@
+"""給与 API (/api/v1/payroll/...): the pure calculators, pay setup, runs (create, compute, check, approve, the 全銀
+給与振込 file), payslips (one's own for everyone; all for 人事/経理) and the 賃金台帳. A thin adapter over
+:mod:`ennoshita.payroll.services` and ``queries``, which check every permission."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.payroll import queries, services, social, tables, withholding
+from ennoshita.security.files import content_disposition
+
+router = APIRouter(prefix="/payroll", tags=["payroll"])
+
+
+class WithholdingOut(BaseModel):
+    date: dt.date
+    pay: int
+    dependents: int
+    otsu: bool
+    method: str
+    tax: int
+
+
+@router.get("/withholding", response_model=WithholdingOut)
+def withholding_tax(_actor: ApiActor, date: dt.date, pay: int = Query(ge=0), dependents: int = Query(0, ge=0),
+                    otsu: bool = False, method: Literal["computer", "table"] = "computer") -> WithholdingOut:
+    """Monthly 源泉所得税 for a month's pay after social insurance (甲欄 電算機計算の特例 by default)."""
+    tax = withholding.monthly_tax(withholding.WithholdingInput(date, pay, dependents, otsu,
+                                                               withholding.Method(method)))
+    return WithholdingOut(date=date, pay=pay, dependents=dependents, otsu=otsu, method=method, tax=tax)
+
+
+class SocialOut(BaseModel):
+    prefecture: str
+    health_grade: int
+    health_standard: int
+    pension_grade: int
+    pension_standard: int
+    health: int
+    care_included: bool
+    support: int
+    pension: int
+    employment: int
+    employee_total: int
+    employer_total: int
+
+
+@router.get("/social-insurance", response_model=SocialOut)
+def social_insurance(_actor: ApiActor, date: dt.date, prefecture: int, pay: int = Query(ge=0),
+                     age: int = Query(ge=0), business_type: str = "general") -> SocialOut:
+    care = social.care_applies_at_age(age)
+    name = tables.prefecture_name(prefecture)
+    h, p = social.health_grade(date, pay), social.pension_grade(date, pay)
+    prem = social.monthly_premiums(date, prefecture, pay, care=care)
+    emp = social.employment_premium(date, pay, business_type)
+    return SocialOut(prefecture=name, health_grade=h.grade, health_standard=h.amount, pension_grade=p.grade,
+                     pension_standard=p.amount, health=prem.health, care_included=care, support=prem.support,
+                     pension=prem.pension, employment=emp.employee,
+                     employee_total=prem.employee_total + emp.employee,
+                     employer_total=prem.employer_total + emp.employer)
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pay_type: Literal["monthly", "daily", "hourly"] | None = None
+    base_amount: int | None = Field(None, ge=0)
+    allowances: list[dict[str, Any]] | None = None
+    commute_allowance: int | None = Field(None, ge=0)
+    commute_nontaxable_limit: int | None = Field(None, ge=0)
+    has_declaration: bool | None = Field(None, description="扶養控除等申告書 filed (甲欄); false → 乙欄")
+    dependents: int | None = Field(None, ge=0)
+    declaration: dict[str, Any] | None = None
+    health_insurer: Literal["kyokai", "union"] | None = None
+    union_health_rate: str | None = None
+    union_care_rate: str | None = None
+    prefecture: int | None = Field(None, ge=1, le=47)
+    health_member: bool | None = None
+    pension_member: bool | None = None
+    standard_remuneration: int | None = Field(None, ge=0)
+    employment_insured: bool | None = None
+    employment_business_type: Literal["general", "agriculture", "construction"] | None = None
+    resident_tax_mode: Literal["special", "none"] | None = None
+    resident_tax: dict[str, int] | None = Field(None, description='{"2026-06": 8700, ...} by pay month')
+    resident_municipality: str | None = None
+    bank_code: str | None = Field(None, description="給与振込口座 when the employee has no login account")
+    branch_code: str | None = None
+    account_type: Literal["ordinary", "checking", "savings"] | None = None
+    account_number: str | None = None
+    holder_kana: str | None = None
+
+
+@router.put("/profiles/{employee_id}")
+def save_profile(employee_id: int, body: ProfileIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    view = services.save_profile(db.uow(), actor, employee_id, body.model_dump(exclude_none=True))
+    return {"employee_id": view.employee_id, **view.values}
+
+
+class RunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["monthly", "bonus"] = "monthly"
+    year: int
+    month: int = Field(ge=1, le=12)
+    pay_date: dt.date | None = None
+    bonus_amounts: dict[int, int] | None = Field(None, description="{employee_id: amount} for a bonus run")
+    corrects_id: int | None = None
+    title: str = ""
+    year_end: bool = Field(False, description="Settle the 年末調整 in this run (a monthly run paid in December).")
+
+
+class RunOut(BaseModel):
+    id: int
+    number: str
+    kind: str
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    pay_date: dt.date
+    status: str
+    corrects_id: int | None
+    employee_count: int
+    gross_total: int
+    deduction_total: int
+    net_total: int
+    employer_total: int
+    journal_entry_id: int | None
+
+
+def _run(v: services.RunView) -> RunOut:
+    return RunOut(id=v.id, number=v.number, kind=v.kind, title=v.title, period_start=v.period_start,
+                  period_end=v.period_end, pay_date=v.pay_date, status=v.status, corrects_id=v.corrects_id,
+                  employee_count=v.employee_count, gross_total=v.gross_total, deduction_total=v.deduction_total,
+                  net_total=v.net_total, employer_total=v.employer_total, journal_entry_id=v.journal_entry_id)
+
+
+@router.post("/runs", response_model=RunOut, status_code=201)
+def create_run(body: RunIn, db: DbDep, actor: ApiActor) -> RunOut:
+    return _run(services.create_run(db.uow(), actor, kind=body.kind, year=body.year, month=body.month,
+                                    pay_date=body.pay_date, bonus_amounts=body.bonus_amounts,
+                                    corrects_id=body.corrects_id, title=body.title, year_end=body.year_end))
+
+
+class RunPageOut(BaseModel):
+    items: list[RunOut]
+    total: int
+
+
+@router.get("/runs", response_model=RunPageOut)
+def list_runs(db: DbDep, actor: ApiActor, limit: int = Query(50, ge=1, le=500),
+              offset: int = Query(0, ge=0)) -> RunPageOut:
+    rows, total = services.list_runs(db.uow(), actor, limit=limit, offset=offset)
+    return RunPageOut(items=[_run(r) for r in rows], total=total)
+
+
+@router.get("/runs/{run_id}", response_model=RunOut)
+def get_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
+    return _run(services.get_run(db.uow(), actor, run_id))
+
+
+@router.post("/runs/{run_id}/compute", response_model=RunOut)
+def compute_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
+    return _run(services.compute_run(db.uow(), actor, run_id))
+
+
+@router.post("/runs/{run_id}/check", response_model=RunOut)
+def check_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
+    return _run(services.check_run(db.uow(), actor, run_id))
+
+
+@router.post("/runs/{run_id}/approve", response_model=RunOut)
+def approve_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
+    return _run(services.approve_run(db.uow(), actor, run_id))
+
+
+@router.get("/runs/{run_id}/zengin")
+def zengin_file(run_id: int, db: DbDep, actor: ApiActor) -> Response:
+    content = services.export_zengin(db.uow(), actor, run_id)
+    return Response(content, media_type="text/plain; charset=shift_jis",
+                    headers={"Content-Disposition": content_disposition(f"kyuyo-{run_id}.txt", "attachment")})
+
+
+class SlipOut(BaseModel):
+    id: int
+    run_id: int
+    run_number: str
+    pay_date: dt.date
+    employee_id: int
+    employee_number: str
+    name: str
+    tax_column: str
+    dependents: int
+    earnings: list[dict[str, Any]]
+    deductions: list[dict[str, Any]]
+    gross: int
+    social_total: int
+    income_tax: int
+    resident_tax: int
+    deduction_total: int
+    net: int
+
+
+def _slip(v: queries.SlipView) -> SlipOut:
+    return SlipOut(id=v.id, run_id=v.run_id, run_number=v.run_number, pay_date=v.pay_date, employee_id=v.employee_id,
+                   employee_number=v.employee_number, name=v.name, tax_column=v.tax_column, dependents=v.dependents,
+                   earnings=v.earnings, deductions=v.deductions, gross=v.gross, social_total=v.social_total,
+                   income_tax=v.income_tax, resident_tax=v.resident_tax, deduction_total=v.deduction_total,
+                   net=v.net)
+
+
+class SlipPageOut(BaseModel):
+    items: list[SlipOut]
+    total: int
+
+
+@router.get("/runs/{run_id}/slips", response_model=SlipPageOut)
+def run_slips(run_id: int, db: DbDep, actor: ApiActor, limit: int = Query(100, ge=1, le=1000),
+              offset: int = Query(0, ge=0)) -> SlipPageOut:
+    rows, total = queries.run_slips(db.uow(), actor, run_id, limit=limit, offset=offset)
+    return SlipPageOut(items=[_slip(r) for r in rows], total=total)
+
+
+@router.get("/my-slips", response_model=list[SlipOut])
+def my_slips(db: DbDep, actor: ApiActor) -> list[SlipOut]:
+    return [_slip(v) for v in queries.my_slips(db.uow(), actor)]
+
+
+@router.get("/slips/{slip_id}", response_model=SlipOut)
+def get_slip(slip_id: int, db: DbDep, actor: ApiActor) -> SlipOut:
+    return _slip(queries.get_slip(db.uow(), actor, slip_id))
+
+
+class WageLedgerOut(BaseModel):
+    employee_id: int
+    employee_number: str
+    name: str
+    year: int
+    rows: list[SlipOut]
+    total_gross: int
+    total_social: int
+    total_income_tax: int
+    total_resident_tax: int
+    total_net: int
+
+
+@router.get("/wage-ledger/{employee_id}", response_model=WageLedgerOut)
+def wage_ledger(employee_id: int, year: int, db: DbDep, actor: ApiActor) -> WageLedgerOut:
+    w = queries.wage_ledger(db.uow(), actor, employee_id, year)
+    return WageLedgerOut(employee_id=w.employee_id, employee_number=w.employee_number, name=w.name, year=w.year,
+                         rows=[_slip(r) for r in w.rows], total_gross=w.total_gross, total_social=w.total_social,
+                         total_income_tax=w.total_income_tax, total_resident_tax=w.total_resident_tax,
+                         total_net=w.total_net)
+
+
+class TaxPaymentOut(BaseModel):
+    period: str
+    kind: str
+    municipality: str
+    people: int
+    amount: int
+    due: dt.date
+
+
+@router.get("/tax-payments", response_model=list[TaxPaymentOut])
+def tax_payments(year: int, db: DbDep, actor: ApiActor) -> list[TaxPaymentOut]:
+    """源泉所得税 and 住民税 to pay over, by month (and municipality), with the due dates."""
+    return [TaxPaymentOut(period=p.period, kind=p.kind, municipality=p.municipality, people=p.people,
+                          amount=p.amount, due=p.due) for p in queries.tax_payments(db.uow(), actor, year)]
+
+
+class TeijiOut(BaseModel):
+    employee_id: int
+    employee_number: str
+    name: str
+    months: list[tuple[str, int, int]]
+    current_grade: int
+    current_amount: int
+    new_grade: int | None
+    new_amount: int | None
+    average: int | None
+
+
+@router.get("/teiji", response_model=list[TeijiOut])
+def teiji(year: int, db: DbDep, actor: ApiActor) -> list[TeijiOut]:
+    """算定基礎届: the April-June pay of each insured employee and the grade it gives from September."""
+    return [TeijiOut(**r.__dict__) for r in queries.teiji_list(db.uow(), actor, year)]
+
+
+class WithholdingSlipOut(BaseModel):
+    employee_id: int
+    employee_number: str
+    name: str
+    salary: int
+    salary_income: int
+    deductions: int
+    annual_tax: int
+    social_insurance: int
+    housing_credit: int
+
+
+class WithholdingSummaryOut(BaseModel):
+    year: int
+    people: int
+    total_pay: int
+    total_tax: int
+    rows: list[WithholdingSlipOut]
+
+
+@router.get("/withholding-summary", response_model=WithholdingSummaryOut)
+def withholding_summary(year: int, db: DbDep, actor: ApiActor) -> WithholdingSummaryOut:
+    """源泉徴収票 figures of everyone adjusted in ``year`` and the 法定調書合計表 totals."""
+    w = queries.withholding_summary(db.uow(), actor, year)
+    return WithholdingSummaryOut(year=w.year, people=w.people, total_pay=w.total_pay, total_tax=w.total_tax,
+                                 rows=[WithholdingSlipOut(**{k: v for k, v in g.__dict__.items() if k != "year"})
+                                       for g in w.rows])

@@ -1,0 +1,73 @@
+"""CLI for 法務: ``contracts stamp-duty`` (the stamp of a paper document and its basis), ``contracts alerts`` (roll
+the deadlines forward, alerts, and the digest on the 1st; for cron) and ``contracts list`` (or its CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor
+from ennoshita.contracts import services as contracts
+from ennoshita.contracts.stamp_duty import stamp_duty
+
+contracts_app = typer.Typer(help="契約 (contracts): stamp-duty, alerts, list.", no_args_is_help=True)
+
+
+@contracts_app.command("stamp-duty")
+def stamp_cmd(
+    document: Annotated[str, typer.Option("--document", help="1 | 2 | 7 | 17 (印紙税法 別表第一)")],
+    date: Annotated[str, typer.Option("--date", help="作成日 YYYY-MM-DD")],
+    amount: Annotated[int | None, typer.Option("--amount", help="記載金額 (yen); omit when none is stated")] = None,
+    electronic: Annotated[bool, typer.Option("--electronic", help="an electronic contract")] = False,
+    subject: Annotated[str, typer.Option("--subject", help="other | real_estate | construction (措法91条)")] = "other",
+) -> None:
+    """Print the stamp duty of a paper document and its basis."""
+    with domain_errors():
+        duty = stamp_duty(document, amount, parse_date(date, "date"), electronic=electronic, subject=subject)
+    console.print(f"{duty.tax:,}円")
+    console.print(duty.basis)
+
+
+@contracts_app.command("alerts")
+def alerts_cmd(
+    today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD (default: today)")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Roll the 更新拒絶期限 forward, notify owners of what falls due, and the digest on the 1st (for cron)."""
+    from ennoshita.actor import Actor
+
+    db = open_db(database_url)
+    with domain_errors():
+        day = parse_date(today, "today") if today else dt.date.today()
+        alerts = contracts.send_alerts(db.uow(), Actor.system("cli"), day)
+        digests = contracts.send_digest(db.uow(), Actor.system("cli"), day) if day.day == 1 else 0
+    console.print(f"通知 {alerts}件、月次ダイジェスト {digests}件")
+
+
+@contracts_app.command("list")
+def contracts_list_cmd(
+    csv: Annotated[Path | None, typer.Option("--csv", help="write the register as CSV")] = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """The register (契約台帳), or its CSV."""
+    from ennoshita.contracts import queries
+
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        if csv is not None:
+            csv.write_bytes(queries.register_csv(db.uow(), actor, contracts.Search()))
+            console.print(f"{csv} に書き出しました。")
+            return
+        rows, total = contracts.search(db.uow(), actor, contracts.Search(), per_page=500)
+    for c in rows:
+        console.print(f"{c.number} {c.title} {c.counterparty} {c.status} {c.term_end or ''} {c.notice_deadline or ''}")
+    console.print(f"{total}件")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(contracts_app, name="contracts")

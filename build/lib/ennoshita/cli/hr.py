@@ -1,0 +1,242 @@
+"""CLI for 人事: ``hr employee add/list/show/transfer/leave``, ``hr attendance import/close/limits``, ``hr leave
+balance/grant/ledger/record``. Errors are one line per problem (with the CSV line) and exit 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from ennoshita.cli.common import DatabaseUrl, cli_language, console, domain_errors, open_db, parse_date, resolve_actor
+from ennoshita.errors import Invalid, NotFound
+from ennoshita.hr import queries, rules, services
+from ennoshita.hr.employees import EmployeeInput, by_number
+
+hr_app = typer.Typer(help="人事: employees, attendance, 36協定 limits, paid leave.", no_args_is_help=True)
+employee_app = typer.Typer(help="社員名簿: add, list, show, transfer, leave.", no_args_is_help=True)
+attendance_app = typer.Typer(help="勤怠: CSV import, month close, 36協定 limits.", no_args_is_help=True)
+leave_app = typer.Typer(help="年次有給休暇: balance, grants, 管理簿, record.", no_args_is_help=True)
+hr_app.add_typer(employee_app, name="employee")
+hr_app.add_typer(attendance_app, name="attendance")
+hr_app.add_typer(leave_app, name="leave")
+
+AsUser = Annotated[str | None, typer.Option("--as-user", "--as", envvar="ENNOSHITA_AS_USER",
+                                            help="Act as this user (e-mail); their roles are checked.")]
+
+_TEXT = {
+    "ja": {"added": "社員 {number} {name} を登録しました（入社手続きを開始）。",
+           "imported": "{rows} 行（{employees} 名）を取り込みました。",
+           "closed": "{month} を締めました: {closed} 名（締め済 {already} 名）。",
+           "open": "未退勤のため締めていません: {number} {date}",
+           "granted": "{count} 件を付与しました。", "balance": "{number} {name} の残日数 {balance} 日（{on}）",
+           "left": "{number} の退社を登録しました。最終残日数 {days} 日。",
+           "recorded": "{date} の年休を登録しました（{status}）。",
+           "moved": "{number} の異動を登録しました（{date} から {department}）。", "none": "該当なし",
+           "total": "{total} 名中 {shown} 名"},
+    "en": {"added": "Employee {number} {name} registered (onboarding opened).",
+           "imported": "Imported {rows} rows ({employees} employees).",
+           "closed": "{month} closed: {closed} employees ({already} already closed).",
+           "open": "Not closed, shift still open: {number} {date}", "granted": "{count} grants made.",
+           "balance": "{number} {name}: {balance} days left on {on}",
+           "left": "{number} leaving recorded. Final leave balance {days} days.",
+           "recorded": "Leave on {date} recorded ({status}).",
+           "moved": "{number} transferred to {department} from {date}.", "none": "None", "total": "{shown} of {total}"},
+}
+
+
+def _say(key: str, **params: Any) -> str:
+    return _TEXT.get(cli_language(), _TEXT["ja"])[key].format(**params)
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text).replace(day=1)
+    except ValueError:
+        raise Invalid("hr.error.month_format", field="--month", value=text) from None
+
+
+def _employee_id(db: Any, number: str) -> int:
+    with db.uow() as uow:
+        e = by_number(uow.session, number)
+        if e is None:
+            raise NotFound("hr.error.employee_not_found", field="employee_number", id=number)
+        return e.id
+
+
+@employee_app.command("add")
+def employee_add(number: str, name: str, kana: Annotated[str, typer.Option("--kana")],
+                 birth: Annotated[str, typer.Option("--birth", help="YYYY-MM-DD")],
+                 hired: Annotated[str, typer.Option("--hired", help="YYYY-MM-DD")],
+                 department: Annotated[str, typer.Option("--department")],
+                 employment_type: Annotated[str, typer.Option("--type", help="regular/contract/part_time/officer")]
+                 = "regular",
+                 weekly_days: Annotated[int, typer.Option("--days")] = 5,
+                 weekly_hours: Annotated[str, typer.Option("--hours")] = "40",
+                 position: Annotated[str, typer.Option("--position")] = "",
+                 database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """入社: register an employee (opens the 入社 checklist)."""
+    with domain_errors():
+        db = open_db(database_url)
+        actor = resolve_actor(db, as_user)
+        minutes = int(Decimal(weekly_hours) * 60)
+        services.hire(db.uow(), actor, EmployeeInput(
+            number, name, kana, parse_date(birth, "--birth"), parse_date(hired, "--hired"), employment_type,
+            department, weekly_days, minutes, position=position))
+        console.print(_say("added", number=number, name=name))
+
+
+@employee_app.command("list")
+def employee_list(department: Annotated[str | None, typer.Option("--department")] = None,
+                  search: Annotated[str, typer.Option("--search")] = "", page: int = 1,
+                  database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """社員名簿 (50 a page)."""
+    with domain_errors():
+        db = open_db(database_url)
+        rows, total = queries.list_employees(db.uow(), resolve_actor(db, as_user), dt.date.today(),
+                                             department=department, search=search, page=page)
+        table = RichTable("No.", "氏名", "所属", "役職", "雇用形態", "週", "入社日")
+        for r in rows:
+            table.add_row(r.employee_number, r.name, r.department, r.position, r.employment_type,
+                          f"{r.weekly_days}日/{r.weekly_minutes / 60:g}h", r.hire_date.isoformat())
+        console.print(table)
+        console.print(_say("total", total=total, shown=len(rows)))
+
+
+@employee_app.command("transfer")
+def employee_transfer(number: str, department: str, date: Annotated[str, typer.Option("--from")],
+                      position: Annotated[str, typer.Option("--position")] = "",
+                      database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """異動: a new assignment from a date (never before the hire date)."""
+    with domain_errors():
+        db = open_db(database_url)
+        actor = resolve_actor(db, as_user)
+        day = parse_date(date, "--from")
+        services.transfer(db.uow(), actor, _employee_id(db, number), services.TransferInput(day, department, position))
+        console.print(_say("moved", number=number, department=department, date=day.isoformat()))
+
+
+@employee_app.command("leave")
+def employee_leave(number: str, last_day: Annotated[str, typer.Option("--last-day")],
+                   reason: Annotated[str, typer.Option("--reason")],
+                   database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """退社: last day and reason; prints the final leave balance."""
+    with domain_errors():
+        db = open_db(database_url)
+        data = services.leave(db.uow(), resolve_actor(db, as_user), _employee_id(db, number),
+                              parse_date(last_day, "--last-day"), reason)
+        console.print(_say("left", number=number, days=data["final_leave_days"]))
+
+
+@attendance_app.command("import")
+def attendance_import(path: Path, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Time-clock CSV: employee_number,date,clock_in,clock_out,break_minutes (UTF-8 or Shift_JIS)."""
+    with domain_errors():
+        db = open_db(database_url)
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp932", errors="replace")
+        r = services.import_csv(db.uow(), resolve_actor(db, as_user), text)
+        console.print(_say("imported", rows=r.rows, employees=r.employees))
+
+
+@attendance_app.command("close")
+def attendance_close(month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+                     database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """月次締め of every employee's 勤務表."""
+    with domain_errors():
+        db = open_db(database_url)
+        r = services.close_month(db.uow(), resolve_actor(db, as_user), _month(month))
+        console.print(_say("closed", month=month, closed=r.closed, already=r.already_closed))
+        for p in r.problems:
+            console.print(_say("open", **p.params))
+        if r.problems:
+            raise typer.Exit(1)
+
+
+@attendance_app.command("limits")
+def attendance_limits(month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+                      flagged: Annotated[bool, typer.Option("--flagged")] = False,
+                      database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """36協定: each employee's overtime, holiday work and flags (flagged first)."""
+    with domain_errors():
+        db = open_db(database_url)
+        board = services.dashboard(db.uow(), resolve_actor(db, as_user), _month(month), per_page=200,
+                                   only_flagged=flagged)
+        table = RichTable("No.", "氏名", "時間外", "休日", "年間", "45h超月数", "2-6か月平均(最大)", "フラグ")
+        for r in board.rows:
+            table.add_row(r.employee_number, r.name, _hm(r.overtime), _hm(r.holiday), _hm(r.year_overtime),
+                          str(r.months_over), _hm(int(max(r.averages.values(), default=0))),
+                          " ".join(r.flags) or ("(" + " ".join(r.warnings) + ")" if r.warnings else ""))
+        console.print(table)
+        console.print(_say("total", total=board.total, shown=len(board.rows)))
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+@leave_app.command("grant")
+def leave_grant(on: Annotated[str | None, typer.Option("--on")] = None,
+                database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """付与処理: every grant due up to the date (today), for cron."""
+    with domain_errors():
+        db = open_db(database_url)
+        n = services.run_grants(db.uow(), resolve_actor(db, as_user), parse_date(on, "--on") if on else None)
+        console.print(_say("granted", count=n))
+
+
+@leave_app.command("balance")
+def leave_balance(number: str, on: Annotated[str | None, typer.Option("--on")] = None,
+                  database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """One employee's grants, used, remaining and the 年5日 obligation."""
+    with domain_errors():
+        db = open_db(database_url)
+        st = services.leave_status(db.uow(), resolve_actor(db, as_user), _employee_id(db, number),
+                                   parse_date(on, "--on") if on else None)
+        table = RichTable("基準日", "付与", "使用", "残", "期限")
+        for g in st.grants:
+            table.add_row(g.grant_date.isoformat(), rules.format_days(g.days), rules.format_days(g.used),
+                          rules.format_days(g.remaining), g.expires_on.isoformat())
+        console.print(table)
+        console.print(_say("balance", number=st.employee_number, name=st.name, balance=rules.format_days(st.balance),
+                           on=st.on.isoformat()))
+        if st.obligation:
+            ob = st.obligation
+            console.print(f"年5日: {rules.format_days(ob.taken)} / 5 日（期限 {ob.due_by.isoformat()}）"
+                          + (" ⚠" if ob.at_risk else ""))
+
+
+@leave_app.command("record")
+def leave_record(number: str, date: str, unit: Annotated[str, typer.Option("--unit")] = "day",
+                 database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """人事 records agreed leave (approved at once)."""
+    with domain_errors():
+        db = open_db(database_url)
+        day = parse_date(date, "date")
+        row = services.request_leave(db.uow(), resolve_actor(db, as_user), services.LeaveInput(day, unit),
+                                     _employee_id(db, number), record=True)
+        console.print(_say("recorded", date=day.isoformat(), status=row.status))
+
+
+@leave_app.command("ledger")
+def leave_ledger(out: Annotated[Path, typer.Option("--out", help="CSV file")],
+                 on: Annotated[str | None, typer.Option("--on")] = None,
+                 database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """年次有給休暇管理簿 as CSV (every employee, including those who left)."""
+    with domain_errors():
+        db = open_db(database_url)
+        day = parse_date(on, "--on") if on else dt.date.today()
+        with out.open("w", encoding="utf-8", newline="") as f:
+            for chunk in queries.leave_ledger_csv(db.uow(), resolve_actor(db, as_user), day):
+                f.write(chunk)
+        console.print(str(out))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(hr_app, name="hr")

@@ -1,0 +1,78 @@
+"""Command groups imported only when used, so ``ennoshita --help`` and a single report do not import every
+domain and the web stack (issue 13 item 3).
+
+The table names each group, the modules whose ``register(app)`` define it, and its one-line help (shown by
+``ennoshita --help`` without importing anything); tests/unit/core/test_cli_lazy.py checks it against the
+modules. A domain module missing from the table still works: ``main`` registers it eagerly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from typer import _click as click
+
+# group name -> (modules that register it, help)
+LAZY_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "journal": (("ennoshita.cli.ledger",), "Journal entries: import and export (弥生会計, CSV, hledger)."),
+    "report": (("ennoshita.cli.ledger",), "Reports: trial-balance, pl, bs, gl, journal, monthly, tax."),
+    "period": (("ennoshita.cli.ledger",), "月次締め: lock or unlock a month (YYYY-MM)."),
+    "ledger": (("ennoshita.cli.ledger",), "Ledger maintenance: balance check, recurring entries, year-end close."),
+    "sales": (("ennoshita.cli.sales", "ennoshita.cli.sales_docs"),
+              "Sales: partner import, billing runs, invoice PDFs, bank import, AR check."),
+    "desk": (("ennoshita.cli.desk",), "依頼 (request desk): file, list, status, dashboard, mail."),
+    "payments": (("ennoshita.cli.purchasing",), "支払: payment runs, the 全銀 file, paid."),
+    "purchasing": (("ennoshita.cli.purchasing",), "購買: payables."),
+    "approvals": (("ennoshita.cli.purchasing",), "稟議: my queue and decisions."),
+    "company": (("ennoshita.cli.company",),
+                "Company settings: name, カナ, 登録番号, address, fiscal year, tax, bank accounts."),
+    "withholding": (("ennoshita.cli.withholding",), "源泉所得税: 納付 list, 納付, 支払調書."),
+    "hr": (("ennoshita.cli.hr",), "人事: employees, attendance, 36協定 limits, paid leave."),
+    "payroll": (("ennoshita.cli.payroll",), "給与 (payroll): withholding tax, social insurance, pay runs."),
+    "assets": (("ennoshita.cli.assets",), "固定資産 (fixed assets): schedule, run, list."),
+    "contracts": (("ennoshita.cli.contracts",), "契約 (contracts): stamp-duty, alerts, list."),
+}
+
+
+def lazy_modules() -> set[str]:
+    return {m for modules, _help in LAZY_GROUPS.values() for m in modules}
+
+
+@cache
+def load(modules: tuple[str, ...]) -> dict[str, click.Command]:
+    """Import the modules, let them register on a scratch app, and return its commands by name."""
+    scratch = typer.Typer()
+    for name in modules:
+        importlib.import_module(name).register(scratch)
+    group = typer.main.get_command(scratch)
+    assert isinstance(group, TyperGroup)
+    return dict(group.commands)
+
+
+class _Stub(TyperGroup):
+    """Stands for a group in the top-level help until the group is used."""
+
+
+class LazyGroup(TyperGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return [*names, *(n for n in LAZY_GROUPS if n not in names)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in LAZY_GROUPS:
+            return _Stub(name=cmd_name, help=LAZY_GROUPS[cmd_name][1])
+        return found
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[Any, Any, list[str]]:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if isinstance(cmd, _Stub) and name is not None:
+            cmd = load(LAZY_GROUPS[name][0])[name]
+            self.commands[name] = cmd
+        return name, cmd, rest

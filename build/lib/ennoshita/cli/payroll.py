@@ -1,0 +1,184 @@
+"""CLI for payroll (給与): the pure calculators (``withholding``, ``social-insurance``) need no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, resolve_actor, say
+from ennoshita.money import format_yen
+from ennoshita.payroll import services, social, tables, withholding
+
+payroll_app = typer.Typer(help="給与 (payroll): withholding tax, social insurance, pay runs.", no_args_is_help=True)
+
+_TEXT = {
+    "ja": {"withholding": "源泉所得税（{method}・{column}）: {tax}",
+           "computer": "電算機計算の特例", "table": "月額表", "kou": "甲欄 扶養親族等 {n} 人", "otsu": "乙欄",
+           "grade": "{prefecture} {month}分  報酬月額 {pay}",
+           "health_grade": "健康保険 等級 {grade}（標準報酬月額 {amount}）",
+           "pension_grade": "厚生年金 等級 {grade}（標準報酬月額 {amount}）",
+           "health": "健康保険料（本人負担）{care}: {amount}", "with_care": "（介護保険料を含む）",
+           "support": "子ども・子育て支援金（本人負担）: {amount}", "pension": "厚生年金保険料（本人負担）: {amount}",
+           "employment": "雇用保険料（本人負担・{type}）: {amount}", "total": "本人負担 合計: {amount}",
+           "employer": "事業主負担 合計（子ども・子育て拠出金を含む）: {amount}"},
+    "en": {"withholding": "Withholding income tax ({method}, {column}): {tax}",
+           "computer": "computer method", "table": "monthly table", "kou": "kō column, {n} dependants",
+           "otsu": "otsu column",
+           "grade": "{prefecture} premium month {month}, monthly pay {pay}",
+           "health_grade": "Health insurance grade {grade} (standard monthly remuneration {amount})",
+           "pension_grade": "Pension grade {grade} (standard monthly remuneration {amount})",
+           "health": "Health insurance, employee share{care}: {amount}", "with_care": " incl. long-term care",
+           "support": "Child and childcare support levy, employee share: {amount}",
+           "pension": "Employees' pension, employee share: {amount}",
+           "employment": "Employment insurance, employee share ({type}): {amount}",
+           "total": "Employee total: {amount}", "employer": "Employer total (incl. child contribution): {amount}"},
+}
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter("YYYY-MM-DD") from exc
+
+
+@payroll_app.command("withholding")
+def withholding_cmd(
+    date: Annotated[str, typer.Option("--date", help="Pay date, YYYY-MM-DD (selects the year's tables).")],
+    pay: Annotated[int, typer.Option("--pay", help="The month's pay after social insurance (yen).")],
+    dependents: Annotated[int, typer.Option("--dependents", help="扶養親族等の数.")] = 0,
+    otsu: Annotated[bool, typer.Option("--otsu", help="乙欄 (no 扶養控除等申告書 filed).")] = False,
+    table: Annotated[bool, typer.Option("--table", help="Use the 月額表 instead of the 電算機計算の特例.")] = False,
+) -> None:
+    """Monthly 源泉所得税 (甲欄 by the 電算機計算の特例 unless --table; --otsu for 乙欄)."""
+    day = _date(date)
+    method = withholding.Method.TABLE if table else withholding.Method.COMPUTER
+    with domain_errors():
+        tax = withholding.monthly_tax(withholding.WithholdingInput(day, pay, dependents, otsu, method))
+    column = say(_TEXT, "otsu") if otsu else say(_TEXT, "kou", n=dependents)
+    name = say(_TEXT, "table") if (table or otsu) else say(_TEXT, "computer")
+    console.print(say(_TEXT, "withholding", method=name, column=column, tax=format_yen(tax)))
+
+
+@payroll_app.command("social-insurance")
+def social_insurance_cmd(
+    date: Annotated[str, typer.Option("--date", help="A day in the premium month (月分), YYYY-MM-DD.")],
+    prefecture: Annotated[int, typer.Option("--prefecture", help="Prefecture code 1-47 (13 = 東京都).")],
+    pay: Annotated[int, typer.Option("--pay", help="報酬月額 (yen).")],
+    age: Annotated[int, typer.Option("--age", help="Age in that month (40-64: 介護保険).")],
+    business_type: Annotated[str, typer.Option("--business-type", help="雇用保険: general, agriculture, "
+                                               "construction.")] = "general",
+) -> None:
+    """標準報酬月額 grade and each employee share (協会けんぽ, 厚生年金, 雇用保険 on the same pay)."""
+    day = _date(date)
+    care = social.care_applies_at_age(age)
+    with domain_errors():
+        name = tables.prefecture_name(prefecture)
+        h = social.health_grade(day, pay)
+        p = social.pension_grade(day, pay)
+        prem = social.monthly_premiums(day, prefecture, pay, care=care)
+        emp = social.employment_premium(day, pay, business_type)
+    console.print(say(_TEXT, "grade", prefecture=name, month=day.strftime("%Y-%m"), pay=format_yen(pay)))
+    console.print(say(_TEXT, "health_grade", grade=h.grade, amount=format_yen(h.amount)))
+    console.print(say(_TEXT, "pension_grade", grade=p.grade, amount=format_yen(p.amount)))
+    care_note = say(_TEXT, "with_care") if care else ""
+    console.print(say(_TEXT, "health", care=care_note, amount=format_yen(prem.health)))
+    console.print(say(_TEXT, "support", amount=format_yen(prem.support)))
+    console.print(say(_TEXT, "pension", amount=format_yen(prem.pension)))
+    console.print(say(_TEXT, "employment", type=business_type, amount=format_yen(emp.employee)))
+    console.print(say(_TEXT, "total", amount=format_yen(prem.employee_total + emp.employee)))
+    console.print(say(_TEXT, "employer", amount=format_yen(prem.employer_total + emp.employer)))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(payroll_app, name="payroll")
+
+
+# --- runs (database) ---------------------------------------------------------------------------------------
+
+_RUN_TEXT = {
+    "ja": {"run": "{number} {title} 支給日 {pay_date} 状態 {status} 人数 {count} 総支給 {gross} 差引支給 {net}",
+           "written": "{path} に書き出しました（{bytes} バイト）。", "none": "給与計算はありません。"},
+    "en": {"run": "{number} {title} pay date {pay_date} status {status} employees {count} gross {gross} net {net}",
+           "written": "Written to {path} ({bytes} bytes).", "none": "No pay runs."},
+}
+
+
+def _print_run(v: services.RunView) -> None:
+    console.print(say(_RUN_TEXT, "run", number=v.number, title=v.title, pay_date=v.pay_date.isoformat(),
+                      status=v.status, count=v.employee_count, gross=format_yen(v.gross_total),
+                      net=format_yen(v.net_total)))
+
+
+run_app = typer.Typer(help="Pay runs: create, compute, check, approve, list, zengin.", no_args_is_help=True)
+payroll_app.add_typer(run_app, name="run")
+
+
+@run_app.command("create")
+def run_create(
+    month: Annotated[str, typer.Option("--month", help="Period month YYYY-MM (monthly) or pay month (bonus).")],
+    bonus: Annotated[list[str] | None, typer.Option("--bonus", help="EMPLOYEE_ID=AMOUNT (a bonus run).")] = None,
+    pay_date: Annotated[str | None, typer.Option("--pay-date", help="YYYY-MM-DD (bonus; else by the rule).")] = None,
+    corrects: Annotated[int | None, typer.Option("--corrects", help="Id of the fixed run this corrects.")] = None,
+    year_end: Annotated[bool, typer.Option("--year-end", help="Settle the 年末調整 (December pay).")] = False,
+    database_url: DatabaseUrl = None, as_user: AsUser = None,
+) -> None:
+    """Create a draft run."""
+    db = open_db(database_url)
+    with domain_errors():
+        try:
+            year, mon = (int(x) for x in month.split("-"))
+            amounts = {int(k): int(v) for k, v in (b.split("=") for b in bonus or [])}
+        except ValueError as exc:
+            raise typer.BadParameter("--month YYYY-MM, --bonus ID=AMOUNT") from exc
+        actor = resolve_actor(db, as_user)
+        view = services.create_run(db.uow(), actor, kind="bonus" if amounts else "monthly", year=year, month=mon,
+                                   pay_date=_date(pay_date) if pay_date else None, bonus_amounts=amounts or None,
+                                   corrects_id=corrects, year_end=year_end)
+    _print_run(view)
+
+
+def _step(name: str, fn: Any) -> None:
+    @run_app.command(name)
+    def command(run_id: Annotated[int, typer.Argument(help="Run id.")], database_url: DatabaseUrl = None,
+                as_user: AsUser = None) -> None:
+        db = open_db(database_url)
+        with domain_errors():
+            view = fn(db.uow(), resolve_actor(db, as_user), run_id)
+        _print_run(view)
+
+    command.__doc__ = {"compute": "Compute every employee's slip (lists every problem, writes nothing then).",
+                       "check": "人事 checked the run: it goes to approval.",
+                       "approve": "Approve and fix the run (not its preparer), posting it to the ledger."}[name]
+
+
+for _name, _fn in (("compute", services.compute_run), ("check", services.check_run),
+                   ("approve", services.approve_run)):
+    _step(_name, _fn)
+
+
+@run_app.command("list")
+def run_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """The latest runs."""
+    db = open_db(database_url)
+    with domain_errors():
+        rows, _total = services.list_runs(db.uow(), resolve_actor(db, as_user))
+    if not rows:
+        console.print(say(_RUN_TEXT, "none"))
+    for v in rows:
+        _print_run(v)
+
+
+@run_app.command("zengin")
+def run_zengin(run_id: Annotated[int, typer.Argument(help="Run id.")],
+               output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+               database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """Write the 全銀 給与振込 file of a fixed run."""
+    db = open_db(database_url)
+    with domain_errors():
+        content = services.export_zengin(db.uow(), resolve_actor(db, as_user), run_id)
+    output.write_bytes(content)
+    console.print(say(_RUN_TEXT, "written", path=str(output), bytes=len(content)))

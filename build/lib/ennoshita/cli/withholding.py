@@ -1,0 +1,75 @@
+"""``ennoshita withholding``: the 源泉所得税 納付 list, 納付, and the 支払調書 of a year (table or CSV/PDF file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.money import format_yen
+from ennoshita.tabular import export
+from ennoshita.withholding import reports
+from ennoshita.withholding import services as withholding
+
+withholding_app = typer.Typer(help="源泉所得税: 納付 list, 納付, 支払調書.", no_args_is_help=True)
+
+_TEXT = {
+    "ja": {"paid": "納付を登録しました: 納期限 {due} {total} ({entry})", "written": "{path} に書き出しました"},
+    "en": {"paid": "Payment recorded: due {due} {total} ({entry})", "written": "Written to {path}"},
+}
+
+
+@withholding_app.command("list")
+def list_due(year: Annotated[int | None, typer.Option(help="Only 納期限 in this year.")] = None,
+             database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """納付 list: per 納期限 and category, 人員 / 支給額 / 税額 (所得税徴収高計算書)."""
+    db = open_db(database_url)
+    with domain_errors():
+        groups = withholding.remittance_list(db.uow(), resolve_actor(db, as_user), year)
+    table = RichTable("納期限", "区分", "人員", "支給額", "税額", "納付日")
+    for g in groups:
+        for c in g.categories:
+            table.add_row(g.due_date.isoformat(), reports.category_label(c.category), str(c.people),
+                          format_yen(c.amount), format_yen(c.tax), g.paid_date.isoformat() if g.paid_date else "")
+    console.print(table)
+
+
+@withholding_app.command("pay")
+def pay(due_date: Annotated[str, typer.Option(help="納期限 (YYYY-MM-DD).")],
+        paid_date: Annotated[str, typer.Option(help="納付日 (YYYY-MM-DD).")],
+        database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """納付: posts 預り金(源泉所得税) / 普通預金 for everything due on the date."""
+    db = open_db(database_url)
+    with domain_errors():
+        r = withholding.pay_remittance(db.uow(), resolve_actor(db, as_user), parse_date(due_date, "due_date"),
+                                       parse_date(paid_date, "paid_date"))
+    console.print(say(_TEXT, "paid", due=r.due_date.isoformat(), total=format_yen(r.total), entry=r.entry_no))
+
+
+@withholding_app.command("statements")
+def statements(year: Annotated[int, typer.Option(help="Calendar year.")],
+               output: Annotated[Path | None, typer.Option(help="Write a .csv, .xlsx or .pdf file.")] = None,
+               database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """報酬、料金、契約金及び賞金の支払調書 and the 法定調書合計表 figures of a year."""
+    db = open_db(database_url)
+    with domain_errors():
+        rows, totals = withholding.payee_statements(db.uow(), resolve_actor(db, as_user), year)
+    table = reports.statements_table(year, rows, totals)
+    if output is not None:
+        fmt = output.suffix.lstrip(".").lower() or "csv"
+        content, _media, _name = export(table, fmt if fmt in ("csv", "xlsx", "pdf") else "csv")
+        output.write_bytes(content)
+        console.print(say(_TEXT, "written", path=str(output)))
+        return
+    shown = RichTable(*[c.label for c in table.columns])
+    for row in table.rows:
+        shown.add_row(*[format_yen(v) if c.kind == "yen" and isinstance(v, int) else str(v if v is not None else "")
+                        for c in table.columns for v in [row.get(c.key)]])
+    console.print(shown)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(withholding_app, name="withholding")

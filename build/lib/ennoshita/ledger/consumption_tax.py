@@ -1,0 +1,391 @@
+"""The 消費税 return figures (消費税及び地方消費税の確定申告書 and its 付表) from the books, and the year-end
+消費税 settlement entry.
+
+The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
+
+- ``method``: [``general``] 一般課税 (本則課税); ``simplified`` 簡易課税 (消費税法37条: deemed input tax =
+  output tax x the business type's みなし仕入率, 施行令57条: 第1種 90%, 第2種 80%, 第3種 70%, 第4種 60%,
+  第5種 50%, 第6種 40%; ``simplified_type`` 1..6, one business type); ``twenty_percent`` 2割特例
+  (平成28年改正法附則51条の2: the tax due is 20% of the output tax; for a 課税期間 that includes a day up to
+  2026-09-30, the last one for a 法人);
+- ``output_calc``: [``proportional``] 割戻し計算 (消費税法45条①: 課税標準額 x 7.8% / 6.24%) or ``stacked``
+  積上げ計算 (施行令62条: the tax on the issued qualified invoices, i.e. 仮受消費税 booked, x 78/100);
+- ``input_calc``: [``stacked``] 積上げ計算 (施行令46条①②: 仮払消費税 booked x 78/100) or ``proportional``
+  割戻し計算 (施行令46条③: 課税仕入れ 税込 x 7.8/110 or 6.24/108; a 経過措置 purchase times its share).
+  割戻し for purchases is only allowed with 割戻し for sales (施行令46条③), so that pair is refused. Under
+  税込経理 no 仮受/仮払消費税 is booked, so both sides are computed 割戻し whatever the setting;
+- ``credit_method``: [``individual``] 個別対応方式 or ``lump_sum`` 一括比例配分方式 (消費税法30条②), used when the
+  課税売上割合 is under 95% or the 課税売上高 exceeds ¥500,000,000 (消費税法30条①②); otherwise the whole
+  input tax is deductible. The books do not classify purchases as 課税売上対応 / 非課税売上対応 / 共通対応,
+  so every purchase counts as 共通対応 and both methods give the deductible share x the ratio.
+
+Figures (国税通則法118条①: 課税標準 rounded down to ¥1,000; 119条①: the tax due rounded down to ¥100):
+
+- 課税標準額 per rate = floor_1000(taxable sales 税込 x 100/110 or 100/108); sales returns and 値引 are
+  netted against sales (消費税基本通達14-1-8);
+- 消費税額 (national) = 課税標準額 x 7.8% (10%) or 6.24% (8% reduced), 1円未満切捨て;
+- 課税売上割合 (消費税法30条⑥, 施行令48条) = (課税売上 税抜 + 輸出免税売上) / (those + 非課税売上);
+- 差引税額 = 消費税額 - 控除対象仕入税額, floor_100; 地方消費税 (譲渡割, 地方税法72条の83) = 差引税額 x 22/78,
+  floor_100; a negative 差引税額 is a refund (控除不足還付税額, not rounded; its 地方 part x 22/78, 1円未満切捨て).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ennoshita.actor import Actor
+from ennoshita.dates import fiscal_year_bounds
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import Invalid, Problem
+from ennoshita.identity import load_company, require
+from ennoshita.ledger import chart
+from ennoshita.ledger.models import Account, Balance, ConsumptionTaxSettings, JournalEntry, TaxBalance
+from ennoshita.ledger.posting import PostedEntry, period_of, post_in
+from ennoshita.ledger.rules import EntryDraft, LineDraft
+from ennoshita.ledger.taxes import CATEGORIES, transitional_deduction_ratio
+
+METHODS = ("general", "simplified", "twenty_percent")
+CALCS = ("proportional", "stacked")
+CREDIT_METHODS = ("individual", "lump_sum")
+DEEMED_RATES = {1: Fraction(90, 100), 2: Fraction(80, 100), 3: Fraction(70, 100), 4: Fraction(60, 100),
+                5: Fraction(50, 100), 6: Fraction(40, 100)}  # 施行令57条①⑤
+NATIONAL_RATE = {10: Fraction(78, 1000), 8: Fraction(624, 10000)}  # 消費税法29条
+LOCAL_SHARE = Fraction(22, 78)  # 地方税法72条の83
+STACKED_SHARE = Fraction(78, 100)  # 施行令46条・62条: the national part of a booked 10% / 8% tax
+FULL_CREDIT_RATIO = Fraction(95, 100)
+FULL_CREDIT_SALES_LIMIT = 500_000_000
+TWENTY_PERCENT_LAST_DAY = dt.date(2026, 9, 30)  # 2割特例: 課税期間 including this day at the latest (法人)
+SETTLEMENT_SOURCE = "tax_settlement"
+CODE_TAX_PAYABLE = "2180"  # 未払消費税等
+CODE_TAX_RECEIVABLE = chart.CODE_OTHER_RECEIVABLE  # 未収入金 (未収消費税等)
+CODE_MISC_LOSS = "7220"  # 雑損失
+CODE_TAXES_AND_DUES = "6390"  # 租税公課 (税込経理)
+
+
+@dataclass(frozen=True)
+class Settings:
+    method: str = "general"
+    output_calc: str = "proportional"
+    input_calc: str = "stacked"
+    credit_method: str = "individual"
+    simplified_type: int = 5
+
+
+def check_settings(s: Settings) -> list[Problem]:
+    problems = []
+    if s.method not in METHODS:
+        problems.append(Problem("ledger.error.ctax_method", "method", {"value": s.method}))
+    if s.output_calc not in CALCS:
+        problems.append(Problem("ledger.error.ctax_calc", "output_calc", {"value": s.output_calc}))
+    if s.input_calc not in CALCS:
+        problems.append(Problem("ledger.error.ctax_calc", "input_calc", {"value": s.input_calc}))
+    elif s.input_calc == "proportional" and s.output_calc == "stacked":
+        problems.append(Problem("ledger.error.ctax_stacked_sales_proportional_purchases", "input_calc"))
+    if s.credit_method not in CREDIT_METHODS:
+        problems.append(Problem("ledger.error.ctax_credit_method", "credit_method", {"value": s.credit_method}))
+    if s.simplified_type not in DEEMED_RATES:
+        problems.append(Problem("ledger.error.ctax_simplified_type", "simplified_type",
+                                {"value": s.simplified_type}))
+    return problems
+
+
+# ---------------------------------------------------------------- the pure computation
+
+
+@dataclass
+class TaxBase:
+    """What the return needs from the books over one 課税期間, in yen."""
+
+    sales_gross: dict[int, int] = field(default_factory=dict)  # rate % -> taxable sales 税込 (net of returns)
+    sales_tax_booked: dict[int, int] = field(default_factory=dict)  # rate % -> 仮受消費税
+    export_sales: int = 0  # 輸出免税売上
+    non_taxable_sales: int = 0  # 非課税売上
+    # (rate %, deductible share) -> taxable purchases 税込; share 1 for a qualified invoice
+    purchases_gross: dict[tuple[int, Fraction], int] = field(default_factory=dict)
+    input_tax_booked: dict[int, int] = field(default_factory=dict)  # rate % -> 仮払消費税 (deductible part)
+    inclusive_books: bool = False  # 税込経理: no 仮受/仮払 booked, so both sides are computed 割戻し
+
+
+@dataclass(frozen=True)
+class RateLine:
+    rate: int
+    sales_gross: int
+    taxable_base: int  # 課税標準額 (¥1,000)
+    national_tax: int  # 消費税額
+
+
+@dataclass(frozen=True)
+class Return:
+    """The figures of the return (申告書 第一表 and 付表1-3 / 2-3 / 4-3 / 5-3)."""
+
+    settings: Settings
+    rates: tuple[RateLine, ...]
+    taxable_base: int  # ① 課税標準額
+    output_tax: int  # ② 消費税額
+    taxable_sales: int  # 課税売上高 (税抜)
+    export_sales: int
+    non_taxable_sales: int
+    ratio: Fraction  # 課税売上割合
+    input_tax: int  # 課税仕入れに係る消費税額 (national)
+    full_credit: bool  # ratio >= 95% and 課税売上高 <= ¥500M (一般課税)
+    deductible: int  # ④ 控除対象仕入税額 (or the deemed one)
+    national_due: int  # 差引税額 (⑨), negative: 控除不足還付税額
+    local_due: int  # 地方消費税 譲渡割額, negative: 還付額
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_due(self) -> int:
+        return self.national_due + self.local_due
+
+
+def _floor(value: Fraction, unit: int = 1) -> int:
+    return int(value // unit) * unit
+
+
+def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | None = None) -> Return:
+    """The return's figures from ``base`` under ``settings`` (see the module docstring for each rule)."""
+    problems = check_settings(settings)
+    if (settings.method == "twenty_percent" and period_start is not None
+            and period_start > TWENTY_PERCENT_LAST_DAY):
+        problems.append(Problem("ledger.error.ctax_twenty_percent_ended", "method",
+                                {"date": TWENTY_PERCENT_LAST_DAY.isoformat()}))
+    if problems:
+        raise Invalid(problems=problems)
+    rates: list[RateLine] = []
+    taxable_exact = Fraction(0)
+    for rate in sorted(set(base.sales_gross) | set(base.sales_tax_booked), reverse=True):
+        gross = base.sales_gross.get(rate, 0)
+        exact = Fraction(gross * 100, 100 + rate)
+        taxable_exact += exact
+        taxable_base = _floor(exact, 1000)
+        if settings.output_calc == "stacked" and not base.inclusive_books:
+            tax = _floor(base.sales_tax_booked.get(rate, 0) * STACKED_SHARE)
+        else:
+            tax = _floor(taxable_base * NATIONAL_RATE[rate])
+        rates.append(RateLine(rate, gross, taxable_base, tax))
+    taxable_sales = _floor(taxable_exact)
+    output_tax = sum(r.national_tax for r in rates)
+    denominator = taxable_sales + base.export_sales + base.non_taxable_sales
+    ratio = Fraction(taxable_sales + base.export_sales, denominator) if denominator > 0 else Fraction(1)
+    if settings.input_calc == "stacked" and not base.inclusive_books:
+        input_tax = sum(_floor(v * STACKED_SHARE) for v in base.input_tax_booked.values())
+    else:
+        input_tax = sum(_floor(gross * NATIONAL_RATE[rate] * 100 / (100 + rate) * share)
+                        for (rate, share), gross in base.purchases_gross.items())
+    full = ratio >= FULL_CREDIT_RATIO and taxable_sales + base.export_sales <= FULL_CREDIT_SALES_LIMIT
+    notes: list[str] = []
+    if settings.method == "simplified":
+        deductible = _floor(output_tax * DEEMED_RATES[settings.simplified_type])
+    elif settings.method == "twenty_percent":
+        deductible = _floor(output_tax * Fraction(80, 100))
+    elif full:
+        deductible = input_tax
+    else:
+        # 個別対応方式 with every purchase 共通対応, and 一括比例配分方式, both: input tax x the ratio
+        deductible = _floor(input_tax * ratio)
+        notes.append(settings.credit_method)
+    difference = output_tax - deductible
+    if difference >= 0:
+        national = _floor(Fraction(difference), 100)
+        local = _floor(national * LOCAL_SHARE, 100)
+    else:
+        national = difference
+        local = -_floor(-difference * LOCAL_SHARE)
+    return Return(settings, tuple(rates), sum(r.taxable_base for r in rates), output_tax, taxable_sales,
+                  base.export_sales, base.non_taxable_sales, ratio, input_tax, full, deductible, national, local,
+                  tuple(notes))
+
+
+# ---------------------------------------------------------------- from the books
+
+
+def load_settings(session: Session) -> Settings:
+    row = session.get(ConsumptionTaxSettings, 1)
+    if row is None:
+        return Settings()
+    return Settings(row.method, row.output_calc, row.input_calc, row.credit_method, row.simplified_type)
+
+
+def get_settings(uow: UnitOfWork, actor: Actor) -> Settings:
+    require(actor, "ledger.view")
+    with uow:
+        return load_settings(uow.session)
+
+
+def update_settings(uow: UnitOfWork, actor: Actor, changes: dict[str, object]) -> Settings:
+    """Change the 消費税 settings (audited)."""
+    from dataclasses import asdict, replace
+
+    from ennoshita import audit
+
+    require(actor, "ledger.edit")
+    unknown = [Problem("ledger.error.ctax_unknown_setting", k, {"value": k}) for k in changes
+               if k not in Settings.__dataclass_fields__]
+    if unknown:
+        raise Invalid(problems=unknown)
+    with uow:
+        s = uow.session
+        before = load_settings(s)
+        try:
+            values: dict[str, Any] = {k: (int(str(v)) if k == "simplified_type" else str(v))
+                                      for k, v in changes.items()}
+            after = replace(before, **values)
+        except ValueError:
+            raise Invalid("ledger.error.ctax_simplified_type", field="simplified_type",
+                          value=str(changes.get("simplified_type"))) from None
+        problems = check_settings(after)
+        if problems:
+            raise Invalid(problems=problems)
+        row = s.get(ConsumptionTaxSettings, 1)
+        if row is None:
+            row = ConsumptionTaxSettings(id=1)
+            s.add(row)
+        row.method, row.output_calc, row.input_calc = after.method, after.output_calc, after.input_calc
+        row.credit_method, row.simplified_type = after.credit_method, after.simplified_type
+        audit.record(s, actor, "consumption_tax_settings", 1, "update", asdict(before), asdict(after))
+        uow.commit()
+        return after
+
+
+def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
+    """The return's inputs from the maintained totals per month, 税区分 and account (no line scan)."""
+    tax_ids = set(session.scalars(select(Account.id).where(
+        Account.code.in_((chart.CODE_INPUT_TAX, chart.CODE_OUTPUT_TAX)))))
+    base = TaxBase()
+    sales: dict[int, int] = defaultdict(int)
+    sales_tax: dict[int, int] = defaultdict(int)
+    purchases: dict[tuple[int, Fraction], int] = defaultdict(int)
+    input_tax: dict[int, int] = defaultdict(int)
+    for period, code, account_id, debit, credit in session.execute(
+            select(TaxBalance.period, TaxBalance.tax_category, TaxBalance.account_id, TaxBalance.debit,
+                   TaxBalance.credit)
+            .where(TaxBalance.period >= period_of(date_from), TaxBalance.period <= period_of(date_to))):
+        cat = CATEGORIES.get(code)
+        if cat is None:
+            continue
+        rate = int(cat.rate * 100)
+        is_tax = account_id in tax_ids
+        if cat.direction == "sales":
+            amount = int(credit) - int(debit)
+            if cat.ratio_class == "zero_rated":
+                base.export_sales += amount
+            elif cat.ratio_class == "non_taxable":
+                base.non_taxable_sales += amount
+            elif cat.taxable:
+                sales[rate] += amount
+                if is_tax:
+                    sales_tax[rate] += amount
+        elif cat.direction == "purchase" and cat.taxable:
+            amount = int(debit) - int(credit)
+            day = dt.date(period // 100, period % 100, 1)
+            share = transitional_deduction_ratio(day) if cat.transitional else Fraction(1)
+            purchases[(rate, share)] += amount
+            if is_tax:
+                input_tax[rate] += amount
+    base.sales_gross, base.sales_tax_booked = dict(sales), dict(sales_tax)
+    base.purchases_gross, base.input_tax_booked = dict(purchases), dict(input_tax)
+    return base
+
+
+def fiscal_year_return(session: Session, fiscal_year: int) -> Return:
+    company = load_company(_Bound(session))
+    start, end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
+    base = tax_base(session, start, end)
+    base.inclusive_books = company.tax_accounting != "exclusive"
+    return compute_return(base, load_settings(session), start)
+
+
+def consumption_tax_return(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> Return:
+    require(actor, "ledger.view")
+    with uow:
+        return fiscal_year_return(uow.session, fiscal_year)
+
+
+class _Bound(UnitOfWork):
+    def __init__(self, s: Session) -> None:
+        self._session = s
+
+
+# ---------------------------------------------------------------- the year-end settlement entry
+
+
+def _balance(session: Session, code: str, end: dt.date) -> int:
+    """Debit-positive balance of an account up to ``end`` (all years: 仮受/仮払 carry until settled)."""
+    row = session.execute(
+        select(func.coalesce(func.sum(Balance.debit), 0), func.coalesce(func.sum(Balance.credit), 0))
+        .join(Account, Account.id == Balance.account_id)
+        .where(Account.code == code, Balance.period <= period_of(end))).one()
+    return int(row[0]) - int(row[1])
+
+
+def settlement_draft(session: Session, fiscal_year: int) -> EntryDraft | None:
+    """The 消費税 settlement entry the year-end proposes from the return: 仮受消費税 and 仮払消費税 cleared against
+    未払消費税等 (the tax due) or 未収入金 (a refund), the difference to 雑収入 / 雑損失. Under 税込経理 the tax
+    due is an expense (租税公課). None when there is nothing to settle or it is already posted."""
+    company = load_company(_Bound(session))
+    start, end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
+    if session.scalar(select(func.count()).select_from(JournalEntry).where(
+            JournalEntry.source == SETTLEMENT_SOURCE, JournalEntry.source_ref == str(fiscal_year),
+            JournalEntry.status == "posted")):
+        return None
+    ret = fiscal_year_return(session, fiscal_year)
+    due = ret.total_due
+    memo = f"{fiscal_year}年度 消費税等"
+    lines: list[LineDraft] = []
+    if company.tax_accounting != "exclusive":
+        if due > 0:
+            lines = [LineDraft(CODE_TAXES_AND_DUES, due, 0, None, None, None, memo),
+                     LineDraft(CODE_TAX_PAYABLE, 0, due, None, None, None, memo)]
+        elif due < 0:
+            lines = [LineDraft(CODE_TAX_RECEIVABLE, -due, 0, None, None, None, memo),
+                     LineDraft(chart.CODE_MISC_INCOME, 0, -due, None, None, None, memo)]
+    else:
+        output = -_balance(session, chart.CODE_OUTPUT_TAX, end)  # credit balance
+        input_ = _balance(session, chart.CODE_INPUT_TAX, end)  # debit balance
+        if output == 0 and input_ == 0 and due == 0:
+            return None
+        lines.append(LineDraft(chart.CODE_OUTPUT_TAX, max(output, 0), max(-output, 0), None, None, None, memo))
+        lines.append(LineDraft(chart.CODE_INPUT_TAX, max(-input_, 0), max(input_, 0), None, None, None, memo))
+        if due > 0:
+            lines.append(LineDraft(CODE_TAX_PAYABLE, 0, due, None, None, None, memo))
+        elif due < 0:
+            lines.append(LineDraft(CODE_TAX_RECEIVABLE, -due, 0, None, None, None, memo))
+        # 仮受 - 仮払 - 納付税額: what is left over is income, a shortfall a loss
+        difference = output - input_ - due
+        if difference > 0:
+            lines.append(LineDraft(chart.CODE_MISC_INCOME, 0, difference, None, None, None, "消費税等差額"))
+        elif difference < 0:
+            lines.append(LineDraft(CODE_MISC_LOSS, -difference, 0, None, None, None, "消費税等差額"))
+    lines = [ln for ln in lines if ln.debit or ln.credit]
+    if len(lines) < 2:
+        return None
+    return EntryDraft(end, f"{fiscal_year}年度 消費税等の確定（仮受・仮払消費税の精算）", "", tuple(lines))
+
+
+def post_settlement_in(session: Session, actor: Actor, fiscal_year: int) -> PostedEntry | None:
+    draft = settlement_draft(session, fiscal_year)
+    if draft is None:
+        return None
+    return post_in(session, actor, draft, source=SETTLEMENT_SOURCE, source_ref=str(fiscal_year), as_posted=True)
+
+
+def propose_settlement(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> EntryDraft | None:
+    require(actor, "ledger.view")
+    with uow:
+        return settlement_draft(uow.session, fiscal_year)
+
+
+def post_settlement(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> PostedEntry | None:
+    """Post the proposed settlement into the closing year (the year-end close does it when it is missing)."""
+    require(actor, "ledger.edit")
+    with uow:
+        posted = post_settlement_in(uow.session, actor, fiscal_year)
+        uow.commit()
+        return posted

@@ -1,0 +1,177 @@
+"""固定資産台帳 screens: the list, the registration form, one asset with its schedule and disposal, the
+depreciation run (preview, then post) and the report downloads (固定資産台帳・減価償却明細, 償却資産申告)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ennoshita.assets import queries, rules, tables
+from ennoshita.assets import services as assets
+from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.i18n import Translator
+from ennoshita.ledger.chart import ACCOUNTS
+from ennoshita.security.files import content_disposition
+from ennoshita.tabular import export
+from ennoshita.web import nav
+from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.render import render
+
+router = APIRouter(prefix="/assets")
+
+nav.register(nav.NavItem("general_affairs", "nav.assets", "/assets", "general_affairs.view", 10))
+nav.register(nav.NavItem("general_affairs", "nav.assets_runs", "/assets/runs", "general_affairs.view", 20))
+
+PER_PAGE = 50
+ACCOUNT_NAMES = {a.code: a.name for a in ACCOUNTS}
+METHODS = ("declining", "straight", "lump_sum", "sme_small", "expensed")
+
+
+def _t(request: Request) -> Translator:
+    return Translator(getattr(request.state, "lang", "ja"))
+
+
+def _date(text: str, field: str, problems: list[Problem]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        problems.append(Problem("assets_ui.error.date", field))
+        return None
+
+
+def _int(text: str, field: str, problems: list[Problem]) -> int | None:
+    try:
+        return int(text.replace(",", "").replace("¥", "").strip()) if text.strip() else None
+    except ValueError:
+        problems.append(Problem("assets_ui.error.number", field))
+        return None
+
+
+@router.get("")
+def register_list(request: Request, db: DbDep, actor: ActorDep, q: str = "", status: str = "",
+                  page: int = 1) -> Response:
+    rows, total = queries.register_page(db.uow(), actor, status, q, max(page, 1), PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    return render(request, "assets/list.html", {
+        "rows": rows, "total": total, "q": q, "status": status, "page": page, "pages": pages,
+        "method_names": queries.METHOD_NAMES, "today": dt.date.today()})
+
+
+def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], general: list[str],
+               status: int = 200) -> Response:
+    return render(request, "assets/form.html", {"form": form, "errors": errors, "general": general,
+                                                 "kinds": tables.KINDS, "methods": METHODS}, status_code=status)
+
+
+@router.get("/new")
+def new_form(request: Request, actor: ActorDep) -> Response:
+    return _form_page(request, {"acquired_on": dt.date.today().isoformat(), "method": "declining", "quantity": "1"},
+                      {}, [])
+
+
+@router.post("/new")
+async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    form = {k: str(v).strip() for k, v in (await form_data(request)).items()}
+    problems: list[Problem] = []
+    day = _date(form.get("acquired_on", ""), "acquired_on", problems)
+    cost = _int(form.get("cost", ""), "cost", problems)
+    life = _int(form.get("life", ""), "life", problems)
+    quantity = _int(form.get("quantity", "") or "1", "quantity", problems)
+    if day is None and not problems:
+        problems.append(Problem("assets_ui.error.date", "acquired_on"))
+    try:
+        if problems:
+            raise Invalid(problems=problems)
+        assert day is not None
+        view = assets.register(db.uow(), actor, assets.NewAsset(
+            form.get("name", ""), form.get("kind_code", ""), day, cost or 0, form.get("method", "declining"),
+            life, quantity or 1, form.get("department", ""), form.get("location", ""), form.get("municipality", ""),
+            form.get("supplier", "")))
+    except DomainError as exc:
+        errors, general = field_errors(exc, _t(request))
+        return _form_page(request, form, errors, general, 422)
+    return RedirectResponse(f"/assets/{view.id}", status_code=303)
+
+
+@router.get("/runs")
+def runs(request: Request, db: DbDep, actor: ActorDep, month: str = "", kind: str = "monthly",
+         posted: int = 0) -> Response:
+    day = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    if month:
+        try:
+            day = dt.date.fromisoformat(month + "-01")
+        except ValueError:
+            pass
+    preview = assets.preview_run(db.uow(), actor, kind if kind in ("monthly", "yearly") else "monthly", day)
+    return render(request, "assets/runs.html", {"preview": preview, "month": f"{day:%Y-%m}", "kind": kind,
+                                                 "posted": posted, "general": [], "accounts": ACCOUNT_NAMES})
+
+
+@router.post("/runs")
+async def post_run(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    form = await form_data(request)
+    month, kind = str(form.get("month", "")), str(form.get("kind", "monthly"))
+    try:
+        day = dt.date.fromisoformat(month + "-01")
+        result = assets.post_run(db.uow(), actor, kind, day)
+    except ValueError:
+        return RedirectResponse("/assets/runs", status_code=303)
+    except DomainError as exc:
+        _errors, general = field_errors(exc, _t(request))
+        general += list(_errors.values())
+        preview = assets.preview_run(db.uow(), actor, kind, day)
+        return render(request, "assets/runs.html", {"preview": preview, "month": month, "kind": kind, "posted": 0,
+                                                     "general": general, "accounts": ACCOUNT_NAMES}, status_code=422)
+    return RedirectResponse(f"/assets/runs?month={month}&kind={kind}&posted={result.journal_entry_id or 0}",
+                            status_code=303)
+
+
+@router.get("/reports/depreciation")
+def depreciation_report(db: DbDep, actor: ActorDep, day: str = "", format: str = "csv") -> Response:  # noqa: A002
+    when = dt.date.fromisoformat(day) if day else dt.date.today()
+    content, media, name = export(queries.depreciation_report(db.uow(), actor, when),
+                                  format if format in ("csv", "xlsx", "pdf") else "csv")
+    return Response(content, media_type=media,
+        headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
+
+
+@router.get("/reports/declaration")
+def declaration(db: DbDep, actor: ActorDep, year: int = 0, format: str = "csv") -> Response:  # noqa: A002
+    content, media, name = export(queries.declaration(db.uow(), actor, year or dt.date.today().year + 1),
+                                  format if format in ("csv", "xlsx", "pdf") else "csv")
+    return Response(content, media_type=media,
+        headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
+
+
+@router.get("/{asset_id}")
+def detail(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
+    view, years = assets.asset_schedule(db.uow(), actor, asset_id)
+    return render(request, "assets/detail.html", {"a": view, "years": years, "errors": {}, "general": [],
+                                                   "form": {"day": dt.date.today().isoformat(), "kind": "retire"},
+                                                   "method_names": queries.METHOD_NAMES})
+
+
+@router.post("/{asset_id}/dispose")
+async def dispose(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
+    form = {k: str(v).strip() for k, v in (await form_data(request)).items()}
+    problems: list[Problem] = []
+    day = _date(form.get("day", ""), "day", problems)
+    proceeds = _int(form.get("proceeds", ""), "proceeds", problems) or 0
+    try:
+        if problems or day is None:
+            raise Invalid(problems=problems or [Problem("assets_ui.error.date", "day")])
+        assets.dispose(db.uow(), actor, assets.Disposal(asset_id, day, form.get("kind", "retire"), proceeds))
+    except DomainError as exc:
+        errors, general = field_errors(exc, _t(request))
+        view, years = assets.asset_schedule(db.uow(), actor, asset_id)
+        return render(request, "assets/detail.html", {"a": view, "years": years, "errors": errors,
+                                                       "general": general, "form": form,
+                                                       "method_names": queries.METHOD_NAMES}, status_code=422)
+    return RedirectResponse(f"/assets/{asset_id}", status_code=303)
+
+
+__all__ = ["router", "rules"]

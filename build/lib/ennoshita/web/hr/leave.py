@@ -1,0 +1,84 @@
+"""年次有給休暇 screens for 人事: the 管理簿 (paged, CSV for the legal record), the 年5日取得義務 list (who is at
+risk and by when), and one employee's grants, use and balance with leave recorded by 人事."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+
+from ennoshita.dates import today_tokyo
+from ennoshita.errors import DomainError, Invalid
+from ennoshita.hr import queries, services
+from ennoshita.hr.leave import LeaveInput
+from ennoshita.identity import can
+from ennoshita.security.files import content_disposition
+from ennoshita.web import nav
+from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.forms import form_data
+from ennoshita.web.render import render
+from ennoshita.web.routes_ledger import parse_date, query_without_page
+from ennoshita.web.routes_sales import Page, errors_of, page_no, text
+
+router = APIRouter(prefix="/hr/leave")
+
+nav.register(nav.NavItem("hr", "nav.hr.leave", "/hr/leave", "hr.view", 40))
+
+PER_PAGE = 50
+
+
+@router.get("")
+def ledger(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    q = request.query_params
+    on = parse_date(q.get("on")) or today_tokyo()
+    page = page_no(request)
+    rows, total = queries.leave_ledger(db.uow(), actor, on, department=q.get("department") or None,
+                                       search=q.get("q", ""), page=page, per_page=PER_PAGE)
+    risk, risk_total = queries.obligations(db.uow(), actor, on)
+    return render(request, "hr/leave.html", {
+        "on": on, "page": Page(rows, total, page, PER_PAGE), "query": query_without_page(request), "q": q,
+        "risk": risk, "risk_total": risk_total, "departments": queries.departments(db.uow())})
+
+
+@router.get("/ledger.csv")
+def ledger_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    on = parse_date(request.query_params.get("on")) or today_tokyo()
+    chunks = queries.leave_ledger_csv(db.uow(), actor, on)
+    first = next(chunks)  # the permission check runs before the response starts
+    name = f"nenkyu-kanribo-{on.isoformat()}.csv"
+
+    def body() -> Iterator[bytes]:
+        yield first.encode()
+        for c in chunks:
+            yield c.encode()
+
+    return StreamingResponse(body(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
+
+
+def _employee_page(request: Request, db: DbDep, actor: ActorDep, emp_id: int, status: int = 200,
+                   general: list[str] | None = None) -> Response:
+    on = parse_date(request.query_params.get("on")) or today_tokyo()
+    st = services.leave_status(db.uow(), actor, emp_id, on)
+    return render(request, "hr/leave_employee.html", {"st": st, "emp_id": emp_id, "general": general or [],
+                                                      "can_edit": can(actor, "hr.edit")}, status_code=status)
+
+
+@router.get("/{emp_id}")
+def employee_leave(emp_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    return _employee_page(request, db, actor, emp_id)
+
+
+@router.post("/{emp_id}/record")
+async def record(emp_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    day = parse_date(text(data, "leave_date"))
+    try:
+        if day is None:
+            raise Invalid("hr.error.required", field="leave_date")
+        services.request_leave(db.uow(), actor, LeaveInput(day, text(data, "unit") or "day"), emp_id, record=True)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _employee_page(request, db, actor, emp_id, exc.status, general + list(errors.values()))
+    return RedirectResponse(f"/hr/leave/{emp_id}", status_code=303)

@@ -1,0 +1,1 @@
+"""給与 screens: runs (``runs``), payslips and the 賃金台帳 (``slips``)."""
