@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -64,7 +65,13 @@ def _free_port() -> int:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(wheel, the fresh venv's bin directory)."""
     tmp = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(ROOT)],
+    # build from a clean copy of the source tree: an in-tree build/ left by an earlier build is reused by
+    # setuptools and could ship stale modules (a fresh clone, as CI has, has none)
+    source = tmp / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "var", "__pycache__", ".mypy_cache", ".ruff_cache",
+        ".pytest_cache", "node_modules"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "dist"), str(source)],
                    check=True, cwd=tmp)
     wheel = next((tmp / "dist").glob("ennoshita-*.whl"))
     subprocess.run([sys.executable, "-m", "venv", str(tmp / "venv")], check=True)

@@ -135,6 +135,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, R, "/assets*", "general_affairs.view"), (A, WR, "/assets*", "general_affairs.edit"),
     (A, R, "/depreciation-runs*", "general_affairs.view"), (A, WR, "/depreciation-runs*", "general_affairs.edit"),
     (A, R, "/equipment*", "general_affairs.view"), (A, WR, "/equipment*", "general_affairs.edit"),
+    (A, R, "/contracts/stamp-duty", "legal.view|general_affairs.view"),  # the calculator: 総務 buys with stamps too
     (W, R, "/contracts*", "legal.view"), (W, WR, "/contracts*", "legal.edit"),
     (A, R, "/contracts*", "legal.view"), (A, WR, "/contracts*", "legal.edit"),
 )
