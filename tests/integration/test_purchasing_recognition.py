@@ -11,6 +11,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from ennoshita.actor import Actor
@@ -23,6 +24,7 @@ from ennoshita.ledger.consumption_tax import tax_base
 from ennoshita.purchasing import bills, orders, recognition
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
+from tests.conftest import csrf_of, login
 from tests.integration.test_purchasing import PEOPLE, _approve
 
 ADMIN = Actor.system()
@@ -170,3 +172,15 @@ def test_billed_purchases_are_accrued_at_month_end_and_reversed(db: Database, or
     # the April month end finds nothing unbilled
     april = recognition.accrue_unbilled(db.uow(), kobai, dt.date(2027, 4, 30))
     assert (april.receipts, april.entry_no) == (0, None)
+
+
+def test_the_company_screen_chooses_the_purchase_recognition(client: TestClient, demo_db: Database) -> None:
+    login(client, "admin@demo.ennoshita.jp")
+    page = client.get("/admin/company")
+    assert "仕入の計上基準" in page.text and "検収基準" in page.text
+    saved = client.post("/admin/company", data={"csrf_token": csrf_of(page.text), "purchase_recognition": "bill"},
+                        follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:2000]
+    assert company_service.get_company(demo_db.uow(), ADMIN).purchase_recognition == "bill"
+    bad = client.post("/admin/company", data={"csrf_token": csrf_of(page.text), "purchase_recognition": "cash"})
+    assert bad.status_code == 422 and "検収基準" in bad.text
