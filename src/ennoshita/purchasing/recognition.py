@@ -18,7 +18,8 @@ that fiscal year (法人税法22条③: 当該事業年度の収益に係る売�
 
 ASSUMPTION: a bill settles every unsettled receipt of its order dated on or before the bill date (a supplier
 billing part of what arrived is booked as the difference, a credit to 仕入高 until the next bill settles nothing
-more: enter such bills against the order after the receipts they cover).
+more: enter such bills against the order after the receipts they cover). The per-supplier cap of the 経過措置
+counts the supplier's bills of the fiscal year, as for a bill (not the receipts still unbilled).
 """
 
 from __future__ import annotations
