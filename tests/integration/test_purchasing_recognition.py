@@ -184,3 +184,25 @@ def test_the_company_screen_chooses_the_purchase_recognition(client: TestClient,
     assert company_service.get_company(demo_db.uow(), ADMIN).purchase_recognition == "bill"
     bad = client.post("/admin/company", data={"csrf_token": csrf_of(page.text), "purchase_recognition": "cash"})
     assert bad.status_code == 422 and "検収基準" in bad.text
+
+
+def test_a_bill_before_the_goods_is_not_booked_twice(db: Database, org: dict[str, Actor]) -> None:
+    """検収基準 with the bill first: the bill books the purchase, the later receipt posts nothing more."""
+    kobai = org["kobai"]
+    maker = _supplier(db, "S104", "株式会社サトウ製作所", "T5010001008846")
+    po = orders.create_purchase_order(db.uow(), kobai, orders.PurchaseOrderInput(
+        maker, dt.date(2027, 3, 1), (LineInput("部品C", "10", "3000", "10"),), department="購買部"))
+    orders.submit_purchase_order(db.uow(), kobai, po.id)
+    if _approve(db, org["bucho"], "purchase_order", po.id) != "approved":
+        _approve(db, org["keiri"], "purchase_order", po.id)
+    orders.send_purchase_order(db.uow(), kobai, po.id)
+    # billed 2027-03-10 before anything arrived: 10 x 3,000 = 30,000 + 3,000
+    # → 仕入高 30,000 + 仮払 3,000 / 買掛金 33,000
+    _approved_bill(db, org, bills.BillInput(maker, "SA-0310", dt.date(2027, 3, 10),
+                                            (bills.BillLineInput("部品C", "3000", "10"),), order_id=po.id,
+                                            department="購買部"))
+    orders.record_receipt(db.uow(), kobai, orders.ReceiptInput(po.id, RECEIVED))
+    assert _sums(db, "5120", FY2026) == (30_000, 0)
+    assert _sums(db, "2120", FY2026) == (0, 33_000)
+    check = recognition.payables_check(db.uow(), kobai)
+    assert (check.subledger, check.ledger) == (33_000, 33_000)

@@ -16,9 +16,12 @@ that fiscal year (法人税法22条③: 当該事業年度の収益に係る売�
 - ``bill``: the bill posts the purchase. At a month end :func:`accrue_unbilled` books what was received by then
   and not yet billed, 仕入高 + 仮払消費税 / 未払金, and reverses it on the first day of the next month.
 
+A bill that arrives before the goods books the purchase itself (there is nothing to settle); the receipts that
+follow it are then linked to it and post nothing, up to the bill's amount.
+
 ASSUMPTION: a bill settles every unsettled receipt of its order dated on or before the bill date (a supplier
-billing part of what arrived is booked as the difference, a credit to 仕入高 until the next bill settles nothing
-more: enter such bills against the order after the receipts they cover). The per-supplier cap of the 経過措置
+billing only part of what arrived gets the rest as a credit difference on that bill; enter such a bill after the
+receipts it covers only). The per-supplier cap of the 経過措置
 counts the supplier's bills of the fiscal year, as for a bill (not the receipts still unbilled).
 """
 
@@ -111,6 +114,10 @@ def post_receipt(s: Session, actor: Actor, company: CompanyData, po: PurchaseOrd
     receipt.net, receipt.tax, receipt.gross = v.totals.net, v.totals.tax, v.totals.gross
     receipt.deductible_tax = sum(d for _t, d in v.stored.values())
     receipt.credit_reason = v.reason
+    billed_first = _billed_before_receipt(s, po.id, receipt)
+    if billed_first is not None:  # the bill came first and booked the purchase: nothing more to post
+        receipt.bill_id = billed_first
+        return
     if v.totals.gross == 0:
         return
     batch = PostingBatch(s)
@@ -120,6 +127,21 @@ def post_receipt(s: Session, actor: Actor, company: CompanyData, po: PurchaseOrd
     posted = post_in(s, actor, draft, source="purchasing", source_ref=po.number, ctx=batch.ctx, index=batch.index,
                      as_posted=True)
     receipt.journal_entry_id = posted.id
+
+
+def _billed_before_receipt(s: Session, order_id: int, receipt: GoodsReceipt) -> int | None:
+    """A posted bill of the order that booked the purchase itself (it settled no posted receipt) and is not yet
+    covered by the receipts linked to it since."""
+    for bill_id, gross in s.execute(select(SupplierBill.id, SupplierBill.gross).where(
+            SupplierBill.order_id == order_id, SupplierBill.status == "posted").order_by(SupplierBill.id)):
+        linked = s.execute(select(func.count(GoodsReceipt.journal_entry_id), func.coalesce(func.sum(
+            GoodsReceipt.gross), 0)).where(GoodsReceipt.bill_id == bill_id, GoodsReceipt.id != receipt.id)).one()
+        if int(linked[0]) == 0 and int(linked[1]) + receipt.gross <= int(gross) + PRINTED_SLACK:
+            return int(bill_id)
+    return None
+
+
+PRINTED_SLACK = 2  # yen: a bill's printed tax (±1 per rate) may leave it a yen or two under its receipts
 
 
 def settle_receipts(s: Session, bill: SupplierBill) -> list[GoodsReceipt]:
