@@ -161,9 +161,12 @@ def test_procure_to_pay_through_the_api(api: TestClient, db: Database, tokens: d
                    "order_line_id": line_id}]}), 201)
     assert (bill["status"], bill["gross"], bill["journal_entry"]) == ("draft", 220_000, None)
     assert _ok(api.get("/api/v1/payables", headers=keiri))["total"] == 0
+    # 検収基準 (the default): the 検収 of 2026-11-12 posted 200,000 + 20,000 / 買掛金 220,000, counted by the check
+    assert _ok(api.get("/api/v1/payables/check", headers=keiri)) == {"subledger": 220_000, "ledger": 220_000,
+                                                                      "ok": True}
     bill = _ok(api.post(f"/api/v1/bills/{bill['id']}/post", headers=kobai))
     assert (bill["status"], bill["match_status"], bill["deductible_tax"]) == ("posted", "matched", 20_000)
-    assert bill["journal_entry"]
+    assert bill["journal_entry"] is None  # the bill settles the receipt: no second purchase, no difference
     assert api.post(f"/api/v1/bills/{bill['id']}/post", headers=kobai).status_code == 409
     payables = _ok(api.get("/api/v1/payables", headers=keiri))
     assert payables["total"] == 220_000 == _ledger_payable(db, "S101")

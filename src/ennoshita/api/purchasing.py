@@ -25,7 +25,7 @@ from ennoshita.api.sales import LineIn, RateOut, dec_text, file_response, lines_
 from ennoshita.api.schemas import BankAccountOut
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
-from ennoshita.purchasing import bills, orders, payments, queries
+from ennoshita.purchasing import bills, orders, payments, queries, recognition
 from ennoshita.purchasing import pdf as purchasing_pdf
 
 router = APIRouter(tags=["purchasing"])
@@ -436,6 +436,43 @@ def payables(db: DbDep, actor: ApiActor, partner: int | None = Query(None, descr
                            partner_name=b.supplier_name, due_date=b.due_date, open_amount=b.open_amount,
                            status=b.status) for b in open_bills],
         bills_total=bill_totals.count, bills_amount=bill_totals.amount, page=page, per_page=per_page)
+
+
+class ApCheckOut(BaseModel):
+    subledger: int = Field(description="買掛金台帳: open bills plus the receipts posted under 検収基準 and not yet "
+                           "billed (yen).")
+    ledger: int = Field(description="The ledger's 買掛金 on the suppliers' 補助科目 (yen).")
+    ok: bool
+
+
+@router.get("/payables/check", response_model=ApCheckOut)
+def payables_check(db: DbDep, actor: ApiActor) -> ApCheckOut:
+    """The payables sub-ledger against the ledger's 買掛金 (they agree unless something was posted by hand)."""
+    found = recognition.payables_check(db.uow(), actor)
+    return ApCheckOut(subledger=found.subledger, ledger=found.ledger, ok=found.ok)
+
+
+class AccrualIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    month_end: dt.date = Field(description="The last day of a month.")
+
+
+class AccrualOut(BaseModel):
+    month_end: dt.date
+    receipts: int = Field(description="Goods receipts received by the month end and not billed by then.")
+    gross: int = Field(description="Their amount 税込, accrued to 未払金 (yen).")
+    entry_no: str | None
+    reversal_no: str | None = Field(description="The reversal, dated the first day of the next month.")
+
+
+@router.post("/purchasing/accruals", response_model=AccrualOut, status_code=201)
+def accrue(body: AccrualIn, db: DbDep, actor: ApiActor) -> AccrualOut:
+    """請求基準 (company setting ``purchase_recognition: bill``): accrue what was received and not billed by the
+    month end, 仕入高 + 仮払消費税 / 未払金, reversed on the first day of the next month. Once per month."""
+    done = recognition.accrue_unbilled(db.uow(), actor, body.month_end)
+    return AccrualOut(month_end=done.month_end, receipts=done.receipts, gross=done.gross, entry_no=done.entry_no,
+                      reversal_no=done.reversal_no)
 
 
 @router.get("/payment-schedule", response_model=ScheduleOut)

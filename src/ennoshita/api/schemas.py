@@ -44,6 +44,9 @@ class CompanyOut(BaseModel):
     zengin_edi: bool = Field(False, description="全銀 総合振込 with EDI 情報 (the supplier's invoice numbers).")
     small_amount_exception: bool = Field(False, description="少額特例: purchases under ¥10,000 税込, to 2029-09-30.")
     base_period_taxable_sales: int | None = Field(None, description="基準期間の課税売上高 (≤ ¥100M qualifies).")
+    purchase_recognition: Literal["receipt", "bill"] = Field(
+        "receipt", description="receipt (検収基準: each goods receipt posts its purchase on its date; the bill only "
+        "settles it) or bill (the bill posts; received-but-unbilled goods are accrued at month end).")
 
 
 class CompanyPatch(BaseModel):
@@ -66,6 +69,7 @@ class CompanyPatch(BaseModel):
     zengin_edi: bool | None = None
     small_amount_exception: bool | None = None
     base_period_taxable_sales: int | None = None
+    purchase_recognition: str | None = None
 
 
 class UserOut(BaseModel):

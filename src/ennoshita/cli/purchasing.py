@@ -16,7 +16,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
 from ennoshita.money import format_yen
-from ennoshita.purchasing import payments, queries, zengin
+from ennoshita.purchasing import payments, queries, recognition, zengin
 from ennoshita.purchasing.models import PaymentRun
 
 payments_app = typer.Typer(help="支払: payment runs, the 全銀 file, paid.", no_args_is_help=True)
@@ -30,14 +30,20 @@ _TEXT = {
            "due": "次回支払期日", "total": "買掛金残高合計: {total}",
            "shown": "{count} 社中 {shown} 社を表示", "id": "ID", "type": "種別", "number": "番号",
            "title": "件名", "amount": "金額", "route": "承認ルート", "none": "承認待ちはありません。",
-           "decided": "稟議 {id}: {status}"},
+           "decided": "稟議 {id}: {status}",
+           "accrued": "{month_end} 未払計上: 検収 {count} 件、{gross}（仕訳 {entry}、戻し {reversal}）",
+           "ap_check": "買掛金台帳 {subledger}（未請求の検収を含む） / 総勘定元帳 買掛金 {ledger}: {result}",
+           "ok": "一致", "differs": "不一致"},
     "en": {"run": "Payment run {number} ({date}): {status}, {count} transfers, total {total}, fees {fee}",
            "zengin": "Zengin file written to {path} ({count} records, total {total}, SHA-256 {sha}).",
            "paid": "Payment run {number} marked paid.", "supplier": "Supplier", "bills": "Bills", "open": "Open",
            "due": "Next due", "total": "Payables total: {total}",
            "shown": "{shown} of {count} suppliers shown", "id": "ID", "type": "Type", "number": "Number",
            "title": "Title", "amount": "Amount", "route": "Route", "none": "Nothing waiting for you.",
-           "decided": "Request {id}: {status}"},
+           "decided": "Request {id}: {status}",
+           "accrued": "{month_end} accrual: {count} receipts, {gross} (entry {entry}, reversal {reversal})",
+           "ap_check": "Payables sub-ledger {subledger} (with unbilled receipts) / ledger 買掛金 {ledger}: {result}",
+           "ok": "agree", "differs": "differ"},
 }
 
 
@@ -153,6 +159,32 @@ def purchasing_payables(database_url: DatabaseUrl = None, as_user: AsUser = None
     console.print(table)
     console.print(_say("shown", shown=shown, count=totals.count))
     console.print(_say("total", total=format_yen(totals.amount)))
+
+
+@purchasing_app.command("accrue")
+def purchasing_accrue(
+    month_end: Annotated[str, typer.Argument(help="The month end, YYYY-MM-DD.")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """請求基準: accrue the goods received and not billed by the month end (未払金), reversed on the 1st."""
+    db = open_db(database_url)
+    with domain_errors():
+        done = recognition.accrue_unbilled(db.uow(), resolve_actor(db, as_user), _date(month_end, "month_end"))
+    console.print(_say("accrued", month_end=done.month_end.isoformat(), count=done.receipts,
+                       gross=format_yen(done.gross), entry=done.entry_no or "-", reversal=done.reversal_no or "-"))
+
+
+@purchasing_app.command("ap-check")
+def purchasing_ap_check(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """買掛金台帳 (open bills, unbilled receipts under 検収基準) against the ledger's 買掛金; exit 1 if they differ."""
+    db = open_db(database_url)
+    with domain_errors():
+        found = recognition.payables_check(db.uow(), resolve_actor(db, as_user))
+    console.print(_say("ap_check", subledger=format_yen(found.subledger), ledger=format_yen(found.ledger),
+                       result=_say("ok" if found.ok else "differs")))
+    if not found.ok:
+        raise typer.Exit(1)
 
 
 @approvals_app.command("waiting")

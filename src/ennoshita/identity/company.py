@@ -61,6 +61,7 @@ class CompanyData:
     zengin_edi: bool = False
     small_amount_exception: bool = False  # 少額特例
     base_period_taxable_sales: int | None = None  # 基準期間の課税売上高
+    purchase_recognition: str = "receipt"  # 0022: 検収基準 (receipt) or the bill with a month-end accrual (bill)
 
     @property
     def rounding(self) -> Rounding:
@@ -70,7 +71,11 @@ class CompanyData:
 EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address", "phone", "representative",
             "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
             "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account",
-            "withholding_special_due", "zengin_edi", "small_amount_exception", "base_period_taxable_sales")
+            "withholding_special_due", "zengin_edi", "small_amount_exception", "base_period_taxable_sales",
+            "purchase_recognition")
+
+# 検収基準 (each goods receipt posts its purchase) or 請求基準 with a month-end 未払金 accrual (purchasing)
+PURCHASE_RECOGNITIONS = ("receipt", "bill")
 
 
 def _bank(b: CompanyBankAccount) -> BankAccountData:
@@ -87,7 +92,7 @@ def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
         bool(c.smtp_starttls), dict(c.transfer_fee_table) if c.transfer_fee_table else None,
         c.withheld_fee_account or "7130",
         bool(c.withholding_special_due), bool(c.zengin_edi), bool(c.small_amount_exception),
-        c.base_period_taxable_sales,
+        c.base_period_taxable_sales, c.purchase_recognition or "receipt",
     )
 
 
@@ -180,6 +185,10 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if raw and not raw.isdigit():
                 problems.append(Problem("company.error.base_period_sales", key))
             clean[key] = int(raw) if raw.isdigit() else None
+        elif key == "purchase_recognition":
+            if value not in PURCHASE_RECOGNITIONS:
+                problems.append(Problem("company.error.purchase_recognition", key))
+            clean[key] = value
         elif key in ("smtp_starttls", "withholding_special_due", "zengin_edi", "small_amount_exception"):
             clean[key] = value in (True, "1", "true", "on", 1)
         elif key == "registration_number":

@@ -48,6 +48,8 @@ class Company(Base):
     # 少額特例 (税込1万円未満, to 2029-09-30) chosen, and the 基準期間 taxable sales that qualify the company
     small_amount_exception: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     base_period_taxable_sales: Mapped[int | None] = mapped_column(BigInteger)
+    # 0022: receipt (検収基準: each goods receipt posts its purchase) or bill (the bill posts, month-end accrual)
+    purchase_recognition: Mapped[str] = mapped_column(String(20), default="receipt", server_default="receipt")
     # security (issue 14): the first fiscal year a posting may fall in (None: the first fiscal year with data)
     first_fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # 人事: the week for 40h/week (ISO weekday it starts on, 7 = Sunday as 労基法 assumes), the 法定休日,

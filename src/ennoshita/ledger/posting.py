@@ -36,6 +36,13 @@ from ennoshita.ledger.models import (
     TaxBalance,
 )
 from ennoshita.ledger.rules import EntryDraft, LineDraft, check_balanced, entry_number, expand_tax
+from ennoshita.ledger.taxes import (
+    CATEGORIES,
+    SMALL_AMOUNT_FROM,
+    SMALL_AMOUNT_LIMIT,
+    SMALL_AMOUNT_UNTIL,
+    small_amount_company,
+)
 from ennoshita.money import Rounding
 
 
@@ -243,6 +250,7 @@ class PostingContext:
     locked: set[int]
     closed: set[int]
     years: tuple[int, int] | None = None  # the fiscal years a posting may fall in (see posting_years)
+    small_amount: bool = False  # the company qualifies for the 少額特例 (its setting and 基準期間 sales)
 
     @classmethod
     def load(cls, session: Session) -> PostingContext:
@@ -255,7 +263,8 @@ class PostingContext:
         company = load_company(_Bound(session))
         return cls(company.fiscal_year_start_month, company.tax_accounting, company.rounding,
                    locked_periods(session), closed_years(session),
-                   posting_years(session, company.fiscal_year_start_month))
+                   posting_years(session, company.fiscal_year_start_month),
+                   small_amount_company(company.small_amount_exception, company.base_period_taxable_sales))
 
 
 # With no setting and no data, postings may go this many fiscal years back (電子帳簿保存法 keeps 7 to 10 years).
@@ -296,6 +305,9 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
         return [], problems
     if as_posted:
         return resolved, []
+    problems += small_amount_problems(draft, ctx.small_amount, line_offset)
+    if problems:
+        return [], problems
     tax_ids = {index.accounts[code][0] for code in (chart.CODE_OUTPUT_TAX, chart.CODE_INPUT_TAX)
                if code in index.accounts}
     given = None if split_tax else {ln.tax_category for ln in resolved
@@ -305,6 +317,27 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     if len(lines) == len(draft.lines):
         return resolved, []
     return resolve(index, lines, line_offset=line_offset)
+
+
+def small_amount_problems(draft: EntryDraft, qualifies: bool, line_offset: int | None = None) -> list[Problem]:
+    """A line in a 少額特例 category (full credit without a qualified invoice, 平成28年改正法附則53条の2) is refused
+    when the company does not qualify, the entry is dated outside 2023-10-01..2029-09-30, or the purchase (the
+    entry's lines in those categories, 税込) is ¥10,000 or more."""
+    small = [(i, ln) for i, ln in enumerate(draft.lines)
+             if ln.tax_category in CATEGORIES and CATEGORIES[ln.tax_category].small_amount]
+    if not small:
+        return []
+    first = small[0][0] + (line_offset or 0)
+    field = f"lines[{first}].tax_category"
+    gross = abs(sum(ln.debit - ln.credit for _i, ln in small))
+    if not qualifies:
+        return [Problem("ledger.error.small_amount_company", field)]
+    if not SMALL_AMOUNT_FROM <= draft.date <= SMALL_AMOUNT_UNTIL:
+        return [Problem("ledger.error.small_amount_period", field, {
+            "date": draft.date.isoformat(), "until": SMALL_AMOUNT_UNTIL.isoformat()})]
+    if gross >= SMALL_AMOUNT_LIMIT:
+        return [Problem("ledger.error.small_amount_limit", field, {"amount": gross, "limit": SMALL_AMOUNT_LIMIT})]
+    return []
 
 
 def post_in(session: Session, actor: Actor, draft: EntryDraft, *, source: str = "manual",

@@ -46,6 +46,7 @@ class TaxCategory:
     transitional: bool = False  # purchase from a non-registered supplier (経過措置)
     reduced: bool = False
     ratio_class: str = ""  # taxable / zero_rated / non_taxable: where a sales line counts in 課税売上割合
+    small_amount: bool = False  # 少額特例: full credit without a qualified invoice (checked when posted)
 
 
 CATEGORY_LIST: tuple[TaxCategory, ...] = (
@@ -63,6 +64,14 @@ CATEGORY_LIST: tuple[TaxCategory, ...] = (
     TaxCategory("purchase_8r_transitional", "課税仕入8%(軽減・経過措置・適格請求書なし)",
                 "Taxable purchases 8% reduced (no qualified invoice, transitional)", "purchase", RATE_8, True, True,
                 True),
+    # 少額特例 (平成28年改正法附則53条の2): a purchase under ¥10,000 税込 from 2023-10-01 to 2029-09-30, credited in
+    # full without a qualified invoice by a company whose 基準期間 taxable sales were ≤ ¥100,000,000; the
+    # category records the basis on the line, and posting refuses it when the conditions do not hold
+    TaxCategory("purchase_10_small", "課税仕入10%(少額特例)", "Taxable purchases 10% (small-amount exception)",
+                "purchase", RATE_10, True, small_amount=True),
+    TaxCategory("purchase_8r_small", "課税仕入8%(軽減・少額特例)",
+                "Taxable purchases 8% reduced (small-amount exception)", "purchase", RATE_8, True, reduced=True,
+                small_amount=True),
     TaxCategory("purchase_exempt", "非課税仕入", "Non-taxable purchases", "purchase", ZERO, False),
     TaxCategory("out_of_scope", "対象外/不課税", "Out of scope", "none", ZERO, False),
 )
@@ -113,6 +122,19 @@ NON_REGISTERED_CAPS: tuple[tuple[dt.date, int], ...] = (
     (dt.date(2024, 10, 1), 1_000_000_000),
     (dt.date(2026, 10, 1), 100_000_000),
 )
+
+
+# 少額特例 (平成28年改正法附則53条の2, 平成30年改正令附則24条の2): a business whose 基準期間 taxable sales were at most
+# ¥100,000,000 may credit a purchase under ¥10,000 税込 made from 2023-10-01 to 2029-09-30 on the books alone.
+SMALL_AMOUNT_LIMIT = 10_000  # less than ¥10,000 税込
+SMALL_AMOUNT_FROM = dt.date(2023, 10, 1)
+SMALL_AMOUNT_UNTIL = dt.date(2029, 9, 30)
+SMALL_AMOUNT_BASE_PERIOD_LIMIT = 100_000_000
+
+
+def small_amount_company(enabled: bool, base_period_sales: int | None) -> bool:
+    """The company chose the 少額特例 and its 基準期間 taxable sales were at most ¥100,000,000."""
+    return enabled and base_period_sales is not None and 0 <= base_period_sales <= SMALL_AMOUNT_BASE_PERIOD_LIMIT
 
 
 def non_registered_annual_cap(period_start: dt.date) -> int | None:

@@ -121,9 +121,9 @@ def tax_to_yayoi(category: str | None, day: dt.date) -> str:
     if category is None:
         return ""
     era = day >= INVOICE_ERA
-    if category == "purchase_10":
+    if category in ("purchase_10", "purchase_10_small"):  # 少額特例: a fully creditable purchase for 弥生
         return "課対仕入込10%適格" if era else "課対仕入込10%"
-    if category == "purchase_8r":
+    if category in ("purchase_8r", "purchase_8r_small"):
         return "課対仕入込軽減8%適格" if era else "課対仕入込軽減8%"
     if category in ("purchase_10_transitional", "purchase_8r_transitional"):
         base = "課対仕入込10%" if category == "purchase_10_transitional" else "課対仕入込軽減8%"

@@ -36,7 +36,7 @@ from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, No
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import can
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
 from ennoshita.ledger.taxes import non_registered_annual_cap
@@ -182,21 +182,17 @@ def _split(total: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
-def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRow], company: CompanyData
-               ) -> EntryDraft:
-    """仕入高 (per account and rate) net + non-deductible tax, 仮払消費税 the deductible tax / 買掛金 gross."""
-    inclusive_books = company.tax_accounting != "exclusive"
-    by_rate: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for ln in lines:
-        by_rate[ln.tax_rate][ln.account_code] += ln.amount
+def purchase_lines(by_rate: dict[str, dict[str, int]], stored: dict[str, tuple[int, int]], full_credit: bool,
+                   inclusive_books: bool, entered_inclusive: bool, memo: str) -> list[LineDraft]:
+    """The debit side of a purchase (a bill, or a 検収 under 検収基準): per rate and account the net plus the
+    tax that cannot be credited, and 仮払消費税 the deductible tax (``stored``: rate → (tax, deductible)).
+    ``by_rate``: rate → account → amount (税込 when ``entered_inclusive``). ``full_credit``: a registered
+    issuer, or the 少額特例, posted with the full category rather than the 経過措置 one."""
     out: list[LineDraft] = []
-    stored = _stored_credits(bill)
-    entered_inclusive = is_tax_inclusive(bill, lines)
     for rate, accounts in by_rate.items():
         tax, deductible = stored.get(rate, (0, 0))
         non_deductible = tax - deductible
-        # the 少額特例 credits in full: posted as the full category, not the 経過措置 one
-        category = _category(rate, bill.supplier_registered or "small_amount" in bill.credit_reason)
+        category = _category(rate, full_credit)
         codes = list(accounts)
         if entered_inclusive:  # the lines hold the rate's gross: take its tax out (in proportion) first
             for code, part in zip(codes, _split(tax, [accounts[c] for c in codes]), strict=True):
@@ -206,9 +202,22 @@ def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRo
         for code, share in zip(codes, shares, strict=True):
             amount = accounts[code] + share
             if amount:
-                out.append(LineDraft(code, amount, 0, category, None, None, bill.bill_number))
+                out.append(LineDraft(code, amount, 0, category, None, None, memo))
         if deductible and not inclusive_books:
-            out.append(LineDraft(chart.CODE_INPUT_TAX, deductible, 0, category, None, None, bill.bill_number))
+            out.append(LineDraft(chart.CODE_INPUT_TAX, deductible, 0, category, None, None, memo))
+    return out
+
+
+def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRow], company: CompanyData
+               ) -> EntryDraft:
+    """仕入高 (per account and rate) net + non-deductible tax, 仮払消費税 the deductible tax / 買掛金 gross."""
+    by_rate: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for ln in lines:
+        by_rate[ln.tax_rate][ln.account_code] += ln.amount
+    # the 少額特例 credits in full: posted as the full category, not the 経過措置 one
+    out = purchase_lines(by_rate, _stored_credits(bill),
+                         bill.supplier_registered or "small_amount" in bill.credit_reason,
+                         company.tax_accounting != "exclusive", is_tax_inclusive(bill, lines), bill.bill_number)
     if bill.withholding_tax:  # 源泉所得税 withheld: 預り金, and the supplier is owed the rest
         out.append(LineDraft(chart.CODE_WITHHOLDING, 0, bill.withholding_tax, None, withholding.SUB_ACCOUNT, None,
                              f"源泉所得税 {bill.bill_number}"))
@@ -239,9 +248,19 @@ def post_bill(s: Session, actor: Actor, bill: SupplierBill, company: CompanyData
     batch.sub_account(actor, chart.CODE_PAYABLE, supplier.code, supplier.name, supplier.name_kana, supplier.id)
     if bill.withholding_tax:
         batch.sub_account(actor, chart.CODE_WITHHOLDING, withholding.SUB_ACCOUNT, withholding.SUB_ACCOUNT_NAME)
-    posted = batch.post(actor, bill_draft(bill, supplier, lines, company), source="purchasing",
-                        source_ref=bill.number, split_tax=False)
-    bill.journal_entry_id = posted.id  # set before the status: once posted the row cannot change
+    from ennoshita.purchasing import recognition  # recognition builds on this module
+
+    # 検収基準: the order's receipts already posted the purchase; the bill posts only what differs from them
+    draft: EntryDraft | None = bill_draft(bill, supplier, lines, company)
+    settled = recognition.settle_receipts(s, bill)
+    if settled and draft is not None:
+        draft = recognition.difference(s, draft, settled, f"仕入(検収差額) {bill.number} {supplier.name}")
+    entry_no = ""
+    if draft is not None:
+        posted = post_in(s, actor, draft, source="purchasing", source_ref=bill.number, ctx=batch.ctx,
+                         index=batch.index, as_posted=bool(settled))
+        bill.journal_entry_id = posted.id  # set before the status: once posted the row cannot change
+        entry_no = posted.entry_no
     bill.posted_at = now_utc()
     move(s, actor, bill, BILL_TRANSITIONS, "posted", "supplier_bill")
     s.flush()
@@ -254,10 +273,10 @@ def post_bill(s: Session, actor: Actor, bill: SupplierBill, company: CompanyData
                            amount=bill.withholding_base, tax=bill.withholding_tax, accrual_date=bill.bill_date)
     s.flush()
     audit.record(s, actor, "supplier_bill", bill.id, "post", after={
-        "number": bill.number, "journal_entry": posted.entry_no, "gross": bill.gross,
+        "number": bill.number, "journal_entry": entry_no or None, "gross": bill.gross,
         "deductible_tax": bill.deductible_tax, "non_deductible_tax": bill.non_deductible_tax,
-        "withholding_tax": bill.withholding_tax})
-    return posted.entry_no
+        "withholding_tax": bill.withholding_tax, "settles_receipts": [r.id for r in settled]})
+    return entry_no
 
 
 def _match(s: Session, po: PurchaseOrder, lines: Sequence[BillLineInput], resolved_prices: Sequence[Decimal],
@@ -524,7 +543,7 @@ def _route(s: Session, actor: Actor, bill: SupplierBill, supplier: Partner, comp
                                    department=bill.department)
         request_id = view.id
     else:
-        entry_no = post_bill(s, actor, bill, company)
+        entry_no = post_bill(s, actor, bill, company) or None
     return _summary(bill, request_id, entry_no)
 
 

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-SMALL_AMOUNT_LIMIT = 10_000  # less than ¥10,000 税込
-SMALL_AMOUNT_FROM = dt.date(2023, 10, 1)
-SMALL_AMOUNT_UNTIL = dt.date(2029, 9, 30)
-BASE_PERIOD_LIMIT = 100_000_000
+from ennoshita.ledger.taxes import (  # the ledger checks the same rule on a journal entry's 少額特例 category
+    SMALL_AMOUNT_BASE_PERIOD_LIMIT as BASE_PERIOD_LIMIT,
+)
+from ennoshita.ledger.taxes import SMALL_AMOUNT_FROM, SMALL_AMOUNT_LIMIT, SMALL_AMOUNT_UNTIL, small_amount_company
 
 # reason → the amount a single purchase must stay below (None: no limit)
+__all__ = ["BASE_PERIOD_LIMIT", "NO_INVOICE_REASONS", "SMALL_AMOUNT_FROM", "SMALL_AMOUNT_LIMIT", "SMALL_AMOUNT_UNTIL",
+           "company_qualifies", "no_invoice_reason_ok", "small_amount_applies"]
+
 NO_INVOICE_REASONS: dict[str, int | None] = {
     "public_transport": 30_000,  # 公共交通機関特例
     "vending_machine": 30_000,  # 自動販売機・自動サービス機
@@ -30,7 +33,7 @@ NO_INVOICE_REASONS: dict[str, int | None] = {
 
 def company_qualifies(enabled: bool, base_period_sales: int | None) -> bool:
     """The company chose the 少額特例 and its 基準期間 taxable sales were at most ¥100,000,000."""
-    return enabled and base_period_sales is not None and 0 <= base_period_sales <= BASE_PERIOD_LIMIT
+    return small_amount_company(enabled, base_period_sales)
 
 
 def small_amount_applies(qualifies: bool, day: dt.date, gross: int) -> bool:

@@ -97,6 +97,14 @@ class GoodsReceipt(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # 0022 (検収基準): the purchase as posted on the receipt date, and the bill that settled it
+    net: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    gross: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    deductible_tax: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    credit_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    journal_entry_id: Mapped[int | None] = mapped_column(Integer)
+    bill_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class GoodsReceiptLine(Base):

@@ -245,11 +245,16 @@ def record_receipt(uow: UnitOfWork, actor: Actor, cmd: ReceiptInput) -> ReceiptS
         for line_id, qty in wanted.items():
             s.add(GoodsReceiptLine(receipt_id=receipt.id, order_line_id=line_id, quantity=qty))
             by_id[line_id].received_quantity = Decimal(by_id[line_id].received_quantity) + qty
+        from ennoshita.purchasing import recognition  # it builds on the bills, which build on this module
+
+        recognition.post_receipt(s, actor, load_company(uow), po, receipt,
+                                 [(by_id[line_id], qty) for line_id, qty in wanted.items()])
         complete = all(Decimal(ln.received_quantity) >= Decimal(ln.quantity) for ln in lines)
         move(s, actor, po, PO_TRANSITIONS, "received" if complete else "partial", "purchase_order")
         audit.record(s, actor, "goods_receipt", receipt.id, "create", after={
             "order": po.number, "receipt_date": cmd.receipt_date.isoformat(),
-            "lines": [[line_id, str(qty)] for line_id, qty in wanted.items()]})
+            "lines": [[line_id, str(qty)] for line_id, qty in wanted.items()], "gross": receipt.gross,
+            "deductible_tax": receipt.deductible_tax, "journal_entry_id": receipt.journal_entry_id})
         result = ReceiptSummary(receipt.id, po.id, po.status, tuple(wanted.items()))
         uow.commit()
     return result

@@ -83,6 +83,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, R, "/purchase-orders*", "purchasing.view"), (A, WR, "/purchase-orders*", "purchasing.edit"),
     (A, R, "/bills*", "purchasing.view"), (A, WR, "/bills*", "purchasing.edit|payments.edit"),
     (A, R, "/payables", "purchasing.view"), (A, R, "/payment-schedule", "purchasing.view"),
+    (A, R, "/payables/check", "purchasing.view"), (A, WR, "/purchasing/accruals", "purchasing.edit"),
     (A, R, "/payment-runs/*/zengin", "payments.edit|audit.view"),
     (A, R, "/payment-runs*", "purchasing.view"), (A, "POST", "/payment-runs/*/approve", LOGIN),
     (A, WR, "/payment-runs*", "payments.edit"),
