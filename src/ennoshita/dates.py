@@ -100,6 +100,14 @@ def fiscal_year_of(day: dt.date, start_month: int) -> int:
 MIN_YEAR, MAX_YEAR = 1900, 2999  # the years a business date, a fiscal year or a report may name
 
 
+def check_year(year: int, field: str = "year") -> None:
+    """Refuse (Invalid, naming ``field``) a calendar or fiscal year outside :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        from ennoshita.errors import Invalid
+
+        raise Invalid("error.year_range", field=field, min=MIN_YEAR, max=MAX_YEAR)
+
+
 def fiscal_year_bounds(fiscal_year: int, start_month: int) -> tuple[dt.date, dt.date]:
     if not MIN_YEAR <= fiscal_year <= MAX_YEAR:
         from ennoshita.errors import Invalid

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, select
 
 from ennoshita.actor import Actor
+from ennoshita.dates import check_year
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Forbidden, NotFound
 from ennoshita.hr.models import Employee
@@ -121,6 +122,7 @@ class WageLedger:
 
 def wage_ledger(uow: UnitOfWork, actor: Actor, employee_id: int, year: int) -> WageLedger:
     """賃金台帳: every fixed payment (給与 and 賞与) of ``year`` by pay date, with the year's totals."""
+    check_year(year)
     require(actor, "payroll.view")
     with uow:
         s = uow.session
@@ -165,6 +167,7 @@ def tax_payments(uow: UnitOfWork, actor: Actor, year: int) -> list[TaxPayment]:
     """源泉所得税 withheld in each pay month of ``year`` (due the 10th of the next month, or under the 納期の特例
     10 July for January-June and 20 January for July-December), and 住民税 per municipality and month (due the
     10th of the next month), from fixed runs."""
+    check_year(year)
     from sqlalchemy import func
 
     from ennoshita.payroll.models import PayrollSettings
@@ -225,6 +228,7 @@ def teiji_list(uow: UnitOfWork, actor: Actor, year: int) -> list[TeijiRow]:
     """算定基礎届: for every employee paid in April, May or June of ``year`` by a fixed monthly run, the 報酬 of
     each month (総支給額), the 支払基礎日数 (calendar days of the period less unpaid absence for monthly pay; days
     worked plus paid leave otherwise), and the grade it gives from September (``revisions.teiji``)."""
+    check_year(year)
     from ennoshita.payroll import revisions, social
     from ennoshita.payroll.models import PayProfile
 
@@ -293,6 +297,7 @@ class WithholdingSummary:
 
 def withholding_summary(uow: UnitOfWork, actor: Actor, year: int) -> WithholdingSummary:
     """The 源泉徴収票 of everyone adjusted in ``year`` and the totals for the 給与所得の源泉徴収票等の法定調書合計表."""
+    check_year(year)
     require(actor, "payroll.view")
     with uow:
         s = uow.session

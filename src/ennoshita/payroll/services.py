@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ennoshita import audit, events, ledger
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
-from ennoshita.dates import HolidayShift, add_months, end_of_month, now_utc, shift_to_business_day
+from ennoshita.dates import HolidayShift, add_months, check_year, end_of_month, now_utc, shift_to_business_day
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Forbidden, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.expenses.models import EmployeeBankAccount
@@ -191,6 +191,7 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
                pay_date: dt.date | None = None, bonus_amounts: Mapping[int, int] | None = None,
                corrects_id: int | None = None, title: str = "", year_end: bool = False) -> RunView:
     """A draft run for the pay period ending in ``year-month`` (monthly) or a bonus paid on ``pay_date``."""
+    check_year(year)
     require(actor, "payroll.edit")
     if kind not in ("monthly", "bonus"):
         raise Invalid("payroll.error.kind", field="kind")
