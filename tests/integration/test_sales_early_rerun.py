@@ -51,3 +51,27 @@ def test_early_run_is_recomputed_until_the_closing_date(company: Database) -> No
     with db.uow() as uow:
         rec = uow.session.get(Receivable, second.id)
         assert rec is not None and rec.status == "open"
+
+
+def test_a_paid_early_statement_is_not_recomputed(company: Database) -> None:  # noqa: F811 (fixture)
+    """The early statement (1,706) is paid on 4/12; re-running the 4/20 close on 4/16 is refused (undo the 消込
+    first) and nothing changes."""
+    import pytest
+
+    from ennoshita.errors import Conflict
+    from tests.integration.test_sales_statements import _deposit
+
+    db = company
+    customer = _customer(db)
+    _items(db)
+    _deliver(db, customer, dt.date(2027, 4, 5), "F-200", "1")
+    (first,) = billing.billing_run(db.uow(), CLERK, CLOSE, early=True, today=dt.date(2027, 4, 10)).invoices
+    dep = _deposit(db, dt.date(2027, 4, 12), "カ)アオバシヨウジ", 1_706)
+    receivables.confirm_matches(db.uow(), CLERK, [receivables.MatchInput(dep, ((first.id, 1_706),))])
+    _deliver(db, customer, dt.date(2027, 4, 15), "F-200", "1")
+    with pytest.raises(Conflict) as refused:
+        billing.billing_run(db.uow(), CLERK, CLOSE, early=True, today=dt.date(2027, 4, 16))
+    assert refused.value.problems[0].key == "sales.error.early_rerun_paid"
+    with db.uow() as uow:
+        rec = uow.session.get(Receivable, first.id)
+        assert rec is not None and rec.status == "paid"

@@ -518,7 +518,7 @@ def _void_early_run(s: Session, actor: Actor, closing_date: dt.date,
     rows = list(s.execute(
         select(Invoice, Receivable).join(Receivable, Receivable.invoice_id == Invoice.id)
         .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.billing == "closing",
-               Invoice.period_to == closing_date, Receivable.status == "open",
+               Invoice.period_to == closing_date, Receivable.status != "replaced",
                Invoice.partner_id.in_(list(partner_ids) or [0]))
         .order_by(Invoice.id)))
     out: dict[tuple[int, str], int] = {}
