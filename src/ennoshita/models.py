@@ -18,11 +18,12 @@ from ennoshita.ledger import models as ledger_models
 from ennoshita.payroll import models as payroll_models
 from ennoshita.purchasing import payments as purchasing  # noqa: F401 - its tables, orders, bills, approval handlers
 from ennoshita.sales import models as sales_models
+from ennoshita.sales import refund_source as sales_refund_source  # payee source: credit refunds in payment runs
 from ennoshita.security import models as security_models
 from ennoshita.withholding import models as withholding_models
 
 __all__ = ["Base", "approval_models", "asset_models", "contract_models", "contract_services",
            "attachment_models", "audit_models", "desk_models", "desk_services",
            "expense_models", "expense_services", "hr_models", "hr_services",
-           "identity_models", "ledger_models", "payroll_models", "sales_models", "security_models",
-           "withholding_models"]
+           "identity_models", "ledger_models", "payroll_models", "sales_models", "sales_refund_source",
+           "security_models", "withholding_models"]

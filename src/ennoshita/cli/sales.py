@@ -197,6 +197,38 @@ def billing_run(
             console.print(_say("zip", path=str(zip_path), count=len(result.invoices)))
 
 
+_ACCRUE_TEXT = {
+    "ja": {"accrued": "未請求売上 {month}: 納品 {count} 件、{gross}（税抜 {net}、消費税 {tax}）を {end} に計上し、"
+                      "翌日に振り戻しました。",
+           "none": "未請求売上 {month}: 未請求の納品はありません。"},
+    "en": {"accrued": "Unbilled sales {month}: {count} deliveries, {gross} (net {net}, tax {tax}) accrued on {end}, "
+                      "reversed the next day.",
+           "none": "Unbilled sales {month}: no unbilled deliveries."},
+}
+
+
+@sales_app.command("accrue")
+def accrue(
+    month: Annotated[str, typer.Option("--month", help="The month to close (YYYY-MM).")],
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """未請求売上 (請求基準 only): accrue the deliveries not billed by the month end, reversed on the 1st of the
+    next month. Once per month."""
+    from ennoshita.sales import accrual
+
+    db = open_db(database_url)
+    with domain_errors():
+        actor = resolve_actor(db, as_user)
+        result = accrual.accrue_month(db.uow(), actor, accrual.parse_month(month))
+        if result.entry_id is None:
+            console.print(say(_ACCRUE_TEXT, "none", month=result.month))
+        else:
+            console.print(say(_ACCRUE_TEXT, "accrued", month=result.month, count=len(result.deliveries),
+                              gross=format_yen(result.gross), net=format_yen(result.net),
+                              tax=format_yen(result.tax), end=result.month_end.isoformat()))
+
+
 def _partner_names(s: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}

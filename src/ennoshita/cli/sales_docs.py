@@ -85,7 +85,8 @@ _date = parse_date
 
 LineOpt = Annotated[list[str] | None, typer.Option(
     "--line", help='A line "description:quantity:unit_price:rate" (repeat); "@ITEM:quantity" takes the 品目\'s '
-                   "name, price and rate.")]
+                   "name, price and rate; a 0% line may end with ';kind=export' (免税), ';kind=exempt' (非課税) or "
+                   "';kind=out_of_scope' (不課税), an invoice line with ';date=YYYY-MM-DD' (取引年月日).")]
 PriceEntryOpt = Annotated[str, typer.Option("--price-entry", help="exclusive (税抜, default) or inclusive (税込).")]
 
 
@@ -95,7 +96,23 @@ PriceEntryOpt = Annotated[str, typer.Option("--price-entry", help="exclusive (�
 def _lines(values: list[str] | None) -> tuple[LineInput, ...]:
     """The --line options as service input. The service checks the values and names bad lines."""
     result: list[LineInput] = []
-    for text in values or []:
+    problems: list[Problem] = []
+    for i, whole in enumerate(values or []):
+        text, kind, day = whole, "", None
+        while ";" in text:  # trailing ;kind=… / ;date=… options
+            head, _sep, option = text.rpartition(";")
+            name, eq, value = option.partition("=")
+            if not eq or name.strip() not in ("kind", "date"):
+                break
+            if name.strip() == "kind":
+                kind = value.strip()
+            else:
+                try:
+                    day = dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    problems.append(Problem("ledger.error.date_format", f"lines[{i}].line_date",
+                                            {"value": value.strip()}))
+            text = head
         parts = text.split(":")
         if len(parts) > 4:  # a description with colons
             parts = [":".join(parts[:-3]), *parts[-3:]]
@@ -104,7 +121,9 @@ def _lines(values: list[str] | None) -> tuple[LineInput, ...]:
         if description.startswith("@"):
             item, description = description[1:].strip(), ""
         result.append(LineInput(description.strip(), quantity.strip() or "1", price.strip(),
-                                rate.strip().rstrip("%"), item_code=item))
+                                rate.strip().rstrip("%"), item_code=item, line_date=day, tax_kind=kind))
+    if problems:
+        raise Invalid(problems=problems)
     return tuple(result)
 
 
@@ -628,6 +647,29 @@ def invoice_credit(
         original = _invoice_row(db, actor, number)
         _print_invoice(billing.issue_credit_note(db.uow(), actor, billing.CreditNoteInput(
             original.id, _today(date, "date"), _lines(line), reason)))
+
+
+@invoice_app.command("issue")
+def invoice_issue(
+    partner: Annotated[str, typer.Option("--partner", help="Customer code or id.")],
+    line: LineOpt = None,
+    date: Annotated[str | None, typer.Option("--date", help="Issue date (default: today).")] = None,
+    subject: Annotated[str, typer.Option("--subject")] = "",
+    due_date: Annotated[str | None, typer.Option("--due-date", help="Default: from the customer's terms.")]
+    = None,
+    price_entry: PriceEntryOpt = "exclusive",
+    notes: Annotated[str, typer.Option("--notes")] = "",
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """請求書 entered directly (no delivery): issued and posted now; each --line may carry its 取引年月日
+    (';date=YYYY-MM-DD', default the issue date) and a 0% line its kind (';kind=export')."""
+    db = open_db(database_url)
+    with domain_errors(), _cli_lines():
+        actor = resolve_actor(db, as_user)
+        _print_invoice(billing.issue_invoice(db.uow(), actor, billing.InvoiceInput(
+            _partner_id(db, partner), _today(date, "date"), _lines(line), subject, price_entry,
+            _date(due_date, "due_date") if due_date else None, notes)))
 
 
 @invoice_app.command("replace")

@@ -345,7 +345,7 @@ class _Statement:
     last_close: dt.date | None  # the last statement's closing date
 
 
-def _statements(s: Session, partner_ids: Sequence[int]) -> dict[int, _Statement]:
+def _statements(s: Session, partner_ids: Sequence[int], exclude: Sequence[int] = ()) -> dict[int, _Statement]:
     """Per customer: the statement figures, from the receivables sub-ledger, in a few grouped queries.
 
     前回御請求額 = the previous statement's 今回御請求額, plus the invoices issued to the customer since apart from
@@ -354,7 +354,8 @@ def _statements(s: Session, partner_ids: Sequence[int]) -> dict[int, _Statement]
     and credit applied since the previous statement was cut, whatever the deposit's own date, net of 消込取消."""
     wanted = set(partner_ids)
     last = (select(Invoice.partner_id, func.max(Invoice.id).label("last_id"))
-            .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.previous_billed.is_not(None))
+            .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.previous_billed.is_not(None),
+                   Invoice.id.not_in(list(exclude) or [0]))  # an early run's statements being recomputed
             .group_by(Invoice.partner_id).subquery())
     previous: dict[int, tuple[int, dt.date | None]] = {
         int(pid): (int(billed), period_to) for pid, billed, period_to in s.execute(
@@ -402,6 +403,7 @@ class _Plan:
     statement: tuple[int, int] | None = None
     posted: tuple[RateTotal, ...] = ()  # what its deliveries already posted (出荷基準)
     zero: dict[str, int] = field(default_factory=dict)  # 0% amounts by kind not yet posted
+    replaces: int | None = None  # the early run's invoice this re-run replaces
 
 
 INVOICE_COLUMNS = (
@@ -440,6 +442,9 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
         if partner_ids is not None:
             query = query.where(Partner.id.in_(list(partner_ids)))
         partners = {p.id: p for p in s.scalars(query)}
+        redo: dict[tuple[int, str], int] = {}
+        if closing_date >= (today or today_tokyo()):  # the date has not passed: an early run is recomputed
+            redo = _void_early_run(s, actor, closing_date, sorted(partners))
         deliveries = [d for d in s.execute(
             select(Delivery.id, Delivery.partner_id, Delivery.delivery_date, Delivery.price_entry,
                    Delivery.journal_entry_id)
@@ -454,7 +459,7 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             groups[(d.partner_id, d.price_entry)].append((d.id, d.delivery_date))
             if d.journal_entry_id is not None:  # 出荷基準: its sale is in the books already
                 posted_by[d.id] = totals_of(lines[d.id], PriceEntry(d.price_entry), company.rounding).rates
-        statements = _statements(s, sorted({d.partner_id for d in deliveries}))
+        statements = _statements(s, sorted({d.partner_id for d in deliveries}), list(redo.values()))
         plans: list[_Plan] = []
         delivery_groups: list[list[int]] = []
         for (partner_id, entry), items in groups.items():
@@ -478,7 +483,8 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, closing_date), "closing",
                                totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance),
                                tuple(r for i, _ in items for r in posted_by.get(i, ())),
-                               zero_kinds([r for i, _ in items if i not in posted_by for r in lines[i]])))
+                               zero_kinds([r for i, _ in items if i not in posted_by for r in lines[i]]),
+                               redo.get((partner_id, entry))))
             delivery_groups.append([i for i, _ in items])
             # a second statement for the customer in this run (another price entry) follows on from this one
             billed = stmt.balance + totals.gross
@@ -498,6 +504,36 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
             "issued": [[i.number, i.partner_id, i.gross, i.entry_no] for i in issued]})
         uow.commit()
     return BillingRunResult(closing_date, tuple(issued))
+
+
+def _void_early_run(s: Session, actor: Actor, closing_date: dt.date,
+                    partner_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    """An early 締め請求 (issue 12 item 2) is recomputed while its closing date has not passed: each statement it
+    issued for ``closing_date`` is voided the way a 差替え is (its posting reversed by a 取消 entry, its
+    receivable marked replaced, its deliveries unbilled again); the issued invoice itself stays as it was and
+    the new one names it (``replaces_id``). A statement already paid (or with a credit applied) is refused:
+    its 消込 must be undone first. Returns (customer, price entry) → the voided invoice's id."""
+    from ennoshita.ledger.services import reverse_in
+
+    rows = list(s.execute(
+        select(Invoice, Receivable).join(Receivable, Receivable.invoice_id == Invoice.id)
+        .where(Invoice.kind == "invoice", Invoice.status == "issued", Invoice.billing == "closing",
+               Invoice.period_to == closing_date, Receivable.status != "replaced",
+               Invoice.partner_id.in_(list(partner_ids) or [0]))
+        .order_by(Invoice.id)))
+    out: dict[tuple[int, str], int] = {}
+    for inv, rec in rows:
+        if rec.paid_amount or rec.open_amount != rec.amount:
+            raise Conflict("sales.error.early_rerun_paid", field="closing_date", number=inv.number)
+        if inv.journal_entry_id is not None:
+            reverse_in(s, actor, inv.journal_entry_id, reason="締め請求の再計算")
+        rec.open_amount = 0
+        rec.status = "replaced"
+        s.execute(update(Delivery).where(Delivery.invoice_id == inv.id).values(invoice_id=None))
+        audit.record(s, actor, "invoice", inv.id, "void_early_run", after={"closing_date": closing_date.isoformat()})
+        out[(inv.partner_id, inv.price_entry)] = inv.id
+    s.flush()
+    return out
 
 
 def _totals(lines: Sequence[_Line], price_entry: PriceEntry, company: CompanyData) -> InvoiceTotals:
@@ -540,7 +576,7 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
             rates["10"].net if "10" in rates else 0, rates["10"].tax if "10" in rates else 0,
             rates["8"].net if "8" in rates else 0, rates["8"].tax if "8" in rates else 0,
             rates["0"].net if "0" in rates else 0, t.net, t.tax, t.gross, previous, received, carried, billed,
-            None, None, "", entry.id if entry else None, actor.user_id, now))
+            None, plan.replaces, "", entry.id if entry else None, actor.user_id, now))
         for n, ln in enumerate(plan.lines, start=1):
             r = ln.resolved
             inv_lines.append((inv_id, n, r.item_id, r.description, r.quantity, r.unit, r.unit_price, r.tax_rate,

@@ -345,7 +345,8 @@ class CustomerCredit(Base):
     補助科目."""
 
     __tablename__ = "customer_credits"
-    __table_args__ = (Index("ix_customer_credits_partner", "partner_id", "id"),)
+    __table_args__ = (Index("ix_customer_credits_partner", "partner_id", "id"),
+                      Index("ix_customer_credits_run", "payment_run_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
@@ -356,5 +357,6 @@ class CustomerCredit(Base):
     deposit_id: Mapped[int | None] = mapped_column(Integer)
     journal_entry_id: Mapped[int | None] = mapped_column(Integer)
     memo: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    payment_run_id: Mapped[int | None] = mapped_column(Integer)  # refund_run / refund through a 支払 run (0023)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -53,6 +53,7 @@ class DocLine:
     line_date: dt.date | None = None  # invoice lines
     delivery_id: int | None = None  # invoice lines
     price_includes_tax: bool | None = None  # invoice lines: None as the invoice's price entry
+    tax_kind: str = ""  # a 0% line: export / exempt / out_of_scope
 
     @property
     def order_line_id(self) -> int:
@@ -257,7 +258,7 @@ def _lines(s: Session, model: Any, column: str, parent_id: int) -> list[DocLine]
                     Decimal(r.delivered_quantity) if isinstance(r, SalesOrderLine) else None,
                     r.line_date if isinstance(r, InvoiceLine) else None,
                     r.delivery_id if isinstance(r, InvoiceLine) else None,
-                    r.price_includes_tax if isinstance(r, InvoiceLine) else None)
+                    r.price_includes_tax if isinstance(r, InvoiceLine) else None, r.tax_kind or "")
             for r, code in rows]
 
 

@@ -29,7 +29,7 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_id, query_without_page, translator
+from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, translator
 
 router = APIRouter(prefix="/sales")
 
@@ -104,6 +104,8 @@ class GridRow:
     unit_price: str = ""
     tax_rate: str = ""  # empty: the item's rate (10% for free text lines)
     price_includes_tax: str = ""  # invoice grid: "1" 税込 / "0" 税抜 / empty: as the document's price entry
+    tax_kind: str = ""  # a 0% line: export 免税 / exempt 非課税 / out_of_scope 不課税 (issue 11 item 5)
+    line_date: str = ""  # invoice grid: 取引年月日 (issue 11 item 4); empty: the issue date
 
 
 GRID_FIELDS = tuple(f.name for f in fields(GridRow))
@@ -122,17 +124,28 @@ def read_grid(data: dict[str, Any]) -> list[GridRow]:
     return [GridRow(**{f: text(data, f"lines[{i}].{f}") for f in GRID_FIELDS}) for i in indexes]
 
 
-def grid_lines(rows: list[GridRow]) -> tuple[tuple[LineInput, ...], list[int]]:
-    """The non-empty rows as service input, and the row index of each (to put errors back on the grid)."""
+def grid_lines(rows: list[GridRow], problems: list[Problem] | None = None
+               ) -> tuple[tuple[LineInput, ...], list[int]]:
+    """The non-empty rows as service input, and the row index of each (to put errors back on the grid). A
+    取引年月日 that is not a date is added to ``problems`` (refused at once when none is given)."""
     lines: list[LineInput] = []
     where: list[int] = []
+    bad: list[Problem] = []
     for i, r in enumerate(rows):
         if not (r.item_code or r.description or r.unit_price):
             continue
+        day = parse_date(r.line_date) if r.line_date else None
+        if r.line_date and day is None:
+            bad.append(Problem("sales_ui.error.date", f"lines[{len(lines)}].line_date"))
         lines.append(LineInput(description=r.description, quantity=r.quantity or "1", unit_price=r.unit_price,
                                tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code,
-                               price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax)))
+                               price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax), line_date=day,
+                               tax_kind=r.tax_kind))
         where.append(i)
+    if bad and problems is None:
+        raise Invalid(problems=bad)
+    if problems is not None:
+        problems.extend(bad)
     return tuple(lines), where
 
 

@@ -166,7 +166,7 @@ def billing_preview(request: Request, db: DbDep, actor: ActorDep) -> Response:
         "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"), "result": None,
         "invoices": [], "general": [], "payment_state": payment_state, "today": today_tokyo().isoformat(),
         "recognition": sales_settings.get_settings(db.uow(), actor).revenue_recognition,
-        "done": request.query_params.get("done")})
+        "done": request.query_params.get("done"), "accrue_month": ""})
 
 
 @router.post("/billing")
@@ -195,6 +195,28 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
         "result": result, "invoices": rows, "general": general, "payment_state": payment_state,
         "today": today_tokyo().isoformat()},
         status_code=422 if general else 200)
+
+
+@router.post("/billing/accrue")
+async def billing_accrue(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """未請求売上 of a month (請求基準 only): the accrual and its reversal on the 1st of the next month."""
+    from ennoshita.sales import accrual
+
+    data = await form_data(request)
+    try:
+        result = await run_in_threadpool(accrual.accrue_month, db.uow(), actor,
+                                         accrual.parse_month(text(data, "month")))
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return render(request, "sales/billing.html", {
+            "closing_date": "", "preview": None, "bad": False, "suggested": _month_end(today_tokyo()).isoformat(),
+            "can_edit": can(actor, "sales.edit"), "result": None, "invoices": [],
+            "general": general + list(errors.values()), "payment_state": payment_state,
+            "today": today_tokyo().isoformat(),
+            "recognition": sales_settings.get_settings(db.uow(), actor).revenue_recognition,
+            "accrue_month": text(data, "month")}, status_code=422)
+    return RedirectResponse(f"/sales/billing?done=accrued&month={result.month}&gross={result.gross}"
+                            f"&count={len(result.deliveries)}", status_code=303)
 
 
 # ---------------------------------------------------------------- 入金消込

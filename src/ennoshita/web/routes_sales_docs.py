@@ -159,7 +159,7 @@ def quote_revise_form(request: Request, quote_id: int, db: DbDep, actor: ActorDe
             "price_entry": q.price_entry, "delivery_terms": q.delivery_terms, "notes": q.notes,
             "number": f"{q.number} rev.{q.revision}"}
     rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
-                    f"{ln.unit_price.normalize():f}", ln.tax_rate) for ln in d.lines]
+                    f"{ln.unit_price.normalize():f}", ln.tax_rate, tax_kind=ln.tax_kind) for ln in d.lines]
     return _doc_form_page(request, db, actor, "revise", f"/sales/quotes/{quote_id}/revise", form, rows)
 
 

@@ -71,7 +71,7 @@ def _input(data: dict[str, Any], rows: list[GridRow]) -> tuple[billing.InvoiceIn
     due = parse_date(text(data, "due_date"))
     if text(data, "due_date") and due is None:
         problems.append(Problem("sales_ui.error.date", "due_date"))
-    lines, where = grid_lines(rows)
+    lines, where = grid_lines(rows, problems)
     if problems or partner_id is None or day is None:
         raise Invalid(problems=problems)
     return billing.InvoiceInput(partner_id, day, lines, subject=text(data, "subject"),
@@ -119,7 +119,8 @@ def invoice_edit(request: Request, invoice_id: int, db: DbDep, actor: ActorDep) 
             "due_date": doc.due_date.isoformat(), "subject": doc.subject, "price_entry": doc.price_entry,
             "notes": doc.notes}
     rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
-                    f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax))
+                    f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax), ln.tax_kind,
+                    ln.line_date.isoformat() if ln.line_date and ln.line_date != doc.issue_date else "")
             for ln in detail.lines]
     return _form_page(request, db, actor, form, rows, invoice_id)
 
