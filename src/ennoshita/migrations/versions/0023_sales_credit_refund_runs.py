@@ -4,7 +4,7 @@ A customer's credit balance (前受金) chosen for refund in a 支払 run is res
 naming the run; it becomes a ``refund`` when the run is marked paid and is removed if the run lets it go.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-06 01:45:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
