@@ -272,6 +272,8 @@ READ_CAPABILITIES: dict[str, tuple[str, ...]] = {
     "purchase_order": ("purchasing.view",), "supplier_bill": ("purchasing.view", "payments.edit"),
     "payment_run": ("purchasing.view", "payments.edit"), "journal_entry": ("ledger.view",),
     "expense_claim": ("expenses.view",),
+    "hr_leave": ("hr.view",), "hr_leave_hr": ("hr.view",), "hr_attendance": ("hr.view",),
+    "hr_attendance_hr": ("hr.view",), "payroll_run": ("payroll.view",), "contract": ("legal.view",),
 }
 
 
