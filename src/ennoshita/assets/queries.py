@@ -11,6 +11,7 @@ from ennoshita.actor import Actor
 from ennoshita.assets import rules, tables
 from ennoshita.assets.models import FixedAsset
 from ennoshita.assets.services import AssetView, _view, company
+from ennoshita.dates import check_year
 from ennoshita.db import UnitOfWork
 from ennoshita.identity.roles import require
 from ennoshita.tabular import Table, columns
@@ -78,6 +79,7 @@ def declaration(uow: UnitOfWork, actor: Actor, year: int) -> Table:
     (held on 1 January of the previous year), 前年中の減少, 前年中の増加, 計 (取得価額). Buildings, ordinary
     vehicles, intangibles, 一括償却資産 and items expensed under ¥100,000 are not declared."""
     require(actor, "general_affairs.view")
+    check_year(year - 1)
     jan1_prev, jan1 = dt.date(year - 1, 1, 1), dt.date(year, 1, 1)
     with uow:
         s = uow.session
