@@ -1,6 +1,7 @@
 """Every domain's tables, imported in one place so that Alembic and the tests see the whole schema."""
 
 from ennoshita.approvals import models as approval_models
+from ennoshita.assets import leaving as asset_leaving  # 貸与品の返却 on the 退社 checklist
 from ennoshita.assets import models as asset_models
 from ennoshita.attachments import models as attachment_models
 from ennoshita.audit import models as audit_models
@@ -22,7 +23,7 @@ from ennoshita.sales import refund_source as sales_refund_source  # payee source
 from ennoshita.security import models as security_models
 from ennoshita.withholding import models as withholding_models
 
-__all__ = ["Base", "approval_models", "asset_models", "contract_models", "contract_services",
+__all__ = ["Base", "approval_models", "asset_leaving", "asset_models", "contract_models", "contract_services",
            "attachment_models", "audit_models", "desk_models", "desk_services",
            "expense_models", "expense_services", "hr_models", "hr_services",
            "identity_models", "ledger_models", "payroll_models", "sales_models", "sales_refund_source",
