@@ -71,12 +71,23 @@ def test_sale_posts_gain_and_retirement_posts_loss(books: Database) -> None:
     db = books
     car = assets.register(db.uow(), ADMIN, assets.NewAsset("社用車", "car", D(2026, 4, 1), 3_000_000,
                                                            method="straight"))
+    van = assets.register(db.uow(), ADMIN, assets.NewAsset("営業車", "car", D(2026, 4, 1), 3_000_000,
+                                                           method="straight"))
     assets.post_run(db.uow(), ADMIN, "yearly", D(2026, 4, 1))
-    # 定額法 6 years 0.167: 3,000,000 × 0.167 = 501,000; book 2,499,000; sold for 2,600,000 → gain 101,000
+    # 定額法 6 years 0.167: 3,000,000 × 0.167 = 501,000; book 2,499,000. The sale is a 課税売上 10% (税抜経理,
+    # 切り捨て): sold for 2,600,000 税込 → 仮受消費税 2,600,000 × 10/110 = 236,363.6 → 236,363; net 2,363,637;
+    # loss 2,499,000 − 2,363,637 = 135,363 (売却損); 売却益 takes the net proceeds and gives them back (nets to 0)
     assert assets.get_asset(db.uow(), ADMIN, car.id).accumulated == 501_000
     sold = assets.dispose(db.uow(), ADMIN, assets.Disposal(car.id, D(2027, 4, 20), "sale", 2_600_000))
-    assert sold.disposal_gain == 101_000 and sold.status == "disposed"
-    assert _sum(db, "8110", "credit") == 101_000
+    assert sold.disposal_gain == -135_363 and sold.status == "disposed"
+    assert (_sum(db, "8110", "credit"), _sum(db, "8110", "debit")) == (2_363_637, 2_363_637)
+    assert _sum(db, "8210", "debit") == 135_363
+    assert _sum(db, "2220", "credit") == 236_363  # 仮受消費税: counted in the 課税標準 like any 課税売上
+    # book 2,499,000 again; sold for 3,300,000 税込 → tax 300,000, net 3,000,000 → 売却益 501,000
+    gain = assets.dispose(db.uow(), ADMIN, assets.Disposal(van.id, D(2027, 4, 21), "sale", 3_300_000))
+    assert gain.disposal_gain == 501_000
+    assert _sum(db, "8110", "credit") - _sum(db, "8110", "debit") == 501_000
+    assert _sum(db, "2220", "credit") == 236_363 + 300_000
     desk = assets.register(db.uow(), ADMIN, assets.NewAsset("事務机", "desk_metal", D(2026, 4, 1), 300_000,
                                                             method="straight"))
     retired = assets.dispose(db.uow(), ADMIN, assets.Disposal(desk.id, D(2026, 5, 1), "retire"))

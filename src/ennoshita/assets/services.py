@@ -31,6 +31,8 @@ from ennoshita.identity.models import Company
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
+from ennoshita.ledger.taxes import CATEGORIES, split_inclusive
+from ennoshita.money import Rounding
 
 ACCUMULATED = "1570"  # 減価償却累計額
 DEPRECIATION = "6410"  # 減価償却費
@@ -342,6 +344,11 @@ class Disposal:
     proceeds_account: str = chart.CODE_ORDINARY_DEPOSIT
 
 
+def sale_tax(gross: int, c: Company) -> int:
+    """The 仮受消費税 in a 税込 sale price at 10%, by the ledger's own split rule and the company's rounding."""
+    return split_inclusive(gross, CATEGORIES["sales_10"], Rounding(c.tax_rounding))[1]
+
+
 def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
     """Take an asset off the register and post the gain or loss (売却益 / 売却損 / 除却損)."""
     require(actor, "general_affairs.edit")
@@ -369,15 +376,23 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
         if indirect and a.accumulated:
             lines.append(LineDraft(ACCUMULATED, a.accumulated, 0, tax_category="out_of_scope"))
         if cmd.proceeds:
+            # the sale of a business asset is a 課税売上 (消費税法2条①八, 4条①): the proceeds (税込) go to 売却益 as
+            # 課税売上10%, which the ledger splits into 仮受消費税 under 税抜経理 by the one split rule, and the
+            # book value is then taken off 売却益 (a loss beyond the net proceeds goes to 売却損)
             lines.append(LineDraft(cmd.proceeds_account, cmd.proceeds, 0, tax_category="out_of_scope"))
-        if result.gain < 0:
+            lines.append(LineDraft(GAIN, 0, cmd.proceeds, tax_category="sales_10"))
+            net = cmd.proceeds - (sale_tax(cmd.proceeds, c) if c.tax_accounting == "exclusive" else 0)
+            result = rules.disposal(a.cost - a.accumulated, net)
+            if min(result.book_value, net):
+                lines.append(LineDraft(GAIN, min(result.book_value, net), 0, tax_category="out_of_scope"))
+            if result.gain < 0:
+                lines.append(LineDraft(LOSS_SALE, -result.gain, 0, tax_category="out_of_scope"))
+        elif result.gain < 0:
             lines.append(LineDraft(LOSS_SALE if cmd.kind == "sale" else LOSS_RETIRE, -result.gain, 0,
                                    tax_category="out_of_scope"))
         credit_asset = a.cost if indirect else a.cost - a.accumulated
         if credit_asset:
             lines.append(LineDraft(a.account_code, 0, credit_asset, tax_category="out_of_scope"))
-        if result.gain > 0:
-            lines.append(LineDraft(GAIN, 0, result.gain, tax_category="out_of_scope"))
         entry_id = None
         if len(lines) >= 2:
             word = "売却" if cmd.kind == "sale" else "除却"
