@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ennoshita import exports
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
@@ -27,6 +28,7 @@ from ennoshita.sales.queries import Paged
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_ledger import parse_id, query_without_page, translator
@@ -175,13 +177,34 @@ def sales_home(actor: ActorDep) -> Response:
 def partner_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     role = q.get("role", "") if q.get("role") in ("customer", "supplier") else ""
+    encoding = wants_export(request)
+    if encoding:
+        return _partner_export(db, actor, q.get("q", ""), role, None if q.get("inactive") else True, encoding)
     found = partners.search_partners(db.uow(), actor, text=q.get("q", ""), role=role,
                                      active=None if q.get("inactive") else True, page=page_no(request),
                                      per_page=PER_PAGE)
     page = Page(list(found.rows), found.total, found.page, found.per_page)
     return render(request, "sales/partners.html", {
         "page": page, "q": q, "query": query_without_page(request), "can_edit": can(actor, "sales.edit"),
-        "done": q.get("done")})
+        "done": q.get("done"), "export_links": export_links(request)})
+
+
+def _partner_export(db: Database, actor: Actor, text_: str, role: str, active: bool | None, encoding: str
+                    ) -> Response:
+    require(actor, "sales.view")
+    t = translator(actor)
+    col = exports.ExportColumn
+    columns = [
+        col(t("sales_ui.col.code"), lambda p: p.code), col(t("sales_ui.col.partner_name"), lambda p: p.name),
+        col(t("sales_ui.col.kana"), lambda p: p.name_kana),
+        col(t("sales_ui.partner.registration_number"), lambda p: p.registration_number),
+        col(t("sales_ui.partner.customer"), lambda p: p.is_customer),
+        col(t("sales_ui.partner.supplier"), lambda p: p.is_supplier),
+        col(t("sales_ui.partner.phone"), lambda p: p.phone), col(t("sales_ui.partner.email"), lambda p: p.email),
+        col(t("sales_ui.partner.address"), lambda p: p.address),
+    ]
+    return csv_response(db, "partners", columns,
+                        lambda s: partners.export_partners(s, actor, text_, role, active), encoding)
 
 
 from ennoshita.withholding.rules import CATEGORIES as WITHHOLDING_CATEGORIES  # noqa: E402 - purchasing's block
