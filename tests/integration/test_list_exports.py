@@ -76,3 +76,35 @@ def test_unknown_encoding_is_refused(client: TestClient) -> None:
     login(client, SALES_ADMIN)
     response = client.get("/sales/partners?export=csv&encoding=latin-1")
     assert response.status_code == 422
+
+
+def test_sales_lists_export_every_filtered_row(client: TestClient, demo_db: Database,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from ennoshita.sales import queries as sq
+
+    monkeypatch.setattr(exports, "BATCH", 3)
+    login(client, SALES_ADMIN)
+    actor = _actor(demo_db, SALES_ADMIN)
+    big = sq.PageRequest(1, 1)
+    cases = [
+        ("/sales/quotes?status=all", sq.list_quotes(demo_db.uow(), actor, sq.QuoteFilter("", ""), big).total),
+        ("/sales/quotes", sq.list_quotes(demo_db.uow(), actor, sq.QuoteFilter("", "", current_only=True), big).total),
+        ("/sales/orders?status=open",
+         sq.list_orders(demo_db.uow(), actor, sq.OrderFilter("", ("open", "partial")), big).total),
+        ("/sales/deliveries?unbilled=1",
+         sq.list_deliveries(demo_db.uow(), actor, sq.DeliveryFilter("", unbilled=True), big).total),
+        ("/sales/deliveries", sq.list_deliveries(demo_db.uow(), actor, sq.DeliveryFilter(""), big).total),
+        ("/sales/invoices?payment=open",
+         sq.list_invoices(demo_db.uow(), actor, sq.InvoiceFilter("", "", "open"), big).total),
+        ("/sales/invoices", sq.list_invoices(demo_db.uow(), actor, sq.InvoiceFilter(""), big).total),
+    ]
+    for url, total in cases:
+        page = client.get(url)
+        assert 'data-testid="export-links"' in page.text, url
+        sep = "&" if "?" in url else "?"
+        for enc, codec in (("utf-8", "utf-8-sig"), ("cp932", "cp932")):
+            response = client.get(f"{url}{sep}export=csv&encoding={enc}")
+            assert response.status_code == 200, url
+            rows = _rows(response.content, codec)
+            assert len(rows) - 1 == total, (url, enc)
+    assert any(total > 3 for _, total in cases)  # at least one crosses batches

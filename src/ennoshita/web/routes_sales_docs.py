@@ -25,7 +25,9 @@ from ennoshita.sales.queries import (
     list_quotes,
 )
 from ennoshita.sales.queries_docs import delivery_detail, order_detail, quote_detail
+from ennoshita.web import sales_exports
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page
@@ -99,10 +101,12 @@ def quote_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     status = q.get("status", "")
     filters = QuoteFilter(q.get("q", ""), "" if status == "all" else status, current_only=not status)
+    if encoding := wants_export(request):
+        return sales_exports.quotes_csv(db, actor, filters, encoding)
     found = list_quotes(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/quotes.html", {
         "page": Page.of(found), "q": q, "query": query_without_page(request),
-        "statuses": QUOTE_STATUSES, "can_edit": can(actor, "sales.edit")})
+        "statuses": QUOTE_STATUSES, "can_edit": can(actor, "sales.edit"), "export_links": export_links(request)})
 
 
 @router.get("/quotes/new")
@@ -214,10 +218,12 @@ def order_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     status = q.get("status", "")
     statuses = ("open", "partial") if status == "open" else (status,) if status else ()
+    if encoding := wants_export(request):
+        return sales_exports.orders_csv(db, actor, OrderFilter(q.get("q", ""), statuses), encoding)
     found = list_orders(db.uow(), actor, OrderFilter(q.get("q", ""), statuses), PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/orders.html", {
         "page": Page.of(found), "q": q, "query": query_without_page(request),
-        "statuses": ORDER_STATUSES, "can_edit": can(actor, "sales.edit")})
+        "statuses": ORDER_STATUSES, "can_edit": can(actor, "sales.edit"), "export_links": export_links(request)})
 
 
 @router.get("/orders/new")
@@ -325,9 +331,11 @@ def order_download(order_id: int, db: DbDep, actor: ActorDep) -> Response:
 def delivery_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     filters = DeliveryFilter(q.get("q", ""), unbilled=True if q.get("unbilled") else None)
+    if encoding := wants_export(request):
+        return sales_exports.deliveries_csv(db, actor, filters, encoding)
     found = list_deliveries(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/deliveries.html", {
-        "page": Page.of(found), "q": q, "query": query_without_page(request)})
+        "page": Page.of(found), "q": q, "query": query_without_page(request), "export_links": export_links(request)})
 
 
 def _delivery_page(request: Request, db: Database, actor: Actor, delivery_id: int, status: int = 200,
