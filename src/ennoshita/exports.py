@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ennoshita.errors import Invalid
@@ -38,7 +37,7 @@ def check_encoding(encoding: str) -> str:
     return enc
 
 
-def keyset(session: Session, query: Select[Any], key: InstrumentedAttribute[Any], batch: int | None = None
+def keyset(session: Session, query: Any, key: InstrumentedAttribute[Any], batch: int | None = None
            ) -> Iterator[Any]:
     """Every row of ``query`` in ``key`` order (a unique column), read ``batch`` (:data:`BATCH`) rows at a time."""
     batch = batch or BATCH
@@ -50,7 +49,13 @@ def keyset(session: Session, query: Select[Any], key: InstrumentedAttribute[Any]
             yield row[0] if len(row) == 1 else row
         if len(rows) < batch:
             return
-        last = getattr(rows[-1][0], key.key) if len(rows[-1]) == 1 else rows[-1]._mapping[key.key]
+        last = _key_of(rows[-1], key)
+
+
+def _key_of(row: Any, key: InstrumentedAttribute[Any]) -> Any:
+    """The key of a result row: a labelled column (``select(Quote.id, ...)``) or the first entity's attribute."""
+    mapping = row._mapping
+    return mapping[key.key] if key.key in mapping else getattr(row[0], key.key)
 
 
 def _text(value: Any) -> Any:

@@ -108,3 +108,37 @@ def test_sales_lists_export_every_filtered_row(client: TestClient, demo_db: Data
             rows = _rows(response.content, codec)
             assert len(rows) - 1 == total, (url, enc)
     assert any(total > 3 for _, total in cases)  # at least one crosses batches
+
+
+def test_other_lists_export_every_filtered_row(client: TestClient, demo_db: Database,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """入金消込, 経費精算 (everyone's), the desk queue and the audit trail: one line per row the filter matches."""
+    from ennoshita import audit
+    from ennoshita.desk import queries as dq
+    from ennoshita.expenses import services as ex
+    from ennoshita.sales import receivables
+
+    monkeypatch.setattr(exports, "BATCH", 2)
+    login(client, "admin@demo.ennoshita.jp")
+    actor = _actor(demo_db, "admin@demo.ennoshita.jp")
+    with demo_db.uow() as uow:
+        deposits = sum(1 for _ in receivables.export_deposits(uow.session, actor))
+        unmatched = sum(1 for _ in receivables.export_deposits(uow.session, actor, "unmatched"))
+        trail = audit.search(uow.session, audit.AuditFilter(), per_page=1).total
+    claims = ex.list_claims(demo_db.uow(), actor, mine=False, limit=1)[1]
+    approved = ex.list_claims(demo_db.uow(), actor, mine=False, status="approved", limit=1)[1]
+    team = "accounting"
+    queue = dq.queue(demo_db.uow(), actor, team=team, per_page=1).total
+    cases = [("/sales/receipts?", deposits), ("/sales/receipts?status=unmatched&", unmatched),
+             ("/expenses/all?", claims), ("/expenses/all?status=approved&", approved),
+             (f"/desk/queue?team={team}&status=all&", queue), ("/audit.csv?", trail)]
+    for url, total in cases:
+        for enc, codec in (("utf-8", "utf-8-sig"), ("cp932", "cp932")):
+            response = client.get(f"{url}export=csv&encoding={enc}")
+            assert response.status_code == 200, url
+            rows = _rows(response.content, codec)
+            assert len(rows) - 1 == total, (url, enc, len(rows) - 1, total)
+    assert 'data-testid="export-links"' in client.get(f"/desk/queue?team={team}").text
+    assert 'data-testid="export-links"' in client.get("/expenses/all").text
+    assert 'data-export="cp932"' in client.get("/audit").text
+    assert min(deposits, claims, queue, trail) >= 2  # each reads a second keyset batch

@@ -212,13 +212,19 @@ def _receipts_page(request: Request, db: Database, actor: Actor, status: int = 2
                            "matched": receivables.matched(db.uow(), actor, limit=50),
                            "done": request.query_params.get("done"), "count": request.query_params.get("count"),
                            "general": [], "imported": None, "kinds": MATCH_KINDS,
-                           "fee_treatment": sales_settings.get_settings(db.uow(), actor).fee_treatment}
+                           "fee_treatment": sales_settings.get_settings(db.uow(), actor).fee_treatment,
+                           "export_links": [(enc, f"/sales/receipts?export=csv&encoding={enc}")
+                                            for enc in ("utf-8", "cp932")]}
     ctx.update(extra)
     return render(request, "sales/receipts.html", ctx, status_code=status)
 
 
 @router.get("/receipts")
 def receipts(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    if encoding := wants_export(request):
+        status = request.query_params.get("status", "")
+        return sales_exports.deposits_csv(db, actor, status if status in receivables.DEPOSIT_STATUSES else "",
+                                          encoding)
     return _receipts_page(request, db, actor)
 
 

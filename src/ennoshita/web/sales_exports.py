@@ -9,7 +9,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import require
-from ennoshita.sales import queries
+from ennoshita.sales import queries, receivables
 from ennoshita.web.exports import csv_response
 from ennoshita.web.routes_ledger import translator
 
@@ -67,3 +67,15 @@ def invoices_csv(db: Database, actor: Actor, filters: queries.InvoiceFilter, enc
                Col(t("sales_ui.col.subject"), lambda r: r.subject), *_amounts(t),
                Col(t("export.col.paid"), lambda r: r.paid_amount), Col(t("export.col.open"), lambda r: r.open_amount)]
     return csv_response(db, "invoices", columns, lambda s: queries.export_invoices(s, actor, filters), encoding)
+
+
+def deposits_csv(db: Database, actor: Actor, status: str, encoding: str) -> Response:
+    require(actor, "sales.view")
+    t = translator(actor)
+    columns = [Col(t("sales_ui.receipts.value_date"), lambda r: r.value_date),
+               Col(t("sales_ui.receipts.payer"), lambda r: r.payer_name),
+               Col(t("sales_ui.receipts.amount"), lambda r: r.amount),
+               Col(t("sales_ui.col.customer"), lambda r: r.partner_name),
+               Col(t("export.col.status"), lambda r: t("export.deposit." + r.status)),
+               Col(t("sales_ui.col.notes"), lambda r: r.memo)]
+    return csv_response(db, "deposits", columns, lambda s: receivables.export_deposits(s, actor, status), encoding)
