@@ -142,3 +142,27 @@ def test_other_lists_export_every_filtered_row(client: TestClient, demo_db: Data
     assert 'data-testid="export-links"' in client.get("/expenses/all").text
     assert 'data-export="cp932"' in client.get("/audit").text
     assert min(deposits, claims, queue, trail) >= 2  # each reads a second keyset batch
+
+
+def test_partner_import_on_screen_is_all_or_nothing(client: TestClient, demo_db: Database) -> None:
+    token = login(client, SALES_ADMIN)
+    actor = _actor(demo_db, SALES_ADMIN)
+    before = partners.search_partners(demo_db.uow(), actor, active=None, per_page=1).total
+    assert client.get("/sales/partners/import").status_code == 200
+    bad = ("code,name,closing_day,is_customer\r\n"
+           "IMP-001,株式会社取込一号,31,1\r\n"
+           "IMP-002,株式会社取込二号,abc,1\r\n"  # line 3: 締め日 is not a number
+           "IMP-003,株式会社取込三号,31,maybe\r\n").encode("cp932")  # line 4: not a yes/no
+    response = client.post("/sales/partners/import", data={"csrf_token": token},
+                           files={"file": ("partners.csv", bad, "text/csv")})
+    assert response.status_code == 422
+    assert 'data-testid="import-problems"' in response.text
+    assert "3行目" in response.text and "4行目" in response.text  # every bad row, each with its line
+    assert partners.search_partners(demo_db.uow(), actor, active=None, per_page=1).total == before  # none saved
+    good = ("\ufeffcode,name,closing_day,is_customer\r\n"  # UTF-8 with BOM, as Excel writes it
+            "IMP-001,株式会社取込一号,31,1\r\nIMP-002,株式会社取込二号,25,1\r\n")
+    response = client.post("/sales/partners/import", data={"csrf_token": token},
+                           files={"file": ("partners.csv", good.encode("utf-8"), "text/csv")})
+    assert response.status_code == 200, response.text[:3000]
+    assert 'data-testid="import-done"' in response.text
+    assert partners.search_partners(demo_db.uow(), actor, active=None, per_page=1).total == before + 2

@@ -16,13 +16,15 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from ennoshita import exports
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.sales import partners
+from ennoshita.sales import partner_import, partners
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries import Paged
 from ennoshita.security.files import content_disposition
@@ -187,6 +189,38 @@ def partner_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return render(request, "sales/partners.html", {
         "page": page, "q": q, "query": query_without_page(request), "can_edit": can(actor, "sales.edit"),
         "done": q.get("done"), "export_links": export_links(request)})
+
+
+@router.get("/partners/import")
+def partner_import_form(request: Request, actor: ActorDep) -> Response:
+    require(actor, "sales.edit")
+    return render(request, "sales/partner_import.html", {"problems": [], "count": None})
+
+
+@router.post("/partners/import")
+async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """取引先の一括登録 on screen: the CLI's import (all or nothing), every bad row listed with its line."""
+    require(actor, "sales.edit")
+    form = await request.form()
+    upload = form.get("file")
+    t = translator(actor)
+    try:
+        if not isinstance(upload, UploadFile):
+            raise Invalid("sales_ui.error.no_file", field="file")
+        content = await upload.read()
+        if not content:
+            raise Invalid("sales_ui.error.no_file", field="file")
+        count = await run_in_threadpool(partner_import.import_partners, db.uow(), actor, content)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        problems = [t(exc.key, **exc.params)] if not exc.problems else [
+            (t("error.line_prefix", line=p.line) if p.line is not None else "")
+            + (f"{p.field}: " if p.field and p.field != "file" else "") + t(p.key, **p.params)
+            for p in exc.problems]
+        return render(request, "sales/partner_import.html", {"problems": problems, "count": None},
+                      status_code=exc.status)
+    return render(request, "sales/partner_import.html", {"problems": [], "count": count})
 
 
 def _partner_export(db: Database, actor: Actor, text_: str, role: str, active: bool | None, encoding: str
