@@ -14,7 +14,9 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
+from ennoshita.lengths import limits
 from ennoshita.sales import billing, credit, flow, pdf
+from ennoshita.sales.models import Quote, SalesOrder
 from ennoshita.sales.queries import (
     DeliveryFilter,
     OrderFilter,
@@ -71,7 +73,7 @@ def _doc_form_page(request: Request, db: Database, actor: Actor, mode: str, acti
     return render(request, "sales/doc_form.html", {
         "mode": mode, "action": action, "form": form, "rows": pad_grid(rows), "errors": errors or {},
         "general": general or [], "customers": customer_choices(db, actor), "items": item_choices(db, actor),
-        "rates": RATES}, status_code=status)
+        "rates": RATES, "limits": {**limits(SalesOrder), **limits(Quote)}}, status_code=status)
 
 
 def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteInput, list[int]]:
