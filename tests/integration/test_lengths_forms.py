@@ -56,3 +56,32 @@ def test_too_long_texts_are_refused_naming_the_field(client: TestClient) -> None
         assert invoice.status_code == 422, action
         assert "200文字以内" in _error_beside(invoice.text, "subject"), action
     assert re.search(r'id="f-subject"[^>]*maxlength="200"', client.get("/sales/invoices/new").text)
+
+
+def _supplier_id(html: str) -> str:
+    select = html[html.index('name="supplier_id"'):]
+    match = re.search(r'<option value="(\d+)"', select[:select.index("</select>")])
+    assert match, "no supplier to choose"
+    return match.group(1)
+
+
+def test_too_long_texts_on_purchasing_forms(client: TestClient) -> None:
+    token = login(client, "kobai@demo.ennoshita.jp")
+    form = client.get("/purchasing/orders/new").text
+    assert re.search(r'id="f-subject"[^>]*maxlength="200"', form)
+    po = client.post("/purchasing/orders/new", data={
+        "csrf_token": token, "supplier_id": _supplier_id(form), "order_date": "2026-04-01", "subject": LONG,
+        "department": "購", "price_entry": "exclusive", "lines[0].description": LONG, "lines[0].quantity": "1",
+        "lines[0].unit": "箱", "lines[0].unit_price": "2000", "lines[0].tax_rate": "10"})
+    assert po.status_code == 422
+    assert "200文字以内" in _error_beside(po.text, "subject")  # header and line reported together
+    assert "200文字以内" in po.text.split('name="lines[0].description"')[1][:2000]
+
+    form = client.get("/purchasing/bills/new").text
+    assert re.search(r'id="f-bill_number"[^>]*maxlength="60"', form)
+    bill = client.post("/purchasing/bills/new", data={
+        "csrf_token": token, "supplier_id": _supplier_id(form), "bill_number": "B" * 61, "bill_date": "2026-04-01",
+        "price_entry": "exclusive", "lines[0].description": "コピー用紙", "lines[0].quantity": "1",
+        "lines[0].unit_price": "1000", "lines[0].tax_rate": "10"})
+    assert bill.status_code == 422
+    assert "60文字以内" in _error_beside(bill.text, "bill_number")
