@@ -85,3 +85,17 @@ def test_too_long_texts_on_purchasing_forms(client: TestClient) -> None:
         "lines[0].unit_price": "1000", "lines[0].tax_rate": "10"})
     assert bill.status_code == 422
     assert "60文字以内" in _error_beside(bill.text, "bill_number")
+
+
+def test_too_long_texts_on_an_expense_claim(client: TestClient) -> None:
+    token = login(client, "eigyo@demo.ennoshita.jp")
+    day = today_tokyo().isoformat()
+    response = client.post("/expenses/new", data={
+        "csrf_token": token, "title": LONG,
+        "lines[0].kind": "transport", "lines[0].expense_date": day, "lines[0].account_code": "",
+        "lines[0].tax_rate": "10", "lines[0].amount": "420", "lines[0].route_from": "渋" * 101,
+        "lines[0].route_to": "横浜", "lines[0].purpose": "展示会", "lines[0].rate_per_km": "20"})
+    assert response.status_code == 422
+    assert "200文字以内" in response.text.split('id="f-title"')[1][:1500]  # 件名, beside its field
+    error = re.search(r'data-error-for="lines\[0\]\.route_from">([^<]+)<', response.text)
+    assert error and "100文字以内" in error.group(1)  # and the line's 出発地, in the same answer

@@ -34,6 +34,7 @@ from ennoshita.identity.models import User
 from ennoshita.identity.roles import can, require
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
+from ennoshita.lengths import length_problems
 from ennoshita.purchasing import payments, zengin
 from ennoshita.registration import clean_number
 from ennoshita.security.text import contains
@@ -208,6 +209,10 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
     checked, problems = rules.check_lines(cmd.lines, today_tokyo(), small_amount_company(s))
     if not cmd.title.strip():
         problems.insert(0, Problem("error.required", "title"))
+    problems += length_problems(ExpenseClaim, {"title": cmd.title.strip()})
+    for i, ln in enumerate(cmd.lines):
+        problems += length_problems(ExpenseLine, {k: getattr(ln, k, None) for k in ("payee", "route_from", "route_to")},
+                                    prefix=f"lines[{i}].")
     problems += _period_problems(s, [line.expense_date for line in cmd.lines])
     own = {a.id for a in attachments.list_for(s, OWNER, claim.id)} if claim.id else set()
     receipts: list[Receipt | None] = list(cmd.receipts) + [None] * (len(cmd.lines) - len(cmd.receipts))
