@@ -36,6 +36,7 @@ from ennoshita.ledger.models import (
     TaxBalance,
 )
 from ennoshita.ledger.rules import EntryDraft, LineDraft, check_balanced, entry_number, expand_tax
+from ennoshita.lengths import length_problems
 from ennoshita.money import Rounding
 
 
@@ -292,6 +293,9 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     # (the tax split below inserts lines).
     resolved, unresolved = resolve(index, draft.lines, line_offset=line_offset)
     problems += unresolved
+    problems += length_problems(JournalEntry, {"description": draft.description, "counterparty": draft.counterparty})
+    for i, ln in enumerate(draft.lines):
+        problems += length_problems(JournalLine, {"memo": ln.memo}, prefix=f"lines[{(line_offset or 0) + i}].")
     if problems:
         return [], problems
     if as_posted:
