@@ -118,6 +118,14 @@ CSV_HEADER = ["id", "occurred_at", "actor_id", "actor_name", "via", "entity_type
               "before", "after", "hash"]
 
 
+def export_rows(session: Session, f: AuditFilter) -> Iterator[AuditRow]:
+    """Every record the filter matches, oldest first, in keyset batches (the list screens' CSV export)."""
+    from ennoshita import exports
+
+    for rec in exports.keyset(session, _filtered(f), AuditRecord.id):
+        yield _to_row(rec)
+
+
 def export_csv(session: Session, f: AuditFilter) -> Iterator[str]:
     """Stream the filtered trail as UTF-8 CSV (with BOM, so spreadsheet software reads Japanese)."""
     buf = io.StringIO()

@@ -3,10 +3,7 @@ receivables check (売掛金台帳 against the ledger's 売掛金)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
-from types import TracebackType
 from typing import Annotated, Any
 
 import typer
@@ -15,10 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
-from ennoshita.db import UnitOfWork
-from ennoshita.errors import DomainError, Invalid, NotFound, Problem
+from ennoshita.errors import Invalid, NotFound
 from ennoshita.money import format_yen
-from ennoshita.sales import billing, customer_credit, partners, pdf, receivables
+from ennoshita.sales import billing, customer_credit, partner_import, pdf, receivables
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.models import Invoice, Partner
 
@@ -60,83 +56,6 @@ def _read(path: Path) -> bytes:
 # ---------------------------------------------------------------- partners import
 
 
-class _SharedTransaction(UnitOfWork):
-    """Lends one open transaction to several service calls: their commits only flush, so the caller commits
-    (or rolls back) everything at once. Used for all-or-nothing imports over per-record services."""
-
-    def __init__(self, outer: UnitOfWork) -> None:
-        self._outer = outer
-        self.committed = False
-
-    @property
-    def session(self) -> Session:
-        return self._outer.session
-
-    def __enter__(self) -> UnitOfWork:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        return None
-
-    def commit(self) -> None:
-        self._outer.session.flush()
-
-
-_INT_COLUMNS = ("closing_day", "months_after", "pay_day", "credit_limit")
-_BOOL_COLUMNS = ("is_customer", "is_supplier")
-_COLUMNS = tuple(f for f in partners.PartnerInput.__dataclass_fields__)
-_TRUE = {"1", "true", "yes", "y", "○", "はい"}
-_FALSE = {"0", "false", "no", "n", "", "×", "いいえ"}
-
-
-def _decode(data: bytes) -> str:
-    from ennoshita import textfiles
-
-    return textfiles.decode(data)[0]
-
-
-def _partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], list[Problem]]:
-    """The CSV rows as service input (with their line numbers), and every problem of form found on the way."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    problems: list[Problem] = []
-    header = [h.strip() for h in next(reader, [])]
-    for name in header:
-        if name not in _COLUMNS:
-            problems.append(Problem("error.unknown_field", name, line=1))
-    for name in ("code", "name"):
-        if name not in header:
-            problems.append(Problem("error.required", name, line=1))
-    if problems:
-        return [], problems
-    rows: list[tuple[int, partners.PartnerInput]] = []
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        values: dict[str, Any] = {}
-        for name, cell in zip(header, cells, strict=False):
-            cell = cell.strip()
-            if name in _INT_COLUMNS:
-                if cell == "":
-                    continue
-                try:
-                    values[name] = int(cell.replace(",", ""))
-                except ValueError:
-                    problems.append(Problem("sales.error.number", name, {"value": cell}, line=line))
-            elif name in _BOOL_COLUMNS:
-                if cell.lower() in _TRUE:
-                    values[name] = True
-                elif cell.lower() in _FALSE:
-                    values[name] = cell == "" and name == "is_customer"
-                else:
-                    problems.append(Problem("error.schema", name, {"field": name, "reason": cell}, line=line))
-            else:
-                values[name] = cell
-        rows.append((line, partners.PartnerInput(**values)))
-    return rows, problems
-
-
 @partners_app.command("import")
 def partners_import(file: Path, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
     """Import partners from a CSV (UTF-8 or Shift_JIS; header code,name,name_kana,registration_number,
@@ -144,21 +63,7 @@ def partners_import(file: Path, database_url: DatabaseUrl = None, as_user: AsUse
     db = open_db(database_url)
     with domain_errors():
         actor = resolve_actor(db, as_user)
-        rows, problems = _partner_rows(_decode(_read(file)))
-        count = 0
-        with db.uow() as outer:
-            shared = _SharedTransaction(outer)
-            for line, cmd in rows:
-                try:
-                    partners.create_partner(shared, actor, cmd)
-                    count += 1
-                except DomainError as exc:
-                    if exc.status == 403 or not exc.problems:
-                        raise
-                    problems += [Problem(p.key, p.field, p.params, line) for p in exc.problems]
-            if problems:
-                raise Invalid(problems=problems)
-            outer.commit()
+        count = partner_import.import_partners(db.uow(), actor, _read(file))
     console.print(_say("imported", count=count))
 
 

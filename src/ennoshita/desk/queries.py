@@ -9,10 +9,12 @@ month's lead times with the nearest-rank rule of :mod:`ennoshita.desk.rules`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.orm import Session
 
 from ennoshita.actor import Actor
 from ennoshita.dates import as_utc, now_utc
@@ -63,31 +65,8 @@ def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: t
     """A team's queue (open requests first by SLA due time), or the requests I filed (``mine``).
     ``overdue``: only the open requests past their SLA due time."""
     require(actor, "desk.view")
-    conditions: list[Any] = []  # on desk_requests alone: the count and the page's ids need no join
-    member_of = [t for t, role in rules.TEAMS.items() if actor.has(role)]
-    if team and team not in rules.TEAMS:
-        raise Invalid("desk.error.team", field="team", team=team)
-    if mine:
-        conditions.append(DeskRequest.requester_id == actor.user_id)
-    elif team and (team in member_of or actor.has("admin", "auditor")):
-        pass  # the team filter below is the whole visibility rule: one indexed range, no OR
-    elif not actor.has("admin", "auditor"):
-        conditions.append(DeskRequest.team.in_(member_of) | (DeskRequest.requester_id == actor.user_id))
-    if team:
-        conditions.append(DeskRequest.team == team)
     at = as_utc(now or now_utc())  # UTC: SQLite compares the stored text
-    if overdue:
-        asked = statuses or tuple(sorted(rules.OPEN_STATUSES))
-        open_statuses = tuple(st for st in asked if st in rules.OPEN_STATUSES)
-        statuses = open_statuses or ("-",)  # a closed status asked for with overdue: nothing matches
-        conditions.append(DeskRequest.sla_due_at < at)
-    if statuses:
-        conditions.append(DeskRequest.status.in_(statuses))
-    if assigned_to_me:
-        conditions.append(DeskRequest.assignee_id == actor.user_id)
-    if text.strip():
-        like = contains(text.strip())
-        conditions.append(DeskRequest.title.like(like, escape="\\") | DeskRequest.number.like(like, escape="\\"))
+    conditions, statuses = _queue_conditions(actor, team, statuses, mine, assigned_to_me, text, overdue, at)
     per_page = max(1, min(per_page, 200))
     page = max(1, page)
     order: tuple[Any, ...]
@@ -110,12 +89,64 @@ def queue(uow: UnitOfWork, actor: Actor, *, team: str | None = None, statuses: t
         s = uow.session
         total = int(s.scalar(select(func.count()).select_from(DeskRequest).where(*conditions)) or 0)
         rows = s.execute(q.order_by(*order)).all()
-        out = tuple(QueueRow(
-            r.id, r.number, r.type, r.title, r.team, r.status, req_name or "", r.requester_department,
-            r.assignee_id, asg_name or "", r.due_date, r.sla_due_at, r.created_at,
-            rules.remaining_minutes(at, as_utc(r.sla_due_at)) if r.status in rules.OPEN_STATUSES else None,
-            r.document_number) for r, req_name, asg_name in rows)
+        out = tuple(_queue_row(r, req_name, asg_name, at) for r, req_name, asg_name in rows)
     return QueuePage(out, total, page, per_page)
+
+
+def _queue_conditions(actor: Actor, team: str | None, statuses: tuple[str, ...], mine: bool, assigned_to_me: bool,
+                      text: str, overdue: bool, at: dt.datetime) -> tuple[list[Any], tuple[str, ...]]:
+    """The queue's filter as conditions on desk_requests alone (and the statuses it came to)."""
+    conditions: list[Any] = []  # on desk_requests alone: the count and the page's ids need no join
+    member_of = [t for t, role in rules.TEAMS.items() if actor.has(role)]
+    if team and team not in rules.TEAMS:
+        raise Invalid("desk.error.team", field="team", team=team)
+    if mine:
+        conditions.append(DeskRequest.requester_id == actor.user_id)
+    elif team and (team in member_of or actor.has("admin", "auditor")):
+        pass  # the team filter below is the whole visibility rule: one indexed range, no OR
+    elif not actor.has("admin", "auditor"):
+        conditions.append(DeskRequest.team.in_(member_of) | (DeskRequest.requester_id == actor.user_id))
+    if team:
+        conditions.append(DeskRequest.team == team)
+    if overdue:
+        asked = statuses or tuple(sorted(rules.OPEN_STATUSES))
+        open_statuses = tuple(st for st in asked if st in rules.OPEN_STATUSES)
+        statuses = open_statuses or ("-",)  # a closed status asked for with overdue: nothing matches
+        conditions.append(DeskRequest.sla_due_at < at)
+    if statuses:
+        conditions.append(DeskRequest.status.in_(statuses))
+    if assigned_to_me:
+        conditions.append(DeskRequest.assignee_id == actor.user_id)
+    if text.strip():
+        like = contains(text.strip())
+        conditions.append(DeskRequest.title.like(like, escape="\\") | DeskRequest.number.like(like, escape="\\"))
+    return conditions, statuses
+
+
+def export_queue(session: Session, actor: Actor, *, team: str | None = None, statuses: tuple[str, ...] = (),
+                 assigned_to_me: bool = False, text: str = "", overdue: bool = False) -> Iterator[QueueRow]:
+    """Every request :func:`queue` finds with these filters (all pages), in keyset batches within ``session``."""
+    from ennoshita import exports
+
+    require(actor, "desk.view")
+    at = as_utc(now_utc())
+    conditions, _ = _queue_conditions(actor, team, statuses, False, assigned_to_me, text, overdue, at)
+    requester = User.__table__.alias("requester")
+    assignee = User.__table__.alias("assignee")
+    q = (select(DeskRequest, requester.c.display_name.label("req_name"), assignee.c.display_name.label("asg_name"))
+         .where(*conditions)
+         .outerjoin(requester, requester.c.id == DeskRequest.requester_id)
+         .outerjoin(assignee, assignee.c.id == DeskRequest.assignee_id))
+    for r, req_name, asg_name in exports.keyset(session, q, DeskRequest.id):
+        yield _queue_row(r, req_name, asg_name, at)
+
+
+def _queue_row(r: Any, req_name: str | None, asg_name: str | None, at: dt.datetime) -> QueueRow:
+    return QueueRow(
+        r.id, r.number, r.type, r.title, r.team, r.status, req_name or "", r.requester_department,
+        r.assignee_id, asg_name or "", r.due_date, r.sla_due_at, r.created_at,
+        rules.remaining_minutes(at, as_utc(r.sla_due_at)) if r.status in rules.OPEN_STATUSES else None,
+        r.document_number)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ from ennoshita.identity.models import User
 from ennoshita.identity.roles import can, require
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
+from ennoshita.lengths import length_problems
 from ennoshita.purchasing import payments, zengin
 from ennoshita.registration import clean_number
 from ennoshita.security.text import contains
@@ -207,6 +209,10 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
     checked, problems = rules.check_lines(cmd.lines, today_tokyo(), small_amount_company(s))
     if not cmd.title.strip():
         problems.insert(0, Problem("error.required", "title"))
+    problems += length_problems(ExpenseClaim, {"title": cmd.title.strip()})
+    for i, ln in enumerate(cmd.lines):
+        problems += length_problems(ExpenseLine, {k: getattr(ln, k, None) for k in ("payee", "route_from", "route_to")},
+                                    prefix=f"lines[{i}].")
     problems += _period_problems(s, [line.expense_date for line in cmd.lines])
     own = {a.id for a in attachments.list_for(s, OWNER, claim.id)} if claim.id else set()
     receipts: list[Receipt | None] = list(cmd.receipts) + [None] * (len(cmd.lines) - len(cmd.receipts))
@@ -404,6 +410,25 @@ def list_claims(uow: UnitOfWork, actor: Actor, *, mine: bool = True, status: str
                 ) -> tuple[list[ClaimRow], int]:
     """経費精算一覧, newest first: the actor's own, or everyone's for 経理 and the auditor."""
     require(actor, "expenses.use" if mine else "expenses.view")
+    query, count = _claims_query(actor, mine, status, payment_status, q)
+    query = query.order_by(ExpenseClaim.id.desc()).limit(max(1, min(limit, 200))).offset(max(0, offset))
+    with uow:
+        s = uow.session
+        return [ClaimRow(**row._asdict()) for row in s.execute(query)], int(s.scalar(count) or 0)
+
+
+def export_claims(session: Session, actor: Actor, *, mine: bool = True, status: str | None = None,
+                  payment_status: str | None = None, q: str | None = None) -> Iterator[ClaimRow]:
+    """Every claim :func:`list_claims` finds with these filters (all pages), in keyset batches."""
+    from ennoshita import exports
+
+    require(actor, "expenses.use" if mine else "expenses.view")
+    query, _ = _claims_query(actor, mine, status, payment_status, q)
+    return (ClaimRow(**row._asdict()) for row in exports.keyset(session, query, ExpenseClaim.id))
+
+
+def _claims_query(actor: Actor, mine: bool, status: str | None, payment_status: str | None, q: str | None
+                  ) -> tuple[Any, Any]:
     query = select(ExpenseClaim.id, ExpenseClaim.number, ExpenseClaim.employee_id,
                    User.display_name.label("employee_name"), ExpenseClaim.department, ExpenseClaim.title,
                    ExpenseClaim.status, ExpenseClaim.total, ExpenseClaim.payment_status, ExpenseClaim.created_at).join(
@@ -421,10 +446,7 @@ def list_claims(uow: UnitOfWork, actor: Actor, *, mine: bool = True, status: str
         conditions.append(ExpenseClaim.number.like(like, escape="\\") | ExpenseClaim.title.like(like, escape="\\"))
     for c in conditions:
         query, count = query.where(c), count.where(c)
-    query = query.order_by(ExpenseClaim.id.desc()).limit(max(1, min(limit, 200))).offset(max(0, offset))
-    with uow:
-        s = uow.session
-        return [ClaimRow(**row._asdict()) for row in s.execute(query)], int(s.scalar(count) or 0)
+    return query, count
 
 
 # ---------------------------------------------------------------- 振込先口座

@@ -43,6 +43,7 @@ from ennoshita.ledger.taxes import (
     SMALL_AMOUNT_UNTIL,
     small_amount_company,
 )
+from ennoshita.lengths import length_problems
 from ennoshita.money import Rounding
 
 
@@ -301,6 +302,9 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     # (the tax split below inserts lines).
     resolved, unresolved = resolve(index, draft.lines, line_offset=line_offset)
     problems += unresolved
+    problems += length_problems(JournalEntry, {"description": draft.description, "counterparty": draft.counterparty})
+    for i, ln in enumerate(draft.lines):
+        problems += length_problems(JournalLine, {"memo": ln.memo}, prefix=f"lines[{(line_offset or 0) + i}].")
     if problems:
         return [], problems
     if as_posted:

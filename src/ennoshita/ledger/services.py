@@ -77,6 +77,14 @@ def _lines_from_json(text: str | None) -> tuple[LineDraft, ...]:
     return tuple(LineDraft(**item) for item in json.loads(text or "[]"))
 
 
+def check_entry(uow: UnitOfWork, actor: Actor, draft: EntryDraft) -> list[Problem]:
+    """Every problem a posting of ``draft`` would meet, without saving anything (the entry form shows them all)."""
+    require(actor, "ledger.edit")
+    with uow:
+        s = uow.session
+        return prepare(s, PostingContext.load(s), ChartIndex.load(s), draft)[1]
+
+
 def _check_draft(session: Session, draft: EntryDraft) -> None:
     ctx = PostingContext.load(session)
     _lines, problems = prepare(session, ctx, ChartIndex.load(session), draft)

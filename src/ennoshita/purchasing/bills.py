@@ -40,7 +40,9 @@ from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
 from ennoshita.ledger.taxes import non_registered_annual_cap
+from ennoshita.lengths import length_problems
 from ennoshita.purchasing import credit_basis, rules, subcontract
+from ennoshita.purchasing import models as bill_models
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
 from ennoshita.purchasing.numbering import next_number
@@ -342,6 +344,10 @@ def _check_input(cmd: BillInput) -> PriceEntry:
     problems: list[Problem] = []
     if not cmd.bill_number.strip():
         problems.append(Problem("error.required", "bill_number"))
+    problems += length_problems(SupplierBill, {"bill_number": cmd.bill_number.strip(), "department": cmd.department})
+    for i, ln in enumerate(cmd.lines):
+        problems += length_problems(bill_models.SupplierBillLine, {"description": ln.description.strip()},
+                                    prefix=f"lines[{i}].")
     inclusive = price_entry is PriceEntry.TAX_INCLUSIVE
     for i, ln in enumerate(cmd.lines):
         if ln.tax_rate not in ("10", "8", "0"):

@@ -25,6 +25,7 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.lengths import length_problems
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
 from ennoshita.purchasing.numbering import next_number
 from ennoshita.sales.lines import LineInput, price_entry_of, resolve_lines
@@ -98,13 +99,20 @@ def create_purchase_order(uow: UnitOfWork, actor: Actor, cmd: PurchaseOrderInput
     """発注書 (draft) with its lines (品目 code or free text); totals once per rate."""
     require(actor, "purchasing.edit")
     price_entry = price_entry_of(cmd.price_entry)
+    header = length_problems(PurchaseOrder, {"subject": cmd.subject.strip(), "department": cmd.department,
+                                             "delivery_place": cmd.delivery_place.strip()})
     if cmd.delivery_date is not None and cmd.delivery_date < cmd.order_date:
-        raise Invalid("purchasing.error.delivery_before_order", field="delivery_date")
+        header.append(Problem("purchasing.error.delivery_before_order", "delivery_date"))
     with uow:
         s = uow.session
         company = load_company(uow)
         supplier_of(s, cmd.supplier_id)
-        lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        try:
+            lines, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        except Invalid as exc:
+            raise Invalid(problems=header + exc.problems) from None
+        if header:
+            raise Invalid(problems=header)
         po = PurchaseOrder(
             number=next_number(s, "purchase_order", cmd.order_date, company.fiscal_year_start_month),
             supplier_id=cmd.supplier_id, order_date=cmd.order_date, delivery_date=cmd.delivery_date,

@@ -29,6 +29,7 @@ from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
+from ennoshita.lengths import length_problems
 from ennoshita.money import Rounding
 from ennoshita.sales import credit, customer_credit
 from ennoshita.sales import settings as sales_settings
@@ -238,7 +239,13 @@ def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSu
         s = uow.session
         company = load_company(uow)
         partner = _customer(s, cmd.partner_id)
-        resolved, _totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        too_long = length_problems(Invoice, {"subject": cmd.subject})
+        try:
+            resolved, _totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+        except Invalid as exc:
+            raise Invalid(problems=too_long + exc.problems) from None
+        if too_long:
+            raise Invalid(problems=too_long)
         due = cmd.due_date or due_date_for(partner, closing_date_for(cmd.issue_date, partner.closing_day or 31))
         if due < cmd.issue_date:
             raise Invalid("sales.error.due_before_issue", field="due_date")

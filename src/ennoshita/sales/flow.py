@@ -23,6 +23,7 @@ from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
 from ennoshita.ledger import PostingBatch, chart
+from ennoshita.lengths import length_problems
 from ennoshita.sales import credit
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
@@ -102,7 +103,7 @@ def _check_quote(cmd: QuoteInput) -> list[Problem]:
         problems.append(Problem("error.required", "subject"))
     if cmd.valid_until < cmd.issue_date:
         problems.append(Problem("sales.error.valid_until", "valid_until"))
-    return problems
+    return problems + length_problems(Quote, {"subject": cmd.subject.strip(), "delivery_terms": cmd.delivery_terms})
 
 
 def _resolve_all(s: Session, header: list[Problem], lines: Sequence[Any], price_entry: Any,
@@ -279,6 +280,8 @@ def create_order(uow: UnitOfWork, actor: Actor, cmd: OrderInput) -> DocSummary:
     """受注 entered directly (a customer's 注文書 without a quote)."""
     require(actor, "sales.edit")
     header = [] if cmd.subject.strip() else [Problem("error.required", "subject")]
+    header += length_problems(SalesOrder, {"subject": cmd.subject.strip(), "customer_po": cmd.customer_po,
+                                           "delivery_place": cmd.delivery_place})
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session

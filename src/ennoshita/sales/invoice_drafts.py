@@ -25,6 +25,7 @@ from ennoshita.errors import Conflict, Invalid, NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
+from ennoshita.lengths import length_problems
 from ennoshita.sales import credit
 from ennoshita.sales.billing import (
     InvoiceInput,
@@ -68,7 +69,13 @@ def _write(s: Session, actor: Actor, company: CompanyData, invoice: Invoice | No
     """Check the input as issuing would (customer, lines, dates) and write the draft row and its lines."""
     price_entry = invoice_price_entry(cmd)
     partner = _customer(s, cmd.partner_id)
-    resolved, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+    too_long = length_problems(Invoice, {"subject": cmd.subject})
+    try:
+        resolved, totals = resolve_lines(s, cmd.lines, price_entry, company.rounding)
+    except Invalid as exc:
+        raise Invalid(problems=too_long + exc.problems) from None
+    if too_long:
+        raise Invalid(problems=too_long)
     if totals.gross < 0:
         raise Invalid("sales.error.negative_invoice", field="lines")
     due = cmd.due_date or due_date_for(partner, closing_date_for(cmd.issue_date, partner.closing_day or 31))

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ennoshita.errors import Invalid, Problem
+from ennoshita.lengths import length_problems
 from ennoshita.money import MAX_YEN, Rounding, yen_in_range
-from ennoshita.sales.models import Item
+from ennoshita.sales.models import Item, QuoteLine
 from ennoshita.sales.partners import parse_decimal
 from ennoshita.sales.rules import RATES, InvoiceLine, InvoiceTotals, PriceEntry, TaxRate, compute_totals
 
@@ -87,6 +88,7 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
         description = ln.description.strip() or (item.name if item else "")
         if not description:
             problems.append(Problem("sales.error.line_description", f"{where}.description"))
+        problems += length_problems(QuoteLine, {"description": description}, prefix=f"{where}.")
         quantity = parse_decimal(ln.quantity, f"{where}.quantity", problems, places=3)
         price_text = ln.unit_price if str(ln.unit_price).strip() else (item.unit_price if item else "")
         if not str(price_text).strip():

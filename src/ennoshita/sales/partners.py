@@ -7,15 +7,16 @@ Partners are one register for customers and suppliers (purchasing uses the same 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ennoshita import audit
+from ennoshita import audit, exports
 from ennoshita.actor import Actor
 from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
@@ -355,6 +356,26 @@ def search_partners(uow: UnitOfWork, actor: Actor, text: str = "", role: str = "
                     page: int = 1, per_page: int = 50) -> PartnerPage:
     """Search by name, カナ (full- or half-width, with or without 株式会社), code, 法人番号 or 登録番号."""
     require(actor, "sales.view")
+    query = partner_query(text, role, active)
+    per_page = max(1, min(per_page, 200))
+    page = max(1, page)
+    with uow:
+        s = uow.session
+        total = int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        rows = s.scalars(query.order_by(Partner.code).limit(per_page).offset((page - 1) * per_page))
+        return PartnerPage(tuple(partner_summary(p) for p in rows), total, page, per_page)
+
+
+def export_partners(session: Session, actor: Actor, text: str = "", role: str = "", active: bool | None = True
+                    ) -> Iterator[PartnerSummary]:
+    """Every partner :func:`search_partners` finds (all pages), read in keyset batches inside ``session``."""
+    require(actor, "sales.view")
+    for p in exports.keyset(session, partner_query(text, role, active), Partner.id):
+        yield partner_summary(p)
+
+
+def partner_query(text: str = "", role: str = "", active: bool | None = True) -> Select[Partner]:
+    """The partners the search filter matches (no order, no page)."""
     query = select(Partner)
     text = _nfc(text)
     if text:
@@ -374,13 +395,7 @@ def search_partners(uow: UnitOfWork, actor: Actor, text: str = "", role: str = "
         query = query.where(Partner.is_supplier.is_(True))
     if active is not None:
         query = query.where(Partner.active.is_(active))
-    per_page = max(1, min(per_page, 200))
-    page = max(1, page)
-    with uow:
-        s = uow.session
-        total = int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
-        rows = s.scalars(query.order_by(Partner.code).limit(per_page).offset((page - 1) * per_page))
-        return PartnerPage(tuple(partner_summary(p) for p in rows), total, page, per_page)
+    return query
 
 
 # --- items -------------------------------------------------------------------------------------------

@@ -7,12 +7,14 @@ document are in :mod:`ennoshita.sales.queries_docs`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ennoshita import exports
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.identity import require
@@ -200,6 +202,11 @@ def _paged(uow: UnitOfWork, query: Any, order: tuple[Any, ...], row: Any, page: 
         return Paged(tuple(row(**r._asdict()) for r in rows), total, page.page, page.per_page)
 
 
+def _export(session: Session, query: Any, key: Any, row: Any) -> Iterator[Any]:
+    for r in exports.keyset(session, query, key):
+        yield row(**r._asdict())
+
+
 # ---------------------------------------------------------------- lists
 
 
@@ -207,6 +214,16 @@ def list_quotes(uow: UnitOfWork, actor: Actor, filters: QuoteFilter = QuoteFilte
                 page: PageRequest = PageRequest()) -> Paged[QuoteRow]:
     """見積, newest first."""
     require(actor, "sales.view")
+    return _paged(uow, _quote_query(filters), (Quote.issue_date.desc(), Quote.id.desc()), QuoteRow, page)
+
+
+def export_quotes(session: Session, actor: Actor, filters: QuoteFilter = QuoteFilter()) -> Iterator[QuoteRow]:
+    """Every 見積 the filter matches (all pages), in keyset batches within ``session``."""
+    require(actor, "sales.view")
+    return _export(session, _quote_query(filters), Quote.id, QuoteRow)
+
+
+def _quote_query(filters: QuoteFilter) -> Any:
     query: Any = (select(Quote.id, Quote.number, Quote.revision, Quote.status, Quote.partner_id,
                          Partner.name.label("partner_name"), Quote.issue_date, Quote.subject, Quote.price_entry,
                          Quote.net, Quote.tax, Quote.gross).join(Partner, Partner.id == Quote.partner_id))
@@ -217,13 +234,23 @@ def list_quotes(uow: UnitOfWork, actor: Actor, filters: QuoteFilter = QuoteFilte
         query = query.where(Quote.status != "superseded")
     if filters.partner_id is not None:
         query = query.where(Quote.partner_id == filters.partner_id)
-    return _paged(uow, query, (Quote.issue_date.desc(), Quote.id.desc()), QuoteRow, page)
+    return query
 
 
 def list_orders(uow: UnitOfWork, actor: Actor, filters: OrderFilter = OrderFilter(),
                 page: PageRequest = PageRequest()) -> Paged[OrderRow]:
     """受注, newest first."""
     require(actor, "sales.view")
+    return _paged(uow, _order_query(filters), (SalesOrder.order_date.desc(), SalesOrder.id.desc()), OrderRow, page)
+
+
+def export_orders(session: Session, actor: Actor, filters: OrderFilter = OrderFilter()) -> Iterator[OrderRow]:
+    """Every 受注 the filter matches (all pages), in keyset batches within ``session``."""
+    require(actor, "sales.view")
+    return _export(session, _order_query(filters), SalesOrder.id, OrderRow)
+
+
+def _order_query(filters: OrderFilter) -> Any:
     query: Any = (select(SalesOrder.id, SalesOrder.number, SalesOrder.status, SalesOrder.partner_id,
                          Partner.name.label("partner_name"), SalesOrder.order_date, SalesOrder.subject,
                          SalesOrder.price_entry, SalesOrder.net, SalesOrder.tax, SalesOrder.gross,
@@ -234,13 +261,25 @@ def list_orders(uow: UnitOfWork, actor: Actor, filters: OrderFilter = OrderFilte
         query = query.where(SalesOrder.status.in_(filters.statuses))
     if filters.partner_id is not None:
         query = query.where(SalesOrder.partner_id == filters.partner_id)
-    return _paged(uow, query, (SalesOrder.order_date.desc(), SalesOrder.id.desc()), OrderRow, page)
+    return query
 
 
 def list_deliveries(uow: UnitOfWork, actor: Actor, filters: DeliveryFilter = DeliveryFilter(),
                     page: PageRequest = PageRequest()) -> Paged[DeliveryRow]:
     """納品, newest first, with the order and the invoice behind each."""
     require(actor, "sales.view")
+    return _paged(uow, _delivery_query(filters), (Delivery.delivery_date.desc(), Delivery.id.desc()), DeliveryRow,
+                  page)
+
+
+def export_deliveries(session: Session, actor: Actor, filters: DeliveryFilter = DeliveryFilter()
+                      ) -> Iterator[DeliveryRow]:
+    """Every 納品 the filter matches (all pages), in keyset batches within ``session``."""
+    require(actor, "sales.view")
+    return _export(session, _delivery_query(filters), Delivery.id, DeliveryRow)
+
+
+def _delivery_query(filters: DeliveryFilter) -> Any:
     query: Any = (select(Delivery.id, Delivery.number, Delivery.partner_id, Partner.name.label("partner_name"),
                          Partner.closing_day, Delivery.delivery_date, Delivery.price_entry, Delivery.net,
                          Delivery.tax, Delivery.gross, Delivery.invoice_id, Invoice.number.label("invoice_number"),
@@ -255,7 +294,7 @@ def list_deliveries(uow: UnitOfWork, actor: Actor, filters: DeliveryFilter = Del
         query = query.where(Delivery.partner_id == filters.partner_id)
     if filters.date_to is not None:
         query = query.where(Delivery.delivery_date <= filters.date_to)
-    return _paged(uow, query, (Delivery.delivery_date.desc(), Delivery.id.desc()), DeliveryRow, page)
+    return query
 
 
 def _invoice_query() -> Any:
@@ -319,6 +358,13 @@ def list_invoices(uow: UnitOfWork, actor: Actor, filters: InvoiceFilter = Invoic
                .limit(page.per_page).offset((page.page - 1) * page.per_page).subquery("page_ids"))
         rows = s.execute(_invoice_query().join(ids, ids.c.id == Invoice.id).order_by(*order))
         return Paged(tuple(InvoiceRow(**r._asdict()) for r in rows), total, page.page, page.per_page)
+
+
+def export_invoices(session: Session, actor: Actor, filters: InvoiceFilter = InvoiceFilter()
+                    ) -> Iterator[InvoiceRow]:
+    """Every 請求書 the filter matches (all pages), in keyset batches within ``session``."""
+    require(actor, "sales.view")
+    return _export(session, _invoice_query().where(*_invoice_conditions(session, filters)), Invoice.id, InvoiceRow)
 
 
 # ---------------------------------------------------------------- receivables

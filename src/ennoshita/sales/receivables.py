@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -380,6 +380,32 @@ class MatchedView:
     booked_account: str | None = None
     memo: str = ""
     to_credit: int = 0  # kept as the customer's credit balance (前受金)
+
+
+@dataclass(frozen=True)
+class DepositRow:
+    id: int
+    value_date: dt.date
+    payer_name: str
+    amount: int
+    partner_name: str
+    status: str
+    memo: str
+
+
+DEPOSIT_STATUSES = ("unmatched", "matched", "booked")
+
+
+def export_deposits(session: Session, actor: Actor, status: str = "") -> Iterator[DepositRow]:
+    """入金消込's deposits (every one, or those of one status), in keyset batches within ``session``."""
+    from ennoshita import exports
+
+    require(actor, "sales.view")
+    query = select(BankDeposit, Partner.name).outerjoin(Partner, Partner.id == BankDeposit.partner_id)
+    if status:
+        query = query.where(BankDeposit.status == status)
+    for d, name in exports.keyset(session, query, BankDeposit.id):
+        yield DepositRow(d.id, d.value_date, d.payer_name, d.amount, name or "", d.status, d.memo or "")
 
 
 def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView]:

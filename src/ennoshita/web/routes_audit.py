@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
-from ennoshita import audit
+from ennoshita import audit, exports
 from ennoshita.actor import Actor
-from ennoshita.audit.queries import actions, entity_types
+from ennoshita.audit.queries import CSV_HEADER, actions, entity_types
+from ennoshita.dates import TOKYO
 from ennoshita.db import Database
 from ennoshita.identity import require
 from ennoshita.identity import services as identity
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import csv_response
 from ennoshita.web.render import render
 
 router = APIRouter()
@@ -75,13 +78,14 @@ def _page(request: Request, db: Database, actor: Actor, verified: audit.VerifyRe
 
 @router.get("/audit.csv")
 def audit_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """The filtered trail as CSV (the shared list export: UTF-8 with BOM or ``?encoding=cp932``)."""
     require(actor, "audit.view")
     f = _filter(request)
-    uow = db.uow()
-
-    def stream() -> Iterator[str]:
-        with uow:
-            yield from audit.export_csv(uow.session, f)
-
-    return StreamingResponse(stream(), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+    encoding = exports.check_encoding(request.query_params.get("encoding", "utf-8"))
+    col = exports.ExportColumn
+    values: list[Callable[[Any], Any]] = [
+        lambda r: r.id, lambda r: r.occurred_at.astimezone(TOKYO).isoformat(), lambda r: r.actor_id,
+        lambda r: r.actor_name, lambda r: r.via, lambda r: r.entity_type, lambda r: r.entity_id,
+        lambda r: r.action, lambda r: r.before, lambda r: r.after, lambda r: r.hash]
+    columns = [col(label, value) for label, value in zip(CSV_HEADER, values, strict=True)]
+    return csv_response(db, "audit", columns, lambda s: audit.export_rows(s, f), encoding)

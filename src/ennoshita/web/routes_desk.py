@@ -20,8 +20,10 @@ from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
+from ennoshita import exports
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment
+from ennoshita.dates import TOKYO, as_utc
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import DomainError, Forbidden
@@ -30,9 +32,10 @@ from ennoshita.identity.models import User, UserRole
 from ennoshita.sales import partners
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.render import TEMPLATES, render
 from ennoshita.web.routes_home import WORK_PROVIDERS, WorkItem
-from ennoshita.web.routes_ledger import parse_date, query_without_page
+from ennoshita.web.routes_ledger import parse_date, query_without_page, translator
 from ennoshita.web.routes_sales import errors_of, page_no, text
 
 router = APIRouter(prefix="/desk")
@@ -285,6 +288,9 @@ def team_queue(request: Request, db: DbDep, actor: ActorDep) -> Response:
     team = team or (teams[0] if teams else "")
     status = q.get("status", "open")
     page = None
+    if team and (encoding := wants_export(request)):
+        return _queue_csv(db, actor, team, _statuses(status), bool(q.get("assigned")), q.get("q", ""),
+                          bool(q.get("overdue")), encoding)
     if team:
         found = queries.queue(db.uow(), actor, team=team, statuses=_statuses(status),
                               assigned_to_me=bool(q.get("assigned")), text=q.get("q", ""),
@@ -292,7 +298,26 @@ def team_queue(request: Request, db: DbDep, actor: ActorDep) -> Response:
         page = Page.of(found)
     return render(request, "desk/queue.html", {
         "page": page, "teams": teams, "team": team, "status": status, "q": q,
-        "query": query_without_page(request), "statuses": rules.STATUSES})
+        "query": query_without_page(request), "statuses": rules.STATUSES,
+        "export_links": export_links(request) if team else []})
+
+
+def _queue_csv(db: Database, actor: Actor, team: str, statuses: tuple[str, ...], assigned: bool, text_: str,
+               overdue: bool, encoding: str) -> Response:
+    require(actor, "desk.view")
+    t = translator(actor)
+    col = exports.ExportColumn
+    columns = [col(t("desk_ui.col.number"), lambda r: r.number),
+               col(t("desk_ui.col.type"), lambda r: t("desk.type." + r.type)),
+               col(t("desk_ui.col.title"), lambda r: r.title),
+               col(t("desk_ui.col.team"), lambda r: t("desk.team." + r.team)),
+               col(t("desk_ui.col.requester"), lambda r: r.requester),
+               col(t("desk_ui.col.assignee"), lambda r: r.assignee),
+               col(t("desk_ui.col.status"), lambda r: t("desk.status." + r.status)),
+               col(t("desk_ui.col.sla"), lambda r: as_utc(r.sla_due_at).astimezone(TOKYO)),
+               col(t("desk_ui.col.filed"), lambda r: as_utc(r.created_at).astimezone(TOKYO))]
+    return csv_response(db, "desk-queue", columns, lambda s: queries.export_queue(
+        s, actor, team=team, statuses=statuses, assigned_to_me=assigned, text=text_, overdue=overdue), encoding)
 
 
 def _desk_work(db: Database, actor: Actor) -> list[WorkItem]:

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from ennoshita import exports
 from ennoshita.actor import Actor
-from ennoshita.dates import today_tokyo
+from ennoshita.dates import TOKYO, as_utc, today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Forbidden, Invalid, Problem
 from ennoshita.expenses import rules, services
@@ -27,10 +28,11 @@ from ennoshita.purchasing.credit_basis import NO_INVOICE_REASONS
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, tax_names
+from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, tax_names, translator
 from ennoshita.web.routes_sales import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/expenses")
@@ -172,6 +174,9 @@ def _list_page(request: Request, db: Database, actor: Actor, everyone: bool) -> 
     q = request.query_params
     status = q.get("status", "") if q.get("status") in STATUSES else ""
     payment_status = q.get("payment_status", "") if q.get("payment_status") in PAYMENT_STATUSES else ""
+    if encoding := wants_export(request):
+        return _claims_csv(db, actor, everyone, status or None, payment_status or None,
+                           q.get("q") if everyone else None, encoding)
     page = page_no(request)
     rows, total = services.list_claims(db.uow(), actor, mine=not everyone, status=status or None,
                                        payment_status=payment_status or None,
@@ -181,7 +186,24 @@ def _list_page(request: Request, db: Database, actor: Actor, everyone: bool) -> 
         "page": Page(rows, total, page, PER_PAGE), "q": q, "query": query_without_page(request),
         "everyone": everyone, "statuses": STATUSES, "payment_statuses": PAYMENT_STATUSES,
         "can_view_all": can(actor, "expenses.view"), "can_use": can(actor, "expenses.use"),
-        "base": "/expenses/all" if everyone else "/expenses"})
+        "base": "/expenses/all" if everyone else "/expenses", "export_links": export_links(request)})
+
+
+def _claims_csv(db: Database, actor: Actor, everyone: bool, status: str | None, payment_status: str | None,
+                text_: str | None, encoding: str) -> Response:
+    require(actor, "expenses.view" if everyone else "expenses.use")
+    t = translator(actor)
+    col = exports.ExportColumn
+    columns = [col(t("expenses_ui.col.number"), lambda r: r.number),
+               col(t("expenses_ui.col.created"), lambda r: as_utc(r.created_at).astimezone(TOKYO)),
+               col(t("expenses_ui.col.employee"), lambda r: r.employee_name),
+               col(t("expenses_ui.col.department"), lambda r: r.department),
+               col(t("expenses_ui.col.title"), lambda r: r.title), col(t("expenses_ui.col.total"), lambda r: r.total),
+               col(t("expenses_ui.col.status"), lambda r: t("expenses_ui.status." + r.status)),
+               col(t("expenses_ui.col.payment"),
+                   lambda r: t("expenses_ui.payment." + r.payment_status) if r.status == "approved" else "")]
+    return csv_response(db, "expenses", columns, lambda s: services.export_claims(
+        s, actor, mine=not everyone, status=status, payment_status=payment_status, q=text_), encoding)
 
 
 @router.get("")

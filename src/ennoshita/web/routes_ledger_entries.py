@@ -153,6 +153,44 @@ def to_draft(form: EntryForm, choices: Choices) -> tuple[EntryDraft | None, list
     return EntryDraft(day, form.description, form.counterparty, tuple(lines)), []
 
 
+def whole_form_problems(db: Database, actor: Actor, form: EntryForm, choices: Choices,
+                        problems: list[Problem]) -> list[Problem]:
+    """The form's problems of shape and, beside them, what the service says of the rest of the entry (balance,
+    accounts, dates, lengths), so one submit shows every error (issue 13 item 7): the entry is checked with an
+    unreadable amount as 0, and a field already reported is not reported twice."""
+    day = parse_date(form.entry_date)
+    if day is None or not form.lines:
+        return problems
+    lines = []
+    for row in form.lines:
+        amounts = []
+        for side in ("debit", "credit"):
+            try:
+                amounts.append(parse_int(row[side]) or 0)
+            except ValueError:
+                amounts.append(0)
+        match = queries_ui.match_account(choices.accounts, row["account"])
+        code = match.code if match else row["account"]
+        lines.append(LineDraft(
+            account_code=code, debit=amounts[0], credit=amounts[1], tax_category=row["tax_category"] or None,
+            sub_account=_sub_code(choices, code, row["sub_account"]) if row["sub_account"] else None,
+            department=_department_code(choices, row["department"]) if row["department"] else None,
+            memo=row["memo"]))
+    candidate = EntryDraft(day, form.description, form.counterparty, tuple(lines))
+    reported = {p.field for p in problems}
+    bad_rows = {f.split(".")[0] for f in reported if f and f.startswith("lines[")}
+    unreadable = any(p.key == "ledger_ui.error.amount" for p in problems)
+    more = []
+    for p in services.check_entry(db.uow(), actor, candidate):
+        line_of = (p.field or "").split(".")[0]
+        if p.field in reported or line_of in bad_rows:
+            continue  # that field or row already has its message
+        if unreadable and p.field in ("lines", None):
+            continue  # an unreadable amount, read as 0, would make the totals' message misleading
+        more.append(p)
+    return problems + more
+
+
 # ---------------------------------------------------------------- rendering the form
 
 
@@ -217,7 +255,7 @@ async def _submit(request: Request, db: Database, actor: Actor, mode: str, actio
     draft, problems = to_draft(form, choices)
     try:
         if draft is None:
-            raise Invalid(problems=problems)
+            raise Invalid(problems=whole_form_problems(db, actor, form, choices, problems))
         if mode == "correct":
             assert entry_id is not None
             reversal_date = parse_date(form.reversal_date)

@@ -27,6 +27,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.identity import can, require
+from ennoshita.lengths import limits
 from ennoshita.purchasing import orders, queries
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
 from ennoshita.sales import partners
@@ -210,8 +211,8 @@ def _order_form_page(request: Request, db: Database, actor: Actor, form: dict[st
                      general: list[str] | None = None) -> Response:
     return render(request, "purchasing/order_form.html", {
         "form": form, "rows": pad_grid(rows), "errors": errors or {}, "general": general or [],
-        "suppliers": supplier_choices(db, actor), "items": item_choices(db, actor), "rates": RATES},
-        status_code=status)
+        "suppliers": supplier_choices(db, actor), "items": item_choices(db, actor), "rates": RATES,
+        "limits": limits(PurchaseOrder)}, status_code=status)
 
 
 @router.get("/orders/new")

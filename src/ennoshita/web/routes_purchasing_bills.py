@@ -24,6 +24,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can
+from ennoshita.lengths import limits
 from ennoshita.purchasing import bills, queries
 from ennoshita.purchasing.models import PurchaseOrder, SupplierBill, SupplierBillLine
 from ennoshita.sales.models import Partner
@@ -82,8 +83,8 @@ def _bill_form_page(request: Request, db: Database, actor: Actor, form: dict[str
                     general: list[str] | None = None) -> Response:
     return render(request, "purchasing/bill_form.html", {
         "form": form, "rows": _pad(rows), "errors": errors or {}, "general": general or [],
-        "suppliers": supplier_choices(db, actor), "orders": _open_orders(db, actor), "rates": RATES},
-        status_code=status)
+        "suppliers": supplier_choices(db, actor), "orders": _open_orders(db, actor), "rates": RATES,
+        "limits": limits(SupplierBill)}, status_code=status)
 
 
 # ---------------------------------------------------------------- list and entry

@@ -16,17 +16,21 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
+from ennoshita import exports
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.sales import partners
+from ennoshita.sales import partner_import, partners
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries import Paged
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, translator
@@ -188,13 +192,66 @@ def sales_home(actor: ActorDep) -> Response:
 def partner_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     role = q.get("role", "") if q.get("role") in ("customer", "supplier") else ""
+    encoding = wants_export(request)
+    if encoding:
+        return _partner_export(db, actor, q.get("q", ""), role, None if q.get("inactive") else True, encoding)
     found = partners.search_partners(db.uow(), actor, text=q.get("q", ""), role=role,
                                      active=None if q.get("inactive") else True, page=page_no(request),
                                      per_page=PER_PAGE)
     page = Page(list(found.rows), found.total, found.page, found.per_page)
     return render(request, "sales/partners.html", {
         "page": page, "q": q, "query": query_without_page(request), "can_edit": can(actor, "sales.edit"),
-        "done": q.get("done")})
+        "done": q.get("done"), "export_links": export_links(request)})
+
+
+@router.get("/partners/import")
+def partner_import_form(request: Request, actor: ActorDep) -> Response:
+    require(actor, "sales.edit")
+    return render(request, "sales/partner_import.html", {"problems": [], "count": None})
+
+
+@router.post("/partners/import")
+async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """取引先の一括登録 on screen: the CLI's import (all or nothing), every bad row listed with its line."""
+    require(actor, "sales.edit")
+    form = await request.form()
+    upload = form.get("file")
+    t = translator(actor)
+    try:
+        if not isinstance(upload, UploadFile):
+            raise Invalid("sales_ui.error.no_file", field="file")
+        content = await upload.read()
+        if not content:
+            raise Invalid("sales_ui.error.no_file", field="file")
+        count = await run_in_threadpool(partner_import.import_partners, db.uow(), actor, content)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        problems = [t(exc.key, **exc.params)] if not exc.problems else [
+            (t("error.line_prefix", line=p.line) if p.line is not None else "")
+            + (f"{p.field}: " if p.field and p.field != "file" else "") + t(p.key, **p.params)
+            for p in exc.problems]
+        return render(request, "sales/partner_import.html", {"problems": problems, "count": None},
+                      status_code=exc.status)
+    return render(request, "sales/partner_import.html", {"problems": [], "count": count})
+
+
+def _partner_export(db: Database, actor: Actor, text_: str, role: str, active: bool | None, encoding: str
+                    ) -> Response:
+    require(actor, "sales.view")
+    t = translator(actor)
+    col = exports.ExportColumn
+    columns = [
+        col(t("sales_ui.col.code"), lambda p: p.code), col(t("sales_ui.col.partner_name"), lambda p: p.name),
+        col(t("sales_ui.col.kana"), lambda p: p.name_kana),
+        col(t("sales_ui.partner.registration_number"), lambda p: p.registration_number),
+        col(t("sales_ui.partner.customer"), lambda p: p.is_customer),
+        col(t("sales_ui.partner.supplier"), lambda p: p.is_supplier),
+        col(t("sales_ui.partner.phone"), lambda p: p.phone), col(t("sales_ui.partner.email"), lambda p: p.email),
+        col(t("sales_ui.partner.address"), lambda p: p.address),
+    ]
+    return csv_response(db, "partners", columns,
+                        lambda s: partners.export_partners(s, actor, text_, role, active), encoding)
 
 
 from ennoshita.withholding.rules import CATEGORIES as WITHHOLDING_CATEGORIES  # noqa: E402 - purchasing's block

@@ -19,7 +19,9 @@ from ennoshita.sales import billing, credit, pdf, receivables
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import InvoiceFilter, PageRequest, list_invoices, payment_state
 from ennoshita.sales.queries_docs import invoice_detail
+from ennoshita.web import sales_exports
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import as_list, form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_ledger import parse_date, parse_id, parse_int, query_without_page
@@ -54,10 +56,13 @@ def invoice_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     kind, payment = q.get("kind", ""), q.get("payment", "")
     filters = InvoiceFilter(q.get("q", ""), kind if kind in ("invoice", "credit_note") else "",
                             payment if payment in ("open", "paid") else "")
+    if encoding := wants_export(request):
+        return sales_exports.invoices_csv(db, actor, filters, encoding)
     found = list_invoices(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/invoices.html", {
         "page": Page.of(found), "q": q, "query": query_without_page(request),
-        "payment_state": payment_state, "can_edit": can(actor, "sales.edit"), "done": q.get("done")})
+        "payment_state": payment_state, "can_edit": can(actor, "sales.edit"), "done": q.get("done"),
+        "export_links": export_links(request)})
 
 
 def invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int, status: int = 200,
@@ -229,13 +234,19 @@ def _receipts_page(request: Request, db: Database, actor: Actor, status: int = 2
                            "matched": receivables.matched(db.uow(), actor, limit=50),
                            "done": request.query_params.get("done"), "count": request.query_params.get("count"),
                            "general": [], "imported": None, "kinds": MATCH_KINDS,
-                           "fee_treatment": sales_settings.get_settings(db.uow(), actor).fee_treatment}
+                           "fee_treatment": sales_settings.get_settings(db.uow(), actor).fee_treatment,
+                           "export_links": [(enc, f"/sales/receipts?export=csv&encoding={enc}")
+                                            for enc in ("utf-8", "cp932")]}
     ctx.update(extra)
     return render(request, "sales/receipts.html", ctx, status_code=status)
 
 
 @router.get("/receipts")
 def receipts(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    if encoding := wants_export(request):
+        status = request.query_params.get("status", "")
+        return sales_exports.deposits_csv(db, actor, status if status in receivables.DEPOSIT_STATUSES else "",
+                                          encoding)
     return _receipts_page(request, db, actor)
 
 

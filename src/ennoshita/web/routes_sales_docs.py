@@ -14,7 +14,9 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
+from ennoshita.lengths import limits
 from ennoshita.sales import billing, credit, flow, pdf
+from ennoshita.sales.models import Quote, SalesOrder
 from ennoshita.sales.queries import (
     DeliveryFilter,
     OrderFilter,
@@ -25,7 +27,9 @@ from ennoshita.sales.queries import (
     list_quotes,
 )
 from ennoshita.sales.queries_docs import delivery_detail, order_detail, quote_detail
+from ennoshita.web import sales_exports
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page
@@ -69,7 +73,7 @@ def _doc_form_page(request: Request, db: Database, actor: Actor, mode: str, acti
     return render(request, "sales/doc_form.html", {
         "mode": mode, "action": action, "form": form, "rows": pad_grid(rows), "errors": errors or {},
         "general": general or [], "customers": customer_choices(db, actor), "items": item_choices(db, actor),
-        "rates": RATES}, status_code=status)
+        "rates": RATES, "limits": {**limits(SalesOrder), **limits(Quote)}}, status_code=status)
 
 
 def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteInput, list[int]]:
@@ -99,10 +103,12 @@ def quote_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     status = q.get("status", "")
     filters = QuoteFilter(q.get("q", ""), "" if status == "all" else status, current_only=not status)
+    if encoding := wants_export(request):
+        return sales_exports.quotes_csv(db, actor, filters, encoding)
     found = list_quotes(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/quotes.html", {
         "page": Page.of(found), "q": q, "query": query_without_page(request),
-        "statuses": QUOTE_STATUSES, "can_edit": can(actor, "sales.edit")})
+        "statuses": QUOTE_STATUSES, "can_edit": can(actor, "sales.edit"), "export_links": export_links(request)})
 
 
 @router.get("/quotes/new")
@@ -214,10 +220,12 @@ def order_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     status = q.get("status", "")
     statuses = ("open", "partial") if status == "open" else (status,) if status else ()
+    if encoding := wants_export(request):
+        return sales_exports.orders_csv(db, actor, OrderFilter(q.get("q", ""), statuses), encoding)
     found = list_orders(db.uow(), actor, OrderFilter(q.get("q", ""), statuses), PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/orders.html", {
         "page": Page.of(found), "q": q, "query": query_without_page(request),
-        "statuses": ORDER_STATUSES, "can_edit": can(actor, "sales.edit")})
+        "statuses": ORDER_STATUSES, "can_edit": can(actor, "sales.edit"), "export_links": export_links(request)})
 
 
 @router.get("/orders/new")
@@ -325,9 +333,11 @@ def order_download(order_id: int, db: DbDep, actor: ActorDep) -> Response:
 def delivery_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     filters = DeliveryFilter(q.get("q", ""), unbilled=True if q.get("unbilled") else None)
+    if encoding := wants_export(request):
+        return sales_exports.deliveries_csv(db, actor, filters, encoding)
     found = list_deliveries(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
     return render(request, "sales/deliveries.html", {
-        "page": Page.of(found), "q": q, "query": query_without_page(request)})
+        "page": Page.of(found), "q": q, "query": query_without_page(request), "export_links": export_links(request)})
 
 
 def _delivery_page(request: Request, db: Database, actor: Actor, delivery_id: int, status: int = 200,

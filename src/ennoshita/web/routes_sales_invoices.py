@@ -19,7 +19,9 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import require
+from ennoshita.lengths import limits
 from ennoshita.sales import billing, invoice_drafts
+from ennoshita.sales.models import Invoice
 from ennoshita.sales.rules import CreditWarning
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
@@ -56,7 +58,7 @@ def _form_page(request: Request, db: Database, actor: Actor, form: dict[str, Any
     return render(request, "sales/invoice_form.html", {
         "form": form, "rows": pad_grid(rows), "errors": errors or {}, "general": general or [],
         "customers": customer_choices(db, actor), "items": item_choices(db, actor), "rates": RATES,
-        "invoice_id": invoice_id,
+        "invoice_id": invoice_id, "limits": limits(Invoice),
         "action": f"/sales/invoices/{invoice_id}/edit" if invoice_id else "/sales/invoices/new"}, status_code=status)
 
 

@@ -1,0 +1,120 @@
+"""取引先の一括登録: a partner CSV (UTF-8, UTF-8 with BOM or Shift_JIS, detected by :mod:`ennoshita.textfiles`)
+imported all or nothing, the same for the CLI (``ennoshita sales partners import``) and the 取引先 screen.
+
+Every problem is reported, each naming its CSV line and column, and nothing is saved when there is one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ennoshita.actor import Actor
+from ennoshita.db import UnitOfWork
+from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.identity.roles import require
+from ennoshita.sales import partners
+
+
+class SharedTransaction(UnitOfWork):
+    """Lends one open transaction to several service calls: their commits only flush, so the caller commits
+    (or rolls back) everything at once. Used for all-or-nothing imports over per-record services."""
+
+    def __init__(self, outer: UnitOfWork) -> None:
+        self._outer = outer
+        self.committed = False
+
+    @property
+    def session(self) -> Session:
+        return self._outer.session
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        return None
+
+    def commit(self) -> None:
+        self._outer.session.flush()
+
+
+_INT_COLUMNS = ("closing_day", "months_after", "pay_day", "credit_limit")
+_BOOL_COLUMNS = ("is_customer", "is_supplier")
+_COLUMNS = tuple(f for f in partners.PartnerInput.__dataclass_fields__)
+_TRUE = {"1", "true", "yes", "y", "○", "はい"}
+_FALSE = {"0", "false", "no", "n", "", "×", "いいえ"}
+
+
+def decode(data: bytes) -> str:
+    from ennoshita import textfiles
+
+    return textfiles.decode(data)[0]
+
+
+def partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], list[Problem]]:
+    """The CSV rows as service input (with their line numbers), and every problem of form found on the way."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    header = [h.strip() for h in next(reader, [])]
+    for name in header:
+        if name not in _COLUMNS:
+            problems.append(Problem("error.unknown_field", name, line=1))
+    for name in ("code", "name"):
+        if name not in header:
+            problems.append(Problem("error.required", name, line=1))
+    if problems:
+        return [], problems
+    rows: list[tuple[int, partners.PartnerInput]] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        values: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=False):
+            cell = cell.strip()
+            if name in _INT_COLUMNS:
+                if cell == "":
+                    continue
+                try:
+                    values[name] = int(cell.replace(",", ""))
+                except ValueError:
+                    problems.append(Problem("sales.error.number", name, {"value": cell}, line=line))
+            elif name in _BOOL_COLUMNS:
+                if cell.lower() in _TRUE:
+                    values[name] = True
+                elif cell.lower() in _FALSE:
+                    values[name] = cell == "" and name == "is_customer"
+                else:
+                    problems.append(Problem("error.schema", name, {"field": name, "reason": cell}, line=line))
+            else:
+                values[name] = cell
+        rows.append((line, partners.PartnerInput(**values)))
+    return rows, problems
+
+
+
+def import_partners(uow: UnitOfWork, actor: Actor, data: bytes) -> int:
+    """Register every partner of the CSV ``data`` in one transaction; the count, or :class:`Invalid` listing every
+    bad row (line and column) with nothing saved."""
+    require(actor, "sales.edit")
+    rows, problems = partner_rows(decode(data))
+    count = 0
+    with uow as outer:
+        shared = SharedTransaction(outer)
+        for line, cmd in rows:
+            try:
+                partners.create_partner(shared, actor, cmd)
+                count += 1
+            except DomainError as exc:
+                if exc.status == 403 or not exc.problems:
+                    raise
+                problems += [Problem(p.key, p.field, p.params, line) for p in exc.problems]
+        if problems:
+            raise Invalid(problems=problems)
+        outer.commit()
+    return count
