@@ -205,3 +205,21 @@ def test_a_receipt_in_a_locked_month_is_refused_and_nothing_is_saved(db: Databas
     assert {p.key for p in late.value.problems} == {"ledger.error.period_locked"}
     assert expenses.get_claim(db.uow(), ito, ok.id).status == "pending_approval"
     assert _sums(db, "2150") == (0, 0)
+
+
+def test_an_admins_claim_without_a_department_head_is_refused_or_goes_to_the_fallback(
+        db: Database, org: dict[str, Actor]) -> None:
+    """Issue 14 item 5 (failed before: the claim went pending with nobody allowed to decide 部門長): 役員 has no
+    部門長, so the admin's claim is refused at 申請 naming the step; with a 代替承認者 it waits for them."""
+    yakuin = org["yakuin"]
+    expenses.save_bank_account(db.uow(), yakuin, yakuin.user_id or 0, expenses.BankInput(
+        "0005", "123", "ordinary", "7654321", "サクライ イチロウ"))
+    claim = expenses.create_claim(db.uow(), yakuin, expenses.ClaimInput("11月分", _lines()[:2], _receipts()[:2]))
+    with pytest.raises(Invalid) as caught:
+        expenses.submit_claim(db.uow(), yakuin, claim.id)
+    assert caught.value.key == "approvals.error.no_eligible_approver" and caught.value.params["step"] == "部門長"
+    assert approvals.status_of(db.uow(), "expense_claim", claim.id) is None
+    approvals.set_fallback_approver(db.uow(), yakuin, user_id=org["bucho"].user_id)
+    expenses.submit_claim(db.uow(), yakuin, claim.id)
+    assert _decide(db, org["bucho"], claim.id) == "pending"  # 部門長 → 代替承認者 done; 経理 next
+    assert _decide(db, org["keiri"], claim.id) == "approved"

@@ -472,3 +472,54 @@ def may_approve(state: ApprovalState, actor: Actor, context: ApprovalContext) ->
 def waiting_for(states: Sequence[ApprovalState], actor: Actor, context: ApprovalContext) -> list[int]:
     """Indexes of the requests waiting for the actor's decision now (承認待ち), in the given order."""
     return [i for i, state in enumerate(states) if state.status == "pending" and may_approve(state, actor, context)]
+
+
+# --- dead ends (issue 14 item 5) -------------------------------------------------------------------------
+
+
+def eligible_approvers(step: StepState, submitted_by: int, context: ApprovalContext) -> frozenset[int]:
+    """Who could decide the step today once segregation of duties removes the submitter: the step's holders
+    other than the submitter, and the active deputies of those holders (a deputy never acts for the
+    submitter, and the submitter never acts as anyone's deputy)."""
+    spec = step.spec
+    if spec.kind == "user":
+        people: frozenset[int] = frozenset({spec.user_id}) if spec.user_id is not None else frozenset()
+    elif spec.kind == "department_head":
+        head = context.department_heads.get(step.department) if step.department is not None else None
+        people = frozenset({head}) if head is not None else frozenset()
+    else:
+        people = context.role_holders.get(spec.role or "", frozenset())
+    people = people - {submitted_by}
+    deputies = {d.to_user for d in context.active_delegations() if d.from_user in people}
+    return (people | deputies) - {submitted_by}
+
+
+def fallback_step(role: str | None, user_id: int | None) -> StepSpec | None:
+    """The company's 代替承認者 as a step: a named user beats a role; ``None`` when neither is set."""
+    if user_id is not None:
+        return StepSpec("user", user_id=user_id, label="代替承認者")
+    if role:
+        return StepSpec("role", role=role, label="代替承認者")
+    return None
+
+
+def resolve_dead_ends(state: ApprovalState, context: ApprovalContext,
+                      fallback: StepSpec | None = None) -> ApprovalState:
+    """Every step of the route must have someone eligible to decide it (:func:`eligible_approvers`); a step
+    with nobody is given to the ``fallback`` approver (its label keeps the original step's name), and when
+    there is no fallback, or the fallback is nobody eligible either, the request is refused at 申請 with
+    :class:`Invalid` naming the step (``approvals.error.no_eligible_approver``) rather than waiting forever.
+    """
+    steps = list(state.steps)
+    for i, step in enumerate(steps):
+        if eligible_approvers(step, state.submitted_by, context):
+            continue
+        if fallback is not None:
+            label = f"{step.spec.label}→{fallback.label}" if step.spec.label else fallback.label
+            replaced = dataclasses.replace(step, spec=dataclasses.replace(fallback, label=label))
+            if eligible_approvers(replaced, state.submitted_by, context):
+                steps[i] = replaced
+                continue
+        raise Invalid("approvals.error.no_eligible_approver", field="route", step=step.spec.label or str(i + 1),
+                      number=i + 1)
+    return dataclasses.replace(state, steps=tuple(steps))

@@ -89,6 +89,43 @@ def context(s: Session, payer_id: int | None = None, today: dt.date | None = Non
     return rules.ApprovalContext(day, heads, delegations, {k: frozenset(v) for k, v in holders.items()}, payer_id)
 
 
+def fallback_approver(s: Session) -> rules.StepSpec | None:
+    """The company's 代替承認者 (a named user, else a role), who takes a step nobody else may decide."""
+    from ennoshita.identity.models import Company
+
+    c = s.get(Company, 1)
+    if c is None:
+        return None
+    return rules.fallback_step(c.approval_fallback_role, c.approval_fallback_user_id)
+
+
+def set_fallback_approver(uow: UnitOfWork, actor: Actor, *, role: str | None = None,
+                          user_id: int | None = None) -> None:
+    """Sets (or, with neither, clears) the company's 代替承認者: a role from the role table or an active user."""
+    from ennoshita.errors import Invalid
+    from ennoshita.identity.models import Company
+    from ennoshita.identity.roles import ALL_ROLES, require
+
+    require(actor, "company.edit")
+    role = (role or "").strip() or None
+    if role is not None and role not in ALL_ROLES:
+        raise Invalid("approvals.error.fallback_role", field="approval_fallback_role", role=role)
+    with uow:
+        s = uow.session
+        if user_id is not None:
+            user = s.get(User, user_id)
+            if user is None or not user.active:
+                raise Invalid("approvals.error.fallback_user", field="approval_fallback_user_id", id=user_id)
+        c = s.get(Company, 1)
+        if c is None:
+            raise NotFound("approvals.error.not_found", field="company", id=1)
+        before = {"role": c.approval_fallback_role, "user_id": c.approval_fallback_user_id}
+        c.approval_fallback_role, c.approval_fallback_user_id = role, user_id
+        audit.record(s, actor, "company", 1, "update", before={"approval_fallback": before},
+                     after={"approval_fallback": {"role": role, "user_id": user_id}})
+        uow.commit()
+
+
 def seed_routes(s: Session, table: Sequence[rules.RouteRule] = rules.DEFAULT_RULES) -> None:
     """The example route table, when the company has none yet."""
     if s.scalar(select(ApprovalRoute.id).limit(1)) is not None:
@@ -167,11 +204,13 @@ def submit_in(s: Session, actor: Actor, *, document_type: str, document_id: int,
     previous = s.scalar(select(ApprovalRequest).where(ApprovalRequest.document_type == document_type,
                                                       ApprovalRequest.document_id == document_id)
                         .order_by(ApprovalRequest.round.desc()).limit(1))
+    fb = fallback_approver(s)
     if previous is not None and previous.status == "sent_back":
-        state = rules.submit(load_state(previous.state), actor, ctx)
+        state = rules.submit(rules.resolve_dead_ends(load_state(previous.state), ctx, fb), actor, ctx)
         row = previous
     else:
-        state = rules.submit(rules.new_request(route, actor.user_id, department), actor, ctx)
+        draft = rules.resolve_dead_ends(rules.new_request(route, actor.user_id, department), ctx, fb)
+        state = rules.submit(draft, actor, ctx)
         row = ApprovalRequest(document_type=document_type, document_id=document_id,
                               round=(previous.round + 1) if previous is not None else 1, route_name=route.name,
                               submitted_by=actor.user_id, payer_id=payer_id, created_at=now_utc(), status="pending",

@@ -391,15 +391,21 @@ def period_unlock(month: str, reason: Annotated[str, typer.Option(help="Why (kep
 @ledger_app.command("check")
 def ledger_check(database_url: DatabaseUrl = None) -> None:
     """Recompute the maintained balances from the postings and report any difference (exit 1)."""
+    from ennoshita.ledger import integrity
+
     db = open_db(database_url)
     with db.uow() as uow:
         diffs = queries.check_balances(uow.session)
-    if not diffs:
-        print("OK balances equal the sum of postings")
+        # posted lines against their hash-chained audit record: an edit of a line and its balance row together
+        entries = integrity.mismatches(uow.session)
+    if not diffs and not entries:
+        print("OK balances equal the sum of postings; posted entries match the audit trail")
         return
     for d in diffs[:50]:
         print(f"DIFF account={d.account_id} sub={d.sub_account_id} dept={d.department_id} period={d.period} "
               f"closing={d.is_closing} maintained={d.maintained} recomputed={d.recomputed}")
+    for m in entries:
+        print(f"ENTRY {m.entry_id} does not match its audit record ({m.reason})")
     raise typer.Exit(1)
 
 

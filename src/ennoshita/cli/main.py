@@ -259,14 +259,20 @@ def token_create(
 def audit_verify(database_url: DatabaseUrl = None) -> None:
     """Walk the hash chain: prints OK <count> records, or names the first broken record and exits 1."""
     from ennoshita import audit
+    from ennoshita.ledger import integrity
 
     db = open_db(database_url)
     with db.uow() as uow:
         result = audit.verify(uow.session)
-    if result.ok:
+        # every posted entry's lines against its chained ``post`` record (issue 14 item 16)
+        entries = integrity.mismatches(uow.session)
+    for m in entries:
+        print(f"ENTRY {m.entry_id} does not match its audit record ({m.reason})")
+    if result.ok and not entries:
         print(f"OK {result.count} records")
         return
-    print(f"BROKEN at record {result.broken_id} ({result.reason}); {result.count} records before it are intact")
+    if not result.ok:
+        print(f"BROKEN at record {result.broken_id} ({result.reason}); {result.count} records before it are intact")
     raise typer.Exit(1)
 
 

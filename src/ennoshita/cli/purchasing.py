@@ -218,6 +218,20 @@ def approvals_decide(
     console.print(_say("decided", id=view.id, status=view.status))
 
 
+@approvals_app.command("fallback")
+def approvals_fallback(
+    role: Annotated[str, typer.Option("--role", help="A role that takes a step nobody else may decide.")] = "",
+    user_id: Annotated[int | None, typer.Option("--user-id", help="A named 代替承認者 (beats --role).")] = None,
+    database_url: DatabaseUrl = None,
+    as_user: AsUser = None,
+) -> None:
+    """代替承認者: who takes a 承認 step nobody else may decide (neither option: clear it)."""
+    db = open_db(database_url)
+    with domain_errors():
+        approvals.set_fallback_approver(db.uow(), resolve_actor(db, as_user), role=role or None, user_id=user_id)
+    console.print(f"代替承認者: {user_id if user_id is not None else (role or '-')}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(payments_app, name="payments")
     app.add_typer(purchasing_app, name="purchasing")

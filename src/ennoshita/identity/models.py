@@ -60,6 +60,10 @@ class Company(Base):
     hr_leave_hourly: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     hr_leave_hourly_max_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     hr_leave_newest_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # security (0024, issue 14 item 5): 代替承認者, who takes a 承認 step nobody else may decide (a named user
+    # beats a role; neither: such a request is refused at 申請). Set through approvals.services.
+    approval_fallback_role: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    approval_fallback_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # 総務・法務 (migration 0021): depreciation posted to 減価償却累計額 (indirect) or against the asset (direct);
     # 中小企業者等 for the 少額減価償却資産 rule; days before a 更新拒絶期限 / end date that contract alerts go out.
     depreciation_style: Mapped[str] = mapped_column(String(10), default="indirect", server_default="indirect")

@@ -1,0 +1,81 @@
+"""Posted journal entries against their audit records (issue 14 item 16, first part).
+
+Every posting goes through :func:`ennoshita.ledger.posting.post_in`, which writes a ``journal_entry`` / ``post``
+audit record holding the entry's lines (account, sub-account, department, tax category, debit, credit, memo) in
+the same transaction. The audit table is hash-chained, so a posted line edited directly in the database (with its
+balance row, so that ``check_balances`` still agrees) no longer matches its audit record: :func:`mismatches`
+finds it. ``ennoshita audit verify`` and ``ennoshita ledger check`` both run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ennoshita.audit.models import AuditRecord
+from ennoshita.audit.rules import canonical_json
+from ennoshita.ledger.models import JournalEntry, JournalLine
+
+
+@dataclass(frozen=True)
+class EntryMismatch:
+    entry_id: int
+    reason: str  # "lines" (differ from the audit record) or "no_lines" (the posted lines are gone)
+
+
+def content_hash(lines: list[list[Any]]) -> str:
+    """SHA-256 of the lines as the audit record holds them (canonical JSON)."""
+    return hashlib.sha256(canonical_json(lines).encode("utf-8")).hexdigest()
+
+
+def _audited(session: Session) -> dict[int, str]:
+    out: dict[int, str] = {}
+    stmt = (select(AuditRecord.entity_id, AuditRecord.after)
+            .where(AuditRecord.entity_type == "journal_entry", AuditRecord.action == "post")
+            .order_by(AuditRecord.id).execution_options(yield_per=2000))
+    for entity_id, after in session.execute(stmt):
+        data = json.loads(after or "{}")
+        if isinstance(data, dict) and isinstance(data.get("lines"), list):
+            out[int(entity_id)] = content_hash(data["lines"])
+    return out
+
+
+def mismatches(session: Session, limit: int = 50) -> list[EntryMismatch]:
+    """Posted entries whose lines differ from their ``post`` audit record, or whose lines are gone (at most
+    ``limit``). Entries without a ``post`` record (bulk imports) are not compared."""
+    audited = _audited(session)
+    found: list[EntryMismatch] = []
+    current: int | None = None
+    rows: list[list[Any]] = []
+
+    def close(entry_id: int, lines: list[list[Any]]) -> None:
+        expected = audited.pop(entry_id, None)
+        # Entries a bulk import wrote carry one audit record for the batch, not a ``post`` record each: they are
+        # not compared (yet).
+        if expected is not None and expected != content_hash(lines):
+            found.append(EntryMismatch(entry_id, "lines"))
+
+    stmt = (select(JournalLine.entry_id, JournalLine.account_id, JournalLine.sub_account_id,
+                   JournalLine.department_id, JournalLine.tax_category, JournalLine.debit, JournalLine.credit,
+                   JournalLine.memo)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalEntry.status.notin_(("draft", "pending")))
+            .order_by(JournalLine.entry_id, JournalLine.line_no).execution_options(yield_per=5000))
+    for entry_id, *line in session.execute(stmt):
+        if entry_id != current:
+            if current is not None:
+                close(current, rows)
+                if len(found) >= limit:
+                    return found
+            current, rows = entry_id, []
+        rows.append([int(v) if isinstance(v, int) else v for v in line])
+    if current is not None:
+        close(current, rows)
+    # posted and audited, but its lines are gone
+    found.extend(EntryMismatch(entry_id, "no_lines") for entry_id in sorted(audited))
+    return found[:limit]
