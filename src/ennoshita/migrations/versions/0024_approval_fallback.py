@@ -1,7 +1,7 @@
 """approval fallback approver (代替承認者) on the company
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
