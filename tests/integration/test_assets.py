@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from ennoshita.actor import Actor
@@ -21,8 +22,11 @@ from ennoshita.assets import services as assets
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
+from ennoshita.identity.models import Company
 from ennoshita.ledger import EntryDraft, LineDraft
 from ennoshita.ledger import services as ledger
+from tests.conftest import ADMIN as ADMIN_EMAIL
+from tests.integration.test_api import auth, token_for
 
 ADMIN = Actor.system()
 D = dt.date
@@ -170,3 +174,20 @@ def test_equipment_lent_once_returned_and_listed_for_the_leaving_employee(books:
         equipment.return_item(db.uow(), ADMIN, pc.id, D(2026, 3, 31))
     back = equipment.return_item(db.uow(), ADMIN, pc.id, D(2026, 12, 1), on_leaving=True)
     assert back.status == "in_stock" and equipment.open_loans_of(db.uow(), ADMIN, user_id=uid) == []
+
+
+def test_depreciation_style_and_alert_days_are_company_settings(client: TestClient, demo_db: Database) -> None:
+    """総務・法務's settings go through the one company path (screen and API): bad values name their field."""
+    token = token_for(demo_db, ADMIN_EMAIL)
+    r = client.patch("/api/v1/company", headers=auth(token),
+                     json={"depreciation_style": "sideways", "contract_alert_days": 0})
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"depreciation_style", "contract_alert_days"}
+    r = client.patch("/api/v1/company", headers=auth(token),
+                     json={"depreciation_style": "direct", "sme": False, "contract_alert_days": 90})
+    assert r.status_code == 200, r.text
+    body = client.get("/api/v1/company", headers=auth(token)).json()
+    assert (body["depreciation_style"], body["sme"], body["contract_alert_days"]) == ("direct", False, 90)
+    # the depreciation run then posts against the asset itself (直接法): no 減価償却累計額
+    with demo_db.uow() as uow:
+        assert uow.session.get(Company, 1).depreciation_style == "direct"  # type: ignore[union-attr]

@@ -47,6 +47,11 @@ class CompanyOut(BaseModel):
     purchase_recognition: Literal["receipt", "bill"] = Field(
         "receipt", description="receipt (検収基準: each goods receipt posts its purchase on its date; the bill only "
         "settles it) or bill (the bill posts; received-but-unbilled goods are accrued at month end).")
+    # 総務・法務 (0021)
+    depreciation_style: Literal["indirect", "direct"] = Field(
+        "indirect", description="減価償却: indirect (減価償却累計額) or direct (against the asset).")
+    sme: bool = Field(True, description="中小企業者等: the 少額減価償却資産 special rule applies.")
+    contract_alert_days: int = Field(60, description="Days before a 更新拒絶期限 or end date that alerts go out.")
 
 
 class CompanyPatch(BaseModel):
@@ -70,6 +75,10 @@ class CompanyPatch(BaseModel):
     small_amount_exception: bool | None = None
     base_period_taxable_sales: int | None = None
     purchase_recognition: str | None = None
+    # 総務・法務 (0021)
+    depreciation_style: str | None = None
+    sme: bool | None = None
+    contract_alert_days: int | None = None
 
 
 class UserOut(BaseModel):

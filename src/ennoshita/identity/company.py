@@ -62,6 +62,11 @@ class CompanyData:
     small_amount_exception: bool = False  # 少額特例
     base_period_taxable_sales: int | None = None  # 基準期間の課税売上高
     purchase_recognition: str = "receipt"  # 0022: 検収基準 (receipt) or the bill with a month-end accrual (bill)
+    # 総務・法務 (0021): depreciation to 減価償却累計額 (indirect) or against the asset (direct); 中小企業者等 for the
+    # 少額減価償却資産 rule; days before a 更新拒絶期限 / end date that contract alerts go out
+    depreciation_style: str = "indirect"
+    sme: bool = True
+    contract_alert_days: int = 60
 
     @property
     def rounding(self) -> Rounding:
@@ -72,7 +77,7 @@ EDITABLE = ("name", "name_kana", "registration_number", "postal_code", "address"
             "fiscal_year_start_month", "tax_accounting", "tax_rounding", "smtp_host", "smtp_port", "smtp_sender",
             "smtp_username", "smtp_starttls", "transfer_fee_table", "withheld_fee_account",
             "withholding_special_due", "zengin_edi", "small_amount_exception", "base_period_taxable_sales",
-            "purchase_recognition")
+            "purchase_recognition", "depreciation_style", "sme", "contract_alert_days")
 
 # 検収基準 (each goods receipt posts its purchase) or 請求基準 with a month-end 未払金 accrual (purchasing)
 PURCHASE_RECOGNITIONS = ("receipt", "bill")
@@ -93,6 +98,7 @@ def _data(c: Company, banks: list[CompanyBankAccount]) -> CompanyData:
         c.withheld_fee_account or "7130",
         bool(c.withholding_special_due), bool(c.zengin_edi), bool(c.small_amount_exception),
         c.base_period_taxable_sales, c.purchase_recognition or "receipt",
+        c.depreciation_style or "indirect", bool(c.sme), c.contract_alert_days or 60,
     )
 
 
@@ -189,7 +195,16 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if value not in PURCHASE_RECOGNITIONS:
                 problems.append(Problem("company.error.purchase_recognition", key))
             clean[key] = value
-        elif key in ("smtp_starttls", "withholding_special_due", "zengin_edi", "small_amount_exception"):
+        elif key == "depreciation_style":
+            if value not in ("indirect", "direct"):
+                problems.append(Problem("company.error.depreciation_style", key))
+            clean[key] = value
+        elif key == "contract_alert_days":
+            raw = str(value if value is not None else "").strip()
+            if not raw.isdigit() or not 1 <= int(raw) <= 365:
+                problems.append(Problem("company.error.contract_alert_days", key))
+            clean[key] = int(raw) if raw.isdigit() else 60
+        elif key in ("smtp_starttls", "withholding_special_due", "zengin_edi", "small_amount_exception", "sme"):
             clean[key] = value in (True, "1", "true", "on", 1)
         elif key == "registration_number":
             text = rules.nfc(str(value or ""))

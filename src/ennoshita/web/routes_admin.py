@@ -49,6 +49,8 @@ async def company_save(request: Request, db: DbDep, actor: ActorDep) -> Response
     if "base_period_taxable_sales" in data:  # purchasing's block: 納期の特例, 全銀 EDI, 少額特例
         for key in ("withholding_special_due", "zengin_edi", "small_amount_exception"):
             values[key] = key in data
+    if "contract_alert_days" in data:  # 総務・法務's block: 中小企業者等
+        values["sme"] = "sme" in data
     fee_keys = [k for k in data if k.startswith("fee_")]
     if fee_keys:  # the 振込手数料 table: all empty = the built-in example
         table = {k[4:]: data[k] for k in fee_keys}
