@@ -122,6 +122,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, "POST", "/me/leave-requests", "hr.self"), (A, "POST", "/attendance/clock", "hr.self"),
     (A, R, "/employees*", "hr.view"), (A, WR, "/employees*", "hr.edit"),
     (A, R, "/attendance/*", "hr.view"), (A, WR, "/attendance/*", "hr.edit"),
+    (A, R, "/hr/settings", "hr.view"), (A, WR, "/hr/settings", "hr.edit"),
     # --- 給与: calculators for 人事/経理; runs prepared by 人事, approved by 経理; my own payslips for everyone
     (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"),
     (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
