@@ -116,6 +116,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, R, "/withholding/*", "ledger.view"), (A, WR, "/withholding/*", "payments.edit"),
     # --- 人事: self-service for every employee; the register, attendance and leave for 人事
     (W, R, "/hr/me/team", "hr.self@record"), (W, "*", "/hr/me*", "hr.self"),
+    (W, R, "/hr/requests/*", LOGIN),  # an approver reads the request it decides; the service checks per record
     (W, R, "/hr/employees/new", "hr.edit"), (W, R, "/hr/employees/*/personal", "hr.personal"),
     (W, R, "/hr/employees/*/contract.pdf", "hr.personal"), (W, R, "/hr/employees/*/insurance/*", "hr.personal"),
     (W, R, "/hr*", "hr.view"), (W, WR, "/hr*", "hr.edit"),
