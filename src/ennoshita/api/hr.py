@@ -349,3 +349,30 @@ def get_timesheet(employee_id: int, db: DbDep, actor: ApiActor,
                       "clock_out": d.clock_out.isoformat() if d.clock_out else None,
                       "break_minutes": d.break_minutes, "actual": d.actual, "overtime": d.overtime,
                       "legal_holiday": d.legal_holiday, "night": d.night, "leave": d.leave} for d in v.days]}
+
+
+class HrSettingsIO(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    week_start: int | None = Field(None, description="First day of the week for the 週40時間 count: 1 (Mon) - 7 (Sun).")
+    legal_holiday_weekday: int | None = Field(None, description="The 法定休日 weekday (労基法35条): 1 (Mon) - 7 (Sun).")
+    half_day: bool | None = Field(None, description="半日単位の年休 allowed.")
+    hourly: bool | None = Field(None, description="時間単位年休 allowed (労使協定).")
+    hourly_max_days: int | None = Field(None, description="時間単位年休 days a year, 0-5 (労基法39条④).")
+    newest_first: bool | None = Field(None, description="Use the newest grant first (default: carried-over first).")
+
+
+@router.get("/hr/settings", response_model=HrSettingsIO)
+def get_hr_settings(db: DbDep, actor: ApiActor) -> HrSettingsIO:
+    """The company's 人事 settings (hr.view)."""
+    from ennoshita.hr import settings as hr_settings
+
+    return HrSettingsIO(**hr_settings.get_settings(db.uow(), actor).__dict__)
+
+
+@router.put("/hr/settings", response_model=HrSettingsIO)
+def put_hr_settings(body: HrSettingsIO, db: DbDep, actor: ApiActor) -> HrSettingsIO:
+    """Change the settings given (the others are kept); hr.edit; audited; takes effect on the next computation."""
+    from ennoshita.hr import settings as hr_settings
+
+    return HrSettingsIO(**hr_settings.update_settings(db.uow(), actor, **body.model_dump(exclude_none=True)).__dict__)

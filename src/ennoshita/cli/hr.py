@@ -238,5 +238,43 @@ def leave_ledger(out: Annotated[Path, typer.Option("--out", help="CSV file")],
         console.print(str(out))
 
 
+_BOOLS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
+def _setting_value(key: str, raw: str) -> object:
+    """The text of ``--set key=value`` as the setting's type; a value that does not convert is passed on as
+    text, so the service refuses it naming the field."""
+    if key in ("half_day", "hourly", "newest_first"):
+        return _BOOLS.get(raw.strip().lower(), raw)
+    return int(raw) if raw.strip().lstrip("-").isdigit() else raw
+
+
+@hr_app.command("settings")
+def hr_settings_command(
+        set_: Annotated[list[str] | None, typer.Option("--set", help="key=value (repeatable): week_start, "
+                                                       "legal_holiday_weekday (1=Mon..7=Sun), half_day, hourly, "
+                                                       "newest_first (true/false), hourly_max_days (0-5)")] = None,
+        database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """人事設定: show the company's 人事 settings, or change them with --set (audited)."""
+    from ennoshita.hr import settings as hr_settings
+
+    with domain_errors():
+        db = open_db(database_url)
+        actor = resolve_actor(db, as_user)
+        if set_:
+            changes: dict[str, object] = {}
+            for item in set_:
+                key, sep, value = item.partition("=")
+                if not sep:
+                    raise Invalid("hr.error.settings_unknown", field=item)
+                changes[key.strip()] = _setting_value(key.strip(), value)
+            current = hr_settings.update_settings(db.uow(), actor, **changes)
+        else:
+            current = hr_settings.get_settings(db.uow(), actor)
+        for key in hr_settings.FIELDS:
+            value = getattr(current, key)
+            console.print(f"{key}={str(value).lower() if isinstance(value, bool) else value}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(hr_app, name="hr")

@@ -33,7 +33,8 @@ def settings(s: Session) -> HrSettings:
     if c is None:
         return HrSettings()
     return HrSettings(c.hr_week_start or 7, c.hr_legal_holiday_weekday or 7, bool(c.hr_leave_half_day),
-                      bool(c.hr_leave_hourly), c.hr_leave_hourly_max_days or 5, bool(c.hr_leave_newest_first))
+                      bool(c.hr_leave_hourly), 5 if c.hr_leave_hourly_max_days is None else c.hr_leave_hourly_max_days,
+                      bool(c.hr_leave_newest_first))
 
 
 def local(moment: dt.datetime) -> dt.datetime:

@@ -116,12 +116,14 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, R, "/withholding/*", "ledger.view"), (A, WR, "/withholding/*", "payments.edit"),
     # --- 人事: self-service for every employee; the register, attendance and leave for 人事
     (W, R, "/hr/me/team", "hr.self@record"), (W, "*", "/hr/me*", "hr.self"),
+    (W, R, "/hr/requests/*", LOGIN),  # an approver reads the request it decides; the service checks per record
     (W, R, "/hr/employees/new", "hr.edit"), (W, R, "/hr/employees/*/personal", "hr.personal"),
     (W, R, "/hr/employees/*/contract.pdf", "hr.personal"), (W, R, "/hr/employees/*/insurance/*", "hr.personal"),
     (W, R, "/hr*", "hr.view"), (W, WR, "/hr*", "hr.edit"),
     (A, "POST", "/me/leave-requests", "hr.self"), (A, "POST", "/attendance/clock", "hr.self"),
     (A, R, "/employees*", "hr.view"), (A, WR, "/employees*", "hr.edit"),
     (A, R, "/attendance/*", "hr.view"), (A, WR, "/attendance/*", "hr.edit"),
+    (A, R, "/hr/settings", "hr.view"), (A, WR, "/hr/settings", "hr.edit"),
     # --- 給与: calculators for 人事/経理; runs prepared by 人事, approved by 経理; my own payslips for everyone
     (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"),
     (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),

@@ -39,7 +39,9 @@ DECISIONS = ("approve", "reject", "send_back")
 # Where each document type is shown (the documents of other domains have no screen link yet).
 DOCUMENT_LINKS = {"purchase_order": "/purchasing/orders/{id}", "supplier_bill": "/purchasing/bills/{id}",
                   "payment_run": "/purchasing/payments/{id}", "journal_entry": "/ledger/entries/{id}",
-                  "expense_claim": "/expenses/{id}", "contract": "/contracts/{id}"}
+                  "expense_claim": "/expenses/{id}", "contract": "/contracts/{id}",
+                  "hr_leave": "/hr/requests/leave/{id}", "hr_leave_hr": "/hr/requests/leave/{id}",
+                  "hr_attendance": "/hr/requests/attendance/{id}", "hr_attendance_hr": "/hr/requests/attendance/{id}"}
 DOCUMENT_TYPES = ("purchase_order", "supplier_bill", "payment_run", "journal_entry", "expense_claim", "contract")
 
 

@@ -107,6 +107,38 @@ async def correction(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return RedirectResponse("/hr/me?done=correction", status_code=303)
 
 
+def _overtime_minutes(raw: str) -> int:
+    """``2:30`` or ``150`` (minutes) → minutes; anything else is refused naming the field."""
+    from ennoshita.errors import Invalid
+
+    hours, sep, minutes = raw.partition(":")
+    if sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(minutes) < 60:
+        return int(hours) * 60 + int(minutes)
+    if not sep and raw.isdigit():
+        return int(raw)
+    raise Invalid("hr.error.overtime_hours", field="minutes")
+
+
+@router.post("/overtime")
+async def overtime(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """残業申請: the day, the expected overtime and the reason, to the department head (or 人事)."""
+    data = await form_data(request)
+    form = {k: text(data, k) for k in ("ot_date", "minutes", "ot_reason")}
+    day = parse_date(form["ot_date"])
+    try:
+        from ennoshita.errors import Invalid
+
+        if day is None:
+            raise Invalid("hr.error.required", field="ot_date")
+        services.submit_request(db.uow(), actor, RequestInput("overtime", day, minutes=_overtime_minutes(
+            form["minutes"]), reason=form["ot_reason"]))
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        ot_errors = {("ot_reason" if k == "reason" else k): v for k, v in errors.items()}
+        return _page(request, db, actor, exc.status, ot_errors, general, {"leave_date": "", "unit": "day", **form})
+    return RedirectResponse("/hr/me?done=overtime", status_code=303)
+
+
 @router.get("/timesheet")
 def my_timesheet(request: Request, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "hr.self")
