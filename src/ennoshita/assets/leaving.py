@@ -30,7 +30,7 @@ def open_loans_in(s: Session, hr_employee_id: int, employee_number: str, user_id
         who.append(EquipmentLoan.user_id == user_id)
     rows = s.execute(select(EquipmentLoan, EquipmentItem).join(EquipmentItem, EquipmentItem.id == EquipmentLoan.item_id)
                      .where(EquipmentLoan.returned_on.is_(None), or_(*who)).order_by(EquipmentLoan.lent_on))
-    return [(loan, item) for loan, item in rows.tuples()]
+    return [(loan, item) for loan, item in rows]
 
 
 def on_checklist_opened(s: Session, _actor: Actor, data: dict[str, Any]) -> None:
