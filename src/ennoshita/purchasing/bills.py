@@ -259,8 +259,9 @@ def post_bill(s: Session, actor: Actor, bill: SupplierBill, company: CompanyData
         draft = recognition.difference(s, draft, settled, f"仕入(検収差額) {bill.number} {supplier.name}")
     entry_no = ""
     if draft is not None:
+        # the bill states its tax per rate (split_tax=False: its 仮払消費税 lines are kept, never split again)
         posted = post_in(s, actor, draft, source="purchasing", source_ref=bill.number, ctx=batch.ctx,
-                         index=batch.index, as_posted=bool(settled))
+                         index=batch.index, split_tax=False, as_posted=bool(settled))
         bill.journal_entry_id = posted.id  # set before the status: once posted the row cannot change
         entry_no = posted.entry_no
     bill.posted_at = now_utc()
