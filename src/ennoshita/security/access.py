@@ -61,7 +61,8 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     # --- 証憑 and other stored files: the service applies the owning document's read permission
     (A, R, "/attachments/*/content", LOGIN), (A, R, "/attachments", "ledger.view"),
     # --- sales (営業事務); partners are read by purchasing too
-    (W, R, "/sales/partners/new", "sales.edit"), (W, R, "/sales/quotes/new", "sales.edit"),
+    (W, R, "/sales/partners/new", "sales.edit"), (W, R, "/sales/partners/import", "sales.edit"),
+    (W, R, "/sales/quotes/new", "sales.edit"),
     (W, R, "/sales/orders/new", "sales.edit"), (W, R, "/sales/invoices/new", "sales.edit"),
     (W, R, "/sales/invoices/*/edit", "sales.edit"), (W, R, "/sales/quotes/*/revise", "sales.edit"),
     (A, R, "/partners*", "sales.view"),
