@@ -1,1 +1,0 @@
-"""ennoshita: the back office of a Japanese company."""

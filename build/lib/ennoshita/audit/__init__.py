@@ -1,6 +1,0 @@
-"""The hash-chained audit trail: what other domains may use."""
-
-from ennoshita.audit.queries import AuditFilter, AuditRow, export_csv, search
-from ennoshita.audit.services import VerifyResult, record, verify
-
-__all__ = ["AuditFilter", "AuditRow", "VerifyResult", "export_csv", "record", "search", "verify"]

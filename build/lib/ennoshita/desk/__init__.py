@@ -1,1 +1,0 @@
-"""依頼 (request desk): requests between the front office and the back office, thanks, the contribution dashboard."""

@@ -1,1 +1,0 @@
-"""Purchasing and payables: pure rules (input-tax credit, three-way match, 全銀 transfer files)."""

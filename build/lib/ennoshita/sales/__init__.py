@@ -1,1 +1,0 @@
-"""営業事務 (sales administration): partners, quotes, orders, deliveries, invoices, receivables, matching."""
