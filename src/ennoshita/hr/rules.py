@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 
 from ennoshita.errors import Invalid
@@ -206,7 +207,7 @@ def format_days(days: Fraction) -> str:
         return f"{whole}"
     if rest == Fraction(1, 2):
         return f"{whole}.5"
-    return f"{float(days):.2f}"
+    return f"{Decimal(days.numerator) / Decimal(days.denominator):.2f}"
 
 
 # --- 年5日の取得義務 ----------------------------------------------------------------------------------------

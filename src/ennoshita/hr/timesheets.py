@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select
@@ -58,7 +59,7 @@ class SheetView:
     scheduled_days: int
     worked_days: int
     absence_days: int
-    leave_days: float
+    leave_days: Decimal  # 年休 days (halves allowed)
     leave_hours: int
     scheduled_minutes: int
     actual_minutes: int
@@ -100,7 +101,7 @@ def timesheet(uow: UnitOfWork, actor: Actor, employee_id: int | None, month: dt.
                                sched, d.actual_minutes if d else 0, d.overtime_minutes if d else 0,
                                d.legal_holiday_minutes if d else 0, d.night_minutes if d else 0, leave.get(day, "")))
         view = SheetView(e.id, e.employee_number, e.name, a.department if a else "", first, t.status,
-                         t.scheduled_days, t.worked_days, t.absence_days, float(t.leave_days), t.leave_hours,
+                         t.scheduled_days, t.worked_days, t.absence_days, Decimal(t.leave_days), t.leave_hours,
                          t.scheduled_minutes, t.actual_minutes, t.overtime_minutes, t.overtime_over60_minutes,
                          t.legal_holiday_minutes, t.night_minutes, tuple(days))
         uow.commit()

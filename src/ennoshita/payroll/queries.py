@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, select
@@ -255,7 +256,7 @@ def teiji_list(uow: UnitOfWork, actor: Actor, year: int) -> list[TeijiRow]:
                 if prof.pay_type == "monthly":
                     days = (r.period_end - r.period_start).days + 1 - int(att.get("absence_days", 0))
                 else:
-                    days = int(att.get("worked_days", 0)) + int(float(att.get("leave_days", 0) or 0))
+                    days = int(att.get("worked_days", 0)) + int(Decimal(str(att.get("leave_days", 0) or 0)))
                 months.append(revisions.MonthPay(r.pay_date.replace(day=1), p.gross, days))
             current = social.health_grade(dt.date(year, 9, 1), prof.standard_remuneration)
             short = prof.pay_type != "monthly"  # insured part-timers: 11 days (特定適用事業所)

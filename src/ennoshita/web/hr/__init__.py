@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 
 from ennoshita.hr.rules import format_days
@@ -16,7 +17,7 @@ def fmt_hm(minutes: int | None) -> str:
     return f"{m // 60}:{m % 60:02d}"
 
 
-def fmt_days(days: Fraction | float | int | None) -> str:
+def fmt_days(days: Fraction | Decimal | int | None) -> str:
     return format_days(Fraction(days or 0).limit_denominator(1000))
 
 
