@@ -67,6 +67,8 @@ class ExpenseLine(Base):
     attachment_id: Mapped[int | None] = mapped_column(Integer)
     # why the input tax is credited in full without a qualified invoice (or international: no tax), 0016
     credit_basis: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    # 0025: 用途区分 of the 課税仕入 (taxable / non_taxable / common; None: the company's default when posted)
+    tax_purpose: Mapped[str | None] = mapped_column(String(12))
 
 
 class EmployeeBankAccount(Base):

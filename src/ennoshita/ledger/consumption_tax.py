@@ -16,8 +16,16 @@ The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
   税込経理 no 仮受/仮払消費税 is booked, so both sides are computed 割戻し whatever the setting;
 - ``credit_method``: [``individual``] 個別対応方式 or ``lump_sum`` 一括比例配分方式 (消費税法30条②), used when the
   課税売上割合 is under 95% or the 課税売上高 exceeds ¥500,000,000 (消費税法30条①②); otherwise the whole
-  input tax is deductible. The books do not classify purchases as 課税売上対応 / 非課税売上対応 / 共通対応,
-  so every purchase counts as 共通対応 and both methods give the deductible share x the ratio.
+  input tax is deductible. 個別対応方式 (30条②一): 課税売上対応分 + 共通対応分 x 課税売上割合 (非課税売上対応分:
+  nothing); 一括比例配分方式 (30条②二): all input tax x 課税売上割合. Each purchase line carries its 用途区分
+  (:mod:`ennoshita.ledger.taxes`, the company's ``default_purpose`` [``common``] when none is given); lines
+  posted before the tag existed count as 共通対応.
+
+割戻し/積上げ and the credit method belong to a 課税期間: a fiscal year records its own choice
+(``FiscalYear.output_calc`` / ``input_calc`` / ``credit_method``, set with :func:`set_year_calc` while the year
+is open, fixed from the company's settings when the year is closed), so changing the company's settings later
+does not rewrite a closed year's return. 施行令46条③: a year that computes its sales tax 積上げ must compute its
+input tax 積上げ too (refused otherwise, ``ledger.error.ctax_stacked_sales_proportional_purchases``).
 
 Figures (国税通則法118条①: 課税標準 rounded down to ¥1,000; 119条①: the tax due rounded down to ¥100):
 
@@ -46,10 +54,16 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, Problem
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import chart
-from ennoshita.ledger.models import Account, Balance, ConsumptionTaxSettings, JournalEntry, TaxBalance
+from ennoshita.ledger.models import Account, Balance, ConsumptionTaxSettings, FiscalYear, JournalEntry, TaxBalance
 from ennoshita.ledger.posting import PostedEntry, period_of, post_in
 from ennoshita.ledger.rules import EntryDraft, LineDraft
-from ennoshita.ledger.taxes import CATEGORIES, transitional_deduction_ratio
+from ennoshita.ledger.taxes import (
+    CATEGORIES,
+    PURPOSE_CODES,
+    PURPOSE_NON_TAXABLE,
+    PURPOSE_TAXABLE,
+    transitional_deduction_ratio,
+)
 
 METHODS = ("general", "simplified", "twenty_percent")
 CALCS = ("proportional", "stacked")
@@ -76,6 +90,10 @@ class Settings:
     input_calc: str = "stacked"
     credit_method: str = "individual"
     simplified_type: int = 5
+    default_purpose: str = "common"
+
+
+YEAR_FIELDS = ("output_calc", "input_calc", "credit_method")  # what a fiscal year fixes for itself
 
 
 def check_settings(s: Settings) -> list[Problem]:
@@ -93,6 +111,8 @@ def check_settings(s: Settings) -> list[Problem]:
     if s.simplified_type not in DEEMED_RATES:
         problems.append(Problem("ledger.error.ctax_simplified_type", "simplified_type",
                                 {"value": s.simplified_type}))
+    if s.default_purpose not in PURPOSE_CODES:
+        problems.append(Problem("ledger.error.ctax_purpose", "default_purpose", {"value": s.default_purpose}))
     return problems
 
 
@@ -110,6 +130,9 @@ class TaxBase:
     # (rate %, deductible share) -> taxable purchases 税込; share 1 for a qualified invoice
     purchases_gross: dict[tuple[int, Fraction], int] = field(default_factory=dict)
     input_tax_booked: dict[int, int] = field(default_factory=dict)  # rate % -> 仮払消費税 (deductible part)
+    # the part of the two above tagged 課税売上対応 / 非課税売上対応 (用途区分 -> the same keys); the rest is 共通対応
+    purchases_by_purpose: dict[str, dict[tuple[int, Fraction], int]] = field(default_factory=dict)
+    input_tax_by_purpose: dict[str, dict[int, int]] = field(default_factory=dict)
     inclusive_books: bool = False  # 税込経理: no 仮受/仮払 booked, so both sides are computed 割戻し
 
 
@@ -139,6 +162,12 @@ class Return:
     national_due: int  # 差引税額 (⑨), negative: 控除不足還付税額
     local_due: int  # 地方消費税 譲渡割額, negative: 還付額
     notes: tuple[str, ...] = ()
+    # 付表2-3: the input tax by 用途区分 (⑰ 課税売上にのみ要するもの, 非課税売上にのみ要するもの, ⑱ 共通して要するもの)
+    input_tax_taxable: int = 0
+    input_tax_non_taxable: int = 0
+    input_tax_common: int = 0
+    deductible_individual: int = 0  # ⑲ 個別対応方式: ⑰ + ⑱ x 課税売上割合
+    deductible_lump_sum: int = 0  # ⑳ 一括比例配分方式: all x 課税売上割合
 
     @property
     def total_due(self) -> int:
@@ -174,11 +203,22 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
     output_tax = sum(r.national_tax for r in rates)
     denominator = taxable_sales + base.export_sales + base.non_taxable_sales
     ratio = Fraction(taxable_sales + base.export_sales, denominator) if denominator > 0 else Fraction(1)
-    if settings.input_calc == "stacked" and not base.inclusive_books:
-        input_tax = sum(_floor(v * STACKED_SHARE) for v in base.input_tax_booked.values())
-    else:
-        input_tax = sum(_floor(gross * NATIONAL_RATE[rate] * 100 / (100 + rate) * share)
-                        for (rate, share), gross in base.purchases_gross.items())
+    stacked_input = settings.input_calc == "stacked" and not base.inclusive_books
+
+    def input_of(gross_map: dict[tuple[int, Fraction], int], booked: dict[int, int]) -> int:
+        if stacked_input:
+            return sum(_floor(v * STACKED_SHARE) for v in booked.values())
+        return sum(_floor(gross * NATIONAL_RATE[rate] * 100 / (100 + rate) * share)
+                   for (rate, share), gross in gross_map.items())
+
+    input_tax = input_of(base.purchases_gross, base.input_tax_booked)
+    for_taxable = input_of(base.purchases_by_purpose.get(PURPOSE_TAXABLE, {}),
+                           base.input_tax_by_purpose.get(PURPOSE_TAXABLE, {}))
+    for_non_taxable = input_of(base.purchases_by_purpose.get(PURPOSE_NON_TAXABLE, {}),
+                               base.input_tax_by_purpose.get(PURPOSE_NON_TAXABLE, {}))
+    common = input_tax - for_taxable - for_non_taxable
+    individual = for_taxable + _floor(common * ratio)  # 消費税法30条②一
+    lump_sum = _floor(input_tax * ratio)  # 消費税法30条②二
     full = ratio >= FULL_CREDIT_RATIO and taxable_sales + base.export_sales <= FULL_CREDIT_SALES_LIMIT
     notes: list[str] = []
     if settings.method == "simplified":
@@ -188,8 +228,7 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
     elif full:
         deductible = input_tax
     else:
-        # 個別対応方式 with every purchase 共通対応, and 一括比例配分方式, both: input tax x the ratio
-        deductible = _floor(input_tax * ratio)
+        deductible = individual if settings.credit_method == "individual" else lump_sum
         notes.append(settings.credit_method)
     difference = output_tax - deductible
     if difference >= 0:
@@ -200,7 +239,7 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
         local = -_floor(-difference * LOCAL_SHARE)
     return Return(settings, tuple(rates), sum(r.taxable_base for r in rates), output_tax, taxable_sales,
                   base.export_sales, base.non_taxable_sales, ratio, input_tax, full, deductible, national, local,
-                  tuple(notes))
+                  tuple(notes), for_taxable, for_non_taxable, common, individual, lump_sum)
 
 
 # ---------------------------------------------------------------- from the books
@@ -210,7 +249,65 @@ def load_settings(session: Session) -> Settings:
     row = session.get(ConsumptionTaxSettings, 1)
     if row is None:
         return Settings()
-    return Settings(row.method, row.output_calc, row.input_calc, row.credit_method, row.simplified_type)
+    return Settings(row.method, row.output_calc, row.input_calc, row.credit_method, row.simplified_type,
+                    row.default_purpose or "common")
+
+
+def year_settings(session: Session, fiscal_year: int) -> Settings:
+    """The company's settings with the fiscal year's own 割戻し/積上げ and credit method where it has them."""
+    from dataclasses import replace
+
+    settings = load_settings(session)
+    fy = session.get(FiscalYear, fiscal_year)
+    if fy is None:
+        return settings
+    own = {k: getattr(fy, k) for k in YEAR_FIELDS if getattr(fy, k) is not None}
+    return replace(settings, **own) if own else settings
+
+
+def fix_year_calc(session: Session, fy: FiscalYear, settings: Settings | None = None) -> dict[str, str]:
+    """Write the year's choice onto the year (a closed year keeps it whatever the company changes later):
+    the values it already has, else ``settings`` (default: the company's current ones)."""
+    current = settings or load_settings(session)
+    for k in YEAR_FIELDS:
+        if getattr(fy, k) is None:
+            setattr(fy, k, getattr(current, k))
+    return {k: str(getattr(fy, k)) for k in YEAR_FIELDS}
+
+
+def set_year_calc(uow: UnitOfWork, actor: Actor, fiscal_year: int, changes: dict[str, str]) -> Settings:
+    """Choose 割戻し/積上げ (sales, purchases) and the credit method for one fiscal year (audited). Refused for a
+    closed year (its return is filed) and for 積上げ sales with 割戻し purchases (施行令46条③)."""
+    from dataclasses import asdict, replace
+
+    from ennoshita import audit
+    from ennoshita.errors import Conflict
+    from ennoshita.ledger.posting import ensure_fiscal_year
+
+    require(actor, "ledger.edit")
+    unknown = [Problem("ledger.error.ctax_unknown_setting", k, {"value": k}) for k in changes if k not in YEAR_FIELDS]
+    if unknown:
+        raise Invalid(problems=unknown)
+    with uow:
+        s = uow.session
+        company = load_company(uow)
+        ensure_fiscal_year(s, fiscal_year, company.fiscal_year_start_month)
+        s.flush()
+        fy = s.get(FiscalYear, fiscal_year)
+        assert fy is not None
+        if fy.closed:
+            raise Conflict("ledger.error.ctax_year_closed", field="fiscal_year", year=fiscal_year)
+        before = year_settings(s, fiscal_year)
+        after = replace(before, **{k: str(v) for k, v in changes.items()})
+        problems = check_settings(after)
+        if problems:
+            raise Invalid(problems=problems)
+        for k in YEAR_FIELDS:
+            setattr(fy, k, getattr(after, k))
+        audit.record(s, actor, "fiscal_year", fiscal_year, "tax_calc",
+                     {k: asdict(before)[k] for k in YEAR_FIELDS}, {k: asdict(after)[k] for k in YEAR_FIELDS})
+        uow.commit()
+        return after
 
 
 def get_settings(uow: UnitOfWork, actor: Actor) -> Settings:
@@ -249,6 +346,10 @@ def update_settings(uow: UnitOfWork, actor: Actor, changes: dict[str, object]) -
             s.add(row)
         row.method, row.output_calc, row.input_calc = after.method, after.output_calc, after.input_calc
         row.credit_method, row.simplified_type = after.credit_method, after.simplified_type
+        row.default_purpose = after.default_purpose
+        # a closed year keeps the choice it was filed with
+        for fy in s.scalars(select(FiscalYear).where(FiscalYear.closed.is_(True))):
+            fix_year_calc(s, fy, before)
         audit.record(s, actor, "consumption_tax_settings", 1, "update", asdict(before), asdict(after))
         uow.commit()
         return after
@@ -263,6 +364,8 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
     sales_tax: dict[int, int] = defaultdict(int)
     purchases: dict[tuple[int, Fraction], int] = defaultdict(int)
     input_tax: dict[int, int] = defaultdict(int)
+    by_purpose: dict[str, dict[tuple[int, Fraction], int]] = defaultdict(lambda: defaultdict(int))
+    tax_by_purpose: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for period, code, account_id, debit, credit in session.execute(
             select(TaxBalance.period, TaxBalance.tax_category, TaxBalance.account_id, TaxBalance.debit,
                    TaxBalance.credit)
@@ -287,10 +390,16 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
             day = dt.date(period // 100, period % 100, 1)
             share = transitional_deduction_ratio(day) if cat.transitional else Fraction(1)
             purchases[(rate, share)] += amount
+            if cat.purpose in (PURPOSE_TAXABLE, PURPOSE_NON_TAXABLE):
+                by_purpose[cat.purpose][(rate, share)] += amount
             if is_tax:
                 input_tax[rate] += amount
+                if cat.purpose in (PURPOSE_TAXABLE, PURPOSE_NON_TAXABLE):
+                    tax_by_purpose[cat.purpose][rate] += amount
     base.sales_gross, base.sales_tax_booked = dict(sales), dict(sales_tax)
     base.purchases_gross, base.input_tax_booked = dict(purchases), dict(input_tax)
+    base.purchases_by_purpose = {k: dict(v) for k, v in by_purpose.items()}
+    base.input_tax_by_purpose = {k: dict(v) for k, v in tax_by_purpose.items()}
     return base
 
 
@@ -299,7 +408,7 @@ def fiscal_year_return(session: Session, fiscal_year: int) -> Return:
     start, end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
     base = tax_base(session, start, end)
     base.inclusive_books = company.tax_accounting != "exclusive"
-    return compute_return(base, load_settings(session), start)
+    return compute_return(base, year_settings(session, fiscal_year), start)
 
 
 def consumption_tax_return(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> Return:

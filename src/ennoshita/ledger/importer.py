@@ -388,7 +388,7 @@ class _Resolver:
                     problems = problems or []
                     problems.append(Problem("ledger.error.unknown_department", "department",
                                             {"department": pl.department}, pl.line))
-            category = pl.tax_category
+            category = taxes.tagged_or_default(pl.tax_category, self.ctx.default_purpose)
             tax_account = self._tax_account(category) if category and pl.split else None
             if tax_account is None:
                 resolved.append(ResolvedLine(acc[0], sub_id, dep_id, category, debit, credit, pl.memo, pl.row))

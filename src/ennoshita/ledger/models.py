@@ -83,6 +83,11 @@ class FiscalYear(Base):
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     closing_entry_id: Mapped[int | None] = mapped_column(BigId)
+    # 0025: the year's 消費税 calculation, fixed when the year is closed (None: the company's current choice).
+    # 割戻し (proportional) / 積上げ (stacked) for sales and purchases, 個別対応 / 一括比例 for the credit
+    output_calc: Mapped[str | None] = mapped_column(String(12))
+    input_calc: Mapped[str | None] = mapped_column(String(12))
+    credit_method: Mapped[str | None] = mapped_column(String(12))
 
 
 class PeriodLock(Base):
@@ -228,3 +233,5 @@ class ConsumptionTaxSettings(Base):
     input_calc: Mapped[str] = mapped_column(String(12), default="stacked")  # 積上げ / proportional 割戻し
     credit_method: Mapped[str] = mapped_column(String(12), default="individual")  # 個別対応 / lump_sum 一括比例
     simplified_type: Mapped[int] = mapped_column(Integer, default=5)  # 簡易課税の事業区分 第1種..第6種
+    # 0025: 用途区分 an untagged 課税仕入 is posted with (taxable / non_taxable / common)
+    default_purpose: Mapped[str] = mapped_column(String(12), default="common", server_default="common")

@@ -41,7 +41,9 @@ from ennoshita.ledger.taxes import (
     SMALL_AMOUNT_FROM,
     SMALL_AMOUNT_LIMIT,
     SMALL_AMOUNT_UNTIL,
+    DEFAULT_PURPOSE,
     small_amount_company,
+    tagged_or_default,
 )
 from ennoshita.lengths import length_problems
 from ennoshita.money import Rounding
@@ -252,6 +254,7 @@ class PostingContext:
     closed: set[int]
     years: tuple[int, int] | None = None  # the fiscal years a posting may fall in (see posting_years)
     small_amount: bool = False  # the company qualifies for the 少額特例 (its setting and 基準期間 sales)
+    default_purpose: str = DEFAULT_PURPOSE  # 用途区分 an untagged 課税仕入 line is posted with
 
     @classmethod
     def load(cls, session: Session) -> PostingContext:
@@ -261,11 +264,15 @@ class PostingContext:
             def __init__(self, s: Session) -> None:
                 self._session = s
 
+        from ennoshita.ledger.models import ConsumptionTaxSettings
+
         company = load_company(_Bound(session))
+        settings = session.get(ConsumptionTaxSettings, 1)
         return cls(company.fiscal_year_start_month, company.tax_accounting, company.rounding,
                    locked_periods(session), closed_years(session),
                    posting_years(session, company.fiscal_year_start_month),
-                   small_amount_company(company.small_amount_exception, company.base_period_taxable_sales))
+                   small_amount_company(company.small_amount_exception, company.base_period_taxable_sales),
+                   settings.default_purpose if settings is not None else DEFAULT_PURPOSE)
 
 
 # With no setting and no data, postings may go this many fiscal years back (電子帳簿保存法 keeps 7 to 10 years).
@@ -294,7 +301,10 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     the document gives; any other taxable line is split all the same (a bank fee posted with
     ``split_tax=False`` used to escape the split: 770 stayed whole instead of 700 + 70). ``as_posted``: the
     lines are already as posted (a 取消 copies the original's lines, tax category and tax amount included)
-    and are never split again."""
+    and are never split again. A 課税仕入 line without a 用途区分 is posted with the company's default
+    (``ctx.default_purpose``), so that every posted purchase line carries one."""
+    if not as_posted:
+        draft = with_default_purpose(draft, ctx.default_purpose)
     problems = list(check_balanced(draft.lines))
     problems += date_problems(draft.date, ctx.start_month, ctx.locked, ctx.closed, line=line_offset,
                               years=ctx.years)
@@ -321,6 +331,15 @@ def prepare(session: Session, ctx: PostingContext, index: ChartIndex, draft: Ent
     if len(lines) == len(draft.lines):
         return resolved, []
     return resolve(index, lines, line_offset=line_offset)
+
+
+def with_default_purpose(draft: EntryDraft, default: str) -> EntryDraft:
+    """The draft with each untagged 課税仕入 line (and its 仮払消費税 line) tagged with ``default``."""
+    from dataclasses import replace
+
+    lines = tuple(replace(ln, tax_category=tagged_or_default(ln.tax_category, default))
+                  if ln.tax_category else ln for ln in draft.lines)
+    return draft if lines == draft.lines else replace(draft, lines=lines)
 
 
 def small_amount_problems(draft: EntryDraft, qualifies: bool, line_offset: int | None = None) -> list[Problem]:

@@ -441,12 +441,13 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
             s.add(fy)
         fy.closed, fy.closed_at = True, now_utc()
         fy.closing_entry_id = posted.id if posted else None
+        fixed = consumption_tax.fix_year_calc(s, fy)  # the year's 割戻し/積上げ no longer follows the company's
         y, m = start.year, start.month
         for _ in range(12):
             if s.get(PeriodLock, y * 100 + m) is None:
                 s.add(PeriodLock(period=y * 100 + m, locked_at=now_utc(), locked_by=actor.user_id))
             y, m = add_months(y, m, 1)
-        audit.record(s, actor, "fiscal_year", fiscal_year, "close", after={"net_income": net})
+        audit.record(s, actor, "fiscal_year", fiscal_year, "close", after={"net_income": net, "consumption_tax": fixed})
         uow.commit()
         return CloseResult(fiscal_year, net, posted)
 

@@ -20,6 +20,14 @@ Sales categories for the 課税売上割合 (消費税法30条⑥, 施行令48�
 counts: ``taxable`` (課税売上: numerator and denominator), ``zero_rated`` (輸出免税売上, 消費税法7条:
 numerator and denominator), ``non_taxable`` (非課税売上, 消費税法6条: denominator only); ``""`` (不課税,
 purchases) does not count.
+
+用途区分 (消費税法30条②一, 基本通達11-2-18..20): under 個別対応方式 each 課税仕入れ is one of 課税売上対応
+(``taxable``: used only for taxable sales, fully creditable), 非課税売上対応 (``non_taxable``: used only for
+non-taxable sales, not creditable) or 共通対応 (``common``: credited x 課税売上割合). The tag rides on the
+ledger line's 税区分 code as a suffix (``purchase_10:common``), so every path that carries a category (posting,
+取消, import, export, the maintained per-category totals) carries the tag too: :func:`with_purpose`,
+:data:`CATEGORIES` holds the tagged variants. An untagged 課税仕入 gets the company's default (共通対応) when
+it is posted.
 """
 
 from __future__ import annotations
@@ -47,6 +55,13 @@ class TaxCategory:
     reduced: bool = False
     ratio_class: str = ""  # taxable / zero_rated / non_taxable: where a sales line counts in 課税売上割合
     small_amount: bool = False  # 少額特例: full credit without a qualified invoice (checked when posted)
+    purpose: str = ""  # 用途区分 of a tagged 課税仕入 variant: taxable / non_taxable / common ("" untagged)
+    base: str = ""  # the untagged category code of a tagged variant ("" for an untagged category)
+
+    @property
+    def takes_purpose(self) -> bool:
+        """A 課税仕入 category: its lines carry a 用途区分 (個別対応方式)."""
+        return self.direction == "purchase" and self.taxable
 
 
 CATEGORY_LIST: tuple[TaxCategory, ...] = (
@@ -75,7 +90,61 @@ CATEGORY_LIST: tuple[TaxCategory, ...] = (
     TaxCategory("purchase_exempt", "非課税仕入", "Non-taxable purchases", "purchase", ZERO, False),
     TaxCategory("out_of_scope", "対象外/不課税", "Out of scope", "none", ZERO, False),
 )
-CATEGORIES: dict[str, TaxCategory] = {c.code: c for c in CATEGORY_LIST}
+
+# 用途区分 (個別対応方式, 消費税法30条②一): code, Japanese label, English label
+PURPOSE_TAXABLE, PURPOSE_NON_TAXABLE, PURPOSE_COMMON = "taxable", "non_taxable", "common"
+PURPOSES: tuple[tuple[str, str, str], ...] = (
+    (PURPOSE_TAXABLE, "課税売上対応", "for taxable sales"),
+    (PURPOSE_NON_TAXABLE, "非課税売上対応", "for non-taxable sales"),
+    (PURPOSE_COMMON, "共通対応", "common to both"),
+)
+PURPOSE_CODES = tuple(p[0] for p in PURPOSES)
+DEFAULT_PURPOSE = PURPOSE_COMMON
+PURPOSE_SEPARATOR = ":"
+
+
+def _tagged(c: TaxCategory) -> tuple[TaxCategory, ...]:
+    from dataclasses import replace
+
+    return tuple(replace(c, code=f"{c.code}{PURPOSE_SEPARATOR}{code}", name_ja=f"{c.name_ja}・{ja}",
+                         name_en=f"{c.name_en}, {en}", purpose=code, base=c.code)
+                 for code, ja, en in PURPOSES)
+
+
+# every category, the 課税仕入 ones also with each 用途区分 (CATEGORY_LIST: the untagged ones, in order)
+TAGGED_LIST: tuple[TaxCategory, ...] = tuple(
+    v for c in CATEGORY_LIST for v in ((c, *_tagged(c)) if c.takes_purpose else (c,)))
+CATEGORIES: dict[str, TaxCategory] = {c.code: c for c in TAGGED_LIST}
+
+
+def split_purpose(code: str | None) -> tuple[str | None, str]:
+    """(untagged code, 用途区分 or "") of a category code."""
+    if code and PURPOSE_SEPARATOR in code:
+        base, purpose = code.split(PURPOSE_SEPARATOR, 1)
+        return base, purpose
+    return code, ""
+
+
+def with_purpose(code: str | None, purpose: str | None) -> str | None:
+    """The code tagged with ``purpose`` when the category is a 課税仕入 (else the untagged code as it is);
+    ``purpose`` None or "": the code unchanged."""
+    base, current = split_purpose(code)
+    if not base or not purpose:
+        return code
+    cat = CATEGORIES.get(base)
+    if cat is None or not cat.takes_purpose:
+        return base
+    return f"{base}{PURPOSE_SEPARATOR}{purpose}"
+
+
+def tagged_or_default(code: str | None, default: str) -> str | None:
+    """A 課税仕入 code with no 用途区分 gets ``default`` (the company's); any other code is unchanged."""
+    if not code or PURPOSE_SEPARATOR in code:
+        return code
+    cat = CATEGORIES.get(code)
+    if cat is None or not cat.takes_purpose:
+        return code
+    return f"{code}{PURPOSE_SEPARATOR}{default}"
 
 # The codes other domains post with (sales lines at rate 0 choose one of the last three).
 SALES_10, SALES_8R = "sales_10", "sales_8r"

@@ -30,7 +30,13 @@ from typing import IO, Any, NamedTuple, cast
 from ennoshita import textfiles
 from ennoshita.dates import wareki_date
 from ennoshita.errors import Invalid, Problem
-from ennoshita.ledger.taxes import transitional_deduction_ratio
+from ennoshita.ledger.taxes import (
+    PURPOSE_COMMON,
+    PURPOSE_NON_TAXABLE,
+    PURPOSE_TAXABLE,
+    split_purpose,
+    transitional_deduction_ratio,
+)
 from ennoshita.money import yen_in_range
 from ennoshita.security import cells
 
@@ -83,9 +89,13 @@ _TO_OURS = {
 # The names 弥生 writes and the variants other systems write in 弥生's format (freee: 課対仕入内10%適格,
 # 課対仕入込10%控不, 課税売上内10%, 課対仕入内8%(軽)): kind, 込/内 (tax-inclusive), rate, then 適格 /
 # 区分NN% (経過措置) / 控不 (控除不可: no credit at all). 外 (tax-exclusive amounts) is not accepted.
-_GRAMMAR = re.compile(r"^(課税売上|課対仕入|非課売上|非課仕入|輸出売上)(?:込|内)?"
+# 用途区分 (個別対応方式) is the 仕入 kind's first two characters: 課対 課税売上対応, 非対 非課税売上対応, 共対 共通対応
+# (弥生会計 and freee name them so: 課対仕入, 非対仕入, 共対仕入 and their 込/内 rate variants).
+_GRAMMAR = re.compile(r"^(課税売上|課対仕入|非対仕入|共対仕入|非課売上|非課仕入|輸出売上)(?:込|内)?"
                       r"(10%|軽減8%|8%軽減|8%\(軽\)|8%（軽）)?(適格|区分(\d+)%|控不|控除不可|控\d+)?$")
 _KIND = {"非課売上": "sales_exempt", "非課仕入": "purchase_exempt", "輸出売上": "sales_export"}
+_PURPOSE_OF = {"課対仕入": PURPOSE_TAXABLE, "非対仕入": PURPOSE_NON_TAXABLE, "共対仕入": PURPOSE_COMMON}
+_PREFIX_OF = {v: k for k, v in _PURPOSE_OF.items()}
 
 
 @lru_cache(maxsize=1024)
@@ -95,7 +105,7 @@ def tax_from_yayoi(text: str) -> str | None:
     if not text:
         return None
     if text in _TO_OURS:
-        return _TO_OURS[text]
+        return _tag(_TO_OURS[text], "課対仕入" if text.startswith("課対仕入") else "")
     m = _GRAMMAR.match(text)
     if m is None:
         raise KeyError(text)
@@ -112,14 +122,27 @@ def tax_from_yayoi(text: str) -> str | None:
     if suffix in ("控不", "控除不可"):
         return "out_of_scope"  # a purchase with no input-tax credit: its whole amount stays in the cost
     if suffix.startswith("区分") or suffix.startswith("控"):
-        return "purchase_8r_transitional" if reduced else "purchase_10_transitional"
-    return "purchase_8r" if reduced else "purchase_10"
+        return _tag("purchase_8r_transitional" if reduced else "purchase_10_transitional", kind)
+    return _tag("purchase_8r" if reduced else "purchase_10", kind)
+
+
+def _tag(code: str, kind: str) -> str:
+    purpose = _PURPOSE_OF.get(kind)
+    return f"{code}:{purpose}" if purpose else code
 
 
 def tax_to_yayoi(category: str | None, day: dt.date) -> str:
     """弥生's name for our category on a transaction date (invoice-era purchases carry 適格 / 区分NN%)."""
     if category is None:
         return ""
+    base, purpose = split_purpose(category)
+    name = _untagged_to_yayoi(base or "", day)
+    if purpose and name.startswith("課対仕入"):
+        return _PREFIX_OF[purpose] + name[len("課対仕入"):]
+    return name
+
+
+def _untagged_to_yayoi(category: str, day: dt.date) -> str:
     era = day >= INVOICE_ERA
     if category in ("purchase_10", "purchase_10_small"):  # 少額特例: a fully creditable purchase for 弥生
         return "課対仕入込10%適格" if era else "課対仕入込10%"

@@ -173,6 +173,8 @@ class SupplierBillLine(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     account_code: Mapped[str] = mapped_column(String(10))
     order_line_id: Mapped[int | None] = mapped_column(Integer)
+    # 0025: 用途区分 (taxable / non_taxable / common; None: the company's default when posted)
+    tax_purpose: Mapped[str | None] = mapped_column(String(12))
 
 
 class Payable(Base):

@@ -51,17 +51,21 @@ def test_an_ordinary_purchase_keeps_the_stated_tax() -> None:
 
 
 @pytest.mark.parametrize(("name", "code"), [
-    ("課対仕入内10%適格", "purchase_10"),          # freee's 弥生-format names (内 = tax-inclusive)
-    ("課対仕入内軽減8%適格", "purchase_8r"),
-    ("課対仕入内8%(軽)適格", "purchase_8r"),
+    ("課対仕入内10%適格", "purchase_10:taxable"),          # freee's 弥生-format names (内 = tax-inclusive)
+    ("課対仕入内軽減8%適格", "purchase_8r:taxable"),
+    ("課対仕入内8%(軽)適格", "purchase_8r:taxable"),
     ("課対仕入込10%控不", "out_of_scope"),          # 控除不可: no credit, the whole amount is cost
-    ("課対仕入内10%区分80%", "purchase_10_transitional"),
-    ("課対仕入込軽減8%区分70%", "purchase_8r_transitional"),
+    ("課対仕入内10%区分80%", "purchase_10_transitional:taxable"),
+    ("課対仕入込軽減8%区分70%", "purchase_8r_transitional:taxable"),
     ("課税売上内10%", "sales_10"),
     ("課税売上内軽減8%", "sales_8r"),
     ("輸出売上", "sales_export"),
     ("非課売上", "sales_exempt"),
-    ("課対仕入込１０％適格", "purchase_10"),        # full-width digits
+    ("課対仕入込１０％適格", "purchase_10:taxable"),  # full-width digits
+    # 用途区分 (個別対応方式): 課対 課税売上対応, 非対 非課税売上対応, 共対 共通対応, as 弥生会計 and freee name them
+    ("共対仕入込10%適格", "purchase_10:common"),
+    ("非対仕入内軽減8%適格", "purchase_8r:non_taxable"),
+    ("共対仕入内10%区分80%", "purchase_10_transitional:common"),
 ])
 def test_tax_names_other_systems_write_in_yayoi_format(name: str, code: str) -> None:
     assert tax_from_yayoi(name) == code

@@ -59,8 +59,13 @@ def test_dates_in_western_and_japanese_eras(text: str, day: dt.date) -> None:
 
 def test_tax_categories_both_ways() -> None:
     assert tax_from_yayoi("課税売上込10%") == "sales_10"
-    assert tax_from_yayoi("課対仕入込軽減8%適格") == "purchase_8r"
-    assert tax_from_yayoi("課対仕入込10%区分80%") == "purchase_10_transitional"
+    assert tax_from_yayoi("課対仕入込軽減8%適格") == "purchase_8r:taxable"  # 課対: 課税売上対応
+    assert tax_from_yayoi("課対仕入込10%区分80%") == "purchase_10_transitional:taxable"
+    assert tax_from_yayoi("共対仕入込10%適格") == "purchase_10:common"  # 共対: 共通対応
+    assert tax_from_yayoi("非対仕入込10%適格") == "purchase_10:non_taxable"  # 非対: 非課税売上対応
+    assert tax_to_yayoi("purchase_10:common", dt.date(2026, 4, 1)) == "共対仕入込10%適格"
+    assert tax_to_yayoi("purchase_10_transitional:non_taxable", dt.date(2026, 4, 1)) == "非対仕入込10%区分80%"
+    assert tax_to_yayoi("purchase_10:taxable", dt.date(2026, 4, 1)) == "課対仕入込10%適格"
     assert tax_to_yayoi("purchase_10_transitional", dt.date(2026, 9, 30)) == "課対仕入込10%区分80%"
     assert tax_to_yayoi("purchase_10_transitional", dt.date(2026, 10, 1)) == "課対仕入込10%区分70%"
     assert tax_to_yayoi("purchase_10", dt.date(2023, 9, 30)) == "課対仕入込10%"
