@@ -151,7 +151,7 @@ def test_reports_in_json_and_as_files(client: TestClient, keiri: dict[str, str])
     assert bs["figures"]["assets"] == bs["figures"]["liabilities_and_net_assets"]
     tax = client.get("/api/v1/reports/tax", headers=keiri, params={"from": "2026-11-01", "to": "2026-11-30"}).json()
     meeting = next(r for r in tax if r["account_code"] == "6240")
-    assert meeting["tax_category_name"] == "課税仕入10%"
+    assert meeting["tax_category_name"] == "課税仕入10%・共通対応"  # posted with the company default 用途区分
     monthly = client.get("/api/v1/reports/monthly", headers=keiri, params={"fiscal_year": 2026}).json()
     assert monthly["months"][0] == "2026-04" and len(monthly["months"]) == 12
     petty = next(r for r in monthly["rows"] if r["account_code"] == "1120")

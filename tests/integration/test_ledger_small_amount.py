@@ -57,8 +57,8 @@ def test_a_small_purchase_without_invoice_is_credited_in_full_on_a_journal_entry
             "SELECT a.code, jl.tax_category, jl.debit FROM journal_lines jl JOIN accounts a ON a.id = jl.account_id "
             "WHERE jl.debit > 0 ORDER BY a.code")).all()
     # the basis stays on the lines: 消耗品費 9,000 and 仮払消費税 900, both 課税仕入10%(少額特例)
-    assert [(r[0], r[1], int(r[2])) for r in rows] == [("1460", "purchase_10_small", 900),
-                                                       ("6270", "purchase_10_small", 9_000)]
+    assert [(r[0], r[1], int(r[2])) for r in rows] == [("1460", "purchase_10_small:common", 900),
+                                                       ("6270", "purchase_10_small:common", 9_000)]
     # the tax summary counts it as a fully creditable 10% purchase: 9,900 税込 at share 1, 仮払 900
     with db.uow() as uow:
         base = tax_base(uow.session, dt.date(2026, 4, 1), dt.date(2027, 3, 31))

@@ -142,8 +142,8 @@ def test_procure_to_pay(db: Database, org: dict[str, Actor]) -> None:
             "SELECT a.code, jl.debit, jl.credit, jl.tax_category FROM journal_lines jl "
             "JOIN accounts a ON a.id = jl.account_id JOIN journal_entries je ON je.id = jl.entry_id "
             "WHERE je.source_ref = :r ORDER BY jl.line_no"), {"r": "BILL-2026-000002"}).all()
-    assert [tuple(r) for r in entry] == [("5120", 57_222, 0, "purchase_10_transitional"),
-                                         ("1460", 3_888, 0, "purchase_10_transitional"),
+    assert [tuple(r) for r in entry] == [("5120", 57_222, 0, "purchase_10_transitional:common"),
+                                         ("1460", 3_888, 0, "purchase_10_transitional:common"),
                                          ("2120", 0, 61_110, None)]
 
     # the same bill again (full-width number): refused, naming the first

@@ -78,9 +78,9 @@ def test_the_issue_example_nets_to_zero_after_the_reversal(books: Database) -> N
         L("消耗品費", 1_080, tax="purchase_8r"), L("普通預金", credit=23_080))))
     # 11,000 x 10/110 = 1,000, 70% deductible = 700 (cost 10,300); 11,000 -> 10,000 + 1,000; 1,080 -> 1,000 + 80
     assert tax_net(books, day, day) == {
-        ("purchase_10_transitional", "消耗品費"): 10_300, ("purchase_10_transitional", "仮払消費税"): 700,
-        ("purchase_10", "消耗品費"): 10_000, ("purchase_10", "仮払消費税"): 1_000,
-        ("purchase_8r", "消耗品費"): 1_000, ("purchase_8r", "仮払消費税"): 80}
+        ("purchase_10_transitional:common", "消耗品費"): 10_300, ("purchase_10_transitional:common", "仮払消費税"): 700,
+        ("purchase_10:common", "消耗品費"): 10_000, ("purchase_10:common", "仮払消費税"): 1_000,
+        ("purchase_8r:common", "消耗品費"): 1_000, ("purchase_8r:common", "仮払消費税"): 80}
     services.reverse_entry(books.uow(), ACCOUNTANT, posted.id, reason="誤り")
     assert tax_net(books, day, day) == {}
     assert balances(books, dt.date(2026, 4, 1), dt.date(2027, 3, 31)) == {}
@@ -108,7 +108,7 @@ def test_unmatching_reverses_with_the_tax_kept(books: Database) -> None:
         p = post_in(uow.session, ACCOUNTANT, EntryDraft(day, "入金", "", (
             L("普通預金", 10_230), L("支払手数料", 770, tax="purchase_10"), L("売掛金", credit=11_000))))
         uow.commit()
-    assert tax_net(books, day, day) == {("purchase_10", "支払手数料"): 700, ("purchase_10", "仮払消費税"): 70}
+    assert tax_net(books, day, day) == {("purchase_10:common", "支払手数料"): 700, ("purchase_10:common", "仮払消費税"): 70}
     with books.uow() as uow:
         reverse_in(uow.session, ACCOUNTANT, p.id, "消込取消")
         uow.commit()
@@ -171,8 +171,8 @@ def test_a_purchase_before_the_invoice_system_is_fully_deductible(books: Databas
     services.post_entry(books.uow(), ACCOUNTANT, EntryDraft(day, "免税事業者から", "", (
         L("消耗品費", 11_000, tax="purchase_10_transitional"), L("現金", credit=11_000))))
     # 区分記載請求書等保存方式: 11,000 x 10/110 = 1,000, all of it in 仮払消費税
-    assert tax_net(books, day, day) == {("purchase_10_transitional", "消耗品費"): 10_000,
-                                        ("purchase_10_transitional", "仮払消費税"): 1_000}
+    assert tax_net(books, day, day) == {("purchase_10_transitional:common", "消耗品費"): 10_000,
+                                        ("purchase_10_transitional:common", "仮払消費税"): 1_000}
 
 
 def _yayoi_row(no: str, date: str, d_acc: str, amount: str, c_acc: str, memo: str, d_tax: str,
@@ -191,8 +191,9 @@ def test_a_yayoi_transitional_line_books_at_most_the_deductible_share(books: Dat
     # 22,000 x 10/110 = 2,000 whole tax; 70% = 1,400 deductible: the file's 2,000 is capped, 600 stays in cost
     # freee's 課対仕入内10%適格 = 課対仕入込10%適格: 1,000 as given; 控不: no credit, 5,500 all cost
     assert tax_net(books, d1, d2) == {
-        ("purchase_10_transitional", "消耗品費"): 20_600, ("purchase_10_transitional", "仮払消費税"): 1_400,
-        ("purchase_10", "消耗品費"): 10_000, ("purchase_10", "仮払消費税"): 1_000,
+        ("purchase_10_transitional:taxable", "消耗品費"): 20_600,
+        ("purchase_10_transitional:taxable", "仮払消費税"): 1_400,
+        ("purchase_10:taxable", "消耗品費"): 10_000, ("purchase_10:taxable", "仮払消費税"): 1_000,
         ("out_of_scope", "消耗品費"): 5_500}
     assert account_total(books, "消耗品費") == (20_600 + 10_000 + 5_500, 0)
 
