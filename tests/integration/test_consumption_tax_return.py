@@ -44,7 +44,7 @@ from sqlalchemy import select
 
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
-from ennoshita.ledger import consumption_tax, queries, services
+from ennoshita.ledger import consumption_tax, services
 from ennoshita.ledger.models import FiscalYear, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.sales import billing

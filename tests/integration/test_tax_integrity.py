@@ -108,7 +108,8 @@ def test_unmatching_reverses_with_the_tax_kept(books: Database) -> None:
         p = post_in(uow.session, ACCOUNTANT, EntryDraft(day, "入金", "", (
             L("普通預金", 10_230), L("支払手数料", 770, tax="purchase_10"), L("売掛金", credit=11_000))))
         uow.commit()
-    assert tax_net(books, day, day) == {("purchase_10:common", "支払手数料"): 700, ("purchase_10:common", "仮払消費税"): 70}
+    assert tax_net(books, day, day) == {("purchase_10:common", "支払手数料"): 700,
+                                        ("purchase_10:common", "仮払消費税"): 70}
     with books.uow() as uow:
         reverse_in(uow.session, ACCOUNTANT, p.id, "消込取消")
         uow.commit()

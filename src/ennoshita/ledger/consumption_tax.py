@@ -298,7 +298,8 @@ def set_year_calc(uow: UnitOfWork, actor: Actor, fiscal_year: int, changes: dict
         if fy.closed:
             raise Conflict("ledger.error.ctax_year_closed", field="fiscal_year", year=fiscal_year)
         before = year_settings(s, fiscal_year)
-        after = replace(before, **{k: str(v) for k, v in changes.items()})
+        values: dict[str, Any] = {k: str(v) for k, v in changes.items()}
+        after = replace(before, **values)
         problems = check_settings(after)
         if problems:
             raise Invalid(problems=problems)

@@ -38,10 +38,10 @@ from ennoshita.ledger.models import (
 from ennoshita.ledger.rules import EntryDraft, LineDraft, check_balanced, entry_number, expand_tax
 from ennoshita.ledger.taxes import (
     CATEGORIES,
+    DEFAULT_PURPOSE,
     SMALL_AMOUNT_FROM,
     SMALL_AMOUNT_LIMIT,
     SMALL_AMOUNT_UNTIL,
-    DEFAULT_PURPOSE,
     small_amount_company,
     tagged_or_default,
 )
