@@ -54,6 +54,9 @@ class LineIn(BaseModel):
         "domestic", description="transport: 国内交通 (課税10%) or 国際交通 (免税, no input tax).")
     no_invoice_reason: Literal["", "public_transport", "vending_machine", "admission_ticket"] = Field(
         "", description="receipt without 登録番号 that needs no qualified invoice (消費税法施行令49条①).")
+    tax_purpose: Literal["", "taxable", "non_taxable", "common"] = Field("", description=(
+        "用途区分 (個別対応方式): taxable 課税売上対応, non_taxable 非課税売上対応, common 共通対応; empty: the "
+        "company's default."))
 
 
 class ClaimIn(BaseModel):
@@ -84,6 +87,7 @@ class LineOut(BaseModel):
     credit_basis: str = Field("", description=(
         "Why the tax is credited without a qualified invoice (public_transport, vending_machine, admission_ticket, "
         "small_amount, business_travel), or transitional / international."))
+    tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (None: default).")
 
 
 class ClaimOut(BaseModel):
@@ -142,7 +146,7 @@ def _out(v: services.ClaimView) -> ClaimOut:
                        registration_number=x.registration_number, amount=x.amount, purpose=x.purpose,
                        route_from=x.route_from, route_to=x.route_to, round_trip=x.round_trip,
                        distance_km=x.distance_km, rate_per_km=x.rate_per_km, receipt_id=x.attachment_id,
-                       credit_basis=x.credit_basis)
+                       credit_basis=x.credit_basis, tax_purpose=x.tax_purpose)
                for x in v.lines])
 
 
@@ -169,7 +173,7 @@ def create_claim(body: ClaimIn, db: DbDep, actor: ApiActor) -> ClaimOut:
     lines = tuple(LineInput(x.kind, x.expense_date, x.amount, x.payee, x.account_code, x.tax_rate,
                             x.registration_number, x.purpose, x.route_from, x.route_to, x.round_trip, x.distance_km,
                             x.rate_per_km, transport_scope=x.transport_scope,
-                            no_invoice_reason=x.no_invoice_reason) for x in body.lines)
+                            no_invoice_reason=x.no_invoice_reason, tax_purpose=x.tax_purpose) for x in body.lines)
     view = services.create_claim(db.uow(), actor, services.ClaimInput(body.title, lines, _receipts(body)),
                                  submit=body.submit)
     return _out(view)

@@ -27,7 +27,7 @@ from ennoshita.identity import load_company, require
 from ennoshita.ledger import chart, queries, queries_ui, reports, services
 from ennoshita.ledger.posting import PostedEntry
 from ennoshita.ledger.rules import EntryDraft, LineDraft
-from ennoshita.ledger.taxes import CATEGORIES
+from ennoshita.ledger.taxes import CATEGORIES, split_purpose, with_purpose
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
 
@@ -68,6 +68,9 @@ class LineIn(BaseModel):
     sub_account: str | None = None
     department: str | None = None
     tax_category: str | None = None
+    tax_purpose: str | None = Field(None, description=(
+        "用途区分 of a 課税仕入 line (個別対応方式): taxable (課税売上対応), non_taxable (非課税売上対応) or common "
+        "(共通対応); also accepted as a tax_category suffix (purchase_10:taxable). Default: the company's."))
     debit: Yen = Field(0, description=YEN_DOC)
     credit: Yen = Field(0, description=YEN_DOC)
     memo: str = ""
@@ -95,6 +98,7 @@ class LineOut(BaseModel):
     sub_account: str
     department: str
     tax_category: str | None
+    tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (課税仕入 only).")
     debit: int
     credit: int
     memo: str
@@ -144,8 +148,9 @@ def _account(a: services.AccountSummary) -> AccountOut:
 def _draft(body: EntryIn) -> EntryDraft:
     return EntryDraft(body.date, body.description, body.counterparty, tuple(
         LineDraft(account_code=line.account, debit=line.debit, credit=line.credit,
-                  tax_category=line.tax_category or None, sub_account=line.sub_account or None,
-                  department=line.department or None, memo=line.memo) for line in body.lines))
+                  tax_category=with_purpose(line.tax_category or None, line.tax_purpose),
+                  sub_account=line.sub_account or None, department=line.department or None, memo=line.memo)
+        for line in body.lines))
 
 
 def _entry(db: Database, entry_id: int) -> EntryOut:
@@ -165,7 +170,8 @@ def _entry_out(row: queries.JournalRow, links: queries_ui.EntryLinks | None = No
         reversed_by=[r.id for r in links.reversed_by] if links else [],
         corrected_by=[r.id for r in links.corrected_by] if links else [],
         lines=[LineOut(account_code=line.account_code, account_name=line.account_name, sub_account=line.sub_account,
-                       department=line.department, tax_category=line.tax_category, debit=line.debit,
+                       department=line.department, tax_category=line.tax_category,
+                       tax_purpose=split_purpose(line.tax_category)[1] or None, debit=line.debit,
                        credit=line.credit, memo=line.memo) for line in row.lines])
 
 

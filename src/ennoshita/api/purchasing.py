@@ -234,6 +234,9 @@ class BillLineIn(BaseModel):
     price_includes_tax: bool = Field(False, description="税込 amounts; every line of a bill is entered the same way.")
     account_code: str = Field("", description="Empty: 仕入高.")
     order_line_id: int | None = Field(None, description="The purchase order line it bills (three-way match).")
+    tax_purpose: Literal["taxable", "non_taxable", "common"] | None = Field(None, description=(
+        "用途区分 (個別対応方式): taxable 課税売上対応, non_taxable 非課税売上対応, common 共通対応; "
+        "empty: the company's default."))
 
 
 class BillIn(BaseModel):
@@ -261,6 +264,7 @@ class BillLineOut(BaseModel):
     amount: int
     account_code: str
     order_line_id: int | None
+    tax_purpose: str | None = None
 
 
 class BillOut(BaseModel):
@@ -317,7 +321,8 @@ def _bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetailOut:
         withholding_tax=b.withholding_tax, payable=b.payable,
         lines=[BillLineOut(id=ln.id, line_no=ln.line_no, description=ln.description, quantity=dec_text(ln.quantity),
                            unit_price=dec_text(ln.unit_price), tax_rate=ln.tax_rate, amount=ln.amount,
-                           account_code=ln.account_code, order_line_id=ln.order_line_id) for ln in d.lines])
+                           account_code=ln.account_code, order_line_id=ln.order_line_id,
+                           tax_purpose=ln.tax_purpose) for ln in d.lines])
 
 
 def _bill_line(ln: BillLineIn) -> bills.BillLineInput:
@@ -326,7 +331,7 @@ def _bill_line(ln: BillLineIn) -> bills.BillLineInput:
     else:
         quantity, price = ln.quantity, ln.unit_price
     return bills.BillLineInput(ln.description, price, quantity, ln.tax_rate, ln.account_code, ln.order_line_id,
-                               ln.price_includes_tax)
+                               ln.price_includes_tax, ln.tax_purpose)
 
 
 @router.post("/bills", response_model=BillDetailOut, status_code=201)

@@ -38,6 +38,7 @@ from decimal import Decimal
 
 from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger import EntryDraft, LineDraft, chart
+from ennoshita.ledger.taxes import PURPOSE_CODES, with_purpose
 from ennoshita.purchasing import credit_basis
 from ennoshita.registration import normalize_registration_number
 
@@ -79,6 +80,7 @@ class LineInput:
     has_receipt: bool = False
     transport_scope: str = "domestic"  # transport: domestic (国内交通) / international (国際交通, 免税)
     no_invoice_reason: str = ""  # receipt: public_transport / vending_machine / admission_ticket
+    tax_purpose: str = ""  # 用途区分 (taxable / non_taxable / common); "": the company's default when posted
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class CheckedLine:
     distance_km: Decimal | None
     rate_per_km: Decimal | None
     credit_basis: str = ""
+    tax_purpose: str | None = None  # 用途区分 of a 課税仕入 line (None: the company's default)
 
 
 def employee_sub_code(user_id: int) -> str:
@@ -167,6 +170,8 @@ def check_line(line: LineInput, index: int, today: dt.date, small_amount: bool =
     reason = line.no_invoice_reason.strip() if line.kind == "receipt" else ""
     if reason and reason not in credit_basis.NO_INVOICE_REASONS:
         problems.append(Problem("expenses.error.no_invoice_reason", f"{where}.no_invoice_reason"))
+    if line.tax_purpose and line.tax_purpose not in PURPOSE_CODES:
+        problems.append(Problem("ledger.error.ctax_purpose", f"{where}.tax_purpose", {"value": line.tax_purpose}))
     if line.expense_date is None:
         problems.append(Problem("error.required", f"{where}.expense_date"))
     elif line.expense_date > today:
@@ -223,7 +228,8 @@ def check_line(line: LineInput, index: int, today: dt.date, small_amount: bool =
                                 line.transport_scope, reason, small_amount)
     return CheckedLine(line.kind, line.expense_date, amount, payee[:200], account, tax_rate, category, registration,
                        line.purpose.strip(), line.route_from.strip()[:100], line.route_to.strip()[:100],
-                       line.kind == "transport" and line.round_trip, distance, rate, basis), []
+                       line.kind == "transport" and line.round_trip, distance, rate, basis,
+                       line.tax_purpose or None), []
 
 
 def check_lines(lines: Sequence[LineInput], today: dt.date, small_amount: bool = False
@@ -258,8 +264,8 @@ def posting_drafts(number: str, employee_name: str, sub_code: str, lines: Sequen
     drafts = []
     for day in sorted(by_date):
         items = by_date[day]
-        out = [LineDraft(line.account_code, line.amount, 0, line.tax_category, None, None,
-                         f"{number} {line.payee} {line.purpose}"[:200]) for line in items]
+        out = [LineDraft(line.account_code, line.amount, 0, with_purpose(line.tax_category, line.tax_purpose), None,
+                         None, f"{number} {line.payee} {line.purpose}"[:200]) for line in items]
         out.append(LineDraft(chart.CODE_ACCRUED, 0, sum(line.amount for line in items), None, sub_code, None,
                              f"{number} {employee_name}"))
         drafts.append(EntryDraft(day, f"経費精算 {number} {employee_name}", employee_name, tuple(out)))

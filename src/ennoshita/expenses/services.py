@@ -83,6 +83,7 @@ class LineView:
     attachment_id: int | None
     attachment_name: str | None
     credit_basis: str = ""
+    tax_purpose: str | None = None  # 用途区分 (None: the company's default)
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ def load_company_month(s: Session) -> int:
 def _checked(line: ExpenseLine) -> rules.CheckedLine:
     return rules.CheckedLine(line.kind, line.expense_date, line.amount, line.payee, line.account_code, line.tax_rate,
                              line.tax_category, line.registration_number, line.purpose, line.route_from,
-                             line.route_to, line.round_trip, line.distance_km, line.rate_per_km, line.credit_basis)
+                             line.route_to, line.round_trip, line.distance_km, line.rate_per_km, line.credit_basis,
+                             line.tax_purpose)
 
 
 def _lines(s: Session, claim_id: int) -> list[ExpenseLine]:
@@ -195,7 +197,8 @@ def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
     lines = tuple(LineView(x.line_no, x.kind, x.expense_date, x.payee, x.account_code, x.tax_rate, x.tax_category,
                            x.registration_number, x.amount, x.purpose, x.route_from, x.route_to, x.round_trip,
                            x.distance_km, x.rate_per_km, x.attachment_id,
-                           names.get(x.attachment_id) if x.attachment_id else None, x.credit_basis)
+                           names.get(x.attachment_id) if x.attachment_id else None, x.credit_basis,
+                           x.tax_purpose)
                   for x in _lines(s, claim.id))
     status = approvals.status_of_in(s, DOCUMENT_TYPE, claim.id)
     return ClaimView(claim.id, claim.number, claim.employee_id, _name(s, claim.employee_id), claim.department,
@@ -247,7 +250,7 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
                           amount=line.amount, purpose=line.purpose, route_from=line.route_from,
                           route_to=line.route_to, round_trip=line.round_trip, distance_km=line.distance_km,
                           rate_per_km=line.rate_per_km, attachment_id=attachment_id,
-                          credit_basis=line.credit_basis))
+                          credit_basis=line.credit_basis, tax_purpose=line.tax_purpose))
     claim.title = cmd.title.strip()[:200]
     claim.total = sum(line.amount for line in checked)
     s.flush()

@@ -39,7 +39,7 @@ from ennoshita.identity.roles import can
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
-from ennoshita.ledger.taxes import non_registered_annual_cap
+from ennoshita.ledger.taxes import PURPOSE_CODES, non_registered_annual_cap, with_purpose
 from ennoshita.lengths import length_problems
 from ennoshita.purchasing import credit_basis, rules, subcontract
 from ennoshita.purchasing import models as bill_models
@@ -83,6 +83,7 @@ class BillLineInput:
     account_code: str = ""
     order_line_id: int | None = None
     price_includes_tax: bool | None = None  # when given, must agree with the bill's ``price_entry``
+    tax_purpose: str | None = None  # 用途区分 (taxable / non_taxable / common); None: the company's default
 
 
 @dataclass(frozen=True)
@@ -184,12 +185,18 @@ def _split(total: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
-def purchase_lines(by_rate: dict[str, dict[str, int]], stored: dict[str, tuple[int, int]], full_credit: bool,
+AccountKey = str | tuple[str, str | None]  # an account code, or (account code, 用途区分)
+
+
+def purchase_lines(by_rate: dict[str, dict[AccountKey, int]],
+                   stored: dict[str, tuple[int, int]], full_credit: bool,
                    inclusive_books: bool, entered_inclusive: bool, memo: str) -> list[LineDraft]:
     """The debit side of a purchase (a bill, or a 検収 under 検収基準): per rate and account the net plus the
     tax that cannot be credited, and 仮払消費税 the deductible tax (``stored``: rate → (tax, deductible)).
-    ``by_rate``: rate → account → amount (税込 when ``entered_inclusive``). ``full_credit``: a registered
-    issuer, or the 少額特例, posted with the full category rather than the 経過措置 one."""
+    ``by_rate``: rate → account (or (account, 用途区分)) → amount (税込 when ``entered_inclusive``).
+    ``full_credit``: a registered issuer, or the 少額特例, posted with the full category rather than the 経過措置
+    one. Lines of different 用途区分 at one rate get their own 仮払消費税 line, the deductible tax split between
+    them in proportion to their amounts."""
     out: list[LineDraft] = []
     for rate, accounts in by_rate.items():
         tax, deductible = stored.get(rate, (0, 0))
@@ -201,21 +208,28 @@ def purchase_lines(by_rate: dict[str, dict[str, int]], stored: dict[str, tuple[i
                 accounts[code] -= part
         extra = tax if inclusive_books else non_deductible
         shares = _split(extra, [accounts[c] for c in codes])
-        for code, share in zip(codes, shares, strict=True):
-            amount = accounts[code] + share
+        by_purpose: dict[str | None, int] = defaultdict(int)
+        for key, share in zip(codes, shares, strict=True):
+            code, purpose = key if isinstance(key, tuple) else (key, None)
+            amount = accounts[key] + share
+            by_purpose[purpose] += accounts[key]
             if amount:
-                out.append(LineDraft(code, amount, 0, category, None, None, memo))
+                out.append(LineDraft(code, amount, 0, with_purpose(category, purpose), None, None, memo))
         if deductible and not inclusive_books:
-            out.append(LineDraft(chart.CODE_INPUT_TAX, deductible, 0, category, None, None, memo))
+            purposes = list(by_purpose)
+            for purpose, part in zip(purposes, _split(deductible, [by_purpose[p] for p in purposes]), strict=True):
+                if part:
+                    out.append(LineDraft(chart.CODE_INPUT_TAX, part, 0, with_purpose(category, purpose), None, None,
+                                         memo))
     return out
 
 
 def bill_draft(bill: SupplierBill, supplier: Partner, lines: Sequence[BillLineRow], company: CompanyData
                ) -> EntryDraft:
     """仕入高 (per account and rate) net + non-deductible tax, 仮払消費税 the deductible tax / 買掛金 gross."""
-    by_rate: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_rate: dict[str, dict[AccountKey, int]] = defaultdict(lambda: defaultdict(int))
     for ln in lines:
-        by_rate[ln.tax_rate][ln.account_code] += ln.amount
+        by_rate[ln.tax_rate][(ln.account_code, ln.tax_purpose)] += ln.amount
     # the 少額特例 credits in full: posted as the full category, not the 経過措置 one
     out = purchase_lines(by_rate, _stored_credits(bill),
                          bill.supplier_registered or "small_amount" in bill.credit_reason,
@@ -353,6 +367,8 @@ def _check_input(cmd: BillInput) -> PriceEntry:
     for i, ln in enumerate(cmd.lines):
         if ln.tax_rate not in ("10", "8", "0"):
             problems.append(Problem("purchasing.error.tax_rate", f"lines[{i}].tax_rate", {"rate": ln.tax_rate}))
+        if ln.tax_purpose and ln.tax_purpose not in PURPOSE_CODES:
+            problems.append(Problem("ledger.error.ctax_purpose", f"lines[{i}].tax_purpose", {"value": ln.tax_purpose}))
         if ln.price_includes_tax is not None and ln.price_includes_tax != inclusive:
             problems.append(Problem("sales.error.price_entry_mismatch", f"lines[{i}].price_includes_tax",
                                     {"entry": price_entry.value}))
@@ -529,7 +545,7 @@ def _add_lines(s: Session, actor: Actor, bill: SupplierBill, cmd: BillInput, fou
     for n, (ln, r, code) in enumerate(zip(cmd.lines, found.resolved, found.codes, strict=True), start=1):
         s.add(BillLineRow(bill_id=bill.id, line_no=n, description=r.description, quantity=r.quantity,
                           unit_price=r.unit_price, tax_rate=r.tax_rate, amount=r.amount, account_code=code,
-                          order_line_id=ln.order_line_id))
+                          order_line_id=ln.order_line_id, tax_purpose=ln.tax_purpose or None))
     if cmd.attachment is not None:
         att = add_attachment(s, actor, "supplier_bill", bill.id, replace(
             cmd.attachment, transaction_date=cmd.bill_date, amount=found.totals.gross,
@@ -631,7 +647,7 @@ def _draft_input(s: Session, bill: SupplierBill) -> BillInput:
     rows = list(s.scalars(select(BillLineRow).where(BillLineRow.bill_id == bill.id).order_by(BillLineRow.line_no)))
     entry = PriceEntry.TAX_INCLUSIVE if is_tax_inclusive(bill, rows) else PriceEntry.TAX_EXCLUSIVE
     lines = tuple(BillLineInput(r.description, Decimal(r.unit_price), Decimal(r.quantity), r.tax_rate,
-                                r.account_code, r.order_line_id) for r in rows)
+                                r.account_code, r.order_line_id, tax_purpose=r.tax_purpose) for r in rows)
     printed = tuple((rate, tax) for rate, (tax, _d) in _stored_credits(bill).items()) if bill.printed_tax else ()
     return BillInput(bill.supplier_id, bill.bill_number, bill.bill_date, lines, bill.order_id, bill.department,
                      entry.value, bill.due_date, None, bill.notes, printed)
@@ -710,6 +726,7 @@ class BillLineView:
     amount: int
     account_code: str
     order_line_id: int | None
+    tax_purpose: str | None = None  # 用途区分 (None: posted with the company's default)
 
 
 @dataclass(frozen=True)
@@ -753,7 +770,7 @@ def bill_detail(uow: UnitOfWork, actor: Actor, bill_id: int) -> BillDetail:
             "inclusive" if is_tax_inclusive(bill, rows) else "exclusive", bill.credit_reason, bill.credit_ratio,
             list(bill.match_differences or []), bill.notes,
             tuple(BillLineView(r.id, r.line_no, r.description, Decimal(r.quantity), Decimal(r.unit_price),
-                               r.tax_rate, r.amount, r.account_code, r.order_line_id) for r in rows))
+                               r.tax_rate, r.amount, r.account_code, r.order_line_id, r.tax_purpose) for r in rows))
 
 
 on_approval_outcome("supplier_bill", _bill_outcome)

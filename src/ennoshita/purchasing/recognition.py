@@ -96,7 +96,7 @@ def _value(s: Session, company: CompanyData, po: PurchaseOrder, supplier: Partne
 
 def _purchase_draft(company: CompanyData, v: _Valued, day: dt.date, description: str, counterparty: str,
                     credit_account: str, sub: str | None, memo: str) -> EntryDraft:
-    lines = purchase_lines({k: dict(a) for k, a in v.by_rate.items()}, v.stored, v.full_credit,
+    lines = purchase_lines({k: {c: n for c, n in a.items()} for k, a in v.by_rate.items()}, v.stored, v.full_credit,
                            company.tax_accounting != "exclusive", v.inclusive, memo)
     lines.append(LineDraft(credit_account, 0, v.totals.gross, None, sub, None, memo))
     return EntryDraft(day, description[:200], counterparty, tuple(lines))

@@ -32,7 +32,7 @@ from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
 from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, tax_names, translator
+from ennoshita.web.routes_ledger import parse_date, parse_id, purpose_choices, query_without_page, tax_names, translator
 from ennoshita.web.routes_sales import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/expenses")
@@ -70,6 +70,7 @@ class ExpenseRow:
     uploaded: str = ""  # a file was chosen for this row (lost on a re-render: the browser must send it again)
     transport_scope: str = "domestic"  # 国内交通 / 国際交通 (免税)
     no_invoice_reason: str = ""  # 公共交通機関 / 自動販売機 / 入場券: no qualified invoice needed
+    tax_purpose: str = ""  # 用途区分 ("": the company's default)
 
 
 ROW_FIELDS = tuple(f.name for f in fields(ExpenseRow) if f.name not in ("receipt_name", "uploaded"))
@@ -158,7 +159,8 @@ def _claim_input(rows: list[ExpenseRow], title: str, files: list[UploadFile | No
             route_from=r.route_from, route_to=r.route_to, round_trip=r.round_trip in ("1", "on", "true"),
             distance_km=distance, rate_per_km=rate,
             has_receipt=upload is not None or bool(r.keep_receipt),
-            transport_scope=r.transport_scope or "domestic", no_invoice_reason=r.no_invoice_reason))
+            transport_scope=r.transport_scope or "domestic", no_invoice_reason=r.no_invoice_reason,
+            tax_purpose=r.tax_purpose))
         receipts.append(services.Receipt(upload.filename or "receipt", upload.content_type or "", content)
                         if upload is not None else None)
         keep.append(parse_id(r.keep_receipt) if upload is None else None)
@@ -261,6 +263,7 @@ def _form_page(request: Request, actor: Actor, form: dict[str, Any], rows: list[
     return render(request, "expenses/form.html", {
         "form": form, "rows": _pad(rows), "claim": claim, "errors": errors or {}, "general": general or [],
         "kinds": rules.KINDS, "accounts": account_choices(actor.language), "tax_rates": TAX_RATES,
+        "purposes": purpose_choices(actor.language),
         "default_rate": f"{rules.DEFAULT_RATE_PER_KM:f}", "today": today_tokyo().isoformat(),
         "action": f"/expenses/{claim.id}/edit" if claim else "/expenses/new"}, status_code=status)
 
@@ -278,7 +281,8 @@ def _rows_of(claim: services.ClaimView) -> list[ExpenseRow]:
             ln.route_from, ln.route_to, "1" if ln.round_trip else "", num(ln.distance_km), num(ln.rate_per_km),
             str(ln.attachment_id or ""), ln.attachment_name or "",
             transport_scope="international" if ln.credit_basis == "international" else "domestic",
-            no_invoice_reason=ln.credit_basis if ln.credit_basis in NO_INVOICE_REASONS else ""))
+            no_invoice_reason=ln.credit_basis if ln.credit_basis in NO_INVOICE_REASONS else "",
+            tax_purpose=ln.tax_purpose or ""))
     return out
 
 
@@ -374,6 +378,7 @@ def _detail_page(request: Request, db: Database, actor: Actor, claim: services.C
     return render(request, "expenses/detail.html", {
         "c": claim, "approval": approval_panel(db, services.DOCUMENT_TYPE, claim.id),
         "accounts": dict(account_choices(actor.language)), "tax_names": tax_names(actor.language),
+        "purposes": dict(purpose_choices(actor.language)),
         "is_owner": claim.employee_id == actor.user_id, "editable": claim.status in services.EDITABLE,
         "can_ledger": can(actor, "ledger.view"), "can_payments": can(actor, "payments.edit"),
         "done": request.query_params.get("done"), "general": general or []}, status_code=status)

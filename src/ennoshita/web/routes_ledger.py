@@ -25,7 +25,7 @@ from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import queries_ui
-from ennoshita.ledger.taxes import CATEGORY_LIST
+from ennoshita.ledger.taxes import PURPOSES, TAGGED_LIST
 from ennoshita.money import format_yen
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
@@ -224,9 +224,14 @@ def translator(actor: Actor) -> Translator:
     return Translator(actor.language)
 
 
+def purpose_choices(lang: str) -> list[tuple[str, str]]:
+    """用途区分 (個別対応方式) codes and their names in the screen's language (data of ``ledger.taxes``)."""
+    return [(code, ja if lang == "ja" else en) for code, ja, en in PURPOSES]
+
+
 def tax_names(lang: str) -> dict[str, str]:
     """税区分 by code, in the screen's language (the names are data of ``ledger.taxes``)."""
-    return {c.code: (c.name_ja if lang == "ja" else c.name_en) for c in CATEGORY_LIST}
+    return {c.code: (c.name_ja if lang == "ja" else c.name_en) for c in TAGGED_LIST}
 
 
 SOURCES = ("manual", "reversal", "correction", "recurring", "closing", "import")

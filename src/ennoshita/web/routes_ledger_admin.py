@@ -16,7 +16,7 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
 from ennoshita.ledger import chart, queries, queries_ui, services
-from ennoshita.ledger.taxes import CATEGORY_LIST
+from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.sales import receivables
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
@@ -47,7 +47,7 @@ def _accounts_page(request: Request, db: Database, actor: Actor, status: int = 2
         accounts = queries_ui.account_choices(uow.session, include_inactive=True)
     ctx: dict[str, Any] = {
         "accounts": accounts, "sections": list(chart.SECTION_CATEGORY), "section_category": chart.SECTION_CATEGORY,
-        "taxes": [(c.code, c.name_ja if actor.language == "ja" else c.name_en) for c in CATEGORY_LIST],
+        "taxes": [(c.code, c.name_ja if actor.language == "ja" else c.name_en) for c in TAGGED_LIST],
         "tax_names": tax_names(actor.language), "can_edit": can(actor, "ledger.edit"), "form": {},
         "errors": {}, "general": [], "done": request.query_params.get("done"),
         "edit_id": parse_id(request.query_params.get("edit"))}

@@ -21,7 +21,7 @@ from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.identity import can, require
 from ennoshita.ledger import evidence, queries, queries_ui, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
-from ennoshita.ledger.taxes import CATEGORY_LIST
+from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
 from ennoshita.web.render import render
@@ -205,7 +205,7 @@ def entry_grid_context(actor: Actor, choices: Choices, form: EntryForm) -> dict[
         "subs": subs,
         "departments": [{"code": d.code, "name": d.name} for d in choices.departments],
     }
-    taxes = [(c.code, c.name_ja if actor.language == "ja" else c.name_en) for c in CATEGORY_LIST]
+    taxes = [(c.code, c.name_ja if actor.language == "ja" else c.name_en) for c in TAGGED_LIST]
     return {"form": form.padded(max(MIN_ROWS, len(form.lines) + 1)), "choices": choices, "entry_data": data,
             "taxes": taxes}
 

@@ -31,7 +31,7 @@ from ennoshita.sales.models import Partner
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
 from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import parse_id, query_without_page
+from ennoshita.web.routes_ledger import parse_id, purpose_choices, query_without_page
 from ennoshita.web.routes_purchasing import (
     PER_PAGE,
     Slice,
@@ -47,7 +47,7 @@ router = APIRouter(prefix="/purchasing")
 BILL_STATUSES = ("pending_approval", "posted", "rejected", "sent_back")
 BILL_FIELDS = ("supplier_id", "bill_number", "bill_date", "due_date", "order_id", "department", "price_entry", "notes",
                "printed_tax.10", "printed_tax.8")
-LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate", "account_code", "order_line")
+LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate", "account_code", "order_line", "tax_purpose")
 GRID_ROWS = 4
 
 
@@ -59,6 +59,7 @@ class BillRow:
     tax_rate: str = "10"
     account_code: str = ""
     order_line: str = ""  # the PO's line number (発注明細 No.)
+    tax_purpose: str = ""  # 用途区分 ("": the company's default)
 
 
 def _read_rows(data: dict[str, Any]) -> list[BillRow]:
@@ -84,7 +85,7 @@ def _bill_form_page(request: Request, db: Database, actor: Actor, form: dict[str
     return render(request, "purchasing/bill_form.html", {
         "form": form, "rows": _pad(rows), "errors": errors or {}, "general": general or [],
         "suppliers": supplier_choices(db, actor), "orders": _open_orders(db, actor), "rates": RATES,
-        "limits": limits(SupplierBill)}, status_code=status)
+        "purposes": purpose_choices(actor.language), "limits": limits(SupplierBill)}, status_code=status)
 
 
 # ---------------------------------------------------------------- list and entry
@@ -145,7 +146,7 @@ def _bill_input(db: Database, actor: Actor, data: dict[str, Any], rows: list[Bil
             else:
                 order_line_id = line_ids[int(no)]
         lines.append(bills.BillLineInput(r.description, r.unit_price, r.quantity or "1", r.tax_rate or "10",
-                                         r.account_code, order_line_id))
+                                         r.account_code, order_line_id, tax_purpose=r.tax_purpose or None))
         where.append(i)
     if not lines:
         problems.append(Problem("purchasing_ui.error.no_lines", "lines"))
@@ -251,7 +252,7 @@ def bill_show(request: Request, bill_id: int, db: DbDep, actor: ActorDep) -> Res
     d = bill_detail(db, actor, bill_id)
     return render(request, "purchasing/bill_detail.html", {
         "d": d, "b": d.bill, "approval": approval_panel(db, "supplier_bill", bill_id),
-        "done": request.query_params.get("done")})
+        "purposes": dict(purpose_choices(actor.language)), "done": request.query_params.get("done")})
 
 
 # ---------------------------------------------------------------- 買掛金 and 支払予定表

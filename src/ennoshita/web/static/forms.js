@@ -39,7 +39,7 @@
       row.querySelectorAll('input, select').forEach(function (el) {
         renumber(el, n, /lines\[\d+\]/);
         if (el.tagName === 'INPUT') { el.value = ''; }
-        else { el.value = spec[2] || (/\.tax_rate$/.test(el.name) ? '10' : ''); }
+        else { el.value = /\.tax_rate$/.test(el.name) ? (spec[2] || '10') : ''; }
       });
       clean(row);
       body.appendChild(row);
