@@ -46,7 +46,13 @@ from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in, reverse_in
 from ennoshita.ledger.models import Account, Balance, JournalEntry, JournalLine, SubAccount
 from ennoshita.purchasing import credit_basis
-from ennoshita.purchasing.bills import _credits, cumulative_non_registered, purchase_lines, require_any
+from ennoshita.purchasing.bills import (
+    AccountKey,
+    _credits,
+    cumulative_non_registered,
+    purchase_lines,
+    require_any,
+)
 from ennoshita.purchasing.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -66,7 +72,7 @@ ACCRUAL_SOURCE = "purchasing_accrual"
 @dataclass(frozen=True)
 class _Valued:
     totals: InvoiceTotals
-    by_rate: dict[str, dict[str, int]]
+    by_rate: dict[str, dict[AccountKey, int]]
     stored: dict[str, tuple[int, int]]
     full_credit: bool
     reason: str
@@ -85,7 +91,7 @@ def _value(s: Session, company: CompanyData, po: PurchaseOrder, supplier: Partne
         credit_basis.company_qualifies(company.small_amount_exception, company.base_period_taxable_sales),
         day, totals.gross)
     credits = _credits(totals.rates, registered, day, cumulative, company.fiscal_year_start_month, small)
-    by_rate: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_rate: dict[str, dict[AccountKey, int]] = defaultdict(lambda: defaultdict(int))
     for ln in resolved:
         by_rate[ln.tax_rate][chart.CODE_PURCHASES] += ln.amount
     stored: dict[str, tuple[int, int]] = {str(c.rate.rate): (c.rate.tax, c.credit.deductible) for c in credits}
@@ -96,7 +102,7 @@ def _value(s: Session, company: CompanyData, po: PurchaseOrder, supplier: Partne
 
 def _purchase_draft(company: CompanyData, v: _Valued, day: dt.date, description: str, counterparty: str,
                     credit_account: str, sub: str | None, memo: str) -> EntryDraft:
-    lines = purchase_lines({k: {c: n for c, n in a.items()} for k, a in v.by_rate.items()}, v.stored, v.full_credit,
+    lines = purchase_lines({k: dict(a) for k, a in v.by_rate.items()}, v.stored, v.full_credit,
                            company.tax_accounting != "exclusive", v.inclusive, memo)
     lines.append(LineDraft(credit_account, 0, v.totals.gross, None, sub, None, memo))
     return EntryDraft(day, description[:200], counterparty, tuple(lines))
