@@ -502,6 +502,17 @@ class ConsumptionTaxSettingsIn(BaseModel):
     input_calc: str | None = None
     credit_method: str | None = None
     simplified_type: StrictInt | None = None
+    default_purpose: str | None = Field(None, description=(
+        "用途区分 a 課税仕入 is posted with when none is given: taxable, non_taxable or common (default)."))
+
+
+class YearTaxCalcIn(BaseModel):
+    """The fiscal year's own 消費税 calculation (fixed when the year is closed)."""
+
+    model_config = ConfigDict(extra="forbid")
+    output_calc: str | None = Field(None, description="proportional (割戻し) or stacked (積上げ).")
+    input_calc: str | None = Field(None, description="stacked (積上げ) or proportional (割戻し: with 割戻し sales).")
+    credit_method: str | None = Field(None, description="individual (個別対応方式) or lump_sum (一括比例配分方式).")
 
 
 class ReopenIn(BaseModel):
@@ -533,7 +544,10 @@ def consumption_tax_report(request: Request, db: DbDep, actor: ApiActor, fiscal_
             "export_sales": r.export_sales, "non_taxable_sales": r.non_taxable_sales,
             "taxable_sales_ratio": f"{r.ratio.numerator}/{r.ratio.denominator}", "input_tax": r.input_tax,
             "full_credit": r.full_credit, "deductible": r.deductible, "national_due": r.national_due,
-            "local_due": r.local_due, "total_due": r.total_due, "settlement": _settlement_out(draft)}
+            "local_due": r.local_due, "total_due": r.total_due, "settlement": _settlement_out(draft),
+            "input_tax_by_purpose": {"taxable": r.input_tax_taxable, "non_taxable": r.input_tax_non_taxable,
+                                     "common": r.input_tax_common},
+            "deductible_individual": r.deductible_individual, "deductible_lump_sum": r.deductible_lump_sum}
 
 
 @router.get("/consumption-tax/settings")
@@ -549,6 +563,23 @@ def update_consumption_tax_settings(body: ConsumptionTaxSettingsIn, db: DbDep, a
 
     changes: dict[str, object] = {k: v for k, v in body.model_dump().items() if v is not None}
     return dict(consumption_tax.update_settings(db.uow(), actor, changes).__dict__)
+
+
+@router.get("/consumption-tax/years/{fiscal_year}")
+def year_tax_calc(fiscal_year: int, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    """The settings a fiscal year's return is computed with (its own 割戻し/積上げ and credit method)."""
+    from ennoshita.ledger import consumption_tax
+
+    return dict(consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year).settings.__dict__)
+
+
+@router.put("/consumption-tax/years/{fiscal_year}")
+def update_year_tax_calc(fiscal_year: int, body: YearTaxCalcIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    """Choose 割戻し/積上げ and the credit method for one open fiscal year (409 once the year is closed)."""
+    from ennoshita.ledger import consumption_tax
+
+    changes = {k: v for k, v in body.model_dump().items() if v is not None}
+    return dict(consumption_tax.set_year_calc(db.uow(), actor, fiscal_year, changes).__dict__)
 
 
 @router.post("/fiscal-years/{fiscal_year}/tax-settlement")

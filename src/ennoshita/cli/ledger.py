@@ -463,20 +463,29 @@ def ledger_tax_settings(
     input_calc: Annotated[str | None, typer.Option(help="Input tax: stacked (積上げ) or proportional.")] = None,
     credit_method: Annotated[str | None, typer.Option(help="individual (個別対応) or lump_sum (一括比例).")] = None,
     simplified_type: Annotated[int | None, typer.Option(help="簡易課税の事業区分 1..6.")] = None,
+    default_purpose: Annotated[str | None, typer.Option(
+        help="用途区分 of an untagged 課税仕入: taxable, non_taxable or common.")] = None,
+    fiscal_year: Annotated[int | None, typer.Option(
+        help="Set output/input calc and credit method for this open fiscal year only.")] = None,
     database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
-    """消費税の設定: show, or change the options given."""
+    """消費税の設定: show, or change the options given (with --fiscal-year: that year's own calculation)."""
     from ennoshita.ledger import consumption_tax
 
     db = open_db(database_url)
     actor = resolve_actor(db, as_user)
     given: tuple[tuple[str, object], ...] = (
         ("method", method), ("output_calc", output_calc), ("input_calc", input_calc),
-        ("credit_method", credit_method), ("simplified_type", simplified_type))
+        ("credit_method", credit_method), ("simplified_type", simplified_type), ("default_purpose", default_purpose))
     changes = {k: v for k, v in given if v is not None}
     with domain_errors():
-        current = (consumption_tax.update_settings(db.uow(), actor, changes) if changes
-                   else consumption_tax.get_settings(db.uow(), actor))
+        if fiscal_year is not None:
+            year_changes = {k: str(v) for k, v in changes.items()}
+            current = (consumption_tax.set_year_calc(db.uow(), actor, fiscal_year, year_changes) if year_changes
+                       else consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year).settings)
+        else:
+            current = (consumption_tax.update_settings(db.uow(), actor, changes) if changes
+                       else consumption_tax.get_settings(db.uow(), actor))
     for key, value in current.__dict__.items():
         console.print(f"{key}: {value}")
 

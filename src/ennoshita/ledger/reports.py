@@ -283,6 +283,14 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
     ratio = ret.ratio
     table.add({"item": t("ctax.ratio"), "note": f"{float(ratio) * 100:.2f}% ({ratio.numerator}/{ratio.denominator})"})
     table.add({"item": t("ctax.input_tax"), "amount": ret.input_tax, "note": t(f"ctax.calc.{s.input_calc}")})
+    if s.method == "general":  # 付表2-3: the input tax by 用途区分 and the credit under each method
+        table.add({"item": t("ctax.input_tax_taxable"), "amount": ret.input_tax_taxable})
+        table.add({"item": t("ctax.input_tax_non_taxable"), "amount": ret.input_tax_non_taxable})
+        table.add({"item": t("ctax.input_tax_common"), "amount": ret.input_tax_common})
+        table.add({"item": t("ctax.deductible_individual"), "amount": ret.deductible_individual,
+                   "note": t("ctax.credit.individual")})
+        table.add({"item": t("ctax.deductible_lump_sum"), "amount": ret.deductible_lump_sum,
+                   "note": t("ctax.credit.lump_sum")})
     if s.method == "general":
         basis = t("ctax.full_credit") if ret.full_credit else t(f"ctax.credit.{s.credit_method}")
     else:

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.dates import add_months, end_of_month, fiscal_year_of
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.ledger import queries, queries_ui, reports
+from ennoshita.ledger.models import FiscalYear
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
@@ -30,6 +31,7 @@ from ennoshita.web.routes_ledger import (
     gl_href,
     parse_date,
     parse_id,
+    purpose_choices,
     query_without_page,
     report_view,
     stream_download,
@@ -272,11 +274,15 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
     year = year or parse_id(request.query_params.get("fiscal_year")) or cal.fiscal_year
     t = translator(actor)
     ctx: dict[str, Any] = {"title_key": "nav.ledger.consumption_tax", "fiscal_year": year, "errors": {},
+                           "year_errors": {},
                            "general": [], "saved": request.query_params.get("saved"),
                            "posted": request.query_params.get("posted"), "can_edit": can(actor, "ledger.edit")}
     with db.uow() as uow:
         years = _fiscal_year_choices(queries_ui.fiscal_years(uow.session), cal)
         current = consumption_tax.load_settings(uow.session)
+        year_calc = consumption_tax.year_settings(uow.session, year)
+        fy_row = uow.session.get(FiscalYear, year)
+        year_closed = bool(fy_row is not None and fy_row.closed)
         try:
             ret = consumption_tax.fiscal_year_return(uow.session, year)
             draft = consumption_tax.settlement_draft(uow.session, year)
@@ -284,7 +290,8 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
             ret, draft = None, None
             ctx["general"] = [t(p.key, **p.params) for p in exc.problems]
         names = {a.code: a.name for a in queries_ui.account_choices(uow.session, include_inactive=True)}
-    ctx.update(years=years, settings=current, settlement=draft, names=names,
+    ctx.update(years=years, settings=current, settlement=draft, names=names, year_calc=year_calc,
+               year_closed=year_closed, purposes=purpose_choices(actor.language),
                deemed={k: int(v * 100) for k, v in consumption_tax.DEEMED_RATES.items()},
                choices={"method": consumption_tax.METHODS, "output_calc": consumption_tax.CALCS,
                         "input_calc": consumption_tax.CALCS, "credit_method": consumption_tax.CREDIT_METHODS})
@@ -312,8 +319,8 @@ async def consumption_tax_settings(request: Request, db: DbDep, actor: ActorDep)
 
     data = await form_data(request)
     year = parse_id(data.get("fiscal_year"))
-    changes = {k: data.get(k, "") for k in ("method", "output_calc", "input_calc", "credit_method",
-                                             "simplified_type")}
+    changes: dict[str, object] = {k: data.get(k, "") for k in (
+        "method", "output_calc", "input_calc", "credit_method", "simplified_type", "default_purpose") if k in data}
     try:
         consumption_tax.update_settings(db.uow(), actor, changes)
     except DomainError as exc:
@@ -322,6 +329,29 @@ async def consumption_tax_settings(request: Request, db: DbDep, actor: ActorDep)
         errors, general = field_errors(exc, translator(actor))
         return _ctax_page(request, db, actor, year, 422, errors=errors, general=general + list(errors.values()))
     return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year or ''}&saved=1", status_code=303)
+
+
+@router.post("/consumption-tax/year")
+async def consumption_tax_year(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """The fiscal year's own 割戻し/積上げ and credit method (refused once the year is closed)."""
+    from ennoshita.errors import DomainError
+    from ennoshita.ledger import consumption_tax
+    from ennoshita.web.forms import field_errors, form_data
+
+    data = await form_data(request)
+    year = parse_id(data.get("fiscal_year"))
+    changes = {k: str(data.get(k, "")) for k in consumption_tax.YEAR_FIELDS if data.get(k)}
+    try:
+        if year is None:
+            raise Invalid("error.required", field="fiscal_year")
+        consumption_tax.set_year_calc(db.uow(), actor, year, changes)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, translator(actor))
+        return _ctax_page(request, db, actor, year, exc.status, year_errors=errors,
+                          general=general + list(errors.values()))
+    return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&saved=1", status_code=303)
 
 
 @router.post("/consumption-tax/settle")
