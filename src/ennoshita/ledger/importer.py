@@ -125,7 +125,8 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         entries, lines_total = checker.entries, checker.lines
         audit.record(s, actor, "journal_import", checker.digest[:16], "import", after={
             "format": fmt, "sha256": checker.digest, "bytes": checker.done, "entries": entries,
-            "lines": lines_total, "first_entry": writer.first_no, "last_entry": writer.last_no})
+            "lines": lines_total, "first_entry": writer.first_no, "last_entry": writer.last_no,
+            "entry_ids": writer.ranges, "lines_sha256": writer.lines_hash.hexdigest()})
         uow.commit()
         if s.get_bind().dialect.name == "postgresql" and lines_total >= ANALYZE_AFTER_LINES:
             # Fresh statistics after a bulk load, or the planner guesses the tables are small and picks
@@ -285,6 +286,10 @@ class _Writer:
         self.source, self.user_id, self.now_text = constants
         self.first_no = self.last_no = ""
         self.known_years: set[int] = set()
+        # What the import's audit record chains about the lines written (issue 14 item 16): the entry ids, as
+        # ranges, and one SHA-256 over every line in id order (ledger.integrity.lines_digest recomputes it)
+        self.ranges: list[list[int]] = []
+        self.lines_hash = hashlib.sha256()
 
     def write(self, heads: list[_Head], lines: list[_Row]) -> None:
         if not heads:
@@ -313,6 +318,12 @@ class _Writer:
             insert_rows(s, "journal_lines", LINE_COLUMNS, lines, convert=False, first_offset=ids[0])
         else:
             insert_rows(s, "journal_lines", LINE_COLUMNS, [(ids[r[0]], *r[1:]) for r in lines], convert=False)
+        for entry_id in ids:
+            if self.ranges and self.ranges[-1][1] + 1 == entry_id:
+                self.ranges[-1][1] = entry_id
+            else:
+                self.ranges.append([entry_id, entry_id])
+        self.lines_hash.update("".join([repr((r[1], *r[3:10])) for r in lines]).encode("utf-8"))
         if not self.first_no:
             self.first_no = entry_number(entry_rows[0][1], entry_rows[0][2])
         self.last_no = entry_number(entry_rows[-1][1], entry_rows[-1][2])
