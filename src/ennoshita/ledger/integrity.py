@@ -116,12 +116,24 @@ def lines_digest(session: Session, ranges: Sequence[Sequence[int]]) -> str:
     return digest.hexdigest()
 
 
+def id_ranges(ids: Sequence[int]) -> list[list[int]]:
+    """Ascending ids as [first, last] runs."""
+    out: list[list[int]] = []
+    for entry_id in ids:
+        if out and out[-1][1] + 1 == entry_id:
+            out[-1][1] = entry_id
+        else:
+            out.append([entry_id, entry_id])
+    return out
+
+
 def import_mismatches(session: Session, limit: int = 50) -> list[ImportMismatch]:
-    """Imports whose entries' lines differ from the digest their audit record chains (imports recorded before
-    the digest existed are not compared)."""
+    """Imports (and bulk postings, ``journal_batch``) whose entries' lines differ from the digest their audit
+    record chains (those recorded before the digest existed are not compared)."""
     found: list[ImportMismatch] = []
     stmt = (select(AuditRecord.id, AuditRecord.after)
-            .where(AuditRecord.entity_type == "journal_import", AuditRecord.action == "import")
+            .where(((AuditRecord.entity_type == "journal_import") & (AuditRecord.action == "import"))
+                   | ((AuditRecord.entity_type == "journal_batch") & (AuditRecord.action == "post")))
             .order_by(AuditRecord.id))
     for audit_id, after in session.execute(stmt).all():
         data = json.loads(after or "{}")
