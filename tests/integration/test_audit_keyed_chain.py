@@ -230,3 +230,33 @@ def test_restore_without_the_key_refuses_unless_the_key_file_is_given(db: Databa
     assert oct(new_machine.stat().st_mode & 0o777) == "0o600"
     db.dispose()
     assert _verify(db).exit_code == 0
+
+
+def test_a_line_of_a_bulk_posting_edited_with_its_balance_row_is_found(db: Database) -> None:
+    """post_many (the billing run's bulk posting) wrote no per-entry ``post`` record: its entries were not compared
+    before; now a ``journal_batch`` record chains their lines."""
+    from ennoshita.guards import drop_immutable
+    from ennoshita.ledger.batch import post_many
+    from ennoshita.ledger.rules import EntryDraft, LineDraft
+
+    company_service.update_company(db.uow(), Actor.system(), {"name": "一括テスト株式会社",
+                                                              "fiscal_year_start_month": 4})
+    drafts = [EntryDraft(dt.date(2026, 4, 10 + i), f"売上 {i}", "A社",
+                         (LineDraft("売掛金", 11000 * (i + 1), 0), LineDraft("売上高", 0, 11000 * (i + 1))))
+              for i in range(3)]
+    with db.uow() as uow:
+        post_many(uow.session, Actor.system(), drafts, source="sales", source_refs=["a", "b", "c"])
+        uow.commit()
+    assert runner.invoke(app, ["ledger", "check", "--database-url", db.url]).exit_code == 0
+    with db.engine.begin() as conn:
+        drop_immutable(conn, "journal_lines")
+        line = conn.execute(text("SELECT id, account_id, sub_account_id, department_id FROM journal_lines "
+                                 "WHERE debit > 0 ORDER BY id DESC LIMIT 1")).one()
+        conn.execute(text("UPDATE journal_lines SET debit = debit + 1 WHERE id = :i"), {"i": line.id})
+        conn.execute(text("UPDATE ledger_balances SET debit = debit + 1 WHERE account_id = :a AND period = 202604 "
+                          "AND sub_account_id = :s AND department_id = :d AND is_closing = :c"),
+                     {"a": line.account_id, "s": line.sub_account_id or 0, "d": line.department_id or 0, "c": False})
+    for args in (["audit", "verify"], ["ledger", "check"]):
+        result = runner.invoke(app, [*args, "--database-url", db.url])
+        assert result.exit_code == 1, result.stdout
+        assert "does not match the imported lines" in result.stdout and "DIFF" not in result.stdout
