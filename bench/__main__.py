@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-ALL = ("audit_page", "lists", "ledger", "sales", "cli_startup",
+ALL = ("audit_page", "audit_chain", "lists", "ledger", "sales", "cli_startup",
        "hr", "payroll", "assets_contracts")
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,10 @@ from ennoshita.db import Database
 from ennoshita.migrations import upgrade
 from ennoshita.settings import Settings
 from ennoshita.web.app import create_app
+
+# The audit chain's HMAC key of this test run (issue 14 item 16), outside the repository; each database test then
+# works with its own copy in its tmp_path, so the checkpoint files written next to it stay per test.
+os.environ["ENNOSHITA_AUDIT_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="ens_audit_key_")) / "audit_key")
 
 PG_ADMIN_URL = os.environ.get("ENNOSHITA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 RUN_ID = uuid.uuid4().hex[:8]
@@ -111,11 +116,19 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
 def db(request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path) -> Iterator[Database]:
     """A fresh, migrated database of each backend: empty, or with the demo company when the test asks for
     ``demo_db`` or ``client`` (copied from a demo template loaded once per run, not loaded per test)."""
+    from ennoshita.audit import keys
+
     demo = bool({"demo_db", "client"} & set(request.fixturenames))
+    keys.set_key_file(None)
+    session_key = keys.load_key(create=True)
+    (tmp_path / "audit").mkdir(exist_ok=True)
+    (tmp_path / "audit" / "audit_key").write_text(session_key.hex() + "\n")
+    keys.set_key_file(tmp_path / "audit" / "audit_key")
     url = templates.sqlite(tmp_path / "test.db", demo) if request.param == "sqlite" else templates.postgresql(demo)
     database = Database(url)
     yield database
     database.dispose()
+    keys.set_key_file(None)
 
 
 @pytest.fixture

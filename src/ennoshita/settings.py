@@ -24,6 +24,14 @@ class Settings(BaseSettings):
     login_throttle_seconds: int = 30
     upload_max_bytes: int = 10 * 1024 * 1024
     default_language: str = "ja"
+    # The audit chain's HMAC key (issue 14 item 16): a file outside the database, 0600, created by `init` or the
+    # first migration of a fresh install. Empty: var/audit_key next to var/secret_key. The latest signed
+    # checkpoint of each chain is written next to it.
+    audit_key_file: str = ""
+
+    def audit_key_path(self) -> Path:
+        """The audit key file, as an absolute path."""
+        return Path(self.audit_key_file or VAR_DIR / "audit_key").expanduser().resolve()
 
     def resolved_secret_key(self) -> str:
         """The signing key: from the environment, else a random one kept in var/secret_key (never in git)."""

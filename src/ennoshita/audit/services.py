@@ -11,12 +11,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ennoshita.actor import Actor
+from ennoshita.audit import keys
 from ennoshita.audit.models import AuditRecord
-from ennoshita.audit.rules import GENESIS, ChainRow, canonical_json, chain_hash, first_broken
+from ennoshita.audit.rules import (
+    GENESIS,
+    MARKER_ACTION,
+    MARKER_ENTITY,
+    ChainRow,
+    canonical_json,
+    chain_mac,
+    walk,
+)
 from ennoshita.dates import now_utc
 
 _PG_LOCK_KEY = 7_710_001
@@ -42,14 +53,18 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditRecord:
-    """Append one audit record to the chain, in the caller's transaction."""
+    """Append one audit record to the chain, in the caller's transaction (keyed: version 2)."""
+    key = keys.load_key()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     session.flush()
     last = session.execute(
-        select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
+        select(AuditRecord.id, AuditRecord.hash, AuditRecord.version).order_by(AuditRecord.id.desc()).limit(1)
     ).first()
-    prev_hash = last.hash if last else GENESIS
+    if last is None or last.version != 2:
+        # the migration that introduced the keyed chain wrote its marker: a chain ending unkeyed was cut
+        raise ChainNotKeyed()
+    prev_hash = last.hash
     next_id = (last.id + 1) if last else 1
     moment = now_utc()
     fields: dict[str, Any] = {
@@ -76,11 +91,50 @@ def record(
         before=fields["before"],
         after=fields["after"],
         prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, fields),
+        hash=chain_mac(key, prev_hash, fields),
+        version=2,
     )
     session.add(rec)
     session.flush()
     return rec
+
+
+class ChainNotKeyed(Exception):  # noqa: N818
+    def __init__(self) -> None:
+        super().__init__("the audit chain does not end in keyed records (its marker is missing): run "
+                         "`ennoshita audit verify`")
+
+
+_RECORDS = sa.table(
+    "audit_records", sa.column("id", sa.BigInteger), sa.column("occurred_at", sa.DateTime(timezone=True)),
+    sa.column("actor_id", sa.Integer), sa.column("actor_name", sa.String), sa.column("via", sa.String),
+    sa.column("entity_type", sa.String), sa.column("entity_id", sa.String), sa.column("action", sa.String),
+    sa.column("before", sa.Text), sa.column("after", sa.Text), sa.column("prev_hash", sa.String),
+    sa.column("hash", sa.String), sa.column("version", sa.Integer))
+
+
+def start_keyed_chain(conn: Connection) -> int | None:
+    """Append the marker that starts the keyed part of the chain (the migration does it once; creates the key on
+    a fresh install). Returns the marker's id, or None when the chain already has one."""
+    found = conn.execute(select(_RECORDS.c.id).where(_RECORDS.c.entity_type == MARKER_ENTITY,
+                                                     _RECORDS.c.action == MARKER_ACTION).limit(1)).first()
+    if found is not None:
+        return None
+    key = keys.load_key(create=True)
+    last = conn.execute(select(_RECORDS.c.id, _RECORDS.c.hash).order_by(_RECORDS.c.id.desc()).limit(1)).first()
+    prev_hash = last.hash if last else GENESIS
+    next_id = (last.id + 1) if last else 1
+    moment = now_utc()
+    after = canonical_json({"version": 2, "mac": "HMAC-SHA256", "key_id": keys.key_id(key)})
+    fields: dict[str, Any] = {
+        "id": next_id, "occurred_at": stamp(moment), "actor_id": None, "actor_name": "system", "via": "system",
+        "entity_type": MARKER_ENTITY, "entity_id": "1", "action": MARKER_ACTION, "before": None, "after": after,
+    }
+    conn.execute(_RECORDS.insert().values(
+        id=next_id, occurred_at=moment, actor_id=None, actor_name="system", via="system",
+        entity_type=MARKER_ENTITY, entity_id="1", action=MARKER_ACTION, before=None, after=after,
+        prev_hash=prev_hash, hash=chain_mac(key, prev_hash, fields), version=2))
+    return next_id
 
 
 def row_fields(rec: AuditRecord) -> dict[str, Any]:
@@ -100,22 +154,58 @@ def row_fields(rec: AuditRecord) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """``reason`` is None when intact. With ``broken_id``: the first record that fails (prev_hash, hash, mac,
+    wrong_key, marker_missing, second_marker, v1_after_marker, version). Without: no_key (``detail`` names the
+    missing file), marker_missing (no marker at all), or a checkpoint the chain does not satisfy: truncated,
+    checkpoint_head, checkpoint_count, checkpoint_signature, checkpoint_deleted (``detail`` says which)."""
+
     count: int
     broken_id: int | None
     reason: str | None
+    detail: str = ""
+    keyed_from: int | None = None
+    checkpoint: Any = None  # the latest checkpoint verified (audit.checkpoints.Checkpoint)
 
     @property
     def ok(self) -> bool:
-        return self.broken_id is None
+        return self.reason is None
+
+    def message(self) -> str:
+        """One line for the CLI and the restore check."""
+        if self.ok:
+            return f"OK {self.count} records"
+        if self.reason == "no_key":
+            return f"ERROR {self.detail}"
+        if self.broken_id is not None:
+            return (f"BROKEN at record {self.broken_id} ({self.reason}); {self.count} records before it are "
+                    "intact")
+        return f"BROKEN ({self.reason}) {self.detail}".rstrip()
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the whole chain in id order, streaming."""
+def verify(session: Session, *, checkpoint_file: bool = True) -> VerifyResult:
+    """Walk the whole chain in id order, streaming, with the audit key; then every checkpoint (the database's
+    rows and the file next to the key) must be reached by the chain with the same head. Never creates a key."""
+    from ennoshita.audit import checkpoints
+
+    try:
+        key = keys.load_key()
+    except keys.AuditKeyMissing as exc:
+        return VerifyResult(0, None, "no_key", str(exc))
+    anchors = checkpoints.stored(session)
+    # the restore check reads the backup alone: an older backup is behind the file by design
+    outside = checkpoints.read_file(session) if checkpoint_file else None
+    want = frozenset(cp.seq for cp in anchors) | frozenset([outside.seq] if outside else [])
 
     def rows() -> Iterator[ChainRow]:
         stmt = select(AuditRecord).order_by(AuditRecord.id).execution_options(yield_per=2000)
         for rec in session.scalars(stmt):
-            yield ChainRow(row_fields(rec), rec.prev_hash, rec.hash)
+            yield ChainRow(row_fields(rec), rec.prev_hash, rec.hash, rec.version)
 
-    count, broken, reason = first_broken(rows())
-    return VerifyResult(count, broken, reason)
+    w = walk(rows(), key, keys.key_id(key), want)
+    if w.reason is not None:
+        return VerifyResult(w.count, w.broken_id, w.reason, keyed_from=w.marker_id)
+    problem = checkpoints.check(key, anchors, outside, w)
+    if problem is not None:
+        return VerifyResult(w.count, None, problem[0], problem[1], keyed_from=w.marker_id)
+    latest = max([*anchors, *([outside] if outside else [])], key=lambda c: c.seq, default=None)
+    return VerifyResult(w.count, None, None, keyed_from=w.marker_id, checkpoint=latest)

@@ -372,8 +372,9 @@ def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = 
 
     db = open_db(database_url)
     with domain_errors():
-        services.lock_month(db.uow(), resolve_actor(db, as_user), month)
+        cp = services.lock_month(db.uow(), resolve_actor(db, as_user), month)
     console.print(_t()("ledger.locked", month=month))
+    print(cp.line())  # the close report's anchor of the audit chain
 
 
 @period_app.command("unlock")
@@ -398,7 +399,8 @@ def ledger_check(database_url: DatabaseUrl = None) -> None:
         diffs = queries.check_balances(uow.session)
         # posted lines against their hash-chained audit record: an edit of a line and its balance row together
         entries = integrity.mismatches(uow.session)
-    if not diffs and not entries:
+        imports = integrity.import_mismatches(uow.session)
+    if not diffs and not entries and not imports:
         print("OK balances equal the sum of postings; posted entries match the audit trail")
         return
     for d in diffs[:50]:
@@ -406,6 +408,8 @@ def ledger_check(database_url: DatabaseUrl = None) -> None:
               f"closing={d.is_closing} maintained={d.maintained} recomputed={d.recomputed}")
     for m in entries:
         print(f"ENTRY {m.entry_id} does not match its audit record ({m.reason})")
+    for im in imports:
+        print(im.line())
     raise typer.Exit(1)
 
 
@@ -432,6 +436,8 @@ def ledger_close_year(fiscal_year: int, database_url: DatabaseUrl = None, as_use
     with domain_errors():
         result = services.close_year(db.uow(), resolve_actor(db, as_user), fiscal_year)
     console.print(_t()("ledger.year_closed", year=fiscal_year, net=format_yen(result.net_income)))
+    if result.checkpoint is not None:
+        print(result.checkpoint.line())
 
 
 @report_app.command("consumption-tax")

@@ -257,22 +257,28 @@ def token_create(
 
 @audit_app.command("verify")
 def audit_verify(database_url: DatabaseUrl = None) -> None:
-    """Walk the hash chain: prints OK <count> records, or names the first broken record and exits 1."""
+    """Walk the keyed hash chain and its checkpoints: prints OK <count> records, or names the first broken record
+    (or the missing key, or the checkpoint the chain does not reach) and exits 1. Never creates a key."""
     from ennoshita import audit
     from ennoshita.ledger import integrity
 
     db = open_db(database_url)
     with db.uow() as uow:
         result = audit.verify(uow.session)
-        # every posted entry's lines against its chained ``post`` record (issue 14 item 16)
+        # every posted entry's lines against its chained ``post`` or import record (issue 14 item 16)
         entries = integrity.mismatches(uow.session)
+        imports = integrity.import_mismatches(uow.session)
     for m in entries:
         print(f"ENTRY {m.entry_id} does not match its audit record ({m.reason})")
-    if result.ok and not entries:
-        print(f"OK {result.count} records")
+    for im in imports:
+        print(im.line())
+    if result.ok and not entries and not imports:
+        print(result.message())
+        if result.checkpoint is not None:
+            print(result.checkpoint.line())
         return
     if not result.ok:
-        print(f"BROKEN at record {result.broken_id} ({result.reason}); {result.count} records before it are intact")
+        print(result.message())
     raise typer.Exit(1)
 
 
@@ -283,10 +289,16 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
 
     from rich.progress import Progress
 
+    from ennoshita.audit import checkpoints
     from ennoshita.db import is_sqlite, private_file
 
     db = open_db(database_url)
     with domain_errors():
+        # anchor the audit chain first: the backup holds the checkpoint, and the file next to the key follows it
+        with db.uow() as uow:
+            anchor = checkpoints.take(uow.session, "backup", path.name)
+            uow.commit()
+        checkpoints.publish(anchor)
         if is_sqlite(db.url):
             private_file(path)  # 0600: a backup holds the whole books
             src = sqlite3.connect(db.url.split("///", 1)[1])
@@ -305,18 +317,25 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
             _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(db.url)])
             path.chmod(0o600)
     console.print(_t()("cli.backup_done", path=str(path)))
+    print(anchor.line())
 
 
 @app.command()
 def restore(path: Path, database_url: DatabaseUrl = None,
-            force: Annotated[bool, typer.Option(help="Restore even when the audit chain does not verify.")] = False
+            force: Annotated[bool, typer.Option(help="Restore even when the audit chain does not verify.")] = False,
+            audit_key_file: Annotated[Path | None, typer.Option(
+                help="The audit key of the installation the backup comes from (installed when this one has none)."
+            )] = None,
             ) -> None:
-    """Replace the database's content with the backup at PATH. The backup's audit chain is verified first
-    (SQLite; PostgreSQL right after pg_restore): a broken chain is refused unless --force. The schema's
-    triggers are then re-created from the migrations, so a trigger dropped in the backup does not come back
-    missing."""
+    """Replace the database's content with the backup at PATH. The backup's audit chain is verified first with
+    the audit key (SQLite; PostgreSQL right after pg_restore): a broken chain, or no key to verify it with, is
+    refused unless --force. The schema's triggers are then re-created from the migrations, so a trigger dropped
+    in the backup does not come back missing, and the checkpoint file next to the key follows the restored
+    chain."""
     import sqlite3
+    from contextlib import nullcontext
 
+    from ennoshita.audit import keys
     from ennoshita.db import is_sqlite
     from ennoshita.errors import Invalid
     from ennoshita.security import restore_check
@@ -325,9 +344,13 @@ def restore(path: Path, database_url: DatabaseUrl = None,
     with domain_errors():
         if not path.exists():
             raise Invalid("cli.error_no_file", field="path", path=str(path))
+        if audit_key_file is not None and not audit_key_file.exists():
+            raise Invalid("cli.error_no_file", field="audit_key_file", path=str(audit_key_file))
         db.dispose()
+        given_key = keys.key_file(audit_key_file) if audit_key_file is not None else nullcontext()
         if is_sqlite(db.url):
-            problem = restore_check.chain_problem(f"sqlite:///{path}")
+            with given_key:
+                problem = restore_check.chain_problem(f"sqlite:///{path}")
             if problem and not force:
                 raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
             src = sqlite3.connect(str(path))
@@ -338,7 +361,12 @@ def restore(path: Path, database_url: DatabaseUrl = None,
         else:
             _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(db.url)}",
                                     str(path)])
-            problem = restore_check.chain_problem(db.url)
+            with given_key:
+                problem = restore_check.chain_problem(db.url)
+        if audit_key_file is not None and not problem:
+            refused = restore_check.install_key(audit_key_file)
+            if refused:
+                problem = refused
         recreated = restore_check.recreate_triggers(db.url)
         if recreated:
             console.print(f"re-created triggers: {', '.join(recreated)}")
@@ -346,6 +374,10 @@ def restore(path: Path, database_url: DatabaseUrl = None,
             console.print(f"[red]WARNING[/red] {problem}")
             if not force:
                 raise typer.Exit(1)
+        if keys.key_exists():
+            notice = restore_check.follow_checkpoint_file(db.url)
+            if notice:
+                console.print(f"[yellow]NOTE[/yellow] {notice}")
     console.print(_t()("cli.restore_done", path=str(path)))
 
 

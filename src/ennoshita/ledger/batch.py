@@ -4,6 +4,7 @@ are added to the same index."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -64,7 +65,9 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft], *, s
     """Post many entries at once in the caller's transaction (a billing run, a payment run): every draft is
     checked first (any problem refuses them all, naming ``entries[i].lines[j]``), numbers are taken in one
     step per fiscal year, rows are written in bulk and the maintained balances updated once. The caller
-    writes one audit record for the whole run, naming the entries."""
+    writes one audit record for the whole run, naming the entries; this one writes a ``journal_batch`` / ``post``
+    record chaining the entries' ids and one SHA-256 over their lines, which ``ledger.integrity`` compares with
+    the database (issue 14 item 16)."""
     if not drafts:
         return []
     ctx = ctx or PostingContext.load(session)
@@ -83,7 +86,7 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft], *, s
     for fy in sorted(set(fiscal)):
         ensure_fiscal_year(session, fy, ctx.start_month)
         next_no[fy] = reserve_numbers(session, fy, fiscal.count(fy))
-    ids = reserve_ids(session, "journal_entries", len(drafts))
+    ids = sorted(reserve_ids(session, "journal_entries", len(drafts)))  # ascending: the digest follows id order
     now = db_timestamp(session, now_utc())
     entries: list[tuple[object, ...]] = []
     rows: list[tuple[object, ...]] = []
@@ -103,6 +106,13 @@ def post_many(session: Session, actor: Actor, drafts: Sequence[EntryDraft], *, s
     insert_rows(session, "journal_entries", ENTRY_COLUMNS, entries, convert=False)
     insert_rows(session, "journal_lines", LINE_COLUMNS, rows, convert=False)
     deltas.flush(session)
+    from ennoshita import audit
+    from ennoshita.ledger.integrity import id_ranges
+
+    digest = hashlib.sha256("".join([repr((r[1], *r[3:10])) for r in rows]).encode("utf-8")).hexdigest()
+    audit.record(session, actor, "journal_batch", f"{source}:{ids[0]}", "post", after={
+        "source": source, "entries": len(ids), "lines": len(rows), "entry_ids": id_ranges(ids),
+        "lines_sha256": digest})
     return posted
 
 

@@ -125,7 +125,8 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         entries, lines_total = checker.entries, checker.lines
         audit.record(s, actor, "journal_import", checker.digest[:16], "import", after={
             "format": fmt, "sha256": checker.digest, "bytes": checker.done, "entries": entries,
-            "lines": lines_total, "first_entry": writer.first_no, "last_entry": writer.last_no})
+            "lines": lines_total, "first_entry": writer.first_no, "last_entry": writer.last_no,
+            "entry_ids": writer.ranges, "lines_sha256": checker.lines_digest})
         uow.commit()
         if s.get_bind().dialect.name == "postgresql" and lines_total >= ANALYZE_AFTER_LINES:
             # Fresh statistics after a bulk load, or the planner guesses the tables are small and picks
@@ -165,6 +166,9 @@ class _Checker:
         self.deltas = Deltas()
         self.entries = self.lines = self.done = 0
         self.digest = ""
+        # one SHA-256 over every line written, in order (ledger.integrity.lines_digest recomputes it from the
+        # database): computed here, so in the child process while the parent writes
+        self.lines_digest = ""
 
     def batches(self) -> Generator[_Batch, None, None]:
         buffered = io.BufferedReader(self.reader, buffer_size=1 << 20)
@@ -176,6 +180,7 @@ class _Checker:
         heads: list[_Head] = []
         lines: list[_Row] = []
         entries = lines_total = 0
+        lines_hash = hashlib.sha256()
         for item in source:
             if isinstance(item, list):
                 problems.extend(item)
@@ -205,11 +210,15 @@ class _Checker:
             entries += 1
             lines_total += len(resolved)
             if len(heads) >= BATCH:
+                lines_hash.update("".join([repr((r[1], *r[3:10])) for r in lines]).encode("utf-8"))
                 yield heads, lines, self.reader.done
                 heads, lines = [], []
+        if heads and not problems:
+            lines_hash.update("".join([repr((r[1], *r[3:10])) for r in lines]).encode("utf-8"))
         self.entries, self.lines = entries, lines_total
         self.done = self.reader.done
         self.digest = self.reader.digest.hexdigest()
+        self.lines_digest = lines_hash.hexdigest()
         if heads and not problems:
             yield heads, lines, self.done
 
@@ -247,7 +256,7 @@ def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
                 yield message[1], message[2], message[3]
             elif message[0] == "end":
                 (checker.problems, checker.deltas, checker.entries, checker.lines, checker.done,
-                 checker.digest) = message[1:]
+                 checker.digest, checker.lines_digest) = message[1:]
                 return
             else:
                 raise message[1]
@@ -264,7 +273,7 @@ def _child_main(checker: _Checker, sender: Any) -> None:
         for heads, lines, done in checker.batches():
             sender.send(("batch", heads, lines, done))
         sender.send(("end", checker.problems, checker.deltas, checker.entries, checker.lines, checker.done,
-                     checker.digest))
+                     checker.digest, checker.lines_digest))
     except BrokenPipeError:
         pass  # the parent gave up
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
@@ -285,6 +294,9 @@ class _Writer:
         self.source, self.user_id, self.now_text = constants
         self.first_no = self.last_no = ""
         self.known_years: set[int] = set()
+        # What the import's audit record chains about the entries written (issue 14 item 16): their ids, as ranges
+        # (the checker hashes their lines)
+        self.ranges: list[list[int]] = []
 
     def write(self, heads: list[_Head], lines: list[_Row]) -> None:
         if not heads:
@@ -299,7 +311,7 @@ class _Writer:
                 ensure_fiscal_year(s, fy, self.start_month)
                 self.known_years.add(fy)
             next_number[fy] = reserve_numbers(s, fy, count)
-        ids = reserve_ids(s, "journal_entries", len(heads))
+        ids = sorted(reserve_ids(s, "journal_entries", len(heads)))  # ascending: the lines digest follows id order
         source, user_id, now_text = self.source, self.user_id, self.now_text
         entry_rows = []
         for entry_id, (fy, iso, description, counterparty, ref, total) in zip(ids, heads, strict=True):
@@ -313,6 +325,11 @@ class _Writer:
             insert_rows(s, "journal_lines", LINE_COLUMNS, lines, convert=False, first_offset=ids[0])
         else:
             insert_rows(s, "journal_lines", LINE_COLUMNS, [(ids[r[0]], *r[1:]) for r in lines], convert=False)
+        for entry_id in ids:
+            if self.ranges and self.ranges[-1][1] + 1 == entry_id:
+                self.ranges[-1][1] = entry_id
+            else:
+                self.ranges.append([entry_id, entry_id])
         if not self.first_no:
             self.first_no = entry_number(entry_rows[0][1], entry_rows[0][2])
         self.last_no = entry_number(entry_rows[-1][1], entry_rows[-1][2])

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from ennoshita import audit, events
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
+from ennoshita.audit import checkpoints
+from ennoshita.audit.checkpoints import Checkpoint
 from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, fiscal_year_of, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
@@ -356,8 +358,10 @@ def _period(text: str) -> int:
     return year * 100 + month
 
 
-def lock_month(uow: UnitOfWork, actor: Actor, month: str) -> None:
-    """月次締め: no posting into this month until it is unlocked."""
+def lock_month(uow: UnitOfWork, actor: Actor, month: str) -> Checkpoint:
+    """月次締め: no posting into this month until it is unlocked. The audit chain is anchored at its new head (a
+    checkpoint signed with the audit key, kept in the database and next to the key), returned for the close
+    report."""
     require(actor, "ledger.edit")
     period = _period(month)
     with uow:
@@ -365,7 +369,10 @@ def lock_month(uow: UnitOfWork, actor: Actor, month: str) -> None:
             raise Conflict("ledger.error.already_locked", field="month", month=month)
         uow.session.add(PeriodLock(period=period, locked_at=now_utc(), locked_by=actor.user_id))
         audit.record(uow.session, actor, "period", month, "lock")
+        cp = checkpoints.take(uow.session, "close", month)
         uow.commit()
+    checkpoints.publish(cp)
+    return cp
 
 
 def unlock_month(uow: UnitOfWork, actor: Actor, month: str, reason: str = "") -> None:
@@ -392,6 +399,7 @@ class CloseResult:
     fiscal_year: int
     net_income: int
     closing_entry: PostedEntry | None
+    checkpoint: Checkpoint | None = None
 
 
 def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
@@ -448,8 +456,10 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
                 s.add(PeriodLock(period=y * 100 + m, locked_at=now_utc(), locked_by=actor.user_id))
             y, m = add_months(y, m, 1)
         audit.record(s, actor, "fiscal_year", fiscal_year, "close", after={"net_income": net, "consumption_tax": fixed})
+        cp = checkpoints.take(s, "year_close", str(fiscal_year))
         uow.commit()
-        return CloseResult(fiscal_year, net, posted)
+    checkpoints.publish(cp)
+    return CloseResult(fiscal_year, net, posted, cp)
 
 
 def reopen_year(uow: UnitOfWork, actor: Actor, fiscal_year: int, reason: str) -> PostedEntry | None:

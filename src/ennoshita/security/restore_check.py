@@ -22,18 +22,62 @@ from ennoshita.migrations import upgrade
 
 
 def chain_problem(url: str) -> str | None:
-    """None when the audit chain of the database at ``url`` verifies, else what is wrong with it."""
+    """None when the audit chain of the database at ``url`` verifies with this installation's audit key (and the
+    backup's own checkpoints), else what is wrong with it -- including a missing key."""
     db = Database(url)
     try:
         with db.uow() as uow:
-            result = audit.verify(uow.session)
+            result = audit.verify(uow.session, checkpoint_file=False)
         if result.ok:
             return None
-        return f"audit chain broken at record {result.broken_id}: {result.reason}"
+        if result.reason == "no_key":
+            return f"{result.detail}; give the key of the installation the backup comes from with --audit-key-file"
+        if result.broken_id is not None:
+            return f"audit chain broken at record {result.broken_id}: {result.reason}"
+        return f"audit chain does not verify: {result.reason} {result.detail}".rstrip()
     except Exception as exc:  # not a database of ours, or unreadable: refuse it as well
         return f"the backup cannot be verified: {type(exc).__name__}"
     finally:
         db.dispose()
+
+
+def follow_checkpoint_file(url: str) -> str | None:
+    """After a restore: the checkpoint file next to the key follows the restored chain (an older backup ends
+    before the file's checkpoint, by design). Returns a notice when the file was ahead, else None."""
+    from ennoshita.audit import checkpoints
+
+    db = Database(url)
+    try:
+        with db.uow() as uow:
+            outside = checkpoints.read_file(uow.session)
+            latest = checkpoints.latest(uow.session)
+            chain = latest.chain if latest else None
+        notice = None
+        if outside is not None and (latest is None or outside.seq > latest.seq):
+            notice = (f"the restored audit chain is older than the checkpoint at record {outside.seq} ({outside.at}); "
+                      "the checkpoint file now follows the restored database")
+        if chain is not None:
+            checkpoints.replace_file(latest, chain)
+        return notice
+    finally:
+        db.dispose()
+
+
+def install_key(given: Path) -> str | None:
+    """Put the key given to restore where this installation keeps it, when it has none; refuse a different one."""
+    import shutil
+
+    from ennoshita.audit import keys
+
+    target = keys.key_path()
+    if target.exists():
+        if target.read_bytes().strip() != given.read_bytes().strip():
+            return f"this installation already has a different audit key at {target}"
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(given, target)
+    target.chmod(0o600)
+    return None
 
 
 def recreate_triggers(url: str) -> list[str]:
@@ -47,9 +91,12 @@ def recreate_triggers(url: str) -> list[str]:
 
 
 def _sqlite_triggers(url: str) -> list[str]:
+    from ennoshita.audit import keys
+
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Database(f"sqlite:///{Path(tmp) / 'scratch.db'}")
-        upgrade(scratch.engine)
+        with keys.key_file(Path(tmp) / "scratch_key"):  # the scratch chain's marker: never the real key
+            upgrade(scratch.engine)
         with scratch.engine.connect() as conn:
             rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
             wanted: dict[str, str] = {str(r[0]): str(r[1]) for r in rows}
@@ -76,8 +123,11 @@ def _pg_triggers(url: str) -> list[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
+        from ennoshita.audit import keys
+
         scratch = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
-        upgrade(scratch.engine)
+        with tempfile.TemporaryDirectory() as tmp, keys.key_file(Path(tmp) / "scratch_key"):
+            upgrade(scratch.engine)
         with scratch.engine.connect() as conn:
             wanted = {r[0]: (r[1], r[2]) for r in conn.exec_driver_sql(_PG_TRIGGERS)}
         scratch.dispose()

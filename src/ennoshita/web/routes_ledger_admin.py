@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ennoshita.actor import Actor
+from ennoshita.audit import checkpoints
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
@@ -169,7 +170,9 @@ def _periods_page(request: Request, db: Database, actor: Actor, year: int | None
         months = queries_ui.month_locks(uow.session, start)
         years = sorted({y.year for y in queries_ui.fiscal_years(uow.session)} | {cal.fiscal_year}, reverse=True)
         closed = {y.year for y in queries_ui.fiscal_years(uow.session) if y.closed}
-    ctx: dict[str, Any] = {"months": months, "fiscal_year": year, "years": years, "start": start, "end": end,
+        anchor = checkpoints.latest(uow.session) if request.query_params.get("done") == "locked" else None
+    ctx: dict[str, Any] = {"anchor": anchor,
+                           "months": months, "fiscal_year": year, "years": years, "start": start, "end": end,
                            "year_closed": year in closed, "can_edit": can(actor, "ledger.edit"), "general": [],
                            "done": request.query_params.get("done"), "month": request.query_params.get("month")}
     ctx.update(extra)
