@@ -280,9 +280,11 @@ def monthly_otsu_table(year: int) -> tuple[MonthlyRow, ...]:
     return tuple(MonthlyRow(int(r[0]), (int(r[1]),), _rate(r[2])) for r in _data_lines(f"monthly_otsu_{year}.csv"))
 
 
-# The 月額表 is loaded for 令和8年分 only; 令和9年分 has not been loaded (its tables differ in the 給与所得控除
-# and 基礎控除 rows), so the table method and 乙欄 refuse 2027 dates until its file is added.
-MONTHLY_TABLE_YEARS = frozenset({2026})
+# The 月額表 (甲欄 and 乙欄) is loaded for 令和8年分 and 令和9年分 (each file names its NTA source). The 令和9年分
+# 賞与に対する源泉徴収税額の算出率の表 (所得税法 別表第四, zeigakuhyo2027) is not available here in any machine-readable
+# or citable transcription, and it is not defined by a published formula, so bonuses paid in 2027 are refused with
+# payroll.error.no_table until its file bonus_rates_2027.csv is added (the 電算機計算の特例 covers 甲欄 monthly pay only).
+MONTHLY_TABLE_YEARS = frozenset({2026, 2027})
 BONUS_TABLE_YEARS = frozenset({2026})
 
 
