@@ -435,11 +435,15 @@ def _with_year_end(s: Session, run: PayRun, employee_id: int, profile: PayProfil
         single_parent=bool(d.get("single_parent", False)), working_student=bool(d.get("working_student", False)),
         life_general=int(d.get("life_general", 0)), life_medical=int(d.get("life_medical", 0)),
         life_pension=int(d.get("life_pension", 0)), earthquake=int(d.get("earthquake", 0)),
-        housing_loan_credit=int(d.get("housing_loan_credit", 0))))
+        housing_loan_credit=int(d.get("housing_loan_credit", 0)),
+        life_general_old=int(d.get("life_general_old", 0)), life_pension_old=int(d.get("life_pension_old", 0)),
+        earthquake_old_long_term=int(d.get("earthquake_old_long_term", 0)),
+        spouse_disability=str(d.get("spouse_disability", ""))))
     label = "年末調整 不足額" if result.difference > 0 else "年末調整 還付"
     adjusted = dataclasses.replace(fig, deductions=(*fig.deductions, compute.Line("year_end", label,
                                                                                result.difference)))
     figures = {"salary": pay + fig.gross - fig.nontaxable, "salary_income": result.salary_income,
+               "income_adjustment": result.income_adjustment,
                "deductions": result.deductions, "taxable": result.taxable, "computed_tax": result.computed_tax,
                "housing_credit": result.housing_credit, "annual_tax": result.annual_tax,
                "withheld": withheld + fig.income_tax, "difference": result.difference,
