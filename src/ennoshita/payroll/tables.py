@@ -177,6 +177,36 @@ HEALTH_BONUS_CAP_PER_YEAR = 5_730_000
 PENSION_BONUS_CAP_PER_MONTH = 1_500_000
 
 
+# --- 通勤手当の非課税限度額 (所得税法 9条①五, 所得税法施行令 20条の2) ------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuteLimits:
+    transit: int  # 交通機関又は有料道路: 1か月当たりの合理的な運賃等の額, up to this
+    vehicle: tuple[tuple[Fraction, int], ...]  # 交通用具 (自動車・自転車等): (片道 km from, inclusive; monthly limit)
+
+
+COMMUTE_MEANS = ("transit", "vehicle")  # 交通機関 (定期券等) / 交通用具 (マイカー・自転車等)
+
+# Keyed by the date the allowance is due to be paid (支払われるべき日). Sources: 国税庁 タックスアンサー No.2582
+# 「電車・バス通勤者の通勤手当」/ No.2585 「マイカー・自転車通勤者の通勤手当」
+# https://www.nta.go.jp/taxes/shiraberu/taxanswer/gensen/2585.htm;
+# 令和7年改正: 所得税法施行令の一部を改正する政令 (令和7年11月19日公布, 11月20日施行), 令和7年4月1日以後に支払われるべき
+# 通勤手当に適用 (国税庁 「通勤手当の非課税限度額の改正について」 https://www.nta.go.jp/users/gensen/2025tsukin/index.htm;
+# band values as reprinted in https://www.e-romushi.com/archives/2251 and https://tax-kyoto.com/topics/ ). Amounts paid
+# under the old limits between 2025-04-01 and 2025-11-19 are settled at the 令和7年分 年末調整. Under 2 km: no
+# exemption (全額課税). The 令和8年度税制改正大綱 bands beyond 65 km (45,700 / 52,700 / 59,600 / 66,400) and the
+# parking add-on are not loaded: no 政令 or effective date is available here.
+COMMUTE_LIMITS: tuple[tuple[dt.date, CommuteLimits], ...] = (
+    (dt.date(2016, 1, 1), CommuteLimits(150_000, (
+        (Fraction(0), 0), (Fraction(2), 4_200), (Fraction(10), 7_100), (Fraction(15), 12_900),
+        (Fraction(25), 18_700), (Fraction(35), 24_400), (Fraction(45), 28_000), (Fraction(55), 31_600)))),
+    (dt.date(2025, 4, 1), CommuteLimits(150_000, (
+        (Fraction(0), 0), (Fraction(2), 4_200), (Fraction(10), 7_300), (Fraction(15), 13_500),
+        (Fraction(25), 19_700), (Fraction(35), 25_900), (Fraction(45), 32_300), (Fraction(55), 38_700)))),
+)
+
+
 # --- 雇用保険 (雇用保険法 68条; 労働保険徴収法 12条) ----------------------------------------------------
 
 
@@ -283,7 +313,8 @@ def monthly_otsu_table(year: int) -> tuple[MonthlyRow, ...]:
 # The 月額表 (甲欄 and 乙欄) is loaded for 令和8年分 and 令和9年分 (each file names its NTA source). The 令和9年分
 # 賞与に対する源泉徴収税額の算出率の表 (所得税法 別表第四, zeigakuhyo2027) is not available here in any machine-readable
 # or citable transcription, and it is not defined by a published formula, so bonuses paid in 2027 are refused with
-# payroll.error.no_table until its file bonus_rates_2027.csv is added (the 電算機計算の特例 covers 甲欄 monthly pay only).
+# payroll.error.no_table until its file bonus_rates_2027.csv is added (the 電算機計算の特例 covers 甲欄 monthly
+# pay only).
 MONTHLY_TABLE_YEARS = frozenset({2026, 2027})
 BONUS_TABLE_YEARS = frozenset({2026})
 

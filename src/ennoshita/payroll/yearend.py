@@ -196,10 +196,10 @@ INCOME_ADJUSTMENT_CEILING = 10_000_000  # the 収入金額 counts up to 1,000万
 
 
 def income_adjustment(salary: int, eligible: bool) -> int:
-    """所得金額調整控除 (子ども・特別障害者等を有する者等, 租税特別措置法 41条の3の11①): when the 給与等の収入金額 is over
-    8,500,000 and the employee is a 特別障害者, or has a 扶養親族 under 23, or a 同一生計配偶者 or 扶養親族 who is a
-    特別障害者: (min(収入, 10,000,000) - 8,500,000) x 10%, 1円未満切上げ. NTA 年末調整のしかた (令和8年分) example:
-    8,765,432 → 26,544."""
+    """所得金額調整控除 (子ども・特別障害者等を有する者等, 租税特別措置法 41条の3の11①): when the 給与等の収入金額 is
+    over 8,500,000 and the employee is a 特別障害者, or has a 扶養親族 under 23, or a 同一生計配偶者 or 扶養親族
+    who is a 特別障害者: (min(収入, 10,000,000) - 8,500,000) x 10%, 1円未満切上げ.
+    NTA 年末調整のしかた (令和8年分) example: 8,765,432 → 26,544."""
     if not eligible or salary <= INCOME_ADJUSTMENT_FLOOR:
         return 0
     return round_yen(Fraction(min(salary, INCOME_ADJUSTMENT_CEILING) - INCOME_ADJUSTMENT_FLOOR, 10), Rounding.CEIL)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from ennoshita.errors import Invalid
 from ennoshita.payroll import resident, revisions, yearend
 from ennoshita.payroll.revisions import MonthPay
 
@@ -157,7 +160,8 @@ def test_nta_2026_example_with_income_adjustment() -> None:
 
 
 def test_income_adjustment_examples() -> None:
-    # 年末調整のしかた 令和8年分 (所得金額調整控除の計算例): 8,765,432 → (8,765,432 - 8,500,000) x 10% = 26,543.2 → 26,544
+    # 年末調整のしかた 令和8年分 (所得金額調整控除の計算例): 8,765,432 →
+    # (8,765,432 - 8,500,000) x 10% = 26,543.2 → 26,544
     assert yearend.income_adjustment(8_765_432, True) == 26_544
     assert yearend.income_adjustment(8_500_000, True) == 0  # not over 850万
     assert yearend.income_adjustment(8_500_001, True) == 1  # 0.1 → 1 (切上げ)
@@ -196,3 +200,49 @@ def test_old_contract_life_insurance_and_long_term_damage() -> None:
     assert yearend.earthquake_deduction(0, 10_000) == 10_000
     assert yearend.earthquake_deduction(0, 20_000) == 15_000
     assert yearend.earthquake_deduction(45_000, 30_000) == 50_000
+
+
+# --- 住民税: 退職者 (地方税法 321条の5②) -----------------------------------------------------------------
+
+# a 特別徴収 schedule of 123,400 a year: June 10,400, July-May 10,300 (split_yearly)
+SCHEDULE = {f"{y}-{m:02d}": a for (y, m), a in zip(
+    [(2026, m) for m in range(6, 13)] + [(2027, m) for m in range(1, 6)],
+    [10_400] + [10_300] * 11, strict=True)}
+
+
+def test_remaining_months_run_to_may() -> None:
+    assert resident.remaining_months(dt.date(2027, 3, 1)) == ["2027-04", "2027-05"]
+    assert resident.remaining_months(dt.date(2026, 12, 1)) == ["2027-01", "2027-02", "2027-03", "2027-04",
+                                                               "2027-05"]
+    assert resident.remaining_months(dt.date(2027, 5, 1)) == []
+    assert len(resident.remaining_months(dt.date(2026, 6, 1))) == 11
+
+
+def test_leaver_between_january_and_april_pays_the_rest_at_once() -> None:
+    # left 2027-02-28, final pay 2027-03-25 (March 10,300 as usual); April + May = 20,600 from that pay
+    c = resident.leaver_collection(dt.date(2027, 2, 28), dt.date(2027, 3, 1), SCHEDULE, "", 200_000)
+    assert (c.remaining, c.lump_sum, c.mode, c.mandatory) == (20_600, 20_600, "lump_sum", True)
+    # required even if the employee would rather pay it himself
+    assert resident.leaver_collection(dt.date(2027, 2, 28), dt.date(2027, 3, 1), SCHEDULE, "ordinary",
+                                      200_000).lump_sum == 20_600
+
+
+def test_leaver_between_january_and_april_with_too_little_pay_goes_to_ordinary_collection() -> None:
+    c = resident.leaver_collection(dt.date(2027, 1, 15), dt.date(2027, 2, 1), SCHEDULE, "", 20_000)
+    # March-May 30,900 > 20,000 available → 普通徴収, nothing more deducted
+    assert (c.remaining, c.lump_sum, c.mode) == (30_900, 0, "ordinary")
+
+
+def test_leaver_between_june_and_december_switches_to_ordinary_unless_asked() -> None:
+    # left 2026-09-30, final pay 2026-10-23: November-May = 7 x 10,300 = 72,100
+    c = resident.leaver_collection(dt.date(2026, 9, 30), dt.date(2026, 10, 1), SCHEDULE, "", 300_000)
+    assert (c.remaining, c.lump_sum, c.mode, c.mandatory) == (72_100, 0, "ordinary", False)
+    asked = resident.leaver_collection(dt.date(2026, 9, 30), dt.date(2026, 10, 1), SCHEDULE, "lump_sum", 300_000)
+    assert (asked.lump_sum, asked.mode) == (72_100, "lump_sum")
+
+
+def test_leaver_with_nothing_left() -> None:
+    c = resident.leaver_collection(dt.date(2027, 4, 30), dt.date(2027, 5, 1), SCHEDULE, "", 300_000)
+    assert (c.remaining, c.lump_sum, c.mode) == (0, 0, "none")
+    with pytest.raises(Invalid):
+        resident.leaver_collection(dt.date(2027, 4, 30), dt.date(2027, 5, 1), SCHEDULE, "cash", 300_000)
