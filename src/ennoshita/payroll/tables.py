@@ -117,11 +117,12 @@ SUPPORT_RATES: tuple[tuple[dt.date, Fraction], ...] = (
 # https://www.nenkin.go.jp/service/kounen/hokenryo/ryogaku/ryogakuhyo/index.html
 PENSION_RATES: tuple[tuple[dt.date, Fraction], ...] = ((dt.date(2017, 9, 1), pct("18.3")),)
 
-# 子ども・子育て拠出金 (子ども・子育て支援法 71条, employer only, on the 厚生年金 標準報酬月額・標準賞与額): 0.36% from
-# 令和2年4月分 (https://www.fukushita.com/article/14342192.html), unchanged in 令和3-4年度
-# (https://fwin.jp/category/payroll) and for 令和8年度 (https://workinnovation.co.jp/column/20260219 ポイント3). The primary notice, 日本年金機構
-# 「令和8年度 子ども・子育て拠出金率」 (R08kikinryougaku.pdf, nenkin.go.jp), is not readable here: verified on the secondary
-# sources only. It is distinct from the 子ども・子育て支援金 (0.23%, above), which is split with the employee.
+# 子ども・子育て拠出金 (子ども・子育て支援法 71条, employer only, on the 厚生年金 標準報酬月額・標準賞与額): 0.36%
+# from 令和2年4月分 (https://www.fukushita.com/article/14342192.html), unchanged in 令和3-4年度
+# (https://fwin.jp/category/payroll) and for 令和8年度 (https://workinnovation.co.jp/column/20260219 ポイント3).
+# The primary notice, 日本年金機構 「令和8年度 子ども・子育て拠出金率」 (R08kikinryougaku.pdf, nenkin.go.jp), is not
+# readable here: verified on the secondary sources only. It is distinct from the 子ども・子育て支援金 (0.23%, above),
+# which is split with the employee.
 CHILD_CONTRIBUTION_RATES: tuple[tuple[dt.date, Fraction], ...] = ((dt.date(2020, 4, 1), pct("0.36")),)
 
 
@@ -227,8 +228,8 @@ EMPLOYMENT_BUSINESS_TYPES = ("general", "agriculture", "construction")  # 一般
 # for the employee: 17.5 and 18.5 in all).
 # FY2026 (令和8年4月1日-令和9年3月31日): 厚生労働省 「令和8年度の雇用保険料率について」
 # https://www.mhlw.go.jp/content/001692566.pdf (also cited as https://www.mhlw.go.jp/content/001672589.pdf by
-# https://tetra-sr.jp/ 【令和8年度】雇用保険料率が改定されます;
-# 東京労働局 https://jsite.mhlw.go.jp/tokyo-roudoukyoku/newpage_01674.html): 一般 5 + 8.5 = 13.5/1000; 農林水産・清酒製造
+# https://tetra-sr.jp/ 【令和8年度】雇用保険料率が改定されます; 東京労働局
+# https://jsite.mhlw.go.jp/tokyo-roudoukyoku/newpage_01674.html): 一般 5 + 8.5 = 13.5/1000; 農林水産・清酒製造
 # 6 + 9.5 = 15.5/1000; 建設 6 + 10.5 = 16.5/1000.
 EMPLOYMENT_RATES: tuple[tuple[dt.date, dict[str, EmploymentRates]], ...] = (
     (dt.date(2025, 4, 1), {
