@@ -366,3 +366,50 @@ def test_year_end_adjustment_in_december(db: Database, org: dict[str, object]) -
     summary = queries.withholding_summary(db.uow(), hr, 2026)
     # 源泉徴収票 totals (法定調書合計表): A and C adjusted; 支払金額 4,140,000 + 3,000,000; 年税額 11,200 + 25,100
     assert (summary.people, summary.total_pay, summary.total_tax) == (2, 7_140_000, 36_300)
+
+
+def test_car_commuter_pays_tax_on_the_allowance_above_the_distance_limit(db: Database,
+                                                                         org: dict[str, object]) -> None:
+    # A drives 5 km (片道2km以上10km未満: 4,200, 所得税法施行令 20条の2): of the 15,000 allowance 10,800 is taxable.
+    # September 2026 (paid 2026-10-23): 課税 294,954 + 10,800 = 305,754; 給与所得控除 305,754 x 20% = 61,150.8 →
+    # 61,151 + 36,667 = 97,818; B = 305,754 - 97,818 - 63,334 - 48,334 = 96,268 x 5.105% = 4,914.5 → 4,910;
+    # 差引 297,154 - (4,910 - 4,500) = 296,744.
+    ids = org["ids"]
+    assert isinstance(ids, dict)
+    services.save_profile(db.uow(), org["jinji"], ids["A"], {  # type: ignore[arg-type]
+        "commute_means": "vehicle", "commute_distance": "5"})
+    a = _slips(db, _run_month(db, org, 2026, 9))["1001"]
+    assert (a.nontaxable, a.taxable_after_insurance, a.income_tax, a.net) == (4_200, 305_754, 4_910, 296_744)
+    with pytest.raises(Invalid) as err:
+        services.save_profile(db.uow(), org["jinji"], ids["A"], {  # type: ignore[arg-type]
+            "commute_means": "bicycle", "commute_distance": "abc"})
+    assert {p.field for p in err.value.problems} == {"commute_means", "commute_distance"}
+
+
+def test_leaver_resident_tax_ordinary_by_default_lump_sum_on_request(db: Database, org: dict[str, object]) -> None:
+    # A leaves on 2026-09-30 (6月〜12月: 地方税法 321条の5②). His final pay is the September run paid 2026-10-23, which
+    # deducts October's 8,300 as usual. The rest, November to May = 7 x 8,300 = 58,100, goes to 普通徴収 by default;
+    # on his request it is collected from that pay: 差引 297,154 - 58,100 = 239,054, 住民税 8,300 + 58,100 = 66,400.
+    ids = org["ids"]
+    hr, keiri = org["jinji"], org["keiri"]
+    assert isinstance(ids, dict) and isinstance(hr, Actor) and isinstance(keiri, Actor)
+    services.save_profile(db.uow(), hr, ids["A"], {
+        "resident_tax": {**RESIDENT_A, **{f"2027-{m:02d}": 8_300 for m in range(1, 6)}}})
+    with db.uow() as uow:
+        uow.session.get(Employee, ids["A"]).leave_date = dt.date(2026, 9, 30)  # type: ignore[union-attr]
+        uow.commit()
+    run = services.create_run(db.uow(), hr, kind="monthly", year=2026, month=9)
+    services.compute_run(db.uow(), hr, run.id)
+    a = _slips(db, run.id)["1001"]
+    assert (a.resident_tax, a.net) == (8_300, 297_154)
+    assert "resident_tax_lump" not in {x["code"] for x in a.deductions}
+    services.save_profile(db.uow(), hr, ids["A"], {"resident_leaver_choice": "lump_sum"})
+    services.compute_run(db.uow(), hr, run.id)
+    a = _slips(db, run.id)["1001"]
+    assert (a.resident_tax, a.net) == (66_400, 239_054)
+    assert {x["code"]: x["amount"] for x in a.deductions}["resident_tax_lump"] == 58_100
+    services.check_run(db.uow(), hr, run.id)
+    services.approve_run(db.uow(), keiri, run.id)
+    # the 住民税 納入 for October (due 2026-11-10) includes the lump sum
+    assert [(p.period, p.amount) for p in queries.tax_payments(db.uow(), hr, 2026) if p.kind == "resident_tax"] == [
+        ("2026-10", 66_400)]

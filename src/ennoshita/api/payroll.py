@@ -72,7 +72,12 @@ class ProfileIn(BaseModel):
     base_amount: int | None = Field(None, ge=0)
     allowances: list[dict[str, Any]] | None = None
     commute_allowance: int | None = Field(None, ge=0)
-    commute_nontaxable_limit: int | None = Field(None, ge=0)
+    commute_nontaxable_limit: int | None = Field(None, ge=0, description="own limit; can only lower the statutory one")
+    commute_means: Literal["transit", "vehicle"] | None = Field(
+        None, description="transit: 交通機関 (150,000/月); vehicle: 交通用具, limit by one-way distance")
+    commute_distance: str | None = Field(None, description='片道の通勤距離 km, e.g. "12.5" (vehicle)')
+    resident_leaver_choice: Literal["", "lump_sum", "ordinary"] | None = Field(
+        None, description="退職時の住民税: '' law's default, lump_sum 一括徴収 (申出), ordinary 普通徴収")
     has_declaration: bool | None = Field(None, description="扶養控除等申告書 filed (甲欄); false → 乙欄")
     dependents: int | None = Field(None, ge=0)
     declaration: dict[str, Any] | None = None

@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from ennoshita.errors import Invalid
 from ennoshita.money import Rounding, round_yen
-from ennoshita.payroll import social, withholding
+from ennoshita.payroll import social, tables, withholding
 
 OVERTIME = Fraction(125, 100)  # 時間外 25%
 OVERTIME_OVER60 = Fraction(150, 100)  # 60時間超 50%
@@ -90,6 +91,25 @@ class SlipFigures:
     @property
     def net(self) -> int:
         return self.gross - self.deduction_total
+
+
+def commute_limit(day: dt.date, means: str, distance_km: Fraction | None, override: int | None = None) -> int:
+    """The monthly non-taxable limit of a 通勤手当 due on ``day`` (所得税法施行令 20条の2): 交通機関 up to 150,000;
+    交通用具 by the one-way distance band (under 2 km: 0). ``override`` (the pay setup's own limit) can only
+    lower it."""
+    limits = tables.in_force(tables.COMMUTE_LIMITS, day, "通勤手当の非課税限度額")
+    if means == "vehicle":
+        if distance_km is None or distance_km < 0:
+            raise Invalid("payroll.error.commute_distance", field="commute_distance")
+        amount = 0
+        for since, value in limits.vehicle:
+            if distance_km >= since:
+                amount = value
+    elif means == "transit":
+        amount = limits.transit
+    else:
+        raise Invalid("payroll.error.commute_means", field="commute_means", value=means)
+    return amount if override is None else min(amount, override)
 
 
 def hourly_base(setup: Setup, monthly_hours: int) -> Fraction:

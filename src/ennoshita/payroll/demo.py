@@ -28,8 +28,12 @@ def profile_for(number: int, employment_type: str, monthly_wage: int) -> dict[st
     base = monthly_wage or BASE.get(employment_type, 280_000) + (number % 7) * 10_000
     allowances = [{"name": "役職手当", "amount": 30_000, "taxable": True, "social": True, "overtime_base": True}] \
         if employment_type == "officer" or number % 5 == 0 else []
+    # every sixth employee drives in (片道 12 km: non-taxable up to 7,300, the rest of 12,000 is taxable)
+    car = number % 6 == 5
+    commute = {"commute_allowance": 12_000, "commute_means": "vehicle", "commute_distance": "12"} if car else {
+        "commute_allowance": 10_000 + (number % 4) * 2_500}
     return {"pay_type": "monthly", "base_amount": base, "has_declaration": True, "dependents": number % 3,
-            "commute_allowance": 10_000 + (number % 4) * 2_500, "allowances": allowances,
+            **commute, "allowances": allowances,
             "standard_remuneration": base + sum(int(str(a["amount"])) for a in allowances) + 12_000,
             "employment_insured": employment_type != "officer"}
 

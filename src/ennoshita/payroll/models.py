@@ -53,7 +53,10 @@ class PayProfile(Base):
     # [{"name": "役職手当", "amount": 20000, "taxable": true, "social": true, "overtime_base": true}]
     allowances: Mapped[list[Any]] = mapped_column(JSON, default=list)
     commute_allowance: Mapped[int] = mapped_column(BigInteger, default=0)
-    commute_nontaxable_limit: Mapped[int] = mapped_column(BigInteger, default=150_000)
+    commute_nontaxable_limit: Mapped[int] = mapped_column(BigInteger, default=150_000)  # own limit; can only lower
+    # 通勤手段 for the 非課税限度額 (所得税法施行令 20条の2): transit (交通機関) / vehicle (交通用具, by distance)
+    commute_means: Mapped[str] = mapped_column(String(10), default="transit", server_default="transit")
+    commute_distance: Mapped[str] = mapped_column(String(10), default="", server_default="")  # 片道 km, "12.5"
     has_declaration: Mapped[bool] = mapped_column(Boolean, default=False)  # 扶養控除等申告書 (甲欄) filed
     dependents: Mapped[int] = mapped_column(Integer, default=0)  # 扶養親族等の数 for withholding
     # 申告書 detail for 年末調整: [{"name", "relation", "birth_date", "income", "disability", "lives_with"}]
@@ -70,6 +73,9 @@ class PayProfile(Base):
     resident_tax_mode: Mapped[str] = mapped_column(String(10), default="none")  # special (特別徴収) / none
     resident_tax: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"2026-06": 8700, ...}
     resident_municipality: Mapped[str] = mapped_column(String(60), default="")  # 特別徴収 納入先 (市区町村)
+    # 退職時の住民税 (地方税法 321条の5②): "" = the law's default, "lump_sum" = 一括徴収 on request (June-December
+    # leavers), "ordinary" = 普通徴収 (June-December leavers only; January-April leavers are always 一括徴収)
+    resident_leaver_choice: Mapped[str] = mapped_column(String(10), default="", server_default="")
     # 給与振込口座 for an employee without a login (人事 keeps the account on the login; this is the fallback)
     bank_code: Mapped[str] = mapped_column(String(4), default="")
     branch_code: Mapped[str] = mapped_column(String(3), default="")

@@ -280,11 +280,12 @@ class WithholdingSlip:
     name: str
     year: int
     salary: int  # 支払金額
-    salary_income: int  # 給与所得控除後の金額
+    salary_income: int  # 給与所得控除後の金額（調整控除後）: after the 所得金額調整控除
     deductions: int  # 所得控除の額の合計額
     annual_tax: int  # 源泉徴収税額
     social_insurance: int  # 社会保険料等の金額
     housing_credit: int
+    income_adjustment: int = 0  # 所得金額調整控除額 (措法41条の3の11)
 
 
 @dataclass(frozen=True)
@@ -308,8 +309,9 @@ def withholding_summary(uow: UnitOfWork, actor: Actor, year: int) -> Withholding
                                 PayRun.pay_date >= dt.date(year, 12, 1), PayRun.pay_date <= dt.date(year, 12, 31))
                          .order_by(Payslip.employee_number)).all()
         slips = [WithholdingSlip(p.employee_id, p.employee_number, p.name, year, int(y["salary"]),
-                                 int(y["salary_income"]), int(y["deductions"]), int(y["annual_tax"]),
-                                 int(y["social_insurance"]), int(y["housing_credit"]))
+                                 int(y["salary_income"]) - int(y.get("income_adjustment", 0)), int(y["deductions"]),
+                                 int(y["annual_tax"]), int(y["social_insurance"]), int(y["housing_credit"]),
+                                 int(y.get("income_adjustment", 0)))
                  for p in rows if (y := p.year_end)]
     return WithholdingSummary(year, len(slips), sum(x.salary for x in slips), sum(x.annual_tax for x in slips),
                               slips)

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ from ennoshita.hr.models import Employee
 from ennoshita.identity.models import CompanyBankAccount
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, chart
-from ennoshita.payroll import compute, social, tables, withholding, yearend
+from ennoshita.payroll import compute, resident, social, tables, withholding, yearend
 from ennoshita.payroll.models import RUN_TRANSITIONS, PayProfile, PayrollSettings, PayRun, Payslip
 from ennoshita.purchasing import zengin
 
@@ -37,6 +38,7 @@ CODE_WELFARE = "6140"
 CODE_ACCRUED_EXPENSES = "2160"
 ACCOUNT_TYPES = {"ordinary": "1", "checking": "2", "savings": "4", "普通": "1", "当座": "2", "貯蓄": "4"}
 PROFILE_FIELDS = ("pay_type", "base_amount", "allowances", "commute_allowance", "commute_nontaxable_limit",
+                  "commute_means", "commute_distance", "resident_leaver_choice",
                   "has_declaration", "dependents", "declaration", "health_insurer", "union_health_rate",
                   "union_care_rate", "prefecture", "health_member", "pension_member", "standard_remuneration",
                   "employment_insured", "employment_business_type", "resident_tax_mode", "resident_tax",
@@ -106,7 +108,8 @@ def save_profile(uow: UnitOfWork, actor: Actor, employee_id: int, values: Mappin
 
 def _profile_defaults() -> dict[str, Any]:
     return {"pay_type": "monthly", "base_amount": 0, "allowances": [], "commute_allowance": 0,
-            "commute_nontaxable_limit": 150_000, "has_declaration": False, "dependents": 0, "declaration": {},
+            "commute_nontaxable_limit": 150_000, "commute_means": "transit", "commute_distance": "",
+            "resident_leaver_choice": "", "has_declaration": False, "dependents": 0, "declaration": {},
             "health_insurer": "kyokai", "union_health_rate": "", "union_care_rate": "", "prefecture": 13,
             "health_member": True, "pension_member": True, "standard_remuneration": 0, "employment_insured": True,
             "employment_business_type": "general", "resident_tax_mode": "none", "resident_tax": {},
@@ -136,6 +139,18 @@ def _profile_problems(values: Mapping[str, Any]) -> list[Problem]:
     for i, a in enumerate(values.get("allowances", []) or []):
         if not isinstance(a, dict) or not a.get("name") or not isinstance(a.get("amount"), int) or a["amount"] < 0:
             problems.append(Problem("payroll.error.allowance", f"allowances[{i}]"))
+    if values.get("commute_means", "transit") not in tables.COMMUTE_MEANS:
+        problems.append(Problem("payroll.error.commute_means", "commute_means", {"value": values.get("commute_means")}))
+    if values.get("commute_distance", ""):
+        try:
+            distance = Decimal(str(values["commute_distance"]))
+            if not distance.is_finite() or distance < 0 or distance > 1000:
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            problems.append(Problem("payroll.error.commute_distance", "commute_distance"))
+    if values.get("resident_leaver_choice", "") not in resident.LEAVER_CHOICES:
+        problems.append(Problem("payroll.error.leaver_choice", "resident_leaver_choice",
+                                {"value": values.get("resident_leaver_choice")}))
     for month, amount in (values.get("resident_tax") or {}).items():
         if not isinstance(amount, int) or amount < 0 or len(str(month)) != 7:
             problems.append(Problem("payroll.error.resident_tax", f"resident_tax[{month}]"))
@@ -240,13 +255,21 @@ def _rates(s: Session, profile: PayProfile, month: dt.date) -> social.InsuranceR
     return rates
 
 
-def _setup(profile: PayProfile, care: bool) -> compute.Setup:
+def _commute_limit(profile: PayProfile, pay_date: dt.date) -> int:
+    """The statutory 非課税限度額 for the pay date, means and distance; the profile's own limit can only lower it."""
+    distance = (Fraction(Decimal(profile.commute_distance)) if profile.commute_distance else None)
+    return compute.commute_limit(pay_date, profile.commute_means or "transit", distance,
+                                 profile.commute_nontaxable_limit)
+
+
+def _setup(profile: PayProfile, care: bool, pay_date: dt.date) -> compute.Setup:
     return compute.Setup(
         pay_type=profile.pay_type, base_amount=profile.base_amount,
         allowances=tuple(compute.Allowance(a["name"], int(a["amount"]), bool(a.get("taxable", True)),
                                            bool(a.get("social", True)), bool(a.get("overtime_base", True)))
                          for a in profile.allowances or []),
-        commute=profile.commute_allowance, commute_limit=profile.commute_nontaxable_limit,
+        commute=profile.commute_allowance,
+        commute_limit=_commute_limit(profile, pay_date) if profile.commute_allowance else 0,
         otsu=not profile.has_declaration, dependents=profile.dependents if profile.has_declaration else 0,
         health_member=profile.health_member, pension_member=profile.pension_member, care=care,
         standard_remuneration=profile.standard_remuneration, employment_insured=profile.employment_insured,
@@ -334,10 +357,11 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
             problems.append(Problem("payroll.error.no_account", "bank_account", {"employee": who}))
             continue
         care = social.care_applies(emp.birth_date, premium_month if run.kind == "monthly" else run.pay_date)
-        setup = _setup(profile, care)
         insured = emp.hire_date <= end_of_month(premium_month.year, premium_month.month)
         rates = _rates(s, profile, premium_month if run.kind == "monthly" else run.pay_date)
+        setup = compute.Setup(pay_type=profile.pay_type, base_amount=0)
         try:
+            setup = _setup(profile, care, run.pay_date)
             if run.kind == "monthly":
                 c = closed.get(employee_id)
                 if c is None:
@@ -358,6 +382,9 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
                                            premium_month=premium_month if insured else None, rates=rates,
                                            resident_tax=resident, monthly_hours=settings.monthly_hours,
                                            method=method)
+                if (profile.resident_tax_mode == "special" and emp.leave_date is not None
+                        and emp.leave_date <= run.period_end):
+                    fig = _with_leaver_resident_tax(run, emp.leave_date, profile, fig)
                 stays = emp.leave_date is None or emp.leave_date >= dt.date(run.pay_date.year, 12, 31)
                 if run.year_end and profile.has_declaration and stays:
                     fig, year_end = _with_year_end(s, run, employee_id, profile, fig)
@@ -402,6 +429,19 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
     return slips, problems
 
 
+def _with_leaver_resident_tax(run: PayRun, leave_date: dt.date, profile: PayProfile,
+                              fig: compute.SlipFigures) -> compute.SlipFigures:
+    """The final pay of a leaver on 特別徴収: the months after this pay month up to May are collected here in one sum
+    (地方税法 321条の5②: required for a January-April leaver, on request for a June-December one) when the pay covers
+    it; otherwise they go to 普通徴収 and nothing more is deducted."""
+    decision = resident.leaver_collection(leave_date, run.pay_date.replace(day=1), profile.resident_tax or {},
+                                          profile.resident_leaver_choice or "", fig.net)
+    if decision.lump_sum <= 0:
+        return fig
+    return dataclasses.replace(fig, resident_tax=fig.resident_tax + decision.lump_sum, deductions=(
+        *fig.deductions, compute.Line("resident_tax_lump", "住民税（退職時一括徴収）", decision.lump_sum)))
+
+
 def _year_totals(s: Session, employee_id: int, year: int) -> tuple[int, int, int]:
     """Taxable pay, withheld tax and social insurance of the employee's fixed slips paid in ``year`` (corrected
     runs left out)."""
@@ -435,11 +475,15 @@ def _with_year_end(s: Session, run: PayRun, employee_id: int, profile: PayProfil
         single_parent=bool(d.get("single_parent", False)), working_student=bool(d.get("working_student", False)),
         life_general=int(d.get("life_general", 0)), life_medical=int(d.get("life_medical", 0)),
         life_pension=int(d.get("life_pension", 0)), earthquake=int(d.get("earthquake", 0)),
-        housing_loan_credit=int(d.get("housing_loan_credit", 0))))
+        housing_loan_credit=int(d.get("housing_loan_credit", 0)),
+        life_general_old=int(d.get("life_general_old", 0)), life_pension_old=int(d.get("life_pension_old", 0)),
+        earthquake_old_long_term=int(d.get("earthquake_old_long_term", 0)),
+        spouse_disability=str(d.get("spouse_disability", ""))))
     label = "年末調整 不足額" if result.difference > 0 else "年末調整 還付"
     adjusted = dataclasses.replace(fig, deductions=(*fig.deductions, compute.Line("year_end", label,
                                                                                result.difference)))
     figures = {"salary": pay + fig.gross - fig.nontaxable, "salary_income": result.salary_income,
+               "income_adjustment": result.income_adjustment,
                "deductions": result.deductions, "taxable": result.taxable, "computed_tax": result.computed_tax,
                "housing_credit": result.housing_credit, "annual_tax": result.annual_tax,
                "withheld": withheld + fig.income_tax, "difference": result.difference,

@@ -117,8 +117,12 @@ SUPPORT_RATES: tuple[tuple[dt.date, Fraction], ...] = (
 # https://www.nenkin.go.jp/service/kounen/hokenryo/ryogaku/ryogakuhyo/index.html
 PENSION_RATES: tuple[tuple[dt.date, Fraction], ...] = ((dt.date(2017, 9, 1), pct("18.3")),)
 
-# 子ども・子育て拠出金 (employer only, on the 厚生年金 standard remuneration): 0.36%, unchanged for 令和8年度.
-# Source: https://workinnovation.co.jp/column/20260219 (ポイント3); 日本年金機構 拠出金率.
+# 子ども・子育て拠出金 (子ども・子育て支援法 71条, employer only, on the 厚生年金 標準報酬月額・標準賞与額): 0.36%
+# from 令和2年4月分 (https://www.fukushita.com/article/14342192.html), unchanged in 令和3-4年度
+# (https://fwin.jp/category/payroll) and for 令和8年度 (https://workinnovation.co.jp/column/20260219 ポイント3).
+# The primary notice, 日本年金機構 「令和8年度 子ども・子育て拠出金率」 (R08kikinryougaku.pdf, nenkin.go.jp), is not
+# readable here: verified on the secondary sources only. It is distinct from the 子ども・子育て支援金 (0.23%, above),
+# which is split with the employee.
 CHILD_CONTRIBUTION_RATES: tuple[tuple[dt.date, Fraction], ...] = ((dt.date(2020, 4, 1), pct("0.36")),)
 
 
@@ -177,6 +181,36 @@ HEALTH_BONUS_CAP_PER_YEAR = 5_730_000
 PENSION_BONUS_CAP_PER_MONTH = 1_500_000
 
 
+# --- 通勤手当の非課税限度額 (所得税法 9条①五, 所得税法施行令 20条の2) ------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuteLimits:
+    transit: int  # 交通機関又は有料道路: 1か月当たりの合理的な運賃等の額, up to this
+    vehicle: tuple[tuple[Fraction, int], ...]  # 交通用具 (自動車・自転車等): (片道 km from, inclusive; monthly limit)
+
+
+COMMUTE_MEANS = ("transit", "vehicle")  # 交通機関 (定期券等) / 交通用具 (マイカー・自転車等)
+
+# Keyed by the date the allowance is due to be paid (支払われるべき日). Sources: 国税庁 タックスアンサー No.2582
+# 「電車・バス通勤者の通勤手当」/ No.2585 「マイカー・自転車通勤者の通勤手当」
+# https://www.nta.go.jp/taxes/shiraberu/taxanswer/gensen/2585.htm;
+# 令和7年改正: 所得税法施行令の一部を改正する政令 (令和7年11月19日公布, 11月20日施行), 令和7年4月1日以後に支払われるべき
+# 通勤手当に適用 (国税庁 「通勤手当の非課税限度額の改正について」 https://www.nta.go.jp/users/gensen/2025tsukin/index.htm;
+# band values as reprinted in https://www.e-romushi.com/archives/2251 and https://tax-kyoto.com/topics/ ). Amounts paid
+# under the old limits between 2025-04-01 and 2025-11-19 are settled at the 令和7年分 年末調整. Under 2 km: no
+# exemption (全額課税). The 令和8年度税制改正大綱 bands beyond 65 km (45,700 / 52,700 / 59,600 / 66,400) and the
+# parking add-on are not loaded: no 政令 or effective date is available here.
+COMMUTE_LIMITS: tuple[tuple[dt.date, CommuteLimits], ...] = (
+    (dt.date(2016, 1, 1), CommuteLimits(150_000, (
+        (Fraction(0), 0), (Fraction(2), 4_200), (Fraction(10), 7_100), (Fraction(15), 12_900),
+        (Fraction(25), 18_700), (Fraction(35), 24_400), (Fraction(45), 28_000), (Fraction(55), 31_600)))),
+    (dt.date(2025, 4, 1), CommuteLimits(150_000, (
+        (Fraction(0), 0), (Fraction(2), 4_200), (Fraction(10), 7_300), (Fraction(15), 13_500),
+        (Fraction(25), 19_700), (Fraction(35), 25_900), (Fraction(45), 32_300), (Fraction(55), 38_700)))),
+)
+
+
 # --- 雇用保険 (雇用保険法 68条; 労働保険徴収法 12条) ----------------------------------------------------
 
 
@@ -188,13 +222,20 @@ class EmploymentRates:
 
 EMPLOYMENT_BUSINESS_TYPES = ("general", "agriculture", "construction")  # 一般 / 農林水産・清酒製造 / 建設
 
-# Source FY2026: 厚生労働省 「令和8年度の雇用保険料率について」 https://www.mhlw.go.jp/content/001692566.pdf;
-# FY2025: 厚生労働省 令和7年度 雇用保険料率 (一般 5.5/1000 + 9/1000).
+# FY2025 (令和7年4月1日-令和8年3月31日): 厚生労働省 「令和7(2025)年度 雇用保険料率のご案内」, as reprinted in
+# https://jigyou-support.com/2025/03/31/ and https://sr-keyaki.jp/?p=1793: 一般 5.5 + 9 = 14.5/1000; 農林水産・清酒製造
+# 6.5 + 10 = 16.5/1000; 建設 6.5 + 11 = 17.5/1000 (the employer's 10.5 and 11.5 were the 令和6年度 figures, with 7/1000
+# for the employee: 17.5 and 18.5 in all).
+# FY2026 (令和8年4月1日-令和9年3月31日): 厚生労働省 「令和8年度の雇用保険料率について」
+# https://www.mhlw.go.jp/content/001692566.pdf (also cited as https://www.mhlw.go.jp/content/001672589.pdf by
+# https://tetra-sr.jp/ 【令和8年度】雇用保険料率が改定されます; 東京労働局
+# https://jsite.mhlw.go.jp/tokyo-roudoukyoku/newpage_01674.html): 一般 5 + 8.5 = 13.5/1000; 農林水産・清酒製造
+# 6 + 9.5 = 15.5/1000; 建設 6 + 10.5 = 16.5/1000.
 EMPLOYMENT_RATES: tuple[tuple[dt.date, dict[str, EmploymentRates]], ...] = (
     (dt.date(2025, 4, 1), {
-        "general": EmploymentRates(permille("5.5"), permille("9")),
-        "agriculture": EmploymentRates(permille("6.5"), permille("10")),
-        "construction": EmploymentRates(permille("6.5"), permille("11")),
+        "general": EmploymentRates(permille("5.5"), permille("9")),  # 14.5/1000
+        "agriculture": EmploymentRates(permille("6.5"), permille("10")),  # 16.5/1000
+        "construction": EmploymentRates(permille("6.5"), permille("11")),  # 17.5/1000
     }),
     (dt.date(2026, 4, 1), {
         "general": EmploymentRates(permille("5"), permille("8.5")),
@@ -280,9 +321,12 @@ def monthly_otsu_table(year: int) -> tuple[MonthlyRow, ...]:
     return tuple(MonthlyRow(int(r[0]), (int(r[1]),), _rate(r[2])) for r in _data_lines(f"monthly_otsu_{year}.csv"))
 
 
-# The 月額表 is loaded for 令和8年分 only; 令和9年分 has not been loaded (its tables differ in the 給与所得控除
-# and 基礎控除 rows), so the table method and 乙欄 refuse 2027 dates until its file is added.
-MONTHLY_TABLE_YEARS = frozenset({2026})
+# The 月額表 (甲欄 and 乙欄) is loaded for 令和8年分 and 令和9年分 (each file names its NTA source). The 令和9年分
+# 賞与に対する源泉徴収税額の算出率の表 (所得税法 別表第四, zeigakuhyo2027) is not available here in any machine-readable
+# or citable transcription, and it is not defined by a published formula, so bonuses paid in 2027 are refused with
+# payroll.error.no_table until its file bonus_rates_2027.csv is added (the 電算機計算の特例 covers 甲欄 monthly
+# pay only).
+MONTHLY_TABLE_YEARS = frozenset({2026, 2027})
 BONUS_TABLE_YEARS = frozenset({2026})
 
 

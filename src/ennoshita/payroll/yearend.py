@@ -147,17 +147,62 @@ def _life_part(premium: int, cap: int) -> int:
     return cap
 
 
+def _old_life_part(premium: int) -> int:
+    """One category of the old-contract (平成23年12月31日以前の契約) 生命保険料控除: full up to 25,000; x1/2 + 12,500 up
+    to 50,000; x1/4 + 25,000 up to 100,000; 50,000 above (1円未満切上げ)."""
+    if premium <= 25_000:
+        return max(premium, 0)
+    if premium <= 50_000:
+        return round_yen(Fraction(premium, 2), Rounding.CEIL) + 12_500
+    if premium <= 100_000:
+        return round_yen(Fraction(premium, 4), Rounding.CEIL) + 25_000
+    return 50_000
+
+
+def _category(new: int, old: int, cap: int) -> int:
+    """A category with new and old contracts (所得税法 76条①三・④三): the larger of the old-contract amount alone and
+    new + old up to the category cap (40,000; 60,000 for 一般 under the 令和8年分 special)."""
+    new_part = _life_part(new, cap) if new else 0
+    old_part = _old_life_part(old) if old else 0
+    if not old:
+        return new_part
+    return max(old_part, min(new_part + old_part, cap))
+
+
 def life_insurance_deduction(year: int, general: int, medical: int, pension: int,
-                             young_dependant: bool = False) -> int:
+                             young_dependant: bool = False, *, general_old: int = 0, pension_old: int = 0) -> int:
     y = law(year)
     general_cap = y.general_life_cap_with_young_dependant if young_dependant else 40_000
-    total = _life_part(general, general_cap) + _life_part(medical, 40_000) + _life_part(pension, 40_000)
+    total = (_category(general, general_old, general_cap) + _life_part(medical, 40_000)
+             + _category(pension, pension_old, 40_000))
     return min(total, 120_000)
 
 
-def earthquake_deduction(premium: int) -> int:
-    """地震保険料控除 (所得税法 77条): the premium, up to 50,000."""
-    return min(max(premium, 0), 50_000)
+def earthquake_deduction(premium: int, old_long_term: int = 0) -> int:
+    """地震保険料控除 (所得税法 77条): the premium up to 50,000, plus the 旧長期損害保険料 (平成18年改正法附則10条:
+    full up to 10,000, x1/2 + 5,000 up to 20,000, 15,000 above; 1円未満切上げ), 50,000 in all."""
+    old = max(old_long_term, 0)
+    if old > 20_000:
+        old_part = 15_000
+    elif old > 10_000:
+        old_part = round_yen(Fraction(old, 2), Rounding.CEIL) + 5_000
+    else:
+        old_part = old
+    return min(min(max(premium, 0), 50_000) + old_part, 50_000)
+
+
+INCOME_ADJUSTMENT_FLOOR = 8_500_000  # 所得金額調整控除 (措法41条の3の11①): 給与等の収入金額 over 850万
+INCOME_ADJUSTMENT_CEILING = 10_000_000  # the 収入金額 counts up to 1,000万 (so at most 150,000)
+
+
+def income_adjustment(salary: int, eligible: bool) -> int:
+    """所得金額調整控除 (子ども・特別障害者等を有する者等, 租税特別措置法 41条の3の11①): when the 給与等の収入金額 is
+    over 8,500,000 and the employee is a 特別障害者, or has a 扶養親族 under 23, or a 同一生計配偶者 or 扶養親族
+    who is a 特別障害者: (min(収入, 10,000,000) - 8,500,000) x 10%, 1円未満切上げ.
+    NTA 年末調整のしかた (令和8年分) example: 8,765,432 → 26,544."""
+    if not eligible or salary <= INCOME_ADJUSTMENT_FLOOR:
+        return 0
+    return round_yen(Fraction(min(salary, INCOME_ADJUSTMENT_CEILING) - INCOME_ADJUSTMENT_FLOOR, 10), Rounding.CEIL)
 
 
 def income_tax(taxable: int) -> int:
@@ -189,11 +234,16 @@ class YearEndInput:
     life_pension: int = 0
     earthquake: int = 0
     housing_loan_credit: int = 0  # (特定増改築等)住宅借入金等特別控除額 from the employee's 申告書
+    life_general_old: int = 0  # 旧生命保険料 (contracts up to 2011-12-31)
+    life_pension_old: int = 0  # 旧個人年金保険料
+    earthquake_old_long_term: int = 0  # 旧長期損害保険料
+    spouse_disability: str = ""  # 同一生計配偶者の障害: "", "general", "special", "special_living_with"
 
 
 @dataclass(frozen=True)
 class YearEndResult:
     salary_income: int  # 給与所得控除後の給与等の金額
+    income_adjustment: int  # 所得金額調整控除 (taken from salary_income before the 所得控除)
     deductions: int  # 所得控除の額の合計額
     taxable: int  # 課税給与所得金額 (1,000円未満切捨て)
     computed_tax: int  # 算出所得税額
@@ -203,13 +253,26 @@ class YearEndResult:
 
 
 def adjust(cmd: YearEndInput) -> YearEndResult:
-    income = salary_income(cmd.year, cmd.salary)
+    y = law(cmd.year)
+    salary_income_ = salary_income(cmd.year, cmd.salary)
+    # 扶養親族 are those within the income limit (a 特定親族 above it is not one); 年少 (under 16) count here.
+    dependants = [d for d in cmd.dependants if d.income <= y.dependant_income_limit]
+    spouse_shares_living = cmd.spouse_income is not None and cmd.spouse_income <= y.dependant_income_limit
+    eligible = (cmd.self_disability in ("special", "special_living_with")
+                or any(d.age < 23 for d in dependants)
+                or any(d.disability in ("special", "special_living_with") for d in dependants)
+                or (spouse_shares_living and cmd.spouse_disability in ("special", "special_living_with")))
+    adjustment = min(income_adjustment(cmd.salary, eligible), salary_income_)
+    income = salary_income_ - adjustment  # 合計所得金額 when the pay is the only income
     deductions = cmd.social_insurance + cmd.small_business_mutual_aid
     deductions += life_insurance_deduction(cmd.year, cmd.life_general, cmd.life_medical, cmd.life_pension,
-                                           young_dependant=any(d.age < 23 for d in cmd.dependants))
-    deductions += earthquake_deduction(cmd.earthquake)
+                                           young_dependant=any(d.age < 23 for d in dependants),
+                                           general_old=cmd.life_general_old, pension_old=cmd.life_pension_old)
+    deductions += earthquake_deduction(cmd.earthquake, cmd.earthquake_old_long_term)
     if cmd.spouse_income is not None:
         deductions += spouse_deduction(cmd.year, income, cmd.spouse_income, cmd.spouse_aged_70)
+        if spouse_shares_living and cmd.spouse_disability:
+            deductions += DISABILITY[cmd.spouse_disability]  # 障害者控除 for the 同一生計配偶者 (所得税法 79条)
     deductions += sum(dependant_deduction(cmd.year, d) for d in cmd.dependants)
     if cmd.self_disability:
         deductions += DISABILITY[cmd.self_disability] if cmd.self_disability != "special_living_with" else 400_000
@@ -224,4 +287,5 @@ def adjust(cmd: YearEndInput) -> YearEndResult:
     computed = income_tax(taxable)
     credit = min(cmd.housing_loan_credit, computed)
     annual = (computed - credit) * 1021 // 1000 // 100 * 100
-    return YearEndResult(income, deductions, taxable, computed, credit, annual, annual - cmd.withheld)
+    return YearEndResult(salary_income_, adjustment, deductions, taxable, computed, credit, annual,
+                         annual - cmd.withheld)

@@ -31,7 +31,7 @@ def test_withholding_otsu_and_table() -> None:
 
 
 def test_withholding_without_a_table_fails_with_one_line() -> None:
-    result = runner.invoke(app, ["payroll", "withholding", "--date", "2027-06-25", "--pay", "200000", "--otsu"])
+    result = runner.invoke(app, ["payroll", "withholding", "--date", "2028-06-25", "--pay", "200000", "--otsu"])
     assert result.exit_code == 1
     assert "月額表" in result.output
 

@@ -4,7 +4,12 @@ and pay date of the company rule. Figures by hand in the comments."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 
+import pytest
+
+from ennoshita.errors import Invalid
 from ennoshita.payroll import compute, social
 from ennoshita.payroll.models import PayrollSettings
 from ennoshita.payroll.services import pay_period
@@ -63,3 +68,45 @@ def test_pay_period_and_pay_date() -> None:
     # 20日締め当月末払い: 21 September - 20 October, paid 30 October 2026 (31st is a Saturday)
     rule = PayrollSettings(closing_day=20, pay_month_offset=0, pay_day=31)
     assert pay_period(rule, 2026, 10) == (dt.date(2026, 9, 21), dt.date(2026, 10, 20), dt.date(2026, 10, 30))
+
+
+# --- 通勤手当の非課税限度額 (所得税法施行令 20条の2; 国税庁 「通勤手当の非課税限度額の改正について」 令和7年) --
+
+
+@pytest.mark.parametrize(("km", "limit"), [
+    ("0", 0), ("1.9", 0),  # 片道2km未満: 全額課税
+    ("2", 4_200), ("9.9", 4_200),  # 2km以上10km未満 4,200
+    ("10", 7_300), ("14.9", 7_300),  # 10km以上15km未満 7,300 (改正前 7,100)
+    ("15", 13_500), ("24.9", 13_500),  # 15-25km 13,500 (12,900)
+    ("25", 19_700), ("34.9", 19_700),  # 25-35km 19,700 (18,700)
+    ("35", 25_900), ("44.9", 25_900),  # 35-45km 25,900 (24,400)
+    ("45", 32_300), ("54.9", 32_300),  # 45-55km 32,300 (28,000)
+    ("55", 38_700), ("120", 38_700),  # 55km以上 38,700 (31,600)
+])
+def test_vehicle_commute_limits_from_2025_04(km: str, limit: int) -> None:
+    assert compute.commute_limit(dt.date(2026, 6, 25), "vehicle", Fraction(Decimal(km))) == limit
+
+
+@pytest.mark.parametrize(("km", "limit"), [("9.9", 4_200), ("10", 7_100), ("45", 28_000), ("55", 31_600)])
+def test_vehicle_commute_limits_before_the_2025_revision(km: str, limit: int) -> None:
+    # due before 2025-04-01: the 平成26年 bands
+    assert compute.commute_limit(dt.date(2025, 3, 25), "vehicle", Fraction(Decimal(km))) == limit
+
+
+def test_transit_limit_and_override() -> None:
+    assert compute.commute_limit(dt.date(2026, 6, 25), "transit", None) == 150_000
+    assert compute.commute_limit(dt.date(2026, 6, 25), "transit", None, 100_000) == 100_000  # own lower limit
+    assert compute.commute_limit(dt.date(2026, 6, 25), "vehicle", Fraction(30), 150_000) == 19_700  # never raises it
+    with pytest.raises(Invalid):
+        compute.commute_limit(dt.date(2026, 6, 25), "vehicle", None)
+    with pytest.raises(Invalid):
+        compute.commute_limit(dt.date(2026, 6, 25), "bicycle", Fraction(3))
+
+
+def test_taxable_excess_of_a_car_allowance_goes_into_taxable_pay() -> None:
+    # 20 km by car, allowance 20,000: limit 13,500, so 6,500 is taxable with the base pay
+    setup = compute.Setup(pay_type="monthly", base_amount=250_000, commute=20_000, commute_limit=13_500,
+                          health_member=False, pension_member=False, employment_insured=False)
+    lines, nontaxable = compute.earnings(setup, compute.Attendance(), 160)
+    assert nontaxable == 13_500
+    assert sum(x.amount for x in lines) - nontaxable == 256_500

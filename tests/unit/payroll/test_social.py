@@ -138,3 +138,19 @@ def test_employment_insurance_rates_by_business_type_and_year() -> None:
 def test_unknown_prefecture_is_refused() -> None:
     with pytest.raises(Invalid):
         social.kyokai_rates(MAY_2026, 48)
+
+
+@pytest.mark.parametrize(("day", "kind", "employee", "employer"), [
+    # 厚生労働省 令和7(2025)年度 雇用保険料率: 一般 5.5+9, 農林水産・清酒製造 6.5+10, 建設 6.5+11 (per 1000)
+    (dt.date(2025, 4, 30), "general", 5_500, 9_000),
+    (dt.date(2025, 4, 30), "agriculture", 6_500, 10_000),
+    (dt.date(2025, 4, 30), "construction", 6_500, 11_000),
+    # 令和8(2026)年度: 一般 5+8.5, 農林水産・清酒製造 6+9.5, 建設 6+10.5
+    (dt.date(2026, 4, 30), "general", 5_000, 8_500),
+    (dt.date(2026, 4, 30), "agriculture", 6_000, 9_500),
+    (dt.date(2026, 4, 30), "construction", 6_000, 10_500),
+])
+def test_employment_insurance_rate_table_per_year_and_business(day: dt.date, kind: str, employee: int,
+                                                               employer: int) -> None:
+    e = social.employment_premium(day, 1_000_000, kind)  # wages of 1,000,000 show the per-1000 rates exactly
+    assert (e.employee, e.employer) == (employee, employer)

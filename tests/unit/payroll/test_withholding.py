@@ -75,9 +75,65 @@ def test_monthly_table_beyond_seven_dependents_deducts_1610_each() -> None:
     assert table_method_tax(JUNE_2026, 446_000, 8) == max(seven - 1_610, 0)
 
 
-def test_monthly_table_is_not_loaded_for_2027() -> None:
+@pytest.mark.parametrize(("pay", "n", "tax"), [
+    # 国税庁 令和9年分 月額表 (zeigakuhyo2027/data/01-07.xlsx), rows read at their edges:
+    (110_999, 0, 0),  # 111,000円未満 甲欄 → 0 (令和8年分 was 105,000)
+    (111_000, 0, 140),  # 111,000以上113,000未満 0人 → 140
+    (112_999, 0, 140),
+    (113_000, 0, 250),  # 113,000以上115,000未満 → 250
+    (175_000, 1, 1_690),  # 175,000以上177,000未満 1人 → 1,690
+    (176_999, 2, 0),  # 2人: still 0 below 177,000
+    (177_000, 2, 150),  # 177,000以上179,000未満 2人 → 150
+    (220_999, 0, 4_880),  # 219,000以上221,000未満 → 4,880 (last 2,000-yen row)
+    (221_000, 0, 4_970),  # 221,000以上224,000未満 → 4,970 (first 3,000-yen row)
+    (221_000, 3, 120),
+    (446_000, 2, 12_770),  # 446,000以上449,000未満 2人 → 12,770
+    (739_999, 0, 70_690),  # 737,000以上740,000未満 0人 → 70,690
+    (739_999, 7, 25_430),
+    (740_000, 3, 51_600),  # 740,000円 3人 → 51,600
+    # 740,000円以上780,000円未満... the 令和9年分 text: 740,000円の場合の税額 + 超過額 x 20.42%:
+    (760_000, 0, 75_084),  # 71,000 + 20,000 x 20.42% (4,084) = 75,084
+    # 1,720,000円以上 (令和8年分 1,710,000): 377,200 + 80,000 x 40.84% (32,672) = 409,872
+    (1_800_000, 0, 409_872),
+])
+def test_monthly_table_2027_at_band_edges(pay: int, n: int, tax: int) -> None:
+    assert table_method_tax(JUNE_2027, pay, n) == tax
+
+
+@pytest.mark.parametrize(("pay", "tax"), [
+    (110_999, 3_399),  # 乙欄 令和9年分 111,000円未満: 3.063% → 3,399.9 → 3,399
+    (111_000, 4_000),  # 111,000以上113,000未満 → 4,000
+    (739_999, 257_500),  # 737,000以上740,000未満 → 257,500
+    (800_000, 283_504),  # 740,000円以上: 259,000 + 60,000 x 40.84% (24,504) = 283,504
+    (2_000_000, 787_946),  # 1,720,000円以上: 659,300 + 280,000 x 45.945% (128,646) = 787,946
+])
+def test_otsu_column_2027(pay: int, tax: int) -> None:
+    assert otsu_tax(JUNE_2027, pay) == tax
+
+
+def test_the_2027_table_agrees_with_the_2027_formula_within_ten_yen() -> None:
+    # The 月額表 is computed at each band's middle; the 電算機計算の特例 of the same year gives the same tax there
+    # within 10 yen wherever the table is not 0 (a check that no row was mistranscribed).
+    from ennoshita.payroll import tables
+    rows = tables.monthly_kou_table(2027)
+    for row, after in zip(rows[1:], rows[2:], strict=False):
+        if row.rate is not None or after.rate is not None:
+            break
+        middle = (row.lower + after.lower) // 2
+        for n in range(8):
+            if row.amounts[n]:
+                assert abs(row.amounts[n] - computer_method_tax(JUNE_2027, middle, n)) <= 10, (row.lower, n)
+
+
+def test_monthly_tables_are_not_loaded_for_2028() -> None:
     with pytest.raises(Invalid):
-        table_method_tax(JUNE_2027, 300_000, 0)
+        table_method_tax(dt.date(2028, 1, 25), 300_000, 0)
+
+
+def test_bonus_table_is_not_loaded_for_2027() -> None:
+    # 令和9年分 賞与に対する源泉徴収税額の算出率の表 (所得税法 別表第四) is not available here: refused, not guessed.
+    with pytest.raises(Invalid):
+        bonus_rate(JUNE_2027, 300_000, 0)
 
 
 @pytest.mark.parametrize(("pay", "tax"), [
