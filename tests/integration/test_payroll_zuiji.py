@@ -22,9 +22,11 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from ennoshita.actor import Actor
 from ennoshita.audit.models import AuditRecord
+from ennoshita.cli.main import app
 from ennoshita.dates import now_utc
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
@@ -42,7 +44,8 @@ def _employee(db: Database, number: str) -> int:
     now = now_utc()
     with db.uow() as uow:
         s = uow.session
-        e = Employee(employee_number=number, name=f"社員 {number}", name_kana="シャイン", birth_date=dt.date(1990, 1, 1),
+        e = Employee(employee_number=number, name=f"社員 {number}", name_kana="シャイン",
+                     birth_date=dt.date(1990, 1, 1),
                      hire_date=dt.date(2020, 4, 1), created_at=now, updated_at=now)
         s.add(e)
         s.flush()
@@ -100,6 +103,10 @@ def test_zuiji_list_judges_days_grades_and_direction_by_hand(db: Database) -> No
     assert (rows[n].new_grade, rows[n].new_amount) == (24, 340_000)
     assert (rows[o].direction, rows[o].before, rows[o].after) == (-1, 300_000, 290_000)
     assert len(rows[p].months) == 2
+    result = CliRunner().invoke(app, ["payroll", "zuiji", "--year", "2026", "--candidates", "--database-url", db.url])
+    assert result.exit_code == 0, result.output
+    assert "社員 K" in result.output and "社員 N" in result.output and "社員 M" not in result.output
+    assert "22 → 24" in result.output and "2026-08-01" in result.output
 
 
 def test_a_change_of_fixed_wages_is_a_new_dated_row_and_the_old_one_stays(db: Database) -> None:
