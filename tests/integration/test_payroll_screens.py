@@ -28,7 +28,7 @@ def _page(client: TestClient, path: str, title: str) -> str:
     assert r.status_code == 200, (path, r.text[:500])
     assert title in r.text, path
     assert "payroll_ui." not in r.text and "payroll.error" not in r.text and "nav.payroll" not in r.text, path
-    return r.text
+    return str(r.text)
 
 
 def _session(client: TestClient, email: str) -> tuple[TestClient, str]:
