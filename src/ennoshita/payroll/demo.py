@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ennoshita.actor import Actor
-from ennoshita.dates import today_tokyo
+from ennoshita.dates import HolidayShift, shift_to_business_day, today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.hr.models import Assignment, Employee, Timesheet
@@ -63,13 +63,11 @@ def load(db: Database, admin: Actor) -> None:
     _union(db, hr)
     if latest is None:
         return
-    # the latest month but four, three and two fixed and paid (so every employee has payslips and the ledger its
-    # entries), after a raise from the first of them for one employee (a 月額変更届 candidate), and the latest
-    # closed month computed and checked by 人事, waiting for 経理's approval
-    earlier = _months_before(latest, 2)
-    _raise(db, hr, people, types, _months_before(latest, 4))
-    for month, approve in ((_months_before(latest, 4), True), (_months_before(latest, 3), True), (earlier, True),
-                           (latest, False)):
+    # the latest three closed months fixed and paid (so every employee has payslips and the ledger its entries;
+    # the ledger's demo locks the months before), after a raise from the first of them for one employee (a 月額変更届
+    # candidate), and a 賞与 on the 10th of the next month computed and checked by 人事, waiting for 経理's approval
+    _raise(db, hr, people, types, _months_before(latest, 2))
+    for month, approve in ((_months_before(latest, 2), True), (_months_before(latest, 1), True), (latest, True)):
         try:
             run = services.create_run(db.uow(), hr, kind="monthly", year=month.year, month=month.month)
             services.compute_run(db.uow(), hr, run.id)
@@ -78,6 +76,7 @@ def load(db: Database, admin: Actor) -> None:
                 services.approve_run(db.uow(), approver, run.id)
         except DomainError:
             continue  # some employee not ready (no account, attendance open): the run stays for 人事 to finish
+    _bonus(db, hr, latest)
 
 
 def _actor(db: Database, email: str) -> Actor | None:
@@ -142,5 +141,29 @@ def _union(db: Database, hr: Actor) -> None:
             "health_rate": "9.2", "health_employee_rate": "4.2", "care_rate": "1.8", "care_employee_rate": "0.9"})
         unions.add_rate(db.uow(), hr, union.id, dt.date(2026, 4, 1), {
             "health_rate": "9.5", "health_employee_rate": "4.35", "care_rate": "1.9", "care_employee_rate": "0.95"})
+    except DomainError:
+        return
+
+
+def _bonus(db: Database, hr: Actor, latest: dt.date) -> None:
+    """A 賞与 of one month's 基本給 for every monthly-paid employee, paid on the 10th of the month after ``latest``
+    (the business day before when it is a holiday), computed and checked, waiting for approval."""
+    pay_month = _months_before(latest, -1)
+    pay = shift_to_business_day(pay_month.replace(day=10), HolidayShift.PREVIOUS)
+    with db.uow() as uow:
+        rows = uow.session.execute(select(PayProfile.employee_id, PayProfile.base_amount)
+                                   .join(Employee, Employee.id == PayProfile.employee_id)
+                                   .where(PayProfile.pay_type == "monthly", PayProfile.base_amount > 0,
+                                          Employee.hire_date <= latest,
+                                          (Employee.leave_date.is_(None)) | (Employee.leave_date >= pay))).all()
+        amounts = {int(e): int(b) for e, b in rows}
+    if not amounts:
+        return
+    try:
+        run = services.create_run(db.uow(), hr, kind="bonus", year=pay.year, month=pay.month, pay_date=pay,
+                                  bonus_amounts=amounts, title=f"{pay.year}年 冬季賞与" if pay.month == 12
+                                  else f"{pay.year}年{pay.month}月 賞与")
+        services.compute_run(db.uow(), hr, run.id)
+        services.check_run(db.uow(), hr, run.id)
     except DomainError:
         return
