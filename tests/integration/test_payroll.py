@@ -256,7 +256,9 @@ def test_a_correction_is_a_new_run_that_reverses_and_pays_the_difference(db: Dat
     ids = org["ids"]
     assert isinstance(ids, dict)
     original = _run_month(db, org, 2026, 10)
-    services.save_profile(db.uow(), org["jinji"], ids["A"], {"base_amount": 310_000})  # type: ignore[arg-type]
+    # the fixed wages are dated: the corrected 基本給 applies from the October period
+    services.save_profile(db.uow(), org["jinji"], ids["A"], {"base_amount": 310_000},  # type: ignore[arg-type]
+                          effective_from=dt.date(2026, 10, 1))
     fix = services.create_run(db.uow(), org["jinji"], kind="monthly", year=2026, month=10,  # type: ignore[arg-type]
                               corrects_id=original)
     services.compute_run(db.uow(), org["jinji"], fix.id)  # type: ignore[arg-type]

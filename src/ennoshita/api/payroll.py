@@ -98,11 +98,14 @@ class ProfileIn(BaseModel):
     account_type: Literal["ordinary", "checking", "savings"] | None = None
     account_number: str | None = None
     holder_kana: str | None = None
+    health_union_id: int | None = Field(None, description="健康保険組合 (with health_insurer=union)")
+    effective_from: dt.date | None = Field(None, description="適用開始 of a change in fixed wages (default today)")
 
 
 @router.put("/profiles/{employee_id}")
 def save_profile(employee_id: int, body: ProfileIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
-    view = services.save_profile(db.uow(), actor, employee_id, body.model_dump(exclude_none=True))
+    values = body.model_dump(exclude_none=True, exclude={"effective_from"})
+    view = services.save_profile(db.uow(), actor, employee_id, values, effective_from=body.effective_from)
     return {"employee_id": view.employee_id, **view.values}
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 # ledger_io before ledger: its fixed paths (/journal-entries/export) must match before /journal-entries/{id}
 DOMAIN_MODULES: tuple[str, ...] = ("ledger_io", "ledger", "sales", "sales_billing", "sales_receivables", "desk",
                                    "purchasing", "approvals", "expenses", "evidence", "withholding",
-                                   "hr", "payroll",
+                                   "hr", "payroll", "payroll_setup",
                                    "assets", "contracts")
 
 

@@ -182,3 +182,41 @@ def run_zengin(run_id: Annotated[int, typer.Argument(help="Run id.")],
         content = services.export_zengin(db.uow(), resolve_actor(db, as_user), run_id)
     output.write_bytes(content)
     console.print(say(_RUN_TEXT, "written", path=str(output), bytes=len(content)))
+
+
+# --- 月額変更届 (database) -----------------------------------------------------------------------------
+
+_ZUIJI_TEXT = {
+    "ja": {"row": "{number} {name} 適用開始 {start} 固定的賃金 {before} → {after} 報酬 {months} 平均 {average} "
+                  "等級 {current} → {new} 改定月 {applies}: {status}",
+           "none": "固定的賃金の変動はありません。",
+           "candidate": "対象", "waiting": "3か月未到来", "days": "支払基礎日数不足", "grade": "2等級未満",
+           "direction": "変動方向が不一致"},
+    "en": {"row": "{number} {name} effective {start} fixed wages {before} → {after} pay {months} average {average} "
+                  "grade {current} → {new} from {applies}: {status}",
+           "none": "No change in fixed wages.",
+           "candidate": "candidate", "waiting": "fewer than 3 months paid", "days": "too few base days",
+           "grade": "less than 2 grades", "direction": "opposite direction"},
+}
+
+
+@payroll_app.command("zuiji")
+def zuiji_cmd(year: Annotated[int, typer.Option("--year", help="Year of the fixed-wage changes (適用開始).")],
+              candidates_only: Annotated[bool, typer.Option("--candidates", help="Only the candidates.")] = False,
+              database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+    """月額変更届 対象者一覧: each fixed-wage change of the year, its three pay months and the judgement."""
+    from ennoshita.payroll import wages
+
+    db = open_db(database_url)
+    with domain_errors():
+        rows = wages.zuiji_list(db.uow(), resolve_actor(db, as_user), year)
+    rows = [r for r in rows if r.status == "candidate"] if candidates_only else rows
+    if not rows:
+        console.print(say(_ZUIJI_TEXT, "none"))
+    for r in rows:
+        console.print(say(_ZUIJI_TEXT, "row", number=r.employee_number, name=r.name, start=r.effective_from.isoformat(),
+                          before=format_yen(r.before), after=format_yen(r.after),
+                          months=" / ".join(f"{m} {format_yen(p)} ({d})" for m, p, d in r.months),
+                          average=format_yen(r.average) if r.average is not None else "-", current=r.current_grade,
+                          new=r.new_grade or "-", applies=r.applies_from.isoformat() if r.applies_from else "-",
+                          status=say(_ZUIJI_TEXT, r.status)))

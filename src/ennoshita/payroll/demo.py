@@ -6,15 +6,19 @@ closed month is computed and checked, waiting for 経理's approval, so that the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 
 from ennoshita.actor import Actor
+from ennoshita.dates import HolidayShift, shift_to_business_day, today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.hr.models import Assignment, Employee, Timesheet
 from ennoshita.identity import services as identity
-from ennoshita.payroll import services
+from ennoshita.payroll import declarations, services, unions
+from ennoshita.payroll.models import PayProfile
 
 BASE = {"regular": 280_000, "contract": 250_000, "officer": 600_000}
 HOURLY = 1_250
@@ -59,12 +63,15 @@ def load(db: Database, admin: Actor) -> None:
             services.save_profile(db.uow(), hr, employee_id, values)
         except DomainError:
             continue
+    _declarations(db, hr, people, types)
+    _union(db, hr)
     if latest is None:
         return
-    # September fixed and paid (so every employee has a payslip and the ledger its entry), and the latest closed
-    # month computed and checked by 人事, waiting for 経理's approval
-    earlier = dt.date(latest.year - (1 if latest.month <= 2 else 0), (latest.month - 3) % 12 + 1, 1)
-    for month, approve in ((earlier, True), (latest, False)):
+    # the latest three closed months fixed and paid (so every employee has payslips and the ledger its entries;
+    # the ledger's demo locks the months before), after a raise from the first of them for one employee (a 月額変更届
+    # candidate), and a 賞与 on the 10th of the next month computed and checked by 人事, waiting for 経理's approval
+    _raise(db, hr, people, types, _months_before(latest, 2))
+    for month, approve in ((_months_before(latest, 2), True), (_months_before(latest, 1), True), (latest, True)):
         try:
             run = services.create_run(db.uow(), hr, kind="monthly", year=month.year, month=month.month)
             services.compute_run(db.uow(), hr, run.id)
@@ -73,6 +80,7 @@ def load(db: Database, admin: Actor) -> None:
                 services.approve_run(db.uow(), approver, run.id)
         except DomainError:
             continue  # some employee not ready (no account, attendance open): the run stays for 人事 to finish
+    _bonus(db, hr, latest)
 
 
 def _actor(db: Database, email: str) -> Actor | None:
@@ -80,3 +88,86 @@ def _actor(db: Database, email: str) -> Actor | None:
         return identity.actor_by_email(db.uow(), email, "web")
     except DomainError:
         return None
+
+
+def _months_before(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+RAISE = 60_000  # 昇給: 基本給 +60,000 (3 grades or so at this level: a 月額変更届 candidate)
+
+
+def _raise(db: Database, hr: Actor, people: Sequence[Any], types: dict[int, str], month: dt.date) -> None:
+    """The first regular employee hired before ``month`` gets a raise from the period that starts then."""
+    with db.uow() as uow:
+        s = uow.session
+        hired = {e.id: e.hire_date for e in s.scalars(select(Employee))}
+        profiles = {p.employee_id: p.base_amount for p in s.scalars(select(PayProfile))}
+    for employee_id, _wage, _kana in people:
+        if types.get(employee_id) == "regular" and hired.get(employee_id, month) < month and employee_id in profiles:
+            try:
+                services.save_profile(db.uow(), hr, employee_id, {"base_amount": profiles[employee_id] + RAISE},
+                                      effective_from=month)  # 月末締め: the period starts on the 1st
+            except DomainError:
+                continue
+            return
+
+
+def _declarations(db: Database, hr: Actor, people: Sequence[Any], types: dict[int, str]) -> None:
+    """扶養控除等申告書 of the first monthly-paid employees, matching the 扶養親族等の数 of their setup: a spouse for
+    one, a spouse and a 17-year-old child for two, and a 10-year-old child (not counted, under 16) for none."""
+    year = today_tokyo().year
+    surnames = ("佐々木", "山口", "松田", "井上", "木下", "清水")
+    for i, (employee_id, _wage, _kana) in enumerate(people[:6]):
+        if types.get(employee_id, "regular") == "part_time":
+            continue
+        family = surnames[i % len(surnames)]
+        spouse = {"name": f"{family} 由美", "birth_date": f"{year - 38}-05-12", "income": 0, "disability": ""}
+        teen = {"name": f"{family} 翔太", "relation": "長男", "birth_date": f"{year - 17}-08-03", "income": 0,
+                "disability": "", "lives_with": True, "parent": False}
+        child = {"name": f"{family} 結衣", "relation": "長女", "birth_date": f"{year - 10}-02-20", "income": 0,
+                 "disability": "", "lives_with": True, "parent": False}
+        choices: dict[int, dict[str, Any]] = {0: {"dependants": [child]}, 1: {"spouse": spouse},
+                                              2: {"spouse": spouse, "dependants": [teen, child]}}
+        data = choices[i % 3]
+        try:
+            declarations.save(db.uow(), hr, employee_id, True, data)
+        except DomainError:
+            continue
+
+
+def _union(db: Database, hr: Actor) -> None:
+    """A 健康保険組合 example with its rates (for the screen; no demo employee belongs to it)."""
+    try:
+        union = unions.create_union(db.uow(), hr, "関東精密機械健康保険組合", "06130012")
+        unions.add_rate(db.uow(), hr, union.id, dt.date(2025, 4, 1), {
+            "health_rate": "9.2", "health_employee_rate": "4.2", "care_rate": "1.8", "care_employee_rate": "0.9"})
+        unions.add_rate(db.uow(), hr, union.id, dt.date(2026, 4, 1), {
+            "health_rate": "9.5", "health_employee_rate": "4.35", "care_rate": "1.9", "care_employee_rate": "0.95"})
+    except DomainError:
+        return
+
+
+def _bonus(db: Database, hr: Actor, latest: dt.date) -> None:
+    """A 賞与 of one month's 基本給 for every monthly-paid employee, paid on the 10th of the month after ``latest``
+    (the business day before when it is a holiday), computed and checked, waiting for approval."""
+    pay_month = _months_before(latest, -1)
+    pay = shift_to_business_day(pay_month.replace(day=10), HolidayShift.PREVIOUS)
+    with db.uow() as uow:
+        rows = uow.session.execute(select(PayProfile.employee_id, PayProfile.base_amount)
+                                   .join(Employee, Employee.id == PayProfile.employee_id)
+                                   .where(PayProfile.pay_type == "monthly", PayProfile.base_amount > 0,
+                                          Employee.hire_date <= latest,
+                                          (Employee.leave_date.is_(None)) | (Employee.leave_date >= pay))).all()
+        amounts = {int(e): int(b) for e, b in rows}
+    if not amounts:
+        return
+    try:
+        run = services.create_run(db.uow(), hr, kind="bonus", year=pay.year, month=pay.month, pay_date=pay,
+                                  bonus_amounts=amounts, title=f"{pay.year}年 冬季賞与" if pay.month == 12
+                                  else f"{pay.year}年{pay.month}月 賞与")
+        services.compute_run(db.uow(), hr, run.id)
+        services.check_run(db.uow(), hr, run.id)
+    except DomainError:
+        return

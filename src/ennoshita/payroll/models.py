@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ennoshita.db import Base
@@ -64,6 +64,7 @@ class PayProfile(Base):
     health_insurer: Mapped[str] = mapped_column(String(10), default="kyokai")  # kyokai / union
     union_health_rate: Mapped[str] = mapped_column(String(12), default="")  # 組合: "9.5" (%)
     union_care_rate: Mapped[str] = mapped_column(String(12), default="")
+    health_union_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_health_unions.id"))  # 組合健保
     prefecture: Mapped[int] = mapped_column(Integer, default=13)
     health_member: Mapped[bool] = mapped_column(Boolean, default=True)
     pension_member: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -160,3 +161,50 @@ class Payslip(Base):
     account_type: Mapped[str] = mapped_column(String(10), default="")
     account_number: Mapped[str] = mapped_column(String(7), default="")
     holder_kana: Mapped[str] = mapped_column(String(60), default="")
+
+
+class FixedWage(Base):
+    """One row of an employee's fixed-wage history (固定的賃金: 基本給 or 時給/日給, fixed allowances, 通勤手当) from
+    its 適用開始 date. A change is a new row; the old one is kept, so a change can be found for the 月額変更届."""
+
+    __tablename__ = "payroll_fixed_wages"
+    __table_args__ = (UniqueConstraint("employee_id", "effective_from", name="uq_payroll_fixed_wages_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("hr_employees.id"), index=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    pay_type: Mapped[str] = mapped_column(String(10), default="monthly")
+    base_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    allowances: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    commute_allowance: Mapped[int] = mapped_column(BigInteger, default=0)
+    recorded_by: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HealthUnion(Base):
+    """A 健康保険組合 (組合健保) with its own rates (``UnionRate``)."""
+
+    __tablename__ = "payroll_health_unions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    insurer_number: Mapped[str] = mapped_column(String(8), default="")  # 保険者番号
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnionRate(Base):
+    """A 健康保険組合's 健康保険/介護保険 rates from a date, with the employee's share of each (組合 rules may give
+    the employee less than half). Rates are percent strings ("9.5"), read as Decimal."""
+
+    __tablename__ = "payroll_union_rates"
+    __table_args__ = (UniqueConstraint("union_id", "effective_from", name="uq_payroll_union_rates_from"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    union_id: Mapped[int] = mapped_column(ForeignKey("payroll_health_unions.id"), index=True)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    health_rate: Mapped[str] = mapped_column(String(12))
+    health_employee_rate: Mapped[str] = mapped_column(String(12))
+    care_rate: Mapped[str] = mapped_column(String(12))
+    care_employee_rate: Mapped[str] = mapped_column(String(12))
+    recorded_by: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

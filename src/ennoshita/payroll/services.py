@@ -27,8 +27,16 @@ from ennoshita.hr.models import Employee
 from ennoshita.identity.models import CompanyBankAccount
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, chart
-from ennoshita.payroll import compute, resident, social, tables, withholding, yearend
-from ennoshita.payroll.models import RUN_TRANSITIONS, PayProfile, PayrollSettings, PayRun, Payslip
+from ennoshita.payroll import compute, declarations, resident, social, tables, unions, wages, withholding, yearend
+from ennoshita.payroll.models import (
+    RUN_TRANSITIONS,
+    FixedWage,
+    HealthUnion,
+    PayProfile,
+    PayrollSettings,
+    PayRun,
+    Payslip,
+)
 from ennoshita.purchasing import zengin
 
 DOCUMENT_TYPE = "payroll_run"
@@ -43,7 +51,7 @@ PROFILE_FIELDS = ("pay_type", "base_amount", "allowances", "commute_allowance", 
                   "union_care_rate", "prefecture", "health_member", "pension_member", "standard_remuneration",
                   "employment_insured", "employment_business_type", "resident_tax_mode", "resident_tax",
                   "resident_municipality", "bank_code", "branch_code", "account_type", "account_number",
-                  "holder_kana")
+                  "holder_kana", "health_union_id")
 
 
 def settings_in(s: Session) -> PayrollSettings:
@@ -80,8 +88,11 @@ class ProfileView:
     values: dict[str, Any]
 
 
-def save_profile(uow: UnitOfWork, actor: Actor, employee_id: int, values: Mapping[str, Any]) -> ProfileView:
-    """Create or change an employee's pay setup. Unknown fields and bad values are refused, each named."""
+def save_profile(uow: UnitOfWork, actor: Actor, employee_id: int, values: Mapping[str, Any],
+                 effective_from: dt.date | None = None) -> ProfileView:
+    """Create or change an employee's pay setup. Unknown fields and bad values are refused, each named. A change of
+    the fixed wages is a new row of their history from ``effective_from`` (today when not given; the hire date for
+    the first setup), the old row kept (``wages.record_change_in``)."""
     require(actor, "payroll.edit")
     problems = _profile_problems(values)
     if problems:
@@ -100,8 +111,11 @@ def save_profile(uow: UnitOfWork, actor: Actor, employee_id: int, values: Mappin
         row.updated_at = now_utc()
         s.flush()
         after = _profile_dict(row)
+        if row.health_union_id is not None and s.get(HealthUnion, row.health_union_id) is None:
+            raise NotFound("payroll.error.union", field="health_union_id", id=row.health_union_id)
         audit.record(s, actor, "payroll_profile", employee_id, "update" if before else "create",
                      before=before, after=after)
+        wages.record_change_in(s, actor, employee_id, before, after, effective_from)
         uow.commit()
     return ProfileView(employee_id, after)
 
@@ -114,7 +128,7 @@ def _profile_defaults() -> dict[str, Any]:
             "health_member": True, "pension_member": True, "standard_remuneration": 0, "employment_insured": True,
             "employment_business_type": "general", "resident_tax_mode": "none", "resident_tax": {},
             "resident_municipality": "", "bank_code": "", "branch_code": "", "account_type": "",
-            "account_number": "", "holder_kana": ""}
+            "account_number": "", "holder_kana": "", "health_union_id": None}
 
 
 def _profile_dict(row: PayProfile) -> dict[str, Any]:
@@ -248,6 +262,8 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
 
 def _rates(s: Session, profile: PayProfile, month: dt.date) -> social.InsuranceRates:
     rates = social.kyokai_rates(month, profile.prefecture)
+    if profile.health_insurer == "union" and profile.health_union_id is not None:
+        return unions.rates_in(s, profile.health_union_id, month, rates)
     if profile.health_insurer == "union" and profile.union_health_rate:
         rates = social.InsuranceRates(tables.pct(profile.union_health_rate),
                                       tables.pct(profile.union_care_rate) if profile.union_care_rate else rates.care,
@@ -262,14 +278,16 @@ def _commute_limit(profile: PayProfile, pay_date: dt.date) -> int:
                                  profile.commute_nontaxable_limit)
 
 
-def _setup(profile: PayProfile, care: bool, pay_date: dt.date) -> compute.Setup:
+def _setup(profile: PayProfile, care: bool, pay_date: dt.date, wage: FixedWage | None = None) -> compute.Setup:
+    """The pay setup of a slip; the fixed wages from the history row in force for the period when there is one."""
+    source: PayProfile | FixedWage = wage if wage is not None else profile
     return compute.Setup(
-        pay_type=profile.pay_type, base_amount=profile.base_amount,
+        pay_type=source.pay_type, base_amount=source.base_amount,
         allowances=tuple(compute.Allowance(a["name"], int(a["amount"]), bool(a.get("taxable", True)),
                                            bool(a.get("social", True)), bool(a.get("overtime_base", True)))
-                         for a in profile.allowances or []),
-        commute=profile.commute_allowance,
-        commute_limit=_commute_limit(profile, pay_date) if profile.commute_allowance else 0,
+                         for a in source.allowances or []),
+        commute=source.commute_allowance,
+        commute_limit=_commute_limit(profile, pay_date) if source.commute_allowance else 0,
         otsu=not profile.has_declaration, dependents=profile.dependents if profile.has_declaration else 0,
         health_member=profile.health_member, pension_member=profile.pension_member, care=care,
         standard_remuneration=profile.standard_remuneration, employment_insured=profile.employment_insured,
@@ -338,6 +356,7 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
     premium_month = dt.date(py, pm, 1)
     month_key = run.pay_date.strftime("%Y-%m")
     people, accounts = _people(s, ids, run.period_end)
+    fixed = wages.in_force_in(s, ids, run.period_start)
     for employee_id in ids:
         emp = people.get(employee_id)
         if emp is None:
@@ -361,7 +380,7 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
         rates = _rates(s, profile, premium_month if run.kind == "monthly" else run.pay_date)
         setup = compute.Setup(pay_type=profile.pay_type, base_amount=0)
         try:
-            setup = _setup(profile, care, run.pay_date)
+            setup = _setup(profile, care, run.pay_date, fixed.get(employee_id))
             if run.kind == "monthly":
                 c = closed.get(employee_id)
                 if c is None:
@@ -468,7 +487,7 @@ def _with_year_end(s: Session, run: PayRun, employee_id: int, profile: PayProfil
         small_business_mutual_aid=int(d.get("small_business_mutual_aid", 0)),
         spouse_income=None if d.get("spouse_income") is None else int(d["spouse_income"]),
         spouse_aged_70=bool(d.get("spouse_aged_70", False)),
-        dependants=tuple(yearend.Dependant(int(x.get("age", 0)), int(x.get("income", 0)),
+        dependants=tuple(yearend.Dependant(declarations.age_of(x, run.pay_date.year), int(x.get("income", 0)),
                                            bool(x.get("lives_with", False)), bool(x.get("parent", False)),
                                            str(x.get("disability", ""))) for x in d.get("dependants", [])),
         self_disability=str(d.get("self_disability", "")), widow=bool(d.get("widow", False)),

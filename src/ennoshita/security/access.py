@@ -128,11 +128,13 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     # --- 給与: calculators for 人事/経理; runs prepared by 人事, approved by 経理; my own payslips for everyone
     (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"),
     (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
+    (W, "*", "/payroll/declarations*", "payroll.edit"),  # 扶養控除等申告書: personal data, 人事/管理者 only
     (W, R, "/payroll*", "payroll.view"), (W, "POST", "/payroll/runs/*", "payroll.edit|payroll.approve@record"),
     (W, WR, "/payroll*", "payroll.edit"),
     (A, R, "/payroll/my-slips", LOGIN), (A, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
     (A, "POST", "/payroll/runs/*/approve", "payroll.approve"),
     (A, R, "/payroll/runs/*/zengin", "payroll.approve"),
+    (A, "*", "/payroll/declarations*", "payroll.edit"),
     (A, R, "/payroll*", "payroll.view"), (A, WR, "/payroll*", "payroll.edit"),
     # --- 総務: 固定資産台帳 and 備品; 法務: 契約台帳
     (W, R, "/assets*", "general_affairs.view"), (W, WR, "/assets*", "general_affairs.edit"),

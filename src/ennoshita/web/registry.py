@@ -15,7 +15,7 @@ DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "ro
                                     "routes_purchasing_payments", "routes_approvals",
                                     "routes_expenses", "withholding",
                                     "hr.me", "hr.register", "hr.attendance", "hr.leave", "hr.settings", "hr.requests",
-                                    "payroll.runs", "payroll.slips",
+                                    "payroll.runs", "payroll.slips", "payroll.filings", "payroll.setup",
                                     "assets.equipment", "assets.register",  # equipment before /assets/{asset_id}
                                     "contracts.renewals", "contracts.register")
 
