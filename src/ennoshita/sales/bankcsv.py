@@ -186,7 +186,7 @@ def parse_bank_csv(data: bytes | str) -> BankCsvResult:
     return BankCsvResult(reader.layout, encoding, reader.header, deposits, tuple(reader.problems), reader.skipped)
 
 
-def open_bank_csv(stream: IO[bytes], max_rows: int | None = None) -> BankCsvReader:
+def open_bank_csv(stream: IO[bytes] | io.RawIOBase, max_rows: int | None = None) -> BankCsvReader:
     """A streaming reader over an uploaded file (a spooled temporary file): memory does not grow with it."""
     try:
         text = textfiles.open_text(stream)

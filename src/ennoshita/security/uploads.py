@@ -44,6 +44,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 MB = 1024 * 1024
 SPOOL_IN_MEMORY = MB  # bodies above this go to a temporary file
 _WRITE_BATCH = MB  # bytes gathered before one write in the thread pool
+SETTINGS_KEY = "ennoshita.settings"  # the app's settings, put in the scope by BodyLimit (the API is mounted)
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries, the CSRF token and the small fields around the file
 
 
@@ -116,6 +117,11 @@ def row_cap(kind_name: str, settings: Settings | None = None) -> int | None:
     return kinds(settings or get_settings())[kind_name].max_rows
 
 
+def rows_allowed(request: Request, kind_name: str) -> int | None:
+    """The row cap of an import, from the serving app's settings."""
+    return row_cap(kind_name, request.scope.get(SETTINGS_KEY))
+
+
 # ---------------------------------------------------------------- reading a form off the loop
 
 
@@ -129,29 +135,56 @@ async def read_form(request: Request, settings: Settings | None = None) -> FormD
         return cached
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await request.form()
-    kind = kind_for(request.url.path, settings or getattr(request.app.state, "settings", None))
-    cap = body_cap(kind)
+    kind = kind_for(request.url.path, settings or request.scope.get(SETTINGS_KEY))
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115  closed below
     try:
-        total = 0
-        pending: list[bytes] = []
-        pending_size = 0
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > cap:
-                raise too_large(kind)
-            pending.append(chunk)
-            pending_size += len(chunk)
-            if pending_size >= _WRITE_BATCH:
-                await run_in_threadpool(spool.write, b"".join(pending))
-                pending, pending_size = [], 0
-        if pending:
-            await run_in_threadpool(spool.write, b"".join(pending))
+        await _spool(request, spool, kind)
         form = await run_in_threadpool(_parse_spooled, request.headers, spool)
     finally:
         spool.close()
     request._form = form  # Starlette's own cache: request.form() answers this from now on
     return form
+
+
+async def read_upload(request: Request, field: str = "file", settings: Settings | None = None) -> IO[bytes] | None:
+    """The uploaded file as a seekable binary stream on disk (or in memory under 1 MB): the multipart part
+    ``field``, or the raw body for any other content type (``text/csv``). None when nothing was sent."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        upload = (await read_form(request, settings)).get(field)
+        if upload is None or isinstance(upload, str):
+            return None
+        upload.file.seek(0)
+        return upload.file
+    kind = kind_for(request.url.path, settings or request.scope.get(SETTINGS_KEY))
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115  the caller's
+    try:
+        await _spool(request, spool, kind)
+    except BaseException:
+        spool.close()
+        raise
+    if spool.tell() == 0:
+        spool.close()
+        return None
+    spool.seek(0)
+    return spool
+
+
+async def _spool(request: Request, spool: IO[bytes], kind: UploadKind) -> None:
+    cap = body_cap(kind)
+    total = 0
+    pending: list[bytes] = []
+    pending_size = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > cap:
+            raise too_large(kind)
+        pending.append(chunk)
+        pending_size += len(chunk)
+        if pending_size >= _WRITE_BATCH:
+            await run_in_threadpool(spool.write, b"".join(pending))
+            pending, pending_size = [], 0
+    if pending:
+        await run_in_threadpool(spool.write, b"".join(pending))
 
 
 def _parse_spooled(headers: Headers, spool: IO[bytes]) -> FormData:
@@ -181,6 +214,8 @@ class BodyLimit:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.settings is not None:
+            scope[SETTINGS_KEY] = self.settings
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
