@@ -7,7 +7,9 @@ rolls back, so a use case is all or nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -33,6 +35,21 @@ class Base(DeclarativeBase):
 # True})``): a bulk import whose every reference was checked in the same transaction. On SQLite the
 # transaction then runs without the per-row foreign key lookups; elsewhere the option changes nothing.
 BULK_LOAD = "ennoshita_bulk_load"
+
+
+# Set for the duration of a request that only reads (GET/HEAD, see web/app.py): its SQLite transactions begin
+# DEFERRED, so a page or /api/v1/health reads its snapshot while a long import holds the write lock, instead of
+# queueing behind it for the busy timeout (issue 14 item 15). Writers still begin IMMEDIATE.
+READ_INTENT: ContextVar[bool] = ContextVar("ennoshita_read_intent", default=False)
+
+
+@contextmanager
+def read_intent(enabled: bool = True) -> Iterator[None]:
+    token = READ_INTENT.set(enabled)
+    try:
+        yield
+    finally:
+        READ_INTENT.reset(token)
 
 
 def is_sqlite(url: str) -> bool:
@@ -83,7 +100,8 @@ def make_engine(url: str) -> Engine:
                 # when it returns to the pool.
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 conn.info["foreign_keys_off"] = True
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write", True) else "BEGIN")
+            write = conn.info.get("write", True) and not READ_INTENT.get()
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         @event.listens_for(engine, "checkin")
         def _checkin(dbapi_connection: Any, record: Any) -> None:

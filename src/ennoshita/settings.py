@@ -22,7 +22,17 @@ class Settings(BaseSettings):
     # Failed logins before the account is slowed down, and the base delay.
     login_throttle_after: int = 5
     login_throttle_seconds: int = 30
-    upload_max_bytes: int = 10 * 1024 * 1024
+    upload_max_bytes: int = 10 * 1024 * 1024  # one attached file (証憑, 添付)
+    # Request bodies (security/uploads.py): a larger body answers 413 before it is read; more rows, 422.
+    request_max_bytes: int = 32 * 1024 * 1024  # any request that is not one of the imports below
+    bank_csv_max_bytes: int = 20 * 1024 * 1024
+    bank_csv_max_rows: int = 200_000
+    journal_import_max_bytes: int = 256 * 1024 * 1024  # 弥生 / CSV 仕訳 import
+    journal_import_max_rows: int = 2_000_000
+    partner_csv_max_bytes: int = 10 * 1024 * 1024
+    partner_csv_max_rows: int = 50_000
+    attendance_csv_max_bytes: int = 10 * 1024 * 1024
+    attendance_csv_max_rows: int = 200_000
     default_language: str = "ja"
     # The audit chain's HMAC key (issue 14 item 16): a file outside the database, 0600, created by `init` or the
     # first migration of a fresh install. Empty: var/audit_key next to var/secret_key. The latest signed

@@ -56,7 +56,7 @@ def decode(data: bytes, field: str = "file") -> tuple[str, str]:
 class _Prefixed(io.RawIOBase):
     """The sniffed first bytes, then the rest of the stream."""
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, head: bytes, rest: IO[bytes] | io.RawIOBase) -> None:
         self.head = head
         self.rest = rest
 
@@ -74,7 +74,7 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def open_text(stream: IO[bytes], field: str = "file") -> io.TextIOWrapper:
+def open_text(stream: IO[bytes] | io.RawIOBase, field: str = "file") -> io.TextIOWrapper:
     """A text stream over ``stream`` in its detected encoding (decided from the first megabyte)."""
     head = stream.read(SNIFF_BYTES)
     encoding = detect(head, complete=len(head) < SNIFF_BYTES)

@@ -10,12 +10,14 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
 
+from ennoshita import textfiles
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.errors import Invalid
 from ennoshita.hr import queries, rules, services
 from ennoshita.hr.employees import EmployeeInput, EmployeeView, TransferInput
+from ennoshita.security import uploads
 
 router = APIRouter(tags=["hr"])
 
@@ -263,20 +265,12 @@ async def import_attendance(request: Request, db: DbDep, actor: ApiActor) -> dic
     """Time-clock CSV (``employee_number,date,clock_in,clock_out,break_minutes``; after midnight as 25:30), as
     the body (text/csv) or a multipart ``file``. Every bad row is reported (problem+json, ``line``); nothing
     is saved unless all rows are good."""
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("multipart/"):
-        form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Invalid("hr.error.required", field="file")
-        raw = await upload.read()
-    else:
-        raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="replace")
-    result = services.import_csv(db.uow(), actor, text)
+    stream = await uploads.read_upload(request)  # capped (413), spooled and parsed off the event loop
+    if stream is None:
+        raise Invalid("hr.error.required", field="file")
+    text, _ = textfiles.decode(stream.read())
+    result = await run_in_threadpool(services.import_csv, db.uow(), actor, text,  # off the event loop
+                                     uploads.rows_allowed(request, "attendance"))
     return {"rows": result.rows, "employees": result.employees}
 
 

@@ -16,6 +16,7 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.errors import Invalid
 from ennoshita.identity import require
 from ennoshita.ledger import importer, services
+from ennoshita.security import uploads
 from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["ledger"])
@@ -55,7 +56,7 @@ class AccountChanged(BaseModel):
 async def import_journal(request: Request, db: DbDep, actor: ApiActor) -> ImportOut:
     """Import a whole file in one transaction; a file with any bad line imports nothing (422 lists every line)."""
     require(actor, "ledger.edit")
-    form = await request.form()
+    form = await uploads.read_form(request)  # capped (413), spooled and parsed off the event loop
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise Invalid("attachment.error.missing", field="file")

@@ -38,6 +38,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.sales import billing, invoice_drafts, pdf, queries, queries_docs, receivables
 from ennoshita.sales.rules import CreditWarning
+from ennoshita.security import uploads
 
 router = APIRouter(tags=["sales"])
 
@@ -382,17 +383,12 @@ def billing_zip(body: ZipIn, db: DbDep, actor: ApiActor) -> Response:
 async def bank_import(request: Request, db: DbDep, actor: ApiActor) -> ImportOut:
     """A bank statement CSV (the bank's Japanese layout, Shift_JIS/cp932 or UTF-8; or the generic one), as the
     raw request body or as the ``file`` of a multipart form. A file with any bad row imports nothing."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise Invalid("error.required", field="file")
-        data = await upload.read()
-    else:
-        data = await request.body()
-    if not data:
+    stream = await uploads.read_upload(request)  # capped (413), spooled and parsed off the event loop
+    if stream is None or not stream.read(1):
         raise Invalid("error.required", field="file")
-    result = await run_in_threadpool(receivables.import_bank_csv, db.uow(), actor, data)
+    stream.seek(0)
+    result = await run_in_threadpool(receivables.import_bank_csv, db.uow(), actor, stream, None,
+                                     uploads.rows_allowed(request, "bank_csv"))
     return ImportOut(batch=result.batch, imported=result.imported, duplicates=result.duplicates,
                      skipped=result.skipped)
 

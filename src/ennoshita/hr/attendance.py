@@ -385,10 +385,13 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
     return out, problems
 
 
-def import_csv(uow: UnitOfWork, actor: Actor, text: str) -> ImportResult:
+def import_csv(uow: UnitOfWork, actor: Actor, text: str, max_rows: int | None = None) -> ImportResult:
     """Time-clock CSV (employee_number, date, clock_in, clock_out, break_minutes). Every bad row is listed
-    with its line; nothing is saved unless every row is good. A row replaces that day's entry."""
+    with its line; nothing is saved unless every row is good. A row replaces that day's entry. ``max_rows``:
+    more data rows than that is a 422 naming the limit (nothing read further)."""
     require(actor, "hr.edit")
+    if max_rows is not None and sum(1 for line in text.splitlines() if line.strip()) - 1 > max_rows:
+        raise Invalid("upload.error.too_many_rows", field="file", max=f"{max_rows:,}")
     with uow:
         s = uow.session
         parsed, problems = _parse_rows(s, text)

@@ -15,12 +15,13 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.dates import as_utc, now_utc
-from ennoshita.db import UnitOfWork
+from ennoshita.db import UnitOfWork, read_intent
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem, TooManyAttempts, Unauthenticated
 from ennoshita.identity import rules
 from ennoshita.identity.models import ApiToken, User, UserRole, UserSession
@@ -96,24 +97,39 @@ def login(
     up to the threshold, then at 2x, 4x ... with the count; attempts refused while slowed down once per lock."""
     normalized = rules.normalize_email(email)
     key = sha256(f"{normalized}|{client}")
-    with uow:
+    # 1. Read what the check needs (a read transaction: on SQLite it takes no write lock).
+    with read_intent(), uow:
         s = uow.session
         user = s.scalar(select(User).where(User.email == normalized))
         known = user is not None and user.active
+        user_id = user.id if known and user is not None else None
+        stored_hash = user.password_hash if known and user is not None else None
+        throttle = s.get(LoginThrottle, key)
+        locked = (throttle is not None and throttle.locked_until is not None
+                  and as_utc(throttle.locked_until) > now_utc())
+    # 2. argon2 outside any transaction: eight threads of failed logins never hold the write lock while hashing.
+    if locked or stored_hash is None:
+        _verify(_dummy_hash(), password)  # the same work as a real check
+        ok = False
+    else:
+        ok = _verify(stored_hash, password)
+    # 3. A short write transaction: the throttle, the audit record, the session.
+    with uow:
+        s = uow.session
+        now = now_utc()
+        user = s.get(User, user_id) if user_id is not None else None
+        known = user is not None and user.active
         who = actor_of(user, via) if known and user is not None else Actor(None, normalized[:200], via=via)
         entity = user.id if known and user is not None else "-"
-        now = now_utc()
         throttle = s.get(LoginThrottle, key)
         if throttle is not None and throttle.locked_until is not None and as_utc(throttle.locked_until) > now:
-            _verify(_dummy_hash(), password)  # the same work as a real check
             throttle.refused += 1
             if throttle.refused == 1:
                 audit.record(s, who, "user", entity, "login_throttled", after={"failures": throttle.failures})
             uow.commit()
             wait = int((as_utc(throttle.locked_until) - now).total_seconds()) + 1
             raise TooManyAttempts("identity.error.throttled", seconds=wait)
-        ok = _verify(user.password_hash if known and user is not None else _dummy_hash(), password) and known
-        if not ok or user is None:
+        if not ok or not known or user is None:
             if throttle is None:
                 throttle = LoginThrottle(key_hash=key, failures=0, refused=0, updated_at=now)
                 s.add(throttle)
@@ -129,8 +145,7 @@ def login(
             raise Unauthenticated("identity.error.login_failed")
         if throttle is not None:
             s.delete(throttle)
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
+        needs_rehash = _hasher.check_needs_rehash(user.password_hash)
         user.failed_logins = 0
         user.locked_until = None
         token = secrets.token_urlsafe(32)
@@ -140,7 +155,14 @@ def login(
         actor = actor_of(user, via)
         audit.record(s, actor, "user", user.id, "login")
         uow.commit()
-        return LoginResult(actor, token, csrf)
+    if needs_rehash:  # rare (parameters changed): hash outside the lock, store in its own short transaction
+        new_hash = _hasher.hash(password)
+        with uow:
+            fresh = uow.session.get(User, actor.user_id)
+            if fresh is not None:
+                fresh.password_hash = new_hash
+                uow.commit()
+    return LoginResult(actor, token, csrf)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -485,10 +507,14 @@ def authenticate_token(uow: UnitOfWork, plain: str) -> Actor:
             raise Unauthenticated("identity.error.token_expired")
         if not user.active:
             raise Unauthenticated("identity.error.user_inactive")
+        actor = actor_of(user, "api")
         if tok.last_used_at is None or now - as_utc(tok.last_used_at) > dt.timedelta(minutes=1):
             tok.last_used_at = now
-            uow.commit()
-        return actor_of(user, "api")
+            try:
+                uow.commit()
+            except OperationalError:  # SQLite's write lock held by a long import: the stamp is best effort
+                pass
+        return actor
 
 
 def actor_by_email(uow: UnitOfWork, email: str, via: str) -> Actor:

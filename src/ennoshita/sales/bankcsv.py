@@ -30,7 +30,9 @@ import enum
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from ennoshita import textfiles
 from ennoshita.dates import wareki_date
@@ -38,6 +40,7 @@ from ennoshita.errors import Invalid, Problem
 from ennoshita.money import yen_in_range
 
 HEADER_SCAN_ROWS = 10
+MAX_PROBLEMS = 1000  # a file with more bad rows reports the first thousand
 
 
 class BankCsvLayout(enum.StrEnum):
@@ -178,80 +181,109 @@ def parse_bank_csv(data: bytes | str) -> BankCsvResult:
         text, encoding = decode_bank_csv(data)
     else:
         text, encoding = data.lstrip("\ufeff"), "text"
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = BankCsvReader(io.StringIO(text, newline=""), encoding)
+    deposits = tuple(reader.deposits(max_problems=None))
+    return BankCsvResult(reader.layout, encoding, reader.header, deposits, tuple(reader.problems), reader.skipped)
 
-    layout: BankCsvLayout | None = None
-    columns: dict[str, int] = {}
-    header: list[str] = []
-    first_seen: list[str] | None = None
-    scanned = 0
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        if first_seen is None:
-            first_seen = row
-        scanned += 1
-        if (found := _generic_columns(row)) is not None:
-            layout, columns, header = BankCsvLayout.GENERIC, found, row
-            break
-        if (found := _japanese_columns(row)) is not None:
-            layout, columns, header = BankCsvLayout.JAPANESE, found, row
-            break
-        if scanned >= HEADER_SCAN_ROWS:
-            break
-    if layout is None:
-        seen = ",".join(cell.strip().lstrip("\ufeff") for cell in first_seen or [])
-        raise Invalid("sales.error.bank_csv_layout", field="file", header=seen)
 
-    names = {role: header[index].strip().lstrip("\ufeff") for role, index in columns.items()}
-    amount_role = "amount" if layout is BankCsvLayout.GENERIC else "deposit"
-    payer_role = "payer_kana" if layout is BankCsvLayout.GENERIC else "description"
-    needed = max(columns[role] for role in ("date", amount_role, payer_role)) + 1
+def open_bank_csv(stream: IO[bytes] | io.RawIOBase, max_rows: int | None = None) -> BankCsvReader:
+    """A streaming reader over an uploaded file (a spooled temporary file): memory does not grow with it."""
+    try:
+        text = textfiles.open_text(stream)
+    except Invalid as exc:
+        raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
+    return BankCsvReader(text, text.encoding, max_rows)
 
-    deposits: list[BankDeposit] = []
-    problems: list[Problem] = []
-    skipped = 0
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) < needed:
-            problems.append(Problem("sales.error.bank_csv_columns", None, {"expected": needed, "found": len(row)},
-                                    line))
-            continue
-        row_problems: list[Problem] = []
-        amount_text = _cell(row, columns[amount_role])
-        try:
-            amount = parse_yen(amount_text)
-        except ValueError:
-            amount = -1  # reported below
-        if layout is BankCsvLayout.JAPANESE and (amount is None or amount == 0):
-            skipped += 1  # a withdrawal (出金) or an information row without 入金額
-            continue
-        if amount is None or amount <= 0:
-            row_problems.append(Problem("sales.error.bank_csv_amount", names[amount_role], {"value": amount_text},
-                                        line))
-        balance: int | None = None
-        if "balance" in columns:
+
+class BankCsvReader:
+    """The header is found on construction; :meth:`deposits` then yields each good deposit as it reads, and
+    collects ``problems`` (bad rows, with their line) and ``skipped`` (withdrawals) on the way."""
+
+    def __init__(self, text: IO[str], encoding: str, max_rows: int | None = None) -> None:
+        self.encoding = encoding
+        self.max_rows = max_rows
+        self.problems: list[Problem] = []
+        self.skipped = 0
+        self.rows = 0  # data rows read (blank rows not counted)
+        self._reader = csv.reader(text)
+        layout: BankCsvLayout | None = None
+        columns: dict[str, int] = {}
+        header: list[str] = []
+        first_seen: list[str] | None = None
+        scanned = 0
+        for row in textfiles.rows(self._reader, self.problems.append):
+            if not any(cell.strip() for cell in row):
+                continue
+            if first_seen is None:
+                first_seen = row
+            scanned += 1
+            if (found := _generic_columns(row)) is not None:
+                layout, columns, header = BankCsvLayout.GENERIC, found, row
+                break
+            if (found := _japanese_columns(row)) is not None:
+                layout, columns, header = BankCsvLayout.JAPANESE, found, row
+                break
+            if scanned >= HEADER_SCAN_ROWS:
+                break
+        if layout is None:
+            seen = ",".join(cell.strip().lstrip("\ufeff") for cell in first_seen or [])
+            raise Invalid("sales.error.bank_csv_layout", field="file", header=seen)
+        self.layout = layout
+        self.columns = columns
+        self.header = tuple(cell.strip().lstrip("\ufeff") for cell in header)
+        self.names = {role: header[index].strip().lstrip("\ufeff") for role, index in columns.items()}
+
+    def deposits(self, max_problems: int | None = MAX_PROBLEMS) -> Iterator[BankDeposit]:
+        """The good deposits, in file order. Reading stops after ``max_problems`` problems (the first ones are
+        what a person fixes first) and, with ``max_rows``, raises 422 once the file has more data rows."""
+        layout, columns, names, problems = self.layout, self.columns, self.names, self.problems
+        amount_role = "amount" if layout is BankCsvLayout.GENERIC else "deposit"
+        payer_role = "payer_kana" if layout is BankCsvLayout.GENERIC else "description"
+        needed = max(columns[role] for role in ("date", amount_role, payer_role)) + 1
+        reader = self._reader
+        for row in textfiles.rows(reader, problems.append):
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            self.rows += 1
+            if self.max_rows is not None and self.rows > self.max_rows:
+                raise Invalid("upload.error.too_many_rows", field="file", max=f"{self.max_rows:,}")
+            if max_problems is not None and len(problems) >= max_problems:
+                continue  # count the rows (the cap above), keep no more problems
+            if len(row) < needed:
+                problems.append(Problem("sales.error.bank_csv_columns", None, {"expected": needed,
+                                                                                "found": len(row)}, line))
+                continue
+            row_problems: list[Problem] = []
+            amount_text = _cell(row, columns[amount_role])
             try:
-                balance = parse_yen(_cell(row, columns["balance"]))
+                amount = parse_yen(amount_text)
             except ValueError:
-                row_problems.append(Problem("sales.error.bank_csv_amount", names["balance"],
-                                            {"value": _cell(row, columns["balance"])}, line))
-        date = parse_bank_date(_cell(row, columns["date"]))
-        if date is None:
-            row_problems.append(Problem("sales.error.bank_csv_date", names["date"],
-                                        {"value": _cell(row, columns["date"])}, line))
-        raw = _cell(row, columns[payer_role])
-        payer = payer_from_description(raw)
-        if not payer:
-            row_problems.append(Problem("sales.error.bank_csv_payer", names[payer_role], {}, line))
-        if row_problems:
-            problems.extend(row_problems)
-            continue
-        assert date is not None and amount is not None
-        description = _cell(row, columns.get("description")) if layout is BankCsvLayout.GENERIC else raw
-        deposits.append(BankDeposit(line, date, payer, amount, description, balance))
-
-    return BankCsvResult(layout, encoding, tuple(cell.strip().lstrip("\ufeff") for cell in header),
-                         tuple(deposits), tuple(problems), skipped)
+                amount = -1  # reported below
+            if layout is BankCsvLayout.JAPANESE and (amount is None or amount == 0):
+                self.skipped += 1  # a withdrawal (出金) or an information row without 入金額
+                continue
+            if amount is None or amount <= 0:
+                row_problems.append(Problem("sales.error.bank_csv_amount", names[amount_role],
+                                            {"value": amount_text}, line))
+            balance: int | None = None
+            if "balance" in columns:
+                try:
+                    balance = parse_yen(_cell(row, columns["balance"]))
+                except ValueError:
+                    row_problems.append(Problem("sales.error.bank_csv_amount", names["balance"],
+                                                {"value": _cell(row, columns["balance"])}, line))
+            date = parse_bank_date(_cell(row, columns["date"]))
+            if date is None:
+                row_problems.append(Problem("sales.error.bank_csv_date", names["date"],
+                                            {"value": _cell(row, columns["date"])}, line))
+            raw = _cell(row, columns[payer_role])
+            payer = payer_from_description(raw)
+            if not payer:
+                row_problems.append(Problem("sales.error.bank_csv_payer", names[payer_role], {}, line))
+            if row_problems:
+                problems.extend(row_problems)
+                continue
+            assert date is not None and amount is not None
+            description = _cell(row, columns.get("description")) if layout is BankCsvLayout.GENERIC else raw
+            yield BankDeposit(line, date, payer, amount, description, balance)

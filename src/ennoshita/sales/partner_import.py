@@ -98,11 +98,13 @@ def partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], li
 
 
 
-def import_partners(uow: UnitOfWork, actor: Actor, data: bytes) -> int:
+def import_partners(uow: UnitOfWork, actor: Actor, data: bytes, max_rows: int | None = None) -> int:
     """Register every partner of the CSV ``data`` in one transaction; the count, or :class:`Invalid` listing every
-    bad row (line and column) with nothing saved."""
+    bad row (line and column) with nothing saved. ``max_rows``: more rows than that is a 422 naming the limit."""
     require(actor, "sales.edit")
     rows, problems = partner_rows(decode(data))
+    if max_rows is not None and len(rows) + len({p.line for p in problems}) > max_rows:
+        raise Invalid("upload.error.too_many_rows", field="file", max=f"{max_rows:,}")
     count = 0
     with uow as outer:
         shared = SharedTransaction(outer)

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
+from ennoshita.bulk import db_timestamp, insert_rows
 from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
@@ -27,7 +30,7 @@ from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
 from ennoshita.sales import customer_credit
 from ennoshita.sales import settings as sales_settings
-from ennoshita.sales.bankcsv import parse_bank_csv
+from ennoshita.sales.bankcsv import open_bank_csv
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
 from ennoshita.sales.models import (
@@ -39,6 +42,8 @@ from ennoshita.sales.models import (
     ReceiptAllocation,
     Receivable,
 )
+
+_T = TypeVar("_T")
 
 STANDARD_FEES = (110, 220, 330, 440, 550, 660, 770, 880)
 CODE_SALES_DISCOUNT = "4120"  # 売上値引高
@@ -55,36 +60,90 @@ class ImportResult:
     problems: tuple[Problem, ...]
 
 
-def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes, batch: str | None = None) -> ImportResult:
+IMPORT_BATCH = 1000  # deposits per round trip: one IN (...) of 1,000 parameters, far under PostgreSQL's 65,535
+
+
+def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes | IO[bytes], batch: str | None = None,
+                    max_rows: int | None = None) -> ImportResult:
     """Read a bank statement CSV (the bank's Japanese layout or the generic one). A file with any bad row
-    imports nothing and names every bad line; deposits already imported are skipped, not doubled."""
+    imports nothing and names every bad line (the first thousand); deposits already imported are skipped, not
+    doubled. ``data`` may be a seekable binary stream (an upload spooled to disk): it is read twice, once to
+    check every row and hash the file, once to write in batches, so memory does not grow with the file.
+    ``max_rows``: more data rows than that is a 422 naming the limit."""
     require(actor, "sales.edit")
-    parsed = parse_bank_csv(data)
-    if parsed.problems:
-        raise Invalid(problems=list(parsed.problems))
-    batch = batch or hashlib.sha256(data).hexdigest()[:16]
-    seen: Counter[tuple[str, int, str]] = Counter()
-    rows = []
-    for dep in parsed.deposits:
-        key = (dep.date.isoformat(), dep.amount, dep.payer_kana)
-        seen[key] += 1
-        fingerprint = hashlib.sha256("|".join((*map(str, key), str(seen[key]))).encode()).hexdigest()
-        rows.append((fingerprint, dep))
-    now = now_utc()
+    stream: IO[bytes] = io.BytesIO(data) if isinstance(data, bytes) else data
+    start = stream.tell()
+    hashing = _Hashing(stream)
+    checked = open_bank_csv(hashing, max_rows)
+    for _ in checked.deposits():
+        pass
+    if checked.problems:
+        raise Invalid(problems=checked.problems)
+    while hashing.read(1 << 20):  # the rest of the bytes, for the file's hash
+        pass
+    digest = hashing.digest.hexdigest()
+    batch = batch or digest[:16]
+    stream.seek(start)
+    reader = open_bank_csv(stream, max_rows)
+    seen: Counter[bytes] = Counter()
+    imported = total = 0
     with uow:
         s = uow.session
-        existing = set(s.scalars(select(BankDeposit.fingerprint).where(
-            BankDeposit.fingerprint.in_([f for f, _ in rows])))) if rows else set()
-        new = [(f, d) for f, d in rows if f not in existing]
-        for fingerprint, dep in new:
-            s.add(BankDeposit(batch=batch, fingerprint=fingerprint, value_date=dep.date, amount=dep.amount,
-                              payer_name=dep.payer_kana[:120], payer_kana=normalize_payer_kana(dep.payer_kana)[:120],
-                              status="unmatched", imported_at=now))
+        now = db_timestamp(s, now_utc())
+        for chunk in _chunks(reader.deposits(), IMPORT_BATCH):
+            rows = []
+            for dep in chunk:
+                key = (dep.date.isoformat(), dep.amount, dep.payer_kana)
+                short = hashlib.blake2b("|".join(map(str, key)).encode(), digest_size=16).digest()
+                seen[short] += 1  # the n-th identical deposit of the file (memory: 16 bytes a distinct key)
+                occurrence = seen[short]
+                fingerprint = hashlib.sha256("|".join((*map(str, key), str(occurrence))).encode()).hexdigest()
+                rows.append((fingerprint, dep))
+            existing = set(s.scalars(select(BankDeposit.fingerprint).where(
+                BankDeposit.fingerprint.in_([f for f, _ in rows]))))
+            new = [(batch, f, d.date, d.amount, d.payer_kana[:120], normalize_payer_kana(d.payer_kana)[:120],
+                    "unmatched", now, "") for f, d in rows if f not in existing]
+            insert_rows(s, "bank_deposits", _DEPOSIT_COLUMNS, new)
+            imported += len(new)
+            total += len(rows)
         audit.record(s, actor, "bank_import", batch, "import",
-                     after={"deposits": len(new), "duplicates": len(rows) - len(new), "encoding": parsed.encoding,
-                            "layout": parsed.layout.value, "sha256": hashlib.sha256(data).hexdigest()})
+                     after={"deposits": imported, "duplicates": total - imported, "encoding": reader.encoding,
+                            "layout": reader.layout.value, "sha256": digest})
         uow.commit()
-    return ImportResult(batch, len(new), len(rows) - len(new), parsed.skipped_rows, ())
+    return ImportResult(batch, imported, total - imported, reader.skipped, ())
+
+
+_DEPOSIT_COLUMNS = ("batch", "fingerprint", "value_date", "amount", "payer_name", "payer_kana", "status",
+                    "imported_at", "memo")
+
+
+def _chunks(items: Iterator[_T], size: int) -> Iterator[list[_T]]:
+    chunk: list[_T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Hashing(io.RawIOBase):
+    """Hashes the bytes as the reader takes them."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.digest.update(data)
+        return n
 
 
 @dataclass(frozen=True)

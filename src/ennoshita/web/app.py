@@ -10,14 +10,15 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import ennoshita.models  # noqa: F401  every domain's tables and event subscriptions
-from ennoshita.db import Database
+from ennoshita.db import READ_INTENT, Database
 from ennoshita.errors import DomainError
 from ennoshita.i18n import LANGUAGES
 from ennoshita.identity import services as identity
-from ennoshita.security import bounds
+from ennoshita.security import bounds, uploads
 from ennoshita.security.access import web_access
 from ennoshita.settings import Settings, get_settings
 from ennoshita.web import nav
@@ -43,9 +44,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         request.state.csrf_token = ""
         request.state.nav = []
         request.state.lang = _browser_language(request, settings.default_language)
+        # A request that only reads opens DEFERRED SQLite transactions (db.READ_INTENT): pages and health are
+        # not queued behind a long import's write lock. The context var reaches the thread pool with the request.
+        READ_INTENT.set(request.method in ("GET", "HEAD"))
         token = request.cookies.get(SESSION_COOKIE)
         if token and not request.url.path.startswith(("/static/", "/api/")):
-            info = identity.resolve_session(db.uow(), token)
+            info = await run_in_threadpool(identity.resolve_session, db.uow(), token)  # the database, off the loop
             if info is not None:
                 request.state.actor = info.actor
                 request.state.csrf_token = info.csrf_token
@@ -97,6 +101,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for router in web_routers():
         app.include_router(router, dependencies=csrf)
     app.mount("/api/v1", create_api(db))
+    # Outermost: every request body (web and API) is capped before and while it is read (security/uploads.py).
+    app.add_middleware(uploads.BodyLimit, settings=settings)
     return app
 
 

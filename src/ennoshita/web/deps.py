@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from ennoshita.actor import Actor
 from ennoshita.db import Database, UnitOfWork
 from ennoshita.errors import Forbidden
+from ennoshita.security.uploads import read_form
 
 SESSION_COOKIE = "ens_session"
 PRELOGIN_COOKIE = "ens_prelogin"
@@ -44,7 +45,7 @@ async def verify_csrf(request: Request) -> None:
     expected = getattr(request.state, "csrf_token", None) or request.cookies.get(PRELOGIN_COOKIE)
     sent = request.headers.get(CSRF_HEADER)
     if not sent:
-        form = await request.form()
+        form = await read_form(request)  # a multipart upload is spooled and parsed off the event loop
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not secrets.compare_digest(expected, sent):

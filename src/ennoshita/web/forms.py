@@ -8,10 +8,11 @@ from fastapi import Request
 
 from ennoshita.errors import DomainError
 from ennoshita.i18n import Translator
+from ennoshita.security.uploads import read_form
 
 
 async def form_data(request: Request) -> dict[str, Any]:
-    form = await request.form()
+    form = await read_form(request)  # multipart: spooled and parsed off the event loop
     data: dict[str, Any] = {}
     for key in form:
         values = form.getlist(key)

@@ -27,6 +27,7 @@ from ennoshita.identity import can, require
 from ennoshita.sales import partner_import, partners
 from ennoshita.sales.lines import LineInput
 from ennoshita.sales.queries import Paged
+from ennoshita.security import uploads
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -214,7 +215,7 @@ def partner_import_form(request: Request, actor: ActorDep) -> Response:
 async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> Response:
     """取引先の一括登録 on screen: the CLI's import (all or nothing), every bad row listed with its line."""
     require(actor, "sales.edit")
-    form = await request.form()
+    form = await uploads.read_form(request)  # capped (413), spooled and parsed off the event loop
     upload = form.get("file")
     t = translator(actor)
     try:
@@ -223,7 +224,8 @@ async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> R
         content = await upload.read()
         if not content:
             raise Invalid("sales_ui.error.no_file", field="file")
-        count = await run_in_threadpool(partner_import.import_partners, db.uow(), actor, content)
+        count = await run_in_threadpool(partner_import.import_partners, db.uow(), actor, content,
+                                        uploads.rows_allowed(request, "partners"))
     except DomainError as exc:
         if exc.status == 403:
             raise

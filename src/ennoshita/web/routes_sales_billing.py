@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
@@ -19,6 +18,7 @@ from ennoshita.sales import billing, credit, pdf, receivables
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import InvoiceFilter, PageRequest, list_invoices, payment_state
 from ennoshita.sales.queries_docs import invoice_detail
+from ennoshita.security import uploads
 from ennoshita.web import sales_exports
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
@@ -252,15 +252,13 @@ def receipts(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.post("/receipts/import")
 async def receipts_import(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    form = await request.form()
-    upload = form.get("file")
     try:
-        if not isinstance(upload, UploadFile):
+        stream = await uploads.read_upload(request)  # capped, spooled and parsed off the loop
+        if stream is None or not stream.read(1):
             raise Invalid("sales_ui.error.no_file", field="file")
-        content = await upload.read()
-        if not content:
-            raise Invalid("sales_ui.error.no_file", field="file")
-        result = await run_in_threadpool(receivables.import_bank_csv, db.uow(), actor, content)  # off the loop
+        stream.seek(0)
+        result = await run_in_threadpool(receivables.import_bank_csv, db.uow(), actor, stream,  # off the loop
+                                         None, uploads.rows_allowed(request, "bank_csv"))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _receipts_page(request, db, actor, exc.status, general=general + list(errors.values()))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
 
+from ennoshita import textfiles
 from ennoshita.dates import today_tokyo
 from ennoshita.errors import DomainError
 from ennoshita.hr import services
 from ennoshita.identity import can, require
+from ennoshita.security import uploads
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.hr.me import month_of
@@ -58,15 +60,11 @@ async def close(request: Request, db: DbDep, actor: ActorDep) -> Response:
 @router.post("/attendance/import")
 async def import_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "hr.edit")
-    form = await request.form()
-    upload = form.get("file")
-    raw = await upload.read() if isinstance(upload, UploadFile) else b""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="replace")
-    try:
-        result = services.import_csv(db.uow(), actor, text)
+        stream = await uploads.read_upload(request)  # capped (413), spooled and parsed off the event loop
+        text, _ = textfiles.decode(stream.read() if stream is not None else b"")
+        result = await run_in_threadpool(services.import_csv, db.uow(), actor, text,  # off the event loop
+                                         uploads.rows_allowed(request, "attendance"))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _month_page(request, db, actor, exc.status, general + list(errors.values()))
