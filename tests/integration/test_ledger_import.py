@@ -118,6 +118,7 @@ def in_child(monkeypatch: pytest.MonkeyPatch) -> None:
     """Parse in the forked child process (as for large files), in batches of three entries."""
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer, "DEFER_INDEXES_MIN_BYTES", 0)  # and, on SQLite, the indexes built at the end
 
 
 def test_parsing_in_a_child_process_gives_the_same_books(books: Database, in_child: None) -> None:
@@ -202,3 +203,32 @@ def test_entry_ids_with_gaps_get_the_right_lines(books: Database, in_child: None
                                     .order_by(JournalLine.id)).all()
     assert [tuple(p) for p in pairs] == [("1", "設立")] * 2 + [("2", "A社 4月分")] * 3 + [("3", "弁当")] * 3 \
         + [("4", "4月給与")] * 3
+
+
+def _journal_indexes(db: Database) -> list[tuple[str, str]]:
+    from sqlalchemy import text
+
+    with db.uow() as uow:
+        return [tuple(r) for r in uow.session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'journal_%' ORDER BY name"))]
+
+
+def test_a_large_load_keeps_the_journal_indexes_whether_it_fails_or_not(books: Database, in_child: None) -> None:
+    """A large file into a small SQLite journal drops the journal's indexes for the load and builds them again
+    before the commit; a failed import rolls the drop back with the rows."""
+    if books.dialect != "sqlite":
+        return
+    before = _journal_indexes(books)
+    assert any(name == "ix_journal_lines_account" for name, _sql in before)
+    bad = YAYOI * 2 + row("2000", "9", "2026/04/30", "謎の科目", "500", "現金", "500", "unknown account")
+    with pytest.raises(Invalid):
+        importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO(bad.encode("cp932")), "yayoi", parallel=True)
+    assert _journal_indexes(books) == before
+    result = importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO((YAYOI * 2).encode("cp932")), "yayoi",
+                                     parallel=True)
+    assert result.entries == 8
+    assert _journal_indexes(books) == before
+    from sqlalchemy import text
+
+    with books.uow() as uow:
+        assert uow.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -40,6 +40,12 @@ LAZY_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# (group, command) -> a module whose ``register(app)`` defines that group with that command alone, answered
+# without the group's full module (a lean read path, e.g. the trial balance as JSON without the ORM); the
+# command falls back to the full one for any case it does not answer itself.
+FAST: dict[tuple[str, str], str] = {("report", "trial-balance"): "ennoshita.cli.lean"}
+
+
 def lazy_modules() -> set[str]:
     return {m for modules, _help in LAZY_GROUPS.values() for m in modules}
 
@@ -73,6 +79,9 @@ class LazyGroup(TyperGroup):
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[Any, Any, list[str]]:
         name, cmd, rest = super().resolve_command(ctx, args)
         if isinstance(cmd, _Stub) and name is not None:
+            fast = FAST.get((name, rest[0])) if rest else None
+            if fast is not None:
+                return name, load((fast,))[name], rest
             cmd = load(LAZY_GROUPS[name][0])[name]
             self.commands[name] = cmd
         return name, cmd, rest

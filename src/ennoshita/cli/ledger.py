@@ -155,7 +155,7 @@ def journal_import(
     from ennoshita.ledger import importer
 
 
-    db = open_db(database_url)
+    db = open_db(database_url, every_domain=False)  # the import writes ledger rows and audit only
     t = _t()
     with domain_errors():
         if fmt not in importer.FORMATS:

@@ -240,9 +240,10 @@ class ObligationRow:
 
 
 def obligations(uow: UnitOfWork, actor: Actor, on: dt.date, warn_days: int = 90, only_at_risk: bool = True,
-                limit: int = 200) -> tuple[list[ObligationRow], int]:
+                limit: int = 200, offset: int = 0) -> tuple[list[ObligationRow], int]:
     """年5日取得義務: every employee whose latest grant of 10 days or more is in its year on ``on``, with the
-    days taken since (full and half days, approved): at risk first. One aggregate query."""
+    days taken since (full and half days, approved): at risk first. One aggregate query; the at-risk list (the
+    screen's) is filtered, counted, ordered and cut to ``limit`` rows from ``offset`` in the database."""
     require(actor, "hr.view")
     window_start = rules.add_months(on, -12) + dt.timedelta(days=1)
     # at risk: the grant's year (grant_date .. grant_date + 1 year - 1) ends within warn_days of ``on``, so
@@ -261,13 +262,25 @@ def obligations(uow: UnitOfWork, actor: Actor, on: dt.date, warn_days: int = 90,
                                          LeaveTaken.unit != "hour", LeaveTaken.leave_date >= latest.c.g))
              .where(or_(Employee.leave_date.is_(None), Employee.leave_date >= on))
              .group_by(Employee.id, Employee.employee_number, Employee.name, latest.c.g))
+        if only_at_risk:
+            # The grant-date bound already puts every due date within warn_days of ``on`` (due = grant + 1 year
+            # - 1 day <= on + warn_days), so at risk is "fewer than 5 days taken": a HAVING. Due dates rise with
+            # grant dates, so the database orders by grant date; the page is then put in (due, number) order,
+            # which differs only for grants of 2/28 and 2/29 of one leap year (they share a due date).
+            page = list(s.execute(q.add_columns(func.count().over().label("total")).having(taken < 5)
+                                  .order_by(latest.c.g, Employee.employee_number).limit(limit).offset(offset)))
+            total = int(page[0][-1]) if page else (
+                0 if offset == 0 else int(s.scalar(select(func.count()).select_from(q.having(taken < 5).subquery()))
+                                          or 0))
+            rows = [ObligationRow(eid, number, name, gdate, rules.add_months(gdate, 12) - dt.timedelta(days=1),
+                                  Decimal(days), True, False) for eid, number, name, gdate, days, _total in page]
+            rows.sort(key=lambda r: (r.due_by, r.employee_number))
+            return rows, total
         out = []
         for eid, number, name, gdate, days in s.execute(q):
             due = rules.add_months(gdate, 12) - dt.timedelta(days=1)
             d = Decimal(days)
             risk = d < 5 and (due - on).days <= warn_days
-            if only_at_risk and not risk:
-                continue
             out.append(ObligationRow(eid, number, name, gdate, due, d, risk, False))
         out.sort(key=lambda r: (not r.at_risk, r.due_by, r.employee_number))
-        return out[:limit], len(out)
+        return out[offset:offset + limit], len(out)

@@ -238,6 +238,8 @@ def split_line(amount: int, category: TaxCategory, day: dt.date | None, rule: Ro
     stated tax larger than that share is capped at it (the rest stays in the cost)."""
     if not category.taxable or not category.rate or category.direction == "none":
         return amount, 0
+    if given_tax is not None and not (category.transitional and day is not None):
+        return amount - given_tax, given_tax  # the stated tax, kept as given (no computed share to cap it)
     _net, full = split_inclusive(amount, category, rule)
     tax = full if given_tax is None else given_tax
     if category.transitional and day is not None:
