@@ -37,7 +37,7 @@ from ennoshita.ledger.taxes import (
     split_purpose,
     transitional_deduction_ratio,
 )
-from ennoshita.money import MAX_YEN, yen_in_range
+from ennoshita.money import MAX_YEN
 from ennoshita.security import cells
 
 COLUMNS = 25
