@@ -14,7 +14,7 @@ from ennoshita.actor import Actor
 from ennoshita.audit.models import AuditRecord
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
-from ennoshita.payroll import declarations, wages
+from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll.models import PayProfile
 from tests.conftest import ACCOUNTING, REQUESTER, csrf_of, login
 from tests.integration.test_api import auth, token_for
@@ -84,8 +84,8 @@ def test_payroll_screens_render_in_japanese_and_keep_their_doors(client: TestCli
     r = client.post("/payroll/unions", data={"csrf_token": csrf, "name": "さくら健康保険組合",
                                              "insurer_number": "06139999"}, follow_redirects=False)
     assert r.status_code == 303
-    text = _page(client, "/payroll/unions", "さくら健康保険組合")
-    union_id = int(text.split('data-testid="union-')[-1].split('"')[0])
+    _page(client, "/payroll/unions", "さくら健康保険組合")
+    union_id = next(u.id for u in unions.list_unions(demo_db.uow(), admin) if u.name == "さくら健康保険組合")
     rate = {"csrf_token": csrf, "effective_from": "2026-04-01", "health_rate": "9.0", "health_employee_rate": "4.5",
             "care_rate": "1.6", "care_employee_rate": "0.8"}
     assert client.post(f"/payroll/unions/{union_id}/rates", data=rate, follow_redirects=False).status_code == 303

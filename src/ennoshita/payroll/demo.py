@@ -59,6 +59,8 @@ def load(db: Database, admin: Actor) -> None:
         values.update({"bank_code": "0005", "branch_code": f"{100 + i % 50:03d}", "account_type": "ordinary",
                        "account_number": f"{1_000_000 + employee_id:07d}", "holder_kana": kana or "ｼﾞｭｳｷﾞｮｳｲﾝ",
                        "resident_tax_mode": "none"})
+        if i < 6 and i % 2 == 0 and values.get("pay_type") == "monthly":
+            values.update(_resident(i))
         try:
             services.save_profile(db.uow(), hr, employee_id, values)
         except DomainError:
@@ -171,3 +173,16 @@ def _bonus(db: Database, hr: Actor, latest: dt.date) -> None:
         services.check_run(db.uow(), hr, run.id)
     except DomainError:
         return
+
+
+MUNICIPALITIES = ("東京都千代田区", "横浜市", "川崎市")
+
+
+def _resident(i: int) -> dict[str, object]:
+    """住民税 特別徴収 for the demo: the 税額通知書's monthly amounts (June a little higher) for the months around
+    today, paid over to the employee's municipality."""
+    year = today_tokyo().year
+    base = 9_800 + i * 1_700
+    amounts = {f"{y}-{m:02d}": base + (400 if m == 6 else 0) for y in (year - 1, year, year + 1) for m in range(1, 13)}
+    return {"resident_tax_mode": "special", "resident_tax": amounts,
+            "resident_municipality": MUNICIPALITIES[(i // 2) % len(MUNICIPALITIES)]}
