@@ -1,7 +1,7 @@
 """keyed audit chain: record version, checkpoints, the marker that starts the HMAC part (issue 14 item 16)
 
 Revision ID: 0026
-Revises: 0024 (the coordinator re-chains)
+Revises: 0025
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ennoshita.audit.ddl import (
 from ennoshita.audit.services import start_keyed_chain
 
 revision = "0026"
-down_revision = "0024"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

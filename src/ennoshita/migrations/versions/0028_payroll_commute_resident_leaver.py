@@ -1,7 +1,7 @@
 """payroll profile: 通勤手段・片道距離 (通勤手当の非課税限度額) and 退職時の住民税 徴収方法
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0026
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0024"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 setup's 組合 link.
 
 Revision ID: 0029
-Revises: 0024 (re-chained at merge)
+Revises: 0028
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029"
-down_revision = "0024"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
