@@ -9,6 +9,7 @@ once (it closes the month), the screens are the median of 7 service calls and of
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from decimal import Decimal
 
@@ -150,7 +151,9 @@ def run() -> None:
     closes = {b: close_bench(b) for b in ("sqlite", "postgresql")}
     screens = {b: screens_bench(b) for b in ("sqlite", "postgresql")}
     lines = ["## 人事: month close at 1,000 employees, limits and leave ledger at 10,000", "",
-             f"Machine: {machine()}. Command: `make bench` (`python -m bench hr`). The close is the real service "
+             f"Machine: {machine()}, load average {os.getloadavg()[0]:.1f} when the run ended (the machine is "
+             "shared: a high load inflates every figure). Command: `make bench` (`python -m bench hr`). "
+             "The close is the real service "
              "(`hr.services.close_month`: every employee's days of the month and the week before, classified by "
              "the rules, written as closed 月次勤務表), timed once. The screens are the median of 7 service calls "
              "and of 7 requests through the app (template included) over 10,000 employees with 12 closed months "
