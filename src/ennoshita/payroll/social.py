@@ -73,6 +73,9 @@ class InsuranceRates:
     support: Fraction  # 子ども・子育て支援金率
     pension: Fraction
     child_contribution: Fraction  # employer only
+    # a 健康保険組合's own employee shares (規約で定める負担割合, 健保法162条); None = 折半
+    health_employee: Fraction | None = None
+    care_employee: Fraction | None = None
 
 
 def kyokai_rates(month: dt.date, prefecture: int) -> InsuranceRates:
@@ -127,9 +130,14 @@ def premiums(
     if not health_member:
         health_basis, h_rate = 0, Fraction(0)
     h_total = Fraction(health_basis) * h_rate
-    h_employee = round_yen(h_total / 2, rounding)
+    if rates.health_employee is None:
+        h_employee = round_yen(h_total / 2, rounding)
+    else:  # the 組合's employee share, then half the 支援金, rounded once (as for 折半)
+        share = rates.health_employee + ((rates.care_employee or rates.care / 2) if care else 0) + rates.support / 2
+        h_employee = round_yen(Fraction(health_basis) * share, rounding) if health_member else 0
     support = round_yen(Fraction(health_basis) * rates.support / 2, rounding) if health_member else 0
-    care_part = round_yen(Fraction(health_basis) * rates.care / 2, rounding) if care and health_member else 0
+    care_share = rates.care / 2 if rates.care_employee is None else rates.care_employee
+    care_part = round_yen(Fraction(health_basis) * care_share, rounding) if care and health_member else 0
     if not pension_member:
         pension_basis = 0
     p_total = Fraction(pension_basis) * rates.pension

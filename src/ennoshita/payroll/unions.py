@@ -137,4 +137,6 @@ def rates_in(s: Session, union_id: int, month: dt.date, national: social.Insuran
         raise Invalid("payroll.error.union_rate_missing", field="health_union_id",
                       union=union.name if union else str(union_id), month=month.strftime("%Y-%m"))
     return social.InsuranceRates(tables.pct(row.health_rate), tables.pct(row.care_rate), national.support,
-                                 national.pension, national.child_contribution)
+                                 national.pension, national.child_contribution,
+                                 health_employee=tables.pct(row.health_employee_rate),
+                                 care_employee=tables.pct(row.care_employee_rate))

@@ -154,3 +154,20 @@ def test_employment_insurance_rate_table_per_year_and_business(day: dt.date, kin
                                                                employer: int) -> None:
     e = social.employment_premium(day, 1_000_000, kind)  # wages of 1,000,000 show the per-1000 rates exactly
     assert (e.employee, e.employer) == (employee, employer)
+
+
+def test_union_employee_shares_are_applied_not_halved() -> None:
+    """A 健康保険組合 whose 規約 sets the employee share below half (健保法162条): 9.2% of which 4.2% employee,
+    介護 1.8% of which 0.9%, 支援金 0.23% halved, 厚年 18.3% halved. By hand on 標準報酬月額 300,000:
+    employee 300,000 × (4.2% + 0.9% + 0.115%) = 15,645; 支援金 345; care 2,700; pension 27,450;
+    employer health = 300,000 × (9.2% + 1.8% + 0.23%) = 33,690 − 15,645 = 18,045."""
+    rates = social.InsuranceRates(Fraction(92, 1000), Fraction(18, 1000), Fraction(23, 10000), Fraction(183, 1000),
+                                  Fraction(36, 10000), health_employee=Fraction(42, 1000),
+                                  care_employee=Fraction(9, 1000))
+    p = social.premiums(300_000, 300_000, rates, care=True)
+    assert (p.health + p.support, p.support, p.care, p.pension) == (15_645, 345, 2_700, 27_450)
+    assert p.employer_health == 18_045
+    # without 介護 (under 40): 300,000 × (4.2% + 0.115%) = 12,945
+    q = social.premiums(300_000, 300_000, rates, care=False)
+    assert q.health + q.support == 12_945
+    assert q.employer_health == 15_345  # 300,000 × (9.2% + 0.23%) = 28,290 − 12,945
