@@ -295,7 +295,9 @@ def set_year_calc(uow: UnitOfWork, actor: Actor, fiscal_year: int, changes: dict
         s.flush()
         fy = s.get(FiscalYear, fiscal_year)
         assert fy is not None
-        if fy.closed:
+        later_closed = s.scalar(select(func.count()).select_from(FiscalYear).where(
+            FiscalYear.closed.is_(True), FiscalYear.year > fiscal_year))
+        if fy.closed or later_closed:  # closing a year locks every earlier one too
             raise Conflict("ledger.error.ctax_year_closed", field="fiscal_year", year=fiscal_year)
         before = year_settings(s, fiscal_year)
         values: dict[str, Any] = {k: str(v) for k, v in changes.items()}

@@ -123,7 +123,7 @@ def load(db: Database, actor: Actor) -> None:
             )))
             purchases = sales * 45 // 100
             services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月分 仕入（集計）", "", (
-                _line("仕入高", purchases, tax="purchase_10", dept="300"), _line("買掛金", credit=purchases),
+                _line("仕入高", purchases, tax="purchase_10:taxable", dept="300"), _line("買掛金", credit=purchases),
             )))
             services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月 買掛金 支払", "", (
                 _line("買掛金", purchases), _line("普通預金", credit=purchases, sub="MIZUHO"),

@@ -176,16 +176,20 @@ def transitional_deduction_ratio(day: dt.date) -> Fraction:
 
 
 # The per-supplier annual cap on the transitional credit, by the first day of the 課税期間 it applies to:
-# (課税期間 starting on or after, cap in yen 税込 per 一の免税事業者等 per 課税期間).
-# - 令和6年度税制改正 (平成28年改正法附則52条・53条 as amended): for a 課税期間 beginning on or after
-#   2024-10-01, the part of the purchases from ONE non-registered supplier above ¥1,000,000,000 (税込) in the
-#   year gets no transitional credit. 国税庁「適格請求書等保存方式の概要 －インボイス制度の理解のために－」
-#   (令和6年改訂): "令和6年10月1日以後に開始する課税期間においては、一の免税事業者等から行う当該経過措置の
-#   対象となる課税仕入れの額の合計額がその年又はその事業年度で税込み10億円を超える場合には、その超えた部分の
-#   課税仕入れについて、本経過措置は適用できません" (quoted at https://zeirisi.hiho.jp/?p=24192).
-# - 令和8年度税制改正: lowered to ¥100,000,000 (現行: 10億円) for a 課税期間 beginning on or after 2026-10-01
-#   (経済産業省「令和8年度税制改正について(概要)」令和7年12月, summarised at
-#   https://www.fps-net.com/knowledge/tax/2026/4_3.html).
+# (課税期間 starting on or after, cap in yen 税込 per 一の免税事業者等 per 課税期間). Sources (checked 2026-12):
+# - 10億円, 令和6年度税制改正 (平成28年改正法附則52条・53条 as amended), CONFIRMED from 国税庁 wording:
+#   国税庁「適格請求書等保存方式の概要 －インボイス制度の理解のために－」(令和6年改訂), 経過措置 page:
+#   "令和6年10月1日以後に開始する課税期間においては、一の免税事業者等から行う当該経過措置の対象となる課税仕入れの
+#   額の合計額がその年又はその事業年度で税込み10億円を超える場合には、その超えた部分の課税仕入れについて、本経過
+#   措置は適用できません。" (the pamphlet as reproduced at https://zeirisi.hiho.jp/?p=24192; the same wording at
+#   https://www.zeikei.net/news/news/news_topic/24news_1003.html). No nta.go.jp page itself is in the library.
+# - 1億円, 令和8年度税制改正: NOT confirmed from 国税庁 or 財務省 text, nor from the enacted law. The nearest is
+#   a government summary of the 大綱, 経済産業省「経済産業関係 令和8年度税制改正について(概要)」(令和7年12月),
+#   as quoted at https://www.fps-net.com/knowledge/tax/2026/4_3.html: "一の適格請求書発行事業者以外の者からの
+#   課税仕入れの額の合計額がその年又はその事業年度で1億円(現行:10億円)を超える場合には、その超えた部分の課税仕入れ
+#   について、本経過措置の適用は認めないこととされます。(注1) 上記の改正は、令和8年10月1日以後に開始する課税期間
+#   から適用されます。" (tax firms' notes agree: yamadakaikei-go.jp, yasuda-cpa-office.com). Kept, as the 大綱
+#   says; replace the row's source when 国税庁 publishes the amended Q&A.
 # Before 2024-10-01 there is no cap (None).
 NON_REGISTERED_CAPS: tuple[tuple[dt.date, int], ...] = (
     (dt.date(2024, 10, 1), 1_000_000_000),

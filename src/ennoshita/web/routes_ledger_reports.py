@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.dates import add_months, end_of_month, fiscal_year_of
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.ledger import queries, queries_ui, reports
-from ennoshita.ledger.models import FiscalYear
+from ennoshita.ledger.posting import closed_years
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.render import render
@@ -281,8 +281,7 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
         years = _fiscal_year_choices(queries_ui.fiscal_years(uow.session), cal)
         current = consumption_tax.load_settings(uow.session)
         year_calc = consumption_tax.year_settings(uow.session, year)
-        fy_row = uow.session.get(FiscalYear, year)
-        year_closed = bool(fy_row is not None and fy_row.closed)
+        year_closed = any(y >= year for y in closed_years(uow.session))  # a later close locks it too
         try:
             ret = consumption_tax.fiscal_year_return(uow.session, year)
             draft = consumption_tax.settlement_draft(uow.session, year)
