@@ -73,7 +73,7 @@ def _serve(db: Database) -> subprocess.Popen[bytes]:
 
 
 def _login(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=120)
+    client = httpx.Client(base_url=base, timeout=120, follow_redirects=True)
     page = client.get("/login")
     match = CSRF.search(page.text)
     assert match, page.text[:200]
@@ -89,7 +89,8 @@ class Probe(threading.Thread):
     def __init__(self, base: str, token: str) -> None:
         super().__init__(daemon=True)
         self.page = _login(base)
-        self.api = httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"})
+        self.api = httpx.Client(base_url=base, timeout=120, headers={"Authorization": f"Bearer {token}"},
+                                follow_redirects=True)
         self.stop = threading.Event()
         self.samples: dict[str, list[float]] = {"health": [], "page": [], "api": []}
         self.errors = 0
