@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -166,11 +168,17 @@ def login(
     return LoginResult(actor, token, csrf)
 
 
+# At most one password check per CPU core at a time: argon2 is memory-hard and spreads over threads of its own,
+# so eight threads of failed logins would otherwise take every core from the pages and API calls (issue 14).
+_CHECKS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
+
 def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _CHECKS:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 @dataclass(frozen=True)
