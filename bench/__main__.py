@@ -6,7 +6,7 @@ import importlib
 import sys
 
 ALL = ("audit_page", "audit_chain", "lists", "ledger", "sales", "cli_startup",
-       "hr", "payroll", "assets_contracts")
+       "hr", "payroll", "assets_contracts", "bank_import", "responsiveness")
 
 
 def main(names: list[str]) -> None:

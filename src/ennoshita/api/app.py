@@ -11,6 +11,7 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.security.access import api_access
 from ennoshita.security.bounds import last_resort_types
+from ennoshita.web import offloop
 
 
 def create_api(db: Database) -> FastAPI:
@@ -28,4 +29,5 @@ def create_api(db: Database) -> FastAPI:
     api.include_router(routes_core.router, dependencies=access)
     for router in registry.routers():
         api.include_router(router, dependencies=access)
+    offloop.move_off_loop(api)  # async handlers wait on the database in the thread pool, not on the loop
     return api

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,8 +107,9 @@ def login(
         user_id = user.id if known and user is not None else None
         stored_hash = user.password_hash if known and user is not None else None
         throttle = s.get(LoginThrottle, key)
+        started = now_utc()
         locked = (throttle is not None and throttle.locked_until is not None
-                  and as_utc(throttle.locked_until) > now_utc())
+                  and as_utc(throttle.locked_until) > started)
     # 2. argon2 outside any transaction: eight threads of failed logins never hold the write lock while hashing.
     if locked or stored_hash is None:
         _verify(_dummy_hash(), password)  # the same work as a real check
@@ -122,12 +125,12 @@ def login(
         who = actor_of(user, via) if known and user is not None else Actor(None, normalized[:200], via=via)
         entity = user.id if known and user is not None else "-"
         throttle = s.get(LoginThrottle, key)
-        if throttle is not None and throttle.locked_until is not None and as_utc(throttle.locked_until) > now:
+        if locked and throttle is not None and throttle.locked_until is not None:  # slowed down when it arrived
             throttle.refused += 1
             if throttle.refused == 1:
                 audit.record(s, who, "user", entity, "login_throttled", after={"failures": throttle.failures})
             uow.commit()
-            wait = int((as_utc(throttle.locked_until) - now).total_seconds()) + 1
+            wait = max(int((as_utc(throttle.locked_until) - now).total_seconds()) + 1, 1)
             raise TooManyAttempts("identity.error.throttled", seconds=wait)
         if not ok or not known or user is None:
             if throttle is None:
@@ -165,11 +168,17 @@ def login(
     return LoginResult(actor, token, csrf)
 
 
+# At most one password check per CPU core at a time: argon2 is memory-hard and spreads over threads of its own,
+# so eight threads of failed logins would otherwise take every core from the pages and API calls (issue 14).
+_CHECKS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
+
 def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _CHECKS:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
 from ennoshita.sales import customer_credit
 from ennoshita.sales import settings as sales_settings
+from ennoshita.sales.bankcsv import BankDeposit as ParsedDeposit
 from ennoshita.sales.bankcsv import open_bank_csv
 from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
@@ -75,8 +76,12 @@ def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes | IO[bytes], batc
     start = stream.tell()
     hashing = _Hashing(stream)
     checked = open_bank_csv(hashing, max_rows)
-    for _ in checked.deposits():
-        pass
+    bloom = _Bloom()
+    repeated: set[bytes] = set()  # keys that may occur more than once in the file (true repeats + rare false hits)
+    for dep in checked.deposits():
+        short = _deposit_key(dep)
+        if bloom.add(short):
+            repeated.add(short)
     if checked.problems:
         raise Invalid(problems=checked.problems)
     while hashing.read(1 << 20):  # the rest of the bytes, for the file's hash
@@ -94,9 +99,11 @@ def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes | IO[bytes], batc
             rows = []
             for dep in chunk:
                 key = (dep.date.isoformat(), dep.amount, dep.payer_kana)
-                short = hashlib.blake2b("|".join(map(str, key)).encode(), digest_size=16).digest()
-                seen[short] += 1  # the n-th identical deposit of the file (memory: 16 bytes a distinct key)
-                occurrence = seen[short]
+                short = _deposit_key(dep)
+                occurrence = 1  # the n-th identical deposit of the file; only possible repeats are counted
+                if short in repeated:
+                    seen[short] += 1
+                    occurrence = seen[short]
                 fingerprint = hashlib.sha256("|".join((*map(str, key), str(occurrence))).encode()).hexdigest()
                 rows.append((fingerprint, dep))
             existing = set(s.scalars(select(BankDeposit.fingerprint).where(
@@ -111,6 +118,30 @@ def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes | IO[bytes], batc
                             "layout": reader.layout.value, "sha256": digest})
         uow.commit()
     return ImportResult(batch, imported, total - imported, reader.skipped, ())
+
+
+def _deposit_key(dep: ParsedDeposit) -> bytes:
+    return hashlib.blake2b(f"{dep.date.isoformat()}|{dep.amount}|{dep.payer_kana}".encode(), digest_size=16).digest()
+
+
+class _Bloom:
+    """A fixed 8 MB Bloom filter: ``add`` answers whether the key may have been added before (never a false no),
+    so memory does not grow with the number of deposits."""
+
+    BITS = 1 << 26
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS // 8)
+
+    def add(self, key: bytes) -> bool:
+        present = True
+        for i in range(3):
+            n = int.from_bytes(key[i * 4:i * 4 + 4], "little") % self.BITS
+            byte, bit = n >> 3, 1 << (n & 7)
+            if not self.bits[byte] & bit:
+                present = False
+                self.bits[byte] |= bit
+        return present
 
 
 _DEPOSIT_COLUMNS = ("batch", "fingerprint", "value_date", "amount", "payer_name", "payer_kana", "status",

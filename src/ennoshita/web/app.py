@@ -21,7 +21,7 @@ from ennoshita.identity import services as identity
 from ennoshita.security import bounds, uploads
 from ennoshita.security.access import web_access
 from ennoshita.settings import Settings, get_settings
-from ennoshita.web import nav
+from ennoshita.web import nav, offloop
 from ennoshita.web.deps import SESSION_COOKIE, LoginRequired, verify_csrf
 from ennoshita.web.render import render
 
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     csrf = [Depends(web_access), Depends(verify_csrf)]  # the declared route-permission table, then CSRF
     for router in web_routers():
         app.include_router(router, dependencies=csrf)
+    offloop.move_off_loop(app)  # async handlers wait on the database in the thread pool, not on the loop
     app.mount("/api/v1", create_api(db))
     # Outermost: every request body (web and API) is capped before and while it is read (security/uploads.py).
     app.add_middleware(uploads.BodyLimit, settings=settings)
