@@ -25,9 +25,9 @@ from ennoshita.identity.models import User
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.home import WORK_PROVIDERS, WorkItem
+from ennoshita.web.ledger.common import parse_date, parse_id, translator
 from ennoshita.web.render import render
-from ennoshita.web.routes_home import WORK_PROVIDERS, WorkItem
-from ennoshita.web.routes_ledger import parse_date, parse_id, translator
 
 router = APIRouter(prefix="/approvals")
 

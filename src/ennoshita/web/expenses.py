@@ -27,13 +27,13 @@ from ennoshita.ledger import chart
 from ennoshita.purchasing.credit_basis import NO_INVOICE_REASONS
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
+from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page, tax_names, translator
 from ennoshita.web.render import render
-from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, tax_names, translator
-from ennoshita.web.routes_sales import Page, errors_of, page_no, text
+from ennoshita.web.sales.partners import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/expenses")
 
@@ -328,7 +328,7 @@ async def _save(request: Request, db: Database, actor: Actor, claim: services.Cl
 
 def _summary(errors: dict[str, str], general: list[str], actor: Actor) -> list[str]:
     """The messages on top: the ones without a field on the form, and one line per line with errors."""
-    from ennoshita.web.routes_ledger import translator
+    from ennoshita.web.ledger.common import translator
 
     t = translator(actor)
     shown = {"title", "lines"}
@@ -400,7 +400,7 @@ def _submit_and_show(request: Request, db: Database, actor: Actor, claim_id: int
 
 
 def _line_messages(errors: dict[str, str], actor: Actor) -> list[str]:
-    from ennoshita.web.routes_ledger import translator
+    from ennoshita.web.ledger.common import translator
 
     t = translator(actor)
     out = []

@@ -21,11 +21,11 @@ from ennoshita.i18n import Translator
 from ennoshita.identity import can, require
 from ennoshita.identity.models import User
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.desk.requests import active_people, my_teams, notified
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import download, parse_id, wants_file
 from ennoshita.web.render import render
-from ennoshita.web.routes_desk import active_people, my_teams, notified
-from ennoshita.web.routes_ledger import download, parse_id, wants_file
-from ennoshita.web.routes_sales import errors_of, text
+from ennoshita.web.sales.partners import errors_of, text
 
 router = APIRouter(prefix="/desk")
 

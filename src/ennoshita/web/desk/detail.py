@@ -19,12 +19,12 @@ from ennoshita.errors import DomainError, NotFound
 from ennoshita.identity import can
 from ennoshita.sales import partners
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.desk.requests import mention_parts, notified, team_members, user_names
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_id
+from ennoshita.web.purchasing.orders import supplier_choices
 from ennoshita.web.render import render
-from ennoshita.web.routes_desk import mention_parts, notified, team_members, user_names
-from ennoshita.web.routes_ledger import parse_id
-from ennoshita.web.routes_purchasing import supplier_choices
-from ennoshita.web.routes_sales import errors_of, pdf_response, text
+from ennoshita.web.sales.partners import errors_of, pdf_response, text
 
 router = APIRouter(prefix="/desk")
 

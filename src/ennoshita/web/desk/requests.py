@@ -4,7 +4,8 @@ fields), 自分の依頼 and the team's 受付一覧.
 Thin adapters over ``ennoshita.desk``: every change is one call of ``desk.services`` (which checks who may do
 it); lists are ``desk.queries``. After a change that notifies, the e-mail goes out in a background task
 (:func:`ennoshita.desk.mail.deliver_pending`) so the page never waits for the mail server. The detail page
-and its actions are in ``routes_desk_detail``; thanks, notifications and the dashboard in ``routes_desk_more``.
+and its actions are in ``ennoshita.web.desk.detail``; thanks, notifications and the dashboard in
+``ennoshita.web.desk.activity``.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from ennoshita.sales import partners
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export
+from ennoshita.web.home import WORK_PROVIDERS, WorkItem
+from ennoshita.web.ledger.common import parse_date, query_without_page, translator
 from ennoshita.web.render import TEMPLATES, render
-from ennoshita.web.routes_home import WORK_PROVIDERS, WorkItem
-from ennoshita.web.routes_ledger import parse_date, query_without_page, translator
-from ennoshita.web.routes_sales import errors_of, page_no, text
+from ennoshita.web.sales.partners import errors_of, page_no, text
 
 router = APIRouter(prefix="/desk")
 log = logging.getLogger(__name__)

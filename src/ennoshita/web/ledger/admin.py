@@ -20,9 +20,8 @@ from ennoshita.ledger.taxes import CATEGORY_LIST
 from ennoshita.sales import receivables
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
-from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import calendar, parse_date, parse_id, tax_names, translator, viewer
-from ennoshita.web.routes_ledger_entries import (
+from ennoshita.web.ledger.common import calendar, parse_date, parse_id, tax_names, translator, viewer
+from ennoshita.web.ledger.entries import (
     EntryForm,
     entry_grid_context,
     load_choices,
@@ -30,6 +29,7 @@ from ennoshita.web.routes_ledger_entries import (
     to_draft,
     unplaced,
 )
+from ennoshita.web.render import render
 
 router = APIRouter(prefix="/ledger")
 

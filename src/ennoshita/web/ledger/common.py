@@ -1,8 +1,8 @@
 """経理 screens: what the entry, report and admin screens share (navigation, date ranges, report tables
 with drill-down links, file downloads), and the account search an entry cell asks for.
 
-The screens themselves are in ``routes_ledger_entries`` (仕訳入力, 仕訳一覧, 訂正, 取消),
-``routes_ledger_reports`` (仕訳帳, 総勘定元帳, 試算表, 推移表, 決算書, 消費税) and ``routes_ledger_admin``
+The screens themselves are in ``ennoshita.web.ledger.entries`` (仕訳入力, 仕訳一覧, 訂正, 取消),
+``ennoshita.web.ledger.reports`` (仕訳帳, 総勘定元帳, 試算表, 推移表, 決算書, 消費税) and ``ennoshita.web.ledger.admin``
 (勘定科目, 補助科目, 部門, 月次締め, 定期仕訳, 決算, 残高チェック).
 """
 

@@ -22,11 +22,10 @@ from ennoshita.identity import can, require
 from ennoshita.ledger import evidence, queries, queries_ui, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.taxes import CATEGORY_LIST
+from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors, form_data
-from ennoshita.web.render import render
-from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import (
+from ennoshita.web.ledger.common import (
     calendar,
     parse_date,
     parse_id,
@@ -37,6 +36,7 @@ from ennoshita.web.routes_ledger import (
     translator,
     viewer,
 )
+from ennoshita.web.render import render
 
 router = APIRouter(prefix="/ledger")
 

@@ -21,9 +21,9 @@ from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import field_errors
+from ennoshita.web.ledger.common import parse_date, parse_id, parse_int, query_without_page, translator, viewer
+from ennoshita.web.ledger.entries import detail_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, parse_id, parse_int, query_without_page, translator, viewer
-from ennoshita.web.routes_ledger_entries import detail_page
 
 router = APIRouter(prefix="/ledger")
 

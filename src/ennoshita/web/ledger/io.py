@@ -19,8 +19,8 @@ from ennoshita.ledger import importer
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.ledger.common import parse_date, translator
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, translator
 
 router = APIRouter(prefix="/ledger")
 

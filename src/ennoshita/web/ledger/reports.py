@@ -19,8 +19,7 @@ from ennoshita.errors import Invalid, NotFound
 from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import (
+from ennoshita.web.ledger.common import (
     Calendar,
     calendar,
     date_range,
@@ -37,6 +36,7 @@ from ennoshita.web.routes_ledger import (
     viewer,
     wants_file,
 )
+from ennoshita.web.render import render
 
 router = APIRouter(prefix="/ledger")
 

@@ -28,11 +28,10 @@ from ennoshita.lengths import limits
 from ennoshita.purchasing import bills, queries
 from ennoshita.purchasing.models import PurchaseOrder, SupplierBill, SupplierBillLine
 from ennoshita.sales.models import Partner
+from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.render import render
-from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import parse_id, query_without_page
-from ennoshita.web.routes_purchasing import (
+from ennoshita.web.ledger.common import parse_id, query_without_page
+from ennoshita.web.purchasing.orders import (
     PER_PAGE,
     Slice,
     date_field,
@@ -40,7 +39,8 @@ from ennoshita.web.routes_purchasing import (
     order_detail,
     supplier_choices,
 )
-from ennoshita.web.routes_sales import RATES, Page, errors_of, grid_errors, page_no, text
+from ennoshita.web.render import render
+from ennoshita.web.sales.partners import RATES, Page, errors_of, grid_errors, page_no, text
 
 router = APIRouter(prefix="/purchasing")
 

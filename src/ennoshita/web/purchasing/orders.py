@@ -4,7 +4,7 @@ panel).
 
 Thin adapters over ``ennoshita.purchasing``: every change is one service call, which checks the capability
 (purchasing.view / purchasing.edit / payments.edit). The 受領請求書 and 買掛金 screens are in
-``routes_purchasing_bills``, 支払実行 in ``routes_purchasing_payments``.
+``ennoshita.web.purchasing.bills``, 支払実行 in ``ennoshita.web.purchasing.payments``.
 
 ASSUMPTION: the purchasing package has no detail read for an order (lines, receipts), so
 :func:`order_detail` reads the tables here, after checking purchasing.view.
@@ -33,12 +33,12 @@ from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Purchase
 from ennoshita.sales import partners
 from ennoshita.sales.models import Item, Partner
 from ennoshita.web import nav
+from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_approvals import approval_panel
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page
-from ennoshita.web.routes_sales import (
+from ennoshita.web.sales.partners import (
     RATES,
     GridRow,
     errors_of,

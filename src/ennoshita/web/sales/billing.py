@@ -19,13 +19,13 @@ from ennoshita.sales import billing, credit, pdf, receivables
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import InvoiceFilter, PageRequest, list_invoices, payment_state
 from ennoshita.sales.queries_docs import invoice_detail
-from ennoshita.web import sales_exports
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import as_list, form_data
+from ennoshita.web.ledger.common import parse_date, parse_id, parse_int, query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, parse_id, parse_int, query_without_page
-from ennoshita.web.routes_sales import (
+from ennoshita.web.sales import exports as sales_exports
+from ennoshita.web.sales.partners import (
     PER_PAGE,
     RATES,
     GridRow,

@@ -25,9 +25,10 @@ from ennoshita.sales.models import Invoice
 from ennoshita.sales.rules import CreditWarning
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_date, parse_id
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, parse_id
-from ennoshita.web.routes_sales import (
+from ennoshita.web.sales.billing import invoice_page
+from ennoshita.web.sales.partners import (
     RATES,
     GridRow,
     customer_choices,
@@ -40,7 +41,6 @@ from ennoshita.web.routes_sales import (
     read_grid,
     text,
 )
-from ennoshita.web.routes_sales_billing import invoice_page
 
 router = APIRouter(prefix="/sales")
 

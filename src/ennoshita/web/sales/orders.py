@@ -27,13 +27,13 @@ from ennoshita.sales.queries import (
     list_quotes,
 )
 from ennoshita.sales.queries_docs import delivery_detail, order_detail, quote_detail
-from ennoshita.web import sales_exports
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page
-from ennoshita.web.routes_sales import (
+from ennoshita.web.sales import exports as sales_exports
+from ennoshita.web.sales.partners import (
     PER_PAGE,
     RATES,
     GridRow,

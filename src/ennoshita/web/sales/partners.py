@@ -3,7 +3,7 @@
 
 The screens are thin adapters over ``ennoshita.sales``: every change goes through a service, which checks
 the capability (sales.view / sales.edit); the routes read the form and show what the service says. The
-document screens are in ``routes_sales_docs`` (見積書, 受注, 納品) and ``routes_sales_billing`` (請求書,
+document screens are in ``ennoshita.web.sales.orders`` (見積書, 受注, 納品) and ``ennoshita.web.sales.billing`` (請求書,
 締め請求, 入金消込); their list and detail reads are ``ennoshita.sales.queries`` and ``queries_docs``.
 """
 
@@ -32,8 +32,8 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export
 from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page, translator
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page, translator
 
 router = APIRouter(prefix="/sales")
 

@@ -2,7 +2,7 @@
 
 Both lists take an as-of date (基準日, default today) and a customer, page in SQL, and download as CSV, Excel,
 PDF or JSON (``?format=``) from the same :class:`ennoshita.tabular.Table` (every page). The 取消 button is on
-the matched deposits of the 入金消込 screen (``routes_sales_billing``), which this module's POST answers.
+the matched deposits of the 入金消込 screen (``ennoshita.web.sales.billing``), which this module's POST answers.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from ennoshita.tabular import Table, columns
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
-from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import (
+from ennoshita.web.ledger.common import (
     download,
     format_links,
     parse_date,
@@ -34,8 +33,9 @@ from ennoshita.web.routes_ledger import (
     translator,
     wants_file,
 )
-from ennoshita.web.routes_sales import PER_PAGE, Page, errors_of, page_no, text
-from ennoshita.web.routes_sales_billing import _receipts_page
+from ennoshita.web.render import render
+from ennoshita.web.sales.billing import _receipts_page
+from ennoshita.web.sales.partners import PER_PAGE, Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/sales")
 
