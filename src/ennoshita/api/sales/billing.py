@@ -1,6 +1,6 @@
 """Sales API (2/2): invoices (都度, 締め請求, direct, credit notes, replacements) with their PDFs, billing runs,
 bank imports and 入金消込, and the receivables check. Partners, items, quotes, orders and deliveries are in
-:mod:`ennoshita.api.sales`, whose shapes and helpers this module shares.
+:mod:`ennoshita.api.sales.orders`, whose shapes and helpers this module shares.
 
 Every change goes through the services of :mod:`ennoshita.sales`, every list and detail through its read
 models (:mod:`ennoshita.sales.queries`, paginated in SQL, each checking ``sales.view``).
@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import YEN_DOC, Yen
-from ennoshita.api.sales import (
+from ennoshita.api.sales.orders import (
     InvoiceLineIn,
     LineIn,
     LineOut,

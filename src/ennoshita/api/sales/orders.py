@@ -1,5 +1,5 @@
 """Sales API (1/2): partners and items, 見積 → 受注 → 納品 with their PDFs. Invoices, billing runs, bank
-imports, 入金消込 and the receivables check are in :mod:`ennoshita.api.sales_billing`.
+imports, 入金消込 and the receivables check are in :mod:`ennoshita.api.sales.billing`.
 
 Money is integer yen; quantities and unit prices travel as decimal strings (``"2.5"``, ``"1234.50"``).
 Every change goes through the services of :mod:`ennoshita.sales`, every list and detail through its read models

@@ -1,6 +1,6 @@
 """Receivables API: 売掛金年齢表 (aging by customer), 延滞一覧 (overdue invoices) and 消込取消 (un-match of a
 confirmed deposit). Bank imports, proposals, matches and the receivables check are in
-:mod:`ennoshita.api.sales_billing`.
+:mod:`ennoshita.api.sales.billing`.
 
 Reads go through :mod:`ennoshita.sales.aging` (aggregated and paginated in SQL, checking ``sales.view``); the
 un-match through :func:`ennoshita.sales.receivables.unmatch` (``sales.edit``).
@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
-from ennoshita.api.sales import PageNo, PerPage
+from ennoshita.api.sales.orders import PageNo, PerPage
 from ennoshita.dates import today_tokyo
 from ennoshita.sales import aging, customer_credit, receivables
 from ennoshita.sales import settings as sales_settings
