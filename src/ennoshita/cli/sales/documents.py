@@ -21,7 +21,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
-from ennoshita.cli.sales import partners_import, sales_app
+from ennoshita.cli.sales.billing import partners_import, sales_app
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.money import format_yen
@@ -816,7 +816,7 @@ def match_undo(
 
 
 def register(app: typer.Typer) -> None:
-    """Adds the document groups under ``ennoshita sales`` (registered by :mod:`ennoshita.cli.sales`)."""
+    """Adds the document groups under ``ennoshita sales`` (registered by :mod:`ennoshita.cli.sales.billing`)."""
     del app
     for sub, name in ((partner_app, "partner"), (item_app, "item"), (quote_app, "quote"), (order_app, "order"),
                       (invoice_app, "invoice"), (match_app, "match")):
