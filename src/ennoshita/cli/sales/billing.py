@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.money import format_yen
 from ennoshita.sales import billing, customer_credit, partner_import, pdf, receivables
@@ -57,13 +57,11 @@ def _read(path: Path) -> bytes:
 
 
 @partners_app.command("import")
-def partners_import(file: Path, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def partners_import(cx: CommandContext, file: Path) -> None:
     """Import partners from a CSV (UTF-8 or Shift_JIS; header code,name,name_kana,registration_number,
     closing_day,months_after,pay_day,...). All or nothing: one line per problem, naming the CSV line."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        count = partner_import.import_partners(db.uow(), actor, _read(file))
+    count = partner_import.import_partners(cx.uow(), cx.actor, _read(file))
     console.print(_say("imported", count=count))
 
 
@@ -71,35 +69,32 @@ def partners_import(file: Path, database_url: DatabaseUrl = None, as_user: AsUse
 
 
 @sales_app.command("billing-run")
+@with_context
 def billing_run(
+    cx: CommandContext,
     closing_date: Annotated[str, typer.Option("--closing-date", help="締め日 (YYYY-MM-DD).")],
     issue_date: Annotated[str | None, typer.Option("--issue-date", help="Issue date (default: the closing date).")]
     = None,
     zip_path: Annotated[Path | None, typer.Option("--zip", help="Also write every invoice PDF into this ZIP.")]
     = None,
     early: Annotated[bool, typer.Option("--early", help="Confirm a run before the closing date has come.")] = False,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """締め請求: invoice every customer whose closing falls on the date (and the 都度 customers). A closing date
     still to come is refused unless --early confirms it."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        closing = _date(closing_date, "closing_date")
-        issue = _date(issue_date, "issue_date") if issue_date else None
-        result = billing.billing_run(db.uow(), actor, closing, issue, early=early)
-        with db.uow() as uow:
-            names = _partner_names(uow.session, {i.partner_id for i in result.invoices})
-        table = RichTable(_say("number"), _say("partner"), _say("gross"), _say("due"))
-        for inv in result.invoices:
-            table.add_row(inv.number, names.get(inv.partner_id, ""), format_yen(inv.gross), inv.due_date.isoformat())
-        console.print(table)
-        console.print(_say("run", date=closing.isoformat(), count=len(result.invoices),
-                           total=format_yen(result.total_billed)))
-        if zip_path is not None and result.invoices:
-            zip_path.write_bytes(pdf.invoices_zip(db.uow(), actor, [i.id for i in result.invoices]))
-            console.print(_say("zip", path=str(zip_path), count=len(result.invoices)))
+    closing = _date(closing_date, "closing_date")
+    issue = _date(issue_date, "issue_date") if issue_date else None
+    result = billing.billing_run(cx.uow(), cx.actor, closing, issue, early=early)
+    with cx.uow() as uow:
+        names = _partner_names(uow.session, {i.partner_id for i in result.invoices})
+    table = RichTable(_say("number"), _say("partner"), _say("gross"), _say("due"))
+    for inv in result.invoices:
+        table.add_row(inv.number, names.get(inv.partner_id, ""), format_yen(inv.gross), inv.due_date.isoformat())
+    console.print(table)
+    console.print(_say("run", date=closing.isoformat(), count=len(result.invoices),
+                       total=format_yen(result.total_billed)))
+    if zip_path is not None and result.invoices:
+        zip_path.write_bytes(pdf.invoices_zip(cx.uow(), cx.actor, [i.id for i in result.invoices]))
+        console.print(_say("zip", path=str(zip_path), count=len(result.invoices)))
 
 
 _ACCRUE_TEXT = {
@@ -113,25 +108,22 @@ _ACCRUE_TEXT = {
 
 
 @sales_app.command("accrue")
+@with_context
 def accrue(
+    cx: CommandContext,
     month: Annotated[str, typer.Option("--month", help="The month to close (YYYY-MM).")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """未請求売上 (請求基準 only): accrue the deliveries not billed by the month end, reversed on the 1st of the
     next month. Once per month."""
     from ennoshita.sales import accrual
 
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        result = accrual.accrue_month(db.uow(), actor, accrual.parse_month(month))
-        if result.entry_id is None:
-            console.print(say(_ACCRUE_TEXT, "none", month=result.month))
-        else:
-            console.print(say(_ACCRUE_TEXT, "accrued", month=result.month, count=len(result.deliveries),
-                              gross=format_yen(result.gross), net=format_yen(result.net),
-                              tax=format_yen(result.tax), end=result.month_end.isoformat()))
+    result = accrual.accrue_month(cx.uow(), cx.actor, accrual.parse_month(month))
+    if result.entry_id is None:
+        console.print(say(_ACCRUE_TEXT, "none", month=result.month))
+    else:
+        console.print(say(_ACCRUE_TEXT, "accrued", month=result.month, count=len(result.deliveries),
+                          gross=format_yen(result.gross), net=format_yen(result.net),
+                          tax=format_yen(result.tax), end=result.month_end.isoformat()))
 
 
 def _partner_names(s: Session, ids: set[int]) -> dict[int, str]:
@@ -141,22 +133,19 @@ def _partner_names(s: Session, ids: set[int]) -> dict[int, str]:
 
 
 @sales_app.command("invoice-pdf")
+@with_context
 def invoice_pdf(
+    cx: CommandContext,
     number: str,
     output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write.")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Write the PDF of an issued invoice or credit note (by its number, e.g. INV-2026-000001)."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        with db.uow() as uow:
-            found = uow.session.scalar(select(Invoice.id).where(Invoice.number == number.strip()))
-        if found is None:
-            raise NotFound("sales.error.invoice_not_found", field="number", id=number)
-        content, _name = pdf.invoice_pdf(db.uow(), actor, int(found))
-        output.write_bytes(content)
+    with cx.uow() as uow:
+        found = uow.session.scalar(select(Invoice.id).where(Invoice.number == number.strip()))
+    if found is None:
+        raise NotFound("sales.error.invoice_not_found", field="number", id=number)
+    content, _name = pdf.invoice_pdf(cx.uow(), cx.actor, int(found))
+    output.write_bytes(content)
     console.print(_say("pdf", number=number, path=str(output)))
 
 
@@ -164,28 +153,24 @@ def invoice_pdf(
 
 
 @sales_app.command("bank-import")
+@with_context
 def bank_import(
+    cx: CommandContext,
     file: Path,
     auto_match: Annotated[bool, typer.Option("--auto-match", help="Then confirm every certain match.")] = False,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Import a bank statement CSV (the bank's Japanese layout or the generic one); all or nothing."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        result = receivables.import_bank_csv(db.uow(), actor, _read(file))
-        console.print(_say("bank", imported=result.imported, duplicates=result.duplicates, skipped=result.skipped))
-        if auto_match:
-            console.print(_say("matched", count=receivables.auto_match(db.uow(), actor)))
+    result = receivables.import_bank_csv(cx.uow(), cx.actor, _read(file))
+    console.print(_say("bank", imported=result.imported, duplicates=result.duplicates, skipped=result.skipped))
+    if auto_match:
+        console.print(_say("matched", count=receivables.auto_match(cx.uow(), cx.actor)))
 
 
 @sales_app.command("ar-check")
-def ar_check(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def ar_check(cx: CommandContext) -> None:
     """売掛金台帳 against the ledger's 売掛金 (exit 1 when they differ)."""
-    db = open_db(database_url)
-    with domain_errors():
-        check = receivables.ar_check(db.uow(), resolve_actor(db, as_user))
+    check = receivables.ar_check(cx.uow(), cx.actor)
     print(f"{_say('sub')}: {format_yen(check.subledger)}")
     print(f"{_say('ledger')}: {format_yen(check.ledger)}")
     print(f"{_say('diff')}: {format_yen(check.difference)}")
@@ -201,59 +186,51 @@ sales_app.add_typer(credit_app, name="credit")
 
 
 @sales_app.command("settings")
+@with_context
 def settings_cmd(
+    cx: CommandContext,
     fee_treatment: Annotated[str | None, typer.Option(
         "--fee-treatment", help="Deducted transfer fees: sales_discount (売上値引, default) or transfer_fee "
                                 "(支払手数料).")] = None,
     revenue_recognition: Annotated[str | None, typer.Option(
         "--revenue-recognition", help="delivery (出荷基準, default) or invoice.")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Show (or change) the sales settings."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        current = sales_settings.update_settings(db.uow(), actor, fee_treatment, revenue_recognition) \
-            if fee_treatment or revenue_recognition else sales_settings.get_settings(db.uow(), actor)
+    current = sales_settings.update_settings(cx.uow(), cx.actor, fee_treatment, revenue_recognition) \
+        if fee_treatment or revenue_recognition else sales_settings.get_settings(cx.uow(), cx.actor)
     print(f"fee_treatment: {current.fee_treatment}")
     print(f"revenue_recognition: {current.revenue_recognition}")
 
 
 @credit_app.command("show")
+@with_context
 def credit_show(
+    cx: CommandContext,
     partner_id: Annotated[int | None, typer.Argument(help="A customer's id; without: every balance.")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Every customer's credit balance, or one customer's movements."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        if partner_id is None:
-            for row in customer_credit.credit_list(db.uow(), actor):
-                print(f"{row.partner_id}\t{row.code}\t{row.name}\t{format_yen(row.balance)}")
-            return
-        found = customer_credit.credit_of(db.uow(), actor, partner_id)
+    if partner_id is None:
+        for row in customer_credit.credit_list(cx.uow(), cx.actor):
+            print(f"{row.partner_id}\t{row.code}\t{row.name}\t{format_yen(row.balance)}")
+        return
+    found = customer_credit.credit_of(cx.uow(), cx.actor, partner_id)
     print(f"{format_yen(found.balance)}")
     for m in found.movements:
         print(f"{m.entry_date.isoformat()}\t{m.kind}\t{m.invoice_number}\t{format_yen(m.amount)}\t{m.memo}")
 
 
 @credit_app.command("refund")
+@with_context
 def credit_refund(
+    cx: CommandContext,
     partner_id: Annotated[int, typer.Argument(help="The customer's id.")],
     amount: Annotated[int, typer.Option("--amount", help="Yen refunded.")],
     date: Annotated[str, typer.Option("--date", help="Refund date (YYYY-MM-DD).")],
     memo: Annotated[str, typer.Option("--memo")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """返金: pay the customer's credit back (前受金 / 普通預金)."""
-    db = open_db(database_url)
-    with domain_errors():
-        entry = customer_credit.refund_credit(db.uow(), resolve_actor(db, as_user), partner_id, amount,
-                                              _date(date, "date"), memo)
+    entry = customer_credit.refund_credit(cx.uow(), cx.actor, partner_id, amount,
+                                          _date(date, "date"), memo)
     print(entry)
 
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
 from ennoshita.cli.sales.billing import partners_import, sales_app
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
@@ -225,7 +225,9 @@ def _qty(value: Any) -> str:
 
 
 @partner_app.command("add")
+@with_context
 def partner_add(
+    cx: CommandContext,
     code: Annotated[str, typer.Option("--code", help="取引先コード (unique).")],
     name: Annotated[str, typer.Option("--name", help="Name, e.g. 株式会社みどり屋商店.")],
     kana: Annotated[str, typer.Option("--kana", help="Name in カナ (matches bank payers).")] = "",
@@ -241,17 +243,12 @@ def partner_add(
     email: Annotated[str, typer.Option("--email")] = "",
     phone: Annotated[str, typer.Option("--phone")] = "",
     credit_limit: Annotated[int, typer.Option("--credit-limit", help="与信限度額 (yen, 0 = none).")] = 0,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Register a partner (every problem reported at once, naming its option)."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        p = partners.create_partner(db.uow(), actor, partners.PartnerInput(
-            code=code, name=name, name_kana=kana, registration_number=registration_number, is_customer=customer,
-            is_supplier=supplier, closing_day=closing_day, months_after=months_after, pay_day=pay_day,
-            address=address, email=email, phone=phone, credit_limit=credit_limit))
+    p = partners.create_partner(cx.uow(), cx.actor, partners.PartnerInput(
+        code=code, name=name, name_kana=kana, registration_number=registration_number, is_customer=customer,
+        is_supplier=supplier, closing_day=closing_day, months_after=months_after, pay_day=pay_day,
+        address=address, email=email, phone=phone, credit_limit=credit_limit))
     console.print(_say("partner_added", code=p.code, name=p.name, id=p.id))
 
 
@@ -260,21 +257,19 @@ def _closing(day: int) -> str:
 
 
 @partner_app.command("list")
+@with_context
 def partner_list(
+    cx: CommandContext,
     q: Annotated[str, typer.Option("--q", help="Name, カナ, code, 法人番号 or 登録番号.")] = "",
     role: Annotated[str, typer.Option("--role", help="customer or supplier (default: both).")] = "",
     include_inactive: Annotated[bool, typer.Option("--all", help="Inactive partners too.")] = False,
     page: Annotated[int, typer.Option("--page")] = 1,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Search partners (100 a page)."""
-    db = open_db(database_url)
-    with domain_errors():
-        if role not in ("", "customer", "supplier"):
-            raise Invalid(problems=[Problem("error.schema", "role", {"field": "--role", "reason": role})])
-        result = partners.search_partners(db.uow(), resolve_actor(db, as_user), q, role,
-                                          None if include_inactive else True, page, 100)
+    if role not in ("", "customer", "supplier"):
+        raise Invalid(problems=[Problem("error.schema", "role", {"field": "--role", "reason": role})])
+    result = partners.search_partners(cx.uow(), cx.actor, q, role,
+                                      None if include_inactive else True, page, 100)
     table = _table(_say("code"), _say("name"), _say("kana"), _say("registration"), _say("role"), _say("closing"))
     for p in result.rows:
         roles = [_say(r) for r, on in (("customer", p.is_customer), ("supplier", p.is_supplier)) if on]
@@ -287,34 +282,30 @@ partner_app.command("import")(partners_import)
 
 
 @item_app.command("add")
+@with_context
 def item_add(
+    cx: CommandContext,
     code: Annotated[str, typer.Option("--code", help="品目コード (unique).")],
     name: Annotated[str, typer.Option("--name")],
     unit: Annotated[str, typer.Option("--unit")] = "個",
     unit_price: Annotated[str, typer.Option("--unit-price", help="Yen, up to 2 decimals.")] = "0",
     tax_rate: Annotated[str, typer.Option("--tax-rate", help="10, 8 (軽減) or 0.")] = "10",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Register an item (品目)."""
-    db = open_db(database_url)
-    with domain_errors():
-        item = partners.create_item(db.uow(), resolve_actor(db, as_user), partners.ItemInput(
-            code, name, unit, unit_price, tax_rate.rstrip("%")))
+    item = partners.create_item(cx.uow(), cx.actor, partners.ItemInput(
+        code, name, unit, unit_price, tax_rate.rstrip("%")))
     console.print(_say("item_added", code=item.code, name=item.name, id=item.id))
 
 
 @item_app.command("list")
+@with_context
 def item_list(
+    cx: CommandContext,
     q: Annotated[str, typer.Option("--q", help="Code or name.")] = "",
     page: Annotated[int, typer.Option("--page")] = 1,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """品目 (100 a page)."""
-    db = open_db(database_url)
-    with domain_errors():
-        rows, total = partners.list_items(db.uow(), resolve_actor(db, as_user), q, page, 100)
+    rows, total = partners.list_items(cx.uow(), cx.actor, q, page, 100)
     table = _table(_say("code"), _say("name"), _say("unit"), _say("unit_price"), _say("rate"))
     for i in rows:
         table.add_row(i.code, i.name, i.unit, f"{i.unit_price:,}", f"{i.tax_rate}%")
@@ -332,7 +323,9 @@ def _print_doc(doc: flow.DocSummary) -> None:
 
 
 @quote_app.command("create")
+@with_context
 def quote_create(
+    cx: CommandContext,
     partner: Annotated[str, typer.Option("--partner", help="Customer code or id.")],
     line: LineOpt = None,
     subject: Annotated[str | None, typer.Option("--subject", help="件名 (default: the first line).")] = None,
@@ -340,42 +333,36 @@ def quote_create(
     valid_until: Annotated[str | None, typer.Option("--valid-until", help="有効期限 (default: 30 days).")] = None,
     price_entry: PriceEntryOpt = "exclusive",
     notes: Annotated[str, typer.Option("--notes")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """見積書 (revision 1, draft)."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
+    with _cli_lines():
         lines = _lines(line)
         day = _today(issue_date, "issue_date")
         until = _date(valid_until, "valid_until") if valid_until else day + dt.timedelta(days=30)
-        doc = flow.create_quote(db.uow(), actor, flow.QuoteInput(
-            _partner_id(db, partner), day, until, _subject(subject, lines), lines, price_entry, notes=notes))
+        doc = flow.create_quote(cx.uow(), cx.actor, flow.QuoteInput(
+            _partner_id(cx.db, partner), day, until, _subject(subject, lines), lines, price_entry, notes=notes))
     _print_doc(doc)
 
 
 @quote_app.command("revise")
+@with_context
 def quote_revise(
+    cx: CommandContext,
     quote: Annotated[str, typer.Argument(help="The quote's number or id.")],
     line: LineOpt = None,
     subject: Annotated[str | None, typer.Option("--subject", help="件名 (default: unchanged).")] = None,
     issue_date: Annotated[str | None, typer.Option("--issue-date", help="YYYY-MM-DD (default: today).")] = None,
     valid_until: Annotated[str | None, typer.Option("--valid-until", help="Default: unchanged, or 30 days.")] = None,
     price_entry: Annotated[str | None, typer.Option("--price-entry", help="Default: unchanged.")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """A new revision with the same number (new lines); the previous one is kept as superseded."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
-        quote_id = _quote_id(db, actor, quote)
-        old = queries_docs.quote_detail(db.uow(), actor, quote_id).doc
+    with _cli_lines():
+        quote_id = _quote_id(cx.db, cx.actor, quote)
+        old = queries_docs.quote_detail(cx.uow(), cx.actor, quote_id).doc
         day = _today(issue_date, "issue_date")
         until = (_date(valid_until, "valid_until") if valid_until
                  else max(old.valid_until, day + dt.timedelta(days=30)) if old.valid_until < day else old.valid_until)
-        doc = flow.revise_quote(db.uow(), actor, quote_id, flow.QuoteInput(
+        doc = flow.revise_quote(cx.uow(), cx.actor, quote_id, flow.QuoteInput(
             old.partner_id, day, until, subject or old.subject, _lines(line), price_entry or old.price_entry,
             old.delivery_terms, old.notes))
     _print_doc(doc)
@@ -388,56 +375,48 @@ def _accept(db: Database, actor: Any, quote_id: int, order_date: str | None, cus
 
 
 @quote_app.command("status")
+@with_context
 def quote_status(
+    cx: CommandContext,
     quote: Annotated[str, typer.Argument(help="The quote's number or id.")],
     to: Annotated[str, typer.Option("--to", help="sent (送付済), lost (失注) or accepted (受注: makes the order).")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Move a quote to sent, lost or accepted."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        quote_id = _quote_id(db, actor, quote)
-        if to == "accepted":
-            order = _accept(db, actor, quote_id, None, "", None)
-            doc = queries_docs.quote_detail(db.uow(), actor, quote_id).doc
-            console.print(_say("quote", number=doc.number, revision=doc.revision, status=doc.status,
-                               gross=format_yen(doc.gross), net=format_yen(doc.net), tax=format_yen(doc.tax)))
-            _print_doc(order)
-            return
-        _print_doc(flow.set_quote_status(db.uow(), actor, quote_id, to))
+    quote_id = _quote_id(cx.db, cx.actor, quote)
+    if to == "accepted":
+        order = _accept(cx.db, cx.actor, quote_id, None, "", None)
+        doc = queries_docs.quote_detail(cx.uow(), cx.actor, quote_id).doc
+        console.print(_say("quote", number=doc.number, revision=doc.revision, status=doc.status,
+                           gross=format_yen(doc.gross), net=format_yen(doc.net), tax=format_yen(doc.tax)))
+        _print_doc(order)
+        return
+    _print_doc(flow.set_quote_status(cx.uow(), cx.actor, quote_id, to))
 
 
 @quote_app.command("accept")
+@with_context
 def quote_accept(
+    cx: CommandContext,
     quote: Annotated[str, typer.Argument(help="The quote's number or id.")],
     order_date: Annotated[str | None, typer.Option("--order-date", help="Default: the quote's date.")] = None,
     customer_po: Annotated[str, typer.Option("--customer-po", help="The customer's 注文番号.")] = "",
     delivery_due: Annotated[str | None, typer.Option("--delivery-due", help="納期 (YYYY-MM-DD).")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """受注: the quote becomes a sales order with the same lines."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        _print_doc(_accept(db, actor, _quote_id(db, actor, quote), order_date, customer_po, delivery_due))
+    _print_doc(_accept(cx.db, cx.actor, _quote_id(cx.db, cx.actor, quote), order_date, customer_po, delivery_due))
 
 
 @quote_app.command("list")
+@with_context
 def quote_list(
+    cx: CommandContext,
     q: Annotated[str, typer.Option("--q", help="Number, subject, customer name or code.")] = "",
     status: Annotated[str, typer.Option("--status", help="draft, sent, accepted, lost or superseded.")] = "",
     page: Annotated[int, typer.Option("--page")] = 1,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """見積, newest first."""
-    db = open_db(database_url)
-    with domain_errors():
-        result = queries.list_quotes(db.uow(), resolve_actor(db, as_user), queries.QuoteFilter(q, status),
-                                     queries.PageRequest(max(page, 1), 100))
+    result = queries.list_quotes(cx.uow(), cx.actor, queries.QuoteFilter(q, status),
+                                 queries.PageRequest(max(page, 1), 100))
     table = _table(_say("number"), _say("revision"), _say("status"), _say("partner"), _say("date"),
                       _say("subject"), _say("gross"))
     for r in result.rows:
@@ -451,7 +430,9 @@ def quote_list(
 
 
 @order_app.command("create")
+@with_context
 def order_create(
+    cx: CommandContext,
     partner: Annotated[str, typer.Option("--partner", help="Customer code or id.")],
     line: LineOpt = None,
     subject: Annotated[str | None, typer.Option("--subject", help="件名 (default: the first line).")] = None,
@@ -459,37 +440,31 @@ def order_create(
     customer_po: Annotated[str, typer.Option("--customer-po", help="The customer's 注文番号.")] = "",
     delivery_due: Annotated[str | None, typer.Option("--delivery-due", help="納期 (YYYY-MM-DD).")] = None,
     price_entry: PriceEntryOpt = "exclusive",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """受注 entered directly (a customer's 注文書 without a quote)."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
+    with _cli_lines():
         lines = _lines(line)
-        doc = flow.create_order(db.uow(), actor, flow.OrderInput(
-            _partner_id(db, partner), _today(order_date, "order_date"), _subject(subject, lines), lines, price_entry,
+        doc = flow.create_order(cx.uow(), cx.actor, flow.OrderInput(
+            _partner_id(cx.db, partner), _today(order_date, "order_date"), _subject(subject, lines), lines, price_entry,
             customer_po, _date(delivery_due, "delivery_due") if delivery_due else None))
     _print_doc(doc)
 
 
 @order_app.command("deliver")
+@with_context
 def order_deliver(
+    cx: CommandContext,
     order: Annotated[str, typer.Argument(help="The order's number or id.")],
     line: Annotated[list[str] | None, typer.Option(
         "--line", help='"N:quantity": deliver this much of the order\'s line N (repeat). '
                        "Without --line: everything still open.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="納品日 (default: today).")] = None,
     place: Annotated[str, typer.Option("--place", help="納品場所 (default: the order's).")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """納品: deliver part or all of an order; more than is still open is refused."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
-        order_id = _order_id(db, actor, order)
-        detail = queries_docs.order_detail(db.uow(), actor, order_id)
+    with _cli_lines():
+        order_id = _order_id(cx.db, cx.actor, order)
+        detail = queries_docs.order_detail(cx.uow(), cx.actor, order_id)
         by_no = {ln.line_no: ln.id for ln in detail.lines}
         quantities: list[tuple[int, str]] = []
         problems: list[Problem] = []
@@ -501,28 +476,26 @@ def order_deliver(
             quantities.append((by_no[int(no)], qty.strip() or "0"))
         if problems:
             raise Invalid(problems=problems)
-        doc = flow.create_delivery(db.uow(), actor, flow.DeliveryInput(
+        doc = flow.create_delivery(cx.uow(), cx.actor, flow.DeliveryInput(
             order_id, _today(date, "date"), tuple(quantities), place))
-        after = queries_docs.order_detail(db.uow(), actor, order_id).doc
+        after = queries_docs.order_detail(cx.uow(), cx.actor, order_id).doc
     console.print(_say("delivery", number=doc.number, gross=format_yen(doc.gross), net=format_yen(doc.net),
                        tax=format_yen(doc.tax), order=after.number, status=after.status))
 
 
 @order_app.command("list")
+@with_context
 def order_list(
+    cx: CommandContext,
     q: Annotated[str, typer.Option("--q", help="Number, subject, customer name or code.")] = "",
     status: Annotated[list[str] | None, typer.Option("--status", help="open, partial, delivered, cancelled.")]
     = None,
     page: Annotated[int, typer.Option("--page")] = 1,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """受注, newest first."""
-    db = open_db(database_url)
-    with domain_errors():
-        result = queries.list_orders(db.uow(), resolve_actor(db, as_user),
-                                     queries.OrderFilter(q, tuple(status or ())),
-                                     queries.PageRequest(max(page, 1), 100))
+    result = queries.list_orders(cx.uow(), cx.actor,
+                                 queries.OrderFilter(q, tuple(status or ())),
+                                 queries.PageRequest(max(page, 1), 100))
     table = _table(_say("number"), _say("status"), _say("partner"), _say("date"), _say("subject"), _say("gross"))
     for r in result.rows:
         table.add_row(r.number, r.status, r.partner_name, r.order_date.isoformat(), r.subject, format_yen(r.gross))
@@ -531,16 +504,13 @@ def order_list(
 
 
 @order_app.command("show")
+@with_context
 def order_show(
+    cx: CommandContext,
     order: Annotated[str, typer.Argument(help="The order's number or id.")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """An order's lines with what is delivered, and its totals per rate."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        d = queries_docs.order_detail(db.uow(), actor, _order_id(db, actor, order))
+    d = queries_docs.order_detail(cx.uow(), cx.actor, _order_id(cx.db, cx.actor, order))
     _print_doc(flow.DocSummary("order", d.doc.id, d.doc.number, d.doc.status, d.doc.partner_id, d.doc.net,
                                d.doc.tax, d.doc.gross))
     table = _table(_say("no"), _say("description"), _say("quantity"), _say("delivered"), _say("unit_price"),
@@ -566,7 +536,9 @@ def _print_invoice(inv: billing.InvoiceSummary) -> None:
 
 
 @invoice_app.command("list")
+@with_context
 def invoice_list(
+    cx: CommandContext,
     q: Annotated[str, typer.Option("--q", help="Number, subject, customer name or code.")] = "",
     partner: Annotated[str | None, typer.Option("--partner", help="Customer code or id.")] = None,
     kind: Annotated[str, typer.Option("--kind", help="invoice or credit_note (default: both).")] = "",
@@ -574,19 +546,14 @@ def invoice_list(
     date_from: Annotated[str | None, typer.Option("--from", help="Issued on or after (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Issued on or before (YYYY-MM-DD).")] = None,
     page: Annotated[int, typer.Option("--page")] = 1,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """請求書 and 返還請求書, newest first, with what each still owes."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        filters = queries.InvoiceFilter(
-            text=q, kind=kind, receivable_status=status,
-            partner_id=_partner_id(db, partner) if partner else None,
-            date_from=_date(date_from, "from") if date_from else None,
-            date_to=_date(date_to, "to") if date_to else None)
-        result = queries.list_invoices(db.uow(), actor, filters, queries.PageRequest(max(page, 1), 100))
+    filters = queries.InvoiceFilter(
+        text=q, kind=kind, receivable_status=status,
+        partner_id=_partner_id(cx.db, partner) if partner else None,
+        date_from=_date(date_from, "from") if date_from else None,
+        date_to=_date(date_to, "to") if date_to else None)
+    result = queries.list_invoices(cx.uow(), cx.actor, filters, queries.PageRequest(max(page, 1), 100))
     table = _table(_say("number"), _say("kind"), _say("partner"), _say("issued"), _say("due"), _say("gross"),
                       _say("open"), _say("status"))
     for r in result.rows:
@@ -598,16 +565,13 @@ def invoice_list(
 
 
 @invoice_app.command("show")
+@with_context
 def invoice_show(
+    cx: CommandContext,
     number: Annotated[str, typer.Argument(help="The invoice's number or id.")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """An invoice: its lines, its totals per rate (税率ごとの対価と消費税), its payment and related invoices."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        d = queries_docs.invoice_detail(db.uow(), actor, _invoice_row(db, actor, number).id)
+    d = queries_docs.invoice_detail(cx.uow(), cx.actor, _invoice_row(cx.db, cx.actor, number).id)
     doc = d.doc
     console.print(f"{_kind(doc.kind)} {doc.number}  {doc.recipient_name} {d.partner.honorific}")
     console.print(f"{_say('issued')}: {doc.issue_date.isoformat()}  {_say('due')}: {doc.due_date.isoformat()}  "
@@ -632,25 +596,25 @@ def invoice_show(
 
 
 @invoice_app.command("credit")
+@with_context
 def invoice_credit(
+    cx: CommandContext,
     number: Annotated[str, typer.Argument(help="The original invoice's number or id.")],
     line: LineOpt = None,
     date: Annotated[str | None, typer.Option("--date", help="Issue date (default: today).")] = None,
     reason: Annotated[str, typer.Option("--reason", help="返品、値引き ... (printed on the note).")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """返還請求書 (credit note) against an issued invoice: what is returned or discounted, positive quantities."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
-        original = _invoice_row(db, actor, number)
-        _print_invoice(billing.issue_credit_note(db.uow(), actor, billing.CreditNoteInput(
+    with _cli_lines():
+        original = _invoice_row(cx.db, cx.actor, number)
+        _print_invoice(billing.issue_credit_note(cx.uow(), cx.actor, billing.CreditNoteInput(
             original.id, _today(date, "date"), _lines(line), reason)))
 
 
 @invoice_app.command("issue")
+@with_context
 def invoice_issue(
+    cx: CommandContext,
     partner: Annotated[str, typer.Option("--partner", help="Customer code or id.")],
     line: LineOpt = None,
     date: Annotated[str | None, typer.Option("--date", help="Issue date (default: today).")] = None,
@@ -659,21 +623,19 @@ def invoice_issue(
     = None,
     price_entry: PriceEntryOpt = "exclusive",
     notes: Annotated[str, typer.Option("--notes")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """請求書 entered directly (no delivery): issued and posted now; each --line may carry its 取引年月日
     (';date=YYYY-MM-DD', default the issue date) and a 0% line its kind (';kind=export')."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
-        _print_invoice(billing.issue_invoice(db.uow(), actor, billing.InvoiceInput(
-            _partner_id(db, partner), _today(date, "date"), _lines(line), subject, price_entry,
+    with _cli_lines():
+        _print_invoice(billing.issue_invoice(cx.uow(), cx.actor, billing.InvoiceInput(
+            _partner_id(cx.db, partner), _today(date, "date"), _lines(line), subject, price_entry,
             _date(due_date, "due_date") if due_date else None, notes)))
 
 
 @invoice_app.command("replace")
+@with_context
 def invoice_replace(
+    cx: CommandContext,
     number: Annotated[str, typer.Argument(help="The unpaid invoice's number or id.")],
     line: LineOpt = None,
     date: Annotated[str | None, typer.Option("--date", help="Issue date (default: today).")] = None,
@@ -681,15 +643,11 @@ def invoice_replace(
     due_date: Annotated[str | None, typer.Option("--due-date", help="Default: the original's.")] = None,
     price_entry: PriceEntryOpt = "exclusive",
     notes: Annotated[str, typer.Option("--notes")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """修正した請求書: replace an unpaid invoice (its posting is reversed; the new one references it)."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
-        original = _invoice_row(db, actor, number)
-        _print_invoice(billing.replace_invoice(db.uow(), actor, original.id, billing.InvoiceInput(
+    with _cli_lines():
+        original = _invoice_row(cx.db, cx.actor, number)
+        _print_invoice(billing.replace_invoice(cx.uow(), cx.actor, original.id, billing.InvoiceInput(
             original.partner_id, _today(date, "date"), _lines(line), subject, price_entry,
             _date(due_date, "due_date") if due_date else None, notes)))
 
@@ -702,15 +660,13 @@ def _allocations(view: receivables.ProposalView) -> str:
 
 
 @match_app.command("propose")
+@with_context
 def match_propose(
+    cx: CommandContext,
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """消込 proposals for every unmatched deposit (nothing is changed)."""
-    db = open_db(database_url)
-    with domain_errors():
-        views = receivables.propose(db.uow(), resolve_actor(db, as_user))
+    views = receivables.propose(cx.uow(), cx.actor)
     if as_json:
         rows = [{**dataclasses.asdict(v), "value_date": v.value_date.isoformat(),
                  "allocations": [{"invoice_id": i, "number": n, "amount": a} for i, n, a in v.allocations]}
@@ -729,7 +685,9 @@ def match_propose(
 
 
 @match_app.command("confirm")
+@with_context
 def match_confirm(
+    cx: CommandContext,
     deposit_id: Annotated[int, typer.Argument(help="The deposit's id (see `sales match propose`).")],
     invoices: Annotated[list[str] | None, typer.Argument(
         help='Invoices to clear, "NUMBER" or "NUMBER:AMOUNT" (numbers or ids). Without any: the proposal.')] = None,
@@ -739,15 +697,11 @@ def match_confirm(
                                                                 "(前受金).")] = 0,
     partner: Annotated[int | None, typer.Option("--partner", help="The customer (id) when no invoice names it.")]
     = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """消込: clear invoices with a deposit and post the receipt. Without amounts, the invoices are cleared in
     the order given, each up to what it still owes; --to-credit keeps the rest as the customer's credit."""
-    db = open_db(database_url)
-    with domain_errors(), _cli_lines():
-        actor = resolve_actor(db, as_user)
-        view = next((v for v in receivables.propose(db.uow(), actor) if v.deposit_id == deposit_id), None)
+    with _cli_lines():
+        view = next((v for v in receivables.propose(cx.uow(), cx.actor) if v.deposit_id == deposit_id), None)
         if view is None:
             raise NotFound("sales.error.deposit_not_found", field="deposit_id", id=deposit_id)
         labels = {i: n for i, n, _a in view.allocations}
@@ -766,7 +720,7 @@ def match_confirm(
             chosen: list[tuple[int, int]] = []
             for ref in invoices:
                 number, _, amount = ref.partition(":")
-                row = _invoice_row(db, actor, number, "invoices")
+                row = _invoice_row(cx.db, cx.actor, number, "invoices")
                 labels[row.id] = row.number
                 if amount.strip():
                     try:
@@ -778,40 +732,36 @@ def match_confirm(
                 chosen.append((row.id, value))
                 left -= value
             allocations = tuple(chosen)
-        receivables.confirm_matches(db.uow(), actor, [receivables.MatchInput(deposit_id, allocations, fee_amount,
+        receivables.confirm_matches(cx.uow(), cx.actor, [receivables.MatchInput(deposit_id, allocations, fee_amount,
                                                                              to_credit, partner)])
     text = ", ".join(f"{labels.get(i, i)}:{format_yen(a)}" for i, a in allocations)
     console.print(_say("matched", id=deposit_id, allocations=text, fee=format_yen(fee_amount)))
 
 
 @match_app.command("book")
+@with_context
 def match_book(
+    cx: CommandContext,
     deposit_id: Annotated[int, typer.Argument(help="The deposit's id (see `sales match propose`).")],
     memo: Annotated[str, typer.Option("--memo", help="摘要: what is known of the deposit (required).")],
     account: Annotated[str, typer.Option("--account", help="Account code credited (default 2210 仮受金).")]
     = receivables.CODE_SUSPENSE_RECEIPTS,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """A deposit nothing matches (該当なし) booked to 仮受金 (or another account) with a memo; undone by
     `sales match undo`."""
-    db = open_db(database_url)
-    with domain_errors():
-        entry = receivables.book_deposit(db.uow(), resolve_actor(db, as_user), deposit_id, memo, account)
+    entry = receivables.book_deposit(cx.uow(), cx.actor, deposit_id, memo, account)
     console.print(f"{deposit_id} → {account} ({entry})")
 
 
 @match_app.command("undo")
+@with_context
 def match_undo(
+    cx: CommandContext,
     deposit_id: Annotated[int, typer.Argument(help="The matched (or booked) deposit's id.")],
     reason: Annotated[str, typer.Option("--reason", help="取消理由 (required, kept in the audit trail).")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """消込取消: reverse a deposit's match (or booking) and leave it unmatched."""
-    db = open_db(database_url)
-    with domain_errors():
-        result = receivables.unmatch(db.uow(), resolve_actor(db, as_user), deposit_id, reason)
+    result = receivables.unmatch(cx.uow(), cx.actor, deposit_id, reason)
     console.print(f"{deposit_id}: {result.reversal_no}")
 
 
