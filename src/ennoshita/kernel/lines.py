@@ -1,21 +1,22 @@
-"""Document lines as entered (品目 code or free text, quantity, unit price, rate) and their totals."""
+"""Document lines as entered (品目 code or free text, quantity, unit price, rate), checked and resolved the same
+way on every document (見積, 受注, 納品, 請求書, 発注書, 受領請求書), and their totals per tax rate."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ennoshita.errors import Invalid, Problem
-from ennoshita.lengths import length_problems
-from ennoshita.money import MAX_YEN, Rounding, yen_in_range
-from ennoshita.sales.models import Item, QuoteLine
-from ennoshita.sales.partners import parse_decimal
-from ennoshita.sales.rules import RATES, InvoiceLine, InvoiceTotals, PriceEntry, TaxRate, compute_totals
+from ennoshita.kernel.models import DESCRIPTION_LENGTH
+from ennoshita.kernel.tax import RATES, InvoiceLine, InvoiceTotals, PriceEntry, TaxRate, compute_totals
+from ennoshita.lengths import TOO_LONG
+from ennoshita.money import MAX_YEN, Rounding, decimal_in_range, yen_in_range
+from ennoshita.partners.models import Item
 
 MAX_LINES = 500
 
@@ -60,6 +61,21 @@ class ResolvedLine:
         return {**self.row(line_no), "tax_kind": self.tax_kind}
 
 
+def parse_decimal(text: str | Decimal | int, field_name: str, problems: list[Problem],
+                  places: int = 2) -> Decimal:
+    try:
+        value = Decimal(str(text).replace(",", "").strip() or "0")
+    except InvalidOperation:
+        problems.append(Problem("sales.error.number", field_name, {"value": str(text)[:40]}))
+        return Decimal(0)
+    if not decimal_in_range(value):  # before any arithmetic: 1E+1000000 or NaN never reach quantize
+        problems.append(Problem("error.amount_range", field_name, {"max": f"{MAX_YEN:,}"}))
+        return Decimal(0)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        problems.append(Problem("sales.error.decimals", field_name, {"max": places}))
+    return value
+
+
 def price_entry_of(text: str) -> PriceEntry:
     try:
         return PriceEntry(text)
@@ -88,7 +104,9 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
         description = ln.description.strip() or (item.name if item else "")
         if not description:
             problems.append(Problem("sales.error.line_description", f"{where}.description"))
-        problems += length_problems(QuoteLine, {"description": description}, prefix=f"{where}.")
+        if len(description) > DESCRIPTION_LENGTH:
+            problems.append(Problem(TOO_LONG, f"{where}.description",
+                                    {"max": DESCRIPTION_LENGTH, "length": len(description)}))
         quantity = parse_decimal(ln.quantity, f"{where}.quantity", problems, places=3)
         price_text = ln.unit_price if str(ln.unit_price).strip() else (item.unit_price if item else "")
         if not str(price_text).strip():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -22,18 +22,19 @@ from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
+from ennoshita.kernel.lines import parse_decimal
+from ennoshita.kernel.tax import RATES
 from ennoshita.lengths import length_problems, limits
-from ennoshita.money import MAX_YEN, decimal_in_range, yen_in_range
+from ennoshita.money import MAX_YEN, yen_in_range
+from ennoshita.partners.kana import normalize_payer_kana
+from ennoshita.partners.models import Item, Partner, PartnerContact
+from ennoshita.partners.terms import PaymentTerms
 from ennoshita.registration import (
     clean_number,
     is_valid_corporate_number,
     is_valid_registration_number,
     registration_input,
 )
-from ennoshita.sales.kana import normalize_payer_kana
-from ennoshita.sales.models import Item, Partner, PartnerContact
-from ennoshita.sales.rules import RATES
-from ennoshita.sales.terms import PaymentTerms
 from ennoshita.security.text import contains, like_escape
 
 CLOSING_DAYS = (0, 5, 10, 15, 20, 25, 31)
@@ -423,21 +424,6 @@ class ItemSummary:
 
 def _item(i: Item) -> ItemSummary:
     return ItemSummary(i.id, i.code, i.name, i.unit, Decimal(i.unit_price), i.tax_rate, i.active)
-
-
-def parse_decimal(text: str | Decimal | int, field_name: str, problems: list[Problem],
-                  places: int = 2) -> Decimal:
-    try:
-        value = Decimal(str(text).replace(",", "").strip() or "0")
-    except InvalidOperation:
-        problems.append(Problem("sales.error.number", field_name, {"value": str(text)[:40]}))
-        return Decimal(0)
-    if not decimal_in_range(value):  # before any arithmetic: 1E+1000000 or NaN never reach quantize
-        problems.append(Problem("error.amount_range", field_name, {"max": f"{MAX_YEN:,}"}))
-        return Decimal(0)
-    if value != value.quantize(Decimal(1).scaleb(-places)):
-        problems.append(Problem("sales.error.decimals", field_name, {"max": places}))
-    return value
 
 
 def _check_item(cmd: ItemInput) -> tuple[dict[str, Any], list[Problem]]:

@@ -23,11 +23,13 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, Price, Quantity, Yen
 from ennoshita.db import Database
 from ennoshita.i18n import gettext
+from ennoshita.kernel.lines import LineInput
+from ennoshita.kernel.tax import RateTotal
 from ennoshita.money import format_yen
-from ennoshita.sales import flow, partners, pdf, queries, queries_docs
-from ennoshita.sales.lines import LineInput
+from ennoshita.partners import services as partners
+from ennoshita.sales import flow, pdf, queries, queries_docs
 from ennoshita.sales.queries_docs import DocLine
-from ennoshita.sales.rules import CreditWarning, RateTotal
+from ennoshita.sales.rules import CreditWarning
 from ennoshita.security.files import content_disposition
 
 router = APIRouter(tags=["sales"])

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.money import format_yen
+from ennoshita.partners.models import Partner
 from ennoshita.sales import billing, customer_credit, partner_import, pdf, receivables
 from ennoshita.sales import settings as sales_settings
-from ennoshita.sales.models import Invoice, Partner
+from ennoshita.sales.models import Invoice
 
 sales_app = typer.Typer(help="Sales: partner import, billing runs, invoice PDFs, bank import, AR check.",
                         no_args_is_help=True)

@@ -24,10 +24,11 @@ from ennoshita.cli.common import CommandContext, console, parse_date, say, with_
 from ennoshita.cli.sales.billing import partners_import, sales_app
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
+from ennoshita.kernel.lines import LineInput
+from ennoshita.kernel.tax import RateTotal
 from ennoshita.money import format_yen
-from ennoshita.sales import billing, flow, partners, queries, queries_docs, receivables
-from ennoshita.sales.lines import LineInput
-from ennoshita.sales.rules import RateTotal
+from ennoshita.partners import services as partners
+from ennoshita.sales import billing, flow, queries, queries_docs, receivables
 
 partner_app = typer.Typer(help="取引先: add, list, import.", no_args_is_help=True)
 item_app = typer.Typer(help="品目: add, list.", no_args_is_help=True)

@@ -17,7 +17,7 @@ from ennoshita.db import Database
 from ennoshita.desk import queries, rules, services
 from ennoshita.errors import DomainError, NotFound
 from ennoshita.identity import can
-from ennoshita.sales import partners
+from ennoshita.partners import services as partners
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.desk.requests import mention_parts, notified, team_members, user_names
 from ennoshita.web.forms import form_data

@@ -30,7 +30,7 @@ from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import DomainError, Forbidden
 from ennoshita.identity import can, require
 from ennoshita.identity.models import User, UserRole
-from ennoshita.sales import partners
+from ennoshita.partners import services as partners
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export

@@ -25,9 +25,9 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can
 from ennoshita.lengths import limits
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing import bills, queries
 from ennoshita.purchasing.models import PurchaseOrder, SupplierBill, SupplierBillLine
-from ennoshita.sales.models import Partner
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.ledger.common import parse_id, query_without_page

@@ -28,10 +28,10 @@ from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.identity import can, require
 from ennoshita.lengths import limits
+from ennoshita.partners import services as partners
+from ennoshita.partners.models import Item, Partner
 from ennoshita.purchasing import orders, queries
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
-from ennoshita.sales import partners
-from ennoshita.sales.models import Item, Partner
 from ennoshita.web import nav
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep

@@ -24,9 +24,9 @@ from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.expenses import services as expenses
 from ennoshita.identity import load_company, require
 from ennoshita.identity.models import User, UserRole
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing import payments, queries, rules
 from ennoshita.purchasing.models import PaymentFile, PaymentFileVoid, PaymentRun
-from ennoshita.sales.models import Partner
 from ennoshita.security import access
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep

@@ -24,8 +24,9 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.sales import partner_import, partners
-from ennoshita.sales.lines import LineInput
+from ennoshita.kernel.lines import LineInput
+from ennoshita.partners import services as partners
+from ennoshita.sales import partner_import
 from ennoshita.sales.queries import Paged
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav

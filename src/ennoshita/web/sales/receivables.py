@@ -16,7 +16,8 @@ from ennoshita.dates import today_tokyo
 from ennoshita.errors import DomainError, Invalid
 from ennoshita.i18n import Translator
 from ennoshita.identity.roles import can
-from ennoshita.sales import aging, customer_credit, partners, receivables
+from ennoshita.partners import services as partners
+from ennoshita.sales import aging, customer_credit, receivables
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.queries import PageRequest
 from ennoshita.tabular import Table, columns
