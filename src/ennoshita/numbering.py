@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
+from ennoshita.kernel.numbering import Series as Series
+from ennoshita.kernel.numbering import format_number as format_number
 from ennoshita.kernel.numbering import reserve as reserve

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events
+from ennoshita import audit, events, numbering
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.attachments import services as attachments
@@ -32,7 +32,6 @@ from ennoshita.expenses import rules
 from ennoshita.expenses.models import EmployeeBankAccount, ExpenseClaim, ExpenseLine, ExpenseSequence
 from ennoshita.identity.models import User
 from ennoshita.identity.roles import can, require
-from ennoshita.kernel import numbering
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.lengths import length_problems
@@ -270,7 +269,7 @@ def create_claim(uow: UnitOfWork, actor: Actor, cmd: ClaimInput, submit: bool = 
         user = s.get(User, actor.user_id)
         day = today_tokyo()
         number = numbering.reserve(s, ExpenseSequence, "claim", day, load_company_month(s))
-        claim = ExpenseClaim(number=numbering.format_number("EXP", *number), employee_id=actor.user_id,
+        claim = ExpenseClaim(number=f"EXP-{number[0]}-{number[1]:06d}", employee_id=actor.user_id,
                              department=(user.department if user else "") or "", title=cmd.title.strip()[:200] or "-",
                              status="draft", total=0, created_at=now_utc(), journal_entry_ids=[],
                              payment_status="unpaid")

@@ -17,7 +17,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity.roles import require
-from ennoshita.partners import services as partners
+from ennoshita.sales import partners
 
 
 class SharedTransaction(UnitOfWork):

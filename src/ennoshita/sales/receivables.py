@@ -25,13 +25,20 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
-from ennoshita.partners.kana import normalize_payer_kana
-from ennoshita.partners.models import Partner
 from ennoshita.sales import customer_credit
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.bankcsv import parse_bank_csv
+from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, MatchKind, OpenInvoice, Proposal, propose_matches
-from ennoshita.sales.models import BankDeposit, CustomerCredit, Delivery, Invoice, ReceiptAllocation, Receivable
+from ennoshita.sales.models import (
+    BankDeposit,
+    CustomerCredit,
+    Delivery,
+    Invoice,
+    Partner,
+    ReceiptAllocation,
+    Receivable,
+)
 
 STANDARD_FEES = (110, 220, 330, 440, 550, 660, 770, 880)
 CODE_SALES_DISCOUNT = "4120"  # 売上値引高
