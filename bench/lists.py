@@ -23,7 +23,7 @@ from ennoshita.db import Database
 from ennoshita.demo import load_demo
 from ennoshita.desk.rules import REQUEST_TYPES
 from ennoshita.identity.models import User
-from ennoshita.sales.models import Partner
+from ennoshita.partners.models import Partner
 from ennoshita.settings import Settings
 from ennoshita.web.app import create_app
 

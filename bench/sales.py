@@ -22,8 +22,8 @@ from ennoshita.actor import Actor
 from ennoshita.bulk import insert_rows
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
+from ennoshita.partners.kana import normalize_payer_kana
 from ennoshita.sales import billing, receivables
-from ennoshita.sales.kana import normalize_payer_kana
 from ennoshita.sales.matching import Deposit, OpenInvoice, propose_matches
 from ennoshita.sales.models import Invoice
 

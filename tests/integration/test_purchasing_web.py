@@ -19,7 +19,8 @@ from ennoshita.identity.services import find_user_id
 from ennoshita.money import format_yen
 from ennoshita.purchasing import bills, payments, queries
 from ennoshita.sales import partners
-from ennoshita.web import routes_purchasing_bills, routes_purchasing_payments
+from ennoshita.web.purchasing import bills as bill_screens
+from ennoshita.web.purchasing import payments as payment_screens
 from tests.conftest import ADMIN, REQUESTER, login
 
 PURCHASING = "kobai@demo.ennoshita.jp"
@@ -125,8 +126,8 @@ def test_more_open_bills_than_a_page_are_all_listed_and_all_paid(client: TestCli
     # Pages of 3 rows: four new suppliers, the first with five bills, make every list longer than a page. The
     # lists say how many rows and how many yen there are in all, page 2 exists, a bill of page 2 can be paid on
     # its own, and 「期日までをすべて支払う」 takes every other open bill, not one page of them.
-    monkeypatch.setattr(routes_purchasing_bills, "PER_PAGE", 3)
-    monkeypatch.setattr(routes_purchasing_payments, "PER_PAGE", 3)
+    monkeypatch.setattr(bill_screens, "PER_PAGE", 3)
+    monkeypatch.setattr(payment_screens, "PER_PAGE", 3)
     kobai = find_actor(demo_db.uow(), PURCHASING, "web")
     month = (today_tokyo().replace(day=1) + dt.timedelta(days=100)).replace(day=1)
     suppliers = [partners.create_partner(demo_db.uow(), Actor.system(), partners.PartnerInput(

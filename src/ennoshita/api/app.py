@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 
-from ennoshita.api import registry, routes_core
+from ennoshita.api import core, registry
 from ennoshita.api.problems import domain_error_handler, last_resort_handler, validation_error_handler
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
@@ -26,7 +26,7 @@ def create_api(db: Database) -> FastAPI:
     for kind in last_resort_types():
         api.add_exception_handler(kind, last_resort_handler)
     access = [Depends(api_access)]  # the declared route-permission table, before every handler
-    api.include_router(routes_core.router, dependencies=access)
+    api.include_router(core.router, dependencies=access)
     for router in registry.routers():
         api.include_router(router, dependencies=access)
     offloop.move_off_loop(api)  # async handlers wait on the database in the thread pool, not on the loop

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, YEN_DOC, Price, Quantity, Yen
-from ennoshita.api.sales import LineIn, RateOut, dec_text, file_response, lines_in, rates_out
+from ennoshita.api.sales.orders import LineIn, RateOut, dec_text, file_response, lines_in, rates_out
 from ennoshita.api.schemas import BankAccountOut
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service

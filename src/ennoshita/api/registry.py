@@ -1,5 +1,5 @@
-"""API routers of the domains: the modules under ennoshita.api that expose a ``router`` (a domain may have more
-than one)."""
+"""API routers of the domains: the modules under ennoshita.api that expose a ``router``, ``<domain>`` or
+``<domain>.<group>`` (a domain with more than one module is a package)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import importlib
 
 from fastapi import APIRouter
 
-# ledger_io before ledger: its fixed paths (/journal-entries/export) must match before /journal-entries/{id}
-DOMAIN_MODULES: tuple[str, ...] = ("ledger_io", "ledger", "sales", "sales_billing", "sales_receivables", "desk",
-                                   "purchasing", "approvals", "expenses", "evidence", "withholding",
+# ledger.io before ledger.books: its fixed paths (/journal-entries/export) must match before /journal-entries/{id}
+DOMAIN_MODULES: tuple[str, ...] = ("ledger.io", "ledger.books", "sales.orders", "sales.billing", "sales.receivables",
+                                   "desk", "purchasing", "approvals", "expenses", "ledger.evidence", "withholding",
                                    "hr", "payroll", "payroll_setup",
                                    "assets", "contracts")
 

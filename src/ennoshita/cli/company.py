@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, cli_language, console, domain_errors, open_db, resolve_actor
+from ennoshita.cli.common import CommandContext, cli_language, console, with_context
 from ennoshita.i18n import Translator
 
 company_app = typer.Typer(help="Company settings: name, カナ, 登録番号, address, fiscal year, tax, bank accounts.",
@@ -20,16 +20,15 @@ def _t() -> Translator:
 
 
 @company_app.command("show")
-def show(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def show(cx: CommandContext) -> None:
     """Print the company settings and bank accounts."""
     from rich.table import Table
 
     from ennoshita.identity import company as company_service
 
-    db = open_db(database_url)
     t = _t()
-    with domain_errors():
-        c = company_service.get_company(db.uow(), resolve_actor(db, as_user))
+    c = company_service.get_company(cx.uow(), cx.actor)
     table = Table(show_header=False)
     rows: list[tuple[str, Any]] = [
         ("company.name", c.name), ("company.name_kana", c.name_kana),
@@ -49,7 +48,9 @@ def show(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
 
 
 @company_app.command("set")
+@with_context
 def set_(
+    cx: CommandContext,
     name: Annotated[str | None, typer.Option(help="会社名")] = None,
     kana: Annotated[str | None, typer.Option(help="会社名カナ")] = None,
     registration_number: Annotated[str | None, typer.Option(help="登録番号 T+13桁 (empty to clear)")] = None,
@@ -60,8 +61,6 @@ def set_(
     fiscal_year_start_month: Annotated[int | None, typer.Option(help="期首月 1-12")] = None,
     tax_accounting: Annotated[str | None, typer.Option(help="exclusive (税抜経理) or inclusive (税込経理)")] = None,
     tax_rounding: Annotated[str | None, typer.Option(help="floor, half_up or ceil")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Change the company settings given as options (the others stay as they are)."""
     from ennoshita.identity import company as company_service
@@ -71,14 +70,14 @@ def set_(
         "address": address, "phone": phone, "representative": representative,
         "fiscal_year_start_month": fiscal_year_start_month, "tax_accounting": tax_accounting,
         "tax_rounding": tax_rounding}.items() if v is not None}
-    db = open_db(database_url)
-    with domain_errors():
-        company_service.update_company(db.uow(), resolve_actor(db, as_user), values)
+    company_service.update_company(cx.uow(), cx.actor, values)
     console.print(_t()("cli.company_saved"))
 
 
 @company_app.command("bank")
+@with_context
 def bank(
+    cx: CommandContext,
     bank_code: Annotated[str, typer.Option(help="銀行コード (4 digits)")],
     branch_code: Annotated[str, typer.Option(help="支店コード (3 digits)")],
     account_number: Annotated[str, typer.Option(help="口座番号 (7 digits)")],
@@ -89,19 +88,15 @@ def bank(
     zengin_requester_code: Annotated[str, typer.Option(help="全銀 委託者コード (10 digits)")] = "",
     default: Annotated[bool, typer.Option(help="The account payment files use.")] = False,
     bank_id: Annotated[int | None, typer.Option("--id", help="Change this account instead of adding one.")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Add (or with --id change) a company bank account."""
     from ennoshita.identity import company as company_service
 
-    db = open_db(database_url)
-    with domain_errors():
-        saved = company_service.save_bank_account(db.uow(), resolve_actor(db, as_user),
-                                                  company_service.BankAccountData(
-            bank_code=bank_code, bank_name_kana=bank_name_kana, branch_code=branch_code,
-            branch_name_kana=branch_name_kana, account_type=account_type, account_number=account_number,
-            holder_kana=holder_kana, zengin_requester_code=zengin_requester_code, is_default=default, id=bank_id))
+    saved = company_service.save_bank_account(cx.uow(), cx.actor,
+                                              company_service.BankAccountData(
+        bank_code=bank_code, bank_name_kana=bank_name_kana, branch_code=branch_code,
+        branch_name_kana=branch_name_kana, account_type=account_type, account_number=account_number,
+        holder_kana=holder_kana, zengin_requester_code=zengin_requester_code, is_default=default, id=bank_id))
     console.print(_t()("cli.bank_saved", id=saved.id))
 
 

@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment
-from ennoshita.cli.common import DatabaseUrl, cli_language, console, domain_errors, open_db, resolve_actor
+from ennoshita.cli.common import CommandContext, cli_language, console, with_context
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import Invalid, NotFound, Problem
@@ -22,13 +22,6 @@ from ennoshita.i18n import gettext
 from ennoshita.tabular import export
 
 desk_app = typer.Typer(help="依頼 (request desk): file, list, status, dashboard, mail.", no_args_is_help=True)
-
-# The acting user as every command names it (--as-user, ENNOSHITA_AS_USER), with --as for short.
-AsUser = Annotated[
-    str | None,
-    typer.Option("--as-user", "--as", envvar="ENNOSHITA_AS_USER",
-                 help="Act as this user (e-mail); their roles are checked. Default: the local administrator."),
-]
 
 # Plain CLI sentences (the error lines come from the message catalogs).
 _TEXT = {
@@ -99,53 +92,47 @@ def _by_number(db: Database, actor: Actor, number: str) -> int:
 
 
 @desk_app.command("file")
+@with_context
 def file_request(
+    cx: CommandContext,
     type_: Annotated[str, typer.Option("--type", help=", ".join(rules.REQUEST_TYPES))],
     title: Annotated[str, typer.Option(help="件名.")],
     field: Annotated[list[str] | None, typer.Option("--field", help="name=value; repeat.")] = None,
     line: Annotated[list[str] | None, typer.Option("--line", help="品名:数量 (the lines field); repeat.")] = None,
     attach: Annotated[list[str] | None, typer.Option("--attach", help="file field=path; repeat.")] = None,
     due_date: Annotated[str | None, typer.Option(help="希望納期 YYYY-MM-DD (default: the due_date field).")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """依頼する: file a request; every missing or malformed field is named."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        fields = _fields(field or [], line or [])
-        due_text = due_date or (str(fields["due_date"]) if "due_date" in fields else "")
-        try:
-            due = dt.date.fromisoformat(due_text) if due_text else None
-        except ValueError:
-            raise Invalid("desk.error.date", field="due_date", value=due_text) from None
-        r = services.file_request(db.uow(), actor, services.NewRequest(type_, title, fields, due,
-                                                                       _attachments(attach or [])))
+    fields = _fields(field or [], line or [])
+    due_text = due_date or (str(fields["due_date"]) if "due_date" in fields else "")
+    try:
+        due = dt.date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        raise Invalid("desk.error.date", field="due_date", value=due_text) from None
+    r = services.file_request(cx.uow(), cx.actor, services.NewRequest(type_, title, fields, due,
+                                                                   _attachments(attach or [])))
     console.print(_say("filed", number=r.number, team=gettext(cli_language(), f"desk.team.{r.team}"),
                        due=_local(r.sla_due_at)), highlight=False)
 
 
 @desk_app.command("list")
+@with_context
 def list_requests(
+    cx: CommandContext,
     team: Annotated[str | None, typer.Option(help=", ".join(rules.TEAMS))] = None,
     status: Annotated[list[str] | None, typer.Option(help="received, in_progress, waiting, done, withdrawn; "
                                                           "repeat.")] = None,
     mine: Annotated[bool, typer.Option(help="Only the requests I filed.")] = False,
     page: int = 1,
     per_page: int = 50,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """A team's queue (open first, by SLA due time) or my requests."""
-    db = open_db(database_url)
     lang = cli_language()
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        for s in status or []:
-            if s not in rules.STATUSES:
-                raise Invalid("desk.error.status", field="status", status=s)
-        found = queries.queue(db.uow(), actor, team=team, statuses=tuple(status or ()), mine=mine, page=page,
-                              per_page=per_page)
+    for s in status or []:
+        if s not in rules.STATUSES:
+            raise Invalid("desk.error.status", field="status", status=s)
+    found = queries.queue(cx.uow(), cx.actor, team=team, statuses=tuple(status or ()), mine=mine, page=page,
+                          per_page=per_page)
     if not found.rows:
         console.print(_say("none"))
         return
@@ -161,34 +148,28 @@ def list_requests(
 
 
 @desk_app.command("status")
+@with_context
 def set_status(
+    cx: CommandContext,
     number: Annotated[str, typer.Argument(help="REQ-2026-000123")],
     status: Annotated[str, typer.Argument(help="in_progress, waiting, done or withdrawn")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """対応中 / 確認待ち / 完了 by the team; 取り下げ also by the requester."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        r = services.set_status(db.uow(), actor, _by_number(db, actor, number), status)
+    r = services.set_status(cx.uow(), cx.actor, _by_number(cx.db, cx.actor, number), status)
     console.print(_say("status", number=r.number, status=gettext(cli_language(), f"desk.status.{r.status}")),
                   highlight=False)
 
 
 @desk_app.command("dashboard")
+@with_context
 def dashboard(
+    cx: CommandContext,
     month: Annotated[str | None, typer.Option(help="YYYY-MM (default: this month, Japan time).")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV (UTF-8 BOM) to this file.")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """The month's contribution per team and person: handled, median / p90 lead time, on-time rate, thanks."""
-    db = open_db(database_url)
     lang = cli_language()
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        d = queries.dashboard(db.uow(), actor, month or dt.datetime.now(rules.TOKYO).strftime("%Y-%m"))
+    d = queries.dashboard(cx.uow(), cx.actor, month or dt.datetime.now(rules.TOKYO).strftime("%Y-%m"))
     table = queries.dashboard_table(d, lang)
     if csv is not None:
         content, _media, _name = export(table, "csv")
@@ -207,13 +188,11 @@ def dashboard(
 
 
 @desk_app.command("mail")
-def deliver_mail(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def deliver_mail(cx: CommandContext) -> None:
     """For cron: notify requests past their SLA (once each), then send every pending notification e-mail."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        overdue = mail.sweep_overdue(db.uow(), actor)
-        sent, failed = mail.deliver_pending(db)
+    overdue = mail.sweep_overdue(cx.uow(), cx.actor)
+    sent, failed = mail.deliver_pending(cx.db)
     console.print(_say("mail", overdue=overdue, sent=sent, failed=failed))
     if failed:
         raise typer.Exit(1)

@@ -24,7 +24,7 @@ LAZY_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
     "report": (("ennoshita.cli.ledger",), "Reports: trial-balance, pl, bs, gl, journal, monthly, tax."),
     "period": (("ennoshita.cli.ledger",), "月次締め: lock or unlock a month (YYYY-MM)."),
     "ledger": (("ennoshita.cli.ledger",), "Ledger maintenance: balance check, recurring entries, year-end close."),
-    "sales": (("ennoshita.cli.sales", "ennoshita.cli.sales_docs"),
+    "sales": (("ennoshita.cli.sales.billing", "ennoshita.cli.sales.documents"),
               "Sales: partner import, billing runs, invoice PDFs, bank import, AR check."),
     "desk": (("ennoshita.cli.desk",), "依頼 (request desk): file, list, status, dashboard, mail."),
     "payments": (("ennoshita.cli.purchasing",), "支払: payment runs, the 全銀 file, paid."),

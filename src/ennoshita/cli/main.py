@@ -38,7 +38,7 @@ app.add_typer(audit_app, name="audit")
 
 # Each domain's CLI module defines ``register(app)`` adding its command groups. Modules named in
 # ennoshita.cli.lazy.LAZY_GROUPS are imported when their group is used; any other is registered here.
-CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales", "ennoshita.cli.sales_docs",
+CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales.billing", "ennoshita.cli.sales.documents",
                                 "ennoshita.cli.desk", "ennoshita.cli.purchasing", "ennoshita.cli.withholding",
                                 "ennoshita.cli.company",
                                 "ennoshita.cli.hr", "ennoshita.cli.payroll",

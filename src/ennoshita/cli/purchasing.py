@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from ennoshita.approvals import services as approvals
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
@@ -72,67 +72,59 @@ def _print_run(run: payments.RunSummary) -> None:
 
 
 @payments_app.command("run")
+@with_context
 def payments_run(
+    cx: CommandContext,
     date: Annotated[str, typer.Option("--date", help="振込指定日 (YYYY-MM-DD), a banking day.")],
     due_by: Annotated[str | None, typer.Option("--due-by", help="Every open bill due by this day (default: --date).")]
     = None,
     bill: Annotated[list[int] | None, typer.Option("--bill", help="Only these bill ids (repeat).")] = None,
     payer: Annotated[str | None, typer.Option("--payer", help="Who executes the payment (e-mail).")] = None,
     submit: Annotated[bool, typer.Option("--submit/--draft", help="Submit for 承認 at once (default).")] = True,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """支払: one transfer per supplier over the open bills, submitted for 承認."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        day = _date(date, "date")
-        payer_id = identity.find_user_id(db.uow(), payer) if payer else None
-        bill_ids = tuple(bill or ())
-        run = payments.create_payment_run(db.uow(), actor, payments.PaymentRunInput(
-            day, bill_ids, None if bill_ids else (_date(due_by, "due_by") if due_by else day), payer_id,
-            submit=submit))
-        table = RichTable(_say("supplier"), _say("bills"), _say("amount"))
-        for t in run.transfers:
-            table.add_row(t.supplier_name, str(len(t.bill_ids)), format_yen(t.transfer_amount))
-        console.print(table)
-        _print_run(run)
+    day = _date(date, "date")
+    payer_id = identity.find_user_id(cx.uow(), payer) if payer else None
+    bill_ids = tuple(bill or ())
+    run = payments.create_payment_run(cx.uow(), cx.actor, payments.PaymentRunInput(
+        day, bill_ids, None if bill_ids else (_date(due_by, "due_by") if due_by else day), payer_id,
+        submit=submit))
+    table = RichTable(_say("supplier"), _say("bills"), _say("amount"))
+    for t in run.transfers:
+        table.add_row(t.supplier_name, str(len(t.bill_ids)), format_yen(t.transfer_amount))
+    console.print(table)
+    _print_run(run)
 
 
 @payments_app.command("zengin")
+@with_context
 def payments_zengin(
+    cx: CommandContext,
     run_id: Annotated[str, typer.Argument(help="The run's id or number.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
     line_ending: Annotated[str, typer.Option("--line-ending", help="crlf (default) or none.")] = "crlf",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Write the run's 全銀 総合振込 file (exported on first use, the stored file byte for byte after)."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        if line_ending not in ("crlf", "none"):
-            raise Invalid("purchasing.error.line_ending", field="line_ending", value=line_ending)
-        ending: zengin.LineEnding = "none" if line_ending == "none" else "crlf"
-        exported = payments.zengin_file(db.uow(), actor, _run_id(db, run_id), ending)
-        output.write_bytes(exported.content)
+    if line_ending not in ("crlf", "none"):
+        raise Invalid("purchasing.error.line_ending", field="line_ending", value=line_ending)
+    ending: zengin.LineEnding = "none" if line_ending == "none" else "crlf"
+    exported = payments.zengin_file(cx.uow(), cx.actor, _run_id(cx.db, run_id), ending)
+    output.write_bytes(exported.content)
     console.print(_say("zengin", path=str(output), count=exported.count, total=format_yen(exported.total),
                        sha=exported.sha256))
 
 
 @payments_app.command("paid")
+@with_context
 def payments_paid(
+    cx: CommandContext,
     run_id: Annotated[str, typer.Argument(help="The run's id or number.")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
     confirm_early: Annotated[bool, typer.Option("--confirm-early", help="Mark paid before the payment date.")]
     = False,
 ) -> None:
     """支払済: post the transfers and close the bills."""
-    db = open_db(database_url)
-    with domain_errors():
-        run = payments.mark_paid(db.uow(), resolve_actor(db, as_user), _run_id(db, run_id),
-                                 confirm_early=confirm_early)
+    run = payments.mark_paid(cx.uow(), cx.actor, _run_id(cx.db, run_id),
+                             confirm_early=confirm_early)
     console.print(_say("paid", number=run.number))
 
 
@@ -140,47 +132,42 @@ PAGE_SIZE = queries.MAX_LIMIT
 
 
 @purchasing_app.command("payables")
-def purchasing_payables(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def purchasing_payables(cx: CommandContext) -> None:
     """買掛金残高 per supplier (open bills, in a run or not): every supplier, read page by page."""
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        totals = queries.payables_totals(db.uow(), actor)
-        table = RichTable(_say("supplier"), _say("bills"), _say("open"), _say("due"))
-        shown = 0
-        while True:
-            rows = queries.payables_by_supplier(db.uow(), actor, limit=PAGE_SIZE, offset=shown)
-            for r in rows:
-                table.add_row(f"{r.code} {r.name}", str(r.bills), format_yen(r.open_amount),
-                              r.next_due.isoformat() if r.next_due else "")
-            shown += len(rows)
-            if len(rows) < PAGE_SIZE:
-                break
+    totals = queries.payables_totals(cx.uow(), cx.actor)
+    table = RichTable(_say("supplier"), _say("bills"), _say("open"), _say("due"))
+    shown = 0
+    while True:
+        rows = queries.payables_by_supplier(cx.uow(), cx.actor, limit=PAGE_SIZE, offset=shown)
+        for r in rows:
+            table.add_row(f"{r.code} {r.name}", str(r.bills), format_yen(r.open_amount),
+                          r.next_due.isoformat() if r.next_due else "")
+        shown += len(rows)
+        if len(rows) < PAGE_SIZE:
+            break
     console.print(table)
     console.print(_say("shown", shown=shown, count=totals.count))
     console.print(_say("total", total=format_yen(totals.amount)))
 
 
 @purchasing_app.command("accrue")
+@with_context
 def purchasing_accrue(
+    cx: CommandContext,
     month_end: Annotated[str, typer.Argument(help="The month end, YYYY-MM-DD.")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """請求基準: accrue the goods received and not billed by the month end (未払金), reversed on the 1st."""
-    db = open_db(database_url)
-    with domain_errors():
-        done = recognition.accrue_unbilled(db.uow(), resolve_actor(db, as_user), _date(month_end, "month_end"))
+    done = recognition.accrue_unbilled(cx.uow(), cx.actor, _date(month_end, "month_end"))
     console.print(_say("accrued", month_end=done.month_end.isoformat(), count=done.receipts,
                        gross=format_yen(done.gross), entry=done.entry_no or "-", reversal=done.reversal_no or "-"))
 
 
 @purchasing_app.command("ap-check")
-def purchasing_ap_check(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def purchasing_ap_check(cx: CommandContext) -> None:
     """買掛金台帳 (open bills, unbilled receipts under 検収基準) against the ledger's 買掛金; exit 1 if they differ."""
-    db = open_db(database_url)
-    with domain_errors():
-        found = recognition.payables_check(db.uow(), resolve_actor(db, as_user))
+    found = recognition.payables_check(cx.uow(), cx.actor)
     console.print(_say("ap_check", subledger=format_yen(found.subledger), ledger=format_yen(found.ledger),
                        result=_say("ok" if found.ok else "differs")))
     if not found.ok:
@@ -188,11 +175,10 @@ def purchasing_ap_check(database_url: DatabaseUrl = None, as_user: AsUser = None
 
 
 @approvals_app.command("waiting")
-def approvals_waiting(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def approvals_waiting(cx: CommandContext) -> None:
     """承認待ち: the requests you (--as-user) may decide now."""
-    db = open_db(database_url)
-    with domain_errors():
-        rows = approvals.waiting_for_me(db.uow(), resolve_actor(db, as_user))
+    rows = approvals.waiting_for_me(cx.uow(), cx.actor)
     if not rows:
         console.print(_say("none"))
         return
@@ -203,32 +189,28 @@ def approvals_waiting(database_url: DatabaseUrl = None, as_user: AsUser = None) 
 
 
 @approvals_app.command("decide")
+@with_context
 def approvals_decide(
+    cx: CommandContext,
     request_id: int,
     decision: Annotated[str, typer.Option("--decision", help="approve, reject, send_back or withdraw.")] = "approve",
     comment: Annotated[str, typer.Option("--comment", help="Comment.")] = "",
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """承認 / 却下 / 差戻し / 取下げ of a request."""
-    db = open_db(database_url)
-    with domain_errors():
-        view = approvals.decide(db.uow(), resolve_actor(db, as_user), request_id, decision.replace("-", "_"),
-                                comment)
+    view = approvals.decide(cx.uow(), cx.actor, request_id, decision.replace("-", "_"),
+                            comment)
     console.print(_say("decided", id=view.id, status=view.status))
 
 
 @approvals_app.command("fallback")
+@with_context
 def approvals_fallback(
+    cx: CommandContext,
     role: Annotated[str, typer.Option("--role", help="A role that takes a step nobody else may decide.")] = "",
     user_id: Annotated[int | None, typer.Option("--user-id", help="A named 代替承認者 (beats --role).")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """代替承認者: who takes a 承認 step nobody else may decide (neither option: clear it)."""
-    db = open_db(database_url)
-    with domain_errors():
-        approvals.set_fallback_approver(db.uow(), resolve_actor(db, as_user), role=role or None, user_id=user_id)
+    approvals.set_fallback_approver(cx.uow(), cx.actor, role=role or None, user_id=user_id)
     console.print(f"代替承認者: {user_id if user_id is not None else (role or '-')}")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor, say
+from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
 from ennoshita.money import format_yen
 from ennoshita.tabular import export
 from ennoshita.withholding import reports
@@ -23,12 +23,11 @@ _TEXT = {
 
 
 @withholding_app.command("list")
-def list_due(year: Annotated[int | None, typer.Option(help="Only 納期限 in this year.")] = None,
-             database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def list_due(cx: CommandContext,
+             year: Annotated[int | None, typer.Option(help="Only 納期限 in this year.")] = None) -> None:
     """納付 list: per 納期限 and category, 人員 / 支給額 / 税額 (所得税徴収高計算書)."""
-    db = open_db(database_url)
-    with domain_errors():
-        groups = withholding.remittance_list(db.uow(), resolve_actor(db, as_user), year)
+    groups = withholding.remittance_list(cx.uow(), cx.actor, year)
     table = RichTable("納期限", "区分", "人員", "支給額", "税額", "納付日")
     for g in groups:
         for c in g.categories:
@@ -38,25 +37,21 @@ def list_due(year: Annotated[int | None, typer.Option(help="Only 納期限 in th
 
 
 @withholding_app.command("pay")
-def pay(due_date: Annotated[str, typer.Option(help="納期限 (YYYY-MM-DD).")],
-        paid_date: Annotated[str, typer.Option(help="納付日 (YYYY-MM-DD).")],
-        database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def pay(cx: CommandContext, due_date: Annotated[str, typer.Option(help="納期限 (YYYY-MM-DD).")],
+        paid_date: Annotated[str, typer.Option(help="納付日 (YYYY-MM-DD).")]) -> None:
     """納付: posts 預り金(源泉所得税) / 普通預金 for everything due on the date."""
-    db = open_db(database_url)
-    with domain_errors():
-        r = withholding.pay_remittance(db.uow(), resolve_actor(db, as_user), parse_date(due_date, "due_date"),
-                                       parse_date(paid_date, "paid_date"))
+    r = withholding.pay_remittance(cx.uow(), cx.actor, parse_date(due_date, "due_date"),
+                                   parse_date(paid_date, "paid_date"))
     console.print(say(_TEXT, "paid", due=r.due_date.isoformat(), total=format_yen(r.total), entry=r.entry_no))
 
 
 @withholding_app.command("statements")
-def statements(year: Annotated[int, typer.Option(help="Calendar year.")],
-               output: Annotated[Path | None, typer.Option(help="Write a .csv, .xlsx or .pdf file.")] = None,
-               database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def statements(cx: CommandContext, year: Annotated[int, typer.Option(help="Calendar year.")],
+               output: Annotated[Path | None, typer.Option(help="Write a .csv, .xlsx or .pdf file.")] = None) -> None:
     """報酬、料金、契約金及び賞金の支払調書 and the 法定調書合計表 figures of a year."""
-    db = open_db(database_url)
-    with domain_errors():
-        rows, totals = withholding.payee_statements(db.uow(), resolve_actor(db, as_user), year)
+    rows, totals = withholding.payee_statements(cx.uow(), cx.actor, year)
     table = reports.statements_table(year, rows, totals)
     if output is not None:
         fmt = output.suffix.lstrip(".").lower() or "csv"

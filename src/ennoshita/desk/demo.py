@@ -25,9 +25,10 @@ from ennoshita.db import Database
 from ennoshita.desk import rules, services
 from ennoshita.desk.models import DeskComment, DeskRequest, Notification, Thanks
 from ennoshita.identity.services import actor_by_email
-from ennoshita.sales import flow, partners
+from ennoshita.kernel.lines import LineInput
+from ennoshita.partners import services as partners
+from ennoshita.sales import flow
 from ennoshita.sales.demo import CUSTOMERS, ITEMS
-from ennoshita.sales.lines import LineInput
 
 TOKYO = rules.TOKYO
 FIRST_DAY = dt.date(2026, 10, 1)

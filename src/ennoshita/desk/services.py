@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events, numbering
+from ennoshita import audit, events
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment, add_attachment, register_reader
 from ennoshita.dates import as_utc, now_utc
@@ -29,6 +29,7 @@ from ennoshita.desk.models import DeskComment, DeskRequest, DeskSequence, Notifi
 from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from ennoshita.identity.models import User, UserRole
 from ennoshita.identity.roles import require
+from ennoshita.kernel import numbering
 from ennoshita.security.text import like_escape
 
 OWNER = "desk_request"
@@ -118,7 +119,7 @@ def _next_number(s: Session, created: dt.datetime) -> str:
     """The next number of the calendar year, from the sequence row (concurrent filers wait for each other
     instead of colliding on the same number)."""
     year, seq = numbering.reserve(s, DeskSequence, "request", created.astimezone(rules.TOKYO).date(), 1)
-    return f"REQ-{year}-{seq:06d}"
+    return numbering.format_number("REQ", year, seq)
 
 
 def file_request(uow: UnitOfWork, actor: Actor, cmd: NewRequest, max_bytes: int = 10 * 1024 * 1024,

@@ -36,21 +36,21 @@ from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, No
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import can
+from ennoshita.kernel.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines
+from ennoshita.kernel.tax import InvoiceTotals, PriceEntry, RateTotal
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in
 from ennoshita.ledger.models import Account, JournalEntry
 from ennoshita.ledger.rules import entry_number
 from ennoshita.ledger.taxes import PURPOSE_CODES, non_registered_annual_cap, with_purpose
 from ennoshita.lengths import length_problems
+from ennoshita.partners.models import Partner
+from ennoshita.partners.terms import PaymentTerms
 from ennoshita.purchasing import credit_basis, rules, subcontract
 from ennoshita.purchasing import models as bill_models
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
 from ennoshita.purchasing.numbering import next_number
 from ennoshita.purchasing.orders import move, on_approval_outcome, order_lines, supplier_of
-from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines
-from ennoshita.sales.models import Partner
-from ennoshita.sales.rules import InvoiceTotals, PriceEntry, RateTotal
-from ennoshita.sales.terms import PaymentTerms
 from ennoshita.withholding import rules as withholding_rules
 from ennoshita.withholding import services as withholding
 

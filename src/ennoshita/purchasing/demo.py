@@ -23,10 +23,10 @@ from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.db import Database
 from ennoshita.identity import services as identity
+from ennoshita.kernel.lines import LineInput
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing import bills, orders, payments
 from ennoshita.purchasing.models import PurchaseOrderLine
-from ennoshita.sales.lines import LineInput
-from ennoshita.sales.models import Partner
 
 DOMAIN = "@demo.ennoshita.jp"
 DEPARTMENT = "購買部"

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events, transitions
+from ennoshita import audit, events
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.dates import now_utc
@@ -25,13 +25,13 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.kernel import transitions
+from ennoshita.kernel.lines import LineInput, parse_decimal, price_entry_of, resolve_lines
+from ennoshita.kernel.transitions import Stateful
 from ennoshita.lengths import length_problems
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
 from ennoshita.purchasing.numbering import next_number
-from ennoshita.sales.lines import LineInput, price_entry_of, resolve_lines
-from ennoshita.sales.models import Partner
-from ennoshita.sales.partners import parse_decimal
-from ennoshita.transitions import Stateful
 
 PO_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending_approval", "approved", "cancelled"}),

@@ -41,6 +41,7 @@ from ennoshita.identity import load_company
 from ennoshita.identity.company import BankAccountData, CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing import rules, zengin
 from ennoshita.purchasing.bills import require_any
 from ennoshita.purchasing.models import (
@@ -54,7 +55,6 @@ from ennoshita.purchasing.models import (
 )
 from ennoshita.purchasing.numbering import next_number
 from ennoshita.purchasing.orders import move, on_approval_outcome
-from ennoshita.sales.models import Partner
 from ennoshita.withholding import services as withholding
 
 RUN_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -22,13 +22,13 @@ from ennoshita.errors import NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
+from ennoshita.kernel.lines import ResolvedLine, totals_of
+from ennoshita.kernel.tax import REDUCED_RATES, PriceEntry, RateTotal
 from ennoshita.money import Rounding
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from ennoshita.purchasing.orders import order_lines
 from ennoshita.sales import pdf as sales_pdf
-from ennoshita.sales.lines import ResolvedLine, totals_of
-from ennoshita.sales.models import Partner
-from ennoshita.sales.rules import REDUCED_RATES, PriceEntry, RateTotal
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.identity.roles import require
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing.models import Payable, PurchaseOrder, SupplierBill
-from ennoshita.sales.models import Partner
 
 MAX_LIMIT = 500
 

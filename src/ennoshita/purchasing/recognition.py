@@ -43,8 +43,11 @@ from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
+from ennoshita.kernel.lines import LineInput, resolve_lines
+from ennoshita.kernel.tax import InvoiceTotals, PriceEntry
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in, reverse_in
 from ennoshita.ledger.models import Account, Balance, JournalEntry, JournalLine, SubAccount
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing import credit_basis
 from ennoshita.purchasing.bills import (
     AccountKey,
@@ -61,9 +64,6 @@ from ennoshita.purchasing.models import (
     PurchaseOrderLine,
     SupplierBill,
 )
-from ennoshita.sales.lines import LineInput, resolve_lines
-from ennoshita.sales.models import Partner
-from ennoshita.sales.rules import InvoiceTotals, PriceEntry
 
 RECEIPT, BILL = "receipt", "bill"
 ACCRUAL_SOURCE = "purchasing_accrual"

@@ -46,7 +46,7 @@ from fractions import Fraction
 from ennoshita.errors import Invalid, Problem
 from ennoshita.ledger.taxes import INVOICE_ERA, NON_REGISTERED_CAPS, transitional_deduction_ratio
 from ennoshita.money import Rounding, round_yen
-from ennoshita.sales.terms import PaymentTerms
+from ennoshita.partners.terms import PaymentTerms
 
 __all__ = [
     "NON_REGISTERED_ANNUAL_CAP", "CreditResult", "input_tax_credit",

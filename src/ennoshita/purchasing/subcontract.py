@@ -23,7 +23,7 @@ import datetime as dt
 
 from ennoshita.dates import add_months, end_of_month
 from ennoshita.errors import Problem
-from ennoshita.sales.terms import day_in_month
+from ennoshita.partners.terms import day_in_month
 
 LAW = "中小受託取引適正化法(取適法)"
 MAX_DAYS = 60

@@ -33,7 +33,7 @@ space and the symbols ``( ) - . / , ｢ ｣``. Small kana (ｧ..ｯ), ｦ and �
 made large (ｼｮｳｼﾞ → ｼﾖｳｼﾞ), ヲ becomes ｵ, ヰ/ヱ become ｲ/ｴ, the long vowel ー becomes ``-`` and ・ becomes
 ``.``. ``¥``/``\\`` is not accepted (banks differ).
 
-Legal forms (法人略語, the table :mod:`ennoshita.sales.kana` keeps): a legal form spelled out (in kanji or
+Legal forms (法人略語, the table :mod:`ennoshita.partners.kana` keeps): a legal form spelled out (in kanji or
 kana) or abbreviated in parentheses ((株), ㈱) is replaced by its 略語 with the parenthesis on the side
 of the name, as 全銀 prints it: at the start ``ｶ)ﾔﾏﾀﾞｼﾖｳｼﾞ`` (株式会社山田商事), at the end
 ``ﾔﾏﾀﾞｼﾖｳｼﾞ(ｶ`` (山田商事株式会社), in the middle ``ﾔﾏﾀﾞ(ｶ)ﾄｳｷﾖｳｼﾃﾝ``. The position is read from the
@@ -57,7 +57,7 @@ from typing import Literal
 import jaconv
 
 from ennoshita.errors import Invalid, Problem
-from ennoshita.sales.kana import KANJI_ABBREVIATIONS, LEGAL_FORM_ABBREVIATIONS, SPELLED_LEGAL_FORMS
+from ennoshita.partners.kana import KANJI_ABBREVIATIONS, LEGAL_FORM_ABBREVIATIONS, SPELLED_LEGAL_FORMS
 
 RECORD_LENGTH = 120
 KIND_GENERAL_TRANSFER = "21"  # 種別コード: 総合振込

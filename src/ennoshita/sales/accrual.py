@@ -23,14 +23,14 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.kernel.lines import totals_of
+from ennoshita.kernel.tax import PriceEntry, RateTotal
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.models import JournalEntry
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.flow import delivery_lines
-from ennoshita.sales.lines import totals_of
 from ennoshita.sales.models import Delivery, Invoice
 from ennoshita.sales.posting import remainder, sale_draft, zero_kinds
-from ennoshita.sales.rules import PriceEntry, RateTotal
 
 SOURCE = "sales"
 CODE_UNBILLED = chart.CODE_OTHER_RECEIVABLE  # 未収入金 (未請求売上): the 売掛金 sub-ledger stays the invoices'

@@ -19,7 +19,8 @@ from sqlalchemy import ColumnElement, case, func, literal, select, union_all
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.identity import require
-from ennoshita.sales.models import Invoice, Partner, Receivable
+from ennoshita.partners.models import Partner
+from ennoshita.sales.models import Invoice, Receivable
 from ennoshita.sales.queries import Paged, PageRequest
 
 

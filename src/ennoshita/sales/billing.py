@@ -27,25 +27,20 @@ from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
+from ennoshita.kernel.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
+from ennoshita.kernel.tax import InvoiceTotals, PriceEntry, RateTotal
 from ennoshita.ledger import EntryDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
 from ennoshita.lengths import length_problems
 from ennoshita.money import Rounding
+from ennoshita.partners.models import Partner
+from ennoshita.partners.terms import closing_date_for, day_in_month, payment_due
 from ennoshita.sales import credit, customer_credit
 from ennoshita.sales import settings as sales_settings
-from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
-from ennoshita.sales.models import (
-    Delivery,
-    DeliveryLine,
-    Invoice,
-    InvoiceLine,
-    Partner,
-    Receivable,
-)
+from ennoshita.sales.models import Delivery, DeliveryLine, Invoice, InvoiceLine, Receivable
 from ennoshita.sales.numbering import format_number, reserve
 from ennoshita.sales.posting import remainder, sale_draft, zero_kinds
-from ennoshita.sales.rules import CreditWarning, InvoiceTotals, PriceEntry, RateTotal, statement_balance
-from ennoshita.sales.terms import closing_date_for, day_in_month, payment_due
+from ennoshita.sales.rules import CreditWarning, statement_balance
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.identity.roles import require
-from ennoshita.sales.models import Delivery, Partner, Receivable, SalesOrder
+from ennoshita.partners.models import Partner
+from ennoshita.sales.models import Delivery, Receivable, SalesOrder
 from ennoshita.sales.rules import CreditExposure, CreditWarning, credit_exposure, credit_limit_warning
 
 OPEN_ORDER_STATUSES = ("open", "partial")

@@ -23,7 +23,8 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
-from ennoshita.sales.models import CustomerCredit, Invoice, Partner, Receivable
+from ennoshita.partners.models import Partner
+from ennoshita.sales.models import CustomerCredit, Invoice, Receivable
 
 CODE_ADVANCES = "2190"  # 前受金
 

@@ -16,8 +16,9 @@ from stdnum.jp import cn
 
 from ennoshita.actor import Actor
 from ennoshita.db import Database
-from ennoshita.sales import billing, flow, partners, receivables
-from ennoshita.sales.lines import LineInput
+from ennoshita.kernel.lines import LineInput
+from ennoshita.partners import services as partners
+from ennoshita.sales import billing, flow, receivables
 
 
 def registration(base12: str) -> str:
@@ -149,7 +150,8 @@ def load(db: Database, actor: Actor) -> None:
     # the bank: deposits for what fell due (one short by a fee, one unknown payer, one customer late), matched
     # automatically
     with db.uow() as uow:
-        from ennoshita.sales.models import Partner, Receivable
+        from ennoshita.partners.models import Partner
+        from ennoshita.sales.models import Receivable
 
         due = uow.session.execute(select(Receivable.open_amount, Partner.name_kana, Receivable.due_date)
                                   .join(Partner, Partner.id == Receivable.partner_id)

@@ -15,23 +15,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita import audit, events, transitions
+from ennoshita import audit, events
 from ennoshita.actor import Actor
 from ennoshita.dates import now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
+from ennoshita.kernel import transitions
+from ennoshita.kernel.lines import LineInput, ResolvedLine, parse_decimal, price_entry_of, resolve_lines, totals_of
+from ennoshita.kernel.tax import PriceEntry, RateTotal
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.lengths import length_problems
+from ennoshita.partners.models import Partner
 from ennoshita.sales import credit
 from ennoshita.sales import settings as sales_settings
-from ennoshita.sales.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
-from ennoshita.sales.models import Delivery, DeliveryLine, Partner, Quote, QuoteLine, SalesOrder, SalesOrderLine
+from ennoshita.sales.models import Delivery, DeliveryLine, Quote, QuoteLine, SalesOrder, SalesOrderLine
 from ennoshita.sales.numbering import next_number
-from ennoshita.sales.partners import parse_decimal
 from ennoshita.sales.posting import sale_draft, zero_kinds
-from ennoshita.sales.rules import CreditWarning, PriceEntry, RateTotal
+from ennoshita.sales.rules import CreditWarning
 
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"sent", "lost", "superseded", "accepted"}),

@@ -25,7 +25,11 @@ from ennoshita.errors import Conflict, Invalid, NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
+from ennoshita.kernel.lines import ResolvedLine, resolve_lines, totals_of
+from ennoshita.kernel.tax import InvoiceTotals, PriceEntry
 from ennoshita.lengths import length_problems
+from ennoshita.partners.models import Partner
+from ennoshita.partners.terms import closing_date_for
 from ennoshita.sales import credit
 from ennoshita.sales.billing import (
     InvoiceInput,
@@ -37,11 +41,8 @@ from ennoshita.sales.billing import (
     invoice_price_entry,
     line_dates,
 )
-from ennoshita.sales.lines import ResolvedLine, resolve_lines, totals_of
-from ennoshita.sales.models import Invoice, InvoiceLine, Partner
+from ennoshita.sales.models import Invoice, InvoiceLine
 from ennoshita.sales.queries_docs import InvoiceDetail, invoice_detail
-from ennoshita.sales.rules import InvoiceTotals, PriceEntry
-from ennoshita.sales.terms import closing_date_for
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ennoshita.sales.kana import normalize_payer_kana
+from ennoshita.partners.kana import normalize_payer_kana
 
 Key = int | str
 # partner id -> the transfer fees that partner is known to deduct. Keyed by Any because Mapping keys are

@@ -1,4 +1,5 @@
-"""Sales tables: partners (取引先) and items (品目), then the document chain 見積 → 受注 → 納品 → 請求,
+"""Sales tables: the document chain 見積 → 受注 → 納品 → 請求 (partners and items are in
+:mod:`ennoshita.partners.models`, re-exported here; the line and total columns in :mod:`ennoshita.kernel.models`),
 the receivables sub-ledger (売掛金台帳) and bank deposits with their 消込 allocations.
 
 Issued invoices and their lines are immutable (database triggers); what changes over an invoice's life
@@ -19,7 +20,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -27,79 +27,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ennoshita.db import Base
-
-Qty = Numeric(14, 3)
-Price = Numeric(14, 2)
-
-
-class Partner(Base):
-    """取引先: one register for customers and suppliers."""
-
-    __tablename__ = "partners"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(120), index=True)
-    name_kana: Mapped[str] = mapped_column(String(200), default="")
-    search_kana: Mapped[str] = mapped_column(String(200), default="", index=True)  # normalised (bank names)
-    honorific: Mapped[str] = mapped_column(String(4), default="御中")
-    corporate_number: Mapped[str] = mapped_column(String(13), default="")
-    registration_number: Mapped[str] = mapped_column(String(14), default="", index=True)
-    is_qualified_issuer: Mapped[bool] = mapped_column(Boolean, default=False)
-    is_customer: Mapped[bool] = mapped_column(Boolean, default=True)
-    is_supplier: Mapped[bool] = mapped_column(Boolean, default=False)
-    postal_code: Mapped[str] = mapped_column(String(8), default="")
-    address: Mapped[str] = mapped_column(String(200), default="")
-    billing_address: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(20), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
-    closing_day: Mapped[int] = mapped_column(Integer, default=31)  # 5/10/15/20/25/31(末日) or 0 (都度)
-    months_after: Mapped[int] = mapped_column(Integer, default=1)
-    pay_day: Mapped[int] = mapped_column(Integer, default=31)
-    holiday_shift: Mapped[str] = mapped_column(String(10), default="next")  # previous / next
-    fee_bearer: Mapped[str] = mapped_column(String(10), default="payer")  # payer 当方負担 / payee 先方負担
-    bank_code: Mapped[str] = mapped_column(String(4), default="")
-    branch_code: Mapped[str] = mapped_column(String(3), default="")
-    account_type: Mapped[str] = mapped_column(String(10), default="")  # ordinary / checking / savings
-    account_number: Mapped[str] = mapped_column(String(7), default="")
-    account_holder_kana: Mapped[str] = mapped_column(String(60), default="")
-    credit_limit: Mapped[int] = mapped_column(BigInteger, default=0)  # 0 = none
-    notes: Mapped[str] = mapped_column(Text, default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    # purchasing (0016): 源泉徴収 category of an individual paid 報酬・料金 ("" none; withholding.rules.CATEGORIES),
-    # 中小受託事業者 under 取適法 and the basis (資本金 / 従業員数) it was judged on.
-    withholding_category: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    small_subcontractor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    small_subcontractor_basis: Mapped[str] = mapped_column(String(200), default="", server_default="")
-
-
-class PartnerContact(Base):
-    """担当者 of a partner."""
-
-    __tablename__ = "partner_contacts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
-    name: Mapped[str] = mapped_column(String(60))
-    department: Mapped[str] = mapped_column(String(60), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(20), default="")
-    is_billing: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class Item(Base):
-    """品目."""
-
-    __tablename__ = "items"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(30), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    unit: Mapped[str] = mapped_column(String(10), default="個")
-    unit_price: Mapped[Decimal] = mapped_column(Price, default=Decimal(0))
-    tax_rate: Mapped[str] = mapped_column(String(2), default="10")  # "10" / "8" (軽減) / "0" (非課税)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+from ennoshita.kernel.models import DocumentTotals as _Totals
+from ennoshita.kernel.models import LineColumns as _LineColumns
+from ennoshita.kernel.models import Price as Price
+from ennoshita.kernel.models import Qty as Qty
+from ennoshita.partners.models import Item as Item
+from ennoshita.partners.models import Partner as Partner
+from ennoshita.partners.models import PartnerContact as PartnerContact
 
 
 class SalesSequence(Base):
@@ -110,29 +44,6 @@ class SalesSequence(Base):
     kind: Mapped[str] = mapped_column(String(12), primary_key=True)
     fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class _LineColumns:
-    """Columns every document line has."""
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    line_no: Mapped[int] = mapped_column(Integer)
-    item_id: Mapped[int | None] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(String(200))
-    quantity: Mapped[Decimal] = mapped_column(Qty)
-    unit: Mapped[str] = mapped_column(String(10), default="")
-    unit_price: Mapped[Decimal] = mapped_column(Price)
-    tax_rate: Mapped[str] = mapped_column(String(2))
-    amount: Mapped[int] = mapped_column(BigInteger)
-    # a 0% line: export (免税, 消費税法7条) / exempt (非課税, 6条) / out_of_scope (不課税); None: 非課税 for "0"
-    tax_kind: Mapped[str | None] = mapped_column(String(12))
-
-
-class _Totals:
-    price_entry: Mapped[str] = mapped_column(String(10), default="exclusive")
-    net: Mapped[int] = mapped_column(BigInteger, default=0)
-    tax: Mapped[int] = mapped_column(BigInteger, default=0)
-    gross: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Quote(_Totals, Base):

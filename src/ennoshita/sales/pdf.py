@@ -23,19 +23,19 @@ from ennoshita.errors import Conflict, NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
-from ennoshita.sales.lines import ResolvedLine, totals_of
+from ennoshita.kernel.lines import ResolvedLine, totals_of
+from ennoshita.kernel.tax import REDUCED_RATES, PriceEntry
+from ennoshita.partners.models import Partner
 from ennoshita.sales.models import (
     Delivery,
     DeliveryLine,
     Invoice,
     InvoiceLine,
-    Partner,
     Quote,
     QuoteLine,
     SalesOrder,
     SalesOrderLine,
 )
-from ennoshita.sales.rules import REDUCED_RATES, PriceEntry
 
 SEAL_OWNER = "company_seal"
 ACCOUNT_TYPES_JA = {"ordinary": "普通", "checking": "当座", "savings": "貯蓄"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+from ennoshita.kernel.lines import ResolvedLine
+from ennoshita.kernel.tax import RateTotal
 from ennoshita.ledger import EntryDraft, LineDraft, chart
-from ennoshita.sales.lines import ResolvedLine
-from ennoshita.sales.rules import RateTotal
 
 SALES_CATEGORY = {"10": "sales_10", "8": "sales_8r", "0": "sales_exempt"}
 # a 0% line's kind → its 税区分: 輸出免税売上 (免税, 消費税法7条), 非課税売上 (6条), 不課税

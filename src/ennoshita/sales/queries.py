@@ -18,8 +18,9 @@ from ennoshita import exports
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.identity import require
-from ennoshita.sales.models import Delivery, Invoice, Partner, Quote, Receivable, SalesOrder
-from ennoshita.sales.rules import RateTotal
+from ennoshita.kernel.tax import RateTotal
+from ennoshita.partners.models import Partner
+from ennoshita.sales.models import Delivery, Invoice, Quote, Receivable, SalesOrder
 
 T = TypeVar("T")
 

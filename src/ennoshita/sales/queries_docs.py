@@ -17,14 +17,14 @@ from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import NotFound
 from ennoshita.identity import load_company, require
-from ennoshita.sales.lines import ResolvedLine, totals_of
+from ennoshita.kernel.lines import ResolvedLine, totals_of
+from ennoshita.kernel.tax import PriceEntry, RateTotal
+from ennoshita.partners.models import Item, Partner
 from ennoshita.sales.models import (
     Delivery,
     DeliveryLine,
     Invoice,
     InvoiceLine,
-    Item,
-    Partner,
     Quote,
     QuoteLine,
     Receivable,
@@ -32,7 +32,6 @@ from ennoshita.sales.models import (
     SalesOrderLine,
 )
 from ennoshita.sales.queries import invoice_rates
-from ennoshita.sales.rules import PriceEntry, RateTotal
 
 D = TypeVar("D")
 

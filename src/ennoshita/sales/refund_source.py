@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.errors import Problem
+from ennoshita.partners.models import Partner
 from ennoshita.purchasing import payments
 from ennoshita.sales import customer_credit
-from ennoshita.sales.models import CustomerCredit, Partner
+from ennoshita.sales.models import CustomerCredit
 
 KIND = "customer_refund"
 

@@ -109,10 +109,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def web_routers() -> list[APIRouter]:
     """Every router of the web app: the core pages, then the domains'."""
-    from ennoshita.web import routes_admin, routes_audit, routes_auth, routes_home, routes_me
+    from ennoshita.web import audit, home
     from ennoshita.web import setup as first_run
+    from ennoshita.web.identity import admin, auth, me
 
-    core = [m.router for m in (routes_auth, first_run, routes_home, routes_admin, routes_me, routes_audit)]
+    core = [m.router for m in (auth, first_run, home, admin, me, audit)]
     return core + _domain_web_routers()
 
 

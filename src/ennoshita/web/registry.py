@@ -1,4 +1,5 @@
-"""Web routers of the domains: one module name per domain under ennoshita.web."""
+"""Web routers of the domains, flat and in matching order: ``<domain>.<screen group>`` under ennoshita.web (one
+package per domain, one module per screen group), or ``<domain>`` for a domain of one screen group."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import importlib
 
 from fastapi import APIRouter
 
-DOMAIN_MODULES: tuple[str, ...] = ("routes_ledger", "routes_ledger_entries", "routes_ledger_reports",
-                                    "routes_ledger_admin", "routes_ledger_evidence", "routes_ledger_io", "routes_sales",
-                                    "routes_sales_docs", "routes_sales_invoices", "routes_sales_billing",
-                                    "routes_sales_receivables",
-                                    "routes_desk", "routes_desk_detail", "routes_desk_more",
-                                    "routes_purchasing", "routes_purchasing_bills",
-                                    "routes_purchasing_payments", "routes_approvals",
-                                    "routes_expenses", "withholding",
+DOMAIN_MODULES: tuple[str, ...] = ("ledger.common", "ledger.entries", "ledger.reports", "ledger.admin",
+                                    "ledger.evidence", "ledger.io",
+                                    "sales.partners", "sales.orders", "sales.invoices", "sales.billing",
+                                    "sales.receivables",
+                                    "desk.requests", "desk.detail", "desk.activity",
+                                    "purchasing.orders", "purchasing.bills", "purchasing.payments",
+                                    "approvals", "expenses", "withholding",
                                     "hr.me", "hr.register", "hr.attendance", "hr.leave", "hr.settings", "hr.requests",
                                     "payroll.runs", "payroll.slips", "payroll.filings", "payroll.setup",
                                     "assets.equipment", "assets.register",  # equipment before /assets/{asset_id}

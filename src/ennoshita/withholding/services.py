@@ -177,7 +177,7 @@ class SummaryTotals:
 def payee_statements(uow: UnitOfWork, actor: Actor, year: int) -> tuple[list[PayeeStatement], SummaryTotals]:
     """支払調書 of every 報酬 payee for calendar ``year`` (the 支払確定日, i.e. the bill date, in the year)."""
     require(actor, "ledger.view")
-    from ennoshita.sales.models import Partner
+    from ennoshita.partners.models import Partner
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     query = (select(WithholdingItem.payee_id, WithholdingItem.payee_name, WithholdingItem.category,

@@ -173,7 +173,7 @@ async def add_file(request: Request, contract_id: int, db: DbDep, actor: ActorDe
 
 @router.get("/{contract_id}/files/{attachment_id}")
 def file_content(contract_id: int, attachment_id: int, db: DbDep, actor: ActorDep) -> Response:
-    from ennoshita.web.routes_ledger_evidence import download
+    from ennoshita.web.ledger.evidence import download
 
     summary, content = contracts.file_content(db.uow(), actor, contract_id, attachment_id)
     return download(content, summary.filename or "contract.pdf", summary.content_type)

@@ -16,9 +16,9 @@ from ennoshita.security import uploads
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.hr.me import month_of
+from ennoshita.web.ledger.common import query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import query_without_page
-from ennoshita.web.routes_sales import Page, errors_of, page_no
+from ennoshita.web.sales.partners import Page, errors_of, page_no
 
 router = APIRouter(prefix="/hr")
 
@@ -93,8 +93,8 @@ def limits(request: Request, db: DbDep, actor: ActorDep) -> Response:
 @router.post("/limits/agreement")
 async def save_agreement(request: Request, db: DbDep, actor: ActorDep) -> Response:
     from ennoshita.web.forms import form_data
-    from ennoshita.web.routes_ledger import parse_date, parse_id
-    from ennoshita.web.routes_sales import text
+    from ennoshita.web.ledger.common import parse_date, parse_id
+    from ennoshita.web.sales.partners import text
 
     data = await form_data(request)
     start = parse_date(text(data, "start_date"))

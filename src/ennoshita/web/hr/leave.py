@@ -17,9 +17,9 @@ from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_date, query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, query_without_page
-from ennoshita.web.routes_sales import Page, errors_of, page_no, text
+from ennoshita.web.sales.partners import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/hr/leave")
 

@@ -19,9 +19,9 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
 from ennoshita.web.hr import fmt_hm  # noqa: F401  registers the template helpers
+from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date, parse_id, query_without_page
-from ennoshita.web.routes_sales import Page, errors_of, page_no, pdf_response, text
+from ennoshita.web.sales.partners import Page, errors_of, page_no, pdf_response, text
 
 router = APIRouter(prefix="/hr")
 
@@ -179,6 +179,6 @@ def open_checklists(request: Request, db: DbDep, actor: ActorDep) -> Response:
 @router.get("/org")
 def org(request: Request, db: DbDep, actor: ActorDep) -> Response:
     units = queries.org_chart(db.uow(), actor, today_tokyo())
-    from ennoshita.web.routes_approvals import user_names
+    from ennoshita.web.approvals import user_names
 
     return render(request, "hr/org.html", {"units": units, "names": user_names(db)})

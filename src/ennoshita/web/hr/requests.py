@@ -8,10 +8,10 @@ from fastapi.responses import Response
 
 from ennoshita.hr import approval
 from ennoshita.hr.requests import request_detail
+from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.hr import fmt_hm  # noqa: F401  registers the template helpers
 from ennoshita.web.render import render
-from ennoshita.web.routes_approvals import approval_panel
 
 router = APIRouter(prefix="/hr/requests")
 

@@ -12,7 +12,7 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
-from ennoshita.web.routes_sales import errors_of, text
+from ennoshita.web.sales.partners import errors_of, text
 
 router = APIRouter(prefix="/hr/settings")
 

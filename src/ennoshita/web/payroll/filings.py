@@ -19,8 +19,8 @@ from ennoshita.security.cells import writer
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.ledger.common import parse_id
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_id
 
 router = APIRouter(prefix="/payroll")
 

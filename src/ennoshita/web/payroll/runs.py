@@ -18,7 +18,7 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
 from ennoshita.web.render import render
-from ennoshita.web.routes_sales import Page, errors_of, page_no, text
+from ennoshita.web.sales.partners import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/payroll")
 

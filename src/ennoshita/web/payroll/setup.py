@@ -17,9 +17,9 @@ from ennoshita.payroll import declarations, services, unions, wages
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
+from ennoshita.web.ledger.common import parse_date
 from ennoshita.web.render import render
-from ennoshita.web.routes_ledger import parse_date
-from ennoshita.web.routes_sales import errors_of, text
+from ennoshita.web.sales.partners import errors_of, text
 
 router = APIRouter(prefix="/payroll")
 

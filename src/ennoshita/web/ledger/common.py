@@ -1,0 +1,261 @@
+"""経理 screens: what the entry, report and admin screens share (navigation, date ranges, report tables
+with drill-down links, file downloads), and the account search an entry cell asks for.
+
+The screens themselves are in ``ennoshita.web.ledger.entries`` (仕訳入力, 仕訳一覧, 訂正, 取消),
+``ennoshita.web.ledger.reports`` (仕訳帳, 総勘定元帳, 試算表, 推移表, 決算書, 消費税) and ``ennoshita.web.ledger.admin``
+(勘定科目, 補助科目, 部門, 月次締め, 定期仕訳, 決算, 残高チェック).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from ennoshita.actor import Actor
+from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, format_date, today_tokyo
+from ennoshita.db import Database
+from ennoshita.i18n import Translator
+from ennoshita.identity import load_company, require
+from ennoshita.ledger import queries_ui
+from ennoshita.ledger.taxes import PURPOSES, TAGGED_LIST
+from ennoshita.money import format_yen
+from ennoshita.security.files import content_disposition
+from ennoshita.tabular import FORMATS, Table, export
+from ennoshita.web import nav
+from ennoshita.web.deps import ActorDep, DbDep
+
+router = APIRouter(prefix="/ledger")
+
+for _order, (_key, _href, _cap) in enumerate((
+    ("nav.ledger.entry_new", "/ledger/input", "ledger.edit"),
+    ("nav.ledger.entries", "/ledger/entries", "ledger.view"),
+    ("nav.ledger.journal", "/ledger/journal", "ledger.view"),
+    ("nav.ledger.general_ledger", "/ledger/general-ledger", "ledger.view"),
+    ("nav.ledger.trial_balance", "/ledger/trial-balance", "ledger.view"),
+    ("nav.ledger.monthly", "/ledger/monthly", "ledger.view"),
+    ("nav.ledger.income_statement", "/ledger/income-statement", "ledger.view"),
+    ("nav.ledger.balance_sheet", "/ledger/balance-sheet", "ledger.view"),
+    ("nav.ledger.tax_summary", "/ledger/tax-summary", "ledger.view"),
+    ("nav.ledger.consumption_tax", "/ledger/consumption-tax", "ledger.view"),
+    ("nav.ledger.accounts", "/ledger/accounts", "ledger.view"),
+    ("nav.ledger.periods", "/ledger/periods", "ledger.view"),
+    ("nav.ledger.recurring", "/ledger/recurring", "ledger.view"),
+    ("nav.ledger.closing", "/ledger/closing", "ledger.view"),
+), start=1):
+    nav.register(nav.NavItem("accounting", _key, _href, _cap, _order * 10))
+
+
+# ---------------------------------------------------------------- parsing what a screen sends
+
+
+def parse_date(text: Any) -> dt.date | None:
+    """A date typed as 2026-04-01, 2026/4/1 or with full-width digits; None when blank or malformed."""
+    value = unicodedata.normalize("NFKC", str(text or "")).strip().replace("/", "-")
+    if not value:
+        return None
+    try:
+        y, m, d = (int(p) for p in value.split("-"))
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_int(text: Any) -> int | None:
+    """An integer (yen) typed with or without separators, ¥ or 円, full-width digits allowed."""
+    value = unicodedata.normalize("NFKC", str(text or "")).strip()
+    for junk in (",", "¥", "円", " ", "\\"):
+        value = value.replace(junk, "")
+    if not value:
+        return None
+    sign = -1 if value.startswith(("-", "△", "▲")) else 1
+    digits = value.lstrip("-△▲")
+    if not digits.isdigit() or not digits.isascii():
+        raise ValueError(text)
+    return sign * int(digits)
+
+
+def parse_id(text: Any) -> int | None:
+    try:
+        return int(str(text)) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- company calendar
+
+
+@dataclass(frozen=True)
+class Calendar:
+    start_month: int
+    today: dt.date
+    fiscal_year: int
+    fy_start: dt.date
+    fy_end: dt.date
+
+    def bounds(self, fiscal_year: int) -> tuple[dt.date, dt.date]:
+        return fiscal_year_bounds(fiscal_year, self.start_month)
+
+
+def calendar(db: Database) -> Calendar:
+    with db.uow() as uow:
+        start_month = load_company(uow).fiscal_year_start_month
+    today = today_tokyo()
+    fy = fiscal_year_of(today, start_month)
+    start, end = fiscal_year_bounds(fy, start_month)
+    return Calendar(start_month, today, fy, start, end)
+
+
+def date_range(request: Request, cal: Calendar) -> tuple[dt.date, dt.date]:
+    """The ``from``/``to`` of a report screen; by default the current fiscal year."""
+    q = request.query_params
+    date_from = parse_date(q.get("from")) or cal.fy_start
+    date_to = parse_date(q.get("to")) or cal.fy_end
+    if date_to < date_from:
+        date_from, date_to = date_to, date_from
+    return date_from, date_to
+
+
+def viewer(actor: Actor) -> None:
+    require(actor, "ledger.view")
+
+
+def gl_href(account_code: str, date_from: dt.date, date_to: dt.date, **extra: Any) -> str:
+    """Drill-down: the account's 総勘定元帳 for a range."""
+    params: dict[str, Any] = {"account": account_code, "from": date_from.isoformat(), "to": date_to.isoformat()}
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return "/ledger/general-ledger?" + urlencode(params)
+
+
+def entry_href(entry_id: int) -> str:
+    return f"/ledger/entries/{entry_id}"
+
+
+# ---------------------------------------------------------------- report tables on screen and as files
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    kind: str
+    href: str | None = None
+    negative: bool = False
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A :class:`ennoshita.tabular.Table` ready for the screen: formatted cells with their links."""
+
+    title: str
+    subtitle: str
+    columns: list[tuple[str, str]]  # (label, kind)
+    rows: list[tuple[bool, list[Cell]]]  # (emphasis, cells)
+
+
+LinkFn = Callable[[dict[str, Any], str], str | None]
+
+
+def report_view(table: Table, lang: str, link: LinkFn | None = None, mark_negative: bool = True) -> ReportView:
+    """Format every cell as the downloads do (same table, same figures) and attach drill-down links:
+    ``link(row, column key)`` returns the URL of a cell or None. ``mark_negative`` shows negative amounts
+    in red (not in the trial balance, where a credit balance is negative and normal)."""
+    rows = []
+    for i, row in enumerate(table.rows):
+        cells = []
+        for c in table.columns:
+            v = row.get(c.key)
+            if v is None:
+                text = ""
+            elif c.kind == "yen" and isinstance(v, int):
+                text = format_yen(v)
+            elif c.kind == "date" and isinstance(v, dt.date):
+                text = format_date(v, lang)
+            else:
+                text = str(v)
+            href = link(row, c.key) if link is not None and v not in (None, "") else None
+            cells.append(Cell(text, c.kind, href, mark_negative and isinstance(v, int) and c.kind == "yen" and v < 0))
+        rows.append((i in table.emphasis, cells))
+    return ReportView(table.title, table.subtitle, [(c.label, c.kind) for c in table.columns], rows)
+
+
+def download(table: Table, fmt: str) -> Response:
+    content, media, name = export(table, fmt)
+    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
+
+
+def stream_download(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]
+                    ) -> Response:
+    """A CSV or JSON of a long report, written while it is read in its own transaction: every row, flat memory."""
+    uow = db.uow()
+    media, ext, _ = FORMATS[fmt]
+    name = f"{filename}.{ext}"
+
+    def body() -> Iterator[bytes]:
+        with uow:
+            yield from chunks(uow.session)
+
+    return StreamingResponse(body(), media_type=media, headers={"Content-Disposition": content_disposition(name)})
+
+
+def wants_file(request: Request) -> str | None:
+    fmt = request.query_params.get("format")
+    return fmt if fmt in FORMATS else None
+
+
+def format_links(request: Request) -> list[tuple[str, str]]:
+    """(label, URL) of each download of the report on screen, keeping its filters."""
+    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page")}
+    return [(label, f"{request.url.path}?{urlencode({**params, 'format': fmt})}")
+            for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"), ("json", "JSON"))]
+
+
+def query_without_page(request: Request) -> dict[str, str]:
+    return {k: v for k, v in request.query_params.items() if k not in ("page", "format") and v}
+
+
+def translator(actor: Actor) -> Translator:
+    return Translator(actor.language)
+
+
+def purpose_choices(lang: str) -> list[tuple[str, str]]:
+    """用途区分 (個別対応方式) codes and their names in the screen's language (data of ``ledger.taxes``)."""
+    return [(code, ja if lang == "ja" else en) for code, ja, en in PURPOSES]
+
+
+def tax_names(lang: str) -> dict[str, str]:
+    """税区分 by code, in the screen's language (the names are data of ``ledger.taxes``)."""
+    return {c.code: (c.name_ja if lang == "ja" else c.name_en) for c in TAGGED_LIST}
+
+
+SOURCES = ("manual", "reversal", "correction", "recurring", "closing", "import")
+
+
+def source_label(t: Translator, source: str) -> str:
+    return t(f"ledger_ui.source.{source}") if source in SOURCES else source
+
+
+# ---------------------------------------------------------------- routes shared by the screens
+
+
+@router.get("")
+def ledger_home(actor: ActorDep) -> Response:
+    viewer(actor)
+    return RedirectResponse("/ledger/entries", status_code=303)
+
+
+@router.get("/accounts/search")
+def account_search(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """Candidates for an account cell, by code, name or カナ: ``[{code, name, kana, label, tax}]``."""
+    viewer(actor)
+    with db.uow() as uow:
+        choices = queries_ui.account_choices(uow.session)
+    hits = queries_ui.search_accounts(choices, request.query_params.get("q", ""))
+    return JSONResponse([{"code": c.code, "name": c.name, "kana": c.name_kana, "label": c.label,
+                          "tax": c.default_tax_category} for c in hits])
