@@ -75,7 +75,8 @@ def test_a_draft_is_posted_found_and_reversed(client: TestClient, keiri: dict[st
         "from": DAY, "to": DAY, "amount_min": 4300, "amount_max": 4300, "counterparty": "ひまわり",
         "account": "小口現金", "text": "打合せ"}).json()
     assert [e["id"] for e in found["items"]] == [entry_id] and found["total"] == 1
-    none = client.get("/api/v1/journal-entries", headers=keiri, params={"from": DAY, "amount_min": 4301}).json()
+    none = client.get("/api/v1/journal-entries", headers=keiri,
+                      params={"from": DAY, "to": DAY, "amount_min": 4301}).json()
     assert none["total"] == 0
 
     reversal = client.post(f"/api/v1/journal-entries/{entry_id}/reverse", headers=keiri,
