@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -95,6 +95,10 @@ def import_bank_csv(uow: UnitOfWork, actor: Actor, data: bytes | IO[bytes], batc
     with uow:
         s = uow.session
         now = db_timestamp(s, now_utc())
+        if s.get_bind().dialect.name == "postgresql":
+            # The table grows inside this transaction faster than its statistics: without this the planner scans
+            # it whole for every batch's fingerprint check (10 MB took 105 s instead of a few).
+            s.execute(text("SET LOCAL enable_seqscan = off"))
         for chunk in _chunks(reader.deposits(), IMPORT_BATCH):
             rows = []
             for dep in chunk:
