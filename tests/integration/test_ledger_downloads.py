@@ -31,7 +31,7 @@ from tests.conftest import ACCOUNTING, login
 from tests.integration.test_api import auth, token_for
 
 ACCOUNTANT = Actor(user_id=None, name="経理 花子", roles=frozenset({"accounting"}), via="cli")
-FIRST, LAST = dt.date(2026, 11, 21), dt.date(2026, 11, 27)  # days the demo books leave empty
+FIRST, LAST = dt.date(2027, 2, 15), dt.date(2027, 2, 21)  # days of the open year the demo books leave empty
 ENTRIES = 23
 LIMIT = 10
 RANGE = f"from={FIRST}&to={LAST}"
