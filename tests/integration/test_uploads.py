@@ -194,3 +194,30 @@ def test_identical_deposits_in_one_file_are_each_kept_and_a_reimport_doubles_non
     assert (first.imported, first.duplicates) == (4, 0)
     again = receivables.import_bank_csv(db.uow(), CLERK, header + row * 4)
     assert (again.imported, again.duplicates) == (1, 3)
+
+
+def test_a_journal_import_over_the_row_cap_is_422_and_saves_nothing(demo_db: Database,
+                                                                      app_settings: Settings) -> None:
+    """The 弥生 import's row cap (journal lines; `journal_import_max_rows`), on the API and on screen: the
+    first voucher's 3 lines (現金 / 売上高 / 仮受消費税) already pass a cap of 2."""
+    from tests.conftest import ACCOUNTING
+    from tests.integration.test_ledger_io import GOOD, _entries
+
+    settings = app_settings.model_copy(update={"journal_import_max_rows": 2})
+    before = _entries(demo_db)
+    with TestClient(create_app(settings, demo_db)) as c:
+        api = c.post("/api/v1/journal-entries/import", headers=auth(token_for(demo_db, ACCOUNTING)),
+                     data={"format": "yayoi"}, files={"file": ("good.csv", GOOD, "text/csv")})
+        assert api.status_code == 422 and api.headers["content-type"].startswith("application/problem+json")
+        assert [e["code"] for e in api.json()["errors"]] == ["upload.error.too_many_rows"]
+        csrf = login(c, ACCOUNTING)
+        page = c.post("/ledger/import", data={"csrf_token": csrf, "format": "yayoi"},
+                      files={"file": ("good.csv", GOOD, "text/csv")})
+        assert page.status_code == 422 and "2" in page.text
+    assert _entries(demo_db) == before
+    roomy = app_settings.model_copy(update={"journal_import_max_rows": 5})
+    with TestClient(create_app(roomy, demo_db)) as c:
+        made = c.post("/api/v1/journal-entries/import", headers=auth(token_for(demo_db, ACCOUNTING)),
+                      data={"format": "yayoi"}, files={"file": ("good.csv", GOOD, "text/csv")})
+        assert made.status_code == 201, made.text
+    assert _entries(demo_db) == before + 2

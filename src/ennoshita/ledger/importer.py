@@ -90,9 +90,11 @@ class _HashingReader(io.RawIOBase):
 
 
 def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
-                   progress: Callable[[int], None] | None = None, parallel: bool = False) -> ImportResult:
+                   progress: Callable[[int], None] | None = None, parallel: bool = False,
+                   max_rows: int | None = None) -> ImportResult:
     """Import a whole file in one transaction. ``parallel``: a large file is parsed and checked in a forked
-    child process while this one writes (the CLI asks for it; a server with worker threads should not fork)."""
+    child process while this one writes (the CLI asks for it; a server with worker threads should not fork).
+    ``max_rows``: a file with more journal lines than that is refused (422 naming the limit), nothing saved."""
     require(actor, "ledger.edit")
     if fmt not in FORMATS:
         raise Invalid("ledger.error.format", field="format", value=fmt)
@@ -102,7 +104,7 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         # departments against the chart loaded below, entry ids reserved by the writer.
         s.connection(execution_options={BULK_LOAD: True})
         ctx = PostingContext.load(s)
-        checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx))
+        checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx), max_rows)
         deferred = _defer_indexes(s, _stream_size(stream))
         writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
         batches = _in_child(checker) if parallel and _worth_a_child(stream) else checker.batches()
@@ -163,8 +165,9 @@ class _Checker:
     been found; afterwards ``problems``, ``deltas`` (the maintained balances to add), the counts and the
     file's sha256 are set. Pure computation over the stream: it may run in a child process."""
 
-    def __init__(self, reader: _HashingReader, fmt: str, resolver: _Resolver) -> None:
+    def __init__(self, reader: _HashingReader, fmt: str, resolver: _Resolver, max_rows: int | None = None) -> None:
         self.reader = reader
+        self.max_rows = max_rows
         self.fmt = fmt
         self.resolver = resolver
         self.problems: list[Problem] = []
@@ -214,6 +217,9 @@ class _Checker:
             add(resolved, day)
             entries += 1
             lines_total += len(resolved)
+            if self.max_rows is not None and lines_total > self.max_rows:
+                problems.append(Problem("upload.error.too_many_rows", "file", {"max": f"{self.max_rows:,}"}))
+                break
             if len(heads) >= BATCH:
                 lines_hash.update("".join([repr((r[1], *r[3:10])) for r in lines]).encode("utf-8"))
                 yield heads, lines, self.reader.done

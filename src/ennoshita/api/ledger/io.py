@@ -61,7 +61,8 @@ async def import_journal(request: Request, db: DbDep, actor: ApiActor) -> Import
     if not isinstance(upload, UploadFile):
         raise Invalid("attachment.error.missing", field="file")
     result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file,  # off the event loop
-                                     str(form.get("format") or "yayoi"))
+                                     str(form.get("format") or "yayoi"), None, False,
+                                     uploads.rows_allowed(request, "journal"))
     return ImportOut(entries=result.entries, lines=result.lines, sha256=result.sha256,
                      first_entry=result.first_entry, last_entry=result.last_entry)
 

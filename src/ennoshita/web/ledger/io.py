@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import require
 from ennoshita.ledger import importer
+from ennoshita.security import uploads
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -59,7 +60,8 @@ async def import_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid("attachment.error.missing", field="file")
         # The upload is spooled to disk by the server; the importer streams it (memory does not grow with it).
-        result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file, fmt)  # off the loop
+        result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file, fmt,  # off the loop
+                                         None, False, uploads.rows_allowed(request, "journal"))
     except DomainError as exc:
         if exc.status in (401, 403):
             raise
