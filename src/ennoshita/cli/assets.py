@@ -10,7 +10,13 @@ from rich.table import Table as RichTable
 
 from ennoshita.assets import rules
 from ennoshita.assets import services as assets
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor
+from ennoshita.cli.common import (
+    CommandContext,
+    console,
+    domain_errors,
+    parse_date,
+    with_context,
+)
 from ennoshita.errors import Invalid
 
 assets_app = typer.Typer(help="固定資産 (fixed assets): schedule, run, list.", no_args_is_help=True)
@@ -45,19 +51,16 @@ def schedule_cmd(
 
 
 @assets_app.command("run")
+@with_context
 def run_cmd(
+    cx: CommandContext,
     month: Annotated[str, typer.Option("--month", help="YYYY-MM (a day of the period)")],
     kind: Annotated[str, typer.Option("--kind", help="monthly | yearly")] = "monthly",
     post: Annotated[bool, typer.Option("--post/--preview", help="post to the ledger, or only show")] = False,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Preview (default) or post the depreciation run of a month or fiscal year."""
-    db = open_db(database_url)
-    with domain_errors():
-        day = parse_date(month + "-01" if len(month) == 7 else month, "month")
-        actor = resolve_actor(db, as_user)
-        result = (assets.post_run if post else assets.preview_run)(db.uow(), actor, kind, day)
+    day = parse_date(month + "-01" if len(month) == 7 else month, "month")
+    result = (assets.post_run if post else assets.preview_run)(cx.uow(), cx.actor, kind, day)
     for line in result.lines[:50]:
         console.print(f"{line.number} {line.name} {line.debit_account}/{line.credit_account} {yen(line.amount)}")
     word = "計上" if post else "試算"
@@ -65,13 +68,12 @@ def run_cmd(
 
 
 @assets_app.command("list")
-def list_cmd(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def list_cmd(cx: CommandContext) -> None:
     """The register (固定資産台帳)."""
     from ennoshita.assets import queries
 
-    db = open_db(database_url)
-    with domain_errors():
-        rows, total = queries.register_page(db.uow(), resolve_actor(db, as_user), page=1, per_page=500)
+    rows, total = queries.register_page(cx.uow(), cx.actor, page=1, per_page=500)
     for a in rows:
         console.print(f"{a.number} {a.name} {a.acquired_on} {yen(a.cost)} {a.method} {a.life}年 "
                       f"簿価 {yen(a.book_value)}")

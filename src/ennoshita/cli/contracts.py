@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, parse_date, resolve_actor
+from ennoshita.cli.common import (
+    CommandContext,
+    console,
+    domain_errors,
+    parse_date,
+    with_context,
+)
 from ennoshita.contracts import services as contracts
 from ennoshita.contracts.stamp_duty import stamp_duty
 
@@ -32,38 +38,34 @@ def stamp_cmd(
 
 
 @contracts_app.command("alerts")
+@with_context(actor=False)
 def alerts_cmd(
+    cx: CommandContext,
     today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD (default: today)")] = None,
-    database_url: DatabaseUrl = None,
 ) -> None:
     """Roll the 更新拒絶期限 forward, notify owners of what falls due, and the digest on the 1st (for cron)."""
     from ennoshita.actor import Actor
 
-    db = open_db(database_url)
-    with domain_errors():
-        day = parse_date(today, "today") if today else dt.date.today()
-        alerts = contracts.send_alerts(db.uow(), Actor.system("cli"), day)
-        digests = contracts.send_digest(db.uow(), Actor.system("cli"), day) if day.day == 1 else 0
+    day = parse_date(today, "today") if today else dt.date.today()
+    alerts = contracts.send_alerts(cx.uow(), Actor.system("cli"), day)
+    digests = contracts.send_digest(cx.uow(), Actor.system("cli"), day) if day.day == 1 else 0
     console.print(f"通知 {alerts}件、月次ダイジェスト {digests}件")
 
 
 @contracts_app.command("list")
+@with_context
 def contracts_list_cmd(
+    cx: CommandContext,
     csv: Annotated[Path | None, typer.Option("--csv", help="write the register as CSV")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """The register (契約台帳), or its CSV."""
     from ennoshita.contracts import queries
 
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        if csv is not None:
-            csv.write_bytes(queries.register_csv(db.uow(), actor, contracts.Search()))
-            console.print(f"{csv} に書き出しました。")
-            return
-        rows, total = contracts.search(db.uow(), actor, contracts.Search(), per_page=500)
+    if csv is not None:
+        csv.write_bytes(queries.register_csv(cx.uow(), cx.actor, contracts.Search()))
+        console.print(f"{csv} に書き出しました。")
+        return
+    rows, total = contracts.search(cx.uow(), cx.actor, contracts.Search(), per_page=500)
     for c in rows:
         console.print(f"{c.number} {c.title} {c.counterparty} {c.status} {c.term_end or ''} {c.notice_deadline or ''}")
     console.print(f"{total}件")

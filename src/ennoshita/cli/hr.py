@@ -11,7 +11,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from ennoshita.cli.common import DatabaseUrl, cli_language, console, domain_errors, open_db, parse_date, resolve_actor
+from ennoshita.cli.common import (
+    CommandContext,
+    cli_language,
+    console,
+    parse_date,
+    with_context,
+)
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.hr import queries, rules, services
 from ennoshita.hr.employees import EmployeeInput, by_number
@@ -23,9 +29,6 @@ leave_app = typer.Typer(help="年次有給休暇: balance, grants, 管理簿, re
 hr_app.add_typer(employee_app, name="employee")
 hr_app.add_typer(attendance_app, name="attendance")
 hr_app.add_typer(leave_app, name="leave")
-
-AsUser = Annotated[str | None, typer.Option("--as-user", "--as", envvar="ENNOSHITA_AS_USER",
-                                            help="Act as this user (e-mail); their roles are checked.")]
 
 _TEXT = {
     "ja": {"added": "社員 {number} {name} を登録しました（入社手続きを開始）。",
@@ -68,7 +71,8 @@ def _employee_id(db: Any, number: str) -> int:
 
 
 @employee_app.command("add")
-def employee_add(number: str, name: str, kana: Annotated[str, typer.Option("--kana")],
+@with_context
+def employee_add(cx: CommandContext, number: str, name: str, kana: Annotated[str, typer.Option("--kana")],
                  birth: Annotated[str, typer.Option("--birth", help="YYYY-MM-DD")],
                  hired: Annotated[str, typer.Option("--hired", help="YYYY-MM-DD")],
                  department: Annotated[str, typer.Option("--department")],
@@ -76,105 +80,90 @@ def employee_add(number: str, name: str, kana: Annotated[str, typer.Option("--ka
                  = "regular",
                  weekly_days: Annotated[int, typer.Option("--days")] = 5,
                  weekly_hours: Annotated[str, typer.Option("--hours")] = "40",
-                 position: Annotated[str, typer.Option("--position")] = "",
-                 database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+                 position: Annotated[str, typer.Option("--position")] = "") -> None:
     """入社: register an employee (opens the 入社 checklist)."""
-    with domain_errors():
-        db = open_db(database_url)
-        actor = resolve_actor(db, as_user)
-        minutes = int(Decimal(weekly_hours) * 60)
-        services.hire(db.uow(), actor, EmployeeInput(
-            number, name, kana, parse_date(birth, "--birth"), parse_date(hired, "--hired"), employment_type,
-            department, weekly_days, minutes, position=position))
-        console.print(_say("added", number=number, name=name))
+    minutes = int(Decimal(weekly_hours) * 60)
+    services.hire(cx.uow(), cx.actor, EmployeeInput(
+        number, name, kana, parse_date(birth, "--birth"), parse_date(hired, "--hired"), employment_type,
+        department, weekly_days, minutes, position=position))
+    console.print(_say("added", number=number, name=name))
 
 
 @employee_app.command("list")
-def employee_list(department: Annotated[str | None, typer.Option("--department")] = None,
-                  search: Annotated[str, typer.Option("--search")] = "", page: int = 1,
-                  database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def employee_list(cx: CommandContext, department: Annotated[str | None, typer.Option("--department")] = None,
+                  search: Annotated[str, typer.Option("--search")] = "", page: int = 1) -> None:
     """社員名簿 (50 a page)."""
-    with domain_errors():
-        db = open_db(database_url)
-        rows, total = queries.list_employees(db.uow(), resolve_actor(db, as_user), dt.date.today(),
-                                             department=department, search=search, page=page)
-        table = RichTable("No.", "氏名", "所属", "役職", "雇用形態", "週", "入社日")
-        for r in rows:
-            table.add_row(r.employee_number, r.name, r.department, r.position, r.employment_type,
-                          f"{r.weekly_days}日/{r.weekly_minutes / 60:g}h", r.hire_date.isoformat())
-        console.print(table)
-        console.print(_say("total", total=total, shown=len(rows)))
+    rows, total = queries.list_employees(cx.uow(), cx.actor, dt.date.today(),
+                                         department=department, search=search, page=page)
+    table = RichTable("No.", "氏名", "所属", "役職", "雇用形態", "週", "入社日")
+    for r in rows:
+        table.add_row(r.employee_number, r.name, r.department, r.position, r.employment_type,
+                      f"{r.weekly_days}日/{r.weekly_minutes / 60:g}h", r.hire_date.isoformat())
+    console.print(table)
+    console.print(_say("total", total=total, shown=len(rows)))
 
 
 @employee_app.command("transfer")
-def employee_transfer(number: str, department: str, date: Annotated[str, typer.Option("--from")],
-                      position: Annotated[str, typer.Option("--position")] = "",
-                      database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def employee_transfer(cx: CommandContext, number: str, department: str, date: Annotated[str, typer.Option("--from")],
+                      position: Annotated[str, typer.Option("--position")] = "") -> None:
     """異動: a new assignment from a date (never before the hire date)."""
-    with domain_errors():
-        db = open_db(database_url)
-        actor = resolve_actor(db, as_user)
-        day = parse_date(date, "--from")
-        services.transfer(db.uow(), actor, _employee_id(db, number), services.TransferInput(day, department, position))
-        console.print(_say("moved", number=number, department=department, date=day.isoformat()))
+    day = parse_date(date, "--from")
+    services.transfer(cx.uow(), cx.actor, _employee_id(cx.db, number),
+                      services.TransferInput(day, department, position))
+    console.print(_say("moved", number=number, department=department, date=day.isoformat()))
 
 
 @employee_app.command("leave")
-def employee_leave(number: str, last_day: Annotated[str, typer.Option("--last-day")],
-                   reason: Annotated[str, typer.Option("--reason")],
-                   database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def employee_leave(cx: CommandContext, number: str, last_day: Annotated[str, typer.Option("--last-day")],
+                   reason: Annotated[str, typer.Option("--reason")]) -> None:
     """退社: last day and reason; prints the final leave balance."""
-    with domain_errors():
-        db = open_db(database_url)
-        data = services.leave(db.uow(), resolve_actor(db, as_user), _employee_id(db, number),
-                              parse_date(last_day, "--last-day"), reason)
-        console.print(_say("left", number=number, days=data["final_leave_days"]))
+    data = services.leave(cx.uow(), cx.actor, _employee_id(cx.db, number),
+                          parse_date(last_day, "--last-day"), reason)
+    console.print(_say("left", number=number, days=data["final_leave_days"]))
 
 
 @attendance_app.command("import")
-def attendance_import(path: Path, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def attendance_import(cx: CommandContext, path: Path) -> None:
     """Time-clock CSV: employee_number,date,clock_in,clock_out,break_minutes (UTF-8 or Shift_JIS)."""
-    with domain_errors():
-        db = open_db(database_url)
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp932", errors="replace")
-        r = services.import_csv(db.uow(), resolve_actor(db, as_user), text)
-        console.print(_say("imported", rows=r.rows, employees=r.employees))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp932", errors="replace")
+    r = services.import_csv(cx.uow(), cx.actor, text)
+    console.print(_say("imported", rows=r.rows, employees=r.employees))
 
 
 @attendance_app.command("close")
-def attendance_close(month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
-                     database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def attendance_close(cx: CommandContext, month: Annotated[str, typer.Option("--month", help="YYYY-MM")]) -> None:
     """月次締め of every employee's 勤務表."""
-    with domain_errors():
-        db = open_db(database_url)
-        r = services.close_month(db.uow(), resolve_actor(db, as_user), _month(month))
-        console.print(_say("closed", month=month, closed=r.closed, already=r.already_closed))
-        for p in r.problems:
-            console.print(_say("open", **p.params))
-        if r.problems:
-            raise typer.Exit(1)
+    r = services.close_month(cx.uow(), cx.actor, _month(month))
+    console.print(_say("closed", month=month, closed=r.closed, already=r.already_closed))
+    for p in r.problems:
+        console.print(_say("open", **p.params))
+    if r.problems:
+        raise typer.Exit(1)
 
 
 @attendance_app.command("limits")
-def attendance_limits(month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
-                      flagged: Annotated[bool, typer.Option("--flagged")] = False,
-                      database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def attendance_limits(cx: CommandContext, month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+                      flagged: Annotated[bool, typer.Option("--flagged")] = False) -> None:
     """36協定: each employee's overtime, holiday work and flags (flagged first)."""
-    with domain_errors():
-        db = open_db(database_url)
-        board = services.dashboard(db.uow(), resolve_actor(db, as_user), _month(month), per_page=200,
-                                   only_flagged=flagged)
-        table = RichTable("No.", "氏名", "時間外", "休日", "年間", "45h超月数", "2-6か月平均(最大)", "フラグ")
-        for r in board.rows:
-            table.add_row(r.employee_number, r.name, _hm(r.overtime), _hm(r.holiday), _hm(r.year_overtime),
-                          str(r.months_over), _hm(int(max(r.averages.values(), default=0))),
-                          " ".join(r.flags) or ("(" + " ".join(r.warnings) + ")" if r.warnings else ""))
-        console.print(table)
-        console.print(_say("total", total=board.total, shown=len(board.rows)))
+    board = services.dashboard(cx.uow(), cx.actor, _month(month), per_page=200,
+                               only_flagged=flagged)
+    table = RichTable("No.", "氏名", "時間外", "休日", "年間", "45h超月数", "2-6か月平均(最大)", "フラグ")
+    for r in board.rows:
+        table.add_row(r.employee_number, r.name, _hm(r.overtime), _hm(r.holiday), _hm(r.year_overtime),
+                      str(r.months_over), _hm(int(max(r.averages.values(), default=0))),
+                      " ".join(r.flags) or ("(" + " ".join(r.warnings) + ")" if r.warnings else ""))
+    console.print(table)
+    console.print(_say("total", total=board.total, shown=len(board.rows)))
 
 
 def _hm(minutes: int) -> str:
@@ -182,60 +171,53 @@ def _hm(minutes: int) -> str:
 
 
 @leave_app.command("grant")
-def leave_grant(on: Annotated[str | None, typer.Option("--on")] = None,
-                database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def leave_grant(cx: CommandContext, on: Annotated[str | None, typer.Option("--on")] = None) -> None:
     """付与処理: every grant due up to the date (today), for cron."""
-    with domain_errors():
-        db = open_db(database_url)
-        n = services.run_grants(db.uow(), resolve_actor(db, as_user), parse_date(on, "--on") if on else None)
-        console.print(_say("granted", count=n))
+    n = services.run_grants(cx.uow(), cx.actor, parse_date(on, "--on") if on else None)
+    console.print(_say("granted", count=n))
 
 
 @leave_app.command("balance")
-def leave_balance(number: str, on: Annotated[str | None, typer.Option("--on")] = None,
-                  database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def leave_balance(cx: CommandContext, number: str, on: Annotated[str | None, typer.Option("--on")] = None) -> None:
     """One employee's grants, used, remaining and the 年5日 obligation."""
-    with domain_errors():
-        db = open_db(database_url)
-        st = services.leave_status(db.uow(), resolve_actor(db, as_user), _employee_id(db, number),
-                                   parse_date(on, "--on") if on else None)
-        table = RichTable("基準日", "付与", "使用", "残", "期限")
-        for g in st.grants:
-            table.add_row(g.grant_date.isoformat(), rules.format_days(g.days), rules.format_days(g.used),
-                          rules.format_days(g.remaining), g.expires_on.isoformat())
-        console.print(table)
-        console.print(_say("balance", number=st.employee_number, name=st.name, balance=rules.format_days(st.balance),
-                           on=st.on.isoformat()))
-        if st.obligation:
-            ob = st.obligation
-            console.print(f"年5日: {rules.format_days(ob.taken)} / 5 日（期限 {ob.due_by.isoformat()}）"
-                          + (" ⚠" if ob.at_risk else ""))
+    st = services.leave_status(cx.uow(), cx.actor, _employee_id(cx.db, number),
+                               parse_date(on, "--on") if on else None)
+    table = RichTable("基準日", "付与", "使用", "残", "期限")
+    for g in st.grants:
+        table.add_row(g.grant_date.isoformat(), rules.format_days(g.days), rules.format_days(g.used),
+                      rules.format_days(g.remaining), g.expires_on.isoformat())
+    console.print(table)
+    console.print(_say("balance", number=st.employee_number, name=st.name, balance=rules.format_days(st.balance),
+                       on=st.on.isoformat()))
+    if st.obligation:
+        ob = st.obligation
+        console.print(f"年5日: {rules.format_days(ob.taken)} / 5 日（期限 {ob.due_by.isoformat()}）"
+                      + (" ⚠" if ob.at_risk else ""))
 
 
 @leave_app.command("record")
-def leave_record(number: str, date: str, unit: Annotated[str, typer.Option("--unit")] = "day",
-                 database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def leave_record(cx: CommandContext, number: str, date: str,
+                 unit: Annotated[str, typer.Option("--unit")] = "day") -> None:
     """人事 records agreed leave (approved at once)."""
-    with domain_errors():
-        db = open_db(database_url)
-        day = parse_date(date, "date")
-        row = services.request_leave(db.uow(), resolve_actor(db, as_user), services.LeaveInput(day, unit),
-                                     _employee_id(db, number), record=True)
-        console.print(_say("recorded", date=day.isoformat(), status=row.status))
+    day = parse_date(date, "date")
+    row = services.request_leave(cx.uow(), cx.actor, services.LeaveInput(day, unit),
+                                 _employee_id(cx.db, number), record=True)
+    console.print(_say("recorded", date=day.isoformat(), status=row.status))
 
 
 @leave_app.command("ledger")
-def leave_ledger(out: Annotated[Path, typer.Option("--out", help="CSV file")],
-                 on: Annotated[str | None, typer.Option("--on")] = None,
-                 database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def leave_ledger(cx: CommandContext, out: Annotated[Path, typer.Option("--out", help="CSV file")],
+                 on: Annotated[str | None, typer.Option("--on")] = None) -> None:
     """年次有給休暇管理簿 as CSV (every employee, including those who left)."""
-    with domain_errors():
-        db = open_db(database_url)
-        day = parse_date(on, "--on") if on else dt.date.today()
-        with out.open("w", encoding="utf-8", newline="") as f:
-            for chunk in queries.leave_ledger_csv(db.uow(), resolve_actor(db, as_user), day):
-                f.write(chunk)
-        console.print(str(out))
+    day = parse_date(on, "--on") if on else dt.date.today()
+    with out.open("w", encoding="utf-8", newline="") as f:
+        for chunk in queries.leave_ledger_csv(cx.uow(), cx.actor, day):
+            f.write(chunk)
+    console.print(str(out))
 
 
 _BOOLS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
@@ -250,30 +232,29 @@ def _setting_value(key: str, raw: str) -> object:
 
 
 @hr_app.command("settings")
+@with_context
 def hr_settings_command(
+        cx: CommandContext,
         set_: Annotated[list[str] | None, typer.Option("--set", help="key=value (repeatable): week_start, "
                                                        "legal_holiday_weekday (1=Mon..7=Sun), half_day, hourly, "
-                                                       "newest_first (true/false), hourly_max_days (0-5)")] = None,
-        database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+                                                       "newest_first (true/false), hourly_max_days (0-5)")]
+        = None) -> None:
     """人事設定: show the company's 人事 settings, or change them with --set (audited)."""
     from ennoshita.hr import settings as hr_settings
 
-    with domain_errors():
-        db = open_db(database_url)
-        actor = resolve_actor(db, as_user)
-        if set_:
-            changes: dict[str, object] = {}
-            for item in set_:
-                key, sep, value = item.partition("=")
-                if not sep:
-                    raise Invalid("hr.error.settings_unknown", field=item)
-                changes[key.strip()] = _setting_value(key.strip(), value)
-            current = hr_settings.update_settings(db.uow(), actor, **changes)
-        else:
-            current = hr_settings.get_settings(db.uow(), actor)
-        for key in hr_settings.FIELDS:
-            value = getattr(current, key)
-            console.print(f"{key}={str(value).lower() if isinstance(value, bool) else value}")
+    if set_:
+        changes: dict[str, object] = {}
+        for item in set_:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise Invalid("hr.error.settings_unknown", field=item)
+            changes[key.strip()] = _setting_value(key.strip(), value)
+        current = hr_settings.update_settings(cx.uow(), cx.actor, **changes)
+    else:
+        current = hr_settings.get_settings(cx.uow(), cx.actor)
+    for key in hr_settings.FIELDS:
+        value = getattr(current, key)
+        console.print(f"{key}={str(value).lower() if isinstance(value, bool) else value}")
 
 
 def register(app: typer.Typer) -> None:

@@ -71,7 +71,7 @@ def report_trial_balance(
     if content is None:
         from ennoshita.cli import ledger
 
-        ledger.report_trial_balance(date_from, date_to, fmt, output, database_url, as_user)
+        ledger.report_trial_balance(date_from, date_to, fmt, output, database_url=database_url, as_user=as_user)
         return
     if output is not None:
         output.write_bytes(content)

@@ -15,14 +15,11 @@ from rich.table import Table as RichTable
 from sqlalchemy.orm import Session
 
 from ennoshita.cli.common import (
-    AsUser,
-    DatabaseUrl,
+    CommandContext,
     cli_language,
     console,
-    domain_errors,
     err_console,
-    open_db,
-    resolve_actor,
+    with_context,
 )
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
@@ -145,143 +142,138 @@ def _page_note(page: int, pages: int, total: int) -> None:
 
 
 @journal_app.command("import")
+@with_context(every_domain=False)
 def journal_import(
+    cx: CommandContext,
     file: Path,
     fmt: Annotated[str, typer.Option("--format", help="yayoi (弥生会計 仕訳日記帳, Shift_JIS) or csv (UTF-8).")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Import a journal file: the whole file is checked first and imported all or nothing."""
     from ennoshita.ledger import importer
 
 
-    db = open_db(database_url, every_domain=False)  # the import writes ledger rows and audit only
     t = _t()
-    with domain_errors():
-        if fmt not in importer.FORMATS:
-            raise Invalid("ledger.error.format", field="format", value=fmt)
-        if not file.exists():
-            raise Invalid("cli.error_no_file", field="file", path=str(file))
-        actor = resolve_actor(db, as_user)
-        size = file.stat().st_size
-        with file.open("rb") as fh, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                                             console=console, transient=True) as progress:
-            task = progress.add_task(t("ledger.import.progress"), total=size)
-            result = importer.import_journal(db.uow(), actor, fh, fmt,
-                                             progress=lambda done: progress.update(task, completed=done),
-                                             parallel=True)
+    if fmt not in importer.FORMATS:
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    if not file.exists():
+        raise Invalid("cli.error_no_file", field="file", path=str(file))
+    size = file.stat().st_size
+    with file.open("rb") as fh, Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                                         console=console, transient=True) as progress:
+        task = progress.add_task(t("ledger.import.progress"), total=size)
+        result = importer.import_journal(cx.uow(), cx.actor, fh, fmt,
+                                         progress=lambda done: progress.update(task, completed=done),
+                                         parallel=True)
     console.print(t("ledger.import.done", entries=f"{result.entries:,}", lines=f"{result.lines:,}"))
 
 
 @journal_app.command("export")
+@with_context
 def journal_export(
+    cx: CommandContext,
     fmt: Annotated[str, typer.Option("--format", help="yayoi, csv or hledger.")],
     date_from: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
     output: Out = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Export posted entries (streaming: memory does not grow with the ledger)."""
     from ennoshita.ledger import importer
 
 
-    db = open_db(database_url)
-    with domain_errors():
-        if fmt not in importer.EXPORT_FORMATS:
-            raise Invalid("ledger.error.format", field="format", value=fmt)
-        actor = resolve_actor(db, as_user)
-        start = _date(date_from, "from") if date_from else None
-        end = _date(date_to, "to") if date_to else None
-        sink = output.open("wb") if output else sys.stdout.buffer
-        try:
-            for chunk in importer.export_journal(db.uow(), actor, fmt, start, end):
-                sink.write(chunk)
-        finally:
-            if output:
-                sink.close()
-            else:
-                sink.flush()
+    if fmt not in importer.EXPORT_FORMATS:
+        raise Invalid("ledger.error.format", field="format", value=fmt)
+    start = _date(date_from, "from") if date_from else None
+    end = _date(date_to, "to") if date_to else None
+    sink = output.open("wb") if output else sys.stdout.buffer
+    try:
+        for chunk in importer.export_journal(cx.uow(), cx.actor, fmt, start, end):
+            sink.write(chunk)
+    finally:
+        if output:
+            sink.close()
+        else:
+            sink.flush()
 
 
-def _company_start(db_url: str | None, as_user: str | None, capability: str = "ledger.view") -> tuple[Database, int]:
-    db = open_db(db_url, every_domain=False)  # reports read the ledger only: no other domain to import
-    actor = resolve_actor(db, as_user)
-    require(actor, capability)
-    with db.uow() as uow:
-        start = load_company(uow).fiscal_year_start_month
-    return db, start
+def _company_start(cx: CommandContext, capability: str = "ledger.view") -> int:
+    require(cx.actor, capability)
+    with cx.uow() as uow:
+        return load_company(uow).fiscal_year_start_month
 
 
 @report_app.command("trial-balance")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_trial_balance(
+    cx: CommandContext,
     date_from: Annotated[str, typer.Option("--from", help="First date (YYYY-MM-DD).")],
     date_to: Annotated[str, typer.Option("--to", help="Last date (YYYY-MM-DD).")],
     fmt: Fmt = "table",
     output: Out = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """残高試算表 for any date range. JSON: account_code, account_name, opening, debit, credit, closing
     (closing signed debit-positive)."""
-    with domain_errors():
-        db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:
-            table, tb = reports.trial_balance_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"),
-                                                    start)
-        if fmt == "json":
-            import json
+    start = _company_start(cx)
+    with cx.uow() as uow:
+        table, tb = reports.trial_balance_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"),
+                                                start)
+    if fmt == "json":
+        import json
 
-            rows = [{"account_code": r.account_code, "account_name": r.account_name, "opening": r.opening,
-                     "debit": r.debit, "credit": r.credit, "closing": r.closing} for r in tb.rows]
-            content = json.dumps(rows, ensure_ascii=False, indent=1).encode()
-            (output.write_bytes(content) if output else sys.stdout.buffer.write(content + b"\n"))
-            return
-        _emit(table, fmt, output)
+        rows = [{"account_code": r.account_code, "account_name": r.account_name, "opening": r.opening,
+                 "debit": r.debit, "credit": r.credit, "closing": r.closing} for r in tb.rows]
+        content = json.dumps(rows, ensure_ascii=False, indent=1).encode()
+        (output.write_bytes(content) if output else sys.stdout.buffer.write(content + b"\n"))
+        return
+    _emit(table, fmt, output)
 
 
 @report_app.command("pl")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_pl(
+    cx: CommandContext,
     date_from: Annotated[str, typer.Option("--from")],
     date_to: Annotated[str, typer.Option("--to")],
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """損益計算書."""
-    with domain_errors():
-        db, _start = _company_start(database_url, as_user)
-        with db.uow() as uow:
-            table, _ = reports.income_statement_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
-        _emit(table, fmt, output)
+    _start = _company_start(cx)
+    with cx.uow() as uow:
+        table, _ = reports.income_statement_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
+    _emit(table, fmt, output)
 
 
 @report_app.command("bs")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_bs(
+    cx: CommandContext,
     as_of: Annotated[str, typer.Option("--as-of", help="Balance sheet date (YYYY-MM-DD).")],
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """貸借対照表."""
-    with domain_errors():
-        db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:
-            table, _ = reports.balance_sheet_table(uow.session, _t(), _date(as_of, "as_of"), start)
-        _emit(table, fmt, output)
+    start = _company_start(cx)
+    with cx.uow() as uow:
+        table, _ = reports.balance_sheet_table(uow.session, _t(), _date(as_of, "as_of"), start)
+    _emit(table, fmt, output)
 
 
 @report_app.command("monthly")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_monthly(
+    cx: CommandContext,
     fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="Fiscal year (the calendar year it starts in).")],
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """月次推移表 (12 months)."""
-    with domain_errors():
-        db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:
-            table = reports.monthly_table(uow.session, _t(), fiscal_year, start)
-        _emit(table, fmt, output)
+    start = _company_start(cx)
+    with cx.uow() as uow:
+        table = reports.monthly_table(uow.session, _t(), fiscal_year, start)
+    _emit(table, fmt, output)
 
 
 @report_app.command("gl")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_gl(
+    cx: CommandContext,
     account: Annotated[str, typer.Option("--account", help="Account code or name.")],
     date_from: Annotated[str, typer.Option("--from")],
     date_to: Annotated[str, typer.Option("--to")],
@@ -289,113 +281,112 @@ def report_gl(
     = None,
     department: Annotated[str | None, typer.Option("--department", help="Only this 部門 (code or name).")] = None,
     page: Page = None,
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """総勘定元帳 with running balance, optionally of one 補助科目 and/or one 部門. On screen one page at a time;
     as a file (csv, json, xlsx, pdf) every line of the range."""
-    with domain_errors():
-        db, start = _company_start(database_url, as_user)
-        with db.uow() as uow:
-            acc = next((a for a in queries.accounts(uow.session).values() if account in (a.code, a.name)), None)
-            if acc is None:
-                raise Invalid("ledger.error.unknown_account", field="account", account=account)
-            sub_id = dep_id = None
-            if sub_account:
-                sub_id = next((s.id for s in queries_ui.sub_accounts(uow.session, acc.id)
-                               if sub_account in (s.code, s.name)), None)
-                if sub_id is None:
-                    raise Invalid("ledger.error.unknown_sub_account", field="sub_account", account=account,
-                                  sub=sub_account)
-            if department:
-                dep_id = next((d.id for d in queries_ui.departments(uow.session) if department in (d.code, d.name)),
-                              None)
-                if dep_id is None:
-                    raise Invalid("ledger.error.unknown_department", field="department", department=department)
-            d1, d2 = _date(date_from, "from"), _date(date_to, "to")
-            dim = queries.Dimension(sub_id, dep_id)
-            acc_id = acc.id
-            if fmt == "table":
-                gl = queries.general_ledger(uow.session, acc_id, d1, d2, start, dim, page=page or 1,
-                                            per_page=CLI_PAGE)
-                table = reports.general_ledger_table(gl, _t())
+    start = _company_start(cx)
+    with cx.uow() as uow:
+        acc = next((a for a in queries.accounts(uow.session).values() if account in (a.code, a.name)), None)
+        if acc is None:
+            raise Invalid("ledger.error.unknown_account", field="account", account=account)
+        sub_id = dep_id = None
+        if sub_account:
+            sub_id = next((s.id for s in queries_ui.sub_accounts(uow.session, acc.id)
+                           if sub_account in (s.code, s.name)), None)
+            if sub_id is None:
+                raise Invalid("ledger.error.unknown_sub_account", field="sub_account", account=account,
+                              sub=sub_account)
+        if department:
+            dep_id = next((d.id for d in queries_ui.departments(uow.session) if department in (d.code, d.name)),
+                          None)
+            if dep_id is None:
+                raise Invalid("ledger.error.unknown_department", field="department", department=department)
+        d1, d2 = _date(date_from, "from"), _date(date_to, "to")
+        dim = queries.Dimension(sub_id, dep_id)
+        acc_id = acc.id
         if fmt == "table":
-            _emit(table, fmt, output)
-            _page_note(gl.page, gl.pages, gl.total)
-            return
-        t = _t()
-        _whole_file(db, fmt, output, page,
-                    lambda session: reports.general_ledger_chunks(session, t, acc_id, d1, d2, start, dim, fmt),
-                    lambda session: reports.general_ledger_file_table(session, t, acc_id, d1, d2, start, dim, fmt))
+            gl = queries.general_ledger(uow.session, acc_id, d1, d2, start, dim, page=page or 1,
+                                        per_page=CLI_PAGE)
+            table = reports.general_ledger_table(gl, _t())
+    if fmt == "table":
+        _emit(table, fmt, output)
+        _page_note(gl.page, gl.pages, gl.total)
+        return
+    t = _t()
+    _whole_file(cx.db, fmt, output, page,
+                lambda session: reports.general_ledger_chunks(session, t, acc_id, d1, d2, start, dim, fmt),
+                lambda session: reports.general_ledger_file_table(session, t, acc_id, d1, d2, start, dim, fmt))
 
 
 @report_app.command("journal")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_journal(
+    cx: CommandContext,
     date_from: Annotated[str, typer.Option("--from")],
     date_to: Annotated[str, typer.Option("--to")],
     page: Page = None,
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """仕訳帳. On screen one page of entries at a time; as a file (csv, json, xlsx, pdf) every entry of the range."""
-    with domain_errors():
-        db, _start = _company_start(database_url, as_user)
-        d1, d2 = _date(date_from, "from"), _date(date_to, "to")
-        t = _t()
-        if fmt != "table":
-            _whole_file(db, fmt, output, page,
-                        lambda session: reports.journal_chunks(session, t, d1, d2, fmt),
-                        lambda session: reports.journal_file_table(session, t, d1, d2, fmt))
-            return
-        with db.uow() as uow:
-            found = queries.journal(uow.session, d1, d2, page=page or 1, per_page=CLI_PAGE)
-        _emit(reports.journal_table(found, t, d1, d2), fmt, output)
-        _page_note(found.page, found.pages, found.total)
+    _start = _company_start(cx)
+    d1, d2 = _date(date_from, "from"), _date(date_to, "to")
+    t = _t()
+    if fmt != "table":
+        _whole_file(cx.db, fmt, output, page,
+                    lambda session: reports.journal_chunks(session, t, d1, d2, fmt),
+                    lambda session: reports.journal_file_table(session, t, d1, d2, fmt))
+        return
+    with cx.uow() as uow:
+        found = queries.journal(uow.session, d1, d2, page=page or 1, per_page=CLI_PAGE)
+    _emit(reports.journal_table(found, t, d1, d2), fmt, output)
+    _page_note(found.page, found.pages, found.total)
 
 
 @report_app.command("tax")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_tax(
+    cx: CommandContext,
     date_from: Annotated[str, typer.Option("--from")],
     date_to: Annotated[str, typer.Option("--to")],
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """消費税集計表 by tax category."""
-    with domain_errors():
-        db, _start = _company_start(database_url, as_user)
-        with db.uow() as uow:
-            table = reports.tax_summary_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
-        _emit(table, fmt, output)
+    _start = _company_start(cx)
+    with cx.uow() as uow:
+        table = reports.tax_summary_table(uow.session, _t(), _date(date_from, "from"), _date(date_to, "to"))
+    _emit(table, fmt, output)
 
 
 @period_app.command("lock")
-def period_lock(month: str, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def period_lock(cx: CommandContext, month: str) -> None:
     """Lock a month (YYYY-MM) against posting."""
     from ennoshita.ledger import services
 
-    db = open_db(database_url)
-    with domain_errors():
-        cp = services.lock_month(db.uow(), resolve_actor(db, as_user), month)
+    cp = services.lock_month(cx.uow(), cx.actor, month)
     console.print(_t()("ledger.locked", month=month))
     print(cp.line())  # the close report's anchor of the audit chain
 
 
 @period_app.command("unlock")
-def period_unlock(month: str, reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "",
-                  database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def period_unlock(cx: CommandContext, month: str,
+                  reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")] = "") -> None:
     """Unlock a month (the unlock is audited)."""
     from ennoshita.ledger import services
 
-    db = open_db(database_url)
-    with domain_errors():
-        services.unlock_month(db.uow(), resolve_actor(db, as_user), month, reason)
+    services.unlock_month(cx.uow(), cx.actor, month, reason)
     console.print(_t()("ledger.unlocked", month=month))
 
 
 @ledger_app.command("check")
-def ledger_check(database_url: DatabaseUrl = None) -> None:
+@with_context(actor=False)
+def ledger_check(cx: CommandContext) -> None:
     """Recompute the maintained balances from the postings and report any difference (exit 1)."""
     from ennoshita.ledger import integrity
 
-    db = open_db(database_url)
-    with db.uow() as uow:
+    with cx.uow() as uow:
         diffs = queries.check_balances(uow.session)
         # posted lines against their hash-chained audit record: an edit of a line and its balance row together
         entries = integrity.mismatches(uow.session)
@@ -414,45 +405,42 @@ def ledger_check(database_url: DatabaseUrl = None) -> None:
 
 
 @ledger_app.command("recurring")
+@with_context
 def ledger_recurring(
+    cx: CommandContext,
     until: Annotated[str, typer.Option(help="Post every scheduled entry due up to this date (YYYY-MM-DD).")],
-    database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """Post the recurring entries (rent, leases) that are due."""
     from ennoshita.ledger import services
 
-    db = open_db(database_url)
-    with domain_errors():
-        posted = services.run_recurring(db.uow(), resolve_actor(db, as_user), _date(until, "until"))
+    posted = services.run_recurring(cx.uow(), cx.actor, _date(until, "until"))
     console.print(_t()("ledger.recurring_done", count=len(posted)))
 
 
 @ledger_app.command("close-year")
-def ledger_close_year(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def ledger_close_year(cx: CommandContext, fiscal_year: int) -> None:
     """決算締め: carry the year's net income to 繰越利益剰余金 and lock the year."""
     from ennoshita.ledger import services
 
-    db = open_db(database_url)
-    with domain_errors():
-        result = services.close_year(db.uow(), resolve_actor(db, as_user), fiscal_year)
+    result = services.close_year(cx.uow(), cx.actor, fiscal_year)
     console.print(_t()("ledger.year_closed", year=fiscal_year, net=format_yen(result.net_income)))
     if result.checkpoint is not None:
         print(result.checkpoint.line())
 
 
 @report_app.command("consumption-tax")
+@with_context(every_domain=False)  # reports read the ledger only: no other domain to import
 def report_consumption_tax(
+    cx: CommandContext,
     fiscal_year: Annotated[int, typer.Option("--fiscal-year", help="The fiscal year (課税期間) YYYY.")],
-    fmt: Fmt = "table", output: Out = None, database_url: DatabaseUrl = None, as_user: AsUser = None,
+    fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """消費税申告書の計算表: 課税標準額, 消費税額, 課税売上割合, 控除対象仕入税額, 納付税額 (and the settlement)."""
     from ennoshita.ledger import consumption_tax
 
-    db = open_db(database_url)
-    actor = resolve_actor(db, as_user)
-    with domain_errors():
-        ret = consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year)
-        draft = consumption_tax.propose_settlement(db.uow(), actor, fiscal_year)
+    ret = consumption_tax.consumption_tax_return(cx.uow(), cx.actor, fiscal_year)
+    draft = consumption_tax.propose_settlement(cx.uow(), cx.actor, fiscal_year)
     _emit(reports.consumption_tax_table(_t(), ret, fiscal_year), fmt, output)
     if fmt == "table" and output is None and draft is not None:
         t = _t()
@@ -463,7 +451,9 @@ def report_consumption_tax(
 
 
 @ledger_app.command("tax-settings")
+@with_context
 def ledger_tax_settings(
+    cx: CommandContext,
     method: Annotated[str | None, typer.Option(help="general, simplified or twenty_percent.")] = None,
     output_calc: Annotated[str | None, typer.Option(help="Output tax: proportional (割戻し) or stacked.")] = None,
     input_calc: Annotated[str | None, typer.Option(help="Input tax: stacked (積上げ) or proportional.")] = None,
@@ -473,52 +463,46 @@ def ledger_tax_settings(
         help="用途区分 of an untagged 課税仕入: taxable, non_taxable or common.")] = None,
     fiscal_year: Annotated[int | None, typer.Option(
         help="Set output/input calc and credit method for this open fiscal year only.")] = None,
-    database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """消費税の設定: show, or change the options given (with --fiscal-year: that year's own calculation)."""
     from ennoshita.ledger import consumption_tax
 
-    db = open_db(database_url)
-    actor = resolve_actor(db, as_user)
     given: tuple[tuple[str, object], ...] = (
         ("method", method), ("output_calc", output_calc), ("input_calc", input_calc),
         ("credit_method", credit_method), ("simplified_type", simplified_type), ("default_purpose", default_purpose))
     changes = {k: v for k, v in given if v is not None}
-    with domain_errors():
-        if fiscal_year is not None:
-            year_changes = {k: str(v) for k, v in changes.items()}
-            current = (consumption_tax.set_year_calc(db.uow(), actor, fiscal_year, year_changes) if year_changes
-                       else consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year).settings)
-        else:
-            current = (consumption_tax.update_settings(db.uow(), actor, changes) if changes
-                       else consumption_tax.get_settings(db.uow(), actor))
+    if fiscal_year is not None:
+        year_changes = {k: str(v) for k, v in changes.items()}
+        current = (consumption_tax.set_year_calc(cx.uow(), cx.actor, fiscal_year, year_changes) if year_changes
+                   else consumption_tax.consumption_tax_return(cx.uow(), cx.actor, fiscal_year).settings)
+    else:
+        current = (consumption_tax.update_settings(cx.uow(), cx.actor, changes) if changes
+                   else consumption_tax.get_settings(cx.uow(), cx.actor))
     for key, value in current.__dict__.items():
         console.print(f"{key}: {value}")
 
 
 @ledger_app.command("settle-tax")
-def ledger_settle_tax(fiscal_year: int, database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def ledger_settle_tax(cx: CommandContext, fiscal_year: int) -> None:
     """Post the year's 消費税 settlement entry (the year-end close posts it when missing)."""
     from ennoshita.ledger import consumption_tax
 
-    db = open_db(database_url)
-    with domain_errors():
-        posted = consumption_tax.post_settlement(db.uow(), resolve_actor(db, as_user), fiscal_year)
+    posted = consumption_tax.post_settlement(cx.uow(), cx.actor, fiscal_year)
     t = _t()
     console.print(t("ctax.settlement_posted", entry=posted.entry_no) if posted else t("ctax.settlement_none"))
 
 
 @ledger_app.command("reopen-year")
+@with_context
 def ledger_reopen_year(
+    cx: CommandContext,
     fiscal_year: int, reason: Annotated[str, typer.Option(help="Why the closed year is reopened (audited).")],
-    database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """決算締めの解除: reopen the latest closed year (its closing entry is reversed)."""
     from ennoshita.ledger import services
 
-    db = open_db(database_url)
-    with domain_errors():
-        services.reopen_year(db.uow(), resolve_actor(db, as_user), fiscal_year, reason)
+    services.reopen_year(cx.uow(), cx.actor, fiscal_year, reason)
     console.print(_t()("ledger.year_reopened", year=fiscal_year))
 
 

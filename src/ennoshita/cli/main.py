@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ennoshita.cli.common import (
-    AsUser,
-    DatabaseUrl,
+    CommandContext,
     cli_language,
     console,
     domain_errors,
-    open_db,
-    resolve_actor,
+    with_context,
 )
 from ennoshita.cli.lazy import LazyGroup, lazy_modules
 
@@ -55,8 +53,9 @@ def _t() -> Translator:
 
 
 @app.command()
+@with_context(actor=False)
 def init(
-    database_url: DatabaseUrl = None,
+    cx: CommandContext,
     company: Annotated[str | None, typer.Option(help="Your company's name (会社名): registers the company.")] = None,
     admin_email: Annotated[str | None, typer.Option(help="The first administrator's login e-mail.")] = None,
     admin_name: Annotated[str | None, typer.Option(help="The first administrator's name.")] = None,
@@ -74,10 +73,9 @@ def init(
     if company is not None and not admin_email:
         with domain_errors():
             raise Invalid("setup.error.admin_needed", field="admin_email")
-    db = open_db(database_url)
-    before = current_revision(db.engine)
-    upgrade(db.engine)
-    after = current_revision(db.engine)
+    before = current_revision(cx.db.engine)
+    upgrade(cx.db.engine)
+    after = current_revision(cx.db.engine)
     console.print(t("cli.init_done", before=before or "-", after=after or "-"))
     if company is None or admin_email is None:
         return
@@ -87,9 +85,8 @@ def init(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt(t("cli.admin_password"), hide_input=True, confirmation_prompt=True)
-    with domain_errors():
-        done = setup.start_company(db.uow(), {"name": company, "fiscal_year_start_month": fiscal_year_start_month},
-                                   identity_new_user(admin_email, admin_name or "", password, language))
+    done = setup.start_company(cx.uow(), {"name": company, "fiscal_year_start_month": fiscal_year_start_month},
+                               identity_new_user(admin_email, admin_name or "", password, language))
     console.print(t("cli.setup_done", company=done.company.name, email=done.admin.email))
     console.print(t("cli.setup_next", email=done.admin.email))
 
@@ -101,26 +98,27 @@ def identity_new_user(email: str, name: str, password: str, language: str) -> Ne
 
 
 @app.command()
-def demo(database_url: DatabaseUrl = None) -> None:
+@with_context(actor=False)
+def demo(cx: CommandContext) -> None:
     """Load the demo company (users, settings and every domain's data) into an empty database."""
     from rich.progress import Progress
 
     from ennoshita.demo import load_demo
 
-    db = open_db(database_url)
-    with domain_errors(), Progress(console=console) as progress:
+    with Progress(console=console) as progress:
         task = progress.add_task(_t()("cli.demo_loading"), total=None)
-        logins = load_demo(db, progress=lambda done, total: progress.update(task, completed=done, total=total))
+        logins = load_demo(cx.db, progress=lambda done, total: progress.update(task, completed=done, total=total))
     console.print(_t()("cli.demo_done"))
     for email, password, roles in logins:
         console.print(f"  {email} / {password}  ({', '.join(roles)})")
 
 
 @app.command()
+@with_context(actor=False)
 def serve(
+    cx: CommandContext,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    database_url: DatabaseUrl = None,
     demo: Annotated[bool, typer.Option("--demo", envvar="ENNOSHITA_DEMO",
                                        help="Load the demo company when the database is empty (make run does).")]
     = False,
@@ -135,34 +133,33 @@ def serve(
     from ennoshita.settings import Settings
     from ennoshita.web.app import create_app
 
-    settings = Settings(database_url=database_url) if database_url else Settings()
-    db = open_db(settings.database_url)
-    upgrade(db.engine)
+    settings = Settings(database_url=cx.database_url) if cx.database_url else Settings()
+    upgrade(cx.db.engine)
     t = _t()
-    if demo and is_empty(db) and setup.needs_setup(db):
+    if demo and is_empty(cx.db) and setup.needs_setup(cx.db):
         console.print(t("cli.demo_loading"))
-        load_demo(db)
+        load_demo(cx.db)
     url = f"http://{host}:{port}"
     console.print(t("cli.serving", url=url))
-    if setup.is_demo(db):
+    if setup.is_demo(cx.db):
         console.print(t("cli.demo_logins"))
         for email, password, roles in DEMO_LOGINS:
             console.print(f"  {email} / {password}  ({', '.join(roles)})")
-    elif setup.needs_setup(db):
+    elif setup.needs_setup(cx.db):
         console.print(t("cli.setup_open", url=url))
-    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, cx.db), host=host, port=port, log_level="info")
 
 
 @user_app.command("add")
+@with_context
 def user_add(
+    cx: CommandContext,
     email: Annotated[str, typer.Option(help="Login e-mail.")],
     name: Annotated[str, typer.Option(help="Display name.")],
     role: Annotated[list[str], typer.Option(help="Role; repeat for several.")],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
     language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
     department: Annotated[str | None, typer.Option(help="Department (部門).")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Add a user with one or more roles."""
     from ennoshita.identity import services as identity
@@ -171,21 +168,18 @@ def user_add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        user = identity.create_user(db.uow(), actor, identity.NewUser(
-            email=email, display_name=name, roles=tuple(role), password=password, language=language,
-            department=department))
+    user = identity.create_user(cx.uow(), cx.actor, identity.NewUser(
+        email=email, display_name=name, roles=tuple(role), password=password, language=language,
+        department=department))
     console.print(_t()("cli.user_added", email=user.email, id=user.id))
 
 
 @user_app.command("reset-password")
+@with_context
 def user_reset_password(
+    cx: CommandContext,
     email: Annotated[str, typer.Option(help="Whose password.")],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Set a user's password: ends all their sessions and revokes all their API tokens."""
     if password_stdin:
@@ -194,24 +188,20 @@ def user_reset_password(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     from ennoshita.identity import services as identity
 
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        identity.reset_password(db.uow(), actor, identity.find_user_id(db.uow(), email), password)
+    identity.reset_password(cx.uow(), cx.actor, identity.find_user_id(cx.uow(), email), password)
     console.print("OK")
 
 
 @user_app.command("list")
-def user_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def user_list(cx: CommandContext) -> None:
     """List users and their roles."""
     from rich.table import Table
 
     from ennoshita.identity import services as identity
 
-    db = open_db(database_url)
     t = _t()
-    with domain_errors():
-        users = identity.list_users(db.uow(), resolve_actor(db, as_user))
+    users = identity.list_users(cx.uow(), cx.actor)
     table = Table("ID", t("user.email"), t("user.display_name"), t("user.roles"), t("user.status"))
     for u in users:
         table.add_row(str(u.id), u.email, u.display_name, ", ".join(u.roles),
@@ -220,50 +210,44 @@ def user_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
 
 
 @user_app.command("deactivate")
+@with_context
 def user_deactivate(
+    cx: CommandContext,
     email: Annotated[str, typer.Option(help="The user's e-mail.")],
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Deactivate a user (users are never deleted)."""
     from ennoshita.identity import services as identity
 
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        user_id = identity.find_user_id(db.uow(), email)
-        identity.deactivate_user(db.uow(), actor, user_id)
+    user_id = identity.find_user_id(cx.uow(), email)
+    identity.deactivate_user(cx.uow(), cx.actor, user_id)
     console.print(_t()("cli.user_deactivated", email=email))
 
 
 @token_app.command("create")
+@with_context
 def token_create(
+    cx: CommandContext,
     email: Annotated[str, typer.Option(help="Whose token.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     expires_days: Annotated[int | None, typer.Option(help="Days until it expires.")] = None,
-    database_url: DatabaseUrl = None,
-    as_user: AsUser = None,
 ) -> None:
     """Create a personal API token and print it once."""
     from ennoshita.identity import services as identity
 
-    db = open_db(database_url)
-    with domain_errors():
-        actor = resolve_actor(db, as_user)
-        user_id = identity.find_user_id(db.uow(), email)
-        plain, _ = identity.create_api_token(db.uow(), actor, name, expires_days=expires_days, user_id=user_id)
+    user_id = identity.find_user_id(cx.uow(), email)
+    plain, _ = identity.create_api_token(cx.uow(), cx.actor, name, expires_days=expires_days, user_id=user_id)
     print(plain)
 
 
 @audit_app.command("verify")
-def audit_verify(database_url: DatabaseUrl = None) -> None:
+@with_context(actor=False)
+def audit_verify(cx: CommandContext) -> None:
     """Walk the keyed hash chain and its checkpoints: prints OK <count> records, or names the first broken record
     (or the missing key, or the checkpoint the chain does not reach) and exits 1. Never creates a key."""
     from ennoshita import audit
     from ennoshita.ledger import integrity
 
-    db = open_db(database_url)
-    with db.uow() as uow:
+    with cx.uow() as uow:
         result = audit.verify(uow.session)
         # every posted entry's lines against its chained ``post`` or import record (issue 14 item 16)
         entries = integrity.mismatches(uow.session)
@@ -283,7 +267,8 @@ def audit_verify(database_url: DatabaseUrl = None) -> None:
 
 
 @app.command()
-def backup(path: Path, database_url: DatabaseUrl = None) -> None:
+@with_context(actor=False)
+def backup(cx: CommandContext, path: Path) -> None:
     """Write a consistent copy of the database to PATH (SQLite: backup API; PostgreSQL: pg_dump)."""
     import sqlite3
 
@@ -292,36 +277,35 @@ def backup(path: Path, database_url: DatabaseUrl = None) -> None:
     from ennoshita.audit import checkpoints
     from ennoshita.db import is_sqlite, private_file
 
-    db = open_db(database_url)
-    with domain_errors():
-        # anchor the audit chain first: the backup holds the checkpoint, and the file next to the key follows it
-        with db.uow() as uow:
-            anchor = checkpoints.take(uow.session, "backup", path.name)
-            uow.commit()
-        checkpoints.publish(anchor)
-        if is_sqlite(db.url):
-            private_file(path)  # 0600: a backup holds the whole books
-            src = sqlite3.connect(db.url.split("///", 1)[1])
-            dst = sqlite3.connect(str(path))
-            with Progress(console=console) as progress:
-                task = progress.add_task(_t()("cli.backup_progress"), total=100)
+    # anchor the audit chain first: the backup holds the checkpoint, and the file next to the key follows it
+    with cx.uow() as uow:
+        anchor = checkpoints.take(uow.session, "backup", path.name)
+        uow.commit()
+    checkpoints.publish(anchor)
+    if is_sqlite(cx.db.url):
+        private_file(path)  # 0600: a backup holds the whole books
+        src = sqlite3.connect(cx.db.url.split("///", 1)[1])
+        dst = sqlite3.connect(str(path))
+        with Progress(console=console) as progress:
+            task = progress.add_task(_t()("cli.backup_progress"), total=100)
 
-                def step(_status: int, remaining: int, total: int) -> None:
-                    progress.update(task, completed=100 * (total - remaining) / max(total, 1))
+            def step(_status: int, remaining: int, total: int) -> None:
+                progress.update(task, completed=100 * (total - remaining) / max(total, 1))
 
-                src.backup(dst, pages=256, progress=step)
-            dst.close()
-            src.close()
-        else:
-            private_file(path)
-            _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(db.url)])
-            path.chmod(0o600)
+            src.backup(dst, pages=256, progress=step)
+        dst.close()
+        src.close()
+    else:
+        private_file(path)
+        _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(cx.db.url)])
+        path.chmod(0o600)
     console.print(_t()("cli.backup_done", path=str(path)))
     print(anchor.line())
 
 
 @app.command()
-def restore(path: Path, database_url: DatabaseUrl = None,
+@with_context(actor=False)
+def restore(cx: CommandContext, path: Path,
             force: Annotated[bool, typer.Option(help="Restore even when the audit chain does not verify.")] = False,
             audit_key_file: Annotated[Path | None, typer.Option(
                 help="The audit key of the installation the backup comes from (installed when this one has none)."
@@ -340,44 +324,42 @@ def restore(path: Path, database_url: DatabaseUrl = None,
     from ennoshita.errors import Invalid
     from ennoshita.security import restore_check
 
-    db = open_db(database_url)
-    with domain_errors():
-        if not path.exists():
-            raise Invalid("cli.error_no_file", field="path", path=str(path))
-        if audit_key_file is not None and not audit_key_file.exists():
-            raise Invalid("cli.error_no_file", field="audit_key_file", path=str(audit_key_file))
-        db.dispose()
-        given_key = keys.key_file(audit_key_file) if audit_key_file is not None else nullcontext()
-        if is_sqlite(db.url):
-            with given_key:
-                problem = restore_check.chain_problem(f"sqlite:///{path}")
-            if problem and not force:
-                raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
-            src = sqlite3.connect(str(path))
-            dst = sqlite3.connect(db.url.split("///", 1)[1])
-            src.backup(dst)
-            dst.close()
-            src.close()
-        else:
-            _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(db.url)}",
-                                    str(path)])
-            with given_key:
-                problem = restore_check.chain_problem(db.url)
-        if audit_key_file is not None and not problem:
-            refused = restore_check.install_key(audit_key_file)
-            if refused:
-                problem = refused
-        recreated = restore_check.recreate_triggers(db.url)
-        if recreated:
-            console.print(f"re-created triggers: {', '.join(recreated)}")
-        if problem:
-            console.print(f"[red]WARNING[/red] {problem}")
-            if not force:
-                raise typer.Exit(1)
-        if keys.key_exists():
-            notice = restore_check.follow_checkpoint_file(db.url)
-            if notice:
-                console.print(f"[yellow]NOTE[/yellow] {notice}")
+    if not path.exists():
+        raise Invalid("cli.error_no_file", field="path", path=str(path))
+    if audit_key_file is not None and not audit_key_file.exists():
+        raise Invalid("cli.error_no_file", field="audit_key_file", path=str(audit_key_file))
+    cx.db.dispose()
+    given_key = keys.key_file(audit_key_file) if audit_key_file is not None else nullcontext()
+    if is_sqlite(cx.db.url):
+        with given_key:
+            problem = restore_check.chain_problem(f"sqlite:///{path}")
+        if problem and not force:
+            raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
+        src = sqlite3.connect(str(path))
+        dst = sqlite3.connect(cx.db.url.split("///", 1)[1])
+        src.backup(dst)
+        dst.close()
+        src.close()
+    else:
+        _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(cx.db.url)}",
+                                str(path)])
+        with given_key:
+            problem = restore_check.chain_problem(cx.db.url)
+    if audit_key_file is not None and not problem:
+        refused = restore_check.install_key(audit_key_file)
+        if refused:
+            problem = refused
+    recreated = restore_check.recreate_triggers(cx.db.url)
+    if recreated:
+        console.print(f"re-created triggers: {', '.join(recreated)}")
+    if problem:
+        console.print(f"[red]WARNING[/red] {problem}")
+        if not force:
+            raise typer.Exit(1)
+    if keys.key_exists():
+        notice = restore_check.follow_checkpoint_file(cx.db.url)
+        if notice:
+            console.print(f"[yellow]NOTE[/yellow] {notice}")
     console.print(_t()("cli.restore_done", path=str(path)))
 
 

@@ -8,7 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from ennoshita.cli.common import AsUser, DatabaseUrl, console, domain_errors, open_db, resolve_actor, say
+from ennoshita.cli.common import (
+    CommandContext,
+    console,
+    domain_errors,
+    say,
+    with_context,
+)
 from ennoshita.money import format_yen
 from ennoshita.payroll import services, social, tables, withholding
 
@@ -118,36 +124,32 @@ payroll_app.add_typer(run_app, name="run")
 
 
 @run_app.command("create")
+@with_context
 def run_create(
+    cx: CommandContext,
     month: Annotated[str, typer.Option("--month", help="Period month YYYY-MM (monthly) or pay month (bonus).")],
     bonus: Annotated[list[str] | None, typer.Option("--bonus", help="EMPLOYEE_ID=AMOUNT (a bonus run).")] = None,
     pay_date: Annotated[str | None, typer.Option("--pay-date", help="YYYY-MM-DD (bonus; else by the rule).")] = None,
     corrects: Annotated[int | None, typer.Option("--corrects", help="Id of the fixed run this corrects.")] = None,
     year_end: Annotated[bool, typer.Option("--year-end", help="Settle the 年末調整 (December pay).")] = False,
-    database_url: DatabaseUrl = None, as_user: AsUser = None,
 ) -> None:
     """Create a draft run."""
-    db = open_db(database_url)
-    with domain_errors():
-        try:
-            year, mon = (int(x) for x in month.split("-"))
-            amounts = {int(k): int(v) for k, v in (b.split("=") for b in bonus or [])}
-        except ValueError as exc:
-            raise typer.BadParameter("--month YYYY-MM, --bonus ID=AMOUNT") from exc
-        actor = resolve_actor(db, as_user)
-        view = services.create_run(db.uow(), actor, kind="bonus" if amounts else "monthly", year=year, month=mon,
-                                   pay_date=_date(pay_date) if pay_date else None, bonus_amounts=amounts or None,
-                                   corrects_id=corrects, year_end=year_end)
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        amounts = {int(k): int(v) for k, v in (b.split("=") for b in bonus or [])}
+    except ValueError as exc:
+        raise typer.BadParameter("--month YYYY-MM, --bonus ID=AMOUNT") from exc
+    view = services.create_run(cx.uow(), cx.actor, kind="bonus" if amounts else "monthly", year=year, month=mon,
+                               pay_date=_date(pay_date) if pay_date else None, bonus_amounts=amounts or None,
+                               corrects_id=corrects, year_end=year_end)
     _print_run(view)
 
 
 def _step(name: str, fn: Any) -> None:
     @run_app.command(name)
-    def command(run_id: Annotated[int, typer.Argument(help="Run id.")], database_url: DatabaseUrl = None,
-                as_user: AsUser = None) -> None:
-        db = open_db(database_url)
-        with domain_errors():
-            view = fn(db.uow(), resolve_actor(db, as_user), run_id)
+    @with_context
+    def command(cx: CommandContext, run_id: Annotated[int, typer.Argument(help="Run id.")]) -> None:
+        view = fn(cx.uow(), cx.actor, run_id)
         _print_run(view)
 
     command.__doc__ = {"compute": "Compute every employee's slip (lists every problem, writes nothing then).",
@@ -161,11 +163,10 @@ for _name, _fn in (("compute", services.compute_run), ("check", services.check_r
 
 
 @run_app.command("list")
-def run_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def run_list(cx: CommandContext) -> None:
     """The latest runs."""
-    db = open_db(database_url)
-    with domain_errors():
-        rows, _total = services.list_runs(db.uow(), resolve_actor(db, as_user))
+    rows, _total = services.list_runs(cx.uow(), cx.actor)
     if not rows:
         console.print(say(_RUN_TEXT, "none"))
     for v in rows:
@@ -173,13 +174,11 @@ def run_list(database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
 
 
 @run_app.command("zengin")
-def run_zengin(run_id: Annotated[int, typer.Argument(help="Run id.")],
-               output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-               database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def run_zengin(cx: CommandContext, run_id: Annotated[int, typer.Argument(help="Run id.")],
+               output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")]) -> None:
     """Write the 全銀 給与振込 file of a fixed run."""
-    db = open_db(database_url)
-    with domain_errors():
-        content = services.export_zengin(db.uow(), resolve_actor(db, as_user), run_id)
+    content = services.export_zengin(cx.uow(), cx.actor, run_id)
     output.write_bytes(content)
     console.print(say(_RUN_TEXT, "written", path=str(output), bytes=len(content)))
 
@@ -201,15 +200,15 @@ _ZUIJI_TEXT = {
 
 
 @payroll_app.command("zuiji")
-def zuiji_cmd(year: Annotated[int, typer.Option("--year", help="Year of the fixed-wage changes (適用開始).")],
-              candidates_only: Annotated[bool, typer.Option("--candidates", help="Only the candidates.")] = False,
-              database_url: DatabaseUrl = None, as_user: AsUser = None) -> None:
+@with_context
+def zuiji_cmd(cx: CommandContext,
+              year: Annotated[int, typer.Option("--year", help="Year of the fixed-wage changes (適用開始).")],
+              candidates_only: Annotated[bool, typer.Option("--candidates", help="Only the candidates.")]
+              = False) -> None:
     """月額変更届 対象者一覧: each fixed-wage change of the year, its three pay months and the judgement."""
     from ennoshita.payroll import wages
 
-    db = open_db(database_url)
-    with domain_errors():
-        rows = wages.zuiji_list(db.uow(), resolve_actor(db, as_user), year)
+    rows = wages.zuiji_list(cx.uow(), cx.actor, year)
     rows = [r for r in rows if r.status == "candidate"] if candidates_only else rows
     if not rows:
         console.print(say(_ZUIJI_TEXT, "none"))
