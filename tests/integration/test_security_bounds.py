@@ -77,16 +77,22 @@ IMMUTABLE = ("journal_lines", "journal_entries", "invoices", "invoice_lines", "a
              "supplier_bills", "audit_records")
 
 
-def test_truncate_is_refused_on_every_immutable_table(db: Database) -> None:
-    """Item 17: on PostgreSQL TRUNCATE bypassed the row triggers of every table but the audit table."""
+def test_truncate_is_refused_on_every_immutable_table(demo_db: Database) -> None:
+    """Item 17: on PostgreSQL TRUNCATE bypassed the row triggers of every table but the audit table. SQLite has no
+    TRUNCATE; its bulk wipe is an unqualified DELETE (the truncate optimisation), which must meet the same refusal on
+    the demo company's rows."""
     import pytest
     from sqlalchemy.exc import DBAPIError
 
-    if db.dialect != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE")
     for table in IMMUTABLE:
-        with db.engine.connect() as conn, pytest.raises(DBAPIError, match="immutable|append-only"):
-            conn.exec_driver_sql(f"TRUNCATE {table} CASCADE")
+        with demo_db.engine.connect() as conn:
+            if demo_db.dialect != "postgresql":
+                assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one() > 0, table
+            with pytest.raises(DBAPIError, match="immutable|append-only"):
+                if demo_db.dialect == "postgresql":
+                    conn.exec_driver_sql(f"TRUNCATE {table} CASCADE")
+                else:
+                    conn.exec_driver_sql(f"DELETE FROM {table}")
 
 
 def test_import_applies_the_approval_policy(client: TestClient, demo_db: Database) -> None:

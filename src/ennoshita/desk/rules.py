@@ -16,6 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -119,9 +120,10 @@ def check_fields(rtype: RequestType, fields: Mapping[str, Any], attached: Sequen
             for i, ln in enumerate(lines):
                 qty = str(ln.get("quantity", "")).strip() or "1"
                 try:
-                    if float(qty) <= 0:
+                    number = Decimal(qty)
+                    if not number.is_finite() or number <= 0:
                         raise ValueError(qty)
-                except ValueError:
+                except (ValueError, ArithmeticError):
                     problems.append(Problem("desk.error.quantity", f"{where}[{i}].quantity", {"value": qty}))
             clean[spec.name] = [{"item": str(ln["item"]).strip(), "quantity": str(ln.get("quantity", "1")).strip()
                                  or "1"} for ln in lines]

@@ -86,6 +86,14 @@ def test_each_type_has_a_team_and_its_required_fields_are_checked() -> None:
                                  "due_date": "2026-12-01"})
     assert clean == {"customer": "株式会社青葉商事", "lines": [{"item": "ベアリング", "quantity": "20"}],
                      "due_date": "2026-12-01"}
+    # a quantity is a finite positive decimal: NaN, infinities, exponents of nothing and words are refused
+    for qty in ("nan", "NaN", "inf", "-Infinity", "0", "1e", "二"):
+        with pytest.raises(Invalid) as bad_qty:
+            check_fields(quote, {"customer": "青葉商事", "lines": [{"item": "ベアリング", "quantity": qty}],
+                                 "due_date": "2026-12-01"})
+        assert [p.field for p in bad_qty.value.problems] == ["fields.lines[0].quantity"], qty
+    assert check_fields(quote, {"customer": "青葉商事", "lines": [{"item": "ベアリング", "quantity": "2.5"}],
+                                "due_date": "2026-12-01"})["lines"] == [{"item": "ベアリング", "quantity": "2.5"}]
     order = request_type("order")
     with pytest.raises(Invalid) as no_file:
         check_fields(order, {"customer": "青葉商事", "customer_po": "PO-1"})
