@@ -18,6 +18,7 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
+from fastapi.testclient import TestClient
 
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
@@ -28,6 +29,8 @@ from ennoshita.ledger import consumption_tax, services
 from ennoshita.ledger.rules import EntryDraft
 from ennoshita.purchasing import bills, orders, recognition
 from ennoshita.sales.lines import LineInput
+from tests.conftest import login
+from tests.integration.test_api import auth, token_for
 from tests.integration.test_purchasing import _approve
 from tests.integration.test_purchasing_recognition import (  # noqa: F401 (fixture)
     ADMIN,
@@ -36,6 +39,7 @@ from tests.integration.test_purchasing_recognition import (  # noqa: F401 (fixtu
     _supplier,
     org,
 )
+from tests.integration.test_purchasing_web import PURCHASING, _supplier_id
 from tests.integration.test_tax_integrity import ACCOUNTANT, L, tax_net
 
 FY2026 = (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
@@ -176,3 +180,40 @@ def test_an_unknown_tax_purpose_on_an_order_line_is_refused(db: Database, org: d
         orders.create_purchase_order(db.uow(), org["kobai"], orders.PurchaseOrderInput(
             maker, dt.date(2027, 3, 1), (LineInput("部品", "1", "1000", "10", tax_purpose="exempt"),)))
     assert [(p.key, p.field) for p in bad.value.problems] == [("ledger.error.ctax_purpose", "lines[0].tax_purpose")]
+
+
+def test_the_order_screen_and_the_api_take_the_tax_purpose(client: TestClient, demo_db: Database) -> None:
+    """The 発注書 form has a 用途区分 column (the bill form's labels); the detail shows it and 「請求書を登録」 from
+    the order carries it into the bill grid. The API takes and returns it, and refuses an unknown one."""
+    token = login(client, PURCHASING)
+    form = client.get("/purchasing/orders/new")
+    assert 'name="lines[0].tax_purpose"' in form.text and "非課税売上対応" in form.text
+    supplier = _supplier_id(form.text)
+    saved = client.post("/purchasing/orders/new", data={
+        "csrf_token": token, "supplier_id": supplier, "order_date": "2026-04-01", "department": "購買部",
+        "price_entry": "exclusive", "lines[0].description": "検査キット", "lines[0].quantity": "2",
+        "lines[0].unit_price": "5000", "lines[0].tax_rate": "10", "lines[0].tax_purpose": "non_taxable",
+        "lines[1].description": "コピー用紙", "lines[1].quantity": "1", "lines[1].unit_price": "3000",
+        "lines[1].tax_rate": "10"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    order_id = int(saved.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    page = client.get(f"/purchasing/orders/{order_id}")
+    assert 'data-testid="purpose-1"' in page.text and "非課税売上対応" in page.text
+    assert 'data-testid="purpose-2"' not in page.text  # untagged: the company's default
+    bill_form = client.get(f"/purchasing/bills/new?order_id={order_id}")
+    assert '<option value="non_taxable" selected>' in bill_form.text
+    bad = client.post("/purchasing/orders/new", data={
+        "csrf_token": token, "supplier_id": supplier, "order_date": "2026-04-01", "price_entry": "exclusive",
+        "lines[0].description": "検査キット", "lines[0].unit_price": "5000", "lines[0].tax_purpose": "exempt"})
+    assert bad.status_code == 422 and 'lines[0].tax_purpose' in bad.text
+
+    api = auth(token_for(demo_db, PURCHASING))
+    body = {"partner_id": int(supplier), "order_date": "2026-04-01", "lines": [
+        {"description": "検査キット", "quantity": "2", "unit_price": "5000", "tax_rate": "10",
+         "tax_purpose": "non_taxable"}, {"description": "コピー用紙", "unit_price": "3000", "tax_rate": "10"}]}
+    created = client.post("/api/v1/purchase-orders", headers=api, json=body)
+    assert created.status_code == 201, created.text
+    assert [ln["tax_purpose"] for ln in created.json()["lines"]] == ["non_taxable", None]
+    body["lines"][0]["tax_purpose"] = "exempt"  # type: ignore[index]
+    refused = client.post("/api/v1/purchase-orders", headers=api, json=body)
+    assert refused.status_code == 422
