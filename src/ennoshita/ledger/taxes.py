@@ -194,11 +194,11 @@ def transitional_deduction_ratio(day: dt.date) -> Fraction:
 #   https://www.zeikei.net/news/news/news_topic/24news_1003.html).
 # - 1億円, 令和8年度税制改正 (enacted; see the module docstring), from 国税庁「令和８年度税制改正特集」
 #   (https://www.nta.go.jp/taxes/shiraberu/zeimokubetsu/shohi/keigenzeiritsu/invoice-review/index.htm), whose
-#   sentence two independent public sources quote word for word: "一のインボイス発行事業者以外の者からの課税仕入れの
+#   sentence is quoted word for word by foovar/jp-invoice: "一のインボイス発行事業者以外の者からの課税仕入れの
 #   合計額（税込み）が、その年又は事業年度で1億円（改正前：10億円）を超える場合には、その超えた部分の課税仕入れに
 #   ついて適用できません。", 令和8年10月1日以後に開始する課税期間から (foovar/jp-invoice src/TransitionalMeasure.php
 #   and its guide page /guide/transitional/, "出典: 国税庁「令和８年度税制改正特集」（2026年8月17日確認）"; a
-#   second repository's notes cite the same page and インボイスQ&A 問113 (令和8年4月改訂) with the same 1億円). The
+#   second, unrelated repository's notes cite the same page and インボイスQ&A 問113 (令和8年4月改訂) for 1億円). The
 #   大綱 summary by 経済産業省 (令和7年12月, quoted at https://www.fps-net.com/knowledge/tax/2026/4_3.html) says
 #   the same. NOT read here: the nta.go.jp page itself and the law's text (neither is in the library); replace
 #   these quotations with the Q&A 問113 wording when it can be read.
