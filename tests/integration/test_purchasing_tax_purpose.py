@@ -217,3 +217,30 @@ def test_the_order_screen_and_the_api_take_the_tax_purpose(client: TestClient, d
     body["lines"][0]["tax_purpose"] = "exempt"  # type: ignore[index]
     refused = client.post("/api/v1/purchase-orders", headers=api, json=body)
     assert refused.status_code == 422
+
+
+def test_a_bill_of_a_one_purpose_order_takes_that_purpose(db: Database, org: dict[str, Actor]  # noqa: F811
+                                                          ) -> None:
+    """A bill whose lines name no order line, on an order whose lines are all 非課税売上対応, books them so: the
+    receipt and the bill agree and the bill posts nothing more (before: the bill's lines took the default)."""
+    maker = _supplier(db, "S204", "株式会社クロ", "T5010001008846")
+    kobai = org["kobai"]
+    po = orders.create_purchase_order(db.uow(), kobai, orders.PurchaseOrderInput(
+        maker, dt.date(2027, 3, 1), (LineInput("検査試薬", "2", "5000", "10", tax_purpose="non_taxable"),
+                                     LineInput("検査手袋", "4", "1000", "10", tax_purpose="non_taxable")),
+        department="購買部"))
+    orders.submit_purchase_order(db.uow(), kobai, po.id)
+    _approved(db, org, "purchase_order", po.id)
+    orders.send_purchase_order(db.uow(), kobai, po.id)
+    orders.record_receipt(db.uow(), kobai, orders.ReceiptInput(po.id, RECEIVED))
+    bill = bills.record_bill(db.uow(), kobai, bills.BillInput(maker, "K-1", BILLED, (
+        bills.BillLineInput("検査試薬", "5000", "2"), bills.BillLineInput("検査手袋", "1000", "4")),
+        order_id=po.id, department="購買部"))
+    _approved(db, org, "supplier_bill", bill.id)
+    detail = bills.bill_detail(db.uow(), ADMIN, bill.id)
+    assert [ln.tax_purpose for ln in detail.lines] == ["non_taxable", "non_taxable"]
+    assert (detail.summary.status, detail.summary.entry_no) == ("posted", None)
+    # 14,000 + tax floor(1,400) = 15,400, all 非課税売上対応
+    net = tax_net(db, *FY2026)
+    tagged = "purchase_10:non_taxable"
+    assert (net[(tagged, "仕入高")], net[(tagged, "仮払消費税")]) == (14_000, 1_400)
