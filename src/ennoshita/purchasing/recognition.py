@@ -16,6 +16,11 @@ that fiscal year (法人税法22条③: 当該事業年度の収益に係る売�
 - ``bill``: the bill posts the purchase. At a month end :func:`accrue_unbilled` books what was received by then
   and not yet billed, 仕入高 + 仮払消費税 / 未払金, and reverses it on the first day of the next month.
 
+Each line is posted with its order line's 用途区分 (課税売上対応 / 非課税売上対応 / 共通対応; none: the company's
+default, tagged here because a receipt posts ``as_posted``), and the bill's lines take the same one
+(:func:`ennoshita.purchasing.bills.line_purposes`), so the bill settles the receipts without moving input tax
+between the 個別対応方式 buckets.
+
 A bill that arrives before the goods books the purchase itself (there is nothing to settle); the receipts that
 follow it are then linked to it and post nothing, up to the bill's amount.
 
