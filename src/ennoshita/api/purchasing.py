@@ -12,6 +12,7 @@ which decides the run's pending request. Errors are ``application/problem+json``
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -72,12 +73,19 @@ def save_bank_account(body: BankAccountIn, db: DbDep, actor: ApiActor) -> BankAc
 # ---------------------------------------------------------------- purchase orders
 
 
+class PurchaseOrderLineIn(LineIn):
+    tax_purpose: Literal["taxable", "non_taxable", "common"] | None = Field(None, description=(
+        "用途区分 (個別対応方式, 消費税法30条②一): taxable 課税売上対応, non_taxable 非課税売上対応, common 共通対応; "
+        "empty: the company's default. The 検収 posting (or the month-end accrual) and the bill lines naming this "
+        "line carry it."))
+
+
 class PurchaseOrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     partner_id: int = Field(description="The supplier (a partner with is_supplier).")
     order_date: dt.date
-    lines: list[LineIn]
+    lines: list[PurchaseOrderLineIn]
     delivery_date: dt.date | None = None
     delivery_place: str = ""
     subject: str = ""
@@ -97,6 +105,7 @@ class OrderLineOut(BaseModel):
     tax_rate: str
     amount: int
     received_quantity: str
+    tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (None: the default).")
 
 
 class PurchaseOrderOut(BaseModel):
@@ -154,7 +163,8 @@ def _order_detail(db: Database, actor: Actor, order_id: int) -> PurchaseOrderDet
         approval_request_id=d.approval_request_id,
         lines=[OrderLineOut(id=ln.id, line_no=ln.line_no, item_id=ln.item_id, description=ln.description,
                             quantity=dec_text(ln.quantity), unit=ln.unit, unit_price=dec_text(ln.unit_price),
-                            tax_rate=ln.tax_rate, amount=ln.amount, received_quantity=dec_text(ln.received_quantity))
+                            tax_rate=ln.tax_rate, amount=ln.amount, received_quantity=dec_text(ln.received_quantity),
+                            tax_purpose=ln.tax_purpose)
                for ln in d.lines],
         rates=rates_out(list(d.rates)))
 
@@ -163,7 +173,9 @@ def _order_detail(db: Database, actor: Actor, order_id: int) -> PurchaseOrderDet
 def create_purchase_order(body: PurchaseOrderIn, db: DbDep, actor: ApiActor) -> PurchaseOrderDetailOut:
     """発注書 (draft): totals per rate, tax once per rate."""
     po = orders.create_purchase_order(db.uow(), actor, orders.PurchaseOrderInput(
-        body.partner_id, body.order_date, lines_in(body.lines), body.delivery_date, body.delivery_place,
+        body.partner_id, body.order_date, tuple(replace(line, tax_purpose=given.tax_purpose or "") for line, given in
+                                                zip(lines_in(body.lines), body.lines, strict=True)),
+        body.delivery_date, body.delivery_place,
         body.subject, body.department, body.price_entry, body.notes))
     return _order_detail(db, actor, po.id)
 
@@ -236,7 +248,8 @@ class BillLineIn(BaseModel):
     order_line_id: int | None = Field(None, description="The purchase order line it bills (three-way match).")
     tax_purpose: Literal["taxable", "non_taxable", "common"] | None = Field(None, description=(
         "用途区分 (個別対応方式): taxable 課税売上対応, non_taxable 非課税売上対応, common 共通対応; "
-        "empty: the company's default."))
+        "empty: the order line's (order_line_id), else the order's when all its lines share one, else the company's "
+        "default."))
 
 
 class BillIn(BaseModel):

@@ -35,6 +35,8 @@ class LineInput:
     price_includes_tax: bool | None = None  # None: as the document's price entry says
     line_date: dt.date | None = None  # 取引年月日 of an invoice line (消費税法57条の4①二); None: the issue date
     tax_kind: str = ""  # a 0% line: export 免税 (消費税法7条) / exempt 非課税 (6条, the default) / out_of_scope 不課税
+    # 用途区分 of a purchase order line (taxable / non_taxable / common; "": the company's default): purchasing only
+    tax_purpose: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,23 @@ Rates: 10% standard, 8% reduced (軽減税率: 飲食料品, 新聞). Under 税�
 into net + tax with the company's rounding rule (:func:`split_inclusive`).
 
 Purchases from a supplier that is not a registered qualified-invoice issuer (免税事業者等) may deduct only
-part of the input tax, by transaction date. The table below is data, so a law change is a data change.
-Source: 国税庁「適格請求書等保存方式の概要」/「インボイス制度に関するQ&A」問113 (80% from 2023-10-01
-to 2026-09-30, 50% from 2026-10-01 to 2029-09-30, under the law of 2023) as amended by the 令和8年度税制
-改正大綱: 70% 2026-10-01..2028-09-30, 50% 2028-10-01..2030-09-30, 30% 2030-10-01..2031-09-30, none after.
-The amended figures are confirmed by freee's developer notice of the 令和8年 change
-(https://developer.freee.co.jp/accounting/accounting-improvement/8133: 80% to 2026-09, 70% 2026-10..2028-09,
-50% 2028-10..2030-09, 30% 2030-10..2031-09, 0% from 2031-10). Before 2023-10-01 (区分記載請求書等保存方式)
-a purchase from a 免税事業者 was a 課税仕入れ like any other: 100% deductible.
+part of the input tax, by the date of the 課税仕入れ. The table below is data, so a law change is a data change.
+Sources (checked 2026-12; no nta.go.jp page, 財務省 text or law text is readable from this machine, so each
+figure is taken from a quotation of the 国税庁 text, never from this code):
+- as enacted in 2023 (平成28年改正法附則52条・53条): 80% from 2023-10-01 to 2026-09-30, 50% from 2026-10-01 to
+  2029-09-30 (国税庁「インボイス制度に関するQ&A」問113, 「適格請求書等保存方式の概要」);
+- as amended by the 令和8年度税制改正 (所得税法等の一部を改正する法律, enacted 2026-03-31 according to the tool
+  description at https://glama.ai/mcp/connectors/com.cyclixagents/jimu/tools/jp_tax_invoice_transitional_credit;
+  the 大綱 was adopted by the Cabinet on 令和7年12月26日): 80% to 2026-09-30, 70% 2026-10-01..2028-09-30, 50%
+  2028-10-01..2030-09-30, 30% 2030-10-01..2031-09-30, none after. These are the figures of 国税庁「令和８年度税制改正
+  特集」 (https://www.nta.go.jp/taxes/shiraberu/zeimokubetsu/shohi/keigenzeiritsu/invoice-review/index.htm) as
+  tabulated, "checked 2026-08-17", in the PHP library foovar/jp-invoice (src/TransitionalMeasure.php: "令和8年10月1日
+  から2年間 70%", "令和10年10月1日から2年間 50%", "令和12年10月1日から1年間 30%", "令和13年10月1日以降は控除不可"),
+  and the same periods in freee's developer notices for the 令和8年 change
+  (https://developer.freee.co.jp/accounting/accounting-improvement/8133: 80% to 2026-09, 70% 2026-10..2028-09,
+  50% 2028-10..2030-09, 30% 2030-10..2031-09, 0% from 2031-10; https://developer.freee.co.jp/invoice/
+  invoice-improvement/8067, announced 2026-06-19). Before 2023-10-01 (区分記載請求書等保存方式) a purchase from a
+  免税事業者 was a 課税仕入れ like any other: 100% deductible.
 
 The per-supplier annual cap on that transitional credit (:data:`NON_REGISTERED_CAPS`) is a table dated by
 the first day of the 課税期間 (a company's fiscal year), see :func:`non_registered_annual_cap`.
@@ -177,19 +186,22 @@ def transitional_deduction_ratio(day: dt.date) -> Fraction:
 
 # The per-supplier annual cap on the transitional credit, by the first day of the 課税期間 it applies to:
 # (課税期間 starting on or after, cap in yen 税込 per 一の免税事業者等 per 課税期間). Sources (checked 2026-12):
-# - 10億円, 令和6年度税制改正 (平成28年改正法附則52条・53条 as amended), CONFIRMED from 国税庁 wording:
+# - 10億円, 令和6年度税制改正 (平成28年改正法附則52条・53条 as amended), from 国税庁 wording:
 #   国税庁「適格請求書等保存方式の概要 －インボイス制度の理解のために－」(令和6年改訂), 経過措置 page:
 #   "令和6年10月1日以後に開始する課税期間においては、一の免税事業者等から行う当該経過措置の対象となる課税仕入れの
 #   額の合計額がその年又はその事業年度で税込み10億円を超える場合には、その超えた部分の課税仕入れについて、本経過
 #   措置は適用できません。" (the pamphlet as reproduced at https://zeirisi.hiho.jp/?p=24192; the same wording at
-#   https://www.zeikei.net/news/news/news_topic/24news_1003.html). No nta.go.jp page itself is in the library.
-# - 1億円, 令和8年度税制改正: NOT confirmed from 国税庁 or 財務省 text, nor from the enacted law. The nearest is
-#   a government summary of the 大綱, 経済産業省「経済産業関係 令和8年度税制改正について(概要)」(令和7年12月),
-#   as quoted at https://www.fps-net.com/knowledge/tax/2026/4_3.html: "一の適格請求書発行事業者以外の者からの
-#   課税仕入れの額の合計額がその年又はその事業年度で1億円(現行:10億円)を超える場合には、その超えた部分の課税仕入れ
-#   について、本経過措置の適用は認めないこととされます。(注1) 上記の改正は、令和8年10月1日以後に開始する課税期間
-#   から適用されます。" (tax firms' notes agree: yamadakaikei-go.jp, yasuda-cpa-office.com). Kept, as the 大綱
-#   says; replace the row's source when 国税庁 publishes the amended Q&A.
+#   https://www.zeikei.net/news/news/news_topic/24news_1003.html).
+# - 1億円, 令和8年度税制改正 (enacted; see the module docstring), from 国税庁「令和８年度税制改正特集」
+#   (https://www.nta.go.jp/taxes/shiraberu/zeimokubetsu/shohi/keigenzeiritsu/invoice-review/index.htm), whose
+#   sentence is quoted word for word by foovar/jp-invoice: "一のインボイス発行事業者以外の者からの課税仕入れの
+#   合計額（税込み）が、その年又は事業年度で1億円（改正前：10億円）を超える場合には、その超えた部分の課税仕入れに
+#   ついて適用できません。", 令和8年10月1日以後に開始する課税期間から (foovar/jp-invoice src/TransitionalMeasure.php
+#   and its guide page /guide/transitional/, "出典: 国税庁「令和８年度税制改正特集」（2026年8月17日確認）"; a
+#   second, unrelated repository's notes cite the same page and インボイスQ&A 問113 (令和8年4月改訂) for 1億円). The
+#   大綱 summary by 経済産業省 (令和7年12月, quoted at https://www.fps-net.com/knowledge/tax/2026/4_3.html) says
+#   the same. NOT read here: the nta.go.jp page itself and the law's text (neither is in the library); replace
+#   these quotations with the Q&A 問113 wording when it can be read.
 # Before 2024-10-01 there is no cap (None).
 NON_REGISTERED_CAPS: tuple[tuple[dt.date, int], ...] = (
     (dt.date(2024, 10, 1), 1_000_000_000),

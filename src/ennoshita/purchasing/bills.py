@@ -47,7 +47,14 @@ from ennoshita.partners.models import Partner
 from ennoshita.partners.terms import PaymentTerms
 from ennoshita.purchasing import credit_basis, rules, subcontract
 from ennoshita.purchasing import models as bill_models
-from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Payable, PurchaseOrder, SupplierBill
+from ennoshita.purchasing.models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    Payable,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SupplierBill,
+)
 from ennoshita.purchasing.models import SupplierBillLine as BillLineRow
 from ennoshita.purchasing.numbering import next_number
 from ennoshita.purchasing.orders import move, on_approval_outcome, order_lines, supplier_of
@@ -541,11 +548,27 @@ def _apply(bill: SupplierBill, supplier: Partner, totals: InvoiceTotals, a: _Ass
     bill.withholding_tax = held.tax if held else 0
 
 
+def line_purposes(s: Session, cmd: BillInput) -> list[str | None]:
+    """Each bill line's 用途区分: as given; else that of the order line it names (the 検収 posted the purchase with
+    it, so the bill carries it unchanged); else, on a bill of an order whose lines all carry one 用途区分, that one;
+    else None (the company's default when posted)."""
+    by_line: dict[int, str | None] = {}
+    if cmd.order_id is not None:
+        by_line = {int(i): p for i, p in s.execute(select(PurchaseOrderLine.id, PurchaseOrderLine.tax_purpose)
+                                                   .where(PurchaseOrderLine.order_id == cmd.order_id))}
+    shared = set(by_line.values())
+    only = next(iter(shared)) if len(shared) == 1 else None
+    return [ln.tax_purpose or (by_line.get(ln.order_line_id) if ln.order_line_id is not None else only) or None
+            for ln in cmd.lines]
+
+
 def _add_lines(s: Session, actor: Actor, bill: SupplierBill, cmd: BillInput, found: _Lines) -> None:
-    for n, (ln, r, code) in enumerate(zip(cmd.lines, found.resolved, found.codes, strict=True), start=1):
+    purposes = line_purposes(s, cmd)
+    for n, (ln, r, code, purpose) in enumerate(zip(cmd.lines, found.resolved, found.codes, purposes, strict=True),
+                                               start=1):
         s.add(BillLineRow(bill_id=bill.id, line_no=n, description=r.description, quantity=r.quantity,
                           unit_price=r.unit_price, tax_rate=r.tax_rate, amount=r.amount, account_code=code,
-                          order_line_id=ln.order_line_id, tax_purpose=ln.tax_purpose or None))
+                          order_line_id=ln.order_line_id, tax_purpose=purpose))
     if cmd.attachment is not None:
         att = add_attachment(s, actor, "supplier_bill", bill.id, replace(
             cmd.attachment, transaction_date=cmd.bill_date, amount=found.totals.gross,

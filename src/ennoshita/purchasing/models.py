@@ -84,6 +84,9 @@ class PurchaseOrderLine(Base):
     tax_rate: Mapped[str] = mapped_column(String(2))
     amount: Mapped[int] = mapped_column(BigInteger)
     received_quantity: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
+    # 0030: 用途区分 (taxable / non_taxable / common; None: the company's default when posted), carried to the 検収
+    # posting, the month-end accrual and the bill's lines that name this line
+    tax_purpose: Mapped[str | None] = mapped_column(String(12))
 
 
 class GoodsReceipt(Base):

@@ -28,6 +28,7 @@ from ennoshita.identity.roles import require
 from ennoshita.kernel import transitions
 from ennoshita.kernel.lines import LineInput, parse_decimal, price_entry_of, resolve_lines
 from ennoshita.kernel.transitions import Stateful
+from ennoshita.ledger.taxes import PURPOSE_CODES
 from ennoshita.lengths import length_problems
 from ennoshita.partners.models import Partner
 from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
@@ -95,6 +96,12 @@ def _load(s: Session, order_id: int) -> PurchaseOrder:
     return po
 
 
+def purpose_problems(lines: tuple[LineInput, ...]) -> list[Problem]:
+    """A line's 用途区分 must be one of taxable / non_taxable / common (or empty: the company's default)."""
+    return [Problem("ledger.error.ctax_purpose", f"lines[{i}].tax_purpose", {"value": ln.tax_purpose})
+            for i, ln in enumerate(lines) if ln.tax_purpose.strip() and ln.tax_purpose.strip() not in PURPOSE_CODES]
+
+
 def create_purchase_order(uow: UnitOfWork, actor: Actor, cmd: PurchaseOrderInput) -> OrderSummary:
     """発注書 (draft) with its lines (品目 code or free text); totals once per rate."""
     require(actor, "purchasing.edit")
@@ -103,6 +110,7 @@ def create_purchase_order(uow: UnitOfWork, actor: Actor, cmd: PurchaseOrderInput
                                              "delivery_place": cmd.delivery_place.strip()})
     if cmd.delivery_date is not None and cmd.delivery_date < cmd.order_date:
         header.append(Problem("purchasing.error.delivery_before_order", "delivery_date"))
+    header += purpose_problems(cmd.lines)
     with uow:
         s = uow.session
         company = load_company(uow)
@@ -121,14 +129,15 @@ def create_purchase_order(uow: UnitOfWork, actor: Actor, cmd: PurchaseOrderInput
             notes=cmd.notes, request_id=cmd.request_id, created_by=actor.user_id, created_at=now_utc())
         s.add(po)
         s.flush()
-        for n, line in enumerate(lines, start=1):
-            s.add(PurchaseOrderLine(order_id=po.id, received_quantity=Decimal(0), **line.row(n)))
+        for n, (line, given) in enumerate(zip(lines, cmd.lines, strict=True), start=1):
+            s.add(PurchaseOrderLine(order_id=po.id, received_quantity=Decimal(0),
+                                    tax_purpose=given.tax_purpose.strip() or None, **line.row(n)))
         audit.record(s, actor, "purchase_order", po.id, "create", after={
             "number": po.number, "supplier_id": po.supplier_id, "order_date": po.order_date.isoformat(),
             "delivery_date": po.delivery_date.isoformat() if po.delivery_date else None,
             "delivery_place": po.delivery_place, "net": po.net, "tax": po.tax, "gross": po.gross,
-            "lines": [[ln.description, str(ln.quantity), str(ln.unit_price), ln.tax_rate, ln.amount]
-                      for ln in lines]})
+            "lines": [[ln.description, str(ln.quantity), str(ln.unit_price), ln.tax_rate, ln.amount,
+                       given.tax_purpose.strip() or None] for ln, given in zip(lines, cmd.lines, strict=True)]})
         if po.request_id is not None:
             events.publish(s, actor, "purchasing.order_created", request_id=po.request_id, document_id=po.id,
                            number=po.number)

@@ -43,6 +43,7 @@ class OrderLineView:
     tax_rate: str
     amount: int
     received_quantity: Decimal
+    tax_purpose: str | None = None  # 用途区分 (None: the company's default when posted)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def order_detail(uow: UnitOfWork, actor: Actor, order_id: int) -> OrderDetail:
             po.delivery_place, po.subject, po.department, po.price_entry, po.net, po.tax, po.gross, po.notes,
             request_id,
             tuple(OrderLineView(r.id, r.line_no, r.item_id, r.description, Decimal(r.quantity), r.unit,
-                                Decimal(r.unit_price), r.tax_rate, r.amount, Decimal(r.received_quantity))
+                                Decimal(r.unit_price), r.tax_rate, r.amount, Decimal(r.received_quantity),
+                                r.tax_purpose)
                   for r in rows),
             _rates(rows, po.price_entry, company) if rows else ())
 

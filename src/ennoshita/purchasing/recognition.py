@@ -16,6 +16,11 @@ that fiscal year (法人税法22条③: 当該事業年度の収益に係る売�
 - ``bill``: the bill posts the purchase. At a month end :func:`accrue_unbilled` books what was received by then
   and not yet billed, 仕入高 + 仮払消費税 / 未払金, and reverses it on the first day of the next month.
 
+Each line is posted with its order line's 用途区分 (課税売上対応 / 非課税売上対応 / 共通対応; none: the company's
+default, tagged here because a receipt posts ``as_posted``), and the bill's lines take the same one
+(:func:`ennoshita.purchasing.bills.line_purposes`), so the bill settles the receipts without moving input tax
+between the 個別対応方式 buckets.
+
 A bill that arrives before the goods books the purchase itself (there is nothing to settle); the receipts that
 follow it are then linked to it and post nothing, up to the bill's amount.
 
@@ -46,7 +51,15 @@ from ennoshita.identity.roles import require
 from ennoshita.kernel.lines import LineInput, resolve_lines
 from ennoshita.kernel.tax import InvoiceTotals, PriceEntry
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in, reverse_in
-from ennoshita.ledger.models import Account, Balance, JournalEntry, JournalLine, SubAccount
+from ennoshita.ledger.models import (
+    Account,
+    Balance,
+    ConsumptionTaxSettings,
+    JournalEntry,
+    JournalLine,
+    SubAccount,
+)
+from ennoshita.ledger.taxes import DEFAULT_PURPOSE, tagged_or_default
 from ennoshita.partners.models import Partner
 from ennoshita.purchasing import credit_basis
 from ennoshita.purchasing.bills import (
@@ -92,12 +105,21 @@ def _value(s: Session, company: CompanyData, po: PurchaseOrder, supplier: Partne
         day, totals.gross)
     credits = _credits(totals.rates, registered, day, cumulative, company.fiscal_year_start_month, small)
     by_rate: dict[str, dict[AccountKey, int]] = defaultdict(lambda: defaultdict(int))
-    for ln in resolved:
-        by_rate[ln.tax_rate][chart.CODE_PURCHASES] += ln.amount
+    default = default_purpose(s)
+    for ln, (order_line, _qty) in zip(resolved, wanted, strict=True):
+        # the order line's 用途区分 (個別対応方式), else the company's default: tagged here because the receipt is
+        # posted as_posted (no defaulting by the ledger), so the tag is the one the report and the bill see
+        by_rate[ln.tax_rate][(chart.CODE_PURCHASES, order_line.tax_purpose or default)] += ln.amount
     stored: dict[str, tuple[int, int]] = {str(c.rate.rate): (c.rate.tax, c.credit.deductible) for c in credits}
     reason = ",".join(sorted({c.credit.reason for c in credits}))[:40]
     return _Valued(totals, by_rate, stored, registered or small, reason,
                    entry is PriceEntry.TAX_INCLUSIVE and totals.tax != 0)
+
+
+def default_purpose(s: Session) -> str:
+    """The company's 用途区分 for a 課税仕入 given none (消費税 settings; 共通対応 when there are none)."""
+    row = s.get(ConsumptionTaxSettings, 1)
+    return row.default_purpose if row is not None and row.default_purpose else DEFAULT_PURPOSE
 
 
 def _purchase_draft(company: CompanyData, v: _Valued, day: dt.date, description: str, counterparty: str,
@@ -165,12 +187,14 @@ def settle_receipts(s: Session, bill: SupplierBill) -> list[GoodsReceipt]:
 
 def difference(s: Session, draft: EntryDraft, receipts: Sequence[GoodsReceipt], description: str
                ) -> EntryDraft | None:
-    """The bill's entry less what its receipts posted, per account, 補助科目 and 税区分 (a negative remainder on
-    the other side); None when the bill posts exactly what the receipts did."""
+    """The bill's entry less what its receipts posted, per account, 補助科目 and 税区分 with its 用途区分 (a negative
+    remainder on the other side); None when the bill posts exactly what the receipts did. An untagged 課税仕入 on
+    either side counts as the company's default 用途区分, as the ledger would post it."""
     net: dict[tuple[str, str | None, str | None], int] = defaultdict(int)
     memo: dict[tuple[str, str | None, str | None], str] = {}
+    default = default_purpose(s)  # an untagged 課税仕入 (the bill's, or a receipt posted before 0030) is the default
     for ln in draft.lines:
-        key = (ln.account_code, ln.sub_account, ln.tax_category)
+        key = (ln.account_code, ln.sub_account, tagged_or_default(ln.tax_category, default))
         net[key] += ln.debit - ln.credit
         memo.setdefault(key, ln.memo)
     rows = s.execute(
@@ -179,7 +203,7 @@ def difference(s: Session, draft: EntryDraft, receipts: Sequence[GoodsReceipt], 
         .outerjoin(SubAccount, SubAccount.id == JournalLine.sub_account_id)
         .where(JournalLine.entry_id.in_([r.journal_entry_id for r in receipts])))
     for code, sub, category, debit, credit in rows:
-        net[(code, sub, category)] -= int(debit) - int(credit)
+        net[(code, sub, tagged_or_default(category, default))] -= int(debit) - int(credit)
     lines = [LineDraft(code, amount if amount > 0 else 0, -amount if amount < 0 else 0, category, sub, None,
                        memo.get((code, sub, category), ""))
              for (code, sub, category), amount in net.items() if amount]

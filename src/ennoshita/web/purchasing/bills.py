@@ -117,7 +117,8 @@ def bill_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
         form.update({"order_id": str(order_id), "supplier_id": str(d.po.supplier_id),
                      "department": d.po.department or form["department"]})
         rows = [BillRow(ln.description, f"{(ln.received or ln.quantity).normalize():f}",
-                        f"{ln.unit_price.normalize():f}", ln.tax_rate, "", str(ln.line_no)) for ln in d.lines]
+                        f"{ln.unit_price.normalize():f}", ln.tax_rate, "", str(ln.line_no), ln.tax_purpose or "")
+                for ln in d.lines]
     return _bill_form_page(request, db, actor, form, rows)
 
 

@@ -36,7 +36,7 @@ from ennoshita.web import nav
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page
+from ennoshita.web.ledger.common import parse_date, parse_id, purpose_choices, query_without_page
 from ennoshita.web.render import render
 from ennoshita.web.sales.partners import (
     RATES,
@@ -133,6 +133,7 @@ class OrderLineView:
     tax_rate: str
     amount: int
     received: Decimal
+    tax_purpose: str | None = None  # 用途区分 (None: the company's default when posted)
 
     @property
     def remaining(self) -> Decimal:
@@ -167,7 +168,8 @@ def order_detail(db: Database, actor: Actor, order_id: int) -> OrderDetail:
         rows = list(s.scalars(select(PurchaseOrderLine).where(PurchaseOrderLine.order_id == po.id)
                               .order_by(PurchaseOrderLine.line_no)))
         lines = tuple(OrderLineView(ln.id, ln.line_no, ln.description, Decimal(ln.quantity), ln.unit,
-                                    Decimal(ln.unit_price), ln.tax_rate, ln.amount, Decimal(ln.received_quantity))
+                                    Decimal(ln.unit_price), ln.tax_rate, ln.amount, Decimal(ln.received_quantity),
+                                    ln.tax_purpose)
                       for ln in rows)
         names = {ln.id: ln.description for ln in rows}
         receipts = []
@@ -212,7 +214,7 @@ def _order_form_page(request: Request, db: Database, actor: Actor, form: dict[st
     return render(request, "purchasing/order_form.html", {
         "form": form, "rows": pad_grid(rows), "errors": errors or {}, "general": general or [],
         "suppliers": supplier_choices(db, actor), "items": item_choices(db, actor), "rates": RATES,
-        "limits": limits(PurchaseOrder)}, status_code=status)
+        "purposes": purpose_choices(actor.language), "limits": limits(PurchaseOrder)}, status_code=status)
 
 
 @router.get("/orders/new")
@@ -263,7 +265,8 @@ def _order_page(request: Request, db: Database, actor: Actor, order_id: int, sta
         "d": d, "po": d.po, "approval": approval_panel(db, "purchase_order", order_id),
         "can_edit": can(actor, "purchasing.edit"), "can_bill": can(actor, "purchasing.edit") or can(
             actor, "payments.edit"), "has_pdf": pdf_module() is not None, "done": request.query_params.get("done"),
-        "today": today_tokyo().isoformat(), "errors": {}, "general": [], "form": {}}
+        "today": today_tokyo().isoformat(), "errors": {}, "general": [], "form": {},
+        "purposes": dict(purpose_choices(actor.language))}
     ctx.update(extra)
     return render(request, "purchasing/order_detail.html", ctx, status_code=status)
 

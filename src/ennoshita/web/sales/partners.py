@@ -112,6 +112,7 @@ class GridRow:
     price_includes_tax: str = ""  # invoice grid: "1" 税込 / "0" 税抜 / empty: as the document's price entry
     tax_kind: str = ""  # a 0% line: export 免税 / exempt 非課税 / out_of_scope 不課税 (issue 11 item 5)
     line_date: str = ""  # invoice grid: 取引年月日 (issue 11 item 4); empty: the issue date
+    tax_purpose: str = ""  # purchase order grid: 用途区分 (taxable / non_taxable / common); empty: the default
 
 
 GRID_FIELDS = tuple(f.name for f in fields(GridRow))
@@ -146,7 +147,7 @@ def grid_lines(rows: list[GridRow], problems: list[Problem] | None = None
         lines.append(LineInput(description=r.description, quantity=r.quantity or "1", unit_price=r.unit_price,
                                tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code,
                                price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax), line_date=day,
-                               tax_kind=r.tax_kind))
+                               tax_kind=r.tax_kind, tax_purpose=r.tax_purpose))
         where.append(i)
     if bad and problems is None:
         raise Invalid(problems=bad)
