@@ -52,9 +52,13 @@ DEMO_MODULES: tuple[str, ...] = ("ennoshita.ledger.demo", "ennoshita.sales.demo"
 
 
 def _loaders() -> list[Callable[[Database, Actor], None]]:
+    """Each module's ``load``, then the ledger's month-end close: the months are locked after every domain has
+    posted to them, as a company closes a month once its pay, sales and purchases are in."""
     import importlib
 
-    return [importlib.import_module(name).load for name in DEMO_MODULES]
+    from ennoshita.ledger import demo as ledger_demo
+
+    return [importlib.import_module(name).load for name in DEMO_MODULES] + [ledger_demo.lock_months]
 
 
 def is_empty(db: Database) -> bool:

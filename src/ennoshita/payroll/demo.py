@@ -1,7 +1,9 @@
-"""Demo payroll for the demo company's employees (those 人事 registered): a pay setup for each, then the latest
-month but two whose attendance 人事 closed is computed by 人事 and approved by 経理 (fixed and posted), and the latest
-closed month is computed and checked, waiting for 経理's approval, so that the payroll screens and every employee's
-給与明細 show living figures. Does nothing when there are no employees."""
+"""Demo payroll for the demo company's employees (those 人事 registered): a pay setup for each, then every month whose
+attendance 人事 closed, from the one paid in April of the latest 算定 year (the pay of April, May and June is what
+the 算定基礎届 averages) to the latest, computed by 人事 and approved by 経理 (fixed and posted to the ledger, whose
+demo locks its months only after this), and a 賞与 computed and checked, waiting for 経理's approval, so that the
+payroll screens, the 算定基礎届 and every employee's 給与明細 show living figures. Does nothing when there are no
+employees."""
 
 from __future__ import annotations
 
@@ -69,17 +71,17 @@ def load(db: Database, admin: Actor) -> None:
     _union(db, hr)
     if latest is None:
         return
-    # the latest three closed months fixed and paid (so every employee has payslips and the ledger its entries;
-    # the ledger's demo locks the months before), after a raise from the first of them for one employee (a 月額変更届
-    # candidate), and a 賞与 on the 10th of the next month computed and checked by 人事, waiting for 経理's approval
+    # every closed month from the one paid in April of the latest 算定 year fixed and paid (so the 算定基礎届 has its
+    # April-June pay, every employee payslips and the ledger its entries), with a raise from the latest month but
+    # two for one employee (a 月額変更届 candidate), and a 賞与 on the 10th of the next month computed and checked by
+    # 人事, waiting for 経理's approval
     _raise(db, hr, people, types, _months_before(latest, 2))
-    for month, approve in ((_months_before(latest, 2), True), (_months_before(latest, 1), True), (latest, True)):
+    for month in _paid_months(db, latest):
         try:
             run = services.create_run(db.uow(), hr, kind="monthly", year=month.year, month=month.month)
             services.compute_run(db.uow(), hr, run.id)
             services.check_run(db.uow(), hr, run.id)
-            if approve:
-                services.approve_run(db.uow(), approver, run.id)
+            services.approve_run(db.uow(), approver, run.id)
         except DomainError:
             continue  # some employee not ready (no account, attendance open): the run stays for 人事 to finish
     _bonus(db, hr, latest)
@@ -95,6 +97,26 @@ def _actor(db: Database, email: str) -> Actor | None:
 def _months_before(month: dt.date, n: int) -> dt.date:
     index = month.year * 12 + month.month - 1 - n
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _paid_months(db: Database, latest: dt.date) -> list[dt.date]:
+    """The pay periods (first days) to run, oldest first: from the one paid in April of the latest year whose June
+    pay falls on or before the latest period's pay date, through ``latest`` (at least the latest three)."""
+    with db.uow() as uow:
+        settings = services.settings_in(uow.session)
+
+        def paid(month: dt.date) -> dt.date:
+            return services.pay_period(settings, month.year, month.month)[2]
+
+        last_pay = paid(latest)
+        year = last_pay.year if last_pay >= dt.date(last_pay.year, 6, 1) else last_pay.year - 1
+        first = _months_before(latest, 2)
+        while paid(_months_before(first, 1)) >= dt.date(year, 4, 1):
+            first = _months_before(first, 1)
+    months = [first]
+    while months[-1] < latest:
+        months.append(_months_before(months[-1], -1))
+    return months
 
 
 RAISE = 60_000  # 昇給: 基本給 +60,000 (3 grades or so at this level: a 月額変更届 candidate)

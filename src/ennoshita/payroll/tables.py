@@ -120,9 +120,14 @@ PENSION_RATES: tuple[tuple[dt.date, Fraction], ...] = ((dt.date(2017, 9, 1), pct
 # 子ども・子育て拠出金 (子ども・子育て支援法 71条, employer only, on the 厚生年金 標準報酬月額・標準賞与額): 0.36%
 # from 令和2年4月分 (https://www.fukushita.com/article/14342192.html), unchanged in 令和3-4年度
 # (https://fwin.jp/category/payroll) and for 令和8年度 (https://workinnovation.co.jp/column/20260219 ポイント3).
-# The primary notice, 日本年金機構 「令和8年度 子ども・子育て拠出金率」 (R08kikinryougaku.pdf, nenkin.go.jp), is not
-# readable here: verified on the secondary sources only. It is distinct from the 子ども・子育て支援金 (0.23%, above),
-# which is split with the employee.
+# Primary sources: the 日本年金機構 notice 「令和8年度 子ども・子育て拠出金率」 (R08kikinryougaku.pdf, nenkin.go.jp)
+# and the 協会けんぽ 令和8年3月分からの保険料額表 (r8ippan3.xlsx, R8_13tokyo.pdf; its 注記: 子ども・子育て拠出金 0.36%,
+# 事業主のみ負担, on the 厚生年金 basis with its 150万 標準賞与額 cap). Neither file is readable here (checked again
+# 2026-12-06); the 額表's 注記 is read through a public transcription of the 47 workbook sheets made on 2026-09-30
+# (its figures agree with our 額表 rows), which gives 0.36% for 令和8年度, the rate in force since 令和2年4月分, so no
+# change. Only that reading and the secondary pages above confirm it: a direct reading of either file is still to do.
+# The 拠出金 is distinct from the 子ども・子育て支援金 (0.23% from 令和8年4月分, above), which is split with the
+# employee and deducted from pay; the 拠出金 is never deducted.
 CHILD_CONTRIBUTION_RATES: tuple[tuple[dt.date, Fraction], ...] = ((dt.date(2020, 4, 1), pct("0.36")),)
 
 
@@ -322,10 +327,17 @@ def monthly_otsu_table(year: int) -> tuple[MonthlyRow, ...]:
 
 
 # The 月額表 (甲欄 and 乙欄) is loaded for 令和8年分 and 令和9年分 (each file names its NTA source). The 令和9年分
-# 賞与に対する源泉徴収税額の算出率の表 (所得税法 別表第四, zeigakuhyo2027) is not available here in any machine-readable
-# or citable transcription, and it is not defined by a published formula, so bonuses paid in 2027 are refused with
-# payroll.error.no_table until its file bonus_rates_2027.csv is added (the 電算機計算の特例 covers 甲欄 monthly
-# pay only).
+# 賞与に対する源泉徴収税額の算出率の表 (所得税法 別表第四; NTA zeigakuhyo2027, published in 2026) is not loaded:
+# searched for again on 2026-12-06, no copy of it was readable here — not the NTA PDF or its index page (01.htm, with
+# the statement of what changed for 令和9年分), and no public transcription (the one that gave us the 2027 月額表,
+# ryota0320/groovy-shift-system database/data/income-tax, holds the 月額表 workbook 01-07.xlsx only; the bonus-table
+# transcriptions found, kishida-devil/jp-payroll-mcp bonus-r8.json and others, stop at 令和8年分, one noting that
+# 令和9年分 is published and still to be copied). It cannot be taken to equal 令和8年分: the 算出率の表 moves with
+# the 給与所得控除 and 基礎控除 behind the 月額表 (the 令和5年分 first 甲欄 bounds 68/94/133 千円 became 82/107/143 in
+# 令和8年分 with the 令和7年度 reform), and 令和9年分 changes them again (月額 57,500 and 51,667 instead of 54,167 and
+# 48,334: the 2027 月額表's first taxable 甲欄 row moved from 105,000 to 111,000). It is not defined by a published
+# formula either (the 電算機計算の特例 covers 甲欄 monthly pay only), so bonuses paid in 2027 are refused with
+# payroll.error.no_table until bonus_rates_2027.csv is added from the NTA's table.
 MONTHLY_TABLE_YEARS = frozenset({2026, 2027})
 BONUS_TABLE_YEARS = frozenset({2026})
 
