@@ -174,3 +174,37 @@ def test_a_purchase_before_the_invoice_system_is_fully_deductible(company: Datab
     r = _return(db, 2023)
     # no sales: ratio 100%, full credit; 100,000 x 78/100 = 78,000 -> 還付 78,000, 地方 78,000 x 22/78 = 22,000
     assert (r.input_tax, r.deductible, r.national_due, r.local_due) == (78_000, 78_000, -78_000, -22_000)
+
+
+def test_the_credit_is_worked_per_rate_column_through_the_books(company: Database) -> None:  # noqa: F811
+    """Case (ii) of tests/unit/ledger/test_consumption_tax_peer.py booked as journal entries (税抜経理, 税込 amounts
+    split into net + 仮受/仮払消費税 by the posting), on SQLite and PostgreSQL. The 付表2-3 columns are rounded down
+    on their own and the 合計 is their sum; the peer aoiko gave the same figures on the same data (see there).
+
+    仮払消費税 booked: 10% 課税売上対応 500,000, 非課税売上対応 100,000, 共通 1,651,650 x 10/110 = 150,150;
+    8% 課税売上対応 80,000, 共通 2,705,400 x 8/108 = 200,400. 積上げ (x 78/100) and 割戻し (税込 x 7.8/110, 6.24/108)
+    give the same national amounts: 7.8% 390,000 / 78,000 / 117,117; 6.24% 62,400 / 156,312.
+    課税売上割合 (20,000,000 + 3,000,000 + 1,000,000) / 30,000,000 = 80%.
+    個別対応方式: 390,000 + 117,117 x 80% (93,693.6) -> 483,693; 62,400 + 156,312 x 80% (125,049.6) -> 187,449;
+      671,142; 差引 1,747,200 - 671,142 -> 1,076,000; 地方 303,400.
+    一括比例配分方式: 585,117 x 80% -> 468,093; 218,712 x 80% -> 174,969; 643,062; 差引 -> 1,104,100; 地方 311,400.
+    """
+    db = company
+    _post(db, dt.date(2026, 5, 10), L("売掛金", 22_000_000), L("売上高", credit=22_000_000, tax="sales_10"))
+    _post(db, dt.date(2026, 5, 11), L("売掛金", 3_240_000), L("売上高", credit=3_240_000, tax="sales_8r"))
+    _post(db, dt.date(2026, 5, 12), L("売掛金", 1_000_000), L("売上高", credit=1_000_000, tax="sales_export"))
+    _post(db, dt.date(2026, 5, 13), L("普通預金", 6_000_000), L("売上高", credit=6_000_000, tax="sales_exempt"))
+    _post(db, dt.date(2026, 6, 10), L("仕入高", 5_500_000, tax="purchase_10:taxable"),
+          L("仕入高", 1_080_000, tax="purchase_8r:taxable"), L("仕入高", 1_100_000, tax="purchase_10:non_taxable"),
+          L("消耗品費", 1_651_650, tax="purchase_10:common"), L("仕入高", 2_705_400, tax="purchase_8r:common"),
+          L("普通預金", credit=12_037_050))
+    for calc in ("stacked", "proportional"):
+        consumption_tax.set_year_calc(db.uow(), ACCOUNTANT, 2026, {"input_calc": calc, "credit_method": "individual"})
+        r = _return(db)
+        assert (r.output_tax, r.ratio, r.input_tax) == (1_747_200, Fraction(4, 5), 803_829), calc
+        assert (r.input_tax_taxable, r.input_tax_non_taxable, r.input_tax_common) == (452_400, 78_000, 273_429)
+        assert (r.deductible, r.deductible_lump_sum, r.national_due, r.local_due) == (
+            671_142, 643_062, 1_076_000, 303_400), calc
+        consumption_tax.set_year_calc(db.uow(), ACCOUNTANT, 2026, {"credit_method": "lump_sum"})
+        r = _return(db)
+        assert (r.deductible, r.national_due, r.local_due) == (643_062, 1_104_100, 311_400), calc

@@ -33,6 +33,11 @@ Figures (国税通則法118条①: 課税標準 rounded down to ¥1,000; 119条�
   netted against sales (消費税基本通達14-1-8);
 - 消費税額 (national) = 課税標準額 x 7.8% (10%) or 6.24% (8% reduced), 1円未満切捨て;
 - 課税売上割合 (消費税法30条⑥, 施行令48条) = (課税売上 税抜 + 輸出免税売上) / (those + 非課税売上);
+- the 付表 (2-3, 4-3, 5-3, 6) work per rate column: every amount is computed for 税率6.24%適用分 and 7.8%適用分,
+  1円未満切捨て each (the forms' 注意 1), and its 合計 is the sum of the two columns (国税庁 e-Tax schema
+  SHB033/SHB067/SHB070: three fields per amount). So 課税売上額（税抜き）, the input tax, 個別対応方式 (⑰ + ⑱ x
+  課税売上割合), 一括比例配分方式, the 簡易課税 deemed input tax and the 2割特例 特別控除税額 are each a sum of
+  per-column floors, never the total multiplied and rounded once;
 - 差引税額 = 消費税額 - 控除対象仕入税額, floor_100; 地方消費税 (譲渡割, 地方税法72条の83) = 差引税額 x 22/78,
   floor_100; a negative 差引税額 is a refund (控除不足還付税額, not rounded; its 地方 part x 22/78, 1円未満切捨て).
 """
@@ -73,6 +78,7 @@ DEEMED_RATES = {1: Fraction(90, 100), 2: Fraction(80, 100), 3: Fraction(70, 100)
 NATIONAL_RATE = {10: Fraction(78, 1000), 8: Fraction(624, 10000)}  # 消費税法29条
 LOCAL_SHARE = Fraction(22, 78)  # 地方税法72条の83
 STACKED_SHARE = Fraction(78, 100)  # 施行令46条・62条: the national part of a booked 10% / 8% tax
+TWENTY_PERCENT_DEEMED = Fraction(80, 100)  # 2割特例: 特別控除税額 = 消費税額 x 80%
 FULL_CREDIT_RATIO = Fraction(95, 100)
 FULL_CREDIT_SALES_LIMIT = 500_000_000
 TWENTY_PERCENT_LAST_DAY = dt.date(2026, 9, 30)  # 2割特例: 課税期間 including this day at the latest (法人)
@@ -188,43 +194,52 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
     if problems:
         raise Invalid(problems=problems)
     rates: list[RateLine] = []
-    taxable_exact = Fraction(0)
+    taxable_sales = 0  # 付表2-3 ① 課税売上額（税抜き）: each rate column 1円未満切捨て, 合計 = their sum
     for rate in sorted(set(base.sales_gross) | set(base.sales_tax_booked), reverse=True):
         gross = base.sales_gross.get(rate, 0)
         exact = Fraction(gross * 100, 100 + rate)
-        taxable_exact += exact
+        taxable_sales += _floor(exact)
         taxable_base = _floor(exact, 1000)
         if settings.output_calc == "stacked" and not base.inclusive_books:
             tax = _floor(base.sales_tax_booked.get(rate, 0) * STACKED_SHARE)
         else:
             tax = _floor(taxable_base * NATIONAL_RATE[rate])
         rates.append(RateLine(rate, gross, taxable_base, tax))
-    taxable_sales = _floor(taxable_exact)
     output_tax = sum(r.national_tax for r in rates)
     denominator = taxable_sales + base.export_sales + base.non_taxable_sales
     ratio = Fraction(taxable_sales + base.export_sales, denominator) if denominator > 0 else Fraction(1)
     stacked_input = settings.input_calc == "stacked" and not base.inclusive_books
 
-    def input_of(gross_map: dict[tuple[int, Fraction], int], booked: dict[int, int]) -> int:
+    def input_of(gross_map: dict[tuple[int, Fraction], int], booked: dict[int, int]) -> dict[int, int]:
+        """The input tax per rate column (付表2-3 ⑨/⑪ … ⑰ of the 税率6.24%/7.8%適用分), each 1円未満切捨て."""
+        columns: dict[int, int] = defaultdict(int)
         if stacked_input:
-            return sum(_floor(v * STACKED_SHARE) for v in booked.values())
-        return sum(_floor(gross * NATIONAL_RATE[rate] * 100 / (100 + rate) * share)
-                   for (rate, share), gross in gross_map.items())
+            for rate, v in booked.items():
+                columns[rate] += _floor(v * STACKED_SHARE)
+        else:
+            for (rate, share), gross in gross_map.items():
+                columns[rate] += _floor(gross * NATIONAL_RATE[rate] * 100 / (100 + rate) * share)
+        return columns
 
-    input_tax = input_of(base.purchases_gross, base.input_tax_booked)
-    for_taxable = input_of(base.purchases_by_purpose.get(PURPOSE_TAXABLE, {}),
-                           base.input_tax_by_purpose.get(PURPOSE_TAXABLE, {}))
-    for_non_taxable = input_of(base.purchases_by_purpose.get(PURPOSE_NON_TAXABLE, {}),
-                               base.input_tax_by_purpose.get(PURPOSE_NON_TAXABLE, {}))
+    all_columns = input_of(base.purchases_gross, base.input_tax_booked)
+    taxable_columns = input_of(base.purchases_by_purpose.get(PURPOSE_TAXABLE, {}),
+                               base.input_tax_by_purpose.get(PURPOSE_TAXABLE, {}))
+    non_taxable_columns = input_of(base.purchases_by_purpose.get(PURPOSE_NON_TAXABLE, {}),
+                                   base.input_tax_by_purpose.get(PURPOSE_NON_TAXABLE, {}))
+    input_tax = sum(all_columns.values())
+    for_taxable = sum(taxable_columns.values())
+    for_non_taxable = sum(non_taxable_columns.values())
     common = input_tax - for_taxable - for_non_taxable
-    individual = for_taxable + _floor(common * ratio)  # 消費税法30条②一
-    lump_sum = _floor(input_tax * ratio)  # 消費税法30条②二
+    # 付表2-3 ⑲ / ⑳: each rate column computed and rounded down on its own, the 合計 is the sum of the columns
+    individual = sum(taxable_columns[r] + _floor((v - taxable_columns[r] - non_taxable_columns[r]) * ratio)
+                     for r, v in all_columns.items())  # 消費税法30条②一
+    lump_sum = sum(_floor(v * ratio) for v in all_columns.values())  # 消費税法30条②二
     full = ratio >= FULL_CREDIT_RATIO and taxable_sales + base.export_sales <= FULL_CREDIT_SALES_LIMIT
     notes: list[str] = []
-    if settings.method == "simplified":
-        deductible = _floor(output_tax * DEEMED_RATES[settings.simplified_type])
-    elif settings.method == "twenty_percent":
-        deductible = _floor(output_tax * Fraction(80, 100))
+    if settings.method == "simplified":  # 付表5-3 ⑤: per rate column, then 合計
+        deductible = sum(_floor(r.national_tax * DEEMED_RATES[settings.simplified_type]) for r in rates)
+    elif settings.method == "twenty_percent":  # 付表6 特別控除税額: per rate column, then 合計
+        deductible = sum(_floor(r.national_tax * TWENTY_PERCENT_DEEMED) for r in rates)
     elif full:
         deductible = input_tax
     else:
