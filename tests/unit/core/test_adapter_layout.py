@@ -33,3 +33,10 @@ def test_the_screen_helpers_are_defined_once_in_web_forms() -> None:
     assert defined == {name: ["web/forms.py"] for name in SHARED}
     assert borrowed == []
 
+
+def test_the_sales_document_commands_are_one_module_per_family() -> None:
+    """Failed before: cli/sales/documents.py held every document command in one 775-line module."""
+    package = SRC / "cli" / "sales" / "documents"
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in package.glob("*.py")}
+    assert {"partners.py", "quotes.py", "orders.py", "invoices.py", "matching.py"} <= set(sizes)
+    assert max(sizes.values()) <= 300, sizes
