@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ennoshita.actor import Actor
-from ennoshita.errors import DomainError
+from ennoshita.errors import DomainError, Problem
 from ennoshita.i18n import Translator
 from ennoshita.ledger.taxes import PURPOSES
 from ennoshita.security.files import content_disposition
@@ -28,6 +28,11 @@ async def form_data(request: Request) -> dict[str, Any]:
         data[key] = values if len(values) > 1 or key.endswith("[]") else values[0]
     data.pop("csrf_token", None)
     return data
+
+
+async def text_form(request: Request) -> dict[str, str]:
+    """The form's fields as stripped text (a form with no repeated field)."""
+    return {k: str(v).strip() for k, v in (await form_data(request)).items()}
 
 
 def as_list(value: Any) -> list[str]:
@@ -97,11 +102,35 @@ def parse_id(text: Any) -> int | None:
         return None
 
 
+def checked_date(text: str, field: str, problems: list[Problem]) -> dt.date | None:
+    """An ISO date of a form field; None when blank; a malformed one adds a problem naming the field."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        problems.append(Problem("assets_ui.error.date", field))
+        return None
+
+
+def checked_int(text: str, field: str, problems: list[Problem]) -> int | None:
+    """A whole number (yen) of a form field, with or without , and ¥; None when blank; a malformed one adds a
+    problem naming the field."""
+    try:
+        return int(text.replace(",", "").replace("¥", "").strip()) if text.strip() else None
+    except ValueError:
+        problems.append(Problem("assets_ui.error.number", field))
+        return None
+
+
 # ---------------------------------------------------------------- messages in the user's language
 
 
 def translator(actor: Actor) -> Translator:
     return Translator(actor.language)
+
+
+def request_translator(request: Request) -> Translator:
+    """The translator of the request's language (set by the app's middleware; Japanese by default)."""
+    return Translator(getattr(request.state, "lang", "ja"))
 
 
 def errors_of(exc: DomainError, actor: Actor) -> tuple[dict[str, str], list[str]]:
@@ -141,11 +170,16 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @classmethod
     def of(cls, found: _Found) -> Page:
         return cls(list(found.rows), found.total, found.page, found.per_page)
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill (at least one, an empty list's)."""
+    return max(1, -(-total // per_page))
 
 
 def page_no(request: Request) -> int:

@@ -1,5 +1,6 @@
 """The adapters' shared pieces live once (issue #13 item 12): the screen helpers every web package uses are
-defined in ``ennoshita.web.forms`` alone, and no screen borrows them from another room's module."""
+defined in ``ennoshita.web.forms`` alone, and no screen borrows them from another room's module; the sales document
+commands are one module per family."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 SRC = Path(__file__).parents[3] / "src" / "ennoshita"
 SHARED = {"parse_date", "parse_int", "parse_id", "purpose_choices", "translator", "errors_of", "text", "Page",
-          "page_no", "query_without_page", "pdf_response", "form_data", "field_errors"}
+          "page_no", "query_without_page", "pdf_response", "form_data", "field_errors", "text_form", "checked_date",
+          "checked_int", "request_translator", "page_count"}
 
 
 def _modules(folder: str) -> list[Path]:
