@@ -34,6 +34,7 @@ from ennoshita.api.sales.orders import (
     rates_out,
     warnings_out,
 )
+from ennoshita.api.views import ViewModel
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.sales import billing, invoice_drafts, pdf, queries, queries_docs, receivables
@@ -74,24 +75,11 @@ class CreditNoteIn(BaseModel):
     reason: str = ""
 
 
-class InvoiceOut(BaseModel):
-    id: int
+class InvoiceOut(ViewModel, view=queries.InvoiceRow,
+                 exclude=("net_10", "tax_10", "net_8", "tax_8", "net_0", "paid_amount")):
     number: str | None = Field(description="Gapless 請求書番号, taken at issue; null for a draft.")
     status: Literal["draft", "issued"]
-    kind: str
-    partner_id: int
-    partner_name: str
-    issue_date: dt.date
-    due_date: dt.date
-    billing: str
-    subject: str
-    net: int
-    tax: int
-    gross: int
-    billed: int
     rates: list[RateOut]
-    receivable_status: str | None
-    open_amount: int | None
 
 
 class TotalByRateOut(BaseModel):
@@ -159,11 +147,8 @@ class ZipIn(BaseModel):
     invoice_ids: list[int] = Field(min_length=1)
 
 
-class ImportOut(BaseModel):
-    batch: str
-    imported: int
-    duplicates: int
-    skipped: int
+class ImportOut(ViewModel, view=receivables.ImportResult, exclude=("problems",)):
+    pass
 
 
 class AllocationOut(BaseModel):
@@ -172,18 +157,8 @@ class AllocationOut(BaseModel):
     amount: int
 
 
-class ProposalOut(BaseModel):
-    deposit_id: int
-    value_date: dt.date
-    payer_name: str
-    amount: int
-    kind: str
-    partner_id: int | None
-    partner_name: str
+class ProposalOut(ViewModel, view=receivables.ProposalView):
     allocations: list[AllocationOut]
-    fee: int
-    unassigned: int
-    name_matched: bool
 
 
 class AllocationIn(BaseModel):
