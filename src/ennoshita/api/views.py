@@ -3,7 +3,8 @@
 A schema names the service dataclass it shows (``view=``); its fields are the dataclass's fields, with their
 types and defaults, in the dataclass's order. The class body adds what the API says differently: a narrower
 type (``Literal``), a description, a field the API alone has; ``exclude=`` leaves out what the API does not
-show, ``defaults=False`` drops the dataclass's defaults (an answer that always carries every field). The
+show, ``defaults=False`` drops the dataclass's defaults (an answer that always carries every field); a field a
+base schema already has stays the base's (a detail schema extends its list schema with the rest of the view). The
 OpenAPI document is the same as with the fields written out by hand (the API's own fields come after the view's,
 so only the order of a ``required`` list can differ)::
 
@@ -49,8 +50,11 @@ class _ViewMeta(ModelMetaclass):
                 **kwargs: Any) -> type:
         if view is not None:
             own: dict[str, Any] = dict(namespace.get("__annotations__", {}))
+            inherited = {n for base in bases for n in getattr(base, "__pydantic_fields__", {})}
             annotations: dict[str, Any] = {}
             for field_name, hint, default in _view_fields(view, exclude):
+                if field_name in inherited and field_name not in own:  # the base schema's already
+                    continue
                 if field_name in own:  # the API's own type for the field, in the view's place
                     annotations[field_name] = own.pop(field_name)
                     continue

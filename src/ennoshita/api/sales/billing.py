@@ -88,23 +88,9 @@ class TotalByRateOut(BaseModel):
     tax: int = Field(description="Consumption tax of the rate, rounded once per invoice.")
 
 
-class InvoiceDetailOut(InvoiceOut):
+class InvoiceDetailOut(InvoiceOut, view=queries_docs.InvoiceDoc):
     totals_by_rate: list[TotalByRateOut] = Field(description="税率ごとの対価の額と消費税額.")
     total: int = Field(description="税込 total of the invoice (= gross).")
-    period_from: dt.date | None
-    period_to: dt.date | None
-    price_entry: str
-    rounding: str
-    issuer_name: str
-    issuer_registration_number: str
-    recipient_name: str
-    previous_billed: int | None
-    received: int | None
-    carried_over: int | None
-    original_id: int | None
-    replaces_id: int | None
-    notes: str
-    journal_entry_id: int | None
     paid_amount: int | None
     lines: list[LineOut]
     warnings: list[WarningOut] = Field(default_factory=list, description="On the answer to issuing: the customer "

@@ -160,20 +160,10 @@ class InvoiceLineIn(LineIn):
                           "Under 出荷基準 a line dated before the issue date posts its sale on that date.")
 
 
-class LineOut(BaseModel):
-    id: int
-    line_no: int
-    item_id: int | None
-    description: str
+class LineOut(ViewModel, view=DocLine, exclude=("item_code", "delivered", "tax_kind")):
     quantity: str
-    unit: str
     unit_price: str
-    tax_rate: str
-    amount: int
     delivered_quantity: str | None = None
-    line_date: dt.date | None = None
-    delivery_id: int | None = None
-    price_includes_tax: bool | None = None
 
 
 class RateOut(BaseModel):
