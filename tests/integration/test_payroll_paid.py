@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from ennoshita.actor import Actor
@@ -147,3 +148,56 @@ def test_api_and_cli(db: Database, org: dict[str, object]) -> None:  # noqa: F81
     assert r.exit_code == 0, r.output
     assert "¥12,110" in r.output and "¥8,300" in r.output
     assert _balance(db, "1140") == 594_930 + 185_615
+
+
+def test_screens_and_api_on_the_demo(client: TestClient, demo_db: Database) -> None:
+    from tests.conftest import ACCOUNTING, login
+    from tests.integration.test_api import auth, token_for
+
+    with demo_db.uow() as uow:
+        open_run = uow.session.scalars(select(PayRun).where(PayRun.status == "fixed", PayRun.paid_date.is_(None))
+                                       .order_by(PayRun.pay_date)).first()
+        paid_run = uow.session.scalars(select(PayRun).where(PayRun.paid_date.is_not(None))).first()
+        assert open_run is not None and paid_run is not None  # the demo pays all but the current month's
+        open_id, open_net, open_year, paid_id = open_run.id, open_run.net_total, open_run.pay_date.year, paid_run.id
+    remits = [r for y in (open_year - 1, open_year)
+              for r in services.remittances(demo_db.uow(), Actor.system(), y) if r.paid_date is None]
+    assert remits
+    target = remits[0]
+
+    # 人事 sees no button and may not post
+    login(client, "jinji@demo.ennoshita.jp")
+    page = client.get(f"/payroll/runs/{open_id}")
+    assert page.status_code == 200 and "支払済にする" not in page.text and "未払" in page.text
+    other = TestClient(client.app)
+    csrf = login(other, ACCOUNTING)
+    page = other.get(f"/payroll/runs/{open_id}")
+    assert "支払済にする" in page.text
+    r = other.post(f"/payroll/runs/{open_id}/paid", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    page = other.get(r.headers["location"])
+    assert "支払済にしました" in page.text and "支払済にする" not in page.text
+    with demo_db.uow() as uow:
+        assert uow.session.get(PayRun, open_id).paid_amount == open_net  # type: ignore[union-attr]
+    r = other.post(f"/payroll/runs/{open_id}/paid", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 409 and "支払済です" in r.text and "payroll.error" not in r.text
+
+    text = other.get(f"/payroll/tax-payments?year={target.month[:4]}").text
+    assert "納付（源泉所得税・住民税・社会保険料）" in text and f"remit-{target.month}-{target.kind}" in text
+    r = other.post("/payroll/remittances", data={"csrf_token": csrf, "month": target.month, "kind": target.kind},
+                   follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    assert "納付済にしました" in other.get(r.headers["location"]).text
+    r = other.post("/payroll/remittances", data={"csrf_token": csrf, "month": target.month, "kind": target.kind})
+    assert r.status_code == 409 and "納付済です" in r.text
+
+    token = auth(token_for(demo_db, ACCOUNTING))
+    r = client.post(f"/api/v1/payroll/runs/{paid_id}/paid", headers=token)
+    assert r.status_code == 409 and r.headers["content-type"].startswith("application/problem+json")
+    rows = client.get(f"/api/v1/payroll/remittances?year={target.month[:4]}", headers=token).json()
+    mine = [x for x in rows if (x["month"], x["kind"]) == (target.month, target.kind)]
+    assert mine and mine[0]["paid_date"] == target.due.isoformat() and mine[0]["total"] == target.total
+    hr_token = auth(token_for(demo_db, "jinji@demo.ennoshita.jp"))
+    r = client.post("/api/v1/payroll/remittances", headers=hr_token,
+                    json={"month": target.month, "kind": target.kind})
+    assert r.status_code == 403

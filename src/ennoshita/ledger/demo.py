@@ -165,6 +165,28 @@ def load(db: Database, actor: Actor) -> None:
     rents = services.run_recurring(db.uow(), actor, DEMO_TODAY)
     _evidence(db, actor, [(r, "家賃請求書", "Rent invoice") for r in rents] + bills)
     services.close_year(db.uow(), actor, 2025)
+    _pay_consumption_tax(db, actor)
+
+
+def _pay_consumption_tax(db: Database, actor: Actor) -> None:
+    """消費税及び地方消費税 of fiscal year 2025 (the 未払消費税等 the year's close booked) paid by its 納期限, two
+    months after the year's end: 31 May 2026 is a Sunday, so 1 June."""
+    from sqlalchemy import func, select
+
+    from ennoshita.ledger.models import Account, JournalEntry, JournalLine
+
+    with db.uow() as uow:
+        credit, debit = uow.session.execute(
+            select(func.coalesce(func.sum(JournalLine.credit), 0), func.coalesce(func.sum(JournalLine.debit), 0))
+            .join(Account, Account.id == JournalLine.account_id)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(Account.code == "2180", JournalEntry.status == "posted")).one()
+    due = dt.date(2026, 6, 1)
+    if int(credit) - int(debit) > 0 and due <= DEMO_TODAY:
+        amount = int(credit) - int(debit)
+        services.post_entry(db.uow(), actor, EntryDraft(
+            due, "消費税及び地方消費税 確定申告 納付（2025年度）", "税務署",
+            (_line("未払消費税等", amount), _line("普通預金", credit=amount, sub="MIZUHO"))))
 
 
 def demo_today() -> dt.date:
