@@ -722,7 +722,7 @@ def mark_run_paid(uow: UnitOfWork, actor: Actor, run_id: int, paid_date: dt.date
             raise Conflict("payroll.error.already_paid", field="status", number=run.number,
                            date=run.paid_date.isoformat())
         corrected_by = s.scalar(select(PayRun.number).where(PayRun.corrects_id == run.id, PayRun.status == "fixed"))
-        if corrected_by is not None and run.paid_date is None:
+        if corrected_by is not None:
             raise Conflict("payroll.error.paid_corrected", field="status", number=run.number, by=corrected_by)
         day = paid_date or run.pay_date
         if day < run.pay_date - dt.timedelta(days=7):
