@@ -1,8 +1,10 @@
 """Demo books of 株式会社さくら精機: fiscal year 2025 (closed) and 2026 to date.
 
 Opening balances, monthly rent (a recurring entry), utilities, telephone, travel, meetings, payroll with
-withholding, cash sales and purchases before the payroll, sales and purchasing modules took over (fiscal year
-2026), a closed fiscal year 2025, all posted through the ledger's services; the months of fiscal year 2026 up to
+withholding (the same company's size as the payroll module's, with 法定福利費 and each 納付), sales and purchases
+before the payroll, sales and purchasing modules took over (fiscal year 2026), then the EC・店舗 channel's monthly
+aggregate beside the sales module's B2B invoices, a closed fiscal year 2025 whose 消費税 is paid by its 納期限, all
+posted through the ledger's services; the months of fiscal year 2026 up to
 September are locked by ``lock_months`` once every domain has posted to them (the month-end close comes last).
 """
 
