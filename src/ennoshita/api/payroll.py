@@ -138,13 +138,16 @@ class RunOut(BaseModel):
     net_total: int
     employer_total: int
     journal_entry_id: int | None
+    paid_date: dt.date | None = Field(None, description="支払済: the day the net pay left the bank")
+    paid_amount: int | None = Field(None, description="what this run paid (a correction: the difference)")
 
 
 def _run(v: services.RunView) -> RunOut:
     return RunOut(id=v.id, number=v.number, kind=v.kind, title=v.title, period_start=v.period_start,
                   period_end=v.period_end, pay_date=v.pay_date, status=v.status, corrects_id=v.corrects_id,
                   employee_count=v.employee_count, gross_total=v.gross_total, deduction_total=v.deduction_total,
-                  net_total=v.net_total, employer_total=v.employer_total, journal_entry_id=v.journal_entry_id)
+                  net_total=v.net_total, employer_total=v.employer_total, journal_entry_id=v.journal_entry_id,
+                  paid_date=v.paid_date, paid_amount=v.paid_amount)
 
 
 @router.post("/runs", response_model=RunOut, status_code=201)
@@ -184,6 +187,18 @@ def check_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
 @router.post("/runs/{run_id}/approve", response_model=RunOut)
 def approve_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
     return _run(services.approve_run(db.uow(), actor, run_id))
+
+
+class PaidIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    paid_date: dt.date | None = Field(None, description="the day the net pay left the bank (default: pay date)")
+
+
+@router.post("/runs/{run_id}/paid", response_model=RunOut)
+def mark_run_paid(run_id: int, db: DbDep, actor: ApiActor, body: PaidIn | None = None) -> RunOut:
+    """支払済: posts 未払金 / 普通預金 for the run's net pay (a correction: the difference)."""
+    return _run(services.mark_run_paid(db.uow(), actor, run_id, body.paid_date if body else None))
 
 
 @router.get("/runs/{run_id}/zengin")
@@ -279,6 +294,43 @@ def tax_payments(year: int, db: DbDep, actor: ApiActor) -> list[TaxPaymentOut]:
     """源泉所得税 and 住民税 to pay over, by month (and municipality), with the due dates."""
     return [TaxPaymentOut(period=p.period, kind=p.kind, municipality=p.municipality, people=p.people,
                           amount=p.amount, due=p.due) for p in queries.tax_payments(db.uow(), actor, year)]
+
+
+class RemittanceOut(BaseModel):
+    month: str
+    kind: Literal["income_tax", "resident_tax", "social_insurance"]
+    due: dt.date
+    withheld: int
+    employer: int
+    total: int
+    paid_date: dt.date | None
+    journal_entry_id: int | None
+
+
+def _remittance(r: services.RemittanceView) -> RemittanceOut:
+    return RemittanceOut(month=r.month, kind=r.kind, due=r.due, withheld=r.withheld,
+                         employer=r.employer, total=r.total, paid_date=r.paid_date,
+                         journal_entry_id=r.journal_entry_id)
+
+
+@router.get("/remittances", response_model=list[RemittanceOut])
+def remittances(year: int, db: DbDep, actor: ApiActor) -> list[RemittanceOut]:
+    """納付一覧: per pay month and kind what the fixed runs withheld (and owe as employer), due when, paid or not."""
+    return [_remittance(r) for r in services.remittances(db.uow(), actor, year)]
+
+
+class RemittanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="the pay month, 2026-11")
+    kind: Literal["income_tax", "resident_tax", "social_insurance"]
+    paid_date: dt.date | None = Field(None, description="default: the 納期限")
+
+
+@router.post("/remittances", response_model=RemittanceOut, status_code=201)
+def pay_remittance(body: RemittanceIn, db: DbDep, actor: ApiActor) -> RemittanceOut:
+    """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料) / 普通預金."""
+    return _remittance(services.pay_remittance(db.uow(), actor, body.month, body.kind, body.paid_date))
 
 
 class TeijiOut(BaseModel):

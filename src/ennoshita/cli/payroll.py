@@ -107,9 +107,11 @@ def register(app: typer.Typer) -> None:
 
 _RUN_TEXT = {
     "ja": {"run": "{number} {title} 支給日 {pay_date} 状態 {status} 人数 {count} 総支給 {gross} 差引支給 {net}",
-           "written": "{path} に書き出しました（{bytes} バイト）。", "none": "給与計算はありません。"},
+           "written": "{path} に書き出しました（{bytes} バイト）。", "none": "給与計算はありません。",
+           "paid": "支払済 {date} {amount}（未払金 / 普通預金）"},
     "en": {"run": "{number} {title} pay date {pay_date} status {status} employees {count} gross {gross} net {net}",
-           "written": "Written to {path} ({bytes} bytes).", "none": "No pay runs."},
+           "written": "Written to {path} ({bytes} bytes).", "none": "No pay runs.",
+           "paid": "Paid {date} {amount} (accrued liabilities / ordinary deposit)"},
 }
 
 
@@ -181,6 +183,58 @@ def run_zengin(cx: CommandContext, run_id: Annotated[int, typer.Argument(help="R
     content = services.export_zengin(cx.uow(), cx.actor, run_id)
     output.write_bytes(content)
     console.print(say(_RUN_TEXT, "written", path=str(output), bytes=len(content)))
+
+
+@run_app.command("paid")
+@with_context
+def run_paid(cx: CommandContext, run_id: Annotated[int, typer.Argument(help="Run id.")],
+             paid_date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: the pay date).")]
+             = None) -> None:
+    """支払済: the fixed run's net pay left the bank; posts 未払金 / 普通預金 (a correction: the difference)."""
+    view = services.mark_run_paid(cx.uow(), cx.actor, run_id, _date(paid_date) if paid_date else None)
+    _print_run(view)
+    console.print(say(_RUN_TEXT, "paid", date=str(view.paid_date), amount=format_yen(view.paid_amount or 0)))
+
+
+_REMIT_TEXT = {
+    "ja": {"row": "{month} {kind} 預り金 {withheld} 事業主負担 {employer} 合計 {total} 納期限 {due} {paid}",
+           "paid": "納付済 {date}", "open": "未納付", "none": "納付するものはありません。",
+           "income_tax": "源泉所得税", "resident_tax": "住民税", "social_insurance": "社会保険料"},
+    "en": {"row": "{month} {kind} withheld {withheld} employer {employer} total {total} due {due} {paid}",
+           "paid": "remitted {date}", "open": "open", "none": "Nothing to remit.",
+           "income_tax": "income tax", "resident_tax": "resident tax", "social_insurance": "social insurance"},
+}
+
+
+def _print_remittance(r: services.RemittanceView) -> None:
+    paid = say(_REMIT_TEXT, "paid", date=r.paid_date.isoformat()) if r.paid_date else say(_REMIT_TEXT, "open")
+    console.print(say(_REMIT_TEXT, "row", month=r.month, kind=say(_REMIT_TEXT, r.kind),
+                      withheld=format_yen(r.withheld), employer=format_yen(r.employer), total=format_yen(r.total),
+                      due=r.due.isoformat(), paid=paid))
+
+
+@payroll_app.command("remittances")
+@with_context
+def remittance_list(cx: CommandContext,
+                    year: Annotated[int, typer.Option("--year", help="Calendar year of the pay dates.")]) -> None:
+    """納付一覧: per pay month and kind what was withheld (and the employer's share), the 納期限, paid or not."""
+    rows = services.remittances(cx.uow(), cx.actor, year)
+    if not rows:
+        console.print(say(_REMIT_TEXT, "none"))
+    for r in rows:
+        _print_remittance(r)
+
+
+@payroll_app.command("remit")
+@with_context
+def remit(cx: CommandContext,
+          month: Annotated[str, typer.Option("--month", help="Pay month YYYY-MM.")],
+          kind: Annotated[str, typer.Option("--kind", help="income_tax, resident_tax or social_insurance.")],
+          paid_date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: the 納期限).")]
+          = None) -> None:
+    """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料) / 普通預金."""
+    _print_remittance(services.pay_remittance(cx.uow(), cx.actor, month, kind,
+                                              _date(paid_date) if paid_date else None))
 
 
 # --- 月額変更届 (database) -----------------------------------------------------------------------------

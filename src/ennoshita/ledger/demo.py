@@ -1,8 +1,10 @@
 """Demo books of 株式会社さくら精機: fiscal year 2025 (closed) and 2026 to date.
 
 Opening balances, monthly rent (a recurring entry), utilities, telephone, travel, meetings, payroll with
-withholding, cash sales and purchases before the payroll, sales and purchasing modules took over (fiscal year
-2026), a closed fiscal year 2025, all posted through the ledger's services; the months of fiscal year 2026 up to
+withholding (the same company's size as the payroll module's, with 法定福利費 and each 納付), sales and purchases
+before the payroll, sales and purchasing modules took over (fiscal year 2026), then the EC・店舗 channel's monthly
+aggregate beside the sales module's B2B invoices, a closed fiscal year 2025 whose 消費税 is paid by its 納期限, all
+posted through the ledger's services; the months of fiscal year 2026 up to
 September are locked by ``lock_months`` once every domain has posted to them (the month-end close comes last).
 """
 
@@ -13,7 +15,7 @@ import random
 
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment
-from ennoshita.dates import add_months, end_of_month
+from ennoshita.dates import add_months, end_of_month, today_tokyo
 from ennoshita.db import Database
 from ennoshita.ledger import evidence, services
 from ennoshita.ledger.posting import PostedEntry
@@ -23,6 +25,16 @@ FY2025_START = dt.date(2025, 4, 1)
 DEMO_TODAY = dt.date(2026, 11, 20)
 # the pay from April 2026 on is the payroll module's (its demo runs post it), so the books take no hand entry
 PAYROLL_MODULE_FROM = dt.date(2026, 4, 1)
+# the hand-entered pay before April 2026 is the same company's: 総支給 ¥11.6M + up to ¥90,000 a month (役員報酬
+# ¥520,000, 管理部 ¥1.8M, 営業部 ¥2.4M, the rest 製造部), 源泉所得税・住民税 4% and 社会保険料 14.5% of it withheld,
+# 法定福利費 (事業主負担) 14.7%, as the payroll module computes for these people
+PAYROLL_GROSS = 11_600_000
+PAYROLL_OFFICER, PAYROLL_ADMIN, PAYROLL_SALES = 520_000, 1_800_000, 2_400_000
+PAYROLL_TAX_PERCENT, PAYROLL_SOCIAL_PERMILLE, PAYROLL_EMPLOYER_PERMILLE = 4, 145, 147
+# monthly sales (税込) of 90-129 units before April 2026 and 100-119 units from the EC/店舗 channel after, 40% of
+# it bought in: an operating margin of about 5-10% against the payroll
+SALES_UNIT = 270_000
+PURCHASE_PERCENT = 40
 LOCKED_MONTHS = ("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09")
 
 
@@ -83,24 +95,40 @@ def load(db: Database, actor: Actor) -> None:
 
     y, m = FY2025_START.year, FY2025_START.month
     withheld_last_month = 0
+    social_last_month = (0, 0)
     bills: list[tuple[PostedEntry, str, str]] = []
     while dt.date(y, m, 1) <= DEMO_TODAY:
         month_end = end_of_month(y, m)
         last = min(month_end, DEMO_TODAY)
         payday = min(dt.date(y, m, 25), last)
-        gross = 3_200_000 + rng.randrange(0, 10) * 10_000
-        withheld = gross * 21 // 100
+        # the same company as the payroll module's from April 2026: about 23 people, 総支給 about ¥11.7M a month
+        gross = PAYROLL_GROSS + rng.randrange(0, 10) * 10_000
+        tax = gross * PAYROLL_TAX_PERCENT // 100  # 源泉所得税 and 住民税, due the 10th of the next month
+        social = gross * PAYROLL_SOCIAL_PERMILLE // 1000  # employee's 社会保険料・雇用保険料, due the next month end
+        employer = gross * PAYROLL_EMPLOYER_PERMILLE // 1000  # 法定福利費 (事業主負担), paid with it
         if withheld_last_month:
-            services.post_entry(db.uow(), actor, EntryDraft(dt.date(y, m, 10), "源泉所得税・社会保険料 納付", "", (
+            services.post_entry(db.uow(), actor, EntryDraft(dt.date(y, m, 10), "源泉所得税・住民税 納付", "", (
                 _line("預り金", withheld_last_month), _line("普通預金", credit=withheld_last_month, sub="MIZUHO"))))
-        withheld_last_month = 0
+        if social_last_month[0] and month_end <= last:
+            social_withheld, social_employer = social_last_month
+            services.post_entry(db.uow(), actor, EntryDraft(month_end, "社会保険料 納付", "年金事務所", (
+                _line("預り金", social_withheld, memo="社会保険料・雇用保険料 本人負担"),
+                _line("未払費用", social_employer, memo="事業主負担"),
+                _line("普通預金", credit=social_withheld + social_employer, sub="MIZUHO"))))
+        withheld_last_month, social_last_month = 0, (0, 0)
         if payday < PAYROLL_MODULE_FROM:
-            withheld_last_month = withheld
+            withheld_last_month, social_last_month = tax, (social, employer)
+            staff = gross - PAYROLL_OFFICER - PAYROLL_ADMIN - PAYROLL_SALES
             services.post_entry(db.uow(), actor, EntryDraft(payday, f"{m}月分 給与", "", (
-                _line("給料手当", gross - 600_000, dept="300"),
-                _line("給料手当", 600_000, dept="200"),
-                _line("預り金", credit=withheld, memo="源泉所得税・社会保険料"),
-                _line("普通預金", credit=gross - withheld, sub="MIZUHO"),
+                _line("役員報酬", PAYROLL_OFFICER, dept="200"),
+                _line("給料手当", staff, dept="300"),
+                _line("給料手当", PAYROLL_ADMIN, dept="200"),
+                _line("給料手当", PAYROLL_SALES, dept="100"),
+                _line("法定福利費", employer, dept="200", memo="事業主負担"),
+                _line("預り金", credit=tax, memo="源泉所得税・住民税"),
+                _line("預り金", credit=social, memo="社会保険料・雇用保険料"),
+                _line("未払費用", credit=employer, memo="法定福利費 事業主負担"),
+                _line("普通預金", credit=gross - tax - social, sub="MIZUHO"),
             )))
         for day, description, counterparty, account, amount in (
             (min(10, last.day), "電気料金", "東京電力エナジーパートナー株式会社", "水道光熱費",
@@ -119,15 +147,15 @@ def load(db: Database, actor: Actor) -> None:
                 bills.append((posted, "電気料金請求書", "Electricity bill"))
         if dt.date(y, m, 1) < dt.date(2026, 4, 1):
             # Before the sales and purchasing modules: monthly totals entered by hand.
-            sales = rng.randrange(90, 130) * 100_000
+            sales = rng.randrange(90, 130) * SALES_UNIT
             services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月分 売上（集計）", "", (
                 _line("売掛金", sales), _line("売上高", credit=sales, tax="sales_10", dept="100"),
             )))
             collected = sales - rng.randrange(0, 5) * 100_000
             services.post_entry(db.uow(), actor, EntryDraft(min(month_end, last), f"{m}月 売掛金 入金", "", (
-                _line("普通預金", collected, sub="MUFG"), _line("売掛金", credit=collected),
+                _line("普通預金", collected, sub="MIZUHO"), _line("売掛金", credit=collected),
             )))
-            purchases = sales * 45 // 100
+            purchases = sales * PURCHASE_PERCENT // 100
             services.post_entry(db.uow(), actor, EntryDraft(month_end, f"{m}月分 仕入（集計）", "", (
                 _line("仕入高", purchases, tax="purchase_10:taxable", dept="300"), _line("買掛金", credit=purchases),
             )))
@@ -135,9 +163,67 @@ def load(db: Database, actor: Actor) -> None:
                 _line("買掛金", purchases), _line("普通預金", credit=purchases, sub="MIZUHO"),
             )))
         y, m = add_months(y, m, 1)
+    _channel_sales(db, actor)
     rents = services.run_recurring(db.uow(), actor, DEMO_TODAY)
     _evidence(db, actor, [(r, "家賃請求書", "Rent invoice") for r in rents] + bills)
     services.close_year(db.uow(), actor, 2025)
+    _pay_consumption_tax(db, actor)
+
+
+def _pay_consumption_tax(db: Database, actor: Actor) -> None:
+    """消費税及び地方消費税 of fiscal year 2025 (the 未払消費税等 the year's close booked) paid by its 納期限, two
+    months after the year's end: 31 May 2026 is a Sunday, so 1 June."""
+    from sqlalchemy import func, select
+
+    from ennoshita.ledger.models import Account, JournalEntry, JournalLine
+
+    with db.uow() as uow:
+        credit, debit = uow.session.execute(
+            select(func.coalesce(func.sum(JournalLine.credit), 0), func.coalesce(func.sum(JournalLine.debit), 0))
+            .join(Account, Account.id == JournalLine.account_id)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(Account.code == "2180", JournalEntry.status == "posted")).one()
+    due = dt.date(2026, 6, 1)
+    if int(credit) - int(debit) > 0 and due <= DEMO_TODAY:
+        amount = int(credit) - int(debit)
+        services.post_entry(db.uow(), actor, EntryDraft(
+            due, "消費税及び地方消費税 確定申告 納付（2025年度）", "税務署",
+            (_line("未払消費税等", amount), _line("普通預金", credit=amount, sub="MIZUHO"))))
+
+
+def demo_today() -> dt.date:
+    """The demo's today: ``DEMO_TODAY``, or the real today once past it (人事's attendance and the payroll runs
+    follow the real calendar)."""
+    return max(DEMO_TODAY, today_tokyo())
+
+
+def _channel_sales(db: Database, actor: Actor) -> None:
+    """From April 2026 the B2B sales are the sales module's; the EC site and the 店舗 (shop) still come in as a
+    monthly aggregate from the channel's settlement report: 売上 (売掛金 of the payment provider), its 入金 and the
+    goods bought for it, through the company's default bank account (普通預金, as the modules post). Months up to
+    the demo's today, the current one pro rata; a seed of its own keeps the other figures unchanged."""
+    rng = random.Random(20262)
+    today = demo_today()
+    y, m = PAYROLL_MODULE_FROM.year, PAYROLL_MODULE_FROM.month
+    while dt.date(y, m, 1) <= today:
+        month_end = end_of_month(y, m)
+        day = min(month_end, today)
+        sales = rng.randrange(100, 120) * SALES_UNIT * day.day // month_end.day
+        services.post_entry(db.uow(), actor, EntryDraft(day, f"{m}月分 EC・店舗 売上（集計）", "決済代行", (
+            _line("売掛金", sales), _line("売上高", credit=sales, tax="sales_10", dept="100"),
+        )))
+        collected = sales - rng.randrange(0, 5) * 100_000 * day.day // month_end.day
+        services.post_entry(db.uow(), actor, EntryDraft(day, f"{m}月 EC・店舗 売上 入金", "決済代行", (
+            _line("普通預金", collected), _line("売掛金", credit=collected),
+        )))
+        purchases = sales * PURCHASE_PERCENT // 100
+        services.post_entry(db.uow(), actor, EntryDraft(day, f"{m}月分 EC・店舗 仕入（集計）", "", (
+            _line("仕入高", purchases, tax="purchase_10:taxable", dept="300"), _line("買掛金", credit=purchases),
+        )))
+        services.post_entry(db.uow(), actor, EntryDraft(day, f"{m}月 EC・店舗 買掛金 支払", "", (
+            _line("買掛金", purchases), _line("普通預金", credit=purchases),
+        )))
+        y, m = add_months(y, m, 1)
 
 
 def lock_months(db: Database, actor: Actor) -> None:

@@ -20,7 +20,7 @@ from ennoshita.errors import DomainError
 from ennoshita.hr.models import Assignment, Employee, Timesheet
 from ennoshita.identity import services as identity
 from ennoshita.payroll import declarations, services, unions
-from ennoshita.payroll.models import PayProfile
+from ennoshita.payroll.models import PayProfile, PayRun
 
 BASE = {"regular": 280_000, "contract": 250_000, "officer": 600_000}
 HOURLY = 1_250
@@ -84,7 +84,33 @@ def load(db: Database, admin: Actor) -> None:
             services.approve_run(db.uow(), approver, run.id)
         except DomainError:
             continue  # some employee not ready (no account, attendance open): the run stays for 人事 to finish
+    _pay(db, _actor(db, "suitou@demo.ennoshita.jp") or approver)
     _bonus(db, hr, latest)
+
+
+def _pay(db: Database, cashier: Actor) -> None:
+    """出納 marks every fixed run paid on its pay date up to the demo's today (未払金 / 普通預金) and each month's
+    源泉所得税, 住民税 and 社会保険料 納付済 on its 納期限 (the latest month's are still open, as in real life)."""
+    from ennoshita.ledger.demo import demo_today
+
+    today = demo_today()
+    with db.uow() as uow:
+        runs = uow.session.execute(select(PayRun.id, PayRun.pay_date).where(
+            PayRun.status == "fixed", PayRun.paid_date.is_(None), PayRun.pay_date <= today)
+            .order_by(PayRun.pay_date, PayRun.id)).all()
+    years = sorted({day.year for _id, day in runs})
+    for run_id, _day in runs:
+        try:
+            services.mark_run_paid(db.uow(), cashier, run_id)
+        except DomainError:
+            continue
+    for year in years:
+        for r in services.remittances(db.uow(), cashier, year):
+            if r.paid_date is None and r.due <= today:
+                try:
+                    services.pay_remittance(db.uow(), cashier, r.month, r.kind)
+                except DomainError:
+                    continue
 
 
 def _actor(db: Database, email: str) -> Actor | None:

@@ -113,6 +113,12 @@ class PayRun(Base):
     zengin_sha256: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     fixed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # 支払済 (0035): the net pay left the bank on ``paid_date``; ``paid_amount`` is what this run paid (a correction
+    # pays only the difference to what its original paid), posted 未払金 / 普通預金 in ``paid_entry_id``
+    paid_date: Mapped[dt.date | None] = mapped_column(Date)
+    paid_amount: Mapped[int | None] = mapped_column(BigInteger)
+    paid_by: Mapped[int | None] = mapped_column(Integer)
+    paid_entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Payslip(Base):
@@ -208,3 +214,23 @@ class UnionRate(Base):
     care_employee_rate: Mapped[str] = mapped_column(String(12))
     recorded_by: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PayrollRemittance(Base):
+    """納付済 of what the fixed runs of one pay month withheld (or owe as employer), per kind: ``income_tax``
+    (源泉所得税, 預り金), ``resident_tax`` (住民税 特別徴収, 預り金) or ``social_insurance`` (社会保険料 and 雇用保険料,
+    the employee's share in 預り金 and the employer's in 未払費用), posted against 普通預金 on ``paid_date``."""
+
+    __tablename__ = "payroll_remittances"
+    __table_args__ = (UniqueConstraint("month", "kind", name="uq_payroll_remittances_month_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # pay month "2026-11"
+    kind: Mapped[str] = mapped_column(String(20))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    paid_date: Mapped[dt.date] = mapped_column(Date)
+    withheld: Mapped[int] = mapped_column(BigInteger)  # from 預り金
+    employer: Mapped[int] = mapped_column(BigInteger, default=0)  # from 未払費用
+    journal_entry_id: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

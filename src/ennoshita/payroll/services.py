@@ -20,7 +20,7 @@ from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
 from ennoshita.dates import HolidayShift, add_months, check_year, end_of_month, now_utc, shift_to_business_day
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Forbidden, Invalid, InvalidTransition, NotFound, Problem
+from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.expenses.models import EmployeeBankAccount
 from ennoshita.hr import payroll_feed
 from ennoshita.hr.models import Employee
@@ -33,6 +33,7 @@ from ennoshita.payroll.models import (
     FixedWage,
     HealthUnion,
     PayProfile,
+    PayrollRemittance,
     PayrollSettings,
     PayRun,
     Payslip,
@@ -192,12 +193,14 @@ class RunView:
     employer_total: int
     prepared_by: int | None
     journal_entry_id: int | None
+    paid_date: dt.date | None = None  # 支払済
+    paid_amount: int | None = None
 
 
 def _view(r: PayRun) -> RunView:
     return RunView(r.id, r.number, r.kind, r.title, r.period_start, r.period_end, r.pay_date, r.status,
                    r.corrects_id, r.employee_count, r.gross_total, r.deduction_total, r.net_total, r.employer_total,
-                   r.prepared_by, r.journal_entry_id)
+                   r.prepared_by, r.journal_entry_id, r.paid_date, r.paid_amount)
 
 
 def _load(s: Session, run_id: int) -> PayRun:
@@ -699,3 +702,172 @@ def list_runs(uow: UnitOfWork, actor: Actor, *, limit: int = 50, offset: int = 0
                          .offset(offset))
         return [_view(r) for r in rows], int(total)
 
+
+
+# --- 支払済 (the net pay left the bank) and 納付済 (what the runs withheld, paid over) ---------------------------
+
+
+def mark_run_paid(uow: UnitOfWork, actor: Actor, run_id: int, paid_date: dt.date | None = None) -> RunView:
+    """支払済: the fixed run's net pay left the company's bank on ``paid_date`` (the pay date unless given); posts
+    未払金 / 普通預金 for it, as a payment run posts 買掛金 / 普通預金. A correction pays only the difference to what
+    its original paid (a negative difference came back: 普通預金 / 未払金). Refused twice, and for an original whose
+    correction is fixed (the correction pays then)."""
+    require(actor, "payroll.approve")
+    with uow:
+        s = uow.session
+        run = _load(s, run_id)
+        if run.status != "fixed":
+            raise InvalidTransition("payroll.error.not_fixed", field="status", number=run.number)
+        if run.paid_date is not None:
+            raise Conflict("payroll.error.already_paid", field="status", number=run.number,
+                           date=run.paid_date.isoformat())
+        corrected_by = s.scalar(select(PayRun.number).where(PayRun.corrects_id == run.id, PayRun.status == "fixed"))
+        if corrected_by is not None:
+            raise Conflict("payroll.error.paid_corrected", field="status", number=run.number, by=corrected_by)
+        day = paid_date or run.pay_date
+        if day < run.pay_date - dt.timedelta(days=7):
+            raise Invalid("payroll.error.paid_before_pay_date", field="paid_date", date=run.pay_date.isoformat())
+        before = 0
+        if run.corrects_id is not None:
+            original = _load(s, run.corrects_id)
+            before = int(original.paid_amount or 0)
+        amount = run.net_total - before
+        entry_id: int | None = None
+        if amount:
+            memo = f"{run.title} {run.number} 差引支給額 支払"
+            lines = (LineDraft(chart.CODE_ACCRUED, amount, 0, memo=memo),
+                     LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, amount, memo=memo)) if amount > 0 else (
+                     LineDraft(chart.CODE_ORDINARY_DEPOSIT, -amount, 0, memo=memo),
+                     LineDraft(chart.CODE_ACCRUED, 0, -amount, memo=memo))
+            posted = ledger.post_in(s, actor, EntryDraft(day, f"給与支払 {run.title} {run.number}", "", lines),
+                                    source="payroll", source_ref=run.number, split_tax=False)
+            entry_id = posted.id
+        run.paid_date, run.paid_amount, run.paid_by, run.paid_entry_id = day, amount, actor.user_id, entry_id
+        audit.record(s, actor, "payroll_run", run.id, "paid", before={"paid_date": None},
+                     after={"number": run.number, "paid_date": day.isoformat(), "amount": amount,
+                            "journal_entry_id": entry_id})
+        result = _view(run)
+        uow.commit()
+    return result
+
+
+REMITTANCE_KINDS = ("income_tax", "resident_tax", "social_insurance")
+
+
+@dataclass(frozen=True)
+class RemittanceView:
+    """What the fixed runs paid in ``month`` withheld (``withheld``, in 預り金) and owe as employer (``employer``,
+    in 未払費用) of one kind, its 納期限 and whether it was paid (納付済)."""
+
+    month: str
+    kind: str
+    due: dt.date
+    withheld: int
+    employer: int
+    total: int
+    paid_date: dt.date | None
+    journal_entry_id: int | None
+
+
+def remittance_due(month: str, kind: str) -> dt.date:
+    """源泉所得税 and 住民税: the 10th of the next month (所得税法 183条, 地方税法 321条の5); 社会保険料: the end of the
+    next month (健康保険法 164条, 厚生年金保険法 83条); a holiday moves it to the next business day."""
+    y, m = add_months(int(month[:4]), int(month[5:7]), 1)
+    day = end_of_month(y, m) if kind == "social_insurance" else dt.date(y, m, 10)
+    return shift_to_business_day(day, HolidayShift.NEXT)
+
+
+def _remittance_figures(s: Session, month: str) -> dict[str, tuple[int, int]]:
+    """Per kind, (withheld, employer) of the fixed runs paid in ``month`` (a corrected run counts through its
+    correction), as :func:`_post` booked them."""
+    y, m = int(month[:4]), int(month[5:7])
+    corrected = select(PayRun.corrects_id).where(PayRun.status == "fixed", PayRun.corrects_id.is_not(None))
+    row = s.execute(select(
+        func.sum(Payslip.deduction_total - Payslip.social_total - Payslip.resident_tax - Payslip.other_deductions),
+        func.sum(Payslip.resident_tax),
+        func.sum(Payslip.health + Payslip.support + Payslip.pension + Payslip.employment),
+        func.sum(Payslip.employer_health + Payslip.employer_pension + Payslip.employer_child
+                 + Payslip.employer_employment))
+        .join(PayRun, PayRun.id == Payslip.run_id)
+        .where(PayRun.status == "fixed", PayRun.id.not_in(corrected), PayRun.pay_date >= dt.date(y, m, 1),
+               PayRun.pay_date <= end_of_month(y, m))).one()
+    tax, res, ins, employer = (int(v or 0) for v in row)
+    return {"income_tax": (max(tax, 0), 0), "resident_tax": (res, 0), "social_insurance": (ins, employer)}
+
+
+def remittances(uow: UnitOfWork, actor: Actor, year: int) -> list[RemittanceView]:
+    """Every pay month of ``year`` with fixed runs: per kind what is due and when, and whether it was paid."""
+    check_year(year)
+    require(actor, "payroll.view")
+    with uow:
+        s = uow.session
+        months = sorted({f"{d:%Y-%m}" for d in s.scalars(select(PayRun.pay_date).where(
+            PayRun.status == "fixed", PayRun.pay_date >= dt.date(year, 1, 1),
+            PayRun.pay_date <= dt.date(year, 12, 31)))})
+        paid = {(r.month, r.kind): r for r in s.scalars(select(PayrollRemittance).where(
+            PayrollRemittance.month.in_(months)))}
+        out: list[RemittanceView] = []
+        for month in months:
+            figures = _remittance_figures(s, month)
+            for kind in REMITTANCE_KINDS:
+                done = paid.get((month, kind))
+                withheld, employer = (done.withheld, done.employer) if done else figures[kind]
+                if withheld or employer:
+                    out.append(RemittanceView(month, kind, remittance_due(month, kind), withheld, employer,
+                                              withheld + employer, done.paid_date if done else None,
+                                              done.journal_entry_id if done else None))
+    return out
+
+
+REMITTANCE_MEMO = {"income_tax": ("源泉所得税", "税務署"), "resident_tax": ("住民税 特別徴収", "市区町村"),
+                   "social_insurance": ("社会保険料・雇用保険料", "年金事務所")}
+
+
+def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
+                   paid_date: dt.date | None = None) -> RemittanceView:
+    """納付済: what the fixed runs paid in ``month`` withheld of ``kind`` (and, for 社会保険料, the employer's share)
+    was paid over on ``paid_date`` (the 納期限 unless given); posts 預り金 (and 未払費用) / 普通預金. Refused twice
+    and when nothing is due."""
+    require(actor, "payroll.approve")
+    if kind not in REMITTANCE_KINDS:
+        raise Invalid("payroll.error.remittance_kind", field="kind")
+    try:
+        first = dt.date(int(month[:4]), int(month[5:7]), 1)
+    except ValueError:
+        raise Invalid("error.date", field="month") from None
+    if len(month) != 7 or month[4] != "-":
+        raise Invalid("error.date", field="month")
+    check_year(first.year)
+    due = remittance_due(month, kind)
+    with uow:
+        s = uow.session
+        done = s.scalar(select(PayrollRemittance).where(PayrollRemittance.month == month,
+                                                        PayrollRemittance.kind == kind))
+        if done is not None:
+            raise Conflict("payroll.error.already_remitted", field="month", month=month,
+                           date=done.paid_date.isoformat())
+        withheld, employer = _remittance_figures(s, month)[kind]
+        if not withheld and not employer:
+            raise Conflict("payroll.error.nothing_to_remit", field="month", month=month)
+        day = paid_date or due
+        if day < first:
+            raise Invalid("payroll.error.remitted_before_month", field="paid_date", month=month)
+        name, payee = REMITTANCE_MEMO[kind]
+        memo = f"{name} 納付 {month}分 (納期限 {due.isoformat()})"
+        lines = [LineDraft(chart.CODE_WITHHOLDING, withheld, 0, memo=memo)] if withheld else []
+        if employer:
+            lines.append(LineDraft(CODE_ACCRUED_EXPENSES, employer, 0, memo=f"{memo} 事業主負担"))
+        lines.append(LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, withheld + employer, memo=memo))
+        posted = ledger.post_in(s, actor, EntryDraft(day, memo, payee, tuple(lines)), source="payroll",
+                                source_ref=f"{kind}-{month}", split_tax=False)
+        row = PayrollRemittance(month=month, kind=kind, due_date=due, paid_date=day, withheld=withheld,
+                                employer=employer, journal_entry_id=posted.id, created_by=actor.user_id,
+                                created_at=now_utc())
+        s.add(row)
+        s.flush()
+        audit.record(s, actor, "payroll_remittance", row.id, "pay", after={
+            "month": month, "kind": kind, "paid_date": day.isoformat(), "withheld": withheld, "employer": employer,
+            "journal_entry": posted.entry_no})
+        result = RemittanceView(month, kind, due, withheld, employer, withheld + employer, day, posted.id)
+        uow.commit()
+    return result

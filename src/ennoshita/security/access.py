@@ -127,12 +127,14 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, R, "/hr/settings", "hr.view"), (A, WR, "/hr/settings", "hr.edit"),
     # --- 給与: calculators for 人事/経理; runs prepared by 人事, approved by 経理; my own payslips for everyone
     (W, R, "/payroll/me", LOGIN), (W, R, "/payroll/runs/*/zengin", "payroll.approve"),
+    (W, "POST", "/payroll/runs/*/paid", "payroll.approve"), (W, "POST", "/payroll/remittances", "payroll.approve"),
     (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
     (W, "*", "/payroll/declarations*", "payroll.edit"),  # 扶養控除等申告書: personal data, 人事/管理者 only
     (W, R, "/payroll*", "payroll.view"), (W, "POST", "/payroll/runs/*", "payroll.edit|payroll.approve@record"),
     (W, WR, "/payroll*", "payroll.edit"),
     (A, R, "/payroll/my-slips", LOGIN), (A, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
     (A, "POST", "/payroll/runs/*/approve", "payroll.approve"),
+    (A, "POST", "/payroll/runs/*/paid", "payroll.approve"), (A, "POST", "/payroll/remittances", "payroll.approve"),
     (A, R, "/payroll/runs/*/zengin", "payroll.approve"),
     (A, "*", "/payroll/declarations*", "payroll.edit"),
     (A, R, "/payroll*", "payroll.view"), (A, WR, "/payroll*", "payroll.edit"),

@@ -9,17 +9,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
+from ennoshita.errors import DomainError
 from ennoshita.i18n import gettext
-from ennoshita.payroll import queries, wages
+from ennoshita.identity.roles import can
+from ennoshita.payroll import queries, services, wages
 from ennoshita.security.cells import writer
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import parse_id
+from ennoshita.web.forms import errors_of, form_data, parse_id
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/payroll")
@@ -94,13 +96,32 @@ def teiji_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
                         f"santei-kiso-{year}.csv")
 
 
-@router.get("/tax-payments")
-def tax_payments(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    year = _year(request)
+def _tax_payments_page(request: Request, db: DbDep, actor: ActorDep, year: int, status: int = 200,
+                       general: list[str] | None = None) -> Response:
     rows = queries.tax_payments(db.uow(), actor, year)
     return render(request, "payroll/tax_payments.html", {
         "income": [r for r in rows if r.kind == "income_tax"], "resident": [r for r in rows if r.kind != "income_tax"],
-        "year": year})
+        "remittances": services.remittances(db.uow(), actor, year), "can_remit": can(actor, "payroll.approve"),
+        "general": general or [], "done": request.query_params.get("done", ""), "year": year}, status)
+
+
+@router.get("/tax-payments")
+def tax_payments(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    return _tax_payments_page(request, db, actor, _year(request))
+
+
+@router.post("/remittances")
+async def remit(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """納付済 of one pay month and kind, paid on its 納期限."""
+    data = await form_data(request)
+    month, kind = str(data.get("month", "")), str(data.get("kind", ""))
+    year = int(month[:4]) if month[:4].isdigit() else today_tokyo().year
+    try:
+        services.pay_remittance(db.uow(), actor, month, kind)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _tax_payments_page(request, db, actor, year, exc.status, general + list(errors.values()))
+    return RedirectResponse(f"/payroll/tax-payments?year={year}&done=remitted", status_code=303)
 
 
 @router.get("/tax-payments.csv")

@@ -78,7 +78,8 @@ def run_detail(request: Request, run_id: int, db: DbDep, actor: ActorDep) -> Res
     return _run_page(request, db, actor, run_id)
 
 
-ACTIONS = {"compute": services.compute_run, "check": services.check_run, "approve": services.approve_run}
+ACTIONS = {"compute": services.compute_run, "check": services.check_run, "approve": services.approve_run,
+           "paid": services.mark_run_paid}
 
 
 @router.post("/runs/{run_id}/{action}")

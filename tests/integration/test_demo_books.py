@@ -1,0 +1,99 @@
+"""The demo company's books show a living company (SQLite and PostgreSQL): after ``load_demo``
+
+* every fixed pay run paid on or before the demo's today is 支払済, and 未払金 holds only what is still to pay:
+  the runs paid later this month and the 経費精算 approved and waiting for the next payment run (the expenses
+  demo's one claim, ¥42,240 + ¥11,220 = ¥53,460);
+* every 納付 of what the runs withheld whose 納期限 has come is 納付済: 預り金 and 未払費用 hold exactly the open
+  remittances;
+* fiscal year 2025 and fiscal year 2026 to date earn an operating profit, the net assets are positive;
+* no 普通預金 sub-account (nor the lines without one, the modules' default bank account) ends a month overdrawn;
+* debits equal credits and the balance sheet balances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from ennoshita.actor import Actor
+from ennoshita.dates import end_of_month
+from ennoshita.db import Database
+from ennoshita.ledger import queries as q
+from ennoshita.ledger.demo import demo_today
+from ennoshita.ledger.models import Account, JournalEntry, JournalLine, SubAccount
+from ennoshita.payroll import services
+from ennoshita.payroll.models import PayRun
+
+EXPENSE_CLAIM_WAITING = 42_240 + 11_220  # expenses/demo.py: 伊藤's 大阪出張, approved, paid in the next run
+
+
+def _credit_balance(db: Database, code: str) -> int:
+    with db.uow() as uow:
+        debit, credit = uow.session.execute(
+            select(func.coalesce(func.sum(JournalLine.debit), 0), func.coalesce(func.sum(JournalLine.credit), 0))
+            .join(Account, Account.id == JournalLine.account_id)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(Account.code == code, JournalEntry.status == "posted")).one()
+    return int(credit) - int(debit)
+
+
+def test_pay_is_paid_and_withholdings_paid_over(demo_db: Database) -> None:
+    today = demo_today()
+    with demo_db.uow() as uow:
+        runs = uow.session.execute(select(PayRun.pay_date, PayRun.paid_date, PayRun.net_total)
+                                   .where(PayRun.status == "fixed")).all()
+    assert runs
+    assert all(paid == pay for pay, paid, _net in runs if pay <= today)  # paid on the pay date
+    unpaid = [(pay, net) for pay, paid, net in runs if paid is None]
+    assert all(today < pay <= end_of_month(today.year, today.month) for pay, _net in unpaid)
+    assert _credit_balance(demo_db, "2150") == sum(net for _pay, net in unpaid) + EXPENSE_CLAIM_WAITING
+
+    actor = Actor.system()
+    years = sorted({pay.year for pay, _paid, _net in runs})
+    remittances = [r for y in years for r in services.remittances(demo_db.uow(), actor, y)]
+    assert all(r.paid_date == r.due for r in remittances if r.due <= today)
+    open_ones = [r for r in remittances if r.paid_date is None]
+    assert open_ones  # the latest month's are still to pay, as in real life
+    assert _credit_balance(demo_db, "2200") == sum(r.withheld for r in open_ones)
+    assert _credit_balance(demo_db, "2160") == sum(r.employer for r in open_ones)
+
+
+def test_the_company_earns_money_and_the_books_balance(demo_db: Database) -> None:
+    today = demo_today()
+    with demo_db.uow() as uow:
+        s = uow.session
+        fy2025 = q.income_statement(s, dt.date(2025, 4, 1), dt.date(2026, 3, 31)).figures
+        fy2026 = q.income_statement(s, dt.date(2026, 4, 1), today).figures
+        bs = q.balance_sheet(s, today, 4).figures
+        debit, credit = s.execute(select(func.sum(JournalLine.debit), func.sum(JournalLine.credit))
+                                  .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                                  .where(JournalEntry.status == "posted")).one()
+    assert fy2025["operating_income"] > 0
+    assert fy2026["operating_income"] > 0
+    # an operating margin of a few percent, not a windfall: 2-15% of the year's sales to date
+    assert 0.02 < fy2026["operating_income"] / fy2026["sales"] < 0.15
+    assert bs["net_assets"] > 0
+    assert debit == credit
+    assert bs["assets"] == bs["liabilities_and_net_assets"]
+
+
+def test_no_bank_account_ends_a_month_overdrawn(demo_db: Database) -> None:
+    with demo_db.uow() as uow:
+        rows = uow.session.execute(
+            select(JournalLine.entry_date, SubAccount.code, JournalLine.debit - JournalLine.credit)
+            .join(Account, Account.id == JournalLine.account_id)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .outerjoin(SubAccount, SubAccount.id == JournalLine.sub_account_id)
+            .where(Account.code == "1140", JournalEntry.status == "posted")).all()
+    moves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for day, sub, amount in rows:
+        moves[f"{day:%Y-%m}"][sub or "(none)"] += int(amount)
+    running: dict[str, int] = defaultdict(int)
+    for ym in sorted(moves):
+        for sub, amount in moves[ym].items():
+            running[sub] += amount
+        overdrawn = {sub: bal for sub, bal in running.items() if bal < 0}
+        assert not overdrawn, (ym, overdrawn)
+    assert set(running) >= {"MIZUHO", "MUFG", "(none)"}
