@@ -834,9 +834,9 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
     try:
         first = dt.date(int(month[:4]), int(month[5:7]), 1)
     except ValueError:
-        raise Invalid("error.date", field="month") from None
+        raise Invalid("ledger.error.month_format", field="month", value=month) from None
     if len(month) != 7 or month[4] != "-":
-        raise Invalid("error.date", field="month")
+        raise Invalid("ledger.error.month_format", field="month", value=month)
     check_year(first.year)
     due = remittance_due(month, kind)
     with uow:
