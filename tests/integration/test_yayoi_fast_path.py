@@ -10,11 +10,13 @@ import io
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
 from ennoshita.ledger import importer, integrity, services
+from ennoshita.ledger.models import JournalEntry
 from ennoshita.ledger.posting import ChartIndex, PostingContext
 
 ADMIN = Actor(user_id=None, name="管理者", roles=frozenset({"admin"}), via="cli")
@@ -116,4 +118,26 @@ def test_imported_digest_is_the_one_recomputed_from_the_database(books: Database
     result = importer.import_journal(books.uow(), ADMIN, io.BytesIO(GOOD.encode("cp932")), "yayoi")
     assert result.entries == 10
     with books.uow() as uow:
+        assert integrity.import_mismatches(uow.session) == []
+
+
+def test_numbers_stay_gapless_per_fiscal_year_across_batches(books: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of one fiscal year (written as the checker made them) and of two (numbered row by row), in file
+    order: each year's numbers run 1, 2, 3 ... in the order of the file, ids ascending."""
+    monkeypatch.setattr(importer, "BATCH", 3)
+    dates = ["2026/04/01", "2026/04/02", "2026/04/03",  # batch 1: FY2026 only
+             "2026/03/30", "2026/04/04", "2026/03/31",  # batch 2: both years
+             "2026/04/05"]  # batch 3: the last, short
+    text = "".join(row("2000", str(i), d, ("現金", "", "", "", str(100 + i), ""),
+                       ("資本金", "", "", "", str(100 + i), ""), f"#{i}") for i, d in enumerate(dates, start=1))
+    result = importer.import_journal(books.uow(), ADMIN, io.BytesIO(text.encode("cp932")), "yayoi")
+    assert (result.first_entry, result.last_entry) == ("JE-2026-000001", "JE-2026-000005")
+    with books.uow() as uow:
+        got = uow.session.execute(select(JournalEntry.id, JournalEntry.fiscal_year, JournalEntry.number,
+                                         JournalEntry.description, JournalEntry.total)
+                                  .order_by(JournalEntry.id)).all()
+        assert [(fy, n, d, t) for _id, fy, n, d, t in got] == [
+            (2026, 1, "#1", 101), (2026, 2, "#2", 102), (2026, 3, "#3", 103), (2025, 1, "#4", 104),
+            (2026, 4, "#5", 105), (2025, 2, "#6", 106), (2026, 5, "#7", 107)]
+        assert [r[0] for r in got] == list(range(got[0][0], got[0][0] + 7))
         assert integrity.import_mismatches(uow.session) == []

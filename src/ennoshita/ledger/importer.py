@@ -15,6 +15,8 @@ import datetime as dt
 import hashlib
 import io
 import multiprocessing
+import operator
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, cast
@@ -116,7 +118,7 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         try:
             for heads, lines, done in batches:
                 refused += [Problem("ledger.error.import_needs_approval", "amount", {
-                    "date": h[1], "description": h[2][:40], "amount": f"{h[5]:,}"}) for h in heads if over(h[5])]
+                    "date": h[3], "description": h[4][:40], "amount": f"{h[7]:,}"}) for h in heads if over(h[7])]
                 writer.write(heads, lines)
                 if progress:
                     progress(done)
@@ -153,8 +155,10 @@ def _over_threshold(s: Session, actor: Actor) -> Callable[[int], bool]:
     return lambda total: approval_rules.needs_approval(table, "journal_entry", None, total)
 
 
-# (fiscal year, entry date ISO, description, counterparty, source_ref, total) of an entry waiting to be written
-_Head = tuple[int, str, str, str, str | None, int]
+# (index in its batch, fiscal year, index in its batch again, entry date ISO, description, counterparty, source_ref,
+# total) of an entry waiting to be written: on SQLite the writer passes it as it is, the statement adding the first
+# id and the first number of the batch to the two indexes (see _Writer.write)
+_Head = tuple[int, int, int, str, str, str, str | None, int]
 # A journal_lines row whose entry id is still the entry's index in its batch: (index, line_no, date ISO,
 # *ResolvedLine). The writer adds the batch's first entry id (SQLite: in the INSERT itself).
 _Row = tuple[Any, ...]
@@ -236,7 +240,7 @@ class _Checker:
             for line in resolved:
                 total += line.debit
             k = len(heads)
-            heads.append((fy, iso, item.description, item.counterparty, item.ref, total))
+            heads.append((k, fy, k, iso, item.description, item.counterparty, item.ref, total))
             n = 0
             for line in resolved:
                 n += 1
@@ -426,7 +430,7 @@ class _FastYayoi:
                 else:
                     tslot[0] += debit
                     tslot[1] += credit
-        heads.append((fy, iso, first[16].strip(), "", first[1].strip() or None, total))
+        heads.append((k, fy, k, iso, first[16].strip(), "", first[1].strip() or None, total))
         return len(out)
 
 
@@ -538,37 +542,77 @@ class _Writer:
         if not heads:
             return
         s = self.session
-        by_fy: dict[int, int] = {}
-        for head in heads:
-            by_fy[head[0]] = by_fy.get(head[0], 0) + 1
         next_number: dict[int, int] = {}
-        for fy, count in sorted(by_fy.items()):
+        for fy, count in sorted(Counter(map(_FISCAL_YEAR, heads)).items()):
             if fy not in self.known_years:
                 ensure_fiscal_year(s, fy, self.start_month)
                 self.known_years.add(fy)
             next_number[fy] = reserve_numbers(s, fy, count)
         ids = sorted(reserve_ids(s, "journal_entries", len(heads)))  # ascending: the lines digest follows id order
-        source, user_id, now_text = self.source, self.user_id, self.now_text
-        entry_rows = []
-        for entry_id, (fy, iso, description, counterparty, ref, total) in zip(ids, heads, strict=True):
-            number = next_number[fy]
-            next_number[fy] = number + 1
-            entry_rows.append((entry_id, fy, number, iso, description, counterparty, "posted", source, ref, total,
-                               user_id, now_text, user_id, now_text))
-        insert_rows(s, "journal_entries", ENTRY_COLUMNS, entry_rows, convert=False)
-        if ids == list(range(ids[0], ids[0] + len(ids))):  # always on SQLite; on PostgreSQL unless another
-            # session took an id from the sequence meanwhile
-            insert_rows(s, "journal_lines", LINE_COLUMNS, lines, convert=False, first_offset=ids[0])
+        first_id = ids[0]
+        # always on SQLite; on PostgreSQL unless another session took an id from the sequence meanwhile
+        contiguous = ids[-1] - first_id + 1 == len(ids)
+        if contiguous and len(next_number) == 1 and s.get_bind().dialect.name == "sqlite":
+            # one fiscal year (a batch of a file in date order): the rows go in as the checker made them, the
+            # statements adding the first id and number to each entry's index (no row is copied in Python)
+            ((fy, first_no),) = next_number.items()
+            self._sqlite_insert(heads, lines, first_id, first_no)
+            numbers = [(fy, first_no), (fy, first_no + len(heads) - 1)]
         else:
-            insert_rows(s, "journal_lines", LINE_COLUMNS, [(ids[r[0]], *r[1:]) for r in lines], convert=False)
-        for entry_id in ids:
-            if self.ranges and self.ranges[-1][1] + 1 == entry_id:
-                self.ranges[-1][1] = entry_id
+            source, user_id, now_text = self.source, self.user_id, self.now_text
+            entry_rows = []
+            for entry_id, (_k, fy, _k2, iso, description, counterparty, ref, total) in zip(ids, heads, strict=True):
+                number = next_number[fy]
+                next_number[fy] = number + 1
+                entry_rows.append((entry_id, fy, number, iso, description, counterparty, "posted", source, ref,
+                                   total, user_id, now_text, user_id, now_text))
+            insert_rows(s, "journal_entries", ENTRY_COLUMNS, entry_rows, convert=False)
+            if contiguous:
+                insert_rows(s, "journal_lines", LINE_COLUMNS, lines, convert=False, first_offset=first_id)
             else:
-                self.ranges.append([entry_id, entry_id])
+                insert_rows(s, "journal_lines", LINE_COLUMNS, [(ids[r[0]], *r[1:]) for r in lines], convert=False)
+            numbers = [(entry_rows[0][1], entry_rows[0][2]), (entry_rows[-1][1], entry_rows[-1][2])]
+        if contiguous:
+            if self.ranges and self.ranges[-1][1] + 1 == first_id:
+                self.ranges[-1][1] = ids[-1]
+            else:
+                self.ranges.append([first_id, ids[-1]])
+        else:
+            for entry_id in ids:
+                if self.ranges and self.ranges[-1][1] + 1 == entry_id:
+                    self.ranges[-1][1] = entry_id
+                else:
+                    self.ranges.append([entry_id, entry_id])
         if not self.first_no:
-            self.first_no = entry_number(entry_rows[0][1], entry_rows[0][2])
-        self.last_no = entry_number(entry_rows[-1][1], entry_rows[-1][2])
+            self.first_no = entry_number(*numbers[0])
+        self.last_no = entry_number(*numbers[1])
+
+    def _sqlite_insert(self, heads: list[_Head], lines: list[_Row], first_id: int, first_no: int) -> None:
+        raw = self.session.connection().connection.dbapi_connection
+        assert raw is not None
+        user, now = _sql_literal(self.user_id), _sql_literal(self.now_text)
+        cur = raw.cursor()
+        try:
+            cur.executemany(
+                f"INSERT INTO journal_entries ({', '.join(ENTRY_COLUMNS)}) VALUES (? + {int(first_id)}, ?, "
+                f"? + {int(first_no)}, ?, ?, ?, 'posted', {_sql_literal(self.source)}, ?, ?, {user}, {now}, {user}, "
+                f"{now})", heads)
+            cur.executemany(f"INSERT INTO journal_lines ({', '.join(LINE_COLUMNS)}) VALUES (? + {int(first_id)}"
+                            f"{', ?' * (len(LINE_COLUMNS) - 1)})", lines)
+        finally:
+            cur.close()
+
+
+_FISCAL_YEAR = operator.itemgetter(1)
+
+
+def _sql_literal(value: str | int | None) -> str:
+    """A constant of the import (source, user id, timestamp: never file content) spelled in SQL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + value.replace("'", "''") + "'"
 
 
 class _Resolver:
