@@ -158,16 +158,16 @@ def test_a_failed_write_stops_the_child_and_keeps_nothing(books: Database, in_ch
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 
-    calls: list[str] = []
-    real = importer.insert_rows
+    calls: list[int] = []
+    real = importer._Writer.write
 
-    def failing(session: object, table: str, *args: object, **kwargs: object) -> None:
-        calls.append(table)
-        if len(calls) > 2:
+    def failing(writer: object, heads: list[object], lines: list[object]) -> None:
+        calls.append(len(heads))
+        if len(calls) > 1:  # the second batch (the first is in the transaction by then)
             raise RuntimeError("disk full")
-        real(session, table, *args, **kwargs)  # type: ignore[arg-type]
+        real(writer, heads, lines)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(importer, "insert_rows", failing)
+    monkeypatch.setattr(importer._Writer, "write", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         importer.import_journal(books.uow(), ACCOUNTANT, io.BytesIO((YAYOI * 3).encode("cp932")), "yayoi",
                                 parallel=True)

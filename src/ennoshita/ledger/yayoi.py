@@ -231,7 +231,19 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
 
 def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | list[Problem]]:
     """Vouchers of a 弥生 file, one at a time; a voucher with problems yields the list of its problems."""
-    group: list[tuple[int, list[str]]] = []
+    for item in voucher_rows(stream):
+        yield item if isinstance(item[0], Problem) else voucher(item)
+
+
+# The rows of one voucher: (1-based line number, the row's cells), in file order
+VoucherRows = list[tuple[int, list[str]]]
+
+
+def voucher_rows(stream: IO[bytes] | Iterable[str]) -> Iterator[VoucherRows | list[Problem]]:
+    """The rows of a 弥生 file grouped by voucher (識別フラグ), one voucher at a time, or the problems of a row
+    that belongs to no voucher (a stray flag, too few columns, undecodable bytes). :func:`voucher` parses a
+    group; the import's fast path (``ledger.importer``) reads the same groups."""
+    group: VoucherRows = []
     try:
         reader = _reader(stream)
     except Invalid as exc:
@@ -252,7 +264,7 @@ def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | l
             if group:
                 yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, group[0][0])]
                 group = []
-            yield _voucher([(line, row)])
+            yield [(line, row)]
         elif flag == FIRST:
             if group:
                 yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": FIRST}, group[0][0])]
@@ -263,7 +275,7 @@ def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | l
                 continue
             group.append((line, row))
             if flag == LAST:
-                yield _voucher(group)
+                yield group
                 group = []
         else:
             yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": flag}, line)]
@@ -274,7 +286,8 @@ def parse_yayoi(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | l
         yield [Problem("ledger.error.yayoi_flag", "flag", {"flag": group[-1][1][0]}, group[0][0])]
 
 
-def _voucher(rows: list[tuple[int, list[str]]]) -> ParsedVoucher | list[Problem]:
+def voucher(rows: VoucherRows) -> ParsedVoucher | list[Problem]:
+    """One voucher from its rows (:func:`voucher_rows`), or its problems."""
     problems: list[Problem] = []
     first_line, first = rows[0]
     try:
