@@ -200,7 +200,7 @@ def with_purpose(code: str | None, purpose: str | None) -> str | None:
         return code
     cat = CATEGORIES.get(base)
     if cat is None or not cat.takes_purpose:
-        return base
+        return code if cat is not None and cat.takes_business_type else base  # a 事業区分 stays
     return f"{base}{PURPOSE_SEPARATOR}{purpose}"
 
 

@@ -155,3 +155,20 @@ def test_the_business_type_rides_on_the_sales_category_code() -> None:
 def test_every_type_is_a_category(n: int) -> None:
     for base in ("sales_10", "sales_8r", "sales_export"):
         assert taxes.CATEGORIES[f"{base}:t{n}"].base == base
+
+
+def test_yayoi_names_carry_the_business_type() -> None:
+    """弥生's 簡易課税 税区分 end with the type's kanji numeral (課税売上込10%一 … 六); both directions."""
+    import datetime as dt
+
+    from ennoshita.ledger.yayoi import tax_from_yayoi, tax_to_yayoi
+
+    day = dt.date(2026, 5, 1)
+    for name, code in (("課税売上込10%一", "sales_10:t1"), ("課税売上込軽減8%六", "sales_8r:t6"),
+                       ("輸出売上三", "sales_export:t3"), ("課税売上込10%", "sales_10")):
+        assert tax_from_yayoi(name) == code
+        assert tax_to_yayoi(code, day) == name
+    assert tax_from_yayoi("課税売上内10%二") == "sales_10:t2"  # the 内 (tax-inclusive) spelling other systems write
+    for bad in ("課対仕入込10%一", "非課売上一", "課税売上込10%適格"):
+        with pytest.raises(KeyError):
+            tax_from_yayoi(bad)

@@ -1,0 +1,58 @@
+"""簡易課税 with several 事業区分 through the books (SQLite and PostgreSQL): sales lines tagged with their
+事業区分 (``sales_10:t1``), untagged lines counting as the company's ``simplified_type``, a return (値引・返品)
+netted against its type, a 取消 carrying the tag, and the 付表5-3 figures of the year.
+
+The figures are those of tests/unit/ledger/test_consumption_tax_business_types.py
+``test_two_types_at_75_percent_among_three_mixed_rates`` (hand computation there): 第1種 10% 税抜 5,000,000 +
+8% 1,000,000, 第2種 8% 2,000,000, 第5種 10% 2,000,000 -> 消費税額 733,200; 原則 585,000, 第1種+第2種 (80%)
+631,800, 第1種+第5種 547,560; chosen 631,800; 差引 101,400; 地方 28,600.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ennoshita.db import Database
+from ennoshita.ledger import consumption_tax, services
+from ennoshita.ledger.rules import EntryDraft, LineDraft
+from tests.integration.test_sales_flow import company  # noqa: F401 (fixture)
+from tests.integration.test_tax_integrity import ACCOUNTANT, L, tax_net
+
+FY_START, FY_END = dt.date(2026, 4, 1), dt.date(2027, 3, 31)
+
+
+def _post(db: Database, day: dt.date, *lines: LineDraft) -> int:
+    return services.post_entry(db.uow(), ACCOUNTANT, EntryDraft(day, "簡易課税テスト", "", tuple(lines))).id
+
+
+def _return(db: Database) -> consumption_tax.Return:
+    with db.uow() as uow:
+        return consumption_tax.fiscal_year_return(uow.session, 2026)
+
+
+def test_business_types_booked_as_journal_entries(company: Database) -> None:  # noqa: F811
+    db = company
+    consumption_tax.update_settings(db.uow(), ACCOUNTANT, {"method": "simplified", "simplified_type": 5})
+    # 第1種 10%: 税込 6,600,000 sold, 1,100,000 returned -> 税抜 5,000,000
+    _post(db, dt.date(2026, 5, 10), L("売掛金", 6_600_000), L("売上高", credit=6_600_000, tax="sales_10:t1"))
+    _post(db, dt.date(2026, 5, 20), L("売上高", 1_100_000, tax="sales_10:t1"), L("売掛金", credit=1_100_000))
+    _post(db, dt.date(2026, 5, 11), L("売掛金", 1_080_000), L("売上高", credit=1_080_000, tax="sales_8r:t1"))
+    _post(db, dt.date(2026, 5, 12), L("売掛金", 2_160_000), L("売上高", credit=2_160_000, tax="sales_8r:t2"))
+    # no 事業区分 named: the company's simplified_type (第5種)
+    _post(db, dt.date(2026, 5, 13), L("普通預金", 2_200_000), L("売上高", credit=2_200_000, tax="sales_10"))
+    # a 第6種 sale posted and cancelled (取消): the reversal carries the tag, so nothing is left of it
+    wrong = _post(db, dt.date(2026, 5, 14), L("普通預金", 1_100_000), L("売上高", credit=1_100_000, tax="sales_10:t6"))
+    services.reverse_entry(db.uow(), ACCOUNTANT, wrong)
+
+    net = tax_net(db, FY_START, FY_END)
+    assert net[("sales_10:t1", "売上高")] == -5_000_000 and net[("sales_10:t1", "仮受消費税")] == -500_000
+    assert net[("sales_8r:t2", "売上高")] == -2_000_000 and ("sales_10:t6", "売上高") not in net
+
+    r = _return(db)
+    s = r.simplified
+    assert s is not None
+    assert [(t.business_type, t.sales, t.tax(10), t.tax(8)) for t in s.types] == [
+        (1, 6_000_000, 390_000, 62_400), (2, 2_000_000, 0, 124_800), (5, 2_000_000, 156_000, 0)]
+    assert r.output_tax == 733_200
+    assert dict(s.candidates) == {"principle": 585_000, "pair:1+2": 631_800, "pair:1+5": 547_560}
+    assert (s.chosen, r.deductible, r.national_due, r.local_due) == ("pair:1+2", 631_800, 101_400, 28_600)
