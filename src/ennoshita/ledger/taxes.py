@@ -75,7 +75,7 @@ class TaxCategory:
 
     @property
     def takes_business_type(self) -> bool:
-        """A 課税売上 or 輸出免税売上 category (課税資産の譲渡等, 施行令57条③): its lines carry a 事業区分 (簡易課税)."""
+        """A 課税売上 or 輸出免税売上 category (課税資産の譲渡等, 施行令57条③): its lines carry a 事業区分."""
         return self.direction == "sales" and self.ratio_class in ("taxable", "zero_rated")
 
 

@@ -129,7 +129,8 @@ def tax_from_yayoi(text: str) -> str | None:
     if kind == "課税売上":
         if suffix and not typed:
             raise KeyError(text)
-        return with_business_type("sales_8r" if reduced else "sales_10", _TYPE_KANJI.index(suffix) + 1 if typed else None)
+        btype = _TYPE_KANJI.index(suffix) + 1 if typed else None
+        return with_business_type("sales_8r" if reduced else "sales_10", btype)
     if suffix in ("控不", "控除不可"):
         return "out_of_scope"  # a purchase with no input-tax credit: its whole amount stays in the cost
     if suffix.startswith("区分") or suffix.startswith("控"):

@@ -79,9 +79,9 @@ class LineIn(BaseModel):
         "用途区分 of a 課税仕入 line (個別対応方式): taxable (課税売上対応), non_taxable (非課税売上対応) or common "
         "(共通対応); also accepted as a tax_category suffix (purchase_10:taxable). Default: the company's."))
     business_type: int | None = Field(None, ge=1, le=6, description=(
-        "簡易課税の事業区分 of a 課税売上 / 輸出免税売上 line: 1 第一種（卸売業） … 6 第六種（不動産業); also accepted as a "
-        "tax_category suffix (sales_10:t2). Default: the company's simplified_type, applied when the return is "
-        "computed."))
+        "簡易課税の事業区分 of a 課税売上 / 輸出免税売上 line: 1 第一種（卸売業） … 6 第六種（不動産業); "
+        "also accepted as a tax_category suffix (sales_10:t2). Default: the company's simplified_type, "
+        "applied when the return is computed."))
     debit: Yen = Field(0, description=YEN_DOC)
     credit: Yen = Field(0, description=YEN_DOC)
     memo: str = ""
@@ -184,8 +184,8 @@ def _entry_out(row: queries.JournalRow, links: queries_ui.EntryLinks | None = No
         corrected_by=[r.id for r in links.corrected_by] if links else [],
         lines=[LineOut(account_code=line.account_code, account_name=line.account_name, sub_account=line.sub_account,
                        department=line.department, tax_category=line.tax_category,
-                       tax_purpose=_purpose(line.tax_category), business_type=business_type_of(line.tax_category) or None,
-                       debit=line.debit,
+                       tax_purpose=_purpose(line.tax_category),
+                       business_type=business_type_of(line.tax_category) or None, debit=line.debit,
                        credit=line.credit, memo=line.memo) for line in row.lines])
 
 
