@@ -259,6 +259,28 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
     return table
 
 
+def _calculation_name(t: Translator, name: str) -> str:
+    """``principle`` / ``single:N`` / ``pair:N+M`` (:class:`ennoshita.ledger.consumption_tax.SimplifiedCredit`)."""
+    if name.startswith("single:"):
+        return t("ctax.simplified.single", type=t(f"ctax.business_type.{name[7:]}"))
+    if name.startswith("pair:"):
+        hi, lo = name[5:].split("+")
+        return t("ctax.simplified.pair", high=t(f"ctax.business_type.{hi}"), low=t(f"ctax.business_type.{lo}"))
+    return t("ctax.simplified.principle")
+
+
+def _simplified_rows(t: Translator, table: Table, credit: Any) -> None:
+    for line in credit.types:
+        name = t(f"ctax.business_type.{line.business_type}")
+        table.add({"item": t("ctax.simplified.type_sales", type=name), "amount": line.sales,
+                   "note": t("ctax.simplified.share", share=f"{float(line.share) * 100:.1f}")})
+        for rate, tax in line.tax_by_rate:
+            table.add({"item": t("ctax.simplified.type_tax", type=name, rate=rate), "amount": tax})
+    for name, amount in credit.candidates:
+        table.add({"item": _calculation_name(t, name), "amount": amount,
+                   "note": t("ctax.simplified.chosen") if name == credit.chosen else ""})
+
+
 def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
     """The 消費税 return figures (:class:`ennoshita.ledger.consumption_tax.Return`) as one table: per rate, then
     the totals, the 課税売上割合, the credit and the tax due."""
@@ -291,8 +313,12 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
                    "note": t("ctax.credit.individual")})
         table.add({"item": t("ctax.deductible_lump_sum"), "amount": ret.deductible_lump_sum,
                    "note": t("ctax.credit.lump_sum")})
+    if s.method == "simplified" and ret.simplified is not None:  # 付表4-3 / 5-3: by 事業区分, every calculation
+        _simplified_rows(t, table, ret.simplified)
     if s.method == "general":
         basis = t("ctax.full_credit") if ret.full_credit else t(f"ctax.credit.{s.credit_method}")
+    elif s.method == "simplified" and ret.simplified is not None:
+        basis = _calculation_name(t, ret.simplified.chosen)
     else:
         basis = t(f"ctax.method.{s.method}")
     table.add({"item": t("ctax.deductible"), "amount": ret.deductible, "note": basis}, emphasis=True)

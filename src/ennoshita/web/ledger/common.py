@@ -25,7 +25,7 @@ from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import queries_ui
-from ennoshita.ledger.taxes import PURPOSES, TAGGED_LIST
+from ennoshita.ledger.taxes import BUSINESS_TYPES, PURPOSES, TAGGED_LIST
 from ennoshita.money import format_yen
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
@@ -227,6 +227,17 @@ def translator(actor: Actor) -> Translator:
 def purpose_choices(lang: str) -> list[tuple[str, str]]:
     """用途区分 (個別対応方式) codes and their names in the screen's language (data of ``ledger.taxes``)."""
     return [(code, ja if lang == "ja" else en) for code, ja, en in PURPOSES]
+
+
+def business_type_choices(db: Database, actor: Actor) -> list[tuple[int, str]] | None:
+    """簡易課税の事業区分 (1..6) and their names for a sales line's select; None when the company does not use 簡易課税
+    (the select is not shown: a line then counts as the company's ``simplified_type`` if it ever does)."""
+    from ennoshita.ledger.consumption_tax import load_settings
+
+    with db.uow() as uow:
+        if load_settings(uow.session).method != "simplified":
+            return None
+    return [(n, ja if actor.language == "ja" else en) for n, ja, en in BUSINESS_TYPES]
 
 
 def tax_names(lang: str) -> dict[str, str]:
