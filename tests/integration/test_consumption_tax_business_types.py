@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ennoshita.db import Database
+from ennoshita.kernel.lines import LineInput
 from ennoshita.ledger import consumption_tax, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
-from tests.integration.test_sales_flow import company  # noqa: F401 (fixture)
+from ennoshita.sales import billing
+from tests.integration.test_sales_flow import CLERK, _customer, company  # noqa: F401 (fixture)
 from tests.integration.test_tax_integrity import ACCOUNTANT, L, tax_net
 
 FY_START, FY_END = dt.date(2026, 4, 1), dt.date(2027, 3, 31)
@@ -56,3 +58,38 @@ def test_business_types_booked_as_journal_entries(company: Database) -> None:  #
     assert r.output_tax == 733_200
     assert dict(s.candidates) == {"principle": 585_000, "pair:1+2": 631_800, "pair:1+5": 547_560}
     assert (s.chosen, r.deductible, r.national_due, r.local_due) == ("pair:1+2", 631_800, 101_400, 28_600)
+
+
+def _check_the_year(db: Database) -> None:
+    r = _return(db)
+    s = r.simplified
+    assert s is not None
+    assert [(t.business_type, t.sales, t.tax(10), t.tax(8)) for t in s.types] == [
+        (1, 6_000_000, 390_000, 62_400), (2, 2_000_000, 0, 124_800), (5, 2_000_000, 156_000, 0)]
+    assert r.output_tax == 733_200
+    assert dict(s.candidates) == {"principle": 585_000, "pair:1+2": 631_800, "pair:1+5": 547_560}
+    assert (s.chosen, r.deductible, r.national_due, r.local_due) == ("pair:1+2", 631_800, 101_400, 28_600)
+
+
+def test_business_types_on_an_invoice_and_its_credit_note(company: Database) -> None:  # noqa: F811
+    """The same sales on one invoice (税抜 prices): 第1種 10% 6,000,000 and 8% 1,000,000, 第2種 8% 2,000,000, and
+    a 10% line of 2,000,000 naming no type (the company's 第5種). Tax once per rate: 10% 8,000,000 -> 800,000,
+    8% 3,000,000 -> 240,000. The 10% 売上高 is split by type in proportion to the lines (2,000,000 untagged,
+    6,000,000 第1種); a credit note (返品) of 第1種 10% 1,000,000 takes 1,000,000 off 第1種's sales."""
+    db = company
+    consumption_tax.update_settings(db.uow(), ACCOUNTANT, {"method": "simplified", "simplified_type": 5})
+    customer = _customer(db, "C010", closing_day=0)
+    inv = billing.issue_invoice(db.uow(), CLERK, billing.InvoiceInput(customer, dt.date(2026, 6, 1), (
+        LineInput("卸売 部品", "1", "6000000", "10", business_type=1),
+        LineInput("卸売 食品", "1", "1000000", "8", business_type=1),
+        LineInput("小売 食品", "1", "2000000", "8", business_type=2),
+        LineInput("保守作業", "1", "2000000", "10"))))
+    assert (inv.net, inv.tax, inv.gross) == (11_000_000, 1_040_000, 12_040_000)
+    billing.issue_credit_note(db.uow(), CLERK, billing.CreditNoteInput(
+        inv.id, dt.date(2026, 6, 10), (LineInput("返品 部品", "1", "1000000", "10", business_type=1),), "返品"))
+
+    net = tax_net(db, FY_START, FY_END)
+    assert net[("sales_10:t1", "売上高")] == -5_000_000 and net[("sales_10", "売上高")] == -2_000_000
+    assert net[("sales_8r:t1", "売上高")] == -1_000_000 and net[("sales_8r:t2", "売上高")] == -2_000_000
+    assert net[("sales_10", "仮受消費税")] == -700_000 and net[("sales_8r", "仮受消費税")] == -240_000
+    _check_the_year(db)
