@@ -6,9 +6,9 @@ The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
 - ``method``: [``general``] 一般課税 (本則課税); ``simplified`` 簡易課税 (消費税法37条: deemed input tax =
   output tax x the business type's みなし仕入率, 施行令57条: 第1種 90%, 第2種 80%, 第3種 70%, 第4種 60%,
   第5種 50%, 第6種 40%; each sales line may name its 事業区分, ``simplified_type`` 1..6 is the default of a line
-  naming none; several types: 原則計算 and the 75% 特例 of 57条②③, see :func:`simplified_credit`); ``twenty_percent`` 2割特例
-  (平成28年改正法附則51条の2: the tax due is 20% of the output tax; for a 課税期間 that includes a day up to
-  2026-09-30, the last one for a 法人);
+  naming none; several types: 原則計算 and the 75% 特例 of 57条②③, see :func:`simplified_credit`);
+  ``twenty_percent`` 2割特例 (平成28年改正法附則51条の2: the tax due is 20% of the output tax; for a 課税期間 that
+  includes a day up to 2026-09-30, the last one for a 法人);
 - ``output_calc``: [``proportional``] 割戻し計算 (消費税法45条①: 課税標準額 x 7.8% / 6.24%) or ``stacked``
   積上げ計算 (施行令62条: the tax on the issued qualified invoices, i.e. 仮受消費税 booked, x 78/100);
 - ``input_calc``: [``stacked``] 積上げ計算 (施行令46条①②: 仮払消費税 booked x 78/100) or ``proportional``

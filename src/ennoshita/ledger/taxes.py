@@ -38,9 +38,9 @@ ledger line's 税区分 code as a suffix (``purchase_10:common``), so every path
 :data:`CATEGORIES` holds the tagged variants. An untagged 課税仕入 gets the company's default (共通対応) when
 it is posted.
 
-簡易課税の事業区分 (消費税法施行令57条, 第一種事業（卸売業） … 第六種事業（不動産業）) rides the same way on a 課税売上 or
-輸出免税売上 code: ``sales_10:t2`` (:func:`with_business_type`, :func:`business_type_of`). An untagged sales line is
-left untagged when posted: the return counts it as the company's ``simplified_type``.
+簡易課税の事業区分 (消費税法施行令57条, 第一種事業（卸売業） … 第六種事業（不動産業）) rides the same way on a
+課税売上 or 輸出免税売上 code: ``sales_10:t2`` (:func:`with_business_type`, :func:`business_type_of`). An untagged
+sales line is left untagged when posted: the return counts it as the company's ``simplified_type``.
 """
 
 from __future__ import annotations
