@@ -566,7 +566,21 @@ def consumption_tax_report(request: Request, db: DbDep, actor: ApiActor, fiscal_
             "local_due": r.local_due, "total_due": r.total_due, "settlement": _settlement_out(draft),
             "input_tax_by_purpose": {"taxable": r.input_tax_taxable, "non_taxable": r.input_tax_non_taxable,
                                      "common": r.input_tax_common},
-            "deductible_individual": r.deductible_individual, "deductible_lump_sum": r.deductible_lump_sum}
+            "deductible_individual": r.deductible_individual, "deductible_lump_sum": r.deductible_lump_sum,
+            "simplified": _simplified_out(r.simplified)}
+
+
+def _simplified_out(credit: Any) -> dict[str, Any] | None:
+    """付表4-3 / 5-3 under 簡易課税: per 事業区分 the 課税売上高（税抜き）, its share and 消費税額 per rate column;
+    every calculation that applies (principle / single:N / pair:N+M) and the one chosen (the largest)."""
+    if credit is None:
+        return None
+    return {"business_types": [
+        {"business_type": x.business_type, "sales": x.sales, "share": f"{x.share.numerator}/{x.share.denominator}",
+         "sales_by_rate": {str(rate): v for rate, v in x.sales_by_rate},
+         "tax_by_rate": {str(rate): v for rate, v in x.tax_by_rate}} for x in credit.types],
+        "calculations": [{"name": name, "amount": amount} for name, amount in credit.candidates],
+        "chosen": credit.chosen, "deductible": credit.deductible}
 
 
 @router.get("/consumption-tax/settings")
