@@ -49,3 +49,12 @@ def test_business_type_on_screen(client: TestClient, demo_db: Database) -> None:
     assert "選択（最も有利な計算）" in page
     entry_form = client.get("/ledger/input").text
     assert "課税売上10%・第二種事業（小売業）" in entry_form
+
+
+def test_business_type_on_the_other_sales_forms(client: TestClient, demo_db: Database) -> None:
+    api = auth(token_for(demo_db, ACCOUNTING))
+    assert client.put("/api/v1/consumption-tax/settings", headers=api, json={"method": "simplified"}).status_code == 200
+    login(client, "jimu@demo.ennoshita.jp")
+    for url in ("/sales/quotes/new", "/sales/orders/new"):
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="lines[0].business_type"' in page.text, url

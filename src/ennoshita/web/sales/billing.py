@@ -22,7 +22,7 @@ from ennoshita.security import uploads
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import as_list, form_data
-from ennoshita.web.ledger.common import parse_date, parse_id, parse_int, query_without_page
+from ennoshita.web.ledger.common import business_type_choices, parse_date, parse_id, parse_int, query_without_page
 from ennoshita.web.render import render
 from ennoshita.web.sales import exports as sales_exports
 from ennoshita.web.sales.partners import (
@@ -75,6 +75,7 @@ def invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int, 
         "done": request.query_params.get("done"), "general": [], "errors": {}, "mode": "", "form": {},
         "rows": [], "rates": RATES, "items": [], "today": today_tokyo().isoformat(),
         "has_reduced": any(ln.tax_rate == "8" for ln in detail.lines),
+        "btypes": business_type_choices(db, actor) if extra.get("mode") else None,  # the credit / replace grid
         "credit_warning": credit.credit_status(db.uow(), actor, detail.doc.partner_id)
         if request.query_params.get("warn") == "credit" else None}
     ctx.update(extra)
@@ -101,7 +102,8 @@ def invoice_show(request: Request, invoice_id: int, db: DbDep, actor: ActorDep) 
     form: dict[str, str] = {"issue_date": today_tokyo().isoformat()}
     if mode == "replace":
         rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
-                        f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax))
+                        f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax),
+                        business_type=str(ln.business_type or ""))
                 for ln in detail.lines]
         form.update(subject=detail.doc.subject, due_date=detail.doc.due_date.isoformat())
     return invoice_page(request, db, actor, invoice_id, mode=mode, form=form, rows=pad_grid(rows),
