@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ennoshita.db import Database
+from ennoshita.i18n import Translator
 from ennoshita.kernel.lines import LineInput
-from ennoshita.ledger import consumption_tax, services
+from ennoshita.ledger import consumption_tax, reports, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.sales import billing
 from tests.integration.test_sales_flow import CLERK, _customer, company  # noqa: F401 (fixture)
@@ -49,6 +50,10 @@ def test_business_types_booked_as_journal_entries(company: Database) -> None:  #
     net = tax_net(db, FY_START, FY_END)
     assert net[("sales_10:t1", "売上高")] == -5_000_000 and net[("sales_10:t1", "仮受消費税")] == -500_000
     assert net[("sales_8r:t2", "売上高")] == -2_000_000 and ("sales_10:t6", "売上高") not in net
+    with db.uow() as uow:  # the 消費税集計表 names a tagged 税区分 (no raw key)
+        names = {row["tax_category"] for row in reports.tax_summary_table(
+            uow.session, Translator("ja"), FY_START, FY_END).rows}
+    assert "課税売上10%・第一種事業（卸売業）" in names and "課税売上8%(軽減)・第二種事業（小売業）" in names
 
     r = _return(db)
     s = r.simplified

@@ -234,6 +234,17 @@ def general_ledger_file_table(session: Session, t: Translator, account_id: int, 
     return table
 
 
+def _tax_name(t: Translator, code: str) -> str:
+    """A 税区分's name: the catalog's for a plain code, the category table's for one tagged with its 用途区分 or
+    事業区分 (``purchase_10:taxable``, ``sales_10:t2``: no catalog key of their own)."""
+    from ennoshita.ledger.taxes import CATEGORIES
+
+    cat = CATEGORIES.get(code)
+    if cat is not None and cat.base:
+        return cat.name_ja if t.lang == "ja" else cat.name_en
+    return t(f"tax.{code}")
+
+
 def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
     table = Table(t("report.tax_summary"), _range(t, date_from, date_to), [
         Column("tax_category", t("report.col.tax_category")), Column("account_code", t("report.col.code")),
@@ -244,17 +255,17 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
     subtotal = [0, 0]
     for row in q.tax_summary(session, date_from, date_to):
         if current is not None and row.tax_category != current:
-            table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
+            table.add({"tax_category": _tax_name(t, current), "account_name": t("report.subtotal"),
                        "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
             subtotal = [0, 0]
         current = row.tax_category
         subtotal[0] += row.debit
         subtotal[1] += row.credit
-        table.add({"tax_category": t(f"tax.{row.tax_category}"), "account_code": row.account_code,
+        table.add({"tax_category": _tax_name(t, row.tax_category), "account_code": row.account_code,
                    "account_name": row.account_name, "debit": row.debit, "credit": row.credit,
                    "net": row.debit - row.credit})
     if current is not None:
-        table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
+        table.add({"tax_category": _tax_name(t, current), "account_name": t("report.subtotal"),
                    "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
     return table
 
