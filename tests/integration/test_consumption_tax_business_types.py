@@ -11,6 +11,7 @@ The figures are those of tests/unit/ledger/test_consumption_tax_business_types.p
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from ennoshita.db import Database
 from ennoshita.i18n import Translator
@@ -98,3 +99,22 @@ def test_business_types_on_an_invoice_and_its_credit_note(company: Database) -> 
     assert net[("sales_8r:t1", "売上高")] == -1_000_000 and net[("sales_8r:t2", "売上高")] == -2_000_000
     assert net[("sales_10", "仮受消費税")] == -700_000 and net[("sales_8r", "仮受消費税")] == -240_000
     _check_the_year(db)
+
+
+def test_business_types_through_a_yayoi_file_and_back(company: Database) -> None:  # noqa: F811
+    """弥生 税区分 課税売上込10%一 / 課税売上込軽減8%二 import as sales_10:t1 / sales_8r:t2 (税額 as stated) and export
+    under the same names (税抜経理: the 仮受消費税 line carries the same 税区分)."""
+    from ennoshita.ledger import importer
+    from tests.integration.test_ledger_import import ACCOUNTANT as IMPORTER
+    from tests.integration.test_ledger_import import row
+
+    data = (row("2000", "1", "2026/05/10", "売掛金", "110000", "売上高", "110000", "卸売", c_tax="課税売上込10%一",
+                c_taxamt="10000")
+            + row("2000", "2", "2026/05/11", "売掛金", "10800", "売上高", "10800", "小売", c_tax="課税売上込軽減8%二",
+                  c_taxamt="800"))
+    importer.import_journal(company.uow(), IMPORTER, io.BytesIO(data.encode("cp932")), "yayoi")
+    net = tax_net(company, FY_START, FY_END)
+    assert net[("sales_10:t1", "売上高")] == -100_000 and net[("sales_10:t1", "仮受消費税")] == -10_000
+    assert net[("sales_8r:t2", "売上高")] == -10_000 and net[("sales_8r:t2", "仮受消費税")] == -800
+    exported = b"".join(importer.export_journal(company.uow(), IMPORTER, "yayoi")).decode("cp932")
+    assert "課税売上込10%一" in exported and "課税売上込軽減8%二" in exported
