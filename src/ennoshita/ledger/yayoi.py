@@ -97,8 +97,12 @@ _GRAMMAR = re.compile(r"^(課税売上|課対仕入|非対仕入|共対仕入|�
                       r"(10%|軽減8%|8%軽減|8%\(軽\)|8%（軽）)?(適格|区分(\d+)%|控不|控除不可|控\d+|[一二三四五六])?$")
 _KIND = {"非課売上": "sales_exempt", "非課仕入": "purchase_exempt", "輸出売上": "sales_export"}
 # 簡易課税の事業区分 on a 売上 name: the type's kanji numeral at the end (課税売上込10%一 … 課税売上込軽減8%六,
-# 輸出売上一 …), the way 弥生会計 names its 簡易課税 税区分. NOT verified against a 弥生 document (none was
-# readable from this machine); an unknown suffix is refused, so a wrong guess fails loudly on import.
+# 輸出売上一 …). Sources (checked 2026-12): 弥生's support FAQ says each 売上 carries its 簡易課税事業区分 第一種〜
+# 第六種, the company setting being the default (https://support.yayoi-kk.co.jp/faq_Subcontents.html?page_id=28361),
+# and names the undetermined one 「課税売上簡易売上不明10%」 (page_id=17942); a 弥生会計04 user's question and its
+# answer show the type as a trailing kanji numeral: 「売上5%一から売上5%五まであります」「売上5%三が第三種事業」
+# (https://d3vj4k4n1zwj.cloudfront.net/qa/q2479081.html). The exact current CSV spelling (課税売上込10%一) was not
+# read from a 弥生 document; an unknown suffix is refused, so a different spelling fails loudly on import.
 _TYPE_KANJI = "一二三四五六"
 _PURPOSE_OF = {"課対仕入": PURPOSE_TAXABLE, "非対仕入": PURPOSE_NON_TAXABLE, "共対仕入": PURPOSE_COMMON}
 _PREFIX_OF = {v: k for k, v in _PURPOSE_OF.items()}
