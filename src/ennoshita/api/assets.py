@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.assets import equipment, queries, rules
 from ennoshita.assets import services as assets
 from ennoshita.security.files import content_disposition
@@ -54,43 +55,12 @@ def schedule(actor: ApiActor, cost: int, life: int, method: Literal["straight", 
                        years=_years(years))
 
 
-class AssetIn(BaseModel):
-    name: str
-    kind_code: str
-    acquired_on: dt.date
-    cost: int
-    method: str = "declining"
-    life: int | None = None
-    quantity: int = 1
-    department: str = ""
-    location: str = ""
-    municipality: str = ""
-    supplier: str = ""
-    supplier_bill_id: int | None = None
-    note: str = ""
+class AssetIn(ViewModel, view=assets.NewAsset, exclude=("accumulated", "depreciated_through")):
+    pass
 
 
-class AssetOut(BaseModel):
-    id: int
-    number: str
-    name: str
-    kind_code: str
-    kind_name: str
-    account_code: str
-    life: int
-    method: str
-    acquired_on: dt.date
-    cost: int
-    accumulated: int
-    book_value: int
-    department: str
-    location: str
-    municipality: str
-    status: str
-    disposed_on: dt.date | None
-    disposal_kind: str | None
-    proceeds: int | None
-    disposal_gain: int | None
+class AssetOut(ViewModel, view=assets.AssetView, exclude=("family", "supplier", "last_run_month")):
+    pass
 
 
 class AssetPage(BaseModel):
@@ -101,11 +71,7 @@ class AssetPage(BaseModel):
 
 
 def _asset(a: assets.AssetView) -> AssetOut:
-    return AssetOut(id=a.id, number=a.number, name=a.name, kind_code=a.kind_code, kind_name=a.kind_name,
-                    account_code=a.account_code, life=a.life, method=a.method, acquired_on=a.acquired_on, cost=a.cost,
-                    accumulated=a.accumulated, book_value=a.book_value, department=a.department, location=a.location,
-                    municipality=a.municipality, status=a.status, disposed_on=a.disposed_on,
-                    disposal_kind=a.disposal_kind, proceeds=a.proceeds, disposal_gain=a.disposal_gain)
+    return AssetOut.model_validate(a, from_attributes=True)
 
 
 @router.get("/assets", response_model=AssetPage)
@@ -130,26 +96,17 @@ def get_asset(asset_id: int, db: DbDep, actor: ApiActor) -> AssetDetail:
     return AssetDetail(**_asset(view).model_dump(), schedule=_years(years))
 
 
-class DisposalIn(BaseModel):
-    day: dt.date
+class DisposalIn(ViewModel, view=assets.Disposal, exclude=("asset_id",)):
     kind: Literal["sale", "retire"]
-    proceeds: int = 0
-    proceeds_account: str = "1140"
 
 
 @router.post("/assets/{asset_id}/disposal", response_model=AssetOut)
 def dispose(asset_id: int, body: DisposalIn, db: DbDep, actor: ApiActor) -> AssetOut:
-    return _asset(assets.dispose(db.uow(), actor, assets.Disposal(asset_id, body.day, body.kind, body.proceeds,
-                                                                  body.proceeds_account)))
+    return _asset(assets.dispose(db.uow(), actor, assets.Disposal(asset_id, **body.model_dump())))
 
 
-class RunLineOut(BaseModel):
-    asset_id: int
-    number: str
-    name: str
-    debit_account: str
-    credit_account: str
-    amount: int
+class RunLineOut(ViewModel, view=assets.RunLine, exclude=("department",)):
+    pass
 
 
 class RunOut(BaseModel):
@@ -170,10 +127,8 @@ class RunIn(BaseModel):
 
 def _run(r: assets.RunPreview, limit: int = 1000) -> RunOut:
     return RunOut(kind=r.kind, period_start=r.period_start, period_end=r.period_end, total=r.total,
-                  count=len(r.lines), lines=[RunLineOut(asset_id=x.asset_id, number=x.number, name=x.name,
-                                                        debit_account=x.debit_account,
-                                                        credit_account=x.credit_account, amount=x.amount)
-                                             for x in r.lines[:limit]],
+                  count=len(r.lines),
+                  lines=[RunLineOut.model_validate(x, from_attributes=True) for x in r.lines[:limit]],
                   run_id=r.posted_run_id, journal_entry_id=r.journal_entry_id)
 
 
@@ -208,34 +163,16 @@ def declaration(db: DbDep, actor: ApiActor, year: int,
     return _file(*export(queries.declaration(db.uow(), actor, year), format))
 
 
-class ItemIn(BaseModel):
-    tag: str
-    name: str
+class ItemIn(ViewModel, view=equipment.NewItem):
     kind: Literal["pc", "phone", "key", "card", "other"] = "pc"
-    serial: str = ""
-    fixed_asset_id: int | None = None
-    location: str = ""
 
 
-class ItemOut(BaseModel):
-    id: int
-    tag: str
-    name: str
-    kind: str
-    serial: str
-    status: str
-    location: str
-    fixed_asset_id: int | None
-    borrower: str
-    loan_id: int | None
-    lent_on: dt.date | None
-    last_checked_on: dt.date | None
+class ItemOut(ViewModel, view=equipment.ItemView):
+    pass
 
 
 def _item(i: equipment.ItemView) -> ItemOut:
-    return ItemOut(id=i.id, tag=i.tag, name=i.name, kind=i.kind, serial=i.serial, status=i.status, location=i.location,
-                   fixed_asset_id=i.fixed_asset_id, borrower=i.borrower, loan_id=i.loan_id, lent_on=i.lent_on,
-                   last_checked_on=i.last_checked_on)
+    return ItemOut.model_validate(i, from_attributes=True)
 
 
 @router.get("/equipment", response_model=list[ItemOut])
@@ -248,13 +185,8 @@ def add_item(body: ItemIn, db: DbDep, actor: ApiActor) -> ItemOut:
     return _item(equipment.add_item(db.uow(), actor, equipment.NewItem(**body.model_dump())))
 
 
-class LoanIn(BaseModel):
-    user_id: int | None = None
-    employee_name: str = ""
-    employee_number: str = ""
+class LoanIn(ViewModel, view=equipment.NewLoan, exclude=("item_id",)):
     lent_on: dt.date
-    due_on: dt.date | None = None
-    note: str = ""
 
 
 @router.post("/equipment/{item_id}/loans", response_model=ItemOut, status_code=201)

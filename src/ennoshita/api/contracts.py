@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.contracts import queries
 from ennoshita.contracts import services as contracts
 from ennoshita.contracts.stamp_duty import stamp_duty
@@ -38,57 +39,14 @@ def stamp(actor: ApiActor, document: Literal["1", "2", "7", "17"], date: dt.date
                         taxable=duty.taxable, reduced=duty.reduced, basis=duty.basis)
 
 
-class ContractIn(BaseModel):
-    title: str
-    contract_type: str
-    counterparty: str
-    start_on: dt.date
-    end_on: dt.date | None = None
-    signed_on: dt.date | None = None
-    partner_id: int | None = None
-    amount: int | None = None
-    auto_renew: bool = False
-    renewal_months: int = 12
-    notice_months: int = 0
-    notice_days: int = 0
-    owner_id: int | None = None
-    department: str = ""
-    related_id: int | None = None
-    electronic: bool = False
+class ContractIn(ViewModel, view=contracts.NewContract, exclude=("desk_request_id",)):
     stamp_document: Literal["1", "2", "7", "17"] | None = None
     stamp_subject: Literal["other", "real_estate", "construction"] = "other"
     status: Literal["review", "signed"] = "review"
-    description: str = ""
 
 
-class ContractOut(BaseModel):
-    id: int
-    number: str
-    title: str
-    contract_type: str
-    counterparty: str
-    partner_id: int | None
-    status: str
-    signed_on: dt.date | None
-    start_on: dt.date
-    end_on: dt.date | None
-    amount: int | None
-    auto_renew: bool
-    renewal_months: int
-    notice_months: int
-    notice_days: int
-    term_end: dt.date | None
-    notice_deadline: dt.date | None
-    renewals: int
-    owner_id: int | None
-    department: str
-    related_id: int | None
-    approval_request_id: int | None
-    electronic: bool
-    stamp_document: str | None
-    stamp_duty: int
-    stamp_basis: str
-    description: str
+class ContractOut(ViewModel, view=contracts.ContractView):
+    pass
 
 
 class ContractPage(BaseModel):
@@ -99,7 +57,7 @@ class ContractPage(BaseModel):
 
 
 def _out(c: contracts.ContractView) -> ContractOut:
-    return ContractOut(**c.__dict__)
+    return ContractOut.model_validate(c, from_attributes=True)
 
 
 @router.get("/contracts", response_model=ContractPage)
@@ -122,16 +80,8 @@ def export_csv(db: DbDep, actor: ApiActor, counterparty: str = "", contract_type
                     headers={"Content-Disposition": 'attachment; filename="contracts.csv"'})
 
 
-class DueOut(BaseModel):
-    id: int
-    number: str
-    title: str
-    counterparty: str
-    owner_name: str
-    kind: str
-    due: dt.date
-    days_left: int
-    term_end: dt.date | None
+class DueOut(ViewModel, view=contracts.DueRow, exclude=("contract_type", "owner_id")):
+    pass
 
 
 class DuePage(BaseModel):
@@ -144,9 +94,7 @@ def renewals(db: DbDep, actor: ApiActor, today: dt.date | None = None, days: int
              page: int = Query(1, ge=1), per_page: int = Query(50, ge=1, le=500)) -> DuePage:
     """The renewal dashboard: 更新拒絶期限 and end dates within ``days`` (the company's setting, default 60)."""
     rows, total = contracts.dashboard(db.uow(), actor, today or dt.date.today(), days, page, per_page)
-    return DuePage(items=[DueOut(id=r.id, number=r.number, title=r.title, counterparty=r.counterparty,
-                                 owner_name=r.owner_name, kind=r.kind, due=r.due, days_left=r.days_left,
-                                 term_end=r.term_end) for r in rows], total=total)
+    return DuePage(items=[DueOut.model_validate(r, from_attributes=True) for r in rows], total=total)
 
 
 @router.post("/contracts", response_model=ContractOut, status_code=201)

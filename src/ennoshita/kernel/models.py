@@ -1,4 +1,4 @@
-"""Columns every document with lines shares (見積, 受注, 納品, 請求書; purchasing's lines have the same shapes):
+"""Columns every document with lines shares (見積, 受注, 納品, 請求書; 発注 and 仕入請求書 lines):
 quantities and prices, the line columns, and the totals of a document."""
 
 from __future__ import annotations
@@ -13,22 +13,33 @@ Price = Numeric(14, 2)
 DESCRIPTION_LENGTH = 200  # 品名 of a line, on every document
 
 
-class LineColumns:
-    """Columns every document line has."""
+class PricedLineColumns:
+    """Columns every priced line has: 品名, quantity, unit price, rate and amount (a supplier bill's lines too).
+    ``sort_order`` keeps the line columns in one order, after the table's own, whichever mixin a table takes."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    line_no: Mapped[int] = mapped_column(Integer)
-    item_id: Mapped[int | None] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(String(DESCRIPTION_LENGTH))
-    quantity: Mapped[Decimal] = mapped_column(Qty)
-    unit: Mapped[str] = mapped_column(String(10), default="")
-    unit_price: Mapped[Decimal] = mapped_column(Price)
-    tax_rate: Mapped[str] = mapped_column(String(2))
-    amount: Mapped[int] = mapped_column(BigInteger)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=1)
+    line_no: Mapped[int] = mapped_column(Integer, sort_order=2)
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_LENGTH), sort_order=4)
+    quantity: Mapped[Decimal] = mapped_column(Qty, sort_order=5)
+    unit_price: Mapped[Decimal] = mapped_column(Price, sort_order=7)
+    tax_rate: Mapped[str] = mapped_column(String(2), sort_order=8)
+    amount: Mapped[int] = mapped_column(BigInteger, sort_order=9)
+
+
+class ItemLineColumns(PricedLineColumns):
+    """A priced line of an item with its unit (発注 lines; every sales line)."""
+
+    item_id: Mapped[int | None] = mapped_column(Integer, sort_order=3)
+    unit: Mapped[str] = mapped_column(String(10), default="", sort_order=6)
+
+
+class LineColumns(ItemLineColumns):
+    """Columns every sales document line has (見積, 受注, 納品, 請求書)."""
+
     # a 0% line: export (免税, 消費税法7条) / exempt (非課税, 6条) / out_of_scope (不課税); None: 非課税 for "0"
-    tax_kind: Mapped[str | None] = mapped_column(String(12))
+    tax_kind: Mapped[str | None] = mapped_column(String(12), sort_order=10)
     # 簡易課税の事業区分 1..6 of a 10% / 8% line (消費税法施行令57条); None: the company's simplified_type
-    business_type: Mapped[int | None] = mapped_column(SmallInteger)
+    business_type: Mapped[int | None] = mapped_column(SmallInteger, sort_order=11)
 
 
 class DocumentTotals:

@@ -7,10 +7,10 @@ Partners are one register for customers and suppliers (purchasing uses the same 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -217,6 +217,18 @@ def supplier_terms_problems(cmd: PartnerInput, values: dict[str, Any]) -> list[P
     return problems
 
 
+_Cmd = TypeVar("_Cmd")
+
+
+def _checked(actor: Actor, check: Callable[[_Cmd], tuple[dict[str, Any], list[Problem]]], cmd: _Cmd) -> dict[str, Any]:
+    """The edit right, then the command's values as they will be stored; every bad field at once, nothing saved."""
+    require(actor, "sales.edit")
+    values, problems = check(cmd)
+    if problems:
+        raise Invalid(problems=problems)
+    return values
+
+
 def partner_problems(cmd: PartnerInput) -> list[Problem]:
     """Every problem with a partner's fields, without saving (a form reports them all at once)."""
     return _check_partner(cmd)[1]
@@ -225,10 +237,7 @@ def partner_problems(cmd: PartnerInput) -> list[Problem]:
 def create_partner(uow: UnitOfWork, actor: Actor, cmd: PartnerInput,
                    contacts: tuple[ContactData, ...] = ()) -> PartnerSummary:
     """Register a partner. Every problem is reported at once, naming its field."""
-    require(actor, "sales.edit")
-    values, problems = _check_partner(cmd)
-    if problems:
-        raise Invalid(problems=problems)
+    values = _checked(actor, _check_partner, cmd)
     with uow:
         s = uow.session
         if values["code"]:
@@ -282,10 +291,7 @@ def _audit_view(p: PartnerSummary) -> dict[str, Any]:
 
 def update_partner(uow: UnitOfWork, actor: Actor, partner_id: int, cmd: PartnerInput,
                    contacts: tuple[ContactData, ...] | None = None) -> PartnerSummary:
-    require(actor, "sales.edit")
-    values, problems = _check_partner(cmd)
-    if problems:
-        raise Invalid(problems=problems)
+    values = _checked(actor, _check_partner, cmd)
     with uow:
         s = uow.session
         partner = s.get(Partner, partner_id)
@@ -443,10 +449,7 @@ def _check_item(cmd: ItemInput) -> tuple[dict[str, Any], list[Problem]]:
 
 
 def create_item(uow: UnitOfWork, actor: Actor, cmd: ItemInput) -> ItemSummary:
-    require(actor, "sales.edit")
-    values, problems = _check_item(cmd)
-    if problems:
-        raise Invalid(problems=problems)
+    values = _checked(actor, _check_item, cmd)
     with uow:
         s = uow.session
         if s.scalar(select(Item.id).where(Item.code == values["code"])) is not None:
@@ -461,10 +464,7 @@ def create_item(uow: UnitOfWork, actor: Actor, cmd: ItemInput) -> ItemSummary:
 
 
 def update_item(uow: UnitOfWork, actor: Actor, item_id: int, cmd: ItemInput, active: bool = True) -> ItemSummary:
-    require(actor, "sales.edit")
-    values, problems = _check_item(cmd)
-    if problems:
-        raise Invalid(problems=problems)
+    values = _checked(actor, _check_item, cmd)
     with uow:
         s = uow.session
         item = s.get(Item, item_id)

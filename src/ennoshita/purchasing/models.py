@@ -24,16 +24,16 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    Numeric,
     String,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ennoshita.db import Base
-
-Qty = Numeric(14, 3)
-Price = Numeric(14, 2)
+from ennoshita.kernel.models import ItemLineColumns as _ItemLineColumns
+from ennoshita.kernel.models import Price as Price
+from ennoshita.kernel.models import PricedLineColumns as _PricedLineColumns
+from ennoshita.kernel.models import Qty as Qty
 
 
 class PurchasingSequence(Base):
@@ -70,19 +70,10 @@ class PurchaseOrder(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
-class PurchaseOrderLine(Base):
+class PurchaseOrderLine(_ItemLineColumns, Base):
     __tablename__ = "purchase_order_lines"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), index=True)
-    line_no: Mapped[int] = mapped_column(Integer)
-    item_id: Mapped[int | None] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(String(200))
-    quantity: Mapped[Decimal] = mapped_column(Qty)
-    unit: Mapped[str] = mapped_column(String(10), default="")
-    unit_price: Mapped[Decimal] = mapped_column(Price)
-    tax_rate: Mapped[str] = mapped_column(String(2))
-    amount: Mapped[int] = mapped_column(BigInteger)
     received_quantity: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
     # 0030: 用途区分 (taxable / non_taxable / common; None: the company's default when posted), carried to the 検収
     # posting, the month-end accrual and the bill's lines that name this line
@@ -163,17 +154,10 @@ class SupplierBill(Base):
     printed_tax: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
-class SupplierBillLine(Base):
+class SupplierBillLine(_PricedLineColumns, Base):
     __tablename__ = "supplier_bill_lines"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("supplier_bills.id"), index=True)
-    line_no: Mapped[int] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(String(200))
-    quantity: Mapped[Decimal] = mapped_column(Qty)
-    unit_price: Mapped[Decimal] = mapped_column(Price)
-    tax_rate: Mapped[str] = mapped_column(String(2))
-    amount: Mapped[int] = mapped_column(BigInteger)
     account_code: Mapped[str] = mapped_column(String(10))
     order_line_id: Mapped[int | None] = mapped_column(Integer)
     # 0025: 用途区分 (taxable / non_taxable / common; None: the company's default when posted)

@@ -24,9 +24,8 @@ from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity.models import User
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.forms import field_errors, form_data, parse_date, parse_id, translator
 from ennoshita.web.home import WORK_PROVIDERS, WorkItem
-from ennoshita.web.ledger.common import parse_date, parse_id, translator
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/approvals")

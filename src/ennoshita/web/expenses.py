@@ -30,17 +30,20 @@ from ennoshita.web import nav
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import (
+from ennoshita.web.forms import (
+    Page,
+    errors_of,
+    form_data,
+    page_no,
     parse_date,
     parse_id,
     purpose_choices,
     query_without_page,
-    tax_names,
+    text,
     translator,
 )
+from ennoshita.web.ledger.common import tax_names
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/expenses")
 
@@ -339,7 +342,7 @@ async def _save(request: Request, db: Database, actor: Actor, claim: services.Cl
 
 def _summary(errors: dict[str, str], general: list[str], actor: Actor) -> list[str]:
     """The messages on top: the ones without a field on the form, and one line per line with errors."""
-    from ennoshita.web.ledger.common import translator
+    from ennoshita.web.forms import translator
 
     t = translator(actor)
     shown = {"title", "lines"}
@@ -412,7 +415,7 @@ def _submit_and_show(request: Request, db: Database, actor: Actor, claim_id: int
 
 
 def _line_messages(errors: dict[str, str], actor: Actor) -> list[str]:
-    from ennoshita.web.ledger.common import translator
+    from ennoshita.web.forms import translator
 
     t = translator(actor)
     out = []

@@ -14,10 +14,8 @@ from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, export
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import parse_date
+from ennoshita.web.forms import errors_of, form_data, parse_date
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import errors_of
 from ennoshita.withholding import reports
 from ennoshita.withholding import services as withholding
 

@@ -12,7 +12,7 @@ import pytest
 from ennoshita.errors import Invalid
 from ennoshita.kernel import lines as kernel_lines
 from ennoshita.kernel import numbering, tax
-from ennoshita.kernel.models import DESCRIPTION_LENGTH
+from ennoshita.kernel.models import DESCRIPTION_LENGTH, ItemLineColumns, LineColumns, PricedLineColumns
 from ennoshita.lengths import TOO_LONG, limits
 from ennoshita.money import Rounding
 from ennoshita.partners import models as partner_models
@@ -29,6 +29,17 @@ SRC = Path(__file__).parents[3] / "src" / "ennoshita"
                                    purchasing_models.SupplierBillLine])
 def test_every_document_line_holds_the_kernels_description(model: type[Any]) -> None:
     assert limits(model)["description"] == DESCRIPTION_LENGTH
+
+
+@pytest.mark.parametrize(("model", "mixin"), [
+    (sales_models.QuoteLine, LineColumns), (sales_models.InvoiceLine, LineColumns),
+    (purchasing_models.PurchaseOrderLine, ItemLineColumns), (purchasing_models.SupplierBillLine, PricedLineColumns)])
+def test_line_columns_are_declared_once_in_the_kernel(model: type[Any], mixin: type[Any]) -> None:
+    """The quantity and price columns of every document line come from the kernel's mixins, not a copy per
+    room (failed before: purchasing's lines declared their own)."""
+    assert issubclass(model, mixin)
+    own = set(vars(model).get("__annotations__", {}))  # the columns the model's own class body declares
+    assert own and not own & set(PricedLineColumns.__annotations__), own
 
 
 def test_a_description_too_long_is_named_by_line() -> None:

@@ -34,6 +34,7 @@ from ennoshita.api.sales.orders import (
     rates_out,
     warnings_out,
 )
+from ennoshita.api.views import ViewModel
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.sales import billing, invoice_drafts, pdf, queries, queries_docs, receivables
@@ -74,24 +75,11 @@ class CreditNoteIn(BaseModel):
     reason: str = ""
 
 
-class InvoiceOut(BaseModel):
-    id: int
+class InvoiceOut(ViewModel, view=queries.InvoiceRow,
+                 exclude=("net_10", "tax_10", "net_8", "tax_8", "net_0", "paid_amount")):
     number: str | None = Field(description="Gapless 請求書番号, taken at issue; null for a draft.")
     status: Literal["draft", "issued"]
-    kind: str
-    partner_id: int
-    partner_name: str
-    issue_date: dt.date
-    due_date: dt.date
-    billing: str
-    subject: str
-    net: int
-    tax: int
-    gross: int
-    billed: int
     rates: list[RateOut]
-    receivable_status: str | None
-    open_amount: int | None
 
 
 class TotalByRateOut(BaseModel):
@@ -100,23 +88,9 @@ class TotalByRateOut(BaseModel):
     tax: int = Field(description="Consumption tax of the rate, rounded once per invoice.")
 
 
-class InvoiceDetailOut(InvoiceOut):
+class InvoiceDetailOut(InvoiceOut, view=queries_docs.InvoiceDoc):
     totals_by_rate: list[TotalByRateOut] = Field(description="税率ごとの対価の額と消費税額.")
     total: int = Field(description="税込 total of the invoice (= gross).")
-    period_from: dt.date | None
-    period_to: dt.date | None
-    price_entry: str
-    rounding: str
-    issuer_name: str
-    issuer_registration_number: str
-    recipient_name: str
-    previous_billed: int | None
-    received: int | None
-    carried_over: int | None
-    original_id: int | None
-    replaces_id: int | None
-    notes: str
-    journal_entry_id: int | None
     paid_amount: int | None
     lines: list[LineOut]
     warnings: list[WarningOut] = Field(default_factory=list, description="On the answer to issuing: the customer "
@@ -159,11 +133,8 @@ class ZipIn(BaseModel):
     invoice_ids: list[int] = Field(min_length=1)
 
 
-class ImportOut(BaseModel):
-    batch: str
-    imported: int
-    duplicates: int
-    skipped: int
+class ImportOut(ViewModel, view=receivables.ImportResult, exclude=("problems",)):
+    pass
 
 
 class AllocationOut(BaseModel):
@@ -172,18 +143,8 @@ class AllocationOut(BaseModel):
     amount: int
 
 
-class ProposalOut(BaseModel):
-    deposit_id: int
-    value_date: dt.date
-    payer_name: str
-    amount: int
-    kind: str
-    partner_id: int | None
-    partner_name: str
+class ProposalOut(ViewModel, view=receivables.ProposalView):
     allocations: list[AllocationOut]
-    fee: int
-    unassigned: int
-    name_matched: bool
 
 
 class AllocationIn(BaseModel):

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, Price, Quantity, Yen
+from ennoshita.api.views import ViewModel
 from ennoshita.db import Database
 from ennoshita.i18n import gettext
 from ennoshita.kernel.lines import LineInput
@@ -41,22 +42,12 @@ PageNo = Query(1, ge=1)
 # ---------------------------------------------------------------- shapes: partners and items
 
 
-class ContactIn(BaseModel):
+class ContactIn(ViewModel, view=partners.ContactData):
     model_config = ConfigDict(extra="forbid")
 
-    name: str
-    department: str = ""
-    email: str = ""
-    phone: str = ""
-    is_billing: bool = False
 
-
-class ContactOut(BaseModel):
-    name: str
-    department: str
-    email: str
-    phone: str
-    is_billing: bool
+class ContactOut(ViewModel, view=partners.ContactData, defaults=False):
+    pass
 
 
 ACCOUNT_TYPES_IN = {"普通": "ordinary", "当座": "checking", "貯蓄": "savings"}
@@ -85,84 +76,34 @@ class PartnerBankOut(BaseModel):
     holder_kana: str
 
 
-class PartnerIn(BaseModel):
+class PartnerIn(ViewModel, view=partners.PartnerInput):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field("", description="取引先コード; empty: the next free one (C0001…, suppliers only S0001…) on "
                                        "create, the current one on update.")
-    name: str
-    name_kana: str = ""
-    honorific: str = "御中"
-    corporate_number: str = ""
     registration_number: str = Field("", description="適格請求書発行事業者の登録番号 (T + 13 digits).")
-    is_customer: bool = True
-    is_supplier: bool = False
-    postal_code: str = ""
-    address: str = ""
-    billing_address: str = ""
-    phone: str = ""
-    email: str = ""
     closing_day: StrictInt = Field(31, description="締日: 0 (都度), 5, 10, 15, 20, 25 or 31 (末日).")
     months_after: StrictInt = Field(1, description="支払月: 0 当月, 1 翌月, 2 翌々月, 3.")
     pay_day: StrictInt = Field(31, description="支払日 (31 = 末日).")
-    holiday_shift: str = "next"
-    fee_bearer: str = "payer"
-    bank_code: str = ""
-    branch_code: str = ""
-    account_type: str = ""
-    account_number: str = ""
-    account_holder_kana: str = ""
     credit_limit: Yen = 0
-    notes: str = ""
     is_qualified_issuer: bool | None = Field(None, description=(
         "適格請求書発行事業者. Omitted: follows registration_number. false: registration lapsed or withdrawn."))
-    contacts: list[ContactIn] | None = None
-    bank_account: PartnerBankIn | None = Field(None, description="Overrides bank_code ... account_holder_kana.")
-    transfer_fee_bearer: Literal["ours", "theirs"] | None = Field(
-        None, description="振込手数料: ours (当方負担) or theirs (先方負担); overrides fee_bearer.")
     withholding_category: str = Field("", description=(
         "源泉徴収 of an individual paid 報酬: professional (税理士・弁護士等), design, manuscript, lecture; "
         "empty: none."))
     small_subcontractor: bool = Field(False, description=(
         "中小受託事業者 (取適法): no 先方負担 fee, paid within 60 days."))
     small_subcontractor_basis: str = Field("", description="The basis judged on (資本金・従業員数).")
+    contacts: list[ContactIn] | None = None
+    bank_account: PartnerBankIn | None = Field(None, description="Overrides bank_code ... account_holder_kana.")
+    transfer_fee_bearer: Literal["ours", "theirs"] | None = Field(
+        None, description="振込手数料: ours (当方負担) or theirs (先方負担); overrides fee_bearer.")
 
 
-class PartnerOut(BaseModel):
-    id: int
-    code: str
-    name: str
-    name_kana: str
-    honorific: str
-    corporate_number: str
-    registration_number: str
-    is_qualified_issuer: bool
-    is_customer: bool
-    is_supplier: bool
-    postal_code: str
-    address: str
-    billing_address: str
-    phone: str
-    email: str
-    closing_day: int
-    months_after: int
-    pay_day: int
-    holiday_shift: str
-    fee_bearer: str
-    bank_code: str
-    branch_code: str
-    account_type: str
-    account_number: str
-    account_holder_kana: str
-    credit_limit: int
-    notes: str
-    active: bool
+class PartnerOut(ViewModel, view=partners.PartnerSummary):
     contacts: list[ContactOut] = []
     bank_account: PartnerBankOut | None = None
     transfer_fee_bearer: str = ""
-    withholding_category: str = ""
-    small_subcontractor: bool = False
-    small_subcontractor_basis: str = ""
 
 
 class PartnerPage(BaseModel):
@@ -182,14 +123,8 @@ class ItemIn(BaseModel):
     tax_rate: str = Field("10", description="10, 8 (軽減税率) or 0.")
 
 
-class ItemOut(BaseModel):
-    id: int
-    code: str
-    name: str
-    unit: str
+class ItemOut(ViewModel, view=partners.ItemSummary):
     unit_price: str
-    tax_rate: str
-    active: bool
 
 
 class ItemPage(BaseModel):
@@ -228,21 +163,10 @@ class InvoiceLineIn(LineIn):
                           "Under 出荷基準 a line dated before the issue date posts its sale on that date.")
 
 
-class LineOut(BaseModel):
-    id: int
-    line_no: int
-    item_id: int | None
-    description: str
+class LineOut(ViewModel, view=DocLine, exclude=("item_code", "delivered", "tax_kind")):
     quantity: str
-    unit: str
     unit_price: str
-    tax_rate: str
-    amount: int
     delivered_quantity: str | None = None
-    line_date: dt.date | None = None
-    delivery_id: int | None = None
-    price_includes_tax: bool | None = None
-    business_type: int | None = None  # 簡易課税の事業区分 1..6 (None: the company's)
 
 
 class RateOut(BaseModel):
@@ -389,8 +313,7 @@ def _partner_out(p: partners.PartnerSummary) -> PartnerOut:
         bank = PartnerBankOut(bank_code=p.bank_code, branch_code=p.branch_code,
                               account_type=ACCOUNT_TYPES_OUT.get(p.account_type, p.account_type),
                               account_number=p.account_number, holder_kana=p.account_holder_kana)
-    return PartnerOut(**data, contacts=[ContactOut(name=c.name, department=c.department, email=c.email,
-                                                   phone=c.phone, is_billing=c.is_billing) for c in p.contacts],
+    return PartnerOut(**data, contacts=[ContactOut.model_validate(c, from_attributes=True) for c in p.contacts],
                       bank_account=bank, transfer_fee_bearer=FEE_BEARERS_OUT.get(p.fee_bearer, p.fee_bearer))
 
 
@@ -404,7 +327,7 @@ def _partner_in(body: PartnerIn) -> tuple[partners.PartnerInput, tuple[partners.
     if body.transfer_fee_bearer is not None:
         values["fee_bearer"] = FEE_BEARERS_IN[body.transfer_fee_bearer]
     contacts = None if body.contacts is None else tuple(
-        partners.ContactData(c.name, c.department, c.email, c.phone, c.is_billing) for c in body.contacts)
+        partners.ContactData(**c.model_dump()) for c in body.contacts)
     return partners.PartnerInput(**values), contacts
 
 

@@ -11,11 +11,10 @@ from sqlalchemy import select
 
 from ennoshita.assets import equipment
 from ennoshita.errors import DomainError, Invalid
-from ennoshita.i18n import Translator
 from ennoshita.identity.models import User
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.forms import field_errors, request_translator, text_form
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/assets/equipment")
@@ -44,7 +43,7 @@ def inventory(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 async def _do(request: Request, db: DbDep, actor: ActorDep, action: str, item_id: int | None = None) -> Response:
-    form = {k: str(v).strip() for k, v in (await form_data(request)).items()}
+    form = await text_form(request)
     try:
         if action == "add":
             equipment.add_item(db.uow(), actor, equipment.NewItem(form.get("tag", ""), form.get("name", ""),
@@ -63,7 +62,7 @@ async def _do(request: Request, db: DbDep, actor: ActorDep, action: str, item_id
             else:
                 equipment.return_item(db.uow(), actor, item_id, day, form.get("on_leaving") == "1")
     except DomainError as exc:
-        errors, general = field_errors(exc, Translator(getattr(request.state, "lang", "ja")))
+        errors, general = field_errors(exc, request_translator(request))
         return _page(request, db, actor, errors, general + list(errors.values()), 422, form)
     return RedirectResponse("/assets/equipment", status_code=303)
 

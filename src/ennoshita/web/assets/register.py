@@ -12,13 +12,20 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.assets import queries, rules, tables
 from ennoshita.assets import services as assets
 from ennoshita.errors import DomainError, Invalid, Problem
-from ennoshita.i18n import Translator
 from ennoshita.ledger.chart import ACCOUNTS
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.forms import (
+    checked_date,
+    checked_int,
+    field_errors,
+    form_data,
+    page_count,
+    request_translator,
+    text_form,
+)
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/assets")
@@ -31,31 +38,11 @@ ACCOUNT_NAMES = {a.code: a.name for a in ACCOUNTS}
 METHODS = ("declining", "straight", "lump_sum", "sme_small", "expensed")
 
 
-def _t(request: Request) -> Translator:
-    return Translator(getattr(request.state, "lang", "ja"))
-
-
-def _date(text: str, field: str, problems: list[Problem]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        problems.append(Problem("assets_ui.error.date", field))
-        return None
-
-
-def _int(text: str, field: str, problems: list[Problem]) -> int | None:
-    try:
-        return int(text.replace(",", "").replace("¥", "").strip()) if text.strip() else None
-    except ValueError:
-        problems.append(Problem("assets_ui.error.number", field))
-        return None
-
-
 @router.get("")
 def register_list(request: Request, db: DbDep, actor: ActorDep, q: str = "", status: str = "",
                   page: int = 1) -> Response:
     rows, total = queries.register_page(db.uow(), actor, status, q, max(page, 1), PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
+    pages = page_count(total, PER_PAGE)
     return render(request, "assets/list.html", {
         "rows": rows, "total": total, "q": q, "status": status, "page": page, "pages": pages,
         "method_names": queries.METHOD_NAMES, "today": dt.date.today()})
@@ -75,12 +62,12 @@ def new_form(request: Request, actor: ActorDep) -> Response:
 
 @router.post("/new")
 async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    form = {k: str(v).strip() for k, v in (await form_data(request)).items()}
+    form = await text_form(request)
     problems: list[Problem] = []
-    day = _date(form.get("acquired_on", ""), "acquired_on", problems)
-    cost = _int(form.get("cost", ""), "cost", problems)
-    life = _int(form.get("life", ""), "life", problems)
-    quantity = _int(form.get("quantity", "") or "1", "quantity", problems)
+    day = checked_date(form.get("acquired_on", ""), "acquired_on", problems)
+    cost = checked_int(form.get("cost", ""), "cost", problems)
+    life = checked_int(form.get("life", ""), "life", problems)
+    quantity = checked_int(form.get("quantity", "") or "1", "quantity", problems)
     if day is None and not problems:
         problems.append(Problem("assets_ui.error.date", "acquired_on"))
     try:
@@ -92,7 +79,7 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
             life, quantity or 1, form.get("department", ""), form.get("location", ""), form.get("municipality", ""),
             form.get("supplier", "")))
     except DomainError as exc:
-        errors, general = field_errors(exc, _t(request))
+        errors, general = field_errors(exc, request_translator(request))
         return _form_page(request, form, errors, general, 422)
     return RedirectResponse(f"/assets/{view.id}", status_code=303)
 
@@ -121,7 +108,7 @@ async def post_run(request: Request, db: DbDep, actor: ActorDep) -> Response:
     except ValueError:
         return RedirectResponse("/assets/runs", status_code=303)
     except DomainError as exc:
-        _errors, general = field_errors(exc, _t(request))
+        _errors, general = field_errors(exc, request_translator(request))
         general += list(_errors.values())
         preview = assets.preview_run(db.uow(), actor, kind, day)
         return render(request, "assets/runs.html", {"preview": preview, "month": month, "kind": kind, "posted": 0,
@@ -157,16 +144,16 @@ def detail(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Respo
 
 @router.post("/{asset_id}/dispose")
 async def dispose(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
-    form = {k: str(v).strip() for k, v in (await form_data(request)).items()}
+    form = await text_form(request)
     problems: list[Problem] = []
-    day = _date(form.get("day", ""), "day", problems)
-    proceeds = _int(form.get("proceeds", ""), "proceeds", problems) or 0
+    day = checked_date(form.get("day", ""), "day", problems)
+    proceeds = checked_int(form.get("proceeds", ""), "proceeds", problems) or 0
     try:
         if problems or day is None:
             raise Invalid(problems=problems or [Problem("assets_ui.error.date", "day")])
         assets.dispose(db.uow(), actor, assets.Disposal(asset_id, day, form.get("kind", "retire"), proceeds))
     except DomainError as exc:
-        errors, general = field_errors(exc, _t(request))
+        errors, general = field_errors(exc, request_translator(request))
         view, years = assets.asset_schedule(db.uow(), actor, asset_id)
         return render(request, "assets/detail.html", {"a": view, "years": years, "errors": errors,
                                                        "general": general, "form": form,

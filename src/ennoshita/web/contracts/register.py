@@ -13,10 +13,17 @@ from starlette.datastructures import UploadFile
 from ennoshita.contracts import queries, rules
 from ennoshita.contracts import services as contracts
 from ennoshita.errors import DomainError, Invalid, Problem
-from ennoshita.i18n import Translator
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors, form_data
+from ennoshita.web.forms import (
+    checked_date,
+    checked_int,
+    field_errors,
+    form_data,
+    page_count,
+    request_translator,
+    text_form,
+)
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/contracts")
@@ -28,33 +35,13 @@ SEARCH_FIELDS = ("counterparty", "contract_type", "status", "q", "start_from", "
                  "amount_min", "amount_max", "deadline_to")
 
 
-def _t(request: Request) -> Translator:
-    return Translator(getattr(request.state, "lang", "ja"))
-
-
-def _date(text: str, field: str, problems: list[Problem]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        problems.append(Problem("assets_ui.error.date", field))
-        return None
-
-
-def _int(text: str, field: str, problems: list[Problem]) -> int | None:
-    try:
-        return int(text.replace(",", "").replace("¥", "").strip()) if text.strip() else None
-    except ValueError:
-        problems.append(Problem("assets_ui.error.number", field))
-        return None
-
-
 def _search(params: dict[str, str], problems: list[Problem]) -> contracts.Search:
-    d = {k: _date(params.get(k, ""), k, problems) for k in ("start_from", "start_to", "end_from", "end_to",
+    d = {k: checked_date(params.get(k, ""), k, problems) for k in ("start_from", "start_to", "end_from", "end_to",
                                                             "deadline_to")}
     return contracts.Search(params.get("counterparty", ""), params.get("contract_type", ""), params.get("status", ""),
                             params.get("q", ""), d["start_from"], d["start_to"], d["end_from"], d["end_to"],
-                            _int(params.get("amount_min", ""), "amount_min", problems),
-                            _int(params.get("amount_max", ""), "amount_max", problems), d["deadline_to"])
+                            checked_int(params.get("amount_min", ""), "amount_min", problems),
+                            checked_int(params.get("amount_max", ""), "amount_max", problems), d["deadline_to"])
 
 
 @router.get("")
@@ -70,8 +57,8 @@ def register_list(request: Request, db: DbDep, actor: ActorDep, page: int = 1) -
             raise Invalid(problems=problems)
         rows, total = contracts.search(db.uow(), actor, q, max(page, 1), PER_PAGE)
     except Invalid as exc:
-        errors, _general = field_errors(exc, _t(request))
-    pages = max(1, -(-total // PER_PAGE))
+        errors, _general = field_errors(exc, request_translator(request))
+    pages = page_count(total, PER_PAGE)
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return render(request, "contracts/list.html", {
         "rows": rows, "total": total, "page": page, "pages": pages, "params": params, "errors": errors,
@@ -110,14 +97,14 @@ def new_form(request: Request, actor: ActorDep) -> Response:
 
 @router.post("/new")
 async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    form = {k: str(v).strip() for k, v in (await form_data(request)).items()}
+    form = await text_form(request)
     problems: list[Problem] = []
-    start = _date(form.get("start_on", ""), "start_on", problems)
-    end = _date(form.get("end_on", ""), "end_date", problems)
-    signed = _date(form.get("signed_on", ""), "signed_on", problems)
-    amount = _int(form.get("amount", ""), "amount", problems)
-    renewal = _int(form.get("renewal_months", "") or "12", "renewal_months", problems)
-    notice = _int(form.get("notice_months", "") or "0", "notice_months", problems)
+    start = checked_date(form.get("start_on", ""), "start_on", problems)
+    end = checked_date(form.get("end_on", ""), "end_date", problems)
+    signed = checked_date(form.get("signed_on", ""), "signed_on", problems)
+    amount = checked_int(form.get("amount", ""), "amount", problems)
+    renewal = checked_int(form.get("renewal_months", "") or "12", "renewal_months", problems)
+    notice = checked_int(form.get("notice_months", "") or "0", "notice_months", problems)
     if start is None and not any(p.field == "start_on" for p in problems):
         problems.append(Problem("assets_ui.error.date", "start_on"))
     try:
@@ -134,7 +121,7 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
             desk_request_id=int(form["request_id"]) if form.get("request_id", "").isdigit() else None),
             today=dt.date.today())
     except DomainError as exc:
-        errors, general = field_errors(exc, _t(request))
+        errors, general = field_errors(exc, request_translator(request))
         return _form_page(request, form, errors, general, 422)
     return RedirectResponse(f"/contracts/{view.id}", status_code=303)
 

@@ -20,11 +20,9 @@ from ennoshita.identity import can
 from ennoshita.partners import services as partners
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.desk.requests import mention_parts, notified, team_members, user_names
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import parse_id
+from ennoshita.web.forms import errors_of, form_data, parse_id, pdf_response, text
 from ennoshita.web.purchasing.orders import supplier_choices
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import errors_of, pdf_response, text
 
 router = APIRouter(prefix="/desk")
 

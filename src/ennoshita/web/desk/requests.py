@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -34,10 +33,9 @@ from ennoshita.partners import services as partners
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export
+from ennoshita.web.forms import Page, errors_of, page_no, parse_date, query_without_page, text, translator
 from ennoshita.web.home import WORK_PROVIDERS, WorkItem
-from ennoshita.web.ledger.common import parse_date, query_without_page, translator
 from ennoshita.web.render import TEMPLATES, render
-from ennoshita.web.sales.partners import errors_of, page_no, text
 
 router = APIRouter(prefix="/desk")
 log = logging.getLogger(__name__)
@@ -59,22 +57,6 @@ STATUS_BADGE = {"received": "badge-info", "in_progress": "badge-warn", "waiting"
 
 
 # ---------------------------------------------------------------- shared helpers
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[queries.QueueRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @classmethod
-    def of(cls, found: queries.QueuePage) -> Page:
-        return cls(list(found.rows), found.total, found.page, found.per_page)
 
 
 def _deliver(db: Database) -> None:

@@ -15,10 +15,9 @@ from ennoshita.identity import can, require
 from ennoshita.security import uploads
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.forms import Page, errors_of, page_no, query_without_page
 from ennoshita.web.hr.me import month_of
-from ennoshita.web.ledger.common import query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import Page, errors_of, page_no
 
 router = APIRouter(prefix="/hr")
 
@@ -92,9 +91,7 @@ def limits(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.post("/limits/agreement")
 async def save_agreement(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    from ennoshita.web.forms import form_data
-    from ennoshita.web.ledger.common import parse_date, parse_id
-    from ennoshita.web.sales.partners import text
+    from ennoshita.web.forms import form_data, parse_date, parse_id, text
 
     data = await form_data(request)
     start = parse_date(text(data, "start_date"))

@@ -16,10 +16,8 @@ from ennoshita.identity import can
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import parse_date, query_without_page
+from ennoshita.web.forms import Page, errors_of, form_data, page_no, parse_date, query_without_page, text
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/hr/leave")
 

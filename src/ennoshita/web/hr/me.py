@@ -16,11 +16,9 @@ from ennoshita.hr.timesheets import RequestInput
 from ennoshita.identity import require
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
+from ennoshita.web.forms import errors_of, form_data, parse_date, text
 from ennoshita.web.hr import fmt_hm  # noqa: F401  registers the template helpers
-from ennoshita.web.ledger.common import parse_date
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import errors_of, text
 
 router = APIRouter(prefix="/hr/me")
 

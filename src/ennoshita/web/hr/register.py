@@ -17,11 +17,19 @@ from ennoshita.hr.models import EMPLOYMENT_TYPES
 from ennoshita.identity import can, require
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
+from ennoshita.web.forms import (
+    Page,
+    errors_of,
+    form_data,
+    page_no,
+    parse_date,
+    parse_id,
+    pdf_response,
+    query_without_page,
+    text,
+)
 from ennoshita.web.hr import fmt_hm  # noqa: F401  registers the template helpers
-from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import Page, errors_of, page_no, pdf_response, text
 
 router = APIRouter(prefix="/hr")
 

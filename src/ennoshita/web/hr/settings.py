@@ -10,9 +10,8 @@ from ennoshita.hr import settings as hr_settings
 from ennoshita.identity import can
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
+from ennoshita.web.forms import errors_of, form_data, text
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import errors_of, text
 
 router = APIRouter(prefix="/hr/settings")
 

@@ -9,7 +9,6 @@ The screens themselves are in ``ennoshita.web.ledger.entries`` (仕訳入力, �
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +24,13 @@ from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import queries_ui
-from ennoshita.ledger.taxes import BUSINESS_TYPES, PURPOSES, TAGGED_LIST
+from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.money import format_yen
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.forms import parse_date
 
 router = APIRouter(prefix="/ledger")
 
@@ -51,42 +51,6 @@ for _order, (_key, _href, _cap) in enumerate((
     ("nav.ledger.closing", "/ledger/closing", "ledger.view"),
 ), start=1):
     nav.register(nav.NavItem("accounting", _key, _href, _cap, _order * 10))
-
-
-# ---------------------------------------------------------------- parsing what a screen sends
-
-
-def parse_date(text: Any) -> dt.date | None:
-    """A date typed as 2026-04-01, 2026/4/1 or with full-width digits; None when blank or malformed."""
-    value = unicodedata.normalize("NFKC", str(text or "")).strip().replace("/", "-")
-    if not value:
-        return None
-    try:
-        y, m, d = (int(p) for p in value.split("-"))
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def parse_int(text: Any) -> int | None:
-    """An integer (yen) typed with or without separators, ¥ or 円, full-width digits allowed."""
-    value = unicodedata.normalize("NFKC", str(text or "")).strip()
-    for junk in (",", "¥", "円", " ", "\\"):
-        value = value.replace(junk, "")
-    if not value:
-        return None
-    sign = -1 if value.startswith(("-", "△", "▲")) else 1
-    digits = value.lstrip("-△▲")
-    if not digits.isdigit() or not digits.isascii():
-        raise ValueError(text)
-    return sign * int(digits)
-
-
-def parse_id(text: Any) -> int | None:
-    try:
-        return int(str(text)) if text not in (None, "") else None
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------- company calendar
@@ -214,30 +178,6 @@ def format_links(request: Request) -> list[tuple[str, str]]:
     params = {k: v for k, v in request.query_params.items() if k not in ("format", "page")}
     return [(label, f"{request.url.path}?{urlencode({**params, 'format': fmt})}")
             for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"), ("json", "JSON"))]
-
-
-def query_without_page(request: Request) -> dict[str, str]:
-    return {k: v for k, v in request.query_params.items() if k not in ("page", "format") and v}
-
-
-def translator(actor: Actor) -> Translator:
-    return Translator(actor.language)
-
-
-def purpose_choices(lang: str) -> list[tuple[str, str]]:
-    """用途区分 (個別対応方式) codes and their names in the screen's language (data of ``ledger.taxes``)."""
-    return [(code, ja if lang == "ja" else en) for code, ja, en in PURPOSES]
-
-
-def business_type_choices(db: Database, actor: Actor) -> list[tuple[int, str]] | None:
-    """簡易課税の事業区分 (1..6) and their names for a sales line's select; None when the company does not use 簡易課税
-    (the select is not shown: a line then counts as the company's ``simplified_type`` if it ever does)."""
-    from ennoshita.ledger.consumption_tax import load_settings
-
-    with db.uow() as uow:
-        if load_settings(uow.session).method != "simplified":
-            return None
-    return [(n, ja if actor.language == "ja" else en) for n, ja, en in BUSINESS_TYPES]
 
 
 def tax_names(lang: str) -> dict[str, str]:

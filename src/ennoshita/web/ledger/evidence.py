@@ -20,8 +20,8 @@ from ennoshita.ledger import evidence, queries, queries_ui
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors
-from ennoshita.web.ledger.common import parse_date, parse_id, parse_int, query_without_page, translator, viewer
+from ennoshita.web.forms import field_errors, parse_date, parse_id, parse_int, query_without_page, translator
+from ennoshita.web.ledger.common import viewer
 from ennoshita.web.ledger.entries import detail_page
 from ennoshita.web.render import render
 

@@ -20,7 +20,7 @@ from ennoshita.security import uploads
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.ledger.common import parse_date, translator
+from ennoshita.web.forms import parse_date, translator
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/ledger")

@@ -20,6 +20,7 @@ from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.ledger.posting import closed_years
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.forms import parse_date, parse_id, purpose_choices, query_without_page, translator
 from ennoshita.web.ledger.common import (
     Calendar,
     calendar,
@@ -28,13 +29,8 @@ from ennoshita.web.ledger.common import (
     entry_href,
     format_links,
     gl_href,
-    parse_date,
-    parse_id,
-    purpose_choices,
-    query_without_page,
     report_view,
     stream_download,
-    translator,
     viewer,
     wants_file,
 )

@@ -19,7 +19,7 @@ from ennoshita.security.cells import writer
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.ledger.common import parse_id
+from ennoshita.web.forms import parse_id
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/payroll")

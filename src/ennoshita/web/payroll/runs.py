@@ -16,9 +16,8 @@ from ennoshita.payroll import queries, services
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
+from ennoshita.web.forms import Page, errors_of, form_data, page_no, text
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import Page, errors_of, page_no, text
 
 router = APIRouter(prefix="/payroll")
 

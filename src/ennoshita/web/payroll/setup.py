@@ -16,10 +16,8 @@ from ennoshita.identity import can
 from ennoshita.payroll import declarations, services, unions, wages
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import parse_date
+from ennoshita.web.forms import errors_of, form_data, parse_date, text
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import errors_of, text
 
 router = APIRouter(prefix="/payroll")
 

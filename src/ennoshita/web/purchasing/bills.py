@@ -30,7 +30,7 @@ from ennoshita.purchasing import bills, queries
 from ennoshita.purchasing.models import PurchaseOrder, SupplierBill, SupplierBillLine
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.ledger.common import parse_id, purpose_choices, query_without_page
+from ennoshita.web.forms import Page, errors_of, page_no, parse_id, purpose_choices, query_without_page, text
 from ennoshita.web.purchasing.orders import (
     PER_PAGE,
     Slice,
@@ -40,7 +40,7 @@ from ennoshita.web.purchasing.orders import (
     supplier_choices,
 )
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import RATES, Page, errors_of, grid_errors, page_no, text
+from ennoshita.web.sales.partners import RATES, grid_errors
 
 router = APIRouter(prefix="/purchasing")
 

@@ -35,21 +35,19 @@ from ennoshita.purchasing.models import GoodsReceipt, GoodsReceiptLine, Purchase
 from ennoshita.web import nav
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import parse_date, parse_id, purpose_choices, query_without_page
-from ennoshita.web.render import render
-from ennoshita.web.sales.partners import (
-    RATES,
-    GridRow,
+from ennoshita.web.forms import (
     errors_of,
-    grid_errors,
-    grid_lines,
-    pad_grid,
+    form_data,
     page_no,
+    parse_date,
+    parse_id,
     pdf_response,
-    read_grid,
+    purpose_choices,
+    query_without_page,
     text,
 )
+from ennoshita.web.render import render
+from ennoshita.web.sales.partners import RATES, GridRow, grid_errors, grid_lines, pad_grid, read_grid
 
 router = APIRouter(prefix="/purchasing")
 

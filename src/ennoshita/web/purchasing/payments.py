@@ -30,11 +30,20 @@ from ennoshita.purchasing.models import PaymentFile, PaymentFileVoid, PaymentRun
 from ennoshita.security import access
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import as_list, form_data
-from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page
+from ennoshita.web.forms import (
+    Page,
+    as_list,
+    errors_of,
+    form_data,
+    page_no,
+    parse_date,
+    parse_id,
+    pdf_response,
+    query_without_page,
+    text,
+)
 from ennoshita.web.purchasing.orders import PER_PAGE, Slice, date_field, offset_of, supplier_choices
 from ennoshita.web.render import render
-from ennoshita.web.sales.partners import Page, errors_of, page_no, pdf_response, text
 
 router = APIRouter(prefix="/purchasing")
 

@@ -21,25 +21,32 @@ from ennoshita.sales.queries_docs import invoice_detail
 from ennoshita.security import uploads
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
-from ennoshita.web.forms import as_list, form_data
-from ennoshita.web.ledger.common import business_type_choices, parse_date, parse_id, parse_int, query_without_page
+from ennoshita.web.forms import (
+    Page,
+    as_list,
+    business_type_choices,
+    errors_of,
+    form_data,
+    page_no,
+    parse_date,
+    parse_id,
+    parse_int,
+    pdf_response,
+    query_without_page,
+    text,
+)
 from ennoshita.web.render import render
 from ennoshita.web.sales import exports as sales_exports
 from ennoshita.web.sales.partners import (
     PER_PAGE,
     RATES,
     GridRow,
-    Page,
-    errors_of,
     grid_entry,
     grid_errors,
     grid_lines,
     item_choices,
     pad_grid,
-    page_no,
-    pdf_response,
     read_grid,
-    text,
 )
 
 router = APIRouter(prefix="/sales")

@@ -11,7 +11,7 @@ from ennoshita.i18n import Translator
 from ennoshita.identity import require
 from ennoshita.sales import queries, receivables
 from ennoshita.web.exports import csv_response
-from ennoshita.web.ledger.common import translator
+from ennoshita.web.forms import translator
 
 Col = exports.ExportColumn
 

@@ -24,22 +24,19 @@ from ennoshita.sales import billing, invoice_drafts
 from ennoshita.sales.models import Invoice
 from ennoshita.sales.rules import CreditWarning
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import business_type_choices, parse_date, parse_id
+from ennoshita.web.forms import business_type_choices, errors_of, form_data, parse_date, parse_id, text
 from ennoshita.web.render import render
 from ennoshita.web.sales.billing import invoice_page
 from ennoshita.web.sales.partners import (
     RATES,
     GridRow,
     customer_choices,
-    errors_of,
     grid_entry,
     grid_errors,
     grid_lines,
     item_choices,
     pad_grid,
     read_grid,
-    text,
 )
 
 router = APIRouter(prefix="/sales")

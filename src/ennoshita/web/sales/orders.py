@@ -29,25 +29,30 @@ from ennoshita.sales.queries import (
 from ennoshita.sales.queries_docs import delivery_detail, order_detail, quote_detail
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import business_type_choices, parse_date, parse_id, query_without_page
+from ennoshita.web.forms import (
+    Page,
+    business_type_choices,
+    errors_of,
+    form_data,
+    page_no,
+    parse_date,
+    parse_id,
+    pdf_response,
+    query_without_page,
+    text,
+)
 from ennoshita.web.render import render
 from ennoshita.web.sales import exports as sales_exports
 from ennoshita.web.sales.partners import (
     PER_PAGE,
     RATES,
     GridRow,
-    Page,
     customer_choices,
-    errors_of,
     grid_errors,
     grid_lines,
     item_choices,
     pad_grid,
-    page_no,
-    pdf_response,
     read_grid,
-    text,
 )
 
 router = APIRouter(prefix="/sales")

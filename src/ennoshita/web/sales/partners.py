@@ -27,14 +27,21 @@ from ennoshita.identity import can, require
 from ennoshita.kernel.lines import LineInput
 from ennoshita.partners import services as partners
 from ennoshita.sales import partner_import
-from ennoshita.sales.queries import Paged
 from ennoshita.security import uploads
-from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response, export_links, wants_export
-from ennoshita.web.forms import field_errors, form_data
-from ennoshita.web.ledger.common import parse_date, parse_id, query_without_page, translator
+from ennoshita.web.forms import (
+    Page,
+    errors_of,
+    form_data,
+    page_no,
+    parse_date,
+    parse_id,
+    query_without_page,
+    text,
+    translator,
+)
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/sales")
@@ -60,45 +67,8 @@ GRID_ROWS = 5
 # ---------------------------------------------------------------- shared helpers
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Any]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @classmethod
-    def of(cls, found: Paged[Any]) -> Page:
-        return cls(list(found.rows), found.total, found.page, found.per_page)
-
-
 def viewer(actor: Actor) -> None:
     require(actor, "sales.view")
-
-
-def page_no(request: Request) -> int:
-    return max(1, parse_id(request.query_params.get("page")) or 1)
-
-
-def errors_of(exc: DomainError, actor: Actor) -> tuple[dict[str, str], list[str]]:
-    """Field messages and general messages; 403/404 are not form errors and go to the error page."""
-    if exc.status in (403, 404):
-        raise exc
-    return field_errors(exc, translator(actor))
-
-
-def pdf_response(content: bytes, name: str, media: str = "application/pdf") -> Response:
-    """A download with the Japanese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
-    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
-
-
-def text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    return unicodedata.normalize("NFC", str(value[0] if isinstance(value, list) else value)).strip()
 
 
 @dataclass

@@ -23,20 +23,22 @@ from ennoshita.sales.queries import PageRequest
 from ennoshita.tabular import Table, columns
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import form_data
-from ennoshita.web.ledger.common import (
-    download,
-    format_links,
+from ennoshita.web.forms import (
+    Page,
+    errors_of,
+    form_data,
+    page_no,
     parse_date,
     parse_id,
     parse_int,
     query_without_page,
+    text,
     translator,
-    wants_file,
 )
+from ennoshita.web.ledger.common import download, format_links, wants_file
 from ennoshita.web.render import render
 from ennoshita.web.sales.billing import _receipts_page
-from ennoshita.web.sales.partners import PER_PAGE, Page, errors_of, page_no, text
+from ennoshita.web.sales.partners import PER_PAGE
 
 router = APIRouter(prefix="/sales")
 

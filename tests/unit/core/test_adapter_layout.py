@@ -1,0 +1,99 @@
+"""The adapters' shared pieces live once (issue #13 item 12): the screen helpers every web package uses are
+defined in ``ennoshita.web.forms`` alone, and no screen borrows them from another room's module; the sales document
+commands are one module per family; an API schema showing a service's view takes its fields from the view."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ennoshita.api import assets as assets_api
+from ennoshita.api import contracts as contracts_api
+from ennoshita.api.sales import billing as billing_api
+from ennoshita.api.sales import orders as orders_api
+from ennoshita.api.views import ViewModel
+from ennoshita.assets import equipment
+from ennoshita.assets import services as assets
+from ennoshita.contracts import services as contracts
+from ennoshita.partners import services as partners
+from ennoshita.sales import queries, queries_docs, receivables
+
+SRC = Path(__file__).parents[3] / "src" / "ennoshita"
+SHARED = {"parse_date", "parse_int", "parse_id", "purpose_choices", "translator", "errors_of", "text", "Page",
+          "page_no", "query_without_page", "pdf_response", "form_data", "field_errors", "text_form", "checked_date",
+          "checked_int", "request_translator", "page_count"}
+
+
+def _modules(folder: str) -> list[Path]:
+    return sorted((SRC / folder).rglob("*.py"))
+
+
+def test_the_screen_helpers_are_defined_once_in_web_forms() -> None:
+    """Failed before: parse_date, translator … were defined in web/ledger/common.py, errors_of, text, Page in
+    web/sales/partners.py, and the other rooms imported them from there."""
+    defined: dict[str, list[str]] = {}
+    borrowed: list[str] = []
+    for path in _modules("web"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        rel = str(path.relative_to(SRC))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name in SHARED:
+                defined.setdefault(node.name, []).append(rel)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ennoshita.web.") \
+                    and node.module != "ennoshita.web.forms":
+                borrowed += [f"{rel}: {node.module}.{a.name}" for a in node.names if a.name in SHARED]
+    assert defined == {name: ["web/forms.py"] for name in SHARED}
+    assert borrowed == []
+
+
+def test_the_sales_document_commands_are_one_module_per_family() -> None:
+    """Failed before: cli/sales/documents.py held every document command in one 775-line module."""
+    package = SRC / "cli" / "sales" / "documents"
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in package.glob("*.py")}
+    assert {"partners.py", "quotes.py", "orders.py", "invoices.py", "matching.py"} <= set(sizes)
+    assert max(sizes.values()) <= 300, sizes
+
+
+VIEWS = [
+    (contracts_api.ContractOut, contracts.ContractView), (contracts_api.ContractIn, contracts.NewContract),
+    (contracts_api.DueOut, contracts.DueRow), (orders_api.PartnerOut, partners.PartnerSummary),
+    (orders_api.PartnerIn, partners.PartnerInput), (orders_api.ContactIn, partners.ContactData),
+    (orders_api.ContactOut, partners.ContactData), (orders_api.ItemOut, partners.ItemSummary),
+    (orders_api.LineOut, queries_docs.DocLine),
+    (billing_api.InvoiceOut, queries.InvoiceRow), (billing_api.InvoiceDetailOut, queries_docs.InvoiceDoc),
+    (billing_api.ProposalOut, receivables.ProposalView),
+    (billing_api.ImportOut, receivables.ImportResult), (assets_api.AssetOut, assets.AssetView),
+    (assets_api.AssetIn, assets.NewAsset), (assets_api.RunLineOut, assets.RunLine),
+    (assets_api.DisposalIn, assets.Disposal), (assets_api.ItemOut, equipment.ItemView),
+    (assets_api.ItemIn, equipment.NewItem), (assets_api.LoanIn, equipment.NewLoan),
+]
+
+
+@pytest.mark.parametrize(("schema", "view"), VIEWS, ids=lambda v: v.__name__)
+def test_an_api_schema_showing_a_view_declares_only_what_it_says_differently(schema: Any, view: Any) -> None:
+    """Failed before: ContractOut, PartnerOut, InvoiceOut … restated every field of the service's view. Now the
+    schema's fields are the view's (in the view's order); its class body names a field of the view only to say it
+    differently (another type, a description)."""
+    assert issubclass(schema, ViewModel)
+    view_types = {f.name: f.type for f in dataclasses.fields(view)}
+    has_default = {f.name for f in dataclasses.fields(view)
+                   if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+    inherited = {n for base in schema.__bases__ for n in getattr(base, "__pydantic_fields__", {})}
+    shown = [n for n in schema.model_fields if n in view_types and n not in inherited]
+    assert shown == [n for n in view_types if n in shown]
+    body = ast.parse(textwrap.dedent(inspect.getsource(schema))).body[0]
+    assert isinstance(body, ast.ClassDef)
+    for node in body.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id in view_types:
+            name = node.target.id
+            said_differently = ast.unparse(node.annotation) != view_types[name] or (
+                isinstance(node.value, ast.Call) and ast.unparse(node.value.func) == "Field") or (
+                node.value is None and name in has_default)  # required where the view has a default
+            assert said_differently, f"{schema.__name__}.{node.target.id} restates the view"
