@@ -37,6 +37,8 @@ class LineInput:
     tax_kind: str = ""  # a 0% line: export 免税 (消費税法7条) / exempt 非課税 (6条, the default) / out_of_scope 不課税
     # 用途区分 of a purchase order line (taxable / non_taxable / common; "": the company's default): purchasing only
     tax_purpose: str = ""
+    # 簡易課税の事業区分 1..6 of a sales line (10% / 8%); None: the company's ``simplified_type``: sales only
+    business_type: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ResolvedLine:
     is_discount: bool = False
     price_includes_tax: bool | None = None  # None: as the document's price entry says
     tax_kind: str | None = None  # 0% lines: export / exempt / out_of_scope (None: exempt 非課税)
+    business_type: int | None = None  # 簡易課税の事業区分 1..6 of a 10% / 8% sales line (None: the company's)
 
     def row(self, line_no: int) -> dict[str, object]:
         """The columns every document line has (purchasing's too)."""
@@ -60,7 +63,7 @@ class ResolvedLine:
 
     def sales_row(self, line_no: int) -> dict[str, object]:
         """A sales document line's columns: those of :meth:`row` and the 0% kind."""
-        return {**self.row(line_no), "tax_kind": self.tax_kind}
+        return {**self.row(line_no), "tax_kind": self.tax_kind, "business_type": self.business_type}
 
 
 def parse_decimal(text: str | Decimal | int, field_name: str, problems: list[Problem],
@@ -98,6 +101,7 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
     problems: list[Problem] = []
     drafts: list[tuple[int | None, str, Decimal, str, Decimal, str, bool, bool | None]] = []
     kinds: list[str | None] = []
+    btypes: list[int | None] = []
     for i, ln in enumerate(lines):
         where = f"lines[{i}]"
         item = items.get(ln.item_code.strip()) if ln.item_code.strip() else None
@@ -123,6 +127,10 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
         if kind is not None and (kind not in TAX_KINDS or rate != "0"):
             problems.append(Problem("sales.error.tax_kind", f"{where}.tax_kind", {"kind": kind}))
         kinds.append(kind if rate == "0" else None)
+        btype = ln.business_type or None
+        if btype is not None and (btype not in BUSINESS_TYPE_CODES or rate == "0"):
+            problems.append(Problem("sales.error.business_type", f"{where}.business_type", {"value": btype}))
+        btypes.append(btype)
         drafts.append((item.id if item else None, description, quantity, unit, price, rate, ln.is_discount,
                        ln.price_includes_tax))
     if problems:
@@ -137,11 +145,12 @@ def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: Pri
         bounds.append(Problem("error.total_range", "lines"))
     if bounds:
         raise Invalid(problems=bounds)
-    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7], kind)
-                for d, amount, kind in zip(drafts, totals.line_amounts, kinds, strict=True)]
+    resolved = [ResolvedLine(d[0], d[1], d[2], d[3], d[4], d[5], amount, d[6], d[7], kind, btype)
+                for d, amount, kind, btype in zip(drafts, totals.line_amounts, kinds, btypes, strict=True)]
     return resolved, totals
 
 
+BUSINESS_TYPE_CODES = (1, 2, 3, 4, 5, 6)  # 簡易課税の事業区分 (ennoshita.ledger.taxes.BUSINESS_TYPES)
 TAX_KINDS = ("export", "exempt", "out_of_scope")  # 免税 (輸出, 消費税法7条) / 非課税 (6条) / 不課税
 
 

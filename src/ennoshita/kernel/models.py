@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Integer, Numeric, String
+from sqlalchemy import BigInteger, Integer, Numeric, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 Qty = Numeric(14, 3)
@@ -38,6 +38,8 @@ class LineColumns(ItemLineColumns):
 
     # a 0% line: export (免税, 消費税法7条) / exempt (非課税, 6条) / out_of_scope (不課税); None: 非課税 for "0"
     tax_kind: Mapped[str | None] = mapped_column(String(12), sort_order=10)
+    # 簡易課税の事業区分 1..6 of a 10% / 8% line (消費税法施行令57条); None: the company's simplified_type
+    business_type: Mapped[int | None] = mapped_column(SmallInteger, sort_order=11)
 
 
 class DocumentTotals:

@@ -5,9 +5,10 @@ The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
 
 - ``method``: [``general``] 一般課税 (本則課税); ``simplified`` 簡易課税 (消費税法37条: deemed input tax =
   output tax x the business type's みなし仕入率, 施行令57条: 第1種 90%, 第2種 80%, 第3種 70%, 第4種 60%,
-  第5種 50%, 第6種 40%; ``simplified_type`` 1..6, one business type); ``twenty_percent`` 2割特例
-  (平成28年改正法附則51条の2: the tax due is 20% of the output tax; for a 課税期間 that includes a day up to
-  2026-09-30, the last one for a 法人);
+  第5種 50%, 第6種 40%; each sales line may name its 事業区分, ``simplified_type`` 1..6 is the default of a line
+  naming none; several types: 原則計算 and the 75% 特例 of 57条②③, see :func:`simplified_credit`);
+  ``twenty_percent`` 2割特例 (平成28年改正法附則51条の2: the tax due is 20% of the output tax; for a 課税期間 that
+  includes a day up to 2026-09-30, the last one for a 法人);
 - ``output_calc``: [``proportional``] 割戻し計算 (消費税法45条①: 課税標準額 x 7.8% / 6.24%) or ``stacked``
   積上げ計算 (施行令62条: the tax on the issued qualified invoices, i.e. 仮受消費税 booked, x 78/100);
 - ``input_calc``: [``stacked``] 積上げ計算 (施行令46条①②: 仮払消費税 booked x 78/100) or ``proportional``
@@ -140,6 +141,35 @@ class TaxBase:
     purchases_by_purpose: dict[str, dict[tuple[int, Fraction], int]] = field(default_factory=dict)
     input_tax_by_purpose: dict[str, dict[int, int]] = field(default_factory=dict)
     inclusive_books: bool = False  # 税込経理: no 仮受/仮払 booked, so both sides are computed 割戻し
+    # 簡易課税: (事業区分 1..6, 0 untagged, rate %: 10 / 8, 0 for 輸出免税売上) -> the sales lines (not 仮受消費税)
+    # net of returns: 税抜 under 税抜経理, 税込 under 税込経理
+    sales_by_type: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BusinessTypeLine:
+    """付表4-3 / 5-3 ⑦..⑫ and ⑭..⑲: one 事業区分's 課税売上高（税抜き） and its 消費税額, per rate column."""
+
+    business_type: int
+    sales: int  # 課税売上高（税抜き）, all columns (and 輸出免税売上)
+    share: Fraction  # 売上割合: sales / 事業区分別の合計額
+    sales_by_rate: tuple[tuple[int, int], ...]  # (rate %, 税抜) for 10 and 8 (0: 輸出免税)
+    tax_by_rate: tuple[tuple[int, int], ...]  # (rate %, 消費税額 = 税抜 x 7.8% / 6.24%, 1円未満切捨て)
+
+    def tax(self, rate: int) -> int:
+        return dict(self.tax_by_rate).get(rate, 0)
+
+
+@dataclass(frozen=True)
+class SimplifiedCredit:
+    """付表5-3 Ⅲ: the 控除対象仕入税額 under 簡易課税 with more than one 事業区分 (施行令57条②③), every calculation
+    that applies, and the one chosen (the largest). ``candidates``: (name, amount) with name ``principle``
+    (原則計算 ⑳), ``single:N`` (特例: 第N種 ≥ 75% ㉑) or ``pair:N+M`` (特例: 第N種 + 第M種 ≥ 75%, N the higher rate)."""
+
+    types: tuple[BusinessTypeLine, ...]
+    candidates: tuple[tuple[str, int], ...]
+    chosen: str
+    deductible: int
 
 
 @dataclass(frozen=True)
@@ -174,6 +204,7 @@ class Return:
     input_tax_common: int = 0
     deductible_individual: int = 0  # ⑲ 個別対応方式: ⑰ + ⑱ x 課税売上割合
     deductible_lump_sum: int = 0  # ⑳ 一括比例配分方式: all x 課税売上割合
+    simplified: SimplifiedCredit | None = None  # 簡易課税: 付表4-3 / 5-3 by 事業区分
 
     @property
     def total_due(self) -> int:
@@ -236,8 +267,10 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
     lump_sum = sum(_floor(v * ratio) for v in all_columns.values())  # 消費税法30条②二
     full = ratio >= FULL_CREDIT_RATIO and taxable_sales + base.export_sales <= FULL_CREDIT_SALES_LIMIT
     notes: list[str] = []
-    if settings.method == "simplified":  # 付表5-3 ⑤: per rate column, then 合計
-        deductible = sum(_floor(r.national_tax * DEEMED_RATES[settings.simplified_type]) for r in rates)
+    simplified: SimplifiedCredit | None = None
+    if settings.method == "simplified":  # 付表5-3: per rate column, then 合計
+        simplified = simplified_credit(base, settings, {r.rate: r.national_tax for r in rates})
+        deductible = simplified.deductible
     elif settings.method == "twenty_percent":  # 付表6 特別控除税額: per rate column, then 合計
         deductible = sum(_floor(r.national_tax * TWENTY_PERCENT_DEEMED) for r in rates)
     elif full:
@@ -254,7 +287,77 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
         local = -_floor(-difference * LOCAL_SHARE)
     return Return(settings, tuple(rates), sum(r.taxable_base for r in rates), output_tax, taxable_sales,
                   base.export_sales, base.non_taxable_sales, ratio, input_tax, full, deductible, national, local,
-                  tuple(notes), for_taxable, for_non_taxable, common, individual, lump_sum)
+                  tuple(notes), for_taxable, for_non_taxable, common, individual, lump_sum, simplified)
+
+
+SPECIAL_SHARE = Fraction(75, 100)  # 施行令57条③: one type, or two types together, 75% or more of the sales
+
+
+def simplified_credit(base: TaxBase, settings: Settings, base_tax: dict[int, int]) -> SimplifiedCredit:
+    """付表5-3: the deemed input tax under 簡易課税 (消費税法37条, 施行令57条), from ``base_tax`` (rate % -> ④
+    控除対象仕入税額の計算の基礎となる消費税額 of the column: the output tax net of returns) and the sales per 事業区分
+    (``base.sales_by_type``; untagged lines count as the company's ``simplified_type``).
+
+    Per 事業区分 and rate column: 課税売上高（税抜き） (税込経理: x 100/110 or 100/108, 1円未満切捨て) and its 消費税額
+    (x 7.8% / 6.24%, 1円未満切捨て); returns are already netted against the sales of their 事業区分. Each column:
+
+    - 原則計算 (施行令57条②): ④ x Σ(消費税額 of each type x its みなし仕入率) / Σ 消費税額;
+    - 特例 (57条③一): a type with 75% or more of the 課税売上高 (all columns, 免税売上 included): ④ x its rate;
+    - 特例 (57条③二): two types N, M (N the higher rate) together 75% or more: ④ x (消費税額_N x rate_N +
+      (Σ 消費税額 - 消費税額_N) x rate_M) / Σ 消費税額;
+
+    each 1円未満切捨て per column and summed. Every applicable calculation is worked; the largest is taken (the
+    taxpayer chooses, 付表5-3 ㊲), the first of equals in the order above. One type only (専業, 付表5-3 ⑤): ④ x
+    its rate, the same as its single-type calculation."""
+    default = settings.simplified_type
+    net: dict[tuple[int, int], int] = defaultdict(int)
+    for (btype, rate), amount in base.sales_by_type.items():
+        excl = _floor(Fraction(amount * 100, 100 + rate)) if base.inclusive_books and rate else amount
+        net[(btype or default, rate)] += excl
+    types: list[BusinessTypeLine] = []
+    totals = {t: sum(v for (bt, _r), v in net.items() if bt == t) for t in sorted({bt for bt, _r in net})}
+    grand = sum(totals.values())
+    for t, total in totals.items():
+        if not any(v for (bt, _r), v in net.items() if bt == t):
+            continue
+        by_rate = tuple(sorted(((r, v) for (bt, r), v in net.items() if bt == t), reverse=True))
+        tax = tuple((r, _floor(v * NATIONAL_RATE[r])) for r, v in by_rate if r in NATIONAL_RATE)
+        types.append(BusinessTypeLine(t, total, Fraction(total, grand) if grand else Fraction(0), by_rate, tax))
+    columns = sorted(base_tax, reverse=True)
+
+    def weighted(rates_of: dict[int, Fraction] | None, fixed: Fraction | None = None) -> int:
+        out = 0
+        for col in columns:
+            four = base_tax[col]
+            if fixed is not None:
+                out += _floor(four * fixed)
+                continue
+            assert rates_of is not None
+            sigma = sum(tl.tax(col) for tl in types)
+            if sigma <= 0:  # no tax by type in this column (nothing sold at that rate): the default type's rate
+                out += _floor(four * DEEMED_RATES[default])
+                continue
+            out += _floor(Fraction(four) * sum(tl.tax(col) * rates_of[tl.business_type] for tl in types) / sigma)
+        return out
+
+    present = [tl for tl in types if tl.sales]
+    candidates: list[tuple[str, int]] = []
+    if len(present) <= 1:
+        only = present[0].business_type if present else default
+        candidates.append((f"single:{only}", weighted(None, DEEMED_RATES[only])))
+    else:
+        candidates.append(("principle", weighted({tl.business_type: DEEMED_RATES[tl.business_type] for tl in types})))
+        for tl in present:
+            if tl.share >= SPECIAL_SHARE:
+                candidates.append((f"single:{tl.business_type}", weighted(None, DEEMED_RATES[tl.business_type])))
+        for i, hi in enumerate(present):
+            for lo in present[i + 1:]:
+                if hi.share + lo.share >= SPECIAL_SHARE:
+                    rates_of = {tl.business_type: DEEMED_RATES[lo.business_type] for tl in types}
+                    rates_of[hi.business_type] = DEEMED_RATES[hi.business_type]
+                    candidates.append((f"pair:{hi.business_type}+{lo.business_type}", weighted(rates_of)))
+    chosen, amount = max(candidates, key=lambda c: c[1])  # max keeps the first of equals
+    return SimplifiedCredit(tuple(types), tuple(candidates), chosen, amount)
 
 
 # ---------------------------------------------------------------- from the books
@@ -384,6 +487,7 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
     input_tax: dict[int, int] = defaultdict(int)
     by_purpose: dict[str, dict[tuple[int, Fraction], int]] = defaultdict(lambda: defaultdict(int))
     tax_by_purpose: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_type: dict[tuple[int, int], int] = defaultdict(int)
     for period, code, account_id, debit, credit in session.execute(
             select(TaxBalance.period, TaxBalance.tax_category, TaxBalance.account_id, TaxBalance.debit,
                    TaxBalance.credit)
@@ -403,6 +507,8 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
                 sales[rate] += amount
                 if is_tax:
                     sales_tax[rate] += amount
+            if cat.takes_business_type and not is_tax:
+                by_type[(cat.business_type, rate)] += amount
         elif cat.direction == "purchase" and cat.taxable:
             amount = int(debit) - int(credit)
             day = dt.date(period // 100, period % 100, 1)
@@ -418,6 +524,7 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
     base.purchases_gross, base.input_tax_booked = dict(purchases), dict(input_tax)
     base.purchases_by_purpose = {k: dict(v) for k, v in by_purpose.items()}
     base.input_tax_by_purpose = {k: dict(v) for k, v in tax_by_purpose.items()}
+    base.sales_by_type = {k: v for k, v in by_type.items() if v}
     return base
 
 

@@ -234,6 +234,17 @@ def general_ledger_file_table(session: Session, t: Translator, account_id: int, 
     return table
 
 
+def _tax_name(t: Translator, code: str) -> str:
+    """A 税区分's name: the catalog's for a plain code, the category table's for one tagged with its 用途区分 or
+    事業区分 (``purchase_10:taxable``, ``sales_10:t2``: no catalog key of their own)."""
+    from ennoshita.ledger.taxes import CATEGORIES
+
+    cat = CATEGORIES.get(code)
+    if cat is not None and cat.base:
+        return cat.name_ja if t.lang == "ja" else cat.name_en
+    return t(f"tax.{code}")
+
+
 def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
     table = Table(t("report.tax_summary"), _range(t, date_from, date_to), [
         Column("tax_category", t("report.col.tax_category")), Column("account_code", t("report.col.code")),
@@ -244,19 +255,41 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
     subtotal = [0, 0]
     for row in q.tax_summary(session, date_from, date_to):
         if current is not None and row.tax_category != current:
-            table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
+            table.add({"tax_category": _tax_name(t, current), "account_name": t("report.subtotal"),
                        "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
             subtotal = [0, 0]
         current = row.tax_category
         subtotal[0] += row.debit
         subtotal[1] += row.credit
-        table.add({"tax_category": t(f"tax.{row.tax_category}"), "account_code": row.account_code,
+        table.add({"tax_category": _tax_name(t, row.tax_category), "account_code": row.account_code,
                    "account_name": row.account_name, "debit": row.debit, "credit": row.credit,
                    "net": row.debit - row.credit})
     if current is not None:
-        table.add({"tax_category": t(f"tax.{current}"), "account_name": t("report.subtotal"),
+        table.add({"tax_category": _tax_name(t, current), "account_name": t("report.subtotal"),
                    "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
     return table
+
+
+def _calculation_name(t: Translator, name: str) -> str:
+    """``principle`` / ``single:N`` / ``pair:N+M`` (:class:`ennoshita.ledger.consumption_tax.SimplifiedCredit`)."""
+    if name.startswith("single:"):
+        return t("ctax.simplified.single", type=t(f"ctax.business_type.{name[7:]}"))
+    if name.startswith("pair:"):
+        hi, lo = name[5:].split("+")
+        return t("ctax.simplified.pair", high=t(f"ctax.business_type.{hi}"), low=t(f"ctax.business_type.{lo}"))
+    return t("ctax.simplified.principle")
+
+
+def _simplified_rows(t: Translator, table: Table, credit: Any) -> None:
+    for line in credit.types:
+        name = t(f"ctax.business_type.{line.business_type}")
+        table.add({"item": t("ctax.simplified.type_sales", type=name), "amount": line.sales,
+                   "note": t("ctax.simplified.share", share=f"{float(line.share) * 100:.1f}")})
+        for rate, tax in line.tax_by_rate:
+            table.add({"item": t("ctax.simplified.type_tax", type=name, rate=rate), "amount": tax})
+    for name, amount in credit.candidates:
+        table.add({"item": _calculation_name(t, name), "amount": amount,
+                   "note": t("ctax.simplified.chosen") if name == credit.chosen else ""})
 
 
 def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
@@ -291,8 +324,12 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
                    "note": t("ctax.credit.individual")})
         table.add({"item": t("ctax.deductible_lump_sum"), "amount": ret.deductible_lump_sum,
                    "note": t("ctax.credit.lump_sum")})
+    if s.method == "simplified" and ret.simplified is not None:  # 付表4-3 / 5-3: by 事業区分, every calculation
+        _simplified_rows(t, table, ret.simplified)
     if s.method == "general":
         basis = t("ctax.full_credit") if ret.full_credit else t(f"ctax.credit.{s.credit_method}")
+    elif s.method == "simplified" and ret.simplified is not None:
+        basis = _calculation_name(t, ret.simplified.chosen)
     else:
         basis = t(f"ctax.method.{s.method}")
     table.add({"item": t("ctax.deductible"), "amount": ret.deductible, "note": basis}, emphasis=True)

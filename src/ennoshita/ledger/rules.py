@@ -75,9 +75,9 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
 
     This is the one split rule of every posting path. ``given``: for a document that computed its tax (a
     qualified invoice or a bill computes it once per rate), the categories whose 仮受/仮払消費税 line the
-    document gives: those lines and the lines of those categories are kept as they are; every other taxable
-    line is split (a bank fee on a payment run, an expense line). ``None`` (an entry typed by a person, an
-    import): every taxable line is split.
+    document gives: those lines and the lines of those categories (and of their 事業区分 variants) are kept as
+    they are; every other taxable line is split (a bank fee on a payment run, an expense line). ``None`` (an
+    entry typed by a person, an import): every taxable line is split.
 
     A purchase from a supplier that is not a qualified-invoice issuer (経過措置 categories) puts only the
     deductible share of its tax in 仮払消費税 (80% / 70% / 50% / 30% by the transaction ``day``, from the dated
@@ -91,7 +91,9 @@ def expand_tax(lines: Sequence[LineDraft], tax_accounting: str, rule: Rounding, 
     out: list[LineDraft] = []
     for line in lines:
         cat = CATEGORIES.get(line.tax_category or "")
-        if cat is None or line.tax_category in kept or line.account_code in tax_accounts:
+        # a 売上高 line tagged with its 事業区分 (sales_10:t2) shares the rate's one 仮受消費税 line (sales_10)
+        if cat is None or line.tax_category in kept or (cat.business_type and cat.base in kept) \
+                or line.account_code in tax_accounts:
             out.append(line)
             continue
         amount = line.debit or line.credit

@@ -37,6 +37,10 @@ ledger line's 税区分 code as a suffix (``purchase_10:common``), so every path
 取消, import, export, the maintained per-category totals) carries the tag too: :func:`with_purpose`,
 :data:`CATEGORIES` holds the tagged variants. An untagged 課税仕入 gets the company's default (共通対応) when
 it is posted.
+
+簡易課税の事業区分 (消費税法施行令57条, 第一種事業（卸売業） … 第六種事業（不動産業）) rides the same way on a
+課税売上 or 輸出免税売上 code: ``sales_10:t2`` (:func:`with_business_type`, :func:`business_type_of`). An untagged
+sales line is left untagged when posted: the return counts it as the company's ``simplified_type``.
 """
 
 from __future__ import annotations
@@ -66,11 +70,17 @@ class TaxCategory:
     small_amount: bool = False  # 少額特例: full credit without a qualified invoice (checked when posted)
     purpose: str = ""  # 用途区分 of a tagged 課税仕入 variant: taxable / non_taxable / common ("" untagged)
     base: str = ""  # the untagged category code of a tagged variant ("" for an untagged category)
+    business_type: int = 0  # 簡易課税の事業区分 1..6 of a tagged 課税売上 variant (0 untagged: the company's default)
 
     @property
     def takes_purpose(self) -> bool:
         """A 課税仕入 category: its lines carry a 用途区分 (個別対応方式)."""
         return self.direction == "purchase" and self.taxable
+
+    @property
+    def takes_business_type(self) -> bool:
+        """A 課税売上 or 輸出免税売上 category (課税資産の譲渡等, 施行令57条③): its lines carry a 事業区分."""
+        return self.direction == "sales" and self.ratio_class in ("taxable", "zero_rated")
 
 
 CATEGORY_LIST: tuple[TaxCategory, ...] = (
@@ -120,14 +130,66 @@ def _tagged(c: TaxCategory) -> tuple[TaxCategory, ...]:
                  for code, ja, en in PURPOSES)
 
 
-# every category, the 課税仕入 ones also with each 用途区分 (CATEGORY_LIST: the untagged ones, in order)
-TAGGED_LIST: tuple[TaxCategory, ...] = tuple(
-    v for c in CATEGORY_LIST for v in ((c, *_tagged(c)) if c.takes_purpose else (c,)))
+# 簡易課税の事業区分 (消費税法施行令57条⑤⑥, 国税庁 タックスアンサー No.6509): number, Japanese label, English label.
+# The tag on a 課税売上 code is ``t`` + the number (``sales_10:t2``); see :func:`with_business_type`.
+BUSINESS_TYPES: tuple[tuple[int, str, str], ...] = (
+    (1, "第一種事業（卸売業）", "type 1 (wholesale)"),
+    (2, "第二種事業（小売業）", "type 2 (retail)"),
+    (3, "第三種事業（製造業等）", "type 3 (manufacturing etc.)"),
+    (4, "第四種事業（その他）", "type 4 (other)"),
+    (5, "第五種事業（サービス業等）", "type 5 (services etc.)"),
+    (6, "第六種事業（不動産業）", "type 6 (real estate)"),
+)
+BUSINESS_TYPE_CODES = tuple(b[0] for b in BUSINESS_TYPES)
+BUSINESS_TAG = "t"
+
+
+def business_tag(business_type: int) -> str:
+    return f"{BUSINESS_TAG}{business_type}"
+
+
+def _typed(c: TaxCategory) -> tuple[TaxCategory, ...]:
+    from dataclasses import replace
+
+    return tuple(replace(c, code=f"{c.code}{PURPOSE_SEPARATOR}{business_tag(n)}", name_ja=f"{c.name_ja}・{ja}",
+                         name_en=f"{c.name_en}, {en}", business_type=n, base=c.code)
+                 for n, ja, en in BUSINESS_TYPES)
+
+
+def _variants(c: TaxCategory) -> tuple[TaxCategory, ...]:
+    if c.takes_purpose:
+        return (c, *_tagged(c))
+    if c.takes_business_type:
+        return (c, *_typed(c))
+    return (c,)
+
+
+# every category, the 課税仕入 ones also with each 用途区分 and the 課税売上 / 輸出免税売上 ones with each 事業区分
+# (CATEGORY_LIST: the untagged ones, in order)
+TAGGED_LIST: tuple[TaxCategory, ...] = tuple(v for c in CATEGORY_LIST for v in _variants(c))
 CATEGORIES: dict[str, TaxCategory] = {c.code: c for c in TAGGED_LIST}
 
 
+def business_type_of(code: str | None) -> int:
+    """The 事業区分 (1..6) a 課税売上 code is tagged with; 0 when untagged (or not a sales code)."""
+    cat = CATEGORIES.get(code or "")
+    return cat.business_type if cat is not None else 0
+
+
+def with_business_type(code: str | None, business_type: int | None) -> str | None:
+    """The 課税売上 / 輸出免税売上 code tagged with ``business_type`` (1..6, replacing any tag it had); any other
+    code, or ``business_type`` None / 0, unchanged. An unknown number gives an unknown code (refused when posted)."""
+    base, _current = split_purpose(code)
+    if not base or not business_type:
+        return code
+    cat = CATEGORIES.get(base)
+    if cat is None or not cat.takes_business_type:
+        return code
+    return f"{base}{PURPOSE_SEPARATOR}{business_tag(business_type)}"
+
+
 def split_purpose(code: str | None) -> tuple[str | None, str]:
-    """(untagged code, 用途区分 or "") of a category code."""
+    """(untagged code, its tag or "") of a category code: the 用途区分 of a 課税仕入, ``t1``..``t6`` of a 課税売上."""
     if code and PURPOSE_SEPARATOR in code:
         base, purpose = code.split(PURPOSE_SEPARATOR, 1)
         return base, purpose
@@ -142,7 +204,7 @@ def with_purpose(code: str | None, purpose: str | None) -> str | None:
         return code
     cat = CATEGORIES.get(base)
     if cat is None or not cat.takes_purpose:
-        return base
+        return code if cat is not None and cat.takes_business_type else base  # a 事業区分 stays
     return f"{base}{PURPOSE_SEPARATOR}{purpose}"
 
 

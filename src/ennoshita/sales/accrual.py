@@ -30,7 +30,7 @@ from ennoshita.ledger.models import JournalEntry
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.flow import delivery_lines
 from ennoshita.sales.models import Delivery, Invoice
-from ennoshita.sales.posting import remainder, sale_draft, zero_kinds
+from ennoshita.sales.posting import business_types, remainder, sale_draft, zero_kinds
 
 SOURCE = "sales"
 CODE_UNBILLED = chart.CODE_OTHER_RECEIVABLE  # 未収入金 (未請求売上): the 売掛金 sub-ledger stays the invoices'
@@ -94,15 +94,19 @@ def accrue_month(uow: UnitOfWork, actor: Actor, month_end: dt.date) -> AccrualRe
             .order_by(Delivery.delivery_date, Delivery.id)))
         rates: list[RateTotal] = []
         zero: dict[str, int] = {}
+        types: dict[str, dict[int, int]] = {}
         for d in deliveries:
             lines = delivery_lines(s, d.id)
             rates.extend(totals_of(lines, PriceEntry(d.price_entry), company.rounding).rates)
             for kind, amount in zero_kinds(lines).items():
                 zero[kind] = zero.get(kind, 0) + amount
+            for rate, per in business_types(lines).items():
+                for btype, amount in per.items():
+                    types.setdefault(rate, {})[btype] = types.setdefault(rate, {}).get(btype, 0) + amount
         merged = remainder(rates, ())
         entry_id = reversal_id = None
         draft = sale_draft(month_end, f"未請求売上 {month_end:%Y-%m}", "", "", merged, False,
-                           company.tax_accounting != "exclusive", zero=zero)
+                           company.tax_accounting != "exclusive", zero=zero, types=types)
         if draft is not None:
             draft = EntryDraft(draft.date, draft.description, draft.counterparty, tuple(
                 LineDraft(CODE_UNBILLED, ln.debit, ln.credit) if ln.account_code == chart.CODE_RECEIVABLE else ln

@@ -39,7 +39,7 @@ from ennoshita.sales import credit, customer_credit
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.models import Delivery, DeliveryLine, Invoice, InvoiceLine, Receivable
 from ennoshita.sales.numbering import format_number, reserve
-from ennoshita.sales.posting import remainder, sale_draft, zero_kinds
+from ennoshita.sales.posting import business_types, remainder, sale_draft, zero_kinds
 from ennoshita.sales.rules import CreditWarning, statement_balance
 
 
@@ -82,21 +82,23 @@ class _Issuer:
         return cls(session, actor, company, PostingBatch(session))
 
     def draft(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
-              advance: int = 0, zero: dict[str, int] | None = None) -> EntryDraft | None:
+              advance: int = 0, zero: dict[str, int] | None = None,
+              types: dict[str, dict[int, int]] | None = None) -> EntryDraft | None:
         """The journal entry of an invoice (or, ``credit``, of a credit note) for ``rates`` (the invoice's, or
         what is left of them after its deliveries posted theirs: :func:`ennoshita.sales.posting.remainder`)."""
         memo = "返還" if credit else "売上"
         return sale_draft(day, f"{memo} {number} {partner.name}", partner.name, partner.code, rates, credit,
-                          self.company.tax_accounting != "exclusive", advance, zero)
+                          self.company.tax_accounting != "exclusive", advance, zero, types)
 
     def post(self, partner: Partner, number: str, day: dt.date, rates: Sequence[RateTotal], credit: bool,
              reverses_id: int | None = None, advance: int = 0,
-             zero: dict[str, int] | None = None) -> tuple[int | None, str]:
+             zero: dict[str, int] | None = None,
+             types: dict[str, dict[int, int]] | None = None) -> tuple[int | None, str]:
         self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana,
                                partner.id)
         if advance:
             customer_credit.advance_sub(self.batch, self.actor, partner)
-        draft = self.draft(partner, number, day, rates, credit, advance, zero)
+        draft = self.draft(partner, number, day, rates, credit, advance, zero, types)
         if draft is None:
             return None, ""
         posted = self.batch.post(self.actor, draft, source="sales", source_ref=number, reverses_id=reverses_id)
@@ -120,7 +122,7 @@ class _Issuer:
             rates = totals_of(by_day[day], price_entry, self.company.rounding).rates
             draft = sale_draft(day, f"売上 {number} {partner.name} ({day:%m/%d}取引)", partner.name, partner.code,
                                rates, False, self.company.tax_accounting != "exclusive",
-                               zero=zero_kinds(by_day[day]))
+                               zero=zero_kinds(by_day[day]), types=business_types(by_day[day]))
             if draft is not None:
                 self.batch.sub_account(self.actor, chart.CODE_RECEIVABLE, partner.code, partner.name,
                                        partner.name_kana, partner.id)
@@ -148,7 +150,8 @@ class _Issuer:
             posted = self.post_earlier_lines(partner, number, issue_date, lines, price_entry)
             rest = [ln.resolved for ln in lines if not (ln.line_date and ln.line_date < issue_date)]
         entry_id, entry_no = self.post(partner, number, issue_date, remainder(totals.rates, posted),
-                                       kind == "credit_note", advance=advance, zero=zero_kinds(rest))
+                                       kind == "credit_note", advance=advance, zero=zero_kinds(rest),
+                                       types=business_types(rest))
         rates = {r.rate: r for r in totals.rates}
         previous = received = carried = None
         billed = totals.gross
@@ -308,13 +311,14 @@ def _delivery_lines(s: Session, ids: Sequence[int]) -> dict[int, list[ResolvedLi
         chunk = ids[start:start + 5000]
         rows = s.execute(select(DeliveryLine.delivery_id, DeliveryLine.item_id, DeliveryLine.description,
                                 DeliveryLine.quantity, DeliveryLine.unit, DeliveryLine.unit_price,
-                                DeliveryLine.tax_rate, DeliveryLine.amount, DeliveryLine.tax_kind)
+                                DeliveryLine.tax_rate, DeliveryLine.amount, DeliveryLine.tax_kind,
+                                DeliveryLine.business_type)
                          .where(DeliveryLine.delivery_id.in_(chunk))
                          .order_by(DeliveryLine.delivery_id, DeliveryLine.line_no))
         for r in rows:
             out[r.delivery_id].append(ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit,
                                                    Decimal(r.unit_price), r.tax_rate, r.amount, r.amount < 0,
-                                                   tax_kind=r.tax_kind))
+                                                   tax_kind=r.tax_kind, business_type=r.business_type))
     return out
 
 
@@ -406,6 +410,7 @@ class _Plan:
     posted: tuple[RateTotal, ...] = ()  # what its deliveries already posted (出荷基準)
     zero: dict[str, int] = field(default_factory=dict)  # 0% amounts by kind not yet posted
     replaces: int | None = None  # the early run's invoice this re-run replaces
+    types: dict[str, dict[int, int]] = field(default_factory=dict)  # 10% / 8% amounts by 事業区分 not yet posted
 
 
 INVOICE_COLUMNS = (
@@ -473,7 +478,9 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
                     plans.append(_Plan(partner, inv_lines, price_entry, due_date_for(partner, delivery_date),
                                        "delivery", _totals(inv_lines, price_entry, company),
                                        posted=posted_by.get(delivery_id, ()),
-                                       zero=zero_kinds(lines[delivery_id]) if delivery_id not in posted_by else {}))
+                                       zero=zero_kinds(lines[delivery_id]) if delivery_id not in posted_by else {},
+                                       types=business_types(lines[delivery_id]) if delivery_id not in posted_by
+                                       else {}))
                     delivery_groups.append([delivery_id])
                 continue
             stmt = statements[partner_id]
@@ -486,7 +493,8 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
                                totals, (period_from, closing_date), (stmt.previous, stmt.previous - stmt.balance),
                                tuple(r for i, _ in items for r in posted_by.get(i, ())),
                                zero_kinds([r for i, _ in items if i not in posted_by for r in lines[i]]),
-                               redo.get((partner_id, entry))))
+                               redo.get((partner_id, entry)),
+                               business_types([r for i, _ in items if i not in posted_by for r in lines[i]])))
             delivery_groups.append([i for i, _ in items])
             # a second statement for the customer in this run (another price entry) follows on from this one
             billed = stmt.balance + totals.gross
@@ -554,7 +562,8 @@ def _issue_many(s: Session, actor: Actor, company: CompanyData, plans: Sequence[
                         [(p.partner.code, p.partner.name, p.partner.name_kana, p.partner.id) for p in plans])
     fy, first = reserve(s, "invoice", day, company.fiscal_year_start_month, len(plans))
     numbers = [format_number("invoice", fy, first + n) for n in range(len(plans))]
-    drafts = [issuer.draft(p.partner, number, day, remainder(p.totals.rates, p.posted), False, zero=p.zero)
+    drafts = [issuer.draft(p.partner, number, day, remainder(p.totals.rates, p.posted), False, zero=p.zero,
+                            types=p.types)
               for p, number in zip(plans, numbers, strict=True)]
     to_post = [(d, n) for d, n in zip(drafts, numbers, strict=True) if d is not None]
     done = iter(post_many(s, actor, [d for d, _ in to_post], source="sales", source_refs=[n for _, n in to_post],
@@ -695,11 +704,12 @@ def replace_invoice(uow: UnitOfWork, actor: Actor, original_id: int, cmd: Invoic
         issuer = _Issuer.open(s, actor, company)
         old_lines = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == original.id)))
         old_resolved = [ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price, ln.tax_rate,
-                                     ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind)
+                                     ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind, ln.business_type)
                         for ln in old_lines]
         old_totals = totals_of(old_resolved, PriceEntry(original.price_entry), Rounding(original.rounding))
         issuer.post(partner, f"{original.number} 取消", cmd.issue_date, old_totals.rates, True,
-                    reverses_id=original.journal_entry_id, zero=zero_kinds(old_resolved))
+                    reverses_id=original.journal_entry_id, zero=zero_kinds(old_resolved),
+                    types=business_types(old_resolved))
         receivable.open_amount = 0
         receivable.status = "replaced"
         due = cmd.due_date or original.due_date

@@ -32,7 +32,7 @@ from ennoshita.sales import credit
 from ennoshita.sales import settings as sales_settings
 from ennoshita.sales.models import Delivery, DeliveryLine, Quote, QuoteLine, SalesOrder, SalesOrderLine
 from ennoshita.sales.numbering import next_number
-from ennoshita.sales.posting import sale_draft, zero_kinds
+from ennoshita.sales.posting import business_types, sale_draft, zero_kinds
 from ennoshita.sales.rules import CreditWarning
 
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -217,7 +217,7 @@ def _lines_of(s: Session, model: type[QuoteLine] | type[SalesOrderLine] | type[D
     rows: list[QuoteLine | SalesOrderLine | DeliveryLine] = list(
         s.scalars(select(model).where(getattr(model, column) == parent_id).order_by(model.line_no)))
     return [ResolvedLine(r.item_id, r.description, Decimal(r.quantity), r.unit, Decimal(r.unit_price), r.tax_rate,
-                         r.amount, r.amount < 0, tax_kind=r.tax_kind) for r in rows]
+                         r.amount, r.amount < 0, tax_kind=r.tax_kind, business_type=r.business_type) for r in rows]
 
 
 def accept_quote(uow: UnitOfWork, actor: Actor, quote_id: int, order_date: dt.date | None = None,
@@ -365,7 +365,7 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
             raise Invalid("sales.error.nothing_to_deliver", field="lines")
         price_entry = PriceEntry(order.price_entry)
         inputs = [LineInput(ol.description, wanted[ol.id], ol.unit_price, ol.tax_rate, ol.unit,
-                            tax_kind=ol.tax_kind or "")
+                            tax_kind=ol.tax_kind or "", business_type=ol.business_type)
                   for ol in order_lines if ol.id in wanted]
         lines, totals = resolve_lines(s, inputs, price_entry, company.rounding)
         delivery = Delivery(number=next_number(s, "delivery", cmd.delivery_date, company.fiscal_year_start_month),
@@ -383,7 +383,7 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
         _move(s, actor, order, ORDER_TRANSITIONS, "delivered" if done else "partial", "sales_order")
         if sales_settings.read_in(uow).revenue_recognition == "delivery":
             delivery.journal_entry_id = _post_delivery(s, actor, company.tax_accounting, delivery, totals.rates,
-                                                       zero_kinds(lines))
+                                                       zero_kinds(lines), business_types(lines))
         audit.record(s, actor, "delivery", delivery.id, "create",
                      after={"number": delivery.number, "order": order.number,
                             "delivery_date": cmd.delivery_date.isoformat(), "gross": delivery.gross,
@@ -395,7 +395,8 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
 
 
 def _post_delivery(s: Session, actor: Actor, tax_accounting: str, delivery: Delivery,
-                   rates: Sequence[RateTotal], zero: dict[str, int]) -> int | None:
+                   rates: Sequence[RateTotal], zero: dict[str, int],
+                   types: dict[str, dict[int, int]] | None = None) -> int | None:
     """出荷基準/引渡基準 (法人税法22条の2, 消費税基本通達9-1-1): the sale on the delivery date, 売掛金 (the customer as
     補助科目) / 売上高 + 仮受消費税 per rate as the delivery computed them; its invoice later posts only what its
     own tax computation changes."""
@@ -404,7 +405,7 @@ def _post_delivery(s: Session, actor: Actor, tax_accounting: str, delivery: Deli
     batch = PostingBatch(s)
     batch.sub_account(actor, chart.CODE_RECEIVABLE, partner.code, partner.name, partner.name_kana, partner.id)
     draft = sale_draft(delivery.delivery_date, f"売上(出荷) {delivery.number} {partner.name}", partner.name,
-                       partner.code, rates, False, tax_accounting != "exclusive", zero=zero)
+                       partner.code, rates, False, tax_accounting != "exclusive", zero=zero, types=types)
     if draft is None:
         return None
     return batch.post(actor, draft, source="sales", source_ref=delivery.number).id

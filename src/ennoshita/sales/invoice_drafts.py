@@ -183,7 +183,8 @@ def issue_draft(uow: UnitOfWork, actor: Actor, invoice_id: int) -> InvoiceSummar
         rows = list(s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
                               .order_by(InvoiceLine.line_no)))
         resolved = [ResolvedLine(ln.item_id, ln.description, ln.quantity, ln.unit, ln.unit_price, ln.tax_rate,
-                                 ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind) for ln in rows]
+                                 ln.amount, ln.amount < 0, ln.price_includes_tax, ln.tax_kind, ln.business_type)
+                    for ln in rows]
         price_entry = PriceEntry(invoice.price_entry)
         totals_of(resolved, price_entry, company.rounding)  # the company's rule may have changed: recheck
         issuer = _Issuer.open(s, actor, company)

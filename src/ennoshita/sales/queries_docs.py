@@ -53,6 +53,7 @@ class DocLine:
     delivery_id: int | None = None  # invoice lines
     price_includes_tax: bool | None = None  # invoice lines: None as the invoice's price entry
     tax_kind: str = ""  # a 0% line: export / exempt / out_of_scope
+    business_type: int | None = None  # 簡易課税の事業区分 1..6 (None: the company's)
 
     @property
     def order_line_id(self) -> int:
@@ -257,7 +258,8 @@ def _lines(s: Session, model: Any, column: str, parent_id: int) -> list[DocLine]
                     Decimal(r.delivered_quantity) if isinstance(r, SalesOrderLine) else None,
                     r.line_date if isinstance(r, InvoiceLine) else None,
                     r.delivery_id if isinstance(r, InvoiceLine) else None,
-                    r.price_includes_tax if isinstance(r, InvoiceLine) else None, r.tax_kind or "")
+                    r.price_includes_tax if isinstance(r, InvoiceLine) else None, r.tax_kind or "",
+                    r.business_type)
             for r, code in rows]
 
 

@@ -13,9 +13,10 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from ennoshita.actor import Actor
+from ennoshita.db import Database
 from ennoshita.errors import DomainError, Problem
 from ennoshita.i18n import Translator
-from ennoshita.ledger.taxes import PURPOSES
+from ennoshita.ledger.taxes import BUSINESS_TYPES, PURPOSES
 from ennoshita.security.files import content_disposition
 from ennoshita.security.uploads import read_form
 
@@ -143,6 +144,17 @@ def errors_of(exc: DomainError, actor: Actor) -> tuple[dict[str, str], list[str]
 def purpose_choices(lang: str) -> list[tuple[str, str]]:
     """用途区分 (個別対応方式) codes and their names in the screen's language (data of ``ledger.taxes``)."""
     return [(code, ja if lang == "ja" else en) for code, ja, en in PURPOSES]
+
+
+def business_type_choices(db: Database, actor: Actor) -> list[tuple[int, str]] | None:
+    """簡易課税の事業区分 (1..6) and their names for a sales line's select; None when the company does not use 簡易課税
+    (the select is not shown: a line then counts as the company's ``simplified_type`` if it ever does)."""
+    from ennoshita.ledger.consumption_tax import load_settings
+
+    with db.uow() as uow:
+        if load_settings(uow.session).method != "simplified":
+            return None
+    return [(n, ja if actor.language == "ja" else en) for n, ja, en in BUSINESS_TYPES]
 
 
 # ---------------------------------------------------------------- lists and downloads

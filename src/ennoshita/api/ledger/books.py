@@ -27,7 +27,14 @@ from ennoshita.identity import load_company, require
 from ennoshita.ledger import chart, queries, queries_ui, reports, services
 from ennoshita.ledger.posting import PostedEntry
 from ennoshita.ledger.rules import EntryDraft, LineDraft
-from ennoshita.ledger.taxes import CATEGORIES, split_purpose, with_purpose
+from ennoshita.ledger.taxes import (
+    CATEGORIES,
+    PURPOSE_CODES,
+    business_type_of,
+    split_purpose,
+    with_business_type,
+    with_purpose,
+)
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, Table, export
 
@@ -71,6 +78,10 @@ class LineIn(BaseModel):
     tax_purpose: str | None = Field(None, description=(
         "用途区分 of a 課税仕入 line (個別対応方式): taxable (課税売上対応), non_taxable (非課税売上対応) or common "
         "(共通対応); also accepted as a tax_category suffix (purchase_10:taxable). Default: the company's."))
+    business_type: int | None = Field(None, ge=1, le=6, description=(
+        "簡易課税の事業区分 of a 課税売上 / 輸出免税売上 line: 1 第一種（卸売業） … 6 第六種（不動産業); "
+        "also accepted as a tax_category suffix (sales_10:t2). Default: the company's simplified_type, "
+        "applied when the return is computed."))
     debit: Yen = Field(0, description=YEN_DOC)
     credit: Yen = Field(0, description=YEN_DOC)
     memo: str = ""
@@ -99,6 +110,7 @@ class LineOut(BaseModel):
     department: str
     tax_category: str | None
     tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (課税仕入 only).")
+    business_type: int | None = Field(None, description="簡易課税の事業区分 1..6 (課税売上 only; none: the default).")
     debit: int
     credit: int
     memo: str
@@ -148,7 +160,8 @@ def _account(a: services.AccountSummary) -> AccountOut:
 def _draft(body: EntryIn) -> EntryDraft:
     return EntryDraft(body.date, body.description, body.counterparty, tuple(
         LineDraft(account_code=line.account, debit=line.debit, credit=line.credit,
-                  tax_category=with_purpose(line.tax_category or None, line.tax_purpose),
+                  tax_category=with_business_type(with_purpose(line.tax_category or None, line.tax_purpose),
+                                                  line.business_type),
                   sub_account=line.sub_account or None, department=line.department or None, memo=line.memo)
         for line in body.lines))
 
@@ -171,8 +184,14 @@ def _entry_out(row: queries.JournalRow, links: queries_ui.EntryLinks | None = No
         corrected_by=[r.id for r in links.corrected_by] if links else [],
         lines=[LineOut(account_code=line.account_code, account_name=line.account_name, sub_account=line.sub_account,
                        department=line.department, tax_category=line.tax_category,
-                       tax_purpose=split_purpose(line.tax_category)[1] or None, debit=line.debit,
+                       tax_purpose=_purpose(line.tax_category),
+                       business_type=business_type_of(line.tax_category) or None, debit=line.debit,
                        credit=line.credit, memo=line.memo) for line in row.lines])
+
+
+def _purpose(code: str | None) -> str | None:
+    tag = split_purpose(code)[1]
+    return tag if tag in PURPOSE_CODES else None
 
 
 def _posted(db: Database, posted: PostedEntry | services.SubmittedEntry) -> EntryOut:
@@ -547,7 +566,21 @@ def consumption_tax_report(request: Request, db: DbDep, actor: ApiActor, fiscal_
             "local_due": r.local_due, "total_due": r.total_due, "settlement": _settlement_out(draft),
             "input_tax_by_purpose": {"taxable": r.input_tax_taxable, "non_taxable": r.input_tax_non_taxable,
                                      "common": r.input_tax_common},
-            "deductible_individual": r.deductible_individual, "deductible_lump_sum": r.deductible_lump_sum}
+            "deductible_individual": r.deductible_individual, "deductible_lump_sum": r.deductible_lump_sum,
+            "simplified": _simplified_out(r.simplified)}
+
+
+def _simplified_out(credit: Any) -> dict[str, Any] | None:
+    """付表4-3 / 5-3 under 簡易課税: per 事業区分 the 課税売上高（税抜き）, its share and 消費税額 per rate column;
+    every calculation that applies (principle / single:N / pair:N+M) and the one chosen (the largest)."""
+    if credit is None:
+        return None
+    return {"business_types": [
+        {"business_type": x.business_type, "sales": x.sales, "share": f"{x.share.numerator}/{x.share.denominator}",
+         "sales_by_rate": {str(rate): v for rate, v in x.sales_by_rate},
+         "tax_by_rate": {str(rate): v for rate, v in x.tax_by_rate}} for x in credit.types],
+        "calculations": [{"name": name, "amount": amount} for name, amount in credit.candidates],
+        "chosen": credit.chosen, "deductible": credit.deductible}
 
 
 @router.get("/consumption-tax/settings")

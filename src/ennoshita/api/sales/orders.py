@@ -149,6 +149,9 @@ class LineIn(BaseModel):
     is_discount: bool = False
     tax_kind: str = Field("", description="A 0% line: export (免税, 消費税法7条), exempt (非課税, 6条; the default) or "
                                           "out_of_scope (不課税).")
+    business_type: int | None = Field(None, ge=1, le=6, description=(
+        "簡易課税の事業区分 of a 10% / 8% line: 1 第一種（卸売業） … 6 第六種（不動産業）; absent: the company's "
+        "simplified_type. Posted as the sales line's 税区分 tag (sales_10:t2)."))
 
 
 class InvoiceLineIn(LineIn):
@@ -296,7 +299,7 @@ def dec_text(value: Decimal | int | str) -> str:
 def lines_in(lines: Sequence[LineIn]) -> tuple[LineInput, ...]:
     return tuple(LineInput(description=ln.description, quantity=ln.quantity, unit_price=ln.unit_price,
                            tax_rate=ln.tax_rate, unit=ln.unit, item_code=ln.item_code, is_discount=ln.is_discount,
-                           tax_kind=ln.tax_kind,
+                           tax_kind=ln.tax_kind, business_type=ln.business_type,
                            price_includes_tax=ln.price_includes_tax if isinstance(ln, InvoiceLineIn) else None,
                            line_date=ln.line_date if isinstance(ln, InvoiceLineIn) else None)
                  for ln in lines)
@@ -337,7 +340,8 @@ def line_out(ln: DocLine) -> LineOut:
                    quantity=dec_text(ln.quantity), unit=ln.unit, unit_price=dec_text(ln.unit_price),
                    tax_rate=ln.tax_rate, amount=ln.amount,
                    delivered_quantity=None if ln.delivered is None else dec_text(ln.delivered),
-                   line_date=ln.line_date, delivery_id=ln.delivery_id, price_includes_tax=ln.price_includes_tax)
+                   line_date=ln.line_date, delivery_id=ln.delivery_id, price_includes_tax=ln.price_includes_tax,
+                   business_type=ln.business_type)
 
 
 def rates_out(rates: list[RateTotal]) -> list[RateOut]:

@@ -24,6 +24,7 @@ from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import (
     Page,
     as_list,
+    business_type_choices,
     errors_of,
     form_data,
     page_no,
@@ -81,6 +82,7 @@ def invoice_page(request: Request, db: Database, actor: Actor, invoice_id: int, 
         "done": request.query_params.get("done"), "general": [], "errors": {}, "mode": "", "form": {},
         "rows": [], "rates": RATES, "items": [], "today": today_tokyo().isoformat(),
         "has_reduced": any(ln.tax_rate == "8" for ln in detail.lines),
+        "btypes": business_type_choices(db, actor) if extra.get("mode") else None,  # the credit / replace grid
         "credit_warning": credit.credit_status(db.uow(), actor, detail.doc.partner_id)
         if request.query_params.get("warn") == "credit" else None}
     ctx.update(extra)
@@ -107,7 +109,8 @@ def invoice_show(request: Request, invoice_id: int, db: DbDep, actor: ActorDep) 
     form: dict[str, str] = {"issue_date": today_tokyo().isoformat()}
     if mode == "replace":
         rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
-                        f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax))
+                        f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax),
+                        business_type=str(ln.business_type or ""))
                 for ln in detail.lines]
         form.update(subject=detail.doc.subject, due_date=detail.doc.due_date.isoformat())
     return invoice_page(request, db, actor, invoice_id, mode=mode, form=form, rows=pad_grid(rows),

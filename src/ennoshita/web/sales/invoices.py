@@ -24,7 +24,7 @@ from ennoshita.sales import billing, invoice_drafts
 from ennoshita.sales.models import Invoice
 from ennoshita.sales.rules import CreditWarning
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import errors_of, form_data, parse_date, parse_id, text
+from ennoshita.web.forms import business_type_choices, errors_of, form_data, parse_date, parse_id, text
 from ennoshita.web.render import render
 from ennoshita.web.sales.billing import invoice_page
 from ennoshita.web.sales.partners import (
@@ -55,7 +55,7 @@ def _form_page(request: Request, db: Database, actor: Actor, form: dict[str, Any
     return render(request, "sales/invoice_form.html", {
         "form": form, "rows": pad_grid(rows), "errors": errors or {}, "general": general or [],
         "customers": customer_choices(db, actor), "items": item_choices(db, actor), "rates": RATES,
-        "invoice_id": invoice_id, "limits": limits(Invoice),
+        "invoice_id": invoice_id, "limits": limits(Invoice), "btypes": business_type_choices(db, actor),
         "action": f"/sales/invoices/{invoice_id}/edit" if invoice_id else "/sales/invoices/new"}, status_code=status)
 
 
@@ -119,7 +119,8 @@ def invoice_edit(request: Request, invoice_id: int, db: DbDep, actor: ActorDep) 
             "notes": doc.notes}
     rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
                     f"{ln.unit_price.normalize():f}", ln.tax_rate, grid_entry(ln.price_includes_tax), ln.tax_kind,
-                    ln.line_date.isoformat() if ln.line_date and ln.line_date != doc.issue_date else "")
+                    ln.line_date.isoformat() if ln.line_date and ln.line_date != doc.issue_date else "",
+                    business_type=str(ln.business_type or ""))
             for ln in detail.lines]
     return _form_page(request, db, actor, form, rows, invoice_id)
 

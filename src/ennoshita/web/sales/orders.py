@@ -31,6 +31,7 @@ from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import export_links, wants_export
 from ennoshita.web.forms import (
     Page,
+    business_type_choices,
     errors_of,
     form_data,
     page_no,
@@ -77,7 +78,8 @@ def _doc_form_page(request: Request, db: Database, actor: Actor, mode: str, acti
     return render(request, "sales/doc_form.html", {
         "mode": mode, "action": action, "form": form, "rows": pad_grid(rows), "errors": errors or {},
         "general": general or [], "customers": customer_choices(db, actor), "items": item_choices(db, actor),
-        "rates": RATES, "limits": {**limits(SalesOrder), **limits(Quote)}}, status_code=status)
+        "rates": RATES, "limits": {**limits(SalesOrder), **limits(Quote)},
+        "btypes": business_type_choices(db, actor)}, status_code=status)
 
 
 def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteInput, list[int]]:
@@ -169,7 +171,8 @@ def quote_revise_form(request: Request, quote_id: int, db: DbDep, actor: ActorDe
             "price_entry": q.price_entry, "delivery_terms": q.delivery_terms, "notes": q.notes,
             "number": f"{q.number} rev.{q.revision}"}
     rows = [GridRow(ln.item_code, ln.description, f"{ln.quantity.normalize():f}", ln.unit,
-                    f"{ln.unit_price.normalize():f}", ln.tax_rate, tax_kind=ln.tax_kind) for ln in d.lines]
+                    f"{ln.unit_price.normalize():f}", ln.tax_rate, tax_kind=ln.tax_kind,
+                    business_type=str(ln.business_type or "")) for ln in d.lines]
     return _doc_form_page(request, db, actor, "revise", f"/sales/quotes/{quote_id}/revise", form, rows)
 
 

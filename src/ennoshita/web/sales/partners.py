@@ -83,6 +83,7 @@ class GridRow:
     tax_kind: str = ""  # a 0% line: export 免税 / exempt 非課税 / out_of_scope 不課税 (issue 11 item 5)
     line_date: str = ""  # invoice grid: 取引年月日 (issue 11 item 4); empty: the issue date
     tax_purpose: str = ""  # purchase order grid: 用途区分 (taxable / non_taxable / common); empty: the default
+    business_type: str = ""  # invoice grid under 簡易課税: 事業区分 1..6; empty: the company's simplified_type
 
 
 GRID_FIELDS = tuple(f.name for f in fields(GridRow))
@@ -117,13 +118,23 @@ def grid_lines(rows: list[GridRow], problems: list[Problem] | None = None
         lines.append(LineInput(description=r.description, quantity=r.quantity or "1", unit_price=r.unit_price,
                                tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code,
                                price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax), line_date=day,
-                               tax_kind=r.tax_kind, tax_purpose=r.tax_purpose))
+                               tax_kind=r.tax_kind, tax_purpose=r.tax_purpose,
+                               business_type=_business_type(r.business_type, len(lines), bad)))
         where.append(i)
     if bad and problems is None:
         raise Invalid(problems=bad)
     if problems is not None:
         problems.extend(bad)
     return tuple(lines), where
+
+
+def _business_type(value: str, index: int, bad: list[Problem]) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit():
+        bad.append(Problem("sales.error.business_type", f"lines[{index}].business_type", {"value": value}))
+        return None
+    return int(value)
 
 
 def grid_errors(errors: dict[str, str], where: list[int]) -> dict[str, str]:
