@@ -2,7 +2,7 @@
 (payroll_remittances: 源泉所得税, 住民税, 社会保険料 per month).
 
 Revision ID: 0035
-Revises: 0030
+Revises: 0034
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0035"
-down_revision = "0030"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 
