@@ -313,8 +313,13 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
     table.add({"item": t("ctax.taxable_sales"), "amount": ret.taxable_sales})
     table.add({"item": t("ctax.export_sales"), "amount": ret.export_sales})
     table.add({"item": t("ctax.non_taxable_sales"), "amount": ret.non_taxable_sales})
-    ratio = ret.ratio
-    table.add({"item": t("ctax.ratio"), "note": f"{float(ratio) * 100:.2f}% ({ratio.numerator}/{ratio.denominator})"})
+    # 課税売上割合 as the 付表2-3 shows it: the percentage truncated (never shown as 95.00% when it is under 95%),
+    # with the yen amounts it comes from rather than the reduced fraction
+    numerator = ret.taxable_sales + ret.export_sales
+    denominator = numerator + ret.non_taxable_sales
+    hundredths = ret.ratio.numerator * 10000 // ret.ratio.denominator
+    table.add({"item": t("ctax.ratio"),
+               "note": f"{hundredths // 100}.{hundredths % 100:02d}% ({numerator:,} / {denominator:,})"})
     table.add({"item": t("ctax.input_tax"), "amount": ret.input_tax, "note": t(f"ctax.calc.{s.input_calc}")})
     if s.method == "general":  # 付表2-3: the input tax by 用途区分 and the credit under each method
         table.add({"item": t("ctax.input_tax_taxable"), "amount": ret.input_tax_taxable})

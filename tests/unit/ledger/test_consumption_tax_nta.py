@@ -45,3 +45,20 @@ def test_nta_qa_a_ratio_of_94_856_percent_is_not_rounded_up_to_95() -> None:
     assert r.ratio == Fraction(94_856, 100_000)
     assert not r.full_credit  # not rounded up to 95%
     assert (r.input_tax, r.deductible, r.deductible_lump_sum) == (390_000, 369_938, 369_938)
+
+
+def test_the_return_table_shows_the_ratio_truncated_with_its_amounts() -> None:
+    """The same 94.856% as printed on the return screen and CSV: truncated to 94.85% (never rounded up towards 95%),
+    with the yen amounts 9,485,600 / 10,000,000 (the reduced fraction 11857/12500 told an accountant nothing)."""
+    from functools import partial
+
+    from ennoshita.i18n import gettext
+    from ennoshita.ledger.reports import consumption_tax_table
+
+    r = compute_return(TaxBase(sales_gross={10: 10_434_160}, non_taxable_sales=514_400,
+                               purchases_gross={(10, Fraction(1)): 5_500_000}, input_tax_booked={10: 500_000}),
+                       Settings())
+    t = partial(gettext, "ja")
+    table = consumption_tax_table(t, r, 2026)
+    notes = [row.get("note") for row in table.rows if row.get("item") == t("ctax.ratio")]
+    assert notes == ["94.85% (9,485,600 / 10,000,000)"]
