@@ -725,7 +725,7 @@ def _with_lines(session: Session, entries: list[JournalEntry]) -> list[JournalRo
 def _draft_lines(session: Session, entry: JournalEntry) -> list[JournalRowLine]:
     import json
 
-    names = dict(session.execute(select(Account.code, Account.name)).tuples().all())
+    names = dict(session.execute(select(Account.code, Account.name)).all())
     return [JournalRowLine(item["account_code"], names.get(item["account_code"], item["account_code"]),
                            item.get("sub_account") or "", item.get("department") or "", item.get("tax_category"),
                            item["debit"], item["credit"], item.get("memo", ""))
