@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -165,6 +166,11 @@ def journal_import(
                                          progress=lambda done: progress.update(task, completed=done),
                                          parallel=True)
     console.print(t("ledger.import.done", entries=f"{result.entries:,}", lines=f"{result.lines:,}"))
+    # The import is committed and said: the process ends now. Close the database here (SQLite removes the
+    # checkpointed WAL), then keep the interpreter's last collection at exit from walking every object still
+    # alive (SQLAlchemy's, the modules'): 0.1-0.3 s of a whole-process import otherwise.
+    cx.db.dispose()
+    gc.freeze()
 
 
 @journal_app.command("export")
