@@ -112,20 +112,21 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         s.connection(execution_options={BULK_LOAD: True})
         ctx = PostingContext.load(s)
         checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx), max_rows)
-        deferred = _defer_indexes(s, _stream_size(stream))
-        writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
+        size = _stream_size(stream)  # before the child starts reading the stream (it shares the file offset)
         in_child = parallel and _worth_a_child(stream)
         batches = _in_child(checker) if in_child else checker.batches()
-        # The approval policy of every posting path (issue 14): an entry at or above the company's 承認 amount,
-        # which goes to 承認 when typed by hand, is imported only by a role allowed to post without it.
-        over = _over_threshold(s, actor)
         refused: list[Problem] = []
-        # While the child parses, this process only unpickles batches and writes them: its collector's passes
+        # While the child parses, this process only unmarshals batches and writes them: its collector's passes
         # over the batches' young tuples (freed by reference counting anyway) are time taken from writing.
         collecting = in_child and gc.isenabled()
         if collecting:
             gc.disable()
         try:
+            deferred = _defer_indexes(s, size)
+            writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
+            # The approval policy of every posting path (issue 14): an entry at or above the company's 承認
+            # amount, which goes to 承認 when typed by hand, is imported only by a role allowed to post without it.
+            over = _over_threshold(s, actor)
             for heads, lines, done in batches:
                 if over is not None:
                     refused += [Problem("ledger.error.import_needs_approval", "amount", {
@@ -547,13 +548,22 @@ def _worth_a_child(stream: IO[bytes]) -> bool:
 def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
     """The checker's batches, computed in a forked child while the caller writes the previous one. The child
     only reads the stream (this process no longer does) and computes; it never touches the database
-    connection it inherits. At the end it sends the checker's results, which are copied into ``checker``."""
+    connection it inherits. At the end it sends the checker's results, which are copied into ``checker``.
+    The child is started now, so it parses while the caller gets ready to write; closing the generator ends
+    it, whether or not a batch was taken."""
+    batches = _child_batches(checker)
+    next(batches)
+    return batches  # type: ignore[return-value]  # every item after the first (None, taken above) is a batch
+
+
+def _child_batches(checker: _Checker) -> Generator[_Batch | None, None, None]:
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
     child = mp.Process(target=_child_main, args=(checker, sender), name="journal-import-check")
     child.start()
     sender.close()
     try:
+        yield None  # started
         while True:
             try:
                 data = receiver.recv_bytes()
