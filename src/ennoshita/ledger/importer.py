@@ -15,11 +15,14 @@ import datetime as dt
 import gc
 import hashlib
 import io
+import marshal
 import multiprocessing
 import operator
+import pickle
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import IO, Any
 
 from sqlalchemy import select, text
@@ -109,14 +112,21 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         s.connection(execution_options={BULK_LOAD: True})
         ctx = PostingContext.load(s)
         checker = _Checker(_HashingReader(stream), fmt, _Resolver(ChartIndex.load(s), ctx), max_rows)
-        deferred = _defer_indexes(s, _stream_size(stream))
-        writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
-        batches = _in_child(checker) if parallel and _worth_a_child(stream) else checker.batches()
-        # The approval policy of every posting path (issue 14): an entry at or above the company's 承認 amount,
-        # which goes to 承認 when typed by hand, is imported only by a role allowed to post without it.
-        over = _over_threshold(s, actor)
+        size = _stream_size(stream)  # before the child starts reading the stream (it shares the file offset)
+        in_child = parallel and _worth_a_child(stream)
+        batches = _in_child(checker) if in_child else checker.batches()
         refused: list[Problem] = []
+        # While the child parses, this process only unmarshals batches and writes them: its collector's passes
+        # over the batches' young tuples (freed by reference counting anyway) are time taken from writing.
+        collecting = in_child and gc.isenabled()
+        if collecting:
+            gc.disable()
         try:
+            deferred = _defer_indexes(s, size)
+            writer = _Writer(s, ctx.start_month, (f"import_{fmt}", actor.user_id, db_timestamp(s, now_utc())))
+            # The approval policy of every posting path (issue 14): an entry at or above the company's 承認
+            # amount, which goes to 承認 when typed by hand, is imported only by a role allowed to post without it.
+            over = _over_threshold(s, actor)
             for heads, lines, done in batches:
                 if over is not None:
                     refused += [Problem("ledger.error.import_needs_approval", "amount", {
@@ -126,6 +136,8 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
                     progress(done)
         finally:
             batches.close()  # if writing failed: stop the child now, not when the traceback is collected
+            if collecting:
+                gc.enable()
         if checker.problems or refused:
             problems = checker.problems + refused
             raise Invalid("ledger.error.import_failed", problems=problems, count=len(problems))
@@ -536,18 +548,31 @@ def _worth_a_child(stream: IO[bytes]) -> bool:
 def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
     """The checker's batches, computed in a forked child while the caller writes the previous one. The child
     only reads the stream (this process no longer does) and computes; it never touches the database
-    connection it inherits. At the end it sends the checker's results, which are copied into ``checker``."""
+    connection it inherits. At the end it sends the checker's results, which are copied into ``checker``.
+    The child is started now, so it parses while the caller gets ready to write; closing the generator ends
+    it, whether or not a batch was taken."""
+    batches = _child_batches(checker)
+    next(batches)
+    return batches  # type: ignore[return-value]  # every item after the first (None, taken above) is a batch
+
+
+def _child_batches(checker: _Checker) -> Generator[_Batch | None, None, None]:
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
     child = mp.Process(target=_child_main, args=(checker, sender), name="journal-import-check")
     child.start()
     sender.close()
     try:
+        yield None  # started
         while True:
             try:
-                message = receiver.recv()
+                data = receiver.recv_bytes()
             except EOFError:
                 raise RuntimeError("the journal import's checking process ended unexpectedly") from None
+            if data[:1] == _MARSHALLED:
+                yield marshal.loads(memoryview(data)[1:])
+                continue
+            message = pickle.loads(data)
             if message[0] == "batch":
                 yield message[1], message[2], message[3]
             elif message[0] == "end":
@@ -564,13 +589,24 @@ def _in_child(checker: _Checker) -> Generator[_Batch, None, None]:
             child.join()
 
 
+# A batch goes through the pipe marshalled (its rows are tuples of ints, strings and None), behind this byte:
+# marshal writes and reads such rows in less time than pickle (0.07 s against 0.16 s, and 0.18 s against 0.20 s
+# for 200,000 entries), in the child, which is the slower side. Other messages are pickled (they start with 0x80).
+_MARSHALLED = b"M"
+
+
 def _child_main(checker: _Checker, sender: Any) -> None:
     # The child only parses, then ends: no cycle it makes needs collecting before then, and the collector's
     # passes over the batches' millions of young tuples are a few per cent of the parsing.
     gc.disable()
     try:
         for heads, lines, done in checker.batches():
-            sender.send(("batch", heads, lines, done))
+            try:
+                data = marshal.dumps((heads, lines, done))
+            except ValueError:  # a value marshal does not know (none is expected): pickled instead
+                sender.send(("batch", heads, lines, done))
+            else:
+                sender.send_bytes(_MARSHALLED + data)
         sender.send(("end", checker.problems, checker.deltas, checker.entries, checker.lines, checker.done,
                      checker.digest, checker.lines_digest))
     except BrokenPipeError:
@@ -652,14 +688,35 @@ class _Writer:
         user, now = _sql_literal(self.user_id), _sql_literal(self.now_text)
         cur = raw.cursor()
         try:
-            cur.executemany(
-                f"INSERT INTO journal_entries ({', '.join(ENTRY_COLUMNS)}) VALUES (? + {int(first_id)}, ?, "
-                f"? + {int(first_no)}, ?, ?, ?, 'posted', {_sql_literal(self.source)}, ?, ?, {user}, {now}, {user}, "
-                f"{now})", heads)
-            cur.executemany(f"INSERT INTO journal_lines ({', '.join(LINE_COLUMNS)}) VALUES (? + {int(first_id)}"
-                            f"{', ?' * (len(LINE_COLUMNS) - 1)})", lines)
+            _insert_many(cur, f"INSERT INTO journal_entries ({', '.join(ENTRY_COLUMNS)}) VALUES ",
+                         f"(? + {int(first_id)}, ?, ? + {int(first_no)}, ?, ?, ?, 'posted', "
+                         f"{_sql_literal(self.source)}, ?, ?, {user}, {now}, {user}, {now})", heads)
+            _insert_many(cur, f"INSERT INTO journal_lines ({', '.join(LINE_COLUMNS)}) VALUES ",
+                         f"(? + {int(first_id)}{', ?' * (len(LINE_COLUMNS) - 1)})", lines)
         finally:
             cur.close()
+
+
+# Rows per INSERT statement on SQLite's fast path (at most 999 parameters, the oldest SQLite's limit, at 14 a row)
+ROWS_PER_STATEMENT = 64
+
+
+def _insert_many(cur: Any, head: str, one: str, rows: list[Any]) -> None:
+    """INSERT ``rows`` (tuples of one width) with ``head`` + ``one`` (the VALUES group of one row), ROWS_PER_STATEMENT
+    rows to a statement (VALUES (...), (...), ...): the same rows in the same order, but SQLite steps and resets a
+    statement once for 64 rows instead of once a row, about a quarter less of the writer's time than one-row
+    statements. The rows' values are flattened and cut into the statements' parameter lists."""
+    if not rows:
+        return
+    width = len(rows[0])
+    flat = list(chain.from_iterable(rows))
+    step = ROWS_PER_STATEMENT * width
+    whole = len(rows) // ROWS_PER_STATEMENT * step
+    if whole:
+        cur.executemany(head + ", ".join([one] * ROWS_PER_STATEMENT),
+                        [flat[i:i + step] for i in range(0, whole, step)])
+    if whole < len(flat):
+        cur.execute(head + ", ".join([one] * ((len(flat) - whole) // width)), flat[whole:])
 
 
 _FISCAL_YEAR = operator.itemgetter(1)
