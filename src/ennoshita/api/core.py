@@ -14,7 +14,6 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.schemas import (
     AuditOut,
     AuditPage,
-    BankAccountOut,
     CompanyOut,
     CompanyPatch,
     Health,
@@ -37,9 +36,7 @@ def health(db: DbDep) -> Health:
 
 
 def _company_out(c: CompanyData) -> CompanyOut:
-    data = asdict(c)
-    data["bank_accounts"] = [BankAccountOut(**asdict(b)) for b in c.bank_accounts]
-    return CompanyOut(**data)
+    return CompanyOut.model_validate(c, from_attributes=True)
 
 
 @router.get("/company", response_model=CompanyOut, tags=["core"])
@@ -82,8 +79,7 @@ async def put_company_seal(request: Request, db: DbDep, actor: ApiActor) -> Seal
 
 
 def _user_out(u: identity.UserSummary) -> UserOut:
-    return UserOut(id=u.id, email=u.email, display_name=u.display_name, language=u.language,
-                   department=u.department, roles=list(u.roles), active=u.active, created_at=u.created_at)
+    return UserOut.model_validate(u, from_attributes=True)
 
 
 @router.get("/users", response_model=list[UserOut], tags=["core"])
@@ -115,5 +111,5 @@ def audit_trail(
     f = audit.AuditFilter(date_from, date_to, user, entity_type, entity_id, action)
     with db.uow() as uow:
         result = audit.search(uow.session, f, page=page, per_page=per_page)
-    return AuditPage(items=[AuditOut(**asdict(r)) for r in result.rows], total=result.total,
+    return AuditPage(items=[AuditOut.model_validate(r, from_attributes=True) for r in result.rows], total=result.total,
                      page=result.page, per_page=result.per_page)

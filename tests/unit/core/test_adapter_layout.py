@@ -15,12 +15,16 @@ import pytest
 
 from ennoshita.api import assets as assets_api
 from ennoshita.api import contracts as contracts_api
+from ennoshita.api import schemas as core_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
 from ennoshita.api.views import ViewModel
 from ennoshita.assets import equipment
 from ennoshita.assets import services as assets
+from ennoshita.audit.queries import AuditRow
 from ennoshita.contracts import services as contracts
+from ennoshita.identity import company
+from ennoshita.identity import services as identity
 from ennoshita.partners import services as partners
 from ennoshita.sales import queries, queries_docs, receivables
 
@@ -73,6 +77,8 @@ VIEWS = [
     (assets_api.AssetIn, assets.NewAsset), (assets_api.RunLineOut, assets.RunLine),
     (assets_api.DisposalIn, assets.Disposal), (assets_api.ItemOut, equipment.ItemView),
     (assets_api.ItemIn, equipment.NewItem), (assets_api.LoanIn, equipment.NewLoan),
+    (core_api.BankAccountOut, company.BankAccountData), (core_api.CompanyOut, company.CompanyData),
+    (core_api.UserOut, identity.UserSummary), (core_api.AuditOut, AuditRow),
 ]
 
 
