@@ -15,6 +15,7 @@ import pytest
 
 from ennoshita.api import assets as assets_api
 from ennoshita.api import contracts as contracts_api
+from ennoshita.api import desk as desk_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
@@ -23,6 +24,8 @@ from ennoshita.assets import equipment
 from ennoshita.assets import services as assets
 from ennoshita.audit.queries import AuditRow
 from ennoshita.contracts import services as contracts
+from ennoshita.desk import queries as desk_queries
+from ennoshita.desk import services as desk
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
 from ennoshita.partners import services as partners
@@ -79,6 +82,9 @@ VIEWS = [
     (assets_api.ItemIn, equipment.NewItem), (assets_api.LoanIn, equipment.NewLoan),
     (core_api.BankAccountOut, company.BankAccountData), (core_api.CompanyOut, company.CompanyData),
     (core_api.UserOut, identity.UserSummary), (core_api.AuditOut, AuditRow),
+    (desk_api.CommentOut, desk_queries.CommentView), (desk_api.RequestOut, desk.RequestSummary),
+    (desk_api.QueueRowOut, desk_queries.QueueRow), (desk_api.StatOut, desk_queries.StatRow),
+    (desk_api.LateOut, desk_queries.LateRow),
 ]
 
 
