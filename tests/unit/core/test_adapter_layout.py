@@ -16,6 +16,7 @@ import pytest
 from ennoshita.api import assets as assets_api
 from ennoshita.api import contracts as contracts_api
 from ennoshita.api import desk as desk_api
+from ennoshita.api import expenses as expenses_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
@@ -26,6 +27,8 @@ from ennoshita.audit.queries import AuditRow
 from ennoshita.contracts import services as contracts
 from ennoshita.desk import queries as desk_queries
 from ennoshita.desk import services as desk
+from ennoshita.expenses import rules as expense_rules
+from ennoshita.expenses import services as expenses
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
 from ennoshita.partners import services as partners
@@ -85,6 +88,9 @@ VIEWS = [
     (desk_api.CommentOut, desk_queries.CommentView), (desk_api.RequestOut, desk.RequestSummary),
     (desk_api.QueueRowOut, desk_queries.QueueRow), (desk_api.StatOut, desk_queries.StatRow),
     (desk_api.LateOut, desk_queries.LateRow),
+    (expenses_api.LineIn, expense_rules.LineInput), (expenses_api.LineOut, expenses.LineView),
+    (expenses_api.ClaimOut, expenses.ClaimView), (expenses_api.ClaimRowOut, expenses.ClaimRow),
+    (expenses_api.BankIn, expenses.BankInput),
 ]
 
 
