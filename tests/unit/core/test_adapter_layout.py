@@ -17,6 +17,7 @@ from ennoshita.api import assets as assets_api
 from ennoshita.api import contracts as contracts_api
 from ennoshita.api import desk as desk_api
 from ennoshita.api import expenses as expenses_api
+from ennoshita.api import hr as hr_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
@@ -29,6 +30,8 @@ from ennoshita.desk import queries as desk_queries
 from ennoshita.desk import services as desk
 from ennoshita.expenses import rules as expense_rules
 from ennoshita.expenses import services as expenses
+from ennoshita.hr import employees, leave
+from ennoshita.hr import queries as hr_queries
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
 from ennoshita.partners import services as partners
@@ -91,6 +94,10 @@ VIEWS = [
     (expenses_api.LineIn, expense_rules.LineInput), (expenses_api.LineOut, expenses.LineView),
     (expenses_api.ClaimOut, expenses.ClaimView), (expenses_api.ClaimRowOut, expenses.ClaimRow),
     (expenses_api.BankIn, expenses.BankInput),
+    (hr_api.EmployeeIn, employees.EmployeeInput), (hr_api.AssignmentOut, employees.AssignmentView),
+    (hr_api.EmployeeOut, employees.EmployeeView), (hr_api.EmployeeRowOut, hr_queries.EmployeeRow),
+    (hr_api.TransferIn, employees.TransferInput), (hr_api.LeaveRequestIn, leave.LeaveInput),
+    (hr_api.LeaveRequestOut, leave.LeaveRow),
 ]
 
 
