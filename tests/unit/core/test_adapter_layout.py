@@ -18,6 +18,7 @@ from ennoshita.api import contracts as contracts_api
 from ennoshita.api import desk as desk_api
 from ennoshita.api import expenses as expenses_api
 from ennoshita.api import hr as hr_api
+from ennoshita.api import payroll as payroll_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
@@ -34,6 +35,8 @@ from ennoshita.hr import employees, leave
 from ennoshita.hr import queries as hr_queries
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
+from ennoshita.payroll import queries as payroll_queries
+from ennoshita.payroll import services as payroll
 from ennoshita.partners import services as partners
 from ennoshita.sales import queries, queries_docs, receivables
 
@@ -98,6 +101,11 @@ VIEWS = [
     (hr_api.EmployeeOut, employees.EmployeeView), (hr_api.EmployeeRowOut, hr_queries.EmployeeRow),
     (hr_api.TransferIn, employees.TransferInput), (hr_api.LeaveRequestIn, leave.LeaveInput),
     (hr_api.LeaveRequestOut, leave.LeaveRow),
+    (payroll_api.RunOut, payroll.RunView), (payroll_api.SlipOut, payroll_queries.SlipView),
+    (payroll_api.WageLedgerOut, payroll_queries.WageLedger), (payroll_api.TaxPaymentOut, payroll_queries.TaxPayment),
+    (payroll_api.RemittanceOut, payroll.RemittanceView), (payroll_api.TeijiOut, payroll_queries.TeijiRow),
+    (payroll_api.WithholdingSlipOut, payroll_queries.WithholdingSlip),
+    (payroll_api.WithholdingSummaryOut, payroll_queries.WithholdingSummary),
 ]
 
 
