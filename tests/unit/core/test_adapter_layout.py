@@ -19,6 +19,7 @@ from ennoshita.api import desk as desk_api
 from ennoshita.api import expenses as expenses_api
 from ennoshita.api import hr as hr_api
 from ennoshita.api import payroll as payroll_api
+from ennoshita.api import payroll_setup as payroll_setup_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
@@ -35,9 +36,10 @@ from ennoshita.hr import employees, leave
 from ennoshita.hr import queries as hr_queries
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
+from ennoshita.partners import services as partners
+from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll import queries as payroll_queries
 from ennoshita.payroll import services as payroll
-from ennoshita.partners import services as partners
 from ennoshita.sales import queries, queries_docs, receivables
 
 SRC = Path(__file__).parents[3] / "src" / "ennoshita"
@@ -106,6 +108,9 @@ VIEWS = [
     (payroll_api.RemittanceOut, payroll.RemittanceView), (payroll_api.TeijiOut, payroll_queries.TeijiRow),
     (payroll_api.WithholdingSlipOut, payroll_queries.WithholdingSlip),
     (payroll_api.WithholdingSummaryOut, payroll_queries.WithholdingSummary),
+    (payroll_setup_api.WageRowOut, wages.WageRow), (payroll_setup_api.ZuijiOut, wages.ZuijiRow),
+    (payroll_setup_api.DeclarationOut, declarations.DeclarationView), (payroll_setup_api.RateOut, unions.RateView),
+    (payroll_setup_api.UnionOut, unions.UnionView),
 ]
 
 
