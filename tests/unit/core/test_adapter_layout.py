@@ -21,6 +21,7 @@ from ennoshita.api import hr as hr_api
 from ennoshita.api import payroll as payroll_api
 from ennoshita.api import payroll_setup as payroll_setup_api
 from ennoshita.api import schemas as core_api
+from ennoshita.api import withholding as withholding_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
 from ennoshita.api.views import ViewModel
@@ -41,6 +42,7 @@ from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll import queries as payroll_queries
 from ennoshita.payroll import services as payroll
 from ennoshita.sales import queries, queries_docs, receivables
+from ennoshita.withholding import services as withholding
 
 SRC = Path(__file__).parents[3] / "src" / "ennoshita"
 SHARED = {"parse_date", "parse_int", "parse_id", "purpose_choices", "translator", "errors_of", "text", "Page",
@@ -111,6 +113,9 @@ VIEWS = [
     (payroll_setup_api.WageRowOut, wages.WageRow), (payroll_setup_api.ZuijiOut, wages.ZuijiRow),
     (payroll_setup_api.DeclarationOut, declarations.DeclarationView), (payroll_setup_api.RateOut, unions.RateView),
     (payroll_setup_api.UnionOut, unions.UnionView),
+    (withholding_api.CategoryOut, withholding.CategoryFigures), (withholding_api.DueOut, withholding.DueGroup),
+    (withholding_api.PaidOut, withholding.RemittanceResult), (withholding_api.StatementOut, withholding.PayeeStatement),
+    (withholding_api.SummaryOut, withholding.SummaryTotals),
 ]
 
 
