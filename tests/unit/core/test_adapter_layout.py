@@ -20,6 +20,7 @@ from ennoshita.api import expenses as expenses_api
 from ennoshita.api import hr as hr_api
 from ennoshita.api import payroll as payroll_api
 from ennoshita.api import payroll_setup as payroll_setup_api
+from ennoshita.api import purchasing as purchasing_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api import withholding as withholding_api
 from ennoshita.api.sales import billing as billing_api
@@ -41,6 +42,8 @@ from ennoshita.partners import services as partners
 from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll import queries as payroll_queries
 from ennoshita.payroll import services as payroll
+from ennoshita.purchasing import bills, payments, recognition
+from ennoshita.purchasing import pdf as purchasing_pdf
 from ennoshita.sales import queries, queries_docs, receivables
 from ennoshita.withholding import services as withholding
 
@@ -116,6 +119,9 @@ VIEWS = [
     (withholding_api.CategoryOut, withholding.CategoryFigures), (withholding_api.DueOut, withholding.DueGroup),
     (withholding_api.PaidOut, withholding.RemittanceResult), (withholding_api.StatementOut, withholding.PayeeStatement),
     (withholding_api.SummaryOut, withholding.SummaryTotals),
+    (purchasing_api.BankAccountIn, company.BankAccountData),
+    (purchasing_api.OrderLineOut, purchasing_pdf.OrderLineView), (purchasing_api.BillLineOut, bills.BillLineView),
+    (purchasing_api.AccrualOut, recognition.AccrualResult), (purchasing_api.PaymentRunOut, payments.RunSummary),
 ]
 
 
