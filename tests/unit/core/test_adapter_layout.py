@@ -38,6 +38,7 @@ from ennoshita.hr import employees, leave
 from ennoshita.hr import queries as hr_queries
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
+from ennoshita.kernel.tax import RateTotal
 from ennoshita.partners import services as partners
 from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll import queries as payroll_queries
@@ -89,7 +90,7 @@ VIEWS = [
     (contracts_api.DueOut, contracts.DueRow), (orders_api.PartnerOut, partners.PartnerSummary),
     (orders_api.PartnerIn, partners.PartnerInput), (orders_api.ContactIn, partners.ContactData),
     (orders_api.ContactOut, partners.ContactData), (orders_api.ItemOut, partners.ItemSummary),
-    (orders_api.LineOut, queries_docs.DocLine),
+    (orders_api.LineOut, queries_docs.DocLine), (orders_api.RateOut, RateTotal),
     (billing_api.InvoiceOut, queries.InvoiceRow), (billing_api.InvoiceDetailOut, queries_docs.InvoiceDoc),
     (billing_api.ProposalOut, receivables.ProposalView),
     (billing_api.ImportOut, receivables.ImportResult), (assets_api.AssetOut, assets.AssetView),
