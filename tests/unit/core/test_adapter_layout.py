@@ -51,30 +51,50 @@ from ennoshita.withholding import services as withholding
 SRC = Path(__file__).parents[3] / "src" / "ennoshita"
 SHARED = {"parse_date", "parse_int", "parse_id", "purpose_choices", "translator", "errors_of", "text", "Page",
           "page_no", "query_without_page", "pdf_response", "form_data", "field_errors", "text_form", "checked_date",
-          "checked_int", "request_translator", "page_count"}
+          "checked_int", "request_translator", "page_count", "tax_names"}
+DOWNLOADS = {"wants_export", "csv_response", "export_links", "download", "stream_download", "wants_file",
+             "format_links"}
 
 
 def _modules(folder: str) -> list[Path]:
     return sorted((SRC / folder).rglob("*.py"))
 
 
-def test_the_screen_helpers_are_defined_once_in_web_forms() -> None:
-    """Failed before: parse_date, translator … were defined in web/ledger/common.py, errors_of, text, Page in
-    web/sales/partners.py, and the other rooms imported them from there."""
+def _defined_and_borrowed(names: set[str], home: str) -> tuple[dict[str, list[str]], list[str]]:
+    """Where each of ``names`` is defined at a web module's top level, and every import of one of them from a web
+    module other than ``home``."""
     defined: dict[str, list[str]] = {}
     borrowed: list[str] = []
     for path in _modules("web"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         rel = str(path.relative_to(SRC))
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name in SHARED:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and node.name in names:
                 defined.setdefault(node.name, []).append(rel)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ennoshita.web.") \
-                    and node.module != "ennoshita.web.forms":
-                borrowed += [f"{rel}: {node.module}.{a.name}" for a in node.names if a.name in SHARED]
+                    and node.module != home:
+                borrowed += [f"{rel}: {node.module}.{a.name}" for a in node.names if a.name in names]
+    return defined, borrowed
+
+
+def test_the_screen_helpers_are_defined_once_in_web_forms() -> None:
+    """Failed before: parse_date, translator … were defined in web/ledger/common.py, errors_of, text, Page in
+    web/sales/partners.py, and the other rooms imported them from there; tax_names (the 税区分 names) was still
+    in web/ledger/common.py, and the expenses screens took it from there."""
+    defined, borrowed = _defined_and_borrowed(SHARED, "ennoshita.web.forms")
     assert defined == {name: ["web/forms.py"] for name in SHARED}
     assert borrowed == []
+
+
+def test_the_downloads_are_defined_once_in_web_exports() -> None:
+    """Failed before: the report downloads (download, stream_download, wants_file, format_links) were in
+    web/ledger/common.py beside the list CSV exports of web/exports.py, and the receivables and desk activity
+    screens took them from the ledger's module."""
+    defined, borrowed = _defined_and_borrowed(DOWNLOADS, "ennoshita.web.exports")
+    assert {name for name, homes in defined.items() if "web/exports.py" in homes} == DOWNLOADS
+    assert [name for name, homes in defined.items() if "web/ledger/common.py" in homes] == []
+    assert [b for b in borrowed if ": ennoshita.web.ledger.common." in b] == []
 
 
 def test_the_sales_document_commands_are_one_module_per_family() -> None:
