@@ -23,11 +23,14 @@ from ennoshita.api import payroll_setup as payroll_setup_api
 from ennoshita.api import purchasing as purchasing_api
 from ennoshita.api import schemas as core_api
 from ennoshita.api import withholding as withholding_api
+from ennoshita.api.ledger import books as books_api
+from ennoshita.api.ledger import evidence as evidence_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
 from ennoshita.api.views import ViewModel
 from ennoshita.assets import equipment
 from ennoshita.assets import services as assets
+from ennoshita.attachments.services import AttachmentSummary
 from ennoshita.audit.queries import AuditRow
 from ennoshita.contracts import services as contracts
 from ennoshita.desk import queries as desk_queries
@@ -39,6 +42,8 @@ from ennoshita.hr import queries as hr_queries
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
 from ennoshita.kernel.tax import RateTotal
+from ennoshita.ledger import queries as ledger_queries
+from ennoshita.ledger import services as ledger
 from ennoshita.partners import services as partners
 from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll import queries as payroll_queries
@@ -143,6 +148,8 @@ VIEWS = [
     (purchasing_api.BankAccountIn, company.BankAccountData),
     (purchasing_api.OrderLineOut, purchasing_pdf.OrderLineView), (purchasing_api.BillLineOut, bills.BillLineView),
     (purchasing_api.AccrualOut, recognition.AccrualResult), (purchasing_api.PaymentRunOut, payments.RunSummary),
+    (books_api.AccountOut, ledger.AccountSummary), (books_api.LineOut, ledger_queries.JournalRowLine),
+    (evidence_api.AttachmentOut, AttachmentSummary),
 ]
 
 
