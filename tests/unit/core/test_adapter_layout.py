@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from ennoshita.api import approvals as approvals_api
 from ennoshita.api import assets as assets_api
 from ennoshita.api import contracts as contracts_api
 from ennoshita.api import desk as desk_api
@@ -28,6 +29,7 @@ from ennoshita.api.ledger import evidence as evidence_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
 from ennoshita.api.views import ViewModel
+from ennoshita.approvals import services as approvals
 from ennoshita.assets import equipment
 from ennoshita.assets import services as assets
 from ennoshita.attachments.services import AttachmentSummary
@@ -149,7 +151,7 @@ VIEWS = [
     (purchasing_api.OrderLineOut, purchasing_pdf.OrderLineView), (purchasing_api.BillLineOut, bills.BillLineView),
     (purchasing_api.AccrualOut, recognition.AccrualResult), (purchasing_api.PaymentRunOut, payments.RunSummary),
     (books_api.AccountOut, ledger.AccountSummary), (books_api.LineOut, ledger_queries.JournalRowLine),
-    (evidence_api.AttachmentOut, AttachmentSummary),
+    (evidence_api.AttachmentOut, AttachmentSummary), (approvals_api.RequestOut, approvals.RequestView),
 ]
 
 
