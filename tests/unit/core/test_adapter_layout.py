@@ -28,6 +28,7 @@ from ennoshita.api.ledger import books as books_api
 from ennoshita.api.ledger import evidence as evidence_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
+from ennoshita.api.sales import receivables as receivables_api
 from ennoshita.api.views import ViewModel
 from ennoshita.approvals import services as approvals
 from ennoshita.assets import equipment
@@ -52,7 +53,7 @@ from ennoshita.payroll import queries as payroll_queries
 from ennoshita.payroll import services as payroll
 from ennoshita.purchasing import bills, payments, recognition
 from ennoshita.purchasing import pdf as purchasing_pdf
-from ennoshita.sales import queries, queries_docs, receivables
+from ennoshita.sales import aging, customer_credit, queries, queries_docs, receivables
 from ennoshita.withholding import services as withholding
 
 SRC = Path(__file__).parents[3] / "src" / "ennoshita"
@@ -152,6 +153,9 @@ VIEWS = [
     (purchasing_api.AccrualOut, recognition.AccrualResult), (purchasing_api.PaymentRunOut, payments.RunSummary),
     (books_api.AccountOut, ledger.AccountSummary), (books_api.LineOut, ledger_queries.JournalRowLine),
     (evidence_api.AttachmentOut, AttachmentSummary), (approvals_api.RequestOut, approvals.RequestView),
+    (receivables_api.OverdueRowOut, aging.OverdueRow), (receivables_api.MatchedDepositOut, receivables.MatchedView),
+    (receivables_api.CreditMovementOut, customer_credit.CreditMovement),
+    (receivables_api.CreditOut, customer_credit.CreditBalance),
 ]
 
 
