@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import asdict
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from ennoshita import audit
@@ -20,6 +19,7 @@ from ennoshita.api.schemas import (
     UserIn,
     UserOut,
 )
+from ennoshita.api.views import ViewModel
 from ennoshita.errors import Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import require
@@ -50,12 +50,8 @@ def patch_company(body: CompanyPatch, db: DbDep, actor: ApiActor) -> CompanyOut:
     return _company_out(company_service.update_company(db.uow(), actor, values))
 
 
-class SealOut(BaseModel):
-    attachment_id: int
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
+class SealOut(ViewModel, view=company_service.SealData):
+    pass
 
 
 SEAL_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {

@@ -16,6 +16,7 @@ import pytest
 from ennoshita.api import approvals as approvals_api
 from ennoshita.api import assets as assets_api
 from ennoshita.api import contracts as contracts_api
+from ennoshita.api import core as core_routes
 from ennoshita.api import desk as desk_api
 from ennoshita.api import expenses as expenses_api
 from ennoshita.api import hr as hr_api
@@ -155,7 +156,7 @@ VIEWS = [
     (evidence_api.AttachmentOut, AttachmentSummary), (approvals_api.RequestOut, approvals.RequestView),
     (receivables_api.OverdueRowOut, aging.OverdueRow), (receivables_api.MatchedDepositOut, receivables.MatchedView),
     (receivables_api.CreditMovementOut, customer_credit.CreditMovement),
-    (receivables_api.CreditOut, customer_credit.CreditBalance),
+    (receivables_api.CreditOut, customer_credit.CreditBalance), (core_routes.SealOut, company.SealData),
 ]
 
 
