@@ -27,6 +27,7 @@ from ennoshita.api import schemas as core_api
 from ennoshita.api import withholding as withholding_api
 from ennoshita.api.ledger import books as books_api
 from ennoshita.api.ledger import evidence as evidence_api
+from ennoshita.api.ledger import io as ledger_io_api
 from ennoshita.api.sales import billing as billing_api
 from ennoshita.api.sales import orders as orders_api
 from ennoshita.api.sales import receivables as receivables_api
@@ -46,6 +47,7 @@ from ennoshita.hr import queries as hr_queries
 from ennoshita.identity import company
 from ennoshita.identity import services as identity
 from ennoshita.kernel.tax import RateTotal
+from ennoshita.ledger import importer
 from ennoshita.ledger import queries as ledger_queries
 from ennoshita.ledger import services as ledger
 from ennoshita.partners import services as partners
@@ -157,6 +159,7 @@ VIEWS = [
     (receivables_api.OverdueRowOut, aging.OverdueRow), (receivables_api.MatchedDepositOut, receivables.MatchedView),
     (receivables_api.CreditMovementOut, customer_credit.CreditMovement),
     (receivables_api.CreditOut, customer_credit.CreditBalance), (core_routes.SealOut, company.SealData),
+    (ledger_io_api.ImportOut, importer.ImportResult),
 ]
 
 
