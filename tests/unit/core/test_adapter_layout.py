@@ -159,7 +159,7 @@ VIEWS = [
     (receivables_api.OverdueRowOut, aging.OverdueRow), (receivables_api.MatchedDepositOut, receivables.MatchedView),
     (receivables_api.CreditMovementOut, customer_credit.CreditMovement),
     (receivables_api.CreditOut, customer_credit.CreditBalance), (core_routes.SealOut, company.SealData),
-    (ledger_io_api.ImportOut, importer.ImportResult),
+    (ledger_io_api.ImportOut, importer.ImportResult), (books_api.EntryOut, ledger_queries.JournalRow),
 ]
 
 

@@ -102,20 +102,12 @@ class LineOut(ViewModel, view=queries.JournalRowLine):
     business_type: int | None = Field(None, description="簡易課税の事業区分 1..6 (課税売上 only; none: the default).")
 
 
-class EntryOut(BaseModel):
-    id: int
+class EntryOut(ViewModel, view=queries.JournalRow, exclude=("entry_date",)):
     entry_no: str | None
-    date: dt.date
-    description: str
-    counterparty: str
-    status: str
-    source: str
-    total: int
-    reverses_id: int | None
-    corrects_id: int | None
+    lines: list[LineOut]
+    date: dt.date  # the row's entry_date
     reversed_by: list[int] = []
     corrected_by: list[int] = []
-    lines: list[LineOut]
 
 
 class EntryPage(BaseModel):
