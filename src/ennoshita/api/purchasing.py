@@ -89,27 +89,15 @@ class OrderLineOut(ViewModel, view=purchasing_pdf.OrderLineView):
     tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (None: the default).")
 
 
-class PurchaseOrderOut(BaseModel):
-    id: int
-    number: str
+class PurchaseOrderOut(ViewModel, view=queries.OrderRow, exclude=("supplier_id", "supplier_name")):
     status: str = Field(description="draft, pending_approval, approved, sent, partial, received, rejected or "
                                     "cancelled.")
-    partner_id: int
+    partner_id: int  # the row's supplier_id
     partner_name: str
-    order_date: dt.date
-    delivery_date: dt.date | None
-    gross: int
 
 
-class PurchaseOrderDetailOut(PurchaseOrderOut):
-    delivery_place: str
-    subject: str
-    department: str | None
-    price_entry: str
-    net: int
-    tax: int
-    notes: str
-    approval_request_id: int | None
+class PurchaseOrderDetailOut(PurchaseOrderOut, view=purchasing_pdf.OrderDetail,
+                             exclude=("supplier_id", "supplier_name")):
     lines: list[OrderLineOut]
     rates: list[RateOut]
 

@@ -56,6 +56,7 @@ from ennoshita.payroll import queries as payroll_queries
 from ennoshita.payroll import services as payroll
 from ennoshita.purchasing import bills, payments, recognition
 from ennoshita.purchasing import pdf as purchasing_pdf
+from ennoshita.purchasing import queries as purchasing_queries
 from ennoshita.sales import aging, customer_credit, queries, queries_docs, receivables
 from ennoshita.withholding import services as withholding
 
@@ -160,6 +161,8 @@ VIEWS = [
     (receivables_api.CreditMovementOut, customer_credit.CreditMovement),
     (receivables_api.CreditOut, customer_credit.CreditBalance), (core_routes.SealOut, company.SealData),
     (ledger_io_api.ImportOut, importer.ImportResult), (books_api.EntryOut, ledger_queries.JournalRow),
+    (purchasing_api.PurchaseOrderOut, purchasing_queries.OrderRow),
+    (purchasing_api.PurchaseOrderDetailOut, purchasing_pdf.OrderDetail),
 ]
 
 
