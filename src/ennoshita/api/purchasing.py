@@ -238,18 +238,11 @@ class BillLineOut(ViewModel, view=bills.BillLineView):
     unit_price: str
 
 
-class BillOut(BaseModel):
-    id: int
-    number: str
+class BillOut(ViewModel, view=queries.BillRow, exclude=("supplier_id", "supplier_name", "bill_date")):
     status: str = Field(description="draft, pending_approval, posted, rejected or sent_back.")
-    partner_id: int
+    partner_id: int  # the row's supplier_id
     partner_name: str
-    bill_number: str
-    issue_date: dt.date
-    due_date: dt.date
-    gross: int
-    deductible_tax: int
-    match_status: str
+    issue_date: dt.date  # the row's bill_date
 
 
 class BillDetailOut(BillOut):
@@ -342,24 +335,14 @@ def get_bill(bill_id: int, db: DbDep, actor: ApiActor) -> BillDetailOut:
 # ---------------------------------------------------------------- payables and schedule
 
 
-class SupplierBalanceOut(BaseModel):
+class SupplierBalanceOut(ViewModel, view=queries.SupplierBalance, exclude=("supplier_id",)):
     partner_id: int
-    code: str
-    name: str
-    bills: int
-    open_amount: int
-    next_due: dt.date | None
 
 
-class OpenBillOut(BaseModel):
-    bill_id: int
-    number: str
-    bill_number: str
+class OpenBillOut(ViewModel, view=queries.OpenBill, exclude=("supplier_id", "supplier_name")):
+    status: str = Field(description="open, or in_run (in a payment run not yet paid).")
     partner_id: int
     partner_name: str
-    due_date: dt.date
-    open_amount: int
-    status: str = Field(description="open, or in_run (in a payment run not yet paid).")
 
 
 class PayablesOut(BaseModel):
@@ -373,12 +356,9 @@ class PayablesOut(BaseModel):
     per_page: int
 
 
-class ScheduleRowOut(BaseModel):
-    due_date: dt.date
+class ScheduleRowOut(ViewModel, view=queries.ScheduleRow, exclude=("supplier_id", "supplier_name")):
     partner_id: int
     partner_name: str
-    bills: int
-    amount: int
 
 
 class ScheduleOut(BaseModel):
@@ -475,14 +455,11 @@ class PaymentRunIn(BaseModel):
     submit: bool = Field(False, description="Submit for 承認 at once (otherwise POST /payment-runs/{id}/submit).")
 
 
-class TransferOut(BaseModel):
+class TransferOut(ViewModel, view=payments.TransferView,
+                  exclude=("supplier_id", "supplier_name", "payee_kind", "item_ids")):
+    fee_bearer: str = Field(description="payer (当方負担) or payee (先方負担).")
     partner_id: int | None = Field(None, description="The supplier; empty for another payee (an employee's claims).")
     partner_name: str
-    bills_amount: int
-    fee: int
-    fee_bearer: str = Field(description="payer (当方負担) or payee (先方負担).")
-    transfer_amount: int
-    bill_ids: list[int]
 
 
 class PaymentRunOut(ViewModel, view=payments.RunSummary):

@@ -163,6 +163,11 @@ VIEWS = [
     (ledger_io_api.ImportOut, importer.ImportResult), (books_api.EntryOut, ledger_queries.JournalRow),
     (purchasing_api.PurchaseOrderOut, purchasing_queries.OrderRow),
     (purchasing_api.PurchaseOrderDetailOut, purchasing_pdf.OrderDetail),
+    (purchasing_api.BillOut, purchasing_queries.BillRow), (purchasing_api.SupplierBalanceOut,
+                                                           purchasing_queries.SupplierBalance),
+    (purchasing_api.OpenBillOut, purchasing_queries.OpenBill), (purchasing_api.ScheduleRowOut,
+                                                                purchasing_queries.ScheduleRow),
+    (purchasing_api.TransferOut, payments.TransferView),
 ]
 
 
