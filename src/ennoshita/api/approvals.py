@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.approvals import services as approvals
 from ennoshita.errors import NotFound, Unauthenticated
 
@@ -34,17 +35,9 @@ class StepOut(BaseModel):
     decided_on: dt.date | None
 
 
-class RequestOut(BaseModel):
-    id: int
+class RequestOut(ViewModel, view=approvals.RequestView, exclude=("state",)):
     document_type: str = Field(description="purchase_order, supplier_bill, payment_run, journal_entry, ...")
-    document_id: int
-    document_number: str
-    title: str
-    amount: int
-    route_name: str
     status: str = Field(description="pending, approved, rejected, sent_back or withdrawn.")
-    current_step: int
-    submitted_by: int
     steps: list[StepOut]
 
 
@@ -63,9 +56,7 @@ def request_out(v: approvals.RequestView) -> RequestOut:
                      assignees=sorted(st.assignees), decided_by=st.decided_by, decision=st.decision,
                      comment=st.comment, delegated_from=st.delegated_from, decided_on=st.decided_on)
              for st in v.state.steps]
-    return RequestOut(id=v.id, document_type=v.document_type, document_id=v.document_id,
-                      document_number=v.document_number, title=v.title, amount=v.amount, route_name=v.route_name,
-                      status=v.status, current_step=v.current_step, submitted_by=v.submitted_by, steps=steps)
+    return RequestOut(**{k: getattr(v, k) for k in RequestOut.model_fields if k != "steps"}, steps=steps)
 
 
 @router.get("/approvals/waiting", response_model=RequestList)

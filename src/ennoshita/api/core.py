@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import asdict
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from ennoshita import audit
@@ -14,13 +13,13 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.schemas import (
     AuditOut,
     AuditPage,
-    BankAccountOut,
     CompanyOut,
     CompanyPatch,
     Health,
     UserIn,
     UserOut,
 )
+from ennoshita.api.views import ViewModel
 from ennoshita.errors import Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import require
@@ -37,9 +36,7 @@ def health(db: DbDep) -> Health:
 
 
 def _company_out(c: CompanyData) -> CompanyOut:
-    data = asdict(c)
-    data["bank_accounts"] = [BankAccountOut(**asdict(b)) for b in c.bank_accounts]
-    return CompanyOut(**data)
+    return CompanyOut.model_validate(c, from_attributes=True)
 
 
 @router.get("/company", response_model=CompanyOut, tags=["core"])
@@ -53,12 +50,8 @@ def patch_company(body: CompanyPatch, db: DbDep, actor: ApiActor) -> CompanyOut:
     return _company_out(company_service.update_company(db.uow(), actor, values))
 
 
-class SealOut(BaseModel):
-    attachment_id: int
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
+class SealOut(ViewModel, view=company_service.SealData):
+    pass
 
 
 SEAL_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -82,8 +75,7 @@ async def put_company_seal(request: Request, db: DbDep, actor: ApiActor) -> Seal
 
 
 def _user_out(u: identity.UserSummary) -> UserOut:
-    return UserOut(id=u.id, email=u.email, display_name=u.display_name, language=u.language,
-                   department=u.department, roles=list(u.roles), active=u.active, created_at=u.created_at)
+    return UserOut.model_validate(u, from_attributes=True)
 
 
 @router.get("/users", response_model=list[UserOut], tags=["core"])
@@ -115,5 +107,5 @@ def audit_trail(
     f = audit.AuditFilter(date_from, date_to, user, entity_type, entity_id, action)
     with db.uow() as uow:
         result = audit.search(uow.session, f, page=page, per_page=per_page)
-    return AuditPage(items=[AuditOut(**asdict(r)) for r in result.rows], total=result.total,
+    return AuditPage(items=[AuditOut.model_validate(r, from_attributes=True) for r in result.rows], total=result.total,
                      page=result.page, per_page=result.per_page)

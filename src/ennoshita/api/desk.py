@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import asdict
 from typing import Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
@@ -20,6 +21,7 @@ from starlette.datastructures import UploadFile
 
 from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.attachments.services import NewAttachment, list_for
 from ennoshita.dates import as_utc
 from ennoshita.db import Database
@@ -54,29 +56,12 @@ class AttachmentOut(BaseModel):
     size: int
 
 
-class CommentOut(BaseModel):
-    author: str
-    body: str
-    created_at: dt.datetime
+class CommentOut(ViewModel, view=queries.CommentView):
+    pass
 
 
-class RequestOut(BaseModel):
-    id: int
-    number: str
-    type: str
-    title: str
-    team: str
-    status: str
-    requester_id: int | None
-    assignee_id: int | None
-    due_date: dt.date | None
+class RequestOut(ViewModel, view=services.RequestSummary, defaults=False):
     sla_due_at: dt.datetime = Field(description="Due under the type's SLA (business hours, Japan's calendar).")
-    created_at: dt.datetime
-    completed_at: dt.datetime | None
-    document_kind: str | None
-    document_id: int | None
-    document_number: str | None
-    fields: dict[str, Any]
 
 
 class RequestDetailOut(RequestOut):
@@ -84,24 +69,10 @@ class RequestDetailOut(RequestOut):
     comments: list[CommentOut] = []
 
 
-class QueueRowOut(BaseModel):
-    id: int
-    number: str
-    type: str
-    title: str
-    team: str
-    status: str
-    requester: str
-    requester_department: str
-    assignee_id: int | None
-    assignee: str
-    due_date: dt.date | None
-    sla_due_at: dt.datetime
-    created_at: dt.datetime
+class QueueRowOut(ViewModel, view=queries.QueueRow):
     remaining_minutes: int | None = Field(description="Business minutes to the SLA (negative: overdue); "
                                                       "null when closed.")
     overdue: bool
-    document_number: str | None
 
 
 class QueuePageOut(BaseModel):
@@ -151,17 +122,13 @@ class ThanksOut(BaseModel):
     message: str
 
 
-class StatOut(BaseModel):
-    key: str
-    label: str
-    handled: int
+class StatOut(ViewModel, view=queries.StatRow, defaults=False):
     median_minutes: int | None = Field(description="Business minutes, nearest-rank median.")
     p90_minutes: int | None = Field(description="Business minutes, nearest-rank 90th percentile.")
+    on_time_rate: float | None = Field(description="Completed within the SLA / handled (0..1).")
+    late: int = Field(0, description="Completed this month after the SLA due time.")
     median_hours: float | None
     p90_hours: float | None
-    on_time_rate: float | None = Field(description="Completed within the SLA / handled (0..1).")
-    thanks: int
-    late: int = Field(0, description="Completed this month after the SLA due time.")
 
 
 class CountOut(BaseModel):
@@ -175,15 +142,7 @@ class DayOut(BaseModel):
     handled: int
 
 
-class LateOut(BaseModel):
-    id: int
-    number: str
-    title: str
-    team: str
-    status: str
-    assignee_id: int | None
-    requester_department: str
-    sla_due_at: dt.datetime
+class LateOut(ViewModel, view=queries.LateRow, exclude=("assignee",)):
     late_minutes: int = Field(description="Business minutes since the SLA due time.")
 
 
@@ -312,12 +271,9 @@ def list_requests(db: DbDep, actor: ApiActor, team: Team | None = None,
     their own, admins and auditors everything."""
     found = queries.queue(db.uow(), actor, team=team, statuses=tuple(status or ()), mine=mine,
                           assigned_to_me=assigned_to_me, text=q, page=page, per_page=per_page)
-    return QueuePageOut(items=[QueueRowOut(
-        id=r.id, number=r.number, type=r.type, title=r.title, team=r.team, status=r.status, requester=r.requester,
-        requester_department=r.requester_department, assignee_id=r.assignee_id, assignee=r.assignee,
-        due_date=r.due_date, sla_due_at=as_utc(r.sla_due_at), created_at=as_utc(r.created_at),
-        remaining_minutes=r.remaining_minutes, overdue=r.overdue, document_number=r.document_number)
-        for r in found.rows], total=found.total, page=found.page, per_page=found.per_page)
+    return QueuePageOut(items=[QueueRowOut(**{**asdict(r), "overdue": r.overdue, "sla_due_at": as_utc(r.sla_due_at),
+                                              "created_at": as_utc(r.created_at)})
+                               for r in found.rows], total=found.total, page=found.page, per_page=found.per_page)
 
 
 @router.get("/requests/{request_id}", response_model=RequestDetailOut)
@@ -394,9 +350,7 @@ def dashboard(db: DbDep, actor: ApiActor,
         by_department=[CountOut(key=k, label=k, count=n) for k, n in d.by_department],
         open_overdue=d.open_overdue, thanks_total=d.thanks_total,
         daily=[DayOut(date=day, handled=n) for day, n in d.daily],
-        late=[LateOut(id=r.id, number=r.number, title=r.title, team=r.team, status=r.status,
-                      assignee_id=r.assignee_id, requester_department=r.requester_department,
-                      sla_due_at=r.sla_due_at, late_minutes=r.late_minutes) for r in d.late])
+        late=[LateOut.model_validate(r, from_attributes=True) for r in d.late])
 
 
 @router.get("/notifications", response_model=list[NotificationOut])

@@ -14,9 +14,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ennoshita import textfiles
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.errors import Invalid
 from ennoshita.hr import queries, rules, services
-from ennoshita.hr.employees import EmployeeInput, EmployeeView, TransferInput
+from ennoshita.hr.employees import AssignmentView, EmployeeInput, EmployeeView, TransferInput
 from ennoshita.security import uploads
 
 router = APIRouter(tags=["hr"])
@@ -41,63 +42,33 @@ def _month(text: str, field: str = "month") -> dt.date:
         raise Invalid("hr.error.month_format", field=field, value=text) from None
 
 
-class EmployeeIn(BaseModel):
+class EmployeeIn(ViewModel, view=EmployeeInput, exclude=(
+        "weekly_minutes", "daily_minutes", "basic_pension_number", "employment_insurance_number")):
     model_config = ConfigDict(extra="forbid")
 
-    employee_number: str
-    name: str
-    name_kana: str
     birth_date: dt.date
     hire_date: dt.date
     employment_type: EmploymentType
-    department: str
     weekly_days: int = Field(ge=0, le=7)
+    work_weekdays: str | None = Field(None, description='ISO weekdays of the scheduled days, "12345" = Mon-Fri')
+    gender: Literal["", "M", "F"] = ""
+    monthly_wage: int = Field(0, ge=0)
+    user_id: int | None = Field(None, description="Login account for self-service and the 振込先口座")
     weekly_hours: Decimal = Field(ge=0, le=168, description="所定労働時間 per week, e.g. 40 or 22.5")
     daily_hours: Decimal | None = Field(None, description="Default: weekly_hours / weekly_days")
-    work_weekdays: str | None = Field(None, description='ISO weekdays of the scheduled days, "12345" = Mon-Fri')
-    position: str = ""
-    is_manager: bool = False
-    user_id: int | None = Field(None, description="Login account for self-service and the 振込先口座")
-    gender: Literal["", "M", "F"] = ""
-    email: str = ""
-    phone: str = ""
-    postal_code: str = ""
-    address: str = ""
-    emergency_name: str = ""
-    emergency_relation: str = ""
-    emergency_phone: str = ""
-    monthly_wage: int = Field(0, ge=0)
 
 
-class AssignmentOut(BaseModel):
-    effective_from: dt.date
-    department: str
-    position: str
-    employment_type: str
-    weekly_days: int
-    weekly_minutes: int
-    daily_minutes: int
-    work_weekdays: str
-    is_manager: bool
+class AssignmentOut(ViewModel, view=AssignmentView):
+    pass
 
 
-class EmployeeOut(BaseModel):
-    id: int
-    employee_number: str
-    name: str
-    name_kana: str
-    hire_date: dt.date
-    leave_date: dt.date | None
-    user_id: int | None
+class EmployeeOut(ViewModel, view=EmployeeView, exclude=("leave_reason", "personal")):
     current: AssignmentOut | None
     history: list[AssignmentOut]
 
 
 def _out(v: EmployeeView) -> EmployeeOut:
-    return EmployeeOut(id=v.id, employee_number=v.employee_number, name=v.name, name_kana=v.name_kana,
-                       hire_date=v.hire_date, leave_date=v.leave_date, user_id=v.user_id,
-                       current=AssignmentOut(**v.current.__dict__) if v.current else None,
-                       history=[AssignmentOut(**a.__dict__) for a in v.history])
+    return EmployeeOut.model_validate(v, from_attributes=True)
 
 
 @router.post("/employees", response_model=EmployeeOut, status_code=201)
@@ -112,18 +83,8 @@ def create_employee(body: EmployeeIn, db: DbDep, actor: ApiActor) -> EmployeeOut
     return _out(services.get_employee(db.uow(), actor, emp_id))
 
 
-class EmployeeRowOut(BaseModel):
-    id: int
-    employee_number: str
-    name: str
-    name_kana: str
-    hire_date: dt.date
-    leave_date: dt.date | None
-    department: str
-    position: str
-    employment_type: str
-    weekly_days: int
-    weekly_minutes: int
+class EmployeeRowOut(ViewModel, view=queries.EmployeeRow):
+    pass
 
 
 class EmployeePageOut(BaseModel):
@@ -146,17 +107,12 @@ def get_employee(employee_id: int, db: DbDep, actor: ApiActor) -> EmployeeOut:
     return _out(services.get_employee(db.uow(), actor, employee_id))
 
 
-class TransferIn(BaseModel):
+class TransferIn(ViewModel, view=TransferInput, exclude=("weekly_minutes", "daily_minutes")):
     model_config = ConfigDict(extra="forbid")
 
-    effective_from: dt.date
-    department: str
-    position: str = ""
     employment_type: EmploymentType | None = None
     weekly_days: int | None = Field(None, ge=0, le=7)
     weekly_hours: Decimal | None = None
-    work_weekdays: str | None = None
-    is_manager: bool | None = None
 
 
 @router.post("/employees/{employee_id}/transfers", response_model=EmployeeOut, status_code=201)
@@ -164,8 +120,7 @@ def transfer(employee_id: int, body: TransferIn, db: DbDep, actor: ApiActor) -> 
     """異動・条件変更 from a date (never before the hire date); the history before it is kept."""
     weekly = _minutes(body.weekly_hours, "weekly_hours") if body.weekly_hours is not None else None
     return _out(services.transfer(db.uow(), actor, employee_id, TransferInput(
-        body.effective_from, body.department, body.position, body.employment_type, body.weekly_days, weekly,
-        None, body.work_weekdays, body.is_manager)))
+        **body.model_dump(exclude={"weekly_hours"}), weekly_minutes=weekly)))
 
 
 class LeavingIn(BaseModel):
@@ -216,35 +171,28 @@ def leave_balance(employee_id: int, db: DbDep, actor: ApiActor, on: dt.date | No
                                                     taken=float(ob.taken), at_risk=ob.at_risk) if ob else None)
 
 
-class LeaveRequestIn(BaseModel):
+class LeaveRequestIn(ViewModel, view=services.LeaveInput):
     model_config = ConfigDict(extra="forbid")
 
-    leave_date: dt.date
     unit: Literal["day", "half", "hour"] = "day"
-    hours: int = 0
-    reason: str = ""
     record: bool = Field(False, description="人事 records agreed leave at once (no approval)")
 
 
-class LeaveRequestOut(BaseModel):
-    id: int
-    leave_date: dt.date
-    unit: str
-    status: str
+class LeaveRequestOut(ViewModel, view=services.LeaveRow, exclude=("days", "hours", "reason")):
+    pass
 
 
 @router.post("/employees/{employee_id}/leave-requests", response_model=LeaveRequestOut, status_code=201)
 def request_leave(employee_id: int, body: LeaveRequestIn, db: DbDep, actor: ApiActor) -> LeaveRequestOut:
-    row = services.request_leave(db.uow(), actor, services.LeaveInput(body.leave_date, body.unit, body.hours,
-                                                                      body.reason), employee_id, body.record)
-    return LeaveRequestOut(id=row.id, leave_date=row.leave_date, unit=row.unit, status=row.status)
+    row = services.request_leave(db.uow(), actor, services.LeaveInput(**body.model_dump(exclude={"record"})),
+                                 employee_id, body.record)
+    return LeaveRequestOut.model_validate(row, from_attributes=True)
 
 
 @router.post("/me/leave-requests", response_model=LeaveRequestOut, status_code=201)
 def request_my_leave(body: LeaveRequestIn, db: DbDep, actor: ApiActor) -> LeaveRequestOut:
-    row = services.request_leave(db.uow(), actor, services.LeaveInput(body.leave_date, body.unit, body.hours,
-                                                                      body.reason))
-    return LeaveRequestOut(id=row.id, leave_date=row.leave_date, unit=row.unit, status=row.status)
+    row = services.request_leave(db.uow(), actor, services.LeaveInput(**body.model_dump(exclude={"record"})))
+    return LeaveRequestOut.model_validate(row, from_attributes=True)
 
 
 class ClockIn(BaseModel):

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.payroll import queries, services, social, tables, withholding
 from ennoshita.security.files import content_disposition
 
@@ -122,32 +123,13 @@ class RunIn(BaseModel):
     year_end: bool = Field(False, description="Settle the 年末調整 in this run (a monthly run paid in December).")
 
 
-class RunOut(BaseModel):
-    id: int
-    number: str
-    kind: str
-    title: str
-    period_start: dt.date
-    period_end: dt.date
-    pay_date: dt.date
-    status: str
-    corrects_id: int | None
-    employee_count: int
-    gross_total: int
-    deduction_total: int
-    net_total: int
-    employer_total: int
-    journal_entry_id: int | None
+class RunOut(ViewModel, view=services.RunView, exclude=("prepared_by",)):
     paid_date: dt.date | None = Field(None, description="支払済: the day the net pay left the bank")
     paid_amount: int | None = Field(None, description="what this run paid (a correction: the difference)")
 
 
 def _run(v: services.RunView) -> RunOut:
-    return RunOut(id=v.id, number=v.number, kind=v.kind, title=v.title, period_start=v.period_start,
-                  period_end=v.period_end, pay_date=v.pay_date, status=v.status, corrects_id=v.corrects_id,
-                  employee_count=v.employee_count, gross_total=v.gross_total, deduction_total=v.deduction_total,
-                  net_total=v.net_total, employer_total=v.employer_total, journal_entry_id=v.journal_entry_id,
-                  paid_date=v.paid_date, paid_amount=v.paid_amount)
+    return RunOut.model_validate(v, from_attributes=True)
 
 
 @router.post("/runs", response_model=RunOut, status_code=201)
@@ -208,32 +190,14 @@ def zengin_file(run_id: int, db: DbDep, actor: ApiActor) -> Response:
                     headers={"Content-Disposition": content_disposition(f"kyuyo-{run_id}.txt", "attachment")})
 
 
-class SlipOut(BaseModel):
-    id: int
-    run_id: int
-    run_number: str
-    pay_date: dt.date
-    employee_id: int
-    employee_number: str
-    name: str
-    tax_column: str
-    dependents: int
-    earnings: list[dict[str, Any]]
-    deductions: list[dict[str, Any]]
-    gross: int
-    social_total: int
-    income_tax: int
-    resident_tax: int
-    deduction_total: int
-    net: int
+class SlipOut(ViewModel, view=queries.SlipView, exclude=(
+        "run_title", "kind", "status", "period_start", "period_end", "department", "attendance", "health_basis",
+        "taxable_after_insurance")):
+    pass
 
 
 def _slip(v: queries.SlipView) -> SlipOut:
-    return SlipOut(id=v.id, run_id=v.run_id, run_number=v.run_number, pay_date=v.pay_date, employee_id=v.employee_id,
-                   employee_number=v.employee_number, name=v.name, tax_column=v.tax_column, dependents=v.dependents,
-                   earnings=v.earnings, deductions=v.deductions, gross=v.gross, social_total=v.social_total,
-                   income_tax=v.income_tax, resident_tax=v.resident_tax, deduction_total=v.deduction_total,
-                   net=v.net)
+    return SlipOut.model_validate(v, from_attributes=True)
 
 
 class SlipPageOut(BaseModel):
@@ -258,59 +222,32 @@ def get_slip(slip_id: int, db: DbDep, actor: ApiActor) -> SlipOut:
     return _slip(queries.get_slip(db.uow(), actor, slip_id))
 
 
-class WageLedgerOut(BaseModel):
-    employee_id: int
-    employee_number: str
-    name: str
-    year: int
+class WageLedgerOut(ViewModel, view=queries.WageLedger):
     rows: list[SlipOut]
-    total_gross: int
-    total_social: int
-    total_income_tax: int
-    total_resident_tax: int
-    total_net: int
 
 
 @router.get("/wage-ledger/{employee_id}", response_model=WageLedgerOut)
 def wage_ledger(employee_id: int, year: int, db: DbDep, actor: ApiActor) -> WageLedgerOut:
     w = queries.wage_ledger(db.uow(), actor, employee_id, year)
-    return WageLedgerOut(employee_id=w.employee_id, employee_number=w.employee_number, name=w.name, year=w.year,
-                         rows=[_slip(r) for r in w.rows], total_gross=w.total_gross, total_social=w.total_social,
-                         total_income_tax=w.total_income_tax, total_resident_tax=w.total_resident_tax,
-                         total_net=w.total_net)
+    return WageLedgerOut.model_validate(w, from_attributes=True)
 
 
-class TaxPaymentOut(BaseModel):
-    period: str
-    kind: str
-    municipality: str
-    people: int
-    amount: int
-    due: dt.date
+class TaxPaymentOut(ViewModel, view=queries.TaxPayment):
+    pass
 
 
 @router.get("/tax-payments", response_model=list[TaxPaymentOut])
 def tax_payments(year: int, db: DbDep, actor: ApiActor) -> list[TaxPaymentOut]:
     """源泉所得税 and 住民税 to pay over, by month (and municipality), with the due dates."""
-    return [TaxPaymentOut(period=p.period, kind=p.kind, municipality=p.municipality, people=p.people,
-                          amount=p.amount, due=p.due) for p in queries.tax_payments(db.uow(), actor, year)]
+    return [TaxPaymentOut.model_validate(p, from_attributes=True) for p in queries.tax_payments(db.uow(), actor, year)]
 
 
-class RemittanceOut(BaseModel):
-    month: str
+class RemittanceOut(ViewModel, view=services.RemittanceView):
     kind: Literal["income_tax", "resident_tax", "social_insurance"]
-    due: dt.date
-    withheld: int
-    employer: int
-    total: int
-    paid_date: dt.date | None
-    journal_entry_id: int | None
 
 
 def _remittance(r: services.RemittanceView) -> RemittanceOut:
-    return RemittanceOut(month=r.month, kind=r.kind, due=r.due, withheld=r.withheld,
-                         employer=r.employer, total=r.total, paid_date=r.paid_date,
-                         journal_entry_id=r.journal_entry_id)
+    return RemittanceOut.model_validate(r, from_attributes=True)
 
 
 @router.get("/remittances", response_model=list[RemittanceOut])
@@ -333,16 +270,8 @@ def pay_remittance(body: RemittanceIn, db: DbDep, actor: ApiActor) -> Remittance
     return _remittance(services.pay_remittance(db.uow(), actor, body.month, body.kind, body.paid_date))
 
 
-class TeijiOut(BaseModel):
-    employee_id: int
-    employee_number: str
-    name: str
-    months: list[tuple[str, int, int]]
-    current_grade: int
-    current_amount: int
-    new_grade: int | None
-    new_amount: int | None
-    average: int | None
+class TeijiOut(ViewModel, view=queries.TeijiRow):
+    pass
 
 
 @router.get("/teiji", response_model=list[TeijiOut])
@@ -351,23 +280,11 @@ def teiji(year: int, db: DbDep, actor: ApiActor) -> list[TeijiOut]:
     return [TeijiOut(**r.__dict__) for r in queries.teiji_list(db.uow(), actor, year)]
 
 
-class WithholdingSlipOut(BaseModel):
-    employee_id: int
-    employee_number: str
-    name: str
-    salary: int
-    salary_income: int
-    deductions: int
-    annual_tax: int
-    social_insurance: int
-    housing_credit: int
+class WithholdingSlipOut(ViewModel, view=queries.WithholdingSlip, exclude=("year", "income_adjustment")):
+    pass
 
 
-class WithholdingSummaryOut(BaseModel):
-    year: int
-    people: int
-    total_pay: int
-    total_tax: int
+class WithholdingSummaryOut(ViewModel, view=queries.WithholdingSummary):
     rows: list[WithholdingSlipOut]
 
 
@@ -375,6 +292,4 @@ class WithholdingSummaryOut(BaseModel):
 def withholding_summary(year: int, db: DbDep, actor: ApiActor) -> WithholdingSummaryOut:
     """源泉徴収票 figures of everyone adjusted in ``year`` and the 法定調書合計表 totals."""
     w = queries.withholding_summary(db.uow(), actor, year)
-    return WithholdingSummaryOut(year=w.year, people=w.people, total_pay=w.total_pay, total_tax=w.total_tax,
-                                 rows=[WithholdingSlipOut(**{k: v for k, v in g.__dict__.items() if k != "year"})
-                                       for g in w.rows])
+    return WithholdingSummaryOut.model_validate(w, from_attributes=True)

@@ -5,26 +5,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.payroll import declarations, unions, wages
 
 router = APIRouter(prefix="/payroll", tags=["payroll"])
 
 
-class WageRowOut(BaseModel):
-    id: int
-    effective_from: dt.date
-    pay_type: str
-    base_amount: int
-    allowances: list[dict[str, Any]]
-    commute_allowance: int
-    fixed_total: int
+class WageRowOut(ViewModel, view=wages.WageRow):
+    pass
 
 
 @router.get("/fixed-wages/{employee_id}", response_model=list[WageRowOut])
@@ -33,22 +27,7 @@ def fixed_wages(employee_id: int, db: DbDep, actor: ApiActor) -> list[WageRowOut
     return [WageRowOut(**r.__dict__) for r in wages.history(db.uow(), actor, employee_id).rows]
 
 
-class ZuijiOut(BaseModel):
-    employee_id: int
-    employee_number: str
-    name: str
-    effective_from: dt.date
-    before: int
-    after: int
-    direction: int
-    months: list[tuple[str, int, int]]
-    average: int | None
-    current_grade: int
-    current_amount: int
-    new_grade: int | None
-    new_amount: int | None
-    new_pension_grade: int | None
-    applies_from: dt.date | None
+class ZuijiOut(ViewModel, view=wages.ZuijiRow):
     status: Literal["candidate", "waiting", "days", "grade", "direction"]
 
 
@@ -83,13 +62,8 @@ class DeclarationIn(BaseModel):
     working_student: bool = False
 
 
-class DeclarationOut(BaseModel):
-    employee_id: int
-    employee_number: str
-    name: str
-    has_declaration: bool
-    dependents: int
-    declaration: dict[str, Any]
+class DeclarationOut(ViewModel, view=declarations.DeclarationView):
+    pass
 
 
 def _decl(v: declarations.DeclarationView) -> DeclarationOut:
@@ -108,26 +82,17 @@ def put_declaration(employee_id: int, body: DeclarationIn, db: DbDep, actor: Api
     return _decl(declarations.save(db.uow(), actor, employee_id, body.has_declaration, data))
 
 
-class RateOut(BaseModel):
-    id: int
-    effective_from: dt.date
-    health_rate: Decimal
-    health_employee_rate: Decimal
-    care_rate: Decimal
-    care_employee_rate: Decimal
+class RateOut(ViewModel, view=unions.RateView):
+    pass
 
 
-class UnionOut(BaseModel):
-    id: int
-    name: str
-    insurer_number: str
+class UnionOut(ViewModel, view=unions.UnionView):
     rates: list[RateOut]
 
 
 @router.get("/health-unions", response_model=list[UnionOut])
 def list_unions(db: DbDep, actor: ApiActor) -> list[UnionOut]:
-    return [UnionOut(id=u.id, name=u.name, insurer_number=u.insurer_number,
-                     rates=[RateOut(**r.__dict__) for r in u.rates]) for u in unions.list_unions(db.uow(), actor)]
+    return [UnionOut.model_validate(u, from_attributes=True) for u in unions.list_unions(db.uow(), actor)]
 
 
 class UnionIn(BaseModel):

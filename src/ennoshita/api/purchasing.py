@@ -12,7 +12,7 @@ which decides the run's pending request. Errors are ``application/problem+json``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -24,6 +24,7 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import PRICE_DOC, QUANTITY_DOC, YEN_DOC, Price, Quantity, Yen
 from ennoshita.api.sales.orders import LineIn, RateOut, dec_text, file_response, lines_in, rates_out
 from ennoshita.api.schemas import BankAccountOut
+from ennoshita.api.views import ViewModel
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
 from ennoshita.purchasing import bills, orders, payments, queries, recognition
@@ -42,32 +43,19 @@ def _offset(page: int, per_page: int) -> int:
 # ---------------------------------------------------------------- company bank accounts
 
 
-class BankAccountIn(BaseModel):
+class BankAccountIn(ViewModel, view=company_service.BankAccountData):
     model_config = ConfigDict(extra="forbid")
 
-    id: int | None = Field(None, description="Empty: add an account; an id: change that account.")
-    bank_code: str
-    bank_name_kana: str
-    branch_code: str
-    branch_name_kana: str
     account_type: Literal["普通", "当座", "貯蓄"] = "普通"
-    account_number: str
-    holder_kana: str
     zengin_requester_code: str = Field("", description="振込依頼人コード (10 digits), given by the bank.")
-    is_default: bool = False
+    id: int | None = Field(None, description="Empty: add an account; an id: change that account.")
 
 
 @router.post("/company/bank-accounts", response_model=BankAccountOut, status_code=201, tags=["core"])
 def save_bank_account(body: BankAccountIn, db: DbDep, actor: ApiActor) -> BankAccountOut:
     """Add or change a company bank account (the default one sends the 全銀 files)."""
-    saved = company_service.save_bank_account(db.uow(), actor, company_service.BankAccountData(
-        body.bank_code, body.bank_name_kana, body.branch_code, body.branch_name_kana, body.account_type,
-        body.account_number, body.holder_kana, body.zengin_requester_code, body.is_default, body.id))
-    return BankAccountOut(id=saved.id, bank_code=saved.bank_code, bank_name_kana=saved.bank_name_kana,
-                          branch_code=saved.branch_code, branch_name_kana=saved.branch_name_kana,
-                          account_type=saved.account_type, account_number=saved.account_number,
-                          holder_kana=saved.holder_kana, zengin_requester_code=saved.zengin_requester_code,
-                          is_default=saved.is_default)
+    saved = company_service.save_bank_account(db.uow(), actor, company_service.BankAccountData(**body.model_dump()))
+    return BankAccountOut.model_validate(saved, from_attributes=True)
 
 
 # ---------------------------------------------------------------- purchase orders
@@ -94,41 +82,22 @@ class PurchaseOrderIn(BaseModel):
     notes: str = ""
 
 
-class OrderLineOut(BaseModel):
-    id: int
-    line_no: int
-    item_id: int | None
-    description: str
+class OrderLineOut(ViewModel, view=purchasing_pdf.OrderLineView):
     quantity: str
-    unit: str
     unit_price: str
-    tax_rate: str
-    amount: int
     received_quantity: str
     tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (None: the default).")
 
 
-class PurchaseOrderOut(BaseModel):
-    id: int
-    number: str
+class PurchaseOrderOut(ViewModel, view=queries.OrderRow, exclude=("supplier_id", "supplier_name")):
     status: str = Field(description="draft, pending_approval, approved, sent, partial, received, rejected or "
                                     "cancelled.")
-    partner_id: int
+    partner_id: int  # the row's supplier_id
     partner_name: str
-    order_date: dt.date
-    delivery_date: dt.date | None
-    gross: int
 
 
-class PurchaseOrderDetailOut(PurchaseOrderOut):
-    delivery_place: str
-    subject: str
-    department: str | None
-    price_entry: str
-    net: int
-    tax: int
-    notes: str
-    approval_request_id: int | None
+class PurchaseOrderDetailOut(PurchaseOrderOut, view=purchasing_pdf.OrderDetail,
+                             exclude=("supplier_id", "supplier_name")):
     lines: list[OrderLineOut]
     rates: list[RateOut]
 
@@ -161,11 +130,8 @@ def _order_detail(db: Database, actor: Actor, order_id: int) -> PurchaseOrderDet
         order_date=d.order_date, delivery_date=d.delivery_date, gross=d.gross, delivery_place=d.delivery_place,
         subject=d.subject, department=d.department, price_entry=d.price_entry, net=d.net, tax=d.tax, notes=d.notes,
         approval_request_id=d.approval_request_id,
-        lines=[OrderLineOut(id=ln.id, line_no=ln.line_no, item_id=ln.item_id, description=ln.description,
-                            quantity=dec_text(ln.quantity), unit=ln.unit, unit_price=dec_text(ln.unit_price),
-                            tax_rate=ln.tax_rate, amount=ln.amount, received_quantity=dec_text(ln.received_quantity),
-                            tax_purpose=ln.tax_purpose)
-               for ln in d.lines],
+        lines=[OrderLineOut(**{**asdict(ln), "quantity": dec_text(ln.quantity), "unit_price": dec_text(ln.unit_price),
+                               "received_quantity": dec_text(ln.received_quantity)}) for ln in d.lines],
         rates=rates_out(list(d.rates)))
 
 
@@ -267,31 +233,16 @@ class BillIn(BaseModel):
         "消費税 per rate as printed on the supplier's invoice ({\"10\": 101}); within 1 yen of the computed tax."))
 
 
-class BillLineOut(BaseModel):
-    id: int
-    line_no: int
-    description: str
+class BillLineOut(ViewModel, view=bills.BillLineView):
     quantity: str
     unit_price: str
-    tax_rate: str
-    amount: int
-    account_code: str
-    order_line_id: int | None
-    tax_purpose: str | None = None
 
 
-class BillOut(BaseModel):
-    id: int
-    number: str
+class BillOut(ViewModel, view=queries.BillRow, exclude=("supplier_id", "supplier_name", "bill_date")):
     status: str = Field(description="draft, pending_approval, posted, rejected or sent_back.")
-    partner_id: int
+    partner_id: int  # the row's supplier_id
     partner_name: str
-    bill_number: str
-    issue_date: dt.date
-    due_date: dt.date
-    gross: int
-    deductible_tax: int
-    match_status: str
+    issue_date: dt.date  # the row's bill_date
 
 
 class BillDetailOut(BillOut):
@@ -332,10 +283,8 @@ def _bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetailOut:
         approval_request_id=b.approval_request_id, journal_entry=b.entry_no, match_differences=d.match_differences,
         notes=d.notes, withholding_category=b.withholding_category, withholding_base=b.withholding_base,
         withholding_tax=b.withholding_tax, payable=b.payable,
-        lines=[BillLineOut(id=ln.id, line_no=ln.line_no, description=ln.description, quantity=dec_text(ln.quantity),
-                           unit_price=dec_text(ln.unit_price), tax_rate=ln.tax_rate, amount=ln.amount,
-                           account_code=ln.account_code, order_line_id=ln.order_line_id,
-                           tax_purpose=ln.tax_purpose) for ln in d.lines])
+        lines=[BillLineOut(**{**asdict(ln), "quantity": dec_text(ln.quantity), "unit_price": dec_text(ln.unit_price)})
+               for ln in d.lines])
 
 
 def _bill_line(ln: BillLineIn) -> bills.BillLineInput:
@@ -386,24 +335,14 @@ def get_bill(bill_id: int, db: DbDep, actor: ApiActor) -> BillDetailOut:
 # ---------------------------------------------------------------- payables and schedule
 
 
-class SupplierBalanceOut(BaseModel):
+class SupplierBalanceOut(ViewModel, view=queries.SupplierBalance, exclude=("supplier_id",)):
     partner_id: int
-    code: str
-    name: str
-    bills: int
-    open_amount: int
-    next_due: dt.date | None
 
 
-class OpenBillOut(BaseModel):
-    bill_id: int
-    number: str
-    bill_number: str
+class OpenBillOut(ViewModel, view=queries.OpenBill, exclude=("supplier_id", "supplier_name")):
+    status: str = Field(description="open, or in_run (in a payment run not yet paid).")
     partner_id: int
     partner_name: str
-    due_date: dt.date
-    open_amount: int
-    status: str = Field(description="open, or in_run (in a payment run not yet paid).")
 
 
 class PayablesOut(BaseModel):
@@ -417,12 +356,9 @@ class PayablesOut(BaseModel):
     per_page: int
 
 
-class ScheduleRowOut(BaseModel):
-    due_date: dt.date
+class ScheduleRowOut(ViewModel, view=queries.ScheduleRow, exclude=("supplier_id", "supplier_name")):
     partner_id: int
     partner_name: str
-    bills: int
-    amount: int
 
 
 class ScheduleOut(BaseModel):
@@ -476,11 +412,9 @@ class AccrualIn(BaseModel):
     month_end: dt.date = Field(description="The last day of a month.")
 
 
-class AccrualOut(BaseModel):
-    month_end: dt.date
+class AccrualOut(ViewModel, view=recognition.AccrualResult):
     receipts: int = Field(description="Goods receipts received by the month end and not billed by then.")
     gross: int = Field(description="Their amount 税込, accrued to 未払金 (yen).")
-    entry_no: str | None
     reversal_no: str | None = Field(description="The reversal, dated the first day of the next month.")
 
 
@@ -489,8 +423,7 @@ def accrue(body: AccrualIn, db: DbDep, actor: ApiActor) -> AccrualOut:
     """請求基準 (company setting ``purchase_recognition: bill``): accrue what was received and not billed by the
     month end, 仕入高 + 仮払消費税 / 未払金, reversed on the first day of the next month. Once per month."""
     done = recognition.accrue_unbilled(db.uow(), actor, body.month_end)
-    return AccrualOut(month_end=done.month_end, receipts=done.receipts, gross=done.gross, entry_no=done.entry_no,
-                      reversal_no=done.reversal_no)
+    return AccrualOut.model_validate(done, from_attributes=True)
 
 
 @router.get("/payment-schedule", response_model=ScheduleOut)
@@ -522,26 +455,16 @@ class PaymentRunIn(BaseModel):
     submit: bool = Field(False, description="Submit for 承認 at once (otherwise POST /payment-runs/{id}/submit).")
 
 
-class TransferOut(BaseModel):
+class TransferOut(ViewModel, view=payments.TransferView,
+                  exclude=("supplier_id", "supplier_name", "payee_kind", "item_ids")):
+    fee_bearer: str = Field(description="payer (当方負担) or payee (先方負担).")
     partner_id: int | None = Field(None, description="The supplier; empty for another payee (an employee's claims).")
     partner_name: str
-    bills_amount: int
-    fee: int
-    fee_bearer: str = Field(description="payer (当方負担) or payee (先方負担).")
-    transfer_amount: int
-    bill_ids: list[int]
 
 
-class PaymentRunOut(BaseModel):
-    id: int
-    number: str
+class PaymentRunOut(ViewModel, view=payments.RunSummary):
     status: str = Field(description="draft, pending_approval, approved, exported, paid, rejected, sent_back or "
                                     "cancelled.")
-    payment_date: dt.date
-    bills_total: int
-    transfer_total: int
-    fee_total: int
-    approval_request_id: int | None = None
     transfers: list[TransferOut] = []
 
 

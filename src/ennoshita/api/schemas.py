@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ennoshita.api.views import ViewModel
+from ennoshita.audit.queries import AuditRow
+from ennoshita.identity.company import BankAccountData, CompanyData
+from ennoshita.identity.services import UserSummary
 
 
 class Health(BaseModel):
@@ -14,28 +18,13 @@ class Health(BaseModel):
     schema_revision: str | None
 
 
-class BankAccountOut(BaseModel):
-    id: int | None
-    bank_code: str
-    bank_name_kana: str
-    branch_code: str
-    branch_name_kana: str
-    account_type: str
-    account_number: str
-    holder_kana: str
-    zengin_requester_code: str
-    is_default: bool
+class BankAccountOut(ViewModel, view=BankAccountData, defaults=False):
+    pass
 
 
-class CompanyOut(BaseModel):
-    name: str
-    name_kana: str
-    registration_number: str | None
-    postal_code: str
-    address: str
-    phone: str
-    representative: str
-    fiscal_year_start_month: int
+class CompanyOut(ViewModel, view=CompanyData, exclude=(
+        "smtp_host", "smtp_port", "smtp_sender", "smtp_username", "smtp_starttls", "transfer_fee_table",
+        "withheld_fee_account")):
     tax_accounting: Literal["exclusive", "inclusive"]
     tax_rounding: Literal["floor", "half_up", "ceil"]
     bank_accounts: list[BankAccountOut]
@@ -81,15 +70,8 @@ class CompanyPatch(BaseModel):
     contract_alert_days: int | None = None
 
 
-class UserOut(BaseModel):
-    id: int
-    email: str
-    display_name: str
-    language: str
-    department: str | None
-    roles: list[str]
-    active: bool
-    created_at: dt.datetime
+class UserOut(ViewModel, view=UserSummary):
+    pass
 
 
 class UserIn(BaseModel):
@@ -103,18 +85,8 @@ class UserIn(BaseModel):
     department: str | None = None
 
 
-class AuditOut(BaseModel):
-    id: int
-    occurred_at: dt.datetime
-    actor_id: int | None
-    actor_name: str
-    via: str
-    entity_type: str
-    entity_id: str
-    action: str
-    before: str | None
-    after: str | None
-    hash: str
+class AuditOut(ViewModel, view=AuditRow):
+    pass
 
 
 class AuditPage(BaseModel):

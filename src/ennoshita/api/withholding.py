@@ -8,24 +8,22 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.withholding import services
 
 router = APIRouter(tags=["withholding"])
 
 
-class CategoryOut(BaseModel):
+class CategoryOut(ViewModel, view=services.CategoryFigures):
     category: str = Field(description="professional, design, manuscript, lecture or salary.")
     people: int = Field(description="人員: distinct payees.")
     amount: int = Field(description="支給額.")
     tax: int = Field(description="税額.")
 
 
-class DueOut(BaseModel):
+class DueOut(ViewModel, view=services.DueGroup):
     due_date: dt.date = Field(description="納期限.")
     categories: list[CategoryOut]
-    total: int
-    remittance_id: int | None
-    paid_date: dt.date | None
 
 
 class PayIn(BaseModel):
@@ -35,33 +33,19 @@ class PayIn(BaseModel):
     paid_date: dt.date
 
 
-class PaidOut(BaseModel):
-    id: int
-    due_date: dt.date
-    paid_date: dt.date
-    total: int
+class PaidOut(ViewModel, view=services.RemittanceResult, exclude=("entry_no",)):
     journal_entry: str
 
 
-class StatementOut(BaseModel):
-    payee_id: int
-    payee_name: str
-    address: str
-    category: str
+class StatementOut(ViewModel, view=services.PayeeStatement):
     paid: int = Field(description="支払金額 of the year (支払確定日 = bill date).")
     tax: int = Field(description="源泉徴収税額.")
     unpaid: int = Field(description="うち未払金額 at the year end.")
-    unpaid_tax: int
     submit: bool = Field(description="Over the ¥50,000 threshold: submitted to the tax office.")
 
 
-class SummaryOut(BaseModel):
-    people: int
-    amount: int
-    tax: int
-    submitted_people: int
-    submitted_amount: int
-    submitted_tax: int
+class SummaryOut(ViewModel, view=services.SummaryTotals):
+    pass
 
 
 class StatementsOut(BaseModel):
@@ -73,10 +57,7 @@ class StatementsOut(BaseModel):
 @router.get("/withholding/remittances", response_model=list[DueOut])
 def remittances(db: DbDep, actor: ApiActor, year: int | None = Query(None, ge=2000, le=2100)) -> list[DueOut]:
     """源泉所得税 納付 list: per 納期限, the 所得税徴収高計算書 figures per category, paid or not."""
-    return [DueOut(due_date=g.due_date, categories=[CategoryOut(category=c.category, people=c.people,
-                                                                amount=c.amount, tax=c.tax) for c in g.categories],
-                   total=g.total, remittance_id=g.remittance_id, paid_date=g.paid_date)
-            for g in services.remittance_list(db.uow(), actor, year)]
+    return [DueOut.model_validate(g, from_attributes=True) for g in services.remittance_list(db.uow(), actor, year)]
 
 
 @router.post("/withholding/remittances", response_model=PaidOut, status_code=201)

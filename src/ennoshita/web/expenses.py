@@ -39,10 +39,10 @@ from ennoshita.web.forms import (
     parse_id,
     purpose_choices,
     query_without_page,
+    tax_names,
     text,
     translator,
 )
-from ennoshita.web.ledger.common import tax_names
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/expenses")

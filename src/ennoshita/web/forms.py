@@ -16,7 +16,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Problem
 from ennoshita.i18n import Translator
-from ennoshita.ledger.taxes import BUSINESS_TYPES, PURPOSES
+from ennoshita.ledger.taxes import BUSINESS_TYPES, PURPOSES, TAGGED_LIST
 from ennoshita.security.files import content_disposition
 from ennoshita.security.uploads import read_form
 
@@ -205,3 +205,8 @@ def query_without_page(request: Request) -> dict[str, str]:
 def pdf_response(content: bytes, name: str, media: str = "application/pdf") -> Response:
     """A download with the Japanese file name (RFC 5987 ``filename*``) and an ASCII fallback."""
     return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
+
+
+def tax_names(lang: str) -> dict[str, str]:
+    """税区分 by code, in the screen's language (the names are data of ``ledger.taxes``)."""
+    return {c.code: (c.name_ja if lang == "ja" else c.name_en) for c in TAGGED_LIST}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +21,7 @@ from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.problems import request_language
+from ennoshita.api.views import ViewModel
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.i18n import Translator
@@ -46,16 +48,8 @@ FileFormat = Literal["csv", "xlsx", "pdf"]
 # ---------------------------------------------------------------- shapes
 
 
-class AccountOut(BaseModel):
-    id: int
-    code: str
-    name: str
-    name_kana: str
-    category: str
-    section: str
-    normal_side: str
-    default_tax_category: str | None
-    active: bool
+class AccountOut(ViewModel, view=services.AccountSummary):
+    pass
 
 
 class AccountIn(BaseModel):
@@ -103,33 +97,17 @@ class ReverseIn(BaseModel):
     reason: str = ""
 
 
-class LineOut(BaseModel):
-    account_code: str
-    account_name: str
-    sub_account: str
-    department: str
-    tax_category: str | None
+class LineOut(ViewModel, view=queries.JournalRowLine):
     tax_purpose: str | None = Field(None, description="用途区分: taxable / non_taxable / common (課税仕入 only).")
     business_type: int | None = Field(None, description="簡易課税の事業区分 1..6 (課税売上 only; none: the default).")
-    debit: int
-    credit: int
-    memo: str
 
 
-class EntryOut(BaseModel):
-    id: int
+class EntryOut(ViewModel, view=queries.JournalRow, exclude=("entry_date",)):
     entry_no: str | None
-    date: dt.date
-    description: str
-    counterparty: str
-    status: str
-    source: str
-    total: int
-    reverses_id: int | None
-    corrects_id: int | None
+    lines: list[LineOut]
+    date: dt.date  # the row's entry_date
     reversed_by: list[int] = []
     corrected_by: list[int] = []
-    lines: list[LineOut]
 
 
 class EntryPage(BaseModel):
@@ -152,9 +130,7 @@ class TrialBalanceRowOut(BaseModel):
 
 
 def _account(a: services.AccountSummary) -> AccountOut:
-    return AccountOut(id=a.id, code=a.code, name=a.name, name_kana=a.name_kana, category=a.category,
-                      section=a.section, normal_side=a.normal_side, default_tax_category=a.default_tax_category,
-                      active=a.active)
+    return AccountOut.model_validate(a, from_attributes=True)
 
 
 def _draft(body: EntryIn) -> EntryDraft:
@@ -182,11 +158,8 @@ def _entry_out(row: queries.JournalRow, links: queries_ui.EntryLinks | None = No
         reverses_id=row.reverses_id, corrects_id=row.corrects_id,
         reversed_by=[r.id for r in links.reversed_by] if links else [],
         corrected_by=[r.id for r in links.corrected_by] if links else [],
-        lines=[LineOut(account_code=line.account_code, account_name=line.account_name, sub_account=line.sub_account,
-                       department=line.department, tax_category=line.tax_category,
-                       tax_purpose=_purpose(line.tax_category),
-                       business_type=business_type_of(line.tax_category) or None, debit=line.debit,
-                       credit=line.credit, memo=line.memo) for line in row.lines])
+        lines=[LineOut(**asdict(line), tax_purpose=_purpose(line.tax_category),
+                       business_type=business_type_of(line.tax_category) or None) for line in row.lines])
 
 
 def _purpose(code: str | None) -> str | None:

@@ -9,6 +9,7 @@ A thin adapter over :mod:`ennoshita.ledger.evidence`, which checks the capabilit
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -16,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.attachments.queries import owner_href
 from ennoshita.attachments.services import DEFAULT_MAX_BYTES, AttachmentSummary, NewAttachment
 from ennoshita.ledger import evidence
@@ -26,18 +28,8 @@ router = APIRouter(tags=["evidence"])
 OwnerType = Literal["journal_entry", "expense_claim", "desk_request", "supplier_bill"]
 
 
-class AttachmentOut(BaseModel):
-    id: int
-    owner_type: str
-    owner_id: str
-    filename: str
-    content_type: str
-    size: int
+class AttachmentOut(ViewModel, view=AttachmentSummary):
     sha256: str | None = None
-    transaction_date: dt.date | None
-    amount: int | None
-    counterparty: str | None
-    uploaded_at: dt.datetime
     owner_url: str | None
     content_url: str
 
@@ -50,10 +42,7 @@ class AttachmentPage(BaseModel):
 
 
 def _out(a: AttachmentSummary) -> AttachmentOut:
-    return AttachmentOut(id=a.id, owner_type=a.owner_type, owner_id=a.owner_id, filename=a.filename,
-                         content_type=a.content_type, size=a.size, sha256=a.sha256,
-                         transaction_date=a.transaction_date, amount=a.amount, counterparty=a.counterparty,
-                         uploaded_at=a.uploaded_at, owner_url=owner_href(a.owner_type, a.owner_id),
+    return AttachmentOut(**asdict(a), owner_url=owner_href(a.owner_type, a.owner_id),
                          content_url=f"/api/v1/attachments/{a.id}/content")
 
 

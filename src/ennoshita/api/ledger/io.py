@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ennoshita.api.deps import ApiActor, DbDep
+from ennoshita.api.views import ViewModel
 from ennoshita.errors import Invalid
 from ennoshita.identity import require
 from ennoshita.ledger import importer, services
@@ -25,12 +26,8 @@ MEDIA = {"yayoi": "text/csv; charset=shift_jis", "csv": "text/csv; charset=utf-8
          "hledger": "text/plain; charset=utf-8"}
 
 
-class ImportOut(BaseModel):
-    entries: int
-    lines: int
-    sha256: str
-    first_entry: str
-    last_entry: str
+class ImportOut(ViewModel, view=importer.ImportResult):
+    pass
 
 
 class AccountPatch(BaseModel):
@@ -63,8 +60,7 @@ async def import_journal(request: Request, db: DbDep, actor: ApiActor) -> Import
     result = await run_in_threadpool(importer.import_journal, db.uow(), actor, upload.file,  # off the event loop
                                      str(form.get("format") or "yayoi"), None, False,
                                      uploads.rows_allowed(request, "journal"))
-    return ImportOut(entries=result.entries, lines=result.lines, sha256=result.sha256,
-                     first_entry=result.first_entry, last_entry=result.last_entry)
+    return ImportOut.model_validate(result, from_attributes=True)
 
 
 @router.get("/journal-entries/export")

@@ -169,11 +169,8 @@ class LineOut(ViewModel, view=DocLine, exclude=("item_code", "delivered", "tax_k
     delivered_quantity: str | None = None
 
 
-class RateOut(BaseModel):
-    rate: str
-    net: int
-    tax: int
-    gross: int
+class RateOut(ViewModel, view=RateTotal):
+    rate: str  # the TaxRate's text ("10", "8", "0")
 
 
 class DocOut(BaseModel):
@@ -345,7 +342,7 @@ def line_out(ln: DocLine) -> LineOut:
 
 
 def rates_out(rates: list[RateTotal]) -> list[RateOut]:
-    return [RateOut(rate=r.rate, net=r.net, tax=r.tax, gross=r.gross) for r in rates]
+    return [RateOut.model_validate(r, from_attributes=True) for r in rates]
 
 
 def file_response(content: bytes, name: str, media: str = "application/pdf") -> Response:

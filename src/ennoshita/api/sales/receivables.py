@@ -9,12 +9,14 @@ un-match through :func:`ennoshita.sales.receivables.unmatch` (``sales.edit``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.sales.orders import PageNo, PerPage
+from ennoshita.api.views import ViewModel
 from ennoshita.dates import today_tokyo
 from ennoshita.sales import aging, customer_credit, receivables
 from ennoshita.sales import settings as sales_settings
@@ -51,15 +53,9 @@ class AgingOut(BaseModel):
     totals: BucketsOut = Field(description="Every customer, every page.")
 
 
-class OverdueRowOut(BaseModel):
-    invoice_id: int
-    invoice_number: str
-    partner_id: int
-    partner_name: str
-    due_date: dt.date
+class OverdueRowOut(ViewModel, view=aging.OverdueRow, exclude=("number",)):
     days_overdue: int = Field(description="経過日数 since the due date.")
-    bucket: str
-    open_amount: int
+    invoice_number: str
 
 
 class OverdueOut(BaseModel):
@@ -113,10 +109,7 @@ def receivables_overdue(db: DbDep, actor: ApiActor, as_of: dt.date | None = AsOf
     found = aging.overdue(db.uow(), actor, as_of or today_tokyo(), PageRequest(page, per_page), partner)
     return OverdueOut(as_of=found.as_of, total=found.page.total, page=found.page.page,
                       per_page=found.page.per_page, total_open=found.total_open,
-                      items=[OverdueRowOut(invoice_id=r.invoice_id, invoice_number=r.number, partner_id=r.partner_id,
-                                           partner_name=r.partner_name, due_date=r.due_date,
-                                           days_overdue=r.days_overdue, bucket=r.bucket, open_amount=r.open_amount)
-                             for r in found.page.rows])
+                      items=[OverdueRowOut(**asdict(r), invoice_number=r.number) for r in found.page.rows])
 
 
 @router.post("/receipts/{deposit_id}/unmatch", response_model=UnmatchOut)
@@ -132,31 +125,19 @@ def unmatch(deposit_id: int, body: UnmatchIn, db: DbDep, actor: ApiActor) -> Unm
 # ---------------------------------------------------------------- matched deposits, 仮受金, settings, credits
 
 
-class MatchedDepositOut(BaseModel):
-    deposit_id: int
-    value_date: dt.date
-    payer_name: str
-    amount: int
-    status: str = Field(description="matched (消込済) or booked (振替: another account, e.g. 仮受金 2210).")
-    partner_name: str
+class MatchedDepositOut(ViewModel, view=receivables.MatchedView, exclude=("matched_at",), defaults=False):
     invoices: list[ReopenedOut]
-    fee: int
     fee_treatment: str | None = Field(description="How the fee was booked: sales_discount / transfer_fee.")
+    status: str = Field(description="matched (消込済) or booked (振替: another account, e.g. 仮受金 2210).")
     to_credit: int = Field(description="Kept as the customer's credit balance (前受金).")
-    booked_account: str | None
-    memo: str
-    journal_entry_id: int | None
 
 
 @router.get("/receipts/matched", response_model=list[MatchedDepositOut])
 def matched_deposits(db: DbDep, actor: ApiActor,
                      limit: int = Query(100, ge=1, le=1000)) -> list[MatchedDepositOut]:
     """The latest matched or booked deposits, with their fee treatment and what they left as credit."""
-    return [MatchedDepositOut(deposit_id=m.deposit_id, value_date=m.value_date, payer_name=m.payer_name,
-                              amount=m.amount, status=m.status, partner_name=m.partner_name,
-                              invoices=[ReopenedOut(invoice_id=i, amount=a) for i, _, a in m.invoices], fee=m.fee,
-                              fee_treatment=m.fee_treatment, to_credit=m.to_credit,
-                              booked_account=m.booked_account, memo=m.memo, journal_entry_id=m.journal_entry_id)
+    return [MatchedDepositOut(**{**asdict(m), "invoices": [ReopenedOut(invoice_id=i, amount=a)
+                                                           for i, _, a in m.invoices]})
             for m in receivables.matched(db.uow(), actor, limit)]
 
 
@@ -206,17 +187,11 @@ def put_sales_settings(body: SalesSettingsIO, db: DbDep, actor: ApiActor) -> Sal
                                                         body.revenue_recognition))
 
 
-class CreditMovementOut(BaseModel):
-    id: int
-    entry_date: dt.date
+class CreditMovementOut(ViewModel, view=customer_credit.CreditMovement):
     kind: str = Field(description="credit_note / overpayment (+), applied / refund (-).")
-    amount: int
-    invoice_number: str
-    memo: str
 
 
-class CreditOut(BaseModel):
-    partner_id: int
+class CreditOut(ViewModel, view=customer_credit.CreditBalance):
     balance: int = Field(description="預り残高: what the company owes the customer (前受金).")
     movements: list[CreditMovementOut]
 
@@ -225,8 +200,7 @@ class CreditOut(BaseModel):
 def partner_credit(partner_id: int, db: DbDep, actor: ApiActor) -> CreditOut:
     found = customer_credit.credit_of(db.uow(), actor, partner_id)
     return CreditOut(partner_id=partner_id, balance=found.balance, movements=[
-        CreditMovementOut(id=m.id, entry_date=m.entry_date, kind=m.kind, amount=m.amount,
-                          invoice_number=m.invoice_number, memo=m.memo) for m in found.movements])
+        CreditMovementOut.model_validate(m, from_attributes=True) for m in found.movements])
 
 
 class RefundIn(BaseModel):

@@ -22,8 +22,8 @@ from ennoshita.identity import can, require
 from ennoshita.identity.models import User
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.desk.requests import active_people, my_teams, notified
+from ennoshita.web.exports import download, wants_file
 from ennoshita.web.forms import errors_of, form_data, parse_id, text
-from ennoshita.web.ledger.common import download, wants_file
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/desk")

@@ -20,8 +20,8 @@ from ennoshita.ledger import chart, queries, queries_ui, services
 from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.sales import receivables
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors, form_data, parse_date, parse_id, translator
-from ennoshita.web.ledger.common import calendar, tax_names, viewer
+from ennoshita.web.forms import field_errors, form_data, parse_date, parse_id, tax_names, translator
+from ennoshita.web.ledger.common import calendar, viewer
 from ennoshita.web.ledger.entries import (
     EntryForm,
     entry_grid_context,

@@ -1,5 +1,5 @@
 """経理 screens: what the entry, report and admin screens share (navigation, date ranges, report tables
-with drill-down links, file downloads), and the account search an entry cell asks for.
+with drill-down links; the file downloads are ``ennoshita.web.exports``), and the account search an entry cell asks for.
 
 The screens themselves are in ``ennoshita.web.ledger.entries`` (仕訳入力, 仕訳一覧, 訂正, 取消),
 ``ennoshita.web.ledger.reports`` (仕訳帳, 総勘定元帳, 試算表, 推移表, 決算書, 消費税) and ``ennoshita.web.ledger.admin``
@@ -9,14 +9,13 @@ The screens themselves are in ``ennoshita.web.ledger.entries`` (仕訳入力, �
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
-from sqlalchemy.orm import Session
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from ennoshita.actor import Actor
 from ennoshita.dates import fiscal_year_bounds, fiscal_year_of, format_date, today_tokyo
@@ -24,10 +23,8 @@ from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import queries_ui
-from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.money import format_yen
-from ennoshita.security.files import content_disposition
-from ennoshita.tabular import FORMATS, Table, export
+from ennoshita.tabular import Table
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import parse_date
@@ -147,42 +144,6 @@ def report_view(table: Table, lang: str, link: LinkFn | None = None, mark_negati
             cells.append(Cell(text, c.kind, href, mark_negative and isinstance(v, int) and c.kind == "yen" and v < 0))
         rows.append((i in table.emphasis, cells))
     return ReportView(table.title, table.subtitle, [(c.label, c.kind) for c in table.columns], rows)
-
-
-def download(table: Table, fmt: str) -> Response:
-    content, media, name = export(table, fmt)
-    return Response(content, media_type=media, headers={"Content-Disposition": content_disposition(name)})
-
-
-def stream_download(db: Database, fmt: str, filename: str, chunks: Callable[[Session], Iterator[bytes]]
-                    ) -> Response:
-    """A CSV or JSON of a long report, written while it is read in its own transaction: every row, flat memory."""
-    uow = db.uow()
-    media, ext, _ = FORMATS[fmt]
-    name = f"{filename}.{ext}"
-
-    def body() -> Iterator[bytes]:
-        with uow:
-            yield from chunks(uow.session)
-
-    return StreamingResponse(body(), media_type=media, headers={"Content-Disposition": content_disposition(name)})
-
-
-def wants_file(request: Request) -> str | None:
-    fmt = request.query_params.get("format")
-    return fmt if fmt in FORMATS else None
-
-
-def format_links(request: Request) -> list[tuple[str, str]]:
-    """(label, URL) of each download of the report on screen, keeping its filters."""
-    params = {k: v for k, v in request.query_params.items() if k not in ("format", "page")}
-    return [(label, f"{request.url.path}?{urlencode({**params, 'format': fmt})}")
-            for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF"), ("json", "JSON"))]
-
-
-def tax_names(lang: str) -> dict[str, str]:
-    """税区分 by code, in the screen's language (the names are data of ``ledger.taxes``)."""
-    return {c.code: (c.name_ja if lang == "ja" else c.name_en) for c in TAGGED_LIST}
 
 
 SOURCES = ("manual", "reversal", "correction", "recurring", "closing", "import")

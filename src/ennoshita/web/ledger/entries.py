@@ -24,8 +24,17 @@ from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import field_errors, form_data, parse_date, parse_id, parse_int, query_without_page, translator
-from ennoshita.web.ledger.common import calendar, source_label, tax_names, viewer
+from ennoshita.web.forms import (
+    field_errors,
+    form_data,
+    parse_date,
+    parse_id,
+    parse_int,
+    query_without_page,
+    tax_names,
+    translator,
+)
+from ennoshita.web.ledger.common import calendar, source_label, viewer
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/ledger")

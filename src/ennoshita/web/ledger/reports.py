@@ -20,19 +20,16 @@ from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.ledger.posting import closed_years
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import download, format_links, stream_download, wants_file
 from ennoshita.web.forms import parse_date, parse_id, purpose_choices, query_without_page, translator
 from ennoshita.web.ledger.common import (
     Calendar,
     calendar,
     date_range,
-    download,
     entry_href,
-    format_links,
     gl_href,
     report_view,
-    stream_download,
     viewer,
-    wants_file,
 )
 from ennoshita.web.render import render
 

@@ -23,6 +23,7 @@ from ennoshita.sales.queries import PageRequest
 from ennoshita.tabular import Table, columns
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
+from ennoshita.web.exports import download, format_links, wants_file
 from ennoshita.web.forms import (
     Page,
     errors_of,
@@ -35,7 +36,6 @@ from ennoshita.web.forms import (
     text,
     translator,
 )
-from ennoshita.web.ledger.common import download, format_links, wants_file
 from ennoshita.web.render import render
 from ennoshita.web.sales.billing import _receipts_page
 from ennoshita.web.sales.partners import PER_PAGE
