@@ -101,10 +101,36 @@ def fail(exc: DomainError) -> None:
             where = f"{p.field}: " if p.field else ""
             if p.line is not None:
                 where = t("error.line_prefix", line=p.line) + where
-            err_console.print(f"{t('cli.error')}: {where}{t(p.key, **p.params)}", highlight=False)
+            err_console.print(f"{t('cli.error')}: {where}{t(p.key, **p.params)}", highlight=False, soft_wrap=True)
     else:
-        err_console.print(f"{t('cli.error')}: {t(exc.key, **exc.params)}", highlight=False)
+        err_console.print(f"{t('cli.error')}: {t(exc.key, **exc.params)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def last_resort(exc: Exception) -> DomainError:
+    """The one-line error for an exception no command turned into a :class:`DomainError` (see
+    ``cli.lazy.LazyGroup.invoke``): what the user can do about it, never a traceback."""
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError
+
+    from ennoshita.audit.keys import AuditKeyMissing
+    from ennoshita.errors import Conflict, Invalid
+
+    if isinstance(exc, AuditKeyMissing):
+        return Invalid("cli.error_audit_key", path=str(exc.path))
+    detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:200]
+    if isinstance(exc, OperationalError | ProgrammingError):
+        if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
+            return Invalid("cli.error_not_set_up", detail=detail)
+        return Invalid("cli.error_database", detail=detail)
+    if isinstance(exc, IntegrityError):
+        return Conflict("error.conflict")
+    if isinstance(exc, DataError | OverflowError):
+        return Invalid("cli.error_database", detail=detail)
+    if isinstance(exc, UnicodeDecodeError):
+        return Invalid("error.encoding", field="file")
+    if isinstance(exc, OSError):
+        return Invalid("cli.error_os", detail=f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+    return Invalid("cli.error_unexpected", kind=type(exc).__name__, detail=detail)
 
 
 @contextmanager

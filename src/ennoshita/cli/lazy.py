@@ -9,6 +9,7 @@ modules. A domain module missing from the table still works: ``main`` registers 
 from __future__ import annotations
 
 import importlib
+import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,22 @@ class LazyGroup(TyperGroup):
         if found is None and cmd_name in LAZY_GROUPS:
             return _Stub(name=cmd_name, help=LAZY_GROUPS[cmd_name][1])
         return found
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; what no command turned into a one-line error (a database that is not set up or is
+        locked, a missing audit key, a failure nothing foresaw) is printed as one line and exits 1, never as a
+        traceback (``ENNOSHITA_DEBUG=1`` shows the traceback instead)."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # noqa: BLE001 - the CLI's last resort, see common.last_resort
+            from typer import _click as click_errors
+
+            if (isinstance(exc, click_errors.ClickException | typer.Exit | typer.Abort)
+                    or os.environ.get("ENNOSHITA_DEBUG")):
+                raise
+            from ennoshita.cli.common import fail, last_resort
+
+            fail(last_resort(exc))
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[Any, Any, list[str]]:
         name, cmd, rest = super().resolve_command(ctx, args)

@@ -32,6 +32,7 @@ from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.approvals import rules as approval_rules
 from ennoshita.approvals import services as approvals
+from ennoshita.audit import keys as audit_keys
 from ennoshita.bulk import db_timestamp, insert_rows, reserve_ids
 from ennoshita.dates import fiscal_year_of, now_utc
 from ennoshita.db import BULK_LOAD, UnitOfWork
@@ -105,6 +106,7 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
     require(actor, "ledger.edit")
     if fmt not in FORMATS:
         raise Invalid("ledger.error.format", field="format", value=fmt)
+    audit_keys.load_key()  # the import's audit record needs it: say so before reading the file, not after
     with uow:
         s = uow.session
         # Every reference a row holds is checked here, in this transaction: accounts, sub-accounts and

@@ -1,0 +1,81 @@
+"""The CLI's last resort (``cli.lazy.LazyGroup.invoke``): what no command turned into a domain error is one line
+on stderr and exit 1, never a traceback, on both databases.
+
+Found by running the import from another directory: the audit key (``var/audit_key``, relative to the working
+directory) was not there, the whole file was parsed and written, and then a 40-line traceback ended the command.
+Likewise any command on a database that was never set up printed SQLAlchemy's error with its SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from ennoshita.actor import Actor
+from ennoshita.audit import keys
+from ennoshita.cli.main import app
+from ennoshita.db import Database
+from ennoshita.identity import company as company_service
+
+runner = CliRunner()
+
+YAYOI_ROW = "2000,1,,2026/04/01,普通預金,,,,1000,,売上高,,,課税売上込10%,1000,90,テスト売上,,,0,,,0,0,no\r\n"
+
+
+def _one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and "sqlalche.me" not in stderr and "SELECT" not in stderr
+    return lines[0]
+
+
+def test_missing_audit_key_is_one_line_before_the_file_is_read(db: Database, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    company_service.update_company(db.uow(), Actor.system(), {"name": "鍵テスト株式会社", "fiscal_year_start_month": 4})
+    file = tmp_path / "journal.csv"
+    file.write_bytes(YAYOI_ROW.encode("cp932"))
+    missing = tmp_path / "nowhere" / "audit_key"
+    with keys.key_file(missing):
+        monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+        r = runner.invoke(app, ["journal", "import", str(file), "--format", "yayoi", "--database-url", db.url])
+    assert r.exit_code == 1
+    line = _one_error_line(r.stderr)
+    assert line.startswith("エラー: 監査証跡の鍵ファイルがありません: ") and str(missing) in line
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM journal_entries")).scalar_one() == 0
+    # the same import with the key: it goes in (the file itself was fine)
+    r = runner.invoke(app, ["journal", "import", str(file), "--format", "yayoi", "--database-url", db.url])
+    assert r.exit_code == 0, r.output
+
+
+def _bare_url(db: Database, tmp_path: Path) -> str:
+    """A database that nobody ran ``ennoshita init`` on (PostgreSQL: an empty schema first on the search path)."""
+    if db.url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'bare.db'}"
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE SCHEMA bare"))
+    url = make_url(db.url).update_query_dict({"options": "-csearch_path=bare"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", "エラー: データベースが初期化されていません。先に `ennoshita init` を実行してください"),
+    ("en", "error: the database is not set up: run `ennoshita init` first"),
+])
+def test_a_database_not_set_up_says_run_init(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             lang: str, expected: str) -> None:
+    monkeypatch.setenv("ENNOSHITA_LANG", lang)
+    url = _bare_url(db, tmp_path)
+    for command in (["sales", "partner", "list"], ["desk", "list"], ["user", "list"]):
+        r = runner.invoke(app, [*command, "--database-url", url])
+        assert r.exit_code == 1, (command, r.output)
+        assert _one_error_line(r.stderr).startswith(expected), (command, r.stderr)
+
+
+def test_debug_shows_the_traceback(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENNOSHITA_DEBUG", "1")
+    r = runner.invoke(app, ["user", "list", "--database-url", _bare_url(db, tmp_path)])
+    assert r.exit_code != 0 and r.exception is not None and "partners" not in str(r.exception)
