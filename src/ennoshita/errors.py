@@ -72,6 +72,14 @@ class NotFound(DomainError):
     default_key = "error.not_found"
 
 
+class ServerFault(DomainError):
+    """Something failed that the user's input did not cause (500): a missing audit key, a bug. Said in the user's
+    language, as a page or a problem; the traceback goes to the server's log only."""
+
+    status = 500
+    default_key = "error.internal"
+
+
 class Conflict(DomainError):
     """The data changed or already exists (409)."""
 

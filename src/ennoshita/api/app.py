@@ -6,7 +6,12 @@ from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 
 from ennoshita.api import core, registry
-from ennoshita.api.problems import domain_error_handler, last_resort_handler, validation_error_handler
+from ennoshita.api.problems import (
+    domain_error_handler,
+    last_resort_handler,
+    server_fault_handler,
+    validation_error_handler,
+)
 from ennoshita.db import Database
 from ennoshita.errors import DomainError
 from ennoshita.security.access import api_access
@@ -25,6 +30,7 @@ def create_api(db: Database) -> FastAPI:
     api.add_exception_handler(RequestValidationError, validation_error_handler)
     for kind in last_resort_types():
         api.add_exception_handler(kind, last_resort_handler)
+    api.add_exception_handler(Exception, server_fault_handler)  # a 500 is a problem too, in the user's language
     access = [Depends(api_access)]  # the declared route-permission table, before every handler
     api.include_router(core.router, dependencies=access)
     for router in registry.routers():

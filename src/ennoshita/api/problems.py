@@ -70,3 +70,10 @@ async def last_resort_handler(request: Request, exc: Exception) -> JSONResponse:
     from ennoshita.security.bounds import last_resort
 
     return await domain_error_handler(request, last_resort(exc))
+
+
+async def server_fault_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Anything else (a 500): a problem in the user's language instead of a text/plain "Internal Server Error"."""
+    from ennoshita.security.bounds import server_fault
+
+    return await domain_error_handler(request, server_fault(exc))

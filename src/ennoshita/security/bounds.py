@@ -74,6 +74,17 @@ def last_resort(exc: Exception) -> DomainError:
     return Invalid("error.invalid")
 
 
+def server_fault(exc: Exception) -> DomainError:
+    """The error shown for an exception nothing else handled (a 500): what it means for the user, never its text.
+    The traceback is logged by the server (Starlette re-raises it after the page or problem is sent)."""
+    from ennoshita.audit.keys import AuditKeyMissing
+    from ennoshita.errors import ServerFault
+
+    if isinstance(exc, AuditKeyMissing):
+        return ServerFault("error.audit_key_missing")
+    return ServerFault("error.internal")
+
+
 LAST_RESORT: tuple[type[Exception], ...] = (OverflowError, UnicodeDecodeError)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -92,6 +92,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     for kind in bounds.last_resort_types():
         app.add_exception_handler(kind, last_resort)
+
+    async def server_fault(request: Request, exc: Exception) -> Response:
+        """A 500 is a page in the user's language (the traceback goes to the server's log), not plain text."""
+        error = bounds.server_fault(exc)
+        try:
+            return render(request, "core/error.html", {"error": error}, status_code=error.status)
+        except Exception:  # noqa: BLE001 - the page itself failed: the two languages' words, nothing more
+            return PlainTextResponse("システムエラーが発生しました / A system error occurred", status_code=500)
+
+    app.add_exception_handler(Exception, server_fault)
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
