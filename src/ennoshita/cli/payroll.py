@@ -29,7 +29,8 @@ _TEXT = {
            "health": "健康保険料（本人負担）{care}: {amount}", "with_care": "（介護保険料を含む）",
            "support": "子ども・子育て支援金（本人負担）: {amount}", "pension": "厚生年金保険料（本人負担）: {amount}",
            "employment": "雇用保険料（本人負担・{type}）: {amount}", "total": "本人負担 合計: {amount}",
-           "employer": "事業主負担 合計（子ども・子育て拠出金を含む）: {amount}"},
+           "employer": "事業主負担 合計（子ども・子育て拠出金を含む）: {amount}",
+           "general": "一般の事業", "agriculture": "農林水産・清酒製造の事業", "construction": "建設の事業"},
     "en": {"withholding": "Withholding income tax ({method}, {column}): {tax}",
            "computer": "computer method", "table": "monthly table", "kou": "kō column, {n} dependants",
            "otsu": "otsu column",
@@ -40,7 +41,9 @@ _TEXT = {
            "support": "Child and childcare support levy, employee share: {amount}",
            "pension": "Employees' pension, employee share: {amount}",
            "employment": "Employment insurance, employee share ({type}): {amount}",
-           "total": "Employee total: {amount}", "employer": "Employer total (incl. child contribution): {amount}"},
+           "total": "Employee total: {amount}", "employer": "Employer total (incl. child contribution): {amount}",
+           "general": "general business", "agriculture": "agriculture, forestry, fisheries and sake brewing",
+           "construction": "construction"},
 }
 
 
@@ -94,7 +97,7 @@ def social_insurance_cmd(
     console.print(say(_TEXT, "health", care=care_note, amount=format_yen(prem.health)))
     console.print(say(_TEXT, "support", amount=format_yen(prem.support)))
     console.print(say(_TEXT, "pension", amount=format_yen(prem.pension)))
-    console.print(say(_TEXT, "employment", type=business_type, amount=format_yen(emp.employee)))
+    console.print(say(_TEXT, "employment", type=say(_TEXT, business_type), amount=format_yen(emp.employee)))
     console.print(say(_TEXT, "total", amount=format_yen(prem.employee_total + emp.employee)))
     console.print(say(_TEXT, "employer", amount=format_yen(prem.employer_total + emp.employer)))
 

@@ -45,6 +45,20 @@ def test_social_insurance_tokyo_45() -> None:
         assert text in result.output
 
 
+@pytest.mark.parametrize(("business_type", "label", "premium"), [
+    ("general", "一般の事業", "¥1,500"),  # 5/1000 of 300,000
+    ("agriculture", "農林水産・清酒製造の事業", "¥1,800"),  # 6/1000
+    ("construction", "建設の事業", "¥1,800"),  # 6/1000
+])
+def test_social_insurance_business_type_in_japanese(business_type: str, label: str, premium: str) -> None:
+    """The 雇用保険 line named the business type by its option value ("general") on a Japanese line."""
+    result = runner.invoke(app, ["payroll", "social-insurance", "--date", "2026-05-01", "--prefecture", "13",
+                                 "--pay", "300000", "--age", "45", "--business-type", business_type])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("雇用保険料"))
+    assert line == f"雇用保険料（本人負担・{label}）: {premium}"
+
+
 def test_social_insurance_bad_prefecture() -> None:
     result = runner.invoke(app, ["payroll", "social-insurance", "--date", "2026-05-01", "--prefecture", "99",
                                  "--pay", "300000", "--age", "30"])
