@@ -41,7 +41,9 @@ def schedule_cmd(
         day = parse_date(acquired, "acquired")
         years = rules.schedule(cost, life, method, day, fiscal_year_start_month)
         resolved = rules.resolve_method(method, day)
-    table = RichTable(title=f"{cost:,}円 {life}年 {resolved}")
+    from ennoshita.assets.queries import METHOD_NAMES
+
+    table = RichTable(title=f"{cost:,}円 {life}年 {METHOD_NAMES.get(resolved, resolved)}")
     for col in ("年度", "月数", "期首帳簿価額", "償却額", "期末帳簿価額", "根拠"):
         table.add_column(col, justify="right" if col not in ("年度", "根拠") else "left")
     for y in years:
@@ -75,8 +77,9 @@ def list_cmd(cx: CommandContext) -> None:
 
     rows, total = queries.register_page(cx.uow(), cx.actor, page=1, per_page=500)
     for a in rows:
-        console.print(f"{a.number} {a.name} {a.acquired_on} {yen(a.cost)} {a.method} {a.life}年 "
-                      f"簿価 {yen(a.book_value)}")
+        method = queries.METHOD_NAMES.get(a.method, a.method)  # as the register screen names it
+        console.print(f"{a.number} {a.name} {a.acquired_on} {yen(a.cost)} {method} {a.life}年 "
+                      f"簿価 {yen(a.book_value)}", soft_wrap=True)
     console.print(f"{total}件")
 
 

@@ -67,7 +67,9 @@ def contracts_list_cmd(
         return
     rows, total = contracts.search(cx.uow(), cx.actor, contracts.Search(), per_page=500)
     for c in rows:
-        console.print(f"{c.number} {c.title} {c.counterparty} {c.status} {c.term_end or ''} {c.notice_deadline or ''}")
+        status = queries.STATUS_NAMES.get(c.status, c.status)  # as the register screen names it
+        console.print(f"{c.number} {c.title} {c.counterparty} {status} {c.term_end or ''} {c.notice_deadline or ''}",
+                      soft_wrap=True)
     console.print(f"{total}件")
 
 

@@ -1,5 +1,5 @@
-"""The CLI's last resort (``cli.lazy.LazyGroup.invoke``): what no command turned into a domain error is one line
-on stderr and exit 1, never a traceback, on both databases.
+"""What the CLI says, on both databases. Its last resort (``cli.lazy.LazyGroup.invoke``): what no command turned
+into a domain error is one line on stderr and exit 1, never a traceback. And Japanese lines say Japanese words.
 
 Found by running the import from another directory: the audit key (``var/audit_key``, relative to the working
 directory) was not there, the whole file was parsed and written, and then a 40-line traceback ended the command.
@@ -79,3 +79,22 @@ def test_debug_shows_the_traceback(db: Database, tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("ENNOSHITA_DEBUG", "1")
     r = runner.invoke(app, ["user", "list", "--database-url", _bare_url(db, tmp_path)])
     assert r.exit_code != 0 and r.exception is not None and "partners" not in str(r.exception)
+
+
+def test_register_lists_name_methods_and_statuses_in_japanese(demo_db: Database,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`assets list` printed the method's code (declining_200) and `contracts list` the status's (signed, review)
+    on Japanese lines; they now say what the register screens say."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    r = runner.invoke(app, ["assets", "list", "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert any(" 200%定率法 " in line for line in lines) and any(" 定額法 " in line for line in lines)
+    assert "declining" not in r.stdout and "straight" not in r.stdout
+    r = runner.invoke(app, ["contracts", "list", "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    assert " 締結済 " in r.stdout and " 審査中 " in r.stdout
+    assert " signed " not in r.stdout and " review " not in r.stdout
+    r = runner.invoke(app, ["assets", "schedule", "--cost", "1000000", "--life", "5", "--method", "declining",
+                            "--acquired", "2026-04-01"])
+    assert r.exit_code == 0 and "1,000,000円 5年 200%定率法" in r.stdout
