@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 from ennoshita.actor import Actor
 from ennoshita.audit import keys
 from ennoshita.cli.main import app
+from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
+from ennoshita.hr.rules import add_months
 from ennoshita.identity import company as company_service
 
 runner = CliRunner()
@@ -98,3 +100,42 @@ def test_register_lists_name_methods_and_statuses_in_japanese(demo_db: Database,
     r = runner.invoke(app, ["assets", "schedule", "--cost", "1000000", "--life", "5", "--method", "declining",
                             "--acquired", "2026-04-01"])
     assert r.exit_code == 0 and "1,000,000円 5年 200%定率法" in r.stdout
+
+
+@pytest.mark.parametrize(("command", "names", "codes"), [
+    (["sales", "quote", "list"], ["送付済", "作成中"], ["sent", "draft"]),
+    (["sales", "order", "list"], ["受注", "一部納品", "納品済"], ["open", "partial", "delivered"]),
+    (["sales", "invoice", "list"], ["未入金"], ["unpaid", "partial"]),
+    (["hr", "employee", "list"], ["役員", "正社員"], ["officer", "regular"]),
+    (["payroll", "run", "list"], ["確定"], ["fixed", "checked"]),
+])
+def test_lists_name_statuses_as_the_screens_do(demo_db: Database, monkeypatch: pytest.MonkeyPatch,
+                                               command: list[str], names: list[str], codes: list[str]) -> None:
+    """Each list printed the stored code of a status or kind (sent, open, unpaid, officer, fixed) on Japanese
+    lines; they now take the screens' names from the catalog (``cli.common.label``)."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    monkeypatch.setenv("COLUMNS", "240")  # the table is not cut to 80 columns, so every cell is whole
+    r = runner.invoke(app, [*command, "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    words = set(r.stdout.replace("│", " ").split())
+    for name in names:
+        assert name in words, (name, r.stdout)
+    for code in codes:
+        assert code not in words, (code, r.stdout)
+
+
+def test_matching_verdict_and_overtime_flags_in_japanese(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sales match propose` printed the verdict's code (none) and `hr attendance limits` the flag's
+    (over_monthly); both now say what the screens say."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    monkeypatch.setenv("COLUMNS", "240")
+    r = runner.invoke(app, ["sales", "match", "propose", "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    words = set(r.stdout.replace("│", " ").split())
+    assert words & {"該当なし", "完全一致", "要確認", "手数料差引", "過入金", "一部入金", "複数請求の合計"}, r.stdout
+    assert not words & {"none", "exact", "ambiguous", "fee_short", "overpaid", "partial", "sum_of_several"}
+    # the demo's 製造部 manager works over 45 hours in the two months before the current one
+    last_month = add_months(today_tokyo().replace(day=1), -1).strftime("%Y-%m")
+    r = runner.invoke(app, ["hr", "attendance", "limits", "--month", last_month, "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    assert "月45時間超" in r.stdout and "over_monthly" not in r.stdout

@@ -160,16 +160,16 @@ def test_partner_quote_order_partial_delivery_and_invoice_via_cli(demo_db: Datab
     out = _ok(url, "sales", "quote", "revise", quote, "--issue-date", "2026-12-02",
               "--line", "ステンレスボルト M8:3:1005:10", "--line", "@P9301:7", "--line", "梱包作業:1:2117:10")
     assert quote in out and "13,809" in out
-    assert "sent" in _ok(url, "sales", "quote", "status", quote, "--to", "sent")
+    assert "送付済" in _ok(url, "sales", "quote", "status", quote, "--to", "sent")  # the status as screens name it
     out = _ok(url, "sales", "quote", "accept", quote, "--order-date", "2026-12-03", "--customer-po", "PO-77")
     order = _number("SO", out)
     assert "13,809" in out
     listed = _ok(url, "sales", "quote", "list", "--q", quote)
-    assert "superseded" in listed and "accepted" in listed
+    assert "改訂済" in listed and "受注済" in listed
 
     # partial delivery: 2 of the 3 bolts and all 7 boxes of tea; 梱包作業 stays open
     out = _ok(url, "sales", "order", "deliver", order, "--line", "1:2", "--line", "2:7", "--date", "2026-12-05")
-    assert "partial" in out and _number("DN", out)
+    assert "一部納品" in out and _number("DN", out)
     detail = queries_docs.order_detail(demo_db.uow(), ADMIN, int(_order_id(demo_db, order)))
     assert [(ln.quantity, ln.delivered) for ln in detail.lines] == [(3, 2), (7, 7), (1, 0)]
     assert detail.doc.status == "partial"
@@ -269,7 +269,7 @@ def test_quote_status_accepted_replacement_invoice_and_matching_by_proposal(demo
               "--issue-date", "2026-12-01")
     quote = _number("Q", out)
     out = _ok(url, "sales", "quote", "status", quote, "--to", "accepted")
-    assert "accepted" in out and _number("SO", out)
+    assert "受注済" in out and _number("SO", out)
     r = runner.invoke(app, ["sales", "quote", "status", quote, "--to", "sent", "--database-url", url])
     assert r.exit_code == 1 and len(_error_lines(r.stderr)) == 1  # accepted is final
 

@@ -148,6 +148,18 @@ def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
 
 
+def label(prefix: str, code: str | None) -> str:
+    """A stored code (a status, a kind) as the screens name it: the catalog's ``prefix + code`` in the CLI's
+    language (``label("sales_ui.quote.", "sent")`` → 送付済); the code itself only when the catalog has no name."""
+    if not code:
+        return ""
+    from ennoshita.i18n import gettext
+
+    key = prefix + code
+    text = gettext(cli_language(), key)
+    return code if text == key else text
+
+
 def say(table: dict[str, dict[str, str]], key: str, **params: Any) -> str:
     """A CLI line from a module's ``{language: {key: text}}`` table, in the CLI's language (Japanese first)."""
     return table.get(cli_language(), table["ja"])[key].format(**params)

@@ -15,6 +15,7 @@ from ennoshita.cli.common import (
     CommandContext,
     cli_language,
     console,
+    label,
     parse_date,
     with_context,
 )
@@ -98,7 +99,7 @@ def employee_list(cx: CommandContext, department: Annotated[str | None, typer.Op
                                          department=department, search=search, page=page)
     table = RichTable("No.", "氏名", "所属", "役職", "雇用形態", "週", "入社日")
     for r in rows:
-        table.add_row(r.employee_number, r.name, r.department, r.position, r.employment_type,
+        table.add_row(r.employee_number, r.name, r.department, r.position, label("hr_ui.type.", r.employment_type),
                       f"{r.weekly_days}日/{r.weekly_minutes / 60:g}h", r.hire_date.isoformat())
     console.print(table)
     console.print(_say("total", total=total, shown=len(rows)))
@@ -161,7 +162,8 @@ def attendance_limits(cx: CommandContext, month: Annotated[str, typer.Option("--
     for r in board.rows:
         table.add_row(r.employee_number, r.name, _hm(r.overtime), _hm(r.holiday), _hm(r.year_overtime),
                       str(r.months_over), _hm(int(max(r.averages.values(), default=0))),
-                      " ".join(r.flags) or ("(" + " ".join(r.warnings) + ")" if r.warnings else ""))
+                      " ".join(label("hr_ui.flag.", f) for f in r.flags)
+                      or ("(" + " ".join(label("hr_ui.flag.", w) for w in r.warnings) + ")" if r.warnings else ""))
     console.print(table)
     console.print(_say("total", total=board.total, shown=len(board.rows)))
 

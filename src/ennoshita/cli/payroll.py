@@ -12,6 +12,7 @@ from ennoshita.cli.common import (
     CommandContext,
     console,
     domain_errors,
+    label,
     say,
     with_context,
 )
@@ -120,7 +121,8 @@ _RUN_TEXT = {
 
 def _print_run(v: services.RunView) -> None:
     console.print(say(_RUN_TEXT, "run", number=v.number, title=v.title, pay_date=v.pay_date.isoformat(),
-                      status=v.status, count=v.employee_count, gross=format_yen(v.gross_total),
+                      status=label("payroll_ui.status.", v.status), count=v.employee_count,
+                      gross=format_yen(v.gross_total),
                       net=format_yen(v.net_total)))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ennoshita.cli.common import CommandContext, console, with_context
+from ennoshita.cli.common import CommandContext, console, label, with_context
 from ennoshita.cli.sales.documents.shared import (
     LineOpt,
     PriceEntryOpt,
@@ -65,7 +65,7 @@ def invoice_list(
     for r in result.rows:
         table.add_row(r.number, _kind(r.kind), r.partner_name, r.issue_date.isoformat(), r.due_date.isoformat(),
                       format_yen(r.gross), format_yen(r.open_amount) if r.open_amount is not None else "",
-                      queries.payment_state(r.receivable_status, r.paid_amount))
+                      label("sales_ui.payment.", queries.payment_state(r.receivable_status, r.paid_amount)))
     console.print(table)
     console.print(_say("total", count=len(result.rows), total=result.total))
 
@@ -94,7 +94,8 @@ def invoice_show(
     console.print(f"{_say('net')}: {format_yen(doc.net)}  {_say('tax')}: {format_yen(doc.tax)}  "
                   f"{_say('gross')}: {format_yen(doc.gross)}  {_say('billed')}: {format_yen(doc.billed)}")
     if d.receivable is not None:
-        console.print(_say("receivable", status=queries.payment_state(d.receivable.status, d.receivable.paid_amount),
+        console.print(_say("receivable", status=label("sales_ui.payment.", queries.payment_state(
+            d.receivable.status, d.receivable.paid_amount)),
                            paid=format_yen(d.receivable.paid_amount), open=format_yen(d.receivable.open_amount)))
     for r in d.related:
         console.print(_say("related", kind=_kind(r.kind), number=r.number, date=r.issue_date.isoformat(),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ennoshita.cli.common import CommandContext, console, with_context
+from ennoshita.cli.common import CommandContext, console, label, with_context
 from ennoshita.cli.sales.documents.shared import (
     _cli_lines,
     _invoice_row,
@@ -49,7 +49,8 @@ def match_propose(
     table = _table(_say("deposit"), _say("date"), _say("payer"), _say("amount"), _say("match"), _say("partner"),
                       _say("allocations"), _say("fee"), _say("unassigned"))
     for v in views:
-        table.add_row(str(v.deposit_id), v.value_date.isoformat(), v.payer_name, format_yen(v.amount), v.kind,
+        table.add_row(str(v.deposit_id), v.value_date.isoformat(), v.payer_name, format_yen(v.amount),
+                      label("sales_ui.match.", v.kind),
                       v.partner_name, _allocations(v), format_yen(v.fee), format_yen(v.unassigned))
     console.print(table)
 

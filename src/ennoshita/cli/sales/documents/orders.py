@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ennoshita.cli.common import CommandContext, console, with_context
+from ennoshita.cli.common import CommandContext, console, label, with_context
 from ennoshita.cli.sales.documents.shared import (
     LineOpt,
     PriceEntryOpt,
@@ -84,7 +84,7 @@ def order_deliver(
             order_id, _today(date, "date"), tuple(quantities), place))
         after = queries_docs.order_detail(cx.uow(), cx.actor, order_id).doc
     console.print(_say("delivery", number=doc.number, gross=format_yen(doc.gross), net=format_yen(doc.net),
-                       tax=format_yen(doc.tax), order=after.number, status=after.status))
+                       tax=format_yen(doc.tax), order=after.number, status=label("sales_ui.order.", after.status)))
 
 
 @order_app.command("list")
@@ -102,7 +102,8 @@ def order_list(
                                  queries.PageRequest(max(page, 1), 100))
     table = _table(_say("number"), _say("status"), _say("partner"), _say("date"), _say("subject"), _say("gross"))
     for r in result.rows:
-        table.add_row(r.number, r.status, r.partner_name, r.order_date.isoformat(), r.subject, format_yen(r.gross))
+        table.add_row(r.number, label("sales_ui.order.", r.status),
+                      r.partner_name, r.order_date.isoformat(), r.subject, format_yen(r.gross))
     console.print(table)
     console.print(_say("total", count=len(result.rows), total=result.total))
 

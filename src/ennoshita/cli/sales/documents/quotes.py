@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ennoshita.cli.common import CommandContext, console, with_context
+from ennoshita.cli.common import CommandContext, console, label, with_context
 from ennoshita.cli.sales.documents.shared import (
     LineOpt,
     PriceEntryOpt,
@@ -96,7 +96,8 @@ def quote_status(
     if to == "accepted":
         order = _accept(cx.db, cx.actor, quote_id, None, "", None)
         doc = queries_docs.quote_detail(cx.uow(), cx.actor, quote_id).doc
-        console.print(_say("quote", number=doc.number, revision=doc.revision, status=doc.status,
+        console.print(_say("quote", number=doc.number, revision=doc.revision,
+                           status=label("sales_ui.quote.", doc.status),
                            gross=format_yen(doc.gross), net=format_yen(doc.net), tax=format_yen(doc.tax)))
         _print_doc(order)
         return
@@ -130,7 +131,8 @@ def quote_list(
     table = _table(_say("number"), _say("revision"), _say("status"), _say("partner"), _say("date"),
                       _say("subject"), _say("gross"))
     for r in result.rows:
-        table.add_row(r.number, str(r.revision), r.status, r.partner_name, r.issue_date.isoformat(), r.subject,
+        table.add_row(r.number, str(r.revision), label("sales_ui.quote.", r.status),
+                      r.partner_name, r.issue_date.isoformat(), r.subject,
                       format_yen(r.gross))
     console.print(table)
     console.print(_say("total", count=len(result.rows), total=result.total))

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from ennoshita.cli.common import console, parse_date, say
+from ennoshita.cli.common import console, label, parse_date, say
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.kernel.lines import LineInput
@@ -208,5 +208,6 @@ def _qty(value: Any) -> str:
 
 def _print_doc(doc: flow.DocSummary) -> None:
     key = "quote" if doc.kind == "quote" else "order"
-    console.print(_say(key, number=doc.number, revision=doc.revision, status=doc.status, gross=format_yen(doc.gross),
+    status = label(f"sales_ui.{key}.", doc.status)
+    console.print(_say(key, number=doc.number, revision=doc.revision, status=status, gross=format_yen(doc.gross),
                        net=format_yen(doc.net), tax=format_yen(doc.tax)))
