@@ -139,3 +139,23 @@ def test_matching_verdict_and_overtime_flags_in_japanese(demo_db: Database, monk
     r = runner.invoke(app, ["hr", "attendance", "limits", "--month", last_month, "--database-url", demo_db.url])
     assert r.exit_code == 0, r.output
     assert "月45時間超" in r.stdout and "over_monthly" not in r.stdout
+
+
+def test_a_table_sent_to_a_file_or_pipe_keeps_every_figure(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redirected (not a terminal, no COLUMNS), a table was cut to 80 columns and its amounts ended in "…"
+    (¥144,… for ¥144,272): the figures a redirected report is run for were lost."""
+    from ennoshita.cli import common
+
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    monkeypatch.delenv("COLUMNS", raising=False)
+    common._consoles.cache_clear()
+    try:
+        r = runner.invoke(app, ["sales", "invoice", "list", "--database-url", demo_db.url])
+        monthly = runner.invoke(app, ["report", "monthly", "--fiscal-year", "2026", "--database-url", demo_db.url])
+    finally:
+        common._consoles.cache_clear()
+    assert r.exit_code == 0 and monthly.exit_code == 0, (r.output, monthly.output)
+    assert "…" not in r.stdout and "…" not in monthly.stdout
+    with demo_db.engine.connect() as conn:
+        numbers = conn.execute(text("SELECT number FROM invoices")).scalars().all()
+    assert numbers and all(n in r.stdout for n in numbers[:100])

@@ -33,11 +33,19 @@ if TYPE_CHECKING:
 LANGUAGES = ("ja", "en")  # as ennoshita.i18n.LANGUAGES, without importing the catalogs
 
 
+# Output that goes to a file or a pipe (not a terminal) is as wide as its content: a table cut to 80 columns there
+# ended amounts with "…" (¥144,… for ¥144,272), losing the figures a redirected report was run for.
+UNBOUNDED_WIDTH = 4096
+
+
 @cache
 def _consoles() -> tuple[Console, Console]:
     from rich.console import Console
 
-    return Console(), Console(stderr=True)
+    out, err = Console(), Console(stderr=True)
+    if not out.is_terminal and not os.environ.get("COLUMNS"):
+        out = Console(width=UNBOUNDED_WIDTH)
+    return out, err
 
 
 def __getattr__(name: str) -> Any:
