@@ -7,6 +7,7 @@ Likewise any command on a database that was never set up printed SQLAlchemy's er
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from ennoshita.hr.rules import add_months
 from ennoshita.identity import company as company_service
 
 runner = CliRunner()
+STAMP_DUTY_5M = ["contracts", "stamp-duty", "--document", "1", "--date", "2026-05-01", "--amount", "5000000"]
 
 YAYOI_ROW = "2000,1,,2026/04/01,普通預金,,,,1000,,売上高,,,課税売上込10%,1000,90,テスト売上,,,0,,,0,0,no\r\n"
 
@@ -159,3 +161,25 @@ def test_a_table_sent_to_a_file_or_pipe_keeps_every_figure(demo_db: Database, mo
     with demo_db.engine.connect() as conn:
         numbers = conn.execute(text("SELECT number FROM invoices")).scalars().all()
     assert numbers and all(n in r.stdout for n in numbers[:100])
+
+
+def test_assets_and_contracts_speak_english_when_asked(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 総務 and 法務 commands printed Japanese sentences whatever the language (11件, 簿価, 年度, 通知 0件):
+    they now take their words from ja/en tables like the other commands."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "en")
+    r = runner.invoke(app, ["assets", "list", "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert re.fullmatch(r"\d+ assets", lines[-1]) and "book value ¥" in lines[0]
+    assert "件" not in r.stdout and "簿価" not in r.stdout
+    r = runner.invoke(app, ["assets", "schedule", "--cost", "1000000", "--life", "5", "--method", "straight",
+                            "--acquired", "2026-04-01"])
+    assert r.exit_code == 0 and "Fiscal year" in r.stdout and "年度" not in r.stdout
+    r = runner.invoke(app, ["contracts", "list", "--database-url", demo_db.url])
+    assert r.exit_code == 0 and re.fullmatch(r"\d+ contracts", r.stdout.splitlines()[-1])
+    # 印紙税法 別表第一 第1号文書, 記載金額 100万円超 500万円以下: 2,000円
+    r = runner.invoke(app, STAMP_DUTY_5M)
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "¥2,000"
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    r = runner.invoke(app, STAMP_DUTY_5M)
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "2,000円"

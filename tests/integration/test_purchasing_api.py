@@ -334,7 +334,7 @@ def test_the_payments_cli(db: Database, org: dict[str, Actor], tmp_path: Path) -
                                "--as-user", "keiri2@example.jp"])
     assert made.exit_code == 0, made.output
     waiting = runner.invoke(app, ["approvals", "waiting", *url, "--as-user", "cfo@example.jp"])
-    assert waiting.exit_code == 0 and "payment_run" in waiting.output, waiting.output
+    assert waiting.exit_code == 0 and "支払実行" in waiting.output, waiting.output  # the type as the screens name it
     run = payments.list_runs(db.uow(), org["keiri"])[0]
     for who in ("cfo", "yakuin"):
         payments.decide_run(db.uow(), org[who], run.id)

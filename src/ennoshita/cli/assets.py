@@ -15,11 +15,30 @@ from ennoshita.cli.common import (
     console,
     domain_errors,
     parse_date,
+    say,
     with_context,
 )
 from ennoshita.errors import Invalid
 
 assets_app = typer.Typer(help="固定資産 (fixed assets): schedule, run, list.", no_args_is_help=True)
+
+_TEXT = {
+    "ja": {"schedule_title": "{cost}円 {life}年 {method}", "fy": "年度", "months": "月数", "opening": "期首帳簿価額",
+           "depreciation": "償却額", "closing": "期末帳簿価額", "basis": "根拠", "year": "{year}年度",
+           "line": "{number} {name} {debit}/{credit} {amount}", "posted": "計上", "preview": "試算",
+           "run": "{word}: {start}〜{end} {count}件 合計 {total}",
+           "asset": "{number} {name} {acquired} {cost} {method} {life}年 簿価 {book}", "total": "{total}件"},
+    "en": {"schedule_title": "¥{cost}, {life} years, {method}", "fy": "Fiscal year", "months": "Months",
+           "opening": "Opening book value", "depreciation": "Depreciation", "closing": "Closing book value",
+           "basis": "Basis", "year": "FY{year}", "line": "{number} {name} {debit}/{credit} {amount}",
+           "posted": "Posted", "preview": "Preview", "run": "{word}: {start} to {end}, {count} lines, total {total}",
+           "asset": "{number} {name} {acquired} {cost} {method} {life} years, book value {book}",
+           "total": "{total} assets"},
+}
+
+
+def _say(key: str, **params: object) -> str:
+    return say(_TEXT, key, **params)
 
 
 def yen(n: int) -> str:
@@ -43,11 +62,12 @@ def schedule_cmd(
         resolved = rules.resolve_method(method, day)
     from ennoshita.assets.queries import METHOD_NAMES
 
-    table = RichTable(title=f"{cost:,}円 {life}年 {METHOD_NAMES.get(resolved, resolved)}")
-    for col in ("年度", "月数", "期首帳簿価額", "償却額", "期末帳簿価額", "根拠"):
-        table.add_column(col, justify="right" if col not in ("年度", "根拠") else "left")
+    table = RichTable(title=_say("schedule_title", cost=f"{cost:,}", life=life,
+                                 method=METHOD_NAMES.get(resolved, resolved)))
+    for col in ("fy", "months", "opening", "depreciation", "closing", "basis"):
+        table.add_column(_say(col), justify="left" if col in ("fy", "basis") else "right")
     for y in years:
-        table.add_row(f"{y.year_start:%Y}年度", str(y.months), yen(y.opening), yen(y.depreciation),
+        table.add_row(_say("year", year=f"{y.year_start:%Y}"), str(y.months), yen(y.opening), yen(y.depreciation),
                       yen(y.closing), y.basis)
     console.print(table)
 
@@ -64,9 +84,10 @@ def run_cmd(
     day = parse_date(month + "-01" if len(month) == 7 else month, "month")
     result = (assets.post_run if post else assets.preview_run)(cx.uow(), cx.actor, kind, day)
     for line in result.lines[:50]:
-        console.print(f"{line.number} {line.name} {line.debit_account}/{line.credit_account} {yen(line.amount)}")
-    word = "計上" if post else "試算"
-    console.print(f"{word}: {result.period_start}〜{result.period_end} {len(result.lines)}件 合計 {yen(result.total)}")
+        console.print(_say("line", number=line.number, name=line.name, debit=line.debit_account,
+                           credit=line.credit_account, amount=yen(line.amount)), soft_wrap=True)
+    console.print(_say("run", word=_say("posted" if post else "preview"), start=result.period_start,
+                       end=result.period_end, count=len(result.lines), total=yen(result.total)))
 
 
 @assets_app.command("list")
@@ -78,9 +99,9 @@ def list_cmd(cx: CommandContext) -> None:
     rows, total = queries.register_page(cx.uow(), cx.actor, page=1, per_page=500)
     for a in rows:
         method = queries.METHOD_NAMES.get(a.method, a.method)  # as the register screen names it
-        console.print(f"{a.number} {a.name} {a.acquired_on} {yen(a.cost)} {method} {a.life}年 "
-                      f"簿価 {yen(a.book_value)}", soft_wrap=True)
-    console.print(f"{total}件")
+        console.print(_say("asset", number=a.number, name=a.name, acquired=a.acquired_on, cost=yen(a.cost),
+                           method=method, life=a.life, book=yen(a.book_value)), soft_wrap=True)
+    console.print(_say("total", total=total))
 
 
 def register(app: typer.Typer) -> None:

@@ -14,12 +14,24 @@ from ennoshita.cli.common import (
     console,
     domain_errors,
     parse_date,
+    say,
     with_context,
 )
 from ennoshita.contracts import services as contracts
 from ennoshita.contracts.stamp_duty import stamp_duty
 
 contracts_app = typer.Typer(help="契約 (contracts): stamp-duty, alerts, list.", no_args_is_help=True)
+
+_TEXT = {
+    "ja": {"duty": "{tax}円", "alerts": "通知 {alerts}件、月次ダイジェスト {digests}件",
+           "written": "{path} に書き出しました。", "total": "{total}件"},
+    "en": {"duty": "¥{tax}", "alerts": "{alerts} alerts, {digests} monthly digests", "written": "Written to {path}.",
+           "total": "{total} contracts"},
+}
+
+
+def _say(key: str, **params: object) -> str:
+    return say(_TEXT, key, **params)
 
 
 @contracts_app.command("stamp-duty")
@@ -33,7 +45,7 @@ def stamp_cmd(
     """Print the stamp duty of a paper document and its basis."""
     with domain_errors():
         duty = stamp_duty(document, amount, parse_date(date, "date"), electronic=electronic, subject=subject)
-    console.print(f"{duty.tax:,}円")
+    console.print(_say("duty", tax=f"{duty.tax:,}"))
     console.print(duty.basis)
 
 
@@ -49,7 +61,7 @@ def alerts_cmd(
     day = parse_date(today, "today") if today else dt.date.today()
     alerts = contracts.send_alerts(cx.uow(), Actor.system("cli"), day)
     digests = contracts.send_digest(cx.uow(), Actor.system("cli"), day) if day.day == 1 else 0
-    console.print(f"通知 {alerts}件、月次ダイジェスト {digests}件")
+    console.print(_say("alerts", alerts=alerts, digests=digests))
 
 
 @contracts_app.command("list")
@@ -63,14 +75,14 @@ def contracts_list_cmd(
 
     if csv is not None:
         csv.write_bytes(queries.register_csv(cx.uow(), cx.actor, contracts.Search()))
-        console.print(f"{csv} に書き出しました。")
+        console.print(_say("written", path=csv))
         return
     rows, total = contracts.search(cx.uow(), cx.actor, contracts.Search(), per_page=500)
     for c in rows:
         status = queries.STATUS_NAMES.get(c.status, c.status)  # as the register screen names it
         console.print(f"{c.number} {c.title} {c.counterparty} {status} {c.term_end or ''} {c.notice_deadline or ''}",
                       soft_wrap=True)
-    console.print(f"{total}件")
+    console.print(_say("total", total=total))
 
 
 def register(app: typer.Typer) -> None:

@@ -40,7 +40,7 @@ _TEXT = {
            "left": "{number} の退社を登録しました。最終残日数 {days} 日。",
            "recorded": "{date} の年休を登録しました（{status}）。",
            "moved": "{number} の異動を登録しました（{date} から {department}）。", "none": "該当なし",
-           "total": "{total} 名中 {shown} 名"},
+           "total": "{total} 名中 {shown} 名", "obligation": "年5日: {taken} / 5 日（期限 {due}）"},
     "en": {"added": "Employee {number} {name} registered (onboarding opened).",
            "imported": "Imported {rows} rows ({employees} employees).",
            "closed": "{month} closed: {closed} employees ({already} already closed).",
@@ -48,7 +48,8 @@ _TEXT = {
            "balance": "{number} {name}: {balance} days left on {on}",
            "left": "{number} leaving recorded. Final leave balance {days} days.",
            "recorded": "Leave on {date} recorded ({status}).",
-           "moved": "{number} transferred to {department} from {date}.", "none": "None", "total": "{shown} of {total}"},
+           "moved": "{number} transferred to {department} from {date}.", "none": "None", "total": "{shown} of {total}",
+           "obligation": "5 days a year: {taken} / 5 days (by {due})"},
 }
 
 
@@ -195,7 +196,7 @@ def leave_balance(cx: CommandContext, number: str, on: Annotated[str | None, typ
                        on=st.on.isoformat()))
     if st.obligation:
         ob = st.obligation
-        console.print(f"年5日: {rules.format_days(ob.taken)} / 5 日（期限 {ob.due_by.isoformat()}）"
+        console.print(_say("obligation", taken=rules.format_days(ob.taken), due=ob.due_by.isoformat())
                       + (" ⚠" if ob.at_risk else ""))
 
 
@@ -207,7 +208,7 @@ def leave_record(cx: CommandContext, number: str, date: str,
     day = parse_date(date, "date")
     row = services.request_leave(cx.uow(), cx.actor, services.LeaveInput(day, unit),
                                  _employee_id(cx.db, number), record=True)
-    console.print(_say("recorded", date=day.isoformat(), status=row.status))
+    console.print(_say("recorded", date=day.isoformat(), status=label("hr_ui.status.", row.status)))
 
 
 @leave_app.command("ledger")

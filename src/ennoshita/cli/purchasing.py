@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from ennoshita.approvals import services as approvals
-from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, console, label, parse_date, say, with_context
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
@@ -33,7 +33,7 @@ _TEXT = {
            "decided": "稟議 {id}: {status}",
            "accrued": "{month_end} 未払計上: 検収 {count} 件、{gross}（仕訳 {entry}、戻し {reversal}）",
            "ap_check": "買掛金台帳 {subledger}（未請求の検収を含む） / 総勘定元帳 買掛金 {ledger}: {result}",
-           "ok": "一致", "differs": "不一致"},
+           "ok": "一致", "differs": "不一致", "fallback": "代替承認者: {who}"},
     "en": {"run": "Payment run {number} ({date}): {status}, {count} transfers, total {total}, fees {fee}",
            "zengin": "Zengin file written to {path} ({count} records, total {total}, SHA-256 {sha}).",
            "paid": "Payment run {number} marked paid.", "supplier": "Supplier", "bills": "Bills", "open": "Open",
@@ -43,7 +43,7 @@ _TEXT = {
            "decided": "Request {id}: {status}",
            "accrued": "{month_end} accrual: {count} receipts, {gross} (entry {entry}, reversal {reversal})",
            "ap_check": "Payables sub-ledger {subledger} (with unbilled receipts) / ledger 買掛金 {ledger}: {result}",
-           "ok": "agree", "differs": "differ"},
+           "ok": "agree", "differs": "differ", "fallback": "Fallback approver: {who}"},
 }
 
 
@@ -67,7 +67,8 @@ def _run_id(db: Database, ref: str) -> int:
 
 
 def _print_run(run: payments.RunSummary) -> None:
-    console.print(_say("run", number=run.number, date=run.payment_date.isoformat(), status=run.status,
+    console.print(_say("run", number=run.number, date=run.payment_date.isoformat(),
+                       status=label("purchasing_ui.run.", run.status),
                        count=len(run.transfers), total=format_yen(run.transfer_total), fee=format_yen(run.fee_total)))
 
 
@@ -184,7 +185,8 @@ def approvals_waiting(cx: CommandContext) -> None:
         return
     table = RichTable(_say("id"), _say("type"), _say("number"), _say("title"), _say("amount"), _say("route"))
     for r in rows:
-        table.add_row(str(r.id), r.document_type, r.document_number, r.title, format_yen(r.amount), r.route_name)
+        table.add_row(str(r.id), label("approvals.doctype.", r.document_type), r.document_number, r.title,
+                      format_yen(r.amount), r.route_name)
     console.print(table)
 
 
@@ -199,7 +201,7 @@ def approvals_decide(
     """承認 / 却下 / 差戻し / 取下げ of a request."""
     view = approvals.decide(cx.uow(), cx.actor, request_id, decision.replace("-", "_"),
                             comment)
-    console.print(_say("decided", id=view.id, status=view.status))
+    console.print(_say("decided", id=view.id, status=label("approvals.status.", view.status)))
 
 
 @approvals_app.command("fallback")
@@ -211,7 +213,7 @@ def approvals_fallback(
 ) -> None:
     """代替承認者: who takes a 承認 step nobody else may decide (neither option: clear it)."""
     approvals.set_fallback_approver(cx.uow(), cx.actor, role=role or None, user_id=user_id)
-    console.print(f"代替承認者: {user_id if user_id is not None else (role or '-')}")
+    console.print(_say("fallback", who=user_id if user_id is not None else (role or "-")))
 
 
 def register(app: typer.Typer) -> None:

@@ -40,8 +40,8 @@ DOCUMENT_LINKS = {"purchase_order": "/purchasing/orders/{id}", "supplier_bill": 
                   "payment_run": "/purchasing/payments/{id}", "journal_entry": "/ledger/entries/{id}",
                   "expense_claim": "/expenses/{id}", "contract": "/contracts/{id}",
                   "hr_leave": "/hr/requests/leave/{id}", "hr_leave_hr": "/hr/requests/leave/{id}",
-                  "hr_attendance": "/hr/requests/attendance/{id}", "hr_attendance_hr": "/hr/requests/attendance/{id}"}
-DOCUMENT_TYPES = ("purchase_order", "supplier_bill", "payment_run", "journal_entry", "expense_claim", "contract")
+                  "hr_attendance": "/hr/requests/attendance/{id}", "hr_attendance_hr": "/hr/requests/attendance/{id}",
+                  "payroll_run": "/payroll/runs/{id}"}
 
 
 def user_names(db: Database) -> dict[int, str]:
