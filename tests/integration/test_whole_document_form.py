@@ -53,3 +53,24 @@ def test_no_customer_is_reported_with_the_subject_and_every_line(client: TestCli
     assert "abc" in _line_cell(html, "lines[1].quantity") and "読めません" in _line_cell(html, "lines[1].quantity")
     if "orders" in url:
         assert _error_beside(html, "order_date")
+
+
+def test_purchase_forms_report_no_supplier_with_the_texts_and_the_lines(client: TestClient) -> None:
+    token = login(client, "kobai@demo.ennoshita.jp")
+    today = today_tokyo().isoformat()
+    order = client.post("/purchasing/orders/new", data={
+        "csrf_token": token, "supplier_id": "", "order_date": today, "subject": "件" * 201,
+        "price_entry": "exclusive", **_bad_lines()})
+    assert order.status_code == 422
+    assert "入力してください" in _error_beside(order.text, "supplier_id")
+    assert "200文字以内" in _error_beside(order.text, "subject")
+    assert "200文字以内" in _line_cell(order.text, "lines[0].description")
+    assert "読めません" in _line_cell(order.text, "lines[1].quantity")
+
+    bill = client.post("/purchasing/bills/new", data={
+        "csrf_token": token, "supplier_id": "", "bill_date": today, "bill_number": "", "price_entry": "exclusive",
+        "lines[0].description": "コピー用紙", "lines[0].quantity": "1", "lines[0].unit_price": "1000",
+        "lines[0].tax_rate": "5"})
+    assert bill.status_code == 422
+    assert "入力してください" in _error_beside(bill.text, "supplier_id")
+    assert "入力してください" in _error_beside(bill.text, "bill_number")
