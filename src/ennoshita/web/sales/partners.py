@@ -282,9 +282,12 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
 
 def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_id: int | None,
                   status: int = 200, errors: dict[str, str] | None = None,
-                  general: list[str] | None = None, active: bool = True) -> Response:
+                  general: list[str] | None = None, active: bool = True, saved_name: str = "") -> Response:
+    """The partner form; the breadcrumb names the partner as stored (``saved_name``), never what was typed: a
+    refused name (300 characters, or empty) is not the partner's name."""
     return render(request, "sales/partner_form.html", {
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
+        "saved_name": saved_name,
         "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
         "withholding_categories": tuple(WITHHOLDING_CATEGORIES),
         "limits": partners.partner_limits(),
@@ -304,7 +307,7 @@ def partner_edit(request: Request, partner_id: int, db: DbDep, actor: ActorDep) 
     form = {f.name: getattr(p, f.name) for f in fields(partners.PartnerInput)}
     # only a lapsed registration is kept by hand; otherwise the flag follows the 登録番号
     form["is_qualified_issuer"] = False if (p.registration_number and not p.is_qualified_issuer) else None
-    return _partner_page(request, actor, form, partner_id, active=p.active)
+    return _partner_page(request, actor, form, partner_id, active=p.active, saved_name=p.name)
 
 
 @router.post("/partners/{partner_id}/active")
@@ -326,7 +329,8 @@ async def _save_partner(request: Request, db: Database, actor: Actor, partner_id
             saved = partners.update_partner(db.uow(), actor, partner_id, cmd)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _partner_page(request, actor, form, partner_id, exc.status, errors, general)
+        saved_name = partners.get_partner(db.uow(), actor, partner_id).name if partner_id else ""
+        return _partner_page(request, actor, form, partner_id, exc.status, errors, general, saved_name=saved_name)
     return RedirectResponse(f"/sales/partners?done=saved&q={quote(saved.code)}", status_code=303)
 
 
