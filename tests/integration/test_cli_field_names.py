@@ -36,3 +36,13 @@ def test_errors_name_the_options_typed(db: Database, tmp_path: Path) -> None:
     r = runner.invoke(app, ["company", "bank", "--bank-code", "5", "--branch-code", "001", "--account-number",
                             "7654321", "--holder-kana", "ｶ)ﾐﾄﾞﾘ", "--database-url", db.url])
     assert r.exit_code == 1 and "--bank-code: 4桁" in r.output, r.output
+
+
+def test_a_sentence_is_one_line_never_cut_at_80_columns(db: Database) -> None:
+    """The first walk: ``serve`` on an empty database printed 「…ブラウザで http://127.0.0.1:8001/setup」 and
+    「を開いて登録してください。」 on two lines; any message longer than 80 columns was cut the same way."""
+    email = "keiri-tantou.midorikawa-ichirou@midori-shouji-holdings.example.co.jp"
+    r = runner.invoke(app, ["init", "--company", "株式会社みどり商事ホールディングス", "--admin-email", email,
+                            "--password-stdin", "--database-url", db.url], input="a-long-admin-password\n")
+    assert r.exit_code == 0, r.output
+    assert any(email in line and line.endswith("を登録しました。") for line in r.stdout.splitlines()), r.stdout

@@ -37,7 +37,9 @@ LANGUAGES = ("ja", "en")  # as ennoshita.i18n.LANGUAGES, without importing the c
 def _consoles() -> tuple[Console, Console]:
     from rich.console import Console
 
-    return Console(), Console(stderr=True)
+    # soft_wrap: a sentence is one line, never cut at 80 columns (a URL or an e-mail split in two cannot be
+    # copied); tables still fit the terminal
+    return Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
 
 
 def __getattr__(name: str) -> Any:
