@@ -74,3 +74,16 @@ def test_purchase_forms_report_no_supplier_with_the_texts_and_the_lines(client: 
     assert bill.status_code == 422
     assert "入力してください" in _error_beside(bill.text, "supplier_id")
     assert "入力してください" in _error_beside(bill.text, "bill_number")
+
+
+def test_a_negative_number_on_the_partner_form_is_refused_for_what_it_is(client: TestClient) -> None:
+    """The first walk: 与信限度額 -5 was refused with 「半角数字で入力してください」 (it is half-width digits); the
+    form reads the sign and the service says the limit must be 0 or more, the 支払日 that -3 is not a day."""
+    token = login(client, SALES_ADMIN)
+    response = client.post("/sales/partners/new", data={
+        "csrf_token": token, "code": "Z901", "name": "株式会社マイナス", "is_customer": "1",
+        "credit_limit": "-5", "pay_day": "-3", "closing_day": "31", "months_after": "1"})
+    assert response.status_code == 422
+    assert "0以上" in _error_beside(response.text, "credit_limit")
+    assert "-3" in _error_beside(response.text, "pay_day")
+    assert "半角数字" not in response.text.split('id="f-credit_limit"')[1][:800]

@@ -9,7 +9,6 @@ document screens are in ``ennoshita.web.sales.orders`` (見積書, 受注, 納�
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +37,7 @@ from ennoshita.web.forms import (
     page_no,
     parse_date,
     parse_id,
+    parse_int,
     query_without_page,
     text,
     translator,
@@ -262,15 +262,13 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for name, value in form.items():
-        if name in PARTNER_INTS:
-            raw = unicodedata.normalize("NFKC", str(value)).replace(",", "").strip()
-            if not raw:
-                values[name] = PARTNER_INTS[name]
-            elif raw.isdigit():
-                values[name] = int(raw)
-            else:
+        if name in PARTNER_INTS:  # a sign is read, so that the service says why -5 is refused (not 「半角数字で」)
+            try:
+                number = parse_int(value)
+            except ValueError:
                 problems.append(Problem("sales_ui.error.integer", name))
-                values[name] = PARTNER_INTS[name]
+                number = None
+            values[name] = PARTNER_INTS[name] if number is None else number
         else:
             values[name] = value
     if problems:  # the whole form at once: the other fields' problems beside these
