@@ -69,3 +69,17 @@ def test_the_audit_page_shows_labels_and_verifies_the_chain(client: TestClient, 
         conn.execute(text("UPDATE audit_records SET after = '{\"name\":\"改ざん\"}' WHERE id = 4"))
     broken = client.get("/audit/verify")
     assert 'data-testid="audit-broken"' in broken.text and "#4" in broken.text
+
+
+def test_the_local_operator_is_named_in_the_users_language(client: TestClient, demo_db: Database) -> None:
+    """The first walk: 監査ログ named the first-run page's and the CLI's records' 操作者 ``system``, an English
+    word on a Japanese page (the chain stores ``system``; the screen names it)."""
+    with demo_db.engine.begin() as conn:
+        system_rows = conn.execute(text("SELECT count(*) FROM audit_records WHERE actor_name = 'system'")).scalar()
+    assert system_rows
+    login(client, AUDITOR)
+    page = client.get("/audit", params={"user": "", "entity_type": "audit_chain"})
+    assert page.status_code == 200
+    cells = [c.strip() for c in page.text.split("<td>")[1:]]
+    assert any(c.startswith("システム</td>") for c in cells)
+    assert not any(c.startswith("system</td>") for c in cells)

@@ -33,7 +33,7 @@ def test_cli_bad_input_gives_one_line_per_problem_and_exit_1(demo_db: Database) 
     assert r.exit_code == 1
     lines = [line for line in r.stderr.splitlines() if line.strip()]
     assert len(lines) == 3
-    assert any(line.startswith("エラー: password:") for line in lines)
+    assert any(line.startswith("エラー: --password-stdin:") for line in lines)
     assert "Traceback" not in r.output
 
 

@@ -99,3 +99,26 @@ def test_too_long_texts_on_an_expense_claim(client: TestClient) -> None:
     assert "200文字以内" in response.text.split('id="f-title"')[1][:1500]  # 件名, beside its field
     error = re.search(r'data-error-for="lines\[0\]\.route_from">([^<]+)<', response.text)
     assert error and "100文字以内" in error.group(1)  # and the line's 出発地, in the same answer
+
+
+def test_a_refused_partner_name_is_not_shown_as_the_partners_name(client: TestClient) -> None:
+    """The first walk: a 300-character 取引先名 refused on 取引先の登録 filled the breadcrumb with the refused
+    text (four lines of あ above the page title); the breadcrumb names the partner as stored."""
+    token = login(client, SALES_ADMIN)
+    new = client.post("/sales/partners/new", data={"csrf_token": token, "code": "Z900", "name": "あ" * 300,
+                                                   "is_customer": "1"})
+    assert new.status_code == 422
+    crumb = re.search(r'<div class="breadcrumbs">(.*?)</div>', new.text, re.S)
+    assert crumb and "あああ" not in crumb.group(1) and "取引先の登録" in crumb.group(1)
+    page = client.get("/sales/partners")
+    first = re.search(r'href="/sales/partners/(\d+)"', page.text)
+    assert first
+    edit = client.get(f"/sales/partners/{first.group(1)}")
+    stored = re.search(r'name="name"[^>]*value="([^"]+)"', edit.text) or re.search(
+        r'value="([^"]+)"[^>]*name="name"', edit.text)
+    assert stored
+    form = {"csrf_token": token, "code": "X", "name": "い" * 300, "is_customer": "1"}
+    refused = client.post(f"/sales/partners/{first.group(1)}", data=form)
+    assert refused.status_code == 422
+    crumb = re.search(r'<div class="breadcrumbs">(.*?)</div>', refused.text, re.S)
+    assert crumb and "いいい" not in crumb.group(1) and stored.group(1) in crumb.group(1)

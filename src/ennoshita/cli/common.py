@@ -42,9 +42,11 @@ UNBOUNDED_WIDTH = 4096
 def _consoles() -> tuple[Console, Console]:
     from rich.console import Console
 
-    out, err = Console(), Console(stderr=True)
+    # soft_wrap: a sentence is one line, never cut at 80 columns (a URL or an e-mail split in two cannot be
+    # copied); tables fit the terminal, and are as wide as their content when not on one
+    out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     if not out.is_terminal and not os.environ.get("COLUMNS"):
-        out = Console(width=UNBOUNDED_WIDTH)
+        out = Console(soft_wrap=True, width=UNBOUNDED_WIDTH)
     return out, err
 
 
@@ -98,6 +100,28 @@ def resolve_actor(db: Database, as_user: str | None) -> Actor:
     return identity.actor_by_email(db.uow(), as_user, "cli")
 
 
+# a service's field named by another option on the command line (init's --company is the company's name)
+FIELD_OPTIONS = {"name": ("company",), "name_kana": ("kana",), "admin_display_name": ("admin_name",),
+                 "admin_password": ("password_stdin",), "password": ("password_stdin",), "roles": ("role",),
+                 "display_name": ("name",)}
+
+
+def field_label(field: str | None) -> str:
+    """How an error names its field to a CLI user: the command's option (``--registration-number``), never the
+    service's identifier (``registration_number``, ``admin_password``); a field no option stands for is named
+    as given (a column of an imported CSV file, a key of a JSON input)."""
+    if not field:
+        return ""
+    from typer._click.globals import get_current_context  # typer carries its own click
+
+    ctx = get_current_context(silent=True)
+    options = {p.name: p.opts for p in ctx.command.params if p.param_type_name == "option"} if ctx else {}
+    for name in (field, *FIELD_OPTIONS.get(field, ())):
+        if options.get(name):
+            return max(options[name], key=len)
+    return field
+
+
 def fail(exc: DomainError) -> None:
     """Print one line per problem and exit 1."""
     from ennoshita.i18n import Translator
@@ -106,7 +130,7 @@ def fail(exc: DomainError) -> None:
     t = Translator(cli_language())
     if exc.problems:
         for p in exc.problems:
-            where = f"{p.field}: " if p.field else ""
+            where = f"{label}: " if (label := field_label(p.field)) else ""
             if p.line is not None:
                 where = t("error.line_prefix", line=p.line) + where
             err_console.print(f"{t('cli.error')}: {where}{t(p.key, **p.params)}", highlight=False, soft_wrap=True)

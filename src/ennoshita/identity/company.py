@@ -16,6 +16,7 @@ from ennoshita.errors import Invalid, NotFound, Problem
 from ennoshita.identity import rules
 from ennoshita.identity.models import Company, CompanyBankAccount
 from ennoshita.identity.roles import can, require
+from ennoshita.lengths import length_problems
 from ennoshita.money import Rounding
 from ennoshita.registration import clean_number
 
@@ -220,6 +221,7 @@ def validate_company(values: dict[str, Any]) -> tuple[dict[str, Any], list[Probl
             if key == "name" and not text:
                 problems.append(Problem("error.required", key))
             clean[key] = text
+    problems += length_problems(Company, {k: v for k, v in clean.items() if isinstance(v, str)})
     return clean, problems
 
 
@@ -262,6 +264,9 @@ def bank_account_problems(data: BankAccountData, prefix: str = "") -> list[Probl
         problems.append(Problem("company.error.account_type", prefix + "account_type"))
     if not data.holder_kana.strip():
         problems.append(Problem("error.required", prefix + "holder_kana"))
+    problems += length_problems(CompanyBankAccount, {"bank_name_kana": data.bank_name_kana,
+                                                     "branch_name_kana": data.branch_name_kana,
+                                                     "holder_kana": data.holder_kana}, prefix)
     return problems
 
 

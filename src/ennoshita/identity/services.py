@@ -28,6 +28,7 @@ from ennoshita.errors import Conflict, Invalid, NotFound, Problem, TooManyAttemp
 from ennoshita.identity import rules
 from ennoshita.identity.models import ApiToken, User, UserRole, UserSession
 from ennoshita.identity.roles import ALL_ROLES, require
+from ennoshita.lengths import length_problems
 from ennoshita.security.models import LoginThrottle
 
 _hasher = PasswordHasher()
@@ -256,6 +257,8 @@ def new_user_problems(cmd: NewUser, prefix: str = "") -> list[Problem]:
             problems.append(Problem(p.key, prefix + (p.field or ""), p.params) if prefix else p)
     if not rules.nfc(cmd.display_name):
         problems.append(Problem("error.required", prefix + "display_name"))
+    problems += length_problems(User, {"display_name": rules.nfc(cmd.display_name),
+                                       "department": cmd.department}, prefix)
     if cmd.language not in rules.LANGUAGES:
         problems.append(Problem("identity.error.language", prefix + "language"))
     problems += _role_problems(cmd.roles, prefix + "roles")

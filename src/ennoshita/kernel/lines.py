@@ -88,6 +88,16 @@ def price_entry_of(text: str) -> PriceEntry:
         raise Invalid("sales.error.price_entry", field="price_entry", value=text) from None
 
 
+def line_problems(session: Session, lines: Sequence[LineInput], price_entry: str, rounding: Rounding) -> list[Problem]:
+    """Every problem :func:`resolve_lines` finds in the lines, returned instead of raised (read-only): what a
+    form reports beside the problems of its header, so that one submit shows them all (issue 13 item 7)."""
+    try:
+        resolve_lines(session, lines, price_entry_of(price_entry), rounding)
+    except Invalid as exc:
+        return exc.problems or [Problem(exc.key, exc.field, exc.params)]
+    return []
+
+
 def resolve_lines(session: Session, lines: Sequence[LineInput], price_entry: PriceEntry,
                   rounding: Rounding) -> tuple[list[ResolvedLine], InvoiceTotals]:
     """Fill lines from their items, check every line and compute the per-rate totals (tax once per rate).

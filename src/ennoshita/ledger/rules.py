@@ -49,8 +49,9 @@ def check_balanced(lines: Sequence[LineDraft], field: str = "lines") -> list[Pro
             side = "debit" if not yen_in_range(line.debit) else "credit"
             problems.append(Problem("error.amount_range", f"{where}.{side}", {"max": f"{MAX_YEN:,}"}))
             continue
-        if line.debit < 0 or line.credit < 0:
-            problems.append(Problem("ledger.error.negative_amount", f"{where}.debit"))
+        if line.debit < 0 or line.credit < 0:  # beside the amount that is negative, not always the debit
+            side = "debit" if line.debit < 0 else "credit"
+            problems.append(Problem("ledger.error.negative_amount", f"{where}.{side}"))
         elif (line.debit > 0) == (line.credit > 0):
             problems.append(Problem("ledger.error.one_side", f"{where}.debit"))
         if line.tax_category and line.tax_category not in CATEGORIES:

@@ -384,6 +384,16 @@ def _check_input(cmd: BillInput) -> PriceEntry:
     return price_entry
 
 
+def bill_problems(cmd: BillInput) -> list[Problem]:
+    """What :func:`_check_input` refuses (番号, lengths, each line's rate and tax entry), returned instead of
+    raised: a form that cannot read its supplier or date reports these beside that, on the same submit."""
+    try:
+        _check_input(cmd)
+    except Invalid as exc:
+        return exc.problems
+    return []
+
+
 @dataclass(frozen=True)
 class _Lines:
     supplier: Partner

@@ -26,7 +26,7 @@ from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
 from ennoshita.kernel import transitions
-from ennoshita.kernel.lines import LineInput, parse_decimal, price_entry_of, resolve_lines
+from ennoshita.kernel.lines import LineInput, line_problems, parse_decimal, price_entry_of, resolve_lines
 from ennoshita.kernel.transitions import Stateful
 from ennoshita.ledger.taxes import PURPOSE_CODES
 from ennoshita.lengths import length_problems
@@ -102,15 +102,27 @@ def purpose_problems(lines: tuple[LineInput, ...]) -> list[Problem]:
             for i, ln in enumerate(lines) if ln.tax_purpose.strip() and ln.tax_purpose.strip() not in PURPOSE_CODES]
 
 
-def create_purchase_order(uow: UnitOfWork, actor: Actor, cmd: PurchaseOrderInput) -> OrderSummary:
-    """発注書 (draft) with its lines (品目 code or free text); totals once per rate."""
-    require(actor, "purchasing.edit")
-    price_entry = price_entry_of(cmd.price_entry)
+def _header_problems(cmd: PurchaseOrderInput) -> list[Problem]:
     header = length_problems(PurchaseOrder, {"subject": cmd.subject.strip(), "department": cmd.department,
                                              "delivery_place": cmd.delivery_place.strip()})
     if cmd.delivery_date is not None and cmd.delivery_date < cmd.order_date:
         header.append(Problem("purchasing.error.delivery_before_order", "delivery_date"))
-    header += purpose_problems(cmd.lines)
+    return header + purpose_problems(cmd.lines)
+
+
+def purchase_order_problems(uow: UnitOfWork, cmd: PurchaseOrderInput) -> list[Problem]:
+    """What :func:`create_purchase_order` would refuse in the texts, the dates' order and the lines, without
+    writing; the supplier is not looked at (a form that has none reports that itself, and this beside it)."""
+    with uow:
+        return _header_problems(cmd) + line_problems(uow.session, cmd.lines, cmd.price_entry,
+                                                     load_company(uow).rounding)
+
+
+def create_purchase_order(uow: UnitOfWork, actor: Actor, cmd: PurchaseOrderInput) -> OrderSummary:
+    """発注書 (draft) with its lines (品目 code or free text); totals once per rate."""
+    require(actor, "purchasing.edit")
+    price_entry = price_entry_of(cmd.price_entry)
+    header = _header_problems(cmd)
     with uow:
         s = uow.session
         company = load_company(uow)

@@ -27,7 +27,7 @@ from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
-from ennoshita.kernel.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines, totals_of
+from ennoshita.kernel.lines import LineInput, ResolvedLine, line_problems, price_entry_of, resolve_lines, totals_of
 from ennoshita.kernel.tax import InvoiceTotals, PriceEntry, RateTotal
 from ennoshita.ledger import EntryDraft, PostingBatch, chart
 from ennoshita.ledger.batch import ensure_sub_accounts, post_many
@@ -227,6 +227,15 @@ def invoice_price_entry(cmd: InvoiceInput) -> PriceEntry:
     if cmd.lines and all(ln.price_includes_tax for ln in cmd.lines):
         return PriceEntry.TAX_INCLUSIVE
     return PriceEntry.TAX_EXCLUSIVE
+
+
+def invoice_problems(uow: UnitOfWork, cmd: InvoiceInput) -> list[Problem]:
+    """What :func:`issue_invoice` (or a draft) would refuse in the subject and the lines, without writing; the
+    customer and the dates are not looked at (a form that cannot read them reports that itself, and this beside it)."""
+    with uow:
+        too_long = length_problems(Invoice, {"subject": cmd.subject})
+        return too_long + line_problems(uow.session, cmd.lines, invoice_price_entry(cmd).value,
+                                        load_company(uow).rounding)
 
 
 def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSummary:

@@ -23,7 +23,15 @@ from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company
 from ennoshita.identity.roles import require
 from ennoshita.kernel import transitions
-from ennoshita.kernel.lines import LineInput, ResolvedLine, parse_decimal, price_entry_of, resolve_lines, totals_of
+from ennoshita.kernel.lines import (
+    LineInput,
+    ResolvedLine,
+    line_problems,
+    parse_decimal,
+    price_entry_of,
+    resolve_lines,
+    totals_of,
+)
 from ennoshita.kernel.tax import PriceEntry, RateTotal
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.lengths import length_problems
@@ -106,6 +114,22 @@ def _check_quote(cmd: QuoteInput) -> list[Problem]:
     if cmd.valid_until < cmd.issue_date:
         problems.append(Problem("sales.error.valid_until", "valid_until"))
     return problems + length_problems(Quote, {"subject": cmd.subject.strip(), "delivery_terms": cmd.delivery_terms})
+
+
+def quote_problems(uow: UnitOfWork, cmd: QuoteInput) -> list[Problem]:
+    """What :func:`create_quote` would refuse in the subject, the dates' order and the lines, without writing;
+    the customer is not looked at (a form that has none reports that itself, and this beside it)."""
+    with uow:
+        return _check_quote(cmd) + line_problems(uow.session, cmd.lines, cmd.price_entry,
+                                                 load_company(uow).rounding)
+
+
+def order_problems(uow: UnitOfWork, cmd: OrderInput) -> list[Problem]:
+    """What :func:`create_order` would refuse in the subject, the texts and the lines, without writing (the
+    customer is not looked at)."""
+    with uow:
+        return _check_order(cmd) + line_problems(uow.session, cmd.lines, cmd.price_entry,
+                                                 load_company(uow).rounding)
 
 
 def _resolve_all(s: Session, header: list[Problem], lines: Sequence[Any], price_entry: Any,
@@ -278,12 +302,16 @@ def _new_order(s: Session, actor: Actor, partner_id: int, day: dt.date, subject:
     return order
 
 
+def _check_order(cmd: OrderInput) -> list[Problem]:
+    header = [] if cmd.subject.strip() else [Problem("error.required", "subject")]
+    return header + length_problems(SalesOrder, {"subject": cmd.subject.strip(), "customer_po": cmd.customer_po,
+                                                 "delivery_place": cmd.delivery_place})
+
+
 def create_order(uow: UnitOfWork, actor: Actor, cmd: OrderInput) -> DocSummary:
     """受注 entered directly (a customer's 注文書 without a quote)."""
     require(actor, "sales.edit")
-    header = [] if cmd.subject.strip() else [Problem("error.required", "subject")]
-    header += length_problems(SalesOrder, {"subject": cmd.subject.strip(), "customer_po": cmd.customer_po,
-                                           "delivery_place": cmd.delivery_place})
+    header = _check_order(cmd)
     price_entry = price_entry_of(cmd.price_entry)
     with uow:
         s = uow.session

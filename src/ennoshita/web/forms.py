@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 from ennoshita.actor import Actor
 from ennoshita.db import Database
-from ennoshita.errors import DomainError, Problem
+from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.i18n import Translator
 from ennoshita.ledger.taxes import BUSINESS_TYPES, PURPOSES, TAGGED_LIST
 from ennoshita.security.files import content_disposition
@@ -63,6 +63,19 @@ def field_errors(exc: DomainError, t: Translator) -> tuple[dict[str, str], list[
 
 
 # ---------------------------------------------------------------- parsing what a screen sends
+
+
+def whole_form(shape: list[Problem], check: Callable[[], list[Problem]]) -> Invalid:
+    """The error for a form whose shape is wrong (no customer chosen, a date that cannot be read): its problems
+    and, beside them, what the service's read-only ``check`` says of the rest (件名, the lines), so one submit
+    shows every error instead of the header on this submit and the lines on the next (issue 13 item 7). A
+    field that already has its message is not reported twice."""
+    try:
+        more = check()
+    except DomainError as exc:
+        more = exc.problems or [Problem(exc.key, exc.field, exc.params)]
+    reported = {p.field for p in shape}
+    return Invalid(problems=shape + [p for p in more if p.field not in reported])
 
 
 def text(data: dict[str, Any], name: str) -> str:

@@ -129,3 +129,12 @@ def test_after_the_transition_nothing_is_deductible() -> None:
     lines = expand_tax([L("消耗品費", 11_000, tax="purchase_10_transitional"), L("普通預金", credit=11_000)],
                        "exclusive", Rounding.FLOOR, "2220", "1460", dt.date(2031, 10, 1))
     assert [(ln.account_code, ln.debit) for ln in lines] == [("消耗品費", 11_000), ("普通預金", 0)]
+
+
+def test_a_negative_amount_is_reported_beside_the_side_that_is_negative() -> None:
+    """The first walk: 貸方 -500 on 仕訳入力 put 「金額にマイナスは使えません」 under the empty 借方 cell."""
+    problems = check_balanced([LineDraft("6280", 500, 0), LineDraft("1110", 0, -500)])
+    negative = [p.field for p in problems if p.key == "ledger.error.negative_amount"]
+    assert negative == ["lines[1].credit"]
+    problems = check_balanced([LineDraft("6280", -500, 0), LineDraft("1110", 0, 500)])
+    assert [p.field for p in problems if p.key == "ledger.error.negative_amount"] == ["lines[0].debit"]

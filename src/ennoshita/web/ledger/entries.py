@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ennoshita.actor import Actor
+from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.identity import can, require
@@ -156,10 +157,11 @@ def whole_form_problems(db: Database, actor: Actor, form: EntryForm, choices: Ch
                         problems: list[Problem]) -> list[Problem]:
     """The form's problems of shape and, beside them, what the service says of the rest of the entry (balance,
     accounts, dates, lengths), so one submit shows every error (issue 13 item 7): the entry is checked with an
-    unreadable amount as 0, and a field already reported is not reported twice."""
-    day = parse_date(form.entry_date)
-    if day is None or not form.lines:
+    unreadable amount as 0 and an unreadable date as today (its own message stands; what the service says of
+    the stand-in date is dropped), and a field already reported is not reported twice."""
+    if not form.lines:
         return problems
+    day = parse_date(form.entry_date) or today_tokyo()
     lines = []
     for row in form.lines:
         amounts = []

@@ -22,7 +22,7 @@ from ennoshita.attachments.models import Attachment
 from ennoshita.attachments.services import NewAttachment
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
-from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.errors import DomainError, Problem
 from ennoshita.identity import can
 from ennoshita.lengths import limits
 from ennoshita.partners.models import Partner
@@ -30,7 +30,16 @@ from ennoshita.purchasing import bills, queries
 from ennoshita.purchasing.models import PurchaseOrder, SupplierBill, SupplierBillLine
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import Page, errors_of, page_no, parse_id, purpose_choices, query_without_page, text
+from ennoshita.web.forms import (
+    Page,
+    errors_of,
+    page_no,
+    parse_id,
+    purpose_choices,
+    query_without_page,
+    text,
+    whole_form,
+)
 from ennoshita.web.purchasing.orders import (
     PER_PAGE,
     Slice,
@@ -158,12 +167,13 @@ def _bill_input(db: Database, actor: Actor, data: dict[str, Any], rows: list[Bil
             problems.append(Problem("purchasing.error.not_negative", f"printed_tax.{rate}"))
         elif raw:
             printed.append((rate, int(raw)))
-    if problems or supplier_id is None or day is None:
-        raise Invalid(problems=problems)
-    return bills.BillInput(supplier_id, text(data, "bill_number"), day, tuple(lines), order_id=order_id,
-                           department=text(data, "department") or None,
-                           price_entry=text(data, "price_entry") or "exclusive", due_date=due,
-                           attachment=attachment, notes=text(data, "notes"), printed_tax=tuple(printed)), where
+    cmd = bills.BillInput(supplier_id or 0, text(data, "bill_number"), day or today_tokyo(), tuple(lines),
+                          order_id=order_id, department=text(data, "department") or None,
+                          price_entry=text(data, "price_entry") or "exclusive", due_date=due,
+                          attachment=attachment, notes=text(data, "notes"), printed_tax=tuple(printed))
+    if problems:  # reported with the bill number's and the lines' problems, not instead of them
+        raise whole_form(problems, lambda: bills.bill_problems(cmd))
+    return cmd, where
 
 
 @router.post("/bills/new")

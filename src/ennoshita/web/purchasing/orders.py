@@ -45,6 +45,7 @@ from ennoshita.web.forms import (
     purpose_choices,
     query_without_page,
     text,
+    whole_form,
 )
 from ennoshita.web.render import render
 from ennoshita.web.sales.partners import RATES, GridRow, grid_errors, grid_lines, pad_grid, read_grid
@@ -240,16 +241,17 @@ async def order_create(request: Request, db: DbDep, actor: ActorDep) -> Response
             problems.append(Problem("error.required", "supplier_id"))
         day = date_field(data, "order_date", problems)
         due = date_field(data, "delivery_date", problems, required=False)
-        lines, where = grid_lines(rows)
+        lines, where = grid_lines(rows, problems)
         if not lines:
             problems.append(Problem("purchasing_ui.error.no_lines", "lines"))
-        if problems or supplier_id is None or day is None:
-            raise Invalid(problems=problems)
-        saved = orders.create_purchase_order(db.uow(), actor, orders.PurchaseOrderInput(
-            supplier_id, day, lines, delivery_date=due, delivery_place=form["delivery_place"],
+        cmd = orders.PurchaseOrderInput(
+            supplier_id or 0, day or today_tokyo(), lines, delivery_date=due, delivery_place=form["delivery_place"],
             subject=form["subject"], department=form["department"] or None,
             price_entry=form["price_entry"] or "exclusive", notes=form["notes"],
-            request_id=parse_id(form["request_id"])))
+            request_id=parse_id(form["request_id"]))
+        if problems:  # reported with the texts' and the lines' problems, not instead of them
+            raise whole_form(problems, lambda: orders.purchase_order_problems(db.uow(), cmd) if lines else [])
+        saved = orders.create_purchase_order(db.uow(), actor, cmd)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _order_form_page(request, db, actor, form, rows, exc.status, grid_errors(errors, where), general)

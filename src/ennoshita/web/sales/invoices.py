@@ -17,14 +17,14 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
-from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.errors import DomainError, Problem
 from ennoshita.identity import require
 from ennoshita.lengths import limits
 from ennoshita.sales import billing, invoice_drafts
 from ennoshita.sales.models import Invoice
 from ennoshita.sales.rules import CreditWarning
 from ennoshita.web.deps import ActorDep, DbDep
-from ennoshita.web.forms import business_type_choices, errors_of, form_data, parse_date, parse_id, text
+from ennoshita.web.forms import business_type_choices, errors_of, form_data, parse_date, parse_id, text, whole_form
 from ennoshita.web.render import render
 from ennoshita.web.sales.billing import invoice_page
 from ennoshita.web.sales.partners import (
@@ -59,7 +59,9 @@ def _form_page(request: Request, db: Database, actor: Actor, form: dict[str, Any
         "action": f"/sales/invoices/{invoice_id}/edit" if invoice_id else "/sales/invoices/new"}, status_code=status)
 
 
-def _input(data: dict[str, Any], rows: list[GridRow]) -> tuple[billing.InvoiceInput, list[int]]:
+def _input(data: dict[str, Any], rows: list[GridRow]) -> tuple[billing.InvoiceInput, list[int], list[Problem]]:
+    """The invoice the form describes (a stand-in customer and date where the form has none), the grid row of
+    each line, and the problems of shape."""
     problems: list[Problem] = []
     partner_id = parse_id(text(data, "partner_id"))
     if partner_id is None:
@@ -71,11 +73,10 @@ def _input(data: dict[str, Any], rows: list[GridRow]) -> tuple[billing.InvoiceIn
     if text(data, "due_date") and due is None:
         problems.append(Problem("sales_ui.error.date", "due_date"))
     lines, where = grid_lines(rows, problems)
-    if problems or partner_id is None or day is None:
-        raise Invalid(problems=problems)
-    return billing.InvoiceInput(partner_id, day, lines, subject=text(data, "subject"),
-                                price_entry=text(data, "price_entry") or "exclusive", due_date=due,
-                                notes=text(data, "notes")), where
+    cmd = billing.InvoiceInput(partner_id or 0, day or today_tokyo(), lines, subject=text(data, "subject"),
+                               price_entry=text(data, "price_entry") or "exclusive", due_date=due,
+                               notes=text(data, "notes"))
+    return cmd, where, problems
 
 
 @router.get("/invoices/new")
@@ -95,7 +96,9 @@ async def invoice_create(request: Request, db: DbDep, actor: ActorDep) -> Respon
     form = {k: text(data, k) for k in INVOICE_FIELDS}
     where: list[int] = []
     try:
-        cmd, where = _input(data, rows)
+        cmd, where, shape = _input(data, rows)
+        if shape:  # reported with the subject's and the lines' problems, not instead of them
+            raise whole_form(shape, lambda: billing.invoice_problems(db.uow(), cmd))
         if text(data, "action") == "draft":
             draft = invoice_drafts.create_draft(db.uow(), actor, cmd)
             return RedirectResponse(done_url(draft.id, "draft_saved"), status_code=303)
@@ -132,7 +135,9 @@ async def invoice_update(request: Request, invoice_id: int, db: DbDep, actor: Ac
     form = {k: text(data, k) for k in INVOICE_FIELDS}
     where: list[int] = []
     try:
-        cmd, where = _input(data, rows)
+        cmd, where, shape = _input(data, rows)
+        if shape:  # reported with the subject's and the lines' problems, not instead of them
+            raise whole_form(shape, lambda: billing.invoice_problems(db.uow(), cmd))
         invoice_drafts.update_draft(db.uow(), actor, invoice_id, cmd)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)

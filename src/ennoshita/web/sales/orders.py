@@ -40,6 +40,7 @@ from ennoshita.web.forms import (
     pdf_response,
     query_without_page,
     text,
+    whole_form,
 )
 from ennoshita.web.render import render
 from ennoshita.web.sales import exports as sales_exports
@@ -82,20 +83,22 @@ def _doc_form_page(request: Request, db: Database, actor: Actor, mode: str, acti
         "btypes": business_type_choices(db, actor)}, status_code=status)
 
 
-def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteInput, list[int]]:
+def _quote_input(data: dict[str, Any], rows: list[GridRow]) -> tuple[flow.QuoteInput, list[int], list[Problem]]:
+    """The quote the form describes (a stand-in customer and dates where the form has none), the grid row of
+    each line, and the problems of shape."""
     problems: list[Problem] = []
     partner_id = parse_id(text(data, "partner_id"))
     if partner_id is None:
         problems.append(Problem("error.required", "partner_id"))
     issue = _date(data, "issue_date", problems)
     valid = _date(data, "valid_until", problems)
-    lines, where = grid_lines(rows)
-    if problems or partner_id is None or issue is None or valid is None:
-        raise Invalid(problems=problems)
-    return flow.QuoteInput(partner_id, issue, valid, text(data, "subject"), lines,
-                           price_entry=text(data, "price_entry") or "exclusive",
-                           delivery_terms=text(data, "delivery_terms"), notes=text(data, "notes"),
-                           request_id=parse_id(text(data, "request_id"))), where
+    lines, where = grid_lines(rows, problems)
+    today = today_tokyo()
+    cmd = flow.QuoteInput(partner_id or 0, issue or today, valid or issue or today, text(data, "subject"), lines,
+                          price_entry=text(data, "price_entry") or "exclusive",
+                          delivery_terms=text(data, "delivery_terms"), notes=text(data, "notes"),
+                          request_id=parse_id(text(data, "request_id")))
+    return cmd, where, problems
 
 
 QUOTE_FIELDS = ("partner_id", "issue_date", "valid_until", "subject", "price_entry", "delivery_terms", "notes",
@@ -136,7 +139,9 @@ async def _save_quote(request: Request, db: Database, actor: Actor, revise_id: i
     form = {k: text(data, k) for k in QUOTE_FIELDS}
     where: list[int] = []
     try:
-        cmd, where = _quote_input(data, rows)
+        cmd, where, shape = _quote_input(data, rows)
+        if shape:  # reported with the subject's and the lines' problems, not instead of them
+            raise whole_form(shape, lambda: flow.quote_problems(db.uow(), cmd))
         if revise_id is None:
             saved = flow.create_quote(db.uow(), actor, cmd)
         else:
@@ -259,13 +264,14 @@ async def order_create(request: Request, db: DbDep, actor: ActorDep) -> Response
             problems.append(Problem("error.required", "partner_id"))
         day = _date(data, "order_date", problems)
         due = _date(data, "delivery_due", problems, required=False)
-        lines, where = grid_lines(rows)
-        if problems or partner_id is None or day is None:
-            raise Invalid(problems=problems)
-        saved = flow.create_order(db.uow(), actor, flow.OrderInput(
-            partner_id, day, form["subject"], lines, price_entry=form["price_entry"] or "exclusive",
-            customer_po=form["customer_po"], delivery_due=due, delivery_place=form["delivery_place"],
-            request_id=parse_id(form["request_id"])))
+        lines, where = grid_lines(rows, problems)
+        cmd = flow.OrderInput(
+            partner_id or 0, day or today_tokyo(), form["subject"], lines,
+            price_entry=form["price_entry"] or "exclusive", customer_po=form["customer_po"], delivery_due=due,
+            delivery_place=form["delivery_place"], request_id=parse_id(form["request_id"]))
+        if problems:  # reported with the subject's and the lines' problems, not instead of them
+            raise whole_form(problems, lambda: flow.order_problems(db.uow(), cmd))
+        saved = flow.create_order(db.uow(), actor, cmd)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _doc_form_page(request, db, actor, "order", "/sales/orders/new", form, rows, exc.status,

@@ -9,7 +9,6 @@ document screens are in ``ennoshita.web.sales.orders`` (見積書, 受注, 納�
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +37,7 @@ from ennoshita.web.forms import (
     page_no,
     parse_date,
     parse_id,
+    parse_int,
     query_without_page,
     text,
     translator,
@@ -262,15 +262,13 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for name, value in form.items():
-        if name in PARTNER_INTS:
-            raw = unicodedata.normalize("NFKC", str(value)).replace(",", "").strip()
-            if not raw:
-                values[name] = PARTNER_INTS[name]
-            elif raw.isdigit():
-                values[name] = int(raw)
-            else:
+        if name in PARTNER_INTS:  # a sign is read, so that the service says why -5 is refused (not 「半角数字で」)
+            try:
+                number = parse_int(value)
+            except ValueError:
                 problems.append(Problem("sales_ui.error.integer", name))
-                values[name] = PARTNER_INTS[name]
+                number = None
+            values[name] = PARTNER_INTS[name] if number is None else number
         else:
             values[name] = value
     if problems:  # the whole form at once: the other fields' problems beside these
@@ -282,9 +280,12 @@ def _partner_input(form: dict[str, Any]) -> partners.PartnerInput:
 
 def _partner_page(request: Request, actor: Actor, form: dict[str, Any], partner_id: int | None,
                   status: int = 200, errors: dict[str, str] | None = None,
-                  general: list[str] | None = None, active: bool = True) -> Response:
+                  general: list[str] | None = None, active: bool = True, saved_name: str = "") -> Response:
+    """The partner form; the breadcrumb names the partner as stored (``saved_name``), never what was typed: a
+    refused name (300 characters, or empty) is not the partner's name."""
     return render(request, "sales/partner_form.html", {
         "form": form, "partner_id": partner_id, "errors": errors or {}, "general": general or [],
+        "saved_name": saved_name,
         "closing_days": CLOSING_DAYS, "can_edit": can(actor, "sales.edit"), "active": active,
         "withholding_categories": tuple(WITHHOLDING_CATEGORIES),
         "limits": partners.partner_limits(),
@@ -304,7 +305,7 @@ def partner_edit(request: Request, partner_id: int, db: DbDep, actor: ActorDep) 
     form = {f.name: getattr(p, f.name) for f in fields(partners.PartnerInput)}
     # only a lapsed registration is kept by hand; otherwise the flag follows the 登録番号
     form["is_qualified_issuer"] = False if (p.registration_number and not p.is_qualified_issuer) else None
-    return _partner_page(request, actor, form, partner_id, active=p.active)
+    return _partner_page(request, actor, form, partner_id, active=p.active, saved_name=p.name)
 
 
 @router.post("/partners/{partner_id}/active")
@@ -326,7 +327,8 @@ async def _save_partner(request: Request, db: Database, actor: Actor, partner_id
             saved = partners.update_partner(db.uow(), actor, partner_id, cmd)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _partner_page(request, actor, form, partner_id, exc.status, errors, general)
+        saved_name = partners.get_partner(db.uow(), actor, partner_id).name if partner_id else ""
+        return _partner_page(request, actor, form, partner_id, exc.status, errors, general, saved_name=saved_name)
     return RedirectResponse(f"/sales/partners?done=saved&q={quote(saved.code)}", status_code=303)
 
 
