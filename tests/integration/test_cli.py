@@ -20,7 +20,7 @@ def test_user_add_list_deactivate_and_token(demo_db: Database) -> None:
                             "--database-url", url], input="a-long-password\n")
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["user", "list", "--database-url", url])
-    assert "cli@demo.ennoshita.jp" in r.stdout and "accounting, auditor" in r.stdout
+    assert "cli@demo.ennoshita.jp" in r.stdout and "経理、監査人" in r.stdout  # the roles as the screens name them
     r = runner.invoke(app, ["token", "create", "--email", "cli@demo.ennoshita.jp", "--database-url", url])
     assert r.exit_code == 0 and r.stdout.strip().startswith("ens_")
     r = runner.invoke(app, ["user", "deactivate", "--email", "cli@demo.ennoshita.jp", "--database-url", url])

@@ -43,6 +43,8 @@ def test_init_registers_a_company_and_its_administrator_without_the_demo(db: Dat
     assert r.exit_code == 0, r.output
     for shown in ("株式会社みどり商事", "カブシキガイシャミドリショウジ", "T7123456789012", "税込経理", "7654321"):
         assert shown in r.stdout, shown
+    assert any(line.split("│")[2].strip() == "1月" for line in r.stdout.splitlines()
+               if "期首月" in line), r.stdout  # as the company screen says it (the CLI printed 「1」)
     with db.uow() as uow:
         company = uow.session.get(Company, 1)
         assert company is not None and company.fiscal_year_start_month == 1

@@ -7,6 +7,7 @@ use them (see :mod:`ennoshita.cli.lazy`), so ``ennoshita --help`` does not pay f
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,7 @@ from ennoshita.cli.common import (
     cli_language,
     console,
     domain_errors,
+    label,
     with_context,
 )
 from ennoshita.cli.lazy import LazyGroup, lazy_modules
@@ -44,6 +46,11 @@ CLI_MODULES: tuple[str, ...] = ("ennoshita.cli.ledger", "ennoshita.cli.sales.bil
 for _name in CLI_MODULES:
     if _name not in lazy_modules():
         __import__(_name, fromlist=["register"]).register(app)
+
+
+def _roles(roles: Iterable[str]) -> str:
+    """Roles as the screens name them (経理, 監査人), in the CLI's language; ``--role`` takes the codes."""
+    return ("、" if cli_language() == "ja" else ", ").join(label("role.", r) for r in roles)
 
 
 def _t() -> Translator:
@@ -110,7 +117,7 @@ def demo(cx: CommandContext) -> None:
         logins = load_demo(cx.db, progress=lambda done, total: progress.update(task, completed=done, total=total))
     console.print(_t()("cli.demo_done"))
     for email, password, roles in logins:
-        console.print(f"  {email} / {password}  ({', '.join(roles)})")
+        console.print(f"  {email} / {password}  ({_roles(roles)})")
 
 
 @app.command()
@@ -144,7 +151,7 @@ def serve(
     if setup.is_demo(cx.db):
         console.print(t("cli.demo_logins"))
         for email, password, roles in DEMO_LOGINS:
-            console.print(f"  {email} / {password}  ({', '.join(roles)})")
+            console.print(f"  {email} / {password}  ({_roles(roles)})")
     elif setup.needs_setup(cx.db):
         console.print(t("cli.setup_open", url=url))
     uvicorn.run(create_app(settings, cx.db), host=host, port=port, log_level="info")
@@ -204,7 +211,7 @@ def user_list(cx: CommandContext) -> None:
     users = identity.list_users(cx.uow(), cx.actor)
     table = Table("ID", t("user.email"), t("user.display_name"), t("user.roles"), t("user.status"))
     for u in users:
-        table.add_row(str(u.id), u.email, u.display_name, ", ".join(u.roles),
+        table.add_row(str(u.id), u.email, u.display_name, _roles(u.roles),
                       t("user.active") if u.active else t("user.inactive"))
     console.print(table)
 
