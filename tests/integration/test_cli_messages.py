@@ -183,3 +183,18 @@ def test_assets_and_contracts_speak_english_when_asked(demo_db: Database, monkey
     monkeypatch.setenv("ENNOSHITA_LANG", "ja")
     r = runner.invoke(app, STAMP_DUTY_5M)
     assert r.exit_code == 0 and r.stdout.splitlines()[0] == "2,000円"
+
+
+def test_password_prompts_and_reset_speak_japanese(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`user add` without --password-stdin asked "Password:" and "Repeat for confirmation:" (click's words), and
+    `user reset-password` answered "OK"."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    r = runner.invoke(app, ["user", "add", "--email", "prompt@demo.ennoshita.jp", "--name", "入力 太郎", "--role",
+                            "accounting", "--database-url", demo_db.url], input="a-long-password\na-long-password\n")
+    assert r.exit_code == 0, r.output
+    assert "パスワード: " in r.output and "確認のため、もう一度入力してください: " in r.output
+    assert "Password" not in r.output and "Repeat" not in r.output
+    r = runner.invoke(app, ["user", "reset-password", "--email", "prompt@demo.ennoshita.jp", "--password-stdin",
+                            "--database-url", demo_db.url], input="another-long-password\n")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("パスワードを再設定しました: prompt@demo.ennoshita.jp")

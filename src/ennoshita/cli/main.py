@@ -53,6 +53,11 @@ def _roles(roles: Iterable[str]) -> str:
     return ("、" if cli_language() == "ja" else ", ").join(label("role.", r) for r in roles)
 
 
+def _ask_password(prompt: str) -> str:
+    """A password typed twice at the terminal, asked in the CLI's language (click's own words are English)."""
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=_t()("cli.password_again")))
+
+
 def _t() -> Translator:
     from ennoshita.i18n import Translator
 
@@ -91,7 +96,7 @@ def init(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = typer.prompt(t("cli.admin_password"), hide_input=True, confirmation_prompt=True)
+        password = _ask_password(t("cli.admin_password"))
     done = setup.start_company(cx.uow(), {"name": company, "fiscal_year_start_month": fiscal_year_start_month},
                                identity_new_user(admin_email, admin_name or "", password, language))
     console.print(t("cli.setup_done", company=done.company.name, email=done.admin.email))
@@ -174,7 +179,7 @@ def user_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = _ask_password(_t()("cli.password"))
     user = identity.create_user(cx.uow(), cx.actor, identity.NewUser(
         email=email, display_name=name, roles=tuple(role), password=password, language=language,
         department=department))
@@ -192,11 +197,11 @@ def user_reset_password(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = _ask_password(_t()("cli.password"))
     from ennoshita.identity import services as identity
 
     identity.reset_password(cx.uow(), cx.actor, identity.find_user_id(cx.uow(), email), password)
-    console.print("OK")
+    console.print(_t()("cli.password_reset", email=email))
 
 
 @user_app.command("list")
