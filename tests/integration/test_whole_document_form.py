@@ -87,3 +87,17 @@ def test_a_negative_number_on_the_partner_form_is_refused_for_what_it_is(client:
     assert "0以上" in _error_beside(response.text, "credit_limit")
     assert "-3" in _error_beside(response.text, "pay_day")
     assert "半角数字" not in response.text.split('id="f-credit_limit"')[1][:800]
+
+
+def test_a_partner_email_that_is_no_address_is_refused_beside_its_field(client: TestClient) -> None:
+    """The first walk: the partner's e-mail (where invoices are mailed) took any text, 「請求書送付先」 included."""
+    token = login(client, SALES_ADMIN)
+    form = {"csrf_token": token, "code": "Z902", "name": "株式会社メール", "is_customer": "1", "credit_limit": "0",
+            "pay_day": "31", "closing_day": "31", "months_after": "1", "holiday_shift": "next", "fee_bearer": "payer",
+            "email": "請求書送付先"}
+    response = client.post("/sales/partners/new", data=form)
+    assert response.status_code == 422
+    assert "メールアドレスの形式が正しくありません。" in _error_beside(response.text, "email")
+    saved = client.post("/sales/partners/new", data={**form, "email": "seikyu@mail.example.co.jp"},
+                        follow_redirects=False)
+    assert saved.status_code == 303, re.findall(r"class=\"(?:error|alert[^\"]*)\"[^>]*>([^<]*)", saved.text)

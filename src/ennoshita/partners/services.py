@@ -22,6 +22,7 @@ from ennoshita.dates import HolidayShift, now_utc
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.roles import require
+from ennoshita.identity.rules import email_problem
 from ennoshita.kernel.lines import parse_decimal
 from ennoshita.kernel.tax import RATES
 from ennoshita.lengths import length_problems, limits
@@ -149,6 +150,8 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
         values[name] = _nfc(values[name])
     if not values["name"]:  # an empty code is assigned (create) or kept (update)
         problems.append(Problem("error.required", "name"))
+    if values["email"] and (email := email_problem(values["email"])) is not None:  # where invoices are mailed
+        problems.append(email)
     corp = clean_number(values["corporate_number"])  # full-width digits and separators normalised first
     if corp and not is_valid_corporate_number(corp):
         problems.append(Problem("sales.error.corporate_number", "corporate_number", {"value": corp}))
