@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
@@ -22,6 +23,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.hr.rules import add_months
 from ennoshita.identity import company as company_service
+from tests.conftest import login
 
 runner = CliRunner()
 STAMP_DUTY_5M = ["contracts", "stamp-duty", "--document", "1", "--date", "2026-05-01", "--amount", "5000000"]
@@ -198,3 +200,18 @@ def test_password_prompts_and_reset_speak_japanese(demo_db: Database, monkeypatc
                             "--database-url", demo_db.url], input="another-long-password\n")
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("パスワードを再設定しました: prompt@demo.ennoshita.jp")
+
+
+def test_register_screens_name_methods_and_statuses_in_the_readers_language(client: TestClient) -> None:
+    """An English user saw 200%定率法 and 締結済 on the 固定資産台帳 and 契約台帳 screens."""
+    csrf = login(client, "soumu@demo.ennoshita.jp")  # 総務: the fixed assets
+    assert "200%定率法" in client.get("/assets").text
+    client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf})
+    page = client.get("/assets").text
+    assert "Declining balance (200%)" in page and "Straight line" in page and "定率法" not in page
+    csrf = login(client, "houmu@demo.ennoshita.jp")  # 法務: the contracts
+    client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf})
+    page = client.get("/contracts").text
+    # the type and status cells (業務委託 is also in the titles the demo's contracts were given)
+    assert "<td>Signed</td>" in page and "<td>In review</td>" in page and "<td>Outsourcing</td>" in page
+    assert "<td>締結済</td>" not in page and "<td>業務委託</td>" not in page

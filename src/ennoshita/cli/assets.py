@@ -14,6 +14,7 @@ from ennoshita.cli.common import (
     CommandContext,
     console,
     domain_errors,
+    label,
     parse_date,
     say,
     with_context,
@@ -60,10 +61,8 @@ def schedule_cmd(
         day = parse_date(acquired, "acquired")
         years = rules.schedule(cost, life, method, day, fiscal_year_start_month)
         resolved = rules.resolve_method(method, day)
-    from ennoshita.assets.queries import METHOD_NAMES
-
     table = RichTable(title=_say("schedule_title", cost=f"{cost:,}", life=life,
-                                 method=METHOD_NAMES.get(resolved, resolved)))
+                                 method=label("assets_ui.methods.", resolved)))
     for col in ("fy", "months", "opening", "depreciation", "closing", "basis"):
         table.add_column(_say(col), justify="left" if col in ("fy", "basis") else "right")
     for y in years:
@@ -98,7 +97,7 @@ def list_cmd(cx: CommandContext) -> None:
 
     rows, total = queries.register_page(cx.uow(), cx.actor, page=1, per_page=500)
     for a in rows:
-        method = queries.METHOD_NAMES.get(a.method, a.method)  # as the register screen names it
+        method = label("assets_ui.methods.", a.method)  # as the register screen names it
         console.print(_say("asset", number=a.number, name=a.name, acquired=a.acquired_on, cost=yen(a.cost),
                            method=method, life=a.life, book=yen(a.book_value)), soft_wrap=True)
     console.print(_say("total", total=total))

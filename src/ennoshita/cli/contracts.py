@@ -13,6 +13,7 @@ from ennoshita.cli.common import (
     CommandContext,
     console,
     domain_errors,
+    label,
     parse_date,
     say,
     with_context,
@@ -79,7 +80,7 @@ def contracts_list_cmd(
         return
     rows, total = contracts.search(cx.uow(), cx.actor, contracts.Search(), per_page=500)
     for c in rows:
-        status = queries.STATUS_NAMES.get(c.status, c.status)  # as the register screen names it
+        status = label("contracts_ui.statuses.", c.status)  # as the register screen names it
         console.print(f"{c.number} {c.title} {c.counterparty} {status} {c.term_end or ''} {c.notice_deadline or ''}",
                       soft_wrap=True)
     console.print(_say("total", total=total))

@@ -45,7 +45,7 @@ def register_list(request: Request, db: DbDep, actor: ActorDep, q: str = "", sta
     pages = page_count(total, PER_PAGE)
     return render(request, "assets/list.html", {
         "rows": rows, "total": total, "q": q, "status": status, "page": page, "pages": pages,
-        "method_names": queries.METHOD_NAMES, "today": dt.date.today()})
+        "today": dt.date.today()})
 
 
 def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], general: list[str],
@@ -138,8 +138,7 @@ def declaration(db: DbDep, actor: ActorDep, year: int = 0, format: str = "csv") 
 def detail(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
     view, years = assets.asset_schedule(db.uow(), actor, asset_id)
     return render(request, "assets/detail.html", {"a": view, "years": years, "errors": {}, "general": [],
-                                                   "form": {"day": dt.date.today().isoformat(), "kind": "retire"},
-                                                   "method_names": queries.METHOD_NAMES})
+                                                   "form": {"day": dt.date.today().isoformat(), "kind": "retire"}})
 
 
 @router.post("/{asset_id}/dispose")
@@ -156,8 +155,7 @@ async def dispose(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -
         errors, general = field_errors(exc, request_translator(request))
         view, years = assets.asset_schedule(db.uow(), actor, asset_id)
         return render(request, "assets/detail.html", {"a": view, "years": years, "errors": errors,
-                                                       "general": general, "form": form,
-                                                       "method_names": queries.METHOD_NAMES}, status_code=422)
+                                                       "general": general, "form": form}, status_code=422)
     return RedirectResponse(f"/assets/{asset_id}", status_code=303)
 
 

@@ -62,8 +62,7 @@ def register_list(request: Request, db: DbDep, actor: ActorDep, page: int = 1) -
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return render(request, "contracts/list.html", {
         "rows": rows, "total": total, "page": page, "pages": pages, "params": params, "errors": errors,
-        "query": query, "types": rules.TYPES, "statuses": rules.STATUSES, "type_names": queries.TYPE_NAMES,
-        "status_names": queries.STATUS_NAMES})
+        "query": query, "types": rules.TYPES, "statuses": rules.STATUSES})
 
 
 @router.get("/export.csv")
@@ -80,7 +79,7 @@ def export_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], general: list[str],
                status: int = 200) -> Response:
     return render(request, "contracts/form.html", {"form": form, "errors": errors, "general": general,
-                                                    "types": rules.TYPES, "type_names": queries.TYPE_NAMES},
+                                                    "types": rules.TYPES},
                   status_code=status)
 
 
@@ -130,8 +129,8 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def detail(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
     c = contracts.get_contract(db.uow(), actor, contract_id)
     return render(request, "contracts/detail.html", {
-        "c": c, "files": contracts.files(db.uow(), actor, contract_id), "type_names": queries.TYPE_NAMES,
-        "status_names": queries.STATUS_NAMES, "next": contracts.TRANSITIONS.get(c.status, ()), "general": []})
+        "c": c, "files": contracts.files(db.uow(), actor, contract_id),
+        "next": contracts.TRANSITIONS.get(c.status, ()), "general": []})
 
 
 @router.post("/{contract_id}/status")
