@@ -145,7 +145,7 @@ def last_resort(exc: Exception) -> DomainError:
     from sqlalchemy.exc import DataError, IntegrityError, OperationalError, ProgrammingError
 
     from ennoshita.audit.keys import AuditKeyMissing
-    from ennoshita.errors import Conflict, Invalid
+    from ennoshita.errors import Invalid
 
     if isinstance(exc, AuditKeyMissing):
         return Invalid("cli.error_audit_key", path=str(exc.path))
@@ -154,12 +154,10 @@ def last_resort(exc: Exception) -> DomainError:
         if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
             return Invalid("cli.error_not_set_up", detail=detail)
         return Invalid("cli.error_database", detail=detail)
-    if isinstance(exc, IntegrityError):
-        return Conflict("error.conflict")
-    if isinstance(exc, DataError | OverflowError):
-        return Invalid("cli.error_database", detail=detail)
-    if isinstance(exc, UnicodeDecodeError):
-        return Invalid("error.encoding", field="file")
+    if isinstance(exc, IntegrityError | DataError | OverflowError | UnicodeDecodeError):
+        from ennoshita.security import bounds  # the web's and the API's last resort says the same
+
+        return bounds.last_resort(exc)
     if isinstance(exc, OSError):
         return Invalid("cli.error_os", detail=f"{exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
     return Invalid("cli.error_unexpected", kind=type(exc).__name__, detail=detail)
