@@ -4,7 +4,7 @@
   the runs paid later this month and the 経費精算 approved and waiting for the next payment run (the expenses
   demo's one claim, ¥42,240 + ¥11,220 = ¥53,460);
 * every 納付 of what the runs withheld whose 納期限 has come is 納付済: 預り金 and 未払費用 hold exactly the open
-  remittances;
+  remittances, among them the 労働保険料 (雇用保険分) of the 労働保険年度 under way, due at its 年度更新;
 * fiscal year 2025 and fiscal year 2026 to date earn an operating profit, the net assets are positive;
 * no 普通預金 sub-account (nor the lines without one, the modules' default bank account) ends a month overdrawn;
 * debits equal credits and the balance sheet balances.
@@ -52,10 +52,17 @@ def test_pay_is_paid_and_withholdings_paid_over(demo_db: Database) -> None:
 
     actor = Actor.system()
     years = sorted({pay.year for pay, _paid, _net in runs})
-    remittances = [r for y in years for r in services.remittances(demo_db.uow(), actor, y)]
+    listed = {(r.month, r.kind): r for y in years for r in services.remittances(demo_db.uow(), actor, y)}
+    remittances = list(listed.values())  # a 労働保険年度 is listed in both calendar years it spans: once here
     assert all(r.paid_date == r.due for r in remittances if r.due <= today)
     open_ones = [r for r in remittances if r.paid_date is None]
     assert open_ones  # the latest month's are still to pay, as in real life
+    labour = [r for r in open_ones if r.kind == "labour_insurance"]
+    labour_year = today.year if today.month >= 4 else today.year - 1  # 労働保険年度: April to March
+    assert [r.month for r in labour] == [f"{labour_year}"]
+    if labour_year == 2026:  # 2027-07-10 is a Saturday
+        assert labour[0].due == dt.date(2027, 7, 12)
+    assert labour[0].withheld > 0 and labour[0].employer > 0  # 雇用保険 of every run paid since April
     assert _credit_balance(demo_db, "2200") == sum(r.withheld for r in open_ones)
     assert _credit_balance(demo_db, "2160") == sum(r.employer for r in open_ones)
 

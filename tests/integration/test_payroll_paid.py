@@ -4,12 +4,14 @@ three employees of ``test_payroll`` (figures worked out by hand there).
 The run of the October 2026 period is paid on 2026-11-25 (a Wednesday):
   差引支給額 A 297,154 + B 93,060 + C 204,716 = 594,930 (未払金)
   源泉所得税 A 4,500 + B 2,940 + C 4,670 = 12,110; 住民税 A 8,300;
-  社会保険料・雇用保険料 (employee) A 17,136 + 31,110 + 1,800 = 50,046, C 15,574 + 23,790 + 1,250 = 40,614 → 90,660
-  (預り金 12,110 + 8,300 + 90,660 = 111,070, as the run's posting);
-  employer: A 17,136 + 31,110 + 子ども 340,000 x 0.36% = 1,224; C 15,574 + 23,790 + 936; 雇用 (360,000 + 250,000)
-  x 8.5/1000 = 5,185 → 94,955 (未払費用).
-納期限: 源泉所得税 and 住民税 the 10th of the next month, 2026-12-10 (Thursday); 社会保険料 the end of the next month,
-2026-12-31, a bank holiday (年末年始) → 2027-01-04 (Monday).
+  社会保険料 (employee) A 17,136 + 31,110 = 48,246, C 15,574 + 23,790 = 39,364 → 87,610;
+  雇用保険料 (employee) A 360,000 x 5/1000 = 1,800, C 250,000 x 5/1000 = 1,250 → 3,050
+  (預り金 12,110 + 8,300 + 87,610 + 3,050 = 111,070, as the run's posting);
+  employer: 社会保険料 A 17,136 + 31,110 + 子ども 340,000 x 0.36% = 1,224; C 15,574 + 23,790 + 936 → 89,770;
+  雇用保険料 (360,000 + 250,000) x 8.5/1000 = 5,185 (未払費用 94,955).
+納期限: 源泉所得税 and 住民税 the 10th of the next month, 2026-12-10 (Thursday); 社会保険料 (健康保険・厚生年金, to the
+年金事務所) the end of the next month, 2026-12-31, a bank holiday (年末年始) → 2027-01-04 (Monday); 雇用保険料 is
+労働保険料, paid for 労働保険年度 2026 at the 年度更新 by 2027-07-10, a Saturday → 2027-07-12 (Monday).
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def test_remittances_of_a_pay_month(db: Database, org: dict[str, object]) -> Non
     assert {k: (r.month, r.withheld, r.employer, r.due, r.paid_date) for k, r in rows.items()} == {
         "income_tax": ("2026-11", 12_110, 0, dt.date(2026, 12, 10), None),
         "resident_tax": ("2026-11", 8_300, 0, dt.date(2026, 12, 10), None),
-        "social_insurance": ("2026-11", 90_660, 94_955, dt.date(2027, 1, 4), None)}
+        "social_insurance": ("2026-11", 87_610, 89_770, dt.date(2027, 1, 4), None),
+        "labour_insurance": ("2026", 3_050, 5_185, dt.date(2027, 7, 12), None)}
     assert (_balance(db, "2200"), _balance(db, "2160")) == (111_070, 94_955)
     with pytest.raises(Forbidden):
         services.pay_remittance(db.uow(), hr, "2026-11", "income_tax")
@@ -121,7 +124,12 @@ def test_remittances_of_a_pay_month(db: Database, org: dict[str, object]) -> Non
     social = services.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
     assert social.journal_entry_id is not None
     assert _entry(db, social.journal_entry_id) == (dt.date(2027, 1, 4), {
-        "2200": (90_660, 0), "2160": (94_955, 0), "1140": (0, 185_615)})
+        "2200": (87_610, 0), "2160": (89_770, 0), "1140": (0, 177_380)})
+    assert (_balance(db, "2200"), _balance(db, "2160")) == (3_050, 5_185)  # 雇用保険: the 労働保険料's
+    labour = services.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
+    assert labour.journal_entry_id is not None
+    assert _entry(db, labour.journal_entry_id) == (dt.date(2027, 7, 12), {
+        "2200": (3_050, 0), "2160": (5_185, 0), "1140": (0, 8_235)})
     assert (_balance(db, "2200"), _balance(db, "2160")) == (0, 0)
     assert all(r.paid_date for r in services.remittances(db.uow(), hr, 2026))
     with pytest.raises(Conflict):
@@ -143,11 +151,16 @@ def test_api_and_cli(db: Database, org: dict[str, object]) -> None:  # noqa: F81
     assert r.exit_code == 1
     r = runner.invoke(app, ["payroll", "remit", "--month", "2026-11", "--kind", "social_insurance", *url])
     assert r.exit_code == 0, r.output
-    assert "¥185,615" in r.output
+    assert "¥177,380" in r.output
+    r = runner.invoke(app, ["payroll", "remit", "--month", "2026", "--kind", "labour_insurance", *url])
+    assert r.exit_code == 0, r.output
+    assert "2026年度" in r.output and "¥8,235" in r.output and "2027-07-12" in r.output
+    r = runner.invoke(app, ["payroll", "remit", "--month", "2026-13", "--kind", "labour_insurance", *url])
+    assert r.exit_code == 1 and "Traceback" not in r.output
     r = runner.invoke(app, ["payroll", "remittances", "--year", "2026", *url])
     assert r.exit_code == 0, r.output
     assert "¥12,110" in r.output and "¥8,300" in r.output
-    assert _balance(db, "1140") == 594_930 + 185_615
+    assert _balance(db, "1140") == 594_930 + 177_380 + 8_235
 
 
 def test_screens_and_api_on_the_demo(client: TestClient, demo_db: Database) -> None:
@@ -183,7 +196,11 @@ def test_screens_and_api_on_the_demo(client: TestClient, demo_db: Database) -> N
     assert r.status_code == 409 and "支払済です" in r.text and "payroll.error" not in r.text
 
     text = other.get(f"/payroll/tax-payments?year={target.month[:4]}").text
-    assert "納付（源泉所得税・住民税・社会保険料）" in text and f"remit-{target.month}-{target.kind}" in text
+    assert "納付（源泉所得税・住民税・社会保険料・労働保険料）" in text
+    assert f"remit-{target.month}-{target.kind}" in text
+    text = other.get("/payroll/tax-payments?year=2026").text  # 雇用保険 waits for the 年度更新 of 労働保険年度 2026
+    assert "労働保険料（雇用保険分）" in text and "2026年度（2026年4月〜2027年3月支給分）" in text
+    assert "remit-2026-labour_insurance" in text and "社会保険料・雇用保険料" not in text
     r = other.post("/payroll/remittances", data={"csrf_token": csrf, "month": target.month, "kind": target.kind},
                    follow_redirects=False)
     assert r.status_code == 303, r.text[:500]

@@ -242,8 +242,13 @@ def tax_payments(year: int, db: DbDep, actor: ApiActor) -> list[TaxPaymentOut]:
     return [TaxPaymentOut.model_validate(p, from_attributes=True) for p in queries.tax_payments(db.uow(), actor, year)]
 
 
+RemittanceKind = Literal["income_tax", "resident_tax", "social_insurance", "labour_insurance"]
+
+
 class RemittanceOut(ViewModel, view=services.RemittanceView):
-    kind: Literal["income_tax", "resident_tax", "social_insurance"]
+    month: str = Field(description="the pay month (2026-11); for labour_insurance the 労働保険年度 (2026: pay dates "
+                                   "April 2026 to March 2027)")
+    kind: RemittanceKind
 
 
 def _remittance(r: services.RemittanceView) -> RemittanceOut:
@@ -252,21 +257,23 @@ def _remittance(r: services.RemittanceView) -> RemittanceOut:
 
 @router.get("/remittances", response_model=list[RemittanceOut])
 def remittances(year: int, db: DbDep, actor: ApiActor) -> list[RemittanceOut]:
-    """納付一覧: per pay month and kind what the fixed runs withheld (and owe as employer), due when, paid or not."""
+    """納付一覧: per pay month and kind what the fixed runs withheld (and owe as employer), due when, paid or not; the
+    労働保険料 (雇用保険分) per 労働保険年度, due 10 July of the next year (年度更新)."""
     return [_remittance(r) for r in services.remittances(db.uow(), actor, year)]
 
 
 class RemittanceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="the pay month, 2026-11")
-    kind: Literal["income_tax", "resident_tax", "social_insurance"]
+    month: str = Field(pattern=r"^\d{4}(-\d{2})?$",
+                       description="the pay month, 2026-11; for labour_insurance the 労働保険年度, 2026")
+    kind: RemittanceKind
     paid_date: dt.date | None = Field(None, description="default: the 納期限")
 
 
 @router.post("/remittances", response_model=RemittanceOut, status_code=201)
 def pay_remittance(body: RemittanceIn, db: DbDep, actor: ApiActor) -> RemittanceOut:
-    """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料) / 普通預金."""
+    """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料 or 雇用保険料) / 普通預金."""
     return _remittance(services.pay_remittance(db.uow(), actor, body.month, body.kind, body.paid_date))
 
 

@@ -204,16 +204,20 @@ def run_paid(cx: CommandContext, run_id: Annotated[int, typer.Argument(help="Run
 _REMIT_TEXT = {
     "ja": {"row": "{month} {kind} 預り金 {withheld} 事業主負担 {employer} 合計 {total} 納期限 {due} {paid}",
            "paid": "納付済 {date}", "open": "未納付", "none": "納付するものはありません。",
-           "income_tax": "源泉所得税", "resident_tax": "住民税", "social_insurance": "社会保険料"},
+           "income_tax": "源泉所得税", "resident_tax": "住民税", "social_insurance": "社会保険料 (健康保険・厚生年金)",
+           "labour_insurance": "労働保険料 (雇用保険分)", "year": "{year}年度"},
     "en": {"row": "{month} {kind} withheld {withheld} employer {employer} total {total} due {due} {paid}",
            "paid": "remitted {date}", "open": "open", "none": "Nothing to remit.",
-           "income_tax": "income tax", "resident_tax": "resident tax", "social_insurance": "social insurance"},
+           "income_tax": "income tax", "resident_tax": "resident tax",
+           "social_insurance": "social insurance (health, pension)",
+           "labour_insurance": "labour insurance (employment insurance)", "year": "year {year}"},
 }
 
 
 def _print_remittance(r: services.RemittanceView) -> None:
     paid = say(_REMIT_TEXT, "paid", date=r.paid_date.isoformat()) if r.paid_date else say(_REMIT_TEXT, "open")
-    console.print(say(_REMIT_TEXT, "row", month=r.month, kind=say(_REMIT_TEXT, r.kind),
+    period = say(_REMIT_TEXT, "year", year=r.month) if r.kind == services.LABOUR_INSURANCE else r.month
+    console.print(say(_REMIT_TEXT, "row", month=period, kind=say(_REMIT_TEXT, r.kind),
                       withheld=format_yen(r.withheld), employer=format_yen(r.employer), total=format_yen(r.total),
                       due=r.due.isoformat(), paid=paid))
 
@@ -222,7 +226,8 @@ def _print_remittance(r: services.RemittanceView) -> None:
 @with_context
 def remittance_list(cx: CommandContext,
                     year: Annotated[int, typer.Option("--year", help="Calendar year of the pay dates.")]) -> None:
-    """納付一覧: per pay month and kind what was withheld (and the employer's share), the 納期限, paid or not."""
+    """納付一覧: per pay month and kind what was withheld (and the employer's share), the 納期限, paid or not; the
+    労働保険料 (雇用保険分) per 労働保険年度 (April-March), due at the 年度更新 (10 July of the next year)."""
     rows = services.remittances(cx.uow(), cx.actor, year)
     if not rows:
         console.print(say(_REMIT_TEXT, "none"))
@@ -233,11 +238,13 @@ def remittance_list(cx: CommandContext,
 @payroll_app.command("remit")
 @with_context
 def remit(cx: CommandContext,
-          month: Annotated[str, typer.Option("--month", help="Pay month YYYY-MM.")],
-          kind: Annotated[str, typer.Option("--kind", help="income_tax, resident_tax or social_insurance.")],
+          month: Annotated[str, typer.Option("--month", help="Pay month YYYY-MM; for labour_insurance the 労働保険年度 "
+                                                              "YYYY (April YYYY to March YYYY+1).")],
+          kind: Annotated[str, typer.Option("--kind", help="income_tax, resident_tax, social_insurance or "
+                                                          "labour_insurance (雇用保険料, yearly).")],
           paid_date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: the 納期限).")]
           = None) -> None:
-    """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料) / 普通預金."""
+    """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料 or 雇用保険料) / 普通預金."""
     _print_remittance(services.pay_remittance(cx.uow(), cx.actor, month, kind,
                                               _date(paid_date) if paid_date else None))
 

@@ -90,7 +90,9 @@ def load(db: Database, admin: Actor) -> None:
 
 def _pay(db: Database, cashier: Actor) -> None:
     """出納 marks every fixed run paid on its pay date up to the demo's today (未払金 / 普通預金) and each month's
-    源泉所得税, 住民税 and 社会保険料 納付済 on its 納期限 (the latest month's are still open, as in real life)."""
+    源泉所得税, 住民税 and 社会保険料 (健康保険・厚生年金) 納付済 on its 納期限, and each 労働保険年度's 労働保険料
+    (雇用保険分) on its 10 July (the latest month's are still open, as in real life, and so is the 雇用保険料 of the
+    労働保険年度 under way: it waits in 預り金 and 未払費用 for the 年度更新)."""
     from ennoshita.ledger.demo import demo_today
 
     today = demo_today()
@@ -104,9 +106,11 @@ def _pay(db: Database, cashier: Actor) -> None:
             services.mark_run_paid(db.uow(), cashier, run_id)
         except DomainError:
             continue
+    done: set[tuple[str, str]] = set()  # a 労働保険年度 is listed in both calendar years it spans
     for year in years:
         for r in services.remittances(db.uow(), cashier, year):
-            if r.paid_date is None and r.due <= today:
+            if r.paid_date is None and r.due <= today and (r.month, r.kind) not in done:
+                done.add((r.month, r.kind))
                 try:
                     services.pay_remittance(db.uow(), cashier, r.month, r.kind)
                 except DomainError:

@@ -10,7 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ennoshita.db import Base
@@ -217,20 +229,24 @@ class UnionRate(Base):
 
 
 class PayrollRemittance(Base):
-    """納付済 of what the fixed runs of one pay month withheld (or owe as employer), per kind: ``income_tax``
-    (源泉所得税, 預り金), ``resident_tax`` (住民税 特別徴収, 預り金) or ``social_insurance`` (社会保険料 and 雇用保険料,
-    the employee's share in 預り金 and the employer's in 未払費用), posted against 普通預金 on ``paid_date``."""
+    """納付済 of what the fixed runs of one period withheld (or owe as employer), per kind, posted against 普通預金 on
+    ``paid_date``: per pay month ``income_tax`` (源泉所得税, 預り金), ``resident_tax`` (住民税 特別徴収, 預り金) and
+    ``social_insurance`` (健康保険・介護・支援金・厚生年金 to the 年金事務所, the employee's share in 預り金 and the
+    employer's in 未払費用); per 労働保険年度 (``month`` "2026": pay dates April 2026 to March 2027)
+    ``labour_insurance`` (労働保険料 雇用保険分, paid at the 年度更新: 預り金 and 未払費用 likewise)."""
 
     __tablename__ = "payroll_remittances"
     __table_args__ = (UniqueConstraint("month", "kind", name="uq_payroll_remittances_month_kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    month: Mapped[str] = mapped_column(String(7))  # pay month "2026-11"
+    month: Mapped[str] = mapped_column(String(7))  # pay month "2026-11", or 労働保険年度 "2026"
     kind: Mapped[str] = mapped_column(String(20))
     due_date: Mapped[dt.date] = mapped_column(Date)
     paid_date: Mapped[dt.date] = mapped_column(Date)
     withheld: Mapped[int] = mapped_column(BigInteger)  # from 預り金
     employer: Mapped[int] = mapped_column(BigInteger, default=0)  # from 未払費用
+    # a 社会保険料 納付 recorded before 0036 cleared that month's 雇用保険料 too: the 労働保険料 leaves the month out
+    includes_employment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     journal_entry_id: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

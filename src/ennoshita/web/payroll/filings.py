@@ -1,6 +1,7 @@
 """給与の届出・納付 screens: the 月額変更届 対象者一覧 (随時改定), the 算定基礎届 list (定時決定) and the 納付 list
-(源泉所得税 by month or 納期の特例 half-year, 住民税 by municipality), each with a CSV download. Thin adapters over
-``payroll.wages`` and ``payroll.queries``."""
+(源泉所得税 by month or 納期の特例 half-year, 住民税 by municipality; the 納付済 of those, of the 社会保険料 by
+month and of the 労働保険料 (雇用保険分) by 労働保険年度), each with a CSV download. Thin adapters over
+``payroll.wages``, ``payroll.queries`` and ``payroll.services``."""
 
 from __future__ import annotations
 
@@ -112,10 +113,11 @@ def tax_payments(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.post("/remittances")
 async def remit(request: Request, db: DbDep, actor: ActorDep) -> Response:
-    """納付済 of one pay month and kind, paid on its 納期限."""
+    """納付済 of one pay month (or, for the 労働保険料, one 労働保険年度) and kind, paid on its 納期限."""
     data = await form_data(request)
     month, kind = str(data.get("month", "")), str(data.get("kind", ""))
-    year = int(month[:4]) if month[:4].isdigit() else today_tokyo().year
+    page = parse_id(str(data.get("year", "")))  # the list the button was on (a 労働保険年度 is on two)
+    year = page or (int(month[:4]) if month[:4].isdigit() else today_tokyo().year)
     try:
         services.pay_remittance(db.uow(), actor, month, kind)
     except DomainError as exc:
