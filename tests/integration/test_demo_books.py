@@ -67,6 +67,19 @@ def test_pay_is_paid_and_withholdings_paid_over(demo_db: Database) -> None:
     assert _credit_balance(demo_db, "2160") == sum(r.employer for r in open_ones)
 
 
+def test_employment_insurance_is_paid_at_the_labour_insurance_renewal(demo_db: Database) -> None:
+    """雇用保険料 is 労働保険料: in the books before the payroll module (FY2025's monthly totals) as after it, it is
+    never paid with the 社会保険料 to the 年金事務所 but once, for 労働保険年度 2025, at the 年度更新 on 2026-07-10."""
+    with demo_db.uow() as uow:
+        s = uow.session
+        memos = set(s.scalars(select(JournalLine.memo).join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                              .where(JournalEntry.status == "posted", JournalEntry.counterparty == "年金事務所")))
+        renewals = s.execute(select(JournalEntry.entry_date, JournalEntry.description).where(
+            JournalEntry.status == "posted", JournalEntry.counterparty == "労働局")).all()
+    assert memos and not any("雇用保険" in m for m in memos)
+    assert [(day, "2025年度" in text) for day, text in renewals] == [(dt.date(2026, 7, 10), True)]
+
+
 def test_the_company_earns_money_and_the_books_balance(demo_db: Database) -> None:
     today = demo_today()
     with demo_db.uow() as uow:

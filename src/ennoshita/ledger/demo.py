@@ -15,7 +15,7 @@ import random
 
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment
-from ennoshita.dates import add_months, end_of_month, today_tokyo
+from ennoshita.dates import HolidayShift, add_months, end_of_month, shift_to_business_day, today_tokyo
 from ennoshita.db import Database
 from ennoshita.ledger import evidence, services
 from ennoshita.ledger.posting import PostedEntry
@@ -31,6 +31,9 @@ PAYROLL_MODULE_FROM = dt.date(2026, 4, 1)
 PAYROLL_GROSS = 11_600_000
 PAYROLL_OFFICER, PAYROLL_ADMIN, PAYROLL_SALES = 520_000, 1_800_000, 2_400_000
 PAYROLL_TAX_PERCENT, PAYROLL_SOCIAL_PERMILLE, PAYROLL_EMPLOYER_PERMILLE = 4, 145, 147
+# of which 雇用保険 at the FY2025 general rate (5.5/1000 employee, 9/1000 employer): 労働保険料, paid once a year at
+# the 年度更新 (due 10 July after the 労働保険年度), not monthly with the 社会保険料
+PAYROLL_EMPLOYMENT_PER_10000, PAYROLL_EMPLOYMENT_EMPLOYER_PER_10000 = 55, 90
 # monthly sales (税込) of 90-129 units before April 2026 and 100-119 units from the EC/店舗 channel after, 40% of
 # it bought in: an operating margin of about 5-10% against the payroll
 SALES_UNIT = 270_000
@@ -96,6 +99,7 @@ def load(db: Database, actor: Actor) -> None:
     y, m = FY2025_START.year, FY2025_START.month
     withheld_last_month = 0
     social_last_month = (0, 0)
+    labour_owed: dict[int, tuple[int, int]] = {}  # 労働保険年度 → 雇用保険料 (本人負担, 事業主負担) waiting for 7/10
     bills: list[tuple[PostedEntry, str, str]] = []
     while dt.date(y, m, 1) <= DEMO_TODAY:
         month_end = end_of_month(y, m)
@@ -104,20 +108,35 @@ def load(db: Database, actor: Actor) -> None:
         # the same company as the payroll module's from April 2026: about 23 people, 総支給 about ¥11.7M a month
         gross = PAYROLL_GROSS + rng.randrange(0, 10) * 10_000
         tax = gross * PAYROLL_TAX_PERCENT // 100  # 源泉所得税 and 住民税, due the 10th of the next month
-        social = gross * PAYROLL_SOCIAL_PERMILLE // 1000  # employee's 社会保険料・雇用保険料, due the next month end
-        employer = gross * PAYROLL_EMPLOYER_PERMILLE // 1000  # 法定福利費 (事業主負担), paid with it
+        social = gross * PAYROLL_SOCIAL_PERMILLE // 1000  # employee's 社会保険料 and 雇用保険料
+        employer = gross * PAYROLL_EMPLOYER_PERMILLE // 1000  # 法定福利費 (事業主負担)
+        employment = gross * PAYROLL_EMPLOYMENT_PER_10000 // 10_000  # 雇用保険料 of it, paid at the 年度更新
+        employment_employer = gross * PAYROLL_EMPLOYMENT_EMPLOYER_PER_10000 // 10_000
         if withheld_last_month:
             services.post_entry(db.uow(), actor, EntryDraft(dt.date(y, m, 10), "源泉所得税・住民税 納付", "", (
                 _line("預り金", withheld_last_month), _line("普通預金", credit=withheld_last_month, sub="MIZUHO"))))
         if social_last_month[0] and month_end <= last:
             social_withheld, social_employer = social_last_month
-            services.post_entry(db.uow(), actor, EntryDraft(month_end, "社会保険料 納付", "年金事務所", (
-                _line("預り金", social_withheld, memo="社会保険料・雇用保険料 本人負担"),
-                _line("未払費用", social_employer, memo="事業主負担"),
+            services.post_entry(db.uow(), actor, EntryDraft(month_end, "社会保険料 (健康保険・厚生年金) 納付",
+                                                            "年金事務所", (
+                _line("預り金", social_withheld, memo="社会保険料 (健康保険・厚生年金) 本人負担"),
+                _line("未払費用", social_employer, memo="社会保険料 (健康保険・厚生年金) 事業主負担"),
                 _line("普通預金", credit=social_withheld + social_employer, sub="MIZUHO"))))
+        labour_day = shift_to_business_day(dt.date(y, 7, 10), HolidayShift.NEXT)
+        if m == 7 and y - 1 in labour_owed and labour_day <= last:  # 年度更新: the 労働保険年度 that ended in March
+            labour_withheld, labour_employer = labour_owed.pop(y - 1)
+            services.post_entry(db.uow(), actor, EntryDraft(labour_day, f"労働保険料 (雇用保険分) 納付 {y - 1}年度",
+                                                            "労働局", (
+                _line("預り金", labour_withheld, memo="雇用保険料 本人負担"),
+                _line("未払費用", labour_employer, memo="雇用保険料 事業主負担"),
+                _line("普通預金", credit=labour_withheld + labour_employer, sub="MIZUHO"))))
         withheld_last_month, social_last_month = 0, (0, 0)
         if payday < PAYROLL_MODULE_FROM:
-            withheld_last_month, social_last_month = tax, (social, employer)
+            withheld_last_month = tax
+            social_last_month = (social - employment, employer - employment_employer)
+            labour_year = payday.year if payday.month >= 4 else payday.year - 1
+            owed = labour_owed.get(labour_year, (0, 0))
+            labour_owed[labour_year] = (owed[0] + employment, owed[1] + employment_employer)
             staff = gross - PAYROLL_OFFICER - PAYROLL_ADMIN - PAYROLL_SALES
             services.post_entry(db.uow(), actor, EntryDraft(payday, f"{m}月分 給与", "", (
                 _line("役員報酬", PAYROLL_OFFICER, dept="200"),
@@ -126,8 +145,11 @@ def load(db: Database, actor: Actor) -> None:
                 _line("給料手当", PAYROLL_SALES, dept="100"),
                 _line("法定福利費", employer, dept="200", memo="事業主負担"),
                 _line("預り金", credit=tax, memo="源泉所得税・住民税"),
-                _line("預り金", credit=social, memo="社会保険料・雇用保険料"),
-                _line("未払費用", credit=employer, memo="法定福利費 事業主負担"),
+                _line("預り金", credit=social - employment, memo="社会保険料 (健康保険・厚生年金)"),
+                _line("預り金", credit=employment, memo="雇用保険料"),
+                _line("未払費用", credit=employer - employment_employer,
+                      memo="法定福利費 事業主負担 社会保険料 (健康保険・厚生年金)"),
+                _line("未払費用", credit=employment_employer, memo="法定福利費 事業主負担 雇用保険料"),
                 _line("普通預金", credit=gross - tax - social, sub="MIZUHO"),
             )))
         for day, description, counterparty, account, amount in (
