@@ -148,6 +148,22 @@ def test_the_labour_insurance_year_follows_the_pay_date(db: Database, org: dict[
     assert all(r.paid_date == r.due for y in (2025, 2026) for r in services.remittances(db.uow(), keiri, y))
 
 
+@pytest.mark.parametrize(("month", "kind", "key"), [
+    ("2026-11", "labour_insurance", "payroll.error.labour_year_format"),  # a 労働保険年度 is a year
+    ("26", "labour_insurance", "payroll.error.labour_year_format"),
+    ("3000", "labour_insurance", "error.year_range"),
+    ("3000-01", "social_insurance", "error.year_range"),
+    ("2026", "social_insurance", "ledger.error.month_format"),
+])
+def test_a_bad_period_is_refused_naming_the_month(db: Database, org: dict[str, object],  # noqa: F811
+                                                  month: str, kind: str, key: str) -> None:
+    keiri = org["keiri"]
+    assert isinstance(keiri, Actor)
+    with pytest.raises(Invalid) as err:
+        services.pay_remittance(db.uow(), keiri, month, kind)
+    assert [(p.key, p.field) for p in err.value.problems] == [(key, "month")]
+
+
 def test_labour_insurance_due_date() -> None:
     # 徴収法 19条: 確定保険料 by 10 July (the 年度更新); a Saturday moves it to Monday (2027-07-10 → 07-12)
     assert services.remittance_due("2026", "labour_insurance") == dt.date(2027, 7, 12)

@@ -882,7 +882,7 @@ def _period(month: str, kind: str) -> tuple[dt.date, dt.date]:
         if kind == LABOUR_INSURANCE:
             if len(month) != 4 or not month.isdigit():
                 raise ValueError
-            check_year(int(month))
+            check_year(int(month), "month")
             return _labour_year_range(int(month))
         if len(month) != 7 or month[4] != "-":
             raise ValueError
@@ -890,7 +890,7 @@ def _period(month: str, kind: str) -> tuple[dt.date, dt.date]:
     except ValueError:
         key = "payroll.error.labour_year_format" if kind == LABOUR_INSURANCE else "ledger.error.month_format"
         raise Invalid(key, field="month", value=month) from None
-    check_year(first.year)
+    check_year(first.year, "month")
     return first, end_of_month(first.year, first.month)
 
 
