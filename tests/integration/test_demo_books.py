@@ -23,7 +23,7 @@ from ennoshita.db import Database
 from ennoshita.ledger import queries as q
 from ennoshita.ledger.demo import demo_today
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine, SubAccount
-from ennoshita.payroll import services
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll.models import PayRun
 
 EXPENSE_CLAIM_WAITING = 42_240 + 11_220  # expenses/demo.py: 伊藤's 大阪出張, approved, paid in the next run
@@ -52,7 +52,7 @@ def test_pay_is_paid_and_withholdings_paid_over(demo_db: Database) -> None:
 
     actor = Actor.system()
     years = sorted({pay.year for pay, _paid, _net in runs})
-    listed = {(r.month, r.kind): r for y in years for r in services.remittances(demo_db.uow(), actor, y)}
+    listed = {(r.month, r.kind): r for y in years for r in payroll_remittances.remittances(demo_db.uow(), actor, y)}
     remittances = list(listed.values())  # a 労働保険年度 is listed in both calendar years it spans: once here
     assert all(r.paid_date == r.due for r in remittances if r.due <= today)
     open_ones = [r for r in remittances if r.paid_date is None]

@@ -33,6 +33,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll import services
 from ennoshita.payroll.models import PayrollRemittance, PayRun
 from tests.integration.test_payroll import _run_month, org  # noqa: F401  (the fixture)
@@ -56,7 +57,7 @@ def test_employment_insurance_is_paid_yearly_not_with_social_insurance(
     _two_months(db, org)
     keiri = org["keiri"]
     assert isinstance(keiri, Actor)
-    rows = {(r.month, r.kind): r for r in services.remittances(db.uow(), keiri, 2026)}
+    rows = {(r.month, r.kind): r for r in payroll_remittances.remittances(db.uow(), keiri, 2026)}
     # (a) the monthly 社会保険料 to the 年金事務所 without 雇用保険
     for month, due in (("2026-11", dt.date(2027, 1, 4)), ("2026-12", dt.date(2027, 2, 1))):
         r = rows[(month, "social_insurance")]
@@ -68,21 +69,21 @@ def test_employment_insurance_is_paid_yearly_not_with_social_insurance(
     assert set(rows) == {(m, k) for m in ("2026-11", "2026-12")
                          for k in ("income_tax", "resident_tax", "social_insurance")} | {("2026", "labour_insurance")}
     # 労働保険年度 2026 runs to March 2027: the 2027 list shows it too, the same one
-    assert [(r.month, r.total) for r in services.remittances(db.uow(), keiri, 2027)] == [("2026", 16_470)]
+    assert [(r.month, r.total) for r in payroll_remittances.remittances(db.uow(), keiri, 2027)] == [("2026", 16_470)]
 
-    social = services.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
+    social = payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
     assert social.journal_entry_id is not None
     assert _entry(db, social.journal_entry_id) == (dt.date(2027, 1, 4), {
         "2200": (SOCIAL_WITHHELD, 0), "2160": (SOCIAL_EMPLOYER, 0), "1140": (0, SOCIAL_WITHHELD + SOCIAL_EMPLOYER)})
     with pytest.raises(Invalid):  # the 労働保険年度 is not over: more pay may fall in it
-        services.pay_remittance(db.uow(), keiri, "2026", "labour_insurance", dt.date(2027, 3, 31))
-    paid = services.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
+        payroll_remittances.pay_remittance(db.uow(), keiri, "2026", "labour_insurance", dt.date(2027, 3, 31))
+    paid = payroll_remittances.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
     assert (paid.paid_date, paid.total) == (dt.date(2027, 7, 12), 16_470)
     assert paid.journal_entry_id is not None
     assert _entry(db, paid.journal_entry_id) == (dt.date(2027, 7, 12), {
         "2200": (EMPLOYMENT_WITHHELD, 0), "2160": (EMPLOYMENT_EMPLOYER, 0), "1140": (0, 16_470)})
     with pytest.raises(Conflict):
-        services.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
+        payroll_remittances.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
     with db.uow() as uow:
         entry = uow.session.get(JournalEntry, paid.journal_entry_id)
         assert entry is not None
@@ -95,9 +96,10 @@ def test_employment_insurance_is_paid_yearly_not_with_social_insurance(
     for month in ("2026-11", "2026-12"):
         for kind in ("income_tax", "resident_tax", "social_insurance"):
             if not (month == "2026-11" and kind == "social_insurance"):
-                services.pay_remittance(db.uow(), keiri, month, kind)
+                payroll_remittances.pay_remittance(db.uow(), keiri, month, kind)
     assert (_balance(db, "2200"), _balance(db, "2160")) == (0, 0)
-    paid_over = {(r.month, r.kind): r.total for y in (2026, 2027) for r in services.remittances(db.uow(), keiri, y)}
+    paid_over = {(r.month, r.kind): r.total for y in (2026, 2027)
+                 for r in payroll_remittances.remittances(db.uow(), keiri, y)}
     assert _balance(db, "1140") == sum(paid_over.values())  # the runs are not marked paid here: only the 納付
 
 def test_the_run_books_each_insurance_on_its_own_line(db: Database, org: dict[str, object]) -> None:  # noqa: F811
@@ -119,12 +121,12 @@ def test_a_month_paid_before_the_split_is_not_paid_twice(db: Database, org: dict
     _two_months(db, org)
     keiri = org["keiri"]
     assert isinstance(keiri, Actor)
-    services.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
+    payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
     with db.uow() as uow:  # what the old rule paid for November: 雇用保険 included
         row = uow.session.scalars(select(PayrollRemittance).where(PayrollRemittance.month == "2026-11")).one()
         row.includes_employment = True
         uow.commit()
-    labour = next(r for r in services.remittances(db.uow(), keiri, 2026) if r.kind == "labour_insurance")
+    labour = next(r for r in payroll_remittances.remittances(db.uow(), keiri, 2026) if r.kind == "labour_insurance")
     assert (labour.withheld, labour.employer) == (1_800 + 1_250, 3_060 + 2_125)  # December's only
 
 
@@ -138,14 +140,14 @@ def test_the_labour_insurance_year_follows_the_pay_date(db: Database, org: dict[
     assert isinstance(keiri, Actor)
     _run_month(db, org, 2026, 2)
     _run_month(db, org, 2026, 3)
-    listed = {(r.month, r.kind): r for y in (2025, 2026) for r in services.remittances(db.uow(), keiri, y)}
+    listed = {(r.month, r.kind): r for y in (2025, 2026) for r in payroll_remittances.remittances(db.uow(), keiri, y)}
     labour = {m: (r.withheld, r.employer, r.due) for (m, k), r in listed.items() if k == "labour_insurance"}
     assert labour == {"2025": (3_355, 5_490, dt.date(2026, 7, 10)), "2026": (3_355, 5_490, dt.date(2027, 7, 12))}
     assert {m for m, k in listed if k == "social_insurance"} == {"2026-03", "2026-04"}
     for month, kind in sorted(listed):
-        services.pay_remittance(db.uow(), keiri, month, kind)
+        payroll_remittances.pay_remittance(db.uow(), keiri, month, kind)
     assert (_balance(db, "2200"), _balance(db, "2160")) == (0, 0)
-    assert all(r.paid_date == r.due for y in (2025, 2026) for r in services.remittances(db.uow(), keiri, y))
+    assert all(r.paid_date == r.due for y in (2025, 2026) for r in payroll_remittances.remittances(db.uow(), keiri, y))
 
 
 @pytest.mark.parametrize(("month", "kind", "key"), [
@@ -160,15 +162,15 @@ def test_a_bad_period_is_refused_naming_the_month(db: Database, org: dict[str, o
     keiri = org["keiri"]
     assert isinstance(keiri, Actor)
     with pytest.raises(Invalid) as err:
-        services.pay_remittance(db.uow(), keiri, month, kind)
+        payroll_remittances.pay_remittance(db.uow(), keiri, month, kind)
     assert [(p.key, p.field) for p in err.value.problems] == [(key, "month")]
 
 
 def test_labour_insurance_due_date() -> None:
     # 徴収法 19条: 確定保険料 by 10 July (the 年度更新); a Saturday moves it to Monday (2027-07-10 → 07-12)
-    assert services.remittance_due("2026", "labour_insurance") == dt.date(2027, 7, 12)
-    assert services.remittance_due("2025", "labour_insurance") == dt.date(2026, 7, 10)  # a Friday
-    assert services.remittance_due("2026-11", "social_insurance") == dt.date(2027, 1, 4)
+    assert payroll_remittances.remittance_due("2026", "labour_insurance") == dt.date(2027, 7, 12)
+    assert payroll_remittances.remittance_due("2025", "labour_insurance") == dt.date(2026, 7, 10)  # a Friday
+    assert payroll_remittances.remittance_due("2026-11", "social_insurance") == dt.date(2027, 1, 4)
 
 
 def test_migration_0036_marks_the_social_insurance_paid_under_the_old_rule(tmp_path: Path) -> None:

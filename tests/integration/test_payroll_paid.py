@@ -26,6 +26,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Forbidden
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll import services
 from ennoshita.payroll.models import PayRun
 from tests.integration.test_payroll import _run_month, org  # noqa: F401  (the fixture)
@@ -106,7 +107,7 @@ def test_remittances_of_a_pay_month(db: Database, org: dict[str, object]) -> Non
     hr, keiri = org["jinji"], org["keiri"]
     assert isinstance(hr, Actor) and isinstance(keiri, Actor)
     _run_month(db, org, 2026, 10)
-    rows = {r.kind: r for r in services.remittances(db.uow(), hr, 2026)}
+    rows = {r.kind: r for r in payroll_remittances.remittances(db.uow(), hr, 2026)}
     assert {k: (r.month, r.withheld, r.employer, r.due, r.paid_date) for k, r in rows.items()} == {
         "income_tax": ("2026-11", 12_110, 0, dt.date(2026, 12, 10), None),
         "resident_tax": ("2026-11", 8_300, 0, dt.date(2026, 12, 10), None),
@@ -114,26 +115,26 @@ def test_remittances_of_a_pay_month(db: Database, org: dict[str, object]) -> Non
         "labour_insurance": ("2026", 3_050, 5_185, dt.date(2027, 7, 12), None)}
     assert (_balance(db, "2200"), _balance(db, "2160")) == (111_070, 94_955)
     with pytest.raises(Forbidden):
-        services.pay_remittance(db.uow(), hr, "2026-11", "income_tax")
-    tax = services.pay_remittance(db.uow(), keiri, "2026-11", "income_tax")
+        payroll_remittances.pay_remittance(db.uow(), hr, "2026-11", "income_tax")
+    tax = payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "income_tax")
     assert tax.journal_entry_id is not None
     assert _entry(db, tax.journal_entry_id) == (dt.date(2026, 12, 10), {"2200": (12_110, 0), "1140": (0, 12_110)})
     with pytest.raises(Conflict):
-        services.pay_remittance(db.uow(), keiri, "2026-11", "income_tax")
-    services.pay_remittance(db.uow(), keiri, "2026-11", "resident_tax")
-    social = services.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
+        payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "income_tax")
+    payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "resident_tax")
+    social = payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "social_insurance")
     assert social.journal_entry_id is not None
     assert _entry(db, social.journal_entry_id) == (dt.date(2027, 1, 4), {
         "2200": (87_610, 0), "2160": (89_770, 0), "1140": (0, 177_380)})
     assert (_balance(db, "2200"), _balance(db, "2160")) == (3_050, 5_185)  # 雇用保険: the 労働保険料's
-    labour = services.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
+    labour = payroll_remittances.pay_remittance(db.uow(), keiri, "2026", "labour_insurance")
     assert labour.journal_entry_id is not None
     assert _entry(db, labour.journal_entry_id) == (dt.date(2027, 7, 12), {
         "2200": (3_050, 0), "2160": (5_185, 0), "1140": (0, 8_235)})
     assert (_balance(db, "2200"), _balance(db, "2160")) == (0, 0)
-    assert all(r.paid_date for r in services.remittances(db.uow(), hr, 2026))
+    assert all(r.paid_date for r in payroll_remittances.remittances(db.uow(), hr, 2026))
     with pytest.raises(Conflict):
-        services.pay_remittance(db.uow(), keiri, "2026-10", "income_tax")  # no run paid in October
+        payroll_remittances.pay_remittance(db.uow(), keiri, "2026-10", "income_tax")  # no run paid in October
 
 
 def test_api_and_cli(db: Database, org: dict[str, object]) -> None:  # noqa: F811
@@ -174,7 +175,7 @@ def test_screens_and_api_on_the_demo(client: TestClient, demo_db: Database) -> N
         assert open_run is not None and paid_run is not None  # the demo pays all but the current month's
         open_id, open_net, open_year, paid_id = open_run.id, open_run.net_total, open_run.pay_date.year, paid_run.id
     remits = [r for y in (open_year - 1, open_year)
-              for r in services.remittances(demo_db.uow(), Actor.system(), y) if r.paid_date is None]
+              for r in payroll_remittances.remittances(demo_db.uow(), Actor.system(), y) if r.paid_date is None]
     assert remits
     target = remits[0]
 

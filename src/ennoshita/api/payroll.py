@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.views import ViewModel
 from ennoshita.payroll import queries, services, social, tables, withholding
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.security.files import content_disposition
 
 router = APIRouter(prefix="/payroll", tags=["payroll"])
@@ -245,13 +246,13 @@ def tax_payments(year: int, db: DbDep, actor: ApiActor) -> list[TaxPaymentOut]:
 RemittanceKind = Literal["income_tax", "resident_tax", "social_insurance", "labour_insurance"]
 
 
-class RemittanceOut(ViewModel, view=services.RemittanceView):
+class RemittanceOut(ViewModel, view=payroll_remittances.RemittanceView):
     month: str = Field(description="the pay month (2026-11); for labour_insurance the 労働保険年度 (2026: pay dates "
                                    "April 2026 to March 2027)")
     kind: RemittanceKind
 
 
-def _remittance(r: services.RemittanceView) -> RemittanceOut:
+def _remittance(r: payroll_remittances.RemittanceView) -> RemittanceOut:
     return RemittanceOut.model_validate(r, from_attributes=True)
 
 
@@ -259,7 +260,7 @@ def _remittance(r: services.RemittanceView) -> RemittanceOut:
 def remittances(year: int, db: DbDep, actor: ApiActor) -> list[RemittanceOut]:
     """納付一覧: per pay month and kind what the fixed runs withheld (and owe as employer), due when, paid or not; the
     労働保険料 (雇用保険分) per 労働保険年度, due 10 July of the next year (年度更新)."""
-    return [_remittance(r) for r in services.remittances(db.uow(), actor, year)]
+    return [_remittance(r) for r in payroll_remittances.remittances(db.uow(), actor, year)]
 
 
 class RemittanceIn(BaseModel):
@@ -274,7 +275,7 @@ class RemittanceIn(BaseModel):
 @router.post("/remittances", response_model=RemittanceOut, status_code=201)
 def pay_remittance(body: RemittanceIn, db: DbDep, actor: ApiActor) -> RemittanceOut:
     """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料 or 雇用保険料) / 普通預金."""
-    return _remittance(services.pay_remittance(db.uow(), actor, body.month, body.kind, body.paid_date))
+    return _remittance(payroll_remittances.pay_remittance(db.uow(), actor, body.month, body.kind, body.paid_date))
 
 
 class TeijiOut(ViewModel, view=queries.TeijiRow):

@@ -17,6 +17,7 @@ from ennoshita.cli.common import (
     with_context,
 )
 from ennoshita.money import format_yen
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll import services, social, tables, withholding
 
 payroll_app = typer.Typer(help="給与 (payroll): withholding tax, social insurance, pay runs.", no_args_is_help=True)
@@ -214,9 +215,9 @@ _REMIT_TEXT = {
 }
 
 
-def _print_remittance(r: services.RemittanceView) -> None:
+def _print_remittance(r: payroll_remittances.RemittanceView) -> None:
     paid = say(_REMIT_TEXT, "paid", date=r.paid_date.isoformat()) if r.paid_date else say(_REMIT_TEXT, "open")
-    period = say(_REMIT_TEXT, "year", year=r.month) if r.kind == services.LABOUR_INSURANCE else r.month
+    period = say(_REMIT_TEXT, "year", year=r.month) if r.kind == payroll_remittances.LABOUR_INSURANCE else r.month
     console.print(say(_REMIT_TEXT, "row", month=period, kind=say(_REMIT_TEXT, r.kind),
                       withheld=format_yen(r.withheld), employer=format_yen(r.employer), total=format_yen(r.total),
                       due=r.due.isoformat(), paid=paid))
@@ -228,7 +229,7 @@ def remittance_list(cx: CommandContext,
                     year: Annotated[int, typer.Option("--year", help="Calendar year of the pay dates.")]) -> None:
     """納付一覧: per pay month and kind what was withheld (and the employer's share), the 納期限, paid or not; the
     労働保険料 (雇用保険分) per 労働保険年度 (April-March), due at the 年度更新 (10 July of the next year)."""
-    rows = services.remittances(cx.uow(), cx.actor, year)
+    rows = payroll_remittances.remittances(cx.uow(), cx.actor, year)
     if not rows:
         console.print(say(_REMIT_TEXT, "none"))
     for r in rows:
@@ -245,7 +246,7 @@ def remit(cx: CommandContext,
           paid_date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: the 納期限).")]
           = None) -> None:
     """納付済: posts 預り金 (and 未払費用 for the employer's 社会保険料 or 雇用保険料) / 普通預金."""
-    _print_remittance(services.pay_remittance(cx.uow(), cx.actor, month, kind,
+    _print_remittance(payroll_remittances.pay_remittance(cx.uow(), cx.actor, month, kind,
                                               _date(paid_date) if paid_date else None))
 
 

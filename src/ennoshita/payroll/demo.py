@@ -20,6 +20,7 @@ from ennoshita.errors import DomainError
 from ennoshita.hr.models import Assignment, Employee, Timesheet
 from ennoshita.identity import services as identity
 from ennoshita.payroll import declarations, services, unions
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll.models import PayProfile, PayRun
 
 BASE = {"regular": 280_000, "contract": 250_000, "officer": 600_000}
@@ -108,11 +109,11 @@ def _pay(db: Database, cashier: Actor) -> None:
             continue
     done: set[tuple[str, str]] = set()  # a 労働保険年度 is listed in both calendar years it spans
     for year in years:
-        for r in services.remittances(db.uow(), cashier, year):
+        for r in payroll_remittances.remittances(db.uow(), cashier, year):
             if r.paid_date is None and r.due <= today and (r.month, r.kind) not in done:
                 done.add((r.month, r.kind))
                 try:
-                    services.pay_remittance(db.uow(), cashier, r.month, r.kind)
+                    payroll_remittances.pay_remittance(db.uow(), cashier, r.month, r.kind)
                 except DomainError:
                     continue
 

@@ -17,7 +17,8 @@ from ennoshita.dates import today_tokyo
 from ennoshita.errors import DomainError
 from ennoshita.i18n import gettext
 from ennoshita.identity.roles import can
-from ennoshita.payroll import queries, services, wages
+from ennoshita.payroll import queries, wages
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.security.cells import writer
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
@@ -102,7 +103,8 @@ def _tax_payments_page(request: Request, db: DbDep, actor: ActorDep, year: int, 
     rows = queries.tax_payments(db.uow(), actor, year)
     return render(request, "payroll/tax_payments.html", {
         "income": [r for r in rows if r.kind == "income_tax"], "resident": [r for r in rows if r.kind != "income_tax"],
-        "remittances": services.remittances(db.uow(), actor, year), "can_remit": can(actor, "payroll.approve"),
+        "remittances": payroll_remittances.remittances(db.uow(), actor, year),
+        "can_remit": can(actor, "payroll.approve"),
         "general": general or [], "done": request.query_params.get("done", ""), "year": year}, status)
 
 
@@ -119,7 +121,7 @@ async def remit(request: Request, db: DbDep, actor: ActorDep) -> Response:
     page = parse_id(str(data.get("year", "")))  # the list the button was on (a 労働保険年度 is on two)
     year = page or (int(month[:4]) if month[:4].isdigit() else today_tokyo().year)
     try:
-        services.pay_remittance(db.uow(), actor, month, kind)
+        payroll_remittances.pay_remittance(db.uow(), actor, month, kind)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _tax_payments_page(request, db, actor, year, exc.status, general + list(errors.values()))
