@@ -7,6 +7,7 @@ Likewise any command on a database that was never set up printed SQLAlchemy's er
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -215,3 +216,91 @@ def test_register_screens_name_methods_and_statuses_in_the_readers_language(clie
     # the type and status cells (業務委託 is also in the titles the demo's contracts were given)
     assert "<td>Signed</td>" in page and "<td>In review</td>" in page and "<td>Outsourcing</td>" in page
     assert "<td>締結済</td>" not in page and "<td>業務委託</td>" not in page
+
+
+VERIFY_LINES = {
+    "ja": {"ok": "検証結果: 正常です。{count:,}件の記録はすべて改ざんされていません。",
+           "checkpoint": "監査証跡のチェックポイント: 記録 #",
+           "broken": "検証結果: 記録 #4 で不整合を検出しました（鍵による署名が記録の内容と一致しません）。"
+                     "それより前の3件は正常です。",
+           "no_key": "検証結果: 監査証跡の鍵ファイルがありません: {path}",
+           "ledger_ok": "残高は転記の合計と一致し、計上済みの仕訳はすべて監査証跡と一致しています。",
+           "entry": "仕訳 #{id} の明細が監査記録と一致しません。",
+           "diff": "残高の不一致: 勘定科目 #{account}、補助科目 #{sub}、部門 #{dept}、{year}年{month}月: "
+                   "保持している残高 借方 {debit:,}円 貸方 {credit:,}円（{lines}行）、"
+                   "転記からの再計算 借方 {debit_re:,}円 貸方 {credit:,}円（{lines}行）"},
+    "en": {"ok": "Verified: all {count:,} records are intact.",
+           "checkpoint": "Audit checkpoint: record #",
+           "broken": "Verification failed at record #4 (its keyed signature does not match its content); "
+                     "the 3 records before it are intact.",
+           "no_key": "Verification failed: the audit trail's key file is missing: {path}",
+           "ledger_ok": "The balances equal the sum of the postings, and every posted entry matches the audit "
+                        "trail.",
+           "entry": "Entry #{id}: its lines do not match its audit record.",
+           "diff": "Balance differs: account #{account}, sub-account #{sub}, department #{dept}, {year}-{month}: "
+                   "kept debit ¥{debit:,} credit ¥{credit:,} ({lines} lines), "
+                   "recomputed from the postings debit ¥{debit_re:,} credit ¥{credit:,} ({lines} lines)"},
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_audit_verify_and_ledger_check_speak_the_users_language(demo_db: Database, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """`audit verify` printed "OK 1234 records" / "BROKEN at record 4 (mac); ..." and `ledger check` "OK balances
+    equal the sum of postings; ..." / "DIFF account=..." / "ENTRY 12 does not match ..." in English whatever the
+    language. Each line now comes from the catalog with the same facts (counts, record and entry ids), and the
+    exit codes stay (0 intact, 1 not)."""
+    from ennoshita.audit.ddl import drop_triggers
+    from ennoshita.guards import drop_immutable
+
+    said = VERIFY_LINES[lang]
+    monkeypatch.setenv("ENNOSHITA_LANG", lang)
+    with demo_db.engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM audit_records")).scalar_one()
+    r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == said["ok"].format(count=count)
+    assert lines[1].startswith(said["checkpoint"])  # the demo's monthly closes anchor the chain
+    r = runner.invoke(app, ["ledger", "check", "--database-url", demo_db.url])
+    assert r.exit_code == 0 and r.stdout.splitlines() == [said["ledger_ok"]], r.output
+
+    # without the key: which file is missing, exit 1
+    missing = tmp_path / "nowhere" / "audit_key"
+    with keys.key_file(missing):
+        r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 1 and r.stdout.splitlines()[0].startswith(said["no_key"].format(path=missing)), r.output
+
+    # a posted line's debit raised by ¥1,000, its balance row left alone: both commands name the entry, and the
+    # check names the balance row (kept = what the postings summed to before; recomputed = ¥1,000 more)
+    with demo_db.engine.begin() as conn:
+        drop_immutable(conn, "journal_lines")
+        line = conn.execute(text(
+            "SELECT jl.id, jl.entry_id, jl.account_id, jl.sub_account_id, jl.department_id, jl.entry_date "
+            "FROM journal_lines jl JOIN journal_entries je ON je.id = jl.entry_id "
+            "WHERE je.status = 'posted' AND jl.debit > 0 ORDER BY jl.id LIMIT 1")).one()
+        day = line.entry_date if not isinstance(line.entry_date, str) else dt.date.fromisoformat(line.entry_date)
+        balance = conn.execute(text(
+            "SELECT debit, credit, line_count FROM ledger_balances WHERE account_id = :a AND sub_account_id = :s "
+            "AND department_id = :d AND period = :p AND is_closing = :c"),
+            {"a": line.account_id, "s": line.sub_account_id or 0, "d": line.department_id or 0,
+             "p": day.year * 100 + day.month, "c": False}).one()
+        conn.execute(text("UPDATE journal_lines SET debit = debit + 1000 WHERE id = :i"), {"i": line.id})
+    entry_line = said["entry"].format(id=line.entry_id)
+    r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 1 and r.stdout.splitlines() == [entry_line], r.output
+    r = runner.invoke(app, ["ledger", "check", "--database-url", demo_db.url])
+    assert r.exit_code == 1, r.output
+    assert r.stdout.splitlines() == [
+        said["diff"].format(account=line.account_id, sub=line.sub_account_id or 0, dept=line.department_id or 0,
+                            year=day.year, month=f"{day.month:02d}", debit=balance.debit, credit=balance.credit,
+                            lines=balance.line_count, debit_re=balance.debit + 1000),
+        entry_line]
+
+    # a record of the chain altered behind the application's back: the first broken record and the intact count
+    with demo_db.engine.begin() as conn:
+        drop_triggers(conn)
+        conn.execute(text("UPDATE audit_records SET after = '{\"name\":\"改ざん\"}' WHERE id = 4"))
+    r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 1 and r.stdout.splitlines() == [entry_line, said["broken"]], r.output
+
