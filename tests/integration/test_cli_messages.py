@@ -304,3 +304,38 @@ def test_audit_verify_and_ledger_check_speak_the_users_language(demo_db: Databas
     r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
     assert r.exit_code == 1 and r.stdout.splitlines() == [entry_line, said["broken"]], r.output
 
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", "中断されたため、処理を中止しました。"),
+    ("en", "Interrupted: the command stopped."),
+])
+def test_an_interrupted_password_prompt_is_one_line_in_the_users_language(
+        demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str) -> None:
+    """End of input (or Ctrl-C) at the password prompt of `init`, `user add` and `user reset-password` printed
+    click's "Aborted." in English; it is now one line from the catalog, exit 1, and nothing is written."""
+    monkeypatch.setenv("ENNOSHITA_LANG", lang)
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    for command in (["init", "--company", "中断株式会社", "--admin-email", "boss@example.jp", "--database-url", fresh],
+                    ["user", "add", "--email", "eof@demo.ennoshita.jp", "--name", "入力 中断", "--role", "accounting",
+                     "--database-url", demo_db.url],
+                    ["user", "reset-password", "--email", "keiri@demo.ennoshita.jp", "--database-url", demo_db.url]):
+        for given in ("", "a-long-password\n"):  # nothing typed; typed once, the confirmation never came
+            r = runner.invoke(app, command, input=given)
+            assert r.exit_code == 1, (command, r.output)
+            assert _one_error_line(r.stderr) == expected, (command, r.stderr)
+            assert "Aborted" not in r.output
+    with demo_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users WHERE email = 'eof@demo.ennoshita.jp'")).scalar() == 0
+
+
+def test_ctrl_c_while_a_command_works_is_the_same_line_and_exit_130(db: Database, monkeypatch: pytest.MonkeyPatch
+                                                                    ) -> None:
+    from ennoshita.identity import services as identity
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("ENNOSHITA_LANG", "en")
+    monkeypatch.setattr(identity, "list_users", interrupted)
+    r = runner.invoke(app, ["user", "list", "--database-url", db.url])
+    assert r.exit_code == 130 and _one_error_line(r.stderr) == "Interrupted: the command stopped."

@@ -19,7 +19,17 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Concatenate, ParamSpec, TypeVar, get_type_hints, overload
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Concatenate,
+    NoReturn,
+    ParamSpec,
+    TypeVar,
+    get_type_hints,
+    overload,
+)
 
 import typer
 
@@ -137,6 +147,15 @@ def fail(exc: DomainError) -> None:
     else:
         err_console.print(f"{t('cli.error')}: {t(exc.key, **exc.params)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def aborted(code: int) -> NoReturn:
+    """A prompt left by Ctrl-C or the end of input (or Ctrl-C while working): one line in the user's language on
+    stderr, then exit ``code`` (click would print its English "Aborted!")."""
+    from ennoshita.i18n import Translator
+
+    _consoles()[1].print(Translator(cli_language())("cli.aborted"), highlight=False, markup=False)
+    raise typer.Exit(code)
 
 
 def last_resort(exc: Exception) -> DomainError:
