@@ -113,22 +113,27 @@ def resolve_actor(db: Database, as_user: str | None) -> Actor:
 # a service's field named by another option on the command line (init's --company is the company's name)
 FIELD_OPTIONS = {"name": ("company",), "name_kana": ("kana",), "admin_display_name": ("admin_name",),
                  "admin_password": ("password_stdin",), "password": ("password_stdin",), "roles": ("role",),
-                 "display_name": ("name",)}
+                 "display_name": ("name",), "file": ("path",)}
 
 
 def field_label(field: str | None) -> str:
-    """How an error names its field to a CLI user: the command's option (``--registration-number``), never the
-    service's identifier (``registration_number``, ``admin_password``); a field no option stands for is named
-    as given (a column of an imported CSV file, a key of a JSON input)."""
+    """How an error names its field to a CLI user: the command's option (``--registration-number``) or argument
+    as its usage line names it (``FILE``), never the service's identifier (``registration_number``,
+    ``admin_password``, ``file``); a field nothing on the command line stands for is named as given (a column of
+    an imported CSV file, a key of a JSON input)."""
     if not field:
         return ""
     from typer._click.globals import get_current_context  # typer carries its own click
 
     ctx = get_current_context(silent=True)
-    options = {p.name: p.opts for p in ctx.command.params if p.param_type_name == "option"} if ctx else {}
+    params = list(ctx.command.params) if ctx else []
+    options = {p.name: p.opts for p in params if p.param_type_name == "option"}
+    arguments = {p.name: p.metavar or (p.name or "").upper() for p in params if p.param_type_name == "argument"}
     for name in (field, *FIELD_OPTIONS.get(field, ())):
         if options.get(name):
             return max(options[name], key=len)
+        if arguments.get(name):
+            return arguments[name]
     return field
 
 

@@ -129,13 +129,11 @@ def employee_leave(cx: CommandContext, number: str, last_day: Annotated[str, typ
 
 @attendance_app.command("import")
 @with_context
-def attendance_import(cx: CommandContext, path: Path) -> None:
+def attendance_import(cx: CommandContext, file: Path) -> None:
     """Time-clock CSV: employee_number,date,clock_in,clock_out,break_minutes (UTF-8 or Shift_JIS)."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="replace")
+    from ennoshita import textfiles
+
+    text, _ = textfiles.decode(file.read_bytes())  # as every import reads a file (BOM, UTF-8, cp932)
     r = services.import_csv(cx.uow(), cx.actor, text)
     console.print(_say("imported", rows=r.rows, employees=r.employees))
 
