@@ -339,3 +339,35 @@ def test_ctrl_c_while_a_command_works_is_the_same_line_and_exit_130(db: Database
     monkeypatch.setattr(identity, "list_users", interrupted)
     r = runner.invoke(app, ["user", "list", "--database-url", db.url])
     assert r.exit_code == 130 and _one_error_line(r.stderr) == "Interrupted: the command stopped."
+
+
+def test_hr_and_withholding_tables_are_headed_in_the_users_language(demo_db: Database,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hr employee list`, `hr attendance limits`, `hr leave balance` and `withholding list` headed their tables
+    in Japanese (氏名, 所属, 時間外, 基準日, 納期限, 人員 ...) and wrote 5日/40h whatever the language; they now take
+    the screens' column names and 所定労働 (and the 区分 of each 納付 row) from the catalog."""
+    monkeypatch.setenv("COLUMNS", "300")
+    with demo_db.engine.connect() as conn:
+        number = conn.execute(text("SELECT employee_number FROM hr_employees ORDER BY id LIMIT 1")).scalar_one()
+    month = add_months(today_tokyo().replace(day=1), -1).strftime("%Y-%m")
+    commands = {"employees": ["hr", "employee", "list"], "limits": ["hr", "attendance", "limits", "--month", month],
+                "leave": ["hr", "leave", "balance", number], "withholding": ["withholding", "list"]}
+    said = {"en": {"employees": ["Name", "Department", "Position", "Employment", "Hired", " days, "],
+                   "limits": ["Name", "Overtime", "Statutory holiday", "Year to date", "Flags"],
+                   "leave": ["Grant date", "Granted", "Used", "Balance", "Expires"],
+                   "withholding": ["Due date", "Category", "People", "Amount paid", "Tax withheld"]},
+            "ja": {"employees": ["氏名", "所属", "役職", "雇用形態", "入社日", "日・"],
+                   "limits": ["氏名", "法定時間外", "法定休日", "年間時間外", "判定"],
+                   "leave": ["基準日", "付与日数", "使用", "残日数", "有効期限"],
+                   "withholding": ["納期限", "区分", "人員", "支給額", "源泉徴収税額"]}}
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for lang in ("en", "ja"):
+        monkeypatch.setenv("ENNOSHITA_LANG", lang)
+        for name, command in commands.items():
+            r = runner.invoke(app, [*command, "--database-url", demo_db.url])
+            assert r.exit_code == 0, (name, r.output)
+            for word in said[lang][name]:
+                assert word in r.stdout, (lang, name, word, r.stdout)
+            if lang == "en":  # names of people and departments are data; every heading is English
+                head = "\n".join(line for line in r.stdout.splitlines()[:3])
+                assert not japanese.search(head), (name, head)

@@ -214,6 +214,13 @@ def label(prefix: str, code: str | None) -> str:
     return code if text == key else text
 
 
+def text(key: str, **params: Any) -> str:
+    """A catalog message in the CLI's language (a table's column, a screen's word)."""
+    from ennoshita.i18n import gettext
+
+    return gettext(cli_language(), key, **params)
+
+
 def say(table: dict[str, dict[str, str]], key: str, **params: Any) -> str:
     """A CLI line from a module's ``{language: {key: text}}`` table, in the CLI's language (Japanese first)."""
     return table.get(cli_language(), table["ja"])[key].format(**params)
