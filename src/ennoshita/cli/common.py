@@ -221,9 +221,10 @@ def text(key: str, **params: Any) -> str:
     return gettext(cli_language(), key, **params)
 
 
-def say(table: dict[str, dict[str, str]], key: str, **params: Any) -> str:
-    """A CLI line from a module's ``{language: {key: text}}`` table, in the CLI's language (Japanese first)."""
-    return table.get(cli_language(), table["ja"])[key].format(**params)
+def say(group: str, key: str, **params: Any) -> str:
+    """A CLI line of a module's group of messages (``_TEXT = "cli.payroll.run"``: keys ``cli.payroll.run.*`` in
+    ``i18n/{ja,en}/cli.po``), in the CLI's language (Japanese first)."""
+    return text(f"{group}.{key}", **params)
 
 
 def parse_date(text: str, field: str) -> dt.date:

@@ -13,10 +13,10 @@ from rich.table import Table as RichTable
 
 from ennoshita.cli.common import (
     CommandContext,
-    cli_language,
     console,
     label,
     parse_date,
+    say,
     text,
     with_context,
 )
@@ -32,30 +32,11 @@ hr_app.add_typer(employee_app, name="employee")
 hr_app.add_typer(attendance_app, name="attendance")
 hr_app.add_typer(leave_app, name="leave")
 
-_TEXT = {
-    "ja": {"added": "社員 {number} {name} を登録しました（入社手続きを開始）。",
-           "imported": "{rows} 行（{employees} 名）を取り込みました。",
-           "closed": "{month} を締めました: {closed} 名（締め済 {already} 名）。",
-           "open": "未退勤のため締めていません: {number} {date}",
-           "granted": "{count} 件を付与しました。", "balance": "{number} {name} の残日数 {balance} 日（{on}）",
-           "left": "{number} の退社を登録しました。最終残日数 {days} 日。",
-           "recorded": "{date} の年休を登録しました（{status}）。",
-           "moved": "{number} の異動を登録しました（{date} から {department}）。", "none": "該当なし",
-           "total": "{total} 名中 {shown} 名", "obligation": "年5日: {taken} / 5 日（期限 {due}）"},
-    "en": {"added": "Employee {number} {name} registered (onboarding opened).",
-           "imported": "Imported {rows} rows ({employees} employees).",
-           "closed": "{month} closed: {closed} employees ({already} already closed).",
-           "open": "Not closed, shift still open: {number} {date}", "granted": "{count} grants made.",
-           "balance": "{number} {name}: {balance} days left on {on}",
-           "left": "{number} leaving recorded. Final leave balance {days} days.",
-           "recorded": "Leave on {date} recorded ({status}).",
-           "moved": "{number} transferred to {department} from {date}.", "none": "None", "total": "{shown} of {total}",
-           "obligation": "5 days a year: {taken} / 5 days (by {due})"},
-}
+_TEXT = "cli.hr"  # its lines: i18n/{ja,en}/cli.po, keys cli.hr.*
 
 
 def _say(key: str, **params: Any) -> str:
-    return _TEXT.get(cli_language(), _TEXT["ja"])[key].format(**params)
+    return say(_TEXT, key, **params)
 
 
 def _month(text: str) -> dt.date:

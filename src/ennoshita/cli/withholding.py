@@ -16,10 +16,7 @@ from ennoshita.withholding import services as withholding
 
 withholding_app = typer.Typer(help="源泉所得税: 納付 list, 納付, 支払調書.", no_args_is_help=True)
 
-_TEXT = {
-    "ja": {"paid": "納付を登録しました: 納期限 {due} {total} ({entry})", "written": "{path} に書き出しました"},
-    "en": {"paid": "Payment recorded: due {due} {total} ({entry})", "written": "Written to {path}"},
-}
+_TEXT = "cli.withholding"  # its lines: i18n/{ja,en}/cli.po, keys cli.withholding.*
 
 
 @withholding_app.command("list")
