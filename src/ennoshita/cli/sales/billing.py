@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, console, label, parse_date, say, with_context
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.money import format_yen
 from ennoshita.partners.models import Partner
@@ -197,7 +197,8 @@ def credit_show(
     found = customer_credit.credit_of(cx.uow(), cx.actor, partner_id)
     print(f"{format_yen(found.balance)}")
     for m in found.movements:
-        print(f"{m.entry_date.isoformat()}\t{m.kind}\t{m.invoice_number}\t{format_yen(m.amount)}\t{m.memo}")
+        kind = label("sales_ui.credits.kind.", m.kind)  # as the 預り残高 screen names it
+        print(f"{m.entry_date.isoformat()}\t{kind}\t{m.invoice_number}\t{format_yen(m.amount)}\t{m.memo}")
 
 
 @credit_app.command("refund")
