@@ -371,3 +371,22 @@ def test_hr_and_withholding_tables_are_headed_in_the_users_language(demo_db: Dat
             if lang == "en":  # names of people and departments are data; every heading is English
                 head = "\n".join(line for line in r.stdout.splitlines()[:3])
                 assert not japanese.search(head), (name, head)
+
+
+def test_a_failing_pg_dump_is_named_with_its_own_last_line(db: Database, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`backup` on PostgreSQL when pg_dump fails printed its last line as a Python list:
+    pg_dump が失敗しました: ['pg_dump: error: connection refused']."""
+    if db.dialect != "postgresql":
+        return  # SQLite backs up through its own API
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "pg_dump"
+    fake.write_text("#!/bin/sh\necho 'pg_dump: detail one' >&2\necho 'pg_dump: error: connection refused' >&2\n"
+                    "exit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    r = runner.invoke(app, ["backup", str(tmp_path / "books.backup"), "--database-url", db.url])
+    assert r.exit_code == 1, r.output
+    assert _one_error_line(r.stderr) == "エラー: pg_dump が失敗しました: pg_dump: error: connection refused"

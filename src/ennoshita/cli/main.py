@@ -390,7 +390,8 @@ def _pg_tool(name: str, args: list[str]) -> None:
         raise Invalid("cli.error_pg_tool", tool=name)
     proc = subprocess.run([exe, *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise Invalid("cli.error_pg_tool_failed", tool=name, detail=proc.stderr.strip().splitlines()[-1:])
+        last = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]  # the tool's own last word
+        raise Invalid("cli.error_pg_tool_failed", tool=name, detail=last)
 
 
 if __name__ == "__main__":
