@@ -173,6 +173,10 @@ def last_resort(exc: Exception) -> DomainError:
 
     if isinstance(exc, AuditKeyMissing):
         return Invalid("cli.error_audit_key", path=str(exc.path))
+    from ennoshita.audit.services import ChainNotKeyed
+
+    if isinstance(exc, ChainNotKeyed):
+        return Invalid("cli.error_chain_not_keyed")
     detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:200]
     if isinstance(exc, OperationalError | ProgrammingError):
         if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
