@@ -390,3 +390,23 @@ def test_a_failing_pg_dump_is_named_with_its_own_last_line(db: Database, tmp_pat
     r = runner.invoke(app, ["backup", str(tmp_path / "books.backup"), "--database-url", db.url])
     assert r.exit_code == 1, r.output
     assert _one_error_line(r.stderr) == "エラー: pg_dump が失敗しました: pg_dump: error: connection refused"
+
+
+def test_a_bad_line_of_an_imported_file_is_named_by_its_line_alone(db: Database, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short row of a 弥生 file printed 「エラー: 1行目: row: 列数が足りません…」 and a short row of a time-clock CSV
+    「エラー: 3行目: file: …」: the service's identifiers (row, file) in a Japanese line. A line of the file says
+    where the problem is; a CSV column, or an option, is still named."""
+    company_service.update_company(db.uow(), Actor.system(), {"name": "行テスト株式会社", "fiscal_year_start_month": 4})
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    yayoi = tmp_path / "short.csv"
+    yayoi.write_bytes("2000,1,,2026/04/01,普通預金\r\n".encode("cp932"))
+    r = runner.invoke(app, ["journal", "import", str(yayoi), "--format", "yayoi", "--database-url", db.url])
+    assert r.exit_code == 1, r.output
+    assert _one_error_line(r.stderr) == "エラー: 1行目: 列数が足りません（5列）。弥生の仕訳日記帳形式は25列です。"
+    clock = tmp_path / "clock.csv"
+    clock.write_text("employee_number,date,clock_in,clock_out,break_minutes\nE01,2026-11-02\n", encoding="utf-8")
+    r = runner.invoke(app, ["hr", "attendance", "import", str(clock), "--database-url", db.url])
+    assert r.exit_code == 1, r.output
+    line = _one_error_line(r.stderr)
+    assert line.startswith("エラー: 2行目: ") and "file" not in line.lower(), line

@@ -137,6 +137,10 @@ def field_label(field: str | None) -> str:
     return field
 
 
+# the fields of a problem of an imported file's line that name nothing more than the line itself
+LINE_ONLY_FIELDS = frozenset({"row", "file", "header"})
+
+
 def fail(exc: DomainError) -> None:
     """Print one line per problem and exit 1."""
     from ennoshita.i18n import Translator
@@ -145,7 +149,9 @@ def fail(exc: DomainError) -> None:
     t = Translator(cli_language())
     if exc.problems:
         for p in exc.problems:
-            where = f"{label}: " if (label := field_label(p.field)) else ""
+            # a line of an imported file says where: "the row" or "the file" adds only an identifier
+            field = None if p.line is not None and p.field in LINE_ONLY_FIELDS else p.field
+            where = f"{label}: " if (label := field_label(field)) else ""
             if p.line is not None:
                 where = t("error.line_prefix", line=p.line) + where
             err_console.print(f"{t('cli.error')}: {where}{t(p.key, **p.params)}", highlight=False, soft_wrap=True)
