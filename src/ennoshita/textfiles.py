@@ -4,8 +4,10 @@ The encoding is detected, never assumed: a UTF-8 byte-order mark (Excel's "CSV U
 strict UTF-8 is tried, then strict cp932 (Shift_JIS as Windows and 弥生 write it). UTF-8 is tried before cp932
 on purpose: Japanese text in cp932 is practically never valid UTF-8 (its lead bytes 0x81-0x9F are UTF-8
 continuation bytes), while short UTF-8 text often *is* valid cp932 and would come out garbled (売掛金 in UTF-8
-reads as cp932 螢ｲ謗幃≡). Bytes that are neither raise :class:`Invalid` (``import.error.encoding``), so a bad
-file is a 4xx with a message, never a 500.
+reads as cp932 螢ｲ謗幃≡). Text with NUL characters is neither: it is UTF-16 (Excel's "Unicode text"), whose
+ASCII-only content is also valid UTF-8. Bytes that are neither raise :func:`undecodable`: an :class:`Invalid`
+(``import.error.encoding``) of the whole file, naming the file field and no line (no line of it could be read), so
+every import says the same of a bad file, with a 4xx, never a 500.
 
 :func:`decode` is for files read whole; :func:`open_text` streams a large file (the 弥生 import) deciding
 from its first megabyte, and :func:`rows` turns a decoding error further in into a problem on that line.
@@ -33,6 +35,8 @@ def detect(sample: bytes, complete: bool = True) -> str | None:
     ``complete=False`` the sample is the start of a longer file and may end inside a character."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if b"\x00" in sample:  # UTF-16 or UTF-32 (with or without a byte-order mark), or not text at all
+        return None
     for encoding in ("utf-8", "cp932"):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
@@ -45,11 +49,22 @@ def detect(sample: bytes, complete: bool = True) -> str | None:
     return None
 
 
+def undecodable(field: str = "file") -> Invalid:
+    """The error of a file whose bytes are neither UTF-8 nor cp932: a problem of the whole file (``field``, no
+    line), whose message names the encodings accepted."""
+    return Invalid(ENCODING_KEY, field=field)
+
+
+def is_undecodable(problem: Problem) -> bool:
+    """``problem`` is the whole-file error of :func:`undecodable` (not a line whose bytes do not decode)."""
+    return problem.key == ENCODING_KEY and problem.line is None
+
+
 def decode(data: bytes, field: str = "file") -> tuple[str, str]:
-    """``(text, encoding)`` of a whole file; :class:`Invalid` when it is neither UTF-8 nor cp932."""
+    """``(text, encoding)`` of a whole file; :func:`undecodable` when it is neither UTF-8 nor cp932."""
     encoding = detect(data)
     if encoding is None:
-        raise Invalid(ENCODING_KEY, field=field)
+        raise undecodable(field)
     return data.decode(encoding), encoding
 
 
@@ -79,7 +94,7 @@ def open_text(stream: IO[bytes] | io.RawIOBase, field: str = "file") -> io.TextI
     head = stream.read(SNIFF_BYTES)
     encoding = detect(head, complete=len(head) < SNIFF_BYTES)
     if encoding is None:
-        raise Invalid(ENCODING_KEY, field=field)
+        raise undecodable(field)
     return io.TextIOWrapper(io.BufferedReader(_Prefixed(head, stream)), encoding=encoding, newline="")
 
 

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from typer.testing import CliRunner
@@ -27,6 +28,12 @@ from ennoshita.ledger import importer
 from tests.integration.test_ledger_import import ACCOUNTANT, YAYOI
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines below are read in English (test_cli_messages checks both languages)."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "en")
 
 FIELDS = "id, occurred_at, actor_id, actor_name, via, entity_type, entity_id, action, before, after"
 
@@ -76,7 +83,7 @@ def test_an_intact_keyed_chain_verifies_and_starts_with_its_marker(db: Database)
     assert {r.version for r in rows} == {2}
     result = _verify(db)
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines()[0] == f"OK {len(rows)} records"
+    assert result.stdout.splitlines()[0] == f"Verified: all {len(rows)} records are intact."
 
 
 def test_an_edited_record_with_every_later_hash_recomputed_fails(db: Database) -> None:
@@ -89,8 +96,9 @@ def test_an_edited_record_with_every_later_hash_recomputed_fails(db: Database) -
             _rewrite_unkeyed(conn, 3, version)
         result = _verify(db)
         assert result.exit_code == 1, result.stdout
-        reason = "mac" if version is None else "v1_after_marker"
-        assert f"BROKEN at record 3 ({reason})" in result.stdout
+        reason = ("its keyed signature does not match its content" if version is None
+                  else "it is an unkeyed record after the start of the keyed chain")
+        assert f"Verification failed at record #3 ({reason}); the 2 records before it are intact." in result.stdout
 
 
 def test_a_stripped_marker_fails(db: Database) -> None:
@@ -102,7 +110,7 @@ def test_a_stripped_marker_fails(db: Database) -> None:
         _rewrite_unkeyed(conn, 0, 1)
     result = _verify(db)
     assert result.exit_code == 1, result.stdout
-    assert "marker_missing" in result.stdout
+    assert "the record that starts the keyed chain is missing" in result.stdout
     # a second marker (a new key's chain appended) is refused as well
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_records SET version = 2 WHERE id = 2"))
@@ -115,7 +123,7 @@ def test_cutting_the_tail_before_a_checkpoint_fails_even_without_the_checkpoint_
                                  if db.dialect == "sqlite" else "/dev/null", "--database-url", db.url])
     if db.dialect == "sqlite":
         assert backup.exit_code == 0, backup.output
-        assert "audit checkpoint: record 4, 4 records" in backup.output
+        assert "Audit checkpoint: record #4 (4 records)" in backup.output
     else:  # pg_dump to /dev/null is not the point here: take the same checkpoint the backup takes
         with db.uow() as uow:
             cp = checkpoints.take(uow.session, "backup", "test")
@@ -131,13 +139,13 @@ def test_cutting_the_tail_before_a_checkpoint_fails_even_without_the_checkpoint_
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_records WHERE id >= 3"))
     result = _verify(db)
-    assert result.exit_code == 1 and "truncated" in result.stdout, result.stdout
+    assert result.exit_code == 1 and "the chain ends before a checkpoint" in result.stdout, result.stdout
     # the attacker also deletes the checkpoint rows: the file next to the key still holds the checkpoint
     with db.engine.begin() as conn:
         drop_checkpoint_triggers(conn)
         conn.execute(text("DELETE FROM audit_checkpoints"))
     result = _verify(db)
-    assert result.exit_code == 1 and "truncated" in result.stdout, result.stdout
+    assert result.exit_code == 1 and "the chain ends before a checkpoint" in result.stdout, result.stdout
 
 
 def test_deleted_checkpoint_rows_and_a_forged_checkpoint_fail(db: Database) -> None:
@@ -150,11 +158,11 @@ def test_deleted_checkpoint_rows_and_a_forged_checkpoint_fail(db: Database) -> N
         drop_checkpoint_triggers(conn)
         conn.execute(text("UPDATE audit_checkpoints SET count = count + 1"))
     result = _verify(db)
-    assert result.exit_code == 1 and "checkpoint_signature" in result.stdout, result.stdout
+    assert result.exit_code == 1 and "a checkpoint's signature is wrong" in result.stdout, result.stdout
     with db.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_checkpoints"))
     result = _verify(db)
-    assert result.exit_code == 1 and "checkpoint_deleted" in result.stdout, result.stdout
+    assert result.exit_code == 1 and "a checkpoint was deleted from the database" in result.stdout, result.stdout
 
 
 def test_verify_without_the_key_file_says_so_and_creates_none(db: Database, tmp_path: Path) -> None:
@@ -163,7 +171,7 @@ def test_verify_without_the_key_file_says_so_and_creates_none(db: Database, tmp_
     keys.set_key_file(missing)
     result = _verify(db)
     assert result.exit_code == 1
-    assert f"audit key file not found: {missing}" in result.stdout
+    assert f"the audit trail's key file is missing: {missing}" in result.stdout
     assert not missing.exists() and not missing.parent.exists()
     with db.uow() as uow:
         assert audit.verify(uow.session).reason == "no_key"
@@ -176,7 +184,7 @@ def test_a_keyed_chain_checked_with_another_key_names_the_marker(db: Database, t
     other.write_text("ab" * 32 + "\n")
     keys.set_key_file(other)
     result = _verify(db)
-    assert result.exit_code == 1 and "(wrong_key)" in result.stdout, result.stdout
+    assert result.exit_code == 1 and "(it is keyed with another installation's key)" in result.stdout, result.stdout
 
 
 def test_an_imported_line_edited_with_its_balance_row_is_found(db: Database) -> None:
@@ -206,8 +214,8 @@ def test_an_imported_line_edited_with_its_balance_row_is_found(db: Database) -> 
     for args in (["audit", "verify"], ["ledger", "check"]):
         result = runner.invoke(app, [*args, "--database-url", db.url])
         assert result.exit_code == 1, result.stdout
-        assert "does not match the imported lines" in result.stdout
-        assert "DIFF" not in result.stdout  # the balance rows agree with the lines: only the audit trail tells
+        assert "posted in bulk) does not match the posted lines." in result.stdout
+        assert "Balance differs" not in result.stdout  # the balance rows agree with the lines: only the trail tells
 
 
 def test_restore_without_the_key_refuses_unless_the_key_file_is_given(db: Database, tmp_path: Path) -> None:
@@ -221,7 +229,7 @@ def test_restore_without_the_key_refuses_unless_the_key_file_is_given(db: Databa
     keys.set_key_file(new_machine)
     db.dispose()
     refused = runner.invoke(app, ["restore", str(backup), "--database-url", db.url])
-    assert refused.exit_code == 1 and "audit key file not found" in refused.output, refused.output
+    assert refused.exit_code == 1 and "the audit trail's key file is missing" in refused.output, refused.output
     assert not new_machine.exists()
     given = runner.invoke(app, ["restore", str(backup), "--audit-key-file", str(original),
                                 "--database-url", db.url])
@@ -259,4 +267,5 @@ def test_a_line_of_a_bulk_posting_edited_with_its_balance_row_is_found(db: Datab
     for args in (["audit", "verify"], ["ledger", "check"]):
         result = runner.invoke(app, [*args, "--database-url", db.url])
         assert result.exit_code == 1, result.stdout
-        assert "does not match the imported lines" in result.stdout and "DIFF" not in result.stdout
+        assert "posted in bulk) does not match the posted lines." in result.stdout
+        assert "Balance differs" not in result.stdout

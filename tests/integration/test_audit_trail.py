@@ -16,6 +16,12 @@ from ennoshita.db import Database
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines below are read in English (test_cli_messages checks both languages)."""
+    monkeypatch.setenv("ENNOSHITA_LANG", "en")
+
+
 def test_triggers_refuse_update_and_delete(demo_db: Database) -> None:
     with demo_db.engine.connect() as conn:
         action = conn.execute(text("SELECT action FROM audit_records WHERE id = 1")).scalar()
@@ -32,8 +38,8 @@ def test_verify_reports_ok_with_the_count(demo_db: Database) -> None:
         count = conn.execute(text("SELECT count(*) FROM audit_records")).scalar()
     result = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == f"OK {count} records"
-    assert result.stdout.splitlines()[1].startswith("audit checkpoint: record ")  # the demo's monthly closes
+    assert result.stdout.splitlines()[0] == f"Verified: all {count:,} records are intact."
+    assert result.stdout.splitlines()[1].startswith("Audit checkpoint: record #")  # the demo's monthly closes
 
 
 def test_verify_names_the_first_record_altered_behind_the_applications_back(demo_db: Database) -> None:
@@ -42,7 +48,7 @@ def test_verify_names_the_first_record_altered_behind_the_applications_back(demo
         conn.execute(text("UPDATE audit_records SET after = '{\"name\":\"改ざん\"}' WHERE id = 4"))
     result = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
     assert result.exit_code == 1
-    assert "record 4" in result.stdout
+    assert "failed at record #4 " in result.stdout
 
 
 def test_verify_detects_a_deleted_record(demo_db: Database) -> None:
@@ -51,7 +57,7 @@ def test_verify_detects_a_deleted_record(demo_db: Database) -> None:
         conn.execute(text("DELETE FROM audit_records WHERE id = 3"))
     result = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
     assert result.exit_code == 1
-    assert "record 4" in result.stdout
+    assert "failed at record #4 " in result.stdout
 
 
 def test_a_posted_line_edited_with_its_balance_row_is_found_by_audit_verify_and_ledger_check(
@@ -81,5 +87,5 @@ def test_a_posted_line_edited_with_its_balance_row_is_found_by_audit_verify_and_
     for args in (["audit", "verify"], ["ledger", "check"]):
         result = runner.invoke(app, [*args, "--database-url", demo_db.url])
         assert result.exit_code == 1, result.stdout
-        assert f"ENTRY {line.entry_id} does not match its audit record (lines)" in result.stdout
-        assert "DIFF" not in result.stdout  # the balance rows were edited to agree: only the chain tells
+        assert f"Entry #{line.entry_id}: its lines do not match its audit record." in result.stdout
+        assert "Balance differs" not in result.stdout  # the balance rows were edited to agree: only the chain tells

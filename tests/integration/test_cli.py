@@ -70,4 +70,4 @@ def test_backup_then_restore_gives_the_same_data(demo_db: Database, tmp_path: Pa
     assert r.exit_code == 0, r.output
     assert _snapshot(demo_db) == before
     r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
-    assert r.exit_code == 0 and r.stdout.startswith("OK ")
+    assert r.exit_code == 0 and r.stdout.startswith("検証結果: 正常です。")

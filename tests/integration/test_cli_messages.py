@@ -7,6 +7,7 @@ Likewise any command on a database that was never set up printed SQLAlchemy's er
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -215,3 +216,197 @@ def test_register_screens_name_methods_and_statuses_in_the_readers_language(clie
     # the type and status cells (業務委託 is also in the titles the demo's contracts were given)
     assert "<td>Signed</td>" in page and "<td>In review</td>" in page and "<td>Outsourcing</td>" in page
     assert "<td>締結済</td>" not in page and "<td>業務委託</td>" not in page
+
+
+VERIFY_LINES = {
+    "ja": {"ok": "検証結果: 正常です。{count:,}件の記録はすべて改ざんされていません。",
+           "checkpoint": "監査証跡のチェックポイント: 記録 #",
+           "broken": "検証結果: 記録 #4 で不整合を検出しました（鍵による署名が記録の内容と一致しません）。"
+                     "それより前の3件は正常です。",
+           "no_key": "検証結果: 監査証跡の鍵ファイルがありません: {path}",
+           "ledger_ok": "残高は転記の合計と一致し、計上済みの仕訳はすべて監査証跡と一致しています。",
+           "entry": "仕訳 #{id} の明細が監査記録と一致しません。",
+           "diff": "残高の不一致: 勘定科目 #{account}、補助科目 #{sub}、部門 #{dept}、{year}年{month}月: "
+                   "保持している残高 借方 {debit:,}円 貸方 {credit:,}円（{lines}行）、"
+                   "転記からの再計算 借方 {debit_re:,}円 貸方 {credit:,}円（{lines}行）"},
+    "en": {"ok": "Verified: all {count:,} records are intact.",
+           "checkpoint": "Audit checkpoint: record #",
+           "broken": "Verification failed at record #4 (its keyed signature does not match its content); "
+                     "the 3 records before it are intact.",
+           "no_key": "Verification failed: the audit trail's key file is missing: {path}",
+           "ledger_ok": "The balances equal the sum of the postings, and every posted entry matches the audit "
+                        "trail.",
+           "entry": "Entry #{id}: its lines do not match its audit record.",
+           "diff": "Balance differs: account #{account}, sub-account #{sub}, department #{dept}, {year}-{month}: "
+                   "kept debit ¥{debit:,} credit ¥{credit:,} ({lines} lines), "
+                   "recomputed from the postings debit ¥{debit_re:,} credit ¥{credit:,} ({lines} lines)"},
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_audit_verify_and_ledger_check_speak_the_users_language(demo_db: Database, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """`audit verify` printed "OK 1234 records" / "BROKEN at record 4 (mac); ..." and `ledger check` "OK balances
+    equal the sum of postings; ..." / "DIFF account=..." / "ENTRY 12 does not match ..." in English whatever the
+    language. Each line now comes from the catalog with the same facts (counts, record and entry ids), and the
+    exit codes stay (0 intact, 1 not)."""
+    from ennoshita.audit.ddl import drop_triggers
+    from ennoshita.guards import drop_immutable
+
+    said = VERIFY_LINES[lang]
+    monkeypatch.setenv("ENNOSHITA_LANG", lang)
+    with demo_db.engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM audit_records")).scalar_one()
+    r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == said["ok"].format(count=count)
+    assert lines[1].startswith(said["checkpoint"])  # the demo's monthly closes anchor the chain
+    r = runner.invoke(app, ["ledger", "check", "--database-url", demo_db.url])
+    assert r.exit_code == 0 and r.stdout.splitlines() == [said["ledger_ok"]], r.output
+
+    # without the key: which file is missing, exit 1
+    missing = tmp_path / "nowhere" / "audit_key"
+    with keys.key_file(missing):
+        r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 1 and r.stdout.splitlines()[0].startswith(said["no_key"].format(path=missing)), r.output
+
+    # a posted line's debit raised by ¥1,000, its balance row left alone: both commands name the entry, and the
+    # check names the balance row (kept = what the postings summed to before; recomputed = ¥1,000 more)
+    with demo_db.engine.begin() as conn:
+        drop_immutable(conn, "journal_lines")
+        line = conn.execute(text(
+            "SELECT jl.id, jl.entry_id, jl.account_id, jl.sub_account_id, jl.department_id, jl.entry_date "
+            "FROM journal_lines jl JOIN journal_entries je ON je.id = jl.entry_id "
+            "WHERE je.status = 'posted' AND jl.debit > 0 ORDER BY jl.id LIMIT 1")).one()
+        day = line.entry_date if not isinstance(line.entry_date, str) else dt.date.fromisoformat(line.entry_date)
+        balance = conn.execute(text(
+            "SELECT debit, credit, line_count FROM ledger_balances WHERE account_id = :a AND sub_account_id = :s "
+            "AND department_id = :d AND period = :p AND is_closing = :c"),
+            {"a": line.account_id, "s": line.sub_account_id or 0, "d": line.department_id or 0,
+             "p": day.year * 100 + day.month, "c": False}).one()
+        conn.execute(text("UPDATE journal_lines SET debit = debit + 1000 WHERE id = :i"), {"i": line.id})
+    entry_line = said["entry"].format(id=line.entry_id)
+    r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 1 and r.stdout.splitlines() == [entry_line], r.output
+    r = runner.invoke(app, ["ledger", "check", "--database-url", demo_db.url])
+    assert r.exit_code == 1, r.output
+    assert r.stdout.splitlines() == [
+        said["diff"].format(account=line.account_id, sub=line.sub_account_id or 0, dept=line.department_id or 0,
+                            year=day.year, month=f"{day.month:02d}", debit=balance.debit, credit=balance.credit,
+                            lines=balance.line_count, debit_re=balance.debit + 1000),
+        entry_line]
+
+    # a record of the chain altered behind the application's back: the first broken record and the intact count
+    with demo_db.engine.begin() as conn:
+        drop_triggers(conn)
+        conn.execute(text("UPDATE audit_records SET after = '{\"name\":\"改ざん\"}' WHERE id = 4"))
+    r = runner.invoke(app, ["audit", "verify", "--database-url", demo_db.url])
+    assert r.exit_code == 1 and r.stdout.splitlines() == [entry_line, said["broken"]], r.output
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ja", "中断されたため、処理を中止しました。"),
+    ("en", "Interrupted: the command stopped."),
+])
+def test_an_interrupted_password_prompt_is_one_line_in_the_users_language(
+        demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str) -> None:
+    """End of input (or Ctrl-C) at the password prompt of `init`, `user add` and `user reset-password` printed
+    click's "Aborted." in English; it is now one line from the catalog, exit 1, and nothing is written."""
+    monkeypatch.setenv("ENNOSHITA_LANG", lang)
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    for command in (["init", "--company", "中断株式会社", "--admin-email", "boss@example.jp", "--database-url", fresh],
+                    ["user", "add", "--email", "eof@demo.ennoshita.jp", "--name", "入力 中断", "--role", "accounting",
+                     "--database-url", demo_db.url],
+                    ["user", "reset-password", "--email", "keiri@demo.ennoshita.jp", "--database-url", demo_db.url]):
+        for given in ("", "a-long-password\n"):  # nothing typed; typed once, the confirmation never came
+            r = runner.invoke(app, command, input=given)
+            assert r.exit_code == 1, (command, r.output)
+            assert _one_error_line(r.stderr) == expected, (command, r.stderr)
+            assert "Aborted" not in r.output
+    with demo_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM users WHERE email = 'eof@demo.ennoshita.jp'")).scalar() == 0
+
+
+def test_ctrl_c_while_a_command_works_is_the_same_line_and_exit_130(db: Database, monkeypatch: pytest.MonkeyPatch
+                                                                    ) -> None:
+    from ennoshita.identity import services as identity
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("ENNOSHITA_LANG", "en")
+    monkeypatch.setattr(identity, "list_users", interrupted)
+    r = runner.invoke(app, ["user", "list", "--database-url", db.url])
+    assert r.exit_code == 130 and _one_error_line(r.stderr) == "Interrupted: the command stopped."
+
+
+def test_hr_and_withholding_tables_are_headed_in_the_users_language(demo_db: Database,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hr employee list`, `hr attendance limits`, `hr leave balance` and `withholding list` headed their tables
+    in Japanese (氏名, 所属, 時間外, 基準日, 納期限, 人員 ...) and wrote 5日/40h whatever the language; they now take
+    the screens' column names and 所定労働 (and the 区分 of each 納付 row) from the catalog."""
+    monkeypatch.setenv("COLUMNS", "300")
+    with demo_db.engine.connect() as conn:
+        number = conn.execute(text("SELECT employee_number FROM hr_employees ORDER BY id LIMIT 1")).scalar_one()
+    month = add_months(today_tokyo().replace(day=1), -1).strftime("%Y-%m")
+    commands = {"employees": ["hr", "employee", "list"], "limits": ["hr", "attendance", "limits", "--month", month],
+                "leave": ["hr", "leave", "balance", number], "withholding": ["withholding", "list"]}
+    said = {"en": {"employees": ["Name", "Department", "Position", "Employment", "Hired", " days, "],
+                   "limits": ["Name", "Overtime", "Statutory holiday", "Year to date", "Flags"],
+                   "leave": ["Grant date", "Granted", "Used", "Balance", "Expires"],
+                   "withholding": ["Due date", "Category", "People", "Amount paid", "Tax withheld"]},
+            "ja": {"employees": ["氏名", "所属", "役職", "雇用形態", "入社日", "日・"],
+                   "limits": ["氏名", "法定時間外", "法定休日", "年間時間外", "判定"],
+                   "leave": ["基準日", "付与日数", "使用", "残日数", "有効期限"],
+                   "withholding": ["納期限", "区分", "人員", "支給額", "源泉徴収税額"]}}
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for lang in ("en", "ja"):
+        monkeypatch.setenv("ENNOSHITA_LANG", lang)
+        for name, command in commands.items():
+            r = runner.invoke(app, [*command, "--database-url", demo_db.url])
+            assert r.exit_code == 0, (name, r.output)
+            for word in said[lang][name]:
+                assert word in r.stdout, (lang, name, word, r.stdout)
+            if lang == "en":  # names of people and departments are data; every heading is English
+                head = "\n".join(line for line in r.stdout.splitlines()[:3])
+                assert not japanese.search(head), (name, head)
+
+
+def test_a_failing_pg_dump_is_named_with_its_own_last_line(db: Database, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`backup` on PostgreSQL when pg_dump fails printed its last line as a Python list:
+    pg_dump が失敗しました: ['pg_dump: error: connection refused']."""
+    if db.dialect != "postgresql":
+        return  # SQLite backs up through its own API
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "pg_dump"
+    fake.write_text("#!/bin/sh\necho 'pg_dump: detail one' >&2\necho 'pg_dump: error: connection refused' >&2\n"
+                    "exit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    r = runner.invoke(app, ["backup", str(tmp_path / "books.backup"), "--database-url", db.url])
+    assert r.exit_code == 1, r.output
+    assert _one_error_line(r.stderr) == "エラー: pg_dump が失敗しました: pg_dump: error: connection refused"
+
+
+def test_a_bad_line_of_an_imported_file_is_named_by_its_line_alone(db: Database, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short row of a 弥生 file printed 「エラー: 1行目: row: 列数が足りません…」 and a short row of a time-clock CSV
+    「エラー: 3行目: file: …」: the service's identifiers (row, file) in a Japanese line. A line of the file says
+    where the problem is; a CSV column, or an option, is still named."""
+    company_service.update_company(db.uow(), Actor.system(), {"name": "行テスト株式会社", "fiscal_year_start_month": 4})
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    yayoi = tmp_path / "short.csv"
+    yayoi.write_bytes("2000,1,,2026/04/01,普通預金\r\n".encode("cp932"))
+    r = runner.invoke(app, ["journal", "import", str(yayoi), "--format", "yayoi", "--database-url", db.url])
+    assert r.exit_code == 1, r.output
+    assert _one_error_line(r.stderr) == "エラー: 1行目: 列数が足りません（5列）。弥生の仕訳日記帳形式は25列です。"
+    clock = tmp_path / "clock.csv"
+    clock.write_text("employee_number,date,clock_in,clock_out,break_minutes\nE01,2026-11-02\n", encoding="utf-8")
+    r = runner.invoke(app, ["hr", "attendance", "import", str(clock), "--database-url", db.url])
+    assert r.exit_code == 1, r.output
+    line = _one_error_line(r.stderr)
+    assert line.startswith("エラー: 2行目: ") and "file" not in line.lower(), line

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import random
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,7 @@ from ennoshita import textfiles
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.ledger.models import JournalEntry
-from tests.conftest import ACCOUNTING, login
+from tests.conftest import ACCOUNTING, ADMIN, login
 from tests.integration.test_api import auth, token_for
 from tests.integration.test_ledger_import import row
 
@@ -89,3 +90,87 @@ def test_random_bytes_to_every_import_endpoint_get_a_4xx_with_a_message(client: 
             else:
                 assert 'role="alert"' in r.text or "import-problems" in r.text, (name, r.text[:300])
     assert _entries(demo_db) == before
+
+
+# A file that is neither Shift_JIS (cp932) nor UTF-8: random bytes, UTF-16 with its byte-order mark (Excel's
+# "Unicode text"), and UTF-16 without one, whose ASCII-only text is also valid UTF-8 full of NUL characters.
+UNDECODABLE = {
+    "random": bytes(random.Random(7).randrange(128, 256) for _ in range(300)) + b"\xff\r\n",
+    "utf-16": "\ufeff".encode("utf-16-le") + YAYOI.encode("utf-16-le"),
+    "utf-16 ascii": ("employee_number,date,clock_in,clock_out,break_minutes\r\n"
+                     "E001,2026-11-02,09:00,18:00,60\r\n").encode("utf-16-le"),
+}
+ENCODING_JA = "ファイルの文字コードを判別できません。Shift_JIS（cp932）または UTF-8 の CSV を指定してください。"
+CLI_IMPORTS = {"journal yayoi": ["journal", "import", "{file}", "--format", "yayoi"],
+               "journal csv": ["journal", "import", "{file}", "--format", "csv"],
+               "bank": ["sales", "bank-import", "{file}"],
+               "partners": ["sales", "partners", "import", "{file}"],
+               "attendance": ["hr", "attendance", "import", "{file}"]}
+
+
+@pytest.mark.parametrize("sample", list(UNDECODABLE))
+def test_an_undecodable_file_is_a_problem_of_the_whole_file_in_every_import(
+        client: TestClient, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str) -> None:
+    """Random bytes or UTF-16 given to the 弥生 import were reported as a problem of 行 1, as if one line were wrong
+    (the bank import said it in words of its own, the CLI's attendance import read the bytes as cp932 with
+    replacement characters, and UTF-16 without a byte-order mark read as UTF-8). Every CSV import now says one
+    thing of the whole file: its encoding cannot be read, which encodings are accepted, naming the file and no
+    line; nothing is imported."""
+    from typer.testing import CliRunner
+
+    from ennoshita.cli.main import app
+    from ennoshita.hr.models import AttendanceDay
+    from ennoshita.sales.models import BankDeposit, Partner
+
+    data = UNDECODABLE[sample]
+    file = tmp_path / "undecodable.csv"
+    file.write_bytes(data)
+
+    def counts() -> tuple[int, ...]:
+        with demo_db.uow() as uow:
+            return tuple(int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
+                         for model in (JournalEntry, BankDeposit, Partner, AttendanceDay))
+
+    before = counts()
+    monkeypatch.setenv("ENNOSHITA_LANG", "ja")
+    runner = CliRunner()
+    for name, command in CLI_IMPORTS.items():
+        r = runner.invoke(app, [*(a.format(file=file) for a in command), "--database-url", demo_db.url])
+        assert r.exit_code == 1, (name, r.output)
+        assert r.stderr.splitlines() == [f"エラー: FILE: {ENCODING_JA}"], (name, r.stderr)
+
+    api = {**auth(token_for(demo_db, ADMIN)), "Accept-Language": "ja"}
+    answers = {
+        "api yayoi": client.post("/api/v1/journal-entries/import", headers=api, data={"format": "yayoi"},
+                                 files={"file": ("x.csv", data, "text/csv")}),
+        "api csv": client.post("/api/v1/journal-entries/import", headers=api, data={"format": "csv"},
+                               files={"file": ("x.csv", data, "text/csv")}),
+        "api bank": client.post("/api/v1/bank-imports", headers=api, files={"file": ("x.csv", data, "text/csv")}),
+        "api attendance": client.post("/api/v1/attendance/import", headers={**api, "Content-Type": "text/csv"},
+                                      content=data),
+    }
+    for name, r in answers.items():
+        assert r.status_code == 422, (name, r.text)
+        errors = r.json()["errors"]
+        assert [(e["field"], e["line"], e["code"]) for e in errors] == [("file", None, "import.error.encoding")], name
+
+    csrf = login(client, ADMIN)
+    pages = {
+        "web yayoi": client.post("/ledger/import", data={"csrf_token": csrf, "format": "yayoi"},
+                                 files={"file": ("x.csv", data, "text/csv")}),
+        "web csv": client.post("/ledger/import", data={"csrf_token": csrf, "format": "csv"},
+                               files={"file": ("x.csv", data, "text/csv")}),
+        "web bank": client.post("/sales/receipts/import", data={"csrf_token": csrf},
+                                files={"file": ("x.csv", data, "text/csv")}),
+        "web partners": client.post("/sales/partners/import", data={"csrf_token": csrf},
+                                    files={"file": ("x.csv", data, "text/csv")}),
+        "web attendance": client.post("/hr/attendance/import", data={"csrf_token": csrf},
+                                      files={"file": ("x.csv", data, "text/csv")}),
+    }
+    for name, r in pages.items():
+        assert r.status_code == 422, (name, r.status_code)
+        assert 'role="alert"' in r.text, (name, r.text[:2000])
+        alert = r.text.split('role="alert"', 1)[1].split("</div>", 1)[0]
+        assert ENCODING_JA in alert and "行目" not in alert, (name, alert)
+        assert 'data-testid="import-problems"' not in r.text, name
+    assert counts() == before

@@ -286,7 +286,7 @@ def test_hledger_export_has_the_postings(books: Database) -> None:
 
 def test_ledger_check_recurring_and_close_year(books: Database) -> None:
     r = _run(books, "ledger", "check")
-    assert r.stdout.startswith("OK")
+    assert r.stdout.startswith("残高は転記の合計と一致し")
 
     services.add_recurring(books.uow(), ACCOUNTANT, services.RecurringInput(
         "倉庫賃料", "倉庫賃料", "大家", 1, 25, dt.date(2026, 7, 1), None,
@@ -308,14 +308,14 @@ def test_ledger_check_recurring_and_close_year(books: Database) -> None:
     assert len(_errors(r)) == 1
     july = _run(books, "period", "unlock", "2026-07", "--reason", "x").exit_code
     assert july == 0  # the close locked every month of the year
-    assert _run(books, "ledger", "check").stdout.startswith("OK")
+    assert _run(books, "ledger", "check").stdout.startswith("残高は転記の合計と一致し")
 
     # a maintained balance that no longer equals its postings is reported, exit 1
     with books.engine.begin() as conn:
         conn.execute(text("UPDATE ledger_balances SET debit = debit + 1 WHERE period = "
                           "(SELECT MIN(period) FROM ledger_balances)"))
     r = _run(books, "ledger", "check", code=1)
-    assert r.stdout.startswith("DIFF")
+    assert r.stdout.startswith("残高の不一致: 勘定科目 #")
     with books.uow() as uow:
         assert uow.session.scalar(select(JournalEntry.id).limit(1)) is not None
 

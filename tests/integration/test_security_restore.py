@@ -47,7 +47,7 @@ def test_restore_refuses_a_tampered_backup_and_recreates_triggers(demo_db: Datab
     refused = runner.invoke(app, ["restore", str(tampered), "--database-url", url])
     assert refused.exit_code == 1, refused.output
     forced = runner.invoke(app, ["restore", str(tampered), "--force", "--database-url", url])
-    assert forced.exit_code == 0 and "WARNING" in forced.output, forced.output
+    assert forced.exit_code == 0 and "警告: " in forced.output, forced.output
     demo_db.dispose()
     assert wanted <= _triggers(demo_db)  # the dropped trigger is back
     # the good backup restores, and every trigger of the migrations is there again

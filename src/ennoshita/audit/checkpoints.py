@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ from ennoshita.audit import keys
 from ennoshita.audit.models import AuditCheckpoint, AuditRecord
 from ennoshita.audit.rules import MARKER_ACTION, MARKER_ENTITY, Walk, canonical_json
 from ennoshita.dates import now_utc
+
+if TYPE_CHECKING:
+    from ennoshita.i18n import Translator
 
 _PREFIX = b"ennoshita-audit-checkpoint\x00"
 _PG_LOCK_KEY = 7_710_001  # the chain's lock (audit.services): the head cannot move while it is read
@@ -47,10 +50,10 @@ class Checkpoint:
         data.pop("signature")
         return _PREFIX + canonical_json(data).encode("utf-8")
 
-    def line(self) -> str:
-        """As printed on the close report and after a backup."""
-        return (f"audit checkpoint: record {self.seq}, {self.count} records, head {self.head[:16]}…, "
-                f"signature {self.signature[:16]}…")
+    def describe(self, t: Translator) -> str:
+        """One line in ``t``'s language, as printed on the close report, after a backup and by ``audit verify``."""
+        return t("audit.checkpoint_line", seq=self.seq, count=f"{self.count:,}", head=self.head[:16],
+                 signature=self.signature[:16])
 
 
 def sign(key: bytes, cp: Checkpoint) -> str:
@@ -143,15 +146,18 @@ def latest(session: Session) -> Checkpoint | None:
 
 
 def check(key: bytes, anchors: Sequence[Checkpoint], outside: Checkpoint | None, w: Walk
-          ) -> tuple[str, str] | None:
-    """(reason, detail) of the first checkpoint the walked chain does not satisfy, or None."""
+          ) -> tuple[str, dict[str, Any]] | None:
+    """(reason, facts) of the first checkpoint the walked chain does not satisfy, or None. The facts name the
+    checkpoint (``seq``, ``cp_reason``, ``label``, ``at``), and for ``truncated`` where the chain ends
+    (``head_id``), for ``checkpoint_deleted`` the file (``file``): ``audit.services.VerifyResult.describe``
+    words them in the reader's language."""
     for cp in [*anchors, *([outside] if outside else [])]:
-        where = f"checkpoint at record {cp.seq} ({cp.reason} {cp.label} {cp.at})"
+        where: dict[str, Any] = {"seq": cp.seq, "cp_reason": cp.reason, "label": cp.label, "at": cp.at}
         if not hmac.compare_digest(sign(key, cp), cp.signature):
             return "checkpoint_signature", where
         head_id = w.head[0] if w.head else 0
         if head_id < cp.seq:
-            return "truncated", f"the chain ends at record {head_id}, before the {where}"
+            return "truncated", {**where, "head_id": head_id}
         link = w.links.get(cp.seq)
         if link is None or not hmac.compare_digest(link[0], cp.head):
             return "checkpoint_head", where
@@ -159,6 +165,5 @@ def check(key: bytes, anchors: Sequence[Checkpoint], outside: Checkpoint | None,
             return "checkpoint_count", where
     if outside is not None and not any(cp.seq == outside.seq and cp.signature == outside.signature
                                        for cp in anchors):
-        return "checkpoint_deleted", (f"the checkpoint file {keys.checkpoint_file(outside.chain)} holds a "
-                                      f"checkpoint at record {outside.seq} the database no longer has")
+        return "checkpoint_deleted", {"seq": outside.seq, "file": str(keys.checkpoint_file(outside.chain))}
     return None

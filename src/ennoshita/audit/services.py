@@ -7,9 +7,9 @@ when the change it describes was committed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import select, text
@@ -29,6 +29,9 @@ from ennoshita.audit.rules import (
     walk,
 )
 from ennoshita.dates import now_utc
+
+if TYPE_CHECKING:
+    from ennoshita.i18n import Translator
 
 _PG_LOCK_KEY = 7_710_001
 
@@ -155,14 +158,15 @@ def row_fields(rec: AuditRecord) -> dict[str, Any]:
 @dataclass(frozen=True)
 class VerifyResult:
     """``reason`` is None when intact. With ``broken_id``: the first record that fails (prev_hash, hash, mac,
-    wrong_key, marker_missing, second_marker, v1_after_marker, version). Without: no_key (``detail`` names the
-    missing file), marker_missing (no marker at all), or a checkpoint the chain does not satisfy: truncated,
-    checkpoint_head, checkpoint_count, checkpoint_signature, checkpoint_deleted (``detail`` says which)."""
+    wrong_key, marker_missing, second_marker, v1_after_marker, version). Without: no_key (``facts["path"]`` names
+    the missing file), marker_missing (no marker at all), or a checkpoint the chain does not satisfy: truncated,
+    checkpoint_head, checkpoint_count, checkpoint_signature, checkpoint_deleted (``facts`` say which, see
+    ``checkpoints.check``). :meth:`describe` words the result in the reader's language."""
 
     count: int
     broken_id: int | None
     reason: str | None
-    detail: str = ""
+    facts: Mapping[str, Any] = field(default_factory=dict)
     keyed_from: int | None = None
     checkpoint: Any = None  # the latest checkpoint verified (audit.checkpoints.Checkpoint)
 
@@ -170,16 +174,24 @@ class VerifyResult:
     def ok(self) -> bool:
         return self.reason is None
 
-    def message(self) -> str:
-        """One line for the CLI and the restore check."""
-        if self.ok:
-            return f"OK {self.count} records"
+    def describe(self, t: Translator) -> str:
+        """One line in ``t``'s language (``ennoshita audit verify``, the restore check): the count when intact,
+        else the first broken record and why, the missing key file, or the checkpoint the chain fails."""
+        if self.reason is None:
+            return t("audit.verify_ok", count=f"{self.count:,}")
         if self.reason == "no_key":
-            return f"ERROR {self.detail}"
+            return t("audit.verify_no_key", path=self.facts.get("path", ""))
+        why = t(f"audit.verify_reason.{self.reason}")
         if self.broken_id is not None:
-            return (f"BROKEN at record {self.broken_id} ({self.reason}); {self.count} records before it are "
-                    "intact")
-        return f"BROKEN ({self.reason}) {self.detail}".rstrip()
+            return t("audit.verify_broken", id=self.broken_id, reason=why, count=f"{self.count:,}")
+        detail = ""
+        if "seq" in self.facts:
+            facts = dict(self.facts)
+            if "cp_reason" in facts:
+                facts["where"] = t("audit.checkpoint_where", seq=facts["seq"], label=facts["label"], at=facts["at"],
+                                   reason=t(f"audit.checkpoint_reason.{facts['cp_reason']}"))
+            detail = t(f"audit.verify_detail.{self.reason}", **facts)
+        return t("audit.verify_failed", reason=why, detail=detail).rstrip()
 
 
 def verify(session: Session, *, checkpoint_file: bool = True) -> VerifyResult:
@@ -190,7 +202,7 @@ def verify(session: Session, *, checkpoint_file: bool = True) -> VerifyResult:
     try:
         key = keys.load_key()
     except keys.AuditKeyMissing as exc:
-        return VerifyResult(0, None, "no_key", str(exc))
+        return VerifyResult(0, None, "no_key", {"path": str(exc.path)})
     anchors = checkpoints.stored(session)
     # the restore check reads the backup alone: an older backup is behind the file by design
     outside = checkpoints.read_file(session) if checkpoint_file else None

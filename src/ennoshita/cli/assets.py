@@ -23,19 +23,7 @@ from ennoshita.errors import Invalid
 
 assets_app = typer.Typer(help="固定資産 (fixed assets): schedule, run, list.", no_args_is_help=True)
 
-_TEXT = {
-    "ja": {"schedule_title": "{cost}円 {life}年 {method}", "fy": "年度", "months": "月数", "opening": "期首帳簿価額",
-           "depreciation": "償却額", "closing": "期末帳簿価額", "basis": "根拠", "year": "{year}年度",
-           "line": "{number} {name} {debit}/{credit} {amount}", "posted": "計上", "preview": "試算",
-           "run": "{word}: {start}〜{end} {count}件 合計 {total}",
-           "asset": "{number} {name} {acquired} {cost} {method} {life}年 簿価 {book}", "total": "{total}件"},
-    "en": {"schedule_title": "¥{cost}, {life} years, {method}", "fy": "Fiscal year", "months": "Months",
-           "opening": "Opening book value", "depreciation": "Depreciation", "closing": "Closing book value",
-           "basis": "Basis", "year": "FY{year}", "line": "{number} {name} {debit}/{credit} {amount}",
-           "posted": "Posted", "preview": "Preview", "run": "{word}: {start} to {end}, {count} lines, total {total}",
-           "asset": "{number} {name} {acquired} {cost} {method} {life} years, book value {book}",
-           "total": "{total} assets"},
-}
+_TEXT = "cli.assets"  # its lines: i18n/{ja,en}/cli.po, keys cli.assets.*
 
 
 def _say(key: str, **params: object) -> str:

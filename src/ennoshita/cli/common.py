@@ -19,7 +19,17 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Concatenate, ParamSpec, TypeVar, get_type_hints, overload
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Concatenate,
+    NoReturn,
+    ParamSpec,
+    TypeVar,
+    get_type_hints,
+    overload,
+)
 
 import typer
 
@@ -103,23 +113,32 @@ def resolve_actor(db: Database, as_user: str | None) -> Actor:
 # a service's field named by another option on the command line (init's --company is the company's name)
 FIELD_OPTIONS = {"name": ("company",), "name_kana": ("kana",), "admin_display_name": ("admin_name",),
                  "admin_password": ("password_stdin",), "password": ("password_stdin",), "roles": ("role",),
-                 "display_name": ("name",)}
+                 "display_name": ("name",), "file": ("path",)}
 
 
 def field_label(field: str | None) -> str:
-    """How an error names its field to a CLI user: the command's option (``--registration-number``), never the
-    service's identifier (``registration_number``, ``admin_password``); a field no option stands for is named
-    as given (a column of an imported CSV file, a key of a JSON input)."""
+    """How an error names its field to a CLI user: the command's option (``--registration-number``) or argument
+    as its usage line names it (``FILE``), never the service's identifier (``registration_number``,
+    ``admin_password``, ``file``); a field nothing on the command line stands for is named as given (a column of
+    an imported CSV file, a key of a JSON input)."""
     if not field:
         return ""
     from typer._click.globals import get_current_context  # typer carries its own click
 
     ctx = get_current_context(silent=True)
-    options = {p.name: p.opts for p in ctx.command.params if p.param_type_name == "option"} if ctx else {}
+    params = list(ctx.command.params) if ctx else []
+    options = {p.name: p.opts for p in params if p.param_type_name == "option"}
+    arguments = {p.name: p.metavar or (p.name or "").upper() for p in params if p.param_type_name == "argument"}
     for name in (field, *FIELD_OPTIONS.get(field, ())):
         if options.get(name):
             return max(options[name], key=len)
+        if arguments.get(name):
+            return arguments[name]
     return field
+
+
+# the fields of a problem of an imported file's line that name nothing more than the line itself
+LINE_ONLY_FIELDS = frozenset({"row", "file", "header"})
 
 
 def fail(exc: DomainError) -> None:
@@ -130,13 +149,24 @@ def fail(exc: DomainError) -> None:
     t = Translator(cli_language())
     if exc.problems:
         for p in exc.problems:
-            where = f"{label}: " if (label := field_label(p.field)) else ""
+            # a line of an imported file says where: "the row" or "the file" adds only an identifier
+            field = None if p.line is not None and p.field in LINE_ONLY_FIELDS else p.field
+            where = f"{label}: " if (label := field_label(field)) else ""
             if p.line is not None:
                 where = t("error.line_prefix", line=p.line) + where
             err_console.print(f"{t('cli.error')}: {where}{t(p.key, **p.params)}", highlight=False, soft_wrap=True)
     else:
         err_console.print(f"{t('cli.error')}: {t(exc.key, **exc.params)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+def aborted(code: int) -> NoReturn:
+    """A prompt left by Ctrl-C or the end of input (or Ctrl-C while working): one line in the user's language on
+    stderr, then exit ``code`` (click would print its English "Aborted!")."""
+    from ennoshita.i18n import Translator
+
+    _consoles()[1].print(Translator(cli_language())("cli.aborted"), highlight=False, markup=False)
+    raise typer.Exit(code)
 
 
 def last_resort(exc: Exception) -> DomainError:
@@ -149,6 +179,10 @@ def last_resort(exc: Exception) -> DomainError:
 
     if isinstance(exc, AuditKeyMissing):
         return Invalid("cli.error_audit_key", path=str(exc.path))
+    from ennoshita.audit.services import ChainNotKeyed
+
+    if isinstance(exc, ChainNotKeyed):
+        return Invalid("cli.error_chain_not_keyed")
     detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0][:200]
     if isinstance(exc, OperationalError | ProgrammingError):
         if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
@@ -190,9 +224,17 @@ def label(prefix: str, code: str | None) -> str:
     return code if text == key else text
 
 
-def say(table: dict[str, dict[str, str]], key: str, **params: Any) -> str:
-    """A CLI line from a module's ``{language: {key: text}}`` table, in the CLI's language (Japanese first)."""
-    return table.get(cli_language(), table["ja"])[key].format(**params)
+def text(key: str, **params: Any) -> str:
+    """A catalog message in the CLI's language (a table's column, a screen's word)."""
+    from ennoshita.i18n import gettext
+
+    return gettext(cli_language(), key, **params)
+
+
+def say(group: str, key: str, **params: Any) -> str:
+    """A CLI line of a module's group of messages (``_TEXT = "cli.payroll.run"``: keys ``cli.payroll.run.*`` in
+    ``i18n/{ja,en}/cli.po``), in the CLI's language (Japanese first)."""
+    return text(f"{group}.{key}", **params)
 
 
 def parse_date(text: str, field: str) -> dt.date:

@@ -23,12 +23,7 @@ from ennoshita.contracts.stamp_duty import stamp_duty
 
 contracts_app = typer.Typer(help="契約 (contracts): stamp-duty, alerts, list.", no_args_is_help=True)
 
-_TEXT = {
-    "ja": {"duty": "{tax}円", "alerts": "通知 {alerts}件、月次ダイジェスト {digests}件",
-           "written": "{path} に書き出しました。", "total": "{total}件"},
-    "en": {"duty": "¥{tax}", "alerts": "{alerts} alerts, {digests} monthly digests", "written": "Written to {path}.",
-           "total": "{total} contracts"},
-}
+_TEXT = "cli.contracts"  # its lines: i18n/{ja,en}/cli.po, keys cli.contracts.*
 
 
 def _say(key: str, **params: object) -> str:

@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment
-from ennoshita.cli.common import CommandContext, cli_language, console, with_context
+from ennoshita.cli.common import CommandContext, cli_language, console, say, with_context
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import Invalid, NotFound, Problem
@@ -23,24 +23,11 @@ from ennoshita.tabular import export
 
 desk_app = typer.Typer(help="依頼 (request desk): file, list, status, dashboard, mail.", no_args_is_help=True)
 
-# Plain CLI sentences (the error lines come from the message catalogs).
-_TEXT = {
-    "ja": {"filed": "依頼 {number} を登録しました（{team}、目標 {due}）。",
-           "status": "依頼 {number} を「{status}」にしました。", "none": "該当する依頼はありません。",
-           "total": "{total} 件中 {shown} 件",
-           "mail": "期限超過の通知: {overdue} 件、メール送信: {sent} 件、失敗: {failed} 件",
-           "csv": "{path} に書き出しました。", "number": "番号", "type": "種類", "title": "件名", "team": "チーム",
-           "state": "状態", "requester": "依頼者", "assignee": "担当者", "sla": "目標", "remaining": "残り"},
-    "en": {"filed": "Request {number} filed ({team}, due {due}).", "status": "Request {number} is now {status}.",
-           "none": "No requests.", "total": "{shown} of {total}",
-           "mail": "Overdue notices: {overdue}, e-mails sent: {sent}, failed: {failed}", "csv": "Written to {path}.",
-           "number": "Number", "type": "Type", "title": "Title", "team": "Team", "state": "Status",
-           "requester": "Requester", "assignee": "Assignee", "sla": "Due (SLA)", "remaining": "Left"},
-}
+_TEXT = "cli.desk"  # its lines: i18n/{ja,en}/cli.po, keys cli.desk.*
 
 
 def _say(key: str, **params: Any) -> str:
-    return _TEXT.get(cli_language(), _TEXT["ja"])[key].format(**params)
+    return say(_TEXT, key, **params)
 
 
 def _local(moment: dt.datetime) -> str:

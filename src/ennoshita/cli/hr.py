@@ -13,10 +13,11 @@ from rich.table import Table as RichTable
 
 from ennoshita.cli.common import (
     CommandContext,
-    cli_language,
     console,
     label,
     parse_date,
+    say,
+    text,
     with_context,
 )
 from ennoshita.errors import Invalid, NotFound
@@ -31,30 +32,11 @@ hr_app.add_typer(employee_app, name="employee")
 hr_app.add_typer(attendance_app, name="attendance")
 hr_app.add_typer(leave_app, name="leave")
 
-_TEXT = {
-    "ja": {"added": "社員 {number} {name} を登録しました（入社手続きを開始）。",
-           "imported": "{rows} 行（{employees} 名）を取り込みました。",
-           "closed": "{month} を締めました: {closed} 名（締め済 {already} 名）。",
-           "open": "未退勤のため締めていません: {number} {date}",
-           "granted": "{count} 件を付与しました。", "balance": "{number} {name} の残日数 {balance} 日（{on}）",
-           "left": "{number} の退社を登録しました。最終残日数 {days} 日。",
-           "recorded": "{date} の年休を登録しました（{status}）。",
-           "moved": "{number} の異動を登録しました（{date} から {department}）。", "none": "該当なし",
-           "total": "{total} 名中 {shown} 名", "obligation": "年5日: {taken} / 5 日（期限 {due}）"},
-    "en": {"added": "Employee {number} {name} registered (onboarding opened).",
-           "imported": "Imported {rows} rows ({employees} employees).",
-           "closed": "{month} closed: {closed} employees ({already} already closed).",
-           "open": "Not closed, shift still open: {number} {date}", "granted": "{count} grants made.",
-           "balance": "{number} {name}: {balance} days left on {on}",
-           "left": "{number} leaving recorded. Final leave balance {days} days.",
-           "recorded": "Leave on {date} recorded ({status}).",
-           "moved": "{number} transferred to {department} from {date}.", "none": "None", "total": "{shown} of {total}",
-           "obligation": "5 days a year: {taken} / 5 days (by {due})"},
-}
+_TEXT = "cli.hr"  # its lines: i18n/{ja,en}/cli.po, keys cli.hr.*
 
 
 def _say(key: str, **params: Any) -> str:
-    return _TEXT.get(cli_language(), _TEXT["ja"])[key].format(**params)
+    return say(_TEXT, key, **params)
 
 
 def _month(text: str) -> dt.date:
@@ -98,10 +80,11 @@ def employee_list(cx: CommandContext, department: Annotated[str | None, typer.Op
     """社員名簿 (50 a page)."""
     rows, total = queries.list_employees(cx.uow(), cx.actor, dt.date.today(),
                                          department=department, search=search, page=page)
-    table = RichTable("No.", "氏名", "所属", "役職", "雇用形態", "週", "入社日")
+    table = RichTable(*(text(f"hr_ui.col.{c}") for c in ("number", "name", "department", "position", "type",
+                                                          "weekly", "hire_date")))
     for r in rows:
         table.add_row(r.employee_number, r.name, r.department, r.position, label("hr_ui.type.", r.employment_type),
-                      f"{r.weekly_days}日/{r.weekly_minutes / 60:g}h", r.hire_date.isoformat())
+                      text("hr_ui.weekly", days=r.weekly_days, hours=_hm(r.weekly_minutes)), r.hire_date.isoformat())
     console.print(table)
     console.print(_say("total", total=total, shown=len(rows)))
 
@@ -129,14 +112,12 @@ def employee_leave(cx: CommandContext, number: str, last_day: Annotated[str, typ
 
 @attendance_app.command("import")
 @with_context
-def attendance_import(cx: CommandContext, path: Path) -> None:
+def attendance_import(cx: CommandContext, file: Path) -> None:
     """Time-clock CSV: employee_number,date,clock_in,clock_out,break_minutes (UTF-8 or Shift_JIS)."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp932", errors="replace")
-    r = services.import_csv(cx.uow(), cx.actor, text)
+    from ennoshita import textfiles
+
+    content, _ = textfiles.decode(file.read_bytes())  # as every import reads a file (BOM, UTF-8, cp932)
+    r = services.import_csv(cx.uow(), cx.actor, content)
     console.print(_say("imported", rows=r.rows, employees=r.employees))
 
 
@@ -159,7 +140,9 @@ def attendance_limits(cx: CommandContext, month: Annotated[str, typer.Option("--
     """36協定: each employee's overtime, holiday work and flags (flagged first)."""
     board = services.dashboard(cx.uow(), cx.actor, _month(month), per_page=200,
                                only_flagged=flagged)
-    table = RichTable("No.", "氏名", "時間外", "休日", "年間", "45h超月数", "2-6か月平均(最大)", "フラグ")
+    table = RichTable(text("hr_ui.col.number"), text("hr_ui.col.name"), text("hr_ui.col.overtime"),
+                      text("hr_ui.col.holiday"), text("hr_ui.limits.year"), text("hr_ui.limits.months_over"),
+                      text("hr_ui.limits.avg_max"), text("hr_ui.limits.flags"))
     for r in board.rows:
         table.add_row(r.employee_number, r.name, _hm(r.overtime), _hm(r.holiday), _hm(r.year_overtime),
                       str(r.months_over), _hm(int(max(r.averages.values(), default=0))),
@@ -187,7 +170,7 @@ def leave_balance(cx: CommandContext, number: str, on: Annotated[str | None, typ
     """One employee's grants, used, remaining and the 年5日 obligation."""
     st = services.leave_status(cx.uow(), cx.actor, _employee_id(cx.db, number),
                                parse_date(on, "--on") if on else None)
-    table = RichTable("基準日", "付与", "使用", "残", "期限")
+    table = RichTable(*(text(f"hr_ui.col.{c}") for c in ("grant_date", "granted", "used", "balance", "expires_on")))
     for g in st.grants:
         table.add_row(g.grant_date.isoformat(), rules.format_days(g.days), rules.format_days(g.used),
                       rules.format_days(g.remaining), g.expires_on.isoformat())

@@ -80,13 +80,21 @@ class LazyGroup(TyperGroup):
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; what no command turned into a one-line error (a database that is not set up or is
         locked, a missing audit key, a failure nothing foresaw) is printed as one line and exits 1, never as a
-        traceback (``ENNOSHITA_DEBUG=1`` shows the traceback instead)."""
+        traceback (``ENNOSHITA_DEBUG=1`` shows the traceback instead). A prompt left by Ctrl-C or the end of input
+        (click's Abort, which click would print as an English "Aborted!") is one line in the user's language and
+        exit 1; Ctrl-C while a command works is the same line and exit 130, as a shell expects."""
+        from ennoshita.cli.common import aborted
+
         try:
             return super().invoke(ctx)
+        except (typer.Abort, EOFError):
+            aborted(1)
+        except KeyboardInterrupt:
+            aborted(130)
         except Exception as exc:  # noqa: BLE001 - the CLI's last resort, see common.last_resort
             from typer import _click as click_errors
 
-            if (isinstance(exc, click_errors.ClickException | typer.Exit | typer.Abort)
+            if (isinstance(exc, click_errors.ClickException | typer.Exit)
                     or os.environ.get("ENNOSHITA_DEBUG")):
                 raise
             from ennoshita.cli.common import fail, last_resort

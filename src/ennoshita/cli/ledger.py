@@ -394,7 +394,7 @@ def period_lock(cx: CommandContext, month: str) -> None:
 
     cp = services.lock_month(cx.uow(), cx.actor, month)
     console.print(_t()("ledger.locked", month=month))
-    print(cp.line())  # the close report's anchor of the audit chain
+    print(cp.describe(_t()))  # the close report's anchor of the audit chain
 
 
 @period_app.command("unlock")
@@ -419,16 +419,13 @@ def ledger_check(cx: CommandContext) -> None:
         # posted lines against their hash-chained audit record: an edit of a line and its balance row together
         entries = integrity.mismatches(uow.session)
         imports = integrity.import_mismatches(uow.session)
+    t = _t()
     if not diffs and not entries and not imports:
-        print("OK balances equal the sum of postings; posted entries match the audit trail")
+        print(t("ledger.check_ok"))
         return
-    for d in diffs[:50]:
-        print(f"DIFF account={d.account_id} sub={d.sub_account_id} dept={d.department_id} period={d.period} "
-              f"closing={d.is_closing} maintained={d.maintained} recomputed={d.recomputed}")
-    for m in entries:
-        print(f"ENTRY {m.entry_id} does not match its audit record ({m.reason})")
-    for im in imports:
-        print(im.line())
+    for line in [*(d.describe(t) for d in diffs[:50]), *(m.describe(t) for m in entries),
+                 *(im.describe(t) for im in imports)]:
+        print(line)
     raise typer.Exit(1)
 
 
@@ -454,7 +451,7 @@ def ledger_close_year(cx: CommandContext, fiscal_year: int) -> None:
     result = services.close_year(cx.uow(), cx.actor, fiscal_year)
     console.print(_t()("ledger.year_closed", year=fiscal_year, net=format_yen(result.net_income)))
     if result.checkpoint is not None:
-        print(result.checkpoint.line())
+        print(result.checkpoint.describe(_t()))
 
 
 @report_app.command("consumption-tax")

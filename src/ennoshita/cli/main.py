@@ -254,8 +254,8 @@ def token_create(
 @audit_app.command("verify")
 @with_context(actor=False)
 def audit_verify(cx: CommandContext) -> None:
-    """Walk the keyed hash chain and its checkpoints: prints OK <count> records, or names the first broken record
-    (or the missing key, or the checkpoint the chain does not reach) and exits 1. Never creates a key."""
+    """Walk the keyed hash chain and its checkpoints: prints how many records are intact, or names the first broken
+    record (or the missing key, or the checkpoint the chain does not reach) and exits 1. Never creates a key."""
     from ennoshita import audit
     from ennoshita.ledger import integrity
 
@@ -264,17 +264,16 @@ def audit_verify(cx: CommandContext) -> None:
         # every posted entry's lines against its chained ``post`` or import record (issue 14 item 16)
         entries = integrity.mismatches(uow.session)
         imports = integrity.import_mismatches(uow.session)
-    for m in entries:
-        print(f"ENTRY {m.entry_id} does not match its audit record ({m.reason})")
-    for im in imports:
-        print(im.line())
+    t = _t()
+    for line in [*(m.describe(t) for m in entries), *(im.describe(t) for im in imports)]:
+        print(line)
     if result.ok and not entries and not imports:
-        print(result.message())
+        print(result.describe(t))
         if result.checkpoint is not None:
-            print(result.checkpoint.line())
+            print(result.checkpoint.describe(t))
         return
     if not result.ok:
-        print(result.message())
+        print(result.describe(t))
     raise typer.Exit(1)
 
 
@@ -312,7 +311,7 @@ def backup(cx: CommandContext, path: Path) -> None:
         _pg_tool("pg_dump", ["--format=custom", f"--file={path}", _pg_url(cx.db.url)])
         path.chmod(0o600)
     console.print(_t()("cli.backup_done", path=str(path)))
-    print(anchor.line())
+    print(anchor.describe(_t()))
 
 
 @app.command()
@@ -336,6 +335,7 @@ def restore(cx: CommandContext, path: Path,
     from ennoshita.errors import Invalid
     from ennoshita.security import restore_check
 
+    t = _t()
     if not path.exists():
         raise Invalid("cli.error_no_file", field="path", path=str(path))
     if audit_key_file is not None and not audit_key_file.exists():
@@ -344,7 +344,7 @@ def restore(cx: CommandContext, path: Path,
     given_key = keys.key_file(audit_key_file) if audit_key_file is not None else nullcontext()
     if is_sqlite(cx.db.url):
         with given_key:
-            problem = restore_check.chain_problem(f"sqlite:///{path}")
+            problem = restore_check.chain_problem(f"sqlite:///{path}", t)
         if problem and not force:
             raise Invalid("cli.error_backup_chain", path=str(path), detail=problem)
         src = sqlite3.connect(str(path))
@@ -356,23 +356,23 @@ def restore(cx: CommandContext, path: Path,
         _pg_tool("pg_restore", ["--clean", "--if-exists", "--no-owner", f"--dbname={_pg_url(cx.db.url)}",
                                 str(path)])
         with given_key:
-            problem = restore_check.chain_problem(cx.db.url)
+            problem = restore_check.chain_problem(cx.db.url, t)
     if audit_key_file is not None and not problem:
-        refused = restore_check.install_key(audit_key_file)
+        refused = restore_check.install_key(audit_key_file, t)
         if refused:
             problem = refused
     recreated = restore_check.recreate_triggers(cx.db.url)
     if recreated:
-        console.print(f"re-created triggers: {', '.join(recreated)}")
+        console.print(t("cli.restore_triggers", names=", ".join(recreated)), highlight=False)
     if problem:
-        console.print(f"[red]WARNING[/red] {problem}")
+        console.print(t("cli.restore_warning", problem=problem), highlight=False, markup=False)
         if not force:
             raise typer.Exit(1)
     if keys.key_exists():
-        notice = restore_check.follow_checkpoint_file(cx.db.url)
+        notice = restore_check.follow_checkpoint_file(cx.db.url, t)
         if notice:
-            console.print(f"[yellow]NOTE[/yellow] {notice}")
-    console.print(_t()("cli.restore_done", path=str(path)))
+            console.print(t("cli.restore_note", notice=notice), highlight=False, markup=False)
+    console.print(t("cli.restore_done", path=str(path)))
 
 
 def _pg_url(url: str) -> str:
@@ -390,7 +390,8 @@ def _pg_tool(name: str, args: list[str]) -> None:
         raise Invalid("cli.error_pg_tool", tool=name)
     proc = subprocess.run([exe, *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise Invalid("cli.error_pg_tool_failed", tool=name, detail=proc.stderr.strip().splitlines()[-1:])
+        last = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]  # the tool's own last word
+        raise Invalid("cli.error_pg_tool_failed", tool=name, detail=last)
 
 
 if __name__ == "__main__":

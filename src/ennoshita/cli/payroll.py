@@ -22,31 +22,7 @@ from ennoshita.payroll import services, social, tables, withholding
 
 payroll_app = typer.Typer(help="給与 (payroll): withholding tax, social insurance, pay runs.", no_args_is_help=True)
 
-_TEXT = {
-    "ja": {"withholding": "源泉所得税（{method}・{column}）: {tax}",
-           "computer": "電算機計算の特例", "table": "月額表", "kou": "甲欄 扶養親族等 {n} 人", "otsu": "乙欄",
-           "grade": "{prefecture} {month}分  報酬月額 {pay}",
-           "health_grade": "健康保険 等級 {grade}（標準報酬月額 {amount}）",
-           "pension_grade": "厚生年金 等級 {grade}（標準報酬月額 {amount}）",
-           "health": "健康保険料（本人負担）{care}: {amount}", "with_care": "（介護保険料を含む）",
-           "support": "子ども・子育て支援金（本人負担）: {amount}", "pension": "厚生年金保険料（本人負担）: {amount}",
-           "employment": "雇用保険料（本人負担・{type}）: {amount}", "total": "本人負担 合計: {amount}",
-           "employer": "事業主負担 合計（子ども・子育て拠出金を含む）: {amount}",
-           "general": "一般の事業", "agriculture": "農林水産・清酒製造の事業", "construction": "建設の事業"},
-    "en": {"withholding": "Withholding income tax ({method}, {column}): {tax}",
-           "computer": "computer method", "table": "monthly table", "kou": "kō column, {n} dependants",
-           "otsu": "otsu column",
-           "grade": "{prefecture} premium month {month}, monthly pay {pay}",
-           "health_grade": "Health insurance grade {grade} (standard monthly remuneration {amount})",
-           "pension_grade": "Pension grade {grade} (standard monthly remuneration {amount})",
-           "health": "Health insurance, employee share{care}: {amount}", "with_care": " incl. long-term care",
-           "support": "Child and childcare support levy, employee share: {amount}",
-           "pension": "Employees' pension, employee share: {amount}",
-           "employment": "Employment insurance, employee share ({type}): {amount}",
-           "total": "Employee total: {amount}", "employer": "Employer total (incl. child contribution): {amount}",
-           "general": "general business", "agriculture": "agriculture, forestry, fisheries and sake brewing",
-           "construction": "construction"},
-}
+_TEXT = "cli.payroll"  # its lines: i18n/{ja,en}/cli.po, keys cli.payroll.*
 
 
 def _date(value: str) -> dt.date:
@@ -110,14 +86,7 @@ def register(app: typer.Typer) -> None:
 
 # --- runs (database) ---------------------------------------------------------------------------------------
 
-_RUN_TEXT = {
-    "ja": {"run": "{number} {title} 支給日 {pay_date} 状態 {status} 人数 {count} 総支給 {gross} 差引支給 {net}",
-           "written": "{path} に書き出しました（{bytes} バイト）。", "none": "給与計算はありません。",
-           "paid": "支払済 {date} {amount}（未払金 / 普通預金）"},
-    "en": {"run": "{number} {title} pay date {pay_date} status {status} employees {count} gross {gross} net {net}",
-           "written": "Written to {path} ({bytes} bytes).", "none": "No pay runs.",
-           "paid": "Paid {date} {amount} (accrued liabilities / ordinary deposit)"},
-}
+_RUN_TEXT = "cli.payroll.run"  # its lines: i18n/{ja,en}/cli.po, keys cli.payroll.run.*
 
 
 def _print_run(v: services.RunView) -> None:
@@ -202,17 +171,7 @@ def run_paid(cx: CommandContext, run_id: Annotated[int, typer.Argument(help="Run
     console.print(say(_RUN_TEXT, "paid", date=str(view.paid_date), amount=format_yen(view.paid_amount or 0)))
 
 
-_REMIT_TEXT = {
-    "ja": {"row": "{month} {kind} 預り金 {withheld} 事業主負担 {employer} 合計 {total} 納期限 {due} {paid}",
-           "paid": "納付済 {date}", "open": "未納付", "none": "納付するものはありません。",
-           "income_tax": "源泉所得税", "resident_tax": "住民税", "social_insurance": "社会保険料 (健康保険・厚生年金)",
-           "labour_insurance": "労働保険料 (雇用保険分)", "year": "{year}年度"},
-    "en": {"row": "{month} {kind} withheld {withheld} employer {employer} total {total} due {due} {paid}",
-           "paid": "remitted {date}", "open": "open", "none": "Nothing to remit.",
-           "income_tax": "income tax", "resident_tax": "resident tax",
-           "social_insurance": "social insurance (health, pension)",
-           "labour_insurance": "labour insurance (employment insurance)", "year": "year {year}"},
-}
+_REMIT_TEXT = "cli.payroll.remit"  # its lines: i18n/{ja,en}/cli.po, keys cli.payroll.remit.*
 
 
 def _print_remittance(r: payroll_remittances.RemittanceView) -> None:
@@ -252,18 +211,7 @@ def remit(cx: CommandContext,
 
 # --- 月額変更届 (database) -----------------------------------------------------------------------------
 
-_ZUIJI_TEXT = {
-    "ja": {"row": "{number} {name} 適用開始 {start} 固定的賃金 {before} → {after} 報酬 {months} 平均 {average} "
-                  "等級 {current} → {new} 改定月 {applies}: {status}",
-           "none": "固定的賃金の変動はありません。",
-           "candidate": "対象", "waiting": "3か月未到来", "days": "支払基礎日数不足", "grade": "2等級未満",
-           "direction": "変動方向が不一致"},
-    "en": {"row": "{number} {name} effective {start} fixed wages {before} → {after} pay {months} average {average} "
-                  "grade {current} → {new} from {applies}: {status}",
-           "none": "No change in fixed wages.",
-           "candidate": "candidate", "waiting": "fewer than 3 months paid", "days": "too few base days",
-           "grade": "less than 2 grades", "direction": "opposite direction"},
-}
+_ZUIJI_TEXT = "cli.payroll.zuiji"  # its lines: i18n/{ja,en}/cli.po, keys cli.payroll.zuiji.*
 
 
 @payroll_app.command("zuiji")

@@ -23,28 +23,7 @@ payments_app = typer.Typer(help="支払: payment runs, the 全銀 file, paid.", 
 purchasing_app = typer.Typer(help="購買: payables.", no_args_is_help=True)
 approvals_app = typer.Typer(help="稟議: my queue and decisions.", no_args_is_help=True)
 
-_TEXT = {
-    "ja": {"run": "支払 {number}（{date}）: {status}、振込 {count} 件、振込合計 {total}、手数料 {fee}",
-           "zengin": "全銀ファイルを {path} に書き出しました（{count} 件、合計 {total}、SHA-256 {sha}）。",
-           "paid": "支払 {number} を支払済にしました。", "supplier": "仕入先", "bills": "件数", "open": "残高",
-           "due": "次回支払期日", "total": "買掛金残高合計: {total}",
-           "shown": "{count} 社中 {shown} 社を表示", "id": "ID", "type": "種別", "number": "番号",
-           "title": "件名", "amount": "金額", "route": "承認ルート", "none": "承認待ちはありません。",
-           "decided": "稟議 {id}: {status}",
-           "accrued": "{month_end} 未払計上: 検収 {count} 件、{gross}（仕訳 {entry}、戻し {reversal}）",
-           "ap_check": "買掛金台帳 {subledger}（未請求の検収を含む） / 総勘定元帳 買掛金 {ledger}: {result}",
-           "ok": "一致", "differs": "不一致", "fallback": "代替承認者: {who}"},
-    "en": {"run": "Payment run {number} ({date}): {status}, {count} transfers, total {total}, fees {fee}",
-           "zengin": "Zengin file written to {path} ({count} records, total {total}, SHA-256 {sha}).",
-           "paid": "Payment run {number} marked paid.", "supplier": "Supplier", "bills": "Bills", "open": "Open",
-           "due": "Next due", "total": "Payables total: {total}",
-           "shown": "{shown} of {count} suppliers shown", "id": "ID", "type": "Type", "number": "Number",
-           "title": "Title", "amount": "Amount", "route": "Route", "none": "Nothing waiting for you.",
-           "decided": "Request {id}: {status}",
-           "accrued": "{month_end} accrual: {count} receipts, {gross} (entry {entry}, reversal {reversal})",
-           "ap_check": "Payables sub-ledger {subledger} (with unbilled receipts) / ledger 買掛金 {ledger}: {result}",
-           "ok": "agree", "differs": "differ", "fallback": "Fallback approver: {who}"},
-}
+_TEXT = "cli.purchasing"  # its lines: i18n/{ja,en}/cli.po, keys cli.purchasing.*
 
 
 def _say(key: str, **params: Any) -> str:

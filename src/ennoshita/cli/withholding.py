@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, console, label, parse_date, say, text, with_context
 from ennoshita.money import format_yen
 from ennoshita.tabular import export
 from ennoshita.withholding import reports
@@ -16,10 +16,7 @@ from ennoshita.withholding import services as withholding
 
 withholding_app = typer.Typer(help="源泉所得税: 納付 list, 納付, 支払調書.", no_args_is_help=True)
 
-_TEXT = {
-    "ja": {"paid": "納付を登録しました: 納期限 {due} {total} ({entry})", "written": "{path} に書き出しました"},
-    "en": {"paid": "Payment recorded: due {due} {total} ({entry})", "written": "Written to {path}"},
-}
+_TEXT = "cli.withholding"  # its lines: i18n/{ja,en}/cli.po, keys cli.withholding.*
 
 
 @withholding_app.command("list")
@@ -28,10 +25,11 @@ def list_due(cx: CommandContext,
              year: Annotated[int | None, typer.Option(help="Only 納期限 in this year.")] = None) -> None:
     """納付 list: per 納期限 and category, 人員 / 支給額 / 税額 (所得税徴収高計算書)."""
     groups = withholding.remittance_list(cx.uow(), cx.actor, year)
-    table = RichTable("納期限", "区分", "人員", "支給額", "税額", "納付日")
+    table = RichTable(*(text(f"withholding_ui.col.{c}") for c in ("due_date", "category", "people", "amount", "tax",
+                                                                   "paid_date")))
     for g in groups:
         for c in g.categories:
-            table.add_row(g.due_date.isoformat(), reports.category_label(c.category), str(c.people),
+            table.add_row(g.due_date.isoformat(), label("withholding.category.", c.category), str(c.people),
                           format_yen(c.amount), format_yen(c.tax), g.paid_date.isoformat() if g.paid_date else "")
     console.print(table)
 

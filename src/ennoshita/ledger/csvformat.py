@@ -45,8 +45,8 @@ def parse_csv(stream: IO[bytes] | Iterable[str]) -> Iterator[ParsedVoucher | lis
     if hasattr(stream, "read"):  # UTF-8 (BOM or not) or cp932: see ennoshita.textfiles
         try:
             text = textfiles.open_text(cast(IO[bytes], stream))
-        except Invalid as exc:
-            yield [Problem(exc.key, "file", {}, 1)]
+        except Invalid as exc:  # the whole file's encoding cannot be read (textfiles.undecodable): no line
+            yield exc.problems
             return
         reader = csv.reader(text)
     else:

@@ -28,7 +28,7 @@ from typing import IO, Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ennoshita import audit
+from ennoshita import audit, textfiles
 from ennoshita.actor import Actor
 from ennoshita.approvals import rules as approval_rules
 from ennoshita.approvals import services as approvals
@@ -140,6 +140,9 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
             batches.close()  # if writing failed: stop the child now, not when the traceback is collected
             if collecting:
                 gc.enable()
+        whole = next((p for p in checker.problems if textfiles.is_undecodable(p)), None)
+        if whole is not None:  # no line of the file could be read: the file's own error, not "1 problem"
+            raise textfiles.undecodable(whole.field or "file")
         if checker.problems or refused:
             problems = checker.problems + refused
             raise Invalid("ledger.error.import_failed", problems=problems, count=len(problems))

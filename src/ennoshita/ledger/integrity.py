@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,11 +26,18 @@ from ennoshita.audit.models import AuditRecord
 from ennoshita.audit.rules import canonical_json
 from ennoshita.ledger.models import JournalEntry, JournalLine
 
+if TYPE_CHECKING:
+    from ennoshita.i18n import Translator
+
 
 @dataclass(frozen=True)
 class EntryMismatch:
     entry_id: int
     reason: str  # "lines" (differ from the audit record) or "no_lines" (the posted lines are gone)
+
+    def describe(self, t: Translator) -> str:
+        """One line in ``t``'s language (``audit verify``, ``ledger check``)."""
+        return t(f"ledger.integrity.entry_{self.reason}", id=self.entry_id)
 
 
 def content_hash(lines: list[list[Any]]) -> str:
@@ -92,9 +99,9 @@ class ImportMismatch:
     first_id: int
     last_id: int
 
-    def line(self) -> str:
-        return (f"IMPORT audit record {self.audit_id} (entries {self.first_id}-{self.last_id}) does not match "
-                "the imported lines (lines)")
+    def describe(self, t: Translator) -> str:
+        """One line in ``t``'s language (``audit verify``, ``ledger check``)."""
+        return t("ledger.integrity.import_lines", audit_id=self.audit_id, first=self.first_id, last=self.last_id)
 
 
 def line_text(line_no: int, line: Sequence[Any]) -> str:

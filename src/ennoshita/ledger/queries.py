@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -29,6 +29,9 @@ from ennoshita.ledger.models import (
 )
 from ennoshita.ledger.posting import period_of
 from ennoshita.ledger.rules import entry_number
+
+if TYPE_CHECKING:
+    from ennoshita.i18n import Translator
 
 
 @dataclass(frozen=True)
@@ -772,6 +775,15 @@ class BalanceDifference:
     is_closing: bool
     maintained: tuple[int, int, int]  # debit, credit, lines
     recomputed: tuple[int, int, int]
+
+    def describe(self, t: Translator) -> str:
+        """One line of ``ennoshita ledger check`` in ``t``'s language: the balance row (ids, month) and both sums."""
+        (debit, credit, lines), (debit_re, credit_re, lines_re) = self.maintained, self.recomputed
+        return t("ledger.check_diff", account=self.account_id, sub=self.sub_account_id, dept=self.department_id,
+                 year=self.period // 100, month=f"{self.period % 100:02d}",
+                 closing=t("ledger.check_closing") if self.is_closing else "",
+                 debit=f"{debit:,}", credit=f"{credit:,}", lines=lines,
+                 debit_re=f"{debit_re:,}", credit_re=f"{credit_re:,}", lines_re=lines_re)
 
 
 def check_balances(session: Session) -> list[BalanceDifference]:

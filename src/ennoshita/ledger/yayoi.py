@@ -265,8 +265,8 @@ def voucher_rows(stream: IO[bytes] | Iterable[str]) -> Iterator[VoucherRows | li
     group: VoucherRows = []
     try:
         reader = _reader(stream)
-    except Invalid as exc:
-        yield [Problem(exc.key, "file", {}, 1)]
+    except Invalid as exc:  # the whole file's encoding cannot be read (textfiles.undecodable): no line
+        yield exc.problems
         return
     undecodable: list[Problem] = []
     for row in textfiles.rows(reader, undecodable.append):

@@ -95,11 +95,9 @@ _REQUESTER_CODE = re.compile(r"^\d{10}\s+")
 
 
 def decode_bank_csv(data: bytes) -> tuple[str, str]:
-    """``(text, encoding)``: the shared detection of :mod:`ennoshita.textfiles` (BOM, UTF-8, cp932)."""
-    try:
-        return textfiles.decode(data)
-    except Invalid as exc:
-        raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
+    """``(text, encoding)``: the shared detection of :mod:`ennoshita.textfiles` (BOM, UTF-8, cp932), and its
+    whole-file error, as every import says it."""
+    return textfiles.decode(data)
 
 
 def parse_bank_date(text: str) -> dt.date | None:
@@ -175,7 +173,7 @@ def parse_bank_csv(data: bytes | str) -> BankCsvResult:
     """Deposits of a bank statement CSV, with every row problem collected.
 
     Raises :class:`Invalid` (``sales.error.bank_csv_layout``, parameter ``header``) when no known
-    header is found in the first rows, and ``sales.error.bank_csv_encoding`` for undecodable bytes.
+    header is found in the first rows, and ``textfiles.undecodable`` (``import.error.encoding``) for undecodable bytes.
     """
     if isinstance(data, bytes):
         text, encoding = decode_bank_csv(data)
@@ -188,10 +186,7 @@ def parse_bank_csv(data: bytes | str) -> BankCsvResult:
 
 def open_bank_csv(stream: IO[bytes] | io.RawIOBase, max_rows: int | None = None) -> BankCsvReader:
     """A streaming reader over an uploaded file (a spooled temporary file): memory does not grow with it."""
-    try:
-        text = textfiles.open_text(stream)
-    except Invalid as exc:
-        raise Invalid("sales.error.bank_csv_encoding", field="file") from exc
+    text = textfiles.open_text(stream)  # textfiles.undecodable when neither UTF-8 nor cp932
     return BankCsvReader(text, text.encoding, max_rows)
 
 

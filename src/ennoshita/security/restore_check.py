@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -20,10 +21,13 @@ from ennoshita import audit
 from ennoshita.db import Database
 from ennoshita.migrations import upgrade
 
+if TYPE_CHECKING:
+    from ennoshita.i18n import Translator
 
-def chain_problem(url: str) -> str | None:
+
+def chain_problem(url: str, t: Translator) -> str | None:
     """None when the audit chain of the database at ``url`` verifies with this installation's audit key (and the
-    backup's own checkpoints), else what is wrong with it -- including a missing key."""
+    backup's own checkpoints), else what is wrong with it -- including a missing key -- in ``t``'s language."""
     db = Database(url)
     try:
         with db.uow() as uow:
@@ -31,19 +35,17 @@ def chain_problem(url: str) -> str | None:
         if result.ok:
             return None
         if result.reason == "no_key":
-            return f"{result.detail}; give the key of the installation the backup comes from with --audit-key-file"
-        if result.broken_id is not None:
-            return f"audit chain broken at record {result.broken_id}: {result.reason}"
-        return f"audit chain does not verify: {result.reason} {result.detail}".rstrip()
+            return t("cli.restore_no_key", problem=result.describe(t))
+        return result.describe(t)
     except Exception as exc:  # not a database of ours, or unreadable: refuse it as well
-        return f"the backup cannot be verified: {type(exc).__name__}"
+        return t("cli.restore_unverifiable", kind=type(exc).__name__)
     finally:
         db.dispose()
 
 
-def follow_checkpoint_file(url: str) -> str | None:
+def follow_checkpoint_file(url: str, t: Translator) -> str | None:
     """After a restore: the checkpoint file next to the key follows the restored chain (an older backup ends
-    before the file's checkpoint, by design). Returns a notice when the file was ahead, else None."""
+    before the file's checkpoint, by design). Returns a notice in ``t``'s language when the file was ahead."""
     from ennoshita.audit import checkpoints
 
     db = Database(url)
@@ -54,8 +56,7 @@ def follow_checkpoint_file(url: str) -> str | None:
             chain = latest.chain if latest else None
         notice = None
         if outside is not None and (latest is None or outside.seq > latest.seq):
-            notice = (f"the restored audit chain is older than the checkpoint at record {outside.seq} ({outside.at}); "
-                      "the checkpoint file now follows the restored database")
+            notice = t("cli.restore_older_chain", seq=outside.seq, at=outside.at)
         if chain is not None:
             checkpoints.replace_file(latest, chain)
         return notice
@@ -63,8 +64,9 @@ def follow_checkpoint_file(url: str) -> str | None:
         db.dispose()
 
 
-def install_key(given: Path) -> str | None:
-    """Put the key given to restore where this installation keeps it, when it has none; refuse a different one."""
+def install_key(given: Path, t: Translator) -> str | None:
+    """Put the key given to restore where this installation keeps it, when it has none; refuse a different one
+    (the refusal in ``t``'s language)."""
     import shutil
 
     from ennoshita.audit import keys
@@ -72,7 +74,7 @@ def install_key(given: Path) -> str | None:
     target = keys.key_path()
     if target.exists():
         if target.read_bytes().strip() != given.read_bytes().strip():
-            return f"this installation already has a different audit key at {target}"
+            return t("cli.restore_other_key", path=str(target))
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(given, target)

@@ -29,3 +29,14 @@ def test_the_cli_own_cases() -> None:
     assert (locked.key, locked.params["detail"]) == ("cli.error_database", "database is locked")
     other = last_resort(RuntimeError("boom\nsecond line"))
     assert (other.key, other.params) == ("cli.error_unexpected", {"kind": "RuntimeError", "detail": "boom"})
+
+
+def test_a_chain_without_its_keyed_start_is_said_in_the_users_words() -> None:
+    """Recording on a chain whose marker is gone raised ChainNotKeyed, which the CLI printed as an unforeseen
+    failure with its English text (the audit trail does not end in keyed records ...)."""
+    from ennoshita.audit.services import ChainNotKeyed
+    from ennoshita.i18n import gettext
+
+    said = last_resort(ChainNotKeyed())
+    assert said.key == "cli.error_chain_not_keyed"
+    assert gettext("ja", said.key).startswith("監査証跡") and "audit verify" in gettext("en", said.key)

@@ -129,7 +129,8 @@ def test_an_empty_file_is_an_unknown_layout() -> None:
 def test_bytes_that_are_neither_utf8_nor_shift_jis() -> None:
     with pytest.raises(Invalid) as caught:
         decode_bank_csv(b"\x82\xa0\x85\x40")  # あ, then a lead byte cp932 leaves undefined
-    assert caught.value.key == "sales.error.bank_csv_encoding"
+    assert caught.value.key == "import.error.encoding"  # as every import says it (ennoshita.textfiles)
+    assert [(p.field, p.line) for p in caught.value.problems] == [("file", None)]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

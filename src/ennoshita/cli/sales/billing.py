@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita.cli.common import CommandContext, console, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, console, label, parse_date, say, with_context
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.money import format_yen
 from ennoshita.partners.models import Partner
@@ -25,20 +25,7 @@ partners_app = typer.Typer(help="取引先: import from CSV.", no_args_is_help=T
 sales_app.add_typer(partners_app, name="partners")
 
 # Plain CLI sentences (the error lines come from the message catalogs).
-_TEXT = {
-    "ja": {"imported": "{count} 件の取引先を登録しました。", "run": "締め請求 {date}: 請求書 {count} 件、合計 {total}",
-           "zip": "PDF を {path} に書き出しました（{count} 件）。", "pdf": "{number} を {path} に書き出しました。",
-           "bank": "入金明細: 取込 {imported} 件、重複 {duplicates} 件、対象外 {skipped} 行",
-           "matched": "自動消込: {count} 件", "number": "請求書番号", "partner": "取引先", "gross": "請求金額",
-           "due": "支払期日", "sub": "売掛金台帳", "ledger": "総勘定元帳", "diff": "差額",
-           "ok": "一致しています。", "ng": "一致しません。"},
-    "en": {"imported": "{count} partners imported.", "run": "Billing run {date}: {count} invoices, total {total}",
-           "zip": "PDFs written to {path} ({count}).", "pdf": "{number} written to {path}.",
-           "bank": "Deposits: {imported} imported, {duplicates} duplicates, {skipped} rows skipped",
-           "matched": "Auto-matched: {count}", "number": "Invoice", "partner": "Partner", "gross": "Amount",
-           "due": "Due", "sub": "売掛金台帳 (sub-ledger)", "ledger": "総勘定元帳 (ledger)", "diff": "差額 (difference)",
-           "ok": "They agree.", "ng": "They differ."},
-}
+_TEXT = "cli.sales.billing"  # its lines: i18n/{ja,en}/cli.po, keys cli.sales.billing.*
 
 
 def _say(key: str, **params: Any) -> str:
@@ -98,14 +85,7 @@ def billing_run(
         console.print(_say("zip", path=str(zip_path), count=len(result.invoices)))
 
 
-_ACCRUE_TEXT = {
-    "ja": {"accrued": "未請求売上 {month}: 納品 {count} 件、{gross}（税抜 {net}、消費税 {tax}）を {end} に計上し、"
-                      "翌日に振り戻しました。",
-           "none": "未請求売上 {month}: 未請求の納品はありません。"},
-    "en": {"accrued": "Unbilled sales {month}: {count} deliveries, {gross} (net {net}, tax {tax}) accrued on {end}, "
-                      "reversed the next day.",
-           "none": "Unbilled sales {month}: no unbilled deliveries."},
-}
+_ACCRUE_TEXT = "cli.sales.billing.accrue"  # its lines: i18n/{ja,en}/cli.po, keys cli.sales.billing.accrue.*
 
 
 @sales_app.command("accrue")
@@ -217,7 +197,8 @@ def credit_show(
     found = customer_credit.credit_of(cx.uow(), cx.actor, partner_id)
     print(f"{format_yen(found.balance)}")
     for m in found.movements:
-        print(f"{m.entry_date.isoformat()}\t{m.kind}\t{m.invoice_number}\t{format_yen(m.amount)}\t{m.memo}")
+        kind = label("sales_ui.credits.kind.", m.kind)  # as the 預り残高 screen names it
+        print(f"{m.entry_date.isoformat()}\t{kind}\t{m.invoice_number}\t{format_yen(m.amount)}\t{m.memo}")
 
 
 @credit_app.command("refund")

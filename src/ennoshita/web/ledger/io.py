@@ -65,6 +65,9 @@ async def import_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
     except DomainError as exc:
         if exc.status in (401, 403):
             raise
+        if exc.key != "ledger.error.import_failed":  # the file's own error (none given, its bytes unreadable,
+            general = [t(p.key, **p.params) for p in exc.problems or [Problem(exc.key, exc.field, exc.params)]]
+            return _page(request, actor, exc.status, general=general, form={"format": fmt})  # empty): no line
         lines: list[tuple[int | None, str]] = []
         for p in exc.problems or [Problem(exc.key, exc.field, exc.params)]:
             lines.append((p.line, t(p.key, **p.params)))

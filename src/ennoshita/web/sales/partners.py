@@ -212,7 +212,11 @@ async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> R
     except DomainError as exc:
         if exc.status == 403:
             raise
-        problems = [t(exc.key, **exc.params)] if not exc.problems else [
+        if not any(p.line is not None for p in exc.problems):  # the file's own error (none given, its bytes
+            general = [t(p.key, **p.params) for p in exc.problems] or [t(exc.key, **exc.params)]  # unreadable)
+            return render(request, "sales/partner_import.html", {"problems": [], "general": general,
+                                                                  "count": None}, status_code=exc.status)
+        problems = [
             (t("error.line_prefix", line=p.line) if p.line is not None else "")
             + (f"{p.field}: " if p.field and p.field != "file" else "") + t(p.key, **p.params)
             for p in exc.problems]

@@ -21,45 +21,7 @@ from ennoshita.money import format_yen
 from ennoshita.partners import services as partners
 from ennoshita.sales import flow, queries
 
-_TEXT = {
-    "ja": {"partner_added": "取引先 {code} {name} を登録しました（ID {id}）。",
-           "item_added": "品目 {code} {name} を登録しました（ID {id}）。",
-           "quote": "見積 {number} 第{revision}版: {status}、合計 {gross}（税抜 {net}、消費税 {tax}）",
-           "order": "受注 {number}: {status}、合計 {gross}（税抜 {net}、消費税 {tax}）",
-           "delivery": "納品 {number}: 合計 {gross}（税抜 {net}、消費税 {tax}）、受注 {order} は {status}",
-           "invoice": "{kind} {number}: 合計 {gross}（税抜 {net}、消費税 {tax}）、支払期日 {due}、仕訳 {entry}",
-           "matched": "消込: 入金 {id} → {allocations}（手数料 {fee}）",
-           "total": "{count} 件（全 {total} 件）", "none": "該当はありません。",
-           "code": "コード", "name": "名称", "kana": "カナ", "registration": "登録番号", "role": "区分",
-           "closing": "締め日", "customer": "得意先", "supplier": "仕入先", "end_of_month": "末日", "each": "都度",
-           "unit": "単位", "unit_price": "単価", "rate": "税率", "number": "番号", "revision": "版",
-           "status": "状態", "partner": "取引先", "date": "日付", "subject": "件名", "gross": "税込合計",
-           "due": "支払期日", "kind": "種別", "open": "未入金", "no": "行", "description": "品名",
-           "quantity": "数量", "amount": "金額", "delivered": "納品済", "net": "税抜", "tax": "消費税",
-           "rate_total": "{rate}% 対象", "invoice_kind": "請求書", "credit_note_kind": "返還請求書",
-           "issued": "発行日", "billed": "今回ご請求額", "receivable": "入金状況: {status}（入金 {paid}、残 {open}）",
-           "related": "関連: {kind} {number}（{date}、{gross}）", "deposit": "入金ID", "payer": "振込依頼人",
-           "match": "判定", "allocations": "消込先", "fee": "手数料", "unassigned": "未割当"},
-    "en": {"partner_added": "Partner {code} {name} added (id {id}).",
-           "item_added": "Item {code} {name} added (id {id}).",
-           "quote": "Quote {number} revision {revision}: {status}, total {gross} (net {net}, tax {tax})",
-           "order": "Order {number}: {status}, total {gross} (net {net}, tax {tax})",
-           "delivery": "Delivery {number}: total {gross} (net {net}, tax {tax}); order {order} is {status}",
-           "invoice": "{kind} {number}: total {gross} (net {net}, tax {tax}), due {due}, journal entry {entry}",
-           "matched": "Matched: deposit {id} → {allocations} (fee {fee})",
-           "total": "{count} shown (of {total})", "none": "Nothing found.",
-           "code": "Code", "name": "Name", "kana": "Kana", "registration": "Registration no.", "role": "Role",
-           "closing": "Closing day", "customer": "customer", "supplier": "supplier", "end_of_month": "end",
-           "each": "per delivery", "unit": "Unit", "unit_price": "Unit price", "rate": "Rate", "number": "Number",
-           "revision": "Rev.", "status": "Status", "partner": "Partner", "date": "Date", "subject": "Subject",
-           "gross": "Total", "due": "Due", "kind": "Kind", "open": "Open", "no": "Line",
-           "description": "Description", "quantity": "Quantity", "amount": "Amount", "delivered": "Delivered",
-           "net": "Net", "tax": "Tax", "rate_total": "{rate}% rate", "invoice_kind": "Invoice",
-           "credit_note_kind": "Credit note", "issued": "Issued", "billed": "Billed now",
-           "receivable": "Payment: {status} (paid {paid}, open {open})",
-           "related": "Related: {kind} {number} ({date}, {gross})", "deposit": "Deposit", "payer": "Payer",
-           "match": "Match", "allocations": "Invoices", "fee": "Fee", "unassigned": "Unassigned"},
-}
+_TEXT = "cli.sales.documents.shared"  # its lines: i18n/{ja,en}/cli.po, keys cli.sales.documents.shared.*
 
 
 def _say(key: str, **params: Any) -> str:
