@@ -61,3 +61,19 @@ def test_every_rate_choice_reads_whole_on_every_document_line_grid(page: Page, l
                 wide[(path, width)] = page_width
     assert cut == [], cut
     assert wide == {}, wide
+
+
+def test_the_journal_entry_grid_keeps_its_amount_cells_on_a_phone(page: Page, live_server: str) -> None:
+    """仕訳入力 and 定期仕訳 at 390 px: the grid squeezed 借方金額 and 貸方金額 to a few pixels (their headers
+    overlapped, nothing could be typed). It now scrolls inside its card, each amount cell shows 12,345,678
+    whole, and the page stays as wide as the window."""
+    _log_in(page, live_server, "ja")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/ledger/input", "/ledger/recurring"):
+        page.goto(live_server + path)
+        for side in ("debit", "credit"):
+            cell = page.locator(f"[name='lines[0].{side}']")
+            cell.fill("12,345,678")
+            fits = cell.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert fits[0] <= fits[1], (path, side, fits)  # the whole amount shows, nothing scrolled out of sight
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
