@@ -95,6 +95,10 @@ def test_coded_values_are_named_in_english(client: TestClient, demo_db: Database
     assert {"Base pay", "Health insurance", "Employees' pension insurance", "Income tax"} <= set(cells)
     assert not {"基本給", "健康保険料", "厚生年金保険料", "所得税", "住民税", "通勤手当"} & set(cells)
     assert "措法" not in client.get("/contracts/new").text
+    # the punctuation the screens put around a phrase: ASCII in English, 全角 in Japanese (text.paren, text.sep ...)
+    assert "（" not in page and "column (0 dependants)" in page  # 給与明細: 甲欄（扶養0人）
+    queue = client.get("/approvals").text
+    assert re.search(r"</strong> \(1 / \d\)</dd>", queue) and "（1 / " not in queue
 
 
 def test_coded_values_are_named_in_japanese(client: TestClient, demo_db: Database) -> None:
@@ -106,6 +110,7 @@ def test_coded_values_are_named_in_japanese(client: TestClient, demo_db: Databas
     assert via and via <= {"画面", "コマンド", "API", "システム"}, via
     page = client.get(f"/sales/quotes/{quote}").text
     assert "第2版" in page and "rev." not in page
+    assert re.search(r"</strong>（1 / \d）</dd>", client.get("/approvals").text)
     for n in range(1, 20):  # 証憑検索: the company's 社印 is named, not company_seal
         evidence = client.get("/ledger/evidence", params={"page": n}).text
         if "社印_" in evidence:
