@@ -79,7 +79,8 @@ def test_no_screen_shows_a_message_key_a_code_or_a_python_value(client: TestClie
 
 def test_coded_values_are_named_in_english(client: TestClient, demo_db: Database) -> None:
     """An English reader saw 普通 for a bank account's type (会社情報), 男 on the 資格取得届 data, 基本給 / 健康保険料
-    / 所得税 on a 給与明細 and 措法91条 in a label; each is named through the catalog (the company's own allowance
+    / 所得税 on a 給与明細, 措法91条 in a label and
+    "month 4" for 期首月; each is named through the catalog (the company's own allowance
     names stay as the company wrote them)."""
     with demo_db.engine.begin() as conn:
         man = conn.execute(text("SELECT id FROM hr_employees WHERE gender = 'M' ORDER BY id LIMIT 1")).scalar()
@@ -95,6 +96,8 @@ def test_coded_values_are_named_in_english(client: TestClient, demo_db: Database
     assert {"Base pay", "Health insurance", "Employees' pension insurance", "Income tax"} <= set(cells)
     assert not {"基本給", "健康保険料", "厚生年金保険料", "所得税", "住民税", "通勤手当"} & set(cells)
     assert "措法" not in client.get("/contracts/new").text
+    home = client.get("/").text  # 期首月 of the demo company (4月): "month 4" before
+    assert "<dd>April</dd>" in home and "month 4" not in home
     # the punctuation the screens put around a phrase: ASCII in English, 全角 in Japanese (text.paren, text.sep ...)
     assert "（" not in page and "column (0 dependants)" in page  # 給与明細: 甲欄（扶養0人）
     queue = client.get("/approvals").text
