@@ -27,4 +27,4 @@ def test_admin_logs_in_switches_language_and_sees_the_login_in_the_audit_trail(p
     table = page.get_by_test_id("audit-table")
     expect(table).to_contain_text("ログイン")
     expect(table).to_contain_text("山田 太郎")
-    expect(table.locator("tbody tr").first).to_contain_text("web")
+    expect(table.locator("tbody tr").first).to_contain_text("画面")  # 経路 web, named in the reader's language

@@ -165,3 +165,46 @@ def test_enter_adds_a_line_at_the_end_and_ime_confirmation_stays_in_the_cell(pag
     page.keyboard.type("ゲンキン")  # by カナ
     enter(page)
     expect(page.locator(cell(page, "account", 5))).to_have_value("1110 現金")
+
+
+# ledger.error.negative_amount: the reason the server gives
+NEGATIVE = "金額にマイナスは使えません（反対側に入力してください）。"
+
+
+def test_negative_amounts_are_marked_beside_their_cells_and_never_look_balanced(page: Page, live_server: str) -> None:
+    """仕訳入力: 10,000 on each side plus -3,000 on each side (one typed "△3000", the way Japanese books write a
+    minus) showed 差額 ¥0 and 貸借一致, or read △3000 as nothing, while the server refuses a negative amount beside
+    its line. The totals are now the real sums (7,000 = 10,000 - 3,000 on each side) and each negative amount is
+    marked beside its cell with the server's own reason, which the server then repeats beside the same cells."""
+    log_in(page, live_server)
+    page.goto(live_server + "/ledger/input")
+    page.locator("#f-entry_date").fill(DAY)
+    page.locator("#f-description").fill("マイナス金額の確認（E2E）")
+    page.get_by_role("button", name="行を追加").click()
+    page.get_by_role("button", name="行を追加").click()
+    for line, account, side, amount in ((1, "6250", "debit", "10000"), (2, "1110", "credit", "10000"),
+                                        (3, "6240", "debit", "-3000"), (4, "1110", "credit", "△3000")):
+        page.locator(cell(page, "account", line)).fill(account)
+        page.locator(cell(page, side, line)).fill(amount)
+        page.locator(cell(page, side, line)).press("Tab")
+    expect(page.get_by_test_id("debit-total")).to_have_text("¥7,000")
+    expect(page.get_by_test_id("credit-total")).to_have_text("¥7,000")
+    expect(page.get_by_test_id("difference")).to_have_text("¥0")
+    expect(page.get_by_test_id("balance-state")).not_to_have_text("貸借一致")
+    expect(page.get_by_test_id("balance-state")).to_have_text(NEGATIVE)
+    for name in ("lines[2].debit", "lines[3].credit"):
+        expect(page.locator(f"[data-error-for='{name}']")).to_have_text(NEGATIVE)
+    expect(page.locator(".cell-error")).to_have_count(2)
+
+    page.locator(cell(page, "debit", 3)).fill("3000")  # corrected: its mark goes, the other stays
+    page.locator(cell(page, "debit", 3)).press("Tab")
+    expect(page.locator("[data-error-for='lines[2].debit']")).to_have_count(0)
+    expect(page.get_by_test_id("debit-total")).to_have_text("¥13,000")
+    expect(page.get_by_test_id("difference")).to_have_text("¥6,000")
+
+    page.locator(cell(page, "debit", 3)).fill("-3000")
+    page.locator("[data-role='post']").click()  # the server says the same, beside the same cells
+    expect(page.locator("[data-error-for='lines[2].debit']")).to_have_text(NEGATIVE)
+    expect(page.locator("[data-error-for='lines[3].credit']")).to_have_text(NEGATIVE)
+    expect(page.locator(".cell-error")).to_have_count(2)
+    expect(page.get_by_test_id("balance-state")).to_have_text(NEGATIVE)

@@ -83,3 +83,32 @@ def test_the_local_operator_is_named_in_the_users_language(client: TestClient, d
     cells = [c.strip() for c in page.text.split("<td>")[1:]]
     assert any(c.startswith("システム</td>") for c in cells)
     assert not any(c.startswith("system</td>") for c in cells)
+
+
+def _csv(body: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def test_the_audit_csv_speaks_the_users_language_and_keeps_the_chained_values(client: TestClient,
+                                                                                demo_db: Database) -> None:
+    """The 監査ログ CSV had machine headers (id, occurred_at, actor_id ...) and codes (partner, create) even for
+    a Japanese auditor, unlike every other list export. Its headers are now the screen's column titles in the
+    reader's language, with the named 対象 and 操作 beside the codes the chain's MAC is computed over."""
+    with demo_db.engine.begin() as conn:
+        rec = conn.execute(text("SELECT id, entity_type, action, hash FROM audit_records "
+                                "WHERE entity_type = 'partner' AND action = 'create' ORDER BY id LIMIT 1")).one()
+    csrf = login(client, AUDITOR)
+    rows = _csv(client.get("/audit.csv").content)
+    assert rows[0] == ["番号", "日時", "操作者ID", "操作者", "経路", "対象", "対象コード", "対象ID", "操作",
+                       "操作コード", "変更前", "変更後", "ハッシュ値"]
+    line = next(r for r in rows[1:] if r[0] == str(rec.id))
+    assert (line[5], line[6], line[8], line[9], line[12]) == ("取引先", "partner", "登録", "create", rec.hash)
+    client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf})
+    rows = _csv(client.get("/audit.csv").content)
+    assert rows[0] == ["No.", "When", "User ID", "User", "Via", "Entity", "Entity code", "Entity ID", "Action",
+                       "Action code", "Before", "After", "Hash"]
+    line = next(r for r in rows[1:] if r[0] == str(rec.id))
+    assert (line[5], line[6], line[8], line[9]) == ("Partner", "partner", "Create", "create")

@@ -34,7 +34,7 @@ def show(cx: CommandContext) -> None:
         ("company.name", c.name), ("company.name_kana", c.name_kana),
         ("company.registration_number", c.registration_number or "-"), ("company.postal_code", c.postal_code),
         ("company.address", c.address), ("company.phone", c.phone), ("company.representative", c.representative),
-        ("company.fiscal_year_start_month", t("company.month", month=c.fiscal_year_start_month)),
+        ("company.fiscal_year_start_month", t(f"month.{c.fiscal_year_start_month}")),
         ("company.tax_accounting", t(f"company.tax_accounting.{c.tax_accounting}")),
         ("company.tax_rounding", t(f"company.tax_rounding.{c.tax_rounding}")),
     ]

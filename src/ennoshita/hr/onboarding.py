@@ -187,9 +187,6 @@ def set_item(uow: UnitOfWork, actor: Actor, item_id: int, done: bool) -> None:
         uow.commit()
 
 
-GENDER_JA = {"M": "男", "F": "女", "": ""}
-
-
 def insurance_data(uow: UnitOfWork, actor: Actor, employee_id: int, kind: str) -> dict[str, str]:
     """The fields the 資格取得届 (``acquire``) or 資格喪失届 (``lose``) of 健康保険・厚生年金 and 雇用保険 need.
     Personal data: hr.personal, and the view is audited."""
@@ -202,7 +199,7 @@ def insurance_data(uow: UnitOfWork, actor: Actor, employee_id: int, kind: str) -
         a = assignment_at(s, e.id, e.leave_date or today_tokyo())
         data = {
             "employee_number": e.employee_number, "name": e.name, "name_kana": e.name_kana,
-            "birth_date": e.birth_date.isoformat(), "gender": GENDER_JA.get(e.gender, ""),
+            "birth_date": e.birth_date.isoformat(), "gender": e.gender,  # M / F / "": the screen names it
             "postal_code": e.postal_code, "address": e.address,
             "basic_pension_number": e.basic_pension_number,
             "employment_insurance_number": e.employment_insurance_number,

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ennoshita import audit, exports
 from ennoshita.actor import Actor
-from ennoshita.audit.queries import CSV_HEADER, actions, entity_types
+from ennoshita.audit.queries import actions, entity_types
 from ennoshita.dates import TOKYO
 from ennoshita.db import Database
 from ennoshita.identity import require
 from ennoshita.identity import services as identity
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import csv_response
+from ennoshita.web.forms import translator
 from ennoshita.web.render import render
 
 router = APIRouter()
@@ -82,10 +81,23 @@ def audit_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "audit.view")
     f = _filter(request)
     encoding = exports.check_encoding(request.query_params.get("encoding", "utf-8"))
+    t = translator(actor)
     col = exports.ExportColumn
-    values: list[Callable[[Any], Any]] = [
-        lambda r: r.id, lambda r: r.occurred_at.astimezone(TOKYO).isoformat(), lambda r: r.actor_id,
-        lambda r: r.actor_name, lambda r: r.via, lambda r: r.entity_type, lambda r: r.entity_id,
-        lambda r: r.action, lambda r: r.before, lambda r: r.after, lambda r: r.hash]
-    columns = [col(label, value) for label, value in zip(CSV_HEADER, values, strict=True)]
+    # the screen's column titles in the reader's language; the codes the chain's MAC is computed over stay, each
+    # beside its name (ennoshita.audit.queries.CSV_HEADER keeps the machine names of the raw columns)
+    columns = [
+        col(t("audit.col.id"), lambda r: r.id),
+        col(t("audit.when"), lambda r: r.occurred_at.astimezone(TOKYO).isoformat()),
+        col(t("audit.col.actor_id"), lambda r: r.actor_id),
+        col(t("audit.user"), lambda r: r.actor_name),
+        col(t("audit.via"), lambda r: r.via),
+        col(t("audit.entity_type"), lambda r: t("entity." + r.entity_type)),
+        col(t("audit.col.entity_code"), lambda r: r.entity_type),
+        col(t("audit.entity_id"), lambda r: r.entity_id),
+        col(t("audit.action"), lambda r: t("action." + r.action)),
+        col(t("audit.col.action_code"), lambda r: r.action),
+        col(t("audit.before"), lambda r: r.before),
+        col(t("audit.after"), lambda r: r.after),
+        col(t("audit.col.hash"), lambda r: r.hash),
+    ]
     return csv_response(db, "audit", columns, lambda s: audit.export_rows(s, f), encoding)

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from ennoshita.attachments.queries import OWNER_TYPES
 from ennoshita.attachments.services import DEFAULT_MAX_BYTES, NewAttachment
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
+from ennoshita.identity.company import SEAL_OWNER
 from ennoshita.ledger import evidence, queries, queries_ui
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
@@ -151,4 +152,5 @@ def evidence_search(request: Request, db: DbDep, actor: ActorDep) -> Response:
             status = exc.status
     return render(request, "ledger/evidence.html", {
         "page": page, "q": request.query_params, "errors": errors, "owner_types": OWNER_TYPES,
+        "owner_labels": (*OWNER_TYPES, SEAL_OWNER),  # the 社印: the company's attachment, no filter of its own
         "query": query_without_page(request)}, status_code=status)

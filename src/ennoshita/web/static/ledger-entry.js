@@ -5,7 +5,8 @@
  * - Account cells accept a code, a name or its カナ and show "1110 現金"; the account's default tax
  *   category is filled in when the tax cell is empty; the sub-account cell offers that account's list.
  * - "=" in an empty amount cell enters the difference that balances the entry.
- * - The debit and credit totals and their difference are shown live until the entry balances.
+ * - The debit and credit totals and their difference are shown live until the entry balances; an amount the
+ *   server would refuse (negative, or no amount) is marked beside its cell with the server's reason.
  * The server checks everything again: this script only saves typing.
  */
 (function () {
@@ -24,10 +25,14 @@
     var s = Math.abs(n).toLocaleString("ja-JP");
     return (n < 0 ? "-¥" : "¥") + s;
   }
+  // An amount read as the server reads it (web.forms.parse_int): separators, ¥ and 円 dropped, full-width
+  // digits, a leading -, △ or ▲ for a minus. 0 when blank, NaN when it is no amount.
   function amountOf(input) {
-    var v = norm(input.value).replace(/[,¥円\s]/g, "");
-    if (!/^-?\d+$/.test(v)) { return 0; }
-    return parseInt(v, 10);
+    var v = norm(input.value).replace(/[,¥円\s\\]/g, "");
+    if (!v) { return 0; }
+    var m = /^([-△▲]*)(\d+)$/.exec(v);
+    if (!m) { return NaN; }
+    return (m[1] ? -1 : 1) * parseInt(m[2], 10);
   }
 
   // ------------------------------------------------------------ accounts, sub-accounts, departments
@@ -111,11 +116,40 @@
   }
 
   // ------------------------------------------------------------ totals
+  // The real sums of what is typed (a negative amount counts as typed), and beside each amount the server would
+  // refuse, the server's own reason (ledger.error.negative_amount, ledger_ui.error.amount): the totals never
+  // look balanced while an amount is negative or unreadable.
+  var grid = tbody.closest("table");
+  function markAmount(input, reason) {
+    var td = input.closest("td");
+    var mark = td.querySelector(".cell-error");
+    if (!reason) {
+      if (mark) { mark.remove(); }
+      td.classList.remove("invalid");
+      return;
+    }
+    if (!mark) {
+      mark = document.createElement("div");
+      mark.className = "cell-error";
+      td.appendChild(mark);
+    }
+    mark.setAttribute("data-error-for", input.name);
+    mark.textContent = reason;
+    td.classList.add("invalid");
+  }
   function totals() {
-    var debit = 0, credit = 0;
-    tbody.querySelectorAll("[data-cell='debit']").forEach(function (i) { debit += amountOf(i); });
-    tbody.querySelectorAll("[data-cell='credit']").forEach(function (i) { credit += amountOf(i); });
-    return { debit: debit, credit: credit, diff: debit - credit };
+    var debit = 0, credit = 0, negative = false, unreadable = false;
+    tbody.querySelectorAll("input.amount").forEach(function (i) {
+      var n = amountOf(i);
+      if (isNaN(n)) { unreadable = true; return; }
+      if (n < 0) { negative = true; }
+      if (i.dataset.cell === "debit") { debit += n; } else { credit += n; }
+    });
+    return { debit: debit, credit: credit, diff: debit - credit, negative: negative, unreadable: unreadable };
+  }
+  function checkAmount(input) {
+    var n = amountOf(input);
+    markAmount(input, isNaN(n) ? grid.dataset.msgAmount : (n < 0 ? grid.dataset.msgNegative : ""));
   }
   function showTotals() {
     var t = totals();
@@ -123,10 +157,14 @@
     form.querySelector("[data-testid='credit-total']").textContent = yen(t.credit);
     form.querySelector("[data-testid='difference']").textContent = yen(t.diff);
     var state = form.querySelector("[data-testid='balance-state']");
-    var ok = t.diff === 0 && t.debit > 0;
+    var ok = t.diff === 0 && t.debit > 0 && !t.negative && !t.unreadable;
     state.className = "balance-state " + (ok ? "ok" : "bad");
-    state.textContent = t.debit === 0 && t.credit === 0 ? form.dataset.msgEmpty :
-      (ok ? form.dataset.msgBalanced : form.dataset.msgUnbalanced);
+    if (t.negative) { state.textContent = grid.dataset.msgNegative; }
+    else if (t.unreadable) { state.textContent = grid.dataset.msgAmount; }
+    else {
+      state.textContent = t.debit === 0 && t.credit === 0 ? form.dataset.msgEmpty :
+        (ok ? form.dataset.msgBalanced : form.dataset.msgUnbalanced);
+    }
   }
 
   // ------------------------------------------------------------ lines
@@ -158,6 +196,7 @@
   function removeLine(row) {
     if (tbody.querySelectorAll("tr.line").length <= 2) {
       row.querySelectorAll("input, select").forEach(function (el) { el.value = ""; });
+      row.querySelectorAll("input.amount").forEach(function (el) { markAmount(el, ""); });
     } else {
       row.remove();
       renumber();
@@ -188,6 +227,7 @@
       var side = el.dataset.cell;
       if (side === "credit" && t.diff > 0) { el.value = t.diff.toLocaleString("ja-JP"); }
       if (side === "debit" && t.diff < 0) { el.value = (-t.diff).toLocaleString("ja-JP"); }
+      checkAmount(el);
       showTotals();
       return;
     }
@@ -210,7 +250,7 @@
     if (el.dataset.cell === "account") { accountChanged(el, true); }
     else if (el.dataset.cell === "sub_account") { subChanged(el); }
     else if (el.dataset.cell === "department") { departmentChanged(el); }
-    else if (el.classList.contains("amount")) { amountChanged(el); }
+    else if (el.classList.contains("amount")) { amountChanged(el); checkAmount(el); }
     showTotals();
   });
   tbody.addEventListener("focusout", function (ev) {
@@ -218,7 +258,10 @@
     if (el.dataset && el.dataset.cell === "account" && el.value !== el.dataset.prev) { accountChanged(el, true); }
     if (el.classList && el.classList.contains("amount")) { amountChanged(el); }
   });
-  tbody.addEventListener("input", showTotals);
+  tbody.addEventListener("input", function (ev) {
+    if (ev.target.classList && ev.target.classList.contains("amount")) { checkAmount(ev.target); }
+    showTotals();
+  });
   tbody.addEventListener("click", function (ev) {
     var b = ev.target.closest("[data-action='remove-line']");
     if (b) { removeLine(b.closest("tr")); }
@@ -238,6 +281,10 @@
   tbody.querySelectorAll("[data-cell='sub_account']").forEach(function (input) { if (input.value) { subChanged(input); } });
   tbody.querySelectorAll("[data-cell='department']").forEach(function (input) {
     if (input.value) { departmentChanged(input); }
+  });
+  tbody.querySelectorAll("input.amount").forEach(function (input) {
+    var n = amountOf(input);  // add a mark the server did not; never drop one it gave (a range, one side only)
+    if ((isNaN(n) || n < 0) && !input.closest("td").querySelector(".cell-error")) { checkAmount(input); }
   });
   showTotals();
   var firstError = form.querySelector(".invalid input, .invalid select");

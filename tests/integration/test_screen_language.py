@@ -1,0 +1,123 @@
+"""Every screen in the reader's language (the walk of every screen in Japanese and in English): a value the
+application stores as a code (経路 web/cli, an attachment's owner, a bank account's type, a gender, a 給与明細
+line, a quote's 版) is named through the catalogs, never shown as the code, and no screen shows a message key or
+a Python value. Data the users typed (names, account names, units) stays as typed."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from ennoshita.db import Database
+from ennoshita.i18n import catalog
+from tests.conftest import ADMIN, csrf_of, login
+
+SKIP = re.compile(r"\.(csv|pdf|xlsx|json|zip|png)\b|/logout|export=|format=|/download|/static/|/api/|/pdf|/file")
+# a text that is a whole cell or label and looks like a code: lower-case ASCII words joined by _ : .
+CODE = re.compile(r"[a-z][a-z0-9_:.]*")
+DATA_CODES = {"kg"}  # an item's unit as the user typed it
+
+
+def _english(client: TestClient) -> None:
+    client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf_of(client.get("/me").text)})
+
+
+def _texts(page: str) -> list[str]:
+    """The text nodes a reader sees, leaving out JSON shown as is (<pre>), scripts, datalists and mono cells
+    (document numbers, IDs and codes a user types)."""
+    page = re.sub(r"(?s)<(script|style|pre|datalist)\b.*?</\1>", "", page)
+    page = re.sub(r'<(\w+)[^>]*class="[^"]*\bmono\b[^"]*"[^>]*>[^<]*', "", page)
+    return [html.unescape(m.group(1)).strip() for m in re.finditer(r">([^<>]+)<", page)]
+
+
+def _walk(client: TestClient) -> dict[str, str]:
+    """Every page reachable by links from the home page, one of each route (ids and queries aside)."""
+    pages: dict[str, str] = {}
+    seen_routes: set[str] = set()
+    queue = ["/"]
+    while queue:
+        url = queue.pop(0)
+        route = re.sub(r"/\d+", "/N", url.split("?")[0])
+        if route in seen_routes:
+            continue
+        seen_routes.add(route)
+        response = client.get(url)
+        if response.status_code != 200 or not response.headers["content-type"].startswith("text/html"):
+            continue
+        pages[url] = response.text
+        for m in re.finditer(r'href="(/[^"#]*)"', response.text):
+            link = html.unescape(m.group(1))
+            if not link.startswith("//") and not SKIP.search(link):
+                queue.append(link)
+    return pages
+
+
+def test_no_screen_shows_a_message_key_a_code_or_a_python_value(client: TestClient) -> None:
+    """Walks every screen as the admin, in Japanese and in English. Before, the Japanese 監査ログ showed its 経路 as
+    web and cli, 証憑検索 named the 社印 company_seal, and quotes and orders said rev.1."""
+    keys = set(catalog("ja"))
+    login(client, ADMIN)
+    for language in ("ja", "en"):
+        if language == "en":
+            _english(client)
+        pages = _walk(client)
+        assert len(pages) > 80, language  # the walk reached the screens
+        found: dict[str, set[str]] = {}
+        for url, page in pages.items():
+            assert f'<html lang="{language}">' in page, url
+            for t in _texts(page):
+                raw_key = t in keys or any(w in keys for w in t.split())
+                code = language == "ja" and CODE.fullmatch(t) is not None and t not in DATA_CODES
+                python = t in ("None", "True", "False") and language == "ja" or "object at 0x" in t
+                if raw_key or code or python:
+                    found.setdefault(t, set()).add(url)
+        assert found == {}, (language, found)
+
+
+def test_coded_values_are_named_in_english(client: TestClient, demo_db: Database) -> None:
+    """An English reader saw 普通 for a bank account's type (会社情報), 男 on the 資格取得届 data, 基本給 / 健康保険料
+    / 所得税 on a 給与明細, 措法91条 in a label and
+    "month 4" for 期首月; each is named through the catalog (the company's own allowance
+    names stay as the company wrote them)."""
+    with demo_db.engine.begin() as conn:
+        man = conn.execute(text("SELECT id FROM hr_employees WHERE gender = 'M' ORDER BY id LIMIT 1")).scalar()
+        slip = conn.execute(text("SELECT id FROM payroll_slips ORDER BY id LIMIT 1")).scalar()
+    login(client, ADMIN)
+    _english(client)
+    company = client.get("/admin/company").text
+    assert "<td>Ordinary</td>" in company and "<td>普通</td>" not in company
+    insurance = client.get(f"/hr/employees/{man}/insurance/acquire").text
+    assert "<dd>Male</dd>" in insurance and "<dd>男</dd>" not in insurance
+    page = client.get(f"/payroll/slips/{slip}").text
+    cells = _texts(page)
+    assert {"Base pay", "Health insurance", "Employees' pension insurance", "Income tax"} <= set(cells)
+    assert not {"基本給", "健康保険料", "厚生年金保険料", "所得税", "住民税", "通勤手当"} & set(cells)
+    assert "措法" not in client.get("/contracts/new").text
+    home = client.get("/").text  # 期首月 of the demo company (4月): "month 4" before
+    assert "<dd>April</dd>" in home and "month 4" not in home
+    # the punctuation the screens put around a phrase: ASCII in English, 全角 in Japanese (text.paren, text.sep ...)
+    assert "（" not in page and "column (0 dependants)" in page  # 給与明細: 甲欄（扶養0人）
+    queue = client.get("/approvals").text
+    assert re.search(r"</strong> \(1 / \d\)</dd>", queue) and "（1 / " not in queue
+
+
+def test_coded_values_are_named_in_japanese(client: TestClient, demo_db: Database) -> None:
+    with demo_db.engine.begin() as conn:
+        quote = conn.execute(text("SELECT id FROM quotes WHERE revision = 2 ORDER BY id LIMIT 1")).scalar()
+    login(client, ADMIN)
+    audit = client.get("/audit").text + client.get("/audit", params={"entity_type": "audit_chain"}).text
+    via = set(re.findall(r'<span class="badge badge-muted"[^>]*>([^<]+)</span>', audit))
+    assert via and via <= {"画面", "コマンド", "API", "システム"}, via
+    page = client.get(f"/sales/quotes/{quote}").text
+    assert "第2版" in page and "rev." not in page
+    assert re.search(r"</strong>（1 / \d）</dd>", client.get("/approvals").text)
+    for n in range(1, 20):  # 証憑検索: the company's 社印 is named, not company_seal
+        evidence = client.get("/ledger/evidence", params={"page": n}).text
+        if "社印_" in evidence:
+            break
+    else:
+        raise AssertionError("the demo's 社印 is not on 証憑検索")
+    assert '<td class="nowrap">社印</td>' in evidence and "company_seal" not in evidence
