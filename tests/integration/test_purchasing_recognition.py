@@ -21,11 +21,11 @@ from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
 from ennoshita.ledger.consumption_tax import tax_base
-from ennoshita.purchasing import bills, orders, recognition
+from ennoshita.purchasing import bills, orders, queries, recognition
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
 from tests.conftest import csrf_of, login
-from tests.integration.test_purchasing import PEOPLE, _approve
+from tests.integration.test_purchasing import PEOPLE, _approve, _payable_balance
 
 ADMIN = Actor.system()
 
@@ -206,3 +206,35 @@ def test_a_bill_before_the_goods_is_not_booked_twice(db: Database, org: dict[str
     assert _sums(db, "2120", FY2026) == (0, 33_000)
     check = recognition.payables_check(db.uow(), kobai)
     assert (check.subledger, check.ledger) == (33_000, 33_000)
+
+
+def test_payables_per_supplier_are_the_ledgers_including_goods_not_yet_billed(db: Database, org: dict[str, Actor]
+                                                                             ) -> None:
+    """検収基準: 買掛金残高 per supplier is what the ledger's 買掛金 holds on the supplier's 補助科目, the goods
+    received and not yet billed included (they are in 買掛金 from the receipt date). Failed before: the list
+    summed the open bills only, so it said nothing was owed while the 貸借対照表 showed 買掛金 ¥187,000."""
+    keiri = org["keiri"]
+    maker = _supplier(db, "S101", "株式会社ヤマダ部品", "T5010001008846")
+    shop = _supplier(db, "S102", "丸山梱包資材店")
+    po1 = _received_order(db, org, maker, LineInput("部品A", "100", "1200", "10"))
+    _received_order(db, org, shop, LineInput("段ボール箱", "10", "5000", "10"))
+    # received 2027-03-25, nothing billed: ヤマダ 100 x 1,200 = 120,000 + 10% = 132,000; 丸山 10 x 5,000 = 50,000
+    # + 10% = 55,000 (the 経過措置 moves part of the tax to cost, not the amount owed): 187,000 in all
+    rows = {(r.code, r.bills, r.open_amount, r.unbilled, r.next_due)
+            for r in queries.payables_by_supplier(db.uow(), keiri)}
+    assert rows == {("S101", 0, 132_000, 132_000, None), ("S102", 0, 55_000, 55_000, None)}
+    assert queries.payables_totals(db.uow(), keiri) == queries.Totals(2, 187_000)
+    assert (_payable_balance(db, "S101"), _payable_balance(db, "S102")) == (132_000, 55_000)
+
+    # ヤマダ's bill (tax printed 12,001): 132,001 owed on the bill, nothing unbilled; 丸山 still unbilled
+    b1 = _approved_bill(db, org, bills.BillInput(
+        maker, "Y-0410", BILLED, (bills.BillLineInput("部品A", "1200", "100", order_line_id=None),), order_id=po1,
+        department="購買部", printed_tax=(("10", 12_001),)))
+    rows = {(r.code, r.bills, r.open_amount, r.unbilled, r.next_due)
+            for r in queries.payables_by_supplier(db.uow(), keiri)}
+    assert rows == {("S101", 1, 132_001, 0, b1.due_date), ("S102", 0, 55_000, 55_000, None)}
+    assert queries.payables_totals(db.uow(), keiri) == queries.Totals(2, 187_001)
+    assert (_payable_balance(db, "S101"), _payable_balance(db, "S102")) == (132_001, 55_000)
+    # one supplier asked for: its own balance only
+    assert [r.open_amount for r in queries.payables_by_supplier(db.uow(), keiri, supplier_id=shop)] == [55_000]
+    assert queries.payables_totals(db.uow(), keiri, supplier_id=shop) == queries.Totals(1, 55_000)
