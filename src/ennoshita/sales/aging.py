@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Subquery, case, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from ennoshita.actor import Actor
@@ -87,22 +87,37 @@ def _open_as_of(as_of: dt.date) -> Subquery:
     credit balance applied to it. So an as-of date in the past (a 期末) shows what was owed then, as the ledger's
     売掛金 of that day does, not what is still open today. A replaced invoice is left out (its replacement
     stands in for it)."""
+    credit_note = aliased(Invoice)
+    # Only an invoice open now, or settled by something dated after the as-of date, can have owed anything then
+    # (any other owes nothing now and owed nothing then): for an as-of date of today that is the open ones, read
+    # from their index, as before; an earlier date adds what was settled since.
+    candidates = union(
+        select(Receivable.invoice_id.label("invoice_id")).where(Receivable.status == "open",
+                                                                Receivable.open_amount > 0),
+        select(ReceiptAllocation.invoice_id).join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
+        .where(BankDeposit.value_date > as_of),
+        select(credit_note.original_id).where(credit_note.kind == "credit_note", credit_note.issue_date > as_of,
+                                              credit_note.original_id.is_not(None)),
+        select(CustomerCredit.invoice_id).where(CustomerCredit.kind == "applied", CustomerCredit.entry_date > as_of,
+                                                CustomerCredit.invoice_id.is_not(None)),
+    ).cte("candidates")
+    among = select(candidates.c.invoice_id)
     issued = (select(Receivable.invoice_id.label("invoice_id"), Receivable.amount.label("delta"))
               .join(Invoice, Invoice.id == Receivable.invoice_id)
-              .where(Invoice.issue_date <= as_of, Receivable.status != "replaced"))
+              .where(Invoice.issue_date <= as_of, Receivable.status != "replaced", Receivable.invoice_id.in_(among)))
     paid = (select(ReceiptAllocation.invoice_id, -ReceiptAllocation.amount)
             .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
-            .where(BankDeposit.value_date <= as_of))
-    credit_note = aliased(Invoice)
+            .where(BankDeposit.value_date <= as_of, ReceiptAllocation.invoice_id.in_(among)))
     credited = (select(credit_note.original_id, -credit_note.gross)
                 .where(credit_note.kind == "credit_note", credit_note.status == "issued",
-                       credit_note.original_id.is_not(None), credit_note.issue_date <= as_of))
+                       credit_note.original_id.in_(among), credit_note.issue_date <= as_of))
     kept = (select(credit_note.original_id, CustomerCredit.amount)
             .join(CustomerCredit, CustomerCredit.invoice_id == credit_note.id)
             .where(CustomerCredit.kind == "credit_note", credit_note.kind == "credit_note",
-                   credit_note.status == "issued", credit_note.issue_date <= as_of))
+                   credit_note.status == "issued", credit_note.issue_date <= as_of,
+                   credit_note.original_id.in_(among)))
     applied = (select(CustomerCredit.invoice_id, CustomerCredit.amount)
-               .where(CustomerCredit.kind == "applied", CustomerCredit.invoice_id.is_not(None),
+               .where(CustomerCredit.kind == "applied", CustomerCredit.invoice_id.in_(among),
                       CustomerCredit.entry_date <= as_of))
     moves = union_all(issued, paid, credited, kept, applied).subquery("moves")
     owed = (select(moves.c.invoice_id, func.sum(moves.c.delta).label("owed"))
