@@ -238,3 +238,37 @@ def test_payables_per_supplier_are_the_ledgers_including_goods_not_yet_billed(db
     # one supplier asked for: its own balance only
     assert [r.open_amount for r in queries.payables_by_supplier(db.uow(), keiri, supplier_id=shop)] == [55_000]
     assert queries.payables_totals(db.uow(), keiri, supplier_id=shop) == queries.Totals(1, 55_000)
+
+
+def test_billed_basis_keeps_the_receipt_months_transitional_share(db: Database, org: dict[str, Actor]) -> None:
+    """請求基準, a supplier that is not a registered issuer (経過措置, 施行令46条 as amended: 80% for 課税仕入れ of
+    2023-10-01..2026-09-30, 70% from 2026-10-01). Goods received on 2026-09-25 are a September purchase (基本通達
+    11-3-1): the month-end accrual books them on 2026-09-30 at 80% and reverses them on 2026-10-01, when the
+    bill of 2026-10-10 takes them over. The 翌月初戻し is not a 取消 of a purchase: it hands the purchase to the bill,
+    counted in the same month, so the return must hold the purchase once, at September's 80%.
+    By hand: 10 x 5,000 = 50,000 + tax 5,000 = 55,000 税込, all of it at the 80% share. Failed before (with the
+    reversal moved to its original's share, the accrual and its reversal cancelled and the bill counted at 70%)."""
+    company_service.update_company(db.uow(), ADMIN, {"purchase_recognition": "bill"})
+    kobai = org["kobai"]
+    shop = _supplier(db, "S104", "丸山梱包資材店")  # not registered
+    po = orders.create_purchase_order(db.uow(), kobai, orders.PurchaseOrderInput(
+        shop, dt.date(2026, 9, 1), (LineInput("段ボール箱", "10", "5000", "10"),), department="購買部"))
+    orders.submit_purchase_order(db.uow(), kobai, po.id)
+    if _approve(db, org["bucho"], "purchase_order", po.id) != "approved":
+        _approve(db, org["keiri"], "purchase_order", po.id)
+    orders.send_purchase_order(db.uow(), kobai, po.id)
+    orders.record_receipt(db.uow(), kobai, orders.ReceiptInput(po.id, dt.date(2026, 9, 25)))
+    done = recognition.accrue_unbilled(db.uow(), kobai, dt.date(2026, 9, 30))
+    assert (done.receipts, done.gross) == (1, 55_000) and done.reversal_no
+    bill = _approved_bill(db, org, bills.BillInput(
+        shop, "M-1010", dt.date(2026, 10, 10), (bills.BillLineInput("段ボール箱", "5000", "10"),), order_id=po.id,
+        department="購買部"))
+    assert bill.status == "posted"
+    with db.uow() as uow:
+        base = tax_base(uow.session, *FY2026)
+    assert {k: v for k, v in base.purchases_gross.items() if v} == {(10, Fraction(4, 5)): 55_000}
+
+
+def test_the_ledger_knows_the_accrual_source() -> None:
+    from ennoshita.ledger.consumption_tax import HANDED_OVER_SOURCE
+    assert recognition.ACCRUAL_SOURCE == HANDED_OVER_SOURCE

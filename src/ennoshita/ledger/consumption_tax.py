@@ -537,6 +537,11 @@ def tax_base(session: Session, date_from: dt.date, date_to: dt.date) -> TaxBase:
     return base
 
 
+# The source of purchasing's 請求基準 month-end accrual (purchasing.recognition.ACCRUAL_SOURCE, which the ledger
+# does not import): its reversal hands the purchase over to the bill (see _reversals_at_the_original_share)
+HANDED_OVER_SOURCE = "purchasing_accrual"
+
+
 def _reversals_at_the_original_share(session: Session, date_from: dt.date, date_to: dt.date,
                                      purchases: dict[tuple[int, Fraction], int],
                                      by_purpose: dict[str, dict[tuple[int, Fraction], int]]) -> None:
@@ -544,7 +549,11 @@ def _reversals_at_the_original_share(session: Session, date_from: dt.date, date_
     share is the one of the purchase's own date, not of the reversal's month. The maintained totals key the share
     by the month a line is posted in, so a purchase of September 2026 (80%) cancelled in October (70%) would leave
     10% of it on the return; this moves each such reversal line to its original's share. Reversals are few and
-    read through their entries' index, so the return still scans no purchase lines."""
+    read through their entries' index, so the return still scans no purchase lines.
+
+    Not so the 翌月初戻し of the 請求基準 month-end accrual (purchasing, ``HANDED_OVER_SOURCE``): it cancels no
+    purchase but hands it over to the bill posted after it, which counts in the reversal's month; the reversal
+    stays at that month's share too, so the purchase counts once, at its accrual's (the receipt month's) share."""
     transitional = [code for code, cat in CATEGORIES.items() if cat.transitional and cat.direction == "purchase"]
     original = aliased(JournalEntry)
     first = dt.date(date_from.year, date_from.month, 1)
@@ -556,7 +565,7 @@ def _reversals_at_the_original_share(session: Session, date_from: dt.date, date_
         .join(original, original.id == JournalEntry.reverses_id)
         .where(JournalEntry.reverses_id.is_not(None), JournalEntry.status == "posted",
                JournalEntry.entry_date >= first, JournalEntry.entry_date <= last,
-               JournalLine.tax_category.in_(transitional)))
+               JournalLine.tax_category.in_(transitional), original.source != HANDED_OVER_SOURCE))
     touched: set[tuple[int, Fraction]] = set()
     for day, original_day, code, debit, credit in rows:
         cat = CATEGORIES.get(code or "")
