@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, case, func, literal, or_, select, union, union_all
+from sqlalchemy import ColumnElement, Subquery, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ennoshita.actor import Actor
@@ -81,53 +81,48 @@ def _open_as_of(as_of: dt.date) -> Subquery:
     """Each invoice issued on or before the as-of date with what it still owed at the end of that day, as the
     columns (invoice_id, partner_id, due_date, open_amount); only those owing something.
 
-    What an invoice owed on a day is its amount less what settled it by then, each settlement by its own date:
-    the deposits matched to it (by the deposit's date; a 消込取消 adds the allocations' negatives, so they net),
-    the credit notes issued against it (less the part of each kept as the customer's 預り残高) and the customer's
-    credit balance applied to it. So an as-of date in the past (a 期末) shows what was owed then, as the ledger's
-    売掛金 of that day does, not what is still open today. A replaced invoice is left out (its replacement
-    stands in for it)."""
+    What an invoice owed on a day is what it owes now (the receivable's maintained open amount) plus what
+    settled it after that day, each settlement by its own date: the deposits matched to it (by the deposit's
+    date; a 消込取消 adds the allocations' negatives on the same deposit, so they net), the credit notes issued
+    against it (less the part of each kept as the customer's 預り残高) and the customer's credit balance applied to
+    it. So an as-of date in the past (a 期末) shows what was owed then, as the ledger's 売掛金 of that day does, not
+    what is still open today. Only the open receivables (their covering index, as the 年齢表 read before as-of
+    dates were reconstructed) and the few settlements dated after the as-of date are read, so a page costs the
+    same on years of invoices. A replaced invoice is left out (its replacement stands in for it)."""
     credit_note = aliased(Invoice)
-    # Only an invoice open now, or settled by something dated after the as-of date, can have owed anything then
-    # (any other owes nothing now and owed nothing then): for an as-of date of today that is the open ones, read
-    # from their index, as before; an earlier date adds what was settled since.
-    candidates = union(
-        select(Receivable.invoice_id.label("invoice_id")).where(Receivable.status == "open",
-                                                                Receivable.open_amount > 0),
-        select(ReceiptAllocation.invoice_id).join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
-        .where(BankDeposit.value_date > as_of),
-        select(credit_note.original_id).where(credit_note.kind == "credit_note", credit_note.issue_date > as_of,
-                                              credit_note.original_id.is_not(None)),
-        select(CustomerCredit.invoice_id).where(CustomerCredit.kind == "applied", CustomerCredit.entry_date > as_of,
-                                                CustomerCredit.invoice_id.is_not(None)),
-    ).cte("candidates")
-    among = select(candidates.c.invoice_id)
-    issued = (select(Receivable.invoice_id.label("invoice_id"), Receivable.amount.label("delta"))
-              .join(Invoice, Invoice.id == Receivable.invoice_id)
-              .where(Invoice.issue_date <= as_of, Receivable.status != "replaced", Receivable.invoice_id.in_(among)))
-    paid = (select(ReceiptAllocation.invoice_id, -ReceiptAllocation.amount)
-            .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
-            .where(BankDeposit.value_date <= as_of, ReceiptAllocation.invoice_id.in_(among)))
-    credited = (select(credit_note.original_id, -credit_note.gross)
-                .where(credit_note.kind == "credit_note", credit_note.status == "issued",
-                       credit_note.original_id.in_(among), credit_note.issue_date <= as_of))
-    kept = (select(credit_note.original_id, CustomerCredit.amount)
-            .join(CustomerCredit, CustomerCredit.invoice_id == credit_note.id)
-            .where(CustomerCredit.kind == "credit_note", credit_note.kind == "credit_note",
-                   credit_note.status == "issued", credit_note.issue_date <= as_of,
-                   credit_note.original_id.in_(among)))
-    applied = (select(CustomerCredit.invoice_id, CustomerCredit.amount)
-               .where(CustomerCredit.kind == "applied", CustomerCredit.invoice_id.in_(among),
-                      CustomerCredit.entry_date <= as_of))
-    moves = union_all(issued, paid, credited, kept, applied).subquery("moves")
-    owed = (select(moves.c.invoice_id, func.sum(moves.c.delta).label("owed"))
-            .group_by(moves.c.invoice_id).subquery("owed"))
-    return (select(Receivable.invoice_id.label("invoice_id"), Receivable.partner_id.label("partner_id"),
-                   Receivable.due_date.label("due_date"), owed.c.owed.label("open_amount"))
-            .join(owed, owed.c.invoice_id == Receivable.invoice_id)
-            .join(Invoice, Invoice.id == Receivable.invoice_id)
-            .where(Invoice.issue_date <= as_of, Receivable.status != "replaced", owed.c.owed > 0)
-            .subquery("open_as_of"))
+    paid_later = (select(ReceiptAllocation.invoice_id.label("invoice_id"), ReceiptAllocation.amount.label("back"))
+                  .join(BankDeposit, BankDeposit.id == ReceiptAllocation.deposit_id)
+                  .where(BankDeposit.value_date > as_of))
+    credited_later = (select(credit_note.original_id, credit_note.gross)
+                      .where(credit_note.kind == "credit_note", credit_note.status == "issued",
+                             credit_note.original_id.is_not(None), credit_note.issue_date > as_of))
+    kept_later = (select(credit_note.original_id, -CustomerCredit.amount)
+                  .join(CustomerCredit, CustomerCredit.invoice_id == credit_note.id)
+                  .where(CustomerCredit.kind == "credit_note", credit_note.kind == "credit_note",
+                         credit_note.status == "issued", credit_note.original_id.is_not(None),
+                         credit_note.issue_date > as_of))
+    applied_later = (select(CustomerCredit.invoice_id, -CustomerCredit.amount)
+                     .where(CustomerCredit.kind == "applied", CustomerCredit.invoice_id.is_not(None),
+                            CustomerCredit.entry_date > as_of))
+    moves = union_all(paid_later, credited_later, kept_later, applied_later).subquery("moves")
+    # per invoice, what settled it after the as-of date (few rows: the days since)
+    later = (select(moves.c.invoice_id, func.sum(moves.c.back).label("back"))
+             .group_by(moves.c.invoice_id).cte("settled_later"))
+    issued_later = select(Invoice.id).where(Invoice.issue_date > as_of)
+    is_open = (Receivable.status == "open") & (Receivable.open_amount > 0)
+    # the receivables open now, each with what settled it since (none for most) ...
+    still_open = (select(Receivable.invoice_id.label("invoice_id"), Receivable.partner_id.label("partner_id"),
+                         Receivable.due_date.label("due_date"),
+                         (Receivable.open_amount + func.coalesce(later.c.back, 0)).label("open_amount"))
+                  .outerjoin(later, later.c.invoice_id == Receivable.invoice_id)
+                  .where(is_open, Receivable.invoice_id.not_in(issued_later)))
+    # ... and those settled since (open then, paid or credited now)
+    settled_since = (select(Receivable.invoice_id, Receivable.partner_id, Receivable.due_date,
+                            (Receivable.open_amount + later.c.back).label("open_amount"))
+                     .join(later, later.c.invoice_id == Receivable.invoice_id)
+                     .where(~is_open, Receivable.status != "replaced", Receivable.invoice_id.not_in(issued_later)))
+    both = union_all(still_open, settled_since).subquery("owing")
+    return select(both).where(both.c.open_amount > 0).subquery("open_as_of")
 
 
 def _unbilled_as_of(as_of: dt.date, partner_id: int | None) -> Any:
