@@ -165,6 +165,30 @@ def test_reversing_every_tax_category_nets_to_zero(company: Database) -> None:  
     assert cats.count("purchase_10_transitional:common") == 2  # 仕入高 and its 80% 仮払消費税
 
 
+def test_a_transitional_purchase_cancelled_after_the_ratio_changed_leaves_nothing(company: Database  # noqa: F811
+                                                                                   ) -> None:
+    """割戻し purchases (施行令46条③): a purchase from a non-registered supplier of 2026-09-15 (経過措置 80%) is
+    cancelled (取消) on 2026-10-05, when the share is 70%. The purchase never happened, so the return is the one
+    without it. Failed before: the reversal was counted at its own month's 70%, so 1,100,000 x 7.8/110 x (80% -
+    70%) = 7,800 of 共通対応 input tax stayed on the return (x 13/16 = 6,337 more credit under 個別対応方式)."""
+    db = company
+    _book_the_year(db)
+    consumption_tax.set_year_calc(db.uow(), ACCOUNTANT, 2026, {"input_calc": "proportional",
+                                                              "credit_method": "individual"})
+    with db.uow() as uow:
+        before = consumption_tax.tax_base(uow.session, FY_START, FY_END).purchases_gross
+    expected = _figures(_return(db))
+    entry = _post(db, dt.date(2026, 9, 15), L("消耗品費", 1_100_000, tax="purchase_10_transitional"),
+                  L("普通預金", credit=1_100_000))
+    # while it stands: 1,100,000 x 7.8/110 x 80% = 62,400 more 共通対応 input tax
+    assert _return(db).input_tax_common == expected[5] + 62_400
+    services.reverse_entry(db.uow(), ACCOUNTANT, entry, dt.date(2026, 10, 5))
+    with db.uow() as uow:
+        after = consumption_tax.tax_base(uow.session, FY_START, FY_END).purchases_gross
+    assert {k: v for k, v in after.items() if v} == {k: v for k, v in before.items() if v}
+    assert _figures(_return(db)) == expected
+
+
 def test_a_purchase_before_the_invoice_system_is_fully_deductible(company: Database) -> None:  # noqa: F811
     db = company
     open_posting_years(db, 2023)

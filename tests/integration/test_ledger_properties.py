@@ -13,7 +13,10 @@ their total). They are posted through ``services.post_entry`` (what the entry sc
 - the 損益計算書's 当期純利益 equals revenue − expenses computed here from the generated lines (with our own
   tax split), not from the system's tables;
 - ``check_balances`` finds no difference between the maintained balances and the postings;
-- 決算締め carries exactly that net income to 繰越利益剰余金, and everything still balances.
+- the 月次推移表: each month of an income-statement account is that month's generated movement, the twelve add
+  up to the year, and a balance-sheet account ends the year at its closing;
+- 決算締め carries exactly that net income to 繰越利益剰余金, and everything still balances; the next year's
+  前期繰越 is the balance-sheet accounts as closed, straight from the lines.
 
 The ``db`` fixture is one database per test, so the examples share it: each example books a fiscal year of
 its own (the next one) and compares *deltas* against the posted lines before it.
@@ -284,6 +287,22 @@ def test_posted_entries_always_give_balanced_books(books: Database, monkeypatch:
                 assert row.opening == opening.get(code, 0), code
                 assert row.closing == row.opening + row.debit - row.credit == closing[code], code
 
+            # 月次推移表: each month of an income-statement account is that month's generated movement and the
+            # twelve add up to the year; a balance-sheet account's last month-end is its closing.
+            month_starts = [dt.date(fy + (START_MONTH + i - 1) // 12, (START_MONTH + i - 1) % 12 + 1, 1)
+                            for i in range(12)]
+            by_month = [moves_of(example, days, m, (month_starts[i + 1] if i < 11 else fy_end + dt.timedelta(1))
+                                 - dt.timedelta(1)) for i, m in enumerate(month_starts)]
+            for mrow in queries.monthly(s, fy, START_MONTH).rows:
+                code = mrow.account_code
+                if BY_CODE[code].category in ("revenue", "expense"):
+                    expected = [natural(code, m.get(code, [0, 0])[0] - m.get(code, [0, 0])[1]) for m in by_month]
+                    assert mrow.months == expected, code
+                    d, c = year_moves.get(code, [0, 0])
+                    assert sum(mrow.months) == mrow.total == natural(code, d - c), code
+                else:
+                    assert mrow.months[-1] == mrow.total == natural(code, closing.get(code, 0)), code
+
             # The same over a range that cuts months: movements and openings inside the year.
             lo, hi = sorted(fy_start + dt.timedelta(o % length) for o in example.range_offsets)
             part = queries.trial_balance(s, lo, hi, START_MONTH)
@@ -350,5 +369,12 @@ def test_posted_entries_always_give_balanced_books(books: Database, monkeypatch:
             assert bs.figures["current_net_income"] == 0
             tb = queries.trial_balance(s, fy_start, fy_end, START_MONTH)
             assert tb.total_debit == tb.total_credit == grand_total  # the closing entry is not a movement
+            # 前期繰越: the next year opens with the balance-sheet accounts as closed (繰越利益剰余金 with the
+            # year's profit) and the income-statement accounts at zero, straight from the lines
+            next_start = fy_end + dt.timedelta(1)
+            carried_over = {r.account_code: r.opening
+                            for r in queries.trial_balance(s, next_start, next_start, START_MONTH).rows if r.opening}
+            assert carried_over == {code: bal for code, bal in after.items()
+                                    if bal and BY_CODE[code].category not in ("revenue", "expense")}
 
     check()

@@ -11,6 +11,7 @@ expected figures below are computed by hand from these entries alone.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -364,3 +365,25 @@ def test_statements_show_the_japanese_layout_and_balance(client: TestClient, dem
     assert at == sorted(at)
     bs = client.get("/ledger/balance-sheet?as_of=2026-11-20").text
     assert 'data-testid="bs-balanced"' in bs
+
+
+def test_the_trial_balance_of_one_department_is_not_called_unbalanced(client: TestClient, demo_db: Database) -> None:
+    """The demo's 営業部 holds the sales (credit 売上高) whose 売掛金 carries no 部門: by department the debits can
+    never equal the credits. The whole books balance and say so; one department's figures are not checked. Failed
+    before: filtering 営業部 showed the red 「貸借不一致」 badge, a false alarm on sound books."""
+    from ennoshita.ledger import queries as q
+    from ennoshita.ledger.models import Department
+
+    login(client, ACCOUNTING)
+    with demo_db.uow() as uow:
+        sales = uow.session.scalar(select(Department.id).where(Department.name == "営業部"))
+        whole = q.trial_balance(uow.session, dt.date(2025, 4, 1), dt.date(2026, 3, 31), 4)
+        one = q.trial_balance(uow.session, dt.date(2025, 4, 1), dt.date(2026, 3, 31), 4,
+                              q.Dimension(department_id=sales))
+    assert whole.checkable and whole.balanced and whole.total_debit == whole.total_credit
+    # 営業部 in FY2025: 売上高 credits only (and its 仮受消費税), nothing on the debit side to match
+    assert not one.checkable and one.total_debit != one.total_credit
+    page = client.get("/ledger/trial-balance?from=2025-04-01&to=2026-03-31").text
+    assert 'data-testid="tb-balanced"' in page
+    page = client.get(f"/ledger/trial-balance?from=2025-04-01&to=2026-03-31&department={sales}").text
+    assert 'data-testid="tb-not-checked"' in page and "貸借不一致" not in page

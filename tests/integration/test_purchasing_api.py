@@ -160,8 +160,11 @@ def test_procure_to_pay_through_the_api(api: TestClient, db: Database, tokens: d
         "lines": [{"description": "精密部品", "quantity": "10", "unit_price": "20000", "tax_rate": "10",
                    "order_line_id": line_id}]}), 201)
     assert (bill["status"], bill["gross"], bill["journal_entry"]) == ("draft", 220_000, None)
-    assert _ok(api.get("/api/v1/payables", headers=keiri))["total"] == 0
-    # 検収基準 (the default): the 検収 of 2026-11-12 posted 200,000 + 20,000 / 買掛金 220,000, counted by the check
+    # 検収基準 (the default): the 検収 of 2026-11-12 posted 200,000 + 20,000 / 買掛金 220,000, owed to the supplier
+    # from then on (the draft bill adds nothing), counted by the 買掛金残高 and by the check
+    payables = _ok(api.get("/api/v1/payables", headers=keiri))
+    assert payables["total"] == 220_000 == _ledger_payable(db, "S101")
+    assert [(s["bills"], s["open_amount"], s["unbilled"]) for s in payables["suppliers"]] == [(0, 220_000, 220_000)]
     assert _ok(api.get("/api/v1/payables/check", headers=keiri)) == {"subledger": 220_000, "ledger": 220_000,
                                                                       "ok": True}
     bill = _ok(api.post(f"/api/v1/bills/{bill['id']}/post", headers=kobai))

@@ -21,11 +21,11 @@ from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
 from ennoshita.ledger.consumption_tax import tax_base
-from ennoshita.purchasing import bills, orders, recognition
+from ennoshita.purchasing import bills, orders, queries, recognition
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
 from tests.conftest import csrf_of, login
-from tests.integration.test_purchasing import PEOPLE, _approve
+from tests.integration.test_purchasing import PEOPLE, _approve, _payable_balance
 
 ADMIN = Actor.system()
 
@@ -206,3 +206,69 @@ def test_a_bill_before_the_goods_is_not_booked_twice(db: Database, org: dict[str
     assert _sums(db, "2120", FY2026) == (0, 33_000)
     check = recognition.payables_check(db.uow(), kobai)
     assert (check.subledger, check.ledger) == (33_000, 33_000)
+
+
+def test_payables_per_supplier_are_the_ledgers_including_goods_not_yet_billed(db: Database, org: dict[str, Actor]
+                                                                             ) -> None:
+    """検収基準: 買掛金残高 per supplier is what the ledger's 買掛金 holds on the supplier's 補助科目, the goods
+    received and not yet billed included (they are in 買掛金 from the receipt date). Failed before: the list
+    summed the open bills only, so it said nothing was owed while the 貸借対照表 showed 買掛金 ¥187,000."""
+    keiri = org["keiri"]
+    maker = _supplier(db, "S101", "株式会社ヤマダ部品", "T5010001008846")
+    shop = _supplier(db, "S102", "丸山梱包資材店")
+    po1 = _received_order(db, org, maker, LineInput("部品A", "100", "1200", "10"))
+    _received_order(db, org, shop, LineInput("段ボール箱", "10", "5000", "10"))
+    # received 2027-03-25, nothing billed: ヤマダ 100 x 1,200 = 120,000 + 10% = 132,000; 丸山 10 x 5,000 = 50,000
+    # + 10% = 55,000 (the 経過措置 moves part of the tax to cost, not the amount owed): 187,000 in all
+    rows = {(r.code, r.bills, r.open_amount, r.unbilled, r.next_due)
+            for r in queries.payables_by_supplier(db.uow(), keiri)}
+    assert rows == {("S101", 0, 132_000, 132_000, None), ("S102", 0, 55_000, 55_000, None)}
+    assert queries.payables_totals(db.uow(), keiri) == queries.Totals(2, 187_000)
+    assert (_payable_balance(db, "S101"), _payable_balance(db, "S102")) == (132_000, 55_000)
+
+    # ヤマダ's bill (tax printed 12,001): 132,001 owed on the bill, nothing unbilled; 丸山 still unbilled
+    b1 = _approved_bill(db, org, bills.BillInput(
+        maker, "Y-0410", BILLED, (bills.BillLineInput("部品A", "1200", "100", order_line_id=None),), order_id=po1,
+        department="購買部", printed_tax=(("10", 12_001),)))
+    rows = {(r.code, r.bills, r.open_amount, r.unbilled, r.next_due)
+            for r in queries.payables_by_supplier(db.uow(), keiri)}
+    assert rows == {("S101", 1, 132_001, 0, b1.due_date), ("S102", 0, 55_000, 55_000, None)}
+    assert queries.payables_totals(db.uow(), keiri) == queries.Totals(2, 187_001)
+    assert (_payable_balance(db, "S101"), _payable_balance(db, "S102")) == (132_001, 55_000)
+    # one supplier asked for: its own balance only
+    assert [r.open_amount for r in queries.payables_by_supplier(db.uow(), keiri, supplier_id=shop)] == [55_000]
+    assert queries.payables_totals(db.uow(), keiri, supplier_id=shop) == queries.Totals(1, 55_000)
+
+
+def test_billed_basis_keeps_the_receipt_months_transitional_share(db: Database, org: dict[str, Actor]) -> None:
+    """請求基準, a supplier that is not a registered issuer (経過措置, 施行令46条 as amended: 80% for 課税仕入れ of
+    2023-10-01..2026-09-30, 70% from 2026-10-01). Goods received on 2026-09-25 are a September purchase (基本通達
+    11-3-1): the month-end accrual books them on 2026-09-30 at 80% and reverses them on 2026-10-01, when the
+    bill of 2026-10-10 takes them over. The 翌月初戻し is not a 取消 of a purchase: it hands the purchase to the bill,
+    counted in the same month, so the return must hold the purchase once, at September's 80%.
+    By hand: 10 x 5,000 = 50,000 + tax 5,000 = 55,000 税込, all of it at the 80% share. Failed before (with the
+    reversal moved to its original's share, the accrual and its reversal cancelled and the bill counted at 70%)."""
+    company_service.update_company(db.uow(), ADMIN, {"purchase_recognition": "bill"})
+    kobai = org["kobai"]
+    shop = _supplier(db, "S104", "丸山梱包資材店")  # not registered
+    po = orders.create_purchase_order(db.uow(), kobai, orders.PurchaseOrderInput(
+        shop, dt.date(2026, 9, 1), (LineInput("段ボール箱", "10", "5000", "10"),), department="購買部"))
+    orders.submit_purchase_order(db.uow(), kobai, po.id)
+    if _approve(db, org["bucho"], "purchase_order", po.id) != "approved":
+        _approve(db, org["keiri"], "purchase_order", po.id)
+    orders.send_purchase_order(db.uow(), kobai, po.id)
+    orders.record_receipt(db.uow(), kobai, orders.ReceiptInput(po.id, dt.date(2026, 9, 25)))
+    done = recognition.accrue_unbilled(db.uow(), kobai, dt.date(2026, 9, 30))
+    assert (done.receipts, done.gross) == (1, 55_000) and done.reversal_no
+    bill = _approved_bill(db, org, bills.BillInput(
+        shop, "M-1010", dt.date(2026, 10, 10), (bills.BillLineInput("段ボール箱", "5000", "10"),), order_id=po.id,
+        department="購買部"))
+    assert bill.status == "posted"
+    with db.uow() as uow:
+        base = tax_base(uow.session, *FY2026)
+    assert {k: v for k, v in base.purchases_gross.items() if v} == {(10, Fraction(4, 5)): 55_000}
+
+
+def test_the_ledger_knows_the_accrual_source() -> None:
+    from ennoshita.ledger.consumption_tax import HANDED_OVER_SOURCE
+    assert recognition.ACCRUAL_SOURCE == HANDED_OVER_SOURCE

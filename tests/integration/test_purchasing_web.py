@@ -196,3 +196,25 @@ def test_more_open_bills_than_a_page_are_all_listed_and_all_paid(client: TestCli
     assert set(bill_ids) - {bill_ids[4]} <= taken and len(taken) == rest.count
     assert sum(t.bills_amount for t in run.transfers if t.payee_kind == "supplier") == rest.amount
     assert queries.open_bills_totals(demo_db.uow(), keiri, due_by=pay_day, statuses=("open",)).count == 0
+
+
+def test_the_payables_screen_shows_goods_received_not_yet_billed(client: TestClient, demo_db: Database) -> None:
+    """The demo's 株式会社関東スチール delivered ¥673,200 (検収, in 買掛金) and has not billed it yet: the 買掛金残高
+    screen shows that balance, the ledger's, and its section says there is no unpaid bill, not that nothing is
+    owed. Failed before: the supplier was missing from the list (the total said ¥277,200 against the ledger's
+    ¥950,400), and its section said 「未払の買掛金はありません。」."""
+    from sqlalchemy import text
+
+    login(client, "keiri@demo.ennoshita.jp")
+    with demo_db.uow() as uow:
+        owed = dict(uow.session.execute(text(
+            "SELECT sa.code, SUM(jl.credit - jl.debit) FROM journal_lines jl JOIN accounts a ON a.id = jl.account_id "
+            "JOIN sub_accounts sa ON sa.id = jl.sub_account_id WHERE a.code = '2120' GROUP BY sa.code")).all())
+        supplier = uow.session.execute(text("SELECT id FROM partners WHERE code = 'S0001'")).scalar_one()
+    page = client.get("/purchasing/payables").text
+    row = re.search(r"S0001</td>(.*?)</tr>", page, re.S)
+    assert row and format_yen(673_200) in row.group(1) and owed["S0001"] == 673_200
+    assert f'data-testid="payables-total">{format_yen(sum(owed.values()))}<' in page
+    section = client.get(f"/purchasing/payables?supplier_id={supplier}").text
+    part = section[section.index('data-testid="supplier-open-bills"'):]
+    assert "未払の請求書はありません" in part and "未払の買掛金はありません" not in part

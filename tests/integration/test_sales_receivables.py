@@ -9,7 +9,7 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ennoshita.actor import Actor
 from ennoshita.audit.models import AuditRecord
@@ -225,3 +225,51 @@ def test_match_unmatch_and_match_again(company: Database) -> None:
         reversal = uow.session.get(JournalEntry, again.reversal_id)
         assert reversal is not None and reversal.entry_date == today_tokyo()
     assert receivables.ar_check(db.uow(), ACCOUNTANT).ok
+
+
+def _receivable_on(db: Database, partner_code: str, day: dt.date) -> int:
+    """The ledger's 売掛金 on the customer's 補助科目 at the end of ``day``, straight from the journal lines."""
+    with db.uow() as uow:
+        return int(uow.session.execute(text(
+            "SELECT COALESCE(SUM(jl.debit - jl.credit), 0) FROM journal_lines jl "
+            "JOIN accounts a ON a.id = jl.account_id JOIN sub_accounts sa ON sa.id = jl.sub_account_id "
+            "WHERE a.code = '1220' AND sa.code = :c AND jl.entry_date <= :d"), {"c": partner_code, "d": day}
+        ).scalar_one())
+
+
+def test_aging_as_of_a_past_date_shows_what_was_owed_that_day(company: Database) -> None:
+    """A 期末 年齢表 drawn up after the customer paid: as of the date, the invoice paid later is still owed and the
+    credit note issued later has not reduced anything, as in the ledger's 売掛金 of that day. Failed before: the
+    report aged today's open amounts, so as of 2026-11-10 it showed ¥8,800 while the ledger held ¥41,800."""
+    db = company
+    a = _customer(db, "C301", "株式会社青葉商事", "アオバシヨウジ")
+    inv1 = _invoice(db, a, dt.date(2026, 10, 1), dt.date(2026, 10, 31), 30_000)  # 33,000
+    inv2 = _invoice(db, a, dt.date(2026, 10, 10), dt.date(2026, 11, 30), 10_000)  # 11,000
+    billing.issue_credit_note(db.uow(), CLERK, billing.CreditNoteInput(
+        inv2.id, dt.date(2026, 11, 5), (LineInput("値引", "1", "2000", "10"),), "値引"))  # 2,200 off inv2 on 11/5
+    receivables.import_bank_csv(db.uow(), CLERK, (
+        "日付,摘要,入金額,出金額,残高\n2026/11/20,振込 アオバシヨウジ,33000,,33000\n").encode("cp932"))
+    with db.uow() as uow:
+        dep = uow.session.scalar(select(BankDeposit.id))
+    assert dep is not None
+    receivables.confirm_matches(db.uow(), CLERK, [receivables.MatchInput(dep, ((inv1.id, 33_000),))])
+
+    def totals(day: dt.date) -> dict[str, int]:
+        return aging.aging(db.uow(), ACCOUNTANT, day).totals
+
+    # 10/31: inv1 due that day (未到来) 33,000 + inv2 11,000 = 44,000
+    assert totals(dt.date(2026, 10, 31)) == {"not_due": 44_000, "d1_30": 0, "d31_60": 0, "d61_90": 0,
+                                             "over_90": 0, "total": 44_000}
+    # 11/10: inv1 10 days late, not paid until 11/20: 33,000; inv2 less the credit note of 11/5: 11,000 - 2,200
+    assert totals(dt.date(2026, 11, 10)) == {"not_due": 8_800, "d1_30": 33_000, "d31_60": 0, "d61_90": 0,
+                                             "over_90": 0, "total": 41_800}
+    late = aging.overdue(db.uow(), ACCOUNTANT, dt.date(2026, 11, 10))
+    assert [(r.number, r.days_overdue, r.open_amount) for r in late.page.rows] == [(inv1.number, 10, 33_000)]
+    assert late.total_open == 33_000
+    # 11/4: before the credit note: 33,000 (4 days late) + 11,000
+    assert totals(dt.date(2026, 11, 4))["total"] == 44_000
+    # 12/31: inv1 paid on 11/20; inv2 8,800, 31 days late
+    assert totals(AS_OF) == {"not_due": 0, "d1_30": 0, "d31_60": 8_800, "d61_90": 0, "over_90": 0, "total": 8_800}
+    # each date's 年齢表 is the ledger's 売掛金 of that day
+    for day in (dt.date(2026, 10, 31), dt.date(2026, 11, 4), dt.date(2026, 11, 10), dt.date(2026, 11, 20), AS_OF):
+        assert totals(day)["total"] == _receivable_on(db, "C301", day), day

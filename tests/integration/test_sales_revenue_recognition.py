@@ -144,3 +144,21 @@ def test_zero_rate_lines_post_by_their_kind(company: Database) -> None:  # noqa:
     content, _ = pdf.invoice_pdf(db.uow(), CLERK, inv.id)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
     assert "輸出用部品（輸出免税）" in text and "立替金（不課税）" in text
+
+
+def test_the_aging_counts_deliveries_not_yet_billed_as_not_due(company: Database) -> None:  # noqa: F811
+    """出荷基準: at the 期末 (2027-03-31) the two March deliveries (1,706 each) are in 売掛金 and not billed until
+    the 4/20 締め請求: the 年齢表 shows them as 未到来, 3,412, the ledger's 売掛金. Failed before: it showed
+    nothing (it aged invoices only)."""
+    from ennoshita.sales import aging
+
+    db = company
+    inv = _bill_across_the_year_end(db)
+    march = aging.aging(db.uow(), CLERK, dt.date(2027, 3, 31))
+    assert [(r.partner_code, r.buckets["not_due"], r.total) for r in march.page.rows] == [("C001", 3_412, 3_412)]
+    assert _year(db, 2026)["1220"] == (3_412, 0)
+    # 4/19: the April delivery too (1,706): 5,118; 4/20: the invoice (5,119) takes the three deliveries
+    assert aging.aging(db.uow(), CLERK, dt.date(2027, 4, 19)).totals["total"] == 5_118
+    assert aging.aging(db.uow(), CLERK, dt.date(2027, 4, 20)).totals == {
+        "not_due": inv.gross, "d1_30": 0, "d31_60": 0, "d61_90": 0, "over_90": 0, "total": 5_119}
+    assert aging.overdue(db.uow(), CLERK, dt.date(2027, 4, 20)).total_open == 0

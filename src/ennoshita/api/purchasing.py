@@ -346,9 +346,11 @@ class OpenBillOut(ViewModel, view=queries.OpenBill, exclude=("supplier_id", "sup
 
 
 class PayablesOut(BaseModel):
-    total: int = Field(description="買掛金残高: every open amount (of the supplier given), in yen; not a count.")
-    suppliers: list[SupplierBalanceOut] = Field(description="This page of the suppliers with open bills (by code).")
-    suppliers_total: int = Field(description="How many suppliers have open bills, on every page.")
+    total: int = Field(description="買掛金残高: every open amount (of the supplier given), the goods received and "
+                                   "not yet billed included, in yen; not a count.")
+    suppliers: list[SupplierBalanceOut] = Field(description="This page of the suppliers owed (open bills or goods "
+                                                            "received not yet billed), by code.")
+    suppliers_total: int = Field(description="How many suppliers are owed, on every page.")
     bills: list[OpenBillOut] = Field(description="This page of the open bills (oldest due first).")
     bills_total: int = Field(description="How many open bills match (supplier, due_by), on every page.")
     bills_amount: int = Field(description="The open amount of every matching bill, in yen.")
@@ -384,7 +386,8 @@ def payables(db: DbDep, actor: ApiActor, partner: int | None = Query(None, descr
     return PayablesOut(
         total=supplier_totals.amount,
         suppliers=[SupplierBalanceOut(partner_id=b.supplier_id, code=b.code, name=b.name, bills=b.bills,
-                                      open_amount=b.open_amount, next_due=b.next_due) for b in balances],
+                                      open_amount=b.open_amount, next_due=b.next_due, unbilled=b.unbilled)
+                   for b in balances],
         suppliers_total=supplier_totals.count,
         bills=[OpenBillOut(bill_id=b.bill_id, number=b.number, bill_number=b.bill_number, partner_id=b.supplier_id,
                            partner_name=b.supplier_name, due_date=b.due_date, open_amount=b.open_amount,

@@ -223,6 +223,14 @@ class TrialBalance:
     sections: list[SectionTotal]
     total_debit: int
     total_credit: int
+    dimension: Dimension = Dimension()
+
+    @property
+    def checkable(self) -> bool:
+        """Whether debits must equal credits: only over the whole books. A 部門 (or 補助科目) holds one side of an
+        entry whose other side is elsewhere (sales in 営業部 against 売掛金 without a 部門), so its figures
+        never balance and saying 貸借不一致 of them would be a false alarm."""
+        return self.dimension == Dimension()
 
     @property
     def balanced(self) -> bool:
@@ -251,7 +259,7 @@ def trial_balance(session: Session, date_from: dt.date, date_to: dt.date, start_
         slot[3] += r.closing
     return TrialBalance(date_from, date_to, rows,
                         [SectionTotal(k, *v) for k, v in sections.items()],
-                        sum(r.debit for r in rows), sum(r.credit for r in rows))
+                        sum(r.debit for r in rows), sum(r.credit for r in rows), dim)
 
 
 # ---------------------------------------------------------------- 月次推移表

@@ -9,13 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Date, Integer, func, literal, null, select, union_all
 
 from ennoshita.actor import Actor
 from ennoshita.db import UnitOfWork
 from ennoshita.identity.roles import require
 from ennoshita.partners.models import Partner
-from ennoshita.purchasing.models import Payable, PurchaseOrder, SupplierBill
+from ennoshita.purchasing.models import GoodsReceipt, Payable, PurchaseOrder, SupplierBill
 
 MAX_LIMIT = 500
 
@@ -106,27 +106,43 @@ class SupplierBalance:
     code: str
     name: str
     bills: int
-    open_amount: int
+    open_amount: int  # 買掛金残高: the open bills and the goods received not yet billed (``unbilled``)
     next_due: dt.date | None
+    unbilled: int = 0  # 検収基準: goods received, in 買掛金 since the receipt, that no bill has settled yet
 
 
 def _payables_query(supplier_id: int | None) -> Any:
-    query = (select(Partner.id, Partner.code, Partner.name, func.count(Payable.bill_id),
-                    func.sum(Payable.open_amount).label("amount"), func.min(Payable.due_date))
-             .join(Payable, Payable.supplier_id == Partner.id)
+    """Per supplier, what the ledger's 買掛金 holds on its 補助科目: the open bills (in a run or not), and under
+    検収基準 the receipts posted to 買掛金 that no bill settled yet (the same two parts as
+    :func:`ennoshita.purchasing.recognition.payables_check`), with the bills' count and earliest due date."""
+    bills = (select(Payable.supplier_id.label("supplier_id"), Payable.bill_id.label("bill_id"),
+                    Payable.open_amount.label("open_amount"), literal(0, BigInteger).label("unbilled"),
+                    Payable.due_date.label("due_date"))
              .where(Payable.status.in_(("open", "in_run"))))
+    received = (select(PurchaseOrder.supplier_id.label("supplier_id"), null().cast(Integer).label("bill_id"),
+                       GoodsReceipt.gross.label("open_amount"), GoodsReceipt.gross.label("unbilled"),
+                       null().cast(Date).label("due_date"))
+                .join(PurchaseOrder, PurchaseOrder.id == GoodsReceipt.order_id)
+                .where(GoodsReceipt.bill_id.is_(None), GoodsReceipt.journal_entry_id.is_not(None)))
     if supplier_id is not None:
-        query = query.where(Payable.supplier_id == supplier_id)
-    return query.group_by(Partner.id, Partner.code, Partner.name)
+        bills = bills.where(Payable.supplier_id == supplier_id)
+        received = received.where(PurchaseOrder.supplier_id == supplier_id)
+    owed = union_all(bills, received).subquery("owed")
+    return (select(Partner.id, Partner.code, Partner.name, func.count(owed.c.bill_id),
+                   func.sum(owed.c.open_amount).label("amount"), func.min(owed.c.due_date),
+                   func.sum(owed.c.unbilled))
+            .join(owed, owed.c.supplier_id == Partner.id)
+            .group_by(Partner.id, Partner.code, Partner.name))
 
 
 def payables_by_supplier(uow: UnitOfWork, actor: Actor, *, supplier_id: int | None = None, limit: int = 100,
                          offset: int = 0) -> list[SupplierBalance]:
-    """買掛金残高: open (and in a run, not yet paid) bills per supplier with the earliest due date."""
+    """買掛金残高 per supplier (the ledger's 買掛金 on its 補助科目): open bills, in a run or not, and the goods
+    received not yet billed, with the earliest due date of the bills."""
     require(actor, "purchasing.view")
     query = _payables_query(supplier_id).order_by(Partner.code).limit(_limit(limit)).offset(max(0, offset))
     with uow:
-        return [SupplierBalance(int(r[0]), r[1], r[2], int(r[3]), int(r[4] or 0), r[5])
+        return [SupplierBalance(int(r[0]), r[1], r[2], int(r[3]), int(r[4] or 0), r[5], int(r[6] or 0))
                 for r in uow.session.execute(query)]
 
 
