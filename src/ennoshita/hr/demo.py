@@ -171,8 +171,9 @@ def load(db: Database, actor: Actor) -> None:
         lines += _rows(number, profile, weekdays, daily, first, last, hired, manager_months, set(leave_plan[number]),
                        rnd)
     services.import_csv(db.uow(), actor, "\n".join(lines) + "\n")
+    officers = {row[0] for row in STAFF if row[5] == "officer"}  # a 役員 has no 年次有給休暇 (労基法9条, 39条)
     for number, planned in leave_plan.items():
-        for d in planned:
+        for d in planned if number not in officers else ():
             services.request_leave(db.uow(), actor, LeaveInput(d, "day", reason="私用"), ids[number], record=True)
     services.run_grants(db.uow(), actor, today)
     month = first

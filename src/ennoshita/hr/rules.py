@@ -81,6 +81,13 @@ def grant_period(hire_date: dt.date, step: int) -> tuple[dt.date, dt.date]:
     return start, grant_date(hire_date, step) - dt.timedelta(days=1)
 
 
+def statutory_leave_applies(employment_type: str) -> bool:
+    """年次有給休暇 (労基法39条) is a right of a 労働者 (労基法9条: one employed and paid 賃金). A 役員 paid
+    役員報酬 (employment type ``officer``; payroll books it as 役員報酬 and outside 雇用保険) is not one: no
+    statutory grant, hence no 年5日取得義務. A 使用人兼務役員 is recorded with the type of their employee part."""
+    return employment_type != "officer"
+
+
 def uses_full_table(weekly_days: int, weekly_minutes: int, annual_days: int | None = None) -> bool:
     """Full table when 30 hours or more a week, or 5 days or more a week (217 days or more a year)."""
     if weekly_minutes >= 30 * 60:
