@@ -116,3 +116,28 @@ def test_a_legal_review_request_from_the_desk_becomes_a_contract_and_is_done_whe
     assert linked.document_id == c.id and linked.status == "in_progress"
     contracts.set_status(db.uow(), legal, c.id, "signed", D(2026, 5, 30))
     assert desk.get_request(db.uow(), legal, req.id).status == "done"
+
+
+def test_signing_without_a_date_records_today_in_japan_whatever_the_server_zone(
+        db: Database, legal: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The 締結日 (電帳法's 取引年月日) is a Japanese business date. A server clock on another zone must not move
+    # it: UTC-12 is 21 hours behind Japan, so its date is the day before Japan's until 21:00 JST; from 21:00 JST,
+    # UTC+14 (5 hours ahead) is already on the next day. Either way the machine's date is not Japan's.
+    import time
+
+    from ennoshita.dates import today_tokyo
+
+    zone = "Etc/GMT+12" if dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).hour < 21 \
+        else "Etc/GMT-14"
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託基本契約", "outsourcing", "株式会社みどり商会", D(2026, 4, 1), D(2027, 3, 31)), today=D(2026, 3, 1))
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        japan = today_tokyo()
+        assert dt.date.today() != japan  # the premise: the machine's date differs from Japan's
+        signed = contracts.set_status(db.uow(), legal, c.id, "signed")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert signed.signed_on == japan

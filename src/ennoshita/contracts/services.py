@@ -20,7 +20,7 @@ from ennoshita.attachments import services as attachments
 from ennoshita.contracts import rules
 from ennoshita.contracts.models import Contract
 from ennoshita.contracts.stamp_duty import stamp_duty
-from ennoshita.dates import now_utc
+from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.desk.models import Notification
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
@@ -119,7 +119,7 @@ def alert_days(s: Session) -> int:
 def register(uow: UnitOfWork, actor: Actor, cmd: NewContract, today: dt.date | None = None) -> ContractView:
     """Add a contract; refuses an end before its start, a notice period longer than the term, an unknown type."""
     require(actor, "legal.edit")
-    today = today or dt.date.today()
+    today = today or today_tokyo()
     problems: list[Problem] = []
     if not cmd.title.strip():
         problems.append(Problem("contracts.error.title", "title"))
@@ -196,7 +196,7 @@ def set_status(uow: UnitOfWork, actor: Actor, contract_id: int, status: str,
         before = c.status
         c.status = status
         if status == "signed":
-            c.signed_on = signed_on or c.signed_on or dt.date.today()
+            c.signed_on = signed_on or c.signed_on or today_tokyo()
             _signed(s, actor, c)
         c.updated_at = now_utc()
         audit.record(s, actor, "contract", c.id, "status", before={"status": before}, after={"status": status})
@@ -253,7 +253,7 @@ def _on_approved(s: Session, actor: Actor, data: dict[str, Any]) -> None:
     c = s.get(Contract, int(data["document_id"]))
     if c is None or c.status != "review":
         return
-    today = dt.date.today()
+    today = today_tokyo()
     c.status, c.signed_on, c.updated_at = "signed", c.signed_on or today, now_utc()
     _apply_position(c, today)
     audit.record(s, actor, "contract", c.id, "signed", after={"signed_on": c.signed_on.isoformat()})
