@@ -394,7 +394,7 @@ class AgreementTerms:
     monthly_limit: int = 45 * 60
     yearly_limit: int = 360 * 60
     special_clause: bool = False
-    special_monthly: int = 0  # must be under 100h with holiday work
+    special_monthly: int = 0  # 時間外 + 休日労働 in one month (36条5項, 様式第9号の2), under 100h
     special_yearly: int = 0  # at most 720h
     special_months: int = 6
 
@@ -452,7 +452,7 @@ def limit_flags(overtime: int, holiday: int, totals: Sequence[int], year_overtim
         flags.append("over_monthly")
     elif overtime * wd >= terms.monthly_limit * wn:
         warnings.append("over_monthly")
-    if terms.special_clause and overtime > terms.special_monthly:
+    if terms.special_clause and overtime + holiday > terms.special_monthly:  # 36条5項: 時間外 and 休日 together
         flags.append("over_special_monthly")
     allowed = terms.special_months if terms.special_clause else 0
     if months_over > allowed:
