@@ -141,3 +141,17 @@ def test_signing_without_a_date_records_today_in_japan_whatever_the_server_zone(
         monkeypatch.undo()
         time.tzset()
     assert signed.signed_on == japan
+
+
+def test_stamp_duty_follows_the_signing_day_not_the_start(db: Database, legal: Actor) -> None:
+    # 印紙税 arises when the paper contract is made (作成 = signed). A 建設工事請負契約書 for ¥5,000,000 (第2号):
+    # standard rate 300万円超500万円以下 → 2,000円; 措法91条 reduced rate (to 2027-03-31) 300万円超500万円以下 →
+    # 1,000円. Registered for a term from 2027-04-01 (after the reduced period) it is reckoned at 2,000円; signed on
+    # 2027-03-15, inside the period, it is 1,000円.
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "本社改修工事請負契約", "contracting", "株式会社あおば建設", D(2027, 4, 1), D(2027, 9, 30), amount=5_000_000,
+        stamp_document="2", stamp_subject="construction"), today=D(2027, 3, 1))
+    assert c.stamp_duty == 2_000
+    signed = contracts.set_status(db.uow(), legal, c.id, "signed", signed_on=D(2027, 3, 15))
+    assert signed.stamp_duty == 1_000
+    assert "軽減" in signed.stamp_basis
