@@ -155,3 +155,16 @@ def test_stamp_duty_follows_the_signing_day_not_the_start(db: Database, legal: A
     signed = contracts.set_status(db.uow(), legal, c.id, "signed", signed_on=D(2027, 3, 15))
     assert signed.stamp_duty == 1_000
     assert "軽減" in signed.stamp_basis
+
+
+def test_a_three_month_basic_contract_from_mid_month_is_not_a_no7_document(db: Database, legal: Actor) -> None:
+    # 印紙税法施行令26条: a basic contract whose stated term is 3 months or less, with no renewal clause, is not a
+    # 第7号文書. 2026-04-15..2026-07-14 is three months (民法143条: the day before 07-15); one day more is not.
+    three = contracts.register(db.uow(), legal, contracts.NewContract(
+        "スポット取引基本契約", "master", "株式会社みどり商会", D(2026, 4, 15), D(2026, 7, 14), stamp_document="7"),
+        today=D(2026, 4, 1))
+    assert three.stamp_duty == 0
+    longer = contracts.register(db.uow(), legal, contracts.NewContract(
+        "スポット取引基本契約（延長）", "master", "株式会社みどり商会", D(2026, 4, 15), D(2026, 7, 15),
+        stamp_document="7"), today=D(2026, 4, 1))
+    assert longer.stamp_duty == 4_000

@@ -120,9 +120,7 @@ def _duty(c: Contract | NewContract) -> tuple[int, str]:
     """(印紙税, basis) of the paper contract, by the rates in force on the day it is made (作成: signed), or on its
     start while it is not signed yet."""
     if c.stamp_document:
-        term = None
-        if c.end_on is not None:
-            term = (c.end_on.year - c.start_on.year) * 12 + c.end_on.month - c.start_on.month + 1
+        term = None if c.end_on is None else rules.term_months(c.start_on, c.end_on)
         duty = stamp_duty(c.stamp_document, c.amount, c.signed_on or c.start_on, electronic=c.electronic,
                           subject=c.stamp_subject, term_months=term, renewal=c.auto_renew)
         return duty.tax, duty.basis
