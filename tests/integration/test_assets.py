@@ -191,3 +191,30 @@ def test_depreciation_style_and_alert_days_are_company_settings(client: TestClie
     # the depreciation run then posts against the asset itself (直接法): no 減価償却累計額
     with demo_db.uow() as uow:
         assert uow.session.get(Company, 1).depreciation_style == "direct"  # type: ignore[union-attr]
+
+
+def test_a_retired_lump_sum_asset_keeps_its_thirds(books: Database) -> None:
+    # 一括償却資産 (法令133条の2) are charged a third a year for three years even when one is retired or sold inside
+    # them (法人税基本通達7-1-13): ¥150,000 in use 2026-06-05 and retired 2026-07-31 posts no 除却損, and each
+    # fiscal year (April-March) FY2026, FY2027 and FY2028 still charges 150,000 × 12/36 = 50,000.
+    db = books
+    lump = assets.register(db.uow(), ADMIN, assets.NewAsset("展示台", "desk_other", D(2026, 6, 5), 150_000,
+                                                            method="lump_sum"))
+    retired = assets.dispose(db.uow(), ADMIN, assets.Disposal(lump.id, D(2026, 7, 31), "retire"))
+    assert retired.status == "disposed" and retired.disposal_gain == 0
+    assert _sum(db, "8220", "debit") == 0
+    for year, total in ((2026, 50_000), (2027, 100_000)):
+        assets.post_run(db.uow(), ADMIN, "yearly", D(year, 4, 1))
+        assert _sum(db, "6410", "debit") == total
+    assert _sum(db, "1550", "credit") == 100_000  # written off directly
+    assert assets.get_asset(db.uow(), ADMIN, lump.id).accumulated == 100_000
+    # FY2028 lies beyond the years the books take postings for yet: its run would charge the last third
+    assert assets.preview_run(db.uow(), ADMIN, "yearly", D(2028, 4, 1)).total == 50_000
+    # sold instead, for 33,000 税込 (課税売上, 税抜経理: 仮受消費税 33,000 × 10/110 = 3,000): the net 30,000 is all
+    # 売却益 and the book value stays to be charged
+    other = assets.register(db.uow(), ADMIN, assets.NewAsset("陳列棚", "desk_other", D(2026, 6, 5), 150_000,
+                                                             method="lump_sum"))
+    sold = assets.dispose(db.uow(), ADMIN, assets.Disposal(other.id, D(2027, 5, 10), "sale", 33_000))
+    assert sold.disposal_gain == 30_000
+    assert (_sum(db, "8110", "credit"), _sum(db, "8110", "debit"), _sum(db, "2220", "credit")) == (30_000, 0, 3_000)
+    assert _sum(db, "8210", "debit") == 0 and _sum(db, "8220", "debit") == 0

@@ -116,3 +116,55 @@ def test_a_legal_review_request_from_the_desk_becomes_a_contract_and_is_done_whe
     assert linked.document_id == c.id and linked.status == "in_progress"
     contracts.set_status(db.uow(), legal, c.id, "signed", D(2026, 5, 30))
     assert desk.get_request(db.uow(), legal, req.id).status == "done"
+
+
+def test_signing_without_a_date_records_today_in_japan_whatever_the_server_zone(
+        db: Database, legal: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The 締結日 (電帳法's 取引年月日) is a Japanese business date. A server clock on another zone must not move
+    # it: UTC-12 is 21 hours behind Japan, so its date is the day before Japan's until 21:00 JST; from 21:00 JST,
+    # UTC+14 (5 hours ahead) is already on the next day. Either way the machine's date is not Japan's.
+    import time
+
+    from ennoshita.dates import today_tokyo
+
+    zone = "Etc/GMT+12" if dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).hour < 21 \
+        else "Etc/GMT-14"
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "業務委託基本契約", "outsourcing", "株式会社みどり商会", D(2026, 4, 1), D(2027, 3, 31)), today=D(2026, 3, 1))
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        japan = today_tokyo()
+        assert dt.date.today() != japan  # the premise: the machine's date differs from Japan's
+        signed = contracts.set_status(db.uow(), legal, c.id, "signed")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert signed.signed_on == japan
+
+
+def test_stamp_duty_follows_the_signing_day_not_the_start(db: Database, legal: Actor) -> None:
+    # 印紙税 arises when the paper contract is made (作成 = signed). A 建設工事請負契約書 for ¥5,000,000 (第2号):
+    # standard rate 300万円超500万円以下 → 2,000円; 措法91条 reduced rate (to 2027-03-31) 300万円超500万円以下 →
+    # 1,000円. Registered for a term from 2027-04-01 (after the reduced period) it is reckoned at 2,000円; signed on
+    # 2027-03-15, inside the period, it is 1,000円.
+    c = contracts.register(db.uow(), legal, contracts.NewContract(
+        "本社改修工事請負契約", "contracting", "株式会社あおば建設", D(2027, 4, 1), D(2027, 9, 30), amount=5_000_000,
+        stamp_document="2", stamp_subject="construction"), today=D(2027, 3, 1))
+    assert c.stamp_duty == 2_000
+    signed = contracts.set_status(db.uow(), legal, c.id, "signed", signed_on=D(2027, 3, 15))
+    assert signed.stamp_duty == 1_000
+    assert "軽減" in signed.stamp_basis
+
+
+def test_a_three_month_basic_contract_from_mid_month_is_not_a_no7_document(db: Database, legal: Actor) -> None:
+    # 印紙税法施行令26条: a basic contract whose stated term is 3 months or less, with no renewal clause, is not a
+    # 第7号文書. 2026-04-15..2026-07-14 is three months (民法143条: the day before 07-15); one day more is not.
+    three = contracts.register(db.uow(), legal, contracts.NewContract(
+        "スポット取引基本契約", "master", "株式会社みどり商会", D(2026, 4, 15), D(2026, 7, 14), stamp_document="7"),
+        today=D(2026, 4, 1))
+    assert three.stamp_duty == 0
+    longer = contracts.register(db.uow(), legal, contracts.NewContract(
+        "スポット取引基本契約（延長）", "master", "株式会社みどり商会", D(2026, 4, 15), D(2026, 7, 15),
+        stamp_document="7"), today=D(2026, 4, 1))
+    assert longer.stamp_duty == 4_000

@@ -52,8 +52,8 @@ def depreciation_report(uow: UnitOfWork, actor: Actor, day: dt.date) -> Table:
         totals = {"cost": 0, "opening": 0, "depreciation": 0, "closing": 0}
         q = select(FixedAsset).where(FixedAsset.acquired_on <= end).order_by(FixedAsset.id)
         for a in s.scalars(q):
-            if a.disposed_on is not None and a.disposed_on < start:
-                continue
+            if a.disposed_on is not None and a.disposed_on < start and a.method != rules.LUMP_SUM:
+                continue  # (一括償却資産 keep their thirds after disposal: 法人税基本通達7-1-13)
             years = rules.schedule(a.cost, a.life, a.method, a.acquired_on, start_month, a.family, until=end)
             year = next((y for y in years if y.year_start == start), None)
             if year is None:

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -244,7 +244,8 @@ def _compute(s: Session, kind: str, start: dt.date, end: dt.date) -> RunPreview:
     fa = FixedAsset
     rows = s.execute(select(fa.id, fa.number, fa.name, fa.department, fa.cost, fa.life, fa.method, fa.acquired_on,
                             fa.family, fa.account_code, fa.accumulated, fa.last_run_month)
-                     .where(fa.status == "active", fa.acquired_on <= end).order_by(fa.id))
+                     .where(or_(fa.status == "active", and_(fa.status == "disposed", fa.method == rules.LUMP_SUM)),
+                            fa.acquired_on <= end).order_by(fa.id))
     lines: list[RunLine] = []
     cache: dict[tuple[int, int, str, dt.date, str], list[rules.ScheduleYear]] = {}
     start_month = c.fiscal_year_start_month
@@ -322,8 +323,8 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
         s.execute(text(
             "UPDATE fixed_assets SET last_run_month = :month, accumulated = fixed_assets.accumulated + COALESCE("
             "(SELECT l.amount FROM depreciation_lines AS l WHERE l.asset_id = fixed_assets.id AND l.run_id = :run), 0) "
-            "WHERE status = 'active' AND acquired_on <= :end"),
-            {"run": run.id, "month": end.replace(day=1), "end": end})
+            "WHERE (status = 'active' OR (status = 'disposed' AND method = :lump)) AND acquired_on <= :end"),
+            {"run": run.id, "month": end.replace(day=1), "end": end, "lump": rules.LUMP_SUM})
         audit.record(s, actor, "depreciation_run", run.id, "post",
                      after={"kind": kind, "start": start.isoformat(), "end": end.isoformat(), "total": preview.total,
                             "assets": len(preview.lines), "journal_entry_id": entry_id})
@@ -373,9 +374,17 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
         result = rules.disposal(a.cost - a.accumulated, cmd.proceeds)
         indirect = c.depreciation_style != "direct" and a.method not in DIRECT_METHODS
         lines: list[LineDraft] = []
-        if indirect and a.accumulated:
+        if a.method == rules.LUMP_SUM:
+            # 一括償却資産: the thirds go on being charged for the three years even after one is retired or sold
+            # (法人税基本通達7-1-13), so nothing is written off here; a sale's proceeds are all 売却益 (課税売上)
+            if cmd.proceeds:
+                lines += [LineDraft(cmd.proceeds_account, cmd.proceeds, 0, tax_category="out_of_scope"),
+                          LineDraft(GAIN, 0, cmd.proceeds, tax_category="sales_10")]
+            result = rules.disposal(0, cmd.proceeds - (sale_tax(cmd.proceeds, c)
+                                                       if c.tax_accounting == "exclusive" else 0))
+        elif indirect and a.accumulated:
             lines.append(LineDraft(ACCUMULATED, a.accumulated, 0, tax_category="out_of_scope"))
-        if cmd.proceeds:
+        if cmd.proceeds and a.method != rules.LUMP_SUM:
             # the sale of a business asset is a 課税売上 (消費税法2条①八, 4条①): the proceeds (税込) go to 売却益 as
             # 課税売上10%, which the ledger splits into 仮受消費税 under 税抜経理 by the one split rule, and the
             # book value is then taken off 売却益 (a loss beyond the net proceeds goes to 売却損)
@@ -387,10 +396,10 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
                 lines.append(LineDraft(GAIN, min(result.book_value, net), 0, tax_category="out_of_scope"))
             if result.gain < 0:
                 lines.append(LineDraft(LOSS_SALE, -result.gain, 0, tax_category="out_of_scope"))
-        elif result.gain < 0:
+        elif result.gain < 0 and a.method != rules.LUMP_SUM:
             lines.append(LineDraft(LOSS_SALE if cmd.kind == "sale" else LOSS_RETIRE, -result.gain, 0,
                                    tax_category="out_of_scope"))
-        credit_asset = a.cost if indirect else a.cost - a.accumulated
+        credit_asset = 0 if a.method == rules.LUMP_SUM else a.cost if indirect else a.cost - a.accumulated
         if credit_asset:
             lines.append(LineDraft(a.account_code, 0, credit_asset, tax_category="out_of_scope"))
         entry_id = None

@@ -7,6 +7,7 @@ import datetime as dt
 
 from ennoshita.actor import Actor
 from ennoshita.contracts import rules, services
+from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.identity.services import actor_by_email
 
@@ -22,7 +23,7 @@ def _month_end(day: dt.date) -> dt.date:
 
 def load(db: Database, actor: Actor) -> None:
     houmu = actor_by_email(db.uow(), "houmu@demo.ennoshita.jp", "cli")
-    today = dt.date.today()
+    today = today_tokyo()
     add = services.register
 
     def new(**kw: object) -> services.ContractView:

@@ -35,6 +35,27 @@ def shift_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def period_end(start: dt.date, months: int) -> dt.date:
+    """Last day of a period of ``months`` from ``start`` (民法143条): the day before the same day number that many
+    months on, or that month's last day when it has no such day (from 01-31, three months end on 04-30)."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month0 = divmod(index, 12)
+    last = _last_day(year, month0 + 1)
+    if start.day > last:
+        return dt.date(year, month0 + 1, last)
+    return dt.date(year, month0 + 1, start.day) - dt.timedelta(days=1)
+
+
+def term_months(start: dt.date, end: dt.date) -> int:
+    """The contract period in months, a part month counting as a whole one: 2026-04-15..2026-07-14 is 3 months,
+    2026-04-15..2026-07-15 is 4 (3 months and a day). The 第7号 exclusion (印紙税法施行令26条: 契約期間が3月以内)
+    reads this figure."""
+    months = 1
+    while period_end(start, months) < end:
+        months += 1
+    return months
+
+
 @dataclass(frozen=True)
 class Terms:
     start: dt.date

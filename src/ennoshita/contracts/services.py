@@ -20,7 +20,7 @@ from ennoshita.attachments import services as attachments
 from ennoshita.contracts import rules
 from ennoshita.contracts.models import Contract
 from ennoshita.contracts.stamp_duty import stamp_duty
-from ennoshita.dates import now_utc
+from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.desk.models import Notification
 from ennoshita.errors import Invalid, InvalidTransition, NotFound, Problem
@@ -116,10 +116,34 @@ def alert_days(s: Session) -> int:
     return company.contract_alert_days if company is not None else rules.DEFAULT_ALERT_DAYS
 
 
+def _duty(c: Contract | NewContract) -> tuple[int, str]:
+    """(印紙税, basis) of the paper contract, by the rates in force on the day it is made (作成: signed), or on its
+    start while it is not signed yet."""
+    if c.stamp_document:
+        term = None if c.end_on is None else rules.term_months(c.start_on, c.end_on)
+        duty = stamp_duty(c.stamp_document, c.amount, c.signed_on or c.start_on, electronic=c.electronic,
+                          subject=c.stamp_subject, term_months=term, renewal=c.auto_renew)
+        return duty.tax, duty.basis
+    if c.electronic:
+        return 0, stamp_duty("7", None, c.start_on, electronic=True).basis
+    return 0, ""
+
+
+def _restamp(s: Session, actor: Actor, c: Contract) -> None:
+    """On signing, the stamp duty follows the 作成日 (the signing day), not the start it was first reckoned from:
+    the 措法91条 reduced rates run to a date, and a contract signed before it for a term starting after it is
+    taxed at the reduced rate (and the reverse)."""
+    tax, basis = _duty(c)
+    if (tax, basis[:300]) != (c.stamp_duty, c.stamp_basis):
+        audit.record(s, actor, "contract", c.id, "stamp_duty", before={"stamp_duty": c.stamp_duty},
+                     after={"stamp_duty": tax, "signed_on": c.signed_on and c.signed_on.isoformat()})
+        c.stamp_duty, c.stamp_basis = tax, basis[:300]
+
+
 def register(uow: UnitOfWork, actor: Actor, cmd: NewContract, today: dt.date | None = None) -> ContractView:
     """Add a contract; refuses an end before its start, a notice period longer than the term, an unknown type."""
     require(actor, "legal.edit")
-    today = today or dt.date.today()
+    today = today or today_tokyo()
     problems: list[Problem] = []
     if not cmd.title.strip():
         problems.append(Problem("contracts.error.title", "title"))
@@ -134,16 +158,7 @@ def register(uow: UnitOfWork, actor: Actor, cmd: NewContract, today: dt.date | N
     problems += rules.validate(_terms(cmd))
     if problems:
         raise Invalid(problems=problems)
-    duty_tax, duty_basis = 0, ""
-    if cmd.stamp_document:
-        term = None
-        if cmd.end_on is not None:
-            term = (cmd.end_on.year - cmd.start_on.year) * 12 + cmd.end_on.month - cmd.start_on.month + 1
-        duty = stamp_duty(cmd.stamp_document, cmd.amount, cmd.signed_on or cmd.start_on, electronic=cmd.electronic,
-                          subject=cmd.stamp_subject, term_months=term, renewal=cmd.auto_renew)
-        duty_tax, duty_basis = duty.tax, duty.basis
-    elif cmd.electronic:
-        duty_basis = stamp_duty("7", None, cmd.start_on, electronic=True).basis
+    duty_tax, duty_basis = _duty(cmd)
     with uow:
         s = uow.session
         if cmd.related_id is not None and s.get(Contract, cmd.related_id) is None:
@@ -196,7 +211,8 @@ def set_status(uow: UnitOfWork, actor: Actor, contract_id: int, status: str,
         before = c.status
         c.status = status
         if status == "signed":
-            c.signed_on = signed_on or c.signed_on or dt.date.today()
+            c.signed_on = signed_on or c.signed_on or today_tokyo()
+            _restamp(s, actor, c)
             _signed(s, actor, c)
         c.updated_at = now_utc()
         audit.record(s, actor, "contract", c.id, "status", before={"status": before}, after={"status": status})
@@ -253,10 +269,11 @@ def _on_approved(s: Session, actor: Actor, data: dict[str, Any]) -> None:
     c = s.get(Contract, int(data["document_id"]))
     if c is None or c.status != "review":
         return
-    today = dt.date.today()
+    today = today_tokyo()
     c.status, c.signed_on, c.updated_at = "signed", c.signed_on or today, now_utc()
     _apply_position(c, today)
     audit.record(s, actor, "contract", c.id, "signed", after={"signed_on": c.signed_on.isoformat()})
+    _restamp(s, actor, c)
     _signed(s, actor, c)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import now_utc
+from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from ennoshita.hr import calendar, rules
@@ -408,8 +408,8 @@ def import_csv(uow: UnitOfWork, actor: Actor, text: str, max_rows: int | None = 
         cfg = calendar.settings(s)
         touched: dict[int, set[dt.date]] = {}
         employees = {e.id: e for e, _ in parsed}
-        first_day = min((sh.work_date for _, sh in parsed), default=dt.date.today())
-        last_day = max((sh.work_date for _, sh in parsed), default=dt.date.today())
+        first_day = min((sh.work_date for _, sh in parsed), default=today_tokyo())
+        last_day = max((sh.work_date for _, sh in parsed), default=today_tokyo())
         existing = {(d.employee_id, d.work_date): d for d in s.scalars(select(AttendanceDay).where(
             AttendanceDay.employee_id.in_(list(employees)), AttendanceDay.work_date >= first_day,
             AttendanceDay.work_date <= last_day))}

@@ -12,7 +12,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.documents import jdate, yen
 from ennoshita.documents.render import TEMPLATES
-from ennoshita.hr import rules
+from ennoshita.hr import calendar, rules
 from ennoshita.hr.employees import assignment_at, load
 from ennoshita.identity.models import Company
 from ennoshita.identity.roles import require
@@ -60,7 +60,8 @@ def contract_html(uow: UnitOfWork, actor: Actor, employee_id: int) -> tuple[str,
             employment_type=EMPLOYMENT_TYPE_JA.get(a.employment_type, a.employment_type),
             start=f"{start // 60}時{start % 60:02d}分", end=f"{end // 60}時{end % 60:02d}分", daily=_hm(daily),
             weekly=_hm(a.weekly_minutes), break_text=f"{brk}分" if brk else "なし（6時間以下）",
-            holidays=("毎週" + "・".join(off) + "曜日、国民の祝日" if off else "国民の祝日") + "（法定休日は日曜日）",
+            holidays=("毎週" + "・".join(off) + "曜日、国民の祝日" if off else "国民の祝日")
+            + f"（法定休日は{WEEKDAY_JA[calendar.settings(s).legal_holiday_weekday - 1]}曜日）",
             first_grant=rules.grant_days(0, a.weekly_days, a.weekly_minutes))
         return html, f"labor-conditions-{e.employee_number}.pdf"
 

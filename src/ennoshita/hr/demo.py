@@ -170,9 +170,12 @@ def load(db: Database, actor: Actor) -> None:
         daily = row[9] * 60 // row[8]
         lines += _rows(number, profile, weekdays, daily, first, last, hired, manager_months, set(leave_plan[number]),
                        rnd)
+        if row[5] == "officer":  # a 役員 takes no 年次有給休暇: the days drawn for leave are worked (and the draw
+            lines += [f"{number},{d},09:00,18:00,60" for d in leave_plan[number]]  # stays as it was for the rest)
     services.import_csv(db.uow(), actor, "\n".join(lines) + "\n")
+    officers = {row[0] for row in STAFF if row[5] == "officer"}  # no 年次有給休暇 for a 役員 (労基法9条, 39条)
     for number, planned in leave_plan.items():
-        for d in planned:
+        for d in planned if number not in officers else ():
             services.request_leave(db.uow(), actor, LeaveInput(d, "day", reason="私用"), ids[number], record=True)
     services.run_grants(db.uow(), actor, today)
     month = first

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import now_utc
+from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from ennoshita.hr.models import EMPLOYMENT_TYPES, Assignment, Employee
@@ -308,7 +308,7 @@ def _plain(v: object) -> object:
 def view_in(s: Session, actor: Actor, e: Employee, personal: bool) -> EmployeeView:
     rows = history(s, e.id)
     current = None
-    today = dt.date.today()
+    today = today_tokyo()
     for a in rows:
         if a.effective_from <= today:
             current = a
@@ -327,7 +327,7 @@ def may_view(s: Session, actor: Actor, e: Employee) -> bool:
         return True
     from ennoshita.hr.team import heads_of
 
-    a = assignment_at(s, e.id, dt.date.today())
+    a = assignment_at(s, e.id, today_tokyo())
     return a is not None and a.department in heads_of(s, actor)
 
 

@@ -25,7 +25,7 @@ from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound
 from ennoshita.hr import approval, calendar, rules
 from ennoshita.hr.attendance import require_open, self_employee
 from ennoshita.hr.employees import history, load, may_view
-from ennoshita.hr.models import AttendanceDay, Employee, LeaveGrant, LeaveTaken
+from ennoshita.hr.models import Assignment, AttendanceDay, Employee, LeaveGrant, LeaveTaken
 from ennoshita.identity.roles import can, require
 
 UNITS = ("day", "half", "hour")
@@ -34,6 +34,12 @@ COUNTING = ("approved",)
 
 def _first_record(s: Session) -> dt.date | None:
     return s.scalar(select(func.min(AttendanceDay.work_date)))
+
+
+def _statutory_on(rows: list[Assignment], day: dt.date) -> bool:
+    """Whether the employee is a 労働者 with statutory leave on ``day`` (not a 役員)."""
+    a = calendar.assignment_on(rows, day) or rows[-1]
+    return rules.statutory_leave_applies(a.employment_type)
 
 
 def _grant_for_step(s: Session, e: Employee, step: int, first_record: dt.date | None,
@@ -68,10 +74,15 @@ def ensure_grants_in(s: Session, actor: Actor, e: Employee, on: dt.date) -> list
     first = None
     step = 0
     made = False
+    rows: list[Assignment] | None = None
     while (gdate := rules.grant_date(e.hire_date, step)) <= on:
         if e.leave_date is not None and gdate > e.leave_date:
             break
         if gdate not in have:
+            rows = history(s, e.id) if rows is None else rows
+            if not _statutory_on(rows, gdate):  # a 役員 on that 基準日: no 年次有給休暇 (労基法9条, 39条)
+                step += 1
+                continue
             if first is None:
                 first = _first_record(s) or dt.date.max
             days, rate, kind = _grant_for_step(s, e, step, None if first == dt.date.max else first, cfg)
@@ -205,7 +216,7 @@ def _projected(s: Session, e: Employee, on: dt.date, made: list[LeaveGrant]) -> 
     rows = history(s, e.id)
     step = 0
     while (gdate := rules.grant_date(e.hire_date, step)) <= on:
-        if gdate not in have and (e.leave_date is None or gdate <= e.leave_date):
+        if gdate not in have and (e.leave_date is None or gdate <= e.leave_date) and _statutory_on(rows, gdate):
             a = calendar.assignment_on(rows, gdate) or rows[-1]
             out.append(LeaveGrant(employee_id=e.id, grant_date=gdate, expires_on=rules.expires_on(gdate),
                                   days=Decimal(rules.grant_days(step, a.weekly_days, a.weekly_minutes)),
@@ -244,6 +255,8 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
         raise Invalid("hr.error.not_employed", field="leave_date", date=cmd.leave_date.isoformat())
     rows = history(s, e.id)
     a = calendar.assignment_on(rows, cmd.leave_date) or rows[0]
+    if not rules.statutory_leave_applies(a.employment_type):
+        raise Invalid("hr.error.leave_officer", field="leave_date", date=cmd.leave_date.isoformat())
     if calendar.day_kind(cmd.leave_date, a, cfg) != "workday":
         raise Invalid("hr.error.leave_not_workday", field="leave_date", date=cmd.leave_date.isoformat())
     per_day = rules.hours_per_day(a.daily_minutes)

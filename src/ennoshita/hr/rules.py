@@ -81,6 +81,13 @@ def grant_period(hire_date: dt.date, step: int) -> tuple[dt.date, dt.date]:
     return start, grant_date(hire_date, step) - dt.timedelta(days=1)
 
 
+def statutory_leave_applies(employment_type: str) -> bool:
+    """年次有給休暇 (労基法39条) is a right of a 労働者 (労基法9条: one employed and paid 賃金). A 役員 paid
+    役員報酬 (employment type ``officer``; payroll books it as 役員報酬 and outside 雇用保険) is not one: no
+    statutory grant, hence no 年5日取得義務. A 使用人兼務役員 is recorded with the type of their employee part."""
+    return employment_type != "officer"
+
+
 def uses_full_table(weekly_days: int, weekly_minutes: int, annual_days: int | None = None) -> bool:
     """Full table when 30 hours or more a week, or 5 days or more a week (217 days or more a year)."""
     if weekly_minutes >= 30 * 60:
@@ -387,7 +394,7 @@ class AgreementTerms:
     monthly_limit: int = 45 * 60
     yearly_limit: int = 360 * 60
     special_clause: bool = False
-    special_monthly: int = 0  # must be under 100h with holiday work
+    special_monthly: int = 0  # 時間外 + 休日労働 in one month (36条5項, 様式第9号の2), under 100h
     special_yearly: int = 0  # at most 720h
     special_months: int = 6
 
@@ -445,7 +452,7 @@ def limit_flags(overtime: int, holiday: int, totals: Sequence[int], year_overtim
         flags.append("over_monthly")
     elif overtime * wd >= terms.monthly_limit * wn:
         warnings.append("over_monthly")
-    if terms.special_clause and overtime > terms.special_monthly:
+    if terms.special_clause and overtime + holiday > terms.special_monthly:  # 36条5項: 時間外 and 休日 together
         flags.append("over_special_monthly")
     allowed = terms.special_months if terms.special_clause else 0
     if months_over > allowed:

@@ -29,6 +29,20 @@ def test_200_percent_declining_worked_example_switches_to_revised_rate_and_leave
     assert years[3].basis.startswith("改定償却率")
 
 
+def test_200_percent_mid_year_car_cuts_each_year_below_one_yen_and_switches_at_the_guarantee() -> None:
+    # 普通自動車 ¥3,150,000, 6 years (別表第十: 償却率 0.333, 改定 0.334, 保証率 0.09911), in use from 2023-07-10,
+    # year April-March. 償却保証額 3,150,000 × 0.09911 = 312,196.5.
+    # y1 Jul..Mar 9 months: 3,150,000 × 0.333 × 9/12 = 786,712.5 → 786,712
+    # y2 2,363,288 × 0.333 = 786,974.9 → 786,974;  y3 1,576,314 × 0.333 = 524,912.5 → 524,912
+    # y4 1,051,402 × 0.333 = 350,116.8 ≥ 312,196.5 → 350,116
+    # y5 701,286 × 0.333 = 233,528.2 < 312,196.5 → 改定取得価額 701,286 × 0.334 = 234,229.5 → 234,229; y6 the same
+    # y7 701,286 − 2 × 234,229 = 232,828 → 232,827 (¥1 left)
+    years = rules.schedule(3_150_000, 6, "declining", D(2023, 7, 10), 4)
+    assert amounts(years) == [786_712, 786_974, 524_912, 350_116, 234_229, 234_229, 232_827]
+    assert [y.basis.startswith("改定償却率") for y in years] == [False] * 4 + [True] * 3
+    assert years[-1].closing == 1
+
+
 def test_straight_line_mid_year_counts_months_in_use_part_month_as_whole() -> None:
     # ¥1,200,000 PC, 4 years 定額法 (0.250), in use from 2024-10-15, year April–March:
     # Oct..Mar = 6 months → 300,000 × 6/12 = 150,000; then 300,000 a year; last year 150,000 − 1 = 149,999

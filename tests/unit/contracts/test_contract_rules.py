@@ -149,3 +149,14 @@ def test_stamp_duty_never_falls_as_the_amount_rises(a: int, b: int, doc: str, da
     assert stamp_duty(doc, low, day).tax <= stamp_duty(doc, high, day).tax
     subject = {"1": "real_estate", "2": "construction"}.get(doc, "other")
     assert stamp_duty(doc, high, day, subject=subject).tax <= stamp_duty(doc, high, day).tax
+
+
+def test_term_months_count_a_part_month_as_whole_and_end_on_the_day_before() -> None:
+    # 民法143条: a period of n months from day d ends on the day before day d n months on, or on that month's end
+    # when it has no day d: from 01-31, three months end on 04-30.
+    assert rules.term_months(dt.date(2026, 4, 15), dt.date(2026, 7, 14)) == 3
+    assert rules.term_months(dt.date(2026, 4, 15), dt.date(2026, 7, 15)) == 4
+    assert rules.term_months(dt.date(2026, 4, 1), dt.date(2026, 6, 30)) == 3
+    assert rules.term_months(dt.date(2026, 1, 31), dt.date(2026, 4, 30)) == 3
+    assert rules.term_months(dt.date(2026, 1, 31), dt.date(2026, 5, 1)) == 4
+    assert rules.term_months(dt.date(2025, 4, 1), dt.date(2026, 3, 31)) == 12

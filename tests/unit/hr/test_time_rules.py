@@ -175,6 +175,17 @@ def test_without_special_clause_360_hours_a_year_and_no_month_over_45() -> None:
     assert {"over_yearly", "months_over"} <= set(rules.check_limits(year, year, ORDINARY).flags)
 
 
+def test_the_special_clause_month_counts_holiday_work_with_overtime() -> None:
+    # 労基法36条5項: the 特別条項's 1箇月 figure is the time 時間外 and 休日 together may reach (様式第9号の2:
+    # 時間外労働及び休日労働を合算した時間数, under 100h). Agreed 80h: 70h overtime + 15h on 法定休日 = 85h > 80h
+    # breaks it; 70h + 10h = 80h is allowed; the 45h ordinary monthly count stays overtime only (70h > 45h).
+    over = rules.check_limits([load(70, 15)], [load(70, 15)], SPECIAL)
+    assert "over_special_monthly" in over.flags
+    at = rules.check_limits([load(70, 10)], [load(70, 10)], SPECIAL)
+    assert "over_special_monthly" not in at.flags
+    assert "over_monthly" in at.flags
+
+
 def test_special_clause_limits_are_checked() -> None:
     with pytest.raises(Invalid):
         rules.agreement_terms(special_clause=True, special_monthly=100 * 60, special_yearly=720 * 60)
