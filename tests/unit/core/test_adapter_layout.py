@@ -53,6 +53,7 @@ from ennoshita.ledger import services as ledger
 from ennoshita.partners import services as partners
 from ennoshita.payroll import declarations, unions, wages
 from ennoshita.payroll import queries as payroll_queries
+from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll import services as payroll
 from ennoshita.purchasing import bills, payments, recognition
 from ennoshita.purchasing import pdf as purchasing_pdf
@@ -143,7 +144,7 @@ VIEWS = [
     (hr_api.LeaveRequestOut, leave.LeaveRow),
     (payroll_api.RunOut, payroll.RunView), (payroll_api.SlipOut, payroll_queries.SlipView),
     (payroll_api.WageLedgerOut, payroll_queries.WageLedger), (payroll_api.TaxPaymentOut, payroll_queries.TaxPayment),
-    (payroll_api.RemittanceOut, payroll.RemittanceView), (payroll_api.TeijiOut, payroll_queries.TeijiRow),
+    (payroll_api.RemittanceOut, payroll_remittances.RemittanceView), (payroll_api.TeijiOut, payroll_queries.TeijiRow),
     (payroll_api.WithholdingSlipOut, payroll_queries.WithholdingSlip),
     (payroll_api.WithholdingSummaryOut, payroll_queries.WithholdingSummary),
     (payroll_setup_api.WageRowOut, wages.WageRow), (payroll_setup_api.ZuijiOut, wages.ZuijiRow),
