@@ -1,7 +1,8 @@
 """Demo 人事 of 株式会社さくら精機: 30 employees in its departments (the demo users among them, a 製造部 with
 part-timers), a year of attendance imported from a time-clock CSV, leave taken, the 36協定, every past month
-closed. 製造部の 岡田 課長 works over 45 hours of overtime in the last two closed months; 林 (製造部, 正社員) works
-over 45 hours in the last closed month; 松本 (hired ten months before her first grant's year ends) has taken 2
+closed. 製造部の 岡田 課長 (管理監督者) works over 45 hours of overtime in the last two closed months, shown
+but not flagged (the 36協定 limits are not a 管理監督者's); 林 (製造部, 正社員) works over 45 hours in the last
+closed month and is flagged 月45時間超; 松本 (hired ten months before her first grant's year ends) has taken 2
 of her 5 days with weeks to go; one hire this month and one leaver at month end have their checklists open.
 Dates follow the day the demo is loaded."""
 
