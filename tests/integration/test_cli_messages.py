@@ -139,7 +139,7 @@ def test_matching_verdict_and_overtime_flags_in_japanese(demo_db: Database, monk
     words = set(r.stdout.replace("│", " ").split())
     assert words & {"該当なし", "完全一致", "要確認", "手数料差引", "過入金", "一部入金", "複数請求の合計"}, r.stdout
     assert not words & {"none", "exact", "ambiguous", "fee_short", "overpaid", "partial", "sum_of_several"}
-    # the demo's 製造部 manager works over 45 hours in the two months before the current one
+    # the demo's 林 (正社員, not its 管理監督者 岡田) works over 45 hours in the month before the current one
     last_month = add_months(today_tokyo().replace(day=1), -1).strftime("%Y-%m")
     r = runner.invoke(app, ["hr", "attendance", "limits", "--month", last_month, "--database-url", demo_db.url])
     assert r.exit_code == 0, r.output

@@ -89,12 +89,19 @@ def test_register_import_leave_and_limits(client: TestClient, demo_db: Database)
     assert [a["department"] for a in moved["history"]] == ["製造部", "品質保証部"]
     assert moved["current"]["department"] == "製造部"  # the transfer is in the future
 
-    # the demo's 製造部 manager works over 45 hours in the two months before the current one
+    # the demo's 林 (正社員) works over 45 hours in the month before the current one: flagged; its 製造部 manager
+    # 岡田 (管理監督者, 労基法41条2号) works over 45 hours too, shown without a flag: the 36協定 limits are not his
     last_month = add_months(today_tokyo().replace(day=1), -1).strftime("%Y-%m")
-    limits = _ok(client.get(f"/api/v1/attendance/limits?month={last_month}", headers=hr))
+    limits = _ok(client.get(f"/api/v1/attendance/limits?month={last_month}&per_page=1000", headers=hr))
     first = limits["items"][0]
-    assert first["employee_number"] == "0011" and "over_monthly" in first["flags"]
+    assert first["employee_number"] == "0014" and "over_monthly" in first["flags"]
+    assert first["overtime_minutes"] > 45 * 60
     assert set(first["averages_minutes"]) == {"2", "3", "4", "5", "6"}
+    manager = next(i for i in limits["items"] if i["employee_number"] == "0011")
+    assert manager["overtime_minutes"] > 45 * 60 and manager["flags"] == [] and manager["warnings"] == []
+    officer = next(i for i in limits["items"] if i["employee_number"] == "0001")  # 取締役: no 労働者 (9条)
+    assert officer["flags"] == [] and officer["warnings"] == []
+    assert limits["flagged"] == 1
 
 
 def test_personal_data_is_for_hr_only_and_each_view_is_audited(client: TestClient, demo_db: Database) -> None:

@@ -1,8 +1,10 @@
 """Demo 人事 of 株式会社さくら精機: 30 employees in its departments (the demo users among them, a 製造部 with
 part-timers), a year of attendance imported from a time-clock CSV, leave taken, the 36協定, every past month
-closed. 製造部の 岡田 課長 works over 45 hours of overtime in the last two closed months; 松本 (hired ten
-months before her first grant's year ends) has taken 2 of her 5 days with weeks to go; one hire this month
-and one leaver at month end have their checklists open. Dates follow the day the demo is loaded."""
+closed. 製造部の 岡田 課長 (管理監督者) works over 45 hours of overtime in the last two closed months, shown
+but not flagged (the 36協定 limits are not a 管理監督者's); 林 (製造部, 正社員) works over 45 hours in the last
+closed month and is flagged 月45時間超; 松本 (hired ten months before her first grant's year ends) has taken 2
+of her 5 days with weeks to go; one hire this month and one leaver at month end have their checklists open.
+Dates follow the day the demo is loaded."""
 
 from __future__ import annotations
 
@@ -67,6 +69,8 @@ def _staff() -> tuple[Staff, ...]:
 
 STAFF = _staff()
 FEMALE = {"0002", "0004", "0006", "0010", "0015", "0016", "0017", "0018", "0021", "0022", "0024", "0026"}
+HEAVY = "0014"  # 林: an ordinary 正社員 over 45 hours in the last closed month (a 36協定 flag on the screen)
+HEAVY_EXTRA = 195  # 3h15 a day: over 45h from 14 days worked, under the 特別条項's 75h up to 23
 NEW_HIRE = ("0029", "岡本 陽菜", "オカモト ヒナ", "2002-04-02", "regular", "製造部")
 LEAVER = "0028"
 
@@ -83,7 +87,8 @@ def _hire_date(today: dt.date, months: int, profile: str) -> dt.date:
 
 
 def _rows(number: str, profile: str, weekdays: str, daily: int, first: dt.date, last: dt.date, hired: dt.date,
-          manager_months: set[dt.date], skip: set[dt.date], rnd: random.Random) -> list[str]:
+          manager_months: set[dt.date], skip: set[dt.date], rnd: random.Random,
+          heavy_months: frozenset[dt.date] = frozenset()) -> list[str]:
     out = []
     day = max(first, hired)
     while day <= last:
@@ -97,7 +102,9 @@ def _rows(number: str, profile: str, weekdays: str, daily: int, first: dt.date, 
             else:
                 extra = 0
                 if profile in ("overtime", "shift"):
-                    extra = rnd.choice((0, 0, 30, 60, 90))
+                    extra = rnd.choice((0, 0, 30, 60, 90))  # drawn in every month, so the others' days stay
+                    if day.replace(day=1) in heavy_months:
+                        extra = HEAVY_EXTRA
                 elif profile == "manager":
                     extra = 180 if day.replace(day=1) in manager_months else rnd.choice((30, 60, 90))
                 end = 18 * 60 + extra
@@ -169,7 +176,7 @@ def load(db: Database, actor: Actor) -> None:
         hired = _hire_date(today, row[4], profile)
         daily = row[9] * 60 // row[8]
         lines += _rows(number, profile, weekdays, daily, first, last, hired, manager_months, set(leave_plan[number]),
-                       rnd)
+                       rnd, frozenset({_month_start(today, 1)}) if number == HEAVY else frozenset())
         if row[5] == "officer":  # a 役員 takes no 年次有給休暇: the days drawn for leave are worked (and the draw
             lines += [f"{number},{d},09:00,18:00,60" for d in leave_plan[number]]  # stays as it was for the rest)
     services.import_csv(db.uow(), actor, "\n".join(lines) + "\n")

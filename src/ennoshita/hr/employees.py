@@ -16,7 +16,7 @@ from ennoshita.actor import Actor
 from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Forbidden, Invalid, NotFound, Problem
-from ennoshita.hr.models import EMPLOYMENT_TYPES, Assignment, Employee
+from ennoshita.hr.models import EMPLOYMENT_TYPES, Assignment, Employee, Timesheet
 from ennoshita.identity.models import User
 from ennoshita.identity.roles import can, require
 
@@ -258,6 +258,11 @@ def transfer(uow: UnitOfWork, actor: Actor, employee_id: int, cmd: TransferInput
                          created_at=now_utc())
         s.add(row)
         s.flush()
+        from ennoshita.hr.limits import refresh_limits_in  # 管理監督者 or 役員 from then on: the 36協定 position moves
+
+        for m in s.scalars(select(Timesheet.month).where(Timesheet.employee_id == e.id,
+                                                         Timesheet.month >= cmd.effective_from.replace(day=1))):
+            refresh_limits_in(s, m, [e.id])
         audit.record(s, actor, "hr_employee", e.id, "transfer", before=_assignment_dict(prev),
                      after=_assignment_dict(row))
         result = view_in(s, actor, e, personal=False)

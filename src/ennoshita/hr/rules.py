@@ -88,6 +88,14 @@ def statutory_leave_applies(employment_type: str) -> bool:
     return employment_type != "officer"
 
 
+def working_time_limits_apply(employment_type: str, is_manager: bool) -> bool:
+    """The 36協定 limits (労基法36条: 45h/360h, 特別条項 100h/720h/2-6か月平均80h) bound the 時間外・休日労働 of a
+    労働者 under 32条 and 35条. A 管理監督者 (``is_manager``, 労基法41条2号) is outside 労働時間・休憩・休日 (only
+    深夜割増, 37条4項, and 年次有給休暇 still apply), and a 役員 (``officer``) is no 労働者 at all (労基法9条):
+    neither is checked against them. Their hours and 深夜 are still recorded."""
+    return statutory_leave_applies(employment_type) and not is_manager
+
+
 def uses_full_table(weekly_days: int, weekly_minutes: int, annual_days: int | None = None) -> bool:
     """Full table when 30 hours or more a week, or 5 days or more a week (217 days or more a year)."""
     if weekly_minutes >= 30 * 60:
