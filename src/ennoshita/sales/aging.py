@@ -245,14 +245,16 @@ def overdue(uow: UnitOfWork, actor: Actor, as_of: dt.date, page: PageRequest | N
         s = uow.session
         count, total = s.execute(select(func.count(), func.coalesce(func.sum(owed.c.open_amount), 0))
                                  .where(*where)).one()
+        # the page is cut from the owed rows alone (due date, then invoice id: the order invoices were numbered in),
+        # and only its rows are joined to their numbers and customers' names
+        cut = (select(owed).where(*where).order_by(owed.c.due_date, owed.c.invoice_id)
+               .limit(page.per_page).offset((page.page - 1) * page.per_page).subquery("page"))
         rows = s.execute(
-            select(owed.c.invoice_id, Invoice.number, owed.c.partner_id, Partner.name,
-                   owed.c.due_date, owed.c.open_amount)
-            .join(Invoice, Invoice.id == owed.c.invoice_id)
-            .join(Partner, Partner.id == owed.c.partner_id)
-            .where(*where)
-            .order_by(owed.c.due_date, Invoice.number)
-            .limit(page.per_page).offset((page.page - 1) * page.per_page)).all()
+            select(cut.c.invoice_id, Invoice.number, cut.c.partner_id, Partner.name, cut.c.due_date,
+                   cut.c.open_amount)
+            .join(Invoice, Invoice.id == cut.c.invoice_id)
+            .join(Partner, Partner.id == cut.c.partner_id)
+            .order_by(cut.c.due_date, cut.c.invoice_id)).all()
         out = []
         for r in rows:
             days = days_past_due(r.due_date, as_of)
