@@ -7,7 +7,11 @@
   remittances, among them the 労働保険料 (雇用保険分) of the 労働保険年度 under way, due at its 年度更新;
 * fiscal year 2025 and fiscal year 2026 to date earn an operating profit, the net assets are positive;
 * no 普通預金 sub-account (nor the lines without one, the modules' default bank account) ends a month overdrawn;
-* debits equal credits and the balance sheet balances.
+* debits equal credits and the balance sheet balances;
+* the 固定資産台帳 agrees with the books to the yen, account by account (cost on each asset account, the
+  depreciation to date on 減価償却累計額; the direct-method assets at their book value), and each fiscal year
+  carries its 減価償却費 (fiscal year 2025 had none, and the register said ¥5,362,806 against the books'
+  ¥4,668,427).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from ennoshita.actor import Actor
+from ennoshita.assets.models import FixedAsset
+from ennoshita.assets.services import ACCUMULATED, DIRECT_METHODS
 from ennoshita.dates import end_of_month
 from ennoshita.db import Database
 from ennoshita.ledger import queries as q
@@ -117,3 +123,37 @@ def test_no_bank_account_ends_a_month_overdrawn(demo_db: Database) -> None:
         overdrawn = {sub: bal for sub, bal in running.items() if bal < 0}
         assert not overdrawn, (ym, overdrawn)
     assert set(running) >= {"MIZUHO", "MUFG", "(none)"}
+
+
+def _debit_balance(db: Database, code: str, first: dt.date | None = None, last: dt.date | None = None) -> int:
+    """Debit balance of ``code``; between ``first`` and ``last``: its debits alone (the year's close moves the
+    expense accounts' balances to 繰越利益剰余金)."""
+    with db.uow() as uow:
+        amount = JournalLine.debit if first is not None else JournalLine.debit - JournalLine.credit
+        stmt = (select(func.coalesce(func.sum(amount), 0))
+                .join(Account, Account.id == JournalLine.account_id)
+                .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                .where(Account.code == code, JournalEntry.status == "posted"))
+        if first is not None and last is not None:
+            stmt = stmt.where(JournalEntry.entry_date.between(first, last))
+        return int(uow.session.scalar(stmt) or 0)
+
+
+def test_the_fixed_asset_register_agrees_with_the_books(demo_db: Database) -> None:
+    with demo_db.uow() as uow:
+        assets = uow.session.execute(select(FixedAsset.account_code, FixedAsset.method, FixedAsset.cost,
+                                            FixedAsset.accumulated).where(FixedAsset.status == "active")).all()
+    assert len(assets) >= 10
+    carried: dict[str, int] = defaultdict(int)
+    accumulated = 0
+    for account, method, cost, done in assets:
+        if method in DIRECT_METHODS:
+            carried[account] += cost - done
+        else:
+            carried[account] += cost
+            accumulated += done
+    assert {code: _debit_balance(demo_db, code) for code in carried} == carried
+    assert -_debit_balance(demo_db, ACCUMULATED) == accumulated
+    # 減価償却費 in every fiscal year the assets were held, not only in the months the register has run
+    assert _debit_balance(demo_db, "6410", dt.date(2025, 4, 1), dt.date(2026, 3, 31)) > 0
+    assert _debit_balance(demo_db, "6410", dt.date(2026, 4, 1), dt.date(2026, 9, 30)) > 0

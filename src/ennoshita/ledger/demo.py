@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from ennoshita.actor import Actor
 from ennoshita.attachments.services import NewAttachment
@@ -20,6 +21,9 @@ from ennoshita.db import Database
 from ennoshita.ledger import evidence, services
 from ennoshita.ledger.posting import PostedEntry
 from ennoshita.ledger.rules import EntryDraft, LineDraft
+
+if TYPE_CHECKING:
+    from ennoshita.assets.rules import ScheduleYear
 
 FY2025_START = dt.date(2025, 4, 1)
 DEMO_TODAY = dt.date(2026, 11, 20)
@@ -80,15 +84,17 @@ def load(db: Database, actor: Actor) -> None:
     services.add_sub_account(db.uow(), actor, "普通預金", "MIZUHO", "みずほ銀行 渋谷支店", "ミズホギンコウ")
     services.add_sub_account(db.uow(), actor, "普通預金", "MUFG", "三菱UFJ銀行 新宿支店", "ミツビシユーエフジェイ")
 
+    fixed = _fixed_assets_opening()
+    fixed_net = sum(line.debit - line.credit for line in fixed)
     services.post_entry(db.uow(), actor, EntryDraft(FY2025_START, "期首残高", "", (
         _line("普通預金", 38_500_000, sub="MIZUHO"),
         _line("普通預金", 12_000_000, sub="MUFG"),
         _line("現金", 350_000),
-        _line("工具器具備品", 4_800_000),
+        *fixed,
         _line("敷金", 1_800_000),
         _line("資本金", credit=10_000_000),
         _line("長期借入金", credit=15_000_000),
-        _line("繰越利益剰余金", credit=32_450_000),
+        _line("繰越利益剰余金", credit=OPENING_RETAINED_BEFORE_ASSETS + fixed_net),
     )))
     services.add_recurring(db.uow(), actor, services.RecurringInput(
         name="本社家賃", description="本社事務所 家賃", counterparty="渋谷ビルディング株式会社", every_months=1,
@@ -188,8 +194,96 @@ def load(db: Database, actor: Actor) -> None:
     _channel_sales(db, actor)
     rents = services.run_recurring(db.uow(), actor, DEMO_TODAY)
     _evidence(db, actor, [(r, "家賃請求書", "Rent invoice") for r in rents] + bills)
+    _fixed_assets(db, actor)
     services.close_year(db.uow(), actor, 2025)
     _pay_consumption_tax(db, actor)
+
+
+# 繰越利益剰余金 at 2025-04-01 is what balances the opening entry: cash, 敷金 and the fixed assets' book values
+# against 資本金 and the loan
+OPENING_RETAINED_BEFORE_ASSETS = 38_500_000 + 12_000_000 + 350_000 + 1_800_000 - 10_000_000 - 15_000_000
+ACCUMULATED = "1570"  # 減価償却累計額 (the company keeps the indirect style, as the assets module posts)
+
+
+def _asset_schedules() -> list[tuple[str, str, dt.date, int, bool, list[ScheduleYear]]]:
+    """(name, account code, acquired, cost, direct, schedule) of each asset of the demo's 固定資産台帳."""
+    from ennoshita.assets import demo as assets_demo
+    from ennoshita.assets import rules
+    from ennoshita.assets.services import DIRECT_METHODS
+    from ennoshita.assets.tables import KIND_BY_CODE
+
+    out = []
+    for name, kind, acquired, cost, method, *_rest in assets_demo.ASSETS:
+        row = KIND_BY_CODE[kind]
+        direct = method in DIRECT_METHODS
+        years = rules.schedule(cost, 0 if direct else row.life, method, acquired, FY2025_START.month, row.family)
+        out.append((name, row.account_code, acquired, cost, direct, years))
+    return out
+
+
+def _fixed_assets_opening() -> list[LineDraft]:
+    """The assets held on 2025-04-01 at their cost and the depreciation accumulated until then (as the register
+    computes it), one line per account."""
+    from collections import defaultdict
+
+    from ennoshita.assets import rules
+
+    cost: dict[str, int] = defaultdict(int)
+    accumulated = 0
+    before = FY2025_START - dt.timedelta(days=1)
+    for _name, account, acquired, amount, direct, years in _asset_schedules():
+        if acquired >= FY2025_START:
+            continue
+        done = amount - rules.book_value_at(years, amount, before)
+        if direct:
+            cost[account] += amount - done
+        else:
+            cost[account] += amount
+            accumulated += done
+    lines = [_line(account, debit) for account, debit in sorted(cost.items())]
+    return [*lines, _line(ACCUMULATED, credit=accumulated)] if accumulated else lines
+
+
+def _fixed_assets(db: Database, actor: Actor) -> None:
+    """Buying the assets acquired from April 2025 on (paid from the bank, 仮払消費税 10%), and their depreciation
+    until the register takes over (``assets.demo.TAKEN_OVER_THROUGH``): fiscal year 2025's in one 決算整理 entry,
+    April to September 2026 month by month, the assets module's own monthly runs from October on; so that the
+    固定資産台帳 and the 貸借対照表 agree to the yen."""
+    from collections import defaultdict
+
+    from ennoshita.assets import rules
+    from ennoshita.assets.demo import TAKEN_OVER_THROUGH
+
+    schedules = _asset_schedules()
+    for name, account, acquired, cost, _direct, _years in schedules:
+        if acquired < FY2025_START:
+            continue
+        paid = cost * 11 // 10  # 税抜 cost + 10%: every demo cost is a multiple of ¥10, so the split is exact
+        services.post_entry(db.uow(), actor, EntryDraft(acquired, f"{name} 取得", "株式会社大塚商会", (
+            _line(account, paid, tax="purchase_10", dept="200", memo=name),
+            _line("普通預金", credit=paid, sub="MIZUHO", memo=name),
+        )))
+
+    def depreciation(months: list[dt.date]) -> tuple[LineDraft, ...]:
+        credits: dict[str, int] = defaultdict(int)
+        for _name, account, _acquired, _cost, direct, years in schedules:
+            amount = sum(rules.month_amount(years, month)[0] for month in months)
+            if amount:
+                credits[account if direct else ACCUMULATED] += amount
+        total = sum(credits.values())
+        return (_line("減価償却費", total, dept="200"),
+                *(_line(account, credit=amount) for account, amount in sorted(credits.items())))
+
+    fy2025 = [dt.date(*add_months(2025, 4, i), 1) for i in range(12)]
+    services.post_entry(db.uow(), actor, EntryDraft(dt.date(2026, 3, 31), "決算整理 減価償却費（2025年度）", "",
+                                                    depreciation(fy2025)))
+    month = dt.date(2026, 4, 1)
+    while month <= TAKEN_OVER_THROUGH:
+        lines = depreciation([month])
+        if lines[0].debit:
+            last_day = end_of_month(month.year, month.month)
+            services.post_entry(db.uow(), actor, EntryDraft(last_day, f"{month.month}月分 減価償却費", "", lines))
+        month = dt.date(*add_months(month.year, month.month, 1), 1)
 
 
 def _pay_consumption_tax(db: Database, actor: Actor) -> None:
