@@ -5,7 +5,9 @@
   demo's one claim, ¥42,240 + ¥11,220 = ¥53,460);
 * every 納付 of what the runs withheld whose 納期限 has come is 納付済: 預り金 and 未払費用 hold exactly the open
   remittances, among them the 労働保険料 (雇用保険分) of the 労働保険年度 under way, due at its 年度更新;
-* fiscal year 2025 and fiscal year 2026 to date earn an operating profit, the net assets are positive;
+* fiscal year 2025 and fiscal year 2026 to date earn an operating profit, the net assets are positive; the closed
+  fiscal year 2025 carries its 法人税、住民税及び事業税 (the standard rates on its 税引前当期純利益), paid by the
+  納期限;
 * no 普通預金 sub-account (nor the lines without one, the modules' default bank account) ends a month overdrawn;
 * debits equal credits and the balance sheet balances;
 * the 固定資産台帳 agrees with the books to the yen, account by account (cost on each asset account, the
@@ -26,6 +28,7 @@ from ennoshita.assets.models import FixedAsset
 from ennoshita.assets.services import ACCUMULATED, DIRECT_METHODS
 from ennoshita.dates import end_of_month
 from ennoshita.db import Database
+from ennoshita.ledger import corporate_tax
 from ennoshita.ledger import queries as q
 from ennoshita.ledger.demo import demo_today
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine, SubAccount
@@ -101,6 +104,10 @@ def test_the_company_earns_money_and_the_books_balance(demo_db: Database) -> Non
     # an operating margin of a few percent, not a windfall: 2-15% of the year's sales to date
     assert 0.02 < fy2026["operating_income"] / fy2026["sales"] < 0.15
     assert bs["net_assets"] > 0
+    # the closed year carries its 法人税等 (none before), paid by its 納期限: 未払法人税等 is back to nothing
+    assert fy2025["income_taxes"] == corporate_tax.estimate(fy2025["income_before_taxes"], 70_000).total > 0
+    assert fy2025["net_income"] == fy2025["income_before_taxes"] - fy2025["income_taxes"]
+    assert _credit_balance(demo_db, "2170") == 0
     assert debit == credit
     assert bs["assets"] == bs["liabilities_and_net_assets"]
 

@@ -195,8 +195,10 @@ def load(db: Database, actor: Actor) -> None:
     rents = services.run_recurring(db.uow(), actor, DEMO_TODAY)
     _evidence(db, actor, [(r, "家賃請求書", "Rent invoice") for r in rents] + bills)
     _fixed_assets(db, actor)
+    _accrue_corporate_taxes(db, actor)
     services.close_year(db.uow(), actor, 2025)
     _pay_consumption_tax(db, actor)
+    _pay_corporate_taxes(db, actor)
 
 
 # 繰越利益剰余金 at 2025-04-01 is what balances the opening entry: cash, 敷金 and the fixed assets' book values
@@ -305,6 +307,54 @@ def _pay_consumption_tax(db: Database, actor: Actor) -> None:
         services.post_entry(db.uow(), actor, EntryDraft(
             due, "消費税及び地方消費税 確定申告 納付（2025年度）", "税務署",
             (_line("未払消費税等", amount), _line("普通預金", credit=amount, sub="MIZUHO"))))
+
+
+# 法人住民税 均等割 of a company in 東京都特別区 with 資本金等 ¥10,000,000 or less and 50 employees or fewer
+FLAT_LEVY = 70_000
+FY2025_END = dt.date(2026, 3, 31)
+# 法人税等 of fiscal year 2025 are due two months after its end: 31 May 2026 is a Sunday, so 1 June
+CORPORATE_TAX_DUE = dt.date(2026, 6, 1)
+
+
+def _accrue_corporate_taxes(db: Database, actor: Actor) -> None:
+    """決算整理: fiscal year 2025's 法人税、住民税及び事業税 on its 税引前当期純利益, booked to 未払法人税等 before the
+    year is closed (a 税理士 would not close a profitable year without them)."""
+    from ennoshita.ledger import corporate_tax
+    from ennoshita.ledger import queries as q
+
+    with db.uow() as uow:
+        income = q.income_statement(uow.session, FY2025_START, FY2025_END).figures["income_before_taxes"]
+    taxes = corporate_tax.estimate(int(income), FLAT_LEVY)
+    national = taxes.corporate + taxes.local_corporate
+    local = taxes.total - national
+    services.post_entry(db.uow(), actor, EntryDraft(FY2025_END, "決算整理 法人税、住民税及び事業税（2025年度）", "", (
+        _line("法人税、住民税及び事業税", national, memo="法人税・地方法人税"),
+        _line("法人税、住民税及び事業税", local, memo="法人住民税・事業税・特別法人事業税"),
+        _line("未払法人税等", credit=national, memo="法人税・地方法人税"),
+        _line("未払法人税等", credit=local, memo="法人住民税・事業税・特別法人事業税"),
+    )))
+
+
+def _pay_corporate_taxes(db: Database, actor: Actor) -> None:
+    """The 確定申告 of fiscal year 2025 paid by its 納期限: 法人税 and 地方法人税 to the 税務署, the rest to the
+    都税事務所, each the amount the accrual booked."""
+    from sqlalchemy import select
+
+    from ennoshita.ledger.models import Account, JournalEntry, JournalLine
+
+    if CORPORATE_TAX_DUE > DEMO_TODAY:
+        return
+    with db.uow() as uow:
+        accrued = uow.session.execute(
+            select(JournalLine.memo, JournalLine.credit).join(Account, Account.id == JournalLine.account_id)
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(Account.code == "2170", JournalEntry.status == "posted", JournalLine.credit > 0)
+            .order_by(JournalLine.id)).all()
+    for memo, amount, payee in ((m, int(a), "税務署" if m.startswith("法人税") else "東京都 都税事務所")
+                                for m, a in accrued):
+        services.post_entry(db.uow(), actor, EntryDraft(
+            CORPORATE_TAX_DUE, f"{memo} 確定申告 納付（2025年度）", payee,
+            (_line("未払法人税等", amount, memo=memo), _line("普通預金", credit=amount, sub="MIZUHO", memo=memo))))
 
 
 def demo_today() -> dt.date:
