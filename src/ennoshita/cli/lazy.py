@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
+
+from ennoshita.cli import helptext
 
 if TYPE_CHECKING:
     from typer import _click as click
@@ -65,8 +69,38 @@ def load(modules: tuple[str, ...]) -> dict[str, click.Command]:
 class _Stub(TyperGroup):
     """Stands for a group in the top-level help until the group is used."""
 
+    context_class = helptext.HelpContext
+
+
+def _language() -> str:
+    from ennoshita.cli.common import cli_language
+
+    return cli_language()
+
 
 class LazyGroup(TyperGroup):
+    """The root ``ennoshita`` group: lazily loaded groups, help in the user's language (:mod:`.helptext`) and
+    click's usage errors in it too (:mod:`.usage`), which every subcommand's pass through here."""
+
+    context_class = helptext.HelpContext
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
+        lang = _language()
+        helptext.localise(self, helptext.ROOT, lang)
+        return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            from ennoshita.cli.usage import translate
+
+            translate(exc, _language())
+            raise
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)
         return [*names, *(n for n in LAZY_GROUPS if n not in names)]
@@ -74,7 +108,7 @@ class LazyGroup(TyperGroup):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)
         if found is None and cmd_name in LAZY_GROUPS:
-            return _Stub(name=cmd_name, help=LAZY_GROUPS[cmd_name][1])
+            return _Stub(name=cmd_name, help=helptext.stub_help(cmd_name, LAZY_GROUPS[cmd_name][1], _language()))
         return found
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -94,8 +128,12 @@ class LazyGroup(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - the CLI's last resort, see common.last_resort
             from typer import _click as click_errors
 
-            if (isinstance(exc, click_errors.ClickException | typer.Exit)
-                    or os.environ.get("ENNOSHITA_DEBUG")):
+            if isinstance(exc, click_errors.ClickException):
+                from ennoshita.cli.usage import translate
+
+                translate(exc, _language())
+                raise
+            if isinstance(exc, typer.Exit) or os.environ.get("ENNOSHITA_DEBUG"):
                 raise
             from ennoshita.cli.common import fail, last_resort
 
@@ -106,7 +144,10 @@ class LazyGroup(TyperGroup):
         if isinstance(cmd, _Stub) and name is not None:
             fast = FAST.get((name, rest[0])) if rest else None
             if fast is not None:
-                return name, load((fast,))[name], rest
+                cmd = load((fast,))[name]
+                helptext.localise(cmd, name, _language())
+                return name, cmd, rest
             cmd = load(LAZY_GROUPS[name][0])[name]
+            helptext.localise(cmd, name, _language())
             self.commands[name] = cmd
         return name, cmd, rest
