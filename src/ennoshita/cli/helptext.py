@@ -125,6 +125,7 @@ def use_words(lang: str) -> None:
         _ORIGINAL_WORDS.update({name: getattr(rich_utils, name) for name in WORDS})
         _ORIGINAL_WORDS["write_usage"] = formatting.HelpFormatter.write_usage
         _ORIGINAL_WORDS["highlights"] = list(rich_utils.OptionHighlighter.highlights)
+        _ORIGINAL_WORDS["_make_rich_text"] = rich_utils._make_rich_text
     if lang == "ja":
         messages = _messages("ja")
         for name, key in WORDS.items():
@@ -139,12 +140,27 @@ def use_words(lang: str) -> None:
         formatting.HelpFormatter.write_usage = write_usage_in_japanese  # type: ignore[method-assign]
         rich_utils.OptionHighlighter.highlights = [
             *_ORIGINAL_WORDS["highlights"], rf"(?P<usage>{re.escape(japanese)})"]
+        rich_utils._make_rich_text = _folding(_ORIGINAL_WORDS["_make_rich_text"])
     else:
         for name in WORDS:
             setattr(rich_utils, name, _ORIGINAL_WORDS[name])
         formatting.HelpFormatter.write_usage = _ORIGINAL_WORDS["write_usage"]  # type: ignore[method-assign]
         rich_utils.OptionHighlighter.highlights = list(_ORIGINAL_WORDS["highlights"])
+        rich_utils._make_rich_text = _ORIGINAL_WORDS["_make_rich_text"]
     _spoken[:] = [lang]
+
+
+def _folding(make: Any) -> Any:
+    """Typer's help text maker, whose texts fold where a table's cell ends. rich breaks lines at spaces only, and
+    Japanese has none: a sentence is one "word", which a cell of the options or commands table cut with "…"."""
+
+    def make_rich_text(*, text: str, style: str = "", markup_mode: Any) -> Any:
+        made = make(text=text, style=style, markup_mode=markup_mode)
+        if hasattr(made, "overflow"):
+            made.overflow = "fold"
+        return made
+
+    return make_rich_text
 
 
 class HelpContext(Context):
