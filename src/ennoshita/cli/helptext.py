@@ -9,9 +9,11 @@ is looked up in the message catalogs by a key made from where it stands, in the 
 - a parameter: ``cli.help.<path>:<name>`` with click's parameter name (``cli.help.journal.import:fmt``), else
   ``cli.help.param:<name>`` for a parameter many commands share (``database_url``, ``as_user``, ``output``).
 
-:func:`localise` applies them where the commands are built (the root's eager commands in
-``LazyGroup.main``, a lazily loaded group when it is resolved, the stubs of the top-level listing); the code's
-English stays on each object, so the same process can speak either language. Typer's and click's own words
+:func:`localise` applies them when a help page is made (:class:`HelpContext`, which :func:`prepare` gives every
+command where the commands are built: the root's own in ``LazyGroup.main``, a lazily loaded group or the lean
+trial balance when it is resolved), to the command whose page it is and everything below it (for the root, the
+stubs that list the groups not yet loaded), so a command that prints no help reads no catalog. The code's English
+stays on each object, so the same process can speak either language. Typer's and click's own words
 (the panels' titles, ``Usage:``, ``[default: …]``, "Try … for help.") are set by :func:`use_words`, called
 only when help or an error is about to be printed (it imports Typer's rich formatting, which a plain command
 does not need); click's usage errors are translated by :mod:`ennoshita.cli.usage`.
@@ -73,10 +75,10 @@ def param_help(messages: dict[str, str], path: str, param: click.Parameter) -> s
 
 
 def localise(command: click.Command, path: str, lang: str) -> None:
-    """Give ``command`` (at ``path``), its parameters and, for a group, every subcommand below it the help of
-    the catalog of ``lang``; the code's English where the catalog has no key."""
-    messages = _messages(lang)
-    _localise(command, path, messages)
+    """Give ``command`` (at ``path``), its parameters and, for a group, every subcommand below it (and the root's
+    stubs of the groups not yet loaded) the help of the catalog of ``lang``; the code's English where the
+    catalog has no key."""
+    _localise(command, path, _messages(lang))
 
 
 def _localise(command: click.Command, path: str, messages: dict[str, str]) -> None:
@@ -86,13 +88,31 @@ def _localise(command: click.Command, path: str, messages: dict[str, str]) -> No
     for param in command.params:
         if english(param):
             _set(param, param_help(messages, path, param))
-    for name, sub in (getattr(command, "commands", None) or {}).items():
+    for name, sub in _subcommands(command).items():
         _localise(sub, child_path(path, name), messages)
 
 
-def stub_help(name: str, english_help: str, lang: str) -> str:
-    """The one-line help of a lazily loaded group in the top-level listing (before its module is imported)."""
-    return _messages(lang).get(command_key(name)) or english_help
+def _subcommands(command: click.Command) -> dict[str, click.Command]:
+    stubs: dict[str, click.Command] = getattr(command, "stubs", None) or {}
+    return {**stubs, **(getattr(command, "commands", None) or {})}
+
+
+def prepare(command: click.Command) -> None:
+    """Let ``command`` and every subcommand below it make their help page in the CLI's language
+    (:class:`HelpContext`). This reads no catalog: a command that prints no help does not pay for it."""
+    if command.context_class is Context:
+        command.context_class = HelpContext
+    for sub in _subcommands(command).values():
+        prepare(sub)
+
+
+def context_path(ctx: click.Context) -> str:
+    """The key path of the command ``ctx`` runs: the names of the commands below the root."""
+    names: list[str] = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return ".".join(reversed(names)) or ROOT
 
 
 # Typer's and click's own words: rich_utils' module constants (read when help or an error is printed) and the
@@ -164,14 +184,15 @@ def _folding(make: Any) -> Any:
 
 
 class HelpContext(Context):
-    """A command's context whose help page speaks the CLI's language: Typer's words and the ``--help`` option's
-    own line are set just before the page is made (the help texts are set when the command is built)."""
+    """A command's context whose help page speaks the CLI's language: the help of the command and of everything
+    it lists, Typer's words and the ``--help`` option's own line are set just before the page is made."""
 
     def get_help(self) -> str:
         from ennoshita.cli.common import cli_language
 
         lang = cli_language()
         use_words(lang)
+        localise(self.command, context_path(self), lang)
         option = self.command.get_help_option(self)
         if option is not None:
             _set(option, _messages(lang).get(shared_key("help")))

@@ -87,8 +87,7 @@ class LazyGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
              **extra: Any) -> Any:
-        lang = _language()
-        helptext.localise(self, helptext.ROOT, lang)
+        helptext.prepare(self)
         return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
@@ -105,10 +104,19 @@ class LazyGroup(TyperGroup):
         names = super().list_commands(ctx)
         return [*names, *(n for n in LAZY_GROUPS if n not in names)]
 
+    @property
+    def stubs(self) -> dict[str, click.Command]:
+        """A stub for each lazily loaded group (the help page translates them with the root's own commands)."""
+        made: dict[str, click.Command] = self.__dict__.setdefault("_stubs", {})
+        for name, (_modules, help_text) in LAZY_GROUPS.items():
+            if name not in made:
+                made[name] = _Stub(name=name, help=help_text)
+        return made
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)
         if found is None and cmd_name in LAZY_GROUPS:
-            return _Stub(name=cmd_name, help=helptext.stub_help(cmd_name, LAZY_GROUPS[cmd_name][1], _language()))
+            return self.stubs[cmd_name]
         return found
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -145,9 +153,9 @@ class LazyGroup(TyperGroup):
             fast = FAST.get((name, rest[0])) if rest else None
             if fast is not None:
                 cmd = load((fast,))[name]
-                helptext.localise(cmd, name, _language())
+                helptext.prepare(cmd)
                 return name, cmd, rest
             cmd = load(LAZY_GROUPS[name][0])[name]
-            helptext.localise(cmd, name, _language())
+            helptext.prepare(cmd)
             self.commands[name] = cmd
         return name, cmd, rest

@@ -132,10 +132,42 @@ def test_the_lean_trial_balance_reads_as_the_full_one_in_japanese() -> None:
         assert [p.help for p in lean_cmd.params] == [p.help for p in full_cmd.params]
 
 
-def test_the_stubs_of_the_top_level_listing_are_translated() -> None:
-    for name, (_modules, english_help) in LAZY_GROUPS.items():
-        assert helptext.stub_help(name, english_help, "ja") == catalog("ja").get(f"cli.help.{name}", english_help)
-    assert helptext.stub_help("journal", "x", "ja") == catalog("ja")["cli.help.journal"]
+def test_the_root_listing_is_translated_when_its_page_is_made() -> None:
+    from ennoshita.cli.main import app
+
+    root = typer.main.get_command(app)
+    ctx = click.Context(root, info_name="ennoshita")
+    sales = root.get_command(ctx, "sales")  # type: ignore[attr-defined]
+    assert sales.help == LAZY_GROUPS["sales"][1]  # nothing read before a page is made
+    helptext.localise(root, helptext.ROOT, "ja")
+    assert sales.help == catalog("ja")["cli.help.sales"] and root.help == catalog("ja")["cli.help.ennoshita"]
+    assert root.get_command(ctx, "user").help == catalog("ja")["cli.help.user"]  # type: ignore[attr-defined]
+    assert root.get_command(ctx, "sales") is sales  # type: ignore[attr-defined]
+    sub = click.Context(load(LAZY_GROUPS["journal"][0])["journal"].commands["import"],  # type: ignore[attr-defined]
+                        info_name="import", parent=click.Context(root.get_command(ctx, "journal"),  # type: ignore
+                                                                 info_name="journal", parent=ctx))
+    assert helptext.context_path(sub) == "journal.import" and helptext.context_path(ctx) == helptext.ROOT
+
+
+def test_a_command_that_prints_no_help_reads_no_catalog() -> None:
+    """The root and a lazily loaded group are prepared, resolved and parsed without reading a catalog (the lean
+    trial balance is benchmarked from the shell)."""
+    import subprocess
+    import sys
+
+    code = ("import typer\nfrom ennoshita.cli.main import app\nfrom ennoshita import i18n\n"
+            "from ennoshita.cli import helptext\n"
+            "root = typer.main.get_command(app)\nhelptext.prepare(root)\n"
+            "args = ['report', 'trial-balance', '--from', '2026-04-01', '--to', '2026-04-30', '--format', 'json']\n"
+            "ctx = root.make_context('ennoshita', list(args))\n"
+            "name, group, rest = root.resolve_command(ctx, list(args))\n"
+            "sub = group.make_context(name, rest, parent=ctx)\n"
+            "command = group.get_command(sub, 'trial-balance')\n"
+            "command.make_context('trial-balance', rest[1:], parent=sub)\n"
+            "assert command.context_class is helptext.HelpContext\n"
+            "print(i18n.catalog.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0"
 
 
 def _error(args: list[str], **options: Any) -> errors.UsageError:
