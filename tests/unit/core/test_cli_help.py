@@ -5,6 +5,7 @@ Typer's and click's words, and click's usage errors, speak Japanese (``cli.usage
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -215,3 +216,14 @@ def test_no_such_command_suggests_the_groups_not_yet_loaded() -> None:
     assert "使い方: " in result.output and "エラー" in result.output
     result = CliRunner().invoke(app, ["jurnal"], env={"ENNOSHITA_LANG": "en"})
     assert "No such command 'jurnal'. Did you mean 'journal'?" in result.output and "Usage: " in result.output
+
+
+def test_the_japanese_help_says_japanese() -> None:
+    """No English left in the Japanese catalog of the core help (an untranslated copy would pass the key checks)."""
+    from ennoshita.i18n import HERE, read_catalog
+
+    ja = read_catalog((HERE / "ja" / "cli_help_core.po").read_text("utf-8"))
+    en = read_catalog((HERE / "en" / "cli_help_core.po").read_text("utf-8"))
+    assert set(ja) == set(en) and len(ja) > 130
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # kana or kanji, not only codes and English
+    assert [k for k in ja if ja[k] == en[k] or not japanese.search(ja[k])] == []
