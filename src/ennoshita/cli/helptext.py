@@ -7,7 +7,7 @@ is looked up in the message catalogs by a key made from where it stands, in the 
 - a command or group: ``cli.help.<path>``, the command names from the root joined by ``.`` (the root itself is
   ``cli.help.ennoshita``; ``cli.help.journal``, ``cli.help.journal.import``, ``cli.help.sales.billing-run``);
 - a parameter: ``cli.help.<path>:<name>`` with click's parameter name (``cli.help.journal.import:fmt``), else
-  ``cli.help.param:<name>`` for a parameter many commands share (``database_url``, ``as_user``, ``output``).
+  ``cli.help.param:<name>`` for a parameter every command shares alike (``database_url``, ``as_user``, ``help``).
 
 :func:`localise` applies them when a help page is made (:class:`HelpContext`, which :func:`prepare` gives every
 command where the commands are built: the root's own in ``LazyGroup.main``, a lazily loaded group or the lean
