@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
+
+from ennoshita.cli import helptext
 
 if TYPE_CHECKING:
     from typer import _click as click
@@ -65,16 +69,54 @@ def load(modules: tuple[str, ...]) -> dict[str, click.Command]:
 class _Stub(TyperGroup):
     """Stands for a group in the top-level help until the group is used."""
 
+    context_class = helptext.HelpContext
+
+
+def _language() -> str:
+    from ennoshita.cli.common import cli_language
+
+    return cli_language()
+
 
 class LazyGroup(TyperGroup):
+    """The root ``ennoshita`` group: lazily loaded groups, help in the user's language (:mod:`.helptext`) and
+    click's usage errors in it too (:mod:`.usage`), which every subcommand's pass through here."""
+
+    context_class = helptext.HelpContext
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, windows_expand_args: bool = True,
+             **extra: Any) -> Any:
+        helptext.prepare(self)
+        return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            from ennoshita.cli.usage import translate
+
+            translate(exc, _language())
+            raise
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)
         return [*names, *(n for n in LAZY_GROUPS if n not in names)]
 
+    @property
+    def stubs(self) -> dict[str, click.Command]:
+        """A stub for each lazily loaded group (the help page translates them with the root's own commands)."""
+        made: dict[str, click.Command] = self.__dict__.setdefault("_stubs", {})
+        for name, (_modules, help_text) in LAZY_GROUPS.items():
+            if name not in made:
+                made[name] = _Stub(name=name, help=help_text)
+        return made
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         found = super().get_command(ctx, cmd_name)
         if found is None and cmd_name in LAZY_GROUPS:
-            return _Stub(name=cmd_name, help=LAZY_GROUPS[cmd_name][1])
+            return self.stubs[cmd_name]
         return found
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -94,8 +136,12 @@ class LazyGroup(TyperGroup):
         except Exception as exc:  # noqa: BLE001 - the CLI's last resort, see common.last_resort
             from typer import _click as click_errors
 
-            if (isinstance(exc, click_errors.ClickException | typer.Exit)
-                    or os.environ.get("ENNOSHITA_DEBUG")):
+            if isinstance(exc, click_errors.ClickException):
+                from ennoshita.cli.usage import translate
+
+                translate(exc, _language())
+                raise
+            if isinstance(exc, typer.Exit) or os.environ.get("ENNOSHITA_DEBUG"):
                 raise
             from ennoshita.cli.common import fail, last_resort
 
@@ -106,7 +152,10 @@ class LazyGroup(TyperGroup):
         if isinstance(cmd, _Stub) and name is not None:
             fast = FAST.get((name, rest[0])) if rest else None
             if fast is not None:
-                return name, load((fast,))[name], rest
+                cmd = load((fast,))[name]
+                helptext.prepare(cmd)
+                return name, cmd, rest
             cmd = load(LAZY_GROUPS[name][0])[name]
+            helptext.prepare(cmd)
             self.commands[name] = cmd
         return name, cmd, rest

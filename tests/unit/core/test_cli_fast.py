@@ -4,13 +4,14 @@ same whichever module answers."""
 
 from __future__ import annotations
 
+from ennoshita.cli.helptext import english
 from ennoshita.cli.lazy import FAST, LAZY_GROUPS, load
 
 
 def _shape(command: object) -> tuple[object, ...]:
-    params = [(p.name, tuple(p.opts), p.default, getattr(p, "help", None), p.required)  # type: ignore[attr-defined]
+    params = [(p.name, tuple(p.opts), p.default, english(p), p.required)  # type: ignore[attr-defined]
               for p in command.params]  # type: ignore[attr-defined]
-    return command.help, tuple(params)  # type: ignore[attr-defined]
+    return english(command), tuple(params)
 
 
 def test_every_fast_command_has_the_full_commands_options_and_help() -> None:

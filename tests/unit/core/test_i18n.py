@@ -40,3 +40,19 @@ def test_japanese_pages_use_back_office_terms() -> None:
     assert ja["form.save"] == "保存"
     assert ja["form.register"] == "登録"
     assert ja["nav.audit"] == "監査ログ"
+
+
+def test_no_key_is_in_two_files_of_a_language() -> None:
+    """All files of a language are merged, the later file silently winning: a key written in two files (the CLI's
+    help is written in several, cli_help_core.po, cli_help_sales.po, cli_help_people.po) would show one of them."""
+    from ennoshita.i18n import HERE, read_catalog
+
+    twice = []
+    for lang in ("ja", "en"):
+        seen: dict[str, str] = {}
+        for path in sorted((HERE / lang).glob("*.po")):
+            for key in read_catalog(path.read_text("utf-8")):
+                if key in seen:
+                    twice.append(f"{lang}: {key} in {seen[key]} and {path.name}")
+                seen[key] = path.name
+    assert twice == []
