@@ -10,6 +10,8 @@
   納期限;
 * no 普通預金 sub-account (nor the lines without one, the modules' default bank account) ends a month overdrawn;
 * debits equal credits and the balance sheet balances;
+* the 部門別損益 leaves no 減価償却費, 給料手当, 役員報酬, 賞与 or 法定福利費 under 部門なし in any month (the
+  depreciation runs and the pay runs post them by each asset's and each employee's department);
 * the 固定資産台帳 agrees with the books to the yen, account by account (cost on each asset account, the
   depreciation to date on 減価償却累計額; the direct-method assets at their book value), and each fiscal year
   carries its 減価償却費 (fiscal year 2025 had none, and the register said ¥5,362,806 against the books'
@@ -31,7 +33,7 @@ from ennoshita.db import Database
 from ennoshita.ledger import corporate_tax
 from ennoshita.ledger import queries as q
 from ennoshita.ledger.demo import demo_today
-from ennoshita.ledger.models import Account, JournalEntry, JournalLine, SubAccount
+from ennoshita.ledger.models import Account, Department, JournalEntry, JournalLine, SubAccount
 from ennoshita.payroll import remittances as payroll_remittances
 from ennoshita.payroll.models import PayRun
 
@@ -164,3 +166,40 @@ def test_the_fixed_asset_register_agrees_with_the_books(demo_db: Database) -> No
     # 減価償却費 in every fiscal year the assets were held, not only in the months the register has run
     assert _debit_balance(demo_db, "6410", dt.date(2025, 4, 1), dt.date(2026, 3, 31)) > 0
     assert _debit_balance(demo_db, "6410", dt.date(2026, 4, 1), dt.date(2026, 9, 30)) > 0
+
+
+BY_DEPARTMENT = ("6410", "6110", "6120", "6130", "6140")  # 減価償却費 役員報酬 給料手当 賞与 法定福利費
+
+
+def test_depreciation_and_pay_are_in_the_departments_profit_and_loss(demo_db: Database) -> None:
+    """部門別損益, month by month: each department's 減価償却費 and pay (the report cut by 部門) add up to the
+    company's, so nothing is left under 部門なし; the assets module's runs and the payroll module's runs are
+    among them, spread over more than one 部門."""
+    today = demo_today()
+    with demo_db.uow() as uow:
+        s = uow.session
+        accounts = dict(s.execute(select(Account.id, Account.code).where(Account.code.in_(BY_DEPARTMENT))).all())
+        departments = s.scalars(select(Department.id)).all()
+        month = dt.date(2025, 4, 1)
+        while month <= today:
+            last = end_of_month(month.year, month.month)
+            total = q.sums_by_account(s, month, last, account_ids=list(accounts))
+            split: dict[int, int] = defaultdict(int)
+            for dep in departments:
+                for acc, (debit, credit) in q.sums_by_account(s, month, last, q.Dimension(department_id=dep),
+                                                              account_ids=list(accounts)).items():
+                    split[acc] += debit - credit
+            assert {accounts[a]: split[a] for a in total} == {accounts[a]: d - c for a, (d, c) in total.items()}, month
+            month = last + dt.timedelta(days=1)
+        spread = dict(s.execute(
+            select(JournalEntry.source, func.count(func.distinct(JournalLine.department_id)))
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalLine.account_id.in_(list(accounts)), JournalEntry.source.in_(("depreciation", "payroll")))
+            .group_by(JournalEntry.source)).all())
+        # the books' own depreciation before the register took over (April-September 2026) by each asset's 部門 too
+        before_register = s.scalar(
+            select(func.count(func.distinct(JournalLine.department_id)))
+            .join(Account, Account.id == JournalLine.account_id)
+            .where(Account.code == "6410", JournalLine.entry_date.between(dt.date(2026, 4, 1), dt.date(2026, 9, 30))))
+    assert spread["depreciation"] >= 3 and spread["payroll"] >= 5, spread
+    assert before_register == 3  # 営業部, 管理部, 経理部 (the 購買部 PC is bought in October)

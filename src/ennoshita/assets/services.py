@@ -3,7 +3,9 @@ dispose of an asset (除却 / 売却). Each is one transaction with its audit re
 (``general_affairs.view`` to read, ``general_affairs.edit`` to change).
 
 A run posts one journal entry dated the last day of its period: 減価償却費 (6410) against 減価償却累計額 (1570)
-when the company keeps the indirect style, or against each asset's own account in the direct style; 一括償却資産
+when the company keeps the indirect style, or against each asset's own account in the direct style, the expense
+split by 部門 (each asset's department, matched to the ledger's 部門 by code or name; none when it matches none),
+the balance-sheet side without 部門; 一括償却資産
 and 少額減価償却資産 are always written off directly; items under ¥100,000 were expensed when bought (消耗品費) and
 are registered at a book value of ¥0, for 備品管理 only.
 A disposal takes the book value after the last posted run (the disposal year's months not yet run are not
@@ -29,7 +31,7 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound, Problem
 from ennoshita.identity.models import Company
 from ennoshita.identity.roles import require
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger import DepartmentLookup, EntryDraft, LineDraft, PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.ledger.taxes import CATEGORIES, split_inclusive
 from ennoshita.money import Rounding
@@ -298,12 +300,15 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
         preview = _compute(s, kind, start, end)
         entry_id: int | None = None
         if preview.lines:
-            debits: dict[str, int] = defaultdict(int)
+            # the expense by 部門 (each asset's department), the balance-sheet side by account without 部門
+            departments = DepartmentLookup.load(s)
+            debits: dict[tuple[str, str], int] = defaultdict(int)
             credits: dict[str, int] = defaultdict(int)
             for line in preview.lines:
-                debits[line.debit_account] += line.amount
+                debits[(line.debit_account, departments.code_of(line.department) or "")] += line.amount
                 credits[line.credit_account] += line.amount
-            drafts = [LineDraft(acc, amt, 0, tax_category="out_of_scope") for acc, amt in sorted(debits.items())]
+            drafts = [LineDraft(acc, amt, 0, tax_category="out_of_scope", department=dep or None)
+                      for (acc, dep), amt in sorted(debits.items())]
             drafts += [LineDraft(acc, 0, amt, tax_category="out_of_scope") for acc, amt in sorted(credits.items())]
             label = f"{start:%Y-%m}" if kind == "monthly" else f"{start:%Y-%m}〜{end:%Y-%m}"
             posted = PostingBatch(s).post(actor, EntryDraft(end, f"減価償却費 {label}", "", tuple(drafts)),
@@ -373,13 +378,14 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
             raise Invalid(problems=problems)
         result = rules.disposal(a.cost - a.accumulated, cmd.proceeds)
         indirect = c.depreciation_style != "direct" and a.method not in DIRECT_METHODS
+        dep = DepartmentLookup.load(s).code_of(a.department)  # the 売却益 / 売却損 / 除却損 go to the asset's 部門
         lines: list[LineDraft] = []
         if a.method == rules.LUMP_SUM:
             # 一括償却資産: the thirds go on being charged for the three years even after one is retired or sold
             # (法人税基本通達7-1-13), so nothing is written off here; a sale's proceeds are all 売却益 (課税売上)
             if cmd.proceeds:
                 lines += [LineDraft(cmd.proceeds_account, cmd.proceeds, 0, tax_category="out_of_scope"),
-                          LineDraft(GAIN, 0, cmd.proceeds, tax_category="sales_10")]
+                          LineDraft(GAIN, 0, cmd.proceeds, tax_category="sales_10", department=dep)]
             result = rules.disposal(0, cmd.proceeds - (sale_tax(cmd.proceeds, c)
                                                        if c.tax_accounting == "exclusive" else 0))
         elif indirect and a.accumulated:
@@ -389,16 +395,17 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
             # 課税売上10%, which the ledger splits into 仮受消費税 under 税抜経理 by the one split rule, and the
             # book value is then taken off 売却益 (a loss beyond the net proceeds goes to 売却損)
             lines.append(LineDraft(cmd.proceeds_account, cmd.proceeds, 0, tax_category="out_of_scope"))
-            lines.append(LineDraft(GAIN, 0, cmd.proceeds, tax_category="sales_10"))
+            lines.append(LineDraft(GAIN, 0, cmd.proceeds, tax_category="sales_10", department=dep))
             net = cmd.proceeds - (sale_tax(cmd.proceeds, c) if c.tax_accounting == "exclusive" else 0)
             result = rules.disposal(a.cost - a.accumulated, net)
             if min(result.book_value, net):
-                lines.append(LineDraft(GAIN, min(result.book_value, net), 0, tax_category="out_of_scope"))
+                lines.append(LineDraft(GAIN, min(result.book_value, net), 0, tax_category="out_of_scope",
+                                       department=dep))
             if result.gain < 0:
-                lines.append(LineDraft(LOSS_SALE, -result.gain, 0, tax_category="out_of_scope"))
+                lines.append(LineDraft(LOSS_SALE, -result.gain, 0, tax_category="out_of_scope", department=dep))
         elif result.gain < 0 and a.method != rules.LUMP_SUM:
             lines.append(LineDraft(LOSS_SALE if cmd.kind == "sale" else LOSS_RETIRE, -result.gain, 0,
-                                   tax_category="out_of_scope"))
+                                   tax_category="out_of_scope", department=dep))
         credit_asset = 0 if a.method == rules.LUMP_SUM else a.cost if indirect else a.cost - a.accumulated
         if credit_asset:
             lines.append(LineDraft(a.account_code, 0, credit_asset, tax_category="out_of_scope"))

@@ -9,6 +9,8 @@
 - ``EntryDraft`` / ``LineDraft`` are the entry's value types; ``chart`` names the standard account codes;
 - ``transitional_deduction_ratio(day)`` is the dated 経過措置 table, ``non_registered_annual_cap(period_start)``
   the dated per-supplier cap on it;
+- ``DepartmentLookup.load(session).code_of(text)`` finds the 部門 (code) of another domain's department text by
+  the 部門's code or name, ``None`` when there is none (the expense line then goes without 部門);
 - ``PostingBatch(session)`` posts many entries in one transaction with the chart read once;
 - ``reverse_in(session, actor, entry_id, reason, ...)`` posts the 取消 of an entry (linked by ``reverses_id``) in
   the caller's transaction.
@@ -25,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ennoshita.ledger import chart
     from ennoshita.ledger.batch import PostingBatch
-    from ennoshita.ledger.posting import PostedEntry, post_in
+    from ennoshita.ledger.posting import DepartmentLookup, PostedEntry, post_in
     from ennoshita.ledger.rules import EntryDraft, LineDraft
     from ennoshita.ledger.services import ensure_sub_account, reverse_in
     from ennoshita.ledger.taxes import non_registered_annual_cap, transitional_deduction_ratio
 
 _WHERE = {"chart": "ennoshita.ledger.chart", "PostingBatch": "ennoshita.ledger.batch",
-          "PostedEntry": "ennoshita.ledger.posting", "post_in": "ennoshita.ledger.posting",
+          "PostedEntry": "ennoshita.ledger.posting",
+          "DepartmentLookup": "ennoshita.ledger.posting", "post_in": "ennoshita.ledger.posting",
           "EntryDraft": "ennoshita.ledger.rules", "LineDraft": "ennoshita.ledger.rules",
           "ensure_sub_account": "ennoshita.ledger.services", "reverse_in": "ennoshita.ledger.services",
           "transitional_deduction_ratio": "ennoshita.ledger.taxes",
@@ -48,5 +51,5 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = ["EntryDraft", "LineDraft", "PostedEntry", "PostingBatch", "chart", "ensure_sub_account", "post_in",
-           "non_registered_annual_cap", "reverse_in", "transitional_deduction_ratio"]
+__all__ = ["DepartmentLookup", "EntryDraft", "LineDraft", "PostedEntry", "PostingBatch", "chart",
+           "ensure_sub_account", "post_in", "non_registered_annual_cap", "reverse_in", "transitional_deduction_ratio"]

@@ -42,6 +42,10 @@ PAYROLL_EMPLOYMENT_PER_10000, PAYROLL_EMPLOYMENT_EMPLOYER_PER_10000 = 55, 90
 # it bought in: an operating margin of about 5-10% against the payroll
 SALES_UNIT = 270_000
 PURCHASE_PERCENT = 40
+# 部門: every 所属 of the 人事 demo's employees and every department of the 固定資産台帳, so that the pay runs and
+# the depreciation post their expenses by 部門 (the 管理部門 under 200, 営業管理部 under 営業部)
+DEPARTMENTS = (("100", "営業部"), ("110", "営業管理部"), ("200", "管理部"), ("210", "経理部"), ("220", "人事部"),
+               ("230", "総務部"), ("240", "法務部"), ("250", "内部監査室"), ("300", "製造部"), ("400", "購買部"))
 LOCKED_MONTHS = ("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09")
 
 
@@ -79,7 +83,7 @@ def _evidence(db: Database, actor: Actor, entries: list[tuple[PostedEntry, str, 
 
 def load(db: Database, actor: Actor) -> None:
     rng = random.Random(20251)
-    for code, name in (("100", "営業部"), ("200", "管理部"), ("300", "製造部")):
+    for code, name in DEPARTMENTS:
         services.add_department(db.uow(), actor, code, name)
     services.add_sub_account(db.uow(), actor, "普通預金", "MIZUHO", "みずほ銀行 渋谷支店", "ミズホギンコウ")
     services.add_sub_account(db.uow(), actor, "普通預金", "MUFG", "三菱UFJ銀行 新宿支店", "ミツビシユーエフジェイ")
@@ -207,19 +211,20 @@ OPENING_RETAINED_BEFORE_ASSETS = 38_500_000 + 12_000_000 + 350_000 + 1_800_000 -
 ACCUMULATED = "1570"  # 減価償却累計額 (the company keeps the indirect style, as the assets module posts)
 
 
-def _asset_schedules() -> list[tuple[str, str, dt.date, int, bool, list[ScheduleYear]]]:
-    """(name, account code, acquired, cost, direct, schedule) of each asset of the demo's 固定資産台帳."""
+def _asset_schedules() -> list[tuple[str, str, dt.date, int, bool, list[ScheduleYear], str]]:
+    """(name, account code, acquired, cost, direct, schedule, department) of each asset of the demo's
+    固定資産台帳."""
     from ennoshita.assets import demo as assets_demo
     from ennoshita.assets import rules
     from ennoshita.assets.services import DIRECT_METHODS
     from ennoshita.assets.tables import KIND_BY_CODE
 
     out = []
-    for name, kind, acquired, cost, method, *_rest in assets_demo.ASSETS:
+    for name, kind, acquired, cost, method, department, *_rest in assets_demo.ASSETS:
         row = KIND_BY_CODE[kind]
         direct = method in DIRECT_METHODS
         years = rules.schedule(cost, 0 if direct else row.life, method, acquired, FY2025_START.month, row.family)
-        out.append((name, row.account_code, acquired, cost, direct, years))
+        out.append((name, row.account_code, acquired, cost, direct, years, department))
     return out
 
 
@@ -233,7 +238,7 @@ def _fixed_assets_opening() -> list[LineDraft]:
     cost: dict[str, int] = defaultdict(int)
     accumulated = 0
     before = FY2025_START - dt.timedelta(days=1)
-    for _name, account, acquired, amount, direct, years in _asset_schedules():
+    for _name, account, acquired, amount, direct, years, _department in _asset_schedules():
         if acquired >= FY2025_START:
             continue
         done = amount - rules.book_value_at(years, amount, before)
@@ -250,30 +255,33 @@ def _fixed_assets(db: Database, actor: Actor) -> None:
     """Buying the assets acquired from April 2025 on (paid from the bank, 仮払消費税 10%), and their depreciation
     until the register takes over (``assets.demo.TAKEN_OVER_THROUGH``): fiscal year 2025's in one 決算整理 entry,
     April to September 2026 month by month, the assets module's own monthly runs from October on; so that the
-    固定資産台帳 and the 貸借対照表 agree to the yen."""
+    固定資産台帳 and the 貸借対照表 agree to the yen. The 減価償却費 goes to each asset's 部門, as the runs post it."""
     from collections import defaultdict
 
     from ennoshita.assets import rules
     from ennoshita.assets.demo import TAKEN_OVER_THROUGH
 
     schedules = _asset_schedules()
-    for name, account, acquired, cost, _direct, _years in schedules:
+    for name, account, acquired, cost, _direct, _years, department in schedules:
         if acquired < FY2025_START:
             continue
         paid = cost * 11 // 10  # 税抜 cost + 10%: every demo cost is a multiple of ¥10, so the split is exact
         services.post_entry(db.uow(), actor, EntryDraft(acquired, f"{name} 取得", "株式会社大塚商会", (
-            _line(account, paid, tax="purchase_10", dept="200", memo=name),
+            _line(account, paid, tax="purchase_10", dept=department, memo=name),
             _line("普通預金", credit=paid, sub="MIZUHO", memo=name),
         )))
 
     def depreciation(months: list[dt.date]) -> tuple[LineDraft, ...]:
+        debits: dict[str, int] = defaultdict(int)  # 減価償却費 by each asset's 部門, as the assets module posts
         credits: dict[str, int] = defaultdict(int)
-        for _name, account, _acquired, _cost, direct, years in schedules:
+        for _name, account, _acquired, _cost, direct, years, department in schedules:
             amount = sum(rules.month_amount(years, month)[0] for month in months)
             if amount:
+                debits[department] += amount
                 credits[account if direct else ACCUMULATED] += amount
-        total = sum(credits.values())
-        return (_line("減価償却費", total, dept="200"),
+        codes = {name: code for code, name in DEPARTMENTS}
+        return (*(_line("減価償却費", amount, dept=codes[department])
+                  for department, amount in sorted(debits.items(), key=lambda kv: codes[kv[0]])),
                 *(_line(account, credit=amount) for account, amount in sorted(credits.items())))
 
     fy2025 = [dt.date(*add_months(2025, 4, i), 1) for i in range(12)]
@@ -282,7 +290,7 @@ def _fixed_assets(db: Database, actor: Actor) -> None:
     month = dt.date(2026, 4, 1)
     while month <= TAKEN_OVER_THROUGH:
         lines = depreciation([month])
-        if lines[0].debit:
+        if lines:
             last_day = end_of_month(month.year, month.month)
             services.post_entry(db.uow(), actor, EntryDraft(last_day, f"{month.month}月分 減価償却費", "", lines))
         month = dt.date(*add_months(month.year, month.month, 1), 1)

@@ -9,6 +9,7 @@ them to the maintained balances, and write the audit record, all in the caller's
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -86,6 +87,32 @@ class ChartIndex:
             departments[dep.code] = dep.id
             departments[dep.name] = dep.id
         return cls(accounts, subs, departments, active)
+
+
+@dataclass(frozen=True)
+class DepartmentLookup:
+    """The ledger's active 部門 by code and by name (NFC, outer spaces trimmed) → code: how another domain's
+    department text (an asset's 管理部門 in the 固定資産台帳, an employee's 所属 in 人事) finds its 部門 when it
+    posts an expense. A text that is neither a code nor a name gives ``None``: the line goes without 部門, the
+    posting is never refused for it."""
+
+    by_text: dict[str, str]
+
+    @classmethod
+    def load(cls, session: Session) -> DepartmentLookup:
+        by_text: dict[str, str] = {}
+        for dep in session.execute(select(Department.code, Department.name).where(Department.active.is_(True))
+                                   .order_by(Department.code)):
+            by_text.setdefault(_department_key(dep.name), dep.code)
+            by_text[_department_key(dep.code)] = dep.code  # a code wins over another department's name
+        return cls(by_text)
+
+    def code_of(self, text: str | None) -> str | None:
+        return self.by_text.get(_department_key(text)) if text and text.strip() else None
+
+
+def _department_key(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "").strip()
 
 
 class ResolvedLine(NamedTuple):

@@ -593,23 +593,31 @@ def _fix(s: Session, actor: Actor, run: PayRun) -> None:
 
 
 def _post(s: Session, actor: Actor, run: PayRun) -> int:
-    """給料手当 / 役員報酬 / 賞与 and 法定福利費 against 預り金, 未払金 (net pay) and 未払費用 (employer share)."""
+    """給料手当 / 役員報酬 / 賞与 and 法定福利費 against 預り金, 未払金 (net pay) and 未払費用 (employer share).
+
+    The expenses are split by 部門: each slip's department (the employee's 所属 in force at the run's period end,
+    kept on the slip when it was computed) matched to the ledger's 部門 by code or name; a department the ledger
+    does not know leaves its share without 部門. The 預り金 / 未払金 / 未払費用 lines carry no 部門."""
     sums = s.execute(select(
-        Payslip.is_officer, func.sum(Payslip.gross), func.sum(SOCIAL_WITHHELD), func.sum(Payslip.employment),
-        func.sum(TAX_WITHHELD), func.sum(Payslip.resident_tax), func.sum(Payslip.net), func.sum(SOCIAL_EMPLOYER),
-        func.sum(Payslip.employer_employment)).where(Payslip.run_id == run.id).group_by(Payslip.is_officer)).all()
-    debit: dict[str, int] = {}
+        Payslip.is_officer, Payslip.department, func.sum(Payslip.gross), func.sum(SOCIAL_WITHHELD),
+        func.sum(Payslip.employment), func.sum(TAX_WITHHELD), func.sum(Payslip.resident_tax), func.sum(Payslip.net),
+        func.sum(SOCIAL_EMPLOYER), func.sum(Payslip.employer_employment))
+        .where(Payslip.run_id == run.id).group_by(Payslip.is_officer, Payslip.department)).all()
+    departments = ledger.DepartmentLookup.load(s)
+    debit: dict[tuple[str, str], int] = {}  # (account, 部門 code or "") → yen
     keys = ("social", "employment", "tax", "resident", "net", "employer_social", "employer_employment")
     credit = dict.fromkeys(keys, 0)
-    for officer, gross, *figures in sums:
+    for officer, department, gross, *figures in sums:
         code = CODE_BONUS if run.kind == "bonus" else (CODE_DIRECTORS if officer else chart.CODE_SALARIES)
-        debit[code] = debit.get(code, 0) + int(gross or 0)
+        dep = departments.code_of(department) or ""
+        debit[(code, dep)] = debit.get((code, dep), 0) + int(gross or 0)
+        welfare = int(figures[-2] or 0) + int(figures[-1] or 0)  # employer_social + employer_employment
+        debit[(CODE_WELFARE, dep)] = debit.get((CODE_WELFARE, dep), 0) + welfare
         for key, value in zip(keys, figures, strict=True):
             credit[key] += int(value or 0)
-    lines = [LineDraft(code, amount, 0) for code, amount in sorted(debit.items()) if amount]
-    if credit["employer_social"] + credit["employer_employment"]:
-        lines.append(LineDraft(CODE_WELFARE, credit["employer_social"] + credit["employer_employment"], 0,
-                               memo="事業主負担"))
+    lines = [LineDraft(code, amount, 0, department=dep or None, memo="事業主負担" if code == CODE_WELFARE else "")
+             for (code, dep), amount in sorted(debit.items(), key=lambda kv: (kv[0][0] == CODE_WELFARE, kv[0]))
+             if amount]
     if credit["tax"] < 0:  # 年末調整 refunds larger than the month's tax: 預り金 on the debit side
         lines.append(LineDraft(chart.CODE_WITHHOLDING, -credit["tax"], 0, memo="源泉所得税 年末調整 還付"))
         credit["tax"] = 0
