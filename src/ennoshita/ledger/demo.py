@@ -262,12 +262,12 @@ def _fixed_assets(db: Database, actor: Actor) -> None:
     from ennoshita.assets.demo import TAKEN_OVER_THROUGH
 
     schedules = _asset_schedules()
-    for name, account, acquired, cost, _direct, _years, department in schedules:
+    for name, account, acquired, cost, _direct, _years, _department in schedules:
         if acquired < FY2025_START:
             continue
         paid = cost * 11 // 10  # 税抜 cost + 10%: every demo cost is a multiple of ¥10, so the split is exact
         services.post_entry(db.uow(), actor, EntryDraft(acquired, f"{name} 取得", "株式会社大塚商会", (
-            _line(account, paid, tax="purchase_10", dept=department, memo=name),
+            _line(account, paid, tax="purchase_10", memo=name),  # a balance-sheet line: no 部門
             _line("普通預金", credit=paid, sub="MIZUHO", memo=name),
         )))
 
