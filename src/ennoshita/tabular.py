@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ennoshita.errors import Invalid
-from ennoshita.money import format_yen
+from ennoshita.money import XLSX_STATEMENT_FORMAT, format_yen, format_yen_statement
 from ennoshita.security import cells
 
 IPAEX_GOTHIC = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
@@ -43,11 +43,18 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     emphasis: set[int] = field(default_factory=set)  # indexes of subtotal/total rows
     filename: str = "report"
+    # how yen amounts are written: "yen" (¥1,234, -¥1,234) or "statement" (a Japanese 決算書: 1,234, △1,234)
+    amounts: str = "yen"
 
     def add(self, row: dict[str, Any], emphasis: bool = False) -> None:
         if emphasis:
             self.emphasis.add(len(self.rows))
         self.rows.append(row)
+
+
+def format_amount(value: int, style: str) -> str:
+    """A yen amount as a table of ``style`` (:attr:`Table.amounts`) shows it."""
+    return format_yen_statement(value) if style == "statement" else format_yen(value)
 
 
 def _cell(value: Any, kind: str) -> str:
@@ -149,7 +156,7 @@ def to_xlsx(table: Table) -> bytes:
         ws.column_dimensions[letter].width = 16 if c.kind in ("yen", "date") else 24
         if c.kind == "yen":
             for (cell,) in ws.iter_rows(min_row=4, min_col=idx, max_col=idx):
-                cell.number_format = "#,##0;-#,##0"
+                cell.number_format = XLSX_STATEMENT_FORMAT if table.amounts == "statement" else "#,##0;-#,##0"
                 cell.alignment = Alignment(horizontal="right")
         if c.kind == "date":
             for (cell,) in ws.iter_rows(min_row=4, min_col=idx, max_col=idx):
@@ -167,7 +174,7 @@ def to_html(table: Table) -> str:
         cells = []
         for c in table.columns:
             v = row.get(c.key)
-            text = format_yen(v) if c.kind == "yen" and isinstance(v, int) else _cell(v, c.kind)
+            text = format_amount(v, table.amounts) if c.kind == "yen" and isinstance(v, int) else _cell(v, c.kind)
             cells.append(f'<td class="{c.kind}">{html.escape(text)}</td>')
         cls = ' class="total"' if i in table.emphasis else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")

@@ -319,9 +319,12 @@ REPORTS = [
 
 
 def screen_cell(text: str) -> str:
-    """A screen cell written as the CSV writes it: yen as plain integers, dates ISO."""
+    """A screen cell written as the CSV writes it: yen as plain integers (¥1,234 on most screens, 1,234 and △1,234
+    on a Japanese statement), dates ISO."""
     if re.fullmatch(r"-?¥[\d,]+", text):
         return str(yen(text))
+    if re.fullmatch(r"△?\d{1,3}(,\d{3})*", text):  # a Japanese statement's amount: 1,234 or △1,234
+        return str(-int(text[1:].replace(",", "")) if text.startswith("△") else int(text.replace(",", "")))
     m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
     if m:
         return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"

@@ -326,16 +326,9 @@ def trial_balance(request: Request, db: DbDep, actor: ApiActor,
 
 
 def _statement(st: queries.Statement, t: Translator) -> dict[str, Any]:
-    lines = []
-    for line in st.lines:
-        if line.kind == "account":
-            label = t("ledger.figure.current_net_income") if line.label == "current_net_income" else line.label
-        elif line.kind == "section_total":
-            label = t(f"ledger.section.{line.section}")
-        else:
-            label = t(f"ledger.figure.{line.label}")
-        lines.append({"kind": line.kind, "section": line.section, "code": line.code or None, "label": label,
-                      "amount": line.amount})
+    lines = [{"kind": line.kind, "section": line.section, "code": line.code or None, "level": line.level,
+              "label": reports.statement_label(t, line), "amount": None if line.kind == "heading" else line.amount}
+             for line in st.lines]
     return {"date_from": st.date_from, "date_to": st.date_to, "lines": lines, "figures": st.figures}
 
 
