@@ -42,13 +42,16 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     emphasis: set[int] = field(default_factory=set)  # indexes of subtotal/total rows
+    headings: set[int] = field(default_factory=set)  # indexes of heading rows (a statement's 資産の部, 流動資産 ...)
     filename: str = "report"
     # how yen amounts are written: "yen" (¥1,234, -¥1,234) or "statement" (a Japanese 決算書: 1,234, △1,234)
     amounts: str = "yen"
 
-    def add(self, row: dict[str, Any], emphasis: bool = False) -> None:
+    def add(self, row: dict[str, Any], emphasis: bool = False, heading: bool = False) -> None:
         if emphasis:
             self.emphasis.add(len(self.rows))
+        if heading:
+            self.headings.add(len(self.rows))
         self.rows.append(row)
 
 
@@ -148,7 +151,7 @@ def to_xlsx(table: Table) -> bytes:
             v = row.get(c.key)
             values.append(v if c.kind in ("yen", "int", "date") or v is None else cells.xlsx_value(str(v)))
         ws.append(values)
-        if i in table.emphasis:
+        if i in table.emphasis or i in table.headings:
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
     for idx, c in enumerate(table.columns, start=1):
@@ -176,7 +179,7 @@ def to_html(table: Table) -> str:
             v = row.get(c.key)
             text = format_amount(v, table.amounts) if c.kind == "yen" and isinstance(v, int) else _cell(v, c.kind)
             cells.append(f'<td class="{c.kind}">{html.escape(text)}</td>')
-        cls = ' class="total"' if i in table.emphasis else ""
+        cls = ' class="total"' if i in table.emphasis else ' class="heading"' if i in table.headings else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -196,6 +199,7 @@ td { border-bottom: 0.3pt solid #ccd; padding: 1mm 1.5mm; }
 th.yen, td.yen, th.int, td.int { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.date { white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 0.8pt solid #333; }
+tr.heading td { font-weight: bold; }
 """
 
 

@@ -131,6 +131,7 @@ def test_the_balance_sheet_groups_fixed_assets_and_net_assets_as_a_japanese_one(
     with books.uow() as uow:
         table, st = reports.balance_sheet_table(uow.session, Translator("ja"), YEAR_END, 4)
     assert rows(table) == BS_JA
+    assert table.headings == {i for i, (_label, amount) in enumerate(BS_JA) if amount is None}  # 資産の部 ...
     assert table.subtitle.endswith("（単位：円）")
     figures = st.figures
     assert (figures["current_assets"], figures["tangible_fixed_assets"], figures["intangible_fixed_assets"],
@@ -143,6 +144,7 @@ def test_the_balance_sheet_groups_fixed_assets_and_net_assets_as_a_japanese_one(
     html = to_html(table)
     assert "△50,000" in html and "△100,000" in html
     assert "-50,000" not in html and "¥" not in html
+    assert '<tr class="heading"><td class="text"></td><td class="text">資産の部</td>' in html
     sheet = load_workbook(io.BytesIO(to_xlsx(table))).active
     assert sheet is not None
     cell = next(c for (c,) in sheet.iter_rows(min_col=3, max_col=3) if c.value == -50_000)

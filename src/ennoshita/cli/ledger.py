@@ -73,7 +73,7 @@ def _emit(table: Table, fmt: str, output: Path | None) -> None:
                 v = row.get(c.key)
                 cells.append(format_amount(v, table.amounts) if c.kind == "yen" and isinstance(v, int)
                              else ("" if v is None else str(v)))
-            rich.add_row(*cells, style="bold" if i in table.emphasis else None)
+            rich.add_row(*cells, style="bold" if i in table.emphasis or i in table.headings else None)
         console.print(rich)
         return
     if fmt not in ("csv", "json", "xlsx", "pdf"):

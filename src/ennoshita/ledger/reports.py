@@ -131,7 +131,7 @@ def _statement_table(t: Translator, st: q.Statement, title: str, subtitle: str, 
     for line in st.lines:
         label = "\u3000" * line.level + statement_label(t, line)
         if line.kind == "heading":
-            table.add({"code": "", "label": label, "amount": None})
+            table.add({"code": "", "label": label, "amount": None}, heading=True)
         elif line.kind == "account":
             table.add({"code": line.code, "label": label, "amount": line.amount})
         elif line.kind == "note":

@@ -118,6 +118,7 @@ class ReportView:
     subtitle: str
     columns: list[tuple[str, str]]  # (label, kind)
     rows: list[tuple[bool, list[Cell]]]  # (emphasis, cells)
+    headings: frozenset[int] = frozenset()  # indexes of heading rows
 
 
 LinkFn = Callable[[dict[str, Any], str], str | None]
@@ -145,7 +146,8 @@ def report_view(table: Table, lang: str, link: LinkFn | None = None, mark_negati
             cells.append(Cell(text[len(indent):], c.kind, href,
                               mark_negative and isinstance(v, int) and c.kind == "yen" and v < 0, indent))
         rows.append((i in table.emphasis, cells))
-    return ReportView(table.title, table.subtitle, [(c.label, c.kind) for c in table.columns], rows)
+    return ReportView(table.title, table.subtitle, [(c.label, c.kind) for c in table.columns], rows,
+                      frozenset(table.headings))
 
 
 SOURCES = ("manual", "reversal", "correction", "recurring", "closing", "import")
