@@ -79,6 +79,17 @@ def format_yen(amount: int) -> str:
     return f"¥{amount:,}"
 
 
+def format_yen_statement(amount: int) -> str:
+    """Display form of a Japanese 決算書 (the unit, 円, in the heading): ``1,234,567``, a negative ``△1,234``."""
+    if amount < 0:
+        return f"△{-amount:,}"
+    return f"{amount:,}"
+
+
+# The XLSX number format of the same (the cell keeps its number)
+XLSX_STATEMENT_FORMAT = '#,##0;"△"#,##0'
+
+
 def format_yen_document(amount: int) -> str:
     """Display form for business documents: ``1,234,567円``."""
     return f"{amount:,}円"

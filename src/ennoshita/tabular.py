@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ennoshita.errors import Invalid
-from ennoshita.money import format_yen
+from ennoshita.money import XLSX_STATEMENT_FORMAT, format_yen, format_yen_statement
 from ennoshita.security import cells
 
 IPAEX_GOTHIC = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
@@ -42,12 +42,22 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     emphasis: set[int] = field(default_factory=set)  # indexes of subtotal/total rows
+    headings: set[int] = field(default_factory=set)  # indexes of heading rows (a statement's 資産の部, 流動資産 ...)
     filename: str = "report"
+    # how yen amounts are written: "yen" (¥1,234, -¥1,234) or "statement" (a Japanese 決算書: 1,234, △1,234)
+    amounts: str = "yen"
 
-    def add(self, row: dict[str, Any], emphasis: bool = False) -> None:
+    def add(self, row: dict[str, Any], emphasis: bool = False, heading: bool = False) -> None:
         if emphasis:
             self.emphasis.add(len(self.rows))
+        if heading:
+            self.headings.add(len(self.rows))
         self.rows.append(row)
+
+
+def format_amount(value: int, style: str) -> str:
+    """A yen amount as a table of ``style`` (:attr:`Table.amounts`) shows it."""
+    return format_yen_statement(value) if style == "statement" else format_yen(value)
 
 
 def _cell(value: Any, kind: str) -> str:
@@ -141,7 +151,7 @@ def to_xlsx(table: Table) -> bytes:
             v = row.get(c.key)
             values.append(v if c.kind in ("yen", "int", "date") or v is None else cells.xlsx_value(str(v)))
         ws.append(values)
-        if i in table.emphasis:
+        if i in table.emphasis or i in table.headings:
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
     for idx, c in enumerate(table.columns, start=1):
@@ -149,7 +159,7 @@ def to_xlsx(table: Table) -> bytes:
         ws.column_dimensions[letter].width = 16 if c.kind in ("yen", "date") else 24
         if c.kind == "yen":
             for (cell,) in ws.iter_rows(min_row=4, min_col=idx, max_col=idx):
-                cell.number_format = "#,##0;-#,##0"
+                cell.number_format = XLSX_STATEMENT_FORMAT if table.amounts == "statement" else "#,##0;-#,##0"
                 cell.alignment = Alignment(horizontal="right")
         if c.kind == "date":
             for (cell,) in ws.iter_rows(min_row=4, min_col=idx, max_col=idx):
@@ -167,9 +177,9 @@ def to_html(table: Table) -> str:
         cells = []
         for c in table.columns:
             v = row.get(c.key)
-            text = format_yen(v) if c.kind == "yen" and isinstance(v, int) else _cell(v, c.kind)
+            text = format_amount(v, table.amounts) if c.kind == "yen" and isinstance(v, int) else _cell(v, c.kind)
             cells.append(f'<td class="{c.kind}">{html.escape(text)}</td>')
-        cls = ' class="total"' if i in table.emphasis else ""
+        cls = ' class="total"' if i in table.emphasis else ' class="heading"' if i in table.headings else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -189,6 +199,7 @@ td { border-bottom: 0.3pt solid #ccd; padding: 1mm 1.5mm; }
 th.yen, td.yen, th.int, td.int { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.date { white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 0.8pt solid #333; }
+tr.heading td { font-weight: bold; }
 """
 
 

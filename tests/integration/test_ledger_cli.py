@@ -140,7 +140,7 @@ def test_pl_bs_monthly_journal_and_tax_reports(books: Database, tmp_path: Path) 
     assert bs["普通預金"] == 1_210_000 and bs["売掛金"] == 55_000
     assert bs["仮受消費税"] == 35_000 and bs["資本金"] == 1_000_000
     assert bs["資産合計"] == bs["負債・純資産合計"] == 1_265_000
-    assert bs["負債合計"] == 35_000 and bs["純資産 合計"] == 1_230_000
+    assert bs["負債合計"] == 35_000 and bs["純資産合計"] == 1_230_000
     out = tmp_path / "bs.csv"
     _run(books, "report", "bs", "--as-of", "2026-06-30", "--format", "csv", "-o", str(out))
     assert "1265000" in out.read_text(encoding="utf-8-sig")

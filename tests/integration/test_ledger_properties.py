@@ -64,6 +64,27 @@ UNTAXED = ("sales_exempt", "sales_export", "purchase_exempt", "out_of_scope")
 INPUT_TAX, OUTPUT_TAX = "1460", "2220"  # 仮払消費税, 仮受消費税 (checked against the seeded chart below)
 
 
+def assert_groups_add_up(bs: queries.Statement) -> None:
+    """Each group of the 貸借対照表 (有形固定資産 ..., 株主資本 ...) is the sum of its accounts' lines as shown, and
+    each 合計 the sum of its groups."""
+    f = bs.figures
+    by_group: dict[str, int] = {}
+    for line in bs.lines:
+        if line.kind == "account" and line.code:
+            key = BY_CODE[line.code].subsection
+            by_group[key] = by_group.get(key, 0) + line.amount
+    for key in ("current_assets", "deferred_assets", "current_liabilities", "long_term_liabilities",
+                *chart.SUBSECTIONS["fixed_assets"], *chart.SUBSECTIONS["net_assets"]):
+        assert f[key] == by_group.get(key, 0), key
+    assert f["fixed_assets"] == sum(f[k] for k in chart.SUBSECTIONS["fixed_assets"])
+    assert f["assets"] == f["current_assets"] + f["fixed_assets"] + f["deferred_assets"]
+    assert f["liabilities"] == f["current_liabilities"] + f["long_term_liabilities"]
+    assert f["retained_earnings"] == f["legal_retained_earnings"] + f["other_retained_earnings"]
+    assert f["shareholders_equity"] == (f["capital_stock"] + f["stock_subscriptions"] + f["capital_surplus"]
+                                        + f["retained_earnings"] + f["treasury_shares"])
+    assert f["net_assets"] == f["shareholders_equity"] + f["valuation_adjustments"] + f["share_acquisition_rights"]
+
+
 # ---------------------------------------------------------------- generated data
 
 
@@ -328,10 +349,14 @@ def test_posted_entries_always_give_balanced_books(books: Database, monkeypatch:
             for code, bal in closing.items():
                 if BY_CODE[code].category in ("revenue", "expense"):
                     continue
-                assert shown.get(code, 0) == natural(code, bal), code
+                # 繰越利益剰余金 holds the year's profit until the close (shown inside it as うち当期純利益)
+                inside = net_income if code == chart.CODE_RETAINED_EARNINGS else 0
+                assert shown.get(code, 0) == natural(code, bal) + inside, code
+            assert_groups_add_up(bs)
             # ... and at any day of the year.
             mid = queries.balance_sheet(s, lo, START_MONTH)
             assert mid.figures["assets"] == mid.figures["liabilities_and_net_assets"]
+            assert_groups_add_up(mid)
 
             assert queries.check_balances(s) == []
 

@@ -319,9 +319,12 @@ REPORTS = [
 
 
 def screen_cell(text: str) -> str:
-    """A screen cell written as the CSV writes it: yen as plain integers, dates ISO."""
+    """A screen cell written as the CSV writes it: yen as plain integers (¥1,234 on most screens, 1,234 and △1,234
+    on a Japanese statement), dates ISO."""
     if re.fullmatch(r"-?¥[\d,]+", text):
         return str(yen(text))
+    if re.fullmatch(r"△?\d{1,3}(,\d{3})*", text):  # a Japanese statement's amount: 1,234 or △1,234
+        return str(-int(text[1:].replace(",", "")) if text.startswith("△") else int(text.replace(",", "")))
     m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
     if m:
         return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
@@ -387,3 +390,20 @@ def test_the_trial_balance_of_one_department_is_not_called_unbalanced(client: Te
     assert 'data-testid="tb-balanced"' in page
     page = client.get(f"/ledger/trial-balance?from=2025-04-01&to=2026-03-31&department={sales}").text
     assert 'data-testid="tb-not-checked"' in page and "貸借不一致" not in page
+
+
+def test_an_account_added_on_the_chart_screen_shows_the_group_it_lands_in(client: TestClient) -> None:
+    """The 勘定科目 screen names each fixed-asset and net-asset account's group of the 貸借対照表
+    (固定資産（有形固定資産）), and an account added there (1580 構築物) lands in its group by its code. Failed
+    before: only 「固定資産」."""
+    token = login(client, ACCOUNTING)
+    added = client.post("/ledger/accounts", data={"csrf_token": token, "code": "1580", "name": "構築物",
+                                                  "name_kana": "コウチクブツ", "section": "fixed_assets",
+                                                  "default_tax_category": ""}, follow_redirects=False)
+    assert added.status_code == 303, added.text
+    page = client.get("/ledger/accounts").text
+    rows = {re.sub(r"<[^>]+>", "", m.group(1)).split()[0]: re.sub(r"<[^>]+>", " ", m.group(1))
+            for m in re.finditer(r'<tr[^>]*data-code="\d+"[^>]*>(.*?)</tr>', page, re.S)}
+    assert "固定資産（有形固定資産）" in rows["1550"] and "固定資産（有形固定資産）" in rows["1580"]
+    assert "固定資産（無形固定資産）" in rows["1610"] and "固定資産（投資その他の資産）" in rows["1730"]
+    assert "純資産（自己株式）" in rows["3310"] and "流動資産" in rows["1110"] and "（" not in rows["1110"]

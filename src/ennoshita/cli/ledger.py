@@ -61,7 +61,7 @@ def _date(text: str, field: str) -> dt.date:
 
 
 def _emit(table: Table, fmt: str, output: Path | None) -> None:
-    from ennoshita.tabular import export
+    from ennoshita.tabular import export, format_amount
 
     if fmt == "table":
         rich = RichTable(title=f"{table.title}  {table.subtitle}")
@@ -71,8 +71,9 @@ def _emit(table: Table, fmt: str, output: Path | None) -> None:
             cells = []
             for c in table.columns:
                 v = row.get(c.key)
-                cells.append(format_yen(v) if c.kind == "yen" and isinstance(v, int) else ("" if v is None else str(v)))
-            rich.add_row(*cells, style="bold" if i in table.emphasis else None)
+                cells.append(format_amount(v, table.amounts) if c.kind == "yen" and isinstance(v, int)
+                             else ("" if v is None else str(v)))
+            rich.add_row(*cells, style="bold" if i in table.emphasis or i in table.headings else None)
         console.print(rich)
         return
     if fmt not in ("csv", "json", "xlsx", "pdf"):

@@ -4,6 +4,10 @@ Codes follow the common 4-digit layout (1xxx assets, 2xxx liabilities, 3xxx net 
 5xxx cost of sales, 6xxx SG&A, 7xxx non-operating, 8xxx extraordinary, 9xxx income taxes). Each account
 has its statement section and a default tax category. Companies add, rename and deactivate accounts;
 these are the ones a new company starts with.
+
+Inside 固定資産 and 純資産 the 貸借対照表 shows groups (有形固定資産, 株主資本 ...): :func:`subsection` places an
+account in one from its stored section and its code (15xx 有形, 16xx 無形, 17xx 投資その他, ...), so an account a
+company adds is placed like the standard ones without a column of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +24,47 @@ SECTION_CATEGORY: dict[str, str] = {
 }
 SECTION_ORDER: dict[str, int] = {name: i for i, name in enumerate(SECTION_CATEGORY)}
 
+# The groups a 貸借対照表 shows inside a section (会社計算規則 第74条・第76条), in the order it shows them. A
+# section without an entry here is shown whole (流動資産, 流動負債, ...).
+SUBSECTIONS: dict[str, tuple[str, ...]] = {
+    "fixed_assets": ("tangible_fixed_assets", "intangible_fixed_assets", "investments_and_other_assets"),
+    "net_assets": (
+        "capital_stock",  # 資本金
+        "stock_subscriptions",  # 新株式申込証拠金
+        "capital_surplus",  # 資本剰余金: 資本準備金, その他資本剰余金
+        "legal_retained_earnings",  # 利益剰余金: 利益準備金
+        "other_retained_earnings",  # 利益剰余金: その他利益剰余金 (任意積立金, 繰越利益剰余金)
+        "treasury_shares",  # 自己株式 (a debit balance, shown as a deduction)
+        "valuation_adjustments",  # 評価・換算差額等
+        "share_acquisition_rights",  # 新株予約権
+    ),
+}
+
+# Code prefix -> sub-section, longest prefix first. A company's own account lands by its code like the standard
+# ones; a code outside every range takes the section's default (:data:`SUBSECTION_DEFAULT`).
+_SUBSECTION_PREFIXES: dict[str, tuple[tuple[str, str], ...]] = {
+    "fixed_assets": (("15", "tangible_fixed_assets"), ("16", "intangible_fixed_assets"),
+                     ("17", "investments_and_other_assets")),
+    "net_assets": (("311", "capital_stock"), ("314", "stock_subscriptions"), ("31", "capital_surplus"),
+                   ("321", "legal_retained_earnings"), ("32", "other_retained_earnings"),
+                   ("33", "treasury_shares"), ("34", "valuation_adjustments"), ("35", "share_acquisition_rights")),
+}
+SUBSECTION_DEFAULT: dict[str, str] = {
+    "fixed_assets": "investments_and_other_assets",
+    "net_assets": "other_retained_earnings",
+}
+
+
+def subsection(section: str, code: str) -> str:
+    """The group of the 貸借対照表 an account of ``section`` with ``code`` is shown in: 有形固定資産 (15xx),
+    無形固定資産 (16xx) or 投資その他の資産 (17xx, and any other fixed-asset code); inside 純資産 資本金 (311x),
+    新株式申込証拠金 (314x), 資本剰余金 (other 31xx), 利益準備金 (321x), その他利益剰余金 (other 32xx, and any other
+    code), 自己株式 (33xx), 評価・換算差額等 (34xx), 新株予約権 (35xx). Any other section is its own group."""
+    for prefix, name in _SUBSECTION_PREFIXES.get(section, ()):
+        if code.startswith(prefix):
+            return name
+    return SUBSECTION_DEFAULT.get(section, section)
+
 
 @dataclass(frozen=True)
 class ChartAccount:
@@ -33,6 +78,10 @@ class ChartAccount:
     @property
     def category(self) -> str:
         return SECTION_CATEGORY[self.section]
+
+    @property
+    def subsection(self) -> str:
+        return subsection(self.section, self.code)
 
     @property
     def normal_side(self) -> str:
@@ -100,8 +149,16 @@ ACCOUNTS: tuple[ChartAccount, ...] = (
     ChartAccount("2530", "役員借入金", "ヤクインカリイレキン", "Borrowings from directors", "long_term_liabilities"),
     ChartAccount("3110", "資本金", "シホンキン", "Share capital", "net_assets"),
     ChartAccount("3120", "資本準備金", "シホンジュンビキン", "Capital reserve", "net_assets"),
+    ChartAccount("3130", "その他資本剰余金", "ソノタシホンジョウヨキン", "Other capital surplus", "net_assets"),
+    ChartAccount("3140", "新株式申込証拠金", "シンカブシキモウシコミショウコキン", "Deposits for subscriptions of shares",
+                 "net_assets"),
     ChartAccount("3210", "利益準備金", "リエキジュンビキン", "Legal retained earnings", "net_assets"),
     ChartAccount("3220", "繰越利益剰余金", "クリコシリエキジョウヨキン", "Retained earnings brought forward", "net_assets"),
+    ChartAccount("3230", "別途積立金", "ベットツミタテキン", "General reserve", "net_assets"),
+    ChartAccount("3310", "自己株式", "ジコカブシキ", "Treasury shares", "net_assets"),
+    ChartAccount("3410", "その他有価証券評価差額金", "ソノタユウカショウケンヒョウカサガクキン",
+                 "Valuation difference on available-for-sale securities", "net_assets"),
+    ChartAccount("3510", "新株予約権", "シンカブヨヤクケン", "Share acquisition rights", "net_assets"),
     ChartAccount("4110", "売上高", "ウリアゲダカ", "Sales", "sales", _S10),
     ChartAccount("4120", "売上値引高", "ウリアゲネビキダカ", "Sales discounts", "sales", _S10),
     ChartAccount("5110", "期首商品棚卸高", "キシュショウヒンタナオロシダカ", "Opening inventory", "cost_of_sales", _OUT),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select, tuple_
@@ -321,11 +321,19 @@ def monthly(session: Session, fiscal_year: int, start_month: int) -> Monthly:
 
 @dataclass(frozen=True)
 class StatementLine:
-    kind: str  # account / subtotal / total
+    """One line of a statement, in the order and at the depth (``level``) a Japanese 決算書 prints it.
+
+    kind: ``account`` (label is the account's name), ``heading`` (a group's name without an amount: label is the
+    group key), ``section_total`` / ``group_total`` (the group's 合計: label is the key), ``subtotal`` / ``total``
+    (a 段階利益 or 資産合計 ...: label is a key of ``ledger.figure``; a loss takes its own key, 営業損失, with the
+    amount as a positive number), ``note`` (うち当期純利益: shown, not added)."""
+
+    kind: str
     label: str
     amount: int
     section: str = ""
     code: str = ""
+    level: int = 0
 
 
 @dataclass
@@ -343,37 +351,111 @@ PL_STEPS = (
     ("extraordinary_income", None), ("extraordinary_losses", "income_before_taxes"),
     ("income_taxes", "net_income"),
 )
+# 会社計算規則 第89条〜第94条: a 段階利益 below zero is shown as the loss under its own name
+LOSS_LABELS = {"gross_profit": "gross_loss", "operating_income": "operating_loss",
+               "ordinary_income": "ordinary_loss", "income_before_taxes": "loss_before_taxes",
+               "net_income": "net_loss", "current_net_income": "current_net_loss"}
+# Sections a 損益計算書 prints as one line when one account holds them (売上高, 法人税、住民税及び事業税)
+_PL_SINGLE_LINE = ("sales", "income_taxes")
+
+
+def _profit_line(kind: str, key: str, amount: int, section: str = "", level: int = 0) -> StatementLine:
+    if amount < 0 and key in LOSS_LABELS:
+        return StatementLine(kind, LOSS_LABELS[key], -amount, section, level=level)
+    return StatementLine(kind, key, amount, section, level=level)
 
 
 def income_statement(session: Session, date_from: dt.date, date_to: dt.date) -> Statement:
+    """損益計算書 (会社計算規則 第88条〜第94条): each section's accounts under its heading with its 合計, and each
+    段階利益 (売上総利益, 営業利益, 経常利益, 税引前当期純利益, 当期純利益; 損失 when below zero) after its section.
+    A section with no amount is left out, except 売上高 and 法人税、住民税及び事業税 (one line each, even at zero)."""
     infos = accounts(session)
     moves = sums_by_account(session, date_from, date_to)
     stmt = Statement("income_statement", date_from, date_to)
     running = 0
     for section, subtotal in PL_STEPS:
         amount = 0
+        rows: list[StatementLine] = []
         for acc_id in sorted((i for i in infos if infos[i].section == section), key=lambda i: infos[i].code):
             d, c = moves.get(acc_id, [0, 0])
             if d == 0 and c == 0:
                 continue
             value = natural(infos[acc_id], d - c)
-            stmt.lines.append(StatementLine("account", infos[acc_id].name, value, section, infos[acc_id].code))
+            rows.append(StatementLine("account", infos[acc_id].name, value, section, infos[acc_id].code, 1))
             amount += value
-        stmt.lines.append(StatementLine("section_total", section, amount, section))
+        if section in _PL_SINGLE_LINE and len(rows) <= 1:
+            if rows:
+                stmt.lines.append(replace(rows[0], level=0))
+            else:
+                stmt.lines.append(StatementLine("section_total", section, 0, section))
+        elif rows:
+            stmt.lines.append(StatementLine("heading", section, 0, section))
+            stmt.lines.extend(rows)
+            stmt.lines.append(StatementLine("section_total", section, amount, section, level=1))
         stmt.figures[section] = amount
         sign = 1 if chart.SECTION_CATEGORY.get(section) == "revenue" else -1
         running += sign * amount
         if subtotal:
-            stmt.lines.append(StatementLine("subtotal", subtotal, running, section))
+            stmt.lines.append(_profit_line("subtotal", subtotal, running, section))
             stmt.figures[subtotal] = running
     return stmt
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A group of the 貸借対照表: a heading, its accounts (those whose section or sub-section is ``key``) or its
+    sub-groups, and its 合計. ``flat``: the accounts stand in the parent without heading or total (資本金, 自己株式);
+    ``always``: shown even when empty (the sections 会社計算規則 第73条・第75条 name)."""
+
+    key: str
+    children: tuple[_Group, ...] = ()
+    flat: bool = False
+    always: bool = False
 
 
 BS_SECTIONS = ("current_assets", "fixed_assets", "deferred_assets", "current_liabilities",
                "long_term_liabilities", "net_assets")
 
+# 会社計算規則 第72条〜第76条
+BS_LAYOUT: tuple[tuple[str, str, tuple[_Group, ...]], ...] = (
+    ("assets_part", "assets", (
+        _Group("current_assets", always=True),
+        _Group("fixed_assets", (_Group("tangible_fixed_assets"), _Group("intangible_fixed_assets"),
+                                _Group("investments_and_other_assets")), always=True),
+        _Group("deferred_assets"),
+    )),
+    ("liabilities_part", "liabilities", (
+        _Group("current_liabilities", always=True), _Group("long_term_liabilities", always=True),
+    )),
+    ("net_assets_part", "", (
+        _Group("net_assets", (
+            _Group("shareholders_equity", (
+                _Group("capital_stock", flat=True), _Group("stock_subscriptions", flat=True),
+                _Group("capital_surplus"),
+                _Group("retained_earnings", (_Group("legal_retained_earnings", flat=True),
+                                             _Group("other_retained_earnings"))),
+                _Group("treasury_shares", flat=True),
+            ), always=True),
+            _Group("valuation_adjustments"),
+            _Group("share_acquisition_rights", flat=True),
+        ), always=True),
+    )),
+)
+
+
+def _group_of(info: AccountInfo) -> str:
+    return chart.subsection(info.section, info.code)
+
 
 def balance_sheet(session: Session, as_of: dt.date, start_month: int) -> Statement:
+    """貸借対照表 in the layout of 会社計算規則 第72条〜第76条: 資産の部 (流動資産; 固定資産 as 有形固定資産 with its
+    減価償却累計額 deducted, 無形固定資産 and 投資その他の資産; 繰延資産), 負債の部, 純資産の部 (株主資本: 資本金,
+    資本剰余金, 利益剰余金, 自己株式; 評価・換算差額等; 新株予約権), each group with its 合計. The year's profit not
+    yet closed is inside 繰越利益剰余金, with a note of it (うち当期純利益).
+
+    ``figures`` holds every section and group total by key (current_assets, tangible_fixed_assets,
+    shareholders_equity, retained_earnings, ...) and assets, liabilities, net_assets, liabilities_and_net_assets,
+    current_net_income."""
     infos = accounts(session)
     cumulative = _all_before(session, as_of + dt.timedelta(1), Dimension())
     fy_start, _ = fiscal_year_bounds(fiscal_year_of(as_of, start_month), start_month)
@@ -383,26 +465,61 @@ def balance_sheet(session: Session, as_of: dt.date, start_month: int) -> Stateme
     pl_all = sum(-bal for acc, bal in cumulative.items() if is_pl(infos[acc]))
     pl_before = sum(-bal for acc, bal in before_fy.items() if is_pl(infos[acc]))
     current_income = pl_all - pl_before
-    totals: dict[str, int] = {}
-    for section in BS_SECTIONS:
-        amount = 0
-        for acc_id in sorted((i for i in infos if infos[i].section == section), key=lambda i: infos[i].code):
-            value = natural(infos[acc_id], cumulative.get(acc_id, 0))
-            if infos[acc_id].code == chart.CODE_RETAINED_EARNINGS:
-                value += pl_before
-            if value == 0:
+    retained = next((i for i in infos.values() if i.code == chart.CODE_RETAINED_EARNINGS
+                     and i.section == "net_assets"), None)
+
+    def account_lines(key: str, level: int) -> list[StatementLine]:
+        out: list[StatementLine] = []
+        members = sorted((i for i in infos.values() if i.section in BS_SECTIONS and _group_of(i) == key),
+                         key=lambda i: i.code)
+        for info in members:
+            value = natural(info, cumulative.get(info.id, 0))
+            if info is retained:
+                value += pl_before + current_income
+            if value == 0 and not (info is retained and current_income):
                 continue
-            stmt.lines.append(StatementLine("account", infos[acc_id].name, value, section, infos[acc_id].code))
-            amount += value
-        if section == "net_assets" and current_income:
-            stmt.lines.append(StatementLine("account", "current_net_income", current_income, section))
-            amount += current_income
-        stmt.lines.append(StatementLine("section_total", section, amount, section))
-        totals[section] = amount
-    stmt.figures.update(totals)
-    stmt.figures["assets"] = totals["current_assets"] + totals["fixed_assets"] + totals["deferred_assets"]
-    stmt.figures["liabilities"] = totals["current_liabilities"] + totals["long_term_liabilities"]
-    stmt.figures["liabilities_and_net_assets"] = stmt.figures["liabilities"] + totals["net_assets"]
+            out.append(StatementLine("account", info.name, value, info.section, info.code, level))
+            if info is retained and current_income:
+                out.append(_profit_line("note", "current_net_income", current_income, info.section, level + 1))
+        if key == "other_retained_earnings" and retained is None and current_income:
+            out.append(StatementLine("account", "current_net_income", current_income, "net_assets", level=level))
+        return out
+
+    def group(g: _Group, level: int, section: str) -> tuple[list[StatementLine], int]:
+        """The lines of ``g`` at ``level`` and its total (figures[g.key] set)."""
+        section = g.key if g.key in BS_SECTIONS else section
+        inner_level = level if g.flat else level + 1
+        if g.children:
+            lines: list[StatementLine] = []
+            amount = 0
+            for child in g.children:
+                child_lines, child_amount = group(child, inner_level, section)
+                lines += child_lines
+                amount += child_amount
+        else:
+            lines = account_lines(g.key, inner_level)
+            amount = sum(ln.amount for ln in lines if ln.kind == "account")
+        stmt.figures[g.key] = amount
+        if g.flat or (not lines and not g.always):
+            return lines, amount
+        kind = "section_total" if g.key in BS_SECTIONS else "group_total"
+        return ([StatementLine("heading", g.key, 0, section, level=level), *lines,
+                 StatementLine(kind, g.key, amount, section, level=level)], amount)
+
+    for part, total_key, groups in BS_LAYOUT:
+        stmt.lines.append(StatementLine("heading", part, 0))
+        part_total = 0
+        for g in groups:
+            lines, amount = group(g, 1 if total_key else 0, g.key)
+            if not total_key:  # 純資産の部: the section is the part, its 合計 closes it at the part's level
+                lines = [ln for ln in lines if not (ln.kind == "heading" and ln.label == g.key)]
+            stmt.lines += lines
+            part_total += amount
+        if total_key:
+            stmt.lines.append(StatementLine("total", total_key, part_total))
+            stmt.figures[total_key] = part_total
+    stmt.figures["liabilities_and_net_assets"] = stmt.figures["liabilities"] + stmt.figures["net_assets"]
+    stmt.lines.append(StatementLine("total", "liabilities_and_net_assets", stmt.figures["liabilities_and_net_assets"]))
     stmt.figures["current_net_income"] = current_income
     return stmt
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ennoshita.i18n import Translator
+from ennoshita.ledger import chart
 from ennoshita.ledger import queries as q
 from ennoshita.tabular import Column, Table, check_rows, stream
 
@@ -97,24 +98,46 @@ def income_statement_table(session: Session, t: Translator, date_from: dt.date, 
 def balance_sheet_table(session: Session, t: Translator, as_of: dt.date, start_month: int
                         ) -> tuple[Table, q.Statement]:
     st = q.balance_sheet(session, as_of, start_month)
-    table = _statement_table(t, st, t("report.balance_sheet"), _range(t, None, as_of), f"balance_sheet_{as_of}")
-    for key in ("assets", "liabilities", "liabilities_and_net_assets"):
-        table.add({"label": t(f"ledger.figure.{key}"), "amount": st.figures[key], "code": ""}, emphasis=True)
-    return table, st
+    return _statement_table(t, st, t("report.balance_sheet"), _range(t, None, as_of), f"balance_sheet_{as_of}"), st
+
+
+def _group_name(t: Translator, key: str) -> str:
+    return t(f"ledger.section.{key}") if key in chart.SECTION_CATEGORY else t(f"ledger.group.{key}")
+
+
+def statement_label(t: Translator, line: q.StatementLine) -> str:
+    """The name a statement line is shown under, without its indent (the screens, files and the API alike)."""
+    if line.kind == "account":
+        return t("ledger.figure.current_net_income") if line.label == "current_net_income" else line.label
+    if line.kind == "heading":
+        return _group_name(t, line.label)
+    if line.kind in ("section_total", "group_total"):
+        if line.kind == "section_total" and line.label in ("sales", "income_taxes") and line.level == 0:
+            return t(f"ledger.figure.{line.label}")  # the one line of a 損益計算書 section without an account
+        return t("report.group_total", group=_group_name(t, line.label))
+    if line.kind == "note":
+        return t("ledger.figure.note_of", item=t(f"ledger.figure.{line.label}"))
+    return t(f"ledger.figure.{line.label}")
 
 
 def _statement_table(t: Translator, st: q.Statement, title: str, subtitle: str, filename: str) -> Table:
-    table = Table(title, subtitle, [Column("code", t("report.col.code")), Column("label", t("report.col.item")),
-                                    Column("amount", t("report.col.amount"), "yen")], filename=filename)
+    """A statement as a table: each line indented by its depth (a full-width space a level), headings without an
+    amount, 合計 and 段階利益 emphasised. In Japanese the amounts are a 決算書's (△ for a negative, 単位：円)."""
+    ja = t.lang == "ja"
+    table = Table(title, subtitle + (t("report.unit_yen") if ja else ""),
+                  [Column("code", t("report.col.code")), Column("label", t("report.col.item")),
+                   Column("amount", t("report.col.amount"), "yen")], filename=filename,
+                  amounts="statement" if ja else "yen")
     for line in st.lines:
-        if line.kind == "account":
-            label = t("ledger.figure.current_net_income") if line.label == "current_net_income" else line.label
-            table.add({"code": line.code, "label": "　" + label, "amount": line.amount})
-        elif line.kind == "section_total":
-            table.add({"code": "", "label": t(f"ledger.section.{line.section}") + t("report.subtotal_suffix"),
-                       "amount": line.amount}, emphasis=True)
+        label = "\u3000" * line.level + statement_label(t, line)
+        if line.kind == "heading":
+            table.add({"code": "", "label": label, "amount": None}, heading=True)
+        elif line.kind == "account":
+            table.add({"code": line.code, "label": label, "amount": line.amount})
+        elif line.kind == "note":
+            table.add({"code": "", "label": label, "amount": line.amount})
         else:
-            table.add({"code": "", "label": t(f"ledger.figure.{line.label}"), "amount": line.amount}, emphasis=True)
+            table.add({"code": "", "label": label, "amount": line.amount}, emphasis=True)
     return table
 
 

@@ -326,16 +326,9 @@ def trial_balance(request: Request, db: DbDep, actor: ApiActor,
 
 
 def _statement(st: queries.Statement, t: Translator) -> dict[str, Any]:
-    lines = []
-    for line in st.lines:
-        if line.kind == "account":
-            label = t("ledger.figure.current_net_income") if line.label == "current_net_income" else line.label
-        elif line.kind == "section_total":
-            label = t(f"ledger.section.{line.section}")
-        else:
-            label = t(f"ledger.figure.{line.label}")
-        lines.append({"kind": line.kind, "section": line.section, "code": line.code or None, "label": label,
-                      "amount": line.amount})
+    lines = [{"kind": line.kind, "section": line.section, "code": line.code or None, "level": line.level,
+              "label": reports.statement_label(t, line), "amount": None if line.kind == "heading" else line.amount}
+             for line in st.lines]
     return {"date_from": st.date_from, "date_to": st.date_to, "lines": lines, "figures": st.figures}
 
 
@@ -344,8 +337,9 @@ def income_statement(request: Request, db: DbDep, actor: ApiActor,
                      date_from: dt.date | None = Query(None, alias="from"),
                      date_to: dt.date | None = Query(None, alias="to"),
                      format: FileFormat | None = None) -> Any:
-    """損益計算書: lines in the Japanese layout and the figures (gross_profit, operating_income,
-    ordinary_income, income_before_taxes, net_income, ...)."""
+    """損益計算書: lines in the Japanese layout (kind heading/account/section_total/subtotal, level = depth; a
+    段階利益 below zero is labelled as the loss, 営業損失, with a positive amount) and the figures, signed
+    (gross_profit, operating_income, ordinary_income, income_before_taxes, net_income, ...)."""
     _viewer(actor)
     d1, d2 = _range(date_from, date_to, _start_month(db))
     with db.uow() as uow:
@@ -358,7 +352,10 @@ def balance_sheet(request: Request, db: DbDep, actor: ApiActor,
                   as_of: dt.date | None = Query(None, description="Balance sheet date (default: today)."),
                   date_to: dt.date | None = Query(None, alias="to"),
                   format: FileFormat | None = None) -> Any:
-    """貸借対照表 at a date: lines and figures (assets, liabilities, net_assets, liabilities_and_net_assets)."""
+    """貸借対照表 at a date in the layout of 会社計算規則 (資産の部: 流動資産, 有形・無形固定資産, 投資その他の資産 ...;
+    純資産の部: 株主資本, 資本剰余金, 利益剰余金 ...): lines (kind, level, label, amount) and figures (assets,
+    liabilities, net_assets, liabilities_and_net_assets, and each group: tangible_fixed_assets,
+    shareholders_equity, retained_earnings, ...)."""
     _viewer(actor)
     from ennoshita.dates import today_tokyo
 

@@ -48,6 +48,7 @@ def _accounts_page(request: Request, db: Database, actor: Actor, status: int = 2
         accounts = queries_ui.account_choices(uow.session, include_inactive=True)
     ctx: dict[str, Any] = {
         "accounts": accounts, "sections": list(chart.SECTION_CATEGORY), "section_category": chart.SECTION_CATEGORY,
+        "statement_group": chart.subsection,
         "taxes": [(c.code, c.name_ja if actor.language == "ja" else c.name_en) for c in TAGGED_LIST],
         "tax_names": tax_names(actor.language), "can_edit": can(actor, "ledger.edit"), "form": {},
         "errors": {}, "general": [], "done": request.query_params.get("done"),

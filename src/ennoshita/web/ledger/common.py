@@ -23,8 +23,7 @@ from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import load_company, require
 from ennoshita.ledger import queries_ui
-from ennoshita.money import format_yen
-from ennoshita.tabular import Table
+from ennoshita.tabular import Table, format_amount
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import parse_date
@@ -108,6 +107,7 @@ class Cell:
     kind: str
     href: str | None = None
     negative: bool = False
+    indent: str = ""  # a statement line's depth (full-width spaces), kept out of its link
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class ReportView:
     subtitle: str
     columns: list[tuple[str, str]]  # (label, kind)
     rows: list[tuple[bool, list[Cell]]]  # (emphasis, cells)
+    headings: frozenset[int] = frozenset()  # indexes of heading rows
 
 
 LinkFn = Callable[[dict[str, Any], str], str | None]
@@ -135,15 +136,18 @@ def report_view(table: Table, lang: str, link: LinkFn | None = None, mark_negati
             if v is None:
                 text = ""
             elif c.kind == "yen" and isinstance(v, int):
-                text = format_yen(v)
+                text = format_amount(v, table.amounts)
             elif c.kind == "date" and isinstance(v, dt.date):
                 text = format_date(v, lang)
             else:
                 text = str(v)
             href = link(row, c.key) if link is not None and v not in (None, "") else None
-            cells.append(Cell(text, c.kind, href, mark_negative and isinstance(v, int) and c.kind == "yen" and v < 0))
+            indent = text[:len(text) - len(text.lstrip("\u3000"))]
+            cells.append(Cell(text[len(indent):], c.kind, href,
+                              mark_negative and isinstance(v, int) and c.kind == "yen" and v < 0, indent))
         rows.append((i in table.emphasis, cells))
-    return ReportView(table.title, table.subtitle, [(c.label, c.kind) for c in table.columns], rows)
+    return ReportView(table.title, table.subtitle, [(c.label, c.kind) for c in table.columns], rows,
+                      frozenset(table.headings))
 
 
 SOURCES = ("manual", "reversal", "correction", "recurring", "closing", "import")

@@ -18,6 +18,7 @@ from ennoshita.dates import add_months, end_of_month, fiscal_year_of
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.ledger import queries, queries_ui, reports
 from ennoshita.ledger.posting import closed_years
+from ennoshita.money import format_yen
 from ennoshita.tabular import STREAMED
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.exports import download, format_links, stream_download, wants_file
@@ -215,7 +216,7 @@ def income_statement(request: Request, db: DbDep, actor: ActorDep) -> Response:
         return download(table, fmt)
     view = report_view(table, actor.language, _code_links(d1, d2))
     return _page(request, "ledger/report_statement.html", title_key="nav.ledger.income_statement", date_from=d1,
-                 date_to=d2, kind="pl", statement=st, view=view)
+                 date_to=d2, kind="pl", statement=st, view=view, loss_labels=queries.LOSS_LABELS)
 
 
 @router.get("/balance-sheet")
@@ -229,8 +230,10 @@ def balance_sheet(request: Request, db: DbDep, actor: ActorDep) -> Response:
     if fmt := wants_file(request):
         return download(table, fmt)
     view = report_view(table, actor.language, _code_links(fy_start, as_of))
+    # 純資産 below zero (債務超過) as the statement writes it: △ in Japanese
+    fmt_figure = (lambda v: f"△¥{-v:,}" if v < 0 else format_yen(v)) if translator(actor).lang == "ja" else format_yen
     return _page(request, "ledger/report_statement.html", title_key="nav.ledger.balance_sheet", as_of=as_of,
-                 kind="bs", statement=st, view=view)
+                 kind="bs", statement=st, view=view, fmt_figure=fmt_figure)
 
 
 # ---------------------------------------------------------------- 消費税集計表
