@@ -218,3 +218,19 @@ def test_a_retired_lump_sum_asset_keeps_its_thirds(books: Database) -> None:
     assert sold.disposal_gain == 30_000
     assert (_sum(db, "8110", "credit"), _sum(db, "8110", "debit"), _sum(db, "2220", "credit")) == (30_000, 0, 3_000)
     assert _sum(db, "8210", "debit") == 0 and _sum(db, "8220", "debit") == 0
+
+
+def test_software_is_written_off_directly_and_to_nothing(books: Database) -> None:
+    # indirect style (the default): a ソフトウェア (無形固定資産) ¥600,000, 5 years 定額法 → ¥10,000 a month credited
+    # to ソフトウェア (1610) itself, never to 減価償却累計額 (財務諸表等規則第30条); the schedule runs to nothing
+    # (法人税法施行令61条1項2号; unit test), where a 有形 asset keeps ¥1
+    db = books
+    software = assets.register(db.uow(), ADMIN, assets.NewAsset("販売管理システム", "software", D(2026, 4, 1), 600_000))
+    assert software.account_code == "1610" and software.method == "straight" and software.life == 5
+    assets.post_run(db.uow(), ADMIN, "monthly", D(2026, 4, 1))
+    assert (_sum(db, "6410", "debit"), _sum(db, "1610", "credit"), _sum(db, "1570", "credit")) == (10_000, 10_000, 0)
+    for i in range(1, 12):  # the rest of fiscal year 2026 month by month, then fiscal year 2027 at once
+        assets.post_run(db.uow(), ADMIN, "monthly", D(2026 + (3 + i) // 12, (3 + i) % 12 + 1, 1))
+    assets.post_run(db.uow(), ADMIN, "yearly", D(2027, 4, 1))
+    assert assets.get_asset(db.uow(), ADMIN, software.id).accumulated == 240_000
+    assert _sum(db, "1610", "credit") == 240_000 and _sum(db, "1570", "credit") == 0

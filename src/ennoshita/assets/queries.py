@@ -57,8 +57,7 @@ def depreciation_report(uow: UnitOfWork, actor: Actor, day: dt.date) -> Table:
             years = rules.schedule(a.cost, a.life, a.method, a.acquired_on, start_month, a.family, until=end)
             year = next((y for y in years if y.year_start == start), None)
             if year is None:
-                opening = closing = min(a.cost, rules.MEMO_VALUE) if a.method not in (
-                    rules.LUMP_SUM, rules.SME_SMALL, rules.EXPENSED) else 0
+                opening = closing = min(a.cost, rules.residual_value(a.method, a.family))
                 row = {"months": 0, "opening": opening, "depreciation": 0, "closing": closing, "basis": ""}
             else:
                 row = {"months": year.months, "opening": year.opening, "depreciation": year.depreciation,

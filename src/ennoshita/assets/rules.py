@@ -32,6 +32,23 @@ SME_SMALL = "sme_small"  # 少額減価償却資産 (措法67条の5): expensed 
 EXPENSED = "expensed"  # under ¥100,000: 消耗品費
 METHODS = (STRAIGHT, DECLINING_200, DECLINING_250, LUMP_SUM, SME_SMALL, EXPENSED)
 MEMO_VALUE = 1  # 備忘価額
+# written off against the asset's own account whatever the company's style
+DIRECT_METHODS = (LUMP_SUM, SME_SMALL, EXPENSED)
+INTANGIBLE = "intangible"
+
+
+def against_accumulated(indirect_style: bool, method: str, family: str) -> bool:
+    """Whether an asset's depreciation is credited to 減価償却累計額 rather than to its own account: only a
+    有形固定資産 under the company's indirect style. A 無形固定資産 is always written off directly (財務諸表等規則
+    第30条: its accumulated depreciation is deducted from the asset itself and only the rest is shown), and so are
+    一括償却資産, 少額減価償却資産 and the items expensed when bought."""
+    return indirect_style and method not in DIRECT_METHODS and family != INTANGIBLE
+
+
+def residual_value(method: str, family: str) -> int:
+    """What an asset is depreciated down to: the 備忘価額 ¥1 for a 有形減価償却資産 (法人税法施行令61条1項1号), nothing
+    for a 無形減価償却資産 (同項2号: the whole cost) nor for what is written off at once or in thirds."""
+    return 0 if method in DIRECT_METHODS or family == INTANGIBLE else MEMO_VALUE
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -119,7 +136,7 @@ def _ratio(rate: Decimal) -> tuple[int, int]:
 def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: int = 4,
              family: str = "tools", until: dt.date | None = None) -> list[ScheduleYear]:
     """Each fiscal year's depreciation from the year of acquisition (put to use) until the asset is written down to
-    ¥1 (or to nothing for 一括償却資産 and expensed items)."""
+    its :func:`residual_value`: ¥1, or nothing for a 無形固定資産, 一括償却資産 and expensed items."""
     if cost <= 0:
         raise Invalid("assets.error.cost", field="cost")
     resolved = resolve_method(method, acquired, family)
@@ -143,6 +160,7 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
             written += amount
         return years
     book = cost
+    residual = residual_value(resolved, family)
     revised_base: int | None = None
     start, end = first_start, first_end
     months = months_between(acquired, first_end)
@@ -157,7 +175,7 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
         g = _ratio(rates.guarantee_rate) if rates.guarantee_rate is not None else None
         v = _ratio(rates.revised_rate) if rates.revised_rate is not None else None
         r_basis, v_basis = f"償却率 {rates.rate}", f"改定償却率 {rates.revised_rate}"
-    while book > MEMO_VALUE:
+    while book > residual:
         if resolved == STRAIGHT:
             num, den, basis = cost * sl_num, sl_den, sl_basis
         else:
@@ -169,8 +187,8 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
                 num, den, basis = revised_base * v[0], v[1], v_basis
             else:
                 num, den, basis = book * r_num, r_den, r_basis
-        # at least ¥1 a year, so that a tiny cost still reaches its 備忘価額
-        amount = min(max(num * months // (den * 12), 1), book - MEMO_VALUE)
+        # at least ¥1 a year, so that a tiny cost still reaches its residual value
+        amount = min(max(num * months // (den * 12), 1), book - residual)
         years.append(ScheduleYear(start, end, months, book, amount, book - amount, basis))
         book -= amount
         start = start.replace(year=start.year + 1)  # always the 1st of a month
@@ -178,7 +196,7 @@ def schedule(cost: int, life: int, method: str, acquired: dt.date, start_month: 
         months = 12
         if until is not None and start > until:
             break
-        if len(years) > 120:  # pragma: no cover - a table row always reaches ¥1 well before
+        if len(years) > 120:  # pragma: no cover - a table row always reaches its residual value well before
             break
     return years
 

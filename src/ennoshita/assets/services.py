@@ -3,7 +3,8 @@ dispose of an asset (除却 / 売却). Each is one transaction with its audit re
 (``general_affairs.view`` to read, ``general_affairs.edit`` to change).
 
 A run posts one journal entry dated the last day of its period: 減価償却費 (6410) against 減価償却累計額 (1570)
-when the company keeps the indirect style, or against each asset's own account in the direct style, the expense
+when the company keeps the indirect style, or against each asset's own account in the direct style and for a
+無形固定資産 (ソフトウェア ...: always direct, 財務諸表等規則第30条), the expense
 split by 部門 (each asset's department, matched to the ledger's 部門 by code or name; none when it matches none),
 the balance-sheet side without 部門; 一括償却資産
 and 少額減価償却資産 are always written off directly; items under ¥100,000 were expensed when bought (消耗品費) and
@@ -42,7 +43,7 @@ SUPPLIES = chart.CODE_SUPPLIES  # 消耗品費
 GAIN = "8110"
 LOSS_SALE = "8210"
 LOSS_RETIRE = "8220"
-DIRECT_METHODS = (rules.LUMP_SUM, rules.SME_SMALL, rules.EXPENSED)
+DIRECT_METHODS = rules.DIRECT_METHODS
 
 
 @dataclass(frozen=True)
@@ -262,11 +263,11 @@ def _compute(s: Session, kind: str, start: dt.date, end: dt.date) -> RunPreview:
             years = rules.schedule(cost, life, method, key[3], start_month, family, until=end)
             cache[key] = years
         amount = sum(rules.month_amount(years, m)[0] for m in todo)
-        amount = min(amount, cost - accumulated - (0 if method in DIRECT_METHODS else rules.MEMO_VALUE))
+        amount = min(amount, cost - accumulated - rules.residual_value(method, family))
         if amount <= 0:
             continue
         debit = SUPPLIES if method == rules.EXPENSED else DEPRECIATION
-        credit = ACCUMULATED if indirect and method not in DIRECT_METHODS else account_code
+        credit = ACCUMULATED if rules.against_accumulated(indirect, method, family) else account_code
         lines.append(RunLine(asset_id, number, name, department, debit, credit, amount))
     return RunPreview(kind, start, end, tuple(lines), sum(line.amount for line in lines))
 
@@ -377,7 +378,7 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
         if problems:
             raise Invalid(problems=problems)
         result = rules.disposal(a.cost - a.accumulated, cmd.proceeds)
-        indirect = c.depreciation_style != "direct" and a.method not in DIRECT_METHODS
+        indirect = rules.against_accumulated(c.depreciation_style != "direct", a.method, a.family)
         dep = DepartmentLookup.load(s).code_of(a.department)  # the 売却益 / 売却損 / 除却損 go to the asset's 部門
         lines: list[LineDraft] = []
         if a.method == rules.LUMP_SUM:

@@ -172,3 +172,20 @@ def test_sme_small_asset_is_written_off_in_its_month() -> None:
     years = rules.schedule(280_000, 0, "sme_small", D(2025, 9, 10), 4)
     assert rules.month_amount(years, D(2025, 9, 1))[0] == 280_000
     assert rules.month_amount(years, D(2025, 10, 1))[0] == 0
+
+
+def test_an_intangible_asset_is_depreciated_to_nothing_a_tangible_one_to_one_yen() -> None:
+    # 法人税法施行令61条1項: 有形 down to ¥1 (1号), 無形 the whole cost (2号). ソフトウェア ¥600,000, 5 years 定額法
+    # 0.200: 120,000 a year for five years, nothing left; a PC ¥400,000, 4 years 0.250: 100,000 a year, the fourth
+    # year 99,999 (¥1 left)
+    software = rules.schedule(600_000, 5, "straight", D(2026, 4, 1), 4, "intangible")
+    assert amounts(software) == [120_000] * 5 and software[-1].closing == 0
+    pc = rules.schedule(400_000, 4, "straight", D(2026, 4, 1), 4, "tools")
+    assert amounts(pc) == [100_000, 100_000, 100_000, 99_999] and pc[-1].closing == 1
+
+
+def test_only_tangible_assets_go_to_accumulated_depreciation_in_the_indirect_style() -> None:
+    assert rules.against_accumulated(True, "straight", "tools")
+    assert not rules.against_accumulated(True, "straight", "intangible")  # 財務諸表等規則第30条: always direct
+    assert not rules.against_accumulated(True, "lump_sum", "tools")
+    assert not rules.against_accumulated(False, "straight", "tools")
