@@ -254,7 +254,10 @@ def dashboard(uow: UnitOfWork, actor: Actor, month: dt.date, page: int = 1, per_
         counts = {int(sev): int(n) for sev, n in s.execute(
             select(Timesheet.limit_severity, func.count()).where(Timesheet.month == first)
             .group_by(Timesheet.limit_severity))}
-        non_workers = [e for e, by in regimes_in(s, [first]).items() if not by[first].worker]  # 役員
+        officers = list(s.scalars(select(Assignment.employee_id).where(
+            Assignment.employment_type == "officer", Assignment.effective_from <= last).distinct()))
+        non_workers = [e for e, by in regimes_in(s, [first], officers).items()  # 役員 (no 労働者) that month
+                       if not by[first].worker] if officers else []
         over_80 = [Timesheet.month == first, Timesheet.actual_minutes > threshold]
         if non_workers:
             over_80.append(Timesheet.employee_id.not_in(non_workers))
