@@ -182,13 +182,6 @@ def regimes_in(s: Session, months: list[dt.date], employee_ids: list[int] | None
     return out
 
 
-def exempt_in(s: Session, month: dt.date, employee_ids: list[int] | None = None) -> set[int]:
-    """Employees to whom the 36協定 limits do not apply in ``month`` (:func:`rules.working_time_limits_apply`):
-    every assignment in force on a day of the month is a 管理監督者's or a 役員's."""
-    first = month.replace(day=1)
-    return {e for e, by in regimes_in(s, [first], employee_ids).items() if not by[first].limits_apply}
-
-
 def positions_in(s: Session, month: dt.date, employee_ids: list[int] | None = None) -> dict[int, rules.LimitStatus]:
     """Each employee's 36協定 position in ``month`` (``employee_ids``, or everyone with a 勤務表 that month) by
     :func:`rules.check_limits` from the 勤務表 of that month, the five before it and the agreement year, with
