@@ -233,6 +233,9 @@ class LimitOut(BaseModel):
     averages_minutes: dict[str, float] = Field(description="2..6 → average 時間外+休日労働 over that many months")
     flags: list[str]
     warnings: list[str]
+    beyond_40_minutes: int = Field(description="安衛則52条の2: the month's worked minutes beyond 40 hours a week "
+                                               "(総労働時間 − 暦日数 ÷ 7 × 40時間)")
+    interview: bool = Field(description="面接指導の対象（80時間超）: a 労働者 (管理監督者 included) over 80 hours")
 
 
 class LimitsOut(BaseModel):
@@ -243,22 +246,25 @@ class LimitsOut(BaseModel):
     total: int
     flagged: int
     warned: int
+    interview: int = Field(description="how many are 面接指導の対象（80時間超） in the month")
 
 
 @router.get("/attendance/limits", response_model=LimitsOut)
 def attendance_limits(db: DbDep, actor: ApiActor, month: str = Query(..., description="YYYY-MM"),
                       page: int = Query(1, ge=1), per_page: int = Query(100, ge=1, le=1000),
-                      only_flagged: bool = False) -> LimitsOut:
-    """36協定: each employee's overtime, holiday work, the 2-6 month averages and every flag (flagged first)."""
-    board = services.dashboard(db.uow(), actor, _month(month), page, per_page, only_flagged)
+                      only_flagged: bool = False, only_interview: bool = False) -> LimitsOut:
+    """36協定: each employee's overtime, holiday work, the 2-6 month averages and every flag (flagged first);
+    the 安衛則52条の2 figure and whether the employee is 面接指導の対象 (over 80 hours)."""
+    board = services.dashboard(db.uow(), actor, _month(month), page, per_page, only_flagged, only_interview)
     return LimitsOut(month=board.month.strftime("%Y-%m"), agreement_start=board.agreement.start_date,
                      agreement_recorded=board.agreement.id is not None, total=board.total, flagged=board.flagged,
-                     warned=board.warned, items=[LimitOut(
+                     warned=board.warned, interview=board.interview, items=[LimitOut(
                          employee_id=r.employee_id, employee_number=r.employee_number, name=r.name,
                          overtime_minutes=r.overtime, holiday_minutes=r.holiday, year_overtime_minutes=r.year_overtime,
                          months_over_limit=r.months_over,
                          averages_minutes={str(n): float(v) for n, v in r.averages.items()},
-                         flags=list(r.flags), warnings=list(r.warnings)) for r in board.rows])
+                         flags=list(r.flags), warnings=list(r.warnings), beyond_40_minutes=r.beyond_40,
+                         interview=r.interview) for r in board.rows])
 
 
 class CloseIn(BaseModel):

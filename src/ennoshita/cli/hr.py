@@ -136,20 +136,24 @@ def attendance_close(cx: CommandContext, month: Annotated[str, typer.Option("--m
 @attendance_app.command("limits")
 @with_context
 def attendance_limits(cx: CommandContext, month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
-                      flagged: Annotated[bool, typer.Option("--flagged")] = False) -> None:
-    """36協定: each employee's overtime, holiday work and flags (flagged first)."""
+                      flagged: Annotated[bool, typer.Option("--flagged")] = False,
+                      interview: Annotated[bool, typer.Option("--interview")] = False) -> None:
+    """36協定: each employee's overtime, holiday work and flags (flagged first), and 面接指導の対象 (80時間超)."""
     board = services.dashboard(cx.uow(), cx.actor, _month(month), per_page=200,
-                               only_flagged=flagged)
+                               only_flagged=flagged, only_interview=interview)
     table = RichTable(text("hr_ui.col.number"), text("hr_ui.col.name"), text("hr_ui.col.overtime"),
                       text("hr_ui.col.holiday"), text("hr_ui.limits.year"), text("hr_ui.limits.months_over"),
-                      text("hr_ui.limits.avg_max"), text("hr_ui.limits.flags"))
+                      text("hr_ui.limits.avg_max"), text("hr_ui.limits.flags"), text("hr_ui.limits.beyond_40"),
+                      text("hr_ui.limits.interview"))
     for r in board.rows:
         table.add_row(r.employee_number, r.name, _hm(r.overtime), _hm(r.holiday), _hm(r.year_overtime),
-                      str(r.months_over), _hm(int(max(r.averages.values(), default=0))),
+                      str(r.months_over), _hm(int(max(r.averages.values()))) if r.averages else "—",
                       " ".join(label("hr_ui.flag.", f) for f in r.flags)
-                      or ("(" + " ".join(label("hr_ui.flag.", w) for w in r.warnings) + ")" if r.warnings else ""))
+                      or ("(" + " ".join(label("hr_ui.flag.", w) for w in r.warnings) + ")" if r.warnings else ""),
+                      _hm(r.beyond_40), text("hr_ui.limits.interview") if r.interview else "")
     console.print(table)
     console.print(_say("total", total=board.total, shown=len(board.rows)))
+    console.print(text("hr_ui.limits.interview_count", count=board.interview))
 
 
 def _hm(minutes: int) -> str:

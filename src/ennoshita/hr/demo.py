@@ -1,10 +1,11 @@
 """Demo 人事 of 株式会社さくら精機: 30 employees in its departments (the demo users among them, a 製造部 with
 part-timers), a year of attendance imported from a time-clock CSV, leave taken, the 36協定, every past month
 closed. 製造部の 岡田 課長 (管理監督者) works over 45 hours of overtime in the last two closed months, shown
-but not flagged (the 36協定 limits are not a 管理監督者's); 林 (製造部, 正社員) works over 45 hours in the last
-closed month and is flagged 月45時間超; 松本 (hired ten months before her first grant's year ends) has taken 2
-of her 5 days with weeks to go; one hire this month and one leaver at month end have their checklists open.
-Dates follow the day the demo is loaded."""
+but not flagged (the 36協定 limits are not a 管理監督者's), and in the last one every weekday late and every
+Saturday, over 80 hours beyond 40 a week: 面接指導の対象 (安衛法66条の8 applies to a 管理監督者); 林 (製造部,
+正社員) works over 45 hours in the last closed month and is flagged 月45時間超; 松本 (hired ten months before
+her first grant's year ends) has taken 2 of her 5 days with weeks to go; one hire this month and one leaver at
+month end have their checklists open. Dates follow the day the demo is loaded."""
 
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ STAFF = _staff()
 FEMALE = {"0002", "0004", "0006", "0010", "0015", "0016", "0017", "0018", "0021", "0022", "0024", "0026"}
 HEAVY = "0014"  # 林: an ordinary 正社員 over 45 hours in the last closed month (a 36協定 flag on the screen)
 HEAVY_EXTRA = 195  # 3h15 a day: over 45h from 14 days worked, under the 特別条項's 75h up to 23
+BUSY = "0011"  # 岡田 (管理監督者): over 80 hours beyond 40 a week in the last closed month (面接指導の対象)
+BUSY_TARGET = 262 * 60  # worked in that month: at least 84h beyond the 177h08m of a 31-day month
 NEW_HIRE = ("0029", "岡本 陽菜", "オカモト ヒナ", "2002-04-02", "regular", "製造部")
 LEAVER = "0028"
 
@@ -88,12 +91,18 @@ def _hire_date(today: dt.date, months: int, profile: str) -> dt.date:
 
 def _rows(number: str, profile: str, weekdays: str, daily: int, first: dt.date, last: dt.date, hired: dt.date,
           manager_months: set[dt.date], skip: set[dt.date], rnd: random.Random,
-          heavy_months: frozenset[dt.date] = frozenset()) -> list[str]:
+          heavy_months: frozenset[dt.date] = frozenset(), busy: tuple[dt.date, int] | None = None) -> list[str]:
     out = []
     day = max(first, hired)
     while day <= last:
         scheduled = str(day.isoweekday()) in weekdays and not is_holiday(day)
-        if scheduled and day not in skip and rnd.random() > 0.02:
+        if busy is not None and day.replace(day=1) == busy[0]:  # every weekday until late, every Saturday
+            if scheduled:
+                end = 18 * 60 + busy[1]
+                out.append(f"{number},{day},09:00,{end // 60:02d}:{end % 60:02d},60")
+            elif day.isoweekday() == 6:
+                out.append(f"{number},{day},09:00,18:00,60")
+        elif scheduled and day not in skip and rnd.random() > 0.02:
             if profile == "part":
                 end = 10 * 60 + daily
                 out.append(f"{number},{day},10:00,{end // 60:02d}:{end % 60:02d},0")
@@ -111,6 +120,17 @@ def _rows(number: str, profile: str, weekdays: str, daily: int, first: dt.date, 
                 out.append(f"{number},{day},09:00,{end // 60:02d}:{end % 60:02d},60")
         day += dt.timedelta(days=1)
     return out
+
+
+def _busy_extra(month: dt.date) -> int:
+    """Minutes past 18:00 on each weekday of ``month`` (Mon-Fri but 祝日, 8h each, and its Saturdays at 8h) so
+    that the month's work reaches :data:`BUSY_TARGET`, in quarter hours."""
+    first, end = month, rules.add_months(month, 1)
+    days = [first + dt.timedelta(days=i) for i in range((end - first).days)]
+    weekdays = [d for d in days if d.isoweekday() <= 5 and not is_holiday(d)]
+    saturdays = [d for d in days if d.isoweekday() == 6]
+    short = BUSY_TARGET - 480 * (len(weekdays) + len(saturdays))
+    return max(0, -(-short // (15 * len(weekdays)))) * 15
 
 
 def load(db: Database, actor: Actor) -> None:
@@ -170,13 +190,17 @@ def load(db: Database, actor: Actor) -> None:
         in_year = 2 if profile == "risk" else (1 if profile == "part" else 5)
         picks = rnd.sample(recent, min(in_year, len(recent))) + rnd.sample(older, min(2, len(older)))
         leave_plan[number] = sorted(picks)
+    busy_month = _month_start(today, 1)
+    leave_plan[BUSY] = [d for d in leave_plan[BUSY] if d.replace(day=1) != busy_month]  # no leave that month
+    busy = (busy_month, _busy_extra(busy_month))
     lines = ["employee_number,date,clock_in,clock_out,break_minutes"]
     for row in STAFF:
         number, profile, weekdays = row[0], row[12], row[10]
         hired = _hire_date(today, row[4], profile)
         daily = row[9] * 60 // row[8]
         lines += _rows(number, profile, weekdays, daily, first, last, hired, manager_months, set(leave_plan[number]),
-                       rnd, frozenset({_month_start(today, 1)}) if number == HEAVY else frozenset())
+                       rnd, frozenset({_month_start(today, 1)}) if number == HEAVY else frozenset(),
+                       busy if number == BUSY else None)
         if row[5] == "officer":  # a 役員 takes no 年次有給休暇: the days drawn for leave are worked (and the draw
             lines += [f"{number},{d},09:00,18:00,60" for d in leave_plan[number]]  # stays as it was for the rest)
     services.import_csv(db.uow(), actor, "\n".join(lines) + "\n")

@@ -1,17 +1,19 @@
 """36協定: the company's agreements, and the limits dashboard: every employee's position against each limit
-for a month, from the 月次勤務表 figures aggregated in one SQL query (10,000 employees in well under 100 ms),
-flags first. The months before a month (2-6 month averages) may lie in the previous agreement year. A
-管理監督者 or a 役員 (throughout the month) is listed with their hours but never flagged: the limits are not theirs
-(:func:`rules.working_time_limits_apply`)."""
+for a month, kept on the 月次勤務表 (one indexed page query for 10,000 employees), flags first. The months
+before a month (2-6 month averages) may lie in the previous agreement year. A 管理監督者 or a 役員 (throughout
+a month) is listed with their hours but never flagged, and their exempt months count in no year total, 45h
+count or average (:func:`rules.working_time_limits_apply`, :func:`rules.check_limits`, computed for every
+screen by :func:`positions_in`). Beside the limits, each 労働者's 「面接指導の対象（80時間超）」 (安衛法66条の8,
+安衛則52条の2; :func:`rules.interview_indicated`), 管理監督者 included."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, select
+from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ennoshita import audit
@@ -114,6 +116,8 @@ class LimitRow:
     averages: dict[int, Fraction]
     flags: tuple[str, ...]
     warnings: tuple[str, ...]
+    beyond_40: int = 0  # 安衛則52条の2: the month's minutes beyond 40 hours a week (rules.beyond_week_limit)
+    interview: bool = False  # 面接指導の対象（80時間超）
 
 
 @dataclass(frozen=True)
@@ -124,67 +128,101 @@ class Dashboard:
     total: int
     flagged: int
     warned: int
+    interview: int = 0  # 労働者 over 80 hours beyond 40 a week in the month (面接指導の対象)
 
 
-def exempt_in(s: Session, month: dt.date, employee_ids: list[int] | None = None) -> set[int]:
-    """Employees to whom the 36協定 limits do not apply in ``month`` (:func:`rules.working_time_limits_apply`):
-    every assignment in force on a day of the month is a 管理監督者's or a 役員's. One who becomes or stops being
-    one during the month is checked (the days before or after count as a 労働者's)."""
-    first, last = calendar.month_bounds(month)
-    earlier = Assignment.__table__.alias("earlier")
-    in_force_on_first = (select(func.max(earlier.c.effective_from))
-                         .where(earlier.c.employee_id == Assignment.employee_id, earlier.c.effective_from <= first)
-                         .correlate(Assignment).scalar_subquery())
-    q = select(Assignment.employee_id, Assignment.employment_type, Assignment.is_manager).where(
-        Assignment.effective_from <= last,
-        Assignment.effective_from >= func.coalesce(in_force_on_first, dt.date.min))
+@dataclass(frozen=True)
+class Regime:
+    """How the law sees one employee in one month: the 36協定 limits apply (a 労働者 under 32条, 35条 for some
+    day of the month), and the employee is a 労働者 for the 面接指導 (安衛法) on some day of it."""
+
+    limits_apply: bool = True
+    worker: bool = True
+
+
+def _month_list(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, m = [], first
+    while m <= last:
+        out.append(m)
+        m = rules.add_months(m, 1)
+    return out
+
+
+def regimes_in(s: Session, months: list[dt.date], employee_ids: list[int] | None = None
+               ) -> dict[int, dict[dt.date, Regime]]:
+    """The :class:`Regime` of each month (first days, oldest first) for the employees with a 管理監督者's or a
+    役員's assignment by the last of them (everyone else: the ordinary regime every month). A month's regime is
+    that of the assignments in force on some day of it: one who becomes or stops being a 管理監督者 during a month
+    is a 労働者 under the limits for that month (the days before or after count as a 労働者's)."""
+    if not months:
+        return {}
+    last = calendar.month_bounds(months[-1])[1]
+    special = select(Assignment.employee_id).where(
+        or_(Assignment.is_manager.is_(True), Assignment.employment_type == "officer"),
+        Assignment.effective_from <= last)
     if employee_ids is not None:
-        q = q.where(Assignment.employee_id.in_(employee_ids))
-    applies: dict[int, bool] = {}
-    for emp, etype, manager in s.execute(q):
-        applies[int(emp)] = applies.get(int(emp), False) or rules.working_time_limits_apply(etype, bool(manager))
-    return {emp for emp, a in applies.items() if not a}
+        special = special.where(Assignment.employee_id.in_(employee_ids))
+    q = (select(Assignment.employee_id, Assignment.effective_from, Assignment.employment_type, Assignment.is_manager)
+         .where(Assignment.employee_id.in_(special.distinct()), Assignment.effective_from <= last)
+         .order_by(Assignment.employee_id, Assignment.effective_from))
+    history: dict[int, list[tuple[dt.date, bool, bool]]] = {}
+    for emp, start, etype, manager in s.execute(q):
+        history.setdefault(int(emp), []).append((start, rules.working_time_limits_apply(etype, bool(manager)),
+                                                 rules.interview_applies(etype)))
+    out: dict[int, dict[dt.date, Regime]] = {}
+    for emp, rows in history.items():
+        for m in months:
+            m_first, m_last = calendar.month_bounds(m)
+            before = [r for r in rows if r[0] <= m_first][-1:]
+            in_force = before + [r for r in rows if m_first < r[0] <= m_last]
+            if in_force:
+                regime = Regime(any(r[1] for r in in_force), any(r[2] for r in in_force))
+                if regime != Regime():
+                    out.setdefault(emp, {})[m] = regime
+    return out
+
+
+def positions_in(s: Session, month: dt.date, employee_ids: list[int] | None = None) -> dict[int, rules.LimitStatus]:
+    """Each employee's 36協定 position in ``month`` (``employee_ids``, or everyone with a 勤務表 that month) by
+    :func:`rules.check_limits` from the 勤務表 of that month, the five before it and the agreement year, with
+    their exempt months marked: the one place the limit figures are summed."""
+    first = month.replace(day=1)
+    ag = agreement_for_in(s, first)
+    year_start = ag.start_date.replace(day=1)
+    back = rules.add_months(first, -5)
+    months = _month_list(min(back, year_start), first)
+    q = (select(Timesheet.employee_id, Timesheet.month, Timesheet.overtime_minutes, Timesheet.legal_holiday_minutes)
+         .where(Timesheet.month >= months[0], Timesheet.month <= first))
+    if employee_ids is not None:
+        if not employee_ids:
+            return {}
+        q = q.where(Timesheet.employee_id.in_(employee_ids))
+    else:
+        q = q.where(Timesheet.employee_id.in_(select(Timesheet.employee_id).where(Timesheet.month == first)))
+    figures: dict[int, dict[dt.date, tuple[int, int]]] = {e: {} for e in employee_ids or ()}
+    for emp, m, ot, hol in s.execute(q):
+        figures.setdefault(int(emp), {})[m] = (int(ot), int(hol))
+    regimes = regimes_in(s, months, employee_ids)
+    out = {}
+    for emp, by_month in figures.items():
+        marks = regimes.get(emp, {})
+        loads = [rules.MonthLoad(m, *by_month.get(m, (0, 0)), exempt=not marks.get(m, Regime()).limits_apply)
+                 for m in months]
+        out[emp] = rules.check_limits([x for x in loads if x.month >= back], [x for x in loads
+                                                                                 if x.month >= year_start], ag.terms)
+    return out
 
 
 def refresh_limits_in(s: Session, month: dt.date, employee_ids: list[int] | None = None) -> int:
-    """Recompute the 36協定 position kept on each 月次勤務表 of ``month`` (all employees, or some) from the
-    figures of that month, the five before it and the agreement year; returns how many were updated. Called by
-    the month close, by every change of an open month and when an agreement is recorded."""
+    """Recompute the 36協定 position kept on each 月次勤務表 of ``month`` (all employees, or some) by
+    :func:`positions_in`; returns how many were updated. Called by the month close, by every change of an open
+    month, by a 異動 and when an agreement is recorded."""
     first = month.replace(day=1)
-    ag = agreement_for_in(s, first)
-    terms = ag.terms
-    year_start = ag.start_date.replace(day=1)
-    back = [rules.add_months(first, -k) for k in range(6)]
-    oldest = min(back[-1], year_start)
-    tot = Timesheet.overtime_minutes + Timesheet.legal_holiday_minutes
-    cols = [
-        func.sum(case((Timesheet.month == first, Timesheet.overtime_minutes), else_=0)),
-        func.sum(case((Timesheet.month == first, Timesheet.legal_holiday_minutes), else_=0)),
-        *[func.sum(case((Timesheet.month == m, tot), else_=0)) for m in back[1:]],
-        func.sum(case((Timesheet.month >= year_start, Timesheet.overtime_minutes), else_=0)),
-        func.sum(case((and_(Timesheet.month >= year_start,
-                            Timesheet.overtime_minutes > terms.monthly_limit), 1), else_=0)),
-    ]
-    q = select(Timesheet.employee_id, *cols).where(Timesheet.month >= oldest, Timesheet.month <= first)
-    if employee_ids is not None:
-        if not employee_ids:
-            return 0
-        q = q.where(Timesheet.employee_id.in_(employee_ids))
-    exempt = exempt_in(s, first, employee_ids)
     updates = []
-    for r in s.execute(q.group_by(Timesheet.employee_id)):
-        ot, hol = int(r[1] or 0), int(r[2] or 0)
-        totals = [ot + hol, *(int(x or 0) for x in r[3:8])]
-        year_ot, over = int(r[8] or 0), int(r[9] or 0)
-        flags: tuple[str, ...] = ()
-        warns: tuple[str, ...] = ()
-        if int(r[0]) in exempt:  # 管理監督者 (労基法41条2号) or 役員 (9条): hours kept, no limit
-            over = 0
-        else:
-            flags, warns = rules.limit_flags(ot, hol, totals, year_ot, over, terms)
-        updates.append({"b_emp": int(r[0]), "limit_severity": 0 if flags else 1 if warns else 2,
-                        "limit_flags": " ".join(flags), "limit_warnings": " ".join(warns),
-                        "year_overtime_minutes": year_ot, "months_over_limit": over})
+    for emp, st in positions_in(s, first, employee_ids).items():
+        updates.append({"b_emp": emp, "limit_severity": 0 if st.flags else 1 if st.warnings else 2,
+                        "limit_flags": " ".join(st.flags), "limit_warnings": " ".join(st.warnings),
+                        "year_overtime_minutes": st.year_overtime, "months_over_limit": st.months_over_monthly})
     if updates:
         table = cast(Table, Timesheet.__table__)
         s.execute(table.update().where(table.c.employee_id == bindparam("b_emp"), table.c.month == first).values(
@@ -195,64 +233,54 @@ def refresh_limits_in(s: Session, month: dt.date, employee_ids: list[int] | None
 
 
 def dashboard(uow: UnitOfWork, actor: Actor, month: dt.date, page: int = 1, per_page: int = 50,
-              only_flagged: bool = False) -> Dashboard:
+              only_flagged: bool = False, only_interview: bool = False) -> Dashboard:
     """Every employee with a 勤務表 in ``month`` against each limit: flagged first, then warned, then in
     register order. Reads the position kept on the 勤務表 (see :func:`refresh_limits_in`): the page is read
-    straight from the (month, severity, employee) index."""
+    straight from the (month, severity, employee) index. ``only_interview``: only the 労働者 over 80 hours
+    beyond 40 a week (面接指導の対象, :func:`rules.interview_indicated`), from the month's worked minutes."""
     require(actor, "hr.view")
-    first = month.replace(day=1)
+    first, last = calendar.month_bounds(month)
+    threshold = rules.interview_threshold(last.day)
     with uow:
         s = uow.session
         ag = agreement_for_in(s, first)
         counts = {int(sev): int(n) for sev, n in s.execute(
             select(Timesheet.limit_severity, func.count()).where(Timesheet.month == first)
             .group_by(Timesheet.limit_severity))}
+        officers = list(s.scalars(select(Assignment.employee_id).where(
+            Assignment.employment_type == "officer", Assignment.effective_from <= last).distinct()))
+        non_workers = [e for e, by in regimes_in(s, [first], officers).items()  # 役員 (no 労働者) that month
+                       if not by[first].worker] if officers else []
+        over_80 = [Timesheet.month == first, Timesheet.actual_minutes > threshold]
+        if non_workers:
+            over_80.append(Timesheet.employee_id.not_in(non_workers))
+        interview = int(s.scalar(select(func.count()).select_from(Timesheet).where(*over_80)) or 0)
         q = (select(Timesheet.employee_id, Employee.employee_number, Employee.name, Timesheet.overtime_minutes,
                     Timesheet.legal_holiday_minutes, Timesheet.year_overtime_minutes, Timesheet.months_over_limit,
-                    Timesheet.limit_flags, Timesheet.limit_warnings)
+                    Timesheet.limit_flags, Timesheet.limit_warnings, Timesheet.actual_minutes)
              .join(Employee, Employee.id == Timesheet.employee_id).where(Timesheet.month == first))
         if only_flagged:
             q = q.where(Timesheet.limit_severity == 0)
+        if only_interview:
+            q = q.where(*over_80)
         window = list(s.execute(q.order_by(Timesheet.limit_severity, Timesheet.employee_id)
                                 .limit(per_page).offset((page - 1) * per_page)))
-        back = [rules.add_months(first, -k) for k in range(6)]
-        totals: dict[int, dict[dt.date, int]] = {}
-        if window:
-            for emp, m, ot, hol in s.execute(select(Timesheet.employee_id, Timesheet.month,
-                                                    Timesheet.overtime_minutes, Timesheet.legal_holiday_minutes)
-                                             .where(Timesheet.employee_id.in_([r[0] for r in window]),
-                                                    Timesheet.month >= back[-1], Timesheet.month <= first)):
-                totals.setdefault(int(emp), {})[m] = int(ot) + int(hol)
+        positions = positions_in(s, first, [int(r[0]) for r in window])
         rows = []
         for r in window:
-            series = [totals.get(int(r[0]), {}).get(m, 0) for m in back]
-            rows.append(LimitRow(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]),
-                                 {n: Fraction(sum(series[:n]), n) for n in range(2, 7)},
-                                 tuple(r[7].split()), tuple(r[8].split())))
-        total = counts.get(0, 0) if only_flagged else sum(counts.values())
-    return Dashboard(first, ag, tuple(rows), total, counts.get(0, 0), counts.get(1, 0))
+            emp, actual = int(r[0]), int(r[9])
+            rows.append(LimitRow(emp, r[1], r[2], int(r[3]), int(r[4]), int(r[5]), int(r[6]),
+                                 positions[emp].averages, tuple(r[7].split()), tuple(r[8].split()),
+                                 rules.beyond_week_limit(actual, last.day),
+                                 rules.interview_indicated(actual, last.day, emp not in non_workers)))
+        if only_interview:
+            total = interview if not only_flagged else int(s.scalar(
+                select(func.count()).select_from(Timesheet).where(*over_80, Timesheet.limit_severity == 0)) or 0)
+        else:
+            total = counts.get(0, 0) if only_flagged else sum(counts.values())
+    return Dashboard(first, ag, tuple(rows), total, counts.get(0, 0), counts.get(1, 0), interview)
 
 
 def employee_limits_in(s: Session, employee_id: int, month: dt.date) -> rules.LimitStatus:
     """One employee's status for ``month`` through the full rule (used by the tests and the API detail)."""
-    first = month.replace(day=1)
-    ag = agreement_for_in(s, first)
-    year_start = ag.start_date.replace(day=1)
-    back = [rules.add_months(first, -k) for k in range(5, -1, -1)]
-    oldest = min(back[0], year_start)
-    by_month = {t.month: t for t in s.scalars(select(Timesheet).where(
-        Timesheet.employee_id == employee_id, Timesheet.month >= oldest, Timesheet.month <= first))}
-
-    def load(m: dt.date) -> rules.MonthLoad:
-        t = by_month.get(m)
-        return rules.MonthLoad(m, t.overtime_minutes if t else 0, t.legal_holiday_minutes if t else 0)
-
-    year = []
-    m = year_start
-    while m <= first:
-        year.append(load(m))
-        m = rules.add_months(m, 1)
-    status = rules.check_limits([load(x) for x in back], year, ag.terms)
-    if employee_id in exempt_in(s, first, [employee_id]):  # 管理監督者 or 役員: the limits are not theirs
-        return replace(status, months_over_monthly=0, flags=(), warnings=())
-    return status
+    return positions_in(s, month, [employee_id])[employee_id]

@@ -7,6 +7,8 @@ Sources (see /work/shared/reference/hr-assets-contracts-facts.md):
 * 労基法32条 (8h/day, 40h/week), 35条 (法定休日), 37条 (premiums; 60h超 50%), 36条 (上限規制:
   45h/360h, 42h/320h under 1年単位変形; 特別条項 720h/year, < 100h/month, 2-6 month averages ≤ 80h,
   45h exceeded in at most 6 months).
+* 労働安全衛生法66条の8 (医師による面接指導), 66条の8の3 (労働時間の状況の把握, 管理監督者 included) and
+  安衛則52条の2 (the 80h figure, the notice of the hours): see :func:`interview_indicated`.
 * The week runs Sunday to Saturday unless the 就業規則 says otherwise (昭63.1.1基発1号); a shift that crosses
   midnight is one 勤務 of the day it starts; work on a 法定休日 is counted by calendar day (0:00-24:00).
 
@@ -426,6 +428,7 @@ class MonthLoad:
     month: dt.date  # first day
     overtime: int
     holiday: int
+    exempt: bool = False  # a 管理監督者's or a 役員's month (:func:`working_time_limits_apply`): outside 36条
 
     @property
     def total(self) -> int:
@@ -494,18 +497,48 @@ def limit_flags(overtime: int, holiday: int, totals: Sequence[int], year_overtim
     return tuple(flags), tuple(warnings)
 
 
+def ordinary_run(history: Sequence[MonthLoad]) -> list[MonthLoad]:
+    """The months that enter the 2-6 month averages of the last month of ``history`` (consecutive months, oldest
+    first): that month and the ones just before it, newest first, up to 6, stopping at the first month the
+    employee was exempt (a 管理監督者's or a 役員's). Empty when the last month itself is exempt.
+
+    Reading of 労基法36条6項3号: the averages are of 「労働時間を延長して労働させ、及び休日において労働させた時間」
+    over the month and 「直前の1箇月、2箇月、3箇月、4箇月及び5箇月の期間」: time worked under 36条, which a month
+    outside 32条, 35条 and 36条 (41条2号; a 役員 is no 労働者, 9条) does not hold. Counting such a month as 0 would
+    lower the average; jumping over it would join months that are not consecutive. So an average is taken only
+    over a run of consecutive ordinary months, as 厚生労働省 does for the months before the 上限規制 applied
+    (「改正労働基準法に関するQ&A」 2019: the 2〜6か月平均 leaves out the time before 施行 and during the
+    経過措置; ⚠ the Q&A number was not checked here). Someone 管理監督者 April-June and ordinary from July has no
+    average in July, the 2-month one in August, the 2- and 3-month ones in September."""
+    run: list[MonthLoad] = []
+    for m in reversed(history):
+        if m.exempt or len(run) == 6:
+            break
+        run.append(m)
+    return run
+
+
 def check_limits(history: Sequence[MonthLoad], year_months: Sequence[MonthLoad], terms: AgreementTerms,
                  warn_ratio: Fraction = Fraction(8, 10)) -> LimitStatus:
     """Flags for the last month of ``history`` (consecutive months, oldest first, the months before may lie
     in the previous agreement year: the 100h and 80h rules hold at all times). ``year_months`` are the months
-    of the agreement year up to and including that month."""
+    of the agreement year up to and including that month.
+
+    The one rule behind every figure of the limits (the dashboard's kept position, the API detail): the months
+    in which the employee was exempt (:attr:`MonthLoad.exempt`) are left out of the year's 時間外 (年360/720時間),
+    of the count of months over the monthly limit (年6回) and of the 2-6 month averages (:func:`ordinary_run`):
+    their hours are not 時間外労働 in the sense of 36条. An exempt month itself is never flagged."""
     if not history:
         raise Invalid("hr.error.no_months", field="month")
     cur = history[-1]
-    over_months = sum(1 for m in year_months if m.overtime > terms.monthly_limit)
-    year = sum(m.overtime for m in year_months)
-    totals = [m.total for m in reversed(history[-6:])]
-    flags, warnings = limit_flags(cur.overtime, cur.holiday, totals, year, over_months, terms, warn_ratio)
+    counted = [m for m in year_months if not m.exempt]
+    over_months = sum(1 for m in counted if m.overtime > terms.monthly_limit)
+    year = sum(m.overtime for m in counted)
+    totals = [m.total for m in ordinary_run(history)]
+    flags: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    if not cur.exempt:
+        flags, warnings = limit_flags(cur.overtime, cur.holiday, totals, year, over_months, terms, warn_ratio)
     averages = {n: Fraction(sum(totals[:n]), n) for n in range(2, len(totals) + 1)}
     return LimitStatus(cur.month, cur.overtime, cur.holiday, year, over_months, averages, flags, warnings)
 
@@ -519,3 +552,42 @@ def agreement_year_start(month: dt.date, start: dt.date) -> dt.date:
 def months_back(month: dt.date, n: int) -> list[dt.date]:
     """``n`` month starts ending with ``month``, oldest first."""
     return [add_months(month, -k) for k in range(n - 1, -1, -1)]
+
+
+# --- 医師による面接指導 (労働安全衛生法66条の8, 安衛則52条の2) -------------------------------------------------
+
+INTERVIEW_MINUTES = 80 * 60
+"""安衛則52条の2第1項: the 面接指導 is for a 労働者 whose time worked beyond 40 hours a week (休憩を除く), 時間外
+and 休日労働 together, exceeds 80 hours in a month and who shows fatigue, on their request (安衛法66条の8第1項,
+安衛則52条の3); the employer tells everyone over it their hours promptly (52条の2第3項). For 研究開発業務
+(66条の8の2) and 高度プロフェッショナル (66条の8の4) it is due without request over 100 hours: ennoshita records
+neither kind of work, so that figure is not applied."""
+
+
+def interview_threshold(days_in_month: int) -> int:
+    """The month's worked minutes above which the 面接指導 figure exceeds 80 hours. 厚生労働省 computes the
+    安衛則52条の2 figure as 1か月の総労働時間数 − 計算期間の総暦日数 ÷ 7 × 40 (平成18年2月24日基発第0224003号):
+    a 30-day month allows 171h25m before the count starts (28 days: 160h), so over 80 hours means worked minutes
+    × 7 > (80h × 7 + 40h × days). Whole minutes: the largest number of minutes not over it."""
+    return (7 * INTERVIEW_MINUTES + WEEK_LIMIT * days_in_month) // 7
+
+
+def beyond_week_limit(actual_minutes: int, days_in_month: int) -> int:
+    """The 安衛則52条の2 figure in whole minutes (rounded down, never below 0): the month's worked minutes less
+    40 hours for each 7 calendar days (see :func:`interview_threshold`)."""
+    return max(0, (7 * actual_minutes - WEEK_LIMIT * days_in_month) // 7)
+
+
+def interview_applies(employment_type: str) -> bool:
+    """The 面接指導 is a 労働者's (安衛法2条2号: the 労働者 of 労基法9条), a 管理監督者 included: 66条の8 knows no
+    exception for 労基法41条, and 66条の8の3 has the employer ascertain the 労働時間の状況 of every 労働者 but
+    a 高度プロフェッショナル, 管理監督者 among them (厚生労働省 平成30年12月28日基発1228第16号; ⚠ not opened here).
+    A 役員 (``officer``) is no 労働者 and is not indicated."""
+    return statutory_leave_applies(employment_type)
+
+
+def interview_indicated(actual_minutes: int, days_in_month: int, worker: bool = True) -> bool:
+    """「面接指導の対象（80時間超）」: a 労働者 whose month's 安衛則52条の2 figure exceeds :data:`INTERVIEW_MINUTES`
+    (80 hours exactly is not over). The month's figures are the worked minutes of the 月次勤務表 (休憩を除く,
+    法定休日 and 所定休日 work included), the calendar month being the 算定期日 (52条の2第2項)."""
+    return worker and actual_minutes > interview_threshold(days_in_month)

@@ -82,7 +82,8 @@ def limits(request: Request, db: DbDep, actor: ActorDep) -> Response:
     default = today_tokyo().replace(day=1)
     month = month_of(q.get("month")) if q.get("month") else default
     page = page_no(request)
-    board = services.dashboard(db.uow(), actor, month, page, PER_PAGE, only_flagged=q.get("flagged") == "1")
+    board = services.dashboard(db.uow(), actor, month, page, PER_PAGE, only_flagged=q.get("flagged") == "1",
+                               only_interview=q.get("interview") == "1")
     return render(request, "hr/limits.html", {
         "board": board, "page": Page(list(board.rows), board.total, page, PER_PAGE),
         "query": query_without_page(request), "q": q, "agreements": services.agreements(db.uow(), actor),
