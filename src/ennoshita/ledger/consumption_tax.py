@@ -218,6 +218,7 @@ class Return:
     interim_national: int = 0
     interim_local: int = 0
     interim_unpaid: tuple[int, ...] = ()
+    interim_count: int = 0
 
     @property
     def total_due(self) -> int:
@@ -629,7 +630,7 @@ def fiscal_year_return(session: Session, fiscal_year: int) -> Return:
     if not schedule.periods:
         return ret
     return replace(ret, interim_national=schedule.national, interim_local=schedule.local,
-                   interim_unpaid=schedule.unpaid)
+                   interim_unpaid=schedule.unpaid, interim_count=schedule.count)
 
 
 def consumption_tax_return(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> Return:
