@@ -29,9 +29,9 @@ def upgrade() -> None:
         # a company's own account of that name under another code keeps it: ours is then named for its use
         taken = bind.execute(sa.select(ACCOUNTS.c.code).where(ACCOUNTS.c.name == "仮払税金")).first()
         op.execute(ACCOUNTS.insert().values(
-            code=CODE, name="仮払税金（中間納付）" if taken else "仮払税金", name_kana="カリバライゼイキン", name_en="Prepaid taxes (interim payments)",
-            category="asset", section="current_assets", normal_side="debit", default_tax_category=None,
-            active=True))
+            code=CODE, name="仮払税金（中間納付）" if taken else "仮払税金", name_kana="カリバライゼイキン",
+            name_en="Prepaid taxes (interim payments)", category="asset", section="current_assets",
+            normal_side="debit", default_tax_category=None, active=True))
 
 
 def downgrade() -> None:
