@@ -144,8 +144,16 @@ def test_the_closed_years_tax_sets_the_next_years_interim_returns_paid_once_and_
         assert (balance("1455"), balance("1460"), balance("2220")) == (0, 0, 0)
         assert balance("2180") == -4_000_000
 
+    # the third period paid late, after the year's end: it clears 未払消費税等, where the settlement booked it
+    late = ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 3, D(2027, 4, 30))
+    assert late.journal_entry_id is not None
+    assert _lines(db, late.journal_entry_id) == [("2180", 1_560_000, 0), ("2180", 440_000, 0), ("1140", 0, 2_000_000)]
+    assert consumption_tax.consumption_tax_return(db.uow(), ACCOUNTANT, 2026).interim_unpaid == ()
+    with db.uow() as uow:
+        assert balance("2180") == -2_000_000  # the final return's 1,560,000 + 440,000
 
-def test_a_year_after_a_small_or_unclosed_one_has_no_interim_return(db: Database) -> None:
+
+def test_a_year_after_a_small_or_unclosed_one_has_none_unless_a_larger_tax_was_filed(db: Database) -> None:
     company_service.update_company(db.uow(), Actor.system(), {
         "name": "テスト株式会社", "fiscal_year_start_month": 4, "tax_accounting": "exclusive", "tax_rounding": "floor"})
     open_posting_years(db, 2025)
@@ -159,6 +167,23 @@ def test_a_year_after_a_small_or_unclosed_one_has_no_interim_return(db: Database
     assert (small.previous_national, small.count, small.periods) == (479_900, 0, ())
     with pytest.raises(Invalid):
         ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 1)
+
+    # a 修正申告 filed 6,240,000: the 中間申告 follow the filed figure (three of 1,560,000 + 440,000), the books'
+    # return stays what it is; the auditor may not record it; once a period is paid, the figure stays
+    with pytest.raises(Forbidden):
+        ctax_interim.set_filed_national(db.uow(), AUDITOR_ACTOR, 2025, 6_240_000)
+    filed = ctax_interim.set_filed_national(db.uow(), ACCOUNTANT, 2025, 6_240_000)
+    assert (filed.previous_national, filed.computed_national, filed.count) == (6_240_000, 479_900, 3)
+    assert {(p.national, p.local) for p in filed.periods} == {(1_560_000, 440_000)}
+    ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 1)
+    with pytest.raises(Conflict) as paid:
+        ctax_interim.set_filed_national(db.uow(), ACCOUNTANT, 2025, None)
+    assert paid.value.problems[0].key == "ledger.error.ctax_interim_paid_already"
+    entry = ctax_interim.interim_schedule(db.uow(), ACCOUNTANT, 2026).periods[0].journal_entry_id
+    assert entry is not None
+    services.reverse_entry(db.uow(), ACCOUNTANT, entry)
+    back = ctax_interim.set_filed_national(db.uow(), ACCOUNTANT, 2025, None)
+    assert (back.previous_national, back.computed_national, back.periods) == (479_900, None, ())
 
 
 def test_the_api_lists_and_pays_for_accounting_and_refuses_the_others(client: TestClient, demo_db: Database) -> None:

@@ -538,6 +538,28 @@ def ledger_tax_interim(cx: CommandContext, fiscal_year: int, fmt: Fmt = "table",
     _emit(reports.interim_table(t, schedule), fmt, output)
 
 
+@ledger_app.command("tax-filed")
+@with_context
+def ledger_tax_filed(
+    cx: CommandContext, fiscal_year: int,
+    national: Annotated[int | None, typer.Option(help="確定消費税額 (国税) as filed, in yen.")] = None,
+    clear: Annotated[bool, typer.Option(help="Use the return computed from the books again.")] = False,
+) -> None:
+    """Record a closed year's 確定消費税額 as filed (修正申告・更正): the next year's 中間申告 follow it."""
+    from ennoshita.ledger import ctax_interim
+
+    if national is None and not clear:
+        raise Invalid("error.required", field="national")
+    schedule = ctax_interim.set_filed_national(cx.uow(), cx.actor, fiscal_year, None if clear else national)
+    t = _t()
+    console.print(t("ctax.interim.filed_saved"))
+    if schedule.periods:
+        console.print(t("ctax.interim.basis", year=fiscal_year, amount=format_yen(schedule.previous_national or 0),
+                        count=schedule.count))
+    else:
+        console.print(t("ctax.interim.none", year=fiscal_year, amount=format_yen(schedule.previous_national or 0)))
+
+
 @ledger_app.command("pay-tax-interim")
 @with_context
 def ledger_pay_tax_interim(

@@ -23,8 +23,8 @@ year is closed (before, nothing is 確定 and no schedule is made).
 Paying a period posts Dr 仮払税金 (:data:`CODE_PREPAID_TAX`) / Cr 普通預金 (or the account given), source
 :data:`INTERIM_SOURCE` and ``source_ref`` ``"{fiscal_year}-{number}"``; the period is paid while that entry stands,
 so a 取消 (reversal) of it makes the period unpaid again. The year's settlement entry clears the 仮払税金 paid in the
-year and books only the rest to 未払消費税等 (:func:`paid_in_year`). A period paid after its year's end, once the
-settlement has booked it in 未払消費税等, debits 未払消費税等 instead.
+year and books only the rest to 未払消費税等 (:func:`paid_in_year`). A period paid after its year's end (the monthly
+11th, or a late one) debits 未払消費税等 instead: the settlement books every period unpaid at the end there.
 """
 
 from __future__ import annotations
@@ -154,6 +154,7 @@ class InterimSchedule:
     previous_national: int | None  # the previous year's 確定消費税額 (国税); None: that year is not closed
     count: int
     periods: tuple[InterimView, ...]
+    computed_national: int | None = None  # the previous year's return from the books, when a filed figure is used
 
     @property
     def national(self) -> int:
@@ -169,14 +170,44 @@ class InterimSchedule:
 
 
 def previous_national(session: Session, fiscal_year: int) -> int | None:
-    """The 確定消費税額 (国税: 差引税額, a refund counts as 0) of the year before ``fiscal_year``, None unless that year
-    is closed (its return is 確定)."""
+    """The 確定消費税額 (国税: 差引税額, a refund counts as 0) of the year before ``fiscal_year``: the figure filed when
+    one is recorded (:func:`set_filed_national`), else its return from the books; None unless that year is closed
+    (its return is 確定)."""
     from ennoshita.ledger.consumption_tax import base_return
 
     fy = session.get(FiscalYear, fiscal_year - 1)
     if fy is None or not fy.closed:
         return None
+    if fy.filed_national_tax is not None:
+        return max(int(fy.filed_national_tax), 0)
     return max(base_return(session, fiscal_year - 1).national_due, 0)
+
+
+def set_filed_national(uow: UnitOfWork, actor: Actor, fiscal_year: int, amount: int | None) -> InterimSchedule:
+    """Record the 確定消費税額 (国税) ``fiscal_year`` was filed (or corrected: 修正申告・更正) with, when it
+    differs from the books' return; None goes back to the return. The next year's 中間申告 follow it; refused
+    once one of them is paid (取消 it first) or that year is closed. Audited; returns the next year's schedule."""
+    require(actor, "ledger.edit")
+    if amount is not None and amount < 0:
+        raise Invalid("ledger.error.ctax_filed_negative", field="national", value=amount)
+    with uow:
+        s = uow.session
+        fy = s.get(FiscalYear, fiscal_year)
+        if fy is None or not fy.closed:
+            raise Conflict("ledger.error.year_not_closed", field="fiscal_year", year=fiscal_year)
+        following = s.get(FiscalYear, fiscal_year + 1)
+        if following is not None and following.closed:  # its return deducted the 中間申告 already
+            raise Conflict("ledger.error.ctax_filed_next_closed", field="fiscal_year", year=fiscal_year + 1)
+        if any(p.paid for p in schedule_in(s, fiscal_year + 1).periods):
+            raise Conflict("ledger.error.ctax_interim_paid_already", field="national", year=fiscal_year + 1)
+        before = fy.filed_national_tax
+        fy.filed_national_tax = amount
+        audit.record(s, actor, "fiscal_year", fiscal_year, "tax_filed", {"filed_national_tax": before},
+                     {"filed_national_tax": amount})
+        s.flush()
+        result = schedule_in(s, fiscal_year + 1)
+        uow.commit()
+    return result
 
 
 def _ref(fiscal_year: int, number: int) -> str:
@@ -199,6 +230,12 @@ def schedule_in(session: Session, fiscal_year: int) -> InterimSchedule:
     company = load_company(_Bound(session))
     start, _end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
     previous = previous_national(session, fiscal_year)
+    before = session.get(FiscalYear, fiscal_year - 1)
+    computed = None
+    if previous is not None and before is not None and before.filed_national_tax is not None:
+        from ennoshita.ledger.consumption_tax import base_return
+
+        computed = max(base_return(session, fiscal_year - 1).national_due, 0)
     periods = interim_periods(previous or 0, start)
     paid = _payments(session, fiscal_year)
     views = []
@@ -207,7 +244,7 @@ def schedule_in(session: Session, fiscal_year: int) -> InterimSchedule:
         views.append(InterimView(p.number, p.start, p.end, p.due, p.national, p.local, p.total,
                                  done[1] if done else None, done[0] if done else None,
                                  entry_number(done[2], done[3]) if done else None))
-    return InterimSchedule(fiscal_year, previous, len(periods), tuple(views))
+    return InterimSchedule(fiscal_year, previous, len(periods), tuple(views), computed)
 
 
 def paid_in_year(session: Session, fiscal_year: int) -> int:
@@ -238,8 +275,6 @@ def pay_interim(uow: UnitOfWork, actor: Actor, fiscal_year: int, number: int, pa
     """納付: the period ``number`` of ``fiscal_year``'s 中間申告 paid on ``paid_date`` (its 納期限 unless given) from
     ``account`` (普通預金 unless given): Dr 仮払税金 (国税, 地方消費税) / Cr the bank, one entry, audited. Refused for a
     period not in the schedule and for one already paid (a 取消 of its entry makes it unpaid again)."""
-    from ennoshita.ledger.consumption_tax import SETTLEMENT_SOURCE
-
     require(actor, "ledger.edit")
     with uow:
         s = uow.session
@@ -256,12 +291,10 @@ def pay_interim(uow: UnitOfWork, actor: Actor, fiscal_year: int, number: int, pa
         if day <= period.end:
             raise Invalid("ledger.error.ctax_interim_before_end", field="paid_date", number=number,
                           end=period.end.isoformat())
-        settled = s.scalar(select(func.count()).select_from(JournalEntry).where(
-            JournalEntry.source == SETTLEMENT_SOURCE, JournalEntry.source_ref == str(fiscal_year),
-            JournalEntry.status == "posted"))
         company = load_company(uow)
         _start, year_end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
-        debit = CODE_TAX_PAYABLE if settled and day > year_end else CODE_PREPAID_TAX
+        # paid after the year's end: the settlement books it (unpaid at the end) in 未払消費税等, which this clears
+        debit = CODE_TAX_PAYABLE if day > year_end else CODE_PREPAID_TAX
         label = f"{fiscal_year}年度 消費税 中間申告 第{number}期 ({period.start.isoformat()}〜{period.end.isoformat()})"
         memo = f"{label} 納期限 {period.due.isoformat()}"
         lines = (LineDraft(debit, period.national, 0, memo=f"中間納付税額（国税）第{number}期"),

@@ -613,10 +613,28 @@ def consumption_tax_interim(fiscal_year: int, db: DbDep, actor: ApiActor) -> dic
     納期限 and whether it is paid."""
     from ennoshita.ledger import ctax_interim
 
-    s = ctax_interim.interim_schedule(db.uow(), actor, fiscal_year)
+    return _interim_out(fiscal_year, ctax_interim.interim_schedule(db.uow(), actor, fiscal_year))
+
+
+class FiledTaxIn(BaseModel):
+    """A closed year's 確定消費税額 (国税) as filed; null: the return computed from the books."""
+
+    model_config = ConfigDict(extra="forbid")
+    national: StrictInt | None = Field(None, description="Yen; null to use the books' return.")
+
+
+def _interim_out(fiscal_year: int, s: Any) -> dict[str, Any]:
     return {"fiscal_year": fiscal_year, "previous_national": s.previous_national, "count": s.count,
-            "national": s.national, "local": s.local, "unpaid": list(s.unpaid),
-            "periods": [_interim_period_out(p) for p in s.periods]}
+            "computed_national": s.computed_national, "national": s.national, "local": s.local,
+            "unpaid": list(s.unpaid), "periods": [_interim_period_out(p) for p in s.periods]}
+
+
+@router.put("/consumption-tax/years/{fiscal_year}/filed")
+def set_filed_consumption_tax(fiscal_year: int, body: FiledTaxIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    """Record the closed year's 確定消費税額 as filed (修正申告・更正); returns the next year's 中間申告."""
+    from ennoshita.ledger import ctax_interim
+
+    return _interim_out(fiscal_year + 1, ctax_interim.set_filed_national(db.uow(), actor, fiscal_year, body.national))
 
 
 @router.post("/consumption-tax/years/{fiscal_year}/interim/{number}/payment", status_code=201)

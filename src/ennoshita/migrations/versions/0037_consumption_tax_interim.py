@@ -1,5 +1,6 @@
 """消費税の中間納付: the standard chart's 仮払税金 (1455), where a 中間納付 is booked until the year's settlement
-clears it, added to a database seeded before it existed (a new database gets it from the chart seed of 0002).
+clears it, added to a database seeded before it existed (a new database gets it from the chart seed of 0002); a
+fiscal year's 確定消費税額 as filed (``fiscal_years.filed_national_tax``), when it differs from the books' return.
 
 Revision ID: 0037
 Revises: 0036
@@ -24,6 +25,8 @@ CODE = "1455"
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("fiscal_years") as batch:
+        batch.add_column(sa.Column("filed_national_tax", sa.BigInteger(), nullable=True))
     bind = op.get_bind()
     if bind.execute(sa.select(ACCOUNTS.c.code).where(ACCOUNTS.c.code == CODE)).first() is None:
         # a company's own account of that name under another code keeps it: ours is then named for its use
@@ -35,4 +38,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass  # the account may carry entries by then: it stays
+    with op.batch_alter_table("fiscal_years") as batch:
+        batch.drop_column("filed_national_tax")
+    # 仮払税金 may carry entries by then: it stays

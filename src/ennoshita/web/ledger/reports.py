@@ -272,7 +272,8 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
                            "general": [], "saved": request.query_params.get("saved"),
                            "posted": request.query_params.get("posted"), "can_edit": can(actor, "ledger.edit"),
                            "interim_posted": request.query_params.get("interim_posted"),
-                           "interim_number": request.query_params.get("interim_number"), "today": today_tokyo()}
+                           "interim_number": request.query_params.get("interim_number"), "today": today_tokyo(),
+                           "filed_saved": request.query_params.get("filed_saved")}
     with db.uow() as uow:
         years = _fiscal_year_choices(queries_ui.fiscal_years(uow.session), cal)
         current = consumption_tax.load_settings(uow.session)
@@ -394,3 +395,30 @@ async def consumption_tax_interim_pay(request: Request, db: DbDep, actor: ActorD
         return _ctax_page(request, db, actor, year, exc.status, general=general + list(errors.values()))
     return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&interim_number={number}"
                             f"&interim_posted={paid.entry_no or ''}", status_code=303)
+
+
+@router.post("/consumption-tax/interim/filed")
+async def consumption_tax_interim_filed(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """The previous year's 確定消費税額 as filed (修正申告・更正), which the year's 中間申告 follow (blank: the
+    books')."""
+    from ennoshita.errors import DomainError
+    from ennoshita.ledger import ctax_interim
+    from ennoshita.web.forms import field_errors, form_data, parse_int
+
+    data = await form_data(request)
+    year = parse_id(data.get("fiscal_year"))
+    try:
+        if year is None:
+            raise Invalid("error.required", field="fiscal_year")
+        try:
+            amount = parse_int(data.get("national"))
+        except ValueError:
+            raise Invalid("ledger.error.ctax_filed_negative", field="national",
+                          value=str(data.get("national"))) from None
+        ctax_interim.set_filed_national(db.uow(), actor, year - 1, amount)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, translator(actor))
+        return _ctax_page(request, db, actor, year, exc.status, general=general + list(errors.values()))
+    return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&filed_saved=1", status_code=303)
