@@ -620,7 +620,7 @@ class FiledTaxIn(BaseModel):
     """A closed year's 確定消費税額 (国税) as filed; null: the return computed from the books."""
 
     model_config = ConfigDict(extra="forbid")
-    national: StrictInt | None = Field(None, description="Yen; null to use the books' return.")
+    national: StrictInt | None = Field(None, ge=0, le=999_999_999_999_999, description="Yen; null: the books' return.")
 
 
 def _interim_out(fiscal_year: int, s: Any) -> dict[str, Any]:
