@@ -246,3 +246,30 @@ def test_the_cli_lists_and_pays_the_interim_returns(books: Database) -> None:
     assert "第1期（2026-04-01〜2026-06-30）は 2026-08-31 に納付済み" in run(
         "ledger", "pay-tax-interim", "2026", "1", code=1)
     assert "納付済 2026-08-31" in run("ledger", "tax-interim", "2026")
+
+
+def test_under_tax_inclusive_books_the_settlement_clears_the_interim_payments_too(db: Database) -> None:
+    """税込経理: the same story (FY2025 課税売上 88,000,000 税込 -> 確定消費税額 6,240,000). FY2026: 課税売上 110,000,000
+    税込 -> 課税標準額 100,000,000 x 7.8% = 7,800,000; 課税仕入 22,000,000 税込 -> 22,000,000 x 7.8/110 = 1,560,000
+    (割戻し: no 仮払消費税 under 税込経理); 差引 6,240,000, 地方 1,760,000, the year's tax 8,000,000 to 租税公課.
+    Two periods paid (4,000,000 in 仮払税金): Dr 租税公課 8,000,000 / Cr 仮払税金 4,000,000, Cr 未払消費税等 4,000,000."""
+    company_service.update_company(db.uow(), Actor.system(), {
+        "name": "テスト株式会社", "fiscal_year_start_month": 4, "tax_accounting": "inclusive", "tax_rounding": "floor"})
+    open_posting_years(db, 2025)
+    services.post_entry(db.uow(), ACCOUNTANT, EntryDraft(D(2025, 5, 10), "FY2025 売上", "", (
+        L("売掛金", 88_000_000), L("売上高", credit=88_000_000, tax="sales_10"))))
+    services.close_year(db.uow(), ACCOUNTANT, 2025)
+    services.post_entry(db.uow(), ACCOUNTANT, EntryDraft(D(2026, 5, 10), "FY2026 売上", "", (
+        L("売掛金", 110_000_000), L("売上高", credit=110_000_000, tax="sales_10"))))
+    services.post_entry(db.uow(), ACCOUNTANT, EntryDraft(D(2026, 5, 11), "FY2026 仕入", "", (
+        L("仕入高", 22_000_000, tax="purchase_10"), L("買掛金", credit=22_000_000))))
+    assert ctax_interim.interim_schedule(db.uow(), ACCOUNTANT, 2026).previous_national == 6_240_000
+    ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 1)
+    ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 2)
+    r = consumption_tax.consumption_tax_return(db.uow(), ACCOUNTANT, 2026)
+    assert (r.national_due, r.local_due, r.national_payable, r.local_payable) == (
+        6_240_000, 1_760_000, 1_560_000, 440_000)
+    draft = consumption_tax.propose_settlement(db.uow(), ACCOUNTANT, 2026)
+    assert draft is not None
+    assert [(ln.account_code, ln.debit, ln.credit) for ln in draft.lines] == [
+        ("6390", 8_000_000, 0), ("1455", 0, 4_000_000), ("2180", 0, 4_000_000)]
