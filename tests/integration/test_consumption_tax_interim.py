@@ -249,10 +249,11 @@ def test_the_cli_lists_and_pays_the_interim_returns(books: Database) -> None:
 
 
 def test_under_tax_inclusive_books_the_settlement_clears_the_interim_payments_too(db: Database) -> None:
-    """税込経理: the same story (FY2025 課税売上 88,000,000 税込 -> 確定消費税額 6,240,000). FY2026: 課税売上 110,000,000
-    税込 -> 課税標準額 100,000,000 x 7.8% = 7,800,000; 課税仕入 22,000,000 税込 -> 22,000,000 x 7.8/110 = 1,560,000
-    (割戻し: no 仮払消費税 under 税込経理); 差引 6,240,000, 地方 1,760,000, the year's tax 8,000,000 to 租税公課.
-    Two periods paid (4,000,000 in 仮払税金): Dr 租税公課 8,000,000 / Cr 仮払税金 4,000,000, Cr 未払消費税等 4,000,000."""
+    """税込経理: the same story (FY2025 課税売上 88,000,000 税込 -> 確定消費税額 6,240,000). FY2026: 課税売上
+    110,000,000 税込 -> 課税標準額 100,000,000 x 7.8% = 7,800,000; 課税仕入 22,000,000 税込 -> 22,000,000 x
+    7.8/110 = 1,560,000 (割戻し: no 仮払消費税 under 税込経理); 差引 6,240,000, 地方 1,760,000, the year's tax
+    8,000,000 to 租税公課. Two periods paid (4,000,000 in 仮払税金): Dr 租税公課 8,000,000 / Cr 仮払税金 4,000,000,
+    Cr 未払消費税等 4,000,000."""
     company_service.update_company(db.uow(), Actor.system(), {
         "name": "テスト株式会社", "fiscal_year_start_month": 4, "tax_accounting": "inclusive", "tax_rounding": "floor"})
     open_posting_years(db, 2025)

@@ -278,6 +278,9 @@ def pay_interim(uow: UnitOfWork, actor: Actor, fiscal_year: int, number: int, pa
     require(actor, "ledger.edit")
     with uow:
         s = uow.session
+        # two payments of one period at once: the second waits here (PostgreSQL; SQLite writers are serialised by
+        # BEGIN IMMEDIATE), then finds the first
+        s.execute(select(FiscalYear.year).where(FiscalYear.year == fiscal_year - 1).with_for_update())
         schedule = schedule_in(s, fiscal_year)
         period = next((p for p in schedule.periods if p.number == number), None)
         if period is None:
