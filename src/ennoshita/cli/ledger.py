@@ -528,7 +528,8 @@ def ledger_tax_interim(cx: CommandContext, fiscal_year: int, fmt: Fmt = "table",
     t = _t()
     if fmt == "table" and output is None:
         if schedule.previous_national is None:
-            console.print(t("ctax.interim.not_closed", year=fiscal_year - 1))
+            if schedule.has_previous:
+                console.print(t("ctax.interim.not_closed", year=fiscal_year - 1))
             return
         if not schedule.periods:
             console.print(t("ctax.interim.none", year=fiscal_year - 1, amount=format_yen(schedule.previous_national)))

@@ -155,6 +155,7 @@ class InterimSchedule:
     count: int
     periods: tuple[InterimView, ...]
     computed_national: int | None = None  # the previous year's return from the books, when a filed figure is used
+    has_previous: bool = True  # False: the books have no previous year at all (a company's first year here)
 
     @property
     def national(self) -> int:
@@ -244,7 +245,7 @@ def schedule_in(session: Session, fiscal_year: int) -> InterimSchedule:
         views.append(InterimView(p.number, p.start, p.end, p.due, p.national, p.local, p.total,
                                  done[1] if done else None, done[0] if done else None,
                                  entry_number(done[2], done[3]) if done else None))
-    return InterimSchedule(fiscal_year, previous, len(periods), tuple(views), computed)
+    return InterimSchedule(fiscal_year, previous, len(periods), tuple(views), computed, before is not None)
 
 
 def paid_in_year(session: Session, fiscal_year: int) -> int:

@@ -625,7 +625,8 @@ class FiledTaxIn(BaseModel):
 
 def _interim_out(fiscal_year: int, s: Any) -> dict[str, Any]:
     return {"fiscal_year": fiscal_year, "previous_national": s.previous_national, "count": s.count,
-            "computed_national": s.computed_national, "national": s.national, "local": s.local,
+            "computed_national": s.computed_national, "previous_year_closed": s.previous_national is not None,
+            "national": s.national, "local": s.local,
             "unpaid": list(s.unpaid), "periods": [_interim_period_out(p) for p in s.periods]}
 
 
