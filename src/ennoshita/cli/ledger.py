@@ -519,6 +519,65 @@ def ledger_settle_tax(cx: CommandContext, fiscal_year: int) -> None:
     console.print(t("ctax.settlement_posted", entry=posted.entry_no) if posted else t("ctax.settlement_none"))
 
 
+@ledger_app.command("tax-interim")
+@with_context
+def ledger_tax_interim(cx: CommandContext, fiscal_year: int, fmt: Fmt = "table", output: Out = None) -> None:
+    """消費税の中間申告: each period of the year with its amounts, 納期限 and whether it is paid."""
+    from ennoshita.ledger import ctax_interim, reports
+
+    schedule = ctax_interim.interim_schedule(cx.uow(), cx.actor, fiscal_year)
+    t = _t()
+    if fmt == "table" and output is None:
+        if schedule.previous_national is None:
+            if schedule.has_previous:
+                console.print(t("ctax.interim.not_closed", year=fiscal_year - 1))
+            return
+        if not schedule.periods:
+            console.print(t("ctax.interim.none", year=fiscal_year - 1, amount=format_yen(schedule.previous_national)))
+            return
+        console.print(t("ctax.interim.basis", year=fiscal_year - 1, amount=format_yen(schedule.previous_national),
+                        count=schedule.count))
+    _emit(reports.interim_table(t, schedule), fmt, output)
+
+
+@ledger_app.command("tax-filed")
+@with_context
+def ledger_tax_filed(
+    cx: CommandContext, fiscal_year: int,
+    national: Annotated[int | None, typer.Option(help="確定消費税額 (国税) as filed, in yen.")] = None,
+    clear: Annotated[bool, typer.Option(help="Use the return computed from the books again.")] = False,
+) -> None:
+    """Record a closed year's 確定消費税額 as filed (修正申告・更正): the next year's 中間申告 follow it."""
+    from ennoshita.ledger import ctax_interim
+
+    if national is None and not clear:
+        raise Invalid("error.required", field="national")
+    schedule = ctax_interim.set_filed_national(cx.uow(), cx.actor, fiscal_year, None if clear else national)
+    t = _t()
+    console.print(t("ctax.interim.filed_saved"))
+    if schedule.periods:
+        console.print(t("ctax.interim.basis", year=fiscal_year, amount=format_yen(schedule.previous_national or 0),
+                        count=schedule.count))
+    else:
+        console.print(t("ctax.interim.none", year=fiscal_year, amount=format_yen(schedule.previous_national or 0)))
+
+
+@ledger_app.command("pay-tax-interim")
+@with_context
+def ledger_pay_tax_interim(
+    cx: CommandContext, fiscal_year: int, number: int,
+    paid_date: Annotated[str | None, typer.Option(help="Payment date YYYY-MM-DD (default: the 納期限).")] = None,
+    account: Annotated[str, typer.Option(help="Account code paid from.")] = "1140",
+    sub_account: Annotated[str | None, typer.Option(help="Sub-account code (the bank account) paid from.")] = None,
+) -> None:
+    """Record a 消費税 中間納付 (仮払税金 / 普通預金), once per period."""
+    from ennoshita.ledger import ctax_interim
+
+    paid = ctax_interim.pay_interim(cx.uow(), cx.actor, fiscal_year, number,
+                                    _date(paid_date, "paid_date") if paid_date else None, account, sub_account)
+    console.print(_t()("ctax.interim.posted", number=number, entry=paid.entry_no))
+
+
 @ledger_app.command("reopen-year")
 @with_context
 def ledger_reopen_year(

@@ -111,6 +111,7 @@ ACCOUNTS: tuple[ChartAccount, ...] = (
     ChartAccount("1430", "未収入金", "ミシュウニュウキン", "Other receivables", "current_assets"),
     ChartAccount("1440", "立替金", "タテカエキン", "Advances paid for others", "current_assets"),
     ChartAccount("1450", "仮払金", "カリバライキン", "Suspense payments", "current_assets"),
+    ChartAccount("1455", "仮払税金", "カリバライゼイキン", "Prepaid taxes (interim payments)", "current_assets"),
     ChartAccount("1460", "仮払消費税", "カリバライショウヒゼイ", "Input consumption tax", "current_assets"),
     ChartAccount("1470", "短期貸付金", "タンキカシツケキン", "Short-term loans receivable", "current_assets"),
     ChartAccount("1490", "貸倒引当金", "カシダオレヒキアテキン", "Allowance for doubtful accounts", "current_assets"),
@@ -215,6 +216,7 @@ CODE_CHECKING = "1130"
 CODE_ORDINARY_DEPOSIT = "1140"
 CODE_RECEIVABLE = "1220"
 CODE_OTHER_RECEIVABLE = "1430"
+CODE_PREPAID_TAX = "1455"  # 仮払税金: 消費税の中間納付 (ledger.ctax_interim)
 CODE_INPUT_TAX = "1460"
 CODE_PAYABLE = "2120"
 CODE_ACCRUED = "2150"

@@ -213,10 +213,32 @@ class Return:
     deductible_individual: int = 0  # ⑲ 個別対応方式: ⑰ + ⑱ x 課税売上割合
     deductible_lump_sum: int = 0  # ⑳ 一括比例配分方式: all x 課税売上割合
     simplified: SimplifiedCredit | None = None  # 簡易課税: 付表4-3 / 5-3 by 事業区分
+    # 中間申告 (ledger.ctax_interim): ⑩ 中間納付税額 and ⑳ 中間納付譲渡割額, every scheduled period (消費税法44条:
+    # a 中間申告 not filed is deemed filed), and the numbers of the periods not paid yet
+    interim_national: int = 0
+    interim_local: int = 0
+    interim_unpaid: tuple[int, ...] = ()
+    interim_count: int = 0
 
     @property
     def total_due(self) -> int:
+        """The year's tax (国税 + 地方消費税), before the 中間納付 are deducted."""
         return self.national_due + self.local_due
+
+    @property
+    def national_payable(self) -> int:
+        """⑪ 納付税額 = ⑨ 差引税額 - ⑩ 中間納付税額; negative: ⑫ 中間納付還付税額 (with ⑧ 控除不足還付税額)."""
+        return self.national_due - self.interim_national
+
+    @property
+    def local_payable(self) -> int:
+        """㉑ 納付譲渡割額 = ⑲ - ⑳ 中間納付譲渡割額; negative: ㉒ 中間納付還付譲渡割額 (with ⑰ 控除不足還付税額)."""
+        return self.local_due - self.interim_local
+
+    @property
+    def payable_total(self) -> int:
+        """What the final return pays (negative: what it gets back) after the 中間納付."""
+        return self.national_payable + self.local_payable
 
 
 def _floor(value: Fraction, unit: int = 1) -> int:
@@ -588,12 +610,27 @@ def _reversals_at_the_original_share(session: Session, date_from: dt.date, date_
                 del counted[key]
 
 
-def fiscal_year_return(session: Session, fiscal_year: int) -> Return:
+def base_return(session: Session, fiscal_year: int) -> Return:
+    """The year's return from its books, without its 中間申告 (the 差引税額 is the year's 確定消費税額)."""
     company = load_company(_Bound(session))
     start, end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
     base = tax_base(session, start, end)
     base.inclusive_books = company.tax_accounting != "exclusive"
     return compute_return(base, year_settings(session, fiscal_year), start)
+
+
+def fiscal_year_return(session: Session, fiscal_year: int) -> Return:
+    """The year's return with its 中間申告 deducted (:mod:`ennoshita.ledger.ctax_interim`)."""
+    from dataclasses import replace
+
+    from ennoshita.ledger import ctax_interim
+
+    ret = base_return(session, fiscal_year)
+    schedule = ctax_interim.schedule_in(session, fiscal_year)
+    if not schedule.periods:
+        return ret
+    return replace(ret, interim_national=schedule.national, interim_local=schedule.local,
+                   interim_unpaid=schedule.unpaid, interim_count=schedule.count)
 
 
 def consumption_tax_return(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> Return:
@@ -629,28 +666,40 @@ def settlement_draft(session: Session, fiscal_year: int) -> EntryDraft | None:
             JournalEntry.source == SETTLEMENT_SOURCE, JournalEntry.source_ref == str(fiscal_year),
             JournalEntry.status == "posted")):
         return None
-    ret = fiscal_year_return(session, fiscal_year)
+    from ennoshita.ledger import ctax_interim
+
+    ret = base_return(session, fiscal_year)
     due = ret.total_due
+    # the 中間納付 paid in the year sit in 仮払税金: cleared here, so 未払消費税等 (or 未収入金) is the rest only
+    prepaid = ctax_interim.paid_in_year(session, fiscal_year)
+    net = due - prepaid
     memo = f"{fiscal_year}年度 消費税等"
+    interim_memo = f"{fiscal_year}年度 消費税等 中間納付分"
     lines: list[LineDraft] = []
     if company.tax_accounting != "exclusive":
         if due > 0:
-            lines = [LineDraft(CODE_TAXES_AND_DUES, due, 0, None, None, None, memo),
-                     LineDraft(CODE_TAX_PAYABLE, 0, due, None, None, None, memo)]
+            lines = [LineDraft(CODE_TAXES_AND_DUES, due, 0, None, None, None, memo)]
         elif due < 0:
-            lines = [LineDraft(CODE_TAX_RECEIVABLE, -due, 0, None, None, None, memo),
-                     LineDraft(chart.CODE_MISC_INCOME, 0, -due, None, None, None, memo)]
+            lines = [LineDraft(chart.CODE_MISC_INCOME, 0, -due, None, None, None, memo)]
+        if prepaid:
+            lines.append(LineDraft(chart.CODE_PREPAID_TAX, 0, prepaid, None, None, None, interim_memo))
+        if net > 0:
+            lines.append(LineDraft(CODE_TAX_PAYABLE, 0, net, None, None, None, memo))
+        elif net < 0:
+            lines.append(LineDraft(CODE_TAX_RECEIVABLE, -net, 0, None, None, None, memo))
     else:
         output = -_balance(session, chart.CODE_OUTPUT_TAX, end)  # credit balance
         input_ = _balance(session, chart.CODE_INPUT_TAX, end)  # debit balance
-        if output == 0 and input_ == 0 and due == 0:
+        if output == 0 and input_ == 0 and due == 0 and prepaid == 0:
             return None
         lines.append(LineDraft(chart.CODE_OUTPUT_TAX, max(output, 0), max(-output, 0), None, None, None, memo))
         lines.append(LineDraft(chart.CODE_INPUT_TAX, max(-input_, 0), max(input_, 0), None, None, None, memo))
-        if due > 0:
-            lines.append(LineDraft(CODE_TAX_PAYABLE, 0, due, None, None, None, memo))
-        elif due < 0:
-            lines.append(LineDraft(CODE_TAX_RECEIVABLE, -due, 0, None, None, None, memo))
+        if prepaid:
+            lines.append(LineDraft(chart.CODE_PREPAID_TAX, 0, prepaid, None, None, None, interim_memo))
+        if net > 0:
+            lines.append(LineDraft(CODE_TAX_PAYABLE, 0, net, None, None, None, memo))
+        elif net < 0:
+            lines.append(LineDraft(CODE_TAX_RECEIVABLE, -net, 0, None, None, None, memo))
         # 仮受 - 仮払 - 納付税額: what is left over is income, a shortfall a loss
         difference = output - input_ - due
         if difference > 0:

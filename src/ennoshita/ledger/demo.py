@@ -3,7 +3,8 @@
 Opening balances, monthly rent (a recurring entry), utilities, telephone, travel, meetings, payroll with
 withholding (the same company's size as the payroll module's, with 法定福利費 and each 納付), sales and purchases
 before the payroll, sales and purchasing modules took over (fiscal year 2026), then the EC・店舗 channel's monthly
-aggregate beside the sales module's B2B invoices, a closed fiscal year 2025 whose 消費税 is paid by its 納期限, all
+aggregate beside the sales module's B2B invoices, a closed fiscal year 2025 whose 消費税 is paid by its 納期限 (and
+whose 確定消費税額 sets fiscal year 2026's 中間申告, paid as they fall due), all
 posted through the ledger's services; the months of fiscal year 2026 up to
 September are locked by ``lock_months`` once every domain has posted to them (the month-end close comes last).
 """
@@ -202,6 +203,7 @@ def load(db: Database, actor: Actor) -> None:
     _accrue_corporate_taxes(db, actor)
     services.close_year(db.uow(), actor, 2025)
     _pay_consumption_tax(db, actor)
+    _pay_consumption_tax_interim(db, actor)
     _pay_corporate_taxes(db, actor)
 
 
@@ -315,6 +317,17 @@ def _pay_consumption_tax(db: Database, actor: Actor) -> None:
         services.post_entry(db.uow(), actor, EntryDraft(
             due, "消費税及び地方消費税 確定申告 納付（2025年度）", "税務署",
             (_line("未払消費税等", amount), _line("普通預金", credit=amount, sub="MIZUHO"))))
+
+
+def _pay_consumption_tax_interim(db: Database, actor: Actor) -> None:
+    """Fiscal year 2026's 中間申告 (from fiscal year 2025's 確定消費税額, the closed year's return): each period whose
+    納期限 has come by the demo's today paid on it from みずほ, through the service a user calls; the later ones stay
+    未納付 on the 消費税 screen."""
+    from ennoshita.ledger import ctax_interim
+
+    for period in ctax_interim.interim_schedule(db.uow(), actor, 2026).periods:
+        if period.due <= DEMO_TODAY and not period.paid:
+            ctax_interim.pay_interim(db.uow(), actor, 2026, period.number, period.due, sub_account="MIZUHO")
 
 
 # 法人住民税 均等割 of a company in 東京都特別区 with 資本金等 ¥10,000,000 or less and 50 employees or fewer

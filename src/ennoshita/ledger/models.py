@@ -88,6 +88,9 @@ class FiscalYear(Base):
     output_calc: Mapped[str | None] = mapped_column(String(12))
     input_calc: Mapped[str | None] = mapped_column(String(12))
     credit_method: Mapped[str | None] = mapped_column(String(12))
+    # 0037: the 確定消費税額 (国税) as filed, when it differs from the books' return (a 修正申告, a 更正): the next
+    # year's 中間申告 follow it (ledger.ctax_interim). None: the return as computed
+    filed_national_tax: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class PeriodLock(Base):

@@ -372,4 +372,39 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
         table.add({"item": t("ctax.local_refund"), "amount": -ret.local_due, "note": t("ctax.note.local_refund")},
                   emphasis=True)
         table.add({"item": t("ctax.total_refund"), "amount": -ret.total_due}, emphasis=True)
+    if ret.interim_national or ret.interim_local:  # 中間申告: ⑩ and ⑳ deducted, every scheduled period (法44条)
+        count = ret.interim_count
+        note = (t("ctax.note.interim_unpaid", count=count, numbers="・".join(str(n) for n in ret.interim_unpaid))
+                if ret.interim_unpaid else t("ctax.note.interim_paid", count=count))
+        table.add({"item": t("ctax.interim_national"), "amount": ret.interim_national, "note": note})
+        national = ret.national_payable
+        table.add({"item": t("ctax.national_payable" if national >= 0 else "ctax.national_payable_refund"),
+                   "amount": abs(national)}, emphasis=True)
+        table.add({"item": t("ctax.interim_local"), "amount": ret.interim_local})
+        local = ret.local_payable
+        table.add({"item": t("ctax.local_payable" if local >= 0 else "ctax.local_payable_refund"),
+                   "amount": abs(local)}, emphasis=True)
+        total = ret.payable_total
+        table.add({"item": t("ctax.payable_total" if total >= 0 else "ctax.payable_total_refund"),
+                   "amount": abs(total)}, emphasis=True)
+    return table
+
+
+def interim_table(t: Translator, schedule: Any) -> Table:
+    """The year's 中間申告 (:class:`ennoshita.ledger.ctax_interim.InterimSchedule`): per period its dates, amounts,
+    納期限 and 納付済 / 未納付."""
+    table = Table(t("ctax.interim.title", year=schedule.fiscal_year), "", [
+        Column("number", t("ctax.interim.col.number")), Column("start", t("ctax.interim.col.period"), "date"),
+        Column("end", "", "date"), Column("due", t("ctax.interim.col.due"), "date"),
+        Column("national", t("ctax.interim.col.national"), "yen"), Column("local", t("ctax.interim.col.local"), "yen"),
+        Column("total", t("ctax.interim.col.total"), "yen"), Column("status", t("ctax.interim.col.status"))],
+        filename=f"consumption_tax_interim_{schedule.fiscal_year}")
+    for p in schedule.periods:
+        status = (t("ctax.interim.paid", date=p.paid_date.isoformat(), entry=p.entry_no or "") if p.paid_date
+                  else t("ctax.interim.unpaid"))
+        table.add({"number": t("ctax.interim.number", number=p.number), "start": p.start, "end": p.end,
+                   "due": p.due, "national": p.national, "local": p.local, "total": p.total, "status": status})
+    if schedule.periods:
+        table.add({"number": t("ctax.interim.total"), "national": schedule.national, "local": schedule.local,
+                   "total": schedule.national + schedule.local}, emphasis=True)
     return table

@@ -537,7 +537,10 @@ def consumption_tax_report(request: Request, db: DbDep, actor: ApiActor, fiscal_
             "input_tax_by_purpose": {"taxable": r.input_tax_taxable, "non_taxable": r.input_tax_non_taxable,
                                      "common": r.input_tax_common},
             "deductible_individual": r.deductible_individual, "deductible_lump_sum": r.deductible_lump_sum,
-            "simplified": _simplified_out(r.simplified)}
+            "simplified": _simplified_out(r.simplified),
+            "interim_national": r.interim_national, "interim_local": r.interim_local,
+            "interim_unpaid": list(r.interim_unpaid), "national_payable": r.national_payable,
+            "local_payable": r.local_payable, "payable_total": r.payable_total}
 
 
 def _simplified_out(credit: Any) -> dict[str, Any] | None:
@@ -583,6 +586,64 @@ def update_year_tax_calc(fiscal_year: int, body: YearTaxCalcIn, db: DbDep, actor
 
     changes = {k: v for k, v in body.model_dump().items() if v is not None}
     return dict(consumption_tax.set_year_calc(db.uow(), actor, fiscal_year, changes).__dict__)
+
+
+class InterimPayIn(BaseModel):
+    """A 消費税 中間納付 paid: the date (the 納期限 when left out) and the account paid from."""
+
+    model_config = ConfigDict(extra="forbid")
+    paid_date: dt.date | None = Field(None, description="The payment date (default: the 納期限).")
+    account: str = Field("1140", description="Account code paid from (default 1140 普通預金).")
+    sub_account: str | None = Field(None, description="Sub-account code (the bank account) paid from.")
+
+
+def _interim_period_out(p: Any) -> dict[str, Any]:
+    return {"number": p.number, "start": p.start.isoformat(), "end": p.end.isoformat(), "due": p.due.isoformat(),
+            "national": p.national, "local": p.local, "total": p.total, "paid": p.paid,
+            "paid_date": p.paid_date.isoformat() if p.paid_date else None,
+            "journal_entry_id": p.journal_entry_id, "entry_no": p.entry_no}
+
+
+@router.get("/consumption-tax/years/{fiscal_year}/interim")
+def consumption_tax_interim(fiscal_year: int, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    """The fiscal year's 中間申告 (消費税法42条, from the previous closed year's 確定消費税額): each period's amounts,
+    納期限 and whether it is paid."""
+    from ennoshita.ledger import ctax_interim
+
+    return _interim_out(fiscal_year, ctax_interim.interim_schedule(db.uow(), actor, fiscal_year))
+
+
+class FiledTaxIn(BaseModel):
+    """A closed year's 確定消費税額 (国税) as filed; null: the return computed from the books."""
+
+    model_config = ConfigDict(extra="forbid")
+    national: StrictInt | None = Field(None, ge=0, le=999_999_999_999_999, description="Yen; null: the books' return.")
+
+
+def _interim_out(fiscal_year: int, s: Any) -> dict[str, Any]:
+    return {"fiscal_year": fiscal_year, "previous_national": s.previous_national, "count": s.count,
+            "computed_national": s.computed_national, "previous_year_closed": s.previous_national is not None,
+            "national": s.national, "local": s.local,
+            "unpaid": list(s.unpaid), "periods": [_interim_period_out(p) for p in s.periods]}
+
+
+@router.put("/consumption-tax/years/{fiscal_year}/filed")
+def set_filed_consumption_tax(fiscal_year: int, body: FiledTaxIn, db: DbDep, actor: ApiActor) -> dict[str, Any]:
+    """Record the closed year's 確定消費税額 as filed (修正申告・更正); returns the next year's 中間申告."""
+    from ennoshita.ledger import ctax_interim
+
+    return _interim_out(fiscal_year + 1, ctax_interim.set_filed_national(db.uow(), actor, fiscal_year, body.national))
+
+
+@router.post("/consumption-tax/years/{fiscal_year}/interim/{number}/payment", status_code=201)
+def pay_consumption_tax_interim(fiscal_year: int, number: int, db: DbDep, actor: ApiActor,
+                                body: InterimPayIn | None = None) -> dict[str, Any]:
+    """Record the 中間納付 of one period (Dr 仮払税金 / Cr the bank); 409 when it is paid already."""
+    from ennoshita.ledger import ctax_interim
+
+    body = body or InterimPayIn()
+    return _interim_period_out(ctax_interim.pay_interim(db.uow(), actor, fiscal_year, number, body.paid_date,
+                                                        body.account, body.sub_account))
 
 
 @router.post("/fiscal-years/{fiscal_year}/tax-settlement")

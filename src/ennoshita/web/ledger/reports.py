@@ -262,8 +262,9 @@ def tax_summary(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, status: int = 200,
                **extra: Any) -> Response:
+    from ennoshita.dates import today_tokyo
     from ennoshita.identity import can
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import consumption_tax, ctax_interim
 
     viewer(actor)
     cal = calendar(db)
@@ -272,7 +273,10 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
     ctx: dict[str, Any] = {"title_key": "nav.ledger.consumption_tax", "fiscal_year": year, "errors": {},
                            "year_errors": {},
                            "general": [], "saved": request.query_params.get("saved"),
-                           "posted": request.query_params.get("posted"), "can_edit": can(actor, "ledger.edit")}
+                           "posted": request.query_params.get("posted"), "can_edit": can(actor, "ledger.edit"),
+                           "interim_posted": request.query_params.get("interim_posted"),
+                           "interim_number": request.query_params.get("interim_number"), "today": today_tokyo(),
+                           "filed_saved": request.query_params.get("filed_saved")}
     with db.uow() as uow:
         years = _fiscal_year_choices(queries_ui.fiscal_years(uow.session), cal)
         current = consumption_tax.load_settings(uow.session)
@@ -284,6 +288,7 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
         except Invalid as exc:
             ret, draft = None, None
             ctx["general"] = [t(p.key, **p.params) for p in exc.problems]
+        ctx["interim"] = ctax_interim.schedule_in(uow.session, year)
         names = {a.code: a.name for a in queries_ui.account_choices(uow.session, include_inactive=True)}
     ctx.update(years=years, settings=current, settlement=draft, names=names, year_calc=year_calc,
                year_closed=year_closed, purposes=purpose_choices(actor.language),
@@ -368,3 +373,55 @@ async def consumption_tax_settle(request: Request, db: DbDep, actor: ActorDep) -
         return _ctax_page(request, db, actor, year, exc.status, general=general + list(errors.values()))
     return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&posted={posted.entry_no if posted else ''}",
                             status_code=303)
+
+
+@router.post("/consumption-tax/interim")
+async def consumption_tax_interim_pay(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """中間納付: one period of the year's 中間申告 paid (posted Dr 仮払税金 / Cr 普通預金)."""
+    from ennoshita.errors import DomainError
+    from ennoshita.ledger import ctax_interim
+    from ennoshita.web.forms import field_errors, form_data
+
+    data = await form_data(request)
+    year = parse_id(data.get("fiscal_year"))
+    number = parse_id(data.get("number"))
+    try:
+        if year is None:
+            raise Invalid("error.required", field="fiscal_year")
+        if number is None:
+            raise Invalid("error.required", field="number")
+        paid = ctax_interim.pay_interim(db.uow(), actor, year, number, parse_date(data.get("paid_date")))
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, translator(actor))
+        return _ctax_page(request, db, actor, year, exc.status, general=general + list(errors.values()))
+    return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&interim_number={number}"
+                            f"&interim_posted={paid.entry_no or ''}", status_code=303)
+
+
+@router.post("/consumption-tax/interim/filed")
+async def consumption_tax_interim_filed(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """The previous year's 確定消費税額 as filed (修正申告・更正), which the year's 中間申告 follow (blank: the
+    books')."""
+    from ennoshita.errors import DomainError
+    from ennoshita.ledger import ctax_interim
+    from ennoshita.web.forms import field_errors, form_data, parse_int
+
+    data = await form_data(request)
+    year = parse_id(data.get("fiscal_year"))
+    try:
+        if year is None:
+            raise Invalid("error.required", field="fiscal_year")
+        try:
+            amount = parse_int(data.get("national"))
+        except ValueError:
+            raise Invalid("ledger.error.ctax_filed_negative", field="national",
+                          value=str(data.get("national"))) from None
+        ctax_interim.set_filed_national(db.uow(), actor, year - 1, amount)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        errors, general = field_errors(exc, translator(actor))
+        return _ctax_page(request, db, actor, year, exc.status, general=general + list(errors.values()))
+    return RedirectResponse(f"/ledger/consumption-tax?fiscal_year={year}&filed_saved=1", status_code=303)
