@@ -219,3 +219,29 @@ def test_screens_and_api_on_the_demo(client: TestClient, demo_db: Database) -> N
     r = client.post("/api/v1/payroll/remittances", headers=hr_token,
                     json={"month": target.month, "kind": target.kind})
     assert r.status_code == 403
+
+
+def test_a_remittance_reversed_in_the_books_is_unpaid_again(db: Database, org: dict[str, object]) -> None:  # noqa: F811
+    """A 納付 recorded by mistake is taken back as any entry is, by its 取消 in the journal: the 源泉所得税 of
+    2026-11 (12,110, the run of the October period) is unpaid again, 預り金 holds it again, and it can be paid once
+    more (before: still 納付済 and refused, the books and the list disagreeing)."""
+    from ennoshita.ledger import services as ledger_services
+
+    hr, keiri = org["jinji"], org["keiri"]
+    assert isinstance(hr, Actor) and isinstance(keiri, Actor)
+    _run_month(db, org, 2026, 10)
+    first = payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "income_tax")
+    assert first.journal_entry_id is not None
+    ledger_services.reverse_entry(db.uow(), keiri, first.journal_entry_id, dt.date(2026, 12, 11))
+    rows = {r.kind: r for r in payroll_remittances.remittances(db.uow(), hr, 2026)}
+    assert (rows["income_tax"].withheld, rows["income_tax"].paid_date, rows["income_tax"].journal_entry_id) == (
+        12_110, None, None)
+    assert _balance(db, "2200") == 111_070  # the run's 預り金 whole again
+    again = payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "income_tax", dt.date(2026, 12, 14))
+    assert again.journal_entry_id not in (None, first.journal_entry_id)
+    assert _entry(db, again.journal_entry_id) == (dt.date(2026, 12, 14), {"2200": (12_110, 0), "1140": (0, 12_110)})
+    assert _balance(db, "2200") == 111_070 - 12_110
+    paid = {r.kind: r for r in payroll_remittances.remittances(db.uow(), hr, 2026)}["income_tax"]
+    assert (paid.paid_date, paid.journal_entry_id) == (dt.date(2026, 12, 14), again.journal_entry_id)
+    with pytest.raises(Conflict):
+        payroll_remittances.pay_remittance(db.uow(), keiri, "2026-11", "income_tax")

@@ -8,7 +8,8 @@
   withheld and the employer's accrued, paid at the 年度更新 by 10 July of the next year (労働保険徴収法 15条, 19条).
   The 概算保険料 paid in advance, its 延納 and 労災保険 (employer-only; not computed here) are not modelled.
 
-A 納期限 on a bank holiday moves to the next business day.
+A 納期限 on a bank holiday moves to the next business day. A 納付 whose entry was reversed in the books (取消) is
+unpaid again and may be paid again; its record then follows the new entry (the audit trail keeps both).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, chart
+from ennoshita.ledger.models import JournalEntry
 from ennoshita.payroll.models import PayrollRemittance, PayRun, Payslip
 
 CODE_ACCRUED_EXPENSES = "2160"
@@ -121,6 +123,14 @@ def _labour_figures(s: Session, first_year: int, last_year: int) -> dict[str, tu
     return {f"{int(y):04d}": (int(w or 0), int(e or 0)) for y, w, e in s.execute(query)}
 
 
+def _reversed(s: Session, entry_ids: list[int]) -> set[int]:
+    """The entries among ``entry_ids`` that a 取消 (a reversing entry) has taken back: a 納付 whose entry was
+    reversed in the books is not paid any more, and may be paid again."""
+    if not entry_ids:
+        return set()
+    return set(s.scalars(select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.in_(entry_ids))))
+
+
 def remittances(uow: UnitOfWork, actor: Actor, year: int) -> list[RemittanceView]:
     """Every pay month of ``year`` with fixed runs: per kind what is due and when, and whether it was paid; then the
     労働保険料 (雇用保険分) of each 労働保険年度 with pay in ``year`` (the one that ended in March, paid in July, and
@@ -134,6 +144,8 @@ def remittances(uow: UnitOfWork, actor: Actor, year: int) -> list[RemittanceView
         periods = [*figures, f"{year - 1:04d}", f"{year:04d}"]
         paid = {(r.month, r.kind): r for r in s.scalars(select(PayrollRemittance).where(
             PayrollRemittance.month.in_(periods)))}
+        taken_back = _reversed(s, [r.journal_entry_id for r in paid.values()])
+        paid = {key: r for key, r in paid.items() if r.journal_entry_id not in taken_back}
         due_rows = [(month, kind, figures[month][kind]) for month in sorted(figures) for kind in MONTHLY_KINDS]
         due_rows += [(fy, LABOUR_INSURANCE, labour.get(fy, (0, 0))) for fy in periods[-2:]]
         out: list[RemittanceView] = []
@@ -187,7 +199,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
         s = uow.session
         done = s.scalar(select(PayrollRemittance).where(PayrollRemittance.month == month,
                                                         PayrollRemittance.kind == kind))
-        if done is not None:
+        if done is not None and not _reversed(s, [done.journal_entry_id]):
             raise Conflict("payroll.error.already_remitted", field="month", month=month,
                            date=done.paid_date.isoformat())
         if kind == LABOUR_INSURANCE:
@@ -211,12 +223,20 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
         lines.append(LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, withheld + employer, memo=memo))
         posted = ledger.post_in(s, actor, EntryDraft(day, memo, payee, tuple(lines)), source="payroll",
                                 source_ref=f"{kind}-{month}", split_tax=False)
-        row = PayrollRemittance(month=month, kind=kind, due_date=due, paid_date=day, withheld=withheld,
-                                employer=employer, journal_entry_id=posted.id, created_by=actor.user_id,
-                                created_at=now_utc(), includes_employment=False)
-        s.add(row)
+        before = None
+        if done is None:
+            row = PayrollRemittance(month=month, kind=kind, due_date=due, paid_date=day, withheld=withheld,
+                                    employer=employer, journal_entry_id=posted.id, created_by=actor.user_id,
+                                    created_at=now_utc(), includes_employment=False)
+            s.add(row)
+        else:  # paid again after the earlier 納付's entry was reversed (取消): the record follows the new entry
+            row = done
+            before = {"paid_date": done.paid_date.isoformat(), "withheld": done.withheld, "employer": done.employer,
+                      "journal_entry_id": done.journal_entry_id}
+            row.due_date, row.paid_date, row.withheld, row.employer = due, day, withheld, employer
+            row.journal_entry_id, row.includes_employment = posted.id, False
         s.flush()
-        audit.record(s, actor, "payroll_remittance", row.id, "pay", after={
+        audit.record(s, actor, "payroll_remittance", row.id, "pay", before=before, after={
             "month": month, "kind": kind, "paid_date": day.isoformat(), "withheld": withheld, "employer": employer,
             "journal_entry": posted.entry_no})
         result = RemittanceView(month, kind, due, withheld, employer, withheld + employer, day, posted.id)
