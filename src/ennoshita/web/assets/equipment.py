@@ -33,7 +33,8 @@ def _page(request: Request, db: DbDep, actor: ActorDep, errors: dict[str, str], 
           status: int = 200, form: dict[str, str] | None = None) -> Response:
     items = equipment.inventory(db.uow(), actor, request.query_params.get("status", ""))
     return render(request, "assets/equipment.html", {
-        "items": items, "users": _users(db, request_translator(request)), "errors": errors, "general": general, "form": form or {},
+        "items": items, "users": _users(db, request_translator(request)), "errors": errors, "general": general,
+        "form": form or {},
         "today": dt.date.today().isoformat(), "status": request.query_params.get("status", "")},
         status_code=status)
 

@@ -27,8 +27,8 @@ from ennoshita.dates import TOKYO, as_utc
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import DomainError, Forbidden
-from ennoshita.identity import can, require
 from ennoshita.i18n import Translator
+from ennoshita.identity import can, require
 from ennoshita.identity.models import User, UserRole
 from ennoshita.partners import services as partners
 from ennoshita.web import nav
