@@ -35,7 +35,8 @@ def test_run_titles_read_in_english_and_in_japanese(client: TestClient, demo_db:
     # a run stored before with the Japanese default as its title, and one someone named
     y, m = int(first[3][:4]), int(first[3][5:7])
     with demo_db.engine.begin() as conn:
-        conn.execute(text("UPDATE payroll_runs SET title = :t WHERE id = :i"), {"t": f"{y}年{m}月分 給与", "i": first[0]})
+        conn.execute(text("UPDATE payroll_runs SET title = :t WHERE id = :i"),
+                     {"t": f"{y}年{m}月分 給与", "i": first[0]})
         conn.execute(text("UPDATE payroll_runs SET title = '決算賞与（特別）' WHERE kind = 'bonus'"))
     month_names = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December"]
