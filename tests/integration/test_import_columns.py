@@ -84,3 +84,14 @@ def test_journal_csv_and_attendance_name_their_columns(demo_db: Database, tmp_pa
         assert r.exit_code == 1 and all(s in r.stderr for s in journal_lines), r.stderr
         r = runner.invoke(app, ["hr", "attendance", "import", str(attendance), "--database-url", demo_db.url])
         assert r.exit_code == 1 and attendance_line in r.stderr, r.stderr
+
+
+def test_partner_import_names_its_columns(demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: 「3行目: closing_day: ...」, the header's identifier alone."""
+    file = tmp_path / "partners.csv"
+    file.write_text("code,name,closing_day,is_customer\nIMP-001,株式会社取込一号,31,1\n"
+                    "IMP-002,株式会社取込二号,abc,1\n", encoding="utf-8")
+    for lang, expected in (("ja", "3行目: 締日（closing_day）: "), ("en", "Line 3: Closing day (closing_day): ")):
+        monkeypatch.setenv("ENNOSHITA_LANG", lang)
+        r = runner.invoke(app, ["sales", "partners", "import", str(file), "--database-url", demo_db.url])
+        assert r.exit_code == 1 and expected in r.stderr, r.stderr
