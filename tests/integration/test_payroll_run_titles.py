@@ -70,3 +70,20 @@ def test_a_bonus_nobody_named_is_named_by_its_season() -> None:
     assert run_title("en", "", "bonus", mar, mar) == "March 2027 bonus"
     assert run_title("en", "", "monthly", dt.date(2026, 11, 30), dt.date(2026, 12, 10)) == "November 2026 pay"
     assert run_title("en", "創業記念賞与", "bonus", mar, mar) == "創業記念賞与"
+
+
+
+def test_the_approval_title_of_a_run_reads_in_either_language() -> None:
+    """The 稟議 of a run stored 「給与 2026年11月分 給与」 as its title (the Japanese default, prefixed), which the
+    English approval queue showed beside "Payroll run"; it now stores the run's month or a bonus's pay date (or the
+    name someone gave the run)."""
+    import datetime as dt
+
+    from ennoshita.payroll.models import PayRun
+    from ennoshita.payroll.services import _approval_title
+
+    nov, dec = dt.date(2026, 11, 30), dt.date(2026, 12, 10)
+    assert _approval_title(PayRun(kind="monthly", title="", period_end=nov, pay_date=dec)) == "2026-11"
+    assert _approval_title(PayRun(kind="monthly", title="2026年11月分 給与", period_end=nov, pay_date=dec)) == "2026-11"
+    assert _approval_title(PayRun(kind="bonus", title="", period_end=dec, pay_date=dec)) == "2026-12-10"
+    assert _approval_title(PayRun(kind="bonus", title="決算賞与", period_end=dec, pay_date=dec)) == "決算賞与"

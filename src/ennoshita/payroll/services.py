@@ -230,6 +230,13 @@ def _book_title(run: PayRun) -> str:
     return titles.run_title("ja", run.title, run.kind, run.period_end, run.pay_date)
 
 
+def _approval_title(run: PayRun) -> str:
+    """The 稟議's title, read in either language beside its document type (給与計算 / Payroll run) and number: the
+    run's own name when it has one, else its month (2026-11) or a bonus's pay date (2026-12-10)."""
+    own = titles.stored_title(run.title, run.kind, run.period_end, run.pay_date)
+    return own or (run.pay_date.isoformat() if run.kind == "bonus" else f"{run.period_end:%Y-%m}")
+
+
 def _load(s: Session, run_id: int) -> PayRun:
     run = s.get(PayRun, run_id)
     if run is None:
@@ -578,7 +585,7 @@ def check_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunView:
         if approvals.needs_approval(s, DOCUMENT_TYPE, None, run.net_total):
             _move(s, actor, run, "pending_approval")
             approvals.submit_in(s, actor, document_type=DOCUMENT_TYPE, document_id=run.id,
-                                         number=run.number, title=f"給与 {_book_title(run)}", amount=run.net_total,
+                                         number=run.number, title=_approval_title(run), amount=run.net_total,
                                          department=None)
         result = _view(run)
         uow.commit()
