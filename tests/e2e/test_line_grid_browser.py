@@ -77,3 +77,43 @@ def test_the_journal_entry_grid_keeps_its_amount_cells_on_a_phone(page: Page, li
             fits = cell.evaluate("e => [e.scrollWidth, e.clientWidth]")
             assert fits[0] <= fits[1], (path, side, fits)  # the whole amount shows, nothing scrolled out of sight
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_every_choice_of_the_expense_claim_grid_reads_whole(page: Page, live_server: str, language: str) -> None:
+    """経費精算's line grid at 1280 px: each select (種別, 勘定科目, 税率, 用途区分, 仕入税額控除の特例, 国内/国外)
+    shows its chosen option whole, whichever option is chosen, in Japanese and in English; at 390 px the grid
+    scrolls inside its card and the page stays as wide as the window. Before, 勘定科目 and 税率 cut their text at
+    1280 px."""
+    _log_in(page, live_server, language)
+    cut: list[tuple[int, str, str, int, int]] = []
+    wide: dict[int, int] = {}
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        response = page.goto(live_server + "/expenses/new")
+        assert response is not None and response.status == 200
+        assert page.locator("html").get_attribute("lang") == language
+        # a transport line and a mileage line beside the receipts: each kind shows its own choices
+        page.locator("select[name='lines[1].kind']").select_option("transport")
+        page.locator("select[name='lines[2].kind']").select_option("mileage")
+        assert page.locator("select[name='lines[1].transport_scope']").is_visible()
+        assert page.locator("select[name='lines[0].no_invoice_reason']").is_visible()
+        selects = page.locator("table select")
+        assert selects.count() >= 5
+        for i in range(selects.count()):
+            select = selects.nth(i)
+            if not select.is_visible():
+                continue
+            options, widest, room = select.evaluate(MEASURE)
+            if widest > room:
+                cut.append((width, select.get_attribute("name") or "", options[:80], widest, room))
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        if page_width > width:
+            wide[width] = page_width
+        if width == 1280:  # the whole grid in view: no column behind a scroll bar
+            grid = page.locator("[data-testid='expense-grid']").evaluate(
+                "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+            if grid[0] > grid[1]:
+                wide[-width] = grid[0]
+    assert cut == [], "\n".join(map(str, cut))
+    assert wide == {}, wide

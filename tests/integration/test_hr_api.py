@@ -64,7 +64,8 @@ def test_register_import_leave_and_limits(client: TestClient, demo_db: Database)
                     content=csv_bad.encode())
     assert r.status_code == 422
     lines = sorted((p["line"], p["field"]) for p in r.json()["errors"])
-    assert lines == [(3, "employee_number"), (4, "clock_out"), (5, "clock_in")]
+    # each names the file's column (field.attendance.<column> names it to a reader: 社員番号（employee_number）)
+    assert lines == [(3, "attendance.employee_number"), (4, "attendance.clock_out"), (5, "attendance.clock_in")]
     assert _count(demo_db, "hr_attendance_days") == before_days
     ok = _ok(client.post("/api/v1/attendance/import", headers={**hr, "Content-Type": "text/csv"},
                          content=b"employee_number,date,clock_in,clock_out,break_minutes\n"

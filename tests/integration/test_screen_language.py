@@ -9,10 +9,11 @@ import html
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import JSON, String, select, text
 
 from ennoshita.db import Database
 from ennoshita.i18n import catalog
+from ennoshita.models import Base
 from tests.conftest import ADMIN, csrf_of, login
 
 SKIP = re.compile(r"\.(csv|pdf|xlsx|json|zip|png)\b|/logout|export=|format=|/download|/static/|/api/|/pdf|/file")
@@ -121,3 +122,67 @@ def test_coded_values_are_named_in_japanese(client: TestClient, demo_db: Databas
     else:
         raise AssertionError("the demo's 社印 is not on 証憑検索")
     assert '<td class="nowrap">社印</td>' in evidence and "company_seal" not in evidence
+
+
+
+JAPANESE_PUNCTUATION = re.compile(r"[（）「」『』・、。／：〜～]|\d\s*[年月日]|[年月]\s*\d")
+# the books are kept in Japanese: a journal entry a screen offers to post shows the memo it will be posted with
+BOOK_TEXT = re.compile(r"\d{4}年度 消費税等")
+
+
+def _data_strings(db: Database) -> list[str]:
+    """Every text the database holds (names, memos, the demo's Japanese data), longest first."""
+    found: set[str] = set()
+    with db.engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, String):
+                    query = select(column).distinct()
+                elif isinstance(column.type, JSON):
+                    query = select(column)  # (PostgreSQL's json has no equality: no DISTINCT)
+                else:
+                    continue
+                for (value,) in conn.execute(query):
+                    _collect(value, found)
+    return sorted(found, key=len, reverse=True)
+
+
+def _collect(value: object, found: set[str]) -> None:
+    if isinstance(value, str):
+        if value.strip() and not value.isascii():
+            found.add(value.strip())
+            found.update(p.strip() for p in re.split(r"[\n\r]+", value) if p.strip() and not p.isascii())
+    elif isinstance(value, dict):
+        for v in value.values():
+            _collect(v, found)
+    elif isinstance(value, list):
+        for v in value:
+            _collect(v, found)
+
+
+def test_english_screens_write_no_japanese_punctuation(client: TestClient, demo_db: Database) -> None:
+    """What the application writes on an English screen has ASCII punctuation and English dates: no （ ）「 」・ 、
+    ／ 〜 nor 2026年11月, which Python-built labels wrote (a user's name with its 部署 in （）, a period with 〜, a
+    heading joined with ・ ...). Data the users typed (the demo's Japanese names and memos: every text the database
+    holds) is taken out of each text first."""
+    data = _data_strings(demo_db)
+    login(client, ADMIN)
+    _english(client)
+    pages = _walk(client)
+    assert len(pages) > 80
+    found: dict[str, set[str]] = {}
+    for url, page in pages.items():
+        page = re.sub(r"(?s)<(script|style|pre)\b.*?</\1>", "", page)
+        texts = [html.unescape(m.group(1)).strip() for m in re.finditer(r">([^<>]+)<", page)]
+        texts += [html.unescape(m.group(1)) for m in re.finditer(r'(?:placeholder|title|aria-label)="([^"]+)"', page)]
+        for t in texts:
+            if not JAPANESE_PUNCTUATION.search(t):
+                continue
+            for d in data:
+                if d in t:
+                    t = t.replace(d, " ")
+            t = BOOK_TEXT.sub(" ", t)
+            if JAPANESE_PUNCTUATION.search(t):
+                found.setdefault(t, set()).add(url)
+
+    assert found == {}, "\n".join(f"{t!r}: {sorted(u)[:3]}" for t, u in sorted(found.items()))

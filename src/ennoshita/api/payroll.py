@@ -10,6 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ennoshita.actor import Actor
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.views import ViewModel
 from ennoshita.payroll import queries, services, social, tables, withholding
@@ -129,13 +130,14 @@ class RunOut(ViewModel, view=services.RunView, exclude=("prepared_by",)):
     paid_amount: int | None = Field(None, description="what this run paid (a correction: the difference)")
 
 
-def _run(v: services.RunView) -> RunOut:
-    return RunOut.model_validate(v, from_attributes=True)
+def _run(actor: Actor, v: services.RunView) -> RunOut:
+    """The run, its ``title`` its name in the caller's language (a run nobody named is named from its month)."""
+    return RunOut.model_validate(v, from_attributes=True).model_copy(update={"title": v.name(actor.language)})
 
 
 @router.post("/runs", response_model=RunOut, status_code=201)
 def create_run(body: RunIn, db: DbDep, actor: ApiActor) -> RunOut:
-    return _run(services.create_run(db.uow(), actor, kind=body.kind, year=body.year, month=body.month,
+    return _run(actor, services.create_run(db.uow(), actor, kind=body.kind, year=body.year, month=body.month,
                                     pay_date=body.pay_date, bonus_amounts=body.bonus_amounts,
                                     corrects_id=body.corrects_id, title=body.title, year_end=body.year_end))
 
@@ -149,27 +151,27 @@ class RunPageOut(BaseModel):
 def list_runs(db: DbDep, actor: ApiActor, limit: int = Query(50, ge=1, le=500),
               offset: int = Query(0, ge=0)) -> RunPageOut:
     rows, total = services.list_runs(db.uow(), actor, limit=limit, offset=offset)
-    return RunPageOut(items=[_run(r) for r in rows], total=total)
+    return RunPageOut(items=[_run(actor, r) for r in rows], total=total)
 
 
 @router.get("/runs/{run_id}", response_model=RunOut)
 def get_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
-    return _run(services.get_run(db.uow(), actor, run_id))
+    return _run(actor, services.get_run(db.uow(), actor, run_id))
 
 
 @router.post("/runs/{run_id}/compute", response_model=RunOut)
 def compute_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
-    return _run(services.compute_run(db.uow(), actor, run_id))
+    return _run(actor, services.compute_run(db.uow(), actor, run_id))
 
 
 @router.post("/runs/{run_id}/check", response_model=RunOut)
 def check_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
-    return _run(services.check_run(db.uow(), actor, run_id))
+    return _run(actor, services.check_run(db.uow(), actor, run_id))
 
 
 @router.post("/runs/{run_id}/approve", response_model=RunOut)
 def approve_run(run_id: int, db: DbDep, actor: ApiActor) -> RunOut:
-    return _run(services.approve_run(db.uow(), actor, run_id))
+    return _run(actor, services.approve_run(db.uow(), actor, run_id))
 
 
 class PaidIn(BaseModel):
@@ -181,7 +183,7 @@ class PaidIn(BaseModel):
 @router.post("/runs/{run_id}/paid", response_model=RunOut)
 def mark_run_paid(run_id: int, db: DbDep, actor: ApiActor, body: PaidIn | None = None) -> RunOut:
     """支払済: posts 未払金 / 普通預金 for the run's net pay (a correction: the difference)."""
-    return _run(services.mark_run_paid(db.uow(), actor, run_id, body.paid_date if body else None))
+    return _run(actor, services.mark_run_paid(db.uow(), actor, run_id, body.paid_date if body else None))
 
 
 @router.get("/runs/{run_id}/zengin")

@@ -57,10 +57,11 @@ class ItemView:
     status: str
     location: str
     fixed_asset_id: int | None
-    borrower: str
+    borrower: str  # the borrower's name; their 社員番号 in borrower_number
     loan_id: int | None
     lent_on: dt.date | None
     last_checked_on: dt.date | None
+    borrower_number: str = ""  # the 社員番号 of a borrower named by hand
 
 
 def _views(s: Session, items: list[EquipmentItem]) -> list[ItemView]:
@@ -78,11 +79,9 @@ def _views(s: Session, items: list[EquipmentItem]) -> list[ItemView]:
         if loan_name is not None:
             loan, user_name = loan_name
             borrower = user_name or loan.employee_name
-            if loan.employee_number:
-                borrower = f"{borrower}（{loan.employee_number}）"
         out.append(ItemView(i.id, i.tag, i.name, i.kind, i.serial, i.status, i.location, i.fixed_asset_id, borrower,
                             loan_name[0].id if loan_name else None, loan_name[0].lent_on if loan_name else None,
-                            i.last_checked_on))
+                            i.last_checked_on, loan_name[0].employee_number if loan_name else ""))
     return out
 
 

@@ -92,6 +92,11 @@ class AssetView:
     disposal_gain: int | None
     last_run_month: dt.date | None
 
+    def kind_label(self, lang: str) -> str:
+        """The 耐用年数表's name of the asset's kind in ``lang`` (``kind_name`` is the Japanese one)."""
+        kind = tables.KIND_BY_CODE.get(self.kind_code)
+        return kind.name_en if kind is not None and lang == "en" else self.kind_name
+
 
 def _view(a: FixedAsset) -> AssetView:
     kind = tables.KIND_BY_CODE.get(a.kind_code)

@@ -123,6 +123,10 @@ def field_label(field: str | None) -> str:
     an imported CSV file, a key of a JSON input)."""
     if not field:
         return ""
+    from ennoshita.i18n import field_name
+
+    if named := field_name(cli_language(), field):  # an imported file's column, as its format names it
+        return named
     from typer._click.globals import get_current_context  # typer carries its own click
 
     ctx = get_current_context(silent=True)

@@ -13,6 +13,7 @@ from rich.table import Table as RichTable
 
 from ennoshita.cli.common import (
     CommandContext,
+    cli_language,
     console,
     label,
     parse_date,
@@ -23,6 +24,7 @@ from ennoshita.cli.common import (
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.hr import queries, rules, services
 from ennoshita.hr.employees import EmployeeInput, by_number
+from ennoshita.i18n import Translator
 
 hr_app = typer.Typer(help="人事: employees, attendance, 36協定 limits, paid leave.", no_args_is_help=True)
 employee_app = typer.Typer(help="社員名簿: add, list, show, transfer, leave.", no_args_is_help=True)
@@ -242,9 +244,26 @@ def hr_settings_command(
         current = hr_settings.update_settings(cx.uow(), cx.actor, **changes)
     else:
         current = hr_settings.get_settings(cx.uow(), cx.actor)
+    _print_settings(current)
+
+
+def _print_settings(current: object) -> None:
+    """One line per setting as the 人事設定 screen names it, its value in words (a weekday, 可/不可), then what
+    --set takes for it: ``週の起算日: 日曜日（week_start=7）`` / ``Week starts on: Sunday (week_start=7)``."""
+    from ennoshita.hr import settings as hr_settings
+
+    t = Translator(cli_language())
     for key in hr_settings.FIELDS:
         value = getattr(current, key)
-        console.print(f"{key}={str(value).lower() if isinstance(value, bool) else value}")
+        raw = str(value).lower() if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            shown = t("hr_ui.settings.allow" if value else "hr_ui.settings.deny")
+        elif key in ("week_start", "legal_holiday_weekday"):
+            shown = t(f"hr_ui.weekday.{value}")
+        else:
+            shown = str(value)
+        console.print(f"{t('hr_ui.settings.' + key)}: {shown}{t('text.paren', text=f'{key}={raw}')}",
+                      highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

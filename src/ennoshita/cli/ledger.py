@@ -504,8 +504,33 @@ def ledger_tax_settings(
     else:
         current = (consumption_tax.update_settings(cx.uow(), cx.actor, changes) if changes
                    else consumption_tax.get_settings(cx.uow(), cx.actor))
+    _print_tax_settings(current)
+
+
+def _print_tax_settings(current: object) -> None:
+    """One line per setting as the 消費税 screen names it and its value, then what the option takes:
+    ``計算方式: 一般課税（--method general）`` / ``Method: General (--method general)``."""
+    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger.taxes import PURPOSES
+
+    t = _t()
+    lang = cli_language()
     for key, value in current.__dict__.items():
-        console.print(f"{key}: {value}")
+        if key == "method":
+            shown = t(f"ctax.method.{value}")
+        elif key == "credit_method":
+            shown = t(f"ctax.credit.{value}")
+        elif key in ("output_calc", "input_calc"):
+            shown = t(f"ctax.calc.{value}")
+        elif key == "simplified_type":
+            shown = t("ctax.type", type=value, rate=int(consumption_tax.DEEMED_RATES[int(value)] * 100))
+        elif key == "default_purpose":
+            shown = next((ja if lang == "ja" else en for code, ja, en in PURPOSES if code == value), str(value))
+        else:
+            shown = str(value)
+        option = "--" + key.replace("_", "-")
+        console.print(f"{t('ctax.setting.' + key)}: {shown}{t('text.paren', text=f'{option} {value}')}",
+                      highlight=False, markup=False)
 
 
 @ledger_app.command("settle-tax")

@@ -10,6 +10,7 @@ import typer
 
 from ennoshita.cli.common import (
     CommandContext,
+    cli_language,
     console,
     domain_errors,
     label,
@@ -90,7 +91,8 @@ _RUN_TEXT = "cli.payroll.run"  # its lines: i18n/{ja,en}/cli.po, keys cli.payrol
 
 
 def _print_run(v: services.RunView) -> None:
-    console.print(say(_RUN_TEXT, "run", number=v.number, title=v.title, pay_date=v.pay_date.isoformat(),
+    console.print(say(_RUN_TEXT, "run", number=v.number, title=v.name(cli_language()),
+                      pay_date=v.pay_date.isoformat(),
                       status=label("payroll_ui.status.", v.status), count=v.employee_count,
                       gross=format_yen(v.gross_total),
                       net=format_yen(v.net_total)))

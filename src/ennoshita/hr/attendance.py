@@ -382,7 +382,9 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
             problems += [Problem(p.key, p.field, p.params, line) for p in err.problems]
             continue
         out.append((e, shift))
-    return out, problems
+    # each problem names its column as the catalogs do (field.attendance.<column>: 日付（date） / Date (date))
+    return out, [p if p.field in (None, "file") else Problem(p.key, f"attendance.{p.field}", p.params, p.line)
+                 for p in problems]
 
 
 def import_csv(uow: UnitOfWork, actor: Actor, text: str, max_rows: int | None = None) -> ImportResult:

@@ -85,6 +85,16 @@ def gettext(lang: str, key: str, **params: Any) -> str:
     return text
 
 
+def field_name(lang: str, field: str | None) -> str | None:
+    """The catalogs' name of a problem's field (``field.<field>``), or None when they have none: the columns of
+    an imported file (``yayoi.debit_account`` is 借方勘定科目 / Debit account), so that a problem of a line names its
+    column as the file's format does, in the reader's language, never by an internal identifier."""
+    if not field:
+        return None
+    key = f"field.{field}"
+    return catalog(lang if lang in LANGUAGES else DEFAULT).get(key) or catalog(DEFAULT).get(key)
+
+
 class Translator:
     """Bound to one language: ``t("nav.ledger")``."""
 
@@ -96,3 +106,7 @@ class Translator:
 
     def problem(self, key: str, params: dict[str, Any] | None = None) -> str:
         return gettext(self.lang, key, **(params or {}))
+
+    def field(self, field: str | None) -> str | None:
+        """See :func:`field_name`."""
+        return field_name(self.lang, field)

@@ -97,6 +97,14 @@ class _HashingReader(io.RawIOBase):
         return n
 
 
+def in_columns(fmt: str, problem: Problem) -> Problem:
+    """The problem of an imported file's line, its field the file's column (``yayoi.debit_account``: 借方勘定科目;
+    ``csv.date``), which the catalogs name (``field.<format>.<column>``) in the reader's language."""
+    if problem.field in (None, "row", "file", "header"):
+        return problem
+    return Problem(problem.key, f"{fmt}.{problem.field}", problem.params, problem.line)
+
+
 def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
                    progress: Callable[[int], None] | None = None, parallel: bool = False,
                    max_rows: int | None = None) -> ImportResult:
@@ -144,7 +152,7 @@ def import_journal(uow: UnitOfWork, actor: Actor, stream: IO[bytes], fmt: str,
         if whole is not None:  # no line of the file could be read: the file's own error, not "1 problem"
             raise textfiles.undecodable(whole.field or "file")
         if checker.problems or refused:
-            problems = checker.problems + refused
+            problems = [in_columns(fmt, p) for p in checker.problems + refused]
             raise Invalid("ledger.error.import_failed", problems=problems, count=len(problems))
         if not checker.entries:  # an empty file, or one of blank rows: say so rather than "0 entries imported"
             raise Invalid("import.error.empty", field="file")
@@ -788,23 +796,25 @@ class _Resolver:
             debit_sum += debit
             credit_sum += credit
             acc = accounts.get(pl.account)
+            side = "debit" if debit else "credit"  # the file's column: 借方勘定科目 / 貸方勘定科目 ...
             if acc is None:
                 problems = problems or []
-                problems.append(Problem("ledger.error.unknown_account", "account", {"account": pl.account}, pl.line))
+                problems.append(Problem("ledger.error.unknown_account", f"{side}_account", {"account": pl.account},
+                                        pl.line))
                 continue
             sub_id = None
             if pl.sub_account:
                 sub_id = index.subs.get((acc[0], pl.sub_account))
                 if sub_id is None:
                     problems = problems or []
-                    problems.append(Problem("ledger.error.unknown_sub_account", "sub_account",
+                    problems.append(Problem("ledger.error.unknown_sub_account", f"{side}_sub_account",
                                             {"account": pl.account, "sub": pl.sub_account}, pl.line))
             dep_id = None
             if pl.department:
                 dep_id = index.departments.get(pl.department)
                 if dep_id is None:
                     problems = problems or []
-                    problems.append(Problem("ledger.error.unknown_department", "department",
+                    problems.append(Problem("ledger.error.unknown_department", f"{side}_department",
                                             {"department": pl.department}, pl.line))
             category = taxes.tagged_or_default(pl.tax_category, self.ctx.default_purpose)
             tax_account = self._tax_account(category) if category and pl.split else None

@@ -173,7 +173,7 @@ def general_ledger_rows(lines: Iterable[q.LedgerLine]) -> Iterator[dict[str, Any
 
 def journal_table(page: q.JournalPage, t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
     table = journal_head(t, date_from, date_to)
-    for row in journal_rows(page.rows):
+    for row in journal_rows(page.rows, t):
         table.add(row)
     return table
 
@@ -187,11 +187,13 @@ def journal_head(t: Translator, date_from: dt.date, date_to: dt.date) -> Table:
         Column("description", t("report.col.description"))], filename=journal_filename(date_from, date_to))
 
 
-def journal_rows(entries: Iterable[q.JournalRow]) -> Iterator[dict[str, Any]]:
-    """One row per line of each entry (date, number and description on its first line)."""
+def journal_rows(entries: Iterable[q.JournalRow], t: Translator) -> Iterator[dict[str, Any]]:
+    """One row per line of each entry (date, number and description on its first line); an account and its
+    補助科目 joined by the reader's separator (text.sep: ／ or " / ")."""
+    sep = t("text.sep")
     for row in entries:
         for i, line in enumerate(row.lines):
-            account = line.account_name + (f"／{line.sub_account}" if line.sub_account else "")
+            account = line.account_name + (f"{sep}{line.sub_account}" if line.sub_account else "")
             yield {"entry_date": row.entry_date if i == 0 else None, "entry_no": row.entry_no if i == 0 else "",
                    "debit_account": account if line.debit else "", "debit": line.debit or None,
                    "credit_account": account if line.credit else "", "credit": line.credit or None,
@@ -217,7 +219,7 @@ def general_ledger_filename(account_code: str, date_from: dt.date, date_to: dt.d
 def journal_chunks(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, fmt: str
                    ) -> Iterator[bytes]:
     chunks, _, _ = stream(journal_head(t, date_from, date_to), fmt,
-                          journal_rows(q.iter_journal(session, date_from, date_to)))
+                          journal_rows(q.iter_journal(session, date_from, date_to), t))
     return chunks
 
 
@@ -225,7 +227,7 @@ def journal_file_table(session: Session, t: Translator, date_from: dt.date, date
     """The whole 仕訳帳 of the range as a table for XLSX or PDF; refused (422) above the format's row limit."""
     check_rows(fmt, q.journal_line_count(session, date_from, date_to))
     table = journal_head(t, date_from, date_to)
-    for row in journal_rows(q.iter_journal(session, date_from, date_to)):
+    for row in journal_rows(q.iter_journal(session, date_from, date_to), t):
         table.add(row)
     return table
 

@@ -227,10 +227,11 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
     account = row[offset].strip()
     if not account or account == "諸口":
         return None
+    side = "debit" if debit else "credit"  # the column: 借方税区分 / 貸方税区分, 借方金額 / 貸方金額
     try:
         category = tax_from_yayoi(row[offset + 3])
     except KeyError:
-        problems.append(Problem("ledger.error.yayoi_tax", "tax_category", {"value": row[offset + 3]}, line))
+        problems.append(Problem("ledger.error.yayoi_tax", f"{side}_tax_category", {"value": row[offset + 3]}, line))
         category = None
     amount_text = row[offset + 4]
     tax_text = row[offset + 5]
@@ -239,10 +240,10 @@ def _side(row: list[str], offset: int, line: int, problems: list[Problem], memo:
         tax_text = tax_text.strip()
         tax: int | None = _amount(tax_text) if tax_text else None
     except ValueError as exc:
-        problems.append(Problem("ledger.error.bad_amount", "amount", {"value": str(exc)}, line))
+        problems.append(Problem("ledger.error.bad_amount", f"{side}_amount", {"value": str(exc)}, line))
         return None
     if amount <= 0:
-        problems.append(Problem("ledger.error.bad_amount", "amount", {"value": amount_text}, line))
+        problems.append(Problem("ledger.error.bad_amount", f"{side}_amount", {"value": amount_text}, line))
         return None
     return ParsedLine(line, account, row[offset + 1].strip() or None, row[offset + 2].strip() or None, category,
                       amount if debit else 0, 0 if debit else amount, tax, memo, True, row_no)

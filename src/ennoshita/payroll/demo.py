@@ -220,8 +220,7 @@ def _bonus(db: Database, hr: Actor, latest: dt.date) -> None:
         return
     try:
         run = services.create_run(db.uow(), hr, kind="bonus", year=pay.year, month=pay.month, pay_date=pay,
-                                  bonus_amounts=amounts, title=f"{pay.year}年 冬季賞与" if pay.month == 12
-                                  else f"{pay.year}年{pay.month}月 賞与")
+                                  bonus_amounts=amounts)  # named at display time: 冬季賞与 in December
         services.compute_run(db.uow(), hr, run.id)
         services.check_run(db.uow(), hr, run.id)
     except DomainError:

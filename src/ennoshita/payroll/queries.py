@@ -16,6 +16,7 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Forbidden, NotFound
 from ennoshita.hr.models import Employee
 from ennoshita.identity.roles import can, require
+from ennoshita.payroll import titles
 from ennoshita.payroll.models import PayRun, Payslip
 
 
@@ -48,9 +49,14 @@ class SlipView:
     health_basis: int
     taxable_after_insurance: int
 
+    def run_name(self, lang: str) -> str:
+        """The run's name for a reader in ``lang`` (``run_title`` is its own name, "" when nobody named it)."""
+        return titles.run_title(lang, self.run_title, self.kind, self.period_end, self.pay_date)
+
 
 def _slip_view(p: Payslip, r: PayRun) -> SlipView:
-    return SlipView(p.id, r.id, r.number, r.title, r.kind, r.status, r.pay_date, r.period_start, r.period_end,
+    own_title = titles.stored_title(r.title, r.kind, r.period_end, r.pay_date)
+    return SlipView(p.id, r.id, r.number, own_title, r.kind, r.status, r.pay_date, r.period_start, r.period_end,
                     p.employee_id, p.employee_number, p.name, p.department, p.tax_column, p.dependents,
                     list(p.earnings or []), list(p.deductions or []), dict(p.attendance or {}), p.gross,
                     p.social_total, p.income_tax, p.resident_tax, p.deduction_total, p.net, p.health_basis,

@@ -27,7 +27,18 @@ from ennoshita.hr.models import Employee
 from ennoshita.identity.models import CompanyBankAccount
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, chart
-from ennoshita.payroll import compute, declarations, resident, social, tables, unions, wages, withholding, yearend
+from ennoshita.payroll import (
+    compute,
+    declarations,
+    resident,
+    social,
+    tables,
+    titles,
+    unions,
+    wages,
+    withholding,
+    yearend,
+)
 from ennoshita.payroll.models import (
     RUN_TRANSITIONS,
     FixedWage,
@@ -202,11 +213,28 @@ class RunView:
     paid_date: dt.date | None = None  # 支払済
     paid_amount: int | None = None
 
+    def name(self, lang: str) -> str:
+        """The run's name for a reader in ``lang`` (``title`` is its own name, "" when nobody named it)."""
+        return titles.run_title(lang, self.title, self.kind, self.period_end, self.pay_date)
+
 
 def _view(r: PayRun) -> RunView:
-    return RunView(r.id, r.number, r.kind, r.title, r.period_start, r.period_end, r.pay_date, r.status,
+    return RunView(r.id, r.number, r.kind, titles.stored_title(r.title, r.kind, r.period_end, r.pay_date),
+                   r.period_start, r.period_end, r.pay_date, r.status,
                    r.corrects_id, r.employee_count, r.gross_total, r.deduction_total, r.net_total, r.employer_total,
                    r.prepared_by, r.journal_entry_id, r.paid_date, r.paid_amount)
+
+
+def _book_title(run: PayRun) -> str:
+    """The run's name in the books (journal descriptions, the 稟議's title): Japanese, as the rest of the entry."""
+    return titles.run_title("ja", run.title, run.kind, run.period_end, run.pay_date)
+
+
+def _approval_title(run: PayRun) -> str:
+    """The 稟議's title, read in either language beside its document type (給与計算 / Payroll run) and number: the
+    run's own name when it has one, else its month (2026-11) or a bonus's pay date (2026-12-10)."""
+    own = titles.stored_title(run.title, run.kind, run.period_end, run.pay_date)
+    return own or (run.pay_date.isoformat() if run.kind == "bonus" else f"{run.period_end:%Y-%m}")
 
 
 def _load(s: Session, run_id: int) -> PayRun:
@@ -256,7 +284,7 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
         count = s.scalar(select(func.count()).select_from(PayRun).where(PayRun.kind == kind,
                                                                          PayRun.number.like(f"{prefix}-{year}-%")))
         run = PayRun(number=f"{prefix}-{year}-{(count or 0) + 1:04d}", kind=kind,
-                     title=title or (f"{year}年{month}月分 給与" if kind == "monthly" else f"{year}年 賞与"),
+                     title=title.strip(),  # none of its own: named at display time (payroll/titles.py)
                      period_start=start, period_end=end, pay_date=day, status="draft", corrects_id=corrects_id,
                      bonus_amounts={str(k): int(v) for k, v in (bonus_amounts or {}).items()},
                      prepared_by=actor.user_id, created_at=now_utc(), year_end=year_end)
@@ -557,7 +585,7 @@ def check_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunView:
         if approvals.needs_approval(s, DOCUMENT_TYPE, None, run.net_total):
             _move(s, actor, run, "pending_approval")
             approvals.submit_in(s, actor, document_type=DOCUMENT_TYPE, document_id=run.id,
-                                         number=run.number, title=f"給与 {run.title}", amount=run.net_total,
+                                         number=run.number, title=_approval_title(run), amount=run.net_total,
                                          department=None)
         result = _view(run)
         uow.commit()
@@ -634,7 +662,8 @@ def _post(s: Session, actor: Actor, run: PayRun) -> int:
                              f"法定福利費 事業主負担 {EMPLOYMENT_INSURANCE_NAME}")):
         if credit[key]:
             lines.append(LineDraft(code, 0, credit[key], memo=memo))
-    posted = ledger.post_in(s, actor, EntryDraft(run.pay_date, f"{run.title} {run.number}", "", tuple(lines)),
+    description = f"{_book_title(run)} {run.number}"
+    posted = ledger.post_in(s, actor, EntryDraft(run.pay_date, description, "", tuple(lines)),
                             source="payroll", source_ref=run.number, split_tax=False)
     return posted.id
 
@@ -750,12 +779,13 @@ def mark_run_paid(uow: UnitOfWork, actor: Actor, run_id: int, paid_date: dt.date
         amount = run.net_total - before
         entry_id: int | None = None
         if amount:
-            memo = f"{run.title} {run.number} 差引支給額 支払"
+            memo = f"{_book_title(run)} {run.number} 差引支給額 支払"
             lines = (LineDraft(chart.CODE_ACCRUED, amount, 0, memo=memo),
                      LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, amount, memo=memo)) if amount > 0 else (
                      LineDraft(chart.CODE_ORDINARY_DEPOSIT, -amount, 0, memo=memo),
                      LineDraft(chart.CODE_ACCRUED, 0, -amount, memo=memo))
-            posted = ledger.post_in(s, actor, EntryDraft(day, f"給与支払 {run.title} {run.number}", "", lines),
+            description = f"給与支払 {_book_title(run)} {run.number}"
+            posted = ledger.post_in(s, actor, EntryDraft(day, description, "", lines),
                                     source="payroll", source_ref=run.number, split_tax=False)
             entry_id = posted.id
         run.paid_date, run.paid_amount, run.paid_by, run.paid_entry_id = day, amount, actor.user_id, entry_id

@@ -117,6 +117,15 @@ def import_partners(uow: UnitOfWork, actor: Actor, data: bytes, max_rows: int | 
                     raise
                 problems += [Problem(p.key, p.field, p.params, line) for p in exc.problems]
         if problems:
-            raise Invalid(problems=problems)
+            raise Invalid(problems=[in_columns(p) for p in problems])
         outer.commit()
     return count
+
+
+def in_columns(problem: Problem) -> Problem:
+    """A problem of a line, its field the file's column (``partners.registration_number``), which the catalogs name
+    (``field.partners.<column>``: 登録番号（registration_number） / Registration number (registration_number)); a
+    header the file should not have keeps its own name."""
+    if problem.field not in _COLUMNS:
+        return problem
+    return Problem(problem.key, f"partners.{problem.field}", problem.params, problem.line)

@@ -53,6 +53,8 @@ def field_errors(exc: DomainError, t: Translator) -> tuple[dict[str, str], list[
         general.append(t(exc.key, **exc.params))
     for p in problems:
         text = t(p.key, **p.params)
+        if column := t.field(p.field):  # an imported file's column (field.<format>.<column>)
+            text = f"{column}: {text}"
         if p.line is not None:
             text = t("error.line_prefix", line=p.line) + text
         if p.field:

@@ -11,8 +11,9 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ennoshita.cli.common import CommandContext, console, label, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, cli_language, console, label, parse_date, say, with_context
 from ennoshita.errors import Invalid, NotFound
+from ennoshita.i18n import Translator
 from ennoshita.money import format_yen
 from ennoshita.partners.models import Partner
 from ennoshita.sales import billing, customer_credit, partner_import, pdf, receivables
@@ -179,8 +180,14 @@ def settings_cmd(
     """Show (or change) the sales settings."""
     current = sales_settings.update_settings(cx.uow(), cx.actor, fee_treatment, revenue_recognition) \
         if fee_treatment or revenue_recognition else sales_settings.get_settings(cx.uow(), cx.actor)
-    print(f"fee_treatment: {current.fee_treatment}")
-    print(f"revenue_recognition: {current.revenue_recognition}")
+    # as the 入金 and 締め請求 screens name them, then what the option takes:
+    # 先方差引の振込手数料: 売上値引（--fee-treatment sales_discount）
+    t = Translator(cli_language())
+    for option, label_key, value_key, value in (
+            ("--fee-treatment", "sales_ui.settings.fee_treatment", "sales_ui.fee.", current.fee_treatment),
+            ("--revenue-recognition", "sales_ui.settings.recognition", "sales_ui.recognition.",
+             current.revenue_recognition)):
+        print(f"{t(label_key)}: {t(value_key + value)}{t('text.paren', text=f'{option} {value}')}")
 
 
 @credit_app.command("show")

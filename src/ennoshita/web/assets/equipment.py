@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ennoshita.assets import equipment
 from ennoshita.errors import DomainError, Invalid
+from ennoshita.i18n import Translator
 from ennoshita.identity.models import User
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -22,9 +23,9 @@ router = APIRouter(prefix="/assets/equipment")
 nav.register(nav.NavItem("general_affairs", "nav.equipment", "/assets/equipment", "general_affairs.view", 30))
 
 
-def _users(db: DbDep) -> list[tuple[int, str]]:
+def _users(db: DbDep, t: Translator) -> list[tuple[int, str]]:
     with db.uow() as uow:
-        return [(u.id, f"{u.display_name}（{u.department}）" if u.department else u.display_name)
+        return [(u.id, f"{u.display_name}{t('text.paren', text=u.department)}" if u.department else u.display_name)
                 for u in uow.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id))]
 
 
@@ -32,7 +33,8 @@ def _page(request: Request, db: DbDep, actor: ActorDep, errors: dict[str, str], 
           status: int = 200, form: dict[str, str] | None = None) -> Response:
     items = equipment.inventory(db.uow(), actor, request.query_params.get("status", ""))
     return render(request, "assets/equipment.html", {
-        "items": items, "users": _users(db), "errors": errors, "general": general, "form": form or {},
+        "items": items, "users": _users(db, request_translator(request)), "errors": errors, "general": general,
+        "form": form or {},
         "today": dt.date.today().isoformat(), "status": request.query_params.get("status", "")},
         status_code=status)
 

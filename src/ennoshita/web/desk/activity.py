@@ -23,7 +23,7 @@ from ennoshita.identity.models import User
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.desk.requests import active_people, my_teams, notified
 from ennoshita.web.exports import download, wants_file
-from ennoshita.web.forms import errors_of, form_data, parse_id, text
+from ennoshita.web.forms import errors_of, form_data, parse_id, request_translator, text
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/desk")
@@ -58,7 +58,7 @@ def _thanks_page(request: Request, db: Database, actor: Actor, status: int = 200
                  errors: dict[str, str] | None = None, general: list[str] | None = None,
                  form: dict[str, Any] | None = None) -> Response:
     require(actor, "desk.view")
-    people = [(uid, label) for uid, label in active_people(db) if uid != actor.user_id]
+    people = [(uid, label) for uid, label in active_people(db, request_translator(request)) if uid != actor.user_id]
     return render(request, "desk/thanks.html", {
         "people": people, "teams": list(rules.TEAMS), "received": _received(db, actor),
         "errors": errors or {}, "general": general or [], "form": form or {},

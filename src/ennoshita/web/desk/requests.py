@@ -27,6 +27,7 @@ from ennoshita.dates import TOKYO, as_utc
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import DomainError, Forbidden
+from ennoshita.i18n import Translator
 from ennoshita.identity import can, require
 from ennoshita.identity.models import User, UserRole
 from ennoshita.partners import services as partners
@@ -78,12 +79,12 @@ def user_names(db: Database) -> dict[int, str]:
         return {int(i): str(n) for i, n in uow.session.execute(select(User.id, User.display_name))}
 
 
-def active_people(db: Database) -> list[tuple[int, str]]:
+def active_people(db: Database, t: Translator) -> list[tuple[int, str]]:
     """Active users for the 「ありがとう」 recipient list (any desk user may thank anyone)."""
     with db.uow() as uow:
         rows = uow.session.execute(select(User.id, User.display_name, User.department).where(User.active.is_(True))
                                    .order_by(User.department, User.id))
-        return [(int(i), f"{n}（{d}）" if d else str(n)) for i, n, d in rows]
+        return [(int(i), f"{n}{t('text.paren', text=d)}" if d else str(n)) for i, n, d in rows]
 
 
 def team_members(db: Database, team: str) -> list[tuple[int, str]]:

@@ -70,7 +70,8 @@ async def import_file(request: Request, db: DbDep, actor: ActorDep) -> Response:
             return _page(request, actor, exc.status, general=general, form={"format": fmt})  # empty): no line
         lines: list[tuple[int | None, str]] = []
         for p in exc.problems or [Problem(exc.key, exc.field, exc.params)]:
-            lines.append((p.line, t(p.key, **p.params)))
+            column = t.field(p.field)  # the file's column, as its format names it (借方勘定科目 / Debit account)
+            lines.append((p.line, f"{column}: {t(p.key, **p.params)}" if column else t(p.key, **p.params)))
         return _page(request, actor, exc.status, problems=lines, form={"format": fmt},
                      count=int(exc.params.get("count", len(lines))))
     return RedirectResponse(

@@ -218,7 +218,7 @@ async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> R
                                                                   "count": None}, status_code=exc.status)
         problems = [
             (t("error.line_prefix", line=p.line) if p.line is not None else "")
-            + (f"{p.field}: " if p.field and p.field != "file" else "") + t(p.key, **p.params)
+            + (f"{t.field(p.field) or p.field}: " if p.field and p.field != "file" else "") + t(p.key, **p.params)
             for p in exc.problems]
         return render(request, "sales/partner_import.html", {"problems": problems, "count": None},
                       status_code=exc.status)
