@@ -376,7 +376,8 @@ def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
         table.add({"item": t("ctax.total_refund"), "amount": -ret.total_due}, emphasis=True)
     if ret.interim_national or ret.interim_local:  # 中間申告: ⑩ and ⑳ deducted, every scheduled period (法44条)
         count = ret.interim_count
-        note = (t("ctax.note.interim_unpaid", count=count, numbers="・".join(str(n) for n in ret.interim_unpaid))
+        unpaid = t("text.list_sep").join(str(n) for n in ret.interim_unpaid)
+        note = (t("ctax.note.interim_unpaid", count=count, numbers=unpaid)
                 if ret.interim_unpaid else t("ctax.note.interim_paid", count=count))
         table.add({"item": t("ctax.interim_national"), "amount": ret.interim_national, "note": note})
         national = ret.national_payable
