@@ -128,7 +128,7 @@ def test_every_module_entry_of_the_demo_is_refused(demo_db: Database, source: st
     assert refused.params["ref"] and "{" not in gettext("ja", key, **refused.params)
 
 
-def test_the_closing_entry_is_refused_and_undone_by_reopening_the_year(demo_db: Database) -> None:
+def test_the_closing_entry_is_refused_it_is_undone_by_reopening_the_year(demo_db: Database) -> None:
     _refused(demo_db, _entry(demo_db, "closing"), "ledger.owned.closing")
 
 
