@@ -13,7 +13,9 @@
   the 部門's code or name, ``None`` when there is none (the expense line then goes without 部門);
 - ``PostingBatch(session)`` posts many entries in one transaction with the chart read once;
 - ``reverse_in(session, actor, entry_id, reason, ...)`` posts the 取消 of an entry (linked by ``reverses_id``) in
-  the caller's transaction.
+  the caller's transaction;
+- ``register_owner(source, describe)`` (with ``Owner``, ``fixed_owner``) says where the entries a domain posts with
+  ``source`` are undone: the journal's 取消/訂正 refuse them with that message (:mod:`ennoshita.ledger.owners`).
 
 The names are imported on first use (PEP 562), so that a report that needs only ``ennoshita.ledger.queries`` does
 not import the services and, through them, every domain (issue 13 item 3: CLI start-up).
@@ -27,13 +29,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ennoshita.ledger import chart
     from ennoshita.ledger.batch import PostingBatch
+    from ennoshita.ledger.owners import Owner, fixed_owner, register_owner
     from ennoshita.ledger.posting import DepartmentLookup, PostedEntry, post_in
     from ennoshita.ledger.rules import EntryDraft, LineDraft
     from ennoshita.ledger.services import ensure_sub_account, reverse_in
     from ennoshita.ledger.taxes import non_registered_annual_cap, transitional_deduction_ratio
 
 _WHERE = {"chart": "ennoshita.ledger.chart", "PostingBatch": "ennoshita.ledger.batch",
-          "PostedEntry": "ennoshita.ledger.posting",
+          "PostedEntry": "ennoshita.ledger.posting", "Owner": "ennoshita.ledger.owners",
+          "fixed_owner": "ennoshita.ledger.owners", "register_owner": "ennoshita.ledger.owners",
           "DepartmentLookup": "ennoshita.ledger.posting", "post_in": "ennoshita.ledger.posting",
           "EntryDraft": "ennoshita.ledger.rules", "LineDraft": "ennoshita.ledger.rules",
           "ensure_sub_account": "ennoshita.ledger.services", "reverse_in": "ennoshita.ledger.services",
@@ -51,5 +55,6 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = ["DepartmentLookup", "EntryDraft", "LineDraft", "PostedEntry", "PostingBatch", "chart",
-           "ensure_sub_account", "post_in", "non_registered_annual_cap", "reverse_in", "transitional_deduction_ratio"]
+__all__ = ["DepartmentLookup", "EntryDraft", "LineDraft", "Owner", "PostedEntry", "PostingBatch", "chart",
+           "ensure_sub_account", "fixed_owner", "post_in", "non_registered_annual_cap", "register_owner", "reverse_in",
+           "transitional_deduction_ratio"]

@@ -25,7 +25,7 @@ from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, fiscal
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import chart, consumption_tax
+from ennoshita.ledger import chart, consumption_tax, owners
 from ennoshita.ledger.models import (
     Account,
     Balance,
@@ -296,6 +296,9 @@ def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reversal_date: d
         entry, original = _posted_draft(s, entry_id)
         if _already_reversed(s, entry_id):
             raise Conflict("ledger.error.already_reversed", field="entry_id")
+        refused = owners.refusal(s, entry)
+        if refused is not None:  # a module's entry is undone in that module (its sub-ledger follows)
+            raise refused
         day = reversal_date or entry.entry_date
         label = entry_number(entry.fiscal_year, entry.number or 0)
         draft = EntryDraft(day, f"取消: {label} {original.description} {reason}".strip(), original.counterparty,
@@ -333,6 +336,9 @@ def correct_entry(uow: UnitOfWork, actor: Actor, entry_id: int, corrected: Entry
         entry, original = _posted_draft(s, entry_id)
         if _already_reversed(s, entry_id):
             raise Conflict("ledger.error.already_reversed", field="entry_id")
+        refused = owners.refusal(s, entry, correcting=True)
+        if refused is not None:
+            raise refused
         if needs_approval(s, sum(line.debit for line in corrected.lines)):
             # A corrected entry above the approval amount would post unapproved: 取消 the original, then enter
             # the corrected entry as a new one, which goes through 承認 like any other.

@@ -7,7 +7,8 @@ are accrued: 未収入金 (未請求売上) / 売上高 + 仮受消費税 per ra
 figures; the entry is reversed on the first day of the next month, when the invoice posts the sale.
 
 One accrual per month: the entries carry ``source_ref`` ``未請求-YYYY-MM``; a second run for a month that
-already has one is refused (reverse the entries in the ledger first to accrue again).
+already has one is refused. The journal's 取消 refuses these entries (:mod:`ennoshita.sales.ledger_owner`): the
+accrual and its reversal are one pair, and reversing either alone would leave the month's sales wrong.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, NotFound, Problem
 from ennoshita.identity import can, require
-from ennoshita.ledger import evidence, queries, queries_ui, services
+from ennoshita.ledger import evidence, owners, queries, queries_ui, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.taxes import TAGGED_LIST
 from ennoshita.web.approvals import approval_panel
@@ -384,7 +384,11 @@ def detail_page(request: Request, db: Database, actor: Actor, entry: queries.Jou
                 links: queries_ui.EntryLinks, status: int = 200, **extra: Any) -> Response:
     """仕訳詳細 with its 証憑 (and, for 経理, the upload form prefilled with the entry's 電帳法 fields)."""
     t = translator(actor)
+    with db.uow() as uow:  # an entry a module posted is undone in that module: say where instead of the buttons
+        no_reverse, no_correct = owners.refusals(uow.session, entry.id)
     ctx: dict[str, Any] = {
+        "no_reverse": t(no_reverse.key, **no_reverse.params) if no_reverse else None,
+        "no_correct": t(no_correct.key, **no_correct.params) if no_correct else None,
         "evidence": evidence.entry_attachments(db.uow(), actor, entry.id), "evidence_errors": {},
         "evidence_form": {"transaction_date": entry.entry_date.isoformat(), "amount": str(entry.total),
                           "counterparty": entry.counterparty},
@@ -404,8 +408,11 @@ def entry_correct_form(request: Request, entry_id: int, db: DbDep, actor: ActorD
     with db.uow() as uow:
         draft = queries_ui.posted_as_entered(uow.session, entry_id)
         original = queries.get_entry(uow.session, entry_id)
+        refused = owners.refusals(uow.session, entry_id)[1]
     if draft is None or original is None:
         raise NotFound("ledger.error.entry_not_found", field="entry_id")
+    if refused is not None:  # no form for a 訂正 the service would refuse
+        raise refused
     return _entry_page(request, actor, choices, form_of(draft, choices.accounts), "correct",
                        f"/ledger/entries/{entry_id}/correct", entry_id=entry_id, original=original)
 

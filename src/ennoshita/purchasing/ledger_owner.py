@@ -1,0 +1,25 @@
+"""The purchasing entries the journal's 取消/訂正 refuse (registered with the ledger at import): 検収 (a purchase
+order's number), 受領請求書 and 支払実行 postings, and the month-end 未払計上 with its 翌月初戻し. Purchasing has no
+undo of a posted bill or a paid run yet: the message says so rather than let the books and 買掛金 part."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ennoshita.ledger import Owner, fixed_owner, register_owner
+from ennoshita.purchasing.numbering import PREFIXES
+
+_BY_PREFIX = {f"{PREFIXES['purchase_order']}-": "purchasing.owned.receipt",
+              f"{PREFIXES['bill']}-": "purchasing.owned.bill",
+              f"{PREFIXES['payment_run']}-": "purchasing.owned.payment_run"}
+
+
+def describe(session: Session, ref: str) -> Owner:
+    for prefix, key in _BY_PREFIX.items():
+        if ref.startswith(prefix):
+            return Owner(key, ref)
+    return Owner("purchasing.owned.other", ref)
+
+
+register_owner("purchasing", describe)
+register_owner("purchasing_accrual", fixed_owner("purchasing.owned.accrual"))
