@@ -1,0 +1,37 @@
+"""A delivery copies its order's lines as they are: the item (its 品目コード on the 納品書 and the invoice) and
+a 値引 line's sign (issue 13, the first walk: the 納品 of an order lost both)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ennoshita.actor import Actor
+from ennoshita.db import Database
+from ennoshita.identity import company as company_service
+from ennoshita.sales import billing, flow, partners
+from ennoshita.sales.lines import LineInput
+from ennoshita.sales.queries_docs import delivery_detail, invoice_detail
+
+CLERK = Actor(user_id=None, name="営業事務 一郎", roles=frozenset({"sales_admin"}), via="cli")
+
+
+def test_a_delivery_keeps_the_item_code_and_the_discount_of_its_order_lines(db: Database) -> None:
+    company_service.update_company(db.uow(), Actor.system(), {
+        "name": "株式会社さくら精機", "registration_number": "T7123456789012", "fiscal_year_start_month": 4,
+        "tax_accounting": "exclusive", "tax_rounding": "floor"})
+    customer = partners.create_partner(db.uow(), CLERK, partners.PartnerInput(
+        code="C001", name="株式会社青葉商事", name_kana="アオバシヨウジ", closing_day=20, months_after=1,
+        pay_day=31)).id
+    partners.create_item(db.uow(), CLERK, partners.ItemInput("P-100", "精密ベアリング", "個", "1234", "10"))
+    # 10 x 1,234 = 12,340; 出精値引 -340 → 12,000 + 1,200 tax
+    order = flow.create_order(db.uow(), CLERK, flow.OrderInput(customer, dt.date(2026, 10, 5), "ベアリング", (
+        LineInput(item_code="P-100", quantity="10"),
+        LineInput("出精値引", "1", "-340", "10", is_discount=True))))
+    assert order.gross == 13_200
+    delivery = flow.create_delivery(db.uow(), CLERK, flow.DeliveryInput(order.id, dt.date(2026, 10, 10)))
+    assert delivery.gross == 13_200
+    lines = delivery_detail(db.uow(), CLERK, delivery.id).lines
+    assert [(ln.item_code, ln.amount) for ln in lines] == [("P-100", 12_340), ("", -340)]
+    invoice = billing.billing_run(db.uow(), CLERK, dt.date(2026, 10, 20)).invoices[0]
+    assert invoice.gross == 13_200
+    assert [ln.item_code for ln in invoice_detail(db.uow(), CLERK, invoice.id).lines] == ["P-100", ""]
