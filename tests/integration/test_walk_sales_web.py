@@ -33,3 +33,28 @@ def test_a_negative_unit_price_on_the_grid_is_a_discount_line(client: TestClient
     # a negative quantity is not a 値引: the message says how to enter one
     wrong = client.post("/sales/quotes/new", data={**form, "lines[1].quantity": "-1", "lines[1].unit_price": "1,200"})
     assert wrong.status_code == 422 and "単価をマイナス（例: -1,200）" in wrong.text
+
+
+def test_a_refused_manual_match_keeps_the_customer_and_what_was_typed(client: TestClient) -> None:
+    # ¥55,000 from ヤマダ タロウ: ¥4,665 to さくら台クリニック's open invoice, the rest kept as 預り残高, mistyped
+    # as 50,000. The page came back with the customer gone (search again, type again) and a sum that left the
+    # 預り残高 out: "消込額の合計 4665 円から手数料 0 円を引いた額が入金額 55000 円と一致しません".
+    token = login(client, CLERK)
+    receipts = client.get("/sales/receipts").text
+    deposit = re.search(r"ヤマダ タロウ.*?/sales/receipts/(\d+)/manual", receipts, re.S)
+    assert deposit
+    url = f"/sales/receipts/{deposit.group(1)}/manual"
+    partner = re.search(r"manual\?partner=(\d+)\">C0005 ", client.get(url, params={"q": "さくら"}).text)
+    assert partner
+    form = client.get(url, params={"partner": partner.group(1)}).text
+    alloc = re.search(r'name="(alloc_\d+)" value="(\d+)"', form)
+    assert alloc and alloc.group(2) == "4665"
+    bad = client.post(url, data={"csrf_token": token, "partner_id": partner.group(1), alloc.group(1): "4,665",
+                                 "fee": "0", "to_credit": "50,000"})
+    assert bad.status_code == 422
+    assert "消込額の合計 4,665円 − 手数料 0円 ＋ 預り残高 50,000円 が入金額 55,000円 と一致しません。" in bad.text
+    assert 'name="partner_id" value="' + partner.group(1) + '"' in bad.text
+    assert f'name="{alloc.group(1)}" value="4,665"' in bad.text and 'name="to_credit" value="50,000"' in bad.text
+    ok = client.post(url, data={"csrf_token": token, "partner_id": partner.group(1), alloc.group(1): "4,665",
+                                "fee": "0", "to_credit": "50,335"}, follow_redirects=False)
+    assert ok.status_code == 303
