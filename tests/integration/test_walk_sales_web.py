@@ -58,3 +58,16 @@ def test_a_refused_manual_match_keeps_the_customer_and_what_was_typed(client: Te
     ok = client.post(url, data={"csrf_token": token, "partner_id": partner.group(1), alloc.group(1): "4,665",
                                 "fee": "0", "to_credit": "50,335"}, follow_redirects=False)
     assert ok.status_code == 303
+
+
+def test_a_bill_shows_its_accounts_by_name_and_the_three_way_match_as_numbers(client: TestClient) -> None:
+    # The bill page showed the 勘定科目 as a bare "5120", and the 三点照合 as stored text: 20.000, 3333.00, 0.00000.
+    login(client, "kobai@demo.ennoshita.jp")
+    match = re.search(r'href="(/purchasing/bills/\d+)">BILL-2026-000001<', client.get("/purchasing/bills").text)
+    assert match
+    page = client.get(match.group(1)).text
+    assert re.search(r'<span class="mono">5120</span> 仕入高', page)
+    table = page[page.index('data-testid="match"'):]
+    table = table[:table.index("</section>")]
+    assert not re.search(r"\d\.0+<", table), table
+    assert re.search(r'<td class="num">\d{1,3}(,\d{3})*</td>', table)
