@@ -71,3 +71,24 @@ def test_a_bill_shows_its_accounts_by_name_and_the_three_way_match_as_numbers(cl
     table = table[:table.index("</section>")]
     assert not re.search(r"\d\.0+<", table), table
     assert re.search(r'<td class="num">\d{1,3}(,\d{3})*</td>', table)
+
+
+def _yen(text: str) -> int:
+    return int(text.replace("¥", "").replace(",", "") or 0)
+
+
+def test_the_payables_balance_says_how_much_is_received_but_not_yet_billed(client: TestClient) -> None:
+    # 関東スチール's 買掛金 was ¥732,969 with 件数 1, and its one open bill ¥59,769: the ¥673,200 of goods received
+    # (検収基準) whose bill waits for approval was in the balance with nothing on the page to say so.
+    login(client, "kobai@demo.ennoshita.jp")
+    page = client.get("/purchasing/payables").text
+    row = re.search(r"<td class=\"mono\">S0001</td>.*?</tr>", page, re.S)
+    assert row
+    cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', row.group(0))
+    balance, unbilled = _yen(cells[1]), _yen(cells[2])
+    assert unbilled > 0 and 'data-testid="unbilled"' in row.group(0)
+    supplier = re.search(r"supplier_id=(\d+)", row.group(0))
+    assert supplier
+    detail = client.get(f"/purchasing/payables?supplier_id={supplier.group(1)}").text
+    bills = re.search(r'data-testid="supplier-open-total">([^<]*)<', detail)
+    assert (_yen(bills.group(1)) if bills else 0) + unbilled == balance
