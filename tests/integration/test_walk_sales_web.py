@@ -92,3 +92,31 @@ def test_the_payables_balance_says_how_much_is_received_but_not_yet_billed(clien
     detail = client.get(f"/purchasing/payables?supplier_id={supplier.group(1)}").text
     bills = re.search(r'data-testid="supplier-open-total">([^<]*)<', detail)
     assert (_yen(bills.group(1)) if bills else 0) + unbilled == balance
+
+
+def test_a_quote_request_naming_items_of_the_master_opens_the_quote_with_their_codes(client: TestClient) -> None:
+    # 伊藤 (営業) asks for P-1003 x 5 and 据付調整作業 x 1; 見積書を作成 put "P-1003" in 品名 with no price, so
+    # saving it said 単価を入力してください for every line and the clerk looked the items up by hand.
+    from urllib.parse import parse_qs, urlparse
+
+    from tests.conftest import REQUESTER
+
+    token = login(client, REQUESTER)
+    filed = client.post("/desk/new/quote", data={
+        "csrf_token": token, "title": "青葉様 ボールねじ見積", "due_date": "", "fields.customer": "株式会社青葉商事",
+        "fields.lines[0].item": "P-1003", "fields.lines[0].quantity": "5",
+        "fields.lines[1].item": "据付調整作業", "fields.lines[1].quantity": "1",
+        "fields.lines[2].item": "特注治具", "fields.lines[2].quantity": "2",
+        "fields.due_date": "2030-04-30", "fields.notes": ""}, follow_redirects=False)
+    assert filed.status_code == 303, filed.text
+    client.cookies.clear()
+    login(client, CLERK)
+    page = client.get(filed.headers["location"].split("?")[0]).text
+    href = re.search(r'href="([^"]+)" data-testid="make-quote"', page)
+    assert href
+    params = parse_qs(urlparse(href.group(1).replace("&amp;", "&")).query)
+    assert params["lines[0].item_code"] == ["P-1003"] and "lines[0].description" not in params
+    assert params["lines[1].item_code"] == ["S-0001"]
+    assert params["lines[2].description"] == ["特注治具"] and "lines[2].item_code" not in params
+    form = client.get(href.group(1).replace("&amp;", "&")).text
+    assert 'value="P-1003"' in form and 'value="S-0001"' in form
