@@ -120,3 +120,14 @@ def test_a_quote_request_naming_items_of_the_master_opens_the_quote_with_their_c
     assert params["lines[2].description"] == ["特注治具"] and "lines[2].item_code" not in params
     form = client.get(href.group(1).replace("&amp;", "&")).text
     assert 'value="P-1003"' in form and 'value="S-0001"' in form
+
+
+def test_the_statement_of_a_closing_invoice_scrolls_on_a_phone_instead_of_cutting_the_amount_due(
+        client: TestClient) -> None:
+    # At 390 px the 御請求明細 (前回御請求額 … 今回御請求額) ran past its card and 今回御請求額 was cut off.
+    login(client, CLERK)
+    listing = client.get("/sales/invoices").text
+    match = re.search(r'href="(/sales/invoices/\d+)">INV-2026-000007<', listing)
+    assert match
+    page = client.get(match.group(1)).text
+    assert re.search(r'<div class="table-wrap">\s*<table class="data" data-testid="statement">', page)
