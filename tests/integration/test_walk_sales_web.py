@@ -131,3 +131,18 @@ def test_the_statement_of_a_closing_invoice_scrolls_on_a_phone_instead_of_cuttin
     assert match
     page = client.get(match.group(1)).text
     assert re.search(r'<div class="table-wrap">\s*<table class="data" data-testid="statement">', page)
+
+
+def test_a_payment_run_on_a_phone_keeps_its_download_and_history_in_scrolling_tables(client: TestClient) -> None:
+    # At 390 px the 全銀ファイル table ran past its card (金額 and ダウンロード out of sight), and so did 承認履歴.
+    login(client, "keiri@demo.ennoshita.jp")
+    runs = re.findall(r'href="(/purchasing/payments/\d+)"', client.get("/purchasing/payments").text)
+    pages = [client.get(url).text for url in dict.fromkeys(runs)]
+    with_files = [p for p in pages if 'data-testid="files"' in p]
+    assert with_files, "the demo has an exported run"
+    for page in with_files:
+        assert re.search(r'data-testid="files"><h2>[^<]*</h2>\s*<div class="table-wrap"><table', page)
+    with_history = [p for p in pages if 'data-testid="approval-history"' in p]
+    assert with_history
+    for page in with_history:
+        assert '<div class="table-wrap"><table class="data" data-testid="approval-history">' in page
