@@ -146,3 +146,10 @@ def test_a_payment_run_on_a_phone_keeps_its_download_and_history_in_scrolling_ta
     assert with_history
     for page in with_history:
         assert '<div class="table-wrap"><table class="data" data-testid="approval-history">' in page
+
+
+def test_the_closing_preview_names_its_date_in_japanese(client: TestClient) -> None:
+    # "2026-12-20 締め 請求予定" on a page that writes every other date 2026年12月20日
+    login(client, CLERK)
+    page = client.get("/sales/billing", params={"closing_date": "2026-12-20"}).text
+    assert "2026年12月20日 締め 請求予定" in page and "2026-12-20 締め" not in page

@@ -176,7 +176,8 @@ def billing_preview(request: Request, db: DbDep, actor: ActorDep) -> Response:
     else:
         require(actor, "sales.view")
     return render(request, "sales/billing.html", {
-        "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": bool(raw) and not closing,
+        "closing_date": closing.isoformat() if closing else "", "closing_day": closing, "preview": preview,
+        "bad": bool(raw) and not closing,
         "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"), "result": None,
         "invoices": [], "general": [], "payment_state": payment_state, "today": today_tokyo().isoformat(),
         "recognition": sales_settings.get_settings(db.uow(), actor).revenue_recognition,
@@ -204,8 +205,8 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
         general += list(errors.values())
     preview = billing.unbilled_preview(db.uow(), actor, closing) if closing and result is None else None
     return render(request, "sales/billing.html", {
-        "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": False,
-        "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"),
+        "closing_date": closing.isoformat() if closing else "", "closing_day": closing, "preview": preview,
+        "bad": False, "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"),
         "result": result, "invoices": rows, "general": general, "payment_state": payment_state,
         "today": today_tokyo().isoformat()},
         status_code=422 if general else 200)
