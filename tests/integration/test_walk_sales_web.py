@@ -153,3 +153,22 @@ def test_the_closing_preview_names_its_date_in_japanese(client: TestClient) -> N
     login(client, CLERK)
     page = client.get("/sales/billing", params={"closing_date": "2026-12-20"}).text
     assert "2026年12月20日 締め 請求予定" in page and "2026-12-20 締め" not in page
+
+
+def test_an_account_holder_the_zengin_file_cannot_carry_is_refused_when_the_supplier_is_saved(
+        client: TestClient) -> None:
+    # 口座名義（カナ） "テスト商店" was saved; the 全銀 file refuses kanji, so the supplier's transfer would fail only
+    # at the payment run, after its approvals.
+    token = login(client, CLERK)
+    form = {"csrf_token": token, "code": "S901", "name": "テスト商店", "name_kana": "テストシヨウテン",
+            "honorific": "御中", "registration_number": "", "is_supplier": "1", "closing_day": "31",
+            "months_after": "1", "pay_day": "31", "holiday_shift": "next", "fee_bearer": "payer", "credit_limit": "0",
+            "bank_code": "0001", "branch_code": "110", "account_type": "ordinary", "account_number": "1234567",
+            "account_holder_kana": "テスト商店", "notes": ""}
+    bad = client.post("/sales/partners/new", data=form)
+    assert bad.status_code == 422
+    field = re.search(r'<div class="field invalid">\s*<label for="f-account_holder_kana">.*?</div>', bad.text, re.S)
+    assert field and "全銀フォーマットで使えない文字があります: 商店" in field.group(0)
+    ok = client.post("/sales/partners/new", data={**form, "account_holder_kana": "テスト（ショウテン"},
+                     follow_redirects=False)
+    assert ok.status_code == 303, re.findall(r'class="error"[^>]*>([^<]*)<', ok.text)
