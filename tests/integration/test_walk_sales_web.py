@@ -172,3 +172,15 @@ def test_an_account_holder_the_zengin_file_cannot_carry_is_refused_when_the_supp
     ok = client.post("/sales/partners/new", data={**form, "account_holder_kana": "テスト（ショウテン"},
                      follow_redirects=False)
     assert ok.status_code == 303, re.findall(r'class="error"[^>]*>([^<]*)<', ok.text)
+
+
+def test_the_invoice_list_and_its_csv_filter_by_issue_date(client: TestClient) -> None:
+    # "last month's invoices" could not be asked for: the list had 番号・得意先・件名, 種別 and 入金状況 only.
+    login(client, CLERK)
+    page = client.get("/sales/invoices", params={"from": "2026-11-01", "to": "2026-11-30"}).text
+    assert 'name="from" value="2026-11-01"' in page
+    numbers = re.findall(r">((?:INV|CN)-2026-\d{6})<", page)
+    assert "INV-2026-000007" in numbers and "INV-2026-000001" not in numbers  # 11/20 in, 10/20 out
+    csv = client.get("/sales/invoices", params={"from": "2026-11-01", "to": "2026-11-30", "export": "csv",
+                                                "encoding": "utf-8"}).content.decode("utf-8-sig")
+    assert "INV-2026-000007" in csv and "INV-2026-000001" not in csv

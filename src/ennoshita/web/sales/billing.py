@@ -62,7 +62,8 @@ def invoice_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     kind, payment = q.get("kind", ""), q.get("payment", "")
     filters = InvoiceFilter(q.get("q", ""), kind if kind in ("invoice", "credit_note") else "",
-                            payment if payment in ("open", "paid") else "")
+                            payment if payment in ("open", "paid") else "",
+                            date_from=parse_date(q.get("from")), date_to=parse_date(q.get("to")))  # 発行日
     if encoding := wants_export(request):
         return sales_exports.invoices_csv(db, actor, filters, encoding)
     found = list_invoices(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
