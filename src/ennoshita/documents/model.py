@@ -94,6 +94,10 @@ class BusinessDocument:
     notes: str = ""
     original_number: str = ""  # credit note: the invoice it corrects
     original_date: dt.date | None = None
+    # credit note: 対価の返還等の基となった課税資産の譲渡等を行った年月日 (消費税法57条の4③二), the first and
+    # last 取引年月日 of the invoice it corrects
+    original_sale_from: dt.date | None = None
+    original_sale_to: dt.date | None = None
     statement: Statement | None = None
     period_from: dt.date | None = None
     period_to: dt.date | None = None

@@ -179,6 +179,15 @@ def _check_partner(cmd: PartnerInput) -> tuple[dict[str, Any], list[Problem]]:
         if value and (not value.isascii() or not value.isdigit() or len(value) > width):
             problems.append(Problem("sales.error.digits", name, {"width": width}))
         values[name] = value.zfill(width) if value else ""
+    holder = _nfc(values["account_holder_kana"])
+    values["account_holder_kana"] = holder
+    if holder:  # refused now, not at the payment run after its approvals (the 全銀 file has no kanji)
+        from ennoshita.purchasing.zengin import to_zengin_kana
+
+        try:
+            to_zengin_kana(holder, field="account_holder_kana")
+        except Invalid as exc:
+            problems.append(Problem(exc.key, "account_holder_kana", exc.params))
     if not yen_in_range(cmd.credit_limit):
         problems.append(Problem("error.amount_range", "credit_limit", {"max": f"{MAX_YEN:,}"}))
     elif cmd.credit_limit < 0:

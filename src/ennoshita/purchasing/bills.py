@@ -409,7 +409,8 @@ def _resolve(s: Session, company: CompanyData, cmd: BillInput, price_entry: Pric
     bill already entered (same supplier, number and amount), naming the first."""
     supplier = supplier_of(s, cmd.supplier_id)
     codes = _check_accounts(s, cmd.lines)
-    resolved, totals = resolve_lines(s, [LineInput(ln.description, ln.quantity, ln.unit_price, ln.tax_rate)
+    resolved, totals = resolve_lines(s, [LineInput(ln.description, ln.quantity, ln.unit_price, ln.tax_rate,
+                                                   is_discount=str(ln.unit_price).strip().startswith("-"))  # 値引
                                          for ln in cmd.lines], price_entry, company.rounding)
     totals = as_printed(totals, cmd.printed_tax)
     if totals.gross <= 0:

@@ -96,7 +96,8 @@ def _value(s: Session, company: CompanyData, po: PurchaseOrder, supplier: Partne
            wanted: Sequence[tuple[PurchaseOrderLine, Decimal]]) -> _Valued:
     """The received quantities at the order's prices (tax once per rate) and the input tax credit on ``day``."""
     entry = PriceEntry(po.price_entry)
-    resolved, totals = resolve_lines(s, [LineInput(ln.description, qty, Decimal(ln.unit_price), ln.tax_rate, ln.unit)
+    resolved, totals = resolve_lines(s, [LineInput(ln.description, qty, Decimal(ln.unit_price), ln.tax_rate, ln.unit,
+                                                   is_discount=Decimal(ln.unit_price) < 0)  # the order's 値引 line
                                          for ln, qty in wanted], entry, company.rounding)
     registered = supplier.is_qualified_issuer
     cumulative = 0 if registered else cumulative_non_registered(s, supplier.id, day, company.fiscal_year_start_month)

@@ -392,10 +392,13 @@ def create_delivery(uow: UnitOfWork, actor: Actor, cmd: DeliveryInput) -> DocSum
         if not wanted:
             raise Invalid("sales.error.nothing_to_deliver", field="lines")
         price_entry = PriceEntry(order.price_entry)
+        # the order line as it is: its 値引 sign, and its item (the 品目コード of the 納品書 and the invoice)
         inputs = [LineInput(ol.description, wanted[ol.id], ol.unit_price, ol.tax_rate, ol.unit,
-                            tax_kind=ol.tax_kind or "", business_type=ol.business_type)
+                            is_discount=ol.amount < 0, tax_kind=ol.tax_kind or "", business_type=ol.business_type)
                   for ol in order_lines if ol.id in wanted]
         lines, totals = resolve_lines(s, inputs, price_entry, company.rounding)
+        lines = [replace(line, item_id=by_id[line_id].item_id)
+                 for line, line_id in zip(lines, [ol.id for ol in order_lines if ol.id in wanted], strict=True)]
         delivery = Delivery(number=next_number(s, "delivery", cmd.delivery_date, company.fiscal_year_start_month),
                             order_id=order.id, partner_id=order.partner_id, delivery_date=cmd.delivery_date,
                             delivery_place=cmd.delivery_place or order.delivery_place, invoice_id=None,

@@ -118,11 +118,15 @@ def invoice_document(s: Session, company: CompanyData, invoice: Invoice) -> docu
         statement = documents.Statement(invoice.previous_billed, invoice.received or 0, invoice.carried_over or 0,
                                         invoice.net, invoice.tax, invoice.billed)
     original_number, original_date = "", None
+    sale_from = sale_to = None
     ref = invoice.original_id or invoice.replaces_id
     if ref:
         original = s.get(Invoice, ref)
         if original is not None:
             original_number, original_date = original.number or "", original.issue_date
+            days = [d or original.issue_date for d in s.scalars(
+                select(InvoiceLine.line_date).where(InvoiceLine.invoice_id == original.id))] or [original.issue_date]
+            sale_from, sale_to = min(days), max(days)
     issuer = documents.Party(invoice.issuer_name, "", company.postal_code, company.address, company.phone,
                              invoice.issuer_registration_number, company.representative)
     recipient = _recipient(partner)
@@ -137,7 +141,8 @@ def invoice_document(s: Session, company: CompanyData, invoice: Invoice) -> docu
         invoice.net, invoice.tax, invoice.gross, "inclusive" if invoice.price_entry == "inclusive" else "exclusive",
         due_date=invoice.due_date if kind == "invoice" else None, payment_terms=_terms(partner),
         bank_accounts=_banks(company) if kind == "invoice" else (), notes=notes,
-        original_number=original_number, original_date=original_date, statement=statement,
+        original_number=original_number, original_date=original_date, original_sale_from=sale_from,
+        original_sale_to=sale_to, statement=statement,
         period_from=invoice.period_from, period_to=invoice.period_to, seal_png=_seal(s))
 
 

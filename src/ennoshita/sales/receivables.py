@@ -261,7 +261,8 @@ def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]
             if m.fee < 0 or m.to_credit < 0 or cleared - m.fee + m.to_credit != dep.amount \
                     or any(a <= 0 for _, a in m.allocations) or m.fee > cleared:
                 problems.append(Problem("sales.error.match_amount", f"{where}.allocations",
-                                        {"deposit": dep.amount, "cleared": cleared, "fee": m.fee}))
+                                        {"deposit": dep.amount, "cleared": cleared, "fee": m.fee,
+                                         "credit": m.to_credit}))
                 continue
             partner_ids: set[int] = set()
             per_partner: dict[int, int] = defaultdict(int)
@@ -287,7 +288,7 @@ def confirm_matches(uow: UnitOfWork, actor: Actor, matches: Sequence[MatchInput]
                 problems.append(Problem("sales.error.match_credit_partner", f"{where}.partner_id", {}))
             if not m.allocations and not m.to_credit:
                 problems.append(Problem("sales.error.match_amount", f"{where}.allocations",
-                                        {"deposit": dep.amount, "cleared": 0, "fee": m.fee}))
+                                        {"deposit": dep.amount, "cleared": 0, "fee": m.fee, "credit": 0}))
             if problems:
                 continue
             lines = [LineDraft(chart.CODE_ORDINARY_DEPOSIT, dep.amount, 0)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,26 @@ from ennoshita.money import format_yen
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.globals["fmt_yen"] = format_yen
+
+
+def format_number(value: object) -> str:
+    """A quantity, a unit price or a difference kept as text ("20.000", "3333.00", "-0.50000") as a person
+    reads it: 20, 3,333, -0.5. None or text that is not a number is shown as it is ("" for None)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = number.normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return f"{number:,f}"
+
+
+TEMPLATES.env.globals["fmt_num"] = format_number
 TEMPLATES.env.autoescape = True
 
 

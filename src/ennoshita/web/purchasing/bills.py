@@ -24,6 +24,7 @@ from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Problem
 from ennoshita.identity import can
+from ennoshita.ledger.models import Account
 from ennoshita.lengths import limits
 from ennoshita.partners.models import Partner
 from ennoshita.purchasing import bills, queries
@@ -228,6 +229,7 @@ class BillDetail:
     splits: tuple[TaxSplit, ...]
     attachment: Attachment | None
     order_line_nos: dict[int, int]
+    account_names: dict[str, tuple[str, str]]  # code → (name, name_en) of the lines' 勘定科目
 
 
 def bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetail:
@@ -254,8 +256,11 @@ def bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetail:
         stored = {str(k): (int(v[0]), int(v[1])) for k, v in (bill.credit_breakdown or {}).items()}
         splits = tuple(TaxSplit(rate, net_by_rate.get(rate, 0), *stored.get(rate, (0, 0)))
                        for rate in sorted(set(net_by_rate) | set(stored), reverse=True))
+        codes = {ln.account_code for ln in lines}
+        names = {str(c): (str(n), str(e or "")) for c, n, e in s.execute(
+            select(Account.code, Account.name, Account.name_en).where(Account.code.in_(codes)))} if codes else {}
         s.expunge_all()
-        return BillDetail(bill, supplier, lines, order, splits, attachment, nos)
+        return BillDetail(bill, supplier, lines, order, splits, attachment, nos, names)
 
 
 @router.get("/bills/{bill_id}")

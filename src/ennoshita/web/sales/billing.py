@@ -62,7 +62,8 @@ def invoice_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     q = request.query_params
     kind, payment = q.get("kind", ""), q.get("payment", "")
     filters = InvoiceFilter(q.get("q", ""), kind if kind in ("invoice", "credit_note") else "",
-                            payment if payment in ("open", "paid") else "")
+                            payment if payment in ("open", "paid") else "",
+                            date_from=parse_date(q.get("from")), date_to=parse_date(q.get("to")))  # 発行日
     if encoding := wants_export(request):
         return sales_exports.invoices_csv(db, actor, filters, encoding)
     found = list_invoices(db.uow(), actor, filters, PageRequest(page_no(request), PER_PAGE))
@@ -176,7 +177,8 @@ def billing_preview(request: Request, db: DbDep, actor: ActorDep) -> Response:
     else:
         require(actor, "sales.view")
     return render(request, "sales/billing.html", {
-        "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": bool(raw) and not closing,
+        "closing_date": closing.isoformat() if closing else "", "closing_day": closing, "preview": preview,
+        "bad": bool(raw) and not closing,
         "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"), "result": None,
         "invoices": [], "general": [], "payment_state": payment_state, "today": today_tokyo().isoformat(),
         "recognition": sales_settings.get_settings(db.uow(), actor).revenue_recognition,
@@ -204,8 +206,8 @@ async def billing_execute(request: Request, db: DbDep, actor: ActorDep) -> Respo
         general += list(errors.values())
     preview = billing.unbilled_preview(db.uow(), actor, closing) if closing and result is None else None
     return render(request, "sales/billing.html", {
-        "closing_date": closing.isoformat() if closing else "", "preview": preview, "bad": False,
-        "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"),
+        "closing_date": closing.isoformat() if closing else "", "closing_day": closing, "preview": preview,
+        "bad": False, "suggested": _month_end(today_tokyo()).isoformat(), "can_edit": can(actor, "sales.edit"),
         "result": result, "invoices": rows, "general": general, "payment_state": payment_state,
         "today": today_tokyo().isoformat()},
         status_code=422 if general else 200)

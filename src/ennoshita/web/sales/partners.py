@@ -105,6 +105,7 @@ def read_grid(data: dict[str, Any]) -> list[GridRow]:
 def grid_lines(rows: list[GridRow], problems: list[Problem] | None = None
                ) -> tuple[tuple[LineInput, ...], list[int]]:
     """The non-empty rows as service input, and the row index of each (to put errors back on the grid). A
+    negative unit price is a 値引 line (出精値引 -1,200): the grid has no other way to say so. A
     取引年月日 that is not a date is added to ``problems`` (refused at once when none is given)."""
     lines: list[LineInput] = []
     where: list[int] = []
@@ -117,6 +118,7 @@ def grid_lines(rows: list[GridRow], problems: list[Problem] | None = None
             bad.append(Problem("sales_ui.error.date", f"lines[{len(lines)}].line_date"))
         lines.append(LineInput(description=r.description, quantity=r.quantity or "1", unit_price=r.unit_price,
                                tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code,
+                               is_discount=r.unit_price.strip().startswith("-"),
                                price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax), line_date=day,
                                tax_kind=r.tax_kind, tax_purpose=r.tax_purpose,
                                business_type=_business_type(r.business_type, len(lines), bad)))

@@ -146,17 +146,18 @@ BOOK_ACCOUNTS = (receivables.CODE_SUSPENSE_RECEIPTS, customer_credit.CODE_ADVANC
 
 
 def _manual_page(request: Request, db: DbDep, actor: ActorDep, deposit_id: int, status: int = 200,
-                 general: list[str] | None = None) -> Response:
+                 general: list[str] | None = None, typed: dict[str, str] | None = None) -> Response:
+    """``typed``: the refused form as typed (its customer, 消込額, 手数料, 預り残高), shown again as it was."""
     deposit = receivables.deposit_of(db.uow(), actor, deposit_id)
     q = request.query_params.get("q", "")
-    partner_id = parse_id(request.query_params.get("partner"))
+    partner_id = parse_id((typed or {}).get("partner_id") or request.query_params.get("partner"))
     found = partners.search_partners(db.uow(), actor, q, role="customer", per_page=30).rows if q else ()
     chosen = partners.get_partner(db.uow(), actor, partner_id) if partner_id else None
     invoices = receivables.open_invoices_of(db.uow(), actor, partner_id) if partner_id else []
     suggested, rest = receivables.suggest_allocations(deposit.amount, invoices)
     return render(request, "sales/receipt_manual.html", {
         "deposit": deposit, "q": q, "found": found, "chosen": chosen, "invoices": invoices,
-        "suggested": suggested, "rest": rest, "general": general or [], "accounts": BOOK_ACCOUNTS,
+        "suggested": suggested, "rest": rest, "general": general or [], "accounts": BOOK_ACCOUNTS, "typed": typed,
         "can_edit": can(actor, "sales.edit")}, status_code=status)
 
 
@@ -187,7 +188,8 @@ async def receipts_manual_confirm(deposit_id: int, request: Request, db: DbDep, 
             deposit_id, tuple(allocations), fee, to_credit, partner_id)])
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _manual_page(request, db, actor, deposit_id, exc.status, general + list(errors.values()))
+        typed = {k: text(data, k) for k in data if k in ("partner_id", "fee", "to_credit") or k.startswith("alloc_")}
+        return _manual_page(request, db, actor, deposit_id, exc.status, general + list(errors.values()), typed)
     return RedirectResponse("/sales/receipts?done=confirmed&count=1", status_code=303)
 
 

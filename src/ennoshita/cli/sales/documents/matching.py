@@ -82,7 +82,7 @@ def match_confirm(
         elif not invoices:
             if not view.allocations:
                 raise Invalid("sales.error.match_amount", field="invoices", deposit=view.amount, cleared=0,
-                              fee=view.fee)
+                              fee=view.fee, credit=0)
             allocations = tuple((i, a) for i, _n, a in view.allocations)
             fee_amount = view.fee if fee is None else fee
         else:
