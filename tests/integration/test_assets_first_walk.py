@@ -1,0 +1,60 @@
+"""固定資産 on the first walk (issue 13): what 総務 meets registering and running depreciation on a real day.
+
+Hand-computed (April fiscal year): ソフトウェア ¥600,000, 5 years 定額法, in use 2026-10-01 → ¥10,000 a month
+(600,000 × 0.200 × 6/12 = 60,000 for the six months of FY2026).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ennoshita.actor import Actor
+from ennoshita.assets import services as assets
+from ennoshita.db import Database
+from ennoshita.identity import company as company_service
+
+ADMIN = Actor.system()
+D = dt.date
+
+
+@pytest.fixture
+def books(db: Database) -> Database:
+    company_service.update_company(db.uow(), ADMIN, {"name": "株式会社さくら精機", "fiscal_year_start_month": 4})
+    return db
+
+
+def test_an_asset_registered_after_its_first_month_was_run_catches_that_month_up(books: Database) -> None:
+    db = books
+    assets.register(db.uow(), ADMIN, assets.NewAsset("ファイルサーバー", "server", D(2026, 4, 10), 1_000_000))
+    assets.post_run(db.uow(), ADMIN, "monthly", D(2026, 10, 1))  # October is run before the software is entered
+    sw = assets.register(db.uow(), ADMIN, assets.NewAsset("会計ソフト", "software", D(2026, 10, 1), 600_000,
+                                                          method="straight"))
+    preview = assets.preview_run(db.uow(), ADMIN, "monthly", D(2026, 11, 1))
+    line = next(x for x in preview.lines if x.asset_id == sw.id)
+    assert line.amount == 20_000  # October's ¥10,000 (never run for it) and November's
+    for month in range(11, 13):
+        assets.post_run(db.uow(), ADMIN, "monthly", D(2026, month, 1))
+    for month in range(1, 4):
+        assets.post_run(db.uow(), ADMIN, "monthly", D(2027, month, 1))
+    assert assets.get_asset(db.uow(), ADMIN, sw.id).accumulated == 60_000  # the schedule's FY2026
+
+
+def test_a_skipped_month_is_caught_up_by_the_next_run_of_the_same_year(books: Database) -> None:
+    db = books
+    sw = assets.register(db.uow(), ADMIN, assets.NewAsset("会計ソフト", "software", D(2026, 10, 1), 600_000,
+                                                          method="straight"))
+    assets.post_run(db.uow(), ADMIN, "monthly", D(2026, 10, 1))
+    run = assets.post_run(db.uow(), ADMIN, "monthly", D(2026, 12, 1))  # November forgotten
+    assert run.total == 20_000
+    assert assets.get_asset(db.uow(), ADMIN, sw.id).accumulated == 30_000
+
+
+def test_the_catch_up_stays_inside_the_fiscal_year(books: Database) -> None:
+    db = books
+    # an asset in use since 2025-10 entered only now, with nothing run before: FY2026 from April, not FY2025
+    sw = assets.register(db.uow(), ADMIN, assets.NewAsset("会計ソフト", "software", D(2025, 10, 1), 600_000,
+                                                          method="straight"))
+    preview = assets.preview_run(db.uow(), ADMIN, "monthly", D(2026, 5, 1))
+    assert next(x for x in preview.lines if x.asset_id == sw.id).amount == 20_000  # April and May 2026
