@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 
 from ennoshita.actor import Actor
 from ennoshita.assets import services as assets
@@ -58,3 +59,22 @@ def test_the_catch_up_stays_inside_the_fiscal_year(books: Database) -> None:
                                                           method="straight"))
     preview = assets.preview_run(db.uow(), ADMIN, "monthly", D(2026, 5, 1))
     assert next(x for x in preview.lines if x.asset_id == sw.id).amount == 20_000  # April and May 2026
+
+
+def test_the_form_registers_an_asset_taken_over_from_an_old_register(client: TestClient, demo_db: Database) -> None:
+    from tests.conftest import login
+
+    token = login(client, "soumu@demo.ennoshita.jp")
+    form = client.get("/assets/new").text
+    assert 'name="accumulated"' in form and 'name="depreciated_through"' in form
+    response = client.post("/assets/new", data={
+        "csrf_token": token, "name": "旧台帳 複合機", "kind_code": "copier", "life": "", "acquired_on": "2024-04-01",
+        "cost": "1,000,000", "quantity": "1", "method": "straight", "accumulated": "400,000",
+        "depreciated_through": "2026-03"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    page = client.get(response.headers["location"]).text
+    assert "¥400,000" in page and "¥600,000" in page  # 償却累計額 and 帳簿価額 as taken over
+    bad = client.post("/assets/new", data={
+        "csrf_token": token, "name": "旧台帳 机", "kind_code": "desk_other", "acquired_on": "2024-04-01",
+        "cost": "300000", "method": "straight", "accumulated": "50000", "depreciated_through": ""})
+    assert bad.status_code == 422 and "償却累計額は0以上" in bad.text and 'value="旧台帳 机"' in bad.text

@@ -68,6 +68,10 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
     cost = checked_int(form.get("cost", ""), "cost", problems)
     life = checked_int(form.get("life", ""), "life", problems)
     quantity = checked_int(form.get("quantity", "") or "1", "quantity", problems)
+    # an asset taken over from an earlier register: its 償却累計額 and the last month it covers (YYYY-MM)
+    accumulated = checked_int(form.get("accumulated", "") or "0", "accumulated", problems)
+    through_text = form.get("depreciated_through", "").strip()
+    through = checked_date(f"{through_text}-01", "depreciated_through", problems) if through_text else None
     if day is None and not problems:
         problems.append(Problem("assets_ui.error.date", "acquired_on"))
     try:
@@ -77,7 +81,7 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
         view = assets.register(db.uow(), actor, assets.NewAsset(
             form.get("name", ""), form.get("kind_code", ""), day, cost or 0, form.get("method", "declining"),
             life, quantity or 1, form.get("department", ""), form.get("location", ""), form.get("municipality", ""),
-            form.get("supplier", "")))
+            form.get("supplier", ""), accumulated=accumulated or 0, depreciated_through=through))
     except DomainError as exc:
         errors, general = field_errors(exc, request_translator(request))
         return _form_page(request, form, errors, general, 422)
