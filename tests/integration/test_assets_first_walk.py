@@ -7,6 +7,7 @@ Hand-computed (April fiscal year): ソフトウェア ¥600,000, 5 years 定額�
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -78,3 +79,35 @@ def test_the_form_registers_an_asset_taken_over_from_an_old_register(client: Tes
         "csrf_token": token, "name": "旧台帳 机", "kind_code": "desk_other", "acquired_on": "2024-04-01",
         "cost": "300000", "method": "straight", "accumulated": "50000", "depreciated_through": ""})
     assert bad.status_code == 422 and "償却累計額は0以上" in bad.text and 'value="旧台帳 机"' in bad.text
+
+
+def test_the_auditor_sees_the_register_and_equipment_with_no_form_to_fill(client: TestClient,
+                                                                          demo_db: Database) -> None:
+    from tests.conftest import AUDITOR, login
+
+    login(client, AUDITOR)
+    assert client.get("/assets/new").status_code == 403
+    listing = client.get("/assets").text
+    assert "FA-000001" in listing and "/assets/new" not in listing
+    for path in ("/assets/1", "/assets/runs?month=2026-11", "/assets/equipment"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        actions = [a for a in re.findall(r'<form[^>]*method="post"[^>]*action="([^"]+)"', page.text)
+                   if a not in ("/logout", "/language")]
+        assert actions == [], (path, actions)
+
+
+def test_general_affairs_records_a_stocktake_of_the_ticked_items(client: TestClient, demo_db: Database) -> None:
+    from tests.conftest import login
+
+    token = login(client, "soumu@demo.ennoshita.jp")
+    page = client.get("/assets/equipment").text
+    assert 'action="/assets/equipment/check"' in page
+    ids = re.findall(r'name="item_id" value="(\d+)"', page)
+    none = client.post("/assets/equipment/check", data={"csrf_token": token, "day": "2026-12-01"})
+    assert none.status_code == 422 and "チェックを付けてください" in none.text
+    done = client.post("/assets/equipment/check", data={"csrf_token": token, "day": "2026-12-01",
+                                                          "item_id": ids[:2]}, follow_redirects=False)
+    assert done.status_code == 303
+    after = client.get("/assets/equipment").text
+    assert after.count("2026年12月1日") == 2 and "2026年9月30日" in after

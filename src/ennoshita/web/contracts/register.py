@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from ennoshita.contracts import queries, rules
 from ennoshita.contracts import services as contracts
 from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.identity import can, require
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import (
@@ -62,7 +63,7 @@ def register_list(request: Request, db: DbDep, actor: ActorDep, page: int = 1) -
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return render(request, "contracts/list.html", {
         "rows": rows, "total": total, "page": page, "pages": pages, "params": params, "errors": errors,
-        "query": query, "types": rules.TYPES, "statuses": rules.STATUSES})
+        "query": query, "types": rules.TYPES, "statuses": rules.STATUSES, "can_edit": can(actor, "legal.edit")})
 
 
 @router.get("/export.csv")
@@ -86,6 +87,7 @@ def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], g
 @router.get("/new")
 def new_form(request: Request, actor: ActorDep) -> Response:
     """The form; from a 法務審査依頼 (``request_id``) it comes pre-filled and saving links the two."""
+    require(actor, "legal.edit")  # a read-only role (監査人) gets no form to fill before a 403 on save
     q = request.query_params
     return _form_page(request, {"start_on": dt.date.today().isoformat(), "renewal_months": "12",
                                 "notice_months": "3", "contract_type": "outsourcing",
@@ -130,7 +132,7 @@ def detail(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Re
     c = contracts.get_contract(db.uow(), actor, contract_id)
     return render(request, "contracts/detail.html", {
         "c": c, "files": contracts.files(db.uow(), actor, contract_id),
-        "next": contracts.TRANSITIONS.get(c.status, ()), "general": []})
+        "next": contracts.TRANSITIONS.get(c.status, ()), "general": [], "can_edit": can(actor, "legal.edit")})
 
 
 @router.post("/{contract_id}/status")
