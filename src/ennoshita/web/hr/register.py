@@ -19,6 +19,7 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import (
     Page,
+    checked_int,
     errors_of,
     form_data,
     page_no,
@@ -56,8 +57,18 @@ def employees(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 def _minutes(raw: str, field: str, problems: list[Problem]) -> int:
+    """Hours as typed: ``32``, ``17.5`` or ``32:00`` / ``7:30`` (the H:MM the screens show); a malformed one adds a
+    problem naming the field."""
+    text = raw.strip().translate(str.maketrans("０１２３４５６７８９：．", "0123456789:."))
     try:
-        value = Decimal(raw or "0") * 60
+        if ":" in text:
+            hours, _, minutes = text.partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(minutes) < 60):
+                raise InvalidOperation
+            return int(hours) * 60 + int(minutes)
+        value = Decimal(text or "0") * 60
+        if not value.is_finite():
+            raise InvalidOperation
     except InvalidOperation:
         problems.append(Problem("hr.error.weekly_hours", field))
         return 0
@@ -88,19 +99,22 @@ async def create_employee(request: Request, db: DbDep, actor: ActorDep) -> Respo
         if value is None and form[name]:
             problems.append(Problem("hr.error.required", name))
     days = parse_id(form["weekly_days"])
+    # checked before the refusal below: a value it cannot read is named, never saved as 0
+    weekly_minutes = _minutes(form["weekly_hours"], "weekly_hours", problems)
+    monthly_wage = checked_int(form["monthly_wage"], "monthly_wage", problems)
+    user_id = checked_int(form["user_id"], "user_id", problems)
     try:
         if problems:
             raise Invalid(problems=problems)
         emp_id = services.hire(db.uow(), actor, EmployeeInput(
             employee_number=form["employee_number"], name=form["name"], name_kana=form["name_kana"],
             birth_date=birth, hire_date=hired, employment_type=form["employment_type"], department=form["department"],
-            weekly_days=days if days is not None else -1, weekly_minutes=_minutes(form["weekly_hours"],
-                                                                                  "weekly_hours", problems),
+            weekly_days=days if days is not None else -1, weekly_minutes=weekly_minutes,
             position=form["position"], work_weekdays=form["work_weekdays"] or None, gender=form["gender"],
             email=form["email"], phone=form["phone"], postal_code=form["postal_code"], address=form["address"],
             emergency_name=form["emergency_name"], emergency_relation=form["emergency_relation"],
-            emergency_phone=form["emergency_phone"], monthly_wage=parse_id(form["monthly_wage"]) or 0,
-            user_id=parse_id(form["user_id"])))
+            emergency_phone=form["emergency_phone"], monthly_wage=monthly_wage or 0,
+            user_id=user_id))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _form_page(request, db, form, exc.status, errors, general)

@@ -1,0 +1,49 @@
+"""人事 on the first walk (issue 13): what 人事 meets registering a hire on the screen."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from ennoshita.db import Database
+from ennoshita.hr.models import Assignment, Employee
+from tests.conftest import login
+
+HR = "jinji@demo.ennoshita.jp"
+
+
+def _hire(client: TestClient, token: str, number: str, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"csrf_token": token, "employee_number": number, "name": "青木 花", "name_kana": "アオキ ハナ",
+            "birth_date": "1995-04-01", "hire_date": "2026-06-01", "gender": "F", "employment_type": "part_time",
+            "department": "総務部", "weekly_days": "4", "weekly_hours": "32"}
+    data.update(fields)
+    return client.post("/hr/employees/new", data=data, follow_redirects=False)
+
+
+def _terms(db: Database, number: str) -> tuple[int, int]:
+    with db.uow() as uow:
+        e = uow.session.scalars(select(Employee).where(Employee.employee_number == number)).one()
+        a = uow.session.scalars(select(Assignment).where(Assignment.employee_id == e.id)).one()
+        return a.weekly_minutes, e.monthly_wage
+
+
+def test_weekly_hours_as_the_screen_shows_them_and_a_wage_with_commas_are_kept(client: TestClient,
+                                                                               demo_db: Database) -> None:
+    token = login(client, HR)
+    # 32:00 a week (the screen shows hours as H:MM) is 30 hours or more: the full 有給 table (労基法39条3項)
+    assert _hire(client, token, "E-9101", weekly_hours="32:00", monthly_wage="250,000").status_code == 303
+    assert _terms(demo_db, "E-9101") == (32 * 60, 250_000)
+    assert _hire(client, token, "E-9102", weekly_hours="17.5", monthly_wage="¥180000").status_code == 303
+    assert _terms(demo_db, "E-9102") == (17 * 60 + 30, 180_000)
+
+
+def test_bad_weekly_hours_or_wage_are_refused_naming_the_field_not_saved_as_zero(client: TestClient,
+                                                                                 demo_db: Database) -> None:
+    token = login(client, HR)
+    bad = _hire(client, token, "E-9103", weekly_hours="三十時間")
+    assert bad.status_code == 422 and "週の所定労働時間が正しくありません" in bad.text and 'value="E-9103"' in bad.text
+    wage = _hire(client, token, "E-9104", monthly_wage="25万")
+    assert wage.status_code == 422 and "数値で入力してください" in wage.text
+    with demo_db.uow() as uow:
+        assert uow.session.scalars(select(Employee).where(Employee.employee_number.in_(["E-9103", "E-9104"]))
+                                   ).first() is None
