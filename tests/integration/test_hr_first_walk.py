@@ -47,3 +47,19 @@ def test_bad_weekly_hours_or_wage_are_refused_naming_the_field_not_saved_as_zero
     with demo_db.uow() as uow:
         assert uow.session.scalars(select(Employee).where(Employee.employee_number.in_(["E-9103", "E-9104"]))
                                    ).first() is None
+
+
+def test_the_limits_table_fits_1280_px_long_column_names_wrap_and_the_badge_is_short(client: TestClient,
+                                                                                     demo_db: Database) -> None:
+    import html as h
+
+    from ennoshita.dates import today_tokyo
+    from ennoshita.hr.rules import add_months
+
+    month = add_months(today_tokyo().replace(day=1), -1).strftime("%Y-%m")
+    login(client, HR)
+    page = h.unescape(client.get(f"/hr/limits?month={month}").text)
+    assert '<th class="wrap">面接指導の対象（80時間超）</th>' in page
+    assert '<th class="num wrap">週40時間超（安衛則）</th>' in page
+    assert '>対象</span>' in page and 'title="面接指導の対象（80時間超）"' in page
+    assert '<td class="nowrap">岡田 剛</td>' in page  # a name is never broken one character a line
