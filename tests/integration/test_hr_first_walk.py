@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -63,3 +66,24 @@ def test_the_limits_table_fits_1280_px_long_column_names_wrap_and_the_badge_is_s
     assert '<th class="num wrap">週40時間超（安衛則）</th>' in page
     assert '>対象</span>' in page and 'title="面接指導の対象（80時間超）"' in page
     assert '<td class="nowrap">岡田 剛</td>' in page  # a name is never broken one character a line
+
+
+def test_a_time_clock_export_with_a_japanese_header_and_unpadded_dates_is_read(client: TestClient,
+                                                                                  demo_db: Database) -> None:
+    from ennoshita.dates import today_tokyo
+    from ennoshita.hr.models import AttendanceDay
+
+    day = today_tokyo().replace(day=1)  # this month is never closed in the demo
+    token = login(client, HR)
+    body = ("社員番号,日付,出勤,退勤,休憩（分）\r\n"
+            f"0002,{day.year}/{day.month}/{day.day},9:00,18:00,60\r\n").encode("cp932")
+    page = client.post(f"/hr/attendance/import?month={day:%Y-%m}", data={"csrf_token": token},
+                       files={"file": ("dakoku.csv", body, "text/csv")})
+    assert page.status_code == 200 and "1 行（1 名）を取り込みました" in page.text, page.text[-2000:]
+    with demo_db.uow() as uow:
+        e = uow.session.scalars(select(Employee).where(Employee.employee_number == "0002")).one()
+        row = uow.session.scalars(select(AttendanceDay).where(AttendanceDay.employee_id == e.id,
+                                                              AttendanceDay.work_date == day)).one()
+        assert row.clock_in is not None
+        stored = row.clock_in if row.clock_in.tzinfo else row.clock_in.replace(tzinfo=dt.UTC)
+        assert stored.astimezone(ZoneInfo("Asia/Tokyo")).hour == 9  # stored UTC, 09:00 in Tokyo
