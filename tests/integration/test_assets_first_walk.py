@@ -111,3 +111,13 @@ def test_general_affairs_records_a_stocktake_of_the_ticked_items(client: TestCli
     assert done.status_code == 303
     after = client.get("/assets/equipment").text
     assert after.count("2026年12月1日") == 2 and "2026年9月30日" in after
+
+
+def test_a_report_asked_for_a_date_that_is_no_date_answers_in_japanese_not_500(client: TestClient,
+                                                                                demo_db: Database) -> None:
+    from tests.conftest import login
+
+    login(client, "soumu@demo.ennoshita.jp")
+    page = client.get("/assets/reports/depreciation?day=2026-13-01&format=csv")
+    assert page.status_code == 422 and "YYYY-MM-DD" in page.text
+    assert client.get("/assets/reports/depreciation?day=2026-11-30&format=csv").status_code == 200

@@ -127,7 +127,10 @@ async def post_run(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.get("/reports/depreciation")
 def depreciation_report(db: DbDep, actor: ActorDep, day: str = "", format: str = "csv") -> Response:  # noqa: A002
-    when = dt.date.fromisoformat(day) if day else dt.date.today()
+    try:
+        when = dt.date.fromisoformat(day) if day else dt.date.today()
+    except ValueError:
+        raise Invalid("assets_ui.error.date", field="day") from None
     content, media, name = export(queries.depreciation_report(db.uow(), actor, when),
                                   format if format in ("csv", "xlsx", "pdf") else "csv")
     return Response(content, media_type=media,
