@@ -87,3 +87,11 @@ def test_a_time_clock_export_with_a_japanese_header_and_unpadded_dates_is_read(c
         assert row.clock_in is not None
         stored = row.clock_in if row.clock_in.tzinfo else row.clock_in.replace(tzinfo=dt.UTC)
         assert stored.astimezone(ZoneInfo("Asia/Tokyo")).hour == 9  # stored UTC, 09:00 in Tokyo
+
+
+def test_attendance_and_limits_name_the_month_in_japanese(client: TestClient, demo_db: Database) -> None:
+    login(client, HR)
+    page = client.get("/hr/attendance?month=2026-11").text
+    assert "勤怠 2026年11月</h1>" in page and "2026年11月 を締める" in page and "勤怠 2026-11<" not in page
+    assert "2026年11月</h1>" in client.get("/hr/limits?month=2026-11").text
+    assert "2026年11月</h1>" in client.get("/hr/attendance/1?month=2026-11").text
