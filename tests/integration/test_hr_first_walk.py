@@ -95,3 +95,23 @@ def test_attendance_and_limits_name_the_month_in_japanese(client: TestClient, de
     assert "勤怠 2026年11月</h1>" in page and "2026年11月 を締める" in page and "勤怠 2026-11<" not in page
     assert "2026年11月</h1>" in client.get("/hr/limits?month=2026-11").text
     assert "2026年11月</h1>" in client.get("/hr/attendance/1?month=2026-11").text
+
+
+def test_a_refused_transfer_says_which_field_beside_it_and_keeps_what_was_typed(client: TestClient,
+                                                                                demo_db: Database) -> None:
+    token = login(client, HR)
+    page = client.post("/hr/employees/8/transfer", data={
+        "csrf_token": token, "effective_from": "2027-01-01", "department": "", "position": "リーダー",
+        "employment_type": "contract"})
+    assert page.status_code == 422
+    body = page.text
+    dept = body[body.index('for="f-department"'):]
+    assert '<div class="error">' in dept[:600]  # the message sits under 所属, not alone above the page
+    assert 'value="2027-01-01"' in body and 'value="リーダー"' in body
+    assert '<option value="contract" selected>' in body
+    early = client.post("/hr/employees/8/transfer", data={
+        "csrf_token": token, "effective_from": "2000-01-01", "department": "営業部", "position": "",
+        "employment_type": "regular"})
+    assert early.status_code == 422
+    when = early.text[early.text.index('for="f-effective_from"'):]
+    assert '<div class="error">' in when[:600] and 'value="2000-01-01"' in when[:600]

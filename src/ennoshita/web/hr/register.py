@@ -121,14 +121,20 @@ async def create_employee(request: Request, db: DbDep, actor: ActorDep) -> Respo
     return RedirectResponse(f"/hr/employees/{emp_id}?done=hired", status_code=303)
 
 
+INLINE_FIELDS = ("effective_from", "department", "position", "employment_type", "leave_date", "leave_reason")
+
+
 def _detail(request: Request, db: DbDep, actor: ActorDep, emp_id: int, status: int = 200,
-            errors: dict[str, str] | None = None, general: list[str] | None = None) -> Response:
+            errors: dict[str, str] | None = None, general: list[str] | None = None,
+            form: dict[str, str] | None = None) -> Response:
     view = services.get_employee(db.uow(), actor, emp_id)
+    # a field the 異動 and 退社 forms show is answered beside it; any other above them
+    general = (general or []) + [m for f, m in (errors or {}).items() if f not in INLINE_FIELDS]
     lists = services.checklists(db.uow(), actor, emp_id) if can(actor, "hr.view") else []
     return render(request, "hr/employee.html", {
         "e": view, "checklists": lists, "errors": errors or {}, "general": general or [],
         "can_edit": can(actor, "hr.edit"), "can_personal": can(actor, "hr.personal"),
-        "done": request.query_params.get("done"), "types": EMPLOYMENT_TYPES}, status_code=status)
+        "done": request.query_params.get("done"), "types": EMPLOYMENT_TYPES, "form": form or {}}, status_code=status)
 
 
 @router.get("/employees/{emp_id}")
@@ -147,7 +153,8 @@ async def transfer(emp_id: int, request: Request, db: DbDep, actor: ActorDep) ->
             day, text(data, "department"), text(data, "position"), text(data, "employment_type") or None))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _detail(request, db, actor, emp_id, exc.status, errors, general)
+        kept = {f: text(data, f) for f in ("effective_from", "department", "position", "employment_type")}
+        return _detail(request, db, actor, emp_id, exc.status, errors, general, kept)
     return RedirectResponse(f"/hr/employees/{emp_id}?done=transfer", status_code=303)
 
 
@@ -161,7 +168,8 @@ async def leaving(emp_id: int, request: Request, db: DbDep, actor: ActorDep) -> 
         services.leave(db.uow(), actor, emp_id, day, text(data, "leave_reason"))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _detail(request, db, actor, emp_id, exc.status, errors, general)
+        kept = {f: text(data, f) for f in ("leave_date", "leave_reason")}
+        return _detail(request, db, actor, emp_id, exc.status, errors, general, kept)
     return RedirectResponse(f"/hr/employees/{emp_id}?done=leaving", status_code=303)
 
 
