@@ -115,3 +115,24 @@ def test_a_refused_transfer_says_which_field_beside_it_and_keeps_what_was_typed(
     assert early.status_code == 422
     when = early.text[early.text.index('for="f-effective_from"'):]
     assert '<div class="error">' in when[:600] and 'value="2000-01-01"' in when[:600]
+
+
+def test_the_hire_form_offers_login_users_by_name_not_a_number_to_type(client: TestClient,
+                                                                       demo_db: Database) -> None:
+    import re
+
+    from ennoshita.identity.models import User
+
+    token = login(client, HR)
+    form = client.get("/hr/employees/new").text
+    select_html = re.search(r'<select id="f-user_id" name="user_id">(.*?)</select>', form, re.S)
+    assert select_html and "（なし）" in select_html.group(1)
+    with demo_db.uow() as uow:
+        linked = set(uow.session.scalars(select(Employee.user_id).where(Employee.user_id.is_not(None))))
+        free = uow.session.execute(select(User.id, User.display_name).where(
+            User.active.is_(True), User.id.not_in(linked))).first()
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', select_html.group(1))}
+    assert not offered & linked  # an account already tied to an employee is not offered again
+    if free is not None:
+        assert free.id in offered and free.display_name in select_html.group(1)
+        assert _hire(client, token, "E-9105", user_id=str(free.id)).status_code == 303

@@ -79,7 +79,8 @@ def _form_page(request: Request, db: DbDep, form: dict[str, str], status: int = 
                errors: dict[str, str] | None = None, general: list[str] | None = None) -> Response:
     return render(request, "hr/employee_form.html", {
         "form": form, "errors": errors or {}, "general": general or [], "types": EMPLOYMENT_TYPES,
-        "departments": queries.departments(db.uow())}, status_code=status)
+        "departments": queries.departments(db.uow()), "users": queries.unlinked_users(db.uow())},
+        status_code=status)
 
 
 @router.get("/employees/new")
