@@ -45,7 +45,7 @@ def inventory(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 async def _do(request: Request, db: DbDep, actor: ActorDep, action: str, item_id: int | None = None) -> Response:
-    item_ids = [int(v) for v in (await request.form()).getlist("item_id") if str(v).isdigit()]
+    item_ids = [int(str(v)) for v in (await request.form()).getlist("item_id") if str(v).isdigit()]
     form = await text_form(request)
     try:
         if action == "check":
