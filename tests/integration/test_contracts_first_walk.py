@@ -39,3 +39,13 @@ def test_the_amount_field_says_which_amount_the_stamp_duty_follows(client: TestC
         "contract_type": "contracting", "start_on": "2026-12-10", "amount": "1,000,000", "stamp_document": "2",
         "stamp_subject": "other", "renewal_months": "12", "notice_months": "0"})
     assert made.status_code == 200 and "¥200" in made.text and "第2号文書" in made.text
+
+
+def test_uploading_with_no_file_chosen_stays_on_the_contract_and_says_so(client: TestClient,
+                                                                         demo_db: Database) -> None:
+    token = login(client, LEGAL)
+    page = client.post("/contracts/1/files", data={"csrf_token": token},
+                       files={"file": ("", b"", "application/octet-stream")})
+    assert page.status_code == 422
+    assert "添付するファイルを選んでください" in page.text and 'action="/contracts/1/files"' in page.text
+    assert 'data-testid="stamp-duty"' in page.text  # the contract's own page, not a bare error page

@@ -127,12 +127,18 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return RedirectResponse(f"/contracts/{view.id}", status_code=303)
 
 
-@router.get("/{contract_id}")
-def detail(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
+def _detail(request: Request, db: DbDep, actor: ActorDep, contract_id: int, file_errors: list[str] | None = None,
+            status: int = 200) -> Response:
     c = contracts.get_contract(db.uow(), actor, contract_id)
     return render(request, "contracts/detail.html", {
         "c": c, "files": contracts.files(db.uow(), actor, contract_id),
-        "next": contracts.TRANSITIONS.get(c.status, ()), "general": [], "can_edit": can(actor, "legal.edit")})
+        "next": contracts.TRANSITIONS.get(c.status, ()), "general": [], "can_edit": can(actor, "legal.edit"),
+        "file_errors": file_errors or []}, status_code=status)
+
+
+@router.get("/{contract_id}")
+def detail(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
+    return _detail(request, db, actor, contract_id)
 
 
 @router.post("/{contract_id}/status")
@@ -152,10 +158,14 @@ async def request_signing(request: Request, contract_id: int, db: DbDep, actor: 
 async def add_file(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
     raw = await request.form()
     upload = raw.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise Invalid("attachment.error.missing", field="file")
-    contracts.add_file(db.uow(), actor, contract_id, upload.filename, upload.content_type or "application/pdf",
-                       await upload.read())
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise Invalid("attachment.error.missing", field="file")
+        contracts.add_file(db.uow(), actor, contract_id, upload.filename, upload.content_type or "application/pdf",
+                           await upload.read())
+    except Invalid as exc:  # answered on the contract's page, beside the file field
+        errors, general = field_errors(exc, request_translator(request))
+        return _detail(request, db, actor, contract_id, general + list(errors.values()), 422)
     return RedirectResponse(f"/contracts/{contract_id}", status_code=303)
 
 
