@@ -121,3 +121,21 @@ def test_a_report_asked_for_a_date_that_is_no_date_answers_in_japanese_not_500(c
     page = client.get("/assets/reports/depreciation?day=2026-13-01&format=csv")
     assert page.status_code == 422 and "YYYY-MM-DD" in page.text
     assert client.get("/assets/reports/depreciation?day=2026-11-30&format=csv").status_code == 200
+
+
+def test_the_depreciation_schedule_shows_an_asset_sold_in_the_year_as_booked_not_a_full_year(
+        books: Database) -> None:
+    """PC ¥328,000, 4 years 200% 定率法 (0.500), in use 2026-04-01: ¥164,000 for a full FY2026, ¥13,666 a month.
+    Runs April to October book 164,000 × 7 ÷ 12 = ¥95,666; retired 2026-11-20, the rest is 除却損, not 償却."""
+    from ennoshita.assets import queries
+
+    db = books
+    pc = assets.register(db.uow(), ADMIN, assets.NewAsset("ノートPC", "pc", D(2026, 4, 1), 328_000,
+                                                          method="declining"))
+    for month in range(4, 11):
+        assets.post_run(db.uow(), ADMIN, "monthly", D(2026, month, 1))
+    assets.dispose(db.uow(), ADMIN, assets.Disposal(pc.id, D(2026, 11, 20), "retire"))
+    table = queries.depreciation_report(db.uow(), ADMIN, D(2026, 12, 1))
+    row = next(r for r in table.rows if r.get("number") == pc.number)
+    assert (row["opening"], row["depreciation"], row["closing"]) == (328_000, 95_666, 0)
+    assert row["months"] == 7
