@@ -163,6 +163,13 @@ def format_date(day: dt.date | None, locale: str) -> str:
     return day.isoformat()
 
 
+def format_month(day: dt.date | None, locale: str) -> str:
+    """The month holding ``day``: ``2026年11月`` in Japanese, ``2026-11`` in English."""
+    if day is None:
+        return ""
+    return f"{day.year}年{day.month}月" if locale == "ja" else f"{day:%Y-%m}"
+
+
 def format_datetime(moment: dt.datetime | None, locale: str) -> str:
     """A timestamp shown in Asia/Tokyo."""
     if moment is None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ennoshita.actor import Actor
 from ennoshita.assets import rules, tables
-from ennoshita.assets.models import FixedAsset
+from ennoshita.assets.models import DepreciationLine, DepreciationRun, FixedAsset
 from ennoshita.assets.services import AssetView, _view, company
 from ennoshita.dates import check_year
 from ennoshita.db import UnitOfWork
@@ -50,6 +50,13 @@ def depreciation_report(uow: UnitOfWork, actor: Actor, day: dt.date) -> Table:
             ("months", "月数", "int"), ("opening", "期首帳簿価額", "yen"), ("depreciation", "当期償却額", "yen"),
             ("closing", "期末帳簿価額", "yen"), ("status", "状態")), filename=f"depreciation-{start:%Y}")
         totals = {"cost": 0, "opening": 0, "depreciation": 0, "closing": 0}
+        # what the runs of this year booked for each asset (an asset sold or retired in the year is shown as booked:
+        # its 償却 up to the last run, then nothing left; the rest went to 除却損・売却損益 with the disposal)
+        booked: dict[int, int] = {int(asset_id): int(total or 0) for asset_id, total in s.execute(
+            select(DepreciationLine.asset_id, func.sum(DepreciationLine.amount))
+            .join(DepreciationRun, DepreciationRun.id == DepreciationLine.run_id)
+            .where(DepreciationRun.period_start >= start, DepreciationRun.period_start <= end)
+            .group_by(DepreciationLine.asset_id))}
         q = select(FixedAsset).where(FixedAsset.acquired_on <= end).order_by(FixedAsset.id)
         for a in s.scalars(q):
             if a.disposed_on is not None and a.disposed_on < start and a.method != rules.LUMP_SUM:
@@ -62,6 +69,13 @@ def depreciation_report(uow: UnitOfWork, actor: Actor, day: dt.date) -> Table:
             else:
                 row = {"months": year.months, "opening": year.opening, "depreciation": year.depreciation,
                        "closing": year.closing, "basis": year.basis}
+            if (a.disposed_on is not None and start <= a.disposed_on <= end and a.method != rules.LUMP_SUM
+                    and year is not None):
+                done = booked.get(a.id, 0)
+                first = max(start, a.acquired_on.replace(day=1))
+                used = (rules.months_between(first, a.last_run_month) if a.last_run_month and a.last_run_month >= first
+                        else 0)
+                row |= {"months": used, "depreciation": done, "closing": 0}
             kind = tables.KIND_BY_CODE.get(a.kind_code)
             row |= {"number": a.number, "name": a.name, "kind": kind.name if kind else a.kind_code,
                     "acquired_on": a.acquired_on, "cost": a.cost, "method": METHOD_NAMES.get(a.method, a.method),

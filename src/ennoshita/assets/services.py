@@ -247,7 +247,6 @@ def _period(s: Session, kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
 
 def _compute(s: Session, kind: str, start: dt.date, end: dt.date) -> RunPreview:
     c = company(s)
-    months = _months(start, end)
     indirect = c.depreciation_style != "direct"
     fa = FixedAsset
     rows = s.execute(select(fa.id, fa.number, fa.name, fa.department, fa.cost, fa.life, fa.method, fa.acquired_on,
@@ -257,9 +256,14 @@ def _compute(s: Session, kind: str, start: dt.date, end: dt.date) -> RunPreview:
     lines: list[RunLine] = []
     cache: dict[tuple[int, int, str, dt.date, str], list[rules.ScheduleYear]] = {}
     start_month = c.fiscal_year_start_month
+    year_start = rules.fiscal_year(end, start_month)[0]
     for (asset_id, number, name, department, cost, life, method, acquired, family, account_code, accumulated,
          last_run) in rows:
-        todo = months if last_run is None else [m for m in months if m > last_run]
+        # every month of this fiscal year not yet run for the asset, up to the run's end: an asset entered after
+        # its first month was run, or a month no run was posted for, is caught up here rather than lost (never a
+        # month of an earlier year: that year's books are its own)
+        first = acquired.replace(day=1) if last_run is None else rules.add_months(last_run, 1)
+        todo = _months(max(first, year_start), end)
         if not todo:
             continue
         key = (cost, life, method, acquired.replace(day=1), family)

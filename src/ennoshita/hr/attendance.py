@@ -330,6 +330,28 @@ def parse_clock(day: dt.date, text: str) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time(0)) + dt.timedelta(hours=h, minutes=m)
 
 
+# the header a Japanese 勤怠 export carries, read as the English one (社員番号,日付,出勤,退勤,休憩)
+JA_COLUMNS = {
+    "社員番号": "employee_number", "従業員番号": "employee_number", "日付": "date", "勤務日": "date",
+    "出勤": "clock_in", "出勤時刻": "clock_in", "退勤": "clock_out", "退勤時刻": "clock_out",
+    "休憩": "break_minutes", "休憩（分）": "break_minutes", "休憩(分)": "break_minutes",
+    "休憩時間（分）": "break_minutes", "休憩時間(分)": "break_minutes",
+}
+
+
+def _column(name: str) -> str:
+    text = name.strip().lstrip("\ufeff").strip()
+    return JA_COLUMNS.get(text, text.lower())
+
+
+def _day(text: str) -> dt.date:
+    """2026-11-05, 2026/11/05 or 2026/11/5 (as spreadsheets write it)."""
+    parts = text.replace("/", "-").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise ValueError(text)
+    return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
 @dataclass(frozen=True)
 class ImportResult:
     rows: int
@@ -340,7 +362,7 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
-    if header is None or [h.strip().lower().lstrip("\ufeff") for h in header[:5]] != list(CSV_COLUMNS):
+    if header is None or [_column(h) for h in header[:5]] != list(CSV_COLUMNS):
         return [], [Problem("hr.error.csv_header", "file", {"columns": ",".join(CSV_COLUMNS)}, 1)]
     cache: dict[str, Employee | None] = {}
     closed = {(emp, m) for emp, m in s.execute(select(Timesheet.employee_id, Timesheet.month)
@@ -360,7 +382,7 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
             problems.append(Problem("hr.error.csv_unknown_employee", "employee_number", {"number": number}, line))
             continue
         try:
-            day = dt.date.fromisoformat(day_text.replace("/", "-"))
+            day = _day(day_text)
         except ValueError:
             problems.append(Problem("hr.error.csv_date", "date", {"value": day_text}, line))
             continue

@@ -139,6 +139,18 @@ def departments(uow: UnitOfWork) -> list[str]:
         return sorted(set(s.scalars(select(Assignment.department).distinct())))
 
 
+def unlinked_users(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """Active login accounts no employee is tied to yet, as (id, "name <email>") for the 入社登録 select."""
+    from ennoshita.identity.models import User
+
+    with uow:
+        s = uow.session
+        linked = select(Employee.user_id).where(Employee.user_id.is_not(None))
+        rows = s.execute(select(User.id, User.display_name, User.email).where(
+            User.active.is_(True), User.id.not_in(linked)).order_by(User.display_name))
+        return [(uid, f"{name}（{email}）") for uid, name, email in rows]
+
+
 # --- 年次有給休暇管理簿 ----------------------------------------------------------------------------------------
 
 

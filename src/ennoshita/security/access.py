@@ -139,11 +139,13 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (A, "*", "/payroll/declarations*", "payroll.edit"),
     (A, R, "/payroll*", "payroll.view"), (A, WR, "/payroll*", "payroll.edit"),
     # --- 総務: 固定資産台帳 and 備品; 法務: 契約台帳
+    (W, R, "/assets/new", "general_affairs.edit"),  # a read-only role (監査人) gets no form to fill
     (W, R, "/assets*", "general_affairs.view"), (W, WR, "/assets*", "general_affairs.edit"),
     (A, R, "/assets*", "general_affairs.view"), (A, WR, "/assets*", "general_affairs.edit"),
     (A, R, "/depreciation-runs*", "general_affairs.view"), (A, WR, "/depreciation-runs*", "general_affairs.edit"),
     (A, R, "/equipment*", "general_affairs.view"), (A, WR, "/equipment*", "general_affairs.edit"),
     (A, R, "/contracts/stamp-duty", "legal.view|general_affairs.view"),  # the calculator: 総務 buys with stamps too
+    (W, R, "/contracts/new", "legal.edit"),
     (W, R, "/contracts*", "legal.view"), (W, WR, "/contracts*", "legal.edit"),
     (A, R, "/contracts*", "legal.view"), (A, WR, "/contracts*", "legal.edit"),
 )

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ennoshita.dates import format_date, format_datetime
+from ennoshita.dates import format_date, format_datetime, format_month
 from ennoshita.i18n import Translator
 from ennoshita.money import format_yen
 
@@ -51,6 +51,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "nav": getattr(state, "nav", []),
         "csrf_token": getattr(state, "csrf_token", ""),
         "fmt_date": lambda d: format_date(d, lang),
+        "fmt_month": lambda d: format_month(d, lang),
         "fmt_datetime": lambda m: format_datetime(m, lang),
         "path": request.url.path,
     }

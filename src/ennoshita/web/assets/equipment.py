@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ennoshita.assets import equipment
 from ennoshita.errors import DomainError, Invalid
 from ennoshita.i18n import Translator
+from ennoshita.identity import can
 from ennoshita.identity.models import User
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
@@ -35,7 +36,8 @@ def _page(request: Request, db: DbDep, actor: ActorDep, errors: dict[str, str], 
     return render(request, "assets/equipment.html", {
         "items": items, "users": _users(db, request_translator(request)), "errors": errors, "general": general,
         "form": form or {},
-        "today": dt.date.today().isoformat(), "status": request.query_params.get("status", "")},
+        "today": dt.date.today().isoformat(), "status": request.query_params.get("status", ""),
+        "can_edit": can(actor, "general_affairs.edit")},
         status_code=status)
 
 
@@ -45,9 +47,18 @@ def inventory(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 async def _do(request: Request, db: DbDep, actor: ActorDep, action: str, item_id: int | None = None) -> Response:
+    item_ids = [int(str(v)) for v in (await request.form()).getlist("item_id") if str(v).isdigit()]
     form = await text_form(request)
     try:
-        if action == "add":
+        if action == "check":
+            try:
+                day = dt.date.fromisoformat(form.get("day", ""))
+            except ValueError:
+                raise Invalid("assets_ui.error.date", field="day") from None
+            if not item_ids:
+                raise Invalid("assets_ui.error.check_none", field="item_id")
+            equipment.mark_checked(db.uow(), actor, item_ids, day)
+        elif action == "add":
             equipment.add_item(db.uow(), actor, equipment.NewItem(form.get("tag", ""), form.get("name", ""),
                                                                   form.get("kind", "pc"), form.get("serial", ""),
                                                                   location=form.get("location", "")))
@@ -72,6 +83,12 @@ async def _do(request: Request, db: DbDep, actor: ActorDep, action: str, item_id
 @router.post("/new")
 async def add(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return await _do(request, db, actor, "add")
+
+
+@router.post("/check")
+async def stocktake(request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """棚卸: the items ticked in the list were seen on the day given."""
+    return await _do(request, db, actor, "check")
 
 
 @router.post("/{item_id}/lend")

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from ennoshita.assets import queries, rules, tables
 from ennoshita.assets import services as assets
 from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.identity import can, require
 from ennoshita.ledger.chart import ACCOUNTS
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
@@ -45,7 +46,7 @@ def register_list(request: Request, db: DbDep, actor: ActorDep, q: str = "", sta
     pages = page_count(total, PER_PAGE)
     return render(request, "assets/list.html", {
         "rows": rows, "total": total, "q": q, "status": status, "page": page, "pages": pages,
-        "today": dt.date.today()})
+        "today": dt.date.today(), "can_edit": can(actor, "general_affairs.edit")})
 
 
 def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], general: list[str],
@@ -56,6 +57,7 @@ def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], g
 
 @router.get("/new")
 def new_form(request: Request, actor: ActorDep) -> Response:
+    require(actor, "general_affairs.edit")  # a read-only role (監査人) gets no form to fill before a 403 on save
     return _form_page(request, {"acquired_on": dt.date.today().isoformat(), "method": "declining", "quantity": "1"},
                       {}, [])
 
@@ -68,6 +70,10 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
     cost = checked_int(form.get("cost", ""), "cost", problems)
     life = checked_int(form.get("life", ""), "life", problems)
     quantity = checked_int(form.get("quantity", "") or "1", "quantity", problems)
+    # an asset taken over from an earlier register: its 償却累計額 and the last month it covers (YYYY-MM)
+    accumulated = checked_int(form.get("accumulated", "") or "0", "accumulated", problems)
+    through_text = form.get("depreciated_through", "").strip()
+    through = checked_date(f"{through_text}-01", "depreciated_through", problems) if through_text else None
     if day is None and not problems:
         problems.append(Problem("assets_ui.error.date", "acquired_on"))
     try:
@@ -77,7 +83,7 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
         view = assets.register(db.uow(), actor, assets.NewAsset(
             form.get("name", ""), form.get("kind_code", ""), day, cost or 0, form.get("method", "declining"),
             life, quantity or 1, form.get("department", ""), form.get("location", ""), form.get("municipality", ""),
-            form.get("supplier", "")))
+            form.get("supplier", ""), accumulated=accumulated or 0, depreciated_through=through))
     except DomainError as exc:
         errors, general = field_errors(exc, request_translator(request))
         return _form_page(request, form, errors, general, 422)
@@ -95,7 +101,8 @@ def runs(request: Request, db: DbDep, actor: ActorDep, month: str = "", kind: st
             pass
     preview = assets.preview_run(db.uow(), actor, kind if kind in ("monthly", "yearly") else "monthly", day)
     return render(request, "assets/runs.html", {"preview": preview, "month": f"{day:%Y-%m}", "kind": kind,
-                                                 "posted": posted, "general": [], "accounts": ACCOUNT_NAMES})
+                                                 "posted": posted, "general": [], "accounts": ACCOUNT_NAMES,
+                                                 "can_edit": can(actor, "general_affairs.edit")})
 
 
 @router.post("/runs")
@@ -112,14 +119,18 @@ async def post_run(request: Request, db: DbDep, actor: ActorDep) -> Response:
         general += list(_errors.values())
         preview = assets.preview_run(db.uow(), actor, kind, day)
         return render(request, "assets/runs.html", {"preview": preview, "month": month, "kind": kind, "posted": 0,
-                                                     "general": general, "accounts": ACCOUNT_NAMES}, status_code=422)
+                                                     "general": general, "accounts": ACCOUNT_NAMES,
+                                                     "can_edit": True}, status_code=422)
     return RedirectResponse(f"/assets/runs?month={month}&kind={kind}&posted={result.journal_entry_id or 0}",
                             status_code=303)
 
 
 @router.get("/reports/depreciation")
 def depreciation_report(db: DbDep, actor: ActorDep, day: str = "", format: str = "csv") -> Response:  # noqa: A002
-    when = dt.date.fromisoformat(day) if day else dt.date.today()
+    try:
+        when = dt.date.fromisoformat(day) if day else dt.date.today()
+    except ValueError:
+        raise Invalid("assets_ui.error.date", field="day") from None
     content, media, name = export(queries.depreciation_report(db.uow(), actor, when),
                                   format if format in ("csv", "xlsx", "pdf") else "csv")
     return Response(content, media_type=media,
@@ -138,7 +149,8 @@ def declaration(db: DbDep, actor: ActorDep, year: int = 0, format: str = "csv") 
 def detail(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
     view, years = assets.asset_schedule(db.uow(), actor, asset_id)
     return render(request, "assets/detail.html", {"a": view, "years": years, "errors": {}, "general": [],
-                                                   "form": {"day": dt.date.today().isoformat(), "kind": "retire"}})
+                                                   "form": {"day": dt.date.today().isoformat(), "kind": "retire"},
+                                                   "can_edit": can(actor, "general_affairs.edit")})
 
 
 @router.post("/{asset_id}/dispose")
@@ -155,7 +167,8 @@ async def dispose(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -
         errors, general = field_errors(exc, request_translator(request))
         view, years = assets.asset_schedule(db.uow(), actor, asset_id)
         return render(request, "assets/detail.html", {"a": view, "years": years, "errors": errors,
-                                                       "general": general, "form": form}, status_code=422)
+                                                       "general": general, "form": form, "can_edit": True},
+                      status_code=422)
     return RedirectResponse(f"/assets/{asset_id}", status_code=303)
 
 

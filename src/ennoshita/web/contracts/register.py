@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from ennoshita.contracts import queries, rules
 from ennoshita.contracts import services as contracts
 from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.identity import can, require
 from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import (
@@ -62,7 +63,7 @@ def register_list(request: Request, db: DbDep, actor: ActorDep, page: int = 1) -
     query = "&".join(f"{k}={v}" for k, v in params.items() if v)
     return render(request, "contracts/list.html", {
         "rows": rows, "total": total, "page": page, "pages": pages, "params": params, "errors": errors,
-        "query": query, "types": rules.TYPES, "statuses": rules.STATUSES})
+        "query": query, "types": rules.TYPES, "statuses": rules.STATUSES, "can_edit": can(actor, "legal.edit")})
 
 
 @router.get("/export.csv")
@@ -86,6 +87,7 @@ def _form_page(request: Request, form: dict[str, Any], errors: dict[str, str], g
 @router.get("/new")
 def new_form(request: Request, actor: ActorDep) -> Response:
     """The form; from a 法務審査依頼 (``request_id``) it comes pre-filled and saving links the two."""
+    require(actor, "legal.edit")  # a read-only role (監査人) gets no form to fill before a 403 on save
     q = request.query_params
     return _form_page(request, {"start_on": dt.date.today().isoformat(), "renewal_months": "12",
                                 "notice_months": "3", "contract_type": "outsourcing",
@@ -125,12 +127,18 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
     return RedirectResponse(f"/contracts/{view.id}", status_code=303)
 
 
-@router.get("/{contract_id}")
-def detail(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
+def _detail(request: Request, db: DbDep, actor: ActorDep, contract_id: int, file_errors: list[str] | None = None,
+            status: int = 200) -> Response:
     c = contracts.get_contract(db.uow(), actor, contract_id)
     return render(request, "contracts/detail.html", {
         "c": c, "files": contracts.files(db.uow(), actor, contract_id),
-        "next": contracts.TRANSITIONS.get(c.status, ()), "general": []})
+        "next": contracts.TRANSITIONS.get(c.status, ()), "general": [], "can_edit": can(actor, "legal.edit"),
+        "file_errors": file_errors or []}, status_code=status)
+
+
+@router.get("/{contract_id}")
+def detail(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
+    return _detail(request, db, actor, contract_id)
 
 
 @router.post("/{contract_id}/status")
@@ -150,10 +158,14 @@ async def request_signing(request: Request, contract_id: int, db: DbDep, actor: 
 async def add_file(request: Request, contract_id: int, db: DbDep, actor: ActorDep) -> Response:
     raw = await request.form()
     upload = raw.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise Invalid("attachment.error.missing", field="file")
-    contracts.add_file(db.uow(), actor, contract_id, upload.filename, upload.content_type or "application/pdf",
-                       await upload.read())
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise Invalid("attachment.error.missing", field="file")
+        contracts.add_file(db.uow(), actor, contract_id, upload.filename, upload.content_type or "application/pdf",
+                           await upload.read())
+    except Invalid as exc:  # answered on the contract's page, beside the file field
+        errors, general = field_errors(exc, request_translator(request))
+        return _detail(request, db, actor, contract_id, general + list(errors.values()), 422)
     return RedirectResponse(f"/contracts/{contract_id}", status_code=303)
 
 

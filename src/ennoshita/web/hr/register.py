@@ -19,6 +19,7 @@ from ennoshita.web import nav
 from ennoshita.web.deps import ActorDep, DbDep
 from ennoshita.web.forms import (
     Page,
+    checked_int,
     errors_of,
     form_data,
     page_no,
@@ -56,8 +57,18 @@ def employees(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 def _minutes(raw: str, field: str, problems: list[Problem]) -> int:
+    """Hours as typed: ``32``, ``17.5`` or ``32:00`` / ``7:30`` (the H:MM the screens show); a malformed one adds a
+    problem naming the field."""
+    text = raw.strip().translate(str.maketrans("０１２３４５６７８９：．", "0123456789:."))
     try:
-        value = Decimal(raw or "0") * 60
+        if ":" in text:
+            hours, _, minutes = text.partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(minutes) < 60):
+                raise InvalidOperation
+            return int(hours) * 60 + int(minutes)
+        value = Decimal(text or "0") * 60
+        if not value.is_finite():
+            raise InvalidOperation
     except InvalidOperation:
         problems.append(Problem("hr.error.weekly_hours", field))
         return 0
@@ -68,7 +79,8 @@ def _form_page(request: Request, db: DbDep, form: dict[str, str], status: int = 
                errors: dict[str, str] | None = None, general: list[str] | None = None) -> Response:
     return render(request, "hr/employee_form.html", {
         "form": form, "errors": errors or {}, "general": general or [], "types": EMPLOYMENT_TYPES,
-        "departments": queries.departments(db.uow())}, status_code=status)
+        "departments": queries.departments(db.uow()), "users": queries.unlinked_users(db.uow())},
+        status_code=status)
 
 
 @router.get("/employees/new")
@@ -88,33 +100,42 @@ async def create_employee(request: Request, db: DbDep, actor: ActorDep) -> Respo
         if value is None and form[name]:
             problems.append(Problem("hr.error.required", name))
     days = parse_id(form["weekly_days"])
+    # checked before the refusal below: a value it cannot read is named, never saved as 0
+    weekly_minutes = _minutes(form["weekly_hours"], "weekly_hours", problems)
+    monthly_wage = checked_int(form["monthly_wage"], "monthly_wage", problems)
+    user_id = checked_int(form["user_id"], "user_id", problems)
     try:
         if problems:
             raise Invalid(problems=problems)
         emp_id = services.hire(db.uow(), actor, EmployeeInput(
             employee_number=form["employee_number"], name=form["name"], name_kana=form["name_kana"],
             birth_date=birth, hire_date=hired, employment_type=form["employment_type"], department=form["department"],
-            weekly_days=days if days is not None else -1, weekly_minutes=_minutes(form["weekly_hours"],
-                                                                                  "weekly_hours", problems),
+            weekly_days=days if days is not None else -1, weekly_minutes=weekly_minutes,
             position=form["position"], work_weekdays=form["work_weekdays"] or None, gender=form["gender"],
             email=form["email"], phone=form["phone"], postal_code=form["postal_code"], address=form["address"],
             emergency_name=form["emergency_name"], emergency_relation=form["emergency_relation"],
-            emergency_phone=form["emergency_phone"], monthly_wage=parse_id(form["monthly_wage"]) or 0,
-            user_id=parse_id(form["user_id"])))
+            emergency_phone=form["emergency_phone"], monthly_wage=monthly_wage or 0,
+            user_id=user_id))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _form_page(request, db, form, exc.status, errors, general)
     return RedirectResponse(f"/hr/employees/{emp_id}?done=hired", status_code=303)
 
 
+INLINE_FIELDS = ("effective_from", "department", "position", "employment_type", "leave_date", "leave_reason")
+
+
 def _detail(request: Request, db: DbDep, actor: ActorDep, emp_id: int, status: int = 200,
-            errors: dict[str, str] | None = None, general: list[str] | None = None) -> Response:
+            errors: dict[str, str] | None = None, general: list[str] | None = None,
+            form: dict[str, str] | None = None) -> Response:
     view = services.get_employee(db.uow(), actor, emp_id)
+    # a field the 異動 and 退社 forms show is answered beside it; any other above them
+    general = (general or []) + [m for f, m in (errors or {}).items() if f not in INLINE_FIELDS]
     lists = services.checklists(db.uow(), actor, emp_id) if can(actor, "hr.view") else []
     return render(request, "hr/employee.html", {
         "e": view, "checklists": lists, "errors": errors or {}, "general": general or [],
         "can_edit": can(actor, "hr.edit"), "can_personal": can(actor, "hr.personal"),
-        "done": request.query_params.get("done"), "types": EMPLOYMENT_TYPES}, status_code=status)
+        "done": request.query_params.get("done"), "types": EMPLOYMENT_TYPES, "form": form or {}}, status_code=status)
 
 
 @router.get("/employees/{emp_id}")
@@ -133,7 +154,8 @@ async def transfer(emp_id: int, request: Request, db: DbDep, actor: ActorDep) ->
             day, text(data, "department"), text(data, "position"), text(data, "employment_type") or None))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _detail(request, db, actor, emp_id, exc.status, errors, general)
+        kept = {f: text(data, f) for f in ("effective_from", "department", "position", "employment_type")}
+        return _detail(request, db, actor, emp_id, exc.status, errors, general, kept)
     return RedirectResponse(f"/hr/employees/{emp_id}?done=transfer", status_code=303)
 
 
@@ -147,7 +169,8 @@ async def leaving(emp_id: int, request: Request, db: DbDep, actor: ActorDep) -> 
         services.leave(db.uow(), actor, emp_id, day, text(data, "leave_reason"))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _detail(request, db, actor, emp_id, exc.status, errors, general)
+        kept = {f: text(data, f) for f in ("leave_date", "leave_reason")}
+        return _detail(request, db, actor, emp_id, exc.status, errors, general, kept)
     return RedirectResponse(f"/hr/employees/{emp_id}?done=leaving", status_code=303)
 
 
