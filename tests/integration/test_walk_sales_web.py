@@ -115,8 +115,9 @@ def test_a_quote_request_naming_items_of_the_master_opens_the_quote_with_their_c
     href = re.search(r'href="([^"]+)" data-testid="make-quote"', page)
     assert href
     params = parse_qs(urlparse(href.group(1).replace("&amp;", "&")).query)
-    assert params["lines[0].item_code"] == ["P-1003"] and "lines[0].description" not in params
-    assert params["lines[1].item_code"] == ["S-0001"]
+    # the master's item in 品目コード with its name in 品名 (the clerk sees what it is; price and rate from the master)
+    assert params["lines[0].item_code"] == ["P-1003"] and params["lines[0].description"][0] not in ("", "P-1003")
+    assert params["lines[1].item_code"] == ["S-0001"] and params["lines[1].description"] == ["据付調整作業"]
     assert params["lines[2].description"] == ["特注治具"] and "lines[2].item_code" not in params
     form = client.get(href.group(1).replace("&amp;", "&")).text
     assert 'value="P-1003"' in form and 'value="S-0001"' in form

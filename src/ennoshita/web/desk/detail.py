@@ -75,22 +75,25 @@ def _create_href(db: Database, actor: Actor, req: services.RequestSummary) -> st
             params["customer_po"] = str(req.fields["customer_po"])
     for i, line in enumerate(req.fields.get("lines") or []):
         item = str(line.get("item", ""))
-        code = _item_code(db, actor, item)
-        # an item of the master (by its code or its name) goes to 品目コード, so that its name, unit price and
-        # rate come from the master; anything else is a free-text line
-        params[f"lines[{i}].item_code" if code else f"lines[{i}].description"] = code or item
+        master = _item(db, actor, item)
+        # an item of the master (by its code or its name) goes to 品目コード with its name in 品名, so that the
+        # unit price and rate come from the master; anything else is a free-text line
+        if master is not None:
+            params[f"lines[{i}].item_code"], params[f"lines[{i}].description"] = master
+        else:
+            params[f"lines[{i}].description"] = item
         params[f"lines[{i}].quantity"] = str(line.get("quantity", ""))
     return path + "?" + urlencode(params)
 
 
-def _item_code(db: Database, actor: Actor, text: str) -> str | None:
-    """The code of the one active item whose code or name is ``text`` (what a requester types: P-1003, or
+def _item(db: Database, actor: Actor, text: str) -> tuple[str, str] | None:
+    """(code, name) of the one active item whose code or name is ``text`` (what a requester types: P-1003, or
     据付調整作業), else None."""
     wanted = text.strip()
     if not wanted or not can(actor, "sales.view"):
         return None
     found, _total = partners.list_items(db.uow(), actor, wanted, per_page=20, active_only=True)
-    exact = [i.code for i in found if wanted in (i.code, i.name)]
+    exact = [(i.code, i.name) for i in found if wanted in (i.code, i.name)]
     return exact[0] if len(exact) == 1 else None
 
 
