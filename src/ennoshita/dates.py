@@ -50,6 +50,19 @@ def is_bank_holiday(day: dt.date) -> bool:
     return (day.month == 12 and day.day == 31) or (day.month == 1 and day.day <= 3)
 
 
+def is_tax_holiday(day: dt.date) -> bool:
+    """国税通則法10条②: 日曜日, 祝日 and 一般の休日 (1/1-1/3), 土曜日 and 12/29-12/31 (施行令2条②)."""
+    return (day.weekday() >= 5 or is_holiday(day) or (day.month == 12 and day.day >= 29)
+            or (day.month == 1 and day.day <= 3))
+
+
+def tax_deadline(day: dt.date) -> dt.date:
+    """A 期限 falling on a day of :func:`is_tax_holiday` moves to the next day that is not one."""
+    while is_tax_holiday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def is_business_day(day: dt.date) -> bool:
     return not is_bank_holiday(day)
 

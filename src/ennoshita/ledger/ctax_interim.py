@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, is_holiday
+from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, tax_deadline
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import load_company, require
@@ -72,19 +72,6 @@ def interim_count(previous_national: int) -> int:
 
 def _floor_100(value: Fraction | int) -> int:
     return int(Fraction(value) // 100) * 100
-
-
-def is_tax_holiday(day: dt.date) -> bool:
-    """国税通則法10条②: 日曜日, 祝日 and 一般の休日 (1/1-1/3), 土曜日 and 12/29-12/31 (施行令2条②)."""
-    return (day.weekday() >= 5 or is_holiday(day) or (day.month == 12 and day.day >= 29)
-            or (day.month == 1 and day.day <= 3))
-
-
-def tax_deadline(day: dt.date) -> dt.date:
-    """A 期限 falling on a day of :func:`is_tax_holiday` moves to the next day that is not one."""
-    while is_tax_holiday(day):
-        day += dt.timedelta(days=1)
-    return day
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ennoshita.dates import HolidayShift, add_months, shift_to_business_day
+from ennoshita.dates import add_months, tax_deadline
 from ennoshita.errors import Invalid
 from ennoshita.money import Rounding, round_yen
 
@@ -97,7 +97,7 @@ def due_date(paid: dt.date, category: str, special: bool) -> dt.date:
     else:
         year, month = add_months(paid.year, paid.month, 1)
         nominal = dt.date(year, month, 10)
-    return shift_to_business_day(nominal, HolidayShift.NEXT)
+    return tax_deadline(nominal)
 
 
 def must_submit(category: str, year_total: int) -> bool:

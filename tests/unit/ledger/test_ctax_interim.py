@@ -11,7 +11,8 @@ import datetime as dt
 
 import pytest
 
-from ennoshita.ledger.ctax_interim import interim_count, interim_periods, is_tax_holiday, tax_deadline
+from ennoshita.dates import is_tax_holiday, tax_deadline
+from ennoshita.ledger.ctax_interim import interim_count, interim_periods
 
 D = dt.date
 APRIL_2026 = D(2026, 4, 1)
