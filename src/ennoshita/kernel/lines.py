@@ -21,6 +21,14 @@ from ennoshita.partners.models import Item
 MAX_LINES = 500
 
 
+def priced_as_discount(unit_price: str | Decimal | int) -> bool:
+    """Whether a line is a 値引 line by its price as typed or stored (出精値引 -1,200): the line grids and the
+    purchasing lines, which have no other way to say so, read a negative unit price as one."""
+    if isinstance(unit_price, str):
+        return unit_price.strip().startswith("-")
+    return unit_price < 0
+
+
 @dataclass(frozen=True)
 class LineInput:
     """One line as a user or a client typed it. With an ``item_code`` the item fills what is left empty."""

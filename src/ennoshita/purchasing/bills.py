@@ -36,7 +36,7 @@ from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, No
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import can
-from ennoshita.kernel.lines import LineInput, ResolvedLine, price_entry_of, resolve_lines
+from ennoshita.kernel.lines import LineInput, ResolvedLine, price_entry_of, priced_as_discount, resolve_lines
 from ennoshita.kernel.tax import InvoiceTotals, PriceEntry, RateTotal
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in
 from ennoshita.ledger.models import Account, JournalEntry
@@ -410,7 +410,7 @@ def _resolve(s: Session, company: CompanyData, cmd: BillInput, price_entry: Pric
     supplier = supplier_of(s, cmd.supplier_id)
     codes = _check_accounts(s, cmd.lines)
     resolved, totals = resolve_lines(s, [LineInput(ln.description, ln.quantity, ln.unit_price, ln.tax_rate,
-                                                   is_discount=str(ln.unit_price).strip().startswith("-"))  # 値引
+                                                   is_discount=priced_as_discount(ln.unit_price))  # 値引
                                          for ln in cmd.lines], price_entry, company.rounding)
     totals = as_printed(totals, cmd.printed_tax)
     if totals.gross <= 0:

@@ -48,7 +48,7 @@ from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
-from ennoshita.kernel.lines import LineInput, resolve_lines
+from ennoshita.kernel.lines import LineInput, priced_as_discount, resolve_lines
 from ennoshita.kernel.tax import InvoiceTotals, PriceEntry
 from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in, reverse_in
 from ennoshita.ledger.models import (
@@ -96,8 +96,9 @@ def _value(s: Session, company: CompanyData, po: PurchaseOrder, supplier: Partne
            wanted: Sequence[tuple[PurchaseOrderLine, Decimal]]) -> _Valued:
     """The received quantities at the order's prices (tax once per rate) and the input tax credit on ``day``."""
     entry = PriceEntry(po.price_entry)
+    # the order's 値引 line (a negative unit price) stays one
     resolved, totals = resolve_lines(s, [LineInput(ln.description, qty, Decimal(ln.unit_price), ln.tax_rate, ln.unit,
-                                                   is_discount=Decimal(ln.unit_price) < 0)  # the order's 値引 line
+                                                   is_discount=priced_as_discount(Decimal(ln.unit_price)))
                                          for ln, qty in wanted], entry, company.rounding)
     registered = supplier.is_qualified_issuer
     cumulative = 0 if registered else cumulative_non_registered(s, supplier.id, day, company.fiscal_year_start_month)

@@ -23,7 +23,7 @@ from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.kernel.lines import LineInput
+from ennoshita.kernel.lines import LineInput, priced_as_discount
 from ennoshita.partners import services as partners
 from ennoshita.sales import partner_import
 from ennoshita.security import uploads
@@ -118,7 +118,7 @@ def grid_lines(rows: list[GridRow], problems: list[Problem] | None = None
             bad.append(Problem("sales_ui.error.date", f"lines[{len(lines)}].line_date"))
         lines.append(LineInput(description=r.description, quantity=r.quantity or "1", unit_price=r.unit_price,
                                tax_rate=r.tax_rate, unit=r.unit, item_code=r.item_code,
-                               is_discount=r.unit_price.strip().startswith("-"),
+                               is_discount=priced_as_discount(r.unit_price),
                                price_includes_tax=ENTRY_OF_GRID.get(r.price_includes_tax), line_date=day,
                                tax_kind=r.tax_kind, tax_purpose=r.tax_purpose,
                                business_type=_business_type(r.business_type, len(lines), bad)))
