@@ -5,7 +5,10 @@
   same books (exported once with `journal export --format hledger`), both timed as whole processes;
 - `ennoshita journal import --format yayoi` on two shapes of 弥生 file: the benchmark's own (one row per
   voucher where it can, 1.2 rows per voucher) and the shape 弥生 files really have, one posting per row
-  (349,733 rows: multi-line vouchers 2110/2100/2101 beside single-row 2000 vouchers).
+  (349,733 rows: multi-line vouchers 2110/2100/2101 beside single-row 2000 vouchers);
+- the floor under the first of them: the import's own SQLite statements replayed from the rows it wrote
+  (`bench.import_floor`), so that the part of the import's time no parsing or Python work could take away is
+  measured on the same machine in the same run.
 
 Set ENNOSHITA_BENCH_VOUCHERS to run smaller (default 200,000).
 """
@@ -13,6 +16,7 @@ Set ENNOSHITA_BENCH_VOUCHERS to run smaller (default 200,000).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import resource
@@ -119,6 +123,28 @@ def _import_rate(url: str, path: Path, rows: int, repeat: int = IMPORT_REPEAT) -
             f"(load {loads}) | {cpu:.2f} s = {rows / cpu:,.0f} rows/s")
 
 
+def _floor(url: str, empty: Path, rows: int, repeat: int = IMPORT_REPEAT) -> str:
+    """The writer's statements alone (bench.import_floor) on the rows the import wrote into ``url``, each run into
+    a fresh copy of ``empty``: the best and the median of the in-process SQLite time, by phase."""
+    from bench import import_floor
+
+    ready = WORK / "cli_floor.rows"
+    import_floor.extract(Path(url.removeprefix("sqlite:///")), ready)
+    runs = []
+    for _ in range(repeat):
+        target = WORK / "cli_floor.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copy(empty, target)
+        out = subprocess.run([sys.executable, "-m", "bench.import_floor", str(target), str(ready)], check=True,
+                             capture_output=True, text=True)
+        runs.append(json.loads(out.stdout))
+    best = min(runs, key=lambda r: r["total"])
+    median = statistics.median(r["total"] for r in runs)
+    return (f"best {best['total']:.2f} s = {rows / best['total']:,.0f} rows/s (INSERTs {best['inserts']:.2f} s, "
+            f"index builds {best['indexes']:.2f} s, commit {best['commit']:.2f} s), median {median:.2f} s | ")
+
+
 def run() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     own = WORK / f"cli_{VOUCHERS}.yayoi.csv"
@@ -133,7 +159,12 @@ def run() -> None:
     with fresh_database("sqlite", "cli_startup") as db:
         company_service.update_company(db.uow(), Actor.system(), {"name": "ベンチ株式会社",
                                                                   "fiscal_year_start_month": 4})
+        empty = WORK / "cli_floor_empty.db"
+        with sqlite3.connect(db.url.removeprefix("sqlite:///")) as src, sqlite3.connect(empty) as dst:
+            src.backup(dst)
         table.append((f"import, the benchmark's shape ({own_rows:,} rows)", _import_rate(db.url, own, own_rows)))
+        table.append(("its SQLite statements alone, replayed from ready rows (no parsing, no checks)",
+                      _floor(db.url, empty, own_rows)))
         tb = [ENTRY, "report", "trial-balance", "--from", "2023-04-01", "--to", "2026-03-31", "--format", "json",
               "--database-url", db.url]
         table.append((f"`ennoshita report trial-balance --format json` ({VOUCHERS:,} vouchers)", _ms(_whole(tb))))
