@@ -1,6 +1,7 @@
 """総務 API: the depreciation schedule calculator (nothing stored), the 固定資産台帳 (list, register, one asset with
 its schedule, disposal and its 取消), depreciation runs (preview / post / list / 取消), the reports
-(固定資産台帳・減価償却明細, 償却資産申告) as CSV/XLSX/PDF, and 備品 with loans. Thin: the services check roles and rules; errors are problem+json."""
+(固定資産台帳・減価償却明細, 償却資産申告) as CSV/XLSX/PDF, and 備品 with loans. Thin: the services check roles
+and rules; errors are problem+json."""
 
 from __future__ import annotations
 
