@@ -27,6 +27,9 @@ assets_app = typer.Typer(help="固定資産 (fixed assets): schedule, run, list.
 _TEXT = "cli.assets"  # its lines: i18n/{ja,en}/cli.po, keys cli.assets.*
 
 
+REASON_HELP = "Why (kept in the audit trail and the reversal's description)"
+
+
 def _say(key: str, **params: object) -> str:
     return say(_TEXT, key, **params)
 
@@ -96,7 +99,7 @@ def runs_cmd(cx: CommandContext) -> None:
 def cancel_run_cmd(
     cx: CommandContext,
     month: Annotated[str, typer.Option("--month", help="YYYY-MM: a month of the run's period")],
-    reason: Annotated[str, typer.Option("--reason", help="why")] = "",
+    reason: Annotated[str, typer.Option("--reason", help=REASON_HELP)] = "",
 ) -> None:
     """Cancel a depreciation run: its entry reversed, the register as before the run (the latest run only)."""
     from ennoshita.assets import undo
@@ -114,10 +117,10 @@ def cancel_run_cmd(
 @with_context
 def cancel_disposal_cmd(
     cx: CommandContext,
-    number: Annotated[str, typer.Option("--number", help="asset number (FA-000001)")],
-    reason: Annotated[str, typer.Option("--reason", help="why")] = "",
+    number: Annotated[str, typer.Option("--number", help="Asset number (FA-000001)")],
+    reason: Annotated[str, typer.Option("--reason", help=REASON_HELP)] = "",
 ) -> None:
-    """Cancel a disposal (除却・売却): its entry reversed, the asset back in service."""
+    """Cancel a disposal: its entry reversed, the asset back in service."""
     from ennoshita.assets import queries, undo
 
     rows, _total = queries.register_page(cx.uow(), cx.actor, text=number.strip(), per_page=50)

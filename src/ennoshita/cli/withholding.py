@@ -48,9 +48,11 @@ def pay(cx: CommandContext, due_date: Annotated[str, typer.Option(help="納期�
 
 @withholding_app.command("cancel")
 @with_context
-def cancel(cx: CommandContext, due_date: Annotated[str, typer.Option(help="納期限 (YYYY-MM-DD).")],
-           reason: Annotated[str, typer.Option(help="Why.")] = "") -> None:
-    """納付の取消: the 納付 entry reversed, the withheld tax unpaid again."""
+def cancel(cx: CommandContext,
+           due_date: Annotated[str, typer.Option(help="Due date of the payment to cancel (YYYY-MM-DD).")],
+           reason: Annotated[str, typer.Option(
+               help="Why (kept in the audit trail and the reversal's description).")] = "") -> None:
+    """Cancel a payment: its entry reversed, the withheld tax unpaid again."""
     due = parse_date(due_date, "due_date")
     group = next((g for g in withholding.remittance_list(cx.uow(), cx.actor, due.year)
                   if g.due_date == due and g.remittance_id), None)
