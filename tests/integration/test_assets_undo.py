@@ -112,6 +112,11 @@ def test_a_yearly_run_cancelled_leaves_the_register_untouched(books: Database) -
     server, pc = _server(db), _pc(db)
     run = _run(db, D(2026, 4, 1), "yearly")
     assert _balances(db) == {"6410": 520_000, "1570": -520_000}
+    posted = undo.list_runs(db.uow(), SOUMU)[0]
+    assert posted.label == "2026-04/2027-03" and posted.journal_entry_id is not None
+    with pytest.raises(Conflict) as refused:
+        ledger.reverse_entry(db.uow(), KEIRI, posted.journal_entry_id, reason="誤り")
+    assert refused.value.params == {"ref": "2026-04/2027-03"}
     undo.cancel_run(db.uow(), SOUMU, run)
     assert _balances(db) == {}
     assert _register(db, server) == (0, 1_000_000, None, "active")
@@ -278,7 +283,9 @@ def _screens_api_cli(client: TestClient, db: Database) -> None:
     listed_cli = CliRunner().invoke(cli_app, ["assets", "runs", *url])
     assert listed_cli.exit_code == 0 and "2026-04" in listed_cli.output
     missing = CliRunner().invoke(cli_app, ["assets", "cancel-run", "--month", "2026-04", *url])
-    assert missing.exit_code != 0
+    assert missing.exit_code == 1 and "2026-04" in missing.output and "{" not in missing.output
+    unknown = CliRunner().invoke(cli_app, ["assets", "cancel-disposal", "--number", "FA-999999", *url])
+    assert unknown.exit_code == 1 and "FA-999999" in unknown.output
 
 
 def test_a_run_posted_before_the_register_kept_its_months_is_cancelled_too(books: Database) -> None:

@@ -36,8 +36,9 @@ from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 
 
 def run_label(kind: str, start: dt.date, end: dt.date) -> str:
-    """A run's period as the screens and messages name it: ``2026-04`` or ``2026-04〜2027-03``."""
-    return f"{start:%Y-%m}" if kind == "monthly" else f"{start:%Y-%m}〜{end:%Y-%m}"
+    """A run's period as the screens and messages of both languages name it: ``2026-04``, or for a fiscal year
+    ``2026-04/2027-03`` (the ISO 8601 interval)."""
+    return f"{start:%Y-%m}" if kind == "monthly" else f"{start:%Y-%m}/{end:%Y-%m}"
 
 
 @dataclass(frozen=True)
