@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import now_utc, today_tokyo
+from ennoshita.dates import format_date, now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, NotFound
 from ennoshita.identity.roles import require
@@ -125,7 +125,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, due_date: dt.date, paid_date: 
         total = sum(i.tax for i in items)
         batch = PostingBatch(s)
         batch.sub_account(actor, chart.CODE_WITHHOLDING, SUB_ACCOUNT, SUB_ACCOUNT_NAME)
-        memo = f"源泉所得税 納付 (納期限 {due_date.isoformat()})"
+        memo = f"源泉所得税 納付（納期限 {format_date(due_date, 'ja')}）"
         posted = batch.post(actor, EntryDraft(paid_date, memo, "税務署", (
             LineDraft(chart.CODE_WITHHOLDING, total, 0, None, SUB_ACCOUNT, None, memo),
             LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, total, None, None, None, memo))),
