@@ -22,6 +22,7 @@ from fractions import Fraction
 
 import holidays
 import pytest
+from fastapi.testclient import TestClient
 
 from ennoshita.actor import Actor
 from ennoshita.db import Database
@@ -110,3 +111,62 @@ def test_opening_balance_is_checked_and_replaced(db: Database) -> None:
     st = services.leave_status(db.uow(), ADMIN, ids["S"], D(2026, 3, 31))
     assert [(g.grant_date, g.days, g.kind) for g in st.grants] == [(D(2025, 7, 15), 9, "opening")]
     assert st.balance == 9
+
+
+HR = "jinji@demo.ennoshita.jp"
+
+
+def _id_of(db: Database, number: str) -> int:
+    from sqlalchemy import select
+
+    from ennoshita.hr.models import Employee
+
+    with db.uow() as uow:
+        return int(uow.session.scalars(select(Employee.id).where(Employee.employee_number == number)).one())
+
+
+def test_the_demo_employee_registered_after_the_hire_shows_the_opening_balance_and_the_rule(
+        client: TestClient, demo_db: Database) -> None:
+    """近藤 (0030) of the demo: registered with his real 入社日 100 months back and his 導入時残高 (3 and 12.5 days)
+    on the demo's first month; the grant due after it is the full 20 days (6.5 years or more), made on his
+    records with the time before the 導入日 counted as attended."""
+    from tests.conftest import login
+
+    emp = _id_of(demo_db, "0030")
+    st = services.leave_status(demo_db.uow(), ADMIN, emp)
+    assert [(g.days, g.kind) for g in st.grants][:2] == [(3, "opening"), (Fraction(25, 2), "opening")]
+    assert [(g.days, g.kind) for g in st.grants][2:] == [(20, "assumed")]
+    token = login(client, HR)
+    page = client.get(f"/hr/leave/{emp}")
+    assert page.status_code == 200
+    assert page.text.count('data-testid="kind-opening"') == 2
+    assert "導入前の期間は出勤率を満たすものとして付与" in page.text and 'data-testid="records-from"' in page.text
+    # a grant lapsed by the 導入日 is refused naming the field; nothing changes
+    as_of = st.records_from
+    assert as_of is not None
+    old = as_of.replace(year=as_of.year - 3)
+    bad = client.post(f"/hr/leave/{emp}/opening", data={
+        "csrf_token": token, "as_of": as_of.isoformat(), "opening.1.grant_date": old.isoformat(),
+        "opening.1.days": "2"})
+    assert bad.status_code == 422 and "時効（2年）で消滅" in bad.text
+    assert services.leave_status(demo_db.uow(), ADMIN, emp).balance == st.balance
+
+
+def test_registering_an_existing_employee_with_the_opening_balance_on_the_form(client: TestClient,
+                                                                                demo_db: Database) -> None:
+    from tests.conftest import login
+
+    token = login(client, HR)
+    form = {"csrf_token": token, "employee_number": "E-9301", "name": "長谷川 実", "name_kana": "ハセガワ ミノル",
+            "birth_date": "1975-05-05", "hire_date": "2015-04-01", "employment_type": "regular",
+            "department": "総務部", "weekly_days": "5", "weekly_hours": "40", "as_of": "2026-11-02",
+            "opening.1.grant_date": "2025-10-01", "opening.1.days": "７．５",
+            "opening.2.grant_date": "2024-10-01", "opening.2.days": "abc"}
+    bad = client.post("/hr/employees/new", data=form, follow_redirects=False)
+    assert bad.status_code == 422 and "0.5 日単位" in bad.text and 'value="2024-10-01"' in bad.text
+    form |= {"opening.2.grant_date": "", "opening.2.days": ""}
+    assert client.post("/hr/employees/new", data=form, follow_redirects=False).status_code == 303
+    st = services.leave_status(demo_db.uow(), ADMIN, _id_of(demo_db, "E-9301"), D(2026, 11, 2))
+    # 2015-04-01 + 6 months: 2015-10-01 … 2025-10-01; only the 導入時残高 is before the 導入日 2026-11-02
+    assert st.records_from == D(2026, 11, 2)
+    assert [(g.grant_date, g.days, g.kind) for g in st.grants] == [(D(2025, 10, 1), Fraction(15, 2), "opening")]
