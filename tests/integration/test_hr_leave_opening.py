@@ -170,3 +170,29 @@ def test_registering_an_existing_employee_with_the_opening_balance_on_the_form(c
     # 2015-04-01 + 6 months: 2015-10-01 … 2025-10-01; only the 導入時残高 is before the 導入日 2026-11-02
     assert st.records_from == D(2026, 11, 2)
     assert [(g.grant_date, g.days, g.kind) for g in st.grants] == [(D(2025, 10, 1), Fraction(15, 2), "opening")]
+
+
+def test_the_cli_enters_the_opening_balance(db: Database) -> None:
+    from typer.testing import CliRunner
+
+    from ennoshita.cli.main import app
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(app, [*args, "--database-url", db.url], env={"ENNOSHITA_LANG": "ja"})
+        return result.exit_code, result.output
+
+    code, out = run("hr", "employee", "add", "K01", "近藤 誠", "--kana", "コンドウ マコト", "--birth", "1976-02-14",
+                    "--hired", "2019-04-01", "--department", "総務部")
+    assert code == 0, out
+    code, out = run("hr", "leave", "opening", "K01", "--as-of", "2026-06-01", "--grant", "2024-10-01=3",
+                    "--grant", "2024-04-01=2")
+    assert code == 1 and "2026-03-31 に時効（2年）で消滅" in out, out  # granted 2024-04-01: lapsed by the 導入日
+    code, out = run("hr", "leave", "opening", "K01", "--as-of", "2026-06-01", "--grant", "2024-10-01=3",
+                    "--grant", "2025-10-01=12.5")
+    assert code == 0 and "導入日 2026-06-01" in out, out
+    # on 2026-07-01: 3 + 12.5; on 2026-10-15 the 2024-10-01 grant has lapsed and 2026-10-01 brings 20 (7.5 years;
+    # no records at all, so the whole period counts as attended): 12.5 + 20 = 32.5
+    code, out = run("hr", "leave", "balance", "K01", "--on", "2026-07-01")
+    assert code == 0 and "15.5 日" in out, out
+    code, out = run("hr", "leave", "balance", "K01", "--on", "2026-10-15")
+    assert code == 0 and "32.5 日" in out, out

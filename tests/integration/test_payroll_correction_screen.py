@@ -95,3 +95,39 @@ def test_correcting_a_fixed_run_on_the_screen(web: TestClient, db: Database, org
         orig = s.get(PayRun, original)
         assert orig is not None
         assert s.scalar(select(JournalEntry.id).where(JournalEntry.reverses_id == orig.journal_entry_id))
+
+
+def test_the_correction_goes_to_the_payroll_route_when_there_is_one(web: TestClient, db: Database,
+                                                                     org: dict[str, object]) -> None:  # noqa: F811
+    from ennoshita.approvals import services as approvals
+    from ennoshita.approvals.models import ApprovalRoute
+    from ennoshita.payroll.services import DOCUMENT_TYPE
+
+    ids = org["ids"]
+    assert isinstance(ids, dict)
+    original = _run_month(db, org, 2026, 10)  # fixed before the route exists
+    with db.uow() as uow:
+        uow.session.add(ApprovalRoute(document_type=DOCUMENT_TYPE, department=None, min_amount=0, max_amount=None,
+                                      steps=[{"kind": "role", "role": "accounting", "user_id": None,
+                                              "label": "経理"}], name="給与", active=True))
+        uow.commit()
+    token = login(web, "jinji@example.jp", PASSWORD)
+    fields = dict(re.findall(r'name="(c\.\d+\.\w+)" value="([^"]*)"',
+                             web.get(f"/payroll/runs/{original}/correction").text))
+    saved = web.post(f"/payroll/runs/{original}/correction/save", follow_redirects=False,
+                     data={**fields, "csrf_token": token, f"c.{ids['C']}.commute_allowance": "12000"})
+    assert saved.status_code == 303, saved.text[:800]
+    fix = int(saved.headers["location"].split("/")[-1].split("?")[0])
+    request = approvals.status_of(db.uow(), DOCUMENT_TYPE, fix)
+    assert request is not None
+    with db.uow() as uow:
+        run = uow.session.get(PayRun, fix)
+        assert run is not None and run.status == "pending_approval"
+    keiri = org["keiri"]
+    approvals.decide(db.uow(), keiri, request.id, "approve")  # type: ignore[arg-type]
+    with db.uow() as uow:
+        run = uow.session.get(PayRun, fix)
+        assert run is not None and run.status == "fixed"
+    # C's 通勤手当 12,000 (non-taxable, under the 150,000 limit) is paid on top; nothing else of C changes
+    assert _slips(db, fix)["1003"].gross == _slips(db, original)["1003"].gross + 12_000
+    assert _slips(db, fix)["1001"].net == _slips(db, original)["1001"].net

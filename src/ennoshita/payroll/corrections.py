@@ -179,9 +179,12 @@ def _preview_in(s: Session, original: PayRun, changes: Mapping[int, Mapping[str,
         who = before.get(emp) or after[emp]
         items = tuple((k, current[emp][k], v) for k, v in changed.get(emp, {}).items())
         rows.append(DiffRow(emp, who.employee_number, who.name, items, _side(before.get(emp)), _side(after.get(emp))))
-    total = lambda side: Side(*(sum(getattr(r, side).__dict__[f] for r in rows)  # noqa: E731
-                                for f in ("gross", "deductions", "net")))
-    return Preview(services._view(original), tuple(rows), total("before"), total("after")), draft, changed
+    return Preview(services._view(original), tuple(rows), _total([r.before for r in rows]),
+                   _total([r.after for r in rows])), draft, changed
+
+
+def _total(sides: list[Side]) -> Side:
+    return Side(sum(x.gross for x in sides), sum(x.deductions for x in sides), sum(x.net for x in sides))
 
 
 def preview_correction(uow: UnitOfWork, actor: Actor, run_id: int,
