@@ -57,7 +57,7 @@ def set_opening_in(s: Session, actor: Actor, e: Employee, cmd: OpeningInput) -> 
                          expires_on=rules.expires_on(r.grant_date), kind="opening", attendance_rate=None,
                          created_at=now_utc()))
     s.flush()
-    audit.record(s, actor, "hr_leave_opening", e.employee_number, "set", before=before, after={
+    audit.record(s, actor, "hr_leave_opening", e.employee_number, "save", before=before, after={
         "records_from": cmd.as_of.isoformat(),
         "grants": [[r.grant_date.isoformat(), rules.format_days(r.days)] for r in cmd.rows]})
     # the grants from the 導入日 on are made when due (付与処理) or first read, on the attendance then imported
