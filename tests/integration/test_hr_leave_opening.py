@@ -84,6 +84,22 @@ def test_grants_before_the_introduction_are_the_opening_balance_and_after_it_the
     assert sorted(got) == [D(2024, 10, 1), D(2025, 10, 1), D(2026, 10, 1)]
 
 
+def test_registered_today_without_a_start_date_the_time_before_the_registration_is_not_judged(db: Database) -> None:
+    """The bug as reported: the company has attendance since 2025-04-01; 山本, hired 2019-04-01, is registered today
+    with no 導入日 and no attendance. Before, the 2026-10-01 period (2025-10-01..2026-09-30, all after the company's
+    first record) was judged on records the system never had: 0%, no grant. Now the records of an employee begin
+    on their registration (or their first record, when earlier): 20 days (7.5 years), kind ``assumed``."""
+    ids = _setup(db)
+    y = services.hire(db.uow(), ADMIN, _emp("Y001", "山本 次郎", D(2019, 4, 1)))
+    st = services.leave_status(db.uow(), ADMIN, y, D(2026, 10, 15))
+    latest = {g.grant_date: g for g in st.grants}[D(2026, 10, 1)]
+    assert (latest.days, latest.kind, latest.attendance_rate) == (20, "assumed", None)
+    # Z001 (hired 2024-04-01) has records from 2025-04-01, before its registration: judged from that day, and
+    # absent since, its 2026-10-01 grant (period 2025-10-01..2026-09-30, all covered) is not made
+    z = services.leave_status(db.uow(), ADMIN, ids["Z"], D(2026, 10, 15))
+    assert {g.grant_date: (g.days, g.kind) for g in z.grants}[D(2026, 10, 1)] == (0, "not_eligible")
+
+
 def test_the_part_before_the_records_counts_as_attended_and_the_rest_is_judged(db: Database) -> None:
     ids = _setup(db)
     st = services.leave_status(db.uow(), ADMIN, ids["S"], D(2026, 7, 31))

@@ -3,10 +3,11 @@ on the 稟議 route (or recorded by 人事), the balance and the 年5日取得�
 final balance on leaving.
 
 出勤率: scheduled days of the period on which the employee worked or took leave, over the scheduled days.
-The employee's records begin on the later of their 導入日 (``Employee.records_from``, else the hire) and the
-company's first attendance record: the scheduled days before count as attended (導入前の期間は出勤率を満たす
-ものとして付与, :func:`ennoshita.hr.rules.assess_period`), and a period wholly before them is granted with no rate
-(kind ``assumed``). The grants dated before a 導入日 are the 導入時残高 (:mod:`ennoshita.hr.opening`)."""
+The employee's records begin on their 導入日 (``Employee.records_from``), else on their registration or their
+first attendance record if earlier, never before the company's first record (:func:`records_begin`): the
+scheduled days before count as attended (導入前の期間は出勤率を満たすものとして付与,
+:func:`ennoshita.hr.rules.assess_period`), and a period wholly before them is granted with no rate (kind
+``assumed``). The grants dated before a 導入日 are the 導入時残高 (:mod:`ennoshita.hr.opening`)."""
 
 from __future__ import annotations
 
@@ -44,11 +45,22 @@ def _statutory_on(rows: list[Assignment], day: dt.date) -> bool:
     return rules.statutory_leave_applies(a.employment_type)
 
 
-def records_begin(e: Employee, first_record: dt.date | None) -> dt.date | None:
-    """The first day whose attendance the system holds for ``e`` (None: no attendance recorded at all)."""
+def records_begin(s: Session, e: Employee, first_record: dt.date | None) -> dt.date | None:
+    """The first day whose attendance the system holds for ``e`` (None: the company has recorded none at all):
+    the 導入日 when 人事 entered one; else the day the employee was registered, or their first attendance record
+    when that is earlier (a time-clock history imported for the time before); never before the company's first
+    record nor the hire. An employee registered with their real 入社日 years back thus has the time before their
+    registration counted as attended, and one registered at hire is judged from the hire."""
     if first_record is None:
         return None
-    return max(e.records_from or e.hire_date, first_record)
+    if e.records_from is not None:
+        start = e.records_from
+    else:
+        start = calendar.local(e.created_at).date()
+        own = s.scalar(select(func.min(AttendanceDay.work_date)).where(AttendanceDay.employee_id == e.id))
+        if own is not None and own < start:
+            start = own
+    return max(start, first_record, e.hire_date)
 
 
 def _grant_for_step(s: Session, e: Employee, step: int, first_record: dt.date | None,
@@ -59,7 +71,7 @@ def _grant_for_step(s: Session, e: Employee, step: int, first_record: dt.date | 
     a = calendar.assignment_on(rows, gdate) or rows[-1]
     days = rules.grant_days(step, a.weekly_days, a.weekly_minutes)
     start, end = rules.grant_period(e.hire_date, step)
-    begin = records_begin(e, first_record)
+    begin = records_begin(s, e, first_record)
     if begin is None or begin > end:
         return Decimal(days), None, "assumed"
     sched = calendar.scheduled(e, rows, start, end, cfg)
