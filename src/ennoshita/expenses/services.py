@@ -522,8 +522,9 @@ def open_claims(uow: UnitOfWork, actor: Actor, limit: int = 200) -> list[ClaimRo
     return rows
 
 
-__all__ = ["ACCOUNT_TYPES", "BankInput", "ClaimInput", "ClaimView", "claim_view", "LineView", "Receipt", "bank_account", "create_claim",
-           "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim", "update_claim"]
+__all__ = ["ACCOUNT_TYPES", "BankInput", "ClaimInput", "ClaimView", "LineView", "Receipt", "bank_account", "claim_view",
+           "create_claim", "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim",
+           "update_claim"]
 
 
 def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:
