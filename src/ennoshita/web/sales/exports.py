@@ -6,10 +6,11 @@ from fastapi.responses import Response
 
 from ennoshita import exports
 from ennoshita.actor import Actor
+from ennoshita.dates import TOKYO, as_utc
 from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.identity import require
-from ennoshita.sales import queries, receivables
+from ennoshita.sales import deposit_list, queries
 from ennoshita.web.exports import csv_response
 from ennoshita.web.forms import translator
 
@@ -70,12 +71,29 @@ def invoices_csv(db: Database, actor: Actor, filters: queries.InvoiceFilter, enc
 
 
 def deposits_csv(db: Database, actor: Actor, status: str, encoding: str) -> Response:
+    """入金消込's deposits with what each match did: the invoices cleared (amount on each), the 振込手数料 deducted and
+    how it was booked, what went to the customer's 預り残高, the account a deposit was booked to, the entry."""
     require(actor, "sales.view")
     t = translator(actor)
+
+    def matched_to(r: deposit_list.DepositRow) -> str:
+        return "; ".join(f"{number} ({amount:,})" for number, amount in r.invoices)
+
     columns = [Col(t("sales_ui.receipts.value_date"), lambda r: r.value_date),
                Col(t("sales_ui.receipts.payer"), lambda r: r.payer_name),
                Col(t("sales_ui.receipts.amount"), lambda r: r.amount),
                Col(t("sales_ui.col.customer"), lambda r: r.partner_name),
                Col(t("export.col.status"), lambda r: t("export.deposit." + r.status)),
+               Col(t("sales_ui.receipts.invoices"), matched_to),
+               Col(t("export.col.cleared"), lambda r: r.cleared if r.status == "matched" else ""),
+               Col(t("export.col.fee"), lambda r: r.fee if r.status == "matched" else ""),
+               Col(t("export.col.fee_treatment"), lambda r: t("sales_ui.fee." + r.fee_treatment) if r.fee_treatment
+                   else ""),
+               Col(t("export.col.to_credit"), lambda r: r.to_credit if r.status == "matched" else ""),
+               Col(t("export.col.booked_account"),
+                   lambda r: t("sales_ui.account." + r.booked_account) if r.booked_account else ""),
+               Col(t("export.col.entry"), lambda r: r.entry_no),
+               Col(t("export.col.matched_at"), lambda r: as_utc(r.matched_at).astimezone(TOKYO) if r.matched_at
+                   else None),
                Col(t("sales_ui.col.notes"), lambda r: r.memo)]
-    return csv_response(db, "deposits", columns, lambda s: receivables.export_deposits(s, actor, status), encoding)
+    return csv_response(db, "deposits", columns, lambda s: deposit_list.export_deposits(s, actor, status), encoding)
