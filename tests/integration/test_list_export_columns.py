@@ -135,3 +135,37 @@ def test_deposit_export_shows_the_fee_and_what_each_deposit_cleared(client: Test
         assert aoba[0][col["手数料の処理"]] in ("支払手数料", "売上値引")
         unmatched = [r for r in rows[1:] if r[col["状態"]] == "未消込"]
         assert unmatched and all(r[col["消込先の請求書"]] == "" and r[col["振込手数料"]] == "" for r in unmatched)
+
+
+def test_invoice_delivery_and_desk_exports_carry_what_their_screens_show(client: TestClient,
+                                                                         demo_db: Database) -> None:
+    from ennoshita.identity import services as identity
+    from ennoshita.sales import queries as sq
+
+    login(client, "admin@demo.ennoshita.jp")
+    rows = _rows(client.get("/sales/invoices?export=csv&encoding=cp932").content, "cp932")
+    col = {name: i for i, name in enumerate(rows[0])}
+    assert {"今回御請求額", "入金状況"} <= set(col)
+    states = {r[col["入金状況"]] for r in rows[1:]}
+    assert {"入金済", "未入金"} <= states, states
+    for r in rows[1:]:  # the state agrees with the amounts beside it
+        state, paid, left = r[col["入金状況"]], r[col["入金済額"]], r[col["未入金額"]]
+        if state == "入金済":
+            assert left == "0" and int(paid) > 0
+        elif state == "未入金":
+            assert paid == "0" and int(left) > 0
+        elif state == "一部入金":
+            assert int(paid) > 0 and int(left) > 0
+
+    actor = identity.actor_by_email(demo_db.uow(), "admin@demo.ennoshita.jp", "web")
+    unbilled = sq.list_deliveries(demo_db.uow(), actor, sq.DeliveryFilter("", unbilled=True), sq.PageRequest(1, 1))
+    rows = _rows(client.get("/sales/deliveries?export=csv&encoding=utf-8").content, "utf-8-sig")
+    invoice = rows[0].index("請求書")
+    assert sum(1 for r in rows[1:] if r[invoice] == "未請求") == unbilled.total > 0
+    assert all(r[invoice].startswith("INV-") for r in rows[1:] if r[invoice] != "未請求")
+
+    rows = _rows(client.get("/desk/queue?team=accounting&status=all&export=csv&encoding=utf-8").content, "utf-8-sig")
+    head = rows[0]
+    assert {"依頼部署", "期限", "残り時間", "作成した書類"} <= set(head), head
+    left = [r[head.index("残り時間")] for r in rows[1:]]
+    assert all(v == "" or v.startswith(("残り", "期限超過")) for v in left) and any(left)

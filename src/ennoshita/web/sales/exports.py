@@ -1,4 +1,4 @@
-"""The CSV columns of the 営業 lists (見積, 受注, 納品, 請求書), streamed by :mod:`ennoshita.web.exports`."""
+"""The CSV columns of the 営業 lists (見積, 受注, 納品, 請求書, 入金消込), streamed by :mod:`ennoshita.web.exports`."""
 
 from __future__ import annotations
 
@@ -53,8 +53,16 @@ def deliveries_csv(db: Database, actor: Actor, filters: queries.DeliveryFilter, 
                Col(t("sales_ui.col.delivery_date"), lambda r: r.delivery_date),
                Col(t("sales_ui.order.title"), lambda r: r.order_number),
                Col(t("sales_ui.col.subject"), lambda r: r.subject), *_amounts(t),
-               Col(t("sales_ui.delivery.invoice"), lambda r: r.invoice_number)]
+               Col(t("sales_ui.delivery.invoice"), lambda r: r.invoice_number or t("sales_ui.delivery.unbilled"))]
     return csv_response(db, "deliveries", columns, lambda s: queries.export_deliveries(s, actor, filters), encoding)
+
+
+def _payment(t: Translator, r: queries.InvoiceRow) -> str:
+    """入金状況 as the list shows it (下書き for a draft; empty for a credit note)."""
+    if r.status == "draft":
+        return t("sales_ui.invoice_status.draft")
+    state = queries.payment_state(r.receivable_status, r.paid_amount)
+    return t("sales_ui.payment." + state) if state else ""
 
 
 def invoices_csv(db: Database, actor: Actor, filters: queries.InvoiceFilter, encoding: str) -> Response:
@@ -66,6 +74,8 @@ def invoices_csv(db: Database, actor: Actor, filters: queries.InvoiceFilter, enc
                Col(t("sales_ui.col.issue_date"), lambda r: r.issue_date),
                Col(t("sales_ui.col.due_date"), lambda r: r.due_date),
                Col(t("sales_ui.col.subject"), lambda r: r.subject), *_amounts(t),
+               Col(t("sales_ui.invoice.billed"), lambda r: r.billed),
+               Col(t("sales_ui.invoice.payment"), lambda r: _payment(t, r)),
                Col(t("export.col.paid"), lambda r: r.paid_amount), Col(t("export.col.open"), lambda r: r.open_amount)]
     return csv_response(db, "invoices", columns, lambda s: queries.export_invoices(s, actor, filters), encoding)
 
