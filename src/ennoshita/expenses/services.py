@@ -189,6 +189,8 @@ def _lines(s: Session, claim_id: int) -> list[ExpenseLine]:
 
 
 def claim_view(s: Session, claim: ExpenseClaim) -> ClaimView:
+    from ennoshita.expenses.cancellation import Cancellation, cancellation_of  # it imports this module
+
     names = {a.id: a.filename for a in attachments.list_for(s, OWNER, claim.id)}
     lines = tuple(LineView(x.line_no, x.kind, x.expense_date, x.payee, x.account_code, x.tax_rate, x.tax_category,
                            x.registration_number, x.amount, x.purpose, x.route_from, x.route_to, x.round_trip,
@@ -197,8 +199,6 @@ def claim_view(s: Session, claim: ExpenseClaim) -> ClaimView:
                            x.tax_purpose)
                   for x in _lines(s, claim.id))
     status = approvals.status_of_in(s, DOCUMENT_TYPE, claim.id)
-    from ennoshita.expenses.cancellation import Cancellation, cancellation_of
-
     done = cancellation_of(s, claim) or Cancellation(None, "", "", ())
     return ClaimView(claim.id, claim.number, claim.employee_id, _name(s, claim.employee_id), claim.department,
                      claim.title, claim.status, claim.total, claim.payment_status, claim.payment_run_id,
@@ -209,6 +209,8 @@ def claim_view(s: Session, claim: ExpenseClaim) -> ClaimView:
 
 def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput) -> dict[str, Any]:
     """Check ``cmd`` and (re)write the claim's lines with their receipts; every problem at once."""
+    from ennoshita.expenses import cancellation  # a new claim copied from a cancelled one (it imports this module)
+
     checked, problems = rules.check_lines(cmd.lines, today_tokyo(), small_amount_company(s))
     if not cmd.title.strip():
         problems.insert(0, Problem("error.required", "title"))
@@ -217,8 +219,6 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
         problems += length_problems(ExpenseLine, {k: getattr(ln, k, None) for k in ("payee", "route_from", "route_to")},
                                     prefix=f"lines[{i}].")
     problems += _period_problems(s, [line.expense_date for line in cmd.lines])
-    from ennoshita.expenses import cancellation
-
     own = {a.id for a in attachments.list_for(s, OWNER, claim.id)} if claim.id else set()
     copied_from, copied = cancellation.copyable_receipts(s, actor, cmd.copy_from)  # a cancelled claim's
     receipts: list[Receipt | None] = list(cmd.receipts) + [None] * (len(cmd.lines) - len(cmd.receipts))
