@@ -2,8 +2,8 @@
 system holds the employee's attendance and leave (the grants before it are the 導入時残高, ``hr_leave_grants``
 rows of kind ``opening``). Existing employees keep None: their records run from the hire, as before.
 
-Revision ID: 0039
-Revises: 0038
+Revision ID: 0040
+Revises: 0039
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0039"
-down_revision = "0038"
+revision = "0040"
+down_revision = "0039"
 branch_labels = None
 depends_on = None
 

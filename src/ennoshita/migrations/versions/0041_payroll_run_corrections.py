@@ -1,8 +1,8 @@
 """給与の訂正: ``payroll_runs.corrections``, the changed items of a correction run per employee (基本給, 通勤手当,
 扶養親族等の数), applied over the pay setup in that run only. Existing runs get an empty mapping.
 
-Revision ID: 0040
-Revises: 0039
+Revision ID: 0041
+Revises: 0040
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0040"
-down_revision = "0039"
+revision = "0041"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 
