@@ -409,8 +409,9 @@ class CloseResult:
 
 
 def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
-    """決算締め: post the 消費税 settlement proposed from the year's return when it is not posted yet (仮受/仮払
-    消費税 against 未払消費税等, :func:`ennoshita.ledger.consumption_tax.settlement_draft`), carry the year's net
+    """決算締め: settle the year's 消費税 on its current figures (仮受/仮払消費税 against 未払消費税等,
+    :func:`ennoshita.ledger.consumption_tax.settlement_plan`: posted when missing; one posted on other figures, as
+    after a 決算締めの解除 and a correction, is taken back by a 取消 and posted anew), carry the year's net
     income to 繰越利益剰余金 with a closing entry dated the last day, lock every month of the year and mark it
     closed (which locks every earlier date too). The next year's balance sheet opens from the cumulative
     balances."""
@@ -472,7 +473,8 @@ def reopen_year(uow: UnitOfWork, actor: Actor, fiscal_year: int, reason: str) ->
     """決算締めの解除: only the latest closed year can be reopened (an earlier year stays locked by the later
     close). The closing entry is reversed (a 取消 linked to it, dated like it), the year's months are unlocked
     and the year marked open, audited with the reason. Posting into an earlier year needs the later one
-    reopened first."""
+    reopened first. The 消費税 settlement stays: closing again settles on the figures then, replacing it (取消 and
+    a new one) only when they changed."""
     require(actor, "ledger.edit")
     if not reason.strip():
         raise Invalid("error.required", field="reason")
