@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
-from ennoshita.ledger import consumption_tax, ctax_interim, queries, services
+from ennoshita.ledger import consumption_tax, ctax_interim, ctax_settlement, queries, services
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from tests.conftest import open_posting_years
@@ -81,7 +81,7 @@ def _settlements(db: Database, fiscal_year: int) -> list[tuple[int, int | None, 
     with db.uow() as uow:
         s = uow.session
         entries = s.scalars(select(JournalEntry).where(
-            JournalEntry.source == consumption_tax.SETTLEMENT_SOURCE, JournalEntry.source_ref == str(fiscal_year))
+            JournalEntry.source == ctax_settlement.SETTLEMENT_SOURCE, JournalEntry.source_ref == str(fiscal_year))
             .order_by(JournalEntry.id)).all()
         return [(e.id, e.reverses_id, e.entry_date, [(code, int(d), int(c)) for code, d, c in s.execute(
             select(Account.code, JournalLine.debit, JournalLine.credit)
@@ -108,7 +108,7 @@ def test_a_year_closed_again_after_a_sale_settles_its_tax_on_the_new_figures(com
     _sale(db, D(2027, 3, 15), 123_456)
     assert _balance(db, OUTPUT_TAX) == -11_223  # the new sale's 仮受, not settled yet
     # the settlement the close would post now is the one of the current figures
-    draft = consumption_tax.propose_settlement(db.uow(), ACCOUNTANT, 2026)
+    draft = ctax_settlement.propose_settlement(db.uow(), ACCOUNTANT, 2026)
     assert draft is not None and [(x.account_code, x.debit, x.credit) for x in draft.lines] == [
         (OUTPUT_TAX, 111_223, 0), (INPUT_TAX, 0, 30_000), (TAX_PAYABLE, 0, 81_100), ("7130", 0, 123)]
     second = services.close_year(db.uow(), ACCOUNTANT, 2026)
@@ -131,7 +131,7 @@ def test_a_year_closed_again_after_a_sale_settles_its_tax_on_the_new_figures(com
     assert (new_rev, new_day, new_lines) == (None, FY2026_END, [
         (OUTPUT_TAX, 111_223, 0), (INPUT_TAX, 0, 30_000), (TAX_PAYABLE, 0, 81_100), ("7130", 0, 123)])
     assert new_id > rev_id
-    assert consumption_tax.propose_settlement(db.uow(), ACCOUNTANT, 2026) is None  # settled on these figures
+    assert ctax_settlement.propose_settlement(db.uow(), ACCOUNTANT, 2026) is None  # settled on these figures
     with db.uow() as uow:
         bs = queries.balance_sheet(uow.session, FY2026_END, 4)
         assert bs.figures["assets"] == bs.figures["liabilities_and_net_assets"]
@@ -143,9 +143,9 @@ def test_a_year_closed_again_after_a_sale_settles_its_tax_on_the_new_figures(com
 def test_a_settlement_posted_before_more_entries_is_replaced_by_the_close(company: Database) -> None:
     db = company
     _sale(db, D(2026, 5, 10), 1_100_000)
-    early = consumption_tax.post_settlement(db.uow(), ACCOUNTANT, 2026)
+    early = ctax_settlement.post_settlement(db.uow(), ACCOUNTANT, 2026)
     assert early is not None
-    assert consumption_tax.post_settlement(db.uow(), ACCOUNTANT, 2026) is None  # up to date: nothing to post
+    assert ctax_settlement.post_settlement(db.uow(), ACCOUNTANT, 2026) is None  # up to date: nothing to post
     # 課税標準額 1,100,000 -> 1,000,000 x 7.8% = 78,000, 地方 22,000: 未払 100,000 = 仮受 100,000
     assert _balance(db, TAX_PAYABLE) == -100_000
     _sale(db, D(2026, 12, 1), 220_000)  # 仮受 20,000; 1,200,000 x 7.8% = 93,600, 地方 26,400: 120,000
