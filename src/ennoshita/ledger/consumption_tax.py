@@ -1,6 +1,9 @@
-"""The 消費税 return of a fiscal year from the books and the company's 消費税 settings (the rules:
-:mod:`ennoshita.ledger.ctax_rules`; the figures from the books: :mod:`ennoshita.ledger.ctax_base`; the year-end
-settlement entry: :mod:`ennoshita.ledger.ctax_settlement`).
+"""The company's 消費税 settings and a fiscal year's 消費税 return from its books.
+
+The rules, each choice of the settings and its legal basis: :mod:`ennoshita.ledger.ctax_rules`; the return's inputs
+from the books: :mod:`ennoshita.ledger.ctax_base`; the 中間申告: :mod:`ennoshita.ledger.ctax_interim`; the year-end
+settlement entry: :mod:`ennoshita.ledger.ctax_settlement`. A fiscal year keeps its own 割戻し/積上げ and credit
+method (:func:`set_year_calc`, :func:`fix_year_calc` when it is closed).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from ennoshita.ledger.ctax_base import tax_base
 from ennoshita.ledger.ctax_rules import YEAR_FIELDS, Return, Settings, check_settings, compute_return
 from ennoshita.ledger.models import ConsumptionTaxSettings, FiscalYear
 
-# ---------------------------------------------------------------- from the books
+# ---------------------------------------------------------------- settings
 
 
 def load_settings(session: Session) -> Settings:
@@ -133,6 +136,9 @@ def update_settings(uow: UnitOfWork, actor: Actor, changes: dict[str, object]) -
         audit.record(s, actor, "consumption_tax_settings", 1, "update", asdict(before), asdict(after))
         uow.commit()
         return after
+
+
+# ---------------------------------------------------------------- the year's return
 
 
 def base_return(session: Session, fiscal_year: int) -> Return:

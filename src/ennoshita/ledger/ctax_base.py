@@ -1,4 +1,6 @@
-"""The 消費税 return's inputs from the books (:class:`ennoshita.ledger.ctax_rules.TaxBase`)."""
+"""The 消費税 return's inputs from the books (:class:`ennoshita.ledger.ctax_rules.TaxBase`): the maintained totals
+per month, 税区分 and account, and the 経過措置 share of a purchase from a supplier not registered (deductible by
+its month: :func:`ennoshita.ledger.taxes.transitional_deduction_ratio`), a 取消 counting at its original's share."""
 
 from __future__ import annotations
 

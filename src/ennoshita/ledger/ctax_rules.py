@@ -1,5 +1,7 @@
-"""The 消費税 return figures (消費税及び地方消費税の確定申告書 and its 付表) from the books, and the year-end
-消費税 settlement entry.
+"""The rules of the 消費税 return (消費税及び地方消費税の確定申告書 and its 付表): plain Python, no database. The
+figures come from the books through :mod:`ennoshita.ledger.ctax_base`, a fiscal year's return is
+:func:`ennoshita.ledger.consumption_tax.base_return` and its year-end settlement entry
+:mod:`ennoshita.ledger.ctax_settlement`.
 
 The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
 
@@ -23,10 +25,11 @@ The company chooses, in :class:`ConsumptionTaxSettings` (defaults in brackets):
   posted before the tag existed count as 共通対応.
 
 割戻し/積上げ and the credit method belong to a 課税期間: a fiscal year records its own choice
-(``FiscalYear.output_calc`` / ``input_calc`` / ``credit_method``, set with :func:`set_year_calc` while the year
-is open, fixed from the company's settings when the year is closed), so changing the company's settings later
-does not rewrite a closed year's return. 施行令46条③: a year that computes its sales tax 積上げ must compute its
-input tax 積上げ too (refused otherwise, ``ledger.error.ctax_stacked_sales_proportional_purchases``).
+(``FiscalYear.output_calc`` / ``input_calc`` / ``credit_method``, set with
+:func:`ennoshita.ledger.consumption_tax.set_year_calc` while the year is open, fixed from the company's settings
+when the year is closed), so changing the company's settings later does not rewrite a closed year's return.
+施行令46条③: a year that computes its sales tax 積上げ must compute its input tax 積上げ too (refused otherwise,
+``ledger.error.ctax_stacked_sales_proportional_purchases``).
 
 Figures (国税通則法118条①: 課税標準 rounded down to ¥1,000; 119条①: the tax due rounded down to ¥100):
 

@@ -1,4 +1,16 @@
-"""The year-end 消費税 settlement entry (仮受・仮払消費税の精算) from the year's return."""
+"""The year-end 消費税 settlement entry (仮受・仮払消費税の精算) from the year's return
+(:func:`ennoshita.ledger.consumption_tax.base_return`).
+
+税抜経理: 仮受消費税 and 仮払消費税 cleared against 未払消費税等 (or 未収入金, a refund), what is left over to 雑収入 /
+雑損失; 税込経理: the tax due to 租税公課 (a refund to 雑収入). Either way the 中間納付 in 仮払税金 are cleared
+(:func:`ennoshita.ledger.ctax_interim.paid_in_year`) and 未払消費税等 gets the rest only. Posted by the year-end
+close (or :func:`post_settlement`), source :data:`SETTLEMENT_SOURCE`, ``source_ref`` the fiscal year; the journal's
+取消 refuses it (:mod:`ennoshita.ledger.owners`).
+
+A settlement stands for the figures it was computed on. When they change (a year reopened and corrected, or entries
+posted after an early settlement), settling again takes the standing one back with a 取消 and posts the settlement
+of the current figures (:func:`settlement_plan`); a posted settlement is never edited.
+"""
 
 from __future__ import annotations
 
@@ -23,9 +35,6 @@ CODE_TAX_PAYABLE = "2180"  # 未払消費税等
 CODE_TAX_RECEIVABLE = chart.CODE_OTHER_RECEIVABLE  # 未収入金 (未収消費税等)
 CODE_MISC_LOSS = "7220"  # 雑損失
 CODE_TAXES_AND_DUES = "6390"  # 租税公課 (税込経理)
-
-
-# ---------------------------------------------------------------- the year-end settlement entry
 
 
 def _balance(session: Session, code: str, end: dt.date) -> int:
