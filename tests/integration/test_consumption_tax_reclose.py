@@ -179,3 +179,23 @@ def test_reclosing_keeps_deducting_the_interim_payment(company: Database) -> Non
     assert _balance(db, TAX_PAYABLE) == -200_000
     assert [lines for _id, rev, _day, lines in _settlements(db, 2026) if rev is None][-1] == [
         (OUTPUT_TAX, 700_000, 0), (PREPAID_TAX, 0, 500_000), (TAX_PAYABLE, 0, 200_000)]
+
+
+def test_tax_inclusive_books_reclosed_book_the_new_tax_once(company: Database) -> None:
+    """税込経理: no 仮受/仮払; the settlement books the tax due to 租税公課. 1,100,000 税込 -> 課税標準額
+    1,000,000 x 7.8% = 78,000 + 地方 22,000 = 100,000; with 220,000 more, 1,200,000 x 7.8% = 93,600 + 26,400 =
+    120,000. The re-close takes the 100,000 back and books 120,000: 租税公課 120,000 once, net income 1,320,000 -
+    120,000 = 1,200,000."""
+    db = company
+    company_service.update_company(db.uow(), Actor.system(), {"tax_accounting": "inclusive"})
+    _sale(db, D(2026, 5, 10), 1_100_000)
+    assert services.close_year(db.uow(), ACCOUNTANT, 2026).net_income == 1_000_000
+    assert _balance(db, TAX_PAYABLE) == -100_000
+    services.reopen_year(db.uow(), ACCOUNTANT, 2026, "売上の計上漏れ")
+    _sale(db, D(2027, 3, 1), 220_000)
+    assert services.close_year(db.uow(), ACCOUNTANT, 2026).net_income == 1_200_000
+    assert (_balance(db, OUTPUT_TAX), _balance(db, TAX_PAYABLE)) == (0, -120_000)
+    assert [(rev is not None, lines) for _id, rev, _day, lines in _settlements(db, 2026)] == [
+        (False, [("6390", 100_000, 0), (TAX_PAYABLE, 0, 100_000)]),
+        (True, [("6390", 0, 100_000), (TAX_PAYABLE, 100_000, 0)]),
+        (False, [("6390", 120_000, 0), (TAX_PAYABLE, 0, 120_000)])]
