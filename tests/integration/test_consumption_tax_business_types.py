@@ -16,7 +16,7 @@ import io
 from ennoshita.db import Database
 from ennoshita.i18n import Translator
 from ennoshita.kernel.lines import LineInput
-from ennoshita.ledger import consumption_tax, reports, services
+from ennoshita.ledger import consumption_tax, ctax_rules, reports, services
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.sales import billing
 from tests.integration.test_sales_flow import CLERK, _customer, company  # noqa: F401 (fixture)
@@ -29,7 +29,7 @@ def _post(db: Database, day: dt.date, *lines: LineDraft) -> int:
     return services.post_entry(db.uow(), ACCOUNTANT, EntryDraft(day, "簡易課税テスト", "", tuple(lines))).id
 
 
-def _return(db: Database) -> consumption_tax.Return:
+def _return(db: Database) -> ctax_rules.Return:
     with db.uow() as uow:
         return consumption_tax.fiscal_year_return(uow.session, 2026)
 

@@ -33,7 +33,7 @@ from ennoshita.audit.models import AuditRecord
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Forbidden, Invalid
 from ennoshita.identity import company as company_service
-from ennoshita.ledger import consumption_tax, ctax_interim, services
+from ennoshita.ledger import consumption_tax, ctax_interim, ctax_settlement, services
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from tests.conftest import ACCOUNTING, AUDITOR, REQUESTER, login, open_posting_years
@@ -130,7 +130,7 @@ def test_the_closed_years_tax_sets_the_next_years_interim_returns_paid_once_and_
     assert (r.national_payable, r.local_payable, r.payable_total) == (1_560_000, 440_000, 2_000_000)
 
     # the year-end settlement clears 仮払税金 and books the rest to 未払消費税等
-    draft = consumption_tax.propose_settlement(db.uow(), ACCOUNTANT, 2026)
+    draft = ctax_settlement.propose_settlement(db.uow(), ACCOUNTANT, 2026)
     assert draft is not None
     assert [(ln.account_code, ln.debit, ln.credit) for ln in draft.lines] == [
         ("2220", 10_000_000, 0), ("1460", 0, 2_000_000), ("1455", 0, 4_000_000), ("2180", 0, 4_000_000)]
@@ -270,7 +270,7 @@ def test_under_tax_inclusive_books_the_settlement_clears_the_interim_payments_to
     r = consumption_tax.consumption_tax_return(db.uow(), ACCOUNTANT, 2026)
     assert (r.national_due, r.local_due, r.national_payable, r.local_payable) == (
         6_240_000, 1_760_000, 1_560_000, 440_000)
-    draft = consumption_tax.propose_settlement(db.uow(), ACCOUNTANT, 2026)
+    draft = ctax_settlement.propose_settlement(db.uow(), ACCOUNTANT, 2026)
     assert draft is not None
     assert [(ln.account_code, ln.debit, ln.credit) for ln in draft.lines] == [
         ("6390", 8_000_000, 0), ("1455", 0, 4_000_000), ("2180", 0, 4_000_000)]

@@ -44,7 +44,7 @@ from sqlalchemy import select
 
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
-from ennoshita.ledger import consumption_tax, services
+from ennoshita.ledger import consumption_tax, ctax_base, ctax_rules, services
 from ennoshita.ledger.models import FiscalYear, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.sales import billing
@@ -83,12 +83,12 @@ def _bill_across_the_year_end(db: Database) -> None:
     assert (inv.net, inv.tax, inv.gross) == (1_580, 126, 1_706)  # 1,580 x 8% = 126.4 -> 126
 
 
-def _return(db: Database, fy: int = 2026) -> consumption_tax.Return:
+def _return(db: Database, fy: int = 2026) -> ctax_rules.Return:
     with db.uow() as uow:
         return consumption_tax.fiscal_year_return(uow.session, fy)
 
 
-def _figures(r: consumption_tax.Return) -> tuple[int, ...]:
+def _figures(r: ctax_rules.Return) -> tuple[int, ...]:
     return (r.taxable_base, r.output_tax, r.input_tax, r.input_tax_taxable, r.input_tax_non_taxable,
             r.input_tax_common, r.deductible, r.national_due, r.local_due)
 
@@ -176,7 +176,7 @@ def test_a_transitional_purchase_cancelled_after_the_ratio_changed_leaves_nothin
     consumption_tax.set_year_calc(db.uow(), ACCOUNTANT, 2026, {"input_calc": "proportional",
                                                               "credit_method": "individual"})
     with db.uow() as uow:
-        before = consumption_tax.tax_base(uow.session, FY_START, FY_END).purchases_gross
+        before = ctax_base.tax_base(uow.session, FY_START, FY_END).purchases_gross
     expected = _figures(_return(db))
     entry = _post(db, dt.date(2026, 9, 15), L("消耗品費", 1_100_000, tax="purchase_10_transitional"),
                   L("普通預金", credit=1_100_000))
@@ -184,7 +184,7 @@ def test_a_transitional_purchase_cancelled_after_the_ratio_changed_leaves_nothin
     assert _return(db).input_tax_common == expected[5] + 62_400
     services.reverse_entry(db.uow(), ACCOUNTANT, entry, dt.date(2026, 10, 5))
     with db.uow() as uow:
-        after = consumption_tax.tax_base(uow.session, FY_START, FY_END).purchases_gross
+        after = ctax_base.tax_base(uow.session, FY_START, FY_END).purchases_gross
     assert {k: v for k, v in after.items() if v} == {k: v for k, v in before.items() if v}
     assert _figures(_return(db)) == expected
 

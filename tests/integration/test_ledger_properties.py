@@ -39,7 +39,7 @@ from sqlalchemy import func, select
 from ennoshita.actor import Actor
 from ennoshita.db import Database
 from ennoshita.identity import company as company_service
-from ennoshita.ledger import chart, consumption_tax, queries, services
+from ennoshita.ledger import chart, ctax_settlement, queries, services
 from ennoshita.ledger.models import Account, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 
@@ -363,7 +363,7 @@ def test_posted_entries_always_give_balanced_books(books: Database, monkeypatch:
         # The year-end 消費税 settlement (its figures are tested against hand computations in
         # test_consumption_tax*) clears 仮受/仮払消費税 against the tax due and moves what is left to 雑収入 /
         # 雑損失 (税込経理: the tax due to 租税公課): the close carries that too, so add its P/L lines.
-        settled = consumption_tax.post_settlement(books.uow(), ACCOUNTANT, fy)
+        settled = ctax_settlement.post_settlement(books.uow(), ACCOUNTANT, fy)
         settlement_pl = settlement_moves = 0
         if settled is not None:
             with books.uow() as uow:

@@ -18,7 +18,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.ledger import services
-from ennoshita.ledger.consumption_tax import tax_base
+from ennoshita.ledger.ctax_base import tax_base
 from ennoshita.ledger.posting import small_amount_problems
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from ennoshita.ledger.yayoi import tax_to_yayoi

@@ -20,7 +20,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
-from ennoshita.ledger.consumption_tax import tax_base
+from ennoshita.ledger.ctax_base import tax_base
 from ennoshita.purchasing import bills, orders, queries, recognition
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
@@ -270,5 +270,5 @@ def test_billed_basis_keeps_the_receipt_months_transitional_share(db: Database, 
 
 
 def test_the_ledger_knows_the_accrual_source() -> None:
-    from ennoshita.ledger.consumption_tax import HANDED_OVER_SOURCE
+    from ennoshita.ledger.ctax_base import HANDED_OVER_SOURCE
     assert recognition.ACCRUAL_SOURCE == HANDED_OVER_SOURCE

@@ -25,7 +25,7 @@ from ennoshita.approvals import services as approvals
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid
 from ennoshita.identity import company as company_service
-from ennoshita.ledger import consumption_tax, services
+from ennoshita.ledger import consumption_tax, ctax_rules, services
 from ennoshita.ledger.rules import EntryDraft
 from ennoshita.purchasing import bills, orders, recognition
 from ennoshita.sales.lines import LineInput
@@ -94,7 +94,7 @@ def _bill_of(db: Database, org: dict[str, Actor], supplier: int, po: int, number
     return bills.get_bill(db.uow(), ADMIN, bill.id)
 
 
-def _return(db: Database) -> consumption_tax.Return:
+def _return(db: Database) -> ctax_rules.Return:
     with db.uow() as uow:
         return consumption_tax.fiscal_year_return(uow.session, 2026)
 
@@ -111,7 +111,7 @@ def _return(db: Database) -> consumption_tax.Return:
 EXPECTED_BUCKETS = (85_800, 31_200, 39_000, 15_600, 43_200, 66_000)
 
 
-def _buckets(r: consumption_tax.Return) -> tuple[int, ...]:
+def _buckets(r: ctax_rules.Return) -> tuple[int, ...]:
     return (r.input_tax, r.input_tax_taxable, r.input_tax_non_taxable, r.input_tax_common,
             r.deductible_individual, r.deductible_lump_sum)
 

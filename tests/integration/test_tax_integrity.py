@@ -27,7 +27,7 @@ from ennoshita.cli.main import app
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
-from ennoshita.ledger import consumption_tax, importer, queries, services
+from ennoshita.ledger import consumption_tax, ctax_settlement, importer, queries, services
 from ennoshita.ledger.models import Account, JournalEntry, JournalLine
 from ennoshita.ledger.rules import EntryDraft, LineDraft
 from tests.conftest import open_posting_years
@@ -257,7 +257,7 @@ def test_the_return_and_the_settlement_from_the_books(books: Database) -> None:
     # 積上げ input 12,345 x 78/100 = 9,629; 差引 77,887 -> 77,800; 地方 77,800 x 22/78 = 21,943 -> 21,900
     assert (r.taxable_base, r.output_tax, r.input_tax, r.national_due, r.local_due) == (
         1_122_000, 87_516, 9_629, 77_800, 21_900)
-    draft = consumption_tax.propose_settlement(books.uow(), ACCOUNTANT, 2026)
+    draft = ctax_settlement.propose_settlement(books.uow(), ACCOUNTANT, 2026)
     assert draft is not None and draft.date == dt.date(2027, 3, 31)
     # 仮受 112,233 - 仮払 12,345 - 納付 99,700 = 188 left over -> 雑収入
     assert [(x.account_code, x.debit, x.credit) for x in draft.lines] == [
@@ -270,8 +270,8 @@ def test_the_return_and_the_settlement_from_the_books(books: Database) -> None:
         shown = {ln.code: ln.amount for ln in bs.lines if ln.kind == "account" and ln.code}
         assert shown.get("2220", 0) == 0 and shown.get("1460", 0) == 0 and shown["2180"] == 99_700
         assert uow.session.scalar(select(JournalEntry.id).where(
-            JournalEntry.source == consumption_tax.SETTLEMENT_SOURCE)) is not None
-    assert consumption_tax.propose_settlement(books.uow(), ACCOUNTANT, 2026) is None  # posted once
+            JournalEntry.source == ctax_settlement.SETTLEMENT_SOURCE)) is not None
+    assert ctax_settlement.propose_settlement(books.uow(), ACCOUNTANT, 2026) is None  # posted once
 
 
 def test_export_and_non_taxable_sales_in_the_ratio(books: Database) -> None:

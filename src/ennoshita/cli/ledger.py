@@ -463,10 +463,10 @@ def report_consumption_tax(
     fmt: Fmt = "table", output: Out = None,
 ) -> None:
     """消費税申告書の計算表: 課税標準額, 消費税額, 課税売上割合, 控除対象仕入税額, 納付税額 (and the settlement)."""
-    from ennoshita.ledger import consumption_tax, reports
+    from ennoshita.ledger import consumption_tax, ctax_settlement, reports
 
     ret = consumption_tax.consumption_tax_return(cx.uow(), cx.actor, fiscal_year)
-    draft = consumption_tax.propose_settlement(cx.uow(), cx.actor, fiscal_year)
+    draft = ctax_settlement.propose_settlement(cx.uow(), cx.actor, fiscal_year)
     _emit(reports.consumption_tax_table(_t(), ret, fiscal_year), fmt, output)
     if fmt == "table" and output is None and draft is not None:
         t = _t()
@@ -510,7 +510,7 @@ def ledger_tax_settings(
 def _print_tax_settings(current: object) -> None:
     """One line per setting as the 消費税 screen names it and its value, then what the option takes:
     ``計算方式: 一般課税（--method general）`` / ``Method: General (--method general)``."""
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import ctax_rules
     from ennoshita.ledger.taxes import PURPOSES
 
     t = _t()
@@ -523,7 +523,7 @@ def _print_tax_settings(current: object) -> None:
         elif key in ("output_calc", "input_calc"):
             shown = t(f"ctax.calc.{value}")
         elif key == "simplified_type":
-            shown = t("ctax.type", type=value, rate=int(consumption_tax.DEEMED_RATES[int(value)] * 100))
+            shown = t("ctax.type", type=value, rate=int(ctax_rules.DEEMED_RATES[int(value)] * 100))
         elif key == "default_purpose":
             shown = next((ja if lang == "ja" else en for code, ja, en in PURPOSES if code == value), str(value))
         else:
@@ -537,9 +537,9 @@ def _print_tax_settings(current: object) -> None:
 @with_context
 def ledger_settle_tax(cx: CommandContext, fiscal_year: int) -> None:
     """Post the year's 消費税 settlement entry (the year-end close posts it when missing)."""
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import ctax_settlement
 
-    posted = consumption_tax.post_settlement(cx.uow(), cx.actor, fiscal_year)
+    posted = ctax_settlement.post_settlement(cx.uow(), cx.actor, fiscal_year)
     t = _t()
     console.print(t("ctax.settlement_posted", entry=posted.entry_no) if posted else t("ctax.settlement_none"))
 

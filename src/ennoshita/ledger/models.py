@@ -226,7 +226,7 @@ class RecurringEntry(Base):
 
 class ConsumptionTaxSettings(Base):
     """How the company computes its 消費税 return (one row, id 1; absent: the defaults). See
-    :mod:`ennoshita.ledger.consumption_tax` for each choice and its legal basis."""
+    :mod:`ennoshita.ledger.ctax_rules` for each choice and its legal basis."""
 
     __tablename__ = "consumption_tax_settings"
 

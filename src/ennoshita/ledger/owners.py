@@ -94,7 +94,8 @@ def fixed_owner(key: str, ledger_undo: bool = False) -> Describe:
 
 
 # The ledger's own postings that its 取消/訂正 do not undo: the year-end close (決算締めの解除 reverses it) and the
-# 消費税 settlement posted by the close; the 中間納付 is undone by the journal's 取消 (its paid state follows it).
+# 消費税 settlement posted by the close (which replaces it when the figures changed); the 中間納付 is undone by
+# the journal's 取消 (its paid state follows it).
 register_owner("closing", fixed_owner("ledger.owned.closing"))
 register_owner("tax_settlement", fixed_owner("ledger.owned.tax_settlement"))
 register_owner("ctax_interim", fixed_owner("ledger.owned.ctax_interim", ledger_undo=True))

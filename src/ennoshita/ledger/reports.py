@@ -296,7 +296,7 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
 
 
 def _calculation_name(t: Translator, name: str) -> str:
-    """``principle`` / ``single:N`` / ``pair:N+M`` (:class:`ennoshita.ledger.consumption_tax.SimplifiedCredit`)."""
+    """``principle`` / ``single:N`` / ``pair:N+M`` (:class:`ennoshita.ledger.ctax_rules.SimplifiedCredit`)."""
     if name.startswith("single:"):
         return t("ctax.simplified.single", type=t(f"ctax.business_type.{name[7:]}"))
     if name.startswith("pair:"):
@@ -318,7 +318,7 @@ def _simplified_rows(t: Translator, table: Table, credit: Any) -> None:
 
 
 def consumption_tax_table(t: Translator, ret: Any, fiscal_year: int) -> Table:
-    """The 消費税 return figures (:class:`ennoshita.ledger.consumption_tax.Return`) as one table: per rate, then
+    """The 消費税 return figures (:class:`ennoshita.ledger.ctax_rules.Return`) as one table: per rate, then
     the totals, the 課税売上割合, the credit and the tax due."""
     table = Table(t("ctax.title"), t("report.fiscal_year", year=fiscal_year), [
         Column("item", t("ctax.col.item")), Column("amount", t("ctax.col.amount"), "yen"),

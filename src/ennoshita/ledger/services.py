@@ -25,7 +25,7 @@ from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, fiscal
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.identity import load_company, require
-from ennoshita.ledger import chart, consumption_tax, owners
+from ennoshita.ledger import chart, consumption_tax, ctax_settlement, owners
 from ennoshita.ledger.models import (
     Account,
     Balance,
@@ -409,8 +409,9 @@ class CloseResult:
 
 
 def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
-    """決算締め: post the 消費税 settlement proposed from the year's return when it is not posted yet (仮受/仮払
-    消費税 against 未払消費税等, :func:`ennoshita.ledger.consumption_tax.settlement_draft`), carry the year's net
+    """決算締め: settle the year's 消費税 on its current figures (仮受/仮払消費税 against 未払消費税等,
+    :func:`ennoshita.ledger.ctax_settlement.settlement_plan`: posted when missing; one posted on other figures, as
+    after a 決算締めの解除 and a correction, is taken back by a 取消 and posted anew), carry the year's net
     income to 繰越利益剰余金 with a closing entry dated the last day, lock every month of the year and mark it
     closed (which locks every earlier date too). The next year's balance sheet opens from the cumulative
     balances."""
@@ -422,7 +423,7 @@ def close_year(uow: UnitOfWork, actor: Actor, fiscal_year: int) -> CloseResult:
         fy = s.get(FiscalYear, fiscal_year)
         if fy is not None and fy.closed:
             raise Conflict("ledger.error.year_closed", field="fiscal_year", year=fiscal_year)
-        consumption_tax.post_settlement_in(s, actor, fiscal_year)
+        ctax_settlement.post_settlement_in(s, actor, fiscal_year)
         s.flush()
         rows = s.execute(
             select(Account.code, func.sum(Balance.debit), func.sum(Balance.credit))
@@ -472,7 +473,8 @@ def reopen_year(uow: UnitOfWork, actor: Actor, fiscal_year: int, reason: str) ->
     """決算締めの解除: only the latest closed year can be reopened (an earlier year stays locked by the later
     close). The closing entry is reversed (a 取消 linked to it, dated like it), the year's months are unlocked
     and the year marked open, audited with the reason. Posting into an earlier year needs the later one
-    reopened first."""
+    reopened first. The 消費税 settlement stays: closing again settles on the figures then, replacing it (取消 and
+    a new one) only when they changed."""
     require(actor, "ledger.edit")
     if not reason.strip():
         raise Invalid("error.required", field="reason")

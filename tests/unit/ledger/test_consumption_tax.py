@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 
 from ennoshita.errors import Invalid
-from ennoshita.ledger.consumption_tax import Settings, TaxBase, compute_return
+from ennoshita.ledger.ctax_rules import Settings, TaxBase, compute_return
 
 F1 = Fraction(1)
 

@@ -17,7 +17,7 @@ from fractions import Fraction
 import pytest
 
 from ennoshita.ledger import taxes
-from ennoshita.ledger.consumption_tax import Settings, TaxBase, compute_return
+from ennoshita.ledger.ctax_rules import Settings, TaxBase, compute_return
 
 SIMPLE = Settings(method="simplified", simplified_type=5)
 

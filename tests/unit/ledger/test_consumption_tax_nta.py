@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ennoshita.ledger.consumption_tax import Settings, TaxBase, compute_return
+from ennoshita.ledger.ctax_rules import Settings, TaxBase, compute_return
 
 
 def test_nta_procedure_1_taxable_consideration_of_the_8_percent_column() -> None:

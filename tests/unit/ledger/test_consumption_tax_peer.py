@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ennoshita.ledger.consumption_tax import Settings, TaxBase, compute_return
+from ennoshita.ledger.ctax_rules import Settings, TaxBase, compute_return
 
 F1 = Fraction(1)
 

@@ -15,7 +15,7 @@ from fractions import Fraction
 import pytest
 
 from ennoshita.errors import Invalid
-from ennoshita.ledger.consumption_tax import Settings, TaxBase, check_settings, compute_return
+from ennoshita.ledger.ctax_rules import Settings, TaxBase, check_settings, compute_return
 from ennoshita.ledger.taxes import (
     CATEGORIES,
     DEFAULT_PURPOSE,

@@ -520,12 +520,12 @@ def _settlement_out(draft: EntryDraft | None) -> list[dict[str, Any]] | None:
 def consumption_tax_report(request: Request, db: DbDep, actor: ApiActor, fiscal_year: int,
                            format: FileFormat | None = None) -> Any:
     """消費税申告書の計算表 for a fiscal year (課税期間), with the settlement entry the close would post."""
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import consumption_tax, ctax_settlement
 
     r = consumption_tax.consumption_tax_return(db.uow(), actor, fiscal_year)
     if format:
         return _file(reports.consumption_tax_table(_t(request), r, fiscal_year), format)
-    draft = consumption_tax.propose_settlement(db.uow(), actor, fiscal_year)
+    draft = ctax_settlement.propose_settlement(db.uow(), actor, fiscal_year)
     return {"fiscal_year": fiscal_year, "settings": r.settings.__dict__,
             "rates": [{"rate": x.rate, "sales_gross": x.sales_gross, "taxable_base": x.taxable_base,
                        "national_tax": x.national_tax} for x in r.rates],
@@ -648,9 +648,9 @@ def pay_consumption_tax_interim(fiscal_year: int, number: int, db: DbDep, actor:
 
 @router.post("/fiscal-years/{fiscal_year}/tax-settlement")
 def post_tax_settlement(fiscal_year: int, db: DbDep, actor: ApiActor) -> dict[str, Any]:
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import ctax_settlement
 
-    posted = consumption_tax.post_settlement(db.uow(), actor, fiscal_year)
+    posted = ctax_settlement.post_settlement(db.uow(), actor, fiscal_year)
     return {"entry_no": posted.entry_no if posted else None, "id": posted.id if posted else None}
 
 

@@ -264,7 +264,7 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
                **extra: Any) -> Response:
     from ennoshita.dates import today_tokyo
     from ennoshita.identity import can
-    from ennoshita.ledger import consumption_tax, ctax_interim
+    from ennoshita.ledger import consumption_tax, ctax_interim, ctax_rules, ctax_settlement
 
     viewer(actor)
     cal = calendar(db)
@@ -284,7 +284,7 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
         year_closed = any(y >= year for y in closed_years(uow.session))  # a later close locks it too
         try:
             ret = consumption_tax.fiscal_year_return(uow.session, year)
-            draft = consumption_tax.settlement_draft(uow.session, year)
+            draft = ctax_settlement.settlement_draft(uow.session, year)
         except Invalid as exc:
             ret, draft = None, None
             ctx["general"] = [t(p.key, **p.params) for p in exc.problems]
@@ -292,9 +292,9 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
         names = {a.code: a.name for a in queries_ui.account_choices(uow.session, include_inactive=True)}
     ctx.update(years=years, settings=current, settlement=draft, names=names, year_calc=year_calc,
                year_closed=year_closed, purposes=purpose_choices(actor.language),
-               deemed={k: int(v * 100) for k, v in consumption_tax.DEEMED_RATES.items()},
-               choices={"method": consumption_tax.METHODS, "output_calc": consumption_tax.CALCS,
-                        "input_calc": consumption_tax.CALCS, "credit_method": consumption_tax.CREDIT_METHODS})
+               deemed={k: int(v * 100) for k, v in ctax_rules.DEEMED_RATES.items()},
+               choices={"method": ctax_rules.METHODS, "output_calc": ctax_rules.CALCS,
+                        "input_calc": ctax_rules.CALCS, "credit_method": ctax_rules.CREDIT_METHODS})
     if ret is not None:
         table = reports.consumption_tax_table(t, ret, year)
         if fmt := wants_file(request):
@@ -335,12 +335,12 @@ async def consumption_tax_settings(request: Request, db: DbDep, actor: ActorDep)
 async def consumption_tax_year(request: Request, db: DbDep, actor: ActorDep) -> Response:
     """The fiscal year's own 割戻し/積上げ and credit method (refused once the year is closed)."""
     from ennoshita.errors import DomainError
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import consumption_tax, ctax_rules
     from ennoshita.web.forms import field_errors, form_data
 
     data = await form_data(request)
     year = parse_id(data.get("fiscal_year"))
-    changes = {k: str(data.get(k, "")) for k in consumption_tax.YEAR_FIELDS if data.get(k)}
+    changes = {k: str(data.get(k, "")) for k in ctax_rules.YEAR_FIELDS if data.get(k)}
     try:
         if year is None:
             raise Invalid("error.required", field="fiscal_year")
@@ -357,7 +357,7 @@ async def consumption_tax_year(request: Request, db: DbDep, actor: ActorDep) -> 
 @router.post("/consumption-tax/settle")
 async def consumption_tax_settle(request: Request, db: DbDep, actor: ActorDep) -> Response:
     from ennoshita.errors import DomainError
-    from ennoshita.ledger import consumption_tax
+    from ennoshita.ledger import ctax_settlement
     from ennoshita.web.forms import field_errors, form_data
 
     data = await form_data(request)
@@ -365,7 +365,7 @@ async def consumption_tax_settle(request: Request, db: DbDep, actor: ActorDep) -
     try:
         if year is None:
             raise Invalid("error.required", field="fiscal_year")
-        posted = consumption_tax.post_settlement(db.uow(), actor, year)
+        posted = ctax_settlement.post_settlement(db.uow(), actor, year)
     except DomainError as exc:
         if exc.status == 403:
             raise
