@@ -95,6 +95,9 @@ def test_the_closed_years_tax_sets_the_next_years_interim_returns_paid_once_and_
         entry = uow.session.get(JournalEntry, paid.journal_entry_id)
         assert entry is not None and (entry.source, entry.source_ref, entry.entry_date) == (
             "ctax_interim", "2026-01", D(2026, 8, 31))
+        # the period and the 納期限 written as the journal writes dates (第1期: April-June, due two months after)
+        assert entry.description == ("消費税及び地方消費税 中間納付 2026年度 消費税 中間申告 第1期"
+                                     "（2026年4月1日〜2026年6月30日）")
         assert uow.session.scalars(select(AuditRecord.action).where(
             AuditRecord.entity_type == "consumption_tax_interim", AuditRecord.entity_id == "2026-01")).all() == ["pay"]
 

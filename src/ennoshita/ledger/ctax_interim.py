@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, aliased
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, tax_deadline
+from ennoshita.dates import add_months, end_of_month, fiscal_year_bounds, format_date, tax_deadline
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import load_company, require
@@ -286,8 +286,10 @@ def pay_interim(uow: UnitOfWork, actor: Actor, fiscal_year: int, number: int, pa
         _start, year_end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
         # paid after the year's end: the settlement books it (unpaid at the end) in 未払消費税等, which this clears
         debit = CODE_TAX_PAYABLE if day > year_end else CODE_PREPAID_TAX
-        label = f"{fiscal_year}年度 消費税 中間申告 第{number}期 ({period.start.isoformat()}〜{period.end.isoformat()})"
-        memo = f"{label} 納期限 {period.due.isoformat()}"
+        # the books are kept in Japanese: dates as the journal writes them
+        label = (f"{fiscal_year}年度 消費税 中間申告 第{number}期"
+                 f"（{format_date(period.start, 'ja')}〜{format_date(period.end, 'ja')}）")
+        memo = f"{label} 納期限 {format_date(period.due, 'ja')}"
         lines = (LineDraft(debit, period.national, 0, memo=f"中間納付税額（国税）第{number}期"),
                  LineDraft(debit, period.local, 0, memo=f"中間納付譲渡割額（地方消費税）第{number}期"),
                  LineDraft(account, 0, period.total, sub_account=sub_account, memo=memo))
