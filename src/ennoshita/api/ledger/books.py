@@ -59,6 +59,7 @@ class AccountIn(BaseModel):
     name: str
     section: str = Field(description="Statement section, e.g. current_assets, sga (see the chart).")
     name_kana: str = ""
+    name_en: str = Field("", description="The name English screens and files show (empty: the Japanese name).")
     default_tax_category: str | None = None
 
 
@@ -226,7 +227,7 @@ def add_account(body: AccountIn, db: DbDep, actor: ApiActor) -> AccountOut:
     """Add an account; its category follows from its statement section."""
     return _account(services.add_account(db.uow(), actor, services.AccountInput(
         code=body.code, name=body.name, category=chart.SECTION_CATEGORY.get(body.section, ""), section=body.section,
-        name_kana=body.name_kana, default_tax_category=body.default_tax_category)))
+        name_kana=body.name_kana, default_tax_category=body.default_tax_category, name_en=body.name_en)))
 
 
 # ---------------------------------------------------------------- journal entries
@@ -406,7 +407,8 @@ def general_ledger(request: Request, db: DbDep, actor: ApiActor,
         if format:
             return _file(reports.general_ledger_file_table(uow.session, _t(request), match.id, d1, d2, start, dim,
                                                            format), format)
-        gl = queries.general_ledger(uow.session, match.id, d1, d2, start, dim, page=page, per_page=per_page)
+        gl = queries.general_ledger(uow.session, match.id, d1, d2, start, dim, page=page, per_page=per_page,
+                                    lang=request_language(request))
     return {"account_code": gl.account.code, "account_name": gl.account.name, "date_from": d1, "date_to": d2,
             "opening": gl.opening, "debit_total": gl.debit_total, "credit_total": gl.credit_total,
             "total": gl.total, "page": gl.page, "per_page": gl.per_page,
@@ -430,7 +432,7 @@ def monthly(request: Request, db: DbDep, actor: ApiActor,
     with db.uow() as uow:
         if format:
             return _file(reports.monthly_table(uow.session, _t(request), year, start), format)
-        m = queries.monthly(uow.session, year, start)
+        m = queries.monthly(uow.session, year, start, request_language(request))
     return {"fiscal_year": m.fiscal_year, "months": m.months,
             "rows": [{"account_code": r.account_code, "account_name": r.account_name, "section": r.section,
                       "months": r.months, "total": r.total} for r in m.rows]}
@@ -455,7 +457,7 @@ def journal(request: Request, db: DbDep, actor: ApiActor,
     with db.uow() as uow:
         if format:
             return _file(reports.journal_file_table(uow.session, _t(request), d1, d2, format), format)
-        result = queries.journal(uow.session, d1, d2, page=page, per_page=per_page)
+        result = queries.journal(uow.session, d1, d2, page=page, per_page=per_page, lang=request_language(request))
     return EntryPage(items=[_entry_out(r) for r in result.rows], total=result.total, page=result.page,
                      per_page=result.per_page)
 
@@ -472,7 +474,7 @@ def tax_summary(request: Request, db: DbDep, actor: ApiActor,
     with db.uow() as uow:
         if format:
             return _file(reports.tax_summary_table(uow.session, t, d1, d2), format)
-        rows = queries.tax_summary(uow.session, d1, d2)
+        rows = queries.tax_summary(uow.session, d1, d2, t.lang)
     return [{"tax_category": r.tax_category,
              "tax_category_name": (CATEGORIES[r.tax_category].name_ja if t.lang == "ja"
                                    else CATEGORIES[r.tax_category].name_en) if r.tax_category in CATEGORIES
