@@ -186,3 +186,64 @@ def test_english_screens_write_no_japanese_punctuation(client: TestClient, demo_
                 found.setdefault(t, set()).add(url)
 
     assert found == {}, "\n".join(f"{t!r}: {sorted(u)[:3]}" for t, u in sorted(found.items()))
+
+
+def _account_names(db: Database) -> set[str]:
+    """The Japanese names of the accounts that have an English one (every account of the standard chart)."""
+    with db.engine.begin() as conn:
+        names = {str(n) for (n,) in conn.execute(text("SELECT name FROM accounts WHERE name_en <> ''"))}
+        kana = {str(k) for (k,) in conn.execute(text("SELECT name_kana FROM accounts"))}
+    return names - kana  # ソフトウェア is its own カナ
+
+
+def test_english_screens_name_accounts_in_english(client: TestClient, demo_db: Database) -> None:
+    """Before, 試算表, 決算書, 総勘定元帳, the journal, 消費税集計表 and the entry screens named the accounts in Japanese
+    (現金, 売上高, 諸口) on English screens although every account of the chart has an English name. The walk
+    takes out every other text the database holds (the demo's memos, partner and item names), then looks for a
+    Japanese account name left in a text an English reader sees."""
+    names = _account_names(demo_db)
+    assert {"現金", "売上高", "普通預金"} <= names
+    data = [d for d in _data_strings(demo_db) if d not in names]
+    login(client, ADMIN)
+    _english(client)
+    pages = _walk(client)
+    for url in ("/ledger/trial-balance", "/ledger/balance-sheet", "/ledger/income-statement", "/ledger/monthly",
+                "/ledger/tax-summary", "/ledger/consumption-tax", "/ledger/journal",
+                "/ledger/general-ledger?account=1110", "/ledger/general-ledger?account=4110&format=csv"):
+        pages.setdefault(url, client.get(url).text)
+    found: dict[str, set[str]] = {}
+    for url, page in pages.items():
+        cells = [c.strip('"') for line in page.splitlines() for c in line.split(",")] if "csv" in url else _texts(page)
+        for t in cells:
+            if not any(n in t for n in names) and "諸口" not in t:
+                continue
+            for d in data:
+                if d in t:
+                    t = t.replace(d, " ")
+            left = {n for n in names if n in t} | ({"諸口"} if "諸口" in t else set())
+            for n in left:
+                found.setdefault(n, set()).add(url)
+    assert found == {}, "\n".join(f"{n!r}: {sorted(u)[:4]}" for n, u in sorted(found.items()))
+
+
+def test_an_account_without_an_english_name_keeps_its_name(client: TestClient, demo_db: Database) -> None:
+    """An account a user adds without an English name is shown under its Japanese name on English screens; once
+    given one (勘定科目 form), under that."""
+    login(client, ADMIN)
+    _english(client)
+    page = client.get("/ledger/accounts").text
+    client.post("/ledger/accounts", data={"code": "6999", "name": "雑費用テスト", "name_kana": "", "section": "sga",
+                                          "default_tax_category": "", "csrf_token": csrf_of(page)})
+    rows = dict(re.findall(r'data-code="(\d+)">\s*<td class="mono">\d+</td>\s*<td>([^<]*)</td>',
+                           client.get("/ledger/accounts").text))
+    assert rows["6999"] == "雑費用テスト" and rows["1110"] == "Cash"
+    with demo_db.engine.begin() as conn:
+        account_id = conn.execute(text("SELECT id FROM accounts WHERE code = '6999'")).scalar()
+    client.post(f"/ledger/accounts/{account_id}/rename", data={
+        "name": "雑費用テスト", "name_kana": "", "name_en": "Test sundries", "csrf_token": csrf_of(page)})
+    rows = dict(re.findall(r'data-code="(\d+)">\s*<td class="mono">\d+</td>\s*<td>([^<]*)</td>',
+                           client.get("/ledger/accounts").text))
+    assert rows["6999"] == "Test sundries"
+    with demo_db.engine.begin() as conn:
+        assert conn.execute(text("SELECT name, name_en FROM accounts WHERE code = '6999'")).one() == (
+            "雑費用テスト", "Test sundries")

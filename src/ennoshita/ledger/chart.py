@@ -244,3 +244,9 @@ CODE_ENTERTAINMENT = "6230"
 CODE_MISC_INCOME = "7130"
 
 BY_CODE: dict[str, ChartAccount] = {a.code: a for a in ACCOUNTS}
+
+
+def standard_names(lang: str) -> dict[str, str]:
+    """code → the standard chart's name of each account in ``lang`` (for a screen that names the accounts a rule
+    of its own posts to, without reading the company's chart)."""
+    return {a.code: account_name(lang, a.name, a.name_en) for a in ACCOUNTS}

@@ -13,7 +13,7 @@ from ennoshita.assets import queries, rules, tables
 from ennoshita.assets import services as assets
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.ledger.chart import ACCOUNTS
+from ennoshita.ledger.chart import standard_names
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
 from ennoshita.web import nav
@@ -35,7 +35,6 @@ nav.register(nav.NavItem("general_affairs", "nav.assets", "/assets", "general_af
 nav.register(nav.NavItem("general_affairs", "nav.assets_runs", "/assets/runs", "general_affairs.view", 20))
 
 PER_PAGE = 50
-ACCOUNT_NAMES = {a.code: a.name for a in ACCOUNTS}
 METHODS = ("declining", "straight", "lump_sum", "sme_small", "expensed")
 
 
@@ -101,7 +100,7 @@ def runs(request: Request, db: DbDep, actor: ActorDep, month: str = "", kind: st
             pass
     preview = assets.preview_run(db.uow(), actor, kind if kind in ("monthly", "yearly") else "monthly", day)
     return render(request, "assets/runs.html", {"preview": preview, "month": f"{day:%Y-%m}", "kind": kind,
-                                                 "posted": posted, "general": [], "accounts": ACCOUNT_NAMES,
+                                                 "posted": posted, "general": [], "accounts": standard_names(actor.language),
                                                  "can_edit": can(actor, "general_affairs.edit")})
 
 
@@ -119,7 +118,7 @@ async def post_run(request: Request, db: DbDep, actor: ActorDep) -> Response:
         general += list(_errors.values())
         preview = assets.preview_run(db.uow(), actor, kind, day)
         return render(request, "assets/runs.html", {"preview": preview, "month": month, "kind": kind, "posted": 0,
-                                                     "general": general, "accounts": ACCOUNT_NAMES,
+                                                     "general": general, "accounts": standard_names(actor.language),
                                                      "can_edit": True}, status_code=422)
     return RedirectResponse(f"/assets/runs?month={month}&kind={kind}&posted={result.journal_entry_id or 0}",
                             status_code=303)

@@ -217,7 +217,9 @@ def _recurring_page(request: Request, db: Database, actor: Actor, status: int = 
     with db.uow() as uow:
         rows = queries_ui.recurring_entries(uow.session)
         due = queries_ui.recurring_due(uow.session, cal.today)
-        names = {a.code: a.name for a in queries_ui.account_choices(uow.session, True, actor.language)}
+        accounts = queries_ui.account_choices(uow.session, True, actor.language)
+        # a recurring line names its account by code or, as the books' own name, by name (the demo's rent)
+        names = {a.name_ja: a.name for a in accounts} | {a.code: a.name for a in accounts}
     choices = load_choices(db, actor.language)
     ctx: dict[str, Any] = {
         "rows": rows, "due": due, "today": cal.today, "account_names": names, "can_edit": can(actor, "ledger.edit"),
