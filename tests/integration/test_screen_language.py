@@ -197,8 +197,8 @@ def _account_names(db: Database) -> set[str]:
 
 
 def test_english_screens_name_accounts_in_english(client: TestClient, demo_db: Database) -> None:
-    """Before, 試算表, 決算書, 総勘定元帳, the journal, 消費税集計表 and the entry screens named the accounts in Japanese
-    (現金, 売上高, 諸口) on English screens although every account of the chart has an English name. The walk
+    """Before, 試算表, 決算書, 総勘定元帳, the journal, 消費税集計表 and the entry screens named the accounts in
+    Japanese (現金, 売上高, 諸口) on English screens although every account of the chart has an English name. The walk
     takes out every other text the database holds (the demo's memos, partner and item names), then looks for a
     Japanese account name left in a text an English reader sees."""
     names = _account_names(demo_db)
@@ -247,3 +247,45 @@ def test_an_account_without_an_english_name_keeps_its_name(client: TestClient, d
     with demo_db.engine.begin() as conn:
         assert conn.execute(text("SELECT name, name_en FROM accounts WHERE code = '6999'")).one() == (
             "雑費用テスト", "Test sundries")
+
+
+def _titles(page: str) -> dict[str, str]:
+    """自分の申請: each request's number → its title cell."""
+    return {html.unescape(n): html.unescape(t).strip() for n, t in re.findall(
+        r'<tr data-number="([^"]+)">.*?<td class="mono nowrap">.*?</td>\s*<td>([^<]*)</td>', page, re.S)}
+
+
+def test_approval_titles_are_written_in_the_readers_language(client: TestClient, demo_db: Database) -> None:
+    """Before, the English 自分の申請 showed 経費精算 … and 支払 2026-11-30: the titles the application wrote were
+    stored as Japanese text. Now they are written at display time; a database from before (the same Japanese
+    titles kept in its rows) reads the same. The expense claims' own 件名 are the employees' text and stay."""
+    with demo_db.engine.begin() as conn:
+        new_run = conn.execute(text("SELECT document_number FROM approval_requests WHERE document_type = 'payment_run'"
+                                    " AND status = 'approved'")).scalar()
+        old_run = conn.execute(text("SELECT document_number FROM approval_requests WHERE document_type = 'payment_run'"
+                                    " AND status = 'pending'")).scalar()
+        conn.execute(text("UPDATE approval_requests SET title = '支払 2026-11-30' WHERE document_number = :n"),
+                     {"n": old_run})
+        conn.execute(text("UPDATE approval_requests SET title = '経費精算 ' || title "
+                          "WHERE document_type = 'expense_claim'"))
+        claims = dict(conn.execute(text("SELECT r.document_number, c.title FROM approval_requests r "
+                                        "JOIN expense_claims c ON c.id = r.document_id "
+                                        "WHERE r.document_type = 'expense_claim'")).all())
+        payer = conn.execute(text("SELECT u.email FROM approval_requests r JOIN users u ON u.id = r.submitted_by "
+                                  "WHERE r.document_number = :n"), {"n": old_run}).scalar()
+        claimant = conn.execute(text("SELECT u.email FROM approval_requests r JOIN users u ON u.id = r.submitted_by"
+                                     " WHERE r.document_type = 'expense_claim' ORDER BY r.id LIMIT 1")).scalar()
+    assert new_run and old_run and claims
+    login(client, payer)
+    _english(client)
+    runs = _titles(client.get("/approvals/mine").text)
+    assert runs[old_run] == "Payments of 2026-11-30" and runs[new_run] == "Payments of 2026-11-10"
+    client.post("/language", data={"language": "ja", "next": "/", "csrf_token": csrf_of(client.get("/me").text)})
+    runs = _titles(client.get("/approvals/mine").text)
+    assert runs[old_run] == "2026年11月30日 支払" and runs[new_run] == "2026年11月10日 支払"
+    client.cookies.clear()
+    login(client, claimant)
+    _english(client)
+    mine = _titles(client.get("/approvals/mine").text)
+    shown = {n: t for n, t in mine.items() if n in claims}
+    assert shown and all(t == claims[n] for n, t in shown.items()), shown

@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from ennoshita.approvals import services as approvals
-from ennoshita.cli.common import CommandContext, console, label, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, cli_language, console, label, parse_date, say, with_context
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
@@ -163,8 +163,9 @@ def approvals_waiting(cx: CommandContext) -> None:
         console.print(_say("none"))
         return
     table = RichTable(_say("id"), _say("type"), _say("number"), _say("title"), _say("amount"), _say("route"))
+    lang = cli_language()
     for r in rows:
-        table.add_row(str(r.id), label("approvals.doctype.", r.document_type), r.document_number, r.title,
+        table.add_row(str(r.id), label("approvals.doctype.", r.document_type), r.document_number, r.title_in(lang),
                       format_yen(r.amount), r.route_name)
     console.print(table)
 

@@ -26,6 +26,7 @@ from ennoshita.hr import approval, calendar, rules
 from ennoshita.hr.attendance import require_open, self_employee
 from ennoshita.hr.employees import history, load, may_view
 from ennoshita.hr.models import Assignment, AttendanceDay, Employee, LeaveGrant, LeaveTaken
+from ennoshita.i18n import stored
 from ennoshita.identity.roles import can, require
 
 UNITS = ("day", "half", "hour")
@@ -294,7 +295,7 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
         "hours": hours})
     if not record:
         approval.submit_in(s, actor, "leave", row.id, f"LV-{row.id:06d}",
-                           f"年次有給休暇 {e.name} {cmd.leave_date.isoformat()}", a.department)
+                           stored("approvals.title.leave", name=e.name, date=cmd.leave_date), a.department)
     else:
         from ennoshita.hr.attendance import recompute_month_in
 

@@ -232,9 +232,10 @@ def _book_title(run: PayRun) -> str:
 
 def _approval_title(run: PayRun) -> str:
     """The 稟議's title, read in either language beside its document type (給与計算 / Payroll run) and number: the
-    run's own name when it has one, else its month (2026-11) or a bonus's pay date (2026-12-10)."""
+    run's own name when it has one, else its default name kept as a catalog key (2026年11月分 給与 / November 2026
+    pay, written in the reader's language: approvals/titles.py)."""
     own = titles.stored_title(run.title, run.kind, run.period_end, run.pay_date)
-    return own or (run.pay_date.isoformat() if run.kind == "bonus" else f"{run.period_end:%Y-%m}")
+    return own or titles.default_message(run.kind, run.period_end, run.pay_date)
 
 
 def _load(s: Session, run_id: int) -> PayRun:

@@ -37,6 +37,7 @@ from ennoshita.approvals.models import ApprovalRequest
 from ennoshita.dates import HolidayShift, is_bank_holiday, now_utc, shift_to_business_day, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
+from ennoshita.i18n import stored
 from ennoshita.identity import load_company
 from ennoshita.identity.company import BankAccountData, CompanyData
 from ennoshita.identity.roles import require
@@ -377,8 +378,8 @@ def _submit(s: Session, actor: Actor, run: PaymentRun) -> int | None:
     if approvals.needs_approval(s, "payment_run", run.department, run.transfer_total):
         move(s, actor, run, RUN_TRANSITIONS, "pending_approval", "payment_run")
         view = approvals.submit_in(s, actor, document_type="payment_run", document_id=run.id, number=run.number,
-                                   title=f"支払 {run.payment_date.isoformat()}", amount=run.transfer_total,
-                                   department=run.department, payer_id=run.payer_id)
+                                   title=stored("approvals.title.payment_run", date=run.payment_date),
+                                   amount=run.transfer_total, department=run.department, payer_id=run.payer_id)
         return view.id
     move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
     return None

@@ -100,7 +100,8 @@ def runs(request: Request, db: DbDep, actor: ActorDep, month: str = "", kind: st
             pass
     preview = assets.preview_run(db.uow(), actor, kind if kind in ("monthly", "yearly") else "monthly", day)
     return render(request, "assets/runs.html", {"preview": preview, "month": f"{day:%Y-%m}", "kind": kind,
-                                                 "posted": posted, "general": [], "accounts": standard_names(actor.language),
+                                                 "posted": posted, "general": [],
+                                                 "accounts": standard_names(actor.language),
                                                  "can_edit": can(actor, "general_affairs.edit")})
 
 
