@@ -46,7 +46,7 @@ def _run_id(db: Database, ref: str) -> int:
 
 
 def _print_run(run: payments.RunSummary) -> None:
-    console.print(_say("run", number=run.number, date=run.payment_date.isoformat(),
+    console.print(_say("run", number=run.number, date=run.payment_date,
                        status=label("purchasing_ui.run.", run.status),
                        count=len(run.transfers), total=format_yen(run.transfer_total), fee=format_yen(run.fee_total)))
 
@@ -139,7 +139,7 @@ def purchasing_accrue(
 ) -> None:
     """請求基準: accrue the goods received and not billed by the month end (未払金), reversed on the 1st."""
     done = recognition.accrue_unbilled(cx.uow(), cx.actor, _date(month_end, "month_end"))
-    console.print(_say("accrued", month_end=done.month_end.isoformat(), count=done.receipts,
+    console.print(_say("accrued", month_end=done.month_end, count=done.receipts,
                        gross=format_yen(done.gross), entry=done.entry_no or "-", reversal=done.reversal_no or "-"))
 
 

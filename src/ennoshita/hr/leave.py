@@ -253,13 +253,13 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
     cfg = calendar.settings(s)
     require_open(s, e.id, cmd.leave_date, "leave_date")
     if not calendar.employed(e, cmd.leave_date):
-        raise Invalid("hr.error.not_employed", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Invalid("hr.error.not_employed", field="leave_date", date=cmd.leave_date)
     rows = history(s, e.id)
     a = calendar.assignment_on(rows, cmd.leave_date) or rows[0]
     if not rules.statutory_leave_applies(a.employment_type):
-        raise Invalid("hr.error.leave_officer", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Invalid("hr.error.leave_officer", field="leave_date", date=cmd.leave_date)
     if calendar.day_kind(cmd.leave_date, a, cfg) != "workday":
-        raise Invalid("hr.error.leave_not_workday", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Invalid("hr.error.leave_not_workday", field="leave_date", date=cmd.leave_date)
     per_day = rules.hours_per_day(a.daily_minutes)
     days, hours = _amount(cmd, per_day, cfg)
     same_day = list(s.scalars(select(LeaveTaken).where(
@@ -267,7 +267,7 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
         LeaveTaken.status.in_(("approved", "pending_approval")))))
     used_that_day = sum((Fraction(x.days) + Fraction(x.hours, x.hours_per_day) for x in same_day), Fraction(0))
     if used_that_day + Fraction(days) + Fraction(hours, per_day) > 1:
-        raise Conflict("hr.error.leave_exists", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Conflict("hr.error.leave_exists", field="leave_date", date=cmd.leave_date)
     grants = ensure_grants_in(s, actor, e, min(cmd.leave_date, today_tokyo()))
     if cmd.leave_date > today_tokyo():
         grants = _projected(s, e, cmd.leave_date, grants)

@@ -101,9 +101,9 @@ def leave(uow: UnitOfWork, actor: Actor, employee_id: int, last_day: dt.date, re
         s = uow.session
         e = load(s, employee_id)
         if last_day < e.hire_date:
-            raise Invalid("hr.error.leave_before_hire", field="leave_date", hire_date=e.hire_date.isoformat())
+            raise Invalid("hr.error.leave_before_hire", field="leave_date", hire_date=e.hire_date)
         if e.leave_date is not None:
-            raise Conflict("hr.error.already_left", field="leave_date", date=e.leave_date.isoformat())
+            raise Conflict("hr.error.already_left", field="leave_date", date=e.leave_date)
         if not reason.strip():
             raise Invalid("hr.error.required", field="leave_reason")
         e.leave_date, e.leave_reason, e.updated_at = last_day, reason.strip()[:200], now_utc()

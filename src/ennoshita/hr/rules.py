@@ -299,14 +299,14 @@ def _overlap(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime)
 
 def check_shift(shift: Shift) -> None:
     if shift.end < shift.start:  # the same minute (a punch corrected at once) is a shift of no time
-        raise Invalid("hr.error.clock_out_before_in", field="clock_out", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.clock_out_before_in", field="clock_out", date=shift.work_date)
     if shift.start.date() != shift.work_date:
-        raise Invalid("hr.error.shift_date", field="clock_in", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.shift_date", field="clock_in", date=shift.work_date)
     if shift.end - shift.start > dt.timedelta(hours=24):
-        raise Invalid("hr.error.shift_too_long", field="clock_out", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.shift_too_long", field="clock_out", date=shift.work_date)
     if shift.break_minutes < 0 or (shift.break_minutes > 0 and shift.break_minutes >= _minutes(shift.start,
                                                                                                 shift.end)):
-        raise Invalid("hr.error.break_minutes", field="break_minutes", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.break_minutes", field="break_minutes", date=shift.work_date)
 
 
 def check_no_overlap(shifts: Sequence[Shift]) -> None:
@@ -314,8 +314,8 @@ def check_no_overlap(shifts: Sequence[Shift]) -> None:
     ordered = sorted(shifts, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start < a.end:
-            raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=b.work_date.isoformat(),
-                          other=a.work_date.isoformat())
+            raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=b.work_date,
+                          other=a.work_date)
 
 
 def night_minutes(start: dt.datetime, end: dt.datetime,

@@ -168,7 +168,7 @@ def close_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> CloseResult:
             open_days = [d for d in rows if d.clock_in is not None and d.clock_out is None and d.work_date >= first]
             if open_days:
                 problems.append(Problem("hr.error.open_shift", "employee", {
-                    "number": e.employee_number, "date": open_days[0].work_date.isoformat()}))
+                    "number": e.employee_number, "date": open_days[0].work_date}))
                 continue
             computed, by_id = compute_month(e, assigns.get(e.id, []), rows, breaks, leave.get(e.id, []), first, cfg)
             for d in rows:

@@ -18,8 +18,8 @@ from ennoshita.tabular import Column, Table, check_rows, stream
 
 def _range(t: Translator, date_from: dt.date | None, date_to: dt.date) -> str:
     if date_from is None:
-        return t("report.as_of", date=date_to.isoformat())
-    return t("report.range", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+        return t("report.as_of", date=date_to)
+    return t("report.range", date_from=date_from, date_to=date_to)
 
 
 def trial_balance_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, start_month: int,
@@ -404,7 +404,7 @@ def interim_table(t: Translator, schedule: Any) -> Table:
         Column("total", t("ctax.interim.col.total"), "yen"), Column("status", t("ctax.interim.col.status"))],
         filename=f"consumption_tax_interim_{schedule.fiscal_year}")
     for p in schedule.periods:
-        status = (t("ctax.interim.paid", date=p.paid_date.isoformat(), entry=p.entry_no or "") if p.paid_date
+        status = (t("ctax.interim.paid", date=p.paid_date, entry=p.entry_no or "") if p.paid_date
                   else t("ctax.interim.unpaid"))
         table.add({"number": t("ctax.interim.number", number=p.number), "start": p.start, "end": p.end,
                    "due": p.due, "national": p.national, "local": p.local, "total": p.total, "status": status})

@@ -276,7 +276,7 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
         if year_end and (kind != "monthly" or day.month != 12):
             raise Invalid("payroll.error.year_end_month", field="year_end")
         if shift_to_business_day(day, HolidayShift.PREVIOUS) != day:
-            raise Invalid("payroll.error.pay_date_holiday", field="pay_date", date=day.isoformat())
+            raise Invalid("payroll.error.pay_date_holiday", field="pay_date", date=day)
         if corrects_id is not None:
             original = _load(s, corrects_id)
             if original.status != "fixed":
@@ -766,13 +766,13 @@ def mark_run_paid(uow: UnitOfWork, actor: Actor, run_id: int, paid_date: dt.date
             raise InvalidTransition("payroll.error.not_fixed", field="status", number=run.number)
         if run.paid_date is not None:
             raise Conflict("payroll.error.already_paid", field="status", number=run.number,
-                           date=run.paid_date.isoformat())
+                           date=run.paid_date)
         corrected_by = s.scalar(select(PayRun.number).where(PayRun.corrects_id == run.id, PayRun.status == "fixed"))
         if corrected_by is not None:
             raise Conflict("payroll.error.paid_corrected", field="status", number=run.number, by=corrected_by)
         day = paid_date or run.pay_date
         if day < run.pay_date - dt.timedelta(days=7):
-            raise Invalid("payroll.error.paid_before_pay_date", field="paid_date", date=run.pay_date.isoformat())
+            raise Invalid("payroll.error.paid_before_pay_date", field="paid_date", date=run.pay_date)
         before = 0
         if run.corrects_id is not None:
             original = _load(s, run.corrects_id)

@@ -370,7 +370,7 @@ def default_payment_date(uow: UnitOfWork, today: dt.date | None = None) -> dt.da
 def check_payment_date(day: dt.date, field: str = "payment_date") -> None:
     """振込指定日 must be a banking day (not 土日祝, not 12/31-1/3)."""
     if is_bank_holiday(day):
-        raise Invalid("purchasing.error.bank_holiday", field=field, date=day.isoformat())
+        raise Invalid("purchasing.error.bank_holiday", field=field, date=day)
 
 
 def _submit(s: Session, actor: Actor, run: PaymentRun) -> int | None:
@@ -605,7 +605,7 @@ def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int, today: dt.date | None 
         run = _load(s, run_id)
         if run.status == "exported" and not confirm_early and run.payment_date > (today or today_tokyo()):
             raise Conflict("purchasing.error.paid_before_date", field="confirm_early", number=run.number,
-                           date=run.payment_date.isoformat())
+                           date=run.payment_date)
         move(s, actor, run, RUN_TRANSITIONS, "paid", "payment_run")
         transfers = _transfers(s, run.id)
         suppliers = {p.id: p for p in s.scalars(select(Partner).where(
