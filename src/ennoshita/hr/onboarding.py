@@ -26,6 +26,7 @@ from ennoshita.hr import rules
 from ennoshita.hr.employees import EmployeeInput, assignment_at, create_in, load
 from ennoshita.hr.leave import final_balance_in
 from ennoshita.hr.models import Checklist, ChecklistItem, Employee
+from ennoshita.i18n import Word, gettext, stored
 from ennoshita.identity.roles import require
 
 EVENT_OPENED = "hr.checklist_opened"
@@ -47,6 +48,14 @@ LEAVE_ITEMS: tuple[tuple[str, str, str | None, str], ...] = (
     ("employment_insurance", "雇用保険 被保険者資格喪失届・離職証明書", None, "/hr/employees/{id}/insurance/lose"),
     ("account", "ログインアカウントの停止", None, "/admin/users"),
 )
+
+
+def item_label(lang: str, kind: str, code: str, label: str) -> str:
+    """A checklist item's name in ``lang``: the catalog's for the standard items of 入社 and 退社, else the label
+    the item was added with (another domain's item)."""
+    key = f"hr.checklist.item.{kind}.{code}"
+    found = gettext(lang, key)
+    return label if found == key else found
 
 
 def add_item_in(s: Session, checklist_id: int, code: str, label: str, domain: str, link: str = "") -> ChecklistItem:
@@ -72,8 +81,10 @@ def _open_in(s: Session, actor: Actor, e: Employee, kind: str, day: dt.date, dat
     for code, label, team, link in (HIRE_ITEMS if kind == "hire" else LEAVE_ITEMS):
         href = link.format(id=e.id)
         if team is not None:
+            title = stored("hr.checklist.request_title", step=Word(f"hr.checklist.step.{kind}"), name=e.name,
+                           date=day, item=Word(f"hr.checklist.item.{kind}.{code}"))  # in each reader's language
             req = desk.file_request_in(s, actor, desk.NewRequest(
-                type="other", title=f"{word}手続き {e.name}（{day.isoformat()}）: {label}",
+                type="other", title=title,
                 fields={"details": f"{word}日 {day.isoformat()} / 社員番号 {e.employee_number} / {e.name} / "
                                    f"所属 {a.department if a else ''}\n{label}", "team": team}))
             href = f"/desk/requests/{req.id}"
