@@ -5,6 +5,7 @@ a Python value. Data the users typed (names, account names, units) stays as type
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -289,3 +290,27 @@ def test_approval_titles_are_written_in_the_readers_language(client: TestClient,
     mine = _titles(client.get("/approvals/mine").text)
     shown = {n: t for n, t in mine.items() if n in claims}
     assert shown and all(t == claims[n] for n, t in shown.items()), shown
+
+
+def test_an_onboarding_request_and_its_checklist_read_in_the_readers_language(client: TestClient,
+                                                                              demo_db: Database) -> None:
+    """The 入社 checklist of the demo's new employee opens desk requests; before, their titles were stored as
+    Japanese text with an ISO date (入社手続き … （2026-11-01）: 貸与品の準備…), which the English desk showed as
+    such, and the checklist's items were Japanese on the English employee page."""
+    with demo_db.engine.begin() as conn:
+        req_id, title = conn.execute(text("SELECT id, title FROM desk_requests WHERE title LIKE '%equipment%'"
+                                          " ORDER BY id LIMIT 1")).one()
+        employee = conn.execute(text("SELECT employee_id FROM hr_checklists WHERE kind = 'hire' LIMIT 1")).scalar()
+        name, hired = conn.execute(text("SELECT name, hire_date FROM hr_employees WHERE id = :e"),
+                                   {"e": employee}).one()
+    hired = hired if isinstance(hired, dt.date) else dt.date.fromisoformat(str(hired))
+    login(client, ADMIN)
+    ja = client.get(f"/desk/requests/{req_id}").text
+    assert f"入社手続き {name}（{hired.year}年{hired.month}月{hired.day}日）: 貸与品の準備（PC・入館証・名刺）" in ja
+    _english(client)
+    en = client.get(f"/desk/requests/{req_id}").text
+    item = "Prepare the equipment lent (PC, building pass, business cards)"
+    assert f"Joining: {name} ({hired.isoformat()}): {item}" in en
+    assert "入社手続き" not in en and "@msg" not in en and "@msg" not in client.get("/desk").text
+    page = client.get(f"/hr/employees/{employee}").text
+    assert "Issue a login account" in page and "ログインアカウントの発行" not in page
