@@ -75,11 +75,21 @@ def test_register_import_leave_and_limits(client: TestClient, demo_db: Database)
     # 06-04 22:00 → 06-05 06:00, 60 break: 420 worked; night 22:00-05:00 = 420 (the break has no time)
     assert (sheet["actual_minutes"], sheet["night_minutes"]) == (420 + 420, 420)
 
-    # hired 2025-04-01, 3 days a week and 22.5 hours: first grant 2025-10-01 of 5 days (比例付与); the period
-    # before it starts before the demo's first attendance record, so it is not judged
+    # hired 2025-04-01, 3 days a week and 22.5 hours: first grant 2025-10-01 of 5 days (比例付与). Its period
+    # (2025-04-01..09-30) is partly covered by the company's records (from 2025-06-02, the two days above): judged
+    # on them, 2 days worked of about 50 scheduled, under 8割 (労基法39条1項) → no grant
+    leave = _ok(client.get(f"/api/v1/employees/{emp['id']}/leave?on=2025-10-01", headers=hr))
+    assert leave["grants"] == [] and leave["balance"] == 0.0
+    # registered after the hire, with the 導入日 2025-10-01 (導入時残高: none): the period lies before the records
+    # begin, counted as attended (導入前の期間は出勤率を満たすものとして付与)
+    lapsed = client.put(f"/api/v1/employees/{emp['id']}/leave/opening", headers=hr, json={
+        "as_of": "2025-10-01", "grants": [{"grant_date": "2025-03-31", "days": 2}]})
+    assert lapsed.status_code == 422 and lapsed.json()["errors"][0]["field"] == "opening.1.grant_date"
+    put = _ok(client.put(f"/api/v1/employees/{emp['id']}/leave/opening", headers=hr, json={"as_of": "2025-10-01"}))
+    assert put["records_from"] == "2025-10-01"
     leave = _ok(client.get(f"/api/v1/employees/{emp['id']}/leave?on=2025-10-01", headers=hr))
     assert leave["grants"] == [{"grant_date": "2025-10-01", "days": 5.0, "expires_on": "2027-09-30", "used": 0.0,
-                                "remaining": 5.0}]
+                                "remaining": 5.0, "kind": "assumed"}]
     assert leave["balance"] == 5.0 and leave["obligation_5_days"] is None
 
     early = client.post(f"/api/v1/employees/{emp['id']}/transfers", headers=hr,

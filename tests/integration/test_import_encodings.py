@@ -16,7 +16,7 @@ from ennoshita import textfiles
 from ennoshita.db import Database
 from ennoshita.errors import Invalid
 from ennoshita.ledger.models import JournalEntry
-from tests.conftest import ACCOUNTING, ADMIN, login
+from tests.conftest import ACCOUNTING, ADMIN, csrf_of, login
 from tests.integration.test_api import auth, token_for
 from tests.integration.test_ledger_import import row
 
@@ -174,3 +174,16 @@ def test_an_undecodable_file_is_a_problem_of_the_whole_file_in_every_import(
         assert ENCODING_JA in alert and "行目" not in alert, (name, alert)
         assert 'data-testid="import-problems"' not in r.text, name
     assert counts() == before
+
+
+def test_an_import_form_posted_without_its_file_part_is_a_4xx_naming_the_file(client: TestClient,
+                                                                            demo_db: Database) -> None:
+    """A script (or a browser extension) posting an import form url-encoded, without the multipart file part:
+    the CSRF check has read the body as a form, and the import answered 500 ("Stream consumed") before."""
+    login(client, ADMIN)
+    for page, action in (("/sales/receipts", "/sales/receipts/import"), ("/ledger/import", "/ledger/import"),
+                         ("/hr/attendance", "/hr/attendance/import?month=2026-11")):
+        token = csrf_of(client.get(page).text)
+        r = client.post(action, data={"csrf_token": token, "format": "yayoi"})
+        assert 400 <= r.status_code < 500, (action, r.status_code, r.text[:300])
+        assert 'role="alert"' in r.text or "import-problems" in r.text, (action, r.text[:300])

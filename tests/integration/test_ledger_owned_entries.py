@@ -183,3 +183,24 @@ def test_unmatching_a_receipt_still_works_and_its_reversal_is_refused(demo_db: D
     assert reversal_id is not None and result is not None
     refused = _refused(demo_db, int(reversal_id), "ledger.error.owned_reversal")
     assert refused.params["ref"].startswith("JE-")
+
+
+def test_a_claims_entry_is_undone_by_cancelling_the_claim_and_its_reversal_is_refused(demo_db: Database) -> None:
+    from ennoshita.expenses import cancellation
+    from ennoshita.expenses.models import ExpenseClaim
+
+    entry_id = _entry(demo_db, "expenses", ref_like="EXP-%")
+    refused = _refused(demo_db, entry_id, "expenses.owned.claim")
+    number = refused.params["ref"]
+    assert f"経費精算 › {number}" in gettext("ja", refused.key, **refused.params)  # where it is undone now
+    assert f"Expense claims › {number}, Cancel" in gettext("en", refused.key, **refused.params)
+    with demo_db.uow() as uow:
+        claim_id = uow.session.scalar(select(ExpenseClaim.id).where(ExpenseClaim.number == number))
+    assert claim_id is not None
+    done = cancellation.cancel_claim(demo_db.uow(), KEIRI, claim_id, "二重計上")
+    assert done.status == "cancelled"
+    with demo_db.uow() as uow:
+        reversal_id = uow.session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_id == entry_id))
+    assert reversal_id is not None and reversal_id in done.reversal_entry_ids
+    _refused(demo_db, int(reversal_id), "ledger.error.owned_reversal")  # the journal does not bring it back
+    _refused(demo_db, entry_id, "ledger.error.already_reversed", correct_too=False)

@@ -66,7 +66,7 @@ def test_partner_export_cp932_decodes(client: TestClient) -> None:
     assert response.status_code == 200
     assert not response.content.startswith(b"\xef\xbb\xbf")
     rows = _rows(response.content, "cp932")
-    assert rows[0][0] == "コード"  # the header decodes from cp932
+    assert rows[0][0] == "コード（code）"  # the header decodes from cp932
     assert len(rows) > 1
     page = client.get("/sales/partners?role=customer")
     assert "export=csv&amp;encoding=cp932" in page.text and "role=customer" in page.text
@@ -116,14 +116,14 @@ def test_other_lists_export_every_filtered_row(client: TestClient, demo_db: Data
     from ennoshita import audit
     from ennoshita.desk import queries as dq
     from ennoshita.expenses import services as ex
-    from ennoshita.sales import receivables
+    from ennoshita.sales import deposit_list
 
     monkeypatch.setattr(exports, "BATCH", 2)
     login(client, "admin@demo.ennoshita.jp")
     actor = _actor(demo_db, "admin@demo.ennoshita.jp")
     with demo_db.uow() as uow:
-        deposits = sum(1 for _ in receivables.export_deposits(uow.session, actor))
-        unmatched = sum(1 for _ in receivables.export_deposits(uow.session, actor, "unmatched"))
+        deposits = sum(1 for _ in deposit_list.export_deposits(uow.session, actor))
+        unmatched = sum(1 for _ in deposit_list.export_deposits(uow.session, actor, "unmatched"))
         trail = audit.search(uow.session, audit.AuditFilter(), per_page=1).total
     claims = ex.list_claims(demo_db.uow(), actor, mine=False, limit=1)[1]
     approved = ex.list_claims(demo_db.uow(), actor, mine=False, status="approved", limit=1)[1]

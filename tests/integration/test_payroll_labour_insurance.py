@@ -90,7 +90,7 @@ def test_employment_insurance_is_paid_yearly_not_with_social_insurance(
         assert ("労働保険料 (雇用保険分) 納付 2026年度" in entry.description, entry.counterparty) == (True, "労働局")
         entry = uow.session.get(JournalEntry, social.journal_entry_id)
         assert entry is not None and "雇用保険" not in entry.description and entry.counterparty == "年金事務所"
-        assert entry.description.startswith("社会保険料 (健康保険・厚生年金) 納付 2026-11分")
+        assert entry.description.startswith("社会保険料 (健康保険・厚生年金) 納付 2026年11月分（納期限 ")
 
     # (c) once everything is paid over, nothing the runs booked is left in 預り金 or 未払費用
     for month in ("2026-11", "2026-12"):

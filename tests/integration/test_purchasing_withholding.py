@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from ennoshita.actor import Actor
@@ -18,6 +19,7 @@ from ennoshita.db import Database
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import company as company_service
 from ennoshita.identity import services as identity
+from ennoshita.ledger.models import JournalEntry
 from ennoshita.purchasing import bills, payments, queries, zengin
 from ennoshita.sales import partners
 from ennoshita.settings import Settings
@@ -109,6 +111,9 @@ def test_a_tax_accountants_fee_from_the_bill_to_the_payee_statement(db: Database
     paid = withholding.pay_remittance(db.uow(), keiri, dt.date(2027, 3, 10), dt.date(2027, 3, 10))
     assert paid.total == 13_273  # 10,210 + 3,063
     assert _withholding_balance(db) == 0
+    with db.uow() as uow:  # the books are kept in Japanese: the 納期限 written as the rest of the journal writes dates
+        assert uow.session.scalar(select(JournalEntry.description).where(
+            JournalEntry.source == "withholding")) == "源泉所得税 納付（納期限 2027年3月10日）"
     with pytest.raises(Conflict):
         withholding.pay_remittance(db.uow(), keiri, dt.date(2027, 3, 10), dt.date(2027, 3, 10))
 

@@ -1,6 +1,7 @@
 """総務 API: the depreciation schedule calculator (nothing stored), the 固定資産台帳 (list, register, one asset with
-its schedule, disposal), depreciation runs (preview / post), the reports (固定資産台帳・減価償却明細, 償却資産申告) as
-CSV/XLSX/PDF, and 備品 with loans. Thin: the services check roles and rules; errors are problem+json."""
+its schedule, disposal and its 取消), depreciation runs (preview / post / list / 取消), the reports
+(固定資産台帳・減価償却明細, 償却資産申告) as CSV/XLSX/PDF, and 備品 with loans. Thin: the services check roles
+and rules; errors are problem+json."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.views import ViewModel
-from ennoshita.assets import equipment, queries, rules
+from ennoshita.assets import equipment, queries, rules, undo
 from ennoshita.assets import services as assets
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
@@ -142,6 +143,34 @@ def preview_run(db: DbDep, actor: ApiActor, day: dt.date,
 @router.post("/depreciation-runs", response_model=RunOut, status_code=201)
 def post_run(body: RunIn, db: DbDep, actor: ApiActor) -> RunOut:
     return _run(assets.post_run(db.uow(), actor, body.kind, body.day))
+
+
+class CancelIn(BaseModel):
+    reason: str = Field("", max_length=200, description="Why (kept in the audit trail and the reversal).")
+
+
+class PostedRunOut(ViewModel, view=undo.RunView):
+    status: Literal["posted", "cancelled"]
+
+
+@router.get("/depreciation-runs", response_model=list[PostedRunOut])
+def list_runs(db: DbDep, actor: ApiActor, limit: int = Query(36, ge=1, le=500)) -> list[PostedRunOut]:
+    """The posted runs, the latest period first (cancelled ones too, ``status`` says which)."""
+    return [PostedRunOut.model_validate(r, from_attributes=True) for r in undo.list_runs(db.uow(), actor, limit)]
+
+
+@router.post("/depreciation-runs/{run_id}/cancel", response_model=PostedRunOut)
+def cancel_run(run_id: int, body: CancelIn, db: DbDep, actor: ApiActor) -> PostedRunOut:
+    """減価償却の取消: the run's entry reversed and the register put back as before the run; only the latest
+    standing run (409 naming the later run, or an asset disposed of since, otherwise)."""
+    return PostedRunOut.model_validate(undo.cancel_run(db.uow(), actor, run_id, body.reason), from_attributes=True)
+
+
+@router.post("/assets/{asset_id}/disposal/cancel", response_model=AssetOut)
+def cancel_disposal(asset_id: int, body: CancelIn, db: DbDep, actor: ApiActor) -> AssetOut:
+    """除却・売却の取消: the disposal's entry reversed, the asset back in service (409 when a later depreciation run
+    left it out)."""
+    return _asset(undo.cancel_disposal(db.uow(), actor, asset_id, body.reason))
 
 
 def _file(content: bytes, media: str, name: str) -> Response:

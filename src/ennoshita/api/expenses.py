@@ -1,6 +1,7 @@
-"""経費精算 API: create a claim (JSON; each receipt image as base64), read it, submit it, list claims, and the
-employee's 振込先口座. A thin adapter over :mod:`ennoshita.expenses.services`, which checks every permission;
-errors are ``application/problem+json`` naming each field (``lines[1].expense_date``)."""
+"""経費精算 API: create a claim (JSON; each receipt image as base64, or a copy of a cancelled claim with its
+receipts), read it, submit it, list claims, cancel an approved one (経理), and the employee's 振込先口座. A thin
+adapter over :mod:`ennoshita.expenses.services` and :mod:`~ennoshita.expenses.cancellation`, which check every
+permission; errors are ``application/problem+json`` naming each field (``lines[1].expense_date``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ennoshita.api.deps import ApiActor, DbDep
 from ennoshita.api.numbers import YEN_DOC, Yen
 from ennoshita.api.views import ViewModel
 from ennoshita.errors import Invalid, Problem
-from ennoshita.expenses import services
+from ennoshita.expenses import cancellation, services
 from ennoshita.expenses.rules import LineInput
 
 router = APIRouter(tags=["expenses"])
@@ -51,6 +52,8 @@ class LineIn(ViewModel, view=LineInput, exclude=("has_receipt",)):
         "用途区分 (個別対応方式): taxable 課税売上対応, non_taxable 非課税売上対応, common 共通対応; empty: the "
         "company's default."))
     receipt: ReceiptIn | None = None
+    receipt_id: int | None = Field(None, description=(
+        "With copy_from: keep this receipt of the claim copied from (its line's receipt_id), instead of a new file."))
 
 
 class ClaimIn(BaseModel):
@@ -59,6 +62,14 @@ class ClaimIn(BaseModel):
     title: str
     lines: list[LineIn]
     submit: bool = Field(False, description="Submit for approval at once (申請).")
+    copy_from: int | None = Field(None, description=(
+        "Filed anew from the employee's own cancelled (or rejected) claim: its receipts may be kept by receipt_id."))
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(description="Why the approved claim is cancelled (取消理由), kept in the audit trail.")
 
 
 class LineOut(ViewModel, view=services.LineView, exclude=("attachment_id", "attachment_name")):
@@ -70,8 +81,9 @@ class LineOut(ViewModel, view=services.LineView, exclude=("attachment_id", "atta
 
 
 class ClaimOut(ViewModel, view=services.ClaimView, defaults=False,
-               exclude=("created_at", "submitted_at", "approved_at", "paid_at")):
+               exclude=("created_at", "submitted_at", "approved_at", "paid_at", "cancelled_at")):
     lines: list[LineOut]
+    reversal_entry_ids: tuple[int, ...] = Field(description="取消: the entries that reversed the claim's postings.")
 
 
 class ClaimRowOut(ViewModel, view=services.ClaimRow, exclude=("created_at",)):
@@ -115,9 +127,10 @@ def _receipts(body: ClaimIn) -> tuple[services.Receipt | None, ...]:
 
 @router.post("/expense-claims", response_model=ClaimOut, status_code=201)
 def create_claim(body: ClaimIn, db: DbDep, actor: ApiActor) -> ClaimOut:
-    lines = tuple(LineInput(**x.model_dump(exclude={"receipt"})) for x in body.lines)
-    view = services.create_claim(db.uow(), actor, services.ClaimInput(body.title, lines, _receipts(body)),
-                                 submit=body.submit)
+    lines = tuple(LineInput(**x.model_dump(exclude={"receipt", "receipt_id"})) for x in body.lines)
+    kept = tuple(x.receipt_id if x.receipt is None else None for x in body.lines)
+    view = services.create_claim(db.uow(), actor, services.ClaimInput(body.title, lines, _receipts(body), kept,
+                                                                      body.copy_from), submit=body.submit)
     return _out(view)
 
 
@@ -139,6 +152,13 @@ def get_claim(claim_id: int, db: DbDep, actor: ApiActor) -> ClaimOut:
 @router.post("/expense-claims/{claim_id}/submit", response_model=ClaimOut)
 def submit_claim(claim_id: int, db: DbDep, actor: ApiActor) -> ClaimOut:
     return _out(services.submit_claim(db.uow(), actor, claim_id))
+
+
+@router.post("/expense-claims/{claim_id}/cancel", response_model=ClaimOut)
+def cancel_claim(claim_id: int, body: CancelIn, db: DbDep, actor: ApiActor) -> ClaimOut:
+    """取消 of an approved claim (経理): its entries reversed, the claim kept as ``cancelled``; 409 naming the payment
+    run while it is in one, or once it is paid."""
+    return _out(cancellation.cancel_claim(db.uow(), actor, claim_id, body.reason))
 
 
 @router.put("/me/bank-account", status_code=204)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
@@ -42,6 +43,27 @@ def _month(text: str, field: str = "month") -> dt.date:
         raise Invalid("hr.error.month_format", field=field, value=text) from None
 
 
+class OpeningGrantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grant_date: dt.date = Field(description="The date the leave was granted (the 2-year limit runs from it)")
+    days: Decimal = Field(description="Days left of it on the start date, in half days")
+
+
+class OpeningIn(BaseModel):
+    """導入時残高: the start date (導入日) from which the system holds the employee's attendance, and what was left
+    on it of each grant made before it. Grants from the start date on are made by the system."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: dt.date = Field(description="導入日: the first day of the employee's records in the system")
+    grants: list[OpeningGrantIn] = Field(default_factory=list)
+
+    def command(self) -> services.OpeningInput:
+        return services.OpeningInput(self.as_of, tuple(rules.OpeningRow(g.grant_date, Fraction(g.days))
+                                                       for g in self.grants))
+
+
 class EmployeeIn(ViewModel, view=EmployeeInput, exclude=(
         "weekly_minutes", "daily_minutes", "basic_pension_number", "employment_insurance_number")):
     model_config = ConfigDict(extra="forbid")
@@ -56,6 +78,8 @@ class EmployeeIn(ViewModel, view=EmployeeInput, exclude=(
     user_id: int | None = Field(None, description="Login account for self-service and the 振込先口座")
     weekly_hours: Decimal = Field(ge=0, le=168, description="所定労働時間 per week, e.g. 40 or 22.5")
     daily_hours: Decimal | None = Field(None, description="Default: weekly_hours / weekly_days")
+    opening: OpeningIn | None = Field(None, description="For an employee hired before the company started with "
+                                                        "the system: the 導入日 and 導入時残高")
 
 
 class AssignmentOut(ViewModel, view=AssignmentView):
@@ -74,12 +98,12 @@ def _out(v: EmployeeView) -> EmployeeOut:
 @router.post("/employees", response_model=EmployeeOut, status_code=201)
 def create_employee(body: EmployeeIn, db: DbDep, actor: ApiActor) -> EmployeeOut:
     """入社: registers the employee and opens the 入社 checklist (desk requests to 総務 and 経理)."""
-    data = body.model_dump()
+    data = body.model_dump(exclude={"opening"})
     weekly = _minutes(data.pop("weekly_hours"), "weekly_hours")
     daily_h = data.pop("daily_hours")
     cmd = EmployeeInput(**data, weekly_minutes=weekly,
                         daily_minutes=_minutes(daily_h, "daily_hours") if daily_h is not None else None)
-    emp_id = services.hire(db.uow(), actor, cmd)
+    emp_id = services.hire(db.uow(), actor, cmd, body.opening.command() if body.opening else None)
     return _out(services.get_employee(db.uow(), actor, emp_id))
 
 
@@ -142,6 +166,8 @@ class GrantOut(BaseModel):
     expires_on: dt.date
     used: float
     remaining: float
+    kind: str = Field(description="statutory / assumed (出勤率 assumed for the time before the records begin) / "
+                                  "opening (導入時残高: the days left on the start date)")
 
 
 class ObligationOut(BaseModel):
@@ -155,20 +181,33 @@ class LeaveOut(BaseModel):
     grants: list[GrantOut]
     balance: float
     obligation_5_days: ObligationOut | None
+    records_from: dt.date | None = Field(None, description="導入日, for an employee registered after the hire")
+
+
+def _leave_out(st: services.LeaveStatus) -> LeaveOut:
+    ob = st.obligation
+    return LeaveOut(grants=[GrantOut(grant_date=g.grant_date, days=float(g.days), expires_on=g.expires_on,
+                                     used=float(g.used), remaining=float(g.remaining), kind=g.kind)
+                            for g in st.grants if g.days > 0],
+                    balance=float(st.balance),
+                    obligation_5_days=ObligationOut(grant_date=ob.grant_date, due_by=ob.due_by,
+                                                    taken=float(ob.taken), at_risk=ob.at_risk) if ob else None,
+                    records_from=st.records_from)
 
 
 @router.get("/employees/{employee_id}/leave", response_model=LeaveOut)
 def leave_balance(employee_id: int, db: DbDep, actor: ApiActor, on: dt.date | None = None) -> LeaveOut:
     """Grants computed up to ``on`` (default today), each with used and remaining days; the balance; the
     年5日取得義務 (due date, days taken, at risk)."""
-    st = services.leave_status(db.uow(), actor, employee_id, on)
-    ob = st.obligation
-    return LeaveOut(grants=[GrantOut(grant_date=g.grant_date, days=float(g.days), expires_on=g.expires_on,
-                                     used=float(g.used), remaining=float(g.remaining))
-                            for g in st.grants if g.days > 0],
-                    balance=float(st.balance),
-                    obligation_5_days=ObligationOut(grant_date=ob.grant_date, due_by=ob.due_by,
-                                                    taken=float(ob.taken), at_risk=ob.at_risk) if ob else None)
+    return _leave_out(services.leave_status(db.uow(), actor, employee_id, on))
+
+
+@router.put("/employees/{employee_id}/leave/opening", response_model=LeaveOut)
+def put_leave_opening(employee_id: int, body: OpeningIn, db: DbDep, actor: ApiActor) -> LeaveOut:
+    """導入時残高: enter (or replace) the start date and the days left of each grant made before it; returns the
+    balance today."""
+    services.set_opening(db.uow(), actor, employee_id, body.command())
+    return _leave_out(services.leave_status(db.uow(), actor, employee_id))
 
 
 class LeaveRequestIn(ViewModel, view=services.LeaveInput):

@@ -1,4 +1,5 @@
-"""/api/v1/withholding: the 源泉所得税 納付 list (所得税徴収高計算書 figures), 納付, and the 支払調書 of a year."""
+"""/api/v1/withholding: the 源泉所得税 納付 list (所得税徴収高計算書 figures), 納付 and its 取消, and the 支払調書 of a
+year."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ class PaidOut(ViewModel, view=services.RemittanceResult, exclude=("entry_no",)):
     journal_entry: str
 
 
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field("", max_length=200, description="Why (kept in the audit trail and the reversal).")
+
+
+class CancelledOut(ViewModel, view=services.CancelResult, exclude=("reversal_entry_no",)):
+    items: int = Field(description="The withheld items unpaid again.")
+    reversal_entry: str
+
+
 class StatementOut(ViewModel, view=services.PayeeStatement):
     paid: int = Field(description="支払金額 of the year (支払確定日 = bill date).")
     tax: int = Field(description="源泉徴収税額.")
@@ -65,6 +77,13 @@ def pay(body: PayIn, db: DbDep, actor: ApiActor) -> PaidOut:
     """納付: what is due on ``due_date``, paid on ``paid_date``; posts 預り金(源泉所得税) / 普通預金."""
     r = services.pay_remittance(db.uow(), actor, body.due_date, body.paid_date)
     return PaidOut(id=r.id, due_date=r.due_date, paid_date=r.paid_date, total=r.total, journal_entry=r.entry_no)
+
+
+@router.post("/withholding/remittances/{remittance_id}/cancel", response_model=CancelledOut)
+def cancel(remittance_id: int, body: CancelIn, db: DbDep, actor: ApiActor) -> CancelledOut:
+    """納付の取消 (``remittance_id`` of the 納付 list): the 納付 entry reversed, the withheld tax unpaid again."""
+    r = services.cancel_remittance(db.uow(), actor, remittance_id, body.reason)
+    return CancelledOut(id=r.id, due_date=r.due_date, total=r.total, items=r.items, reversal_entry=r.reversal_entry_no)
 
 
 @router.get("/withholding/statements", response_model=StatementsOut)

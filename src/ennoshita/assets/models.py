@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ennoshita.db import Base
@@ -55,13 +55,19 @@ class FixedAsset(Base):
 
 
 class DepreciationRun(Base):
-    """One posted run: a month (``period_start`` = ``period_end``'s month) or a fiscal year."""
+    """One posted run: a month (``period_start`` = ``period_end``'s month) or a fiscal year. ``status``: posted →
+    cancelled (減価償却の取消: its entry reversed, the register put back; the row stays, and the period may be run
+    again: one standing run per period)."""
 
     __tablename__ = "depreciation_runs"
+    __table_args__ = (
+        Index("ux_depreciation_runs_standing", "period_start", unique=True,
+              sqlite_where=text("status = 'posted'"), postgresql_where=text("status = 'posted'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # monthly / yearly
-    period_start: Mapped[dt.date] = mapped_column(Date, unique=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     style: Mapped[str] = mapped_column(String(10))  # indirect (累計額) / direct
     total: Mapped[int] = mapped_column(BigInteger)
@@ -69,6 +75,21 @@ class DepreciationRun(Base):
     journal_entry_id: Mapped[int | None] = mapped_column(Integer)
     posted_by: Mapped[int | None] = mapped_column(Integer)
     posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(10), default="posted", server_default="posted")
+    reversal_entry_id: Mapped[int | None] = mapped_column(Integer)
+    cancelled_by: Mapped[int | None] = mapped_column(Integer)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DepreciationRunAsset(Base):
+    """Every asset a run moved on, with its last depreciated month before the run (``prev_month``): what the
+    run's 取消 puts back (the 償却累計額 comes back by the run's own lines)."""
+
+    __tablename__ = "depreciation_run_assets"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("depreciation_runs.id"), primary_key=True)
+    asset_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prev_month: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class DepreciationLine(Base):

@@ -55,7 +55,8 @@ def depreciation_report(uow: UnitOfWork, actor: Actor, day: dt.date) -> Table:
         booked: dict[int, int] = {int(asset_id): int(total or 0) for asset_id, total in s.execute(
             select(DepreciationLine.asset_id, func.sum(DepreciationLine.amount))
             .join(DepreciationRun, DepreciationRun.id == DepreciationLine.run_id)
-            .where(DepreciationRun.period_start >= start, DepreciationRun.period_start <= end)
+            .where(DepreciationRun.status == "posted", DepreciationRun.period_start >= start,
+                   DepreciationRun.period_start <= end)
             .group_by(DepreciationLine.asset_id))}
         q = select(FixedAsset).where(FixedAsset.acquired_on <= end).order_by(FixedAsset.id)
         for a in s.scalars(q):

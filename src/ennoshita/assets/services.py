@@ -1,6 +1,7 @@
 """総務 use cases for the 固定資産台帳: register an asset, preview and post a depreciation run (monthly or yearly),
 dispose of an asset (除却 / 売却). Each is one transaction with its audit record; role checks here
-(``general_affairs.view`` to read, ``general_affairs.edit`` to change).
+(``general_affairs.view`` to read, ``general_affairs.edit`` to change). The 取消 of a run or of a disposal is
+in :mod:`ennoshita.assets.undo`.
 
 A run posts one journal entry dated the last day of its period: 減価償却費 (6410) against 減価償却累計額 (1570)
 when the company keeps the indirect style, or against each asset's own account in the direct style and for a
@@ -304,7 +305,8 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
                                            locked, closed, field="period")]
         if problems:
             raise Invalid(problems=problems[:1])
-        if s.scalar(select(DepreciationRun.id).where(DepreciationRun.period_start >= start,
+        if s.scalar(select(DepreciationRun.id).where(DepreciationRun.status == "posted",
+                                                     DepreciationRun.period_start >= start,
                                                      DepreciationRun.period_start <= end).limit(1)) is not None:
             raise Conflict("assets.error.run_exists", field="period", start=start)
         preview = _compute(s, kind, start, end)
@@ -333,6 +335,12 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
             ids = reserve_ids(s, "depreciation_lines", len(preview.lines))
             insert_rows(s, "depreciation_lines", ("id", "run_id", "asset_id", "amount"),
                         [(i, run.id, line.asset_id, line.amount) for i, line in zip(ids, preview.lines, strict=True)])
+        # the assets the run moves on, each with its last month before the run: what the run's 取消 puts back
+        s.execute(text(
+            "INSERT INTO depreciation_run_assets (run_id, asset_id, prev_month) "
+            "SELECT :run, id, last_run_month FROM fixed_assets "
+            "WHERE (status = 'active' OR (status = 'disposed' AND method = :lump)) AND acquired_on <= :end"),
+            {"run": run.id, "end": end, "lump": rules.LUMP_SUM})
         # one pass over the register: every asset's 累計額 from this run's own lines, and its last month moved on
         # (assets with nothing left this period too)
         s.execute(text(

@@ -1,5 +1,6 @@
 """CLI for 総務: ``assets schedule`` (a depreciation schedule without storing anything), ``assets run`` (preview or
-post a monthly/yearly run) and ``assets list``."""
+post a monthly/yearly run), ``assets runs`` (the posted runs), ``assets cancel-run`` (減価償却の取消),
+``assets cancel-disposal`` (除却・売却の取消) and ``assets list``."""
 
 from __future__ import annotations
 
@@ -19,11 +20,14 @@ from ennoshita.cli.common import (
     say,
     with_context,
 )
-from ennoshita.errors import Invalid
+from ennoshita.errors import Invalid, NotFound
 
 assets_app = typer.Typer(help="固定資産 (fixed assets): schedule, run, list.", no_args_is_help=True)
 
 _TEXT = "cli.assets"  # its lines: i18n/{ja,en}/cli.po, keys cli.assets.*
+
+
+REASON_HELP = "Why (kept in the audit trail and the reversal's description)"
 
 
 def _say(key: str, **params: object) -> str:
@@ -75,6 +79,56 @@ def run_cmd(
                            credit=line.credit_account, amount=yen(line.amount)), soft_wrap=True)
     console.print(_say("run", word=_say("posted" if post else "preview"), start=result.period_start,
                        end=result.period_end, count=len(result.lines), total=yen(result.total)))
+
+
+@assets_app.command("runs")
+@with_context
+def runs_cmd(cx: CommandContext) -> None:
+    """The posted depreciation runs (cancelled ones too), the latest period first."""
+    from ennoshita.assets import undo
+
+    for r in undo.list_runs(cx.uow(), cx.actor):
+        console.print(_say("run_row", id=r.id, period=r.label, kind=label("assets_ui.run.", r.kind),
+                           count=r.asset_count, total=yen(r.total),
+                           state=label("assets_ui.runs.", "standing" if r.status == "posted" else "cancelled")),
+                      soft_wrap=True)
+
+
+@assets_app.command("cancel-run")
+@with_context
+def cancel_run_cmd(
+    cx: CommandContext,
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM: a month of the run's period")],
+    reason: Annotated[str, typer.Option("--reason", help=REASON_HELP)] = "",
+) -> None:
+    """Cancel a depreciation run: its entry reversed, the register as before the run (the latest run only)."""
+    from ennoshita.assets import undo
+
+    day = parse_date(month + "-01" if len(month) == 7 else month, "month")
+    run = next((r for r in undo.list_runs(cx.uow(), cx.actor, limit=1000)
+                if r.status == "posted" and r.period_start <= day <= r.period_end), None)
+    if run is None:
+        raise NotFound("cli.assets.no_run", month=f"{day:%Y-%m}")
+    done = undo.cancel_run(cx.uow(), cx.actor, run.id, reason)
+    console.print(_say("run_cancelled", period=done.label, entry=done.reversal_entry_id or "-"))
+
+
+@assets_app.command("cancel-disposal")
+@with_context
+def cancel_disposal_cmd(
+    cx: CommandContext,
+    number: Annotated[str, typer.Option("--number", help="Asset number (FA-000001)")],
+    reason: Annotated[str, typer.Option("--reason", help=REASON_HELP)] = "",
+) -> None:
+    """Cancel a disposal: its entry reversed, the asset back in service."""
+    from ennoshita.assets import queries, undo
+
+    rows, _total = queries.register_page(cx.uow(), cx.actor, text=number.strip(), per_page=50)
+    found = next((a for a in rows if a.number == number.strip()), None)
+    if found is None:
+        raise NotFound("cli.assets.no_asset", number=number)
+    view = undo.cancel_disposal(cx.uow(), cx.actor, found.id, reason)
+    console.print(_say("disposal_cancelled", number=view.number, book=yen(view.book_value)))
 
 
 @assets_app.command("list")

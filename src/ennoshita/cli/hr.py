@@ -1,10 +1,11 @@
 """CLI for 人事: ``hr employee add/list/show/transfer/leave``, ``hr attendance import/close/limits``, ``hr leave
-balance/grant/ledger/record``. Errors are one line per problem (with the CSV line) and exit 1."""
+balance/grant/ledger/record/opening``. Errors are one line per problem (with the CSV line) and exit 1."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -198,6 +199,28 @@ def leave_record(cx: CommandContext, number: str, date: str,
     row = services.request_leave(cx.uow(), cx.actor, services.LeaveInput(day, unit),
                                  _employee_id(cx.db, number), record=True)
     console.print(_say("recorded", date=day, status=label("hr_ui.status.", row.status)))
+
+
+@leave_app.command("opening")
+@with_context
+def leave_opening(cx: CommandContext, number: str,
+                  as_of: Annotated[str, typer.Option("--as-of", help="Start date: the first day of the records")],
+                  grant: Annotated[list[str] | None, typer.Option(
+                      "--grant", help="GRANT_DATE=DAYS left on the start date, e.g. 2025-10-01=12.5")] = None,
+                  ) -> None:
+    """Opening balance: the start date and the days left of each grant made before it."""
+    rows = []
+    for i, item in enumerate(grant or [], start=1):
+        day, _, days = item.partition("=")
+        try:
+            rows.append(rules.OpeningRow(parse_date(day.strip(), "--grant"), Fraction(Decimal(days.strip()))))
+        except (ArithmeticError, ValueError) as exc:
+            raise Invalid("hr.error.opening_days", field=f"opening.{i}.days") from exc
+    emp_id = _employee_id(cx.db, number)
+    services.set_opening(cx.uow(), cx.actor, emp_id, services.OpeningInput(parse_date(as_of, "--as-of"), tuple(rows)))
+    st = services.leave_status(cx.uow(), cx.actor, emp_id)
+    console.print(_say("opening", number=st.employee_number, date=as_of, balance=rules.format_days(st.balance),
+                       on=st.on))
 
 
 @leave_app.command("ledger")

@@ -1,4 +1,5 @@
-"""``ennoshita withholding``: the 源泉所得税 納付 list, 納付, and the 支払調書 of a year (table or CSV/PDF file)."""
+"""``ennoshita withholding``: the 源泉所得税 納付 list, 納付 and its 取消, and the 支払調書 of a year (table or
+CSV/PDF file)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ennoshita.cli.common import CommandContext, console, label, parse_date, say, text, with_context
+from ennoshita.errors import NotFound
 from ennoshita.money import format_yen
 from ennoshita.tabular import export
 from ennoshita.withholding import reports
@@ -42,6 +44,23 @@ def pay(cx: CommandContext, due_date: Annotated[str, typer.Option(help="納期�
     r = withholding.pay_remittance(cx.uow(), cx.actor, parse_date(due_date, "due_date"),
                                    parse_date(paid_date, "paid_date"))
     console.print(say(_TEXT, "paid", due=r.due_date.isoformat(), total=format_yen(r.total), entry=r.entry_no))
+
+
+@withholding_app.command("cancel")
+@with_context
+def cancel(cx: CommandContext,
+           due_date: Annotated[str, typer.Option(help="Due date of the payment to cancel (YYYY-MM-DD).")],
+           reason: Annotated[str, typer.Option(
+               help="Why (kept in the audit trail and the reversal's description).")] = "") -> None:
+    """Cancel a payment: its entry reversed, the withheld tax unpaid again."""
+    due = parse_date(due_date, "due_date")
+    group = next((g for g in withholding.remittance_list(cx.uow(), cx.actor, due.year)
+                  if g.due_date == due and g.remittance_id), None)
+    if group is None or group.remittance_id is None:
+        raise NotFound("withholding.error.no_remittance", date=due)
+    r = withholding.cancel_remittance(cx.uow(), cx.actor, group.remittance_id, reason)
+    console.print(say(_TEXT, "cancelled", due=r.due_date.isoformat(), total=format_yen(r.total), items=r.items,
+                      entry=r.reversal_entry_no))
 
 
 @withholding_app.command("statements")

@@ -29,21 +29,20 @@ from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Forbidden, Invalid, InvalidTransition, NotFound, Problem
 from ennoshita.expenses import rules
+from ennoshita.expenses.bank import ACCOUNT_TYPES, BankInput, bank_account, save_bank_account
 from ennoshita.expenses.models import EmployeeBankAccount, ExpenseClaim, ExpenseLine, ExpenseSequence
 from ennoshita.identity.models import User
 from ennoshita.identity.roles import can, require
 from ennoshita.ledger import PostingBatch, chart
 from ennoshita.ledger.posting import closed_years, date_problems, locked_periods
 from ennoshita.lengths import length_problems
-from ennoshita.purchasing import payments, zengin
-from ennoshita.registration import clean_number
+from ennoshita.purchasing import payments
 from ennoshita.security.text import contains
 
 OWNER = "expense_claim"
 DOCUMENT_TYPE = "expense_claim"
 EDITABLE = frozenset({"draft", "sent_back"})
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
-ACCOUNT_TYPES = ("ordinary", "checking", "savings")
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,7 @@ class ClaimInput:
     lines: tuple[rules.LineInput, ...]
     receipts: tuple[Receipt | None, ...] = ()  # by line; None: no new file
     keep_receipts: tuple[int | None, ...] = ()  # by line, on edit: an attachment of this claim to keep
+    copy_from: int | None = None  # a new claim filed from the employee's cancelled one: its receipts may be kept
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,11 @@ class ClaimView:
     paid_at: dt.datetime | None
     lines: tuple[LineView, ...]
     approval_request_id: int | None = None
+    # 取消 (status cancelled): the reversing entries, and who cancelled it, when and why (from the audit trail)
+    reversal_entry_ids: tuple[int, ...] = ()
+    cancel_reason: str = ""
+    cancelled_by: str = ""
+    cancelled_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -119,15 +124,6 @@ class ClaimRow:
     total: int
     payment_status: str
     created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class BankInput:
-    bank_code: str
-    branch_code: str
-    account_type: str
-    account_number: str
-    holder_kana: str
 
 
 # ---------------------------------------------------------------- helpers
@@ -192,7 +188,9 @@ def _lines(s: Session, claim_id: int) -> list[ExpenseLine]:
                           .order_by(ExpenseLine.line_no)))
 
 
-def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
+def claim_view(s: Session, claim: ExpenseClaim) -> ClaimView:
+    from ennoshita.expenses.cancellation import Cancellation, cancellation_of  # it imports this module
+
     names = {a.id: a.filename for a in attachments.list_for(s, OWNER, claim.id)}
     lines = tuple(LineView(x.line_no, x.kind, x.expense_date, x.payee, x.account_code, x.tax_rate, x.tax_category,
                            x.registration_number, x.amount, x.purpose, x.route_from, x.route_to, x.round_trip,
@@ -201,14 +199,18 @@ def _view(s: Session, claim: ExpenseClaim) -> ClaimView:
                            x.tax_purpose)
                   for x in _lines(s, claim.id))
     status = approvals.status_of_in(s, DOCUMENT_TYPE, claim.id)
+    done = cancellation_of(s, claim) or Cancellation(None, "", "", ())
     return ClaimView(claim.id, claim.number, claim.employee_id, _name(s, claim.employee_id), claim.department,
                      claim.title, claim.status, claim.total, claim.payment_status, claim.payment_run_id,
                      tuple(claim.journal_entry_ids or ()), claim.created_at, claim.submitted_at, claim.approved_at,
-                     claim.paid_at, lines, status.id if status else None)
+                     claim.paid_at, lines, status.id if status else None, done.reversal_entry_ids, done.reason,
+                     done.by, done.at)
 
 
 def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput) -> dict[str, Any]:
     """Check ``cmd`` and (re)write the claim's lines with their receipts; every problem at once."""
+    from ennoshita.expenses import cancellation  # a new claim copied from a cancelled one (it imports this module)
+
     checked, problems = rules.check_lines(cmd.lines, today_tokyo(), small_amount_company(s))
     if not cmd.title.strip():
         problems.insert(0, Problem("error.required", "title"))
@@ -218,6 +220,7 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
                                     prefix=f"lines[{i}].")
     problems += _period_problems(s, [line.expense_date for line in cmd.lines])
     own = {a.id for a in attachments.list_for(s, OWNER, claim.id)} if claim.id else set()
+    copied_from, copied = cancellation.copyable_receipts(s, actor, cmd.copy_from)  # a cancelled claim's
     receipts: list[Receipt | None] = list(cmd.receipts) + [None] * (len(cmd.lines) - len(cmd.receipts))
     keep: list[int | None] = list(cmd.keep_receipts) + [None] * (len(cmd.lines) - len(cmd.keep_receipts))
     for i, receipt in enumerate(receipts[:len(cmd.lines)]):
@@ -229,7 +232,7 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
             else:
                 problems += attachments.check(attachments.NewAttachment(receipt.filename, ctype, receipt.content),
                                               field, RECEIPT_MAX_BYTES)
-        elif keep[i] is not None and keep[i] not in own:
+        elif keep[i] is not None and keep[i] not in own and keep[i] not in copied:
             problems.append(Problem("expenses.error.receipt_unknown", field))
     if problems:
         raise Invalid(problems=problems)
@@ -244,6 +247,9 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
                     receipt.filename, receipt.content_type.split(";")[0].strip().lower(), receipt.content,
                     transaction_date=line.expense_date, amount=line.amount, counterparty=line.payee),
                 RECEIPT_MAX_BYTES, f"lines[{i}].receipt").id
+        elif attachment_id is not None and attachment_id not in own:  # kept from the claim copied from
+            attachment_id = cancellation.copy_receipt(s, actor, claim.id, attachment_id, f"lines[{i}].receipt",
+                                                      line.expense_date, line.amount, line.payee)
         s.add(ExpenseLine(claim_id=claim.id, line_no=i + 1, kind=line.kind, expense_date=line.expense_date,
                           payee=line.payee, account_code=line.account_code, tax_rate=line.tax_rate,
                           tax_category=line.tax_category, registration_number=line.registration_number,
@@ -254,7 +260,7 @@ def _write_lines(s: Session, actor: Actor, claim: ExpenseClaim, cmd: ClaimInput)
     claim.title = cmd.title.strip()[:200]
     claim.total = sum(line.amount for line in checked)
     s.flush()
-    return {"title": claim.title, "total": claim.total,
+    return {"title": claim.title, "total": claim.total, **({"copied_from": copied_from} if copied_from else {}),
             "lines": [[str(x.expense_date), x.kind, x.payee, x.account_code, x.tax_category, x.amount]
                       for x in checked]}
 
@@ -282,7 +288,7 @@ def create_claim(uow: UnitOfWork, actor: Actor, cmd: ClaimInput, submit: bool = 
         audit.record(s, actor, "expense_claim", claim.id, "create", after={"number": claim.number, **after})
         if submit:
             _submit(s, actor, claim)
-        result = _view(s, claim)
+        result = claim_view(s, claim)
         uow.commit()
     return result
 
@@ -300,7 +306,7 @@ def update_claim(uow: UnitOfWork, actor: Actor, claim_id: int, cmd: ClaimInput) 
         before = {"title": claim.title, "total": claim.total}
         after = _write_lines(s, actor, claim, cmd)
         audit.record(s, actor, "expense_claim", claim.id, "update", before=before, after=after)
-        result = _view(s, claim)
+        result = claim_view(s, claim)
         uow.commit()
     return result
 
@@ -338,7 +344,7 @@ def submit_claim(uow: UnitOfWork, actor: Actor, claim_id: int) -> ClaimView:
         claim = _load(s, claim_id)
         _require_owner(actor, claim)
         _submit(s, actor, claim)
-        result = _view(s, claim)
+        result = claim_view(s, claim)
         uow.commit()
     return result
 
@@ -391,7 +397,7 @@ def get_claim(uow: UnitOfWork, actor: Actor, claim_id: int) -> ClaimView:
         claim = _load(s, claim_id)
         if not _may_view(s, actor, claim):
             raise Forbidden("error.forbidden", capability="expenses.view")
-        return _view(s, claim)
+        return claim_view(s, claim)
 
 
 def receipt(uow: UnitOfWork, actor: Actor, claim_id: int, attachment_id: int
@@ -450,71 +456,6 @@ def _claims_query(actor: Actor, mine: bool, status: str | None, payment_status: 
     for c in conditions:
         query, count = query.where(c), count.where(c)
     return query, count
-
-
-# ---------------------------------------------------------------- 振込先口座
-
-
-def bank_account(uow: UnitOfWork, actor: Actor, user_id: int) -> EmployeeBankAccount | None:
-    if user_id != actor.user_id:
-        require(actor, "expenses.manage_accounts")
-    with uow:
-        row = uow.session.get(EmployeeBankAccount, user_id)
-        if row is not None:
-            uow.session.expunge(row)
-        return row
-
-
-def save_bank_account(uow: UnitOfWork, actor: Actor, user_id: int, data: BankInput) -> None:
-    """振込先口座の登録: the employee's own, or anyone's by 人事 / the administrator."""
-    if user_id != actor.user_id:
-        require(actor, "expenses.manage_accounts")
-    else:
-        require(actor, "expenses.use")
-    problems: list[Problem] = []
-    digits = {"bank_code": 4, "branch_code": 3}
-    values = {"bank_code": clean_number(data.bank_code), "branch_code": clean_number(data.branch_code),
-              "account_number": clean_number(data.account_number)}
-    for name, width in digits.items():
-        if not (len(values[name]) == width and values[name].isascii() and values[name].isdigit()):
-            problems.append(Problem("expenses.error.bank_digits", name, {"width": width}))
-    number = values["account_number"]
-    if not (1 <= len(number) <= 7 and number.isascii() and number.isdigit()):
-        problems.append(Problem("expenses.error.bank_digits", "account_number", {"width": 7}))
-    if data.account_type not in ACCOUNT_TYPES:
-        problems.append(Problem("expenses.error.account_type", "account_type"))
-    holder = ""
-    if not data.holder_kana.strip():
-        problems.append(Problem("error.required", "holder_kana"))
-    else:
-        try:
-            holder = zengin.to_zengin_kana(data.holder_kana.strip(), field="holder_kana")[:30].rstrip()
-        except Invalid as e:
-            problems += e.problems
-    if problems:
-        raise Invalid(problems=problems)
-    with uow:
-        s = uow.session
-        if s.get(User, user_id) is None:
-            raise NotFound("expenses.error.user_not_found", field="user_id", id=user_id)
-        row = s.get(EmployeeBankAccount, user_id)
-        before = None
-        if row is None:
-            row = EmployeeBankAccount(user_id=user_id)
-            s.add(row)
-        else:
-            before = {"bank_code": row.bank_code, "branch_code": row.branch_code, "account_type": row.account_type,
-                      "account_number": row.account_number, "holder_kana": row.holder_kana}
-        row.bank_code, row.branch_code = values["bank_code"], values["branch_code"]
-        row.account_type, row.account_number = data.account_type, number.zfill(7)
-        row.holder_kana = holder
-        row.updated_by, row.updated_at = actor.user_id, now_utc()
-        s.flush()
-        audit.record(s, actor, "employee_bank_account", user_id, "update" if before else "create", before=before,
-                     after={"bank_code": row.bank_code, "branch_code": row.branch_code,
-                            "account_type": row.account_type, "account_number": row.account_number,
-                            "holder_kana": row.holder_kana})
-        uow.commit()
 
 
 # ---------------------------------------------------------------- payment runs
@@ -581,8 +522,9 @@ def open_claims(uow: UnitOfWork, actor: Actor, limit: int = 200) -> list[ClaimRo
     return rows
 
 
-__all__ = ["BankInput", "ClaimInput", "ClaimView", "LineView", "Receipt", "bank_account", "create_claim",
-           "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim", "update_claim"]
+__all__ = ["ACCOUNT_TYPES", "BankInput", "ClaimInput", "ClaimView", "LineView", "Receipt", "bank_account", "claim_view",
+           "create_claim", "get_claim", "list_claims", "open_claims", "receipt", "save_bank_account", "submit_claim",
+           "update_claim"]
 
 
 def _may_read_file(s: Session, actor: Actor, owner_id: str) -> bool:

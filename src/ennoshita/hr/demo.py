@@ -5,12 +5,14 @@ but not flagged (the 36協定 limits are not a 管理監督者's), and in the la
 Saturday, over 80 hours beyond 40 a week: 面接指導の対象 (安衛法66条の8 applies to a 管理監督者); 林 (製造部,
 正社員) works over 45 hours in the last closed month and is flagged 月45時間超; 松本 (hired ten months before
 her first grant's year ends) has taken 2 of her 5 days with weeks to go; one hire this month and one leaver at
-month end have their checklists open. Dates follow the day the demo is loaded."""
+month end have their checklists open; 近藤 (総務部), with the company long before its records here, was registered
+with his 導入時残高. Dates follow the day the demo is loaded."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -75,6 +77,10 @@ HEAVY_EXTRA = 195  # 3h15 a day: over 45h from 14 days worked, under the 特別�
 BUSY = "0011"  # 岡田 (管理監督者): over 80 hours beyond 40 a week in the last closed month (面接指導の対象)
 BUSY_TARGET = 262 * 60  # worked in that month: at least 84h beyond the 177h08m of a 31-day month
 NEW_HIRE = ("0029", "岡本 陽菜", "オカモト ヒナ", "2002-04-02", "regular", "製造部")
+# 近藤: with the company since long before its records in ennoshita begin (registered with the real 入社日): the
+# grants before the 導入日 (the demo's first month) are his 導入時残高, what was left of the last two of them
+INTRODUCED = ("0030", "近藤 誠", "コンドウ マコト", "1976-02-14", 100, "総務部", "課長")
+INTRODUCED_LEFT = (Fraction(3), Fraction(25, 2))  # of the older and of the newer grant still valid on that day
 LEAVER = "0028"
 
 
@@ -221,3 +227,29 @@ def load(db: Database, actor: Actor) -> None:
         gender="F", postal_code="150-0002", address="東京都渋谷区桜丘町3番4号", monthly_wage=220_000))
     end = rules.add_months(today.replace(day=1), 1) - dt.timedelta(days=1)
     services.leave(db.uow(), actor, ids[LEAVER], end, "自己都合退職（転居のため）")
+    _introduced(db, actor, today, first, last)
+
+
+def _introduced(db: Database, actor: Actor, today: dt.date, first: dt.date, last: dt.date) -> None:
+    """近藤: registered with his real 入社日 and his 導入時残高 on the demo's first month (the 導入日), then his
+    attendance from that day (every weekday) and the months closed like the others'."""
+    number, name, kana, birth, months, dept, pos = INTRODUCED
+    hired = _month_start(today, months)
+    with db.uow() as uow:
+        e = emp_service.create_in(uow.session, actor, EmployeeInput(
+            employee_number=number, name=name, name_kana=kana, birth_date=dt.date.fromisoformat(birth),
+            hire_date=hired, employment_type="regular", department=dept, weekly_days=5, weekly_minutes=2400,
+            work_weekdays="12345", position=pos, gender="M", monthly_wage=420_000))
+        emp_id = e.id
+        uow.commit()
+    before = [g for g in rules.grant_dates(hired, first) if g < first and rules.expires_on(g) >= first][-2:]
+    services.set_opening(db.uow(), actor, emp_id, services.OpeningInput(
+        first, tuple(rules.OpeningRow(g, days) for g, days in zip(before, INTRODUCED_LEFT[-len(before):],
+                                                                    strict=True))))
+    days = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    services.import_csv(db.uow(), actor, "employee_number,date,clock_in,clock_out,break_minutes\n" + "".join(
+        f"{number},{d},09:00,18:00,60\n" for d in days if d.isoweekday() <= 5 and not is_holiday(d)))
+    month = first
+    while month < today.replace(day=1):
+        services.close_month(db.uow(), actor, month)
+        month = rules.add_months(month, 1)

@@ -3,8 +3,11 @@ on the 稟議 route (or recorded by 人事), the balance and the 年5日取得�
 final balance on leaving.
 
 出勤率: scheduled days of the period on which the employee worked or took leave, over the scheduled days.
-Periods that start before the company's first attendance record are not judged (the system has no data for
-them): the grant is made, with no rate recorded."""
+The employee's records begin on their 導入日 (``Employee.records_from``), else on their registration or their
+first attendance record if earlier, never before the company's first record (:func:`records_begin`): the
+scheduled days before count as attended (導入前の期間は出勤率を満たすものとして付与,
+:func:`ennoshita.hr.rules.assess_period`), and a period wholly before them is granted with no rate (kind
+``assumed``). The grants dated before a 導入日 are the 導入時残高 (:mod:`ennoshita.hr.opening`)."""
 
 from __future__ import annotations
 
@@ -43,6 +46,24 @@ def _statutory_on(rows: list[Assignment], day: dt.date) -> bool:
     return rules.statutory_leave_applies(a.employment_type)
 
 
+def records_begin(s: Session, e: Employee, first_record: dt.date | None) -> dt.date | None:
+    """The first day whose attendance the system holds for ``e`` (None: the company has recorded none at all):
+    the 導入日 when 人事 entered one; else the day the employee was registered, or their first attendance record
+    when that is earlier (a time-clock history imported for the time before); never before the company's first
+    record nor the hire. An employee registered with their real 入社日 years back thus has the time before their
+    registration counted as attended, and one registered at hire is judged from the hire."""
+    if first_record is None:
+        return None
+    if e.records_from is not None:
+        start = e.records_from
+    else:
+        start = calendar.local(e.created_at).date()
+        own = s.scalar(select(func.min(AttendanceDay.work_date)).where(AttendanceDay.employee_id == e.id))
+        if own is not None and own < start:
+            start = own
+    return max(start, first_record, e.hire_date)
+
+
 def _grant_for_step(s: Session, e: Employee, step: int, first_record: dt.date | None,
                     cfg: calendar.HrSettings) -> tuple[Decimal, Decimal | None, str]:
     """(days, attendance rate or None, kind) of the ``step``-th grant."""
@@ -51,8 +72,9 @@ def _grant_for_step(s: Session, e: Employee, step: int, first_record: dt.date | 
     a = calendar.assignment_on(rows, gdate) or rows[-1]
     days = rules.grant_days(step, a.weekly_days, a.weekly_minutes)
     start, end = rules.grant_period(e.hire_date, step)
-    if first_record is None or start < first_record:
-        return Decimal(days), None, "statutory"
+    begin = records_begin(s, e, first_record)
+    if begin is None or begin > end:
+        return Decimal(days), None, "assumed"
     sched = calendar.scheduled(e, rows, start, end, cfg)
     worked = set(s.scalars(select(AttendanceDay.work_date).where(
         AttendanceDay.employee_id == e.id, AttendanceDay.work_date >= start, AttendanceDay.work_date <= end,
@@ -60,12 +82,13 @@ def _grant_for_step(s: Session, e: Employee, step: int, first_record: dt.date | 
     on_leave = set(s.scalars(select(LeaveTaken.leave_date).where(
         LeaveTaken.employee_id == e.id, LeaveTaken.leave_date >= start, LeaveTaken.leave_date <= end,
         LeaveTaken.status == "approved", LeaveTaken.unit != "hour")))
-    attended = sum(1 for d in sched if d in worked or d in on_leave)
-    rate = rules.attendance_rate(attended, len(sched))
-    rate_dec = (Decimal(rate.numerator) / Decimal(rate.denominator)).quantize(Decimal("0.0001"))
-    if not rules.attendance_eligible(attended, len(sched)):
+    judged = rules.assess_period(sched, worked | on_leave, begin)
+    if judged.rate is None:
+        return Decimal(days), None, "assumed"
+    rate_dec = (Decimal(judged.rate.numerator) / Decimal(judged.rate.denominator)).quantize(Decimal("0.0001"))
+    if not judged.eligible:
         return Decimal(0), rate_dec, "not_eligible"
-    return Decimal(days), rate_dec, "statutory"
+    return Decimal(days), rate_dec, "assumed" if judged.assumed else "statutory"
 
 
 def ensure_grants_in(s: Session, actor: Actor, e: Employee, on: dt.date) -> list[LeaveGrant]:
@@ -79,6 +102,9 @@ def ensure_grants_in(s: Session, actor: Actor, e: Employee, on: dt.date) -> list
     while (gdate := rules.grant_date(e.hire_date, step)) <= on:
         if e.leave_date is not None and gdate > e.leave_date:
             break
+        if e.records_from is not None and gdate < e.records_from:  # before the 導入日: the 導入時残高 says
+            step += 1
+            continue
         if gdate not in have:
             rows = history(s, e.id) if rows is None else rows
             if not _statutory_on(rows, gdate):  # a 役員 on that 基準日: no 年次有給休暇 (労基法9条, 39条)
@@ -165,6 +191,7 @@ class LeaveStatus:
     pending: Fraction
     obligation: rules.Obligation | None
     taken: tuple[LeaveRow, ...]
+    records_from: dt.date | None = None  # 導入日, when registered after the hire
 
 
 def _taken_rows(s: Session, employee_id: int) -> list[LeaveTaken]:
@@ -188,9 +215,13 @@ def status_in(s: Session, e: Employee, on: dt.date, grant_rows: list[LeaveGrant]
         rows.append(GrantRow(g.grant_date, Fraction(g.days), g.expires_on, b.used if b else Fraction(0),
                              b.remaining if b else Fraction(0), g.expires_on < on, g.kind, g.attendance_rate))
     pending = sum((x.days for x in as_taken([t for t in taken if t.status == "pending_approval"])), Fraction(0))
-    obligation = rules.five_day_obligation(as_grants(grants), as_taken(approved), on)
+    # a 導入時残高 is what was left, not what was granted, and the days taken before the 導入日 are not known
+    # here: the 年5日取得義務 is followed from the first grant the system makes
+    obligation = rules.five_day_obligation(as_grants([g for g in grants if g.kind != "opening"]),
+                                           as_taken(approved), on)
     return LeaveStatus(e.id, e.employee_number, e.name, on, tuple(rows), bal.balance, pending, obligation,
-                       tuple(LeaveRow(t.id, t.leave_date, t.unit, t.days, t.hours, t.status, t.reason) for t in taken))
+                       tuple(LeaveRow(t.id, t.leave_date, t.unit, t.days, t.hours, t.status, t.reason) for t in taken),
+                       e.records_from)
 
 
 def leave_status(uow: UnitOfWork, actor: Actor, employee_id: int | None, on: dt.date | None = None) -> LeaveStatus:
@@ -217,7 +248,8 @@ def _projected(s: Session, e: Employee, on: dt.date, made: list[LeaveGrant]) -> 
     rows = history(s, e.id)
     step = 0
     while (gdate := rules.grant_date(e.hire_date, step)) <= on:
-        if gdate not in have and (e.leave_date is None or gdate <= e.leave_date) and _statutory_on(rows, gdate):
+        if (gdate not in have and (e.leave_date is None or gdate <= e.leave_date) and _statutory_on(rows, gdate)
+                and (e.records_from is None or gdate >= e.records_from)):
             a = calendar.assignment_on(rows, gdate) or rows[-1]
             out.append(LeaveGrant(employee_id=e.id, grant_date=gdate, expires_on=rules.expires_on(gdate),
                                   days=Decimal(rules.grant_days(step, a.weekly_days, a.weekly_minutes)),

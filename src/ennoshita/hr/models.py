@@ -63,6 +63,9 @@ class Employee(Base):
     basic_pension_number: Mapped[str] = mapped_column(String(12), default="")  # 基礎年金番号
     employment_insurance_number: Mapped[str] = mapped_column(String(13), default="")  # 雇用保険被保険者番号
     monthly_wage: Mapped[int] = mapped_column(Integer, default=0)  # 報酬月額 at hire (資格取得届), yen
+    # 導入日: the day from which ennoshita holds this employee's attendance and leave, for someone registered
+    # after their hire (set with the 導入時残高; None: the records run from the hire, see hr.rules.assess_period)
+    records_from: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
@@ -205,7 +208,9 @@ class LeaveGrant(Base):
     grant_date: Mapped[dt.date] = mapped_column(Date)
     days: Mapped[Decimal] = mapped_column(Numeric(4, 1))
     expires_on: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(12), default="statutory")  # statutory / manual / not_eligible
+    kind: Mapped[str] = mapped_column(String(12), default="statutory")
+    # statutory / not_eligible; assumed: (part of) the period lay before the records began, counted as attended;
+    # opening: 導入時残高, what was left of a grant made before the 導入日 (``days`` = the days left then)
     attendance_rate: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

@@ -26,6 +26,7 @@ from ennoshita.hr import rules
 from ennoshita.hr.employees import EmployeeInput, assignment_at, create_in, load
 from ennoshita.hr.leave import final_balance_in
 from ennoshita.hr.models import Checklist, ChecklistItem, Employee
+from ennoshita.hr.opening import OpeningInput, set_opening_in
 from ennoshita.i18n import Word, gettext, stored
 from ennoshita.identity.roles import require
 
@@ -94,11 +95,14 @@ def _open_in(s: Session, actor: Actor, e: Employee, kind: str, day: dt.date, dat
     return c
 
 
-def hire(uow: UnitOfWork, actor: Actor, cmd: EmployeeInput) -> int:
-    """入社: register the employee and open the 入社 checklist (with its desk requests), all or nothing."""
+def hire(uow: UnitOfWork, actor: Actor, cmd: EmployeeInput, opening: OpeningInput | None = None) -> int:
+    """入社: register the employee and open the 入社 checklist (with its desk requests), all or nothing. An
+    employee hired before the company started with ennoshita comes with their 導入日 and 導入時残高."""
     with uow:
         s = uow.session
         e = create_in(s, actor, cmd)
+        if opening is not None:
+            set_opening_in(s, actor, e, opening)
         _open_in(s, actor, e, "hire", e.hire_date, {})
         uow.commit()
         return e.id

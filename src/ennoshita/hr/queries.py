@@ -194,7 +194,8 @@ def _ledger_rows(s: Session, rows: list[EmployeeRow], on: dt.date) -> list[Ledge
                              latest.grant_date if latest else None, Fraction(latest.days) if latest else Fraction(0),
                              tuple((t.leave_date, t.unit) for t in year),
                              sum((x.days for x in as_taken(year)), Fraction(0)), bal.balance,
-                             rules.five_day_obligation(as_grants(gs), as_taken(ts), on)))
+                             rules.five_day_obligation(as_grants([g for g in gs if g.kind != "opening"]),
+                                                       as_taken(ts), on)))
     return out
 
 
@@ -264,7 +265,7 @@ def obligations(uow: UnitOfWork, actor: Actor, on: dt.date, warn_days: int = 90,
     with uow:
         s = uow.session
         latest = (select(LeaveGrant.employee_id, func.max(LeaveGrant.grant_date).label("g"))
-                  .where(LeaveGrant.days >= 10, LeaveGrant.grant_date <= min(on, newest),
+                  .where(LeaveGrant.days >= 10, LeaveGrant.kind != "opening", LeaveGrant.grant_date <= min(on, newest),
                          LeaveGrant.grant_date >= window_start)
                   .group_by(LeaveGrant.employee_id).subquery())
         taken = func.coalesce(func.sum(LeaveTaken.days), 0)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from ennoshita.errors import Invalid
+from ennoshita.errors import Invalid, Problem
 
 # --- premiums as data (労基法37条, 割増賃金令) -----------------------------------------------------------------
 
@@ -140,6 +140,82 @@ def expires_on(granted: dt.date) -> dt.date:
 def hours_per_day(daily_minutes: int) -> int:
     """時間単位年休: one day is the daily scheduled time, part hours rounded up (7h30m → 8 hours)."""
     return max(1, -(-daily_minutes // 60))
+
+
+# --- the periods before the employee's records begin (導入時残高) -------------------------------------------
+# A company that starts with ennoshita registers its staff with their real 入社日, years back: the system holds no
+# attendance for the time before. The grant still falls due on the statutory 基準日 by the years of 継続勤務
+# (労基法39条1項・2項), and the 出勤率 of a period is judged on the records where they exist: the scheduled days
+# before the records begin are counted as attended (導入前の期間は出勤率を満たすものとして付与), as 39条10項
+# counts days the law cannot hold against the employee. A period wholly covered by records uses the records
+# alone. Grants made before the 導入日 are not computed: 人事 enters what is left of each (導入時残高) with its
+# grant date, so the 2-year 時効 (労基法115条) runs from that date.
+
+
+@dataclass(frozen=True)
+class Assessment:
+    scheduled: int  # scheduled days of the period
+    attended: int  # days worked or on leave, with the assumed days
+    assumed: int  # scheduled days before the records begin, counted as attended
+
+    @property
+    def judged(self) -> bool:
+        """Whether any day of the period is covered by records."""
+        return self.assumed < self.scheduled
+
+    @property
+    def rate(self) -> Fraction | None:
+        return attendance_rate(self.attended, self.scheduled) if self.judged else None
+
+    @property
+    def eligible(self) -> bool:
+        return not self.judged or attendance_eligible(self.attended, self.scheduled)
+
+
+def assess_period(scheduled_days: Iterable[dt.date], attended_days: Iterable[dt.date],
+                  records_from: dt.date | None) -> Assessment:
+    """出勤率 of a grant period whose records begin on ``records_from`` (None: no records at all). Days before
+    it count as attended; from it on, a scheduled day counts when it is in ``attended_days``."""
+    days = list(scheduled_days)
+    present = set(attended_days)
+    assumed = sum(1 for d in days if records_from is None or d < records_from)
+    seen = sum(1 for d in days if records_from is not None and d >= records_from and d in present)
+    return Assessment(len(days), assumed + seen, assumed)
+
+
+def due_grant_steps(hire_date: dt.date, until: dt.date, records_from: dt.date | None = None) -> list[int]:
+    """The steps whose 基準日 falls on or before ``until`` and is computed by the system: all of them, or
+    with a 導入日 ``records_from`` those on or after it (the grants before it come from the 導入時残高)."""
+    return [i for i, day in enumerate(grant_dates(hire_date, until)) if records_from is None or day >= records_from]
+
+
+@dataclass(frozen=True)
+class OpeningRow:
+    grant_date: dt.date
+    days: Fraction  # what is left of that grant on the 導入日, in whole and half days
+
+
+def check_opening(hire_date: dt.date, as_of: dt.date, rows: Sequence[OpeningRow]) -> list[Problem]:
+    """Every problem of a 導入時残高: the 導入日 not before the hire; each grant after the hire, before the 導入日
+    and not yet lapsed on it (2 years, 労基法115条); 0.5 to 40 days in half days (the most two years' grants
+    can leave, 20 + 20); one row per grant date."""
+    problems: list[Problem] = []
+    if as_of < hire_date:
+        problems.append(Problem("hr.error.opening_before_hire", "as_of", {"hire_date": hire_date}))
+    seen: set[dt.date] = set()
+    for i, r in enumerate(rows, start=1):
+        where = f"opening.{i}.grant_date"
+        if r.grant_date < hire_date or r.grant_date >= as_of:
+            problems.append(Problem("hr.error.opening_grant_date", where, {"date": r.grant_date}))
+        elif expires_on(r.grant_date) < as_of:
+            problems.append(Problem("hr.error.opening_lapsed", where, {
+                "date": r.grant_date, "expired": expires_on(r.grant_date)}))
+        if r.grant_date in seen:
+            problems.append(Problem("hr.error.opening_duplicate", where, {"date": r.grant_date}))
+        seen.add(r.grant_date)
+        if not (0 < r.days <= 40) or (r.days * 2).denominator != 1:
+            problems.append(Problem("hr.error.opening_days", f"opening.{i}.days"))
+    return problems
 
 
 # --- balances ---------------------------------------------------------------------------------------------

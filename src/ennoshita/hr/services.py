@@ -19,6 +19,7 @@ from ennoshita.hr.onboarding import (
                                      open_checklists,
                                      set_item,
 )
+from ennoshita.hr.opening import OpeningInput, set_opening
 from ennoshita.hr.timesheets import (
                                      CloseResult,
                                      RequestInput,
@@ -32,9 +33,10 @@ from ennoshita.hr.timesheets import (
 __all__ = [
     "CSV_COLUMNS", "EVENT_OPENED", "AgreementInput", "AgreementView", "ChecklistView", "ClockResult",
     "CloseResult", "Dashboard", "DayInput", "EmployeeInput", "EmployeeView", "ImportResult", "LeaveInput",
-    "LeaveRow", "LeaveStatus", "RequestInput", "SheetView", "TransferInput", "add_item_in", "agreements",
+    "LeaveRow", "LeaveStatus", "OpeningInput", "RequestInput", "SheetView", "TransferInput", "add_item_in",
+    "agreements",
     "cancel_leave", "checklists", "clock", "close_month", "contract_html", "contract_pdf", "dashboard",
     "get_employee", "hire", "import_csv", "insurance_data", "leave", "leave_status", "month_list",
-    "open_checklists", "record_day", "request_leave", "run_grants", "save_agreement", "set_item",
+    "open_checklists", "record_day", "request_leave", "run_grants", "save_agreement", "set_item", "set_opening",
     "submit_request", "timesheet", "transfer", "update_personal",
 ]

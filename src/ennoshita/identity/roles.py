@@ -52,6 +52,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "expenses.use": frozenset(set(ALL_ROLES) - {"auditor"}),
     "expenses.view": frozenset({"admin", "accounting", "auditor"}),
     "expenses.manage_accounts": frozenset({"admin", "hr"}),
+    # 承認済み経費精算の取消 (its entries reversed): 経理, who takes the last approval step and sees the claim posted
+    "expenses.cancel": frozenset({"admin", "accounting"}),
     # 人事: hr.edit keeps the register, attendance and leave; hr.personal reads personal data (each view
     # audited; not the auditor); hr.self is every employee's self-service (clock, my timesheet, my leave);
     # department heads see their team and approve through the 稟議 routes (checked on the data, not a role).

@@ -112,6 +112,9 @@ class PayRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_runs.id"))
     bonus_amounts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {employee_id: amount}
+    # a 訂正's changed items: {employee_id: {"base_amount": yen, "commute_allowance": yen, "dependents": n}}, applied
+    # over the employee's pay setup in this run only (payroll.corrections)
+    corrections: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     year_end: Mapped[bool] = mapped_column(Boolean, default=False)  # 年末調整 settled in this (December) run
     prepared_by: Mapped[int | None] = mapped_column(Integer)
     checked_by: Mapped[int | None] = mapped_column(Integer)

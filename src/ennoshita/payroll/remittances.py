@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit, ledger
 from ennoshita.actor import Actor
-from ennoshita.dates import HolidayShift, add_months, check_year, end_of_month, now_utc, shift_to_business_day
+from ennoshita.dates import (
+    HolidayShift,
+    add_months,
+    check_year,
+    end_of_month,
+    format_date,
+    now_utc,
+    shift_to_business_day,
+)
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity.roles import require
@@ -59,6 +67,16 @@ class RemittanceView:
     total: int
     paid_date: dt.date | None
     journal_entry_id: int | None
+
+
+def remittance_period(month: str, kind: str) -> str:
+    """The period a 納付 pays, as the journal's description writes it (the books are kept in Japanese):
+    ``2026年4月分`` for a month's withholding and premiums (``month`` "2026-04"), ``2026年度`` for the year of
+    労働保険 (``month`` "2026")."""
+    if kind == LABOUR_INSURANCE:
+        return f"{int(month)}年度"
+    year, number = month.split("-")
+    return f"{int(year)}年{int(number)}月分"
 
 
 def remittance_due(month: str, kind: str) -> dt.date:
@@ -215,8 +233,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
         if day < first:
             raise Invalid("payroll.error.remitted_before_month", field="paid_date", month=month)
         name, payee = REMITTANCE_MEMO[kind]
-        period = f"{month}年度" if kind == LABOUR_INSURANCE else f"{month}分"
-        memo = f"{name} 納付 {period} (納期限 {due.isoformat()})"
+        memo = f"{name} 納付 {remittance_period(month, kind)}（納期限 {format_date(due, 'ja')}）"
         lines = [LineDraft(chart.CODE_WITHHOLDING, withheld, 0, memo=memo)] if withheld else []
         if employer:
             lines.append(LineDraft(CODE_ACCRUED_EXPENSES, employer, 0, memo=f"{memo} 事業主負担"))

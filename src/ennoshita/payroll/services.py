@@ -281,21 +281,30 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
             original = _load(s, corrects_id)
             if original.status != "fixed":
                 raise InvalidTransition("payroll.error.correct_unfixed", field="corrects_id", number=original.number)
-        prefix = "PB" if kind == "bonus" else "PR"
-        count = s.scalar(select(func.count()).select_from(PayRun).where(PayRun.kind == kind,
-                                                                         PayRun.number.like(f"{prefix}-{year}-%")))
-        run = PayRun(number=f"{prefix}-{year}-{(count or 0) + 1:04d}", kind=kind,
-                     title=title.strip(),  # none of its own: named at display time (payroll/titles.py)
-                     period_start=start, period_end=end, pay_date=day, status="draft", corrects_id=corrects_id,
-                     bonus_amounts={str(k): int(v) for k, v in (bonus_amounts or {}).items()},
-                     prepared_by=actor.user_id, created_at=now_utc(), year_end=year_end)
-        s.add(run)
-        s.flush()
-        audit.record(s, actor, "payroll_run", run.id, "create", after={"number": run.number, "kind": kind,
-                                                                        "pay_date": day.isoformat()})
+        run = new_run_in(s, actor, PayRun(
+            kind=kind, title=title.strip(),  # none of its own: named at display time (payroll/titles.py)
+            period_start=start, period_end=end, pay_date=day, corrects_id=corrects_id,
+            bonus_amounts={str(k): int(v) for k, v in (bonus_amounts or {}).items()}, year_end=year_end), year)
         result = _view(run)
         uow.commit()
     return result
+
+
+def new_run_in(s: Session, actor: Actor, run: PayRun, year: int) -> PayRun:
+    """Number (gapless per kind and ``year``), store and audit a draft run."""
+    prefix = "PB" if run.kind == "bonus" else "PR"
+    count = s.scalar(select(func.count()).select_from(PayRun).where(PayRun.kind == run.kind,
+                                                                     PayRun.number.like(f"{prefix}-{year}-%")))
+    run.number = f"{prefix}-{year}-{(count or 0) + 1:04d}"
+    run.status, run.prepared_by, run.created_at = "draft", actor.user_id, now_utc()
+    if run.corrections is None:
+        run.corrections = {}
+    s.add(run)
+    s.flush()
+    audit.record(s, actor, "payroll_run", run.id, "create", after={
+        "number": run.number, "kind": run.kind, "pay_date": run.pay_date.isoformat(),
+        **({"corrects_id": run.corrects_id, "corrections": run.corrections} if run.corrects_id else {})})
+    return run
 
 
 def _rates(s: Session, profile: PayProfile, month: dt.date) -> social.InsuranceRates:
@@ -316,17 +325,22 @@ def _commute_limit(profile: PayProfile, pay_date: dt.date) -> int:
                                  profile.commute_nontaxable_limit)
 
 
-def _setup(profile: PayProfile, care: bool, pay_date: dt.date, wage: FixedWage | None = None) -> compute.Setup:
-    """The pay setup of a slip; the fixed wages from the history row in force for the period when there is one."""
+def _setup(profile: PayProfile, care: bool, pay_date: dt.date, wage: FixedWage | None = None,
+           corrected: Mapping[str, Any] | None = None) -> compute.Setup:
+    """The pay setup of a slip; the fixed wages from the history row in force for the period when there is one, and
+    over them a 訂正's changed items (``corrected``: base_amount, commute_allowance, dependents)."""
     source: PayProfile | FixedWage = wage if wage is not None else profile
+    items = corrected or {}
+    commute = int(items.get("commute_allowance", source.commute_allowance))
     return compute.Setup(
-        pay_type=source.pay_type, base_amount=source.base_amount,
+        pay_type=source.pay_type, base_amount=int(items.get("base_amount", source.base_amount)),
         allowances=tuple(compute.Allowance(a["name"], int(a["amount"]), bool(a.get("taxable", True)),
                                            bool(a.get("social", True)), bool(a.get("overtime_base", True)))
                          for a in source.allowances or []),
-        commute=source.commute_allowance,
-        commute_limit=_commute_limit(profile, pay_date) if source.commute_allowance else 0,
-        otsu=not profile.has_declaration, dependents=profile.dependents if profile.has_declaration else 0,
+        commute=commute,
+        commute_limit=_commute_limit(profile, pay_date) if commute else 0,
+        otsu=not profile.has_declaration,
+        dependents=int(items.get("dependents", profile.dependents)) if profile.has_declaration else 0,
         health_member=profile.health_member, pension_member=profile.pension_member, care=care,
         standard_remuneration=profile.standard_remuneration, employment_insured=profile.employment_insured,
         employment_business_type=profile.employment_business_type)
@@ -354,28 +368,37 @@ def compute_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunView:
     with uow:
         s = uow.session
         run = _load(s, run_id)
-        if run.status not in ("draft", "computed", "checked"):
-            raise InvalidTransition("payroll.error.transition", field="status", number=run.number, status=run.status)
-        settings = settings_in(s)
-        method = withholding.Method(settings.withholding_method)
-        slips, problems = _compute_slips(s, run, settings, method)
-        if problems:
-            raise Invalid(problems=problems)
-        for old in s.scalars(select(Payslip).where(Payslip.run_id == run.id)):
-            s.delete(old)
-        s.flush()
-        s.add_all(slips)
-        run.employee_count = len(slips)
-        run.gross_total = sum(x.gross for x in slips)
-        run.deduction_total = sum(x.deduction_total for x in slips)
-        run.net_total = sum(x.net for x in slips)
-        run.employer_total = sum(x.employer_health + x.employer_pension + x.employer_child + x.employer_employment
-                                 for x in slips)
-        run.prepared_by = actor.user_id
-        _move(s, actor, run, "computed")
+        compute_in(s, actor, run)
         result = _view(run)
         uow.commit()
     return result
+
+
+def slips_of(s: Session, run: PayRun) -> list[Payslip]:
+    """The slips ``run`` would have, computed and not stored (a 訂正's preview); every problem raised at once."""
+    settings = settings_in(s)
+    slips, problems = _compute_slips(s, run, settings, withholding.Method(settings.withholding_method))
+    if problems:
+        raise Invalid(problems=problems)
+    return slips
+
+
+def compute_in(s: Session, actor: Actor, run: PayRun) -> None:
+    if run.status not in ("draft", "computed", "checked"):
+        raise InvalidTransition("payroll.error.transition", field="status", number=run.number, status=run.status)
+    slips = slips_of(s, run)
+    for old in s.scalars(select(Payslip).where(Payslip.run_id == run.id)):
+        s.delete(old)
+    s.flush()
+    s.add_all(slips)
+    run.employee_count = len(slips)
+    run.gross_total = sum(x.gross for x in slips)
+    run.deduction_total = sum(x.deduction_total for x in slips)
+    run.net_total = sum(x.net for x in slips)
+    run.employer_total = sum(x.employer_health + x.employer_pension + x.employer_child + x.employer_employment
+                             for x in slips)
+    run.prepared_by = actor.user_id
+    _move(s, actor, run, "computed")
 
 
 def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
@@ -418,7 +441,8 @@ def _compute_slips(s: Session, run: PayRun, settings: PayrollSettings,
         rates = _rates(s, profile, premium_month if run.kind == "monthly" else run.pay_date)
         setup = compute.Setup(pay_type=profile.pay_type, base_amount=0)
         try:
-            setup = _setup(profile, care, run.pay_date, fixed.get(employee_id))
+            setup = _setup(profile, care, run.pay_date, fixed.get(employee_id),
+                           (run.corrections or {}).get(str(employee_id)))
             if run.kind == "monthly":
                 c = closed.get(employee_id)
                 if c is None:
@@ -581,16 +605,19 @@ def check_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunView:
     with uow:
         s = uow.session
         run = _load(s, run_id)
-        _move(s, actor, run, "checked")
-        run.checked_by = actor.user_id
-        if approvals.needs_approval(s, DOCUMENT_TYPE, None, run.net_total):
-            _move(s, actor, run, "pending_approval")
-            approvals.submit_in(s, actor, document_type=DOCUMENT_TYPE, document_id=run.id,
-                                         number=run.number, title=_approval_title(run), amount=run.net_total,
-                                         department=None)
+        check_in(s, actor, run)
         result = _view(run)
         uow.commit()
     return result
+
+
+def check_in(s: Session, actor: Actor, run: PayRun) -> None:
+    _move(s, actor, run, "checked")
+    run.checked_by = actor.user_id
+    if approvals.needs_approval(s, DOCUMENT_TYPE, None, run.net_total):
+        _move(s, actor, run, "pending_approval")
+        approvals.submit_in(s, actor, document_type=DOCUMENT_TYPE, document_id=run.id,
+                            number=run.number, title=_approval_title(run), amount=run.net_total, department=None)
 
 
 def approve_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunView:

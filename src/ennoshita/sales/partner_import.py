@@ -2,12 +2,20 @@
 imported all or nothing, the same for the CLI (``ennoshita sales partners import``) and the 取引先 screen.
 
 Every problem is reported, each naming its CSV line and column, and nothing is saved when there is one.
+
+The columns are :data:`COLUMNS` (the fields of ``PartnerInput``), and the 取引先 list's CSV export writes exactly
+these, headed by their names in the user's language (``締日（closing_day）`` / ``Closing day (closing_day)``), so a
+partner list exported, edited in Excel and imported comes back as it was. A header is read as the column's own
+name, a name in parentheses at its end, or its label in either language (``締日``, ``Closing day``); a cell the
+export guarded against formulas (``'=…``, ``'+81…``) is read without its apostrophe.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from types import TracebackType
 from typing import Any
 
@@ -18,6 +26,7 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity.roles import require
 from ennoshita.sales import partners
+from ennoshita.security.cells import unguarded
 
 
 class SharedTransaction(UnitOfWork):
@@ -44,8 +53,11 @@ class SharedTransaction(UnitOfWork):
 
 
 _INT_COLUMNS = ("closing_day", "months_after", "pay_day", "credit_limit")
-_BOOL_COLUMNS = ("is_customer", "is_supplier")
-_COLUMNS = tuple(f for f in partners.PartnerInput.__dataclass_fields__)
+_BOOL_COLUMNS = ("is_customer", "is_supplier", "small_subcontractor")
+_TRISTATE_COLUMNS = ("is_qualified_issuer",)  # empty: follows the 登録番号
+COLUMNS = tuple(f for f in partners.PartnerInput.__dataclass_fields__)
+_COLUMNS = COLUMNS
+_NAME_IN_PARENS = re.compile(r"\(([a-z_]+)\)\s*$")
 _TRUE = {"1", "true", "yes", "y", "○", "はい"}
 _FALSE = {"0", "false", "no", "n", "", "×", "いいえ"}
 
@@ -56,11 +68,41 @@ def decode(data: bytes) -> str:
     return textfiles.decode(data)[0]
 
 
+def column_label(lang: str, name: str) -> str:
+    """The export's header of a column: its label and name in ``lang`` (``締日（closing_day）``)."""
+    from ennoshita.i18n import gettext
+
+    return gettext(lang, f"field.partners.{name}")
+
+
+def _labels() -> dict[str, str]:
+    """Each column's label in either language, without its name in parentheses (``締日`` → ``closing_day``)."""
+    from ennoshita.i18n import LANGUAGES
+
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for name in COLUMNS:
+            label = unicodedata.normalize("NFKC", column_label(lang, name))
+            out[_NAME_IN_PARENS.sub("", label).strip().casefold()] = name
+    return out
+
+
+def column_of(header: str) -> str:
+    """The column a header cell names (its name, a name in parentheses at its end, or a label), else the cell."""
+    text = unicodedata.normalize("NFKC", header).strip()
+    if text in COLUMNS:
+        return text
+    found = _NAME_IN_PARENS.search(text)
+    if found and found.group(1) in COLUMNS:
+        return found.group(1)
+    return _labels().get(text.casefold(), header.strip())
+
+
 def partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], list[Problem]]:
     """The CSV rows as service input (with their line numbers), and every problem of form found on the way."""
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[Problem] = []
-    header = [h.strip() for h in next(reader, [])]
+    header = [column_of(h) for h in next(reader, [])]
     for name in header:
         if name not in _COLUMNS:
             problems.append(Problem("error.unknown_field", name, line=1))
@@ -76,7 +118,7 @@ def partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], li
             continue
         values: dict[str, Any] = {}
         for name, cell in zip(header, cells, strict=False):
-            cell = cell.strip()
+            cell = unguarded(cell.strip())
             if name in _INT_COLUMNS:
                 if cell == "":
                     continue
@@ -91,11 +133,17 @@ def partner_rows(text: str) -> tuple[list[tuple[int, partners.PartnerInput]], li
                     values[name] = cell == "" and name == "is_customer"
                 else:
                     problems.append(Problem("error.schema", name, {"field": name, "reason": cell}, line=line))
+            elif name in _TRISTATE_COLUMNS:
+                if cell == "":
+                    values[name] = None
+                elif cell.lower() in _TRUE or cell.lower() in _FALSE:
+                    values[name] = cell.lower() in _TRUE
+                else:
+                    problems.append(Problem("error.schema", name, {"field": name, "reason": cell}, line=line))
             else:
                 values[name] = cell
         rows.append((line, partners.PartnerInput(**values)))
     return rows, problems
-
 
 
 def import_partners(uow: UnitOfWork, actor: Actor, data: bytes, max_rows: int | None = None) -> int:

@@ -417,7 +417,7 @@ def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
         if taken is None or entry_id is None:
             raise Conflict("sales.error.deposit_not_matched", field="deposit_id", id=deposit_id)
         # allocations are never changed: the 取消 adds their negatives, so each invoice's net is what is cleared
-        allocations = _net_allocations(s, [deposit_id])[deposit_id]
+        allocations = net_allocations(s, [deposit_id])[deposit_id]
         for invoice_id, amount, fee in allocations:
             rec = s.get(Receivable, invoice_id, with_for_update=True)
             assert rec is not None
@@ -445,7 +445,7 @@ def unmatch(uow: UnitOfWork, actor: Actor, deposit_id: int, reason: str,
     return UnmatchResult(deposit_id, reversal.id, reversal.entry_no, tuple((i, a) for i, a, _ in allocations))
 
 
-def _net_allocations(s: Session, deposit_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+def net_allocations(s: Session, deposit_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
     """(invoice id, amount, fee) that each deposit's match still clears: the allocations net of any 取消."""
     out: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for dep_id, invoice_id, amount, fee in s.execute(
@@ -477,30 +477,7 @@ class MatchedView:
     to_credit: int = 0  # kept as the customer's credit balance (前受金)
 
 
-@dataclass(frozen=True)
-class DepositRow:
-    id: int
-    value_date: dt.date
-    payer_name: str
-    amount: int
-    partner_name: str
-    status: str
-    memo: str
-
-
 DEPOSIT_STATUSES = ("unmatched", "matched", "booked")
-
-
-def export_deposits(session: Session, actor: Actor, status: str = "") -> Iterator[DepositRow]:
-    """入金消込's deposits (every one, or those of one status), in keyset batches within ``session``."""
-    from ennoshita import exports
-
-    require(actor, "sales.view")
-    query = select(BankDeposit, Partner.name).outerjoin(Partner, Partner.id == BankDeposit.partner_id)
-    if status:
-        query = query.where(BankDeposit.status == status)
-    for d, name in exports.keyset(session, query, BankDeposit.id):
-        yield DepositRow(d.id, d.value_date, d.payer_name, d.amount, name or "", d.status, d.memo or "")
 
 
 def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView]:
@@ -514,7 +491,7 @@ def matched(uow: UnitOfWork, actor: Actor, limit: int = 100) -> list[MatchedView
                          .order_by(BankDeposit.matched_at.desc(), BankDeposit.id.desc()).limit(limit)).all()
         if not deps:
             return []
-        net = _net_allocations(s, [d.id for d, _ in deps])
+        net = net_allocations(s, [d.id for d, _ in deps])
         ids = {i for rows in net.values() for i, _, _ in rows}
         numbers = {int(i): n for i, n in s.execute(select(Invoice.id, Invoice.number).where(Invoice.id.in_(ids)))} \
             if ids else {}

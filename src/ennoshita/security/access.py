@@ -93,6 +93,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     # --- expenses (経費精算): everyone claims their own
     (W, R, "/expenses/all", "expenses.view"), (W, "*", "/expenses/*/edit", "expenses.use@record"),
     (W, "*", "/expenses/*/submit", "expenses.use@record"), (A, "*", "/expense-claims/*/submit", "expenses.use@record"),
+    (W, "POST", "/expenses/*/cancel", "expenses.cancel"), (A, "POST", "/expense-claims/*/cancel", "expenses.cancel"),
     (W, "*", "/expenses/bank", "expenses.use"),
     (W, "*", "/expenses/new", "expenses.use"),
     (W, WR, "/expenses*", "expenses.use"), (W, R, "/expenses*", LOGIN),

@@ -17,7 +17,7 @@ from typing import Any
 
 from ennoshita.security.text import strip_control
 
-__all__ = ["safe_cell", "safe_text", "strip_control", "writer", "xlsx_value"]
+__all__ = ["safe_cell", "safe_text", "strip_control", "unguarded", "writer", "xlsx_value"]
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"[+-]?\d[\d,]*(\.\d+)?")
@@ -27,6 +27,13 @@ def safe_text(value: str) -> str:
     """``value`` as a spreadsheet shows it as text: a leading apostrophe before a formula trigger."""
     if value.startswith(TRIGGERS) and not NUMBER.fullmatch(value):
         return "'" + value
+    return value
+
+
+def unguarded(value: str) -> str:
+    """A cell of an exported CSV read back (an import): the text :func:`safe_text` guarded, without its apostrophe."""
+    if value.startswith("'") and value[1:].startswith(TRIGGERS) and not NUMBER.fullmatch(value[1:]):
+        return value[1:]
     return value
 
 

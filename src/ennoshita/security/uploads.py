@@ -148,8 +148,11 @@ async def read_form(request: Request, settings: Settings | None = None) -> FormD
 
 async def read_upload(request: Request, field: str = "file", settings: Settings | None = None) -> IO[bytes] | None:
     """The uploaded file as a seekable binary stream on disk (or in memory under 1 MB): the multipart part
-    ``field``, or the raw body for any other content type (``text/csv``). None when nothing was sent."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+    ``field``, or the raw body for any other content type (``text/csv``). None when nothing was sent, and when
+    the body was already read as a form without that file part (a web form posted url-encoded: the CSRF check
+    read its fields, and the body is no file)."""
+    parsed = getattr(request, "_form", None) is not None
+    if parsed or request.headers.get("content-type", "").startswith("multipart/form-data"):
         upload = (await read_form(request, settings)).get(field)
         if upload is None or isinstance(upload, str):
             return None

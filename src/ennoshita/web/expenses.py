@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -21,7 +21,7 @@ from ennoshita.actor import Actor
 from ennoshita.dates import TOKYO, as_utc, today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Forbidden, Invalid, Problem
-from ennoshita.expenses import rules, services
+from ennoshita.expenses import cancellation, rules, services
 from ennoshita.identity import can, require
 from ennoshita.ledger import chart
 from ennoshita.purchasing.credit_basis import NO_INVOICE_REASONS
@@ -52,7 +52,7 @@ nav.register(nav.NavItem("accounting", "nav.expenses.all", "/expenses/all", "exp
 
 PER_PAGE = 50
 GRID_ROWS = 6
-STATUSES = ("draft", "pending_approval", "approved", "sent_back", "rejected")
+STATUSES = ("draft", "pending_approval", "approved", "sent_back", "rejected", "cancelled")
 PAYMENT_STATUSES = ("unpaid", "in_run", "paid")
 TAX_RATES = ("10", "8", "0", "none")
 HEAD_FIELDS = ("title",)
@@ -148,8 +148,8 @@ def _decimal(raw: str, field: str, problems: list[Problem]) -> Decimal | None:
     return number
 
 
-def _claim_input(rows: list[ExpenseRow], title: str, files: list[UploadFile | None], contents: list[bytes]
-                 ) -> services.ClaimInput:
+def _claim_input(rows: list[ExpenseRow], title: str, files: list[UploadFile | None], contents: list[bytes],
+                 copy_from: int | None = None) -> services.ClaimInput:
     """The rows (already without blanks) as the service's input; shape problems named like the service's."""
     problems: list[Problem] = []
     lines: list[rules.LineInput] = []
@@ -176,7 +176,7 @@ def _claim_input(rows: list[ExpenseRow], title: str, files: list[UploadFile | No
         keep.append(parse_id(r.keep_receipt) if upload is None else None)
     if problems:
         raise Invalid(problems=problems)
-    return services.ClaimInput(title, tuple(lines), tuple(receipts), tuple(keep))
+    return services.ClaimInput(title, tuple(lines), tuple(receipts), tuple(keep), copy_from)
 
 
 # ---------------------------------------------------------------- lists
@@ -270,6 +270,7 @@ async def bank_save(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def _form_page(request: Request, actor: Actor, form: dict[str, Any], rows: list[ExpenseRow],
                claim: services.ClaimView | None = None, status: int = 200, errors: dict[str, str] | None = None,
                general: list[str] | None = None) -> Response:
+    """The claim form; ``form["copy_from"]``/``form["copy_number"]``: a new claim copied from a cancelled one."""
     return render(request, "expenses/form.html", {
         "form": form, "rows": _pad(rows), "claim": claim, "errors": errors or {}, "general": general or [],
         "kinds": rules.KINDS, "accounts": account_choices(actor.language), "tax_rates": TAX_RATES,
@@ -309,7 +310,8 @@ async def _save(request: Request, db: Database, actor: Actor, claim: services.Cl
     uploads = {i: v for k, v in data.items() if isinstance(v, UploadFile) and v.filename
                and (i := _index_of(k)) is not None}
     data = {k: v for k, v in data.items() if isinstance(v, str)}
-    form = {"title": text(data, "title")}
+    form = {"title": text(data, "title"), "copy_from": text(data, "copy_from") if claim is None else "",
+            "copy_number": text(data, "copy_number") if claim is None else ""}
     typed = _read_rows(data, uploads)
     kept = [(i, r) for i, r in enumerate(typed) if not _blank(r)]
     rows = [r for _i, r in kept]  # blank rows dropped: service line k is form row k
@@ -317,7 +319,7 @@ async def _save(request: Request, db: Database, actor: Actor, claim: services.Cl
     contents = [await f.read() if f is not None else b"" for f in files]
     submit = text(data, "action") == "submit"
     try:
-        cmd = _claim_input(rows, form["title"], files, contents)
+        cmd = _claim_input(rows, form["title"], files, contents, parse_id(form["copy_from"]))
         if claim is None:
             saved = services.create_claim(db.uow(), actor, cmd, submit=submit)
         else:
@@ -355,9 +357,15 @@ def _summary(errors: dict[str, str], general: list[str], actor: Actor) -> list[s
 
 
 @router.get("/new")
-def claim_new(request: Request, actor: ActorDep) -> Response:
+def claim_new(request: Request, db: DbDep, actor: ActorDep,
+              source_id: Annotated[int | None, Query(alias="from")] = None) -> Response:
+    """A blank claim, or (``?from=``) one copied from the employee's cancelled claim, its receipts kept."""
     require(actor, "expenses.use")
-    return _form_page(request, actor, {"title": ""}, [])
+    if source_id is None:
+        return _form_page(request, actor, {"title": ""}, [])
+    source = cancellation.refile_source(db.uow(), actor, source_id)
+    return _form_page(request, actor, {"title": source.title, "copy_from": str(source.id),
+                                       "copy_number": source.number}, _rows_of(source))
 
 
 @router.post("/new")
@@ -384,14 +392,15 @@ async def claim_update(request: Request, claim_id: int, db: DbDep, actor: ActorD
 
 
 def _detail_page(request: Request, db: Database, actor: Actor, claim: services.ClaimView, status: int = 200,
-                 general: list[str] | None = None) -> Response:
+                 general: list[str] | None = None, reason: str = "") -> Response:
     return render(request, "expenses/detail.html", {
         "c": claim, "approval": approval_panel(db, services.DOCUMENT_TYPE, claim.id),
         "accounts": dict(account_choices(actor.language)), "tax_names": tax_names(actor.language),
         "purposes": dict(purpose_choices(actor.language)),
         "is_owner": claim.employee_id == actor.user_id, "editable": claim.status in services.EDITABLE,
         "can_ledger": can(actor, "ledger.view"), "can_payments": can(actor, "payments.edit"),
-        "done": request.query_params.get("done"), "general": general or []}, status_code=status)
+        "can_cancel": can(actor, "expenses.cancel"), "refilable": claim.status in cancellation.REFILABLE,
+        "reason": reason, "done": request.query_params.get("done"), "general": general or []}, status_code=status)
 
 
 @router.get("/{claim_id}")
@@ -402,6 +411,20 @@ def claim_show(request: Request, claim_id: int, db: DbDep, actor: ActorDep) -> R
 @router.post("/{claim_id}/submit")
 def claim_submit(request: Request, claim_id: int, db: DbDep, actor: ActorDep) -> Response:
     return _submit_and_show(request, db, actor, claim_id)
+
+
+@router.post("/{claim_id}/cancel")
+async def claim_cancel(request: Request, claim_id: int, db: DbDep, actor: ActorDep) -> Response:
+    """取消 of an approved claim (経理): the service reverses its entries; refused ones come back with the reason."""
+    data = await form_data(request)
+    reason = text(data, "reason")
+    try:
+        cancellation.cancel_claim(db.uow(), actor, claim_id, reason)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        claim = services.get_claim(db.uow(), actor, claim_id)
+        return _detail_page(request, db, actor, claim, exc.status, general + list(errors.values()), reason)
+    return RedirectResponse(f"/expenses/{claim_id}?done=cancelled", status_code=303)
 
 
 def _submit_and_show(request: Request, db: Database, actor: Actor, claim_id: int) -> Response:

@@ -15,7 +15,8 @@ DOMAIN_MODULES: tuple[str, ...] = ("ledger.common", "ledger.entries", "ledger.re
                                     "purchasing.orders", "purchasing.bills", "purchasing.payments",
                                     "approvals", "expenses", "withholding",
                                     "hr.me", "hr.register", "hr.attendance", "hr.leave", "hr.settings", "hr.requests",
-                                    "payroll.runs", "payroll.slips", "payroll.filings", "payroll.setup",
+                                    "payroll.corrections", "payroll.runs", "payroll.slips", "payroll.filings",
+                                    "payroll.setup",
                                     "assets.equipment", "assets.register",  # equipment before /assets/{asset_id}
                                     "contracts.renewals", "contracts.register")
 

@@ -1,5 +1,5 @@
-"""源泉所得税 screens: the 納付 list (所得税徴収高計算書 figures per 納期限, 納付 with its posting) and the
-支払調書 with the 法定調書合計表 figures (CSV, XLSX, PDF)."""
+"""源泉所得税 screens: the 納付 list (所得税徴収高計算書 figures per 納期限, 納付 with its posting, and its 取消)
+and the 支払調書 with the 法定調書合計表 figures (CSV, XLSX, PDF)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ennoshita.actor import Actor
 from ennoshita.dates import today_tokyo
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.identity import can
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import FORMATS, export
 from ennoshita.web import nav
@@ -49,7 +50,7 @@ def _remittances_page(request: Request, db: Database, actor: Actor, status: int 
             headers={"Content-Disposition": content_disposition(f"{name}", "attachment")})
     return render(request, "withholding/remittances.html", {
         "groups": groups, "year": year, "today": today_tokyo(), "general": general or [],
-        "done": q.get("done")}, status_code=status)
+        "done": q.get("done"), "can_cancel": can(actor, "payments.edit")}, status_code=status)
 
 
 @router.post("/pay")
@@ -65,6 +66,17 @@ async def pay(request: Request, db: DbDep, actor: ActorDep) -> Response:
         errors, general = errors_of(exc, actor)
         return _remittances_page(request, db, actor, exc.status, general + list(errors.values()))
     return RedirectResponse("/withholding?done=paid", status_code=303)
+
+
+@router.post("/remittances/{remittance_id}/cancel")
+async def cancel(request: Request, remittance_id: int, db: DbDep, actor: ActorDep) -> Response:
+    data = await form_data(request)
+    try:
+        withholding.cancel_remittance(db.uow(), actor, remittance_id, str(data.get("reason") or ""))
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _remittances_page(request, db, actor, exc.status, general + list(errors.values()))
+    return RedirectResponse("/withholding?done=cancelled", status_code=303)
 
 
 @router.get("/statements")

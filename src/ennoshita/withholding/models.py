@@ -17,7 +17,8 @@ from ennoshita.db import Base
 
 
 class WithholdingRemittance(Base):
-    """源泉所得税の納付: what was paid for one 納期限, with its posting (預り金 / 普通預金)."""
+    """源泉所得税の納付: what was paid for one 納期限, with its posting (預り金 / 普通預金). The items a
+    cancelled 納付 covered are listed in its audit record (their ``remittance_id`` is cleared)."""
 
     __tablename__ = "withholding_remittances"
 
@@ -28,6 +29,11 @@ class WithholdingRemittance(Base):
     journal_entry_id: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # paid → cancelled (納付の取消: the entry reversed, the items unpaid again; the row stays)
+    status: Mapped[str] = mapped_column(String(10), default="paid", server_default="paid")
+    reversal_entry_id: Mapped[int | None] = mapped_column(Integer)
+    cancelled_by: Mapped[int | None] = mapped_column(Integer)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class WithholdingItem(Base):

@@ -1,5 +1,5 @@
 """源泉所得税: accruing what a source withheld, dating it when the payee is paid, the 納付 list per 納期限 with
-the 所得税徴収高計算書 figures, the 納付 posting, and the 支払調書 per payee and year.
+the 所得税徴収高計算書 figures, the 納付 posting and its 取消, and the 支払調書 per payee and year.
 
 Sources call :func:`accrue` inside their own transaction (a supplier bill when it is posted; payroll later with
 ``source_kind="salary"``) and :func:`mark_paid` when the payee is paid (a payment run's 支払済).
@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
-from ennoshita.dates import now_utc
+from ennoshita.dates import format_date, now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Conflict, Invalid
+from ennoshita.errors import Conflict, Invalid, NotFound
 from ennoshita.identity.roles import require
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart
+from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, reverse_in
 from ennoshita.withholding import rules
 from ennoshita.withholding.models import WithholdingItem, WithholdingRemittance
 
@@ -125,7 +125,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, due_date: dt.date, paid_date: 
         total = sum(i.tax for i in items)
         batch = PostingBatch(s)
         batch.sub_account(actor, chart.CODE_WITHHOLDING, SUB_ACCOUNT, SUB_ACCOUNT_NAME)
-        memo = f"源泉所得税 納付 (納期限 {due_date.isoformat()})"
+        memo = f"源泉所得税 納付（納期限 {format_date(due_date, 'ja')}）"
         posted = batch.post(actor, EntryDraft(paid_date, memo, "税務署", (
             LineDraft(chart.CODE_WITHHOLDING, total, 0, None, SUB_ACCOUNT, None, memo),
             LineDraft(chart.CODE_ORDINARY_DEPOSIT, 0, total, None, None, None, memo))),
@@ -140,6 +140,48 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, due_date: dt.date, paid_date: 
             "due_date": due_date.isoformat(), "paid_date": paid_date.isoformat(), "total": total,
             "items": len(items), "journal_entry": posted.entry_no})
         result = RemittanceResult(row.id, due_date, paid_date, total, posted.entry_no)
+        uow.commit()
+    return result
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    id: int
+    due_date: dt.date
+    total: int
+    items: int
+    reversal_entry_no: str
+
+
+def cancel_remittance(uow: UnitOfWork, actor: Actor, remittance_id: int, reason: str = "") -> CancelResult:
+    """納付の取消: the 納付 entry reversed (on its date, or today when that month is locked or its year closed), the
+    withheld items it paid unpaid again (back in the 納付 list and the 所得税徴収高計算書), the 納付 kept as
+    ``cancelled``; the items it covered are named in the audit record. The role is the 納付's own."""
+    require(actor, "payments.edit")
+    with uow:
+        s = uow.session
+        row = s.get(WithholdingRemittance, remittance_id, with_for_update=True)
+        if row is None:
+            raise NotFound("withholding.error.remittance_not_found", id=remittance_id)
+        if row.status != "paid":
+            raise Conflict("withholding.error.remittance_cancelled", field="remittance_id",
+                           date=row.due_date)
+        items = list(s.scalars(select(WithholdingItem).where(WithholdingItem.remittance_id == row.id)
+                               .order_by(WithholdingItem.id).with_for_update()))
+        reversal = None
+        if row.journal_entry_id is not None:
+            reversal = reverse_in(s, actor, row.journal_entry_id, f"納付の取消 {reason}".strip(),
+                                  fallback_date=today_tokyo())
+        for item in items:
+            item.remittance_id = None
+        row.status, row.cancelled_by, row.cancelled_at = "cancelled", actor.user_id, now_utc()
+        row.reversal_entry_id = reversal.id if reversal is not None else None
+        audit.record(s, actor, "withholding_remittance", row.id, "cancel",
+                     before={"status": "paid", "items": [i.id for i in items]},
+                     after={"status": "cancelled", "reason": reason, "total": row.total,
+                            "reversal": reversal.entry_no if reversal is not None else None})
+        result = CancelResult(row.id, row.due_date, row.total, len(items),
+                              reversal.entry_no if reversal is not None else "")
         uow.commit()
     return result
 

@@ -188,3 +188,12 @@ def test_tax_is_a_multiple_of_ten_and_rises_with_pay(pay: int) -> None:
 def test_negative_pay_is_refused() -> None:
     with pytest.raises(Invalid):
         computer_method_tax(JUNE_2026, -1, 0)
+
+
+def test_remittance_period_is_written_as_japanese_books_write_it() -> None:
+    """The 納付's description names its period the way the rest of the books do (2026年4月分, not 2026-04分)."""
+    from ennoshita.payroll.remittances import LABOUR_INSURANCE, remittance_period
+
+    assert remittance_period("2026-04", "income_tax") == "2026年4月分"
+    assert remittance_period("2026-11", "social_insurance") == "2026年11月分"
+    assert remittance_period("2026", LABOUR_INSURANCE) == "2026年度"

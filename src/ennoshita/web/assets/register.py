@@ -1,5 +1,6 @@
-"""固定資産台帳 screens: the list, the registration form, one asset with its schedule and disposal, the
-depreciation run (preview, then post) and the report downloads (固定資産台帳・減価償却明細, 償却資産申告)."""
+"""固定資産台帳 screens: the list, the registration form, one asset with its schedule, disposal and
+除却・売却の取消, the depreciation run (preview, then post; the posted runs with their 取消) and the report
+downloads (固定資産台帳・減価償却明細, 償却資産申告)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ennoshita.assets import queries, rules, tables
+from ennoshita.actor import Actor
+from ennoshita.assets import queries, rules, tables, undo
 from ennoshita.assets import services as assets
+from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
 from ennoshita.ledger.chart import standard_names
@@ -91,18 +94,25 @@ async def create(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 @router.get("/runs")
 def runs(request: Request, db: DbDep, actor: ActorDep, month: str = "", kind: str = "monthly",
-         posted: int = 0) -> Response:
+         posted: int = 0, cancelled: int = 0) -> Response:
     day = dt.date.today().replace(day=1) - dt.timedelta(days=1)
     if month:
         try:
             day = dt.date.fromisoformat(month + "-01")
         except ValueError:
             pass
-    preview = assets.preview_run(db.uow(), actor, kind if kind in ("monthly", "yearly") else "monthly", day)
+    kind = kind if kind in ("monthly", "yearly") else "monthly"
+    return _runs_page(request, db, actor, kind, day, [], posted=posted, cancelled=cancelled)
+
+
+def _runs_page(request: Request, db: Database, actor: Actor, kind: str, day: dt.date, general: list[str],
+               status: int = 200, posted: int = 0, cancelled: int = 0) -> Response:
+    preview = assets.preview_run(db.uow(), actor, kind, day)
     return render(request, "assets/runs.html", {"preview": preview, "month": f"{day:%Y-%m}", "kind": kind,
-                                                 "posted": posted, "general": [],
+                                                 "posted": posted, "cancelled": cancelled, "general": general,
                                                  "accounts": standard_names(actor.language),
-                                                 "can_edit": can(actor, "general_affairs.edit")})
+                                                 "runs": undo.list_runs(db.uow(), actor),
+                                                 "can_edit": can(actor, "general_affairs.edit")}, status_code=status)
 
 
 @router.post("/runs")
@@ -116,12 +126,21 @@ async def post_run(request: Request, db: DbDep, actor: ActorDep) -> Response:
         return RedirectResponse("/assets/runs", status_code=303)
     except DomainError as exc:
         _errors, general = field_errors(exc, request_translator(request))
-        general += list(_errors.values())
-        preview = assets.preview_run(db.uow(), actor, kind, day)
-        return render(request, "assets/runs.html", {"preview": preview, "month": month, "kind": kind, "posted": 0,
-                                                     "general": general, "accounts": standard_names(actor.language),
-                                                     "can_edit": True}, status_code=422)
+        return _runs_page(request, db, actor, kind, day, general + list(_errors.values()), 422)
     return RedirectResponse(f"/assets/runs?month={month}&kind={kind}&posted={result.journal_entry_id or 0}",
+                            status_code=303)
+
+
+@router.post("/runs/{run_id}/cancel")
+async def cancel_run(request: Request, run_id: int, db: DbDep, actor: ActorDep) -> Response:
+    form = await text_form(request)
+    try:
+        run = undo.cancel_run(db.uow(), actor, run_id, form.get("reason", ""))
+    except DomainError as exc:
+        _errors, general = field_errors(exc, request_translator(request))
+        day = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+        return _runs_page(request, db, actor, "monthly", day, general + list(_errors.values()), exc.status)
+    return RedirectResponse(f"/assets/runs?month={run.period_start:%Y-%m}&kind={run.kind}&cancelled=1",
                             status_code=303)
 
 
@@ -146,11 +165,28 @@ def declaration(db: DbDep, actor: ActorDep, year: int = 0, format: str = "csv") 
 
 
 @router.get("/{asset_id}")
-def detail(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
+def detail(request: Request, asset_id: int, db: DbDep, actor: ActorDep, cancelled: int = 0) -> Response:
     view, years = assets.asset_schedule(db.uow(), actor, asset_id)
     return render(request, "assets/detail.html", {"a": view, "years": years, "errors": {}, "general": [],
                                                    "form": {"day": dt.date.today().isoformat(), "kind": "retire"},
+                                                   "cancelled": cancelled,
                                                    "can_edit": can(actor, "general_affairs.edit")})
+
+
+@router.post("/{asset_id}/disposal/cancel")
+async def cancel_disposal(request: Request, asset_id: int, db: DbDep, actor: ActorDep) -> Response:
+    form = await text_form(request)
+    try:
+        undo.cancel_disposal(db.uow(), actor, asset_id, form.get("reason", ""))
+    except DomainError as exc:
+        errors, general = field_errors(exc, request_translator(request))
+        view, years = assets.asset_schedule(db.uow(), actor, asset_id)
+        return render(request, "assets/detail.html", {"a": view, "years": years, "errors": {},
+                                                       "general": general + list(errors.values()),
+                                                       "form": {"day": dt.date.today().isoformat(), "kind": "retire"},
+                                                       "cancelled": 0, "can_edit": can(actor, "general_affairs.edit")},
+                      status_code=exc.status)
+    return RedirectResponse(f"/assets/{asset_id}?cancelled=1", status_code=303)
 
 
 @router.post("/{asset_id}/dispose")

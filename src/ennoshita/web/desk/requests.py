@@ -296,12 +296,23 @@ def _queue_csv(db: Database, actor: Actor, team: str, statuses: tuple[str, ...],
                col(t("desk_ui.col.title"), lambda r: stored_text(t.lang, r.title)),
                col(t("desk_ui.col.team"), lambda r: t("desk.team." + r.team)),
                col(t("desk_ui.col.requester"), lambda r: r.requester),
+               col(t("desk_ui.dashboard.requester_department"), lambda r: r.requester_department),
                col(t("desk_ui.col.assignee"), lambda r: r.assignee),
                col(t("desk_ui.col.status"), lambda r: t("desk.status." + r.status)),
-               col(t("desk_ui.col.sla"), lambda r: as_utc(r.sla_due_at).astimezone(TOKYO)),
-               col(t("desk_ui.col.filed"), lambda r: as_utc(r.created_at).astimezone(TOKYO))]
+               col(t("desk_ui.col.filed"), lambda r: as_utc(r.created_at).astimezone(TOKYO)),
+               col(t("desk_ui.col.sla_due"), lambda r: as_utc(r.sla_due_at).astimezone(TOKYO)),
+               col(t("desk_ui.col.sla"), lambda r: _sla_text(t, r.remaining_minutes)),
+               col(t("desk_ui.detail.document"), lambda r: r.document_number)]
     return csv_response(db, "desk-queue", columns, lambda s: queries.export_queue(
         s, actor, team=team, statuses=statuses, assigned_to_me=assigned, text=text_, overdue=overdue), encoding)
+
+
+def _sla_text(t: Translator, minutes: int | None) -> str:
+    """The queue's 残り時間 as the screen shows it (期限超過 N時間 / 残り N時間; empty once closed)."""
+    if minutes is None:
+        return ""
+    key = "desk_ui.sla.overdue" if minutes < 0 else "desk_ui.sla.remaining"
+    return t(key, hours=sla_hours(minutes))
 
 
 def _desk_work(db: Database, actor: Actor) -> list[WorkItem]:

@@ -4,14 +4,18 @@ risk and by when), and one employee's grants, use and balance with leave recorde
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from ennoshita.dates import today_tokyo
-from ennoshita.errors import DomainError, Invalid
-from ennoshita.hr import queries, services
+from ennoshita.errors import DomainError, Invalid, Problem
+from ennoshita.hr import queries, rules, services
 from ennoshita.hr.leave import LeaveInput
+from ennoshita.hr.opening import OpeningInput
 from ennoshita.identity import can
 from ennoshita.security.files import content_disposition
 from ennoshita.web import nav
@@ -24,6 +28,35 @@ router = APIRouter(prefix="/hr/leave")
 nav.register(nav.NavItem("hr", "nav.hr.leave", "/hr/leave", "hr.view", 40))
 
 PER_PAGE = 50
+OPENING_ROWS = 3
+OPENING_FIELDS = ("as_of", *(f"opening.{i}.{f}" for i in range(1, OPENING_ROWS + 1) for f in ("grant_date", "days")))
+
+
+def opening_of(data: dict[str, Any], problems: list[Problem]) -> OpeningInput | None:
+    """The 導入時残高 fields of a form (``as_of``, ``opening.N.grant_date``, ``opening.N.days``); None when all are
+    blank. What cannot be read is added to ``problems`` under its field."""
+    form = {f: text(data, f) for f in OPENING_FIELDS}
+    if not any(form.values()):
+        return None
+    as_of = parse_date(form["as_of"])
+    if as_of is None:
+        problems.append(Problem("hr.error.required", "as_of"))
+    rows = []
+    for i in range(1, OPENING_ROWS + 1):
+        raw_date, raw_days = form[f"opening.{i}.grant_date"], form[f"opening.{i}.days"]
+        if not raw_date and not raw_days:
+            continue
+        day = parse_date(raw_date)
+        if day is None:
+            problems.append(Problem("hr.error.required", f"opening.{i}.grant_date"))
+        try:
+            days = Fraction(Decimal(raw_days.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))))
+        except (InvalidOperation, ValueError):
+            problems.append(Problem("hr.error.opening_days", f"opening.{i}.days"))
+            continue
+        if day is not None:
+            rows.append(rules.OpeningRow(day, days))
+    return OpeningInput(as_of, tuple(rows)) if as_of is not None else None
 
 
 @router.get("")
@@ -56,11 +89,19 @@ def ledger_csv(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 
 def _employee_page(request: Request, db: DbDep, actor: ActorDep, emp_id: int, status: int = 200,
-                   general: list[str] | None = None) -> Response:
+                   general: list[str] | None = None, form: dict[str, str] | None = None,
+                   errors: dict[str, str] | None = None) -> Response:
     on = parse_date(request.query_params.get("on")) or today_tokyo()
     st = services.leave_status(db.uow(), actor, emp_id, on)
-    return render(request, "hr/leave_employee.html", {"st": st, "emp_id": emp_id, "general": general or [],
-                                                      "can_edit": can(actor, "hr.edit")}, status_code=status)
+    if form is None:  # the 導入時残高 as entered, to correct it
+        opening = [g for g in st.grants if g.kind == "opening"]
+        form = {"as_of": st.records_from.isoformat() if st.records_from else ""}
+        for i, g in enumerate(opening[:OPENING_ROWS], start=1):
+            form[f"opening.{i}.grant_date"] = g.grant_date.isoformat()
+            form[f"opening.{i}.days"] = rules.format_days(g.days)
+    return render(request, "hr/leave_employee.html", {
+        "st": st, "emp_id": emp_id, "general": general or [], "can_edit": can(actor, "hr.edit"),
+        "form": form, "errors": errors or {}}, status_code=status)
 
 
 @router.get("/{emp_id}")
@@ -79,4 +120,23 @@ async def record(emp_id: int, request: Request, db: DbDep, actor: ActorDep) -> R
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _employee_page(request, db, actor, emp_id, exc.status, general + list(errors.values()))
+    return RedirectResponse(f"/hr/leave/{emp_id}", status_code=303)
+
+
+@router.post("/{emp_id}/opening")
+async def opening(emp_id: int, request: Request, db: DbDep, actor: ActorDep) -> Response:
+    """導入時残高: the 導入日 and what was left of each grant made before it."""
+    data = await form_data(request)
+    problems: list[Problem] = []
+    try:
+        cmd = opening_of(data, problems)
+        if problems:
+            raise Invalid(problems=problems)
+        if cmd is None:
+            raise Invalid("hr.error.required", field="as_of")
+        services.set_opening(db.uow(), actor, emp_id, cmd)
+    except DomainError as exc:
+        errors, general = errors_of(exc, actor)
+        return _employee_page(request, db, actor, emp_id, exc.status, general,
+                              {f: text(data, f) for f in OPENING_FIELDS}, errors)
     return RedirectResponse(f"/hr/leave/{emp_id}", status_code=303)

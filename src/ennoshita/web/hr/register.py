@@ -30,6 +30,7 @@ from ennoshita.web.forms import (
     text,
 )
 from ennoshita.web.hr import fmt_hm  # noqa: F401  registers the template helpers
+from ennoshita.web.hr.leave import OPENING_FIELDS, opening_of
 from ennoshita.web.render import render
 
 router = APIRouter(prefix="/hr")
@@ -93,8 +94,9 @@ def new_employee(request: Request, db: DbDep, actor: ActorDep) -> Response:
 @router.post("/employees/new")
 async def create_employee(request: Request, db: DbDep, actor: ActorDep) -> Response:
     data = await form_data(request)
-    form = {f: text(data, f) for f in FORM_FIELDS}
+    form = {f: text(data, f) for f in (*FORM_FIELDS, *OPENING_FIELDS)}
     problems: list[Problem] = []
+    opening = opening_of(data, problems)
     birth, hired = parse_date(form["birth_date"]), parse_date(form["hire_date"])
     for name, value in (("birth_date", birth), ("hire_date", hired)):
         if value is None and form[name]:
@@ -115,7 +117,7 @@ async def create_employee(request: Request, db: DbDep, actor: ActorDep) -> Respo
             email=form["email"], phone=form["phone"], postal_code=form["postal_code"], address=form["address"],
             emergency_name=form["emergency_name"], emergency_relation=form["emergency_relation"],
             emergency_phone=form["emergency_phone"], monthly_wage=monthly_wage or 0,
-            user_id=user_id))
+            user_id=user_id), opening)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
         return _form_page(request, db, form, exc.status, errors, general)

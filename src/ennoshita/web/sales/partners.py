@@ -229,18 +229,14 @@ async def partner_import_save(request: Request, db: DbDep, actor: ActorDep) -> R
 
 def _partner_export(db: Database, actor: Actor, text_: str, role: str, active: bool | None, encoding: str
                     ) -> Response:
+    """The partners the filter finds, in exactly the columns of 取引先の一括登録 (headed in the user's language), so
+    that the file, edited in Excel, imports again as it was (:mod:`ennoshita.sales.partner_import`)."""
     require(actor, "sales.view")
-    t = translator(actor)
-    col = exports.ExportColumn
-    columns = [
-        col(t("sales_ui.col.code"), lambda p: p.code), col(t("sales_ui.col.partner_name"), lambda p: p.name),
-        col(t("sales_ui.col.kana"), lambda p: p.name_kana),
-        col(t("sales_ui.partner.registration_number"), lambda p: p.registration_number),
-        col(t("sales_ui.partner.customer"), lambda p: p.is_customer),
-        col(t("sales_ui.partner.supplier"), lambda p: p.is_supplier),
-        col(t("sales_ui.partner.phone"), lambda p: p.phone), col(t("sales_ui.partner.email"), lambda p: p.email),
-        col(t("sales_ui.partner.address"), lambda p: p.address),
-    ]
+
+    def cell(name: str) -> exports.ExportColumn:
+        return exports.ExportColumn(partner_import.column_label(actor.language, name), lambda p: getattr(p, name))
+
+    columns = [cell(name) for name in partner_import.COLUMNS]
     return csv_response(db, "partners", columns,
                         lambda s: partners.export_partners(s, actor, text_, role, active), encoding)
 
