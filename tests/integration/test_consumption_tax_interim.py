@@ -106,7 +106,7 @@ def test_the_closed_years_tax_sets_the_next_years_interim_returns_paid_once_and_
         ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 1, D(2026, 9, 1))
     assert twice.value.problems[0].key == "ledger.error.ctax_interim_paid"
     assert twice.value.problems[0].params["number"] == 1
-    assert twice.value.problems[0].params["date"] == "2026-08-31"
+    assert twice.value.problems[0].params["date"] == dt.date(2026, 8, 31)
     with pytest.raises(Invalid) as no_such:
         ctax_interim.pay_interim(db.uow(), ACCOUNTANT, 2026, 4)
     assert no_such.value.problems[0].key == "ledger.error.ctax_interim_no_period"
@@ -216,14 +216,16 @@ def test_the_consumption_tax_screen_shows_and_pays_the_interim_returns(client: T
     token = login(client, ACCOUNTING)
     html = client.get("/ledger/consumption-tax?fiscal_year=2026").text
     assert "中間申告・中間納付（2026年度）" in html and "年3回" in html
-    assert "納付済 2026-08-31" in html and "未納付" in html
+    assert "納付済 2026年8月31日" in html and "未納付" in html  # a date in a message: the screens' format
     assert "中間納付税額（⑩）" in html and "¥3,361,000" in html and "¥947,900" in html
     paid = client.post("/ledger/consumption-tax/interim", data={
         "csrf_token": token, "fiscal_year": "2026", "number": "2", "paid_date": "2026-11-30"}, follow_redirects=True)
-    assert paid.status_code == 200 and "第2期の中間納付を記帳しました" in paid.text and "納付済 2026-11-30" in paid.text
+    assert paid.status_code == 200 and "第2期の中間納付を記帳しました" in paid.text
+    assert "納付済 2026年11月30日" in paid.text
     twice = client.post("/ledger/consumption-tax/interim", data={
         "csrf_token": token, "fiscal_year": "2026", "number": "2"})
-    assert twice.status_code == 409 and "中間申告 第2期（2026-07-01〜2026-09-30）は 2026-11-30 に納付済み" in twice.text
+    assert twice.status_code == 409
+    assert "中間申告 第2期（2026年7月1日〜2026年9月30日）は 2026年11月30日 に納付済み" in twice.text
     client.post("/language", data={"language": "en", "next": "/", "csrf_token": token})
     english = client.get("/ledger/consumption-tax?fiscal_year=2026").text
     assert "Interim returns and payments (fiscal year 2026)" in english and "Paid 2026-08-31" in english
@@ -246,9 +248,9 @@ def test_the_cli_lists_and_pays_the_interim_returns(books: Database) -> None:
     listed = run("ledger", "tax-interim", "2026")
     assert "年3回" in listed and "2027-03-01" in listed and "1,560,000" in listed and "440,000" in listed
     assert "第1期の中間納付を記帳しました" in run("ledger", "pay-tax-interim", "2026", "1", "--paid-date", "2026-08-31")
-    assert "第1期（2026-04-01〜2026-06-30）は 2026-08-31 に納付済み" in run(
+    assert "第1期（2026年4月1日〜2026年6月30日）は 2026年8月31日 に納付済み" in run(
         "ledger", "pay-tax-interim", "2026", "1", code=1)
-    assert "納付済 2026-08-31" in run("ledger", "tax-interim", "2026")
+    assert "納付済 2026年8月31日" in run("ledger", "tax-interim", "2026")
 
 
 def test_under_tax_inclusive_books_the_settlement_clears_the_interim_payments_too(db: Database) -> None:

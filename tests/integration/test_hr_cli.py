@@ -45,7 +45,7 @@ def test_hr_cli(db: Database, tmp_path: Path) -> None:
     # E01 hired 2024-04-01, full time: 2024-10-01 10 days (expired 2026-09-30), 2025-10-01 11, 2026-10-01 12
     # (no attendance records before 2026-11-02, so those periods are not judged): 11 + 12 = 23 on 2026-11-30
     code, out = _run(db, "hr", "leave", "balance", "E01", "--on", "2026-11-30")
-    assert code == 0 and "23 日" in out and "期限 2027-09-30" in out, out
+    assert code == 0 and "23 日" in out and "期限 2027年9月30日" in out, out
     code, out = _run(db, "hr", "leave", "grant", "--on", "2026-11-30")  # the daily 付与処理 (cron)
     assert code == 0 and "3 件" in out, out  # E02's three grants (E01's were made when its balance was read)
     ledger = tmp_path / "kanribo.csv"

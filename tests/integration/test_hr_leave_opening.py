@@ -202,7 +202,7 @@ def test_the_cli_enters_the_opening_balance(db: Database) -> None:
     assert code == 0, out
     code, out = run("hr", "leave", "opening", "K01", "--as-of", "2026-06-01", "--grant", "2024-10-01=3",
                     "--grant", "2024-04-01=2")
-    assert code == 1 and "2026-03-31 に時効（2年）で消滅" in out, out  # granted 2024-04-01: lapsed by the 導入日
+    assert code == 1 and "2026年3月31日 に時効（2年）で消滅" in out, out  # granted 2024-04-01: lapsed by the 導入日
     code, out = run("hr", "leave", "opening", "K01", "--as-of", "2026-06-01", "--grant", "2024-10-01=3",
                     "--grant", "2025-10-01=12.5")
     assert code == 0 and "導入日 2026-06-01" in out, out

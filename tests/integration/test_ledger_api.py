@@ -181,3 +181,20 @@ def test_who_may_read_and_write_the_books(client: TestClient, demo_db: Database)
         assert client.get(path, headers=auditor).status_code == 200, path
     assert client.post("/api/v1/journal-entries", headers=auditor, json=MEETING).status_code == 403
     assert client.post("/api/v1/journal-entries", headers=requester, json=MEETING).status_code == 403
+
+
+def test_an_english_callers_entries_and_reports_name_the_accounts_in_english(client: TestClient, demo_db: Database,
+                                                                             keiri: dict[str, str]) -> None:
+    """The API names accounts in its caller's language like the screens (before, 会議費 and 小口現金 came back to an
+    English user); an account added with an English name is named by it, one without keeps its name."""
+    with demo_db.engine.begin() as conn:
+        conn.execute(text("UPDATE users SET language = 'en' WHERE email = :e"), {"e": ACCOUNTING})
+    entry = posted_meeting(client, keiri)
+    assert [ln["account_name"] for ln in entry["lines"]][:1] == ["Meeting expenses"]
+    assert not any("会議費" in ln["account_name"] for ln in entry["lines"])
+    new = {"code": "6496", "name": "清掃費", "name_en": "Cleaning", "section": "sga"}
+    assert client.post("/api/v1/accounts", headers=keiri, json=new).json()["name_en"] == "Cleaning"
+    plain = {"code": "6497", "name": "植栽費", "section": "sga"}
+    assert client.post("/api/v1/accounts", headers=keiri, json=plain).status_code == 201
+    tb = client.get("/api/v1/reports/tax", headers=keiri, params={"from": "2026-11-01", "to": "2026-11-30"}).json()
+    assert "Meeting expenses" in {r["account_name"] for r in tb} and "会議費" not in {r["account_name"] for r in tb}

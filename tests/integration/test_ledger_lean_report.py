@@ -50,9 +50,10 @@ RANGES = [("2025-04-01", "2026-03-31"), ("2026-04-01", "2027-03-31"), ("2025-06-
           ("2025-04-01", "2027-03-31"), ("2026-06-01", "2026-05-01")]
 
 
-def _service(db: Database, date_from: str, date_to: str) -> list[dict[str, object]]:
+def _service(db: Database, date_from: str, date_to: str, lang: str = "ja") -> list[dict[str, object]]:
     with db.uow() as uow:
-        tb = queries.trial_balance(uow.session, dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to), 4)
+        tb = queries.trial_balance(uow.session, dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to), 4,
+                                   lang=lang)
     return [{"account_code": r.account_code, "account_name": r.account_name, "opening": r.opening,
              "debit": r.debit, "credit": r.credit, "closing": r.closing} for r in tb.rows]
 
@@ -88,6 +89,12 @@ def test_the_cli_json_is_the_service_output(db: Database) -> None:
                                 "--database-url", db.url])
         assert r.exit_code == 0, r.output
         assert json.loads(r.stdout) == _service(db, date_from, date_to)
+    # in English the accounts are named as the English screens and the ordinary command name them
+    english = CliRunner(env={"ENNOSHITA_LANG": "en"}).invoke(app, [
+        "report", "trial-balance", "--from", "2025-04-01", "--to", "2026-03-31", "--format", "json",
+        "--database-url", db.url])
+    assert json.loads(english.stdout) == _service(db, "2025-04-01", "2026-03-31", "en")
+    assert "Rent" in {r["account_name"] for r in json.loads(english.stdout)}
     # the cases the lean path hands to the ordinary command keep its messages
     r = runner.invoke(app, ["report", "trial-balance", "--from", "2026-05-32", "--to", "2026-05-31", "--format",
                             "json", "--database-url", db.url])

@@ -75,15 +75,23 @@ def test_a_bonus_nobody_named_is_named_by_its_season() -> None:
 
 def test_the_approval_title_of_a_run_reads_in_either_language() -> None:
     """The 稟議 of a run stored 「給与 2026年11月分 給与」 as its title (the Japanese default, prefixed), which the
-    English approval queue showed beside "Payroll run"; it now stores the run's month or a bonus's pay date (or the
-    name someone gave the run)."""
+    English approval queue showed beside "Payroll run"; then the run's month (2026-11), an ISO text in the Japanese
+    queue. It now keeps the run's default name as a catalog key, written in the reader's language (or the name
+    someone gave the run, as written)."""
     import datetime as dt
 
+    from ennoshita.approvals.titles import title_in
     from ennoshita.payroll.models import PayRun
     from ennoshita.payroll.services import _approval_title
 
+    def shown(run: PayRun) -> tuple[str, str]:
+        return title_in("ja", "payroll_run", _approval_title(run)), title_in("en", "payroll_run", _approval_title(run))
+
     nov, dec = dt.date(2026, 11, 30), dt.date(2026, 12, 10)
-    assert _approval_title(PayRun(kind="monthly", title="", period_end=nov, pay_date=dec)) == "2026-11"
-    assert _approval_title(PayRun(kind="monthly", title="2026年11月分 給与", period_end=nov, pay_date=dec)) == "2026-11"
-    assert _approval_title(PayRun(kind="bonus", title="", period_end=dec, pay_date=dec)) == "2026-12-10"
-    assert _approval_title(PayRun(kind="bonus", title="決算賞与", period_end=dec, pay_date=dec)) == "決算賞与"
+    assert shown(PayRun(kind="monthly", title="", period_end=nov, pay_date=dec)) == (
+        "2026年11月分 給与", "November 2026 pay")
+    assert shown(PayRun(kind="monthly", title="2026年11月分 給与", period_end=nov, pay_date=dec)) == (
+        "2026年11月分 給与", "November 2026 pay")
+    assert shown(PayRun(kind="bonus", title="", period_end=dec, pay_date=dec)) == (
+        "2026年 冬季賞与", "Winter bonus 2026")
+    assert shown(PayRun(kind="bonus", title="決算賞与", period_end=dec, pay_date=dec)) == ("決算賞与", "決算賞与")

@@ -5,6 +5,7 @@ a Python value. Data the users typed (names, account names, units) stays as type
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -186,3 +187,130 @@ def test_english_screens_write_no_japanese_punctuation(client: TestClient, demo_
                 found.setdefault(t, set()).add(url)
 
     assert found == {}, "\n".join(f"{t!r}: {sorted(u)[:3]}" for t, u in sorted(found.items()))
+
+
+def _account_names(db: Database) -> set[str]:
+    """The Japanese names of the accounts that have an English one (every account of the standard chart)."""
+    with db.engine.begin() as conn:
+        names = {str(n) for (n,) in conn.execute(text("SELECT name FROM accounts WHERE name_en <> ''"))}
+        kana = {str(k) for (k,) in conn.execute(text("SELECT name_kana FROM accounts"))}
+    return names - kana  # ソフトウェア is its own カナ
+
+
+def test_english_screens_name_accounts_in_english(client: TestClient, demo_db: Database) -> None:
+    """Before, 試算表, 決算書, 総勘定元帳, the journal, 消費税集計表 and the entry screens named the accounts in
+    Japanese (現金, 売上高, 諸口) on English screens although every account of the chart has an English name. The walk
+    takes out every other text the database holds (the demo's memos, partner and item names), then looks for a
+    Japanese account name left in a text an English reader sees."""
+    names = _account_names(demo_db)
+    assert {"現金", "売上高", "普通預金"} <= names
+    data = [d for d in _data_strings(demo_db) if d not in names]
+    login(client, ADMIN)
+    _english(client)
+    pages = _walk(client)
+    for url in ("/ledger/trial-balance", "/ledger/balance-sheet", "/ledger/income-statement", "/ledger/monthly",
+                "/ledger/tax-summary", "/ledger/consumption-tax", "/ledger/journal",
+                "/ledger/general-ledger?account=1110", "/ledger/general-ledger?account=4110&format=csv"):
+        pages.setdefault(url, client.get(url).text)
+    found: dict[str, set[str]] = {}
+    for url, page in pages.items():
+        cells = [c.strip('"') for line in page.splitlines() for c in line.split(",")] if "csv" in url else _texts(page)
+        for t in cells:
+            if not any(n in t for n in names) and "諸口" not in t:
+                continue
+            for d in data:
+                if d in t:
+                    t = t.replace(d, " ")
+            left = {n for n in names if n in t} | ({"諸口"} if "諸口" in t else set())
+            for n in left:
+                found.setdefault(n, set()).add(url)
+    assert found == {}, "\n".join(f"{n!r}: {sorted(u)[:4]}" for n, u in sorted(found.items()))
+
+
+def test_an_account_without_an_english_name_keeps_its_name(client: TestClient, demo_db: Database) -> None:
+    """An account a user adds without an English name is shown under its Japanese name on English screens; once
+    given one (勘定科目 form), under that."""
+    login(client, ADMIN)
+    _english(client)
+    page = client.get("/ledger/accounts").text
+    client.post("/ledger/accounts", data={"code": "6999", "name": "雑費用テスト", "name_kana": "", "section": "sga",
+                                          "default_tax_category": "", "csrf_token": csrf_of(page)})
+    rows = dict(re.findall(r'data-code="(\d+)">\s*<td class="mono">\d+</td>\s*<td>([^<]*)</td>',
+                           client.get("/ledger/accounts").text))
+    assert rows["6999"] == "雑費用テスト" and rows["1110"] == "Cash"
+    with demo_db.engine.begin() as conn:
+        account_id = conn.execute(text("SELECT id FROM accounts WHERE code = '6999'")).scalar()
+    client.post(f"/ledger/accounts/{account_id}/rename", data={
+        "name": "雑費用テスト", "name_kana": "", "name_en": "Test sundries", "csrf_token": csrf_of(page)})
+    rows = dict(re.findall(r'data-code="(\d+)">\s*<td class="mono">\d+</td>\s*<td>([^<]*)</td>',
+                           client.get("/ledger/accounts").text))
+    assert rows["6999"] == "Test sundries"
+    with demo_db.engine.begin() as conn:
+        assert conn.execute(text("SELECT name, name_en FROM accounts WHERE code = '6999'")).one() == (
+            "雑費用テスト", "Test sundries")
+
+
+def _titles(page: str) -> dict[str, str]:
+    """自分の申請: each request's number → its title cell."""
+    return {html.unescape(n): html.unescape(t).strip() for n, t in re.findall(
+        r'<tr data-number="([^"]+)">.*?<td class="mono nowrap">.*?</td>\s*<td>([^<]*)</td>', page, re.S)}
+
+
+def test_approval_titles_are_written_in_the_readers_language(client: TestClient, demo_db: Database) -> None:
+    """Before, the English 自分の申請 showed 経費精算 … and 支払 2026-11-30: the titles the application wrote were
+    stored as Japanese text. Now they are written at display time; a database from before (the same Japanese
+    titles kept in its rows) reads the same. The expense claims' own 件名 are the employees' text and stay."""
+    with demo_db.engine.begin() as conn:
+        new_run = conn.execute(text("SELECT document_number FROM approval_requests WHERE document_type = 'payment_run'"
+                                    " AND status = 'approved'")).scalar()
+        old_run = conn.execute(text("SELECT document_number FROM approval_requests WHERE document_type = 'payment_run'"
+                                    " AND status = 'pending'")).scalar()
+        conn.execute(text("UPDATE approval_requests SET title = '支払 2026-11-30' WHERE document_number = :n"),
+                     {"n": old_run})
+        conn.execute(text("UPDATE approval_requests SET title = '経費精算 ' || title "
+                          "WHERE document_type = 'expense_claim'"))
+        claims = dict(conn.execute(text("SELECT r.document_number, c.title FROM approval_requests r "
+                                        "JOIN expense_claims c ON c.id = r.document_id "
+                                        "WHERE r.document_type = 'expense_claim'")).all())
+        payer = conn.execute(text("SELECT u.email FROM approval_requests r JOIN users u ON u.id = r.submitted_by "
+                                  "WHERE r.document_number = :n"), {"n": old_run}).scalar()
+        claimant = conn.execute(text("SELECT u.email FROM approval_requests r JOIN users u ON u.id = r.submitted_by"
+                                     " WHERE r.document_type = 'expense_claim' ORDER BY r.id LIMIT 1")).scalar()
+    assert new_run and old_run and claims
+    login(client, payer)
+    _english(client)
+    runs = _titles(client.get("/approvals/mine").text)
+    assert runs[old_run] == "Payments of 2026-11-30" and runs[new_run] == "Payments of 2026-11-10"
+    client.post("/language", data={"language": "ja", "next": "/", "csrf_token": csrf_of(client.get("/me").text)})
+    runs = _titles(client.get("/approvals/mine").text)
+    assert runs[old_run] == "2026年11月30日 支払" and runs[new_run] == "2026年11月10日 支払"
+    client.cookies.clear()
+    login(client, claimant)
+    _english(client)
+    mine = _titles(client.get("/approvals/mine").text)
+    shown = {n: t for n, t in mine.items() if n in claims}
+    assert shown and all(t == claims[n] for n, t in shown.items()), shown
+
+
+def test_an_onboarding_request_and_its_checklist_read_in_the_readers_language(client: TestClient,
+                                                                              demo_db: Database) -> None:
+    """The 入社 checklist of the demo's new employee opens desk requests; before, their titles were stored as
+    Japanese text with an ISO date (入社手続き … （2026-11-01）: 貸与品の準備…), which the English desk showed as
+    such, and the checklist's items were Japanese on the English employee page."""
+    with demo_db.engine.begin() as conn:
+        req_id, title = conn.execute(text("SELECT id, title FROM desk_requests WHERE title LIKE '%equipment%'"
+                                          " ORDER BY id LIMIT 1")).one()
+        employee = conn.execute(text("SELECT employee_id FROM hr_checklists WHERE kind = 'hire' LIMIT 1")).scalar()
+        name, hired = conn.execute(text("SELECT name, hire_date FROM hr_employees WHERE id = :e"),
+                                   {"e": employee}).one()
+    hired = hired if isinstance(hired, dt.date) else dt.date.fromisoformat(str(hired))
+    login(client, ADMIN)
+    ja = client.get(f"/desk/requests/{req_id}").text
+    assert f"入社手続き {name}（{hired.year}年{hired.month}月{hired.day}日）: 貸与品の準備（PC・入館証・名刺）" in ja
+    _english(client)
+    en = client.get(f"/desk/requests/{req_id}").text
+    item = "Prepare the equipment lent (PC, building pass, business cards)"
+    assert f"Joining: {name} ({hired.isoformat()}): {item}" in en
+    assert "入社手続き" not in en and "@msg" not in en and "@msg" not in client.get("/desk").text
+    page = client.get(f"/hr/employees/{employee}").text
+    assert "Issue a login account" in page and "ログインアカウントの発行" not in page

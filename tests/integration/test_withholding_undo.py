@@ -148,4 +148,4 @@ def test_the_screen_the_api_and_the_cli_cancel(db: Database, org: dict[str, Acto
     assert "13,273" in out.output
     assert withholding.remittance_list(db.uow(), keiri)[0].remittance_id is None
     missing = CliRunner().invoke(cli_app, ["withholding", "cancel", "--due-date", DUE.isoformat(), *url])
-    assert missing.exit_code == 1 and "2027-03-10" in missing.output and "{" not in missing.output
+    assert missing.exit_code == 1 and "2027年3月10日" in missing.output and "{" not in missing.output

@@ -51,18 +51,20 @@ class DecisionIn(BaseModel):
     comment: str = ""
 
 
-def request_out(v: approvals.RequestView) -> RequestOut:
+def request_out(v: approvals.RequestView, lang: str = "ja") -> RequestOut:
+    """The request for the API, its title in the caller's language."""
     steps = [StepOut(label=st.spec.label, kind=st.spec.kind, role=st.spec.role, department=st.department,
                      assignees=sorted(st.assignees), decided_by=st.decided_by, decision=st.decision,
                      comment=st.comment, delegated_from=st.delegated_from, decided_on=st.decided_on)
              for st in v.state.steps]
-    return RequestOut(**{k: getattr(v, k) for k in RequestOut.model_fields if k != "steps"}, steps=steps)
+    fields = {k: getattr(v, k) for k in RequestOut.model_fields if k != "steps"}
+    return RequestOut(**(fields | {"title": v.title_in(lang)}), steps=steps)
 
 
 @router.get("/approvals/waiting", response_model=RequestList)
 def waiting(db: DbDep, actor: ApiActor, limit: int = Query(200, ge=1, le=500)) -> RequestList:
     """承認待ち: the pending requests I may decide now (oldest first)."""
-    return RequestList(items=[request_out(v) for v in approvals.waiting_for_me(db.uow(), actor, limit)])
+    return RequestList(items=[request_out(v, actor.language) for v in approvals.waiting_for_me(db.uow(), actor, limit)])
 
 
 @router.get("/approvals/mine", response_model=RequestList)
@@ -70,7 +72,7 @@ def mine(db: DbDep, actor: ApiActor, limit: int = Query(100, ge=1, le=500)) -> R
     """My submissions, newest first."""
     if actor.user_id is None:
         raise Unauthenticated("approvals.error.no_user")
-    return RequestList(items=[request_out(v) for v in approvals.my_submissions(db.uow(), actor, limit)])
+    return RequestList(items=[request_out(v, actor.language) for v in approvals.my_submissions(db.uow(), actor, limit)])
 
 
 @router.get("/approvals/of/{document_type}/{document_id}", response_model=RequestOut)
@@ -79,7 +81,7 @@ def of_document(document_type: str, document_id: int, db: DbDep, actor: ApiActor
     found = approvals.status_for(db.uow(), actor, document_type, document_id)
     if found is None:
         raise NotFound("approvals.error.not_found", field="document_id", id=document_id)
-    return request_out(found)
+    return request_out(found, actor.language)
 
 
 @router.post("/approvals/{request_id}/{decision}", response_model=RequestOut)
@@ -87,4 +89,5 @@ def decide(request_id: int, decision: Literal["approve", "reject", "send-back", 
            actor: ApiActor, body: DecisionIn | None = None) -> RequestOut:
     """承認 / 却下 / 差戻し of the current step, or 取下げ by the submitter; ``{"comment": "..."}``."""
     body = body or DecisionIn()
-    return request_out(approvals.decide(db.uow(), actor, request_id, DECISIONS[decision], body.comment))
+    return request_out(approvals.decide(db.uow(), actor, request_id, DECISIONS[decision], body.comment),
+                       actor.language)

@@ -208,7 +208,7 @@ def delegate(actor: Actor, to_user: int, start: dt.date, end: dt.date) -> Delega
     if to_user == actor.user_id:
         raise Invalid("approvals.error.delegate_self", field="to_user")
     if end < start:
-        raise Invalid("approvals.error.delegation_dates", field="end", start=start.isoformat(), end=end.isoformat())
+        raise Invalid("approvals.error.delegation_dates", field="end", start=start, end=end)
     return Delegation(actor.user_id, to_user, start, end)
 
 
@@ -285,7 +285,7 @@ def acting_for(step: StepState, actor: Actor, context: ApprovalContext) -> int |
             return d.from_user
     if mine:
         d = mine[0]
-        raise Forbidden("approvals.error.delegation_inactive", start=d.start.isoformat(), end=d.end.isoformat())
+        raise Forbidden("approvals.error.delegation_inactive", start=d.start, end=d.end)
     raise Forbidden("approvals.error.not_assignee", step=step.spec.label)
 
 

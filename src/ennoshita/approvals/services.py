@@ -184,6 +184,12 @@ class RequestView:
     submitted_by: int
     state: rules.ApprovalState
 
+    def title_in(self, lang: str) -> str:
+        """The title as a reader in ``lang`` sees it (:func:`ennoshita.approvals.titles.title_in`)."""
+        from ennoshita.approvals.titles import title_in
+
+        return title_in(lang, self.document_type, self.title)
+
 
 def _view(r: ApprovalRequest) -> RequestView:
     return RequestView(r.id, r.document_type, r.document_id, r.document_number, r.title, r.amount, r.route_name,

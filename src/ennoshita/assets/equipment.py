@@ -146,7 +146,7 @@ def return_item(uow: UnitOfWork, actor: Actor, item_id: int, returned_on: dt.dat
         if loan is None:
             raise NotFound("assets.error.loan_not_found", id=item_id)
         if returned_on < loan.lent_on:
-            raise Invalid("assets.error.return_before_lent", field="returned_on", lent=loan.lent_on.isoformat())
+            raise Invalid("assets.error.return_before_lent", field="returned_on", lent=loan.lent_on)
         loan.returned_on, loan.on_leaving = returned_on, on_leaving
         item.status = "in_stock"
         audit.record(s, actor, "equipment", item.id, "return",

@@ -119,7 +119,7 @@ def resolve_method(method: str, acquired: dt.date, family: str = "tools") -> str
     if forced or method == STRAIGHT:
         return STRAIGHT
     if acquired < tables.DECLINING_250_FROM:
-        raise Invalid("assets.error.before_2007", field="acquired", acquired=acquired.isoformat())
+        raise Invalid("assets.error.before_2007", field="acquired", acquired=acquired)
     return DECLINING_200 if acquired >= tables.DECLINING_200_FROM else DECLINING_250
 
 

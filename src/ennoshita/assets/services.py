@@ -308,7 +308,7 @@ def post_run(uow: UnitOfWork, actor: Actor, kind: str, day: dt.date) -> RunPrevi
         if s.scalar(select(DepreciationRun.id).where(DepreciationRun.status == "posted",
                                                      DepreciationRun.period_start >= start,
                                                      DepreciationRun.period_start <= end).limit(1)) is not None:
-            raise Conflict("assets.error.run_exists", field="period", start=start.isoformat())
+            raise Conflict("assets.error.run_exists", field="period", start=start)
         preview = _compute(s, kind, start, end)
         entry_id: int | None = None
         if preview.lines:
@@ -388,7 +388,7 @@ def dispose(uow: UnitOfWork, actor: Actor, cmd: Disposal) -> AssetView:
             raise Invalid("assets.error.disposal_kind", field="kind")
         if cmd.day < a.acquired_on:
             raise Invalid("assets.error.disposal_before_acquisition", field="day",
-                          acquired=a.acquired_on.isoformat())
+                          acquired=a.acquired_on)
         if cmd.kind == "retire" and cmd.proceeds:
             raise Invalid("assets.error.retire_proceeds", field="proceeds")
         problems = date_problems(cmd.day, c.fiscal_year_start_month, locked_periods(s), closed_years(s), field="day")

@@ -56,7 +56,7 @@ def check_criteria(*, date_from: dt.date | None = None, date_to: dt.date | None 
     problems: list[Problem] = []
     if date_from is not None and date_to is not None and date_from > date_to:
         problems.append(Problem("attachment.error.date_range", "date_from",
-                                {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}))
+                                {"date_from": date_from, "date_to": date_to}))
     for name, value in (("amount_min", amount_min), ("amount_max", amount_max)):
         if value is not None and value < 0:
             problems.append(Problem("attachment.error.amount", name))

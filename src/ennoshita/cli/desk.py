@@ -18,7 +18,7 @@ from ennoshita.cli.common import CommandContext, cli_language, console, say, wit
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import Invalid, NotFound, Problem
-from ennoshita.i18n import gettext
+from ennoshita.i18n import gettext, stored_text
 from ennoshita.tabular import export
 
 desk_app = typer.Typer(help="依頼 (request desk): file, list, status, dashboard, mail.", no_args_is_help=True)
@@ -127,7 +127,8 @@ def list_requests(
                                           "sla", "remaining")))
     for r in found.rows:
         left = "" if r.remaining_minutes is None else f"{r.remaining_minutes / 60:.1f}h"
-        table.add_row(r.number, gettext(lang, f"desk.type.{r.type}"), r.title, gettext(lang, f"desk.team.{r.team}"),
+        table.add_row(r.number, gettext(lang, f"desk.type.{r.type}"), stored_text(lang, r.title),
+                      gettext(lang, f"desk.team.{r.team}"),
                       gettext(lang, f"desk.status.{r.status}"), r.requester, r.assignee, _local(r.sla_due_at),
                       left, style="red" if r.overdue else None)
     console.print(table)

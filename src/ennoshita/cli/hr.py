@@ -100,7 +100,7 @@ def employee_transfer(cx: CommandContext, number: str, department: str, date: An
     day = parse_date(date, "--from")
     services.transfer(cx.uow(), cx.actor, _employee_id(cx.db, number),
                       services.TransferInput(day, department, position))
-    console.print(_say("moved", number=number, department=department, date=day.isoformat()))
+    console.print(_say("moved", number=number, department=department, date=day))
 
 
 @employee_app.command("leave")
@@ -183,10 +183,10 @@ def leave_balance(cx: CommandContext, number: str, on: Annotated[str | None, typ
                       rules.format_days(g.remaining), g.expires_on.isoformat())
     console.print(table)
     console.print(_say("balance", number=st.employee_number, name=st.name, balance=rules.format_days(st.balance),
-                       on=st.on.isoformat()))
+                       on=st.on))
     if st.obligation:
         ob = st.obligation
-        console.print(_say("obligation", taken=rules.format_days(ob.taken), due=ob.due_by.isoformat())
+        console.print(_say("obligation", taken=rules.format_days(ob.taken), due=ob.due_by)
                       + (" ⚠" if ob.at_risk else ""))
 
 
@@ -198,7 +198,7 @@ def leave_record(cx: CommandContext, number: str, date: str,
     day = parse_date(date, "date")
     row = services.request_leave(cx.uow(), cx.actor, services.LeaveInput(day, unit),
                                  _employee_id(cx.db, number), record=True)
-    console.print(_say("recorded", date=day.isoformat(), status=label("hr_ui.status.", row.status)))
+    console.print(_say("recorded", date=day, status=label("hr_ui.status.", row.status)))
 
 
 @leave_app.command("opening")
@@ -220,7 +220,7 @@ def leave_opening(cx: CommandContext, number: str,
     services.set_opening(cx.uow(), cx.actor, emp_id, services.OpeningInput(parse_date(as_of, "--as-of"), tuple(rows)))
     st = services.leave_status(cx.uow(), cx.actor, emp_id)
     console.print(_say("opening", number=st.employee_number, date=as_of, balance=rules.format_days(st.balance),
-                       on=st.on.isoformat()))
+                       on=st.on))
 
 
 @leave_app.command("ledger")

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from ennoshita.cli.common import AsUser, DatabaseUrl
+from ennoshita.cli.common import AsUser, DatabaseUrl, cli_language
 
 report_app = typer.Typer(help="Reports: trial-balance, pl, bs, gl, journal, monthly, tax.", no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def _lean_json(date_from: str, date_to: str, database_url: str) -> bytes | None:
         start = lean_report.start_month(fetch)
         if start is None:
             return None
-        rows = lean_report.trial_balance(fetch, d1, d2, start)
+        rows = lean_report.trial_balance(fetch, d1, d2, start, cli_language())
     except Exception:  # noqa: BLE001 - a schema or value it does not expect: the ordinary path explains
         return None
     finally:

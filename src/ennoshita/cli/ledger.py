@@ -313,6 +313,7 @@ def report_gl(
     start = _company_start(cx)
     with cx.uow() as uow:
         acc = next((a for a in queries.accounts(uow.session).values() if account in (a.code, a.name)), None)
+        acc = acc or next((a for a in queries.accounts(uow.session, "en").values() if account == a.name), None)
         if acc is None:
             raise Invalid("ledger.error.unknown_account", field="account", account=account)
         sub_id = dep_id = None
@@ -332,7 +333,7 @@ def report_gl(
         acc_id = acc.id
         if fmt == "table":
             gl = queries.general_ledger(uow.session, acc_id, d1, d2, start, dim, page=page or 1,
-                                        per_page=CLI_PAGE)
+                                        per_page=CLI_PAGE, lang=cli_language())
             table = reports.general_ledger_table(gl, _t())
     if fmt == "table":
         _emit(table, fmt, output)
@@ -365,7 +366,7 @@ def report_journal(
                     lambda session: reports.journal_file_table(session, t, d1, d2, fmt))
         return
     with cx.uow() as uow:
-        found = queries.journal(uow.session, d1, d2, page=page or 1, per_page=CLI_PAGE)
+        found = queries.journal(uow.session, d1, d2, page=page or 1, per_page=CLI_PAGE, lang=t.lang)
     _emit(reports.journal_table(found, t, d1, d2), fmt, output)
     _page_note(found.page, found.pages, found.total)
 

@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from ennoshita.approvals import services as approvals
-from ennoshita.cli.common import CommandContext, console, label, parse_date, say, with_context
+from ennoshita.cli.common import CommandContext, cli_language, console, label, parse_date, say, with_context
 from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
@@ -46,7 +46,7 @@ def _run_id(db: Database, ref: str) -> int:
 
 
 def _print_run(run: payments.RunSummary) -> None:
-    console.print(_say("run", number=run.number, date=run.payment_date.isoformat(),
+    console.print(_say("run", number=run.number, date=run.payment_date,
                        status=label("purchasing_ui.run.", run.status),
                        count=len(run.transfers), total=format_yen(run.transfer_total), fee=format_yen(run.fee_total)))
 
@@ -139,7 +139,7 @@ def purchasing_accrue(
 ) -> None:
     """請求基準: accrue the goods received and not billed by the month end (未払金), reversed on the 1st."""
     done = recognition.accrue_unbilled(cx.uow(), cx.actor, _date(month_end, "month_end"))
-    console.print(_say("accrued", month_end=done.month_end.isoformat(), count=done.receipts,
+    console.print(_say("accrued", month_end=done.month_end, count=done.receipts,
                        gross=format_yen(done.gross), entry=done.entry_no or "-", reversal=done.reversal_no or "-"))
 
 
@@ -163,8 +163,9 @@ def approvals_waiting(cx: CommandContext) -> None:
         console.print(_say("none"))
         return
     table = RichTable(_say("id"), _say("type"), _say("number"), _say("title"), _say("amount"), _say("route"))
+    lang = cli_language()
     for r in rows:
-        table.add_row(str(r.id), label("approvals.doctype.", r.document_type), r.document_number, r.title,
+        table.add_row(str(r.id), label("approvals.doctype.", r.document_type), r.document_number, r.title_in(lang),
                       format_yen(r.amount), r.route_name)
     console.print(table)
 

@@ -57,7 +57,7 @@ def cancel(cx: CommandContext,
     group = next((g for g in withholding.remittance_list(cx.uow(), cx.actor, due.year)
                   if g.due_date == due and g.remittance_id), None)
     if group is None or group.remittance_id is None:
-        raise NotFound("withholding.error.no_remittance", date=due.isoformat())
+        raise NotFound("withholding.error.no_remittance", date=due)
     r = withholding.cancel_remittance(cx.uow(), cx.actor, group.remittance_id, reason)
     console.print(say(_TEXT, "cancelled", due=r.due_date.isoformat(), total=format_yen(r.total), items=r.items,
                       entry=r.reversal_entry_no))

@@ -22,7 +22,7 @@ from ennoshita.db import Database, UnitOfWork
 from ennoshita.desk import rules
 from ennoshita.desk.models import DeskRequest, Notification
 from ennoshita.desk.services import _team_users, notify
-from ennoshita.i18n import gettext
+from ennoshita.i18n import gettext, stored_text
 from ennoshita.identity import load_company
 from ennoshita.identity.models import User
 
@@ -32,6 +32,8 @@ BATCH = 200
 def message_for(n: Notification, lang: str) -> tuple[str, str]:
     """(subject, body) of a notification in ``lang``."""
     params = {k: str(v) for k, v in (n.params or {}).items()}
+    if "title" in params:  # a request's title the application kept as key + params (an 入社手続き)
+        params["title"] = stored_text(lang, params["title"])
     if "status" in params:
         params["status_label"] = gettext(lang, f"desk.status.{params['status']}")
     subject = gettext(lang, f"desk.notify.{n.kind}", **params)

@@ -176,7 +176,7 @@ def check_line(line: LineInput, index: int, today: dt.date, small_amount: bool =
         problems.append(Problem("error.required", f"{where}.expense_date"))
     elif line.expense_date > today:
         problems.append(Problem("expenses.error.future_date", f"{where}.expense_date",
-                                {"date": line.expense_date.isoformat()}))
+                                {"date": line.expense_date}))
     account = line.account_code or (chart.CODE_TRAVEL if line.kind != "receipt" else "")
     if not account:
         problems.append(Problem("error.required", f"{where}.account_code"))

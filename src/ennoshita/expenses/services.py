@@ -331,7 +331,7 @@ def _submit(s: Session, actor: Actor, claim: ExpenseClaim) -> None:
                                                                        "total": claim.total})
     if approvals.needs_approval(s, DOCUMENT_TYPE, claim.department, claim.total):
         approvals.submit_in(s, actor, document_type=DOCUMENT_TYPE, document_id=claim.id, number=claim.number,
-                            title=f"経費精算 {claim.title}", amount=claim.total, department=claim.department or None)
+                            title=claim.title, amount=claim.total, department=claim.department or None)
     else:
         _post(s, actor, claim)
 

@@ -154,8 +154,8 @@ def _neighbours_ok(s: Session, e: Employee, work_date: dt.date, shift: rules.Shi
     # a neighbour still open (clocked in, not out) blocks a shift that starts after it
     for d in around:
         if d.clock_in is not None and d.clock_out is None and local(d.clock_in) < shift.end and d.work_date < work_date:
-            raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=work_date.isoformat(),
-                          other=d.work_date.isoformat())
+            raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=work_date,
+                          other=d.work_date)
     rules.check_no_overlap([shift, *others])
 
 
@@ -167,7 +167,7 @@ def save_day_in(s: Session, actor: Actor, e: Employee, work_date: dt.date, clock
     cfg = cfg or calendar.settings(s)
     require_open(s, e.id, work_date)
     if not calendar.employed(e, work_date):
-        raise Invalid("hr.error.not_employed", field="work_date", date=work_date.isoformat())
+        raise Invalid("hr.error.not_employed", field="work_date", date=work_date)
     shift = rules.Shift(work_date, clock_in, clock_out, break_minutes)
     rules.check_shift(shift)
     _neighbours_ok(s, e, work_date, shift)
@@ -267,19 +267,19 @@ def clock(uow: UnitOfWork, actor: Actor, kind: str, at: dt.datetime | None = Non
 def _clock_in(s: Session, actor: Actor, e: Employee, open_day: AttendanceDay | None, wall: dt.datetime,
               cfg: HrSettings) -> dt.date:
     if open_day is not None:
-        raise Conflict("hr.error.already_clocked_in", field="kind", date=open_day.work_date.isoformat())
+        raise Conflict("hr.error.already_clocked_in", field="kind", date=open_day.work_date)
     day = wall.date()
     require_open(s, e.id, day)
     if not calendar.employed(e, day):
-        raise Invalid("hr.error.not_employed", field="work_date", date=day.isoformat())
+        raise Invalid("hr.error.not_employed", field="work_date", date=day)
     row = s.scalar(select(AttendanceDay).where(AttendanceDay.employee_id == e.id, AttendanceDay.work_date == day))
     if row is not None and row.clock_in is not None:
-        raise Conflict("hr.error.already_worked", field="kind", date=day.isoformat())
+        raise Conflict("hr.error.already_worked", field="kind", date=day)
     prev = s.scalar(select(AttendanceDay).where(AttendanceDay.employee_id == e.id,
                                                 AttendanceDay.work_date == day - dt.timedelta(days=1)))
     if prev is not None and prev.clock_out is not None and local(prev.clock_out) > wall:
-        raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=day.isoformat(),
-                      other=prev.work_date.isoformat())
+        raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=day,
+                      other=prev.work_date)
     a = calendar.assignment_on(history(s, e.id), day)
     if row is None:
         row = AttendanceDay(employee_id=e.id, work_date=day, updated_at=now_utc())
@@ -397,7 +397,7 @@ def _parse_rows(s: Session, text: str) -> tuple[list[tuple[Employee, rules.Shift
         try:
             rules.check_shift(shift)
             if not calendar.employed(e, day):
-                raise Invalid("hr.error.not_employed", field="date", date=day.isoformat())
+                raise Invalid("hr.error.not_employed", field="date", date=day)
             if (e.id, day.replace(day=1)) in closed:
                 raise Invalid("hr.error.month_closed", field="date", month=day.strftime("%Y-%m"))
         except Invalid as err:

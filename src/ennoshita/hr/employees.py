@@ -231,7 +231,7 @@ def transfer(uow: UnitOfWork, actor: Actor, employee_id: int, cmd: TransferInput
         e = load(s, employee_id)
         if cmd.effective_from < e.hire_date:
             raise Invalid("hr.error.transfer_before_hire", field="effective_from",
-                          hire_date=e.hire_date.isoformat())
+                          hire_date=e.hire_date)
         prev = assignment_at(s, e.id, cmd.effective_from)
         assert prev is not None
         etype = cmd.employment_type or prev.employment_type
@@ -250,7 +250,7 @@ def transfer(uow: UnitOfWork, actor: Actor, employee_id: int, cmd: TransferInput
         same = s.scalar(select(Assignment).where(Assignment.employee_id == e.id,
                                                  Assignment.effective_from == cmd.effective_from))
         if same is not None:
-            raise Conflict("hr.error.assignment_exists", field="effective_from", date=cmd.effective_from.isoformat())
+            raise Conflict("hr.error.assignment_exists", field="effective_from", date=cmd.effective_from)
         row = Assignment(employee_id=e.id, effective_from=cmd.effective_from, department=nfc(cmd.department),
                          position=nfc(cmd.position), employment_type=etype, weekly_days=days, weekly_minutes=minutes,
                          daily_minutes=daily, work_weekdays=weekdays,

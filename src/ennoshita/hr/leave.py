@@ -29,6 +29,7 @@ from ennoshita.hr import approval, calendar, rules
 from ennoshita.hr.attendance import require_open, self_employee
 from ennoshita.hr.employees import history, load, may_view
 from ennoshita.hr.models import Assignment, AttendanceDay, Employee, LeaveGrant, LeaveTaken
+from ennoshita.i18n import stored
 from ennoshita.identity.roles import can, require
 
 UNITS = ("day", "half", "hour")
@@ -284,13 +285,13 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
     cfg = calendar.settings(s)
     require_open(s, e.id, cmd.leave_date, "leave_date")
     if not calendar.employed(e, cmd.leave_date):
-        raise Invalid("hr.error.not_employed", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Invalid("hr.error.not_employed", field="leave_date", date=cmd.leave_date)
     rows = history(s, e.id)
     a = calendar.assignment_on(rows, cmd.leave_date) or rows[0]
     if not rules.statutory_leave_applies(a.employment_type):
-        raise Invalid("hr.error.leave_officer", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Invalid("hr.error.leave_officer", field="leave_date", date=cmd.leave_date)
     if calendar.day_kind(cmd.leave_date, a, cfg) != "workday":
-        raise Invalid("hr.error.leave_not_workday", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Invalid("hr.error.leave_not_workday", field="leave_date", date=cmd.leave_date)
     per_day = rules.hours_per_day(a.daily_minutes)
     days, hours = _amount(cmd, per_day, cfg)
     same_day = list(s.scalars(select(LeaveTaken).where(
@@ -298,7 +299,7 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
         LeaveTaken.status.in_(("approved", "pending_approval")))))
     used_that_day = sum((Fraction(x.days) + Fraction(x.hours, x.hours_per_day) for x in same_day), Fraction(0))
     if used_that_day + Fraction(days) + Fraction(hours, per_day) > 1:
-        raise Conflict("hr.error.leave_exists", field="leave_date", date=cmd.leave_date.isoformat())
+        raise Conflict("hr.error.leave_exists", field="leave_date", date=cmd.leave_date)
     grants = ensure_grants_in(s, actor, e, min(cmd.leave_date, today_tokyo()))
     if cmd.leave_date > today_tokyo():
         grants = _projected(s, e, cmd.leave_date, grants)
@@ -326,7 +327,7 @@ def request_leave_in(s: Session, actor: Actor, e: Employee, cmd: LeaveInput, rec
         "hours": hours})
     if not record:
         approval.submit_in(s, actor, "leave", row.id, f"LV-{row.id:06d}",
-                           f"年次有給休暇 {e.name} {cmd.leave_date.isoformat()}", a.department)
+                           stored("approvals.title.leave", name=e.name, date=cmd.leave_date), a.department)
     else:
         from ennoshita.hr.attendance import recompute_month_in
 

@@ -55,7 +55,7 @@ def save_agreement(uow: UnitOfWork, actor: Actor, cmd: AgreementInput) -> Agreem
     with uow:
         s = uow.session
         if s.scalar(select(Agreement.id).where(Agreement.start_date == cmd.start_date)) is not None:
-            raise Conflict("hr.error.agreement_exists", field="start_date", date=cmd.start_date.isoformat())
+            raise Conflict("hr.error.agreement_exists", field="start_date", date=cmd.start_date)
         overlap = s.scalar(select(Agreement.id).where(Agreement.start_date <= end,
                                                       Agreement.end_date >= cmd.start_date))
         if overlap is not None:

@@ -27,6 +27,7 @@ from ennoshita.hr.employees import EmployeeInput, assignment_at, create_in, load
 from ennoshita.hr.leave import final_balance_in
 from ennoshita.hr.models import Checklist, ChecklistItem, Employee
 from ennoshita.hr.opening import OpeningInput, set_opening_in
+from ennoshita.i18n import Word, gettext, stored
 from ennoshita.identity.roles import require
 
 EVENT_OPENED = "hr.checklist_opened"
@@ -48,6 +49,14 @@ LEAVE_ITEMS: tuple[tuple[str, str, str | None, str], ...] = (
     ("employment_insurance", "雇用保険 被保険者資格喪失届・離職証明書", None, "/hr/employees/{id}/insurance/lose"),
     ("account", "ログインアカウントの停止", None, "/admin/users"),
 )
+
+
+def item_label(lang: str, kind: str, code: str, label: str) -> str:
+    """A checklist item's name in ``lang``: the catalog's for the standard items of 入社 and 退社, else the label
+    the item was added with (another domain's item)."""
+    key = f"hr.checklist.item.{kind}.{code}"
+    found = gettext(lang, key)
+    return label if found == key else found
 
 
 def add_item_in(s: Session, checklist_id: int, code: str, label: str, domain: str, link: str = "") -> ChecklistItem:
@@ -73,8 +82,10 @@ def _open_in(s: Session, actor: Actor, e: Employee, kind: str, day: dt.date, dat
     for code, label, team, link in (HIRE_ITEMS if kind == "hire" else LEAVE_ITEMS):
         href = link.format(id=e.id)
         if team is not None:
+            title = stored("hr.checklist.request_title", step=Word(f"hr.checklist.step.{kind}"), name=e.name,
+                           date=day, item=Word(f"hr.checklist.item.{kind}.{code}"))  # in each reader's language
             req = desk.file_request_in(s, actor, desk.NewRequest(
-                type="other", title=f"{word}手続き {e.name}（{day.isoformat()}）: {label}",
+                type="other", title=title,
                 fields={"details": f"{word}日 {day.isoformat()} / 社員番号 {e.employee_number} / {e.name} / "
                                    f"所属 {a.department if a else ''}\n{label}", "team": team}))
             href = f"/desk/requests/{req.id}"
@@ -105,9 +116,9 @@ def leave(uow: UnitOfWork, actor: Actor, employee_id: int, last_day: dt.date, re
         s = uow.session
         e = load(s, employee_id)
         if last_day < e.hire_date:
-            raise Invalid("hr.error.leave_before_hire", field="leave_date", hire_date=e.hire_date.isoformat())
+            raise Invalid("hr.error.leave_before_hire", field="leave_date", hire_date=e.hire_date)
         if e.leave_date is not None:
-            raise Conflict("hr.error.already_left", field="leave_date", date=e.leave_date.isoformat())
+            raise Conflict("hr.error.already_left", field="leave_date", date=e.leave_date)
         if not reason.strip():
             raise Invalid("hr.error.required", field="leave_reason")
         e.leave_date, e.leave_reason, e.updated_at = last_day, reason.strip()[:200], now_utc()

@@ -43,7 +43,7 @@ def set_opening_in(s: Session, actor: Actor, e: Employee, cmd: OpeningInput) -> 
         LeaveTaken.employee_id == e.id, LeaveTaken.leave_date < cmd.as_of,
         LeaveTaken.status.in_(("approved", "pending_approval"))).order_by(LeaveTaken.leave_date).limit(1))
     if early is not None:  # those days would be counted twice: in the 導入時残高 and as leave taken here
-        raise Conflict("hr.error.opening_after_leave", field="as_of", date=early.isoformat())
+        raise Conflict("hr.error.opening_after_leave", field="as_of", date=early)
     old = list(s.scalars(select(LeaveGrant).where(LeaveGrant.employee_id == e.id, LeaveGrant.kind.in_(COMPUTED))
                          .order_by(LeaveGrant.grant_date)))
     before = {"records_from": e.records_from.isoformat() if e.records_from else None,

@@ -201,17 +201,17 @@ def check_opening(hire_date: dt.date, as_of: dt.date, rows: Sequence[OpeningRow]
     can leave, 20 + 20); one row per grant date."""
     problems: list[Problem] = []
     if as_of < hire_date:
-        problems.append(Problem("hr.error.opening_before_hire", "as_of", {"hire_date": hire_date.isoformat()}))
+        problems.append(Problem("hr.error.opening_before_hire", "as_of", {"hire_date": hire_date}))
     seen: set[dt.date] = set()
     for i, r in enumerate(rows, start=1):
         where = f"opening.{i}.grant_date"
         if r.grant_date < hire_date or r.grant_date >= as_of:
-            problems.append(Problem("hr.error.opening_grant_date", where, {"date": r.grant_date.isoformat()}))
+            problems.append(Problem("hr.error.opening_grant_date", where, {"date": r.grant_date}))
         elif expires_on(r.grant_date) < as_of:
             problems.append(Problem("hr.error.opening_lapsed", where, {
-                "date": r.grant_date.isoformat(), "expired": expires_on(r.grant_date).isoformat()}))
+                "date": r.grant_date, "expired": expires_on(r.grant_date)}))
         if r.grant_date in seen:
-            problems.append(Problem("hr.error.opening_duplicate", where, {"date": r.grant_date.isoformat()}))
+            problems.append(Problem("hr.error.opening_duplicate", where, {"date": r.grant_date}))
         seen.add(r.grant_date)
         if not (0 < r.days <= 40) or (r.days * 2).denominator != 1:
             problems.append(Problem("hr.error.opening_days", f"opening.{i}.days"))
@@ -375,14 +375,14 @@ def _overlap(a0: dt.datetime, a1: dt.datetime, b0: dt.datetime, b1: dt.datetime)
 
 def check_shift(shift: Shift) -> None:
     if shift.end < shift.start:  # the same minute (a punch corrected at once) is a shift of no time
-        raise Invalid("hr.error.clock_out_before_in", field="clock_out", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.clock_out_before_in", field="clock_out", date=shift.work_date)
     if shift.start.date() != shift.work_date:
-        raise Invalid("hr.error.shift_date", field="clock_in", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.shift_date", field="clock_in", date=shift.work_date)
     if shift.end - shift.start > dt.timedelta(hours=24):
-        raise Invalid("hr.error.shift_too_long", field="clock_out", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.shift_too_long", field="clock_out", date=shift.work_date)
     if shift.break_minutes < 0 or (shift.break_minutes > 0 and shift.break_minutes >= _minutes(shift.start,
                                                                                                 shift.end)):
-        raise Invalid("hr.error.break_minutes", field="break_minutes", date=shift.work_date.isoformat())
+        raise Invalid("hr.error.break_minutes", field="break_minutes", date=shift.work_date)
 
 
 def check_no_overlap(shifts: Sequence[Shift]) -> None:
@@ -390,8 +390,8 @@ def check_no_overlap(shifts: Sequence[Shift]) -> None:
     ordered = sorted(shifts, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if b.start < a.end:
-            raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=b.work_date.isoformat(),
-                          other=a.work_date.isoformat())
+            raise Invalid("hr.error.overlapping_shifts", field="clock_in", date=b.work_date,
+                          other=a.work_date)
 
 
 def night_minutes(start: dt.datetime, end: dt.datetime,

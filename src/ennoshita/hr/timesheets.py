@@ -30,6 +30,7 @@ from ennoshita.hr.models import (
     LeaveTaken,
     Timesheet,
 )
+from ennoshita.i18n import stored
 from ennoshita.identity.roles import require
 
 
@@ -167,7 +168,7 @@ def close_month(uow: UnitOfWork, actor: Actor, month: dt.date) -> CloseResult:
             open_days = [d for d in rows if d.clock_in is not None and d.clock_out is None and d.work_date >= first]
             if open_days:
                 problems.append(Problem("hr.error.open_shift", "employee", {
-                    "number": e.employee_number, "date": open_days[0].work_date.isoformat()}))
+                    "number": e.employee_number, "date": open_days[0].work_date}))
                 continue
             computed, by_id = compute_month(e, assigns.get(e.id, []), rows, breaks, leave.get(e.id, []), first, cfg)
             for d in rows:
@@ -282,9 +283,9 @@ def submit_request(uow: UnitOfWork, actor: Actor, cmd: RequestInput) -> int:
         audit.record(s, actor, "hr_attendance_request", row.id, "request", after={
             "kind": cmd.kind, "date": cmd.work_date.isoformat(), "employee": e.employee_number})
         a = assignment_at(s, e.id, cmd.work_date)
-        label = "勤怠修正" if cmd.kind == "correction" else "残業申請"
+        key = "approvals.title.attendance_correction" if cmd.kind == "correction" else "approvals.title.overtime"
         approval.submit_in(s, actor, "attendance", row.id, f"AT-{row.id:06d}",
-                           f"{label} {e.name} {cmd.work_date.isoformat()}", a.department if a else "")
+                           stored(key, name=e.name, date=cmd.work_date), a.department if a else "")
         uow.commit()
         return row.id
 

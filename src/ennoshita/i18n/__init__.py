@@ -7,7 +7,10 @@ its own ``i18n/<lang>/<domain>.po``; all files of a language are merged at start
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,16 +76,83 @@ def read_catalog(text: str) -> dict[str, str]:
     return messages
 
 
+def shown(lang: str, value: Any) -> Any:
+    """A message parameter as the reader sees it: a date in the language's format (``2026年4月1日`` /
+    ``2026-04-01``, :func:`ennoshita.dates.format_date`, as the screens write dates), a timestamp likewise in
+    Japan time; anything else as it is. Every message with a date takes the date itself, never its ISO text."""
+    from ennoshita.dates import format_date, format_datetime
+
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, lang)
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
+    return value
+
+
 def gettext(lang: str, key: str, **params: Any) -> str:
-    text = catalog(lang if lang in LANGUAGES else DEFAULT).get(key)
+    lang = lang if lang in LANGUAGES else DEFAULT
+    text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT).get(key, key)
     if params:
         try:
-            return text.format(**params)
+            return text.format(**{k: shown(lang, v) for k, v in params.items()})
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+# ---------------------------------------------------------------- messages kept in the database
+
+STORED = "@msg"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A parameter of a stored message that is itself a catalog entry (``month.11``: 11月 / November)."""
+
+    key: str
+
+
+def stored(key: str, **params: Any) -> str:
+    """A text the application writes into a record (a 稟議's title, a request's title) kept as its key and
+    parameters, so that each reader reads it in their own language (:func:`read_stored`): dates (kept as ISO
+    text) in the reader's format, :class:`Word` parameters through the catalog."""
+    kept: dict[str, Any] = {}
+    for name, value in params.items():
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            kept[name] = {"date": value.isoformat()}
+        elif isinstance(value, Word):
+            kept[name] = {"word": value.key}
+        else:
+            kept[name] = value
+    return STORED + json.dumps({"key": key, "params": kept}, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_stored(lang: str, text: str) -> str | None:
+    """The stored message ``text`` (:func:`stored`) in ``lang``, or None when ``text`` is not one."""
+    if not text.startswith(STORED + "{"):
+        return None
+    try:
+        body = json.loads(text[len(STORED):])
+        params: dict[str, Any] = {}
+        for name, value in dict(body.get("params") or {}).items():
+            if isinstance(value, dict) and "date" in value:
+                params[name] = dt.date.fromisoformat(str(value["date"]))
+            elif isinstance(value, dict) and "word" in value:
+                params[name] = gettext(lang, str(value["word"]))
+            else:
+                params[name] = value
+        return gettext(lang, str(body["key"]), **params)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def stored_text(lang: str, text: str) -> str:
+    """What a reader in ``lang`` sees of a text kept in the database: a stored message in their language, any
+    other text (typed by a person) as it is."""
+    found = read_stored(lang, text)
+    return text if found is None else found
 
 
 def field_name(lang: str, field: str | None) -> str | None:

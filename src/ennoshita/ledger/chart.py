@@ -24,6 +24,13 @@ SECTION_CATEGORY: dict[str, str] = {
 }
 SECTION_ORDER: dict[str, int] = {name: i for i, name in enumerate(SECTION_CATEGORY)}
 
+
+def account_name(lang: str, name: str, name_en: str | None) -> str:
+    """The name an account is shown under, the one rule every screen, report and file of the reader follows:
+    its English name for an English reader, else (Japanese, or an account a user added without one) its name.
+    :meth:`ennoshita.ledger.models.Account.name_in` is the same rule as a column to select."""
+    return name_en if lang == "en" and name_en else name
+
 # The groups a 貸借対照表 shows inside a section (会社計算規則 第74条・第76条), in the order it shows them. A
 # section without an entry here is shown whole (流動資産, 流動負債, ...).
 SUBSECTIONS: dict[str, tuple[str, ...]] = {
@@ -237,3 +244,9 @@ CODE_ENTERTAINMENT = "6230"
 CODE_MISC_INCOME = "7130"
 
 BY_CODE: dict[str, ChartAccount] = {a.code: a for a in ACCOUNTS}
+
+
+def standard_names(lang: str) -> dict[str, str]:
+    """code → the standard chart's name of each account in ``lang`` (for a screen that names the accounts a rule
+    of its own posts to, without reading the company's chart)."""
+    return {a.code: account_name(lang, a.name, a.name_en) for a in ACCOUNTS}

@@ -276,12 +276,12 @@ def pay_interim(uow: UnitOfWork, actor: Actor, fiscal_year: int, number: int, pa
                           count=schedule.count)
         if period.paid_date is not None:
             raise Conflict("ledger.error.ctax_interim_paid", field="number", year=fiscal_year, number=number,
-                           start=period.start.isoformat(), end=period.end.isoformat(),
-                           date=period.paid_date.isoformat(), entry=period.entry_no or "")
+                           start=period.start, end=period.end,
+                           date=period.paid_date, entry=period.entry_no or "")
         day = paid_date or period.due
         if day <= period.end:
             raise Invalid("ledger.error.ctax_interim_before_end", field="paid_date", number=number,
-                          end=period.end.isoformat())
+                          end=period.end)
         company = load_company(uow)
         _start, year_end = fiscal_year_bounds(fiscal_year, company.fiscal_year_start_month)
         # paid after the year's end: the settlement books it (unpaid at the end) in 未払消費税等, which this clears

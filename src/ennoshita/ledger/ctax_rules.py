@@ -223,7 +223,7 @@ def compute_return(base: TaxBase, settings: Settings, period_start: dt.date | No
     if (settings.method == "twenty_percent" and period_start is not None
             and period_start > TWENTY_PERCENT_LAST_DAY):
         problems.append(Problem("ledger.error.ctax_twenty_percent_ended", "method",
-                                {"date": TWENTY_PERCENT_LAST_DAY.isoformat()}))
+                                {"date": TWENTY_PERCENT_LAST_DAY}))
     if problems:
         raise Invalid(problems=problems)
     rates: list[RateLine] = []

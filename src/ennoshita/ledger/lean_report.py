@@ -79,10 +79,14 @@ def _all_before(fetch: Fetch, day: dt.date) -> dict[int, int]:
     return out
 
 
-def trial_balance(fetch: Fetch, date_from: dt.date, date_to: dt.date, start_month: int) -> list[LeanRow]:
-    """The rows of ``queries.trial_balance(session, date_from, date_to, start_month)`` (no dimension, accounts
-    without opening or movement left out), in its order. ``fetch(sql, params)`` runs SQL with ``?`` markers."""
-    infos = {r[0]: r for r in fetch("SELECT id, code, name, category, section FROM accounts", ())}
+def trial_balance(fetch: Fetch, date_from: dt.date, date_to: dt.date, start_month: int, lang: str = "ja"
+                  ) -> list[LeanRow]:
+    """The rows of ``queries.trial_balance(session, date_from, date_to, start_month, lang=lang)`` (no dimension,
+    accounts without opening or movement left out), in its order, the accounts named in ``lang`` as
+    :meth:`ennoshita.ledger.models.Account.name_in` names them. ``fetch(sql, params)`` runs SQL with ``?``
+    markers."""
+    name = "COALESCE(NULLIF(name_en, ''), name)" if lang == "en" else "name"
+    infos = {r[0]: r for r in fetch(f"SELECT id, code, {name}, category, section FROM accounts", ())}
 
     def is_pl(acc: int) -> bool:
         return str(infos[acc][3]) in ("revenue", "expense")

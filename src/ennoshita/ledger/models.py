@@ -22,9 +22,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from ennoshita.db import Base
 
@@ -46,6 +48,14 @@ class Account(Base):
     normal_side: Mapped[str] = mapped_column(String(6))  # debit / credit
     default_tax_category: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @classmethod
+    def name_in(cls, lang: str) -> ColumnElement[str]:
+        """:func:`ennoshita.ledger.chart.account_name` as a column to select: the English name on an English
+        screen or file, the Japanese name otherwise and for an account a user added without one."""
+        if lang == "en":
+            return func.coalesce(func.nullif(cls.name_en, ""), cls.name)
+        return cls.name  # type: ignore[return-value]
 
 
 class SubAccount(Base):

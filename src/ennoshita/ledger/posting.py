@@ -183,7 +183,7 @@ def date_problems(day: dt.date, start_month: int, locked: set[int], closed: set[
         first, _ = fiscal_year_bounds(years[0], start_month)
         _, last = fiscal_year_bounds(years[1], start_month)
         problems.append(Problem("ledger.error.date_out_of_range", field,
-                                {"first": first.isoformat(), "last": last.isoformat()}, line))
+                                {"first": first, "last": last}, line))
         return problems
     if period_of(day) in locked:
         problems.append(Problem("ledger.error.period_locked", field, {"month": f"{day.year}-{day.month:02d}"}, line))
@@ -384,7 +384,7 @@ def small_amount_problems(draft: EntryDraft, qualifies: bool, line_offset: int |
         return [Problem("ledger.error.small_amount_company", field)]
     if not SMALL_AMOUNT_FROM <= draft.date <= SMALL_AMOUNT_UNTIL:
         return [Problem("ledger.error.small_amount_period", field, {
-            "date": draft.date.isoformat(), "until": SMALL_AMOUNT_UNTIL.isoformat()})]
+            "date": draft.date, "until": SMALL_AMOUNT_UNTIL})]
     if gross >= SMALL_AMOUNT_LIMIT:
         return [Problem("ledger.error.small_amount_limit", field, {"amount": gross, "limit": SMALL_AMOUNT_LIMIT})]
     return []

@@ -44,10 +44,12 @@ class AccountInfo:
     normal_side: str
 
 
-def accounts(session: Session) -> dict[int, AccountInfo]:
+def accounts(session: Session, lang: str = "ja") -> dict[int, AccountInfo]:
+    """Every account, named in ``lang`` (:meth:`Account.name_in`): the reports of an English reader show the
+    accounts' English names, the books' own formats (弥生, imports) the Japanese ones."""
     return {a.id: AccountInfo(a.id, a.code, a.name, a.category, a.section, a.normal_side)
-            for a in session.execute(select(Account.id, Account.code, Account.name, Account.category,
-                                            Account.section, Account.normal_side))}
+            for a in session.execute(select(Account.id, Account.code, Account.name_in(lang).label("name"),
+                                            Account.category, Account.section, Account.normal_side))}
 
 
 def natural(info: AccountInfo, debit_positive: int) -> int:
@@ -238,8 +240,8 @@ class TrialBalance:
 
 
 def trial_balance(session: Session, date_from: dt.date, date_to: dt.date, start_month: int,
-                  dim: Dimension = Dimension(), include_zero: bool = False) -> TrialBalance:
-    infos = accounts(session)
+                  dim: Dimension = Dimension(), include_zero: bool = False, lang: str = "ja") -> TrialBalance:
+    infos = accounts(session, lang)
     opening = openings(session, date_from, start_month, dim)
     moves = sums_by_account(session, date_from, date_to, dim)
     rows = []
@@ -282,8 +284,8 @@ class Monthly:
     rows: list[MonthlyRow]
 
 
-def monthly(session: Session, fiscal_year: int, start_month: int) -> Monthly:
-    infos = accounts(session)
+def monthly(session: Session, fiscal_year: int, start_month: int, lang: str = "ja") -> Monthly:
+    infos = accounts(session, lang)
     start, _end = fiscal_year_bounds(fiscal_year, start_month)
     periods = []
     y, m = start.year, start.month
@@ -365,11 +367,11 @@ def _profit_line(kind: str, key: str, amount: int, section: str = "", level: int
     return StatementLine(kind, key, amount, section, level=level)
 
 
-def income_statement(session: Session, date_from: dt.date, date_to: dt.date) -> Statement:
+def income_statement(session: Session, date_from: dt.date, date_to: dt.date, lang: str = "ja") -> Statement:
     """損益計算書 (会社計算規則 第88条〜第94条): each section's accounts under its heading with its 合計, and each
     段階利益 (売上総利益, 営業利益, 経常利益, 税引前当期純利益, 当期純利益; 損失 when below zero) after its section.
     A section with no amount is left out, except 売上高 and 法人税、住民税及び事業税 (one line each, even at zero)."""
-    infos = accounts(session)
+    infos = accounts(session, lang)
     moves = sums_by_account(session, date_from, date_to)
     stmt = Statement("income_statement", date_from, date_to)
     running = 0
@@ -447,7 +449,7 @@ def _group_of(info: AccountInfo) -> str:
     return chart.subsection(info.section, info.code)
 
 
-def balance_sheet(session: Session, as_of: dt.date, start_month: int) -> Statement:
+def balance_sheet(session: Session, as_of: dt.date, start_month: int, lang: str = "ja") -> Statement:
     """貸借対照表 in the layout of 会社計算規則 第72条〜第76条: 資産の部 (流動資産; 固定資産 as 有形固定資産 with its
     減価償却累計額 deducted, 無形固定資産 and 投資その他の資産; 繰延資産), 負債の部, 純資産の部 (株主資本: 資本金,
     資本剰余金, 利益剰余金, 自己株式; 評価・換算差額等; 新株予約権), each group with its 合計. The year's profit not
@@ -456,7 +458,7 @@ def balance_sheet(session: Session, as_of: dt.date, start_month: int) -> Stateme
     ``figures`` holds every section and group total by key (current_assets, tangible_fixed_assets,
     shareholders_equity, retained_earnings, ...) and assets, liabilities, net_assets, liabilities_and_net_assets,
     current_net_income."""
-    infos = accounts(session)
+    infos = accounts(session, lang)
     cumulative = _all_before(session, as_of + dt.timedelta(1), Dimension())
     fy_start, _ = fiscal_year_bounds(fiscal_year_of(as_of, start_month), start_month)
     stmt = Statement("balance_sheet", None, as_of)
@@ -567,10 +569,11 @@ class GeneralLedger:
 
 
 def general_ledger(session: Session, account_id: int, date_from: dt.date, date_to: dt.date, start_month: int,
-                   dim: Dimension = Dimension(), page: int = 1, per_page: int = 100) -> GeneralLedger:
+                   dim: Dimension = Dimension(), page: int = 1, per_page: int = 100, lang: str = "ja"
+                   ) -> GeneralLedger:
     """One page of an account's ledger with its running balance. The balance before the page comes from the
     maintained monthly balances plus the lines of the page's first month before it, never a scan."""
-    infos = accounts(session)
+    infos = accounts(session, lang)
     info = infos[account_id]
     opening = openings(session, date_from, start_month, dim, [account_id]).get(account_id, 0)
     base = _ledger_lines_of(account_id, date_from, date_to, dim)
@@ -598,18 +601,18 @@ def general_ledger(session: Session, account_id: int, date_from: dt.date, date_t
         if dim.department_id is not None:
             stmt = stmt.where(JournalLine.department_id == dim.department_id)
         running += int(session.scalar(stmt) or 0)
-    lines, _ = _ledger_lines(session, infos, info, rows, running)
+    lines, _ = _ledger_lines(session, infos, info, rows, running, lang)
     return GeneralLedger(info, date_from, date_to, natural(info, opening), lines, total, page, per_page,
                          d_total, c_total)
 
 
 def iter_general_ledger(session: Session, account_id: int, date_from: dt.date, date_to: dt.date,
-                        start_month: int, dim: Dimension = Dimension(), batch: int | None = None
-                        ) -> Iterator[LedgerLine]:
+                        start_month: int, dim: Dimension = Dimension(), batch: int | None = None,
+                        lang: str = "ja") -> Iterator[LedgerLine]:
     """Every line of an account's ledger in the range, in ledger order with its running balance, a batch at a time
     (keyset on date, entry, line), so a file of any length is complete and memory stays flat."""
     batch = batch or GL_BATCH
-    infos = accounts(session)
+    infos = accounts(session, lang)
     info = infos[account_id]
     running = openings(session, date_from, start_month, dim, [account_id]).get(account_id, 0)
     base = _ledger_lines_of(account_id, date_from, date_to, dim).order_by(
@@ -619,7 +622,7 @@ def iter_general_ledger(session: Session, account_id: int, date_from: dt.date, d
         rows = session.scalars(stmt).all()
         if not rows:
             return
-        lines, running = _ledger_lines(session, infos, info, rows, running)
+        lines, running = _ledger_lines(session, infos, info, rows, running, lang)
         yield from lines
         if len(rows) < batch:
             return
@@ -642,11 +645,11 @@ def _ledger_lines_of(account_id: int, date_from: dt.date, date_to: dt.date, dim:
 
 
 def _ledger_lines(session: Session, infos: dict[int, AccountInfo], info: AccountInfo, rows: Sequence[JournalLine],
-                  running: int) -> tuple[list[LedgerLine], int]:
+                  running: int, lang: str) -> tuple[list[LedgerLine], int]:
     """The ledger lines of ``rows`` (one account, in order) with the running balance after each; and the last."""
     entry_ids = list({r.entry_id for r in rows})
     entries = {e.id: e for e in session.scalars(select(JournalEntry).where(JournalEntry.id.in_(entry_ids)))}
-    counters = _counter_accounts(session, entry_ids, info.id, infos)
+    counters = _counter_accounts(session, entry_ids, info.id, infos, lang)
     subs = _names(session, SubAccount, {r.sub_account_id for r in rows if r.sub_account_id})
     deps = _names(session, Department, {r.department_id for r in rows if r.department_id})
     lines = []
@@ -681,9 +684,12 @@ def _names(session: Session, model: type[SubAccount] | type[Department], ids: se
     return {int(i): str(n) for i, n in session.execute(select(model.id, model.name).where(model.id.in_(ids)))}
 
 
-def _counter_accounts(session: Session, entry_ids: list[int], account_id: int, infos: dict[int, AccountInfo]
-                      ) -> dict[int, str]:
-    """相手勘定: the other account of each entry, or 諸口 when there are several."""
+def _counter_accounts(session: Session, entry_ids: list[int], account_id: int, infos: dict[int, AccountInfo],
+                      lang: str) -> dict[int, str]:
+    """相手勘定: the other account of each entry, or 諸口 (Sundry) when there are several."""
+    from ennoshita.i18n import gettext
+
+    sundry = gettext(lang, "ledger.counter.sundry")
     if not entry_ids:
         return {}
     others: dict[int, set[int]] = defaultdict(set)
@@ -691,7 +697,7 @@ def _counter_accounts(session: Session, entry_ids: list[int], account_id: int, i
                                     .where(JournalLine.entry_id.in_(entry_ids),
                                            JournalLine.account_id != account_id)):
         others[eid].add(acc)
-    return {eid: (infos[next(iter(accs))].name if len(accs) == 1 else "諸口") for eid, accs in others.items()}
+    return {eid: (infos[next(iter(accs))].name if len(accs) == 1 else sundry) for eid, accs in others.items()}
 
 
 # ---------------------------------------------------------------- 仕訳帳 and search
@@ -754,7 +760,8 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def search_entries(session: Session, q: EntrySearch, page: int = 1, per_page: int = 50) -> JournalPage:
+def search_entries(session: Session, q: EntrySearch, page: int = 1, per_page: int = 50, lang: str = "ja"
+                   ) -> JournalPage:
     stmt = select(JournalEntry)
     if q.status:
         stmt = stmt.where(JournalEntry.status.in_(q.status.split(",")))
@@ -778,14 +785,14 @@ def search_entries(session: Session, q: EntrySearch, page: int = 1, per_page: in
     page = max(1, page)
     entries = session.scalars(stmt.order_by(JournalEntry.entry_date, JournalEntry.id)
                               .limit(per_page).offset((page - 1) * per_page)).all()
-    return JournalPage(_with_lines(session, list(entries)), total, page, per_page)
+    return JournalPage(_with_lines(session, list(entries), lang), total, page, per_page)
 
 
-def journal(session: Session, date_from: dt.date, date_to: dt.date, page: int = 1, per_page: int = 100
-            ) -> JournalPage:
+def journal(session: Session, date_from: dt.date, date_to: dt.date, page: int = 1, per_page: int = 100,
+            lang: str = "ja") -> JournalPage:
     """仕訳帳: posted entries in date order."""
     return search_entries(session, EntrySearch(date_from=date_from, date_to=date_to, status="posted"), page,
-                          per_page)
+                          per_page, lang)
 
 
 def _journal_where(stmt: Any, date_from: dt.date, date_to: dt.date) -> Any:
@@ -793,8 +800,8 @@ def _journal_where(stmt: Any, date_from: dt.date, date_to: dt.date) -> Any:
                       JournalEntry.entry_date <= date_to)
 
 
-def iter_journal(session: Session, date_from: dt.date, date_to: dt.date, batch: int | None = None
-                 ) -> Iterator[JournalRow]:
+def iter_journal(session: Session, date_from: dt.date, date_to: dt.date, batch: int | None = None,
+                 lang: str = "ja") -> Iterator[JournalRow]:
     """仕訳帳: every posted entry of the range in date order, a batch at a time (keyset on date and id), so a file
     of any length is complete and memory stays flat."""
     batch = batch or JOURNAL_BATCH
@@ -805,7 +812,7 @@ def iter_journal(session: Session, date_from: dt.date, date_to: dt.date, batch: 
         entries = list(session.scalars(stmt).all())
         if not entries:
             return
-        yield from _with_lines(session, entries)
+        yield from _with_lines(session, entries, lang)
         if len(entries) < batch:
             return
         last = entries[-1]
@@ -820,19 +827,19 @@ def journal_line_count(session: Session, date_from: dt.date, date_to: dt.date) -
     return int(session.scalar(stmt) or 0)
 
 
-def get_entry(session: Session, entry_id: int) -> JournalRow | None:
+def get_entry(session: Session, entry_id: int, lang: str = "ja") -> JournalRow | None:
     entry = session.get(JournalEntry, entry_id)
     if entry is None:
         return None
-    return _with_lines(session, [entry])[0]
+    return _with_lines(session, [entry], lang)[0]
 
 
-def _with_lines(session: Session, entries: list[JournalEntry]) -> list[JournalRow]:
+def _with_lines(session: Session, entries: list[JournalEntry], lang: str = "ja") -> list[JournalRow]:
     ids = [e.id for e in entries]
     by_entry: dict[int, list[JournalRowLine]] = defaultdict(list)
     if ids:
         for line, code, name, sub, dep in session.execute(
-                select(JournalLine, Account.code, Account.name, SubAccount.name, Department.name)
+                select(JournalLine, Account.code, Account.name_in(lang), SubAccount.name, Department.name)
                 .join(Account, Account.id == JournalLine.account_id)
                 .outerjoin(SubAccount, SubAccount.id == JournalLine.sub_account_id)
                 .outerjoin(Department, Department.id == JournalLine.department_id)
@@ -843,17 +850,17 @@ def _with_lines(session: Session, entries: list[JournalEntry]) -> list[JournalRo
     for e in entries:
         lines = by_entry.get(e.id, [])
         if e.status != "posted":  # a draft or an entry waiting for 承認: its lines as entered
-            lines = _draft_lines(session, e)
+            lines = _draft_lines(session, e, lang)
         rows.append(JournalRow(e.id, entry_number(e.fiscal_year, e.number) if e.number else "", e.entry_date,
                                e.description, e.counterparty, e.status, e.source, e.total, e.reverses_id,
                                e.corrects_id, lines))
     return rows
 
 
-def _draft_lines(session: Session, entry: JournalEntry) -> list[JournalRowLine]:
+def _draft_lines(session: Session, entry: JournalEntry, lang: str) -> list[JournalRowLine]:
     import json
 
-    names = dict(session.execute(select(Account.code, Account.name)).all())
+    names = dict(session.execute(select(Account.code, Account.name_in(lang))).all())
     return [JournalRowLine(item["account_code"], names.get(item["account_code"], item["account_code"]),
                            item.get("sub_account") or "", item.get("department") or "", item.get("tax_category"),
                            item["debit"], item["credit"], item.get("memo", ""))
@@ -872,10 +879,10 @@ class TaxRow:
     credit: int
 
 
-def tax_summary(session: Session, date_from: dt.date, date_to: dt.date) -> list[TaxRow]:
+def tax_summary(session: Session, date_from: dt.date, date_to: dt.date, lang: str = "ja") -> list[TaxRow]:
     """Totals per tax category and account over whole months (the report works by month)."""
     p_from, p_to = period_of(date_from), period_of(date_to)
-    infos = accounts(session)
+    infos = accounts(session, lang)
     rows = []
     for cat, acc, debit, credit in session.execute(
             select(TaxBalance.tax_category, TaxBalance.account_id, func.sum(TaxBalance.debit),

@@ -39,6 +39,8 @@ class AccountChoice:
     section: str
     default_tax_category: str | None
     active: bool
+    name_ja: str = ""  # the books' own name, which an English reader may still type
+    name_en: str = ""  # as entered on 勘定科目 (empty: none)
 
     @property
     def label(self) -> str:
@@ -46,12 +48,13 @@ class AccountChoice:
         return f"{self.code} {self.name}"
 
 
-def account_choices(session: Session, include_inactive: bool = False) -> list[AccountChoice]:
+def account_choices(session: Session, include_inactive: bool = False, lang: str = "ja") -> list[AccountChoice]:
+    """The accounts to pick from, named in ``lang`` (:func:`ennoshita.ledger.models.account_name`)."""
     stmt = select(Account).order_by(Account.code)
     if not include_inactive:
         stmt = stmt.where(Account.active.is_(True))
-    return [AccountChoice(a.id, a.code, a.name, a.name_kana, a.category, a.section, a.default_tax_category,
-                          a.active) for a in session.scalars(stmt)]
+    return [AccountChoice(a.id, a.code, chart.account_name(lang, a.name, a.name_en), a.name_kana, a.category, a.section,
+                          a.default_tax_category, a.active, a.name, a.name_en or "") for a in session.scalars(stmt)]
 
 
 def _norm(text: str) -> str:
@@ -67,7 +70,7 @@ def match_account(choices: list[AccountChoice], text: str) -> AccountChoice | No
         return None
     head = value.split(" ")[0]
     for c in choices:
-        if value in (c.code, c.name, c.label) or head == c.code:
+        if value in (c.code, c.name, c.label, c.name_ja) or head == c.code:
             return c
     kana = [c for c in choices if c.name_kana and _norm(c.name_kana) == value]
     if len(kana) == 1:
@@ -81,7 +84,8 @@ def search_accounts(choices: list[AccountChoice], text: str, limit: int = 20) ->
     value = _norm(text)
     if not value:
         return choices[:limit]
-    hits = [c for c in choices if value in c.code or value in c.name or value in _norm(c.name_kana)]
+    hits = [c for c in choices if value in c.code or value in c.name or value in c.name_ja
+            or value in _norm(c.name_kana)]
     hits.sort(key=lambda c: (not c.code.startswith(value), c.code))
     return hits[:limit]
 
@@ -99,8 +103,8 @@ class SubAccountRow:
     active: bool
 
 
-def sub_accounts(session: Session, account_id: int | None = None) -> list[SubAccountRow]:
-    stmt = (select(SubAccount, Account.code, Account.name).join(Account, Account.id == SubAccount.account_id)
+def sub_accounts(session: Session, account_id: int | None = None, lang: str = "ja") -> list[SubAccountRow]:
+    stmt = (select(SubAccount, Account.code, Account.name_in(lang)).join(Account, Account.id == SubAccount.account_id)
             .order_by(Account.code, SubAccount.code))
     if account_id is not None:
         stmt = stmt.where(SubAccount.account_id == account_id)

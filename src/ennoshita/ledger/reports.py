@@ -18,8 +18,8 @@ from ennoshita.tabular import Column, Table, check_rows, stream
 
 def _range(t: Translator, date_from: dt.date | None, date_to: dt.date) -> str:
     if date_from is None:
-        return t("report.as_of", date=date_to.isoformat())
-    return t("report.range", date_from=date_from.isoformat(), date_to=date_to.isoformat())
+        return t("report.as_of", date=date_to)
+    return t("report.range", date_from=date_from, date_to=date_to)
 
 
 def trial_balance_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, start_month: int,
@@ -27,7 +27,7 @@ def trial_balance_table(session: Session, t: Translator, date_from: dt.date, dat
     """残高試算表 as Japanese books show it: 期首・前月残高 on the account's own side (a 売上高 or 買掛金 balance is
     positive, not a negative debit), the period's 借方 and 貸方, and the closing balance in a 借方残高 or a 貸方残高
     column. (The JSON of the CLI and the API keep ``closing`` signed debit-positive.)"""
-    tb = q.trial_balance(session, date_from, date_to, start_month, dim)
+    tb = q.trial_balance(session, date_from, date_to, start_month, dim, lang=t.lang)
     credit_normal = {a.id for a in q.accounts(session).values() if a.normal_side == "credit"}
     table = Table(t("report.trial_balance"), _range(t, date_from, date_to), [
         Column("account_code", t("report.col.code")), Column("account_name", t("report.col.account")),
@@ -73,7 +73,7 @@ def _section_row(table: Table, t: Translator, s: q.SectionTotal, on_credit: bool
 
 
 def monthly_table(session: Session, t: Translator, fiscal_year: int, start_month: int) -> Table:
-    m = q.monthly(session, fiscal_year, start_month)
+    m = q.monthly(session, fiscal_year, start_month, t.lang)
     cols = [Column("account_code", t("report.col.code")), Column("account_name", t("report.col.account"))]
     cols += [Column(f"m{i}", label, "yen") for i, label in enumerate(m.months)]
     cols.append(Column("total", t("report.col.total"), "yen"))
@@ -90,14 +90,14 @@ def monthly_table(session: Session, t: Translator, fiscal_year: int, start_month
 
 def income_statement_table(session: Session, t: Translator, date_from: dt.date, date_to: dt.date
                            ) -> tuple[Table, q.Statement]:
-    st = q.income_statement(session, date_from, date_to)
+    st = q.income_statement(session, date_from, date_to, t.lang)
     return _statement_table(t, st, t("report.income_statement"), _range(t, date_from, date_to),
                             f"income_statement_{date_from}_{date_to}"), st
 
 
 def balance_sheet_table(session: Session, t: Translator, as_of: dt.date, start_month: int
                         ) -> tuple[Table, q.Statement]:
-    st = q.balance_sheet(session, as_of, start_month)
+    st = q.balance_sheet(session, as_of, start_month, t.lang)
     return _statement_table(t, st, t("report.balance_sheet"), _range(t, None, as_of), f"balance_sheet_{as_of}"), st
 
 
@@ -219,7 +219,7 @@ def general_ledger_filename(account_code: str, date_from: dt.date, date_to: dt.d
 def journal_chunks(session: Session, t: Translator, date_from: dt.date, date_to: dt.date, fmt: str
                    ) -> Iterator[bytes]:
     chunks, _, _ = stream(journal_head(t, date_from, date_to), fmt,
-                          journal_rows(q.iter_journal(session, date_from, date_to), t))
+                          journal_rows(q.iter_journal(session, date_from, date_to, lang=t.lang), t))
     return chunks
 
 
@@ -227,34 +227,35 @@ def journal_file_table(session: Session, t: Translator, date_from: dt.date, date
     """The whole 仕訳帳 of the range as a table for XLSX or PDF; refused (422) above the format's row limit."""
     check_rows(fmt, q.journal_line_count(session, date_from, date_to))
     table = journal_head(t, date_from, date_to)
-    for row in journal_rows(q.iter_journal(session, date_from, date_to), t):
+    for row in journal_rows(q.iter_journal(session, date_from, date_to, lang=t.lang), t):
         table.add(row)
     return table
 
 
 def general_ledger_summary(session: Session, account_id: int, date_from: dt.date, date_to: dt.date,
-                           start_month: int, dim: q.Dimension) -> q.GeneralLedger:
+                           start_month: int, dim: q.Dimension, lang: str = "ja") -> q.GeneralLedger:
     """The ledger's account, opening, totals and line count, without its lines."""
-    gl = q.general_ledger(session, account_id, date_from, date_to, start_month, dim, page=1, per_page=1)
+    gl = q.general_ledger(session, account_id, date_from, date_to, start_month, dim, page=1, per_page=1,
+                          lang=lang)
     return replace(gl, lines=[], per_page=max(1, gl.total))
 
 
 def general_ledger_chunks(session: Session, t: Translator, account_id: int, date_from: dt.date, date_to: dt.date,
                           start_month: int, dim: q.Dimension, fmt: str) -> Iterator[bytes]:
-    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim)
+    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim, t.lang)
     chunks, _, _ = stream(general_ledger_head(gl, t), fmt, general_ledger_rows(
-        q.iter_general_ledger(session, account_id, date_from, date_to, start_month, dim)))
+        q.iter_general_ledger(session, account_id, date_from, date_to, start_month, dim, lang=t.lang)))
     return chunks
 
 
 def general_ledger_file_table(session: Session, t: Translator, account_id: int, date_from: dt.date,
                               date_to: dt.date, start_month: int, dim: q.Dimension, fmt: str) -> Table:
     """The whole 総勘定元帳 of the range for XLSX or PDF; refused (422) above the format's row limit."""
-    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim)
+    gl = general_ledger_summary(session, account_id, date_from, date_to, start_month, dim, t.lang)
     check_rows(fmt, gl.total + 1)  # the lines and the opening balance
     table = general_ledger_head(gl, t)
     for row in general_ledger_rows(q.iter_general_ledger(session, account_id, date_from, date_to, start_month,
-                                                         dim)):
+                                                         dim, lang=t.lang)):
         table.add(row)
     return table
 
@@ -278,7 +279,7 @@ def tax_summary_table(session: Session, t: Translator, date_from: dt.date, date_
         filename=f"tax_summary_{date_from}_{date_to}")
     current = None
     subtotal = [0, 0]
-    for row in q.tax_summary(session, date_from, date_to):
+    for row in q.tax_summary(session, date_from, date_to, t.lang):
         if current is not None and row.tax_category != current:
             table.add({"tax_category": _tax_name(t, current), "account_name": t("report.subtotal"),
                        "debit": subtotal[0], "credit": subtotal[1], "net": subtotal[0] - subtotal[1]}, emphasis=True)
@@ -403,7 +404,7 @@ def interim_table(t: Translator, schedule: Any) -> Table:
         Column("total", t("ctax.interim.col.total"), "yen"), Column("status", t("ctax.interim.col.status"))],
         filename=f"consumption_tax_interim_{schedule.fiscal_year}")
     for p in schedule.periods:
-        status = (t("ctax.interim.paid", date=p.paid_date.isoformat(), entry=p.entry_no or "") if p.paid_date
+        status = (t("ctax.interim.paid", date=p.paid_date, entry=p.entry_no or "") if p.paid_date
                   else t("ctax.interim.unpaid"))
         table.add({"number": t("ctax.interim.number", number=p.number), "start": p.start, "end": p.end,
                    "due": p.due, "national": p.national, "local": p.local, "total": p.total, "status": status})

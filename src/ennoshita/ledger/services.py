@@ -525,11 +525,12 @@ class AccountSummary:
     normal_side: str
     default_tax_category: str | None
     active: bool
+    name_en: str = ""  # the name an English reader sees (empty: the Japanese name)
 
 
 def _account(a: Account) -> AccountSummary:
     return AccountSummary(a.id, a.code, a.name, a.name_kana, a.category, a.section, a.normal_side,
-                          a.default_tax_category, a.active)
+                          a.default_tax_category, a.active, a.name_en or "")
 
 
 def list_accounts(uow: UnitOfWork, actor: Actor, include_inactive: bool = False) -> list[AccountSummary]:
@@ -549,6 +550,7 @@ class AccountInput:
     section: str
     name_kana: str = ""
     default_tax_category: str | None = None
+    name_en: str = ""
 
 
 def add_account(uow: UnitOfWork, actor: Actor, cmd: AccountInput) -> AccountSummary:
@@ -569,7 +571,8 @@ def add_account(uow: UnitOfWork, actor: Actor, cmd: AccountInput) -> AccountSumm
         if s.scalar(select(Account.id).where((Account.code == cmd.code) | (Account.name == cmd.name))):
             raise Conflict("ledger.error.account_exists", field="code", code=cmd.code)
         side = "debit" if cmd.category in ("asset", "expense") else "credit"
-        acc = Account(code=cmd.code.strip(), name=cmd.name.strip(), name_kana=cmd.name_kana, name_en="",
+        acc = Account(code=cmd.code.strip(), name=cmd.name.strip(), name_kana=cmd.name_kana,
+                      name_en=" ".join(cmd.name_en.split()),
                       category=cmd.category, section=cmd.section, normal_side=side,
                       default_tax_category=cmd.default_tax_category, active=True)
         s.add(acc)
@@ -580,8 +583,9 @@ def add_account(uow: UnitOfWork, actor: Actor, cmd: AccountInput) -> AccountSumm
         return result
 
 
-def rename_account(uow: UnitOfWork, actor: Actor, account_id: int, name: str, name_kana: str | None = None
-                   ) -> AccountSummary:
+def rename_account(uow: UnitOfWork, actor: Actor, account_id: int, name: str, name_kana: str | None = None,
+                   name_en: str | None = None) -> AccountSummary:
+    """A new name (and カナ, and English name when given: the name English screens and files show)."""
     require(actor, "ledger.edit")
     if not name.strip():
         raise Invalid("error.required", field="name")
@@ -593,6 +597,8 @@ def rename_account(uow: UnitOfWork, actor: Actor, account_id: int, name: str, na
         acc.name = name.strip()
         if name_kana is not None:
             acc.name_kana = name_kana
+        if name_en is not None:
+            acc.name_en = " ".join(name_en.split())
         audit.record(uow.session, actor, "account", acc.id, "update", before, asdict(_account(acc)))
         result = _account(acc)
         uow.commit()

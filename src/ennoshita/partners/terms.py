@@ -63,7 +63,7 @@ def payment_due(closing_date: dt.date, months_after: int, pay_day: int, holiday_
     due = day_in_month(year, month, pay_day)
     if due < closing_date:
         raise Invalid("sales.error.payment_before_closing", field="pay_day",
-                      closing_date=closing_date.isoformat(), due_date=due.isoformat())
+                      closing_date=closing_date, due_date=due)
     return shift_to_business_day(due, holiday_shift)
 
 

@@ -219,7 +219,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
                                                         PayrollRemittance.kind == kind))
         if done is not None and not _reversed(s, [done.journal_entry_id]):
             raise Conflict("payroll.error.already_remitted", field="month", month=month,
-                           date=done.paid_date.isoformat())
+                           date=done.paid_date)
         if kind == LABOUR_INSURANCE:
             withheld, employer = _labour_figures(s, first.year, first.year).get(month, (0, 0))
         else:
@@ -229,7 +229,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
         day = paid_date or due
         if kind == LABOUR_INSURANCE and day <= last:
             raise Invalid("payroll.error.labour_year_open", field="paid_date", year=month,
-                          date=(last + dt.timedelta(days=1)).isoformat())
+                          date=(last + dt.timedelta(days=1)))
         if day < first:
             raise Invalid("payroll.error.remitted_before_month", field="paid_date", month=month)
         name, payee = REMITTANCE_MEMO[kind]

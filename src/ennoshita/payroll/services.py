@@ -232,9 +232,10 @@ def _book_title(run: PayRun) -> str:
 
 def _approval_title(run: PayRun) -> str:
     """The 稟議's title, read in either language beside its document type (給与計算 / Payroll run) and number: the
-    run's own name when it has one, else its month (2026-11) or a bonus's pay date (2026-12-10)."""
+    run's own name when it has one, else its default name kept as a catalog key (2026年11月分 給与 / November 2026
+    pay, written in the reader's language: approvals/titles.py)."""
     own = titles.stored_title(run.title, run.kind, run.period_end, run.pay_date)
-    return own or (run.pay_date.isoformat() if run.kind == "bonus" else f"{run.period_end:%Y-%m}")
+    return own or titles.default_message(run.kind, run.period_end, run.pay_date)
 
 
 def _load(s: Session, run_id: int) -> PayRun:
@@ -275,7 +276,7 @@ def create_run(uow: UnitOfWork, actor: Actor, *, kind: str, year: int, month: in
         if year_end and (kind != "monthly" or day.month != 12):
             raise Invalid("payroll.error.year_end_month", field="year_end")
         if shift_to_business_day(day, HolidayShift.PREVIOUS) != day:
-            raise Invalid("payroll.error.pay_date_holiday", field="pay_date", date=day.isoformat())
+            raise Invalid("payroll.error.pay_date_holiday", field="pay_date", date=day)
         if corrects_id is not None:
             original = _load(s, corrects_id)
             if original.status != "fixed":
@@ -792,13 +793,13 @@ def mark_run_paid(uow: UnitOfWork, actor: Actor, run_id: int, paid_date: dt.date
             raise InvalidTransition("payroll.error.not_fixed", field="status", number=run.number)
         if run.paid_date is not None:
             raise Conflict("payroll.error.already_paid", field="status", number=run.number,
-                           date=run.paid_date.isoformat())
+                           date=run.paid_date)
         corrected_by = s.scalar(select(PayRun.number).where(PayRun.corrects_id == run.id, PayRun.status == "fixed"))
         if corrected_by is not None:
             raise Conflict("payroll.error.paid_corrected", field="status", number=run.number, by=corrected_by)
         day = paid_date or run.pay_date
         if day < run.pay_date - dt.timedelta(days=7):
-            raise Invalid("payroll.error.paid_before_pay_date", field="paid_date", date=run.pay_date.isoformat())
+            raise Invalid("payroll.error.paid_before_pay_date", field="paid_date", date=run.pay_date)
         before = 0
         if run.corrects_id is not None:
             original = _load(s, run.corrects_id)

@@ -46,7 +46,7 @@ def in_force(table: Sequence[tuple[dt.date, T]], day: dt.date, what: str) -> T:
         else:
             break
     if found is None:
-        raise Invalid("payroll.error.no_table", field="date", table=what, date=day.isoformat())
+        raise Invalid("payroll.error.no_table", field="date", table=what, date=day)
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ennoshita.i18n import gettext
+from ennoshita.i18n import Word, gettext, stored
 
 SUMMER, WINTER = (6, 7), (12,)  # the months of 夏季賞与 and 冬季賞与
 
@@ -30,6 +30,13 @@ def default_title(lang: str, kind: str, period_end: dt.date, pay_date: dt.date) 
     it is paid in (冬季 in December, 夏季 in June and July)."""
     key, day = _key_and_month(kind, period_end, pay_date)
     return gettext(lang, key, year=day.year, month=day.month, month_name=gettext(lang, f"month.{day.month}"))
+
+
+def default_message(kind: str, period_end: dt.date, pay_date: dt.date) -> str:
+    """:func:`default_title` kept as a catalog key and parameters (:func:`ennoshita.i18n.stored`), for a record
+    that names the run for readers of either language (its 稟議's title)."""
+    key, day = _key_and_month(kind, period_end, pay_date)
+    return stored(key, year=day.year, month=day.month, month_name=Word(f"month.{day.month}"))
 
 
 def _legacy_defaults(kind: str, period_end: dt.date, pay_date: dt.date) -> set[str]:

@@ -97,7 +97,7 @@ def add_rate(uow: UnitOfWork, actor: Actor, union_id: int, effective_from: dt.da
             raise NotFound("payroll.error.union", field="union_id", id=union_id)
         if s.scalar(select(UnionRate.id).where(UnionRate.union_id == union_id,
                                                UnionRate.effective_from == effective_from)) is not None:
-            raise Conflict("payroll.error.union_rate_exists", field="effective_from", date=effective_from.isoformat())
+            raise Conflict("payroll.error.union_rate_exists", field="effective_from", date=effective_from)
         clean = {k: str(Decimal(str(values[k]).strip())) for k in RATE_FIELDS}
         row = UnionRate(union_id=union_id, effective_from=effective_from, recorded_by=actor.user_id,
                         recorded_at=now_utc(), **clean)

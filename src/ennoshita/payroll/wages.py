@@ -76,7 +76,7 @@ def record_change_in(s: Session, actor: Actor, employee_id: int, before: Mapping
         return
     day = effective_from or today_tokyo()
     if day <= latest.effective_from:
-        raise Invalid("payroll.error.wage_date", field="effective_from", date=latest.effective_from.isoformat())
+        raise Invalid("payroll.error.wage_date", field="effective_from", date=latest.effective_from)
     _add(s, actor, employee_id, day, current)
 
 

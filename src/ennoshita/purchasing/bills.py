@@ -422,7 +422,7 @@ def _resolve(s: Session, company: CompanyData, cmd: BillInput, price_entry: Pric
     existing = s.scalar(query.limit(1))
     if existing is not None:
         raise Conflict("purchasing.error.duplicate_bill", field="bill_number", number=existing.number,
-                       bill_number=existing.bill_number, bill_date=existing.bill_date.isoformat())
+                       bill_number=existing.bill_number, bill_date=existing.bill_date)
     return _Lines(supplier, codes, resolved, totals, key)
 
 

@@ -37,6 +37,7 @@ from ennoshita.approvals.models import ApprovalRequest
 from ennoshita.dates import HolidayShift, is_bank_holiday, now_utc, shift_to_business_day, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound, Problem
+from ennoshita.i18n import stored
 from ennoshita.identity import load_company
 from ennoshita.identity.company import BankAccountData, CompanyData
 from ennoshita.identity.roles import require
@@ -369,7 +370,7 @@ def default_payment_date(uow: UnitOfWork, today: dt.date | None = None) -> dt.da
 def check_payment_date(day: dt.date, field: str = "payment_date") -> None:
     """振込指定日 must be a banking day (not 土日祝, not 12/31-1/3)."""
     if is_bank_holiday(day):
-        raise Invalid("purchasing.error.bank_holiday", field=field, date=day.isoformat())
+        raise Invalid("purchasing.error.bank_holiday", field=field, date=day)
 
 
 def _submit(s: Session, actor: Actor, run: PaymentRun) -> int | None:
@@ -377,8 +378,8 @@ def _submit(s: Session, actor: Actor, run: PaymentRun) -> int | None:
     if approvals.needs_approval(s, "payment_run", run.department, run.transfer_total):
         move(s, actor, run, RUN_TRANSITIONS, "pending_approval", "payment_run")
         view = approvals.submit_in(s, actor, document_type="payment_run", document_id=run.id, number=run.number,
-                                   title=f"支払 {run.payment_date.isoformat()}", amount=run.transfer_total,
-                                   department=run.department, payer_id=run.payer_id)
+                                   title=stored("approvals.title.payment_run", date=run.payment_date),
+                                   amount=run.transfer_total, department=run.department, payer_id=run.payer_id)
         return view.id
     move(s, actor, run, RUN_TRANSITIONS, "approved", "payment_run")
     return None
@@ -604,7 +605,7 @@ def mark_paid(uow: UnitOfWork, actor: Actor, run_id: int, today: dt.date | None 
         run = _load(s, run_id)
         if run.status == "exported" and not confirm_early and run.payment_date > (today or today_tokyo()):
             raise Conflict("purchasing.error.paid_before_date", field="confirm_early", number=run.number,
-                           date=run.payment_date.isoformat())
+                           date=run.payment_date)
         move(s, actor, run, RUN_TRANSITIONS, "paid", "payment_run")
         transfers = _transfers(s, run.id)
         suppliers = {p.id: p for p in s.scalars(select(Partner).where(

@@ -266,7 +266,7 @@ def accrue_unbilled(uow: UnitOfWork, actor: Actor, month_end: dt.date) -> Accrua
     Once per month (a second run is refused); refused under 検収基準 (the receipts posted it already)."""
     require(actor, "purchasing.edit")
     if not _month_end(month_end):
-        raise Invalid("purchasing.error.not_month_end", field="month_end", date=month_end.isoformat())
+        raise Invalid("purchasing.error.not_month_end", field="month_end", date=month_end)
     with uow:
         s = uow.session
         company = load_company(uow)

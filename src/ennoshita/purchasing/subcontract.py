@@ -60,7 +60,7 @@ def terms_problem(closing_day: int, months_after: int, pay_day: int, field: str 
         due = nominal_due(day, closing_day, months_after, pay_day)
         if due > latest_due(day):
             return Problem("purchasing.error.sme_payment_term", field, {
-                "law": LAW, "receipt": day.isoformat(), "due": due.isoformat(), "days": MAX_DAYS})
+                "law": LAW, "receipt": day, "due": due, "days": MAX_DAYS})
         day += dt.timedelta(days=1)
     return None
 
@@ -69,7 +69,7 @@ def due_problem(receipt: dt.date, due: dt.date, field: str = "due_date") -> Prob
     """A Problem when a bill's 支払期日 is later than 60 days after its 検収 (受領) date."""
     if due > latest_due(receipt):
         return Problem("purchasing.error.sme_payment_term", field, {
-            "law": LAW, "receipt": receipt.isoformat(), "due": due.isoformat(), "days": MAX_DAYS})
+            "law": LAW, "receipt": receipt, "due": due, "days": MAX_DAYS})
     return None
 
 

@@ -269,7 +269,7 @@ def issue_invoice(uow: UnitOfWork, actor: Actor, cmd: InvoiceInput) -> InvoiceSu
 def line_dates(lines: Sequence[LineInput], issue_date: dt.date) -> list[dt.date]:
     """Each line's 取引年月日 (消費税法57条の4①二): as given, else the issue date; a date after the issue date is
     refused (the invoice bills what was supplied)."""
-    problems = [Problem("sales.error.line_after_issue", f"lines[{i}].line_date", {"date": ln.line_date.isoformat()})
+    problems = [Problem("sales.error.line_after_issue", f"lines[{i}].line_date", {"date": ln.line_date})
                 for i, ln in enumerate(lines) if ln.line_date is not None and ln.line_date > issue_date]
     if problems:
         raise Invalid(problems=problems)
@@ -447,7 +447,7 @@ def billing_run(uow: UnitOfWork, actor: Actor, closing_date: dt.date, issue_date
     require(actor, "sales.edit")
     day = issue_date or closing_date
     if closing_date > (today or today_tokyo()) and not early:
-        raise Invalid("sales.error.closing_in_future", field="closing_date", date=closing_date.isoformat())
+        raise Invalid("sales.error.closing_in_future", field="closing_date", date=closing_date)
     if day < closing_date:
         raise Invalid("sales.error.issue_before_closing", field="issue_date")
     days = closing_days_for(closing_date)

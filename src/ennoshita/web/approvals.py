@@ -224,7 +224,7 @@ def _approval_work(db: Database, actor: Actor) -> list[WorkItem]:
     """承認待ち on the home page: what waits for this person's decision."""
     if actor.user_id is None:
         return []
-    return [WorkItem("home.kind.approval", f"{v.document_number} {v.title}".strip(),
+    return [WorkItem("home.kind.approval", f"{v.document_number} {v.title_in(actor.language)}".strip(),
                      document_link(v) or "/approvals") for v in approvals.waiting_for_me(db.uow(), actor, limit=20)]
 
 

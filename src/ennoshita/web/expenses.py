@@ -93,7 +93,7 @@ def account_choices(lang: str) -> list[tuple[str, str]]:
     out = []
     for code in rules.EXPENSE_ACCOUNTS:
         account = chart.BY_CODE.get(code)
-        name = (account.name if lang == "ja" else account.name_en) if account else code
+        name = chart.account_name(lang, account.name, account.name_en) if account else code
         out.append((code, name))
     return out
 

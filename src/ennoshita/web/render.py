@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ennoshita.dates import format_date, format_datetime, format_month
-from ennoshita.i18n import Translator
+from ennoshita.i18n import Translator, stored_text
 from ennoshita.money import format_yen
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -53,6 +53,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "fmt_date": lambda d: format_date(d, lang),
         "fmt_month": lambda d: format_month(d, lang),
         "fmt_datetime": lambda m: format_datetime(m, lang),
+        "stored": lambda text: stored_text(lang, text or ""),  # a text the application kept as key + params
         "path": request.url.path,
     }
     ctx.update(context)

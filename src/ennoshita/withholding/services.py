@@ -119,7 +119,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, due_date: dt.date, paid_date: 
                                                              WithholdingItem.remittance_id.is_(None))
                                .with_for_update()))
         if not items:
-            raise Conflict("withholding.error.nothing_due", field="due_date", date=due_date.isoformat())
+            raise Conflict("withholding.error.nothing_due", field="due_date", date=due_date)
         if paid_date < max(i.paid_date or i.accrual_date for i in items):
             raise Invalid("withholding.error.paid_before_withheld", field="paid_date")
         total = sum(i.tax for i in items)
@@ -165,7 +165,7 @@ def cancel_remittance(uow: UnitOfWork, actor: Actor, remittance_id: int, reason:
             raise NotFound("withholding.error.remittance_not_found", id=remittance_id)
         if row.status != "paid":
             raise Conflict("withholding.error.remittance_cancelled", field="remittance_id",
-                           date=row.due_date.isoformat())
+                           date=row.due_date)
         items = list(s.scalars(select(WithholdingItem).where(WithholdingItem.remittance_id == row.id)
                                .order_by(WithholdingItem.id).with_for_update()))
         reversal = None

@@ -82,3 +82,18 @@ def test_every_raise_gives_the_parameters_its_message_uses() -> None:
         if needed - given:
             missing.append(f"{where}:{line} {key} needs {sorted(needed - given)}")
     assert missing == []
+
+
+def test_a_date_in_a_message_is_written_in_the_readers_format() -> None:
+    """A message given a date writes it as the screens do: 2026年4月1日 in Japanese, 2026-04-01 in English (before,
+    the callers put ISO text into Japanese sentences)."""
+    import datetime as dt
+
+    from ennoshita.i18n import read_stored, stored
+
+    day = dt.date(2026, 4, 1)
+    assert gettext("ja", "approvals.title.payment_run", date=day) == "2026年4月1日 支払"
+    assert gettext("en", "approvals.title.payment_run", date=day) == "Payments of 2026-04-01"
+    kept = stored("approvals.title.payment_run", date=day)
+    assert read_stored("ja", kept) == "2026年4月1日 支払" and read_stored("en", kept) == "Payments of 2026-04-01"
+    assert read_stored("en", "支払 2026-04-01") is None

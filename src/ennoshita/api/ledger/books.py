@@ -59,6 +59,7 @@ class AccountIn(BaseModel):
     name: str
     section: str = Field(description="Statement section, e.g. current_assets, sga (see the chart).")
     name_kana: str = ""
+    name_en: str = Field("", description="The name English screens and files show (empty: the Japanese name).")
     default_tax_category: str | None = None
 
 
@@ -142,9 +143,10 @@ def _draft(body: EntryIn) -> EntryDraft:
         for line in body.lines))
 
 
-def _entry(db: Database, entry_id: int) -> EntryOut:
+def _entry(db: Database, entry_id: int, lang: str) -> EntryOut:
+    """The entry, its accounts named in the caller's language."""
     with db.uow() as uow:
-        row = queries.get_entry(uow.session, entry_id)
+        row = queries.get_entry(uow.session, entry_id, lang)
         if row is None:
             raise NotFound("ledger.error.entry_not_found", field="entry_id")
         links = queries_ui.entry_links(uow.session, entry_id)
@@ -167,8 +169,8 @@ def _purpose(code: str | None) -> str | None:
     return tag if tag in PURPOSE_CODES else None
 
 
-def _posted(db: Database, posted: PostedEntry | services.SubmittedEntry) -> EntryOut:
-    return _entry(db, posted.id)
+def _posted(db: Database, posted: PostedEntry | services.SubmittedEntry, lang: str) -> EntryOut:
+    return _entry(db, posted.id, lang)
 
 
 def _start_month(db: Database) -> int:
@@ -226,7 +228,7 @@ def add_account(body: AccountIn, db: DbDep, actor: ApiActor) -> AccountOut:
     """Add an account; its category follows from its statement section."""
     return _account(services.add_account(db.uow(), actor, services.AccountInput(
         code=body.code, name=body.name, category=chart.SECTION_CATEGORY.get(body.section, ""), section=body.section,
-        name_kana=body.name_kana, default_tax_category=body.default_tax_category)))
+        name_kana=body.name_kana, default_tax_category=body.default_tax_category, name_en=body.name_en)))
 
 
 # ---------------------------------------------------------------- journal entries
@@ -258,7 +260,7 @@ def search_entries(
             account_id = match.id
         result = queries.search_entries(uow.session, queries.EntrySearch(
             date_from, date_to, amount_min, amount_max, counterparty or None, account_id, text or None, status),
-            page=page, per_page=per_page)
+            page=page, per_page=per_page, lang=actor.language)
     return EntryPage(items=[_entry_out(r) for r in result.rows], total=result.total, page=result.page,
                      per_page=result.per_page)
 
@@ -267,20 +269,20 @@ def search_entries(
 def create_entry(body: EntryIn, db: DbDep, actor: ApiActor) -> EntryOut:
     """Create a draft (checked as a posting would be). Post it with ``POST /journal-entries/{id}/post``."""
     saved = services.save_draft(db.uow(), actor, _draft(body))
-    return _entry(db, saved.id)
+    return _entry(db, saved.id, actor.language)
 
 
 @router.get("/journal-entries/{entry_id}", response_model=EntryOut)
 def get_entry(entry_id: int, db: DbDep, actor: ApiActor) -> EntryOut:
     _viewer(actor)
-    return _entry(db, entry_id)
+    return _entry(db, entry_id, actor.language)
 
 
 @router.put("/journal-entries/{entry_id}", response_model=EntryOut)
 def update_draft(entry_id: int, body: EntryIn, db: DbDep, actor: ApiActor) -> EntryOut:
     """Replace a draft. A posted entry answers 409: it never changes (reverse it instead)."""
     services.save_draft(db.uow(), actor, _draft(body), entry_id)
-    return _entry(db, entry_id)
+    return _entry(db, entry_id, actor.language)
 
 
 @router.delete("/journal-entries/{entry_id}", status_code=204)
@@ -294,14 +296,14 @@ def delete_draft(entry_id: int, db: DbDep, actor: ApiActor) -> Response:
 def post_entry(entry_id: int, db: DbDep, actor: ApiActor) -> EntryOut:
     """Post a draft: it takes the next entry number of its fiscal year. A manual entry above the company's amount
     for 手動仕訳 is submitted for 承認 instead (``status`` = ``pending``, no number until approved)."""
-    return _posted(db, services.post_draft(db.uow(), actor, entry_id))
+    return _posted(db, services.post_draft(db.uow(), actor, entry_id), actor.language)
 
 
 @router.post("/journal-entries/{entry_id}/reverse", response_model=EntryOut, status_code=201)
 def reverse_entry(entry_id: int, db: DbDep, actor: ApiActor, body: ReverseIn | None = None) -> EntryOut:
     """取消: post the reversing entry (debits and credits swapped), linked to the original."""
     body = body or ReverseIn()
-    return _posted(db, services.reverse_entry(db.uow(), actor, entry_id, body.date, body.reason))
+    return _posted(db, services.reverse_entry(db.uow(), actor, entry_id, body.date, body.reason), actor.language)
 
 
 # ---------------------------------------------------------------- reports
@@ -406,7 +408,8 @@ def general_ledger(request: Request, db: DbDep, actor: ApiActor,
         if format:
             return _file(reports.general_ledger_file_table(uow.session, _t(request), match.id, d1, d2, start, dim,
                                                            format), format)
-        gl = queries.general_ledger(uow.session, match.id, d1, d2, start, dim, page=page, per_page=per_page)
+        gl = queries.general_ledger(uow.session, match.id, d1, d2, start, dim, page=page, per_page=per_page,
+                                    lang=request_language(request))
     return {"account_code": gl.account.code, "account_name": gl.account.name, "date_from": d1, "date_to": d2,
             "opening": gl.opening, "debit_total": gl.debit_total, "credit_total": gl.credit_total,
             "total": gl.total, "page": gl.page, "per_page": gl.per_page,
@@ -430,7 +433,7 @@ def monthly(request: Request, db: DbDep, actor: ApiActor,
     with db.uow() as uow:
         if format:
             return _file(reports.monthly_table(uow.session, _t(request), year, start), format)
-        m = queries.monthly(uow.session, year, start)
+        m = queries.monthly(uow.session, year, start, request_language(request))
     return {"fiscal_year": m.fiscal_year, "months": m.months,
             "rows": [{"account_code": r.account_code, "account_name": r.account_name, "section": r.section,
                       "months": r.months, "total": r.total} for r in m.rows]}
@@ -455,7 +458,7 @@ def journal(request: Request, db: DbDep, actor: ApiActor,
     with db.uow() as uow:
         if format:
             return _file(reports.journal_file_table(uow.session, _t(request), d1, d2, format), format)
-        result = queries.journal(uow.session, d1, d2, page=page, per_page=per_page)
+        result = queries.journal(uow.session, d1, d2, page=page, per_page=per_page, lang=request_language(request))
     return EntryPage(items=[_entry_out(r) for r in result.rows], total=result.total, page=result.page,
                      per_page=result.per_page)
 
@@ -472,7 +475,7 @@ def tax_summary(request: Request, db: DbDep, actor: ApiActor,
     with db.uow() as uow:
         if format:
             return _file(reports.tax_summary_table(uow.session, t, d1, d2), format)
-        rows = queries.tax_summary(uow.session, d1, d2)
+        rows = queries.tax_summary(uow.session, d1, d2, t.lang)
     return [{"tax_category": r.tax_category,
              "tax_category_name": (CATEGORIES[r.tax_category].name_ja if t.lang == "ja"
                                    else CATEGORIES[r.tax_category].name_en) if r.tax_category in CATEGORIES

@@ -35,6 +35,7 @@ class AccountPatch(BaseModel):
 
     name: str | None = None
     name_kana: str | None = None
+    name_en: str | None = None
     active: bool | None = None
 
 
@@ -80,7 +81,7 @@ def change_account(account_id: int, body: AccountPatch, db: DbDep, actor: ApiAct
     """Rename an account and/or (de)activate it. An account is never deleted (it may have postings)."""
     summary = None
     if body.name is not None:
-        summary = services.rename_account(db.uow(), actor, account_id, body.name, body.name_kana)
+        summary = services.rename_account(db.uow(), actor, account_id, body.name, body.name_kana, body.name_en)
     if body.active is not None:
         summary = services.set_account_active(db.uow(), actor, account_id, body.active)
     if summary is None:

@@ -79,7 +79,7 @@ def billing_run(
     for inv in result.invoices:
         table.add_row(inv.number, names.get(inv.partner_id, ""), format_yen(inv.gross), inv.due_date.isoformat())
     console.print(table)
-    console.print(_say("run", date=closing.isoformat(), count=len(result.invoices),
+    console.print(_say("run", date=closing, count=len(result.invoices),
                        total=format_yen(result.total_billed)))
     if zip_path is not None and result.invoices:
         zip_path.write_bytes(pdf.invoices_zip(cx.uow(), cx.actor, [i.id for i in result.invoices]))

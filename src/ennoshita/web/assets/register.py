@@ -16,7 +16,7 @@ from ennoshita.assets import services as assets
 from ennoshita.db import Database
 from ennoshita.errors import DomainError, Invalid, Problem
 from ennoshita.identity import can, require
-from ennoshita.ledger.chart import ACCOUNTS
+from ennoshita.ledger.chart import standard_names
 from ennoshita.security.files import content_disposition
 from ennoshita.tabular import export
 from ennoshita.web import nav
@@ -38,7 +38,6 @@ nav.register(nav.NavItem("general_affairs", "nav.assets", "/assets", "general_af
 nav.register(nav.NavItem("general_affairs", "nav.assets_runs", "/assets/runs", "general_affairs.view", 20))
 
 PER_PAGE = 50
-ACCOUNT_NAMES = {a.code: a.name for a in ACCOUNTS}
 METHODS = ("declining", "straight", "lump_sum", "sme_small", "expensed")
 
 
@@ -111,7 +110,8 @@ def _runs_page(request: Request, db: Database, actor: Actor, kind: str, day: dt.
     preview = assets.preview_run(db.uow(), actor, kind, day)
     return render(request, "assets/runs.html", {"preview": preview, "month": f"{day:%Y-%m}", "kind": kind,
                                                  "posted": posted, "cancelled": cancelled, "general": general,
-                                                 "accounts": ACCOUNT_NAMES, "runs": undo.list_runs(db.uow(), actor),
+                                                 "accounts": standard_names(actor.language),
+                                                 "runs": undo.list_runs(db.uow(), actor),
                                                  "can_edit": can(actor, "general_affairs.edit")}, status_code=status)
 
 

@@ -17,7 +17,7 @@ from ennoshita.db import Database
 from ennoshita.desk import queries, rules, services
 from ennoshita.desk.models import Thanks
 from ennoshita.errors import DomainError
-from ennoshita.i18n import Translator
+from ennoshita.i18n import Translator, stored_text
 from ennoshita.identity import can, require
 from ennoshita.identity.models import User
 from ennoshita.web.deps import ActorDep, DbDep
@@ -101,6 +101,8 @@ class NoticeRow:
 
 def _notice_text(t: Translator, kind: str, params: dict[str, Any]) -> tuple[str, str]:
     p = {k: str(v) for k, v in params.items()}
+    if "title" in p:  # a request's title the application kept as key + params (an 入社手続き)
+        p["title"] = stored_text(t.lang, p["title"])
     if "status" in p:
         p["status_label"] = t(f"desk.status.{p['status']}")
     return t(f"desk.notify.{kind}", **p), p.get("message") or p.get("excerpt") or ""

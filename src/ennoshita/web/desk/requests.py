@@ -27,7 +27,7 @@ from ennoshita.dates import TOKYO, as_utc
 from ennoshita.db import Database
 from ennoshita.desk import mail, queries, rules, services
 from ennoshita.errors import DomainError, Forbidden
-from ennoshita.i18n import Translator
+from ennoshita.i18n import Translator, stored_text
 from ennoshita.identity import can, require
 from ennoshita.identity.models import User, UserRole
 from ennoshita.partners import services as partners
@@ -293,7 +293,7 @@ def _queue_csv(db: Database, actor: Actor, team: str, statuses: tuple[str, ...],
     col = exports.ExportColumn
     columns = [col(t("desk_ui.col.number"), lambda r: r.number),
                col(t("desk_ui.col.type"), lambda r: t("desk.type." + r.type)),
-               col(t("desk_ui.col.title"), lambda r: r.title),
+               col(t("desk_ui.col.title"), lambda r: stored_text(t.lang, r.title)),
                col(t("desk_ui.col.team"), lambda r: t("desk.team." + r.team)),
                col(t("desk_ui.col.requester"), lambda r: r.requester),
                col(t("desk_ui.dashboard.requester_department"), lambda r: r.requester_department),
@@ -331,7 +331,8 @@ def _desk_work(db: Database, actor: Actor) -> list[WorkItem]:
         for r in desk_queries.queue(db.uow(), actor, team=team, statuses=("received",), per_page=10).rows]
     for r, kind in [(r, "home.kind.request") for r in mine.rows] + [(r, "home.kind.request_new") for r in waiting]:
         due = as_utc(r.sla_due_at).astimezone(desk_rules.TOKYO).date()
-        items.append(WorkItem(kind, f"{r.number} {r.title}", f"/desk/requests/{r.id}", due, r.overdue))
+        title = stored_text(actor.language, r.title)
+        items.append(WorkItem(kind, f"{r.number} {title}", f"/desk/requests/{r.id}", due, r.overdue))
     return items
 
 

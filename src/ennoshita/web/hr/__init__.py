@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+from ennoshita.hr.onboarding import item_label
 from ennoshita.hr.rules import format_days
 from ennoshita.web.render import TEMPLATES
 
@@ -24,3 +25,4 @@ def fmt_days(days: Fraction | Decimal | int | None) -> str:
 TEMPLATES.env.globals["fmt_hm"] = fmt_hm
 TEMPLATES.env.globals["fmt_days"] = fmt_days
 TEMPLATES.env.globals["timedelta"] = dt.timedelta
+TEMPLATES.env.globals["checklist_item"] = item_label

@@ -45,7 +45,7 @@ def _errors(exc: DomainError, actor: Actor) -> tuple[dict[str, str], list[str]]:
 def _accounts_page(request: Request, db: Database, actor: Actor, status: int = 200, **extra: Any) -> Response:
     viewer(actor)
     with db.uow() as uow:
-        accounts = queries_ui.account_choices(uow.session, include_inactive=True)
+        accounts = queries_ui.account_choices(uow.session, include_inactive=True, lang=actor.language)
     ctx: dict[str, Any] = {
         "accounts": accounts, "sections": list(chart.SECTION_CATEGORY), "section_category": chart.SECTION_CATEGORY,
         "statement_group": chart.subsection,
@@ -65,10 +65,12 @@ def accounts(request: Request, db: DbDep, actor: ActorDep) -> Response:
 @router.post("/accounts")
 async def account_add(request: Request, db: DbDep, actor: ActorDep) -> Response:
     data = await form_data(request)
-    form = {k: str(data.get(k, "")).strip() for k in ("code", "name", "name_kana", "section", "default_tax_category")}
+    form = {k: str(data.get(k, "")).strip()
+            for k in ("code", "name", "name_kana", "name_en", "section", "default_tax_category")}
     cmd = services.AccountInput(code=form["code"], name=form["name"],
                                 category=chart.SECTION_CATEGORY.get(form["section"], ""), section=form["section"],
-                                name_kana=form["name_kana"], default_tax_category=form["default_tax_category"] or None)
+                                name_kana=form["name_kana"], default_tax_category=form["default_tax_category"] or None,
+                                name_en=form["name_en"])
     try:
         services.add_account(db.uow(), actor, cmd)
     except DomainError as exc:
@@ -84,7 +86,7 @@ async def account_rename(request: Request, account_id: int, db: DbDep, actor: Ac
     data = await form_data(request)
     try:
         services.rename_account(db.uow(), actor, account_id, str(data.get("name", "")).strip(),
-                                str(data.get("name_kana", "")).strip())
+                                str(data.get("name_kana", "")).strip(), str(data.get("name_en", "")).strip())
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
@@ -108,8 +110,8 @@ async def account_active(request: Request, account_id: int, db: DbDep, actor: Ac
 def _subs_page(request: Request, db: Database, actor: Actor, status: int = 200, **extra: Any) -> Response:
     viewer(actor)
     with db.uow() as uow:
-        subs = queries_ui.sub_accounts(uow.session)
-        accounts = queries_ui.account_choices(uow.session)
+        subs = queries_ui.sub_accounts(uow.session, lang=actor.language)
+        accounts = queries_ui.account_choices(uow.session, lang=actor.language)
         deps = queries_ui.departments(uow.session)
     ctx: dict[str, Any] = {"subs": subs, "accounts": accounts, "departments": deps,
                            "can_edit": can(actor, "ledger.edit"), "form": {}, "dep_form": {}, "errors": {},
@@ -215,8 +217,10 @@ def _recurring_page(request: Request, db: Database, actor: Actor, status: int = 
     with db.uow() as uow:
         rows = queries_ui.recurring_entries(uow.session)
         due = queries_ui.recurring_due(uow.session, cal.today)
-        names = {a.code: a.name for a in queries_ui.account_choices(uow.session, include_inactive=True)}
-    choices = load_choices(db)
+        accounts = queries_ui.account_choices(uow.session, True, actor.language)
+        # a recurring line names its account by code or, as the books' own name, by name (the demo's rent)
+        names = {a.name_ja: a.name for a in accounts} | {a.code: a.name for a in accounts}
+    choices = load_choices(db, actor.language)
     ctx: dict[str, Any] = {
         "rows": rows, "due": due, "today": cal.today, "account_names": names, "can_edit": can(actor, "ledger.edit"),
         "form": EntryForm(entry_date=cal.today.isoformat()), "rec": {"every_months": "1", "day_of_month": "25"},
@@ -243,7 +247,7 @@ async def recurring_add(request: Request, db: DbDep, actor: ActorDep) -> Respons
     data = await form_data(request)
     rec = {k: str(data.get(k, "")).strip() for k in ("name", "every_months", "day_of_month", "end_date")}
     form = read_form(data)
-    choices = load_choices(db)
+    choices = load_choices(db, actor.language)
     draft, problems = to_draft(form, choices)
     every, day = parse_id(rec["every_months"]), parse_id(rec["day_of_month"])
     end = parse_date(rec["end_date"])
@@ -333,7 +337,7 @@ def check(request: Request, db: DbDep, actor: ActorDep) -> Response:
     if request.query_params.get("run"):
         with db.uow() as uow:
             diffs = queries.check_balances(uow.session)
-            names = {a.id: a.label for a in queries_ui.account_choices(uow.session, include_inactive=True)}
+            names = {a.id: a.label for a in queries_ui.account_choices(uow.session, True, actor.language)}
     else:
         names = {}
     # 売掛金台帳 = 売掛金 in the ledger (the sales domain's check), for whoever may see the receivables

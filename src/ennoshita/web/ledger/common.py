@@ -171,7 +171,7 @@ def account_search(request: Request, db: DbDep, actor: ActorDep) -> Response:
     """Candidates for an account cell, by code, name or カナ: ``[{code, name, kana, label, tax}]``."""
     viewer(actor)
     with db.uow() as uow:
-        choices = queries_ui.account_choices(uow.session)
+        choices = queries_ui.account_choices(uow.session, lang=actor.language)
     hits = queries_ui.search_accounts(choices, request.query_params.get("q", ""))
     return JSONResponse([{"code": c.code, "name": c.name, "kana": c.name_kana, "label": c.label,
                           "tax": c.default_tax_category} for c in hits])

@@ -98,10 +98,11 @@ class Choices:
     departments: list[queries_ui.DepartmentRow]
 
 
-def load_choices(db: Database) -> Choices:
+def load_choices(db: Database, lang: str = "ja") -> Choices:
     with db.uow() as uow:
         s = uow.session
-        return Choices(queries_ui.account_choices(s), [x for x in queries_ui.sub_accounts(s) if x.active],
+        return Choices(queries_ui.account_choices(s, lang=lang),
+                       [x for x in queries_ui.sub_accounts(s, lang=lang) if x.active],
                        [d for d in queries_ui.departments(s) if d.active])
 
 
@@ -242,15 +243,15 @@ def entry_new(request: Request, db: DbDep, actor: ActorDep) -> Response:
     posted = None
     if parse_id(q.get("posted")) is not None:
         with db.uow() as uow:
-            posted = queries.get_entry(uow.session, int(q["posted"]))
-    return _entry_page(request, actor, load_choices(db), EntryForm(entry_date=day.isoformat()), "new",
+            posted = queries.get_entry(uow.session, int(q["posted"]), actor.language)
+    return _entry_page(request, actor, load_choices(db, actor.language), EntryForm(entry_date=day.isoformat()), "new",
                        "/ledger/input", posted=posted, saved_draft=parse_id(q.get("draft")))
 
 
 async def _submit(request: Request, db: Database, actor: Actor, mode: str, action: str,
                   entry_id: int | None = None, **extra: Any) -> Response:
     data = await form_data(request)
-    choices = load_choices(db)
+    choices = load_choices(db, actor.language)
     form = read_form(data)
     which = str(data.get("action", "post"))
     draft, problems = to_draft(form, choices)
@@ -299,7 +300,7 @@ def drafts(request: Request, db: DbDep, actor: ActorDep) -> Response:
     page_no = parse_id(request.query_params.get("page")) or 1
     with db.uow() as uow:
         page = queries.search_entries(uow.session, queries.EntrySearch(status=f"draft,{services.PENDING}"),
-                                      page=page_no)
+                                      page=page_no, lang=actor.language)
     return render(request, "ledger/drafts.html", {
         "page": page, "query": {}, "saved": parse_id(request.query_params.get("saved")),
         "submitted": parse_id(request.query_params.get("submitted")),
@@ -310,7 +311,7 @@ def drafts(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def draft_edit(request: Request, entry_id: int, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "ledger.edit")
     draft = services.get_draft(db.uow(), actor, entry_id)
-    choices = load_choices(db)
+    choices = load_choices(db, actor.language)
     form = form_of(EntryDraft(draft.entry_date, draft.description, draft.counterparty, draft.lines),
                    choices.accounts)
     return _entry_page(request, actor, choices, form, "draft", f"/ledger/drafts/{entry_id}", entry_id=entry_id)
@@ -360,9 +361,10 @@ def _search(request: Request, accounts: list[queries_ui.AccountChoice]) -> tuple
 def entry_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
     viewer(actor)
     with db.uow() as uow:
-        accounts = queries_ui.account_choices(uow.session, include_inactive=True)
+        accounts = queries_ui.account_choices(uow.session, include_inactive=True, lang=actor.language)
         search, bad = _search(request, accounts)
-        page = queries.search_entries(uow.session, search, page=parse_id(request.query_params.get("page")) or 1)
+        page = queries.search_entries(uow.session, search, page=parse_id(request.query_params.get("page")) or 1,
+                                      lang=actor.language)
     return render(request, "ledger/entries.html", {
         "page": page, "search": search, "bad": bad, "q": request.query_params, "accounts": accounts,
         "query": query_without_page(request), "can_edit": can(actor, "ledger.edit")})
@@ -372,7 +374,7 @@ def entry_list(request: Request, db: DbDep, actor: ActorDep) -> Response:
 def entry_detail(request: Request, entry_id: int, db: DbDep, actor: ActorDep) -> Response:
     viewer(actor)
     with db.uow() as uow:
-        entry = queries.get_entry(uow.session, entry_id)
+        entry = queries.get_entry(uow.session, entry_id, actor.language)
         if entry is None:
             raise NotFound("ledger.error.entry_not_found", field="entry_id")
         links = queries_ui.entry_links(uow.session, entry_id)
@@ -404,10 +406,10 @@ def detail_page(request: Request, db: Database, actor: Actor, entry: queries.Jou
 @router.get("/entries/{entry_id}/correct")
 def entry_correct_form(request: Request, entry_id: int, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "ledger.edit")
-    choices = load_choices(db)
+    choices = load_choices(db, actor.language)
     with db.uow() as uow:
         draft = queries_ui.posted_as_entered(uow.session, entry_id)
-        original = queries.get_entry(uow.session, entry_id)
+        original = queries.get_entry(uow.session, entry_id, actor.language)
         refused = owners.refusals(uow.session, entry_id)[1]
     if draft is None or original is None:
         raise NotFound("ledger.error.entry_not_found", field="entry_id")
@@ -421,7 +423,7 @@ def entry_correct_form(request: Request, entry_id: int, db: DbDep, actor: ActorD
 async def entry_correct(request: Request, entry_id: int, db: DbDep, actor: ActorDep) -> Response:
     require(actor, "ledger.edit")
     with db.uow() as uow:
-        original = queries.get_entry(uow.session, entry_id)
+        original = queries.get_entry(uow.session, entry_id, actor.language)
     if original is None:
         raise NotFound("ledger.error.entry_not_found", field="entry_id")
     return await _submit(request, db, actor, "correct", f"/ledger/entries/{entry_id}/correct", entry_id,
@@ -443,7 +445,7 @@ async def entry_reverse(request: Request, entry_id: int, db: DbDep, actor: Actor
         errors, general = _errors(exc, actor)
         general += [msg for key, msg in errors.items() if key not in ("reversal_date", "entry_date")]
         with db.uow() as uow:
-            entry = queries.get_entry(uow.session, entry_id)
+            entry = queries.get_entry(uow.session, entry_id, actor.language)
             links = queries_ui.entry_links(uow.session, entry_id)
         assert entry is not None
         return detail_page(request, db, actor, entry, links, status=exc.status, errors=errors, general=general,

@@ -86,7 +86,7 @@ async def entry_attach(request: Request, entry_id: int, db: DbDep, actor: ActorD
         errors, general = field_errors(exc, translator(actor))
         general += [m for k, m in errors.items() if k not in ("file", *FORM_FIELDS)]
         with db.uow() as uow:
-            entry = queries.get_entry(uow.session, entry_id)
+            entry = queries.get_entry(uow.session, entry_id, actor.language)
             links = queries_ui.entry_links(uow.session, entry_id)
         if entry is None:
             raise NotFound("ledger.error.entry_not_found", field="entry_id") from None

@@ -69,7 +69,7 @@ def journal(request: Request, db: DbDep, actor: ActorDep) -> Response:
             return download(reports.journal_file_table(uow.session, t, d1, d2, fmt), fmt)
     page_no = parse_id(request.query_params.get("page")) or 1
     with db.uow() as uow:
-        page = queries.journal(uow.session, d1, d2, page=page_no, per_page=JOURNAL_PAGE)
+        page = queries.journal(uow.session, d1, d2, page=page_no, per_page=JOURNAL_PAGE, lang=actor.language)
     table = reports.journal_table(page, t, d1, d2)
 
     def link(row: dict[str, Any], key: str) -> str | None:
@@ -91,9 +91,9 @@ def general_ledger(request: Request, db: DbDep, actor: ActorDep) -> Response:
     fmt = wants_file(request)
     t = translator(actor)
     with db.uow() as uow:
-        accounts = queries_ui.account_choices(uow.session, include_inactive=True)
+        accounts = queries_ui.account_choices(uow.session, include_inactive=True, lang=actor.language)
         account = queries_ui.match_account(accounts, q.get("account", ""))
-        subs = queries_ui.sub_accounts(uow.session, account.id) if account else []
+        subs = queries_ui.sub_accounts(uow.session, account.id, actor.language) if account else []
         departments = queries_ui.departments(uow.session)
         sub_id = parse_id(q.get("sub_account"))
         dep_id = parse_id(q.get("department"))
@@ -106,7 +106,8 @@ def general_ledger(request: Request, db: DbDep, actor: ActorDep) -> Response:
                                                                   cal.start_month, dim, fmt), fmt)
             if not fmt:
                 gl = queries.general_ledger(uow.session, account.id, d1, d2, cal.start_month, dim,
-                                            page=parse_id(q.get("page")) or 1, per_page=GL_PAGE)
+                                            page=parse_id(q.get("page")) or 1, per_page=GL_PAGE,
+                                            lang=actor.language)
     if q.get("account") and account is None:
         raise NotFound("ledger.error.unknown_account", field="account", account=q.get("account"))
     if fmt and account is not None:  # CSV / JSON: every line of the range, streamed
@@ -289,7 +290,7 @@ def _ctax_page(request: Request, db: Any, actor: Any, year: int | None = None, s
             ret, draft = None, None
             ctx["general"] = [t(p.key, **p.params) for p in exc.problems]
         ctx["interim"] = ctax_interim.schedule_in(uow.session, year)
-        names = {a.code: a.name for a in queries_ui.account_choices(uow.session, include_inactive=True)}
+        names = {a.code: a.name for a in queries_ui.account_choices(uow.session, True, actor.language)}
     ctx.update(years=years, settings=current, settlement=draft, names=names, year_calc=year_calc,
                year_closed=year_closed, purposes=purpose_choices(actor.language),
                deemed={k: int(v * 100) for k, v in ctax_rules.DEEMED_RATES.items()},

@@ -229,7 +229,7 @@ class BillDetail:
     splits: tuple[TaxSplit, ...]
     attachment: Attachment | None
     order_line_nos: dict[int, int]
-    account_names: dict[str, tuple[str, str]]  # code → (name, name_en) of the lines' 勘定科目
+    account_names: dict[str, str]  # code → the name of the lines' 勘定科目 in the reader's language
 
 
 def bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetail:
@@ -257,8 +257,8 @@ def bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetail:
         splits = tuple(TaxSplit(rate, net_by_rate.get(rate, 0), *stored.get(rate, (0, 0)))
                        for rate in sorted(set(net_by_rate) | set(stored), reverse=True))
         codes = {ln.account_code for ln in lines}
-        names = {str(c): (str(n), str(e or "")) for c, n, e in s.execute(
-            select(Account.code, Account.name, Account.name_en).where(Account.code.in_(codes)))} if codes else {}
+        names = {str(c): str(n) for c, n in s.execute(
+            select(Account.code, Account.name_in(actor.language)).where(Account.code.in_(codes)))} if codes else {}
         s.expunge_all()
         return BillDetail(bill, supplier, lines, order, splits, attachment, nos, names)
 

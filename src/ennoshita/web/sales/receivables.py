@@ -64,7 +64,7 @@ def _bucket_labels(t: Translator) -> dict[str, str]:
 
 def _aging_table(report: aging.AgingReport, t: Translator) -> Table:
     labels = _bucket_labels(t)
-    table = Table(t("nav.sales.aging"), t("sales_ui.aging.as_of_label", date=report.as_of.isoformat()),
+    table = Table(t("nav.sales.aging"), t("sales_ui.aging.as_of_label", date=report.as_of),
                   columns(("code", t("sales_ui.col.code")), ("name", t("sales_ui.col.customer")),
                           *((k, labels[k], "yen") for k in aging.BUCKET_KEYS),
                           ("total", t("sales_ui.aging.total"), "yen")),
@@ -95,7 +95,7 @@ def aging_page(request: Request, db: DbDep, actor: ActorDep) -> Response:
 
 def _overdue_table(found: aging.OverdueList, t: Translator) -> Table:
     labels = _bucket_labels(t)
-    table = Table(t("nav.sales.overdue"), t("sales_ui.aging.as_of_label", date=found.as_of.isoformat()),
+    table = Table(t("nav.sales.overdue"), t("sales_ui.aging.as_of_label", date=found.as_of),
                   columns(("number", t("sales_ui.aging.invoice_number")), ("customer", t("sales_ui.col.customer")),
                           ("due_date", t("sales_ui.col.due_date"), "date"),
                           ("days", t("sales_ui.aging.days_overdue"), "int"), ("bucket", t("sales_ui.aging.bucket")),

@@ -37,7 +37,7 @@ def _kind(kind: str) -> str:
 
 def _print_invoice(inv: billing.InvoiceSummary) -> None:
     console.print(_say("invoice", kind=_kind(inv.kind), number=inv.number, gross=format_yen(inv.gross),
-                       net=format_yen(inv.net), tax=format_yen(inv.tax), due=inv.due_date.isoformat(),
+                       net=format_yen(inv.net), tax=format_yen(inv.tax), due=inv.due_date,
                        entry=inv.entry_no))
 
 
@@ -98,7 +98,7 @@ def invoice_show(
             d.receivable.status, d.receivable.paid_amount)),
                            paid=format_yen(d.receivable.paid_amount), open=format_yen(d.receivable.open_amount)))
     for r in d.related:
-        console.print(_say("related", kind=_kind(r.kind), number=r.number, date=r.issue_date.isoformat(),
+        console.print(_say("related", kind=_kind(r.kind), number=r.number, date=r.issue_date,
                            gross=format_yen(r.gross)))
 
 
