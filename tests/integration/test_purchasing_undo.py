@@ -300,7 +300,7 @@ def test_a_billed_basis_receipt_comes_out_of_the_month_end_accrual(db: Database,
     """請求基準: received 2026-11-12, accrued on 2026-11-30 (仕入高 120,000 + 仮払消費税 12,000 / 未払金 2150 132,000)
     and reversed on 12-01. The 検収取消 takes the receipt out of the 11-30 accrual and of its 12-01 reversal."""
     company_service.update_company(db.uow(), ADMIN, {"purchase_recognition": "bill"})
-    kobai, keiri = org["kobai"], org["keiri"]
+    kobai = org["kobai"]
     maker = _maker(db)
     before = _balances(db)
     _po, receipt_id = _received_order(db, org, maker, dt.date(2026, 11, 12))

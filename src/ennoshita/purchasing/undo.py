@@ -32,6 +32,7 @@ from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound
 from ennoshita.identity import load_company
+from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.ledger import reverse_in
 from ennoshita.purchasing import recognition, rules
@@ -118,7 +119,8 @@ def cancel_bill(uow: UnitOfWork, actor: Actor, bill_id: int, reason: str, today:
         if payable is not None:
             payable.status, payable.open_amount = "cancelled", 0
         dropped = withholding.drop_unpaid(s, "supplier_bill", [bill.id])
-        unbilled, posted_now = [], []
+        unbilled: list[int] = []
+        posted_now: list[int] = []
         for receipt in s.scalars(select(GoodsReceipt).where(GoodsReceipt.bill_id == bill.id)
                                  .order_by(GoodsReceipt.id)):
             receipt.bill_id = None
@@ -140,7 +142,7 @@ def cancel_bill(uow: UnitOfWork, actor: Actor, bill_id: int, reason: str, today:
     return result
 
 
-def _post_receipt_again(s: Session, actor: Actor, company: object, receipt: GoodsReceipt) -> None:
+def _post_receipt_again(s: Session, actor: Actor, company: CompanyData, receipt: GoodsReceipt) -> None:
     po = s.get(PurchaseOrder, receipt.order_id)
     assert po is not None
     wanted = []
@@ -149,7 +151,7 @@ def _post_receipt_again(s: Session, actor: Actor, company: object, receipt: Good
         line = s.get(PurchaseOrderLine, gl.order_line_id)
         if line is not None:
             wanted.append((line, Decimal(gl.quantity)))
-    recognition.post_receipt(s, actor, company, po, receipt, wanted)  # type: ignore[arg-type]
+    recognition.post_receipt(s, actor, company, po, receipt, wanted)
 
 
 # ---------------------------------------------------------------- 検収取消
@@ -246,3 +248,19 @@ def undo_paid_run(uow: UnitOfWork, actor: Actor, run_id: int, reason: str, today
         result = run_summary(s, run)
         uow.commit()
     return result
+
+
+@dataclass(frozen=True)
+class CancellationView:
+    reason: str
+    cancelled_at: dt.datetime
+    reversal_entry_ids: tuple[int, ...]
+
+
+def cancellation(uow: UnitOfWork, actor: Actor, kind: str, document_id: int) -> CancellationView | None:
+    """The 取消 of a document for its detail screen (``None`` when it stands)."""
+    require_any(actor, "purchasing.view", "payments.edit")
+    with uow:
+        row = cancellation_of(uow.session, kind, document_id)
+        return None if row is None else CancellationView(row.reason, row.cancelled_at,
+                                                         tuple(row.reversal_entry_ids or ()))
