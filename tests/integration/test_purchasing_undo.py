@@ -15,6 +15,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from ennoshita.actor import Actor
 from ennoshita.approvals import services as approvals
@@ -146,6 +147,13 @@ def test_a_posted_bill_is_cancelled_and_the_books_are_as_before(db: Database, or
         assert ledger_queries.check_balances(uow.session) == []
     with pytest.raises(InvalidTransition):  # once only
         undo.cancel_bill(db.uow(), keiri, wrong.id, "二度目")
+    with db.uow() as uow, pytest.raises(DBAPIError):  # a cancelled bill never changes (database trigger)
+        uow.session.execute(text("UPDATE supplier_bills SET status = 'posted' WHERE id = :i"), {"i": wrong.id})
+        uow.session.flush()
+    with db.uow() as uow, pytest.raises(DBAPIError):  # nor does a posted one, but for its cancellation
+        uow.session.execute(text("UPDATE supplier_bills SET status = 'cancelled', gross = 1 WHERE id = :i"),
+                            {"i": kept.id})
+        uow.session.flush()
     # the journal refuses the 取消 of the reversal (it would bring the bill back in the books only)
     with pytest.raises(Conflict) as back:
         ledger.reverse_entry(db.uow(), keiri, reversal_ids[0], reason="戻す")
@@ -321,3 +329,35 @@ def _span(db: Database, code: str, span: tuple[dt.date, dt.date]) -> int:
             "SELECT COALESCE(SUM(jl.debit - jl.credit), 0) FROM journal_lines jl JOIN accounts a "
             "ON a.id = jl.account_id WHERE a.code = :c AND jl.entry_date >= :f AND jl.entry_date <= :t"),
             {"c": code, "f": span[0], "t": span[1]}).scalar_one())
+
+
+def test_the_withheld_tax_follows_the_undo_of_the_payment_and_of_the_bill(db: Database, org: dict[str, Actor]
+                                                                          ) -> None:
+    """顧問料 100,000 + 10,000 = 110,000; 源泉 10.21% = 10,210 to 預り金 2200; 買掛金 99,790. Paid on 2027-02-25 (the
+    tax due 2027-03-10), the payment undone: the tax waits for a payment again; the bill cancelled: 預り金 is back to
+    nothing and the tax is no longer owed."""
+    keiri = org["keiri"]
+    zeirishi = partners.create_partner(db.uow(), ADMIN, partners.PartnerInput(
+        code="S010", name="山田 太郎 税理士事務所", name_kana="ﾔﾏﾀﾞ ﾀﾛｳ", registration_number="T5010001008846",
+        is_customer=False, is_supplier=True, closing_day=31, months_after=1, pay_day=25, fee_bearer="payer",
+        bank_code="0005", branch_code="123", account_type="ordinary", account_number="7654321",
+        account_holder_kana="ﾔﾏﾀﾞ ﾀﾛｳ", address="東京都千代田区丸の内1-1-1", withholding_category="professional")).id
+    before = _balances(db)
+    fee = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
+        zeirishi, "Y-2701", dt.date(2027, 1, 31), (bills.BillLineInput("1月分 顧問料", "100000", account_code="6340"),)))
+    assert (fee.withholding_tax, fee.payable) == (10_210, 99_790)
+    assert _account(db, "2200") == (0, 10_210)
+    run_id = _paid_run(db, org, (fee.id,), dt.date(2027, 2, 25))
+    with db.uow() as uow:
+        due = uow.session.execute(text("SELECT paid_date, due_date FROM withholding_items")).one()
+        assert (str(due[0]), str(due[1])) == ("2027-02-25", "2027-03-10")
+    undo.undo_paid_run(db.uow(), keiri, run_id, "誤って支払済")
+    with db.uow() as uow:
+        assert tuple(uow.session.execute(text("SELECT paid_date, due_date FROM withholding_items")).one()) == (
+            None, None)
+    undo.cancel_bill(db.uow(), keiri, fee.id, "請求書誤り")
+    debit, credit = _account(db, "2200")
+    assert debit - credit == 0
+    assert _net(before, _balances(db)) == {c: 0 for c in ACCOUNTS}
+    with db.uow() as uow:
+        assert uow.session.execute(text("SELECT COUNT(*) FROM withholding_items")).scalar_one() == 0
