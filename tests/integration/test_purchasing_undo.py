@@ -344,7 +344,8 @@ def test_the_withheld_tax_follows_the_undo_of_the_payment_and_of_the_bill(db: Da
         account_holder_kana="ﾔﾏﾀﾞ ﾀﾛｳ", address="東京都千代田区丸の内1-1-1", withholding_category="professional")).id
     before = _balances(db)
     fee = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
-        zeirishi, "Y-2701", dt.date(2027, 1, 31), (bills.BillLineInput("1月分 顧問料", "100000", account_code="6340"),)))
+        zeirishi, "Y-2701", dt.date(2027, 1, 31),
+        (bills.BillLineInput("1月分 顧問料", "100000", account_code="6340"),)))
     assert (fee.withholding_tax, fee.payable) == (10_210, 99_790)
     assert _account(db, "2200") == (0, 10_210)
     run_id = _paid_run(db, org, (fee.id,), dt.date(2027, 2, 25))
@@ -358,6 +359,6 @@ def test_the_withheld_tax_follows_the_undo_of_the_payment_and_of_the_bill(db: Da
     undo.cancel_bill(db.uow(), keiri, fee.id, "請求書誤り")
     debit, credit = _account(db, "2200")
     assert debit - credit == 0
-    assert _net(before, _balances(db)) == {c: 0 for c in ACCOUNTS}
+    assert _net(before, _balances(db)) == dict.fromkeys(ACCOUNTS, 0)
     with db.uow() as uow:
         assert uow.session.execute(text("SELECT COUNT(*) FROM withholding_items")).scalar_one() == 0
