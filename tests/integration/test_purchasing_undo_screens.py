@@ -136,6 +136,14 @@ def test_the_api_cancels_refuses_and_checks_the_role(client: TestClient, demo_db
                        json={"reason": "誤り"}).status_code == 403  # 購買 does not pay
     undone = client.post(f"/api/v1/payment-runs/{run_id}/unpay", headers=keiri, json={"reason": "誤り"})
     assert undone.status_code == 200 and undone.json()["status"] == "cancelled"
+    # its bills are open again: one of them can now be cancelled
+    with demo_db.uow() as uow:
+        freed = int(uow.session.scalars(select(PaymentRunBill.bill_id).where(PaymentRunBill.run_id == run_id)
+                                        .order_by(PaymentRunBill.bill_id)).first() or 0)
+    cancelled_bill = client.post(f"/api/v1/bills/{freed}/cancel", headers=keiri, json={"reason": "二重受領"})
+    assert cancelled_bill.status_code == 200, cancelled_bill.text
+    assert cancelled_bill.json()["status"] == "cancelled"
+    assert recognition.payables_check(demo_db.uow(), KEIRI).ok
 
 
 def test_the_cli_cancels_and_refuses(demo_db: Database) -> None:

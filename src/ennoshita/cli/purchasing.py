@@ -141,7 +141,7 @@ def purchasing_cancel_bill(
 ) -> None:
     """受領請求書の取消: reverse the bill's entry; it leaves the payables (refused while in a payment run)."""
     bill = undo.cancel_bill(cx.uow(), cx.actor, _bill_id(cx.db, bill_id), reason)
-    console.print(_say("bill_cancelled", number=bill.number, entry=bill.entry_no or "-"))
+    console.print(_say("bill_cancelled", number=bill.number, entry=", ".join(bill.reversal_entries) or "-"))
 
 
 @purchasing_app.command("cancel-receipt")

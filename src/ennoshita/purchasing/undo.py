@@ -36,7 +36,7 @@ from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.ledger import reverse_in
 from ennoshita.purchasing import recognition, rules
-from ennoshita.purchasing.bills import BILL_TRANSITIONS, BillSummary, _summary, require_any
+from ennoshita.purchasing.bills import BILL_TRANSITIONS, require_any
 from ennoshita.purchasing.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -53,6 +53,14 @@ from ennoshita.purchasing.orders import PO_TRANSITIONS, move, order_lines
 from ennoshita.purchasing.payments import RUN_TRANSITIONS, RunSummary, _active_file
 from ennoshita.purchasing.payments import _summary as run_summary
 from ennoshita.withholding import services as withholding
+
+
+@dataclass(frozen=True)
+class BillCancelResult:
+    id: int
+    number: str
+    status: str
+    reversal_entries: tuple[str, ...]  # the 取消 of the bill's entry, and of the receipts it now posts
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,7 @@ def cancellation_of(s: Session, kind: str, document_id: int) -> PurchasingCancel
 
 
 def cancel_bill(uow: UnitOfWork, actor: Actor, bill_id: int, reason: str, today: dt.date | None = None
-                ) -> BillSummary:
+                ) -> BillCancelResult:
     """受領請求書の取消 (see the module's docstring); the same permission as entering a bill."""
     require_any(actor, "purchasing.edit", "payments.edit")
     reason = _reason(reason)
@@ -137,7 +145,7 @@ def cancel_bill(uow: UnitOfWork, actor: Actor, bill_id: int, reason: str, today:
             "number": bill.number, "status": "cancelled", "reason": reason, "gross": bill.gross,
             "reversals": [r.entry_no for r in reversals], "receipts_unbilled": unbilled,
             "receipts_posted": posted_now, "withholding_dropped": dropped})
-        result = _summary(bill, entry_no=reversals[0].entry_no if reversals else None)
+        result = BillCancelResult(bill.id, bill.number, bill.status, tuple(r.entry_no for r in reversals))
         uow.commit()
     return result
 
