@@ -99,7 +99,7 @@ class GoodsReceipt(Base):
     credit_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
     journal_entry_id: Mapped[int | None] = mapped_column(Integer)
     bill_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    # 0039: posted / cancelled (検収取消: its entry reversed, its quantities open on the order again)
+    # 0042: posted / cancelled (検収取消: its entry reversed, its quantities open on the order again)
     status: Mapped[str] = mapped_column(String(12), default="posted", server_default="posted")
 
 

@@ -3,8 +3,8 @@ cancelled bill never changes again), a 検収 gets a status (``posted`` / ``canc
 purchasing document (検収, 受領請求書, 支払済の支払) keeps its reason and the reversing entries in
 ``purchasing_cancellations``.
 
-Revision ID: 0039
-Revises: 0038
+Revision ID: 0042
+Revises: 0041
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 from ennoshita.guards import drop_immutable, immutable, immutable_but
 
-revision = "0039"
-down_revision = "0038"
+revision = "0042"
+down_revision = "0041"
 branch_labels = None
 depends_on = None
 
