@@ -28,6 +28,27 @@ def immutable(conn: Connection, table: str, when: str | None = None) -> None:
                              f"{cond} BEGIN SELECT RAISE(ABORT, '{message}'); END")
 
 
+def immutable_but(conn: Connection, table: str, when: str, allowed: str) -> None:
+    """As :func:`immutable` (rows matching ``when``), except the one UPDATE that ``allowed`` (an SQL condition on
+    OLD and NEW) describes: a posted supplier bill may only become ``cancelled``, nothing else of it changing.
+    Dropped by :func:`drop_immutable` (same trigger names)."""
+    message = f"{table}: posted records are immutable"
+    if conn.dialect.name == "postgresql":
+        func = f"{table}_immutable"
+        conn.exec_driver_sql(
+            f"CREATE OR REPLACE FUNCTION {func}() RETURNS trigger AS $$ "
+            f"BEGIN IF TG_OP = 'UPDATE' THEN IF {allowed} THEN RETURN NEW; END IF; END IF; "
+            f"RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
+        conn.exec_driver_sql(f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                             f"FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION {func}()")
+        no_truncate(conn, table)
+        return
+    conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+                         f"WHEN ({when}) AND NOT ({allowed}) BEGIN SELECT RAISE(ABORT, '{message}'); END")
+    conn.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+                         f"WHEN {when} BEGIN SELECT RAISE(ABORT, '{message}'); END")
+
+
 def no_truncate(conn: Connection, table: str) -> None:
     """PostgreSQL: refuse ``TRUNCATE`` of ``table`` (row triggers do not see it). SQLite has no TRUNCATE."""
     if conn.dialect.name != "postgresql":

@@ -30,8 +30,8 @@ def test_a_database_seeded_before_the_net_asset_accounts_gets_them(db: Database)
                           "active) VALUES ('3399', '自己株式', '', '', 'equity', 'net_assets', 'debit', :t)"),
                      {"t": True})
         conn.execute(text("UPDATE alembic_version SET version_num = '0037'"))
-    upgrade(db.engine)
-    assert current_revision(db.engine) == head_revision(db.url)
+    upgrade(db.engine, "0038")  # only 0038 again: the later migrations are applied already
+    assert current_revision(db.engine) == "0038"
     with db.engine.connect() as conn:
         rows = conn.execute(text("SELECT code, name FROM accounts WHERE code IN ('3130', '3140', '3230', '3310', "
                                  "'3399', '3410', '3510')")).all()

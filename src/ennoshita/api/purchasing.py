@@ -239,7 +239,8 @@ class BillLineOut(ViewModel, view=bills.BillLineView):
 
 
 class BillOut(ViewModel, view=queries.BillRow, exclude=("supplier_id", "supplier_name", "bill_date")):
-    status: str = Field(description="draft, pending_approval, posted, rejected or sent_back.")
+    status: str = Field(description="draft, pending_approval, posted, rejected, sent_back or cancelled "
+                                    "(受領請求書の取消).")
     partner_id: int  # the row's supplier_id
     partner_name: str
     issue_date: dt.date  # the row's bill_date

@@ -9,8 +9,8 @@ from fastapi import APIRouter
 
 # ledger.io before ledger.books: its fixed paths (/journal-entries/export) must match before /journal-entries/{id}
 DOMAIN_MODULES: tuple[str, ...] = ("ledger.io", "ledger.books", "sales.orders", "sales.billing", "sales.receivables",
-                                   "desk", "purchasing", "approvals", "expenses", "ledger.evidence", "withholding",
-                                   "hr", "payroll", "payroll_setup",
+                                   "desk", "purchasing", "purchasing_undo", "approvals", "expenses", "ledger.evidence",
+                                   "withholding", "hr", "payroll", "payroll_setup",
                                    "assets", "contracts")
 
 

@@ -16,8 +16,8 @@ from ennoshita.db import Database
 from ennoshita.errors import Invalid, NotFound
 from ennoshita.identity import services as identity
 from ennoshita.money import format_yen
-from ennoshita.purchasing import payments, queries, recognition, zengin
-from ennoshita.purchasing.models import PaymentRun
+from ennoshita.purchasing import payments, queries, recognition, undo, zengin
+from ennoshita.purchasing.models import PaymentRun, SupplierBill
 
 payments_app = typer.Typer(help="支払: payment runs, the 全銀 file, paid.", no_args_is_help=True)
 purchasing_app = typer.Typer(help="購買: payables.", no_args_is_help=True)
@@ -106,6 +106,56 @@ def payments_paid(
     run = payments.mark_paid(cx.uow(), cx.actor, _run_id(cx.db, run_id),
                              confirm_early=confirm_early)
     console.print(_say("paid", number=run.number))
+
+
+@payments_app.command("unpay")
+@with_context
+def payments_unpay(
+    cx: CommandContext,
+    run_id: Annotated[str, typer.Argument(help="The run's id or number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the payment is undone (required).")],
+) -> None:
+    """支払済の取消: reverse the run's payment entries; its bills are open again, payable in a new run."""
+    run = undo.undo_paid_run(cx.uow(), cx.actor, _run_id(cx.db, run_id), reason)
+    console.print(_say("unpaid", number=run.number))
+
+
+def _bill_id(db: Database, ref: str) -> int:
+    """A bill by its id (``3``) or its number (``BILL-2026-000001``)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return int(ref)
+    with db.uow() as uow:
+        found = uow.session.scalar(select(SupplierBill.id).where(SupplierBill.number == ref))
+    if found is None:
+        raise NotFound("purchasing.error.bill_not_found", field="bill_id", id=ref)
+    return int(found)
+
+
+@purchasing_app.command("cancel-bill")
+@with_context
+def purchasing_cancel_bill(
+    cx: CommandContext,
+    bill_id: Annotated[str, typer.Argument(help="The bill's id or number.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the bill is cancelled (required).")],
+) -> None:
+    """受領請求書の取消: reverse the bill's entry; it leaves the payables (refused while in a payment run)."""
+    bill = undo.cancel_bill(cx.uow(), cx.actor, _bill_id(cx.db, bill_id), reason)
+    console.print(_say("bill_cancelled", number=bill.number, entry=", ".join(bill.reversal_entries) or "-"))
+
+
+@purchasing_app.command("cancel-receipt")
+@with_context
+def purchasing_cancel_receipt(
+    cx: CommandContext,
+    receipt_id: Annotated[int, typer.Argument(help="The goods receipt's id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the receipt is cancelled (required).")],
+) -> None:
+    """検収取消: reverse the receipt's entry; its quantities are open on the order again (refused while billed)."""
+    done = undo.cancel_receipt(cx.uow(), cx.actor, receipt_id, reason)
+    console.print(_say("receipt_cancelled", order=done.order_number,
+                       status=label("purchasing_ui.order.", done.order_status),
+                       entries=", ".join(done.reversal_entries) or "-"))
 
 
 PAGE_SIZE = queries.MAX_LIMIT

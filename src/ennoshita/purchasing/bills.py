@@ -64,12 +64,13 @@ from ennoshita.withholding import services as withholding
 BILL_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending_approval"}),  # posted through pending_approval (at once when no route applies)
     "pending_approval": frozenset({"posted", "rejected", "sent_back"}),
-    "posted": frozenset(),
+    "posted": frozenset({"cancelled"}),  # 受領請求書の取消 (purchasing.undo)
     "rejected": frozenset(),
     "sent_back": frozenset(),
+    "cancelled": frozenset(),
 }
-# bills that are not (yet) payables: not duplicates, not cumulative, not billed against an order
-VOID_STATUSES = ("rejected", "sent_back", "draft")
+# bills that are not (yet, or any more) payables: not duplicates, not cumulative, not billed against an order
+VOID_STATUSES = ("rejected", "sent_back", "draft", "cancelled")
 CATEGORY = {"10": "purchase_10", "8": "purchase_8r"}
 
 
@@ -318,7 +319,8 @@ def _match(s: Session, po: PurchaseOrder, lines: Sequence[BillLineInput], resolv
     for line_id, qty in s.execute(
             select(GoodsReceiptLine.order_line_id, func.sum(GoodsReceiptLine.quantity))
             .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
-            .where(GoodsReceipt.order_id == po.id).group_by(GoodsReceiptLine.order_line_id)):
+            .where(GoodsReceipt.order_id == po.id, GoodsReceipt.status == "posted")
+            .group_by(GoodsReceiptLine.order_line_id)):
         received[int(line_id)] = Decimal(qty)
     ordered = [rules.PoLine(str(ln.id), Decimal(ln.quantity) - billed_before[ln.id], Decimal(ln.unit_price))
                for ln in po_lines]
@@ -488,7 +490,8 @@ def receipt_date_of(s: Session, order_id: int | None) -> dt.date | None:
     """検収日 of an order's goods: its last receipt (None without an order or a receipt)."""
     if order_id is None:
         return None
-    found = s.scalar(select(func.max(GoodsReceipt.receipt_date)).where(GoodsReceipt.order_id == order_id))
+    found = s.scalar(select(func.max(GoodsReceipt.receipt_date)).where(GoodsReceipt.order_id == order_id,
+                                                                      GoodsReceipt.status == "posted"))
     return found if isinstance(found, dt.date) else None
 
 

@@ -1,6 +1,7 @@
 """The purchasing entries the journal's 取消/訂正 refuse (registered with the ledger at import): 検収 (a purchase
-order's number), 受領請求書 and 支払実行 postings, and the month-end 未払計上 with its 翌月初戻し. Purchasing has no
-undo of a posted bill or a paid run yet: the message says so rather than let the books and 買掛金 part."""
+order's number), 受領請求書 and 支払実行 postings, and the month-end 未払計上 with its 翌月初戻し. Each is undone in
+purchasing (:mod:`ennoshita.purchasing.undo`), and the message names that screen: 検収取消 in the order's 検収履歴,
+受領請求書の取消 on the bill, 支払済の取消 on the run; the accrual follows its receipts (a 検収取消 corrects it)."""
 
 from __future__ import annotations
 

@@ -99,6 +99,8 @@ class GoodsReceipt(Base):
     credit_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
     journal_entry_id: Mapped[int | None] = mapped_column(Integer)
     bill_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # 0042: posted / cancelled (検収取消: its entry reversed, its quantities open on the order again)
+    status: Mapped[str] = mapped_column(String(12), default="posted", server_default="posted")
 
 
 class GoodsReceiptLine(Base):
@@ -111,7 +113,8 @@ class GoodsReceiptLine(Base):
 
 
 class SupplierBill(Base):
-    """仕入請求書 as received. pending_approval → posted (or rejected / sent_back); immutable once posted."""
+    """仕入請求書 as received. pending_approval → posted (or rejected / sent_back) → cancelled (受領請求書の取消);
+    immutable once posted, but for that one change of status."""
 
     __tablename__ = "supplier_bills"
     __table_args__ = (Index("ix_supplier_bills_supplier_date", "supplier_id", "bill_date"),)
@@ -260,3 +263,20 @@ class PaymentFileVoid(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     voided_by: Mapped[int | None] = mapped_column(Integer)
     voided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PurchasingCancellation(Base):
+    """取消 of a posted purchasing document (``kind``: goods_receipt / supplier_bill / payment_run): the reason
+    and the entries that reversed its postings. Immutable."""
+
+    __tablename__ = "purchasing_cancellations"
+    __table_args__ = (Index("ix_purchasing_cancellations_document", "kind", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    document_id: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    reversal_entry_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    cancelled_by: Mapped[int | None] = mapped_column(Integer)
+    cancelled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

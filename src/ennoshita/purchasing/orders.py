@@ -39,8 +39,8 @@ PO_TRANSITIONS: dict[str, frozenset[str]] = {
     "pending_approval": frozenset({"approved", "rejected", "draft"}),
     "approved": frozenset({"sent", "cancelled"}),
     "sent": frozenset({"partial", "received", "cancelled"}),
-    "partial": frozenset({"partial", "received"}),
-    "received": frozenset(),
+    "partial": frozenset({"partial", "received", "sent"}),  # back to sent / partial: 検収取消 (purchasing.undo)
+    "received": frozenset({"partial", "sent"}),
     "rejected": frozenset(),
     "cancelled": frozenset(),
 }

@@ -63,7 +63,7 @@ RUN_TRANSITIONS: dict[str, frozenset[str]] = {
     "pending_approval": frozenset({"approved", "rejected", "sent_back"}),
     "approved": frozenset({"exported"}),
     "exported": frozenset({"approved", "paid"}),  # back to approved when the file is voided
-    "paid": frozenset(),
+    "paid": frozenset({"cancelled"}),  # 支払済の取消 (purchasing.undo.undo_paid_run), never the draft's cancel
     "rejected": frozenset(),
     "sent_back": frozenset(),
     "cancelled": frozenset(),
@@ -415,6 +415,9 @@ def cancel_payment_run(uow: UnitOfWork, actor: Actor, run_id: int) -> RunSummary
     with uow:
         s = uow.session
         run = _load(s, run_id)
+        if run.status == "paid":  # its postings are undone by 支払済の取消 (purchasing.undo), not dropped
+            raise InvalidTransition("purchasing.error.transition", field="status", entity="payment_run",
+                                    current=run.status, target="cancelled")
         move(s, actor, run, RUN_TRANSITIONS, "cancelled", "payment_run")
         _release(s, run)
         result = _summary(s, run)

@@ -123,7 +123,8 @@ def _payables_query(supplier_id: int | None) -> Any:
                        GoodsReceipt.gross.label("open_amount"), GoodsReceipt.gross.label("unbilled"),
                        null().cast(Date).label("due_date"))
                 .join(PurchaseOrder, PurchaseOrder.id == GoodsReceipt.order_id)
-                .where(GoodsReceipt.bill_id.is_(None), GoodsReceipt.journal_entry_id.is_not(None)))
+                .where(GoodsReceipt.bill_id.is_(None), GoodsReceipt.journal_entry_id.is_not(None),
+                       GoodsReceipt.status == "posted"))
     if supplier_id is not None:
         bills = bills.where(Payable.supplier_id == supplier_id)
         received = received.where(PurchaseOrder.supplier_id == supplier_id)

@@ -33,6 +33,7 @@ counts the supplier's bills of the fiscal year, as for a bill (not the receipts 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from ennoshita import audit
 from ennoshita.actor import Actor
+from ennoshita.audit.models import AuditRecord
 from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity import load_company
@@ -50,7 +52,7 @@ from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.kernel.lines import LineInput, priced_as_discount, resolve_lines
 from ennoshita.kernel.tax import InvoiceTotals, PriceEntry
-from ennoshita.ledger import EntryDraft, LineDraft, PostingBatch, chart, post_in, reverse_in
+from ennoshita.ledger import EntryDraft, LineDraft, PostedEntry, PostingBatch, chart, post_in, reverse_in
 from ennoshita.ledger.models import (
     Account,
     Balance,
@@ -59,6 +61,7 @@ from ennoshita.ledger.models import (
     JournalLine,
     SubAccount,
 )
+from ennoshita.ledger.posting import PostingContext, date_problems
 from ennoshita.ledger.taxes import DEFAULT_PURPOSE, tagged_or_default
 from ennoshita.partners.models import Partner
 from ennoshita.purchasing import credit_basis
@@ -180,7 +183,7 @@ def settle_receipts(s: Session, bill: SupplierBill) -> list[GoodsReceipt]:
     if bill.order_id is None:
         return []
     found = list(s.scalars(select(GoodsReceipt).where(
-        GoodsReceipt.order_id == bill.order_id, GoodsReceipt.bill_id.is_(None),
+        GoodsReceipt.order_id == bill.order_id, GoodsReceipt.bill_id.is_(None), GoodsReceipt.status == "posted",
         GoodsReceipt.receipt_date <= bill.bill_date).order_by(GoodsReceipt.id)))
     for r in found:
         r.bill_id = bill.id
@@ -235,7 +238,8 @@ def payables_check(uow: UnitOfWork, actor: Actor) -> ApCheck:
         s = uow.session
         sub = int(s.scalar(select(func.coalesce(func.sum(Payable.open_amount), 0))) or 0)
         sub += int(s.scalar(select(func.coalesce(func.sum(GoodsReceipt.gross), 0)).where(
-            GoodsReceipt.bill_id.is_(None), GoodsReceipt.journal_entry_id.is_not(None))) or 0)
+            GoodsReceipt.bill_id.is_(None), GoodsReceipt.journal_entry_id.is_not(None),
+            GoodsReceipt.status == "posted")) or 0)
         debit, credit = s.execute(
             select(func.coalesce(func.sum(Balance.debit), 0), func.coalesce(func.sum(Balance.credit), 0))
             .join(Account, Account.id == Balance.account_id)
@@ -279,6 +283,7 @@ def accrue_unbilled(uow: UnitOfWork, actor: Actor, month_end: dt.date) -> Accrua
         settled_later = select(SupplierBill.id).where(SupplierBill.bill_date > month_end)
         receipts = list(s.scalars(select(GoodsReceipt).where(
             GoodsReceipt.receipt_date <= month_end, GoodsReceipt.journal_entry_id.is_(None),
+            GoodsReceipt.status == "posted",
             GoodsReceipt.bill_id.is_(None) | GoodsReceipt.bill_id.in_(settled_later)).order_by(GoodsReceipt.id)))
         lines: list[LineDraft] = []
         gross = 0
@@ -306,3 +311,39 @@ def accrue_unbilled(uow: UnitOfWork, actor: Actor, month_end: dt.date) -> Accrua
             "entry": entry_no, "reversal": reversal_no})
         uow.commit()
     return AccrualResult(month_end, len(receipts), gross, entry_no, reversal_no)
+
+
+def unaccrue_receipt(s: Session, actor: Actor, company: CompanyData, po: PurchaseOrder, receipt: GoodsReceipt
+                     ) -> list[PostedEntry]:
+    """検収取消 under 請求基準: each month-end 未払計上 that counted the receipt (the audit trail of
+    :func:`accrue_unbilled` names its receipts) gets the receipt's part taken out on that month end, with its own
+    翌月初戻し. A month already locked keeps its accrual as it was: its 翌月初戻し took it out of the books since.
+    ASSUMPTION: the part is valued again as the accrual valued it (the order's prices, the credit on the receipt
+    date)."""
+    if receipt.journal_entry_id is not None:
+        return []
+    ctx = PostingContext.load(s)
+    out: list[PostedEntry] = []
+    for after in s.scalars(select(AuditRecord.after).where(AuditRecord.entity_type == "purchase_accrual",
+                                                           AuditRecord.action == "accrue").order_by(AuditRecord.id)):
+        data = json.loads(after or "{}")
+        if receipt.id not in data.get("receipts", []) or not data.get("entry"):
+            continue
+        month_end = dt.date.fromisoformat(data["month_end"])
+        if date_problems(month_end, ctx.start_month, ctx.locked, ctx.closed):
+            continue
+        supplier = s.get(Partner, po.supplier_id)
+        assert supplier is not None
+        wanted = [(s.get(PurchaseOrderLine, gl.order_line_id), Decimal(gl.quantity)) for gl in s.scalars(
+            select(GoodsReceiptLine).where(GoodsReceiptLine.receipt_id == receipt.id).order_by(GoodsReceiptLine.id))]
+        v = _value(s, company, po, supplier, receipt.receipt_date, [(ln, q) for ln, q in wanted if ln is not None])
+        draft = _purchase_draft(company, v, month_end, "", supplier.name, chart.CODE_ACCRUED, None,
+                                f"{po.number} {supplier.name}")
+        lines = tuple(LineDraft(ln.account_code, ln.credit, ln.debit, ln.tax_category, ln.sub_account, ln.department,
+                                ln.memo) for ln in draft.lines)
+        posted = post_in(s, actor, EntryDraft(month_end, f"未払計上取消(検収取消) {po.number} {month_end:%Y-%m}",
+                                              "", lines), source=ACCRUAL_SOURCE, source_ref=f"ACCR-{month_end:%Y-%m}",
+                         as_posted=True)
+        back = reverse_in(s, actor, posted.id, "翌月初戻し", reversal_date=month_end + dt.timedelta(days=1))
+        out += [posted, back]
+    return out

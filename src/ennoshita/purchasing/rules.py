@@ -52,7 +52,7 @@ __all__ = [
     "NON_REGISTERED_ANNUAL_CAP", "CreditResult", "input_tax_credit",
     "PoLine", "ReceiptLine", "BillLine", "MatchTolerance", "LineDifference", "match_bill", "needs_approval",
     "duplicate_key", "FeeBearer", "TransferFeeTable", "DEFAULT_FEE_TABLE", "transfer_fee", "payable_after_fee",
-    "fee_for_bill", "PaymentTerms", "payment_due_date",
+    "fee_for_bill", "PaymentTerms", "payment_due_date", "order_status_after_receipts",
 ]
 
 # --- input-tax credit ------------------------------------------------------------------------------
@@ -380,3 +380,16 @@ def payment_due_date(bill_date: dt.date, terms: PaymentTerms) -> dt.date:
     """支払期日 of a supplier's bill under its 締日/支払日 terms (the same rule as receivables:
     :class:`ennoshita.sales.terms.PaymentTerms`)."""
     return terms.due_date_for(bill_date)
+
+
+# --- an order's state from what was received ---------------------------------------------------------
+
+
+def order_status_after_receipts(lines: Sequence[tuple[Decimal, Decimal]]) -> str:
+    """A sent order's state from its lines' (ordered, received) quantities: ``sent`` while nothing is received
+    (again, after a 検収取消), ``received`` when every line is complete, ``partial`` in between."""
+    if all(received <= 0 for _ordered, received in lines):
+        return "sent"
+    if all(received >= ordered for ordered, received in lines):
+        return "received"
+    return "partial"

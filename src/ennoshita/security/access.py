@@ -82,6 +82,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (W, WR, "/purchasing/bills*", "purchasing.edit|payments.edit"),
     (W, R, "/purchasing*", "purchasing.view"), (W, WR, "/purchasing*", "purchasing.edit"),
     (A, R, "/purchase-orders*", "purchasing.view"), (A, WR, "/purchase-orders*", "purchasing.edit"),
+    (A, WR, "/goods-receipts/*/cancel", "purchasing.edit"),
     (A, R, "/bills*", "purchasing.view"), (A, WR, "/bills*", "purchasing.edit|payments.edit"),
     (A, R, "/payables", "purchasing.view"), (A, R, "/payment-schedule", "purchasing.view"),
     (A, R, "/payables/check", "purchasing.view"), (A, WR, "/purchasing/accruals", "purchasing.edit"),

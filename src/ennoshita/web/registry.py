@@ -12,7 +12,7 @@ DOMAIN_MODULES: tuple[str, ...] = ("ledger.common", "ledger.entries", "ledger.re
                                     "sales.partners", "sales.orders", "sales.invoices", "sales.billing",
                                     "sales.receivables",
                                     "desk.requests", "desk.detail", "desk.activity",
-                                    "purchasing.orders", "purchasing.bills", "purchasing.payments",
+                                    "purchasing.undo", "purchasing.orders", "purchasing.bills", "purchasing.payments",
                                     "approvals", "expenses", "withholding",
                                     "hr.me", "hr.register", "hr.attendance", "hr.leave", "hr.settings", "hr.requests",
                                     "payroll.corrections", "payroll.runs", "payroll.slips", "payroll.filings",

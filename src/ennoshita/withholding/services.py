@@ -52,6 +52,51 @@ def mark_paid(s: Session, source_kind: str, source_ids: Iterable[int], paid: dt.
     return count
 
 
+def items_paid(s: Session, source_kind: str, source_ids: Iterable[int]) -> bool:
+    """Has the payee of any of these documents been paid (its withheld tax dated by the payment)?"""
+    ids = list(source_ids)
+    return bool(ids) and s.scalar(select(func.count()).select_from(WithholdingItem).where(
+        WithholdingItem.source_kind == source_kind, WithholdingItem.source_id.in_(ids),
+        WithholdingItem.paid_date.is_not(None))) != 0
+
+
+def items_remitted(s: Session, source_kind: str, source_ids: Iterable[int]) -> bool:
+    """Was the tax withheld on any of these documents already paid to the tax office (納付)?"""
+    ids = list(source_ids)
+    return bool(ids) and s.scalar(select(func.count()).select_from(WithholdingItem).where(
+        WithholdingItem.source_kind == source_kind, WithholdingItem.source_id.in_(ids),
+        WithholdingItem.remittance_id.is_not(None))) != 0
+
+
+def drop_unpaid(s: Session, source_kind: str, source_ids: Iterable[int]) -> int:
+    """The source documents were cancelled before their payee was paid: their withheld tax is no longer owed
+    (the source reverses its 預り金 with its own entry). Returns the tax dropped."""
+    ids = list(source_ids)
+    if not ids:
+        return 0
+    dropped = 0
+    for item in s.scalars(select(WithholdingItem).where(
+            WithholdingItem.source_kind == source_kind, WithholdingItem.source_id.in_(ids),
+            WithholdingItem.paid_date.is_(None), WithholdingItem.remittance_id.is_(None))):
+        dropped += item.tax
+        s.delete(item)
+    return dropped
+
+
+def mark_unpaid(s: Session, source_kind: str, source_ids: Iterable[int]) -> int:
+    """The payment of these source documents was undone (not remitted yet): the tax waits for the next payment."""
+    ids = list(source_ids)
+    count = 0
+    if not ids:
+        return 0
+    for item in s.scalars(select(WithholdingItem).where(WithholdingItem.source_kind == source_kind,
+                                                        WithholdingItem.source_id.in_(ids),
+                                                        WithholdingItem.remittance_id.is_(None))):
+        item.paid_date = item.due_date = None
+        count += 1
+    return count
+
+
 @dataclass(frozen=True)
 class CategoryFigures:
     """所得税徴収高計算書 figures of one category: 人員 (distinct payees), 支給額, 税額."""

@@ -27,7 +27,7 @@ from ennoshita.identity import can
 from ennoshita.ledger.models import Account
 from ennoshita.lengths import limits
 from ennoshita.partners.models import Partner
-from ennoshita.purchasing import bills, queries
+from ennoshita.purchasing import bills, queries, undo
 from ennoshita.purchasing.models import PurchaseOrder, SupplierBill, SupplierBillLine
 from ennoshita.web.approvals import approval_panel
 from ennoshita.web.deps import ActorDep, DbDep
@@ -54,7 +54,7 @@ from ennoshita.web.sales.partners import RATES, grid_errors
 
 router = APIRouter(prefix="/purchasing")
 
-BILL_STATUSES = ("pending_approval", "posted", "rejected", "sent_back")
+BILL_STATUSES = ("pending_approval", "posted", "rejected", "sent_back", "cancelled")
 BILL_FIELDS = ("supplier_id", "bill_number", "bill_date", "due_date", "order_id", "department", "price_entry", "notes",
                "printed_tax.10", "printed_tax.8")
 LINE_FIELDS = ("description", "quantity", "unit_price", "tax_rate", "account_code", "order_line", "tax_purpose")
@@ -265,10 +265,18 @@ def bill_detail(db: Database, actor: Actor, bill_id: int) -> BillDetail:
 
 @router.get("/bills/{bill_id}")
 def bill_show(request: Request, bill_id: int, db: DbDep, actor: ActorDep) -> Response:
+    return bill_page(request, db, actor, bill_id)
+
+
+def bill_page(request: Request, db: Database, actor: Actor, bill_id: int, status: int = 200,
+              general: list[str] | None = None, errors: dict[str, str] | None = None) -> Response:
     d = bill_detail(db, actor, bill_id)
     return render(request, "purchasing/bill_detail.html", {
         "d": d, "b": d.bill, "approval": approval_panel(db, "supplier_bill", bill_id),
-        "purposes": dict(purpose_choices(actor.language)), "done": request.query_params.get("done")})
+        "purposes": dict(purpose_choices(actor.language)), "done": request.query_params.get("done"),
+        "can_cancel": can(actor, "purchasing.edit") or can(actor, "payments.edit"),
+        "cancellation": undo.cancellation(db.uow(), actor, "supplier_bill", bill_id),
+        "general": general or [], "errors": errors or {}}, status_code=status)
 
 
 # ---------------------------------------------------------------- 買掛金 and 支払予定表

@@ -145,6 +145,7 @@ class ReceiptView:
     receipt_date: dt.date
     notes: str
     lines: tuple[tuple[str, Decimal], ...]
+    status: str = "posted"  # cancelled: 検収取消
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,8 @@ def order_detail(db: Database, actor: Actor, order_id: int) -> OrderDetail:
             got = s.scalars(select(GoodsReceiptLine).where(GoodsReceiptLine.receipt_id == r.id)
                             .order_by(GoodsReceiptLine.id))
             receipts.append(ReceiptView(r.id, r.receipt_date, r.notes,
-                                        tuple((names.get(g.order_line_id, ""), Decimal(g.quantity)) for g in got)))
+                                        tuple((names.get(g.order_line_id, ""), Decimal(g.quantity)) for g in got),
+                                        r.status))
         s.expunge_all()
         return OrderDetail(po, supplier, lines, tuple(receipts))
 
@@ -258,7 +260,7 @@ async def order_create(request: Request, db: DbDep, actor: ActorDep) -> Response
     return RedirectResponse(f"/purchasing/orders/{saved.id}?done=saved", status_code=303)
 
 
-def _order_page(request: Request, db: Database, actor: Actor, order_id: int, status: int = 200,
+def order_page(request: Request, db: Database, actor: Actor, order_id: int, status: int = 200,
                 **extra: Any) -> Response:
     d = order_detail(db, actor, order_id)
     ctx: dict[str, Any] = {
@@ -273,7 +275,7 @@ def _order_page(request: Request, db: Database, actor: Actor, order_id: int, sta
 
 @router.get("/orders/{order_id}")
 def order_show(request: Request, order_id: int, db: DbDep, actor: ActorDep) -> Response:
-    return _order_page(request, db, actor, order_id)
+    return order_page(request, db, actor, order_id)
 
 
 ORDER_ACTIONS = {"submit": orders.submit_purchase_order, "send": orders.send_purchase_order,
@@ -291,7 +293,7 @@ async def order_action(request: Request, order_id: int, action: str, db: DbDep, 
         result = act(db.uow(), actor, order_id)
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _order_page(request, db, actor, order_id, exc.status, general=general + list(errors.values()))
+        return order_page(request, db, actor, order_id, exc.status, general=general + list(errors.values()))
     done = {"submit": "submitted" if result.status == "pending_approval" else "approved", "send": "sent",
             "cancel": "cancelled"}[action]
     return RedirectResponse(f"/purchasing/orders/{order_id}?done={done}", status_code=303)
@@ -316,7 +318,7 @@ async def _order_receive(request: Request, order_id: int, db: Database, actor: A
         for key in list(errors):  # lines[i].quantity → the order line's qty field
             if key.startswith("lines[") and key[6:key.index("]")].isdigit() and int(key[6:key.index("]")]) < len(ids):
                 errors[f"qty_{ids[int(key[6:key.index(']')])]}"] = errors.pop(key)
-        return _order_page(request, db, actor, order_id, exc.status, errors=errors, form=form,
+        return order_page(request, db, actor, order_id, exc.status, errors=errors, form=form,
                            general=general + [m for k, m in errors.items()
                                               if not k.startswith(("qty_", "receipt_date"))])
     return RedirectResponse(f"/purchasing/orders/{order_id}?done=received", status_code=303)

@@ -231,7 +231,7 @@ async def payment_create(request: Request, db: DbDep, actor: ActorDep) -> Respon
 # ---------------------------------------------------------------- detail and actions
 
 
-def _run_page(request: Request, db: Database, actor: Actor, run_id: int, status: int = 200,
+def run_page(request: Request, db: Database, actor: Actor, run_id: int, status: int = 200,
               general: list[str] | None = None, errors: dict[str, str] | None = None) -> Response:
     require(actor, "payments.edit")
     run = payments.get_run(db.uow(), actor, run_id)
@@ -261,7 +261,7 @@ def _claim_numbers(db: Database, actor: Actor, run: payments.RunSummary) -> dict
 
 @router.get("/payments/{run_id}")
 def payment_show(request: Request, run_id: int, db: DbDep, actor: ActorDep) -> Response:
-    return _run_page(request, db, actor, run_id)
+    return run_page(request, db, actor, run_id)
 
 
 @router.post("/payments/{run_id}/export")
@@ -274,7 +274,7 @@ async def payment_export(request: Request, run_id: int, db: DbDep, actor: ActorD
         result = payments.export_zengin(db.uow(), actor, run_id, ending)  # type: ignore[arg-type]
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _run_page(request, db, actor, run_id, exc.status, general + list(errors.values()))
+        return run_page(request, db, actor, run_id, exc.status, general + list(errors.values()))
     run = payments.get_run(db.uow(), actor, run_id)
     return pdf_response(result.content, f"zengin_{run.number}.txt", "text/plain; charset=shift_jis")
 
@@ -298,7 +298,7 @@ async def payment_void(request: Request, run_id: int, db: DbDep, actor: ActorDep
         payments.void_export(db.uow(), actor, run_id, text(data, "reason"))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _run_page(request, db, actor, run_id, exc.status, general, errors)
+        return run_page(request, db, actor, run_id, exc.status, general, errors)
     return RedirectResponse(f"/purchasing/payments/{run_id}?done=voided", status_code=303)
 
 
@@ -309,5 +309,5 @@ async def payment_paid(request: Request, run_id: int, db: DbDep, actor: ActorDep
         payments.mark_paid(db.uow(), actor, run_id, confirm_early=bool(data.get("confirm_early")))
     except DomainError as exc:
         errors, general = errors_of(exc, actor)
-        return _run_page(request, db, actor, run_id, exc.status, general + list(errors.values()))
+        return run_page(request, db, actor, run_id, exc.status, general + list(errors.values()))
     return RedirectResponse(f"/purchasing/payments/{run_id}?done=paid", status_code=303)
