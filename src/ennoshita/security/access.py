@@ -132,6 +132,7 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
     (W, "POST", "/payroll/runs/*/paid", "payroll.approve"), (W, "POST", "/payroll/remittances", "payroll.approve"),
     (W, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
     (W, "*", "/payroll/declarations*", "payroll.edit"),  # 扶養控除等申告書: personal data, 人事/管理者 only
+    (W, R, "/payroll/runs/*/correction", "payroll.edit"),  # the 訂正 form: for those who may make the correction
     (W, R, "/payroll*", "payroll.view"), (W, "POST", "/payroll/runs/*", "payroll.edit|payroll.approve@record"),
     (W, WR, "/payroll*", "payroll.edit"),
     (A, R, "/payroll/my-slips", LOGIN), (A, R, "/payroll/slips/*", "payroll.view|hr.self@record"),
