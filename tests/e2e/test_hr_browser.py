@@ -63,10 +63,11 @@ def test_clock_in_out_request_leave_and_the_head_approves(browser: Browser, live
 
     head = open_as(browser, live_server, HEAD)
     head.goto(live_server + "/approvals")
-    item = head.get_by_test_id("queue-item").filter(has_text="伊藤 翔").filter(has_text=day.isoformat())
+    shown = f"{day.year}年{day.month}月{day.day}日"  # the request's title, written as the Japanese screens write dates
+    item = head.get_by_test_id("queue-item").filter(has_text="伊藤 翔").filter(has_text=shown)
     expect(item).to_contain_text("年次有給休暇")
     item.get_by_test_id("approve").click()
-    expect(head.get_by_test_id("queue-item").filter(has_text=day.isoformat())).to_have_count(0)
+    expect(head.get_by_test_id("queue-item").filter(has_text=shown)).to_have_count(0)
 
     me.goto(live_server + "/hr/me")
     expect(me.get_by_test_id("my-leave")).to_contain_text("承認済")
