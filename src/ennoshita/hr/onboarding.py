@@ -27,7 +27,7 @@ from ennoshita.hr.employees import EmployeeInput, assignment_at, create_in, load
 from ennoshita.hr.leave import final_balance_in
 from ennoshita.hr.models import Checklist, ChecklistItem, Employee
 from ennoshita.hr.opening import OpeningInput, set_opening_in
-from ennoshita.i18n import Word, gettext, stored
+from ennoshita.i18n import Word, gettext, stored, stored_text
 from ennoshita.identity.roles import require
 
 EVENT_OPENED = "hr.checklist_opened"
@@ -82,8 +82,10 @@ def _open_in(s: Session, actor: Actor, e: Employee, kind: str, day: dt.date, dat
     for code, label, team, link in (HIRE_ITEMS if kind == "hire" else LEAVE_ITEMS):
         href = link.format(id=e.id)
         if team is not None:
-            title = stored("hr.checklist.request_title", step=Word(f"hr.checklist.step.{kind}"), name=e.name,
-                           date=day, item=Word(f"hr.checklist.item.{kind}.{code}"))  # in each reader's language
+            # kept as the company's Japanese text, like every title typed on the desk: the desk's search finds its
+            # words (a stored key + parameters matched neither 入社手続き nor the name, and matched "_")
+            title = stored_text("ja", stored("hr.checklist.request_title", step=Word(f"hr.checklist.step.{kind}"),
+                                             name=e.name, date=day, item=Word(f"hr.checklist.item.{kind}.{code}")))
             req = desk.file_request_in(s, actor, desk.NewRequest(
                 type="other", title=title,
                 fields={"details": f"{word}日 {day.isoformat()} / 社員番号 {e.employee_number} / {e.name} / "
