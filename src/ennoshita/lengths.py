@@ -28,3 +28,19 @@ def length_problems(model: type[Any], values: dict[str, Any], prefix: str = "") 
         if limit is not None and isinstance(value, str) and len(value) > limit:
             problems.append(Problem(TOO_LONG, prefix + name, {"max": limit, "length": len(value)}))
     return problems
+
+
+REASON_MAX = 200  # a 取消's reason: it goes into the reversing entry's description (200 characters) and the audit
+
+
+def cancel_reason(text: str | None, missing_key: str, field: str = "reason") -> str:
+    """The reason given for a 取消, stripped: refused when blank (``missing_key``, the module's message) or longer
+    than :data:`REASON_MAX`, never cut silently."""
+    from ennoshita.errors import Invalid
+
+    reason = (text or "").strip()
+    if not reason:
+        raise Invalid(missing_key, field=field)
+    if len(reason) > REASON_MAX:
+        raise Invalid(problems=[Problem(TOO_LONG, field, {"max": REASON_MAX, "length": len(reason)})])
+    return reason

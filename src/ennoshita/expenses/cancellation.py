@@ -27,18 +27,17 @@ from ennoshita.attachments import services as attachments
 from ennoshita.audit.models import AuditRecord
 from ennoshita.dates import today_tokyo
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition, NotFound, Problem
+from ennoshita.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from ennoshita.expenses import services
 from ennoshita.expenses.models import ExpenseClaim
 from ennoshita.identity.roles import require
 from ennoshita.ledger import reverse_in
 from ennoshita.ledger.models import JournalEntry
-from ennoshita.lengths import TOO_LONG
+from ennoshita.lengths import cancel_reason
 from ennoshita.purchasing.models import PaymentRun
 
 CANCELLED = "cancelled"
 REFILABLE = frozenset({CANCELLED, "rejected"})  # ended claims the employee may copy into a new one
-REASON_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -52,12 +51,7 @@ class Cancellation:
 
 
 def _reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise Invalid("expenses.error.cancel_reason", field="reason")
-    if len(reason) > REASON_MAX:
-        raise Invalid(problems=[Problem(TOO_LONG, "reason", {"max": REASON_MAX, "length": len(reason)})])
-    return reason
+    return cancel_reason(reason, "expenses.error.cancel_reason")
 
 
 def _refuse_paid_or_in_run(s: Session, claim: ExpenseClaim) -> None:

@@ -30,11 +30,12 @@ from ennoshita import audit
 from ennoshita.actor import Actor
 from ennoshita.dates import now_utc, today_tokyo
 from ennoshita.db import UnitOfWork
-from ennoshita.errors import Conflict, Invalid, InvalidTransition, NotFound
+from ennoshita.errors import Conflict, InvalidTransition, NotFound
 from ennoshita.identity import load_company
 from ennoshita.identity.company import CompanyData
 from ennoshita.identity.roles import require
 from ennoshita.ledger import reverse_in
+from ennoshita.lengths import cancel_reason
 from ennoshita.purchasing import recognition, rules
 from ennoshita.purchasing.bills import BILL_TRANSITIONS, require_any
 from ennoshita.purchasing.models import (
@@ -73,10 +74,7 @@ class ReceiptCancelResult:
 
 
 def _reason(reason: str) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise Invalid("purchasing.error.cancel_reason", field="reason")
-    return text[:500]
+    return cancel_reason(reason, "purchasing.error.cancel_reason")
 
 
 def _keep(s: Session, actor: Actor, kind: str, document_id: int, number: str, reason: str,
