@@ -31,8 +31,7 @@ from ennoshita.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from ennoshita.expenses import services
 from ennoshita.expenses.models import ExpenseClaim
 from ennoshita.identity.roles import require
-from ennoshita.ledger import reverse_in
-from ennoshita.ledger.models import JournalEntry
+from ennoshita.ledger import reverse_in, reversed_among
 from ennoshita.lengths import cancel_reason
 from ennoshita.purchasing.models import PaymentRun
 
@@ -67,7 +66,7 @@ def _refuse_paid_or_in_run(s: Session, claim: ExpenseClaim) -> None:
 
 def _standing(s: Session, entry_ids: list[int]) -> list[int]:
     """The claim's entries not reversed yet (an entry reversed through the journal before it refused them)."""
-    reversed_ = set(s.scalars(select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.in_(entry_ids))))
+    reversed_ = reversed_among(s, entry_ids)
     return [e for e in entry_ids if e not in reversed_]
 
 

@@ -13,7 +13,7 @@
   the 部門's code or name, ``None`` when there is none (the expense line then goes without 部門);
 - ``PostingBatch(session)`` posts many entries in one transaction with the chart read once;
 - ``reverse_in(session, actor, entry_id, reason, ...)`` posts the 取消 of an entry (linked by ``reverses_id``) in
-  the caller's transaction;
+  the caller's transaction; ``reversed_among(session, entry_ids)`` which of those entries a 取消 has taken back;
 - ``register_owner(source, describe)`` (with ``Owner``, ``fixed_owner``) says where the entries a domain posts with
   ``source`` are undone: the journal's 取消/訂正 refuse them with that message (:mod:`ennoshita.ledger.owners`).
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ennoshita.ledger.owners import Owner, fixed_owner, register_owner
     from ennoshita.ledger.posting import DepartmentLookup, PostedEntry, post_in
     from ennoshita.ledger.rules import EntryDraft, LineDraft
-    from ennoshita.ledger.services import ensure_sub_account, reverse_in
+    from ennoshita.ledger.services import ensure_sub_account, reverse_in, reversed_among
     from ennoshita.ledger.taxes import non_registered_annual_cap, transitional_deduction_ratio
 
 _WHERE = {"chart": "ennoshita.ledger.chart", "PostingBatch": "ennoshita.ledger.batch",
@@ -41,6 +41,7 @@ _WHERE = {"chart": "ennoshita.ledger.chart", "PostingBatch": "ennoshita.ledger.b
           "DepartmentLookup": "ennoshita.ledger.posting", "post_in": "ennoshita.ledger.posting",
           "EntryDraft": "ennoshita.ledger.rules", "LineDraft": "ennoshita.ledger.rules",
           "ensure_sub_account": "ennoshita.ledger.services", "reverse_in": "ennoshita.ledger.services",
+          "reversed_among": "ennoshita.ledger.services",
           "transitional_deduction_ratio": "ennoshita.ledger.taxes",
           "non_registered_annual_cap": "ennoshita.ledger.taxes"}
 
@@ -57,4 +58,4 @@ def __getattr__(name: str) -> Any:
 
 __all__ = ["DepartmentLookup", "EntryDraft", "LineDraft", "Owner", "PostedEntry", "PostingBatch", "chart",
            "ensure_sub_account", "fixed_owner", "post_in", "non_registered_annual_cap", "register_owner", "reverse_in",
-           "transitional_deduction_ratio"]
+           "reversed_among", "transitional_deduction_ratio"]

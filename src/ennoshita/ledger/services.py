@@ -308,6 +308,14 @@ def reverse_entry(uow: UnitOfWork, actor: Actor, entry_id: int, reversal_date: d
         return posted
 
 
+def reversed_among(session: Session, entry_ids: list[int]) -> set[int]:
+    """The entries among ``entry_ids`` that a 取消 (an entry with ``reverses_id``) has taken back: a module whose
+    state follows its standing entries (a 納付 paid, a claim's postings) asks this rather than its own copy."""
+    if not entry_ids:
+        return set()
+    return set(session.scalars(select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.in_(entry_ids))))
+
+
 def reverse_in(session: Session, actor: Actor, entry_id: int, reason: str = "",
                reversal_date: dt.date | None = None, fallback_date: dt.date | None = None) -> PostedEntry:
     """取消 inside the caller's transaction (another domain undoing its own posting, e.g. 消込取消): the

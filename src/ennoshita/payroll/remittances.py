@@ -36,7 +36,6 @@ from ennoshita.db import UnitOfWork
 from ennoshita.errors import Conflict, Invalid
 from ennoshita.identity.roles import require
 from ennoshita.ledger import EntryDraft, LineDraft, chart
-from ennoshita.ledger.models import JournalEntry
 from ennoshita.payroll.models import PayrollRemittance, PayRun, Payslip
 
 CODE_ACCRUED_EXPENSES = "2160"
@@ -141,14 +140,6 @@ def _labour_figures(s: Session, first_year: int, last_year: int) -> dict[str, tu
     return {f"{int(y):04d}": (int(w or 0), int(e or 0)) for y, w, e in s.execute(query)}
 
 
-def _reversed(s: Session, entry_ids: list[int]) -> set[int]:
-    """The entries among ``entry_ids`` that a 取消 (a reversing entry) has taken back: a 納付 whose entry was
-    reversed in the books is not paid any more, and may be paid again."""
-    if not entry_ids:
-        return set()
-    return set(s.scalars(select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.in_(entry_ids))))
-
-
 def remittances(uow: UnitOfWork, actor: Actor, year: int) -> list[RemittanceView]:
     """Every pay month of ``year`` with fixed runs: per kind what is due and when, and whether it was paid; then the
     労働保険料 (雇用保険分) of each 労働保険年度 with pay in ``year`` (the one that ended in March, paid in July, and
@@ -162,7 +153,7 @@ def remittances(uow: UnitOfWork, actor: Actor, year: int) -> list[RemittanceView
         periods = [*figures, f"{year - 1:04d}", f"{year:04d}"]
         paid = {(r.month, r.kind): r for r in s.scalars(select(PayrollRemittance).where(
             PayrollRemittance.month.in_(periods)))}
-        taken_back = _reversed(s, [r.journal_entry_id for r in paid.values()])
+        taken_back = ledger.reversed_among(s, [r.journal_entry_id for r in paid.values()])
         paid = {key: r for key, r in paid.items() if r.journal_entry_id not in taken_back}
         due_rows = [(month, kind, figures[month][kind]) for month in sorted(figures) for kind in MONTHLY_KINDS]
         due_rows += [(fy, LABOUR_INSURANCE, labour.get(fy, (0, 0))) for fy in periods[-2:]]
@@ -217,7 +208,7 @@ def pay_remittance(uow: UnitOfWork, actor: Actor, month: str, kind: str,
         s = uow.session
         done = s.scalar(select(PayrollRemittance).where(PayrollRemittance.month == month,
                                                         PayrollRemittance.kind == kind))
-        if done is not None and not _reversed(s, [done.journal_entry_id]):
+        if done is not None and not ledger.reversed_among(s, [done.journal_entry_id]):
             raise Conflict("payroll.error.already_remitted", field="month", month=month,
                            date=done.paid_date)
         if kind == LABOUR_INSURANCE:
