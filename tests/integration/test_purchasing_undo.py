@@ -18,7 +18,6 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from ennoshita.actor import Actor
-from ennoshita.approvals import services as approvals
 from ennoshita.db import Database
 from ennoshita.errors import Conflict, Forbidden, Invalid, InvalidTransition
 from ennoshita.identity import company as company_service
@@ -30,28 +29,11 @@ from ennoshita.purchasing import bills, orders, payments, queries, recognition, 
 from ennoshita.purchasing.models import GoodsReceipt, PurchasingCancellation
 from ennoshita.sales import partners
 from ennoshita.sales.lines import LineInput
-from tests.integration.test_purchasing import PEOPLE, _account, _approve, _payable_balance
+from tests.integration.test_purchasing import _account, _approve, _payable_balance, org  # noqa: F401 (fixture)
 
 ADMIN = Actor.system()
 SALES = Actor(user_id=None, name="営業 三郎", roles=frozenset({"sales_admin"}), via="cli")
 ACCOUNTS = ("2120", "5120", "1460", "1140")  # 買掛金, 仕入高, 仮払消費税, 普通預金
-
-
-@pytest.fixture
-def org(db: Database) -> dict[str, Actor]:
-    company_service.update_company(db.uow(), ADMIN, {
-        "name": "株式会社さくら精機", "name_kana": "カブシキガイシャサクラセイキ",
-        "registration_number": "T7123456789012", "fiscal_year_start_month": 4, "tax_accounting": "exclusive",
-        "tax_rounding": "floor"})
-    company_service.save_bank_account(db.uow(), ADMIN, company_service.BankAccountData(
-        bank_code="0001", bank_name_kana="ﾐｽﾞﾎ", branch_code="001", branch_name_kana="ﾎﾝﾃﾝ", account_type="普通",
-        account_number="1234567", holder_kana="ｶ)ｻｸﾗｾｲｷ", zengin_requester_code="1234567890", is_default=True))
-    for email, name, roles, dept in PEOPLE:
-        identity.create_user(db.uow(), ADMIN, identity.NewUser(email=email, display_name=name, roles=roles,
-                                                               password="pw-for-tests-1", department=dept))
-    people = {email.split("@")[0]: identity.actor_by_email(db.uow(), email, "web") for email, *_ in PEOPLE}
-    approvals.set_department_head(db.uow(), ADMIN, "購買部", people["bucho"].user_id or 0)
-    return people
 
 
 def _maker(db: Database) -> int:
@@ -73,7 +55,7 @@ def _net(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     return {c: after[c] - before[c] for c in ACCOUNTS}
 
 
-def _bill(db: Database, org: dict[str, Actor], supplier: int, number: str, qty: str = "100",
+def _bill(db: Database, org: dict[str, Actor], supplier: int, number: str, qty: str = "100",  # noqa: F811
           order_id: int | None = None, day: dt.date = dt.date(2026, 11, 20)) -> bills.BillSummary:
     bill = bills.record_bill(db.uow(), org["kobai"], bills.BillInput(
         supplier, number, day, (bills.BillLineInput("部品", "1000", qty),), order_id=order_id, department="購買部"))
@@ -104,7 +86,7 @@ def _open_candidates(db: Database, keiri: Actor) -> set[int]:
     return {b.bill_id for b in queries.open_bills(db.uow(), keiri, statuses=("open",))}
 
 
-def _paid_run(db: Database, org: dict[str, Actor], bill_ids: tuple[int, ...], day: dt.date) -> int:
+def _paid_run(db: Database, org: dict[str, Actor], bill_ids: tuple[int, ...], day: dt.date) -> int:  # noqa: F811
     run = payments.create_payment_run(db.uow(), org["keiri2"], payments.PaymentRunInput(
         day, bill_ids, payer_id=org["cfo"].user_id))
     _approve(db, org["cfo"], "payment_run", run.id)
@@ -114,7 +96,7 @@ def _paid_run(db: Database, org: dict[str, Actor], bill_ids: tuple[int, ...], da
     return run.id
 
 
-def test_a_posted_bill_is_cancelled_and_the_books_are_as_before(db: Database, org: dict[str, Actor]) -> None:
+def test_a_posted_bill_is_cancelled_and_the_books_are_as_before(db: Database, org: dict[str, Actor]) -> None:  # noqa: F811
     keiri = org["keiri"]
     maker = _maker(db)
     kept = _bill(db, org, maker, "Y-1101", qty="50")  # stays: 50,000 + 5,000 = 55,000
@@ -163,7 +145,7 @@ def test_a_posted_bill_is_cancelled_and_the_books_are_as_before(db: Database, or
     assert again.gross == 99_000
 
 
-def test_a_bill_in_a_run_is_refused_and_a_paid_run_is_undone(db: Database, org: dict[str, Actor]) -> None:
+def test_a_bill_in_a_run_is_refused_and_a_paid_run_is_undone(db: Database, org: dict[str, Actor]) -> None:  # noqa: F811
     keiri = org["keiri"]
     maker = _maker(db)
     bill = _bill(db, org, maker, "Y-1120")
@@ -203,7 +185,7 @@ def test_a_bill_in_a_run_is_refused_and_a_paid_run_is_undone(db: Database, org: 
     assert _net(before_paid, _balances(db)) == {"2120": 110_000, "5120": 0, "1460": 70, "1140": -110_770}
 
 
-def _received_order(db: Database, org: dict[str, Actor], supplier: int, day: dt.date) -> tuple[int, int]:
+def _received_order(db: Database, org: dict[str, Actor], supplier: int, day: dt.date) -> tuple[int, int]:  # noqa: F811
     kobai = org["kobai"]
     po = orders.create_purchase_order(db.uow(), kobai, orders.PurchaseOrderInput(
         supplier, dt.date(2026, 11, 2), (LineInput("部品A", "100", "1200", "10"),), department="購買部"))
@@ -216,7 +198,7 @@ def _received_order(db: Database, org: dict[str, Actor], supplier: int, day: dt.
     return po.id, receipt.id
 
 
-def test_a_receipt_is_cancelled_and_the_order_received_again(db: Database, org: dict[str, Actor]) -> None:
+def test_a_receipt_is_cancelled_and_the_order_received_again(db: Database, org: dict[str, Actor]) -> None:  # noqa: F811
     kobai, keiri = org["kobai"], org["keiri"]
     maker = _maker(db)
     before = _balances(db)
@@ -259,7 +241,7 @@ def test_a_receipt_is_cancelled_and_the_order_received_again(db: Database, org: 
         assert ledger_queries.check_balances(uow.session) == []
 
 
-def _order_bill(db: Database, org: dict[str, Actor], supplier: int, po_id: int, number: str, day: dt.date
+def _order_bill(db: Database, org: dict[str, Actor], supplier: int, po_id: int, number: str, day: dt.date  # noqa: F811
                 ) -> bills.BillSummary:
     """The order's whole line billed (approved by the head and 経理 when it waits)."""
     with db.uow() as uow:
@@ -280,7 +262,7 @@ def orders_number(db: Database, po_id: int) -> str:
                                        {"i": po_id}).scalar_one())
 
 
-def test_billed_first_then_cancelled_the_receipt_posts_its_purchase(db: Database, org: dict[str, Actor]) -> None:
+def test_billed_first_then_cancelled_the_receipt_posts_its_purchase(db: Database, org: dict[str, Actor]) -> None:  # noqa: F811
     """The bill came before the goods and booked the purchase; its receipt posted nothing. Cancelling the bill
     reverses the purchase, and the receipt (the goods did arrive) now books it on its own date."""
     kobai = org["kobai"]
@@ -304,7 +286,7 @@ def test_billed_first_then_cancelled_the_receipt_posts_its_purchase(db: Database
     assert _balances(db) == before
 
 
-def test_a_billed_basis_receipt_comes_out_of_the_month_end_accrual(db: Database, org: dict[str, Actor]) -> None:
+def test_a_billed_basis_receipt_comes_out_of_the_month_end_accrual(db: Database, org: dict[str, Actor]) -> None:  # noqa: F811
     """請求基準: received 2026-11-12, accrued on 2026-11-30 (仕入高 120,000 + 仮払消費税 12,000 / 未払金 2150 132,000)
     and reversed on 12-01. The 検収取消 takes the receipt out of the 11-30 accrual and of its 12-01 reversal."""
     company_service.update_company(db.uow(), ADMIN, {"purchase_recognition": "bill"})
@@ -331,7 +313,7 @@ def _span(db: Database, code: str, span: tuple[dt.date, dt.date]) -> int:
             {"c": code, "f": span[0], "t": span[1]}).scalar_one())
 
 
-def test_the_withheld_tax_follows_the_undo_of_the_payment_and_of_the_bill(db: Database, org: dict[str, Actor]
+def test_the_withheld_tax_follows_the_undo_of_the_payment_and_of_the_bill(db: Database, org: dict[str, Actor]  # noqa: F811
                                                                           ) -> None:
     """顧問料 100,000 + 10,000 = 110,000; 源泉 10.21% = 10,210 to 預り金 2200; 買掛金 99,790. Paid on 2027-02-25 (the
     tax due 2027-03-10), the payment undone: the tax waits for a payment again; the bill cancelled: 預り金 is back to
